@@ -1,0 +1,20 @@
+//! nido's domain: the business vocabulary as types that cannot hold an invalid
+//! value, and the rules as pure functions. No I/O lives here: no HTTP, no
+//! database, no runtime.
+
+pub mod login_throttle;
+pub mod user;
+
+pub use login_throttle::FailureLimit;
+pub use user::{DisplayName, Email, NewPassword, PasswordError, Profession, Role, User};
+
+/// A value refused while parsing, with a message fit to show the caller.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Invalid(pub String);
+
+impl Invalid {
+    pub fn new(message: impl Into<String>) -> Self {
+        Self(message.into())
+    }
+}

@@ -1,0 +1,356 @@
+//! Users of nido: the centre's team and its administration.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::Invalid;
+
+/// A user account as nido knows it. The password hash never leaves the
+/// persistence layer in this type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: Uuid,
+    pub email: Email,
+    pub display_name: DisplayName,
+    pub role: Role,
+    pub profession: Profession,
+    /// A disabled user cannot log in and loses every session.
+    pub active: bool,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What a user may do. Least privilege: staff see only their own families.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Social workers, educators, the psychologist, the technical agent.
+    Staff,
+    /// The head of service (*chef de service*).
+    Coordinator,
+    /// Director and administration.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Staff, Role::Coordinator, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Staff => "staff",
+            Role::Coordinator => "coordinator",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = Invalid;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|role| role.as_str() == s)
+            .ok_or_else(|| Invalid::new("must be one of staff, coordinator, admin"))
+    }
+}
+
+/// A user's trade in the centre (*métier*).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Profession {
+    /// *Assistante sociale*.
+    SocialWorker,
+    /// *Éducatrice spécialisée*.
+    SpecializedEducator,
+    /// *Éducatrice de jeunes enfants*.
+    EarlyChildhoodEducator,
+    /// *Auxiliaire de puériculture*.
+    ChildcareAssistant,
+    Psychologist,
+    /// *Agent technique*.
+    TechnicalAgent,
+    /// *Chef de service*.
+    Coordinator,
+    Director,
+    Other,
+}
+
+impl Profession {
+    pub const ALL: [Profession; 9] = [
+        Profession::SocialWorker,
+        Profession::SpecializedEducator,
+        Profession::EarlyChildhoodEducator,
+        Profession::ChildcareAssistant,
+        Profession::Psychologist,
+        Profession::TechnicalAgent,
+        Profession::Coordinator,
+        Profession::Director,
+        Profession::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Profession::SocialWorker => "social_worker",
+            Profession::SpecializedEducator => "specialized_educator",
+            Profession::EarlyChildhoodEducator => "early_childhood_educator",
+            Profession::ChildcareAssistant => "childcare_assistant",
+            Profession::Psychologist => "psychologist",
+            Profession::TechnicalAgent => "technical_agent",
+            Profession::Coordinator => "coordinator",
+            Profession::Director => "director",
+            Profession::Other => "other",
+        }
+    }
+}
+
+impl fmt::Display for Profession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Profession {
+    type Err = Invalid;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Profession::ALL
+            .into_iter()
+            .find(|profession| profession.as_str() == s)
+            .ok_or_else(|| Invalid::new("is not a known profession"))
+    }
+}
+
+/// An email address, trimmed and lower-cased so that one person has one account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        let email = raw.trim().to_lowercase();
+        let invalid = || Invalid::new("must be an email address");
+        if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(invalid());
+        }
+        let (local, domain) = email.split_once('@').ok_or_else(invalid)?;
+        let domain_ok = !domain.is_empty()
+            && !domain.contains('@')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains("..");
+        if local.is_empty() || local.len() > 64 || !domain_ok {
+            return Err(invalid());
+        }
+        Ok(Self(email))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Email {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The name shown for a user: 1 to 100 characters once trimmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisplayName(String);
+
+impl DisplayName {
+    pub const MAX_CHARS: usize = 100;
+
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        let name = raw.trim();
+        let chars = name.chars().count();
+        if chars == 0 || chars > Self::MAX_CHARS {
+            return Err(Invalid::new("must be 1 to 100 characters"));
+        }
+        if name.chars().any(char::is_control) {
+            return Err(Invalid::new("must not contain control characters"));
+        }
+        Ok(Self(name.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Why a new password was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PasswordError {
+    #[error("must be 12 to 128 characters")]
+    Length,
+    #[error("is too easy to guess; use a longer phrase of unrelated words")]
+    Weak,
+}
+
+/// A password that meets the policy: 12 to 128 characters and a zxcvbn score of
+/// at least 3, judged also against the user's own email and name. It is never
+/// printed: `Debug` hides it.
+#[derive(Clone)]
+pub struct NewPassword(String);
+
+impl NewPassword {
+    pub const MIN_CHARS: usize = 12;
+    pub const MAX_CHARS: usize = 128;
+    const MIN_SCORE: zxcvbn::Score = zxcvbn::Score::Three;
+
+    /// `user_inputs` are words the user's own details give away (email, name).
+    pub fn parse(raw: &str, user_inputs: &[&str]) -> Result<Self, PasswordError> {
+        let chars = raw.chars().count();
+        if !(Self::MIN_CHARS..=Self::MAX_CHARS).contains(&chars) {
+            return Err(PasswordError::Length);
+        }
+        // zxcvbn matches whole dictionary words: give it the words of the
+        // user's details too, not only the details as one string.
+        let words: Vec<String> = user_inputs
+            .iter()
+            .flat_map(|input| input.split(|c: char| !c.is_alphanumeric()))
+            .filter(|word| word.chars().count() >= 3)
+            .map(str::to_lowercase)
+            .collect();
+        let mut inputs: Vec<&str> = user_inputs.to_vec();
+        inputs.extend(words.iter().map(String::as_str));
+        if zxcvbn::zxcvbn(raw, &inputs).score() < Self::MIN_SCORE {
+            return Err(PasswordError::Weak);
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("NewPassword(**redacted**)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_and_professions_round_trip_through_their_names() {
+        for role in Role::ALL {
+            assert_eq!(role.as_str().parse::<Role>(), Ok(role));
+        }
+        for profession in Profession::ALL {
+            assert_eq!(profession.as_str().parse::<Profession>(), Ok(profession));
+        }
+        assert!("root".parse::<Role>().is_err());
+        assert!("Staff".parse::<Role>().is_err());
+        assert!("nurse".parse::<Profession>().is_err());
+    }
+
+    #[test]
+    fn emails_are_normalised() {
+        let email = Email::parse("  Claire.Martin@Nido.Example ").expect("valid");
+        assert_eq!(email.as_str(), "claire.martin@nido.example");
+    }
+
+    #[test]
+    fn malformed_emails_are_refused() {
+        for raw in [
+            "",
+            "claire",
+            "@nido.example",
+            "claire@",
+            "claire@@nido.example",
+            "claire@nido..example",
+            "claire@.nido",
+            "claire martin@nido.example",
+            "claire@nido.example.",
+        ] {
+            assert!(Email::parse(raw).is_err(), "{raw:?} should be refused");
+        }
+        let long_local = format!("{}@nido.example", "a".repeat(65));
+        assert!(Email::parse(&long_local).is_err());
+    }
+
+    #[test]
+    fn display_names_are_trimmed_and_bounded() {
+        assert_eq!(
+            DisplayName::parse("  Inès  ").expect("valid").as_str(),
+            "Inès"
+        );
+        assert!(DisplayName::parse("   ").is_err());
+        assert!(DisplayName::parse(&"é".repeat(100)).is_ok());
+        assert!(DisplayName::parse(&"é".repeat(101)).is_err());
+        assert!(DisplayName::parse("a\u{0}b").is_err());
+    }
+
+    #[test]
+    fn passwords_must_be_12_to_128_characters() {
+        assert_eq!(
+            NewPassword::parse("Xq7#vL2!pZ", &[]).err(),
+            Some(PasswordError::Length)
+        );
+        let too_long = "Xq7#vL2!pZ-".repeat(12);
+        assert_eq!(too_long.chars().count(), 132);
+        assert_eq!(
+            NewPassword::parse(&too_long, &[]).err(),
+            Some(PasswordError::Length)
+        );
+        // 12 characters counted as characters, not bytes.
+        assert!(NewPassword::parse("éàçùœ-Ğ7#qLz", &[]).is_ok());
+    }
+
+    #[test]
+    fn weak_passwords_are_refused() {
+        for weak in [
+            "password1234",
+            "aaaaaaaaaaaa",
+            "123456789012",
+            "azertyuiopqs",
+        ] {
+            assert_eq!(
+                NewPassword::parse(weak, &[]).err(),
+                Some(PasswordError::Weak),
+                "{weak}"
+            );
+        }
+        assert!(NewPassword::parse("lanterne-violon-gravier-47", &[]).is_ok());
+    }
+
+    #[test]
+    fn passwords_built_from_the_users_own_details_are_weak() {
+        // Strong for a stranger, weak for the person it names.
+        let password = "kowalczykzephyrine";
+        assert!(NewPassword::parse(password, &[]).is_ok());
+        let inputs = ["zephyrine.kowalczyk@nido.example", "Zéphyrine Kowalczyk"];
+        assert_eq!(
+            NewPassword::parse(password, &inputs).err(),
+            Some(PasswordError::Weak)
+        );
+    }
+
+    #[test]
+    fn passwords_never_print() {
+        let password = NewPassword::parse("lanterne-violon-gravier-47", &[]).expect("strong");
+        assert!(!format!("{password:?}").contains("lanterne"));
+    }
+}

@@ -1,0 +1,261 @@
+//! One error type for the whole API, answered as RFC 9457
+//! `application/problem+json` with a stable `code`.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use nido_persistence::RepoError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub type Result<T, E = ApiError> = std::result::Result<T, E>;
+
+/// One invalid field of a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// Dotted path of the field in the request, e.g. `family.mother.birth_date`.
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI naming the kind of problem.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// Stable, machine-readable code, e.g. `validation_failed`, `cap_reached`.
+    pub code: String,
+    /// For 422: every invalid field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FieldError>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The body is not well-formed JSON, or not JSON at all.
+    #[error("malformed request body: {0}")]
+    MalformedBody(String),
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("authentication required")]
+    Unauthorized,
+    /// Login refused: wrong password, unknown email or disabled account alike.
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("conflict: {code}")]
+    Conflict { code: &'static str, detail: String },
+    /// `If-Match` names a version that is no longer current.
+    #[error("precondition failed")]
+    PreconditionFailed,
+    #[error("invalid data")]
+    Validation(Vec<FieldError>),
+    /// Well-formed, valid data that a business rule refuses (422).
+    #[error("unprocessable: {code}")]
+    Unprocessable { code: &'static str, detail: String },
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u64 },
+    #[error("service unavailable")]
+    Unavailable,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        ApiError::Validation(vec![FieldError::new(field, message)])
+    }
+
+    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+        ApiError::Conflict {
+            code,
+            detail: detail.into(),
+        }
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            ApiError::MalformedBody(_) => StatusCode::BAD_REQUEST,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Unauthorized | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            ApiError::Validation(_) | ApiError::Unprocessable { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            ApiError::MalformedBody(_) => "malformed_body",
+            ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::PayloadTooLarge => "payload_too_large",
+            ApiError::Unauthorized => "unauthorized",
+            ApiError::InvalidCredentials => "invalid_credentials",
+            ApiError::Forbidden => "forbidden",
+            ApiError::NotFound => "not_found",
+            ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::Conflict { code, .. } | ApiError::Unprocessable { code, .. } => code,
+            ApiError::PreconditionFailed => "stale_version",
+            ApiError::Validation(_) => "validation_failed",
+            ApiError::TooManyRequests { .. } => "too_many_requests",
+            ApiError::Unavailable => "unavailable",
+            ApiError::Internal(_) => "internal_error",
+        }
+    }
+
+    fn detail(&self) -> String {
+        match self {
+            ApiError::MalformedBody(why) => format!("The request body could not be read: {why}."),
+            ApiError::UnsupportedMediaType => "The request body must be application/json.".into(),
+            ApiError::PayloadTooLarge => "The request body is too large.".into(),
+            ApiError::Unauthorized => "A valid bearer token is required.".into(),
+            ApiError::InvalidCredentials => "The email or the password is wrong.".into(),
+            ApiError::Forbidden => "Your role does not allow this.".into(),
+            ApiError::NotFound => "No such resource.".into(),
+            ApiError::MethodNotAllowed => "This method is not allowed here.".into(),
+            ApiError::Conflict { detail, .. } | ApiError::Unprocessable { detail, .. } => {
+                detail.clone()
+            }
+            ApiError::PreconditionFailed => {
+                "The resource changed since you read it: read it again, then retry.".into()
+            }
+            ApiError::Validation(_) => "Some fields are invalid.".into(),
+            ApiError::TooManyRequests { .. } => {
+                "Too many failed attempts: wait, then retry.".into()
+            }
+            ApiError::Unavailable => "The service is not ready.".into(),
+            ApiError::Internal(_) => "An unexpected error occurred.".into(),
+        }
+    }
+
+    pub fn to_problem(&self) -> Problem {
+        let status = self.status();
+        Problem {
+            problem_type: format!("urn:nido:problem:{}", self.code()),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail: self.detail(),
+            code: self.code().to_owned(),
+            errors: match self {
+                ApiError::Validation(errors) => Some(errors.clone()),
+                _ => None,
+            },
+        }
+    }
+}
+
+impl From<RepoError> for ApiError {
+    fn from(err: RepoError) -> Self {
+        match err {
+            RepoError::NotFound => ApiError::NotFound,
+            RepoError::StaleVersion => ApiError::PreconditionFailed,
+            RepoError::Conflict(code) => ApiError::conflict(code, conflict_detail(code)),
+            RepoError::Db(err) => ApiError::Internal(err.into()),
+        }
+    }
+}
+
+impl From<nido_persistence::DbErr> for ApiError {
+    fn from(err: nido_persistence::DbErr) -> Self {
+        ApiError::Internal(err.into())
+    }
+}
+
+/// The sentence shown for a conflict the database decided.
+fn conflict_detail(code: &str) -> String {
+    match code {
+        "email_taken" => "Another user already has this email.".into(),
+        other => format!("The request conflicts with the current state ({other})."),
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(err) = &self {
+            // In full for the operators; the caller gets nothing of it.
+            tracing::error!(error = ?err, "request failed");
+        }
+        let problem = self.to_problem();
+        let mut response = problem_response(&problem);
+        let headers = response.headers_mut();
+        match self {
+            ApiError::Unauthorized => {
+                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            ApiError::TooManyRequests { retry_after_secs } => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+            }
+            _ => {}
+        }
+        response
+    }
+}
+
+/// Serialises a problem with its media type.
+pub fn problem_response(problem: &Problem) -> Response {
+    let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = serde_json::to_vec(problem).unwrap_or_default();
+    (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        )],
+        body,
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_leak_nothing() {
+        let problem =
+            ApiError::Internal(anyhow::anyhow!("password=hunter2 at /srv/db")).to_problem();
+        let json = serde_json::to_string(&problem).expect("serialises");
+        assert!(!json.contains("hunter2"));
+        assert_eq!(problem.status, 500);
+        assert_eq!(problem.code, "internal_error");
+    }
+
+    #[test]
+    fn validation_problems_list_their_fields() {
+        let problem = ApiError::invalid("email", "must be an email address").to_problem();
+        assert_eq!(problem.status, 422);
+        assert_eq!(problem.code, "validation_failed");
+        assert_eq!(
+            problem.errors,
+            Some(vec![FieldError::new("email", "must be an email address")])
+        );
+    }
+}

@@ -1,0 +1,136 @@
+//! nido's HTTP API: the axum router, extractors, authentication, the mapping
+//! of errors to problem responses, and the OpenAPI document.
+
+pub mod auth;
+pub mod error;
+pub mod extract;
+pub mod health;
+pub mod openapi;
+pub mod pagination;
+mod schema;
+pub mod state;
+pub mod users;
+pub mod versioning;
+
+use std::any::Any;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderName, Response};
+use axum::response::IntoResponse;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::SwaggerUi;
+
+pub use error::{ApiError, Problem};
+pub use state::AppState;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Every route, and the OpenAPI document that describes them.
+fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let api = OpenApiRouter::new()
+        .merge(auth::router())
+        .merge(users::router());
+    let (router, mut document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .nest("/api/v1", api)
+        .merge(health::router())
+        .split_for_parts();
+    openapi::Conventions.modify(&mut document);
+    (router, document)
+}
+
+/// The OpenAPI document served at `/api/v1/openapi.json`.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    routes().1
+}
+
+/// The whole application: routes, docs, and the layers every request passes.
+pub fn app(state: AppState) -> Router {
+    let (router, document) = routes();
+    let router = router
+        .merge(SwaggerUi::new("/docs").url("/api/v1/openapi.json", document))
+        .fallback(|| async { ApiError::NotFound })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .with_state(state);
+    with_layers(router)
+}
+
+/// Request ids, tracing, panics turned into bare 500s, and the body limit.
+pub fn with_layers(router: Router) -> Router {
+    router.layer(
+        ServiceBuilder::new()
+            .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+            .layer(
+                TraceLayer::new_for_http().make_span_with(|request: &Request| {
+                    let request_id = request
+                        .headers()
+                        .get(REQUEST_ID)
+                        .and_then(|value| value.to_str().ok())
+                        .unwrap_or_default();
+                    // The path only: ids, never names; no query, no headers.
+                    tracing::info_span!(
+                        "request",
+                        method = %request.method(),
+                        path = %request.uri().path(),
+                        request_id = %request_id,
+                    )
+                }),
+            )
+            .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+            .layer(CatchPanicLayer::custom(answer_panic))
+            .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES)),
+    )
+}
+
+/// A panic is logged without its payload (it may hold case data) and
+/// answered with a bare 500.
+fn answer_panic(_payload: Box<dyn Any + Send + 'static>) -> Response<axum::body::Body> {
+    tracing::error!("a handler panicked");
+    ApiError::Internal(anyhow::anyhow!("handler panicked")).into_response()
+}
+
+/// How long a request may run before the server gives up on it during shutdown.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::StatusCode;
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    #[tokio::test]
+    async fn a_panic_becomes_a_bare_problem() {
+        let router = with_layers(Router::new().route(
+            "/boom",
+            get(|| async {
+                panic!("mother Awa Diallo, born 1999-04-02");
+                #[allow(unreachable_code)]
+                ""
+            }),
+        ));
+        let response = router
+            .oneshot(Request::get("/boom").body(Body::empty()).expect("request"))
+            .await
+            .expect("response");
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json"
+        );
+        assert!(response.headers().contains_key("x-request-id"));
+        let body = axum::body::to_bytes(response.into_body(), 1 << 16)
+            .await
+            .expect("body");
+        let body = String::from_utf8(body.to_vec()).expect("utf-8");
+        assert!(body.contains("\"code\":\"internal_error\""), "{body}");
+        assert!(!body.contains("Diallo"), "{body}");
+    }
+}

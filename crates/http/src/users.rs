@@ -1,0 +1,266 @@
+//! User accounts, managed by admins; `GET /me` for everyone.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use chrono::{DateTime, Utc};
+use nido_domain::{DisplayName, Email, NewPassword, PasswordError, Profession, Role, User};
+use nido_persistence::users::{self, NewUser, UserChanges};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, FieldError, Result};
+use crate::extract::{ApiPath, ValidJson, ValidQuery};
+use crate::pagination::{Page, PageParams};
+use crate::state::AppState;
+use crate::versioning::{IfMatch, etag};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_user, list_users))
+        .routes(routes!(get_user, update_user))
+        .routes(routes!(me))
+}
+
+/// A user as the API shows it. The password hash is never shown.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserResponse {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    #[schema(schema_with = crate::schema::role)]
+    pub role: Role,
+    #[schema(schema_with = crate::schema::profession)]
+    pub profession: Profession,
+    pub active: bool,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<User> for UserResponse {
+    fn from(user: User) -> Self {
+        Self {
+            id: user.id,
+            email: user.email.as_str().to_owned(),
+            display_name: user.display_name.as_str().to_owned(),
+            role: user.role,
+            profession: user.profession,
+            active: user.active,
+            version: user.version,
+            created_at: user.created_at,
+            updated_at: user.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUserRequest {
+    #[schema(example = "ines.morel@nido.example")]
+    pub email: String,
+    #[schema(example = "Inès Morel")]
+    pub display_name: String,
+    #[schema(schema_with = crate::schema::role)]
+    pub role: Role,
+    #[schema(schema_with = crate::schema::profession)]
+    pub profession: Profession,
+    /// 12 to 128 characters, not easy to guess.
+    #[schema(example = "lanterne-violon-gravier-47")]
+    pub password: String,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUserRequest {
+    pub email: Option<String>,
+    pub display_name: Option<String>,
+    #[schema(schema_with = crate::schema::role)]
+    pub role: Option<Role>,
+    #[schema(schema_with = crate::schema::profession)]
+    pub profession: Option<Profession>,
+    /// `false` disables the account and ends its sessions.
+    pub active: Option<bool>,
+    /// A new password; ends the user's sessions.
+    pub password: Option<String>,
+}
+
+/// Collects every field error before answering, so the caller fixes all at once.
+#[derive(Default)]
+struct Errors(Vec<FieldError>);
+
+impl Errors {
+    fn check<T, E: ToString>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
+        result
+            .map_err(|err| self.0.push(FieldError::new(field, err.to_string())))
+            .ok()
+    }
+
+    fn finish(self) -> Result<()> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Validation(self.0))
+        }
+    }
+}
+
+fn parse_password(
+    errors: &mut Errors,
+    raw: &str,
+    email: &str,
+    display_name: &str,
+) -> Option<NewPassword> {
+    errors.check::<_, PasswordError>("password", NewPassword::parse(raw, &[email, display_name]))
+}
+
+/// Create a user (admin).
+#[utoipa::path(post, path = "/users", tag = "users", request_body = CreateUserRequest,
+    responses((status = 201, description = "The new user", body = UserResponse,
+        headers(("ETag" = String), ("Location" = String)))))]
+#[tracing::instrument(skip_all)]
+async fn create_user(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ValidJson(body): ValidJson<CreateUserRequest>,
+) -> Result<impl IntoResponse> {
+    caller.require(&[Role::Admin])?;
+    let mut errors = Errors::default();
+    let email = errors.check("email", Email::parse(&body.email));
+    let display_name = errors.check("display_name", DisplayName::parse(&body.display_name));
+    let password = parse_password(&mut errors, &body.password, &body.email, &body.display_name);
+    errors.finish()?;
+    let (Some(email), Some(display_name), Some(password)) = (email, display_name, password) else {
+        return Err(ApiError::Internal(anyhow::anyhow!(
+            "validated fields missing"
+        )));
+    };
+    let password_hash = state.passwords.hash(&password).await?;
+    let user = users::insert(
+        &state.db,
+        NewUser {
+            email,
+            display_name,
+            role: body.role,
+            profession: body.profession,
+            password_hash,
+        },
+        Utc::now(),
+    )
+    .await?;
+    tracing::info!(user_id = %user.id, role = %user.role, "user created");
+    let location = format!("/api/v1/users/{}", user.id);
+    Ok((
+        StatusCode::CREATED,
+        etag(user.version),
+        [(header::LOCATION, location)],
+        Json(UserResponse::from(user)),
+    ))
+}
+
+/// List users (admin), in creation order.
+#[utoipa::path(get, path = "/users", tag = "users", params(PageParams),
+    responses((status = 200, description = "A page of users", body = Page<UserResponse>)))]
+#[tracing::instrument(skip_all)]
+async fn list_users(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ValidQuery(page): ValidQuery<PageParams>,
+) -> Result<Json<Page<UserResponse>>> {
+    caller.require(&[Role::Admin])?;
+    let limit = page.limit()?;
+    let after: Option<Uuid> = page.position()?;
+    let rows = users::list(&state.db, after, limit + 1).await?;
+    Ok(Json(Page::from_rows(
+        rows,
+        limit,
+        |user| user.id,
+        UserResponse::from,
+    )))
+}
+
+/// One user (admin).
+#[utoipa::path(get, path = "/users/{id}", tag = "users", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "The user", body = UserResponse, headers(("ETag" = String)))))]
+#[tracing::instrument(skip_all, fields(user_id = %id))]
+async fn get_user(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<impl IntoResponse> {
+    caller.require(&[Role::Admin])?;
+    let user = users::find(&state.db, id).await?;
+    Ok((etag(user.version), Json(UserResponse::from(user))))
+}
+
+/// Change a user (admin): details, role, password, or `active: false` to
+/// disable the account. Accepts `If-Match`.
+#[utoipa::path(patch, path = "/users/{id}", tag = "users", request_body = UpdateUserRequest,
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "The ETag last read")),
+    responses((status = 200, description = "The changed user", body = UserResponse, headers(("ETag" = String)))))]
+#[tracing::instrument(skip_all, fields(user_id = %id))]
+async fn update_user(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+    IfMatch(expected_version): IfMatch,
+    ValidJson(body): ValidJson<UpdateUserRequest>,
+) -> Result<impl IntoResponse> {
+    caller.require(&[Role::Admin])?;
+    let current = users::find(&state.db, id).await?;
+    let mut errors = Errors::default();
+    let email = body
+        .email
+        .as_deref()
+        .and_then(|raw| errors.check("email", Email::parse(raw)));
+    let display_name = body
+        .display_name
+        .as_deref()
+        .and_then(|raw| errors.check("display_name", DisplayName::parse(raw)));
+    let password = body.password.as_deref().and_then(|raw| {
+        let email = body.email.as_deref().unwrap_or(current.email.as_str());
+        let name = body
+            .display_name
+            .as_deref()
+            .unwrap_or(current.display_name.as_str());
+        parse_password(&mut errors, raw, email, name)
+    });
+    errors.finish()?;
+    // An admin cannot lock themselves out: someone must keep the keys.
+    let locks_out_self = id == caller.user.id
+        && (body.active == Some(false) || body.role.is_some_and(|role| role != Role::Admin));
+    if locks_out_self {
+        return Err(ApiError::conflict(
+            "self_lockout",
+            "You cannot disable your own account or give up your own admin role.",
+        ));
+    }
+    let password_hash = match &password {
+        Some(password) => Some(state.passwords.hash(password).await?),
+        None => None,
+    };
+    let changes = UserChanges {
+        email,
+        display_name,
+        role: body.role,
+        profession: body.profession,
+        active: body.active,
+        password_hash,
+    };
+    let user = users::update(&state.db, id, expected_version, changes, Utc::now()).await?;
+    tracing::info!(user_id = %user.id, "user updated");
+    Ok((etag(user.version), Json(UserResponse::from(user))))
+}
+
+/// The caller's own account.
+#[utoipa::path(get, path = "/me", tag = "users",
+    responses((status = 200, description = "The caller", body = UserResponse)))]
+async fn me(caller: CurrentUser) -> Json<UserResponse> {
+    Json(UserResponse::from(caller.user))
+}

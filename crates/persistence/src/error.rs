@@ -1,0 +1,28 @@
+use sea_orm::{DbErr, SqlErr};
+
+/// What a repository call can answer besides success. A `Conflict` is decided
+/// by the database (a unique or exclusion constraint), never by a prior read.
+#[derive(Debug, thiserror::Error)]
+pub enum RepoError {
+    #[error("not found")]
+    NotFound,
+    /// A constraint refused the write; the code is the stable problem code.
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    /// The row changed since the caller read it (optimistic locking).
+    #[error("stale version")]
+    StaleVersion,
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+impl RepoError {
+    /// Maps a unique-constraint violation to `Conflict(code)`; any other error
+    /// stays a database error.
+    pub fn on_unique(err: DbErr, code: &'static str) -> Self {
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => RepoError::Conflict(code),
+            _ => RepoError::Db(err),
+        }
+    }
+}

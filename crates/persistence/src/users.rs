@@ -1,0 +1,184 @@
+//! User accounts.
+
+use chrono::{DateTime, Utc};
+use nido_domain::{DisplayName, Email, Profession, Role, User};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+use crate::entities::{sessions, users};
+use crate::{RepoError, begin_write};
+
+/// A user to create; the password is already hashed.
+#[derive(Debug)]
+pub struct NewUser {
+    pub email: Email,
+    pub display_name: DisplayName,
+    pub role: Role,
+    pub profession: Profession,
+    pub password_hash: String,
+}
+
+/// The changes a `PATCH /users/{id}` may bring; `None` leaves a field alone.
+#[derive(Debug, Default)]
+pub struct UserChanges {
+    pub email: Option<Email>,
+    pub display_name: Option<DisplayName>,
+    pub role: Option<Role>,
+    pub profession: Option<Profession>,
+    pub active: Option<bool>,
+    pub password_hash: Option<String>,
+}
+
+pub(crate) fn to_domain(row: users::Model) -> Result<User, DbErr> {
+    let corrupt = |what: &str| DbErr::Custom(format!("users row {}: invalid {what}", row.id));
+    Ok(User {
+        id: row.id,
+        email: Email::parse(&row.email).map_err(|_| corrupt("email"))?,
+        display_name: DisplayName::parse(&row.display_name).map_err(|_| corrupt("name"))?,
+        role: row.role.parse().map_err(|_| corrupt("role"))?,
+        profession: row.profession.parse().map_err(|_| corrupt("profession"))?,
+        active: row.active,
+        version: row.version,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}
+
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    new: NewUser,
+    now: DateTime<Utc>,
+) -> Result<User, RepoError> {
+    let row = users::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        email: Set(new.email.as_str().to_owned()),
+        display_name: Set(new.display_name.as_str().to_owned()),
+        role: Set(new.role.as_str().to_owned()),
+        profession: Set(new.profession.as_str().to_owned()),
+        password_hash: Set(new.password_hash),
+        active: Set(true),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    let row = users::Entity::insert(row)
+        .exec_with_returning(db)
+        .await
+        .map_err(|err| RepoError::on_unique(err, "email_taken"))?;
+    Ok(to_domain(row)?)
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<User, RepoError> {
+    let row = users::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(RepoError::NotFound)?;
+    Ok(to_domain(row)?)
+}
+
+/// The user with this email and their password hash, active or not.
+pub async fn find_credentials(
+    db: &impl ConnectionTrait,
+    email: &Email,
+) -> Result<Option<(User, String)>, DbErr> {
+    let Some(row) = users::Entity::find()
+        .filter(users::Column::Email.eq(email.as_str()))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let hash = row.password_hash.clone();
+    Ok(Some((to_domain(row)?, hash)))
+}
+
+/// Users in creation order (ids are UUIDv7), after the cursor `after`.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<User>, DbErr> {
+    let mut query = users::Entity::find().order_by_asc(users::Column::Id);
+    if let Some(after) = after {
+        query = query.filter(users::Column::Id.gt(after));
+    }
+    query
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_domain)
+        .collect()
+}
+
+pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    users::Entity::find().count(db).await
+}
+
+/// Applies `changes` in one transaction. With `expected_version`, a user
+/// changed since is refused (`StaleVersion`); a disabled user loses every
+/// session in the same transaction.
+pub async fn update(
+    db: &sea_orm::DatabaseConnection,
+    id: Uuid,
+    expected_version: Option<i32>,
+    changes: UserChanges,
+    now: DateTime<Utc>,
+) -> Result<User, RepoError> {
+    let txn = begin_write(db).await?;
+    let current = users::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(RepoError::NotFound)?;
+    if expected_version.is_some_and(|expected| expected != current.version) {
+        return Err(RepoError::StaleVersion);
+    }
+    let mut row: users::ActiveModel = current.clone().into();
+    if let Some(email) = changes.email {
+        row.email = Set(email.as_str().to_owned());
+    }
+    if let Some(name) = changes.display_name {
+        row.display_name = Set(name.as_str().to_owned());
+    }
+    if let Some(role) = changes.role {
+        row.role = Set(role.as_str().to_owned());
+    }
+    if let Some(profession) = changes.profession {
+        row.profession = Set(profession.as_str().to_owned());
+    }
+    if let Some(active) = changes.active {
+        row.active = Set(active);
+    }
+    let password_changed = changes.password_hash.is_some();
+    if let Some(hash) = changes.password_hash {
+        row.password_hash = Set(hash);
+    }
+    row.version = Set(current.version + 1);
+    row.updated_at = Set(now);
+    // The version in the filter makes a concurrent update lose, not overwrite.
+    let updated = users::Entity::update_many()
+        .set(row)
+        .filter(users::Column::Id.eq(id))
+        .filter(users::Column::Version.eq(current.version))
+        .exec(&txn)
+        .await
+        .map_err(|err| RepoError::on_unique(err, "email_taken"))?;
+    if updated.rows_affected == 0 {
+        return Err(RepoError::StaleVersion);
+    }
+    if changes.active == Some(false) || password_changed {
+        sessions::Entity::delete_many()
+            .filter(sessions::Column::UserId.eq(id))
+            .exec(&txn)
+            .await?;
+    }
+    let row = users::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(RepoError::NotFound)?;
+    txn.commit().await?;
+    Ok(to_domain(row)?)
+}

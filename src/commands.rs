@@ -1,0 +1,67 @@
+//! The commands behind `nido serve`, `nido migrate` and `nido user create`.
+
+use std::io::BufRead;
+
+use anyhow::Context;
+use chrono::Utc;
+use nido_domain::{DisplayName, Email, NewPassword, Profession, Role};
+use nido_http::auth::PasswordHasher;
+use nido_persistence::users::{self, NewUser};
+
+use crate::settings::Settings;
+use crate::startup::{Application, open_database};
+
+pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
+    Application::build(settings)
+        .await?
+        .run_until_stopped()
+        .await
+}
+
+pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
+    open_database(settings).await?;
+    tracing::info!("the database is up to date");
+    Ok(())
+}
+
+/// The account `nido user create` makes.
+pub struct NewAccount {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub profession: Profession,
+}
+
+/// Creates a user; the password is the first line of `password_input`.
+pub async fn create_user(
+    settings: &Settings,
+    account: NewAccount,
+    password_input: impl BufRead,
+) -> anyhow::Result<()> {
+    let email = Email::parse(&account.email).map_err(|err| anyhow::anyhow!("email {err}"))?;
+    let display_name =
+        DisplayName::parse(&account.name).map_err(|err| anyhow::anyhow!("name {err}"))?;
+    let line = password_input
+        .lines()
+        .next()
+        .context("no password on standard input")??;
+    let password = NewPassword::parse(&line, &[email.as_str(), display_name.as_str()])
+        .map_err(|err| anyhow::anyhow!("password {err}"))?;
+    let db = open_database(settings).await?;
+    let password_hash = PasswordHasher::new(1)?.hash(&password).await?;
+    let user = users::insert(
+        &db,
+        NewUser {
+            email,
+            display_name,
+            role: account.role,
+            profession: account.profession,
+            password_hash,
+        },
+        Utc::now(),
+    )
+    .await
+    .map_err(|err| anyhow::anyhow!("cannot create the user: {err}"))?;
+    println!("{}", user.id);
+    Ok(())
+}

@@ -1,0 +1,10 @@
+//! The `nido` binary's library: configuration, wiring and commands. `main.rs`
+//! only parses the command line and calls in here.
+
+pub mod commands;
+pub mod settings;
+pub mod startup;
+pub mod telemetry;
+
+pub use settings::Settings;
+pub use startup::Application;

@@ -1,0 +1,68 @@
+use clap::{Parser, Subcommand};
+use nido::commands::{self, NewAccount};
+use nido::{Settings, telemetry};
+use nido_domain::{Profession, Role};
+
+/// nido: case management for a centre maternel.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (the default).
+    Serve,
+    /// Create or update the database schema, then exit.
+    Migrate,
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = |s: &str| s.parse::<Role>().map_err(|e| e.to_string()))]
+        role: Role,
+        #[arg(long, value_parser = |s: &str| s.parse::<Profession>().map_err(|e| e.to_string()))]
+        profession: Profession,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let settings = Settings::load()?;
+    telemetry::init(&settings.log);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => commands::serve(&settings).await,
+        Command::Migrate => commands::migrate(&settings).await,
+        Command::User {
+            command:
+                UserCommand::Create {
+                    email,
+                    name,
+                    role,
+                    profession,
+                },
+        } => {
+            let account = NewAccount {
+                email,
+                name,
+                role,
+                profession,
+            };
+            commands::create_user(&settings, account, std::io::stdin().lock()).await
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! Typed, layered configuration: the built-in defaults, then
+//! `config/default.toml`, then `config/<NIDO_ENV>.toml`, then `NIDO_*`
+//! environment variables.
+
+use std::path::{Path, PathBuf};
+
+use config::{Config, Environment, File, FileFormat};
+use nido_http::auth::AuthSettings;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+/// The defaults, built in so that the binary runs from any directory.
+const DEFAULTS: &str = include_str!("../config/default.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    pub bind: String,
+    pub data_dir: PathBuf,
+    /// Secret: a PostgreSQL URL may carry a password.
+    pub database_url: Option<SecretString>,
+    pub database_max_connections: u32,
+    pub log: LogSettings,
+    pub auth: AuthSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct LogSettings {
+    pub format: LogFormat,
+    pub filter: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+impl Settings {
+    /// Loads the layers from `config/` in the working directory (or
+    /// `NIDO_CONFIG_DIR`), for the environment `NIDO_ENV` (default `development`).
+    pub fn load() -> anyhow::Result<Self> {
+        let dir = std::env::var("NIDO_CONFIG_DIR").unwrap_or_else(|_| "config".to_owned());
+        let env = std::env::var("NIDO_ENV").unwrap_or_else(|_| "development".to_owned());
+        Self::load_from(Path::new(&dir), &env)
+    }
+
+    pub fn load_from(dir: &Path, env: &str) -> anyhow::Result<Self> {
+        let settings = Config::builder()
+            .add_source(File::from_str(DEFAULTS, FileFormat::Toml))
+            .add_source(File::from(dir.join("default.toml")).required(false))
+            .add_source(File::from(dir.join(format!("{env}.toml"))).required(false))
+            .add_source(
+                Environment::with_prefix("NIDO")
+                    .prefix_separator("_")
+                    .separator("__")
+                    .try_parsing(true),
+            )
+            .build()?;
+        Ok(settings.try_deserialize()?)
+    }
+
+    /// The database to use: `database_url`, or a SQLite file in the data directory.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) if !url.expose_secret().trim().is_empty() => {
+                url.expose_secret().trim().to_owned()
+            }
+            _ => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("nido.db").display()
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_in_defaults_match_the_spec() {
+        let empty = tempfile_dir();
+        let settings = Settings::load_from(&empty, "none").expect("defaults load");
+        assert_eq!(settings.bind, "127.0.0.1:8080");
+        assert_eq!(settings.data_dir, PathBuf::from("data"));
+        assert_eq!(settings.auth.idle_timeout_minutes, 30);
+        assert_eq!(settings.auth.absolute_timeout_minutes, 8 * 60);
+        assert_eq!(settings.auth.account_max_failures, 5);
+        assert_eq!(settings.auth.address_max_failures, 50);
+        assert_eq!(settings.auth.failure_window_minutes, 15);
+        assert!(settings.database_url().starts_with("sqlite://data/nido.db"));
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        let mut settings = Settings::load_from(&tempfile_dir(), "none").expect("defaults");
+        settings.database_url = Some(SecretString::from("postgres://nido:s3cret@db/nido"));
+        assert!(!format!("{settings:?}").contains("s3cret"));
+    }
+
+    fn tempfile_dir() -> PathBuf {
+        std::env::temp_dir().join("nido-settings-test-no-such-dir")
+    }
+}

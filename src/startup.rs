@@ -1,0 +1,152 @@
+//! Building and running the server.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use chrono::Utc;
+use nido_domain::{DisplayName, Email, NewPassword, Profession, Role};
+use nido_http::AppState;
+use nido_http::auth::PasswordHasher;
+use nido_persistence::users::{self, NewUser};
+use nido_persistence::{DatabaseConnection, RepoError};
+use tokio::net::TcpListener;
+
+use crate::settings::Settings;
+
+pub const INITIAL_ADMIN_EMAIL: &str = "admin@nido.local";
+pub const INITIAL_ADMIN_PASSWORD_FILE: &str = "initial-admin-password";
+
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Application {
+    /// Opens and migrates the database, creates the first admin if there is
+    /// no user yet, and binds the listener (port 0 picks a free port).
+    pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        let db = open_database(settings).await?;
+        ensure_initial_admin(&db, &settings.data_dir).await?;
+        let state = AppState::new(db, settings.auth.clone())?;
+        let listener = TcpListener::bind(&settings.bind)
+            .await
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        Ok(Self { listener, state })
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    pub fn database(&self) -> DatabaseConnection {
+        self.state.db.clone()
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, then finishes the requests under way.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        tracing::info!(address = %self.local_addr()?, "nido is listening");
+        let app = nido_http::app(self.state).into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, app)
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+        tracing::info!("nido stopped");
+        Ok(())
+    }
+}
+
+/// Creates the data directory (owner-only), then opens and migrates the database.
+pub async fn open_database(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+    create_private_dir(&settings.data_dir)?;
+    let url = settings.database_url();
+    let backend = nido_persistence::Backend::of_url(&url)
+        .context("database_url must start with sqlite: or postgres://")?;
+    let db = nido_persistence::connect(&url, settings.database_max_connections)
+        .await
+        .with_context(|| format!("cannot open the {backend:?} database"))?;
+    nido_persistence::migrate(&db)
+        .await
+        .context("cannot migrate the database")?;
+    Ok(db)
+}
+
+fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .with_context(|| format!("cannot create the data directory {}", dir.display()))
+}
+
+/// On the first start, with no user at all, creates the admin
+/// `admin@nido.local` and writes its one-time password, alone on one line, to
+/// an owner-only file in the data directory. The password is never logged.
+pub async fn ensure_initial_admin(db: &DatabaseConnection, data_dir: &Path) -> anyhow::Result<()> {
+    if users::count(db).await? > 0 {
+        return Ok(());
+    }
+    let raw = nido_http::auth::new_token()?;
+    let password = NewPassword::parse(&raw, &[]).map_err(|err| anyhow::anyhow!("{err}"))?;
+    let hasher = PasswordHasher::new(1)?;
+    let new_admin = NewUser {
+        email: Email::parse(INITIAL_ADMIN_EMAIL).map_err(|err| anyhow::anyhow!("{err}"))?,
+        display_name: DisplayName::parse("Administrator")
+            .map_err(|err| anyhow::anyhow!("{err}"))?,
+        role: Role::Admin,
+        profession: Profession::Director,
+        password_hash: hasher.hash(&password).await?,
+    };
+    match users::insert(db, new_admin, Utc::now()).await {
+        Ok(_) => {}
+        // Another instance sharing the database created it first.
+        Err(RepoError::Conflict(_)) => return Ok(()),
+        Err(err) => return Err(err.into()),
+    }
+    let path = write_secret_file(
+        &data_dir.join(INITIAL_ADMIN_PASSWORD_FILE),
+        password.expose(),
+    )?;
+    tracing::warn!(
+        email = INITIAL_ADMIN_EMAIL,
+        password_file = %path.display(),
+        "created the initial admin; its one-time password is in the file"
+    );
+    Ok(())
+}
+
+fn write_secret_file(path: &Path, secret: &str) -> anyhow::Result<PathBuf> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    // The mode above applies only to a new file: tighten an old one too.
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    writeln!(file, "{secret}")?;
+    file.sync_all()?;
+    Ok(path.to_owned())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
