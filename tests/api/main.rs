@@ -1,1 +1,11 @@
-fn main() {}
+//! Black-box tests: each starts the real application on a random port against
+//! a fresh database and calls it over HTTP. `NIDO_TEST_DATABASE_URL` set to a
+//! PostgreSQL URL runs them against PostgreSQL, one new database per test.
+
+mod auth;
+mod cli;
+mod docs;
+mod errors;
+mod helpers;
+mod throttling;
+mod users;

@@ -1,0 +1,308 @@
+use chrono::{TimeDelta, Utc};
+use nido_persistence::entities::sessions;
+use reqwest::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+use serde_json::{Value, json};
+
+use crate::helpers::{PASSWORD, assert_problem, spawn_app, spawn_sibling};
+
+#[tokio::test]
+async fn the_initial_admin_logs_in_creates_a_coordinator_who_calls_me() {
+    let app = spawn_app().await;
+
+    let file = app.data_dir.join("initial-admin-password");
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(&file)
+            .expect("password file")
+            .permissions(),
+    );
+    assert_eq!(mode & 0o777, 0o600, "owner-only");
+    let raw = std::fs::read_to_string(&file).expect("readable");
+    assert_eq!(raw.lines().count(), 1, "alone on one line");
+    assert!(raw.ends_with('\n'));
+
+    let response = app
+        .login("admin@nido.local", &app.initial_admin_password())
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.expect("json");
+    let admin_token = body["token"].as_str().expect("token").to_owned();
+    assert!(admin_token.len() >= 22, "at least 128 bits");
+    assert_eq!(body["user"]["role"], "admin");
+    assert!(
+        body["expires_at"]
+            .as_str()
+            .is_some_and(|at| at.ends_with('Z'))
+    );
+    assert!(body["user"].get("password_hash").is_none());
+
+    let response = app
+        .post(
+            "/api/v1/users",
+            Some(&admin_token),
+            &json!({
+                "email": "Samia.Benali@Nido.Example",
+                "display_name": "Samia Benali",
+                "role": "coordinator",
+                "profession": "coordinator",
+                "password": PASSWORD,
+            }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let created: Value = response.json().await.expect("json");
+    assert_eq!(created["email"], "samia.benali@nido.example");
+
+    let token = app.token_for("samia.benali@nido.example", PASSWORD).await;
+    let response = app.get("/api/v1/me", Some(&token)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let me: Value = response.json().await.expect("json");
+    assert_eq!(me["id"], created["id"]);
+    assert_eq!(me["role"], "coordinator");
+    assert_eq!(me["profession"], "coordinator");
+    assert_eq!(me["display_name"], "Samia Benali");
+    assert_eq!(me["active"], true);
+}
+
+#[tokio::test]
+async fn a_restart_keeps_the_admin_and_does_not_rewrite_the_password() {
+    let app = spawn_app().await;
+    let before = app.initial_admin_password();
+    let sibling = spawn_sibling(&app).await;
+    assert_eq!(sibling.initial_admin_password(), before);
+    sibling.token_for("admin@nido.local", &before).await;
+}
+
+#[tokio::test]
+async fn an_unknown_email_is_answered_like_a_wrong_password() {
+    let app = spawn_app().await;
+    app.create_user("awa@nido.example", "staff", "social_worker")
+        .await;
+
+    let wrong = app
+        .login("awa@nido.example", "not-the-password-at-all")
+        .await;
+    let wrong = assert_problem(wrong, 401, "invalid_credentials").await;
+    let unknown = app
+        .login("nobody@nido.example", "not-the-password-at-all")
+        .await;
+    let unknown = assert_problem(unknown, 401, "invalid_credentials").await;
+    assert_eq!(wrong, unknown);
+    let malformed = app.login("not an email", "not-the-password-at-all").await;
+    assert_eq!(
+        assert_problem(malformed, 401, "invalid_credentials").await,
+        wrong
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_email_costs_about_as_much_time_as_a_wrong_password() {
+    let app = spawn_app().await;
+    app.create_user("awa@nido.example", "staff", "social_worker")
+        .await;
+    async fn fastest(app: &crate::helpers::TestApp, email: &str) -> std::time::Duration {
+        // The fastest of a few tries, to see the work done rather than the noise.
+        let mut best = std::time::Duration::MAX;
+        for _ in 0..3 {
+            let started = std::time::Instant::now();
+            let response = app.login(email, "not-the-password-at-all").await;
+            best = best.min(started.elapsed());
+            assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        }
+        best
+    }
+    let known = fastest(&app, "awa@nido.example").await;
+    let unknown = fastest(&app, "nobody@nido.example").await;
+    // Without the dummy hash an unknown email answers tens of times faster.
+    assert!(
+        unknown * 3 >= known,
+        "unknown email {unknown:?} vs wrong password {known:?}"
+    );
+}
+
+#[tokio::test]
+async fn logout_revokes_the_token() {
+    let app = spawn_app().await;
+    let token = app.login_as("staff").await;
+    assert_eq!(
+        app.get("/api/v1/me", Some(&token)).await.status(),
+        StatusCode::OK
+    );
+
+    let response = app
+        .post("/api/v1/auth/logout", Some(&token), &json!({}))
+        .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+
+    assert_problem(
+        app.get("/api/v1/me", Some(&token)).await,
+        401,
+        "unauthorized",
+    )
+    .await;
+    let again = app
+        .post("/api/v1/auth/logout", Some(&token), &json!({}))
+        .await;
+    assert_problem(again, 401, "unauthorized").await;
+}
+
+#[tokio::test]
+async fn tokens_are_refused_when_missing_malformed_or_unknown() {
+    let app = spawn_app().await;
+    let response = app.get("/api/v1/me", None).await;
+    assert_eq!(response.headers()["www-authenticate"], "Bearer");
+    assert_problem(response, 401, "unauthorized").await;
+
+    for header in [
+        "Bearer",
+        "Bearer ",
+        "Basic YWRtaW46YWRtaW4=",
+        "Bearer made-up-token",
+    ] {
+        let response = app
+            .client
+            .get(app.url("/api/v1/me"))
+            .header("Authorization", header)
+            .send()
+            .await
+            .expect("sent");
+        assert_problem(response, 401, "unauthorized").await;
+    }
+}
+
+#[tokio::test]
+async fn tokens_are_stored_only_as_hashes() {
+    let app = spawn_app().await;
+    let token = app.admin_token().await;
+    let stored = sessions::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("sessions");
+    assert_eq!(stored.len(), 1);
+    assert_ne!(stored[0].token_hash, token);
+    assert!(!stored[0].token_hash.contains(&token));
+    assert_eq!(stored[0].token_hash.len(), 64);
+}
+
+/// Moves every session's clock back, as if `by` had passed.
+async fn age_sessions(app: &crate::helpers::TestApp, last_seen: TimeDelta, expires: TimeDelta) {
+    let now = Utc::now();
+    sessions::Entity::update_many()
+        .col_expr(sessions::Column::LastSeenAt, Expr::value(now - last_seen))
+        .col_expr(sessions::Column::ExpiresAt, Expr::value(now + expires))
+        .filter(sessions::Column::TokenHash.ne(""))
+        .exec(&app.db)
+        .await
+        .expect("aged");
+}
+
+#[tokio::test]
+async fn a_token_unused_for_the_idle_timeout_stops_working() {
+    let app = spawn_app().await;
+    let token = app.admin_token().await;
+
+    age_sessions(&app, TimeDelta::minutes(29), TimeDelta::hours(7)).await;
+    assert_eq!(
+        app.get("/api/v1/me", Some(&token)).await.status(),
+        StatusCode::OK
+    );
+    // That use counted: the session is fresh again.
+    age_sessions(&app, TimeDelta::minutes(31), TimeDelta::hours(7)).await;
+    assert_problem(
+        app.get("/api/v1/me", Some(&token)).await,
+        401,
+        "unauthorized",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_token_stops_working_at_its_absolute_expiry_even_when_used() {
+    let app = spawn_app().await;
+    let token = app.admin_token().await;
+    age_sessions(&app, TimeDelta::zero(), TimeDelta::seconds(-1)).await;
+    assert_problem(
+        app.get("/api/v1/me", Some(&token)).await,
+        401,
+        "unauthorized",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_lifetimes_come_from_the_configuration() {
+    let app = crate::helpers::spawn_app_with(|settings| {
+        settings.auth.idle_timeout_minutes = 5;
+        settings.auth.absolute_timeout_minutes = 60;
+    })
+    .await;
+    let response = app
+        .login("admin@nido.local", &app.initial_admin_password())
+        .await;
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["idle_timeout_seconds"], 300);
+    let expires_at: chrono::DateTime<Utc> = body["expires_at"]
+        .as_str()
+        .expect("instant")
+        .parse()
+        .expect("RFC 3339");
+    let lifetime = expires_at - Utc::now();
+    assert!(lifetime <= TimeDelta::minutes(60) && lifetime > TimeDelta::minutes(59));
+    let token = body["token"].as_str().expect("token");
+    age_sessions(&app, TimeDelta::minutes(6), TimeDelta::minutes(50)).await;
+    assert_problem(
+        app.get("/api/v1/me", Some(token)).await,
+        401,
+        "unauthorized",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_token_issued_by_one_instance_works_on_another() {
+    let app = spawn_app().await;
+    let sibling = spawn_sibling(&app).await;
+    let token = app.admin_token().await;
+    assert_eq!(
+        sibling.get("/api/v1/me", Some(&token)).await.status(),
+        StatusCode::OK
+    );
+    sibling
+        .post("/api/v1/auth/logout", Some(&token), &json!({}))
+        .await;
+    assert_problem(
+        app.get("/api/v1/me", Some(&token)).await,
+        401,
+        "unauthorized",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_disabled_user_loses_their_sessions_and_cannot_log_in() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let user = app
+        .create_user("lea@nido.example", "staff", "psychologist")
+        .await;
+    let token = app.token_for("lea@nido.example", PASSWORD).await;
+
+    let path = format!("/api/v1/users/{}", user["id"].as_str().expect("id"));
+    let response = app
+        .patch(&path, &admin, None, &json!({"active": false}))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+
+    assert_problem(
+        app.get("/api/v1/me", Some(&token)).await,
+        401,
+        "unauthorized",
+    )
+    .await;
+    let login = app.login("lea@nido.example", PASSWORD).await;
+    assert_problem(login, 401, "invalid_credentials").await;
+
+    app.patch(&path, &admin, None, &json!({"active": true}))
+        .await;
+    app.token_for("lea@nido.example", PASSWORD).await;
+}

@@ -1,0 +1,152 @@
+//! The `nido` binary itself: its commands and its clean shutdown.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use crate::helpers::{PASSWORD, fresh_database_url};
+
+fn nido(data_dir: &std::path::Path, database_url: &Option<String>) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_nido"));
+    command
+        .env("NIDO_ENV", "test")
+        .env("NIDO_DATA_DIR", data_dir)
+        .env("NIDO_BIND", "127.0.0.1:0")
+        .env("NIDO_LOG__FILTER", "info")
+        .env_remove("RUST_LOG")
+        .env_remove("NIDO_DATABASE_URL");
+    if let Some(url) = database_url {
+        command.env("NIDO_DATABASE_URL", url);
+    }
+    command
+}
+
+#[tokio::test]
+async fn migrate_then_user_create_reads_the_password_from_stdin() {
+    let data_dir = tempfile::TempDir::new().expect("dir");
+    let url = fresh_database_url().await;
+    let status = nido(data_dir.path(), &url)
+        .arg("migrate")
+        .status()
+        .expect("runs");
+    assert!(status.success());
+
+    let mut child = nido(data_dir.path(), &url)
+        .args([
+            "user",
+            "create",
+            "--email",
+            "Fatou@nido.example",
+            "--name",
+            "Fatou Sow",
+        ])
+        .args(["--role", "coordinator", "--profession", "coordinator"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    writeln!(child.stdin.take().expect("stdin"), "{PASSWORD}").expect("written");
+    let output = child.wait_with_output().expect("finishes");
+    assert!(output.status.success());
+    let id = String::from_utf8(output.stdout).expect("utf-8");
+    assert!(
+        uuid::Uuid::parse_str(id.trim()).is_ok(),
+        "prints the new id: {id}"
+    );
+
+    // A weak password is refused, and so is a second account with that email.
+    let mut weak = nido(data_dir.path(), &url)
+        .args([
+            "user",
+            "create",
+            "--email",
+            "awa@nido.example",
+            "--name",
+            "Awa",
+        ])
+        .args(["--role", "staff", "--profession", "social_worker"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("runs");
+    writeln!(weak.stdin.take().expect("stdin"), "password1234").expect("written");
+    assert!(!weak.wait().expect("finishes").success());
+
+    let bad_role = nido(data_dir.path(), &url)
+        .args(["user", "create", "--email", "x@nido.example", "--name", "X"])
+        .args(["--role", "root", "--profession", "other"])
+        .stderr(Stdio::null())
+        .status()
+        .expect("runs");
+    assert!(!bad_role.success());
+}
+
+#[tokio::test]
+async fn serve_stops_cleanly_on_sigterm() {
+    let data_dir = tempfile::TempDir::new().expect("dir");
+    let url = fresh_database_url().await;
+    let mut child = nido(data_dir.path(), &url)
+        .arg("serve")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let stderr = child.stderr.take().expect("stderr");
+    // Read the whole log; the line that says where it listens gives the address.
+    let (address_tx, address_rx) = tokio::sync::oneshot::channel::<String>();
+    let log = tokio::task::spawn_blocking(move || {
+        let mut address_tx = Some(address_tx);
+        let mut lines = Vec::new();
+        for line in BufReader::new(stderr).lines() {
+            let line = line.expect("log line");
+            if let Some(at) = line.find("address=") {
+                let address: String = line[at + "address=".len()..]
+                    .chars()
+                    .take_while(|c| !c.is_whitespace() && *c != '\u{1b}')
+                    .collect();
+                if let Some(tx) = address_tx.take() {
+                    tx.send(address).ok();
+                }
+            }
+            lines.push(line);
+        }
+        lines.join("\n")
+    });
+    let Ok(Ok(address)) = tokio::time::timeout(Duration::from_secs(30), address_rx).await else {
+        child.kill().ok();
+        panic!("the server never said where it listens");
+    };
+
+    let response = reqwest::get(format!("http://{address}/health/ready"))
+        .await
+        .expect("answers");
+    assert!(response.status().is_success());
+    let password =
+        std::fs::read_to_string(data_dir.path().join("initial-admin-password")).expect("file");
+    assert_eq!(password.lines().count(), 1);
+
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let mut waited = Duration::ZERO;
+    let exit = loop {
+        if let Some(exit) = child.try_wait().expect("waits") {
+            break exit;
+        }
+        assert!(waited < Duration::from_secs(20), "nido did not stop");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        waited += Duration::from_millis(100);
+    };
+    assert!(exit.success(), "clean exit: {exit:?}");
+    let log = log.await.expect("log read");
+    assert!(
+        log.contains("initial-admin-password"),
+        "says where the password is"
+    );
+    assert!(
+        !log.contains(password.trim()),
+        "the password is never logged"
+    );
+}

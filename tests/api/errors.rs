@@ -1,0 +1,107 @@
+use reqwest::StatusCode;
+
+use crate::helpers::{assert_problem, invalid_fields, spawn_app};
+
+#[tokio::test]
+async fn a_body_that_is_not_json_is_a_400_problem() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    for body in ["{", "", "{\"email\": }", "nonsense"] {
+        let response = app
+            .client
+            .post(app.url("/api/v1/users"))
+            .bearer_auth(&admin)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("sent");
+        assert_problem(response, 400, "malformed_body").await;
+    }
+}
+
+#[tokio::test]
+async fn a_body_of_another_type_is_a_415_problem() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .header("content-type", "text/plain")
+        .body("email=admin")
+        .send()
+        .await
+        .expect("sent");
+    assert_problem(response, 415, "unsupported_media_type").await;
+}
+
+#[tokio::test]
+async fn json_of_the_wrong_shape_is_a_422_naming_the_field() {
+    let app = spawn_app().await;
+    let response = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            &serde_json::json!({"email": 42, "password": "x"}),
+        )
+        .await;
+    let problem = assert_problem(response, 422, "validation_failed").await;
+    assert_eq!(invalid_fields(&problem), ["email"]);
+    assert!(problem["errors"][0]["message"].is_string());
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_refused_without_a_500() {
+    let app = spawn_app().await;
+    let huge = format!(
+        "{{\"email\": \"{}\", \"password\": \"x\"}}",
+        "a".repeat(300 * 1024)
+    );
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .expect("sent");
+    assert_problem(response, 413, "payload_too_large").await;
+}
+
+#[tokio::test]
+async fn unknown_routes_and_methods_are_problems() {
+    let app = spawn_app().await;
+    assert_problem(
+        app.get("/api/v1/nothing-here", None).await,
+        404,
+        "not_found",
+    )
+    .await;
+    let response = app
+        .client
+        .delete(app.url("/api/v1/me"))
+        .send()
+        .await
+        .expect("sent");
+    assert_problem(response, 405, "method_not_allowed").await;
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id() {
+    let app = spawn_app().await;
+    let response = app.get("/health/live", None).await;
+    let generated = response.headers()["x-request-id"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert_eq!(generated.len(), 36, "a UUID");
+
+    let response = app
+        .client
+        .get(app.url("/api/v1/me"))
+        .header("x-request-id", "trace-me-42")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(response.headers()["x-request-id"], "trace-me-42");
+}

@@ -1,0 +1,216 @@
+use std::path::PathBuf;
+
+use nido::Settings;
+use nido::startup::{INITIAL_ADMIN_EMAIL, INITIAL_ADMIN_PASSWORD_FILE};
+use nido_persistence::{ConnectionTrait, DatabaseConnection};
+use reqwest::{Response, StatusCode};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+/// A password strong enough for the policy, shared by the test users.
+pub const PASSWORD: &str = "lanterne-violon-gravier-47";
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: DatabaseConnection,
+    pub settings: Settings,
+    pub data_dir: PathBuf,
+    _data_dir: std::sync::Arc<TempDir>,
+}
+
+/// The server, on a fresh database, with the test configuration.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// The server with settings changed by `customize` first.
+pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
+    let data_dir = TempDir::new().expect("temporary data directory");
+    let mut settings =
+        Settings::load_from(&PathBuf::from("config"), "test").expect("test settings load");
+    settings.bind = "127.0.0.1:0".into();
+    settings.data_dir = data_dir.path().to_owned();
+    settings.database_url = fresh_database_url().await.map(Into::into);
+    customize(&mut settings);
+    start(settings, std::sync::Arc::new(data_dir)).await
+}
+
+/// A second server on the same database, as behind a load balancer.
+pub async fn spawn_sibling(app: &TestApp) -> TestApp {
+    let mut settings = app.settings.clone();
+    settings.bind = "127.0.0.1:0".into();
+    start(settings, app._data_dir.clone()).await
+}
+
+async fn start(settings: Settings, data_dir: std::sync::Arc<TempDir>) -> TestApp {
+    let application = nido::Application::build(&settings)
+        .await
+        .expect("the application builds");
+    let address = format!("http://{}", application.local_addr().expect("bound"));
+    let db = application.database();
+    tokio::spawn(application.run_until_stopped());
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        db,
+        data_dir: settings.data_dir.clone(),
+        settings,
+        _data_dir: data_dir,
+    }
+}
+
+/// With `NIDO_TEST_DATABASE_URL` set, a new PostgreSQL database named by a
+/// UUID; without it, `None` (SQLite in the data directory). An unreachable
+/// server fails the test: it never silently falls back to SQLite.
+pub async fn fresh_database_url() -> Option<String> {
+    let admin_url = std::env::var("NIDO_TEST_DATABASE_URL").ok()?;
+    assert!(
+        admin_url.starts_with("postgres://") || admin_url.starts_with("postgresql://"),
+        "NIDO_TEST_DATABASE_URL must be a postgres:// URL, got {admin_url}"
+    );
+    let name = format!("nido_test_{}", uuid::Uuid::new_v4().simple());
+    let admin = nido_persistence::connect(&admin_url, 1)
+        .await
+        .unwrap_or_else(|err| panic!("PostgreSQL at {admin_url} is unreachable: {err}"));
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create the test database");
+    admin.close().await.ok();
+    let (base, _) = admin_url
+        .rsplit_once('/')
+        .expect("the URL names a database");
+    Some(format!("{base}/{name}"))
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        let mut request = self.client.get(self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        let mut request = self.client.post(self.url(path)).json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    pub async fn patch(
+        &self,
+        path: &str,
+        token: &str,
+        if_match: Option<&str>,
+        body: &Value,
+    ) -> Response {
+        let mut request = self
+            .client
+            .patch(self.url(path))
+            .bearer_auth(token)
+            .json(body);
+        if let Some(tag) = if_match {
+            request = request.header("If-Match", tag);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    pub fn initial_admin_password(&self) -> String {
+        let raw = std::fs::read_to_string(self.data_dir.join(INITIAL_ADMIN_PASSWORD_FILE))
+            .expect("the initial admin password file exists");
+        raw.trim_end_matches('\n').to_owned()
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.post(
+            "/api/v1/auth/login",
+            None,
+            &json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
+    /// Logs in and returns the token; panics unless it succeeds.
+    pub async fn token_for(&self, email: &str, password: &str) -> String {
+        let response = self.login(email, password).await;
+        assert_eq!(response.status(), StatusCode::OK, "login as {email}");
+        let body: Value = response.json().await.expect("json");
+        body["token"].as_str().expect("token").to_owned()
+    }
+
+    pub async fn admin_token(&self) -> String {
+        let password = self.initial_admin_password();
+        self.token_for(INITIAL_ADMIN_EMAIL, &password).await
+    }
+
+    /// Creates a user with `role` (as the initial admin); returns its JSON.
+    pub async fn create_user(&self, email: &str, role: &str, profession: &str) -> Value {
+        let admin = self.admin_token().await;
+        let response = self
+            .post(
+                "/api/v1/users",
+                Some(&admin),
+                &json!({
+                    "email": email,
+                    "display_name": format!("Test {role}"),
+                    "role": role,
+                    "profession": profession,
+                    "password": PASSWORD,
+                }),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED, "create {email}");
+        response.json().await.expect("json")
+    }
+
+    /// A new user with `role`, logged in: its token.
+    pub async fn login_as(&self, role: &str) -> String {
+        let email = format!("{role}-{}@nido.example", uuid::Uuid::new_v4().simple());
+        let profession = match role {
+            "admin" => "director",
+            "coordinator" => "coordinator",
+            _ => "social_worker",
+        };
+        self.create_user(&email, role, profession).await;
+        self.token_for(&email, PASSWORD).await
+    }
+}
+
+/// Checks a problem response and returns its body.
+pub async fn assert_problem(response: Response, status: u16, code: &str) -> Value {
+    assert_eq!(response.status().as_u16(), status, "status");
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    let body: Value = response.json().await.expect("problem json");
+    assert_eq!(body["code"], code, "{body}");
+    assert_eq!(body["status"], status, "{body}");
+    assert!(
+        body["title"].is_string() && body["detail"].is_string(),
+        "{body}"
+    );
+    assert!(body["type"].is_string(), "{body}");
+    body
+}
+
+/// The fields a 422 names.
+pub fn invalid_fields(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .expect("errors list")
+        .iter()
+        .map(|error| error["field"].as_str().expect("field").to_owned())
+        .collect()
+}
