@@ -63,23 +63,29 @@ impl From<User> for UserResponse {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUserRequest {
-    #[schema(example = "ines.morel@nido.example")]
+    #[schema(example = "ines.morel@nido.example", format = Email, max_length = 254)]
     pub email: String,
-    #[schema(example = "Inès Morel")]
+    #[schema(example = "Inès Morel", min_length = 1, max_length = 100)]
     pub display_name: String,
     #[schema(schema_with = crate::schema::role)]
     pub role: Role,
     #[schema(schema_with = crate::schema::profession)]
     pub profession: Profession,
     /// 12 to 128 characters, not easy to guess.
-    #[schema(example = "lanterne-violon-gravier-47")]
+    #[schema(
+        example = "lanterne-violon-gravier-47",
+        min_length = 12,
+        max_length = 128
+    )]
     pub password: String,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserRequest {
+    #[schema(format = Email, max_length = 254)]
     pub email: Option<String>,
+    #[schema(min_length = 1, max_length = 100)]
     pub display_name: Option<String>,
     #[schema(schema_with = crate::schema::role)]
     pub role: Option<Role>,
@@ -88,6 +94,7 @@ pub struct UpdateUserRequest {
     /// `false` disables the account and ends its sessions.
     pub active: Option<bool>,
     /// A new password; ends the user's sessions.
+    #[schema(min_length = 12, max_length = 128)]
     pub password: Option<String>,
 }
 
