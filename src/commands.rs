@@ -9,7 +9,7 @@ use nido_http::auth::PasswordHasher;
 use nido_persistence::users::{self, NewUser};
 
 use crate::settings::Settings;
-use crate::startup::{Application, open_database};
+use crate::startup::{Application, open_audit_database, open_database};
 
 pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
     Application::build(settings)
@@ -19,7 +19,8 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
 }
 
 pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
-    open_database(settings).await?;
+    let db = open_database(settings).await?;
+    open_audit_database(settings, &db).await?;
     tracing::info!("the database is up to date");
     Ok(())
 }

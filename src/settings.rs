@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use config::{Config, Environment, File, FileFormat};
+use nido_http::CaseSettings;
 use nido_http::auth::AuthSettings;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
@@ -21,6 +22,7 @@ pub struct Settings {
     pub database_max_connections: u32,
     pub log: LogSettings,
     pub auth: AuthSettings,
+    pub cases: CaseSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -72,6 +74,18 @@ impl Settings {
             ),
         }
     }
+
+    /// The audit log's database: on SQLite its own file beside the data, on
+    /// PostgreSQL the same database (`None`).
+    pub fn audit_database_url(&self) -> Option<String> {
+        match nido_persistence::Backend::of_url(&self.database_url()) {
+            Some(nido_persistence::Backend::Postgres) => None,
+            _ => Some(format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("nido-audit.db").display()
+            )),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -89,6 +103,8 @@ mod tests {
         assert_eq!(settings.auth.account_max_failures, 5);
         assert_eq!(settings.auth.address_max_failures, 50);
         assert_eq!(settings.auth.failure_window_minutes, 15);
+        assert_eq!(settings.cases.report_lead_days, 30);
+        assert_eq!(settings.cases.time_zone, chrono_tz::Europe::Paris);
         assert!(settings.database_url().starts_with("sqlite://data/nido.db"));
     }
 

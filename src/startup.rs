@@ -28,8 +28,9 @@ impl Application {
     /// no user yet, and binds the listener (port 0 picks a free port).
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
         let db = open_database(settings).await?;
+        let audit_db = open_audit_database(settings, &db).await?;
         ensure_initial_admin(&db, &settings.data_dir).await?;
-        let state = AppState::new(db, settings.auth.clone())?;
+        let state = AppState::new(db, audit_db, settings.auth.clone(), settings.cases.clone())?;
         let listener = TcpListener::bind(&settings.bind)
             .await
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
@@ -69,6 +70,24 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<DatabaseConnec
         .await
         .context("cannot migrate the database")?;
     Ok(db)
+}
+
+/// Opens and migrates the audit log: its own SQLite file, or the main
+/// PostgreSQL database.
+pub async fn open_audit_database(
+    settings: &Settings,
+    main: &DatabaseConnection,
+) -> anyhow::Result<DatabaseConnection> {
+    let audit = match settings.audit_database_url() {
+        Some(url) => nido_persistence::connect_audit(&url, settings.database_max_connections)
+            .await
+            .context("cannot open the audit database")?,
+        None => main.clone(),
+    };
+    nido_persistence::migrate_audit(&audit)
+        .await
+        .context("cannot migrate the audit database")?;
+    Ok(audit)
 }
 
 fn create_private_dir(dir: &Path) -> anyhow::Result<()> {

@@ -4,12 +4,32 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261124_000001_users_and_sessions;
+mod m20261124_000002_families_and_placements;
+mod m20261124_000003_audit_log;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261124_000001_users_and_sessions::Migration)]
+        vec![
+            Box::new(m20261124_000001_users_and_sessions::Migration),
+            Box::new(m20261124_000002_families_and_placements::Migration),
+        ]
+    }
+}
+
+/// The audit log's own migrations, tracked in their own table so that on
+/// PostgreSQL they can share the database with the rest.
+pub struct AuditMigrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for AuditMigrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261124_000003_audit_log::Migration)]
+    }
+
+    fn migration_table_name() -> DynIden {
+        "seaql_audit_migrations".into_iden()
     }
 }

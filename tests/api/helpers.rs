@@ -85,6 +85,13 @@ pub async fn fresh_database_url() -> Option<String> {
 }
 
 impl TestApp {
+    /// The audit log's database, as the application uses it.
+    pub async fn audit_db(&self) -> DatabaseConnection {
+        nido::startup::open_audit_database(&self.settings, &self.db)
+            .await
+            .expect("audit database")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

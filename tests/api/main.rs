@@ -2,10 +2,16 @@
 //! a fresh database and calls it over HTTP. `NIDO_TEST_DATABASE_URL` set to a
 //! PostgreSQL URL runs them against PostgreSQL, one new database per test.
 
+mod audit;
 mod auth;
+mod cases;
 mod cli;
+mod deadlines;
 mod docs;
 mod errors;
+mod families;
 mod helpers;
+mod placements;
+mod referrals;
 mod throttling;
 mod users;

@@ -105,7 +105,7 @@ async fn invalid_users_are_refused_with_every_field_named() {
     .await;
     assert_eq!(
         invalid_fields(&problem),
-        ["email", "display_name", "password"]
+        ["display_name", "email", "password"]
     );
 
     let weak = json!({

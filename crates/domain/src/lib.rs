@@ -2,7 +2,13 @@
 //! value, and the rules as pure functions. No I/O lives here: no HTTP, no
 //! database, no runtime.
 
+#[macro_use]
+mod string_enum;
+
+pub mod calendar;
+pub mod family;
 pub mod login_throttle;
+pub mod placement;
 pub mod user;
 
 pub use login_throttle::FailureLimit;

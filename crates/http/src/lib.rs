@@ -1,15 +1,22 @@
 //! nido's HTTP API: the axum router, extractors, authentication, the mapping
 //! of errors to problem responses, and the OpenAPI document.
 
+mod access;
+pub mod audit;
 pub mod auth;
+pub mod deadlines;
 pub mod error;
 pub mod extract;
+pub mod families;
 pub mod health;
 pub mod openapi;
 pub mod pagination;
+pub mod placements;
+pub mod referrals;
 mod schema;
 pub mod state;
 pub mod users;
+mod validation;
 pub mod versioning;
 
 use std::any::Any;
@@ -28,7 +35,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
 pub use error::{ApiError, Problem};
-pub use state::AppState;
+pub use state::{AppState, CaseSettings};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -36,7 +43,12 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let api = OpenApiRouter::new()
         .merge(auth::router())
-        .merge(users::router());
+        .merge(users::router())
+        .merge(families::router())
+        .merge(referrals::router())
+        .merge(placements::router())
+        .merge(deadlines::router())
+        .merge(audit::router());
     let (router, mut document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .nest("/api/v1", api)
         .merge(health::router())

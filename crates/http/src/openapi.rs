@@ -17,6 +17,10 @@ use crate::error::Problem;
     tags(
         (name = "auth", description = "Log in and out"),
         (name = "users", description = "User accounts"),
+        (name = "families", description = "Families: the mother, her children, their team"),
+        (name = "referrals", description = "Referrals, the waiting list, admission"),
+        (name = "placements", description = "Placements, periods, renewals, exits and deadlines"),
+        (name = "audit", description = "Who read or wrote which family's data"),
     ),
     components(schemas(Problem)),
     modifiers(&Conventions),

@@ -1,21 +1,60 @@
 //! OpenAPI schemas for domain enums, built from the domain's own lists so the
 //! document cannot drift from the code.
 
+use nido_domain::family::{
+    ExitDestination, PlacementStatus, ReferralReason, ReferralSource, ReferralStatus,
+};
+use nido_domain::placement::DeadlineStatus;
 use nido_domain::{Profession, Role};
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 
-fn string_enum(values: impl IntoIterator<Item = &'static str>) -> RefOr<Schema> {
+fn string_enum<T: Copy>(values: &[T], name: impl Fn(T) -> &'static str) -> RefOr<Schema> {
     ObjectBuilder::new()
         .schema_type(Type::String)
-        .enum_values(Some(values))
+        .enum_values(Some(values.iter().map(|value| name(*value))))
         .into()
 }
 
 pub fn role() -> RefOr<Schema> {
-    string_enum(Role::ALL.map(Role::as_str))
+    string_enum(&Role::ALL, Role::as_str)
 }
 
 pub fn profession() -> RefOr<Schema> {
-    string_enum(Profession::ALL.map(Profession::as_str))
+    string_enum(&Profession::ALL, Profession::as_str)
+}
+
+pub fn referral_source() -> RefOr<Schema> {
+    string_enum(ReferralSource::ALL, ReferralSource::as_str)
+}
+
+pub fn referral_reason() -> RefOr<Schema> {
+    string_enum(ReferralReason::ALL, ReferralReason::as_str)
+}
+
+pub fn referral_status() -> RefOr<Schema> {
+    string_enum(ReferralStatus::ALL, ReferralStatus::as_str)
+}
+
+pub fn placement_status() -> RefOr<Schema> {
+    string_enum(PlacementStatus::ALL, PlacementStatus::as_str)
+}
+
+pub fn exit_destination() -> RefOr<Schema> {
+    string_enum(ExitDestination::ALL, ExitDestination::as_str)
+}
+
+pub fn deadline_status() -> RefOr<Schema> {
+    string_enum(
+        &[
+            DeadlineStatus::Overdue,
+            DeadlineStatus::ReportDue,
+            DeadlineStatus::Upcoming,
+        ],
+        |status| match status {
+            DeadlineStatus::Overdue => "overdue",
+            DeadlineStatus::ReportDue => "report_due",
+            DeadlineStatus::Upcoming => "upcoming",
+        },
+    )
 }

@@ -1,9 +1,32 @@
 use std::ops::Deref;
 use std::sync::Arc;
 
+use chrono::{NaiveDate, Utc};
 use nido_persistence::DatabaseConnection;
+use serde::Deserialize;
+use uuid::Uuid;
 
-use crate::auth::{AuthSettings, PasswordHasher};
+use crate::auth::{AuthSettings, CurrentUser, PasswordHasher};
+use crate::error::ApiError;
+
+/// `[cases]` in the configuration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct CaseSettings {
+    /// The renewal report is due this many days before a period's end.
+    pub report_lead_days: u32,
+    /// "Today" for deadlines and date checks is today in this time zone.
+    pub time_zone: chrono_tz::Tz,
+}
+
+impl Default for CaseSettings {
+    fn default() -> Self {
+        Self {
+            report_lead_days: 30,
+            time_zone: chrono_tz::Europe::Paris,
+        }
+    }
+}
 
 /// What every handler can reach. Cheap to clone.
 #[derive(Clone)]
@@ -11,18 +34,67 @@ pub struct AppState(Arc<Shared>);
 
 pub struct Shared {
     pub db: DatabaseConnection,
+    /// The audit log's database: its own SQLite file, or the main PostgreSQL.
+    pub audit_db: DatabaseConnection,
     pub auth: AuthSettings,
+    pub cases: CaseSettings,
     pub passwords: PasswordHasher,
 }
 
 impl AppState {
-    pub fn new(db: DatabaseConnection, auth: AuthSettings) -> anyhow::Result<Self> {
+    pub fn new(
+        db: DatabaseConnection,
+        audit_db: DatabaseConnection,
+        auth: AuthSettings,
+        cases: CaseSettings,
+    ) -> anyhow::Result<Self> {
         let passwords = PasswordHasher::new(auth.max_concurrent_hashes)?;
         Ok(Self(Arc::new(Shared {
             db,
+            audit_db,
             auth,
+            cases,
             passwords,
         })))
+    }
+
+    /// Today in the centre's time zone.
+    pub fn today(&self) -> NaiveDate {
+        Utc::now().with_timezone(&self.cases.time_zone).date_naive()
+    }
+
+    /// Appends to the audit log before the answer leaves; if the entry cannot
+    /// be written, the request fails rather than go untraced.
+    pub async fn audit(
+        &self,
+        caller: &CurrentUser,
+        action: &str,
+        family_id: Option<Uuid>,
+        resource: &str,
+    ) -> Result<(), ApiError> {
+        nido_persistence::audit::record(&self.audit_db, caller.user.id, action, family_id, resource)
+            .await
+            .map_err(ApiError::from)
+    }
+
+    /// One entry per family, for reads that list several families.
+    pub async fn audit_many(
+        &self,
+        caller: &CurrentUser,
+        action: &str,
+        family_ids: impl IntoIterator<Item = Uuid>,
+        resource: &str,
+    ) -> Result<(), ApiError> {
+        let entries: Vec<Uuid> = family_ids.into_iter().collect();
+        nido_persistence::audit::record_many(
+            &self.audit_db,
+            caller.user.id,
+            action,
+            &entries,
+            resource,
+        )
+        .await
+        .map_err(ApiError::from)
     }
 }
 

@@ -15,10 +15,11 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, FieldError, Result};
+use crate::error::{ApiError, Result};
 use crate::extract::{ApiPath, ValidJson, ValidQuery};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
+use crate::validation::Errors;
 use crate::versioning::{IfMatch, etag};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -96,26 +97,6 @@ pub struct UpdateUserRequest {
     /// A new password; ends the user's sessions.
     #[schema(min_length = 12, max_length = 128)]
     pub password: Option<String>,
-}
-
-/// Collects every field error before answering, so the caller fixes all at once.
-#[derive(Default)]
-struct Errors(Vec<FieldError>);
-
-impl Errors {
-    fn check<T, E: ToString>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
-        result
-            .map_err(|err| self.0.push(FieldError::new(field, err.to_string())))
-            .ok()
-    }
-
-    fn finish(self) -> Result<()> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::Validation(self.0))
-        }
-    }
 }
 
 fn parse_password(

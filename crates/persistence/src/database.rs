@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use nido_migrations::{Migrator, MigratorTrait};
+use nido_migrations::{AuditMigrator, Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr,
@@ -45,6 +45,31 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
                 .busy_timeout(Duration::from_secs(10))
         });
     Database::connect(options).await
+}
+
+/// Opens the audit log's own SQLite file. Its entries survive a crash of
+/// nido (WAL, `synchronous=NORMAL`); only a power cut can take the last
+/// instants, which keeps logging every read off the disk's flush rate.
+pub async fn connect_audit(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .max_connections(max_connections)
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|sqlite| {
+            sqlite
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+        });
+    Database::connect(options).await
+}
+
+/// Applies the audit log's pending migrations.
+pub async fn migrate_audit(db: &DatabaseConnection) -> Result<(), DbErr> {
+    AuditMigrator::up(db, None).await
 }
 
 /// Applies every pending migration.

@@ -2,15 +2,19 @@
 //! functions take `&impl ConnectionTrait` so that they work alike on a pooled
 //! connection and inside a transaction, and answer in domain types.
 
+pub mod audit;
 pub mod entities;
+pub mod families;
 pub mod login_failures;
+pub mod placements;
+pub mod referrals;
 pub mod sessions;
 pub mod users;
 
 mod database;
 mod error;
 
-pub use database::{Backend, begin_write, connect, migrate, ping};
+pub use database::{Backend, begin_write, connect, connect_audit, migrate, migrate_audit, ping};
 pub use error::RepoError;
 pub use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait,

@@ -1,6 +1,13 @@
 //! sea-orm entities: plumbing that mirrors the tables, nothing more. Rules and
 //! conversions to domain types live in the repositories.
 
+pub mod audit_log;
+pub mod children;
+pub mod families;
+pub mod family_team;
 pub mod login_failures;
+pub mod periods;
+pub mod placements;
+pub mod referrals;
 pub mod sessions;
 pub mod users;

@@ -1,0 +1,91 @@
+//! `GET /audit`: the audit log, newest first, for admins. There is no way to
+//! change or delete an entry.
+
+use axum::Json;
+use axum::extract::State;
+use chrono::{DateTime, Utc};
+use nido_domain::Role;
+use nido_persistence::audit::{self, AuditEntry, AuditFilter};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use crate::auth::CurrentUser;
+use crate::error::Result;
+use crate::extract::ValidQuery;
+use crate::pagination::{Page, PageParams};
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_audit))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditParams {
+    pub family_id: Option<Uuid>,
+    pub user_id: Option<Uuid>,
+    /// From this instant (RFC 3339), inclusive.
+    pub from: Option<DateTime<Utc>>,
+    /// Up to this instant (RFC 3339), inclusive.
+    pub to: Option<DateTime<Utc>>,
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u64>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditItem {
+    pub at: DateTime<Utc>,
+    pub user_id: Uuid,
+    /// e.g. `family.read`, `placement.renew`.
+    pub action: String,
+    pub family_id: Option<Uuid>,
+    /// The path of what was read or written: ids only.
+    pub resource: String,
+}
+
+impl From<AuditEntry> for AuditItem {
+    fn from(entry: AuditEntry) -> Self {
+        Self {
+            at: entry.at,
+            user_id: entry.user_id,
+            action: entry.action,
+            family_id: entry.family_id,
+            resource: entry.resource,
+        }
+    }
+}
+
+/// Read the audit log, newest first (admin).
+#[utoipa::path(get, path = "/audit", tag = "audit", params(AuditParams),
+    responses((status = 200, description = "A page of entries", body = Page<AuditItem>)))]
+#[tracing::instrument(skip_all)]
+async fn list_audit(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ValidQuery(params): ValidQuery<AuditParams>,
+) -> Result<Json<Page<AuditItem>>> {
+    caller.require(&[Role::Admin])?;
+    let page = PageParams {
+        limit: params.limit,
+        cursor: params.cursor,
+    };
+    let limit = page.limit()?;
+    let filter = AuditFilter {
+        family_id: params.family_id,
+        user_id: params.user_id,
+        from: params.from,
+        to: params.to,
+        before: page.position()?,
+    };
+    let rows = audit::list(&state.audit_db, filter, limit + 1).await?;
+    Ok(Json(Page::from_rows(
+        rows,
+        limit,
+        |entry| entry.id,
+        AuditItem::from,
+    )))
+}

@@ -1,0 +1,491 @@
+//! Families: the mother, her children (born or expected), and who
+//! accompanies them.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use chrono::{DateTime, NaiveDate, Utc};
+use nido_domain::Email;
+use nido_domain::family::{Child, Family, Mother};
+use nido_domain::placement::ChildBirth;
+use nido_domain::{Role, User};
+use nido_persistence::families::{self, ChildChanges, MotherChanges, NewChild};
+use nido_persistence::{begin_write, users};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::access;
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, Result};
+use crate::extract::{ApiPath, JsonBody, ValidJson, ValidQuery};
+use crate::pagination::{Page, PageParams};
+use crate::state::AppState;
+use crate::validation::{Errors, optional_text};
+use crate::versioning::{IfMatch, etag};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_families))
+        .routes(routes!(get_family, update_family))
+        .routes(routes!(add_child))
+        .routes(routes!(update_child))
+        .routes(routes!(assign))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MotherResponse {
+    pub first_name: String,
+    pub last_name: String,
+    pub birth_date: NaiveDate,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChildResponse {
+    pub id: Uuid,
+    pub first_name: String,
+    pub last_name: Option<String>,
+    /// Set once the child is born.
+    pub birth_date: Option<NaiveDate>,
+    /// Set while the child is expected.
+    pub expected_birth_date: Option<NaiveDate>,
+    pub version: i32,
+}
+
+impl From<Child> for ChildResponse {
+    fn from(child: Child) -> Self {
+        let (birth_date, expected_birth_date) = match child.birth {
+            ChildBirth::Born(date) => (Some(date), None),
+            ChildBirth::Expected(date) => (None, Some(date)),
+        };
+        Self {
+            id: child.id,
+            first_name: child.first_name,
+            last_name: child.last_name,
+            birth_date,
+            expected_birth_date,
+            version: child.version,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FamilyResponse {
+    pub id: Uuid,
+    pub mother: MotherResponse,
+    pub children: Vec<ChildResponse>,
+    pub referent_id: Option<Uuid>,
+    pub team_ids: Vec<Uuid>,
+    pub current_placement_id: Option<Uuid>,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Family> for FamilyResponse {
+    fn from(family: Family) -> Self {
+        Self {
+            id: family.id,
+            mother: MotherResponse {
+                first_name: family.mother.first_name,
+                last_name: family.mother.last_name,
+                birth_date: family.mother.birth_date,
+                phone: family.mother.phone,
+                email: family.mother.email,
+            },
+            children: family
+                .children
+                .into_iter()
+                .map(ChildResponse::from)
+                .collect(),
+            referent_id: family.referent_id,
+            team_ids: family.team_ids,
+            current_placement_id: family.current_placement_id,
+            version: family.version,
+            created_at: family.created_at,
+            updated_at: family.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MotherInput {
+    #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
+    #[schema(example = "Awa", min_length = 1, max_length = 100)]
+    pub first_name: String,
+    #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
+    #[schema(example = "Diallo", min_length = 1, max_length = 100)]
+    pub last_name: String,
+    #[schema(example = "2002-03-14")]
+    pub birth_date: NaiveDate,
+    #[validate(length(max = 40, message = "must be at most 40 characters"))]
+    #[schema(max_length = 40)]
+    pub phone: Option<String>,
+    #[schema(format = Email, max_length = 254)]
+    pub email: Option<String>,
+}
+
+impl MotherInput {
+    pub fn parse(&self, prefix: &str, today: NaiveDate, errors: &mut Errors) -> Option<Mother> {
+        errors.not_after(
+            &format!("{prefix}.birth_date"),
+            Some(self.birth_date),
+            today,
+            "today",
+        );
+        let email = match optional_text(self.email.as_deref()) {
+            Some(raw) => errors
+                .check(&format!("{prefix}.email"), Email::parse(&raw))
+                .map(|email| Some(email.as_str().to_owned()))?,
+            None => None,
+        };
+        Some(Mother {
+            first_name: self.first_name.trim().to_owned(),
+            last_name: self.last_name.trim().to_owned(),
+            birth_date: self.birth_date,
+            phone: optional_text(self.phone.as_deref()),
+            email,
+        })
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChildInput {
+    #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
+    #[schema(example = "Inaya", min_length = 1, max_length = 100)]
+    pub first_name: String,
+    #[validate(length(max = 100, message = "must be at most 100 characters"))]
+    #[schema(max_length = 100)]
+    pub last_name: Option<String>,
+    /// Exactly one of `birth_date` and `expected_birth_date`.
+    pub birth_date: Option<NaiveDate>,
+    pub expected_birth_date: Option<NaiveDate>,
+}
+
+impl ChildInput {
+    pub fn parse(&self, prefix: &str, today: NaiveDate, errors: &mut Errors) -> Option<NewChild> {
+        let field = |name: &str| {
+            if prefix.is_empty() {
+                name.to_owned()
+            } else {
+                format!("{prefix}.{name}")
+            }
+        };
+        let birth = match (self.birth_date, self.expected_birth_date) {
+            (Some(born), None) if born > today => {
+                errors.add(field("birth_date"), "must not be after today");
+                return None;
+            }
+            (Some(born), None) => ChildBirth::Born(born),
+            (None, Some(expected)) => ChildBirth::Expected(expected),
+            _ => {
+                errors.add(
+                    field("birth_date"),
+                    "give exactly one of birth_date and expected_birth_date",
+                );
+                return None;
+            }
+        };
+        Some(NewChild {
+            first_name: self.first_name.trim().to_owned(),
+            last_name: optional_text(self.last_name.as_deref()),
+            birth,
+        })
+    }
+}
+
+/// List families: coordinators see all, staff those they accompany.
+#[utoipa::path(get, path = "/families", tag = "families", params(PageParams),
+    responses((status = 200, description = "A page of families", body = Page<FamilyResponse>)))]
+#[tracing::instrument(skip_all)]
+async fn list_families(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ValidQuery(page): ValidQuery<PageParams>,
+) -> Result<Json<Page<FamilyResponse>>> {
+    let assigned = access::assigned_filter(&caller)?;
+    let limit = page.limit()?;
+    let after: Option<Uuid> = page.position()?;
+    let rows = families::list(&state.db, assigned, after, limit + 1).await?;
+    let page = Page::from_rows(rows, limit, |family| family.id, FamilyResponse::from);
+    let ids = page.items.iter().map(|family| family.id);
+    state
+        .audit_many(&caller, "family.list", ids, "/families")
+        .await?;
+    Ok(Json(page))
+}
+
+/// One family.
+#[utoipa::path(get, path = "/families/{id}", tag = "families", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "The family", body = FamilyResponse, headers(("ETag" = String)))))]
+#[tracing::instrument(skip_all, fields(family_id = %id))]
+async fn get_family(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<impl IntoResponse> {
+    let family = access::family(&state.db, &caller, id).await?;
+    state
+        .audit(&caller, "family.read", Some(id), &format!("/families/{id}"))
+        .await?;
+    Ok((etag(family.version), Json(FamilyResponse::from(family))))
+}
+
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MotherChangesInput {
+    #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub first_name: Option<String>,
+    #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub last_name: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    /// An empty string clears it.
+    #[validate(length(max = 40, message = "must be at most 40 characters"))]
+    #[schema(max_length = 40)]
+    pub phone: Option<String>,
+    /// An empty string clears it.
+    #[schema(max_length = 254)]
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateFamilyRequest {
+    #[validate(nested)]
+    pub mother: MotherChangesInput,
+}
+
+/// Change the mother's details. Accepts `If-Match`.
+#[utoipa::path(patch, path = "/families/{id}", tag = "families", request_body = UpdateFamilyRequest,
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "The ETag last read")),
+    responses((status = 200, description = "The family", body = FamilyResponse, headers(("ETag" = String)))))]
+#[tracing::instrument(skip_all, fields(family_id = %id))]
+async fn update_family(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+    IfMatch(expected): IfMatch,
+    JsonBody(body): JsonBody<UpdateFamilyRequest>,
+) -> Result<impl IntoResponse> {
+    access::family(&state.db, &caller, id).await?;
+    let mut errors = Errors::default();
+    errors.validate(&body);
+    let input = body.mother;
+    errors.not_after(
+        "mother.birth_date",
+        input.birth_date,
+        state.today(),
+        "today",
+    );
+    let email = match input.email.as_deref().map(str::trim) {
+        None => None,
+        Some("") => Some(None),
+        Some(raw) => errors
+            .check("mother.email", Email::parse(raw))
+            .map(|email| Some(email.as_str().to_owned())),
+    };
+    errors.finish()?;
+    let changes = MotherChanges {
+        first_name: input.first_name.map(|name| name.trim().to_owned()),
+        last_name: input.last_name.map(|name| name.trim().to_owned()),
+        birth_date: input.birth_date,
+        phone: input.phone.map(|phone| optional_text(Some(&phone))),
+        email,
+    };
+    families::update_mother(&state.db, id, expected, changes, Utc::now()).await?;
+    state
+        .audit(
+            &caller,
+            "family.update",
+            Some(id),
+            &format!("/families/{id}"),
+        )
+        .await?;
+    let family = families::find(&state.db, id).await?;
+    Ok((etag(family.version), Json(FamilyResponse::from(family))))
+}
+
+/// Add a child, born or expected.
+#[utoipa::path(post, path = "/families/{id}/children", tag = "families", request_body = ChildInput,
+    params(("id" = Uuid, Path)),
+    responses((status = 201, description = "The child", body = ChildResponse)))]
+#[tracing::instrument(skip_all, fields(family_id = %id))]
+async fn add_child(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ValidJson(body): ValidJson<ChildInput>,
+) -> Result<impl IntoResponse> {
+    access::family(&state.db, &caller, id).await?;
+    let mut errors = Errors::default();
+    let child = body.parse("", state.today(), &mut errors);
+    errors.finish()?;
+    let child = child.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("child not parsed")))?;
+    let child = families::insert_child(&state.db, id, &child, Utc::now()).await?;
+    let resource = format!("/families/{id}/children/{}", child.id);
+    state
+        .audit(&caller, "child.create", Some(id), &resource)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        etag(child.version),
+        Json(ChildResponse::from(child)),
+    ))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateChildRequest {
+    #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub first_name: Option<String>,
+    /// An empty string clears it.
+    #[validate(length(max = 100, message = "must be at most 100 characters"))]
+    #[schema(max_length = 100)]
+    pub last_name: Option<String>,
+    /// Records the birth: sets `birth_date` and clears `expected_birth_date`.
+    pub birth_date: Option<NaiveDate>,
+    /// Moves the expected date of a child not yet born.
+    pub expected_birth_date: Option<NaiveDate>,
+}
+
+/// Change a child; recording a birth sets `birth_date`. Accepts `If-Match`.
+#[utoipa::path(patch, path = "/families/{id}/children/{child_id}", tag = "families",
+    request_body = UpdateChildRequest,
+    params(("id" = Uuid, Path), ("child_id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 200, description = "The child", body = ChildResponse)))]
+#[tracing::instrument(skip_all, fields(family_id = %id, child_id = %child_id))]
+async fn update_child(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ApiPath((id, child_id)): ApiPath<(Uuid, Uuid)>,
+    IfMatch(expected): IfMatch,
+    ValidJson(body): ValidJson<UpdateChildRequest>,
+) -> Result<impl IntoResponse> {
+    let family = access::family(&state.db, &caller, id).await?;
+    let current = family
+        .children
+        .iter()
+        .find(|child| child.id == child_id)
+        .ok_or(ApiError::NotFound)?;
+    let mut errors = Errors::default();
+    let birth = match (body.birth_date, body.expected_birth_date) {
+        (Some(_), Some(_)) => {
+            errors.add(
+                "birth_date",
+                "give at most one of birth_date and expected_birth_date",
+            );
+            None
+        }
+        (Some(born), None) => {
+            errors.not_after("birth_date", Some(born), state.today(), "today");
+            Some(ChildBirth::Born(born))
+        }
+        (None, Some(expected)) => {
+            if matches!(current.birth, ChildBirth::Born(_)) {
+                errors.add("expected_birth_date", "the child is already born");
+            }
+            Some(ChildBirth::Expected(expected))
+        }
+        (None, None) => None,
+    };
+    errors.finish()?;
+    let changes = ChildChanges {
+        first_name: body.first_name.map(|name| name.trim().to_owned()),
+        last_name: body.last_name.map(|name| optional_text(Some(&name))),
+        birth,
+    };
+    let child =
+        families::update_child(&state.db, id, child_id, expected, changes, Utc::now()).await?;
+    let resource = format!("/families/{id}/children/{child_id}");
+    state
+        .audit(&caller, "child.update", Some(id), &resource)
+        .await?;
+    Ok((etag(child.version), Json(ChildResponse::from(child))))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignmentRequest {
+    /// The *référent*; `null` for none.
+    pub referent_id: Option<Uuid>,
+    /// The rest of the team.
+    #[serde(default)]
+    #[validate(length(max = 50, message = "must list at most 50 people"))]
+    pub team_ids: Vec<Uuid>,
+}
+
+/// Checks that every id names an active member of the team (staff or coordinator).
+pub async fn check_team_members(
+    state: &AppState,
+    members: impl IntoIterator<Item = (String, Uuid)>,
+    errors: &mut Errors,
+) -> Result<()> {
+    for (field, id) in members {
+        let usable = match users::find(&state.db, id).await {
+            Ok(User { active, role, .. }) => active && role != Role::Admin,
+            Err(nido_persistence::RepoError::NotFound) => false,
+            Err(err) => return Err(err.into()),
+        };
+        if !usable {
+            errors.add(field, "must be an active staff member or coordinator");
+        }
+    }
+    Ok(())
+}
+
+/// Assign the referent and the team (coordinator). Accepts `If-Match`.
+#[utoipa::path(put, path = "/families/{id}/assignment", tag = "families", request_body = AssignmentRequest,
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 200, description = "The family", body = FamilyResponse, headers(("ETag" = String)))))]
+#[tracing::instrument(skip_all, fields(family_id = %id))]
+async fn assign(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+    IfMatch(expected): IfMatch,
+    ValidJson(body): ValidJson<AssignmentRequest>,
+) -> Result<impl IntoResponse> {
+    caller.require(&[Role::Coordinator])?;
+    families::find(&state.db, id).await?;
+    let mut errors = Errors::default();
+    let mut members: Vec<(String, Uuid)> = body
+        .team_ids
+        .iter()
+        .enumerate()
+        .map(|(index, id)| (format!("team_ids[{index}]"), *id))
+        .collect();
+    members.extend(body.referent_id.map(|id| ("referent_id".to_owned(), id)));
+    check_team_members(&state, members, &mut errors).await?;
+    errors.finish()?;
+    let mut team: Vec<Uuid> = body
+        .team_ids
+        .into_iter()
+        .filter(|member| Some(*member) != body.referent_id)
+        .collect();
+    team.sort();
+    team.dedup();
+    let txn = begin_write(&state.db).await?;
+    families::set_assignment(&txn, id, expected, body.referent_id, &team, Utc::now()).await?;
+    txn.commit().await?;
+    state
+        .audit(
+            &caller,
+            "family.assign",
+            Some(id),
+            &format!("/families/{id}/assignment"),
+        )
+        .await?;
+    let family = families::find(&state.db, id).await?;
+    Ok((etag(family.version), Json(FamilyResponse::from(family))))
+}

@@ -1,0 +1,313 @@
+//! Placements (*prises en charge*): their periods, renewals and exit.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use chrono::{NaiveDate, Utc};
+use nido_domain::Role;
+use nido_domain::family::{Exit, ExitDestination, Placement, PlacementStatus};
+use nido_domain::placement::{ChildBirth, RenewalRefusal, latest_end_on, next_period};
+use nido_persistence::placements::{self, Decision};
+use nido_persistence::{RepoError, begin_write, families};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::access;
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, Result};
+use crate::extract::{ApiPath, ValidJson};
+use crate::state::AppState;
+use crate::validation::{Errors, optional_text};
+use crate::versioning::{IfMatch, etag};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_placement))
+        .routes(routes!(renew))
+        .routes(routes!(exit))
+}
+
+/// A six-month period (*période*), with the renewal decision once recorded.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PeriodResponse {
+    pub number: i32,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub decided_on: Option<NaiveDate>,
+    pub decided_by: Option<String>,
+    pub decision_ref: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExitResponse {
+    pub exited_on: NaiveDate,
+    #[schema(schema_with = crate::schema::exit_destination)]
+    pub destination: ExitDestination,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlacementResponse {
+    pub id: Uuid,
+    pub family_id: Uuid,
+    pub referral_id: Uuid,
+    #[schema(schema_with = crate::schema::placement_status)]
+    pub status: PlacementStatus,
+    pub admitted_on: NaiveDate,
+    /// The day before the youngest child's third birthday: no period runs past it.
+    pub latest_end_on: Option<NaiveDate>,
+    pub periods: Vec<PeriodResponse>,
+    pub exit: Option<ExitResponse>,
+    pub version: i32,
+}
+
+impl PlacementResponse {
+    /// `births` are the family's children now: the cap is computed from them.
+    pub fn new(placement: Placement, births: &[ChildBirth]) -> Self {
+        Self {
+            id: placement.id,
+            family_id: placement.family_id,
+            referral_id: placement.referral_id,
+            status: placement.status,
+            admitted_on: placement.admitted_on,
+            latest_end_on: latest_end_on(births),
+            periods: placement.periods.into_iter().map(period_response).collect(),
+            exit: placement.exit.map(|exit| ExitResponse {
+                exited_on: exit.exited_on,
+                destination: exit.destination,
+                notes: exit.notes,
+            }),
+            version: placement.version,
+        }
+    }
+}
+
+fn period_response(record: nido_domain::family::PeriodRecord) -> PeriodResponse {
+    PeriodResponse {
+        number: record.period.number,
+        starts_on: record.period.starts_on,
+        ends_on: record.period.ends_on,
+        decided_on: record.decided_on,
+        decided_by: record.decided_by,
+        decision_ref: record.decision_ref,
+    }
+}
+
+/// The placement and its family, if the caller may see that family.
+async fn readable(
+    state: &AppState,
+    caller: &CurrentUser,
+    id: Uuid,
+) -> Result<(Placement, Vec<ChildBirth>)> {
+    caller.require(&[Role::Coordinator, Role::Staff])?;
+    let placement = placements::find(&state.db, id).await?;
+    let family = access::family(&state.db, caller, placement.family_id).await?;
+    Ok((placement, family.births()))
+}
+
+/// One placement with its periods (coordinator; staff for their families).
+#[utoipa::path(get, path = "/placements/{id}", tag = "placements", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "The placement", body = PlacementResponse, headers(("ETag" = String)))))]
+#[tracing::instrument(skip_all, fields(placement_id = %id))]
+async fn get_placement(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<impl IntoResponse> {
+    let (placement, births) = readable(&state, &caller, id).await?;
+    let resource = format!("/placements/{id}");
+    state
+        .audit(
+            &caller,
+            "placement.read",
+            Some(placement.family_id),
+            &resource,
+        )
+        .await?;
+    Ok((
+        etag(placement.version),
+        Json(PlacementResponse::new(placement, &births)),
+    ))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RenewalRequest {
+    /// The period being renewed: it must be the current, last one.
+    pub period_number: i32,
+    /// When the département decided; not in the future.
+    pub decided_on: NaiveDate,
+    /// Who decided (the département's service or officer).
+    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub decided_by: String,
+    #[validate(length(max = 100, message = "must be at most 100 characters"))]
+    #[schema(max_length = 100)]
+    pub decision_ref: Option<String>,
+}
+
+/// Record the département's renewal decision on the current period and
+/// append the next one (coordinator).
+#[utoipa::path(post, path = "/placements/{id}/renewals", tag = "placements", request_body = RenewalRequest,
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 201, description = "The new period", body = PeriodResponse),
+        (status = 409, description = "`cap_reached`, `stale_period` or `placement_ended`", body = crate::error::Problem, content_type = "application/problem+json")))]
+#[tracing::instrument(skip_all, fields(placement_id = %id))]
+async fn renew(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ValidJson(body): ValidJson<RenewalRequest>,
+) -> Result<impl IntoResponse> {
+    caller.require(&[Role::Coordinator])?;
+    let mut errors = Errors::default();
+    errors.not_after("decided_on", Some(body.decided_on), state.today(), "today");
+    errors.finish()?;
+
+    let now = Utc::now();
+    let txn = begin_write(&state.db).await?;
+    let placement = placements::find(&txn, id).await?;
+    if placement.status != PlacementStatus::Active {
+        return Err(ended());
+    }
+    let family = families::find(&txn, placement.family_id).await?;
+    let current = *placement
+        .current_period()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("placement {id} has no period")))?;
+    let next = next_period(
+        &current,
+        body.period_number,
+        latest_end_on(&family.births()),
+    )
+    .map_err(|refusal| match refusal {
+        RenewalRefusal::CapReached => ApiError::conflict(
+            "cap_reached",
+            "The current period already ends the day before the youngest child's third birthday.",
+        ),
+        RenewalRefusal::StalePeriod => stale_period(),
+    })?;
+    let decision = Decision {
+        decided_on: body.decided_on,
+        decided_by: body.decided_by.trim().to_owned(),
+        decision_ref: optional_text(body.decision_ref.as_deref()),
+    };
+    // Both writes are guarded by the database: the decision only on an
+    // undecided period, the next period by the unique period number.
+    placements::record_decision(&txn, id, current.number, decision)
+        .await
+        .map_err(on_race)?;
+    placements::insert_period(&txn, id, next, caller.user.id, now)
+        .await
+        .map_err(on_race)?;
+    placements::touch(&txn, id, None, now).await?;
+    txn.commit().await.map_err(|err| on_race(err.into()))?;
+    let resource = format!("/placements/{id}/renewals/{}", next.number);
+    state
+        .audit(&caller, "placement.renew", Some(family.id), &resource)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(PeriodResponse {
+            number: next.number,
+            starts_on: next.starts_on,
+            ends_on: next.ends_on,
+            decided_on: None,
+            decided_by: None,
+            decision_ref: None,
+        }),
+    ))
+}
+
+fn stale_period() -> ApiError {
+    ApiError::conflict(
+        "stale_period",
+        "That period is not the current one: it was renewed already.",
+    )
+}
+
+fn ended() -> ApiError {
+    ApiError::conflict("placement_ended", "This placement has ended.")
+}
+
+/// A renewal that lost a race to another answers `stale_period`.
+fn on_race(err: RepoError) -> ApiError {
+    match err {
+        RepoError::Conflict(_) | RepoError::StaleVersion => stale_period(),
+        RepoError::Db(db) if is_serialization_failure(&db) => stale_period(),
+        other => other.into(),
+    }
+}
+
+/// PostgreSQL may abort the loser of a race with a serialization failure or
+/// a deadlock rather than a constraint error.
+fn is_serialization_failure(err: &nido_persistence::DbErr) -> bool {
+    let text = err.to_string();
+    text.contains("40001") || text.contains("40P01")
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExitRequest {
+    /// Not before the admission, not after today.
+    pub exited_on: NaiveDate,
+    #[schema(schema_with = crate::schema::exit_destination)]
+    pub destination: ExitDestination,
+    #[validate(length(max = 5000, message = "must be at most 5000 characters"))]
+    #[schema(max_length = 5000)]
+    pub notes: Option<String>,
+}
+
+/// End a placement (*sortie*) (coordinator). Accepts `If-Match`.
+#[utoipa::path(post, path = "/placements/{id}/exit", tag = "placements", request_body = ExitRequest,
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 200, description = "The ended placement", body = PlacementResponse, headers(("ETag" = String)))))]
+#[tracing::instrument(skip_all, fields(placement_id = %id))]
+async fn exit(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+    IfMatch(expected): IfMatch,
+    ValidJson(body): ValidJson<ExitRequest>,
+) -> Result<impl IntoResponse> {
+    caller.require(&[Role::Coordinator])?;
+    let now = Utc::now();
+    let txn = begin_write(&state.db).await?;
+    let placement = placements::find(&txn, id).await?;
+    if placement.status != PlacementStatus::Active {
+        return Err(ended());
+    }
+    let mut errors = Errors::default();
+    errors.not_after("exited_on", Some(body.exited_on), state.today(), "today");
+    if body.exited_on < placement.admitted_on {
+        errors.add("exited_on", "must not be before the admission");
+    }
+    errors.finish()?;
+    let exit = Exit {
+        exited_on: body.exited_on,
+        destination: body.destination,
+        notes: optional_text(body.notes.as_deref()),
+    };
+    placements::end(&txn, id, expected, exit, now).await?;
+    txn.commit().await?;
+    let resource = format!("/placements/{id}/exit");
+    state
+        .audit(
+            &caller,
+            "placement.exit",
+            Some(placement.family_id),
+            &resource,
+        )
+        .await?;
+    let family = families::find(&state.db, placement.family_id).await?;
+    let placement = placements::find(&state.db, id).await?;
+    Ok((
+        etag(placement.version),
+        Json(PlacementResponse::new(placement, &family.births())),
+    ))
+}

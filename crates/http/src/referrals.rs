@@ -1,0 +1,424 @@
+//! Referrals (*orientations*), the waiting list, and admission.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use chrono::{DateTime, NaiveDate, Utc};
+use nido_domain::Role;
+use nido_domain::family::{Referral, ReferralReason, ReferralSource, ReferralStatus};
+use nido_domain::placement::{first_period, is_eligible, latest_end_on};
+use nido_persistence::referrals::{self, NewReferral};
+use nido_persistence::{begin_write, families, placements};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, Result};
+use crate::extract::{ApiPath, JsonBody, ValidJson, ValidQuery};
+use crate::families::{ChildInput, MotherInput, check_team_members};
+use crate::pagination::{Page, PageParams};
+use crate::placements::PlacementResponse;
+use crate::state::AppState;
+use crate::validation::{Errors, optional_text};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_referral, list_referrals))
+        .routes(routes!(get_referral))
+        .routes(routes!(decline))
+        .routes(routes!(withdraw))
+        .routes(routes!(admit))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReferralResponse {
+    pub id: Uuid,
+    pub family_id: Uuid,
+    #[schema(schema_with = crate::schema::referral_source)]
+    pub source: ReferralSource,
+    pub eds: String,
+    pub referred_on: NaiveDate,
+    pub referrer_name: String,
+    pub referrer_contact: String,
+    #[schema(schema_with = crate::schema::referral_reason)]
+    pub reason: ReferralReason,
+    pub reason_details: Option<String>,
+    #[schema(schema_with = crate::schema::referral_status)]
+    pub status: ReferralStatus,
+    /// Why it was declined or withdrawn.
+    pub closed_reason: Option<String>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Referral> for ReferralResponse {
+    fn from(referral: Referral) -> Self {
+        Self {
+            id: referral.id,
+            family_id: referral.family_id,
+            source: referral.source,
+            eds: referral.eds,
+            referred_on: referral.referred_on,
+            referrer_name: referral.referrer_name,
+            referrer_contact: referral.referrer_contact,
+            reason: referral.reason,
+            reason_details: referral.reason_details,
+            status: referral.status,
+            closed_reason: referral.closed_reason,
+            closed_at: referral.closed_at,
+            version: referral.version,
+            created_at: referral.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewFamilyInput {
+    #[validate(nested)]
+    pub mother: MotherInput,
+    #[serde(default)]
+    /// At most 12.
+    #[validate(nested)]
+    pub children: Vec<ChildInput>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateReferralRequest {
+    /// A new family; or give `family_id` for a family nido already knows.
+    #[validate(nested)]
+    pub family: Option<NewFamilyInput>,
+    pub family_id: Option<Uuid>,
+    #[schema(schema_with = crate::schema::referral_source)]
+    pub source: ReferralSource,
+    /// The *Espace départemental des solidarités*, by its commune.
+    #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
+    #[schema(example = "Alfortville", min_length = 1, max_length = 100)]
+    pub eds: String,
+    pub referred_on: NaiveDate,
+    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub referrer_name: String,
+    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub referrer_contact: String,
+    #[schema(schema_with = crate::schema::referral_reason)]
+    pub reason: ReferralReason,
+    #[validate(length(max = 5000, message = "must be at most 5000 characters"))]
+    #[schema(max_length = 5000)]
+    pub reason_details: Option<String>,
+}
+
+/// Record a referral (coordinator), for a new family or a known one.
+#[utoipa::path(post, path = "/referrals", tag = "referrals", request_body = CreateReferralRequest,
+    responses((status = 201, description = "The pending referral", body = ReferralResponse)))]
+#[tracing::instrument(skip_all)]
+async fn create_referral(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    JsonBody(body): JsonBody<CreateReferralRequest>,
+) -> Result<impl IntoResponse> {
+    caller.require(&[Role::Coordinator])?;
+    let today = state.today();
+    let mut errors = Errors::default();
+    errors.validate(&body);
+    errors.not_after("referred_on", Some(body.referred_on), today, "today");
+    let new_family = match (&body.family, body.family_id) {
+        (Some(family), None) => {
+            if family.children.len() > 12 {
+                errors.add("family.children", "must list at most 12 children");
+            }
+            let mother = family.mother.parse("family.mother", today, &mut errors);
+            let children: Vec<_> = family
+                .children
+                .iter()
+                .enumerate()
+                .filter_map(|(index, child)| {
+                    child.parse(&format!("family.children[{index}]"), today, &mut errors)
+                })
+                .collect();
+            mother.map(|mother| (mother, children))
+        }
+        (None, Some(_)) => None,
+        _ => {
+            errors.add("family", "give exactly one of family and family_id");
+            None
+        }
+    };
+    errors.finish()?;
+
+    let now = Utc::now();
+    let txn = begin_write(&state.db).await?;
+    let family_id = match (new_family, body.family_id) {
+        (Some((mother, children)), _) => families::insert(&txn, &mother, &children, now).await?,
+        (None, Some(family_id)) => {
+            let family = families::find(&txn, family_id)
+                .await
+                .map_err(|err| match err {
+                    nido_persistence::RepoError::NotFound => {
+                        ApiError::invalid("family_id", "no such family")
+                    }
+                    other => other.into(),
+                })?;
+            if family.current_placement_id.is_some() {
+                return Err(ApiError::conflict(
+                    "already_placed",
+                    "This family already has an active placement.",
+                ));
+            }
+            if referrals::has_pending(&txn, family_id).await? {
+                return Err(ApiError::conflict(
+                    "referral_pending",
+                    "This family already has a pending referral.",
+                ));
+            }
+            family_id
+        }
+        (None, None) => return Err(ApiError::invalid("family", "is required")),
+    };
+    let referral = referrals::insert(
+        &txn,
+        NewReferral {
+            family_id,
+            source: body.source,
+            eds: body.eds.trim().to_owned(),
+            referred_on: body.referred_on,
+            referrer_name: body.referrer_name.trim().to_owned(),
+            referrer_contact: body.referrer_contact.trim().to_owned(),
+            reason: body.reason,
+            reason_details: optional_text(body.reason_details.as_deref()),
+            created_by: caller.user.id,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    let resource = format!("/referrals/{}", referral.id);
+    state
+        .audit(&caller, "referral.create", Some(family_id), &resource)
+        .await?;
+    Ok((StatusCode::CREATED, Json(ReferralResponse::from(referral))))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReferralListParams {
+    /// `pending` gives the waiting list.
+    #[param(schema_with = crate::schema::referral_status)]
+    pub status: Option<ReferralStatus>,
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u64>,
+    pub cursor: Option<String>,
+}
+
+/// Referrals oldest first; `?status=pending` is the waiting list (coordinator).
+#[utoipa::path(get, path = "/referrals", tag = "referrals", params(ReferralListParams),
+    responses((status = 200, description = "A page of referrals", body = Page<ReferralResponse>)))]
+#[tracing::instrument(skip_all)]
+async fn list_referrals(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ValidQuery(params): ValidQuery<ReferralListParams>,
+) -> Result<Json<Page<ReferralResponse>>> {
+    caller.require(&[Role::Coordinator])?;
+    let page = PageParams {
+        limit: params.limit,
+        cursor: params.cursor,
+    };
+    let limit = page.limit()?;
+    let after: Option<(NaiveDate, Uuid)> = page.position()?;
+    let rows = referrals::list(&state.db, params.status, after, limit + 1).await?;
+    let page = Page::from_rows(
+        rows,
+        limit,
+        |referral| (referral.referred_on, referral.id),
+        ReferralResponse::from,
+    );
+    let families = page.items.iter().map(|referral| referral.family_id);
+    state
+        .audit_many(&caller, "referral.list", families, "/referrals")
+        .await?;
+    Ok(Json(page))
+}
+
+/// One referral (coordinator).
+#[utoipa::path(get, path = "/referrals/{id}", tag = "referrals", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "The referral", body = ReferralResponse)))]
+#[tracing::instrument(skip_all, fields(referral_id = %id))]
+async fn get_referral(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<ReferralResponse>> {
+    caller.require(&[Role::Coordinator])?;
+    let referral = referrals::find(&state.db, id).await?;
+    let resource = format!("/referrals/{id}");
+    state
+        .audit(
+            &caller,
+            "referral.read",
+            Some(referral.family_id),
+            &resource,
+        )
+        .await?;
+    Ok(Json(ReferralResponse::from(referral)))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CloseReferralRequest {
+    #[validate(length(min = 1, max = 2000, message = "must be 1 to 2000 characters"))]
+    #[schema(min_length = 1, max_length = 2000)]
+    pub reason: String,
+}
+
+async fn close(
+    state: &AppState,
+    caller: &CurrentUser,
+    id: Uuid,
+    status: ReferralStatus,
+    reason: &str,
+) -> Result<Json<ReferralResponse>> {
+    caller.require(&[Role::Coordinator])?;
+    let referral = referrals::close(
+        &state.db,
+        id,
+        status,
+        Some(reason.trim().to_owned()),
+        Utc::now(),
+    )
+    .await?;
+    let action = format!("referral.{status}");
+    let resource = format!("/referrals/{id}");
+    state
+        .audit(caller, &action, Some(referral.family_id), &resource)
+        .await?;
+    Ok(Json(ReferralResponse::from(referral)))
+}
+
+/// Decline a pending referral (coordinator).
+#[utoipa::path(post, path = "/referrals/{id}/decline", tag = "referrals", request_body = CloseReferralRequest,
+    params(("id" = Uuid, Path)),
+    responses((status = 200, description = "The declined referral", body = ReferralResponse)))]
+async fn decline(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ValidJson(body): ValidJson<CloseReferralRequest>,
+) -> Result<Json<ReferralResponse>> {
+    close(&state, &caller, id, ReferralStatus::Declined, &body.reason).await
+}
+
+/// Withdraw a pending referral (coordinator).
+#[utoipa::path(post, path = "/referrals/{id}/withdraw", tag = "referrals", request_body = CloseReferralRequest,
+    params(("id" = Uuid, Path)),
+    responses((status = 200, description = "The withdrawn referral", body = ReferralResponse)))]
+async fn withdraw(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ValidJson(body): ValidJson<CloseReferralRequest>,
+) -> Result<Json<ReferralResponse>> {
+    close(&state, &caller, id, ReferralStatus::Withdrawn, &body.reason).await
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdmissionRequest {
+    pub admitted_on: NaiveDate,
+    /// The family's *référent* from now on.
+    pub referent_id: Option<Uuid>,
+    /// The apartment the family moves into.
+    pub unit_id: Option<Uuid>,
+}
+
+/// Admit the family of a pending referral (coordinator): the placement
+/// starts on `admitted_on` with its first six-month period.
+#[utoipa::path(post, path = "/referrals/{id}/admission", tag = "referrals", request_body = AdmissionRequest,
+    params(("id" = Uuid, Path)),
+    responses((status = 201, description = "The placement", body = PlacementResponse)))]
+#[tracing::instrument(skip_all, fields(referral_id = %id))]
+async fn admit(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ValidJson(body): ValidJson<AdmissionRequest>,
+) -> Result<impl IntoResponse> {
+    caller.require(&[Role::Coordinator])?;
+    let mut errors = Errors::default();
+    errors.not_after(
+        "admitted_on",
+        Some(body.admitted_on),
+        state.today(),
+        "today",
+    );
+    if body.unit_id.is_some() {
+        // Housing units come with the housing module; none can exist yet.
+        errors.add("unit_id", "no such housing unit");
+    }
+    if let Some(referent_id) = body.referent_id {
+        check_team_members(
+            &state,
+            [("referent_id".to_owned(), referent_id)],
+            &mut errors,
+        )
+        .await?;
+    }
+    errors.finish()?;
+
+    let now = Utc::now();
+    let txn = begin_write(&state.db).await?;
+    let referral = referrals::find(&txn, id).await?;
+    if referral.status != ReferralStatus::Pending {
+        return Err(ApiError::conflict(
+            "referral_not_pending",
+            "Only a pending referral can lead to an admission.",
+        ));
+    }
+    if body.admitted_on < referral.referred_on {
+        return Err(ApiError::invalid(
+            "admitted_on",
+            "must not be before the referral",
+        ));
+    }
+    let family = families::find(&txn, referral.family_id).await?;
+    let births = family.births();
+    if !is_eligible(&births, body.admitted_on) {
+        return Err(ApiError::Unprocessable {
+            code: "not_eligible",
+            detail: "The family has neither a child under three on that day nor an expected child."
+                .into(),
+        });
+    }
+    let placement_id =
+        placements::insert(&txn, family.id, referral.id, body.admitted_on, now).await?;
+    let period = first_period(body.admitted_on, latest_end_on(&births));
+    placements::insert_period(&txn, placement_id, period, caller.user.id, now).await?;
+    referrals::close(&txn, referral.id, ReferralStatus::Admitted, None, now).await?;
+    if let Some(referent_id) = body.referent_id {
+        let team: Vec<Uuid> = family
+            .team_ids
+            .iter()
+            .copied()
+            .filter(|member| *member != referent_id)
+            .collect();
+        families::set_assignment(&txn, family.id, None, Some(referent_id), &team, now).await?;
+    }
+    txn.commit().await?;
+    let resource = format!("/placements/{placement_id}");
+    state
+        .audit(&caller, "placement.admit", Some(family.id), &resource)
+        .await?;
+    let placement = placements::find(&state.db, placement_id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(PlacementResponse::new(placement, &births)),
+    ))
+}

@@ -1,0 +1,56 @@
+//! Helpers for the checks `validator` cannot express: dates against today,
+//! and collecting every field error before answering.
+
+use chrono::NaiveDate;
+
+use crate::error::{ApiError, FieldError, Result};
+
+/// Collects field errors, so the caller fixes everything at once.
+#[derive(Default)]
+pub struct Errors(Vec<FieldError>);
+
+impl Errors {
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.push(FieldError::new(field, message));
+    }
+
+    /// Keeps the value, or records the error under `field`.
+    pub fn check<T, E: ToString>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
+        result.map_err(|err| self.add(field, err.to_string())).ok()
+    }
+
+    /// Adds the `validator` errors of `value`.
+    pub fn validate(&mut self, value: &impl validator::Validate) {
+        if let Err(errors) = value.validate() {
+            self.0.extend(crate::extract::field_errors(&errors));
+        }
+    }
+
+    pub fn not_after(
+        &mut self,
+        field: &str,
+        date: Option<NaiveDate>,
+        limit: NaiveDate,
+        what: &str,
+    ) {
+        if date.is_some_and(|date| date > limit) {
+            self.add(field, format!("must not be after {what}"));
+        }
+    }
+
+    pub fn finish(mut self) -> Result<()> {
+        self.0.sort_by(|a, b| a.field.cmp(&b.field));
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Validation(self.0))
+        }
+    }
+}
+
+/// Trims an optional text; blank becomes `None`.
+pub fn optional_text(raw: Option<&str>) -> Option<String> {
+    raw.map(str::trim)
+        .filter(|text| !text.is_empty())
+        .map(str::to_owned)
+}

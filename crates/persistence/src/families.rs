@@ -1,0 +1,384 @@
+//! Families: the mother, her children, and who accompanies them.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use nido_domain::family::{Child, Family, Mother};
+use nido_domain::placement::ChildBirth;
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+use crate::RepoError;
+use crate::entities::{children, families, family_team, placements};
+
+/// A child to record: born, or expected.
+#[derive(Debug, Clone)]
+pub struct NewChild {
+    pub first_name: String,
+    pub last_name: Option<String>,
+    pub birth: ChildBirth,
+}
+
+/// The mother's details a `PATCH /families/{id}` may change.
+#[derive(Debug, Default)]
+pub struct MotherChanges {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub phone: Option<Option<String>>,
+    pub email: Option<Option<String>>,
+}
+
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    mother: &Mother,
+    new_children: &[NewChild],
+    now: DateTime<Utc>,
+) -> Result<Uuid, DbErr> {
+    let id = Uuid::now_v7();
+    families::Entity::insert(families::ActiveModel {
+        id: Set(id),
+        mother_first_name: Set(mother.first_name.clone()),
+        mother_last_name: Set(mother.last_name.clone()),
+        mother_birth_date: Set(mother.birth_date),
+        mother_phone: Set(mother.phone.clone()),
+        mother_email: Set(mother.email.clone()),
+        referent_id: Set(None),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_without_returning(db)
+    .await?;
+    for child in new_children {
+        insert_child(db, id, child, now).await?;
+    }
+    Ok(id)
+}
+
+pub async fn insert_child(
+    db: &impl ConnectionTrait,
+    family_id: Uuid,
+    child: &NewChild,
+    now: DateTime<Utc>,
+) -> Result<Child, DbErr> {
+    let (birth_date, expected_birth_date) = split_birth(child.birth);
+    let row = children::Entity::insert(children::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        family_id: Set(family_id),
+        first_name: Set(child.first_name.clone()),
+        last_name: Set(child.last_name.clone()),
+        birth_date: Set(birth_date),
+        expected_birth_date: Set(expected_birth_date),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_with_returning(db)
+    .await?;
+    child_to_domain(row)
+}
+
+fn split_birth(birth: ChildBirth) -> (Option<NaiveDate>, Option<NaiveDate>) {
+    match birth {
+        ChildBirth::Born(date) => (Some(date), None),
+        ChildBirth::Expected(date) => (None, Some(date)),
+    }
+}
+
+fn child_to_domain(row: children::Model) -> Result<Child, DbErr> {
+    let birth = match (row.birth_date, row.expected_birth_date) {
+        (Some(born), None) => ChildBirth::Born(born),
+        (None, Some(expected)) => ChildBirth::Expected(expected),
+        _ => {
+            return Err(DbErr::Custom(format!(
+                "children row {}: birth dates",
+                row.id
+            )));
+        }
+    };
+    Ok(Child {
+        id: row.id,
+        first_name: row.first_name,
+        last_name: row.last_name,
+        birth,
+        version: row.version,
+    })
+}
+
+/// Loads families with their children, team and active placement.
+async fn assemble(
+    db: &impl ConnectionTrait,
+    rows: Vec<families::Model>,
+) -> Result<Vec<Family>, DbErr> {
+    let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
+    let mut kids: HashMap<Uuid, Vec<Child>> = HashMap::new();
+    for row in children::Entity::find()
+        .filter(children::Column::FamilyId.is_in(ids.clone()))
+        .order_by_asc(children::Column::Id)
+        .all(db)
+        .await?
+    {
+        kids.entry(row.family_id)
+            .or_default()
+            .push(child_to_domain(row)?);
+    }
+    let mut teams: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for row in family_team::Entity::find()
+        .filter(family_team::Column::FamilyId.is_in(ids.clone()))
+        .order_by_asc(family_team::Column::UserId)
+        .all(db)
+        .await?
+    {
+        teams.entry(row.family_id).or_default().push(row.user_id);
+    }
+    let active: HashMap<Uuid, Uuid> = placements::Entity::find()
+        .filter(placements::Column::FamilyId.is_in(ids))
+        .filter(placements::Column::Status.eq("active"))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| (row.family_id, row.id))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|row| Family {
+            id: row.id,
+            mother: Mother {
+                first_name: row.mother_first_name,
+                last_name: row.mother_last_name,
+                birth_date: row.mother_birth_date,
+                phone: row.mother_phone,
+                email: row.mother_email,
+            },
+            children: kids.remove(&row.id).unwrap_or_default(),
+            referent_id: row.referent_id,
+            team_ids: teams.remove(&row.id).unwrap_or_default(),
+            current_placement_id: active.get(&row.id).copied(),
+            version: row.version,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+        .collect())
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Family, RepoError> {
+    let row = families::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(RepoError::NotFound)?;
+    Ok(assemble(db, vec![row]).await?.remove(0))
+}
+
+/// Several families by id.
+pub async fn find_many(
+    db: &impl ConnectionTrait,
+    ids: Vec<Uuid>,
+) -> Result<HashMap<Uuid, Family>, DbErr> {
+    let rows = families::Entity::find()
+        .filter(families::Column::Id.is_in(ids))
+        .all(db)
+        .await?;
+    Ok(assemble(db, rows)
+        .await?
+        .into_iter()
+        .map(|family| (family.id, family))
+        .collect())
+}
+
+/// Families assigned to `user_id` (as referent or in the team).
+fn assigned_to(user_id: Uuid) -> Condition {
+    Condition::any()
+        .add(families::Column::ReferentId.eq(user_id))
+        .add(
+            families::Column::Id.in_subquery(
+                Query::select()
+                    .column(family_team::Column::FamilyId)
+                    .from(family_team::Entity)
+                    .and_where(Expr::col(family_team::Column::UserId).eq(user_id))
+                    .to_owned(),
+            ),
+        )
+}
+
+/// Whether `user_id` accompanies this family.
+pub async fn is_assigned(
+    db: &impl ConnectionTrait,
+    family_id: Uuid,
+    user_id: Uuid,
+) -> Result<bool, DbErr> {
+    Ok(families::Entity::find()
+        .select_only()
+        .column(families::Column::Id)
+        .filter(families::Column::Id.eq(family_id))
+        .filter(assigned_to(user_id))
+        .into_tuple::<Uuid>()
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// Families in creation order after `after`; only those of `assigned` when given.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    assigned: Option<Uuid>,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<Family>, DbErr> {
+    let mut query = families::Entity::find().order_by_asc(families::Column::Id);
+    if let Some(user_id) = assigned {
+        query = query.filter(assigned_to(user_id));
+    }
+    if let Some(after) = after {
+        query = query.filter(families::Column::Id.gt(after));
+    }
+    let rows = query.limit(limit).all(db).await?;
+    assemble(db, rows).await
+}
+
+/// Bumps the family's version, refusing a stale `expected_version`.
+async fn bump_version(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    expected_version: Option<i32>,
+    now: DateTime<Utc>,
+    changes: families::ActiveModel,
+) -> Result<(), RepoError> {
+    let current = families::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(RepoError::NotFound)?;
+    if expected_version.is_some_and(|expected| expected != current.version) {
+        return Err(RepoError::StaleVersion);
+    }
+    let mut row = changes;
+    row.version = Set(current.version + 1);
+    row.updated_at = Set(now);
+    let result = families::Entity::update_many()
+        .set(row)
+        .filter(families::Column::Id.eq(id))
+        .filter(families::Column::Version.eq(current.version))
+        .exec(db)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(RepoError::StaleVersion);
+    }
+    Ok(())
+}
+
+pub async fn update_mother(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    expected_version: Option<i32>,
+    changes: MotherChanges,
+    now: DateTime<Utc>,
+) -> Result<(), RepoError> {
+    let mut row = families::ActiveModel::default();
+    if let Some(value) = changes.first_name {
+        row.mother_first_name = Set(value);
+    }
+    if let Some(value) = changes.last_name {
+        row.mother_last_name = Set(value);
+    }
+    if let Some(value) = changes.birth_date {
+        row.mother_birth_date = Set(value);
+    }
+    if let Some(value) = changes.phone {
+        row.mother_phone = Set(value);
+    }
+    if let Some(value) = changes.email {
+        row.mother_email = Set(value);
+    }
+    bump_version(db, id, expected_version, now, row).await
+}
+
+/// Replaces the referent and the team.
+pub async fn set_assignment(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    expected_version: Option<i32>,
+    referent_id: Option<Uuid>,
+    team_ids: &[Uuid],
+    now: DateTime<Utc>,
+) -> Result<(), RepoError> {
+    let row = families::ActiveModel {
+        referent_id: Set(referent_id),
+        ..Default::default()
+    };
+    bump_version(db, id, expected_version, now, row).await?;
+    family_team::Entity::delete_many()
+        .filter(family_team::Column::FamilyId.eq(id))
+        .exec(db)
+        .await?;
+    for user_id in team_ids {
+        family_team::Entity::insert(family_team::ActiveModel {
+            family_id: Set(id),
+            user_id: Set(*user_id),
+        })
+        .exec_without_returning(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// What a `PATCH` of a child may change; `None` leaves a field alone.
+#[derive(Debug, Default)]
+pub struct ChildChanges {
+    pub first_name: Option<String>,
+    pub last_name: Option<Option<String>>,
+    pub birth: Option<ChildBirth>,
+}
+
+/// Changes a child; recording a birth sets `birth_date` and clears
+/// `expected_birth_date`.
+pub async fn update_child(
+    db: &impl ConnectionTrait,
+    family_id: Uuid,
+    child_id: Uuid,
+    expected_version: Option<i32>,
+    changes: ChildChanges,
+    now: DateTime<Utc>,
+) -> Result<Child, RepoError> {
+    let current = children::Entity::find_by_id(child_id)
+        .filter(children::Column::FamilyId.eq(family_id))
+        .one(db)
+        .await?
+        .ok_or(RepoError::NotFound)?;
+    if expected_version.is_some_and(|expected| expected != current.version) {
+        return Err(RepoError::StaleVersion);
+    }
+    let mut row = children::ActiveModel {
+        version: Set(current.version + 1),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    if let Some(value) = changes.first_name {
+        row.first_name = Set(value);
+    }
+    if let Some(value) = changes.last_name {
+        row.last_name = Set(value);
+    }
+    if let Some(birth) = changes.birth {
+        let (born, expected) = split_birth(birth);
+        row.birth_date = Set(born);
+        row.expected_birth_date = Set(expected);
+    }
+    let result = children::Entity::update_many()
+        .set(row)
+        .filter(children::Column::Id.eq(child_id))
+        .filter(children::Column::Version.eq(current.version))
+        .exec(db)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(RepoError::StaleVersion);
+    }
+    let row = children::Entity::find_by_id(child_id)
+        .one(db)
+        .await?
+        .ok_or(RepoError::NotFound)?;
+    Ok(child_to_domain(row)?)
+}

@@ -1,0 +1,178 @@
+//! Referrals (*orientations*): pending ones, oldest first, are the waiting list.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use nido_domain::family::{Referral, ReferralReason, ReferralSource, ReferralStatus};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+use crate::RepoError;
+use crate::entities::referrals;
+
+#[derive(Debug, Clone)]
+pub struct NewReferral {
+    pub family_id: Uuid,
+    pub source: ReferralSource,
+    pub eds: String,
+    pub referred_on: NaiveDate,
+    pub referrer_name: String,
+    pub referrer_contact: String,
+    pub reason: ReferralReason,
+    pub reason_details: Option<String>,
+    pub created_by: Uuid,
+}
+
+fn corrupt(id: Uuid, what: &str) -> DbErr {
+    DbErr::Custom(format!("referrals row {id}: invalid {what}"))
+}
+
+fn to_domain(row: referrals::Model) -> Result<Referral, DbErr> {
+    Ok(Referral {
+        id: row.id,
+        family_id: row.family_id,
+        source: row.source.parse().map_err(|_| corrupt(row.id, "source"))?,
+        eds: row.eds,
+        referred_on: row.referred_on,
+        referrer_name: row.referrer_name,
+        referrer_contact: row.referrer_contact,
+        reason: row.reason.parse().map_err(|_| corrupt(row.id, "reason"))?,
+        reason_details: row.reason_details,
+        status: row.status.parse().map_err(|_| corrupt(row.id, "status"))?,
+        closed_reason: row.closed_reason,
+        closed_at: row.closed_at,
+        version: row.version,
+        created_at: row.created_at,
+    })
+}
+
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    new: NewReferral,
+    now: DateTime<Utc>,
+) -> Result<Referral, DbErr> {
+    let row = referrals::Entity::insert(referrals::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        family_id: Set(new.family_id),
+        source: Set(new.source.as_str().to_owned()),
+        eds: Set(new.eds),
+        referred_on: Set(new.referred_on),
+        referrer_name: Set(new.referrer_name),
+        referrer_contact: Set(new.referrer_contact),
+        reason: Set(new.reason.as_str().to_owned()),
+        reason_details: Set(new.reason_details),
+        status: Set(ReferralStatus::Pending.as_str().to_owned()),
+        closed_reason: Set(None),
+        closed_at: Set(None),
+        created_by: Set(new.created_by),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_with_returning(db)
+    .await?;
+    to_domain(row)
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Referral, RepoError> {
+    let row = referrals::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(RepoError::NotFound)?;
+    Ok(to_domain(row)?)
+}
+
+/// Referrals oldest first (by `referred_on`, then id), after the position
+/// `after`; with `status`, only those.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    status: Option<ReferralStatus>,
+    after: Option<(NaiveDate, Uuid)>,
+    limit: u64,
+) -> Result<Vec<Referral>, DbErr> {
+    let mut query = referrals::Entity::find()
+        .order_by_asc(referrals::Column::ReferredOn)
+        .order_by_asc(referrals::Column::Id);
+    if let Some(status) = status {
+        query = query.filter(referrals::Column::Status.eq(status.as_str()));
+    }
+    if let Some((referred_on, id)) = after {
+        query = query.filter(
+            Condition::any()
+                .add(referrals::Column::ReferredOn.gt(referred_on))
+                .add(
+                    Condition::all()
+                        .add(referrals::Column::ReferredOn.eq(referred_on))
+                        .add(referrals::Column::Id.gt(id)),
+                ),
+        );
+    }
+    query
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_domain)
+        .collect()
+}
+
+/// The family's referrals, oldest first.
+pub async fn for_family(
+    db: &impl ConnectionTrait,
+    family_id: Uuid,
+) -> Result<Vec<Referral>, DbErr> {
+    referrals::Entity::find()
+        .filter(referrals::Column::FamilyId.eq(family_id))
+        .order_by_asc(referrals::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_domain)
+        .collect()
+}
+
+/// Moves a pending referral to `status`. Only a pending referral moves: the
+/// `WHERE` says so, so two racing decisions cannot both apply.
+pub async fn close(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    status: ReferralStatus,
+    reason: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<Referral, RepoError> {
+    let current = referrals::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(RepoError::NotFound)?;
+    let result = referrals::Entity::update_many()
+        .set(referrals::ActiveModel {
+            status: Set(status.as_str().to_owned()),
+            closed_reason: Set(reason),
+            closed_at: Set(Some(now)),
+            version: Set(current.version + 1),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .filter(referrals::Column::Id.eq(id))
+        .filter(referrals::Column::Status.eq(ReferralStatus::Pending.as_str()))
+        .exec(db)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(RepoError::Conflict("referral_not_pending"));
+    }
+    find(db, id).await
+}
+
+/// Whether the family already waits on a pending referral.
+pub async fn has_pending(db: &impl ConnectionTrait, family_id: Uuid) -> Result<bool, DbErr> {
+    Ok(referrals::Entity::find()
+        .select_only()
+        .column(referrals::Column::Id)
+        .filter(referrals::Column::FamilyId.eq(family_id))
+        .filter(referrals::Column::Status.eq(ReferralStatus::Pending.as_str()))
+        .into_tuple::<Uuid>()
+        .one(db)
+        .await?
+        .is_some())
+}

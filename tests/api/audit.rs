@@ -1,0 +1,141 @@
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::cases::days_ago;
+use crate::helpers::{assert_problem, spawn_app};
+
+#[tokio::test]
+async fn every_read_and_write_of_a_family_is_in_the_audit_log() {
+    let app = spawn_app().await;
+    let coordinator = app.login_as("coordinator").await;
+    let me: Value = app
+        .get("/api/v1/me", Some(&coordinator))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let placement = app
+        .placed_family(&coordinator, "Diallo", days_ago(300), days_ago(100))
+        .await;
+    let family_id = placement["family_id"].as_str().expect("id");
+    app.get(&format!("/api/v1/families/{family_id}"), Some(&coordinator))
+        .await;
+    app.get(
+        &format!(
+            "/api/v1/placements/{}",
+            placement["id"].as_str().expect("id")
+        ),
+        Some(&coordinator),
+    )
+    .await;
+    app.get("/api/v1/deadlines?within_days=400", Some(&coordinator))
+        .await;
+
+    let admin = app.admin_token().await;
+    let path = format!("/api/v1/audit?family_id={family_id}");
+    let response = app.get(&path, Some(&admin)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.expect("json");
+    let entries = body["items"].as_array().expect("items");
+    let actions: Vec<&str> = entries
+        .iter()
+        .map(|entry| entry["action"].as_str().expect("action"))
+        .collect();
+    // Newest first.
+    assert_eq!(
+        actions,
+        [
+            "deadlines.read",
+            "placement.read",
+            "family.read",
+            "placement.admit",
+            "referral.create"
+        ]
+    );
+    for entry in entries {
+        assert_eq!(entry["user_id"], me["id"]);
+        assert_eq!(entry["family_id"], family_id);
+        assert!(entry["at"].as_str().is_some_and(|at| at.ends_with('Z')));
+        assert!(
+            entry["resource"]
+                .as_str()
+                .is_some_and(|r| !r.contains("Diallo"))
+        );
+    }
+
+    let by_user: Value = app
+        .get(
+            &format!(
+                "/api/v1/audit?user_id={}&limit=2",
+                me["id"].as_str().expect("id")
+            ),
+            Some(&admin),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(by_user["items"].as_array().expect("items").len(), 2);
+    assert!(by_user["next_cursor"].is_string());
+    let future: Value = app
+        .get("/api/v1/audit?from=2999-01-01T00:00:00Z", Some(&admin))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(future["items"].as_array().expect("items").is_empty());
+}
+
+#[tokio::test]
+async fn only_admins_read_the_audit_log_and_nobody_changes_it() {
+    let app = spawn_app().await;
+    for role in ["staff", "coordinator"] {
+        let token = app.login_as(role).await;
+        assert_problem(
+            app.get("/api/v1/audit", Some(&token)).await,
+            403,
+            "forbidden",
+        )
+        .await;
+    }
+    let admin = app.admin_token().await;
+    for method in [
+        reqwest::Method::DELETE,
+        reqwest::Method::PUT,
+        reqwest::Method::POST,
+        reqwest::Method::PATCH,
+    ] {
+        let response = app
+            .client
+            .request(method.clone(), app.url("/api/v1/audit"))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .expect("sent");
+        assert_problem(response, 405, "method_not_allowed").await;
+    }
+}
+
+#[tokio::test]
+async fn the_database_refuses_to_change_an_entry() {
+    use nido_persistence::entities::audit_log;
+    use sea_orm::EntityTrait;
+    let app = spawn_app().await;
+    let coordinator = app.login_as("coordinator").await;
+    app.refer(&coordinator, "Diallo", days_ago(300)).await;
+    let audit_db = app.audit_db().await;
+    assert!(
+        !audit_log::Entity::find()
+            .all(&audit_db)
+            .await
+            .expect("entries")
+            .is_empty()
+    );
+    assert!(
+        audit_log::Entity::delete_many()
+            .exec(&audit_db)
+            .await
+            .is_err(),
+        "append-only"
+    );
+}
