@@ -8,12 +8,7 @@ use crate::helpers::{assert_problem, spawn_app};
 async fn every_read_and_write_of_a_family_is_in_the_audit_log() {
     let app = spawn_app().await;
     let coordinator = app.login_as("coordinator").await;
-    let me: Value = app
-        .get("/api/v1/me", Some(&coordinator))
-        .await
-        .json()
-        .await
-        .expect("json");
+    let me: Value = app.get_json("/api/v1/me", &coordinator).await;
     let placement = app
         .placed_family(&coordinator, "Diallo", days_ago(300), days_ago(100))
         .await;
@@ -64,25 +59,19 @@ async fn every_read_and_write_of_a_family_is_in_the_audit_log() {
     }
 
     let by_user: Value = app
-        .get(
+        .get_json(
             &format!(
                 "/api/v1/audit?user_id={}&limit=2",
                 me["id"].as_str().expect("id")
             ),
-            Some(&admin),
+            &admin,
         )
-        .await
-        .json()
-        .await
-        .expect("json");
+        .await;
     assert_eq!(by_user["items"].as_array().expect("items").len(), 2);
     assert!(by_user["next_cursor"].is_string());
     let future: Value = app
-        .get("/api/v1/audit?from=2999-01-01T00:00:00Z", Some(&admin))
-        .await
-        .json()
-        .await
-        .expect("json");
+        .get_json("/api/v1/audit?from=2999-01-01T00:00:00Z", &admin)
+        .await;
     assert!(future["items"].as_array().expect("items").is_empty());
 }
 

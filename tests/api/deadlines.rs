@@ -49,12 +49,7 @@ async fn deadlines_list_periods_ending_soon_or_past_with_their_status() {
     assert_eq!(morel["periods"][0]["ends_on"], "2026-03-19");
 
     let path = "/api/v1/deadlines?as_of=2026-01-28&within_days=62";
-    let body: Value = app
-        .get(path, Some(&coordinator))
-        .await
-        .json()
-        .await
-        .expect("json");
+    let body: Value = app.get_json(path, &coordinator).await;
     let names: Vec<&str> = items(&body)
         .iter()
         .map(|item| item["mother_name"].as_str().expect("name"))
@@ -80,24 +75,18 @@ async fn deadlines_list_periods_ending_soon_or_past_with_their_status() {
 
     // The day the report falls due.
     let body: Value = app
-        .get(
+        .get_json(
             "/api/v1/deadlines?as_of=2026-01-29&within_days=0",
-            Some(&coordinator),
+            &coordinator,
         )
-        .await
-        .json()
-        .await
-        .expect("json");
+        .await;
     assert!(items(&body).is_empty());
     let body: Value = app
-        .get(
+        .get_json(
             "/api/v1/deadlines?as_of=2026-01-29&within_days=29",
-            Some(&coordinator),
+            &coordinator,
         )
-        .await
-        .json()
-        .await
-        .expect("json");
+        .await;
     assert_eq!(items(&body).len(), 2);
     assert!(
         items(&body)
@@ -107,14 +96,11 @@ async fn deadlines_list_periods_ending_soon_or_past_with_their_status() {
 
     // After the end, without a renewal: overdue, and listed whatever the window.
     let body: Value = app
-        .get(
+        .get_json(
             "/api/v1/deadlines?as_of=2026-03-01&within_days=0",
-            Some(&coordinator),
+            &coordinator,
         )
-        .await
-        .json()
-        .await
-        .expect("json");
+        .await;
     let overdue: Vec<&Value> = items(&body)
         .iter()
         .filter(|item| item["status"] == "overdue")
@@ -128,14 +114,11 @@ async fn deadlines_list_periods_ending_soon_or_past_with_their_status() {
         .await;
     assert_eq!(renewed.status(), 201);
     let body: Value = app
-        .get(
+        .get_json(
             "/api/v1/deadlines?as_of=2026-03-01&within_days=0",
-            Some(&coordinator),
+            &coordinator,
         )
-        .await
-        .json()
-        .await
-        .expect("json");
+        .await;
     let names: Vec<&str> = items(&body)
         .iter()
         .map(|item| item["mother_name"].as_str().expect("name"))
@@ -173,28 +156,13 @@ async fn staff_see_only_their_own_families_deadlines() {
     .await;
 
     let path = "/api/v1/deadlines?as_of=2026-02-01";
-    let body: Value = app
-        .get(path, Some(&ines_token))
-        .await
-        .json()
-        .await
-        .expect("json");
+    let body: Value = app.get_json(path, &ines_token).await;
     assert_eq!(items(&body).len(), 1);
     assert_eq!(items(&body)[0]["family_id"], mine["family_id"]);
     assert_eq!(items(&body)[0]["referent_id"], ines.as_str());
-    let body: Value = app
-        .get(path, Some(&other_token))
-        .await
-        .json()
-        .await
-        .expect("json");
+    let body: Value = app.get_json(path, &other_token).await;
     assert!(items(&body).is_empty());
-    let body: Value = app
-        .get(path, Some(&coordinator))
-        .await
-        .json()
-        .await
-        .expect("json");
+    let body: Value = app.get_json(path, &coordinator).await;
     assert_eq!(items(&body).len(), 2);
 
     let admin = app.admin_token().await;
@@ -225,19 +193,11 @@ async fn deadline_parameters_are_checked_and_default_to_today() {
         crate::cases::today(),
     )
     .await;
-    let body: Value = app
-        .get("/api/v1/deadlines", Some(&coordinator))
-        .await
-        .json()
-        .await
-        .expect("json");
+    let body: Value = app.get_json("/api/v1/deadlines", &coordinator).await;
     assert!(items(&body).is_empty());
     let body: Value = app
-        .get("/api/v1/deadlines?within_days=200", Some(&coordinator))
-        .await
-        .json()
-        .await
-        .expect("json");
+        .get_json("/api/v1/deadlines?within_days=200", &coordinator)
+        .await;
     assert_eq!(items(&body).len(), 1);
     assert_eq!(items(&body)[0]["status"], "upcoming");
 }

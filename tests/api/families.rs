@@ -55,12 +55,7 @@ async fn staff_see_and_change_only_their_families_others_are_not_found() {
     let missing = format!("/api/v1/families/{}", uuid::Uuid::new_v4());
     assert_problem(app.get(&missing, Some(&ines_token)).await, 404, "not_found").await;
 
-    let list: Value = app
-        .get("/api/v1/families", Some(&ines_token))
-        .await
-        .json()
-        .await
-        .expect("json");
+    let list: Value = app.get_json("/api/v1/families", &ines_token).await;
     let ids: Vec<&str> = list["items"]
         .as_array()
         .expect("items")
@@ -68,12 +63,7 @@ async fn staff_see_and_change_only_their_families_others_are_not_found() {
         .map(|f| f["id"].as_str().expect("id"))
         .collect();
     assert_eq!(ids, [mine_id]);
-    let list: Value = app
-        .get("/api/v1/families", Some(&coordinator))
-        .await
-        .json()
-        .await
-        .expect("json");
+    let list: Value = app.get_json("/api/v1/families", &coordinator).await;
     assert_eq!(list["items"].as_array().expect("items").len(), 2);
 
     // Staff change their own family; only coordinators assign.
@@ -264,12 +254,7 @@ async fn assignments_name_active_team_members() {
 
     let admin_id = {
         let admin = app.admin_token().await;
-        let me: Value = app
-            .get("/api/v1/me", Some(&admin))
-            .await
-            .json()
-            .await
-            .expect("json");
+        let me: Value = app.get_json("/api/v1/me", &admin).await;
         me["id"].as_str().expect("id").to_owned()
     };
     let body = json!({"referent_id": uuid::Uuid::new_v4(), "team_ids": [lea, admin_id]});

@@ -104,6 +104,15 @@ impl TestApp {
         request.send().await.expect("request sent")
     }
 
+    /// GETs as `token` and reads the JSON answer, whatever its status.
+    pub async fn get_json(&self, path: &str, token: &str) -> Value {
+        self.get(path, Some(token))
+            .await
+            .json()
+            .await
+            .expect("json")
+    }
+
     pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
         let mut request = self.client.post(self.url(path)).json(body);
         if let Some(token) = token {

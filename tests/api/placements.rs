@@ -120,12 +120,7 @@ async fn recording_a_birth_moves_the_cap_for_later_renewals() {
         );
     }
     let path = format!("/api/v1/placements/{placement_id}");
-    let read: Value = app
-        .get(&path, Some(&coordinator))
-        .await
-        .json()
-        .await
-        .expect("json");
+    let read: Value = app.get_json(&path, &coordinator).await;
     assert_eq!(read["periods"][5]["ends_on"], "2026-07-31");
     assert_eq!(read["periods"][6]["starts_on"], "2026-08-01");
     assert_eq!(read["periods"][6]["ends_on"], "2026-09-14");
@@ -141,12 +136,7 @@ async fn recording_a_birth_moves_the_cap_for_later_renewals() {
         "/api/v1/families/{}",
         referral["family_id"].as_str().expect("id")
     );
-    let family: Value = app
-        .get(&family_path, Some(&coordinator))
-        .await
-        .json()
-        .await
-        .expect("json");
+    let family: Value = app.get_json(&family_path, &coordinator).await;
     let child_path = format!(
         "{family_path}/children/{}",
         family["children"][0]["id"].as_str().expect("id")
@@ -164,12 +154,7 @@ async fn recording_a_birth_moves_the_cap_for_later_renewals() {
     assert_eq!(child["birth_date"], "2023-10-02");
     assert!(child["expected_birth_date"].is_null());
 
-    let read: Value = app
-        .get(&path, Some(&coordinator))
-        .await
-        .json()
-        .await
-        .expect("json");
+    let read: Value = app.get_json(&path, &coordinator).await;
     assert_eq!(read["latest_end_on"], "2026-10-01");
     // Existing periods are never rewritten.
     assert_eq!(read["periods"][6]["ends_on"], "2026-09-14");
@@ -236,14 +221,8 @@ async fn concurrent_renewals_of_one_period_let_exactly_one_win() {
         "{statuses:?}"
     );
     let read: Value = app
-        .get(
-            &format!("/api/v1/placements/{placement_id}"),
-            Some(&coordinator),
-        )
-        .await
-        .json()
-        .await
-        .expect("json");
+        .get_json(&format!("/api/v1/placements/{placement_id}"), &coordinator)
+        .await;
     assert_eq!(read["periods"].as_array().expect("periods").len(), 2);
 }
 
@@ -353,12 +332,7 @@ async fn an_exit_ends_the_placement() {
         "/api/v1/families/{}",
         placement["family_id"].as_str().expect("id")
     );
-    let family: Value = app
-        .get(&family_path, Some(&coordinator))
-        .await
-        .json()
-        .await
-        .expect("json");
+    let family: Value = app.get_json(&family_path, &coordinator).await;
     assert!(family["current_placement_id"].is_null());
 }
 

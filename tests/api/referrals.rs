@@ -20,12 +20,7 @@ async fn a_referral_creates_a_family_on_the_waiting_list() {
         "/api/v1/families/{}",
         referral["family_id"].as_str().expect("id")
     );
-    let family: Value = app
-        .get(&family_path, Some(&coordinator))
-        .await
-        .json()
-        .await
-        .expect("json");
+    let family: Value = app.get_json(&family_path, &coordinator).await;
     assert_eq!(family["mother"]["last_name"], "Diallo");
     let children = family["children"].as_array().expect("children");
     assert_eq!(children.len(), 2);
@@ -34,12 +29,7 @@ async fn a_referral_creates_a_family_on_the_waiting_list() {
     assert!(family["current_placement_id"].is_null());
 
     let path = format!("/api/v1/referrals/{}", referral["id"].as_str().expect("id"));
-    let read: Value = app
-        .get(&path, Some(&coordinator))
-        .await
-        .json()
-        .await
-        .expect("json");
+    let read: Value = app.get_json(&path, &coordinator).await;
     assert_eq!(read, referral);
 }
 
@@ -76,12 +66,7 @@ async fn the_waiting_list_is_pending_referrals_oldest_first_page_by_page() {
             Some(c) => format!("/api/v1/referrals?status=pending&limit=3&cursor={c}"),
             None => "/api/v1/referrals?status=pending&limit=3".to_owned(),
         };
-        let page: Value = app
-            .get(&path, Some(&coordinator))
-            .await
-            .json()
-            .await
-            .expect("json");
+        let page: Value = app.get_json(&path, &coordinator).await;
         for item in page["items"].as_array().expect("items") {
             assert_eq!(item["status"], "pending");
             dates.push(item["referred_on"].as_str().expect("date").to_owned());
@@ -97,12 +82,7 @@ async fn the_waiting_list_is_pending_referrals_oldest_first_page_by_page() {
         .collect();
     assert_eq!(dates, expected);
 
-    let all: Value = app
-        .get("/api/v1/referrals", Some(&coordinator))
-        .await
-        .json()
-        .await
-        .expect("json");
+    let all: Value = app.get_json("/api/v1/referrals", &coordinator).await;
     assert_eq!(all["items"].as_array().expect("items").len(), 5);
     let bad = app
         .get("/api/v1/referrals?status=lost", Some(&coordinator))
@@ -375,23 +355,13 @@ async fn admission_opens_the_first_period_and_closes_the_referral() {
     assert_eq!(placement["latest_end_on"], "2028-05-31");
 
     let referral_path = format!("/api/v1/referrals/{}", referral["id"].as_str().expect("id"));
-    let read: Value = app
-        .get(&referral_path, Some(&coordinator))
-        .await
-        .json()
-        .await
-        .expect("json");
+    let read: Value = app.get_json(&referral_path, &coordinator).await;
     assert_eq!(read["status"], "admitted");
     let family_path = format!(
         "/api/v1/families/{}",
         referral["family_id"].as_str().expect("id")
     );
-    let family: Value = app
-        .get(&family_path, Some(&coordinator))
-        .await
-        .json()
-        .await
-        .expect("json");
+    let family: Value = app.get_json(&family_path, &coordinator).await;
     assert_eq!(family["current_placement_id"], placement["id"]);
     assert_eq!(family["referent_id"], referent);
 

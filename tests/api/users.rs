@@ -221,12 +221,7 @@ async fn users_are_listed_page_by_page() {
             Some(cursor) => format!("/api/v1/users?limit=2&cursor={cursor}"),
             None => "/api/v1/users?limit=2".to_owned(),
         };
-        let page: Value = app
-            .get(&path, Some(&admin))
-            .await
-            .json()
-            .await
-            .expect("json");
+        let page: Value = app.get_json(&path, &admin).await;
         pages += 1;
         let items = page["items"].as_array().expect("items");
         assert!(items.len() <= 2);
@@ -252,12 +247,7 @@ async fn users_are_listed_page_by_page() {
         ]
     );
 
-    let default: Value = app
-        .get("/api/v1/users", Some(&admin))
-        .await
-        .json()
-        .await
-        .expect("json");
+    let default: Value = app.get_json("/api/v1/users", &admin).await;
     assert_eq!(default["items"].as_array().expect("items").len(), 5);
     assert!(default["next_cursor"].is_null());
 
@@ -324,12 +314,7 @@ async fn updates_honour_if_match() {
         )
         .await;
     assert_problem(garbage, 412, "stale_version").await;
-    let read: Value = app
-        .get(&path, Some(&admin))
-        .await
-        .json()
-        .await
-        .expect("json");
+    let read: Value = app.get_json(&path, &admin).await;
     assert_eq!(read["display_name"], "Nadia H.");
 
     let any = app
@@ -386,12 +371,7 @@ async fn a_new_password_ends_old_sessions_and_works() {
 async fn an_admin_cannot_lock_themselves_out() {
     let app = spawn_app().await;
     let admin = app.admin_token().await;
-    let me: Value = app
-        .get("/api/v1/me", Some(&admin))
-        .await
-        .json()
-        .await
-        .expect("json");
+    let me: Value = app.get_json("/api/v1/me", &admin).await;
     let path = format!("/api/v1/users/{}", me["id"].as_str().expect("id"));
     for change in [json!({"active": false}), json!({"role": "staff"})] {
         let response = app.patch(&path, &admin, None, &change).await;
