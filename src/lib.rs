@@ -2,6 +2,7 @@
 //! only parses the command line and calls in here.
 
 pub mod commands;
+pub mod demo;
 pub mod settings;
 pub mod startup;
 pub mod telemetry;

@@ -17,6 +17,8 @@ enum Command {
     Serve,
     /// Create or update the database schema, then exit.
     Migrate,
+    /// Fill an empty centre with fictional families, for a demonstration.
+    DemoData,
     /// Manage user accounts.
     User {
         #[command(subcommand)]
@@ -47,6 +49,7 @@ async fn main() -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => commands::serve(&settings).await,
         Command::Migrate => commands::migrate(&settings).await,
+        Command::DemoData => nido::demo::load(&settings).await,
         Command::User {
             command:
                 UserCommand::Create {

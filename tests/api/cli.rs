@@ -150,3 +150,89 @@ async fn serve_stops_cleanly_on_sigterm() {
         "the password is never logged"
     );
 }
+
+#[tokio::test]
+async fn demo_data_fills_an_empty_centre_with_families_at_every_stage() {
+    let data_dir = tempfile::TempDir::new().expect("dir");
+    let url = fresh_database_url().await;
+    let output = nido(data_dir.path(), &url)
+        .arg("demo-data")
+        .output()
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let again = nido(data_dir.path(), &url)
+        .arg("demo-data")
+        .output()
+        .expect("runs");
+    assert!(
+        !again.status.success(),
+        "refuses a centre that has families"
+    );
+
+    let mut settings =
+        nido::Settings::load_from(std::path::Path::new("config"), "test").expect("settings");
+    settings.data_dir = data_dir.path().to_owned();
+    settings.database_url = url.map(Into::into);
+    let application = nido::Application::build(&settings).await.expect("builds");
+    let address = format!("http://{}", application.local_addr().expect("bound"));
+    tokio::spawn(application.run_until_stopped());
+    let client = reqwest::Client::new();
+    let login: serde_json::Value = client
+        .post(format!("{address}/api/v1/auth/login"))
+        .json(&serde_json::json!({"email": "nadia.haddad@nido.example", "password": nido::demo::DEMO_PASSWORD}))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    let token = login["token"].as_str().expect("token");
+    let get = |path: String| {
+        client
+            .get(format!("{address}{path}"))
+            .bearer_auth(token)
+            .send()
+    };
+
+    let families: serde_json::Value = get("/api/v1/families?limit=200".into())
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    let count = families["items"].as_array().expect("items").len();
+    assert!((20..=30).contains(&count), "about 25 families, got {count}");
+    let waiting: serde_json::Value = get("/api/v1/referrals?status=pending".into())
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    assert!(waiting["items"].as_array().expect("items").len() >= 3);
+
+    let deadlines: serde_json::Value = get("/api/v1/deadlines".into())
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    let statuses: Vec<&str> = deadlines["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|item| item["status"].as_str().expect("status"))
+        .collect();
+    for status in ["overdue", "report_due", "upcoming"] {
+        assert!(statuses.contains(&status), "{status} in {statuses:?}");
+    }
+    let due_today = deadlines["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .any(|item| item["days_remaining"] == 29 && item["status"] == "report_due");
+    assert!(due_today, "a report falls due today");
+}

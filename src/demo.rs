@@ -1,0 +1,415 @@
+//! `nido demo-data`: a fictional centre, so that someone new sees a living
+//! system right after starting it. Every name here is invented.
+
+use anyhow::Context;
+use chrono::{Days, Months, NaiveDate, Utc};
+use nido_domain::family::{
+    ExitDestination, Mother, ReferralReason, ReferralSource, ReferralStatus,
+};
+use nido_domain::placement::{
+    ChildBirth, Period, first_period, latest_end_on, next_period, period_ends_on,
+};
+use nido_domain::{DisplayName, Email, NewPassword, Profession, Role};
+use nido_http::auth::PasswordHasher;
+use nido_persistence::families::{self, NewChild};
+use nido_persistence::placements::{self, Decision};
+use nido_persistence::referrals::{self, NewReferral};
+use nido_persistence::users::{self, NewUser};
+use nido_persistence::{DatabaseConnection, begin_write};
+use uuid::Uuid;
+
+use crate::settings::Settings;
+use crate::startup::{ensure_initial_admin, open_audit_database, open_database};
+
+/// The password of every demo account: a demo database holds no real data.
+pub const DEMO_PASSWORD: &str = "voie-lactee-demo-2026";
+
+const TEAM: [(&str, &str, Role, Profession); 8] = [
+    (
+        "nadia.haddad",
+        "Nadia Haddad",
+        Role::Coordinator,
+        Profession::Coordinator,
+    ),
+    (
+        "ines.morel",
+        "Inès Morel",
+        Role::Staff,
+        Profession::SocialWorker,
+    ),
+    (
+        "claire.fontaine",
+        "Claire Fontaine",
+        Role::Staff,
+        Profession::SpecializedEducator,
+    ),
+    (
+        "samia.benali",
+        "Samia Benali",
+        Role::Staff,
+        Profession::SpecializedEducator,
+    ),
+    (
+        "lea.marchand",
+        "Léa Marchand",
+        Role::Staff,
+        Profession::EarlyChildhoodEducator,
+    ),
+    (
+        "fatou.sow",
+        "Fatou Sow",
+        Role::Staff,
+        Profession::ChildcareAssistant,
+    ),
+    (
+        "helene.roux",
+        "Hélène Roux",
+        Role::Staff,
+        Profession::Psychologist,
+    ),
+    (
+        "karim.aziz",
+        "Karim Aziz",
+        Role::Staff,
+        Profession::TechnicalAgent,
+    ),
+];
+
+const EDS: [&str; 6] = [
+    "Alfortville",
+    "Vitry-sur-Seine",
+    "Créteil",
+    "Ivry-sur-Seine",
+    "Choisy-le-Roi",
+    "Villejuif",
+];
+
+/// Where a demo family stands today.
+#[derive(Clone, Copy)]
+enum Stage {
+    /// On the waiting list, referred this many days ago.
+    Waiting(u64),
+    Declined,
+    Withdrawn,
+    /// Admitted this many days ago: still in the first period.
+    Admitted(u64),
+    /// In its n-th period, renewed each time.
+    Renewed(u32),
+    /// In the period that ends at the cap.
+    FinalPeriod,
+    /// The current period ended this many days ago, with no decision yet.
+    Overdue(u64),
+    /// The current period ends in this many days (29: the report is due today).
+    EndsIn(u64),
+    /// Left after this many months.
+    Exited(u32, ExitDestination),
+}
+
+const FAMILIES: [(&str, &str, &str, Stage); 27] = [
+    ("Aminata", "Koné", "Maëlys", Stage::Waiting(4)),
+    ("Jessica", "Lemoine", "Nathan", Stage::Waiting(11)),
+    ("Yasmina", "Cherif", "", Stage::Waiting(19)),
+    ("Mariama", "Baldé", "Ibrahim", Stage::Waiting(33)),
+    ("Oksana", "Petrenko", "", Stage::Waiting(52)),
+    ("Laetitia", "Robert", "Jade", Stage::Declined),
+    ("Sarah", "Nguyen", "Lina", Stage::Withdrawn),
+    ("Awa", "Diallo", "Inaya", Stage::Admitted(12)),
+    ("Priscilla", "Mendes", "Enzo", Stage::Admitted(27)),
+    ("Naïma", "Belkacem", "Adam", Stage::Admitted(45)),
+    ("Chloé", "Garnier", "", Stage::Admitted(70)),
+    ("Kadiatou", "Camara", "Moussa", Stage::Renewed(2)),
+    ("Élodie", "Martin", "Louise", Stage::Renewed(2)),
+    ("Farida", "Haddou", "Yanis", Stage::Renewed(3)),
+    ("Rokia", "Traoré", "Aïcha", Stage::Renewed(4)),
+    ("Ioana", "Popescu", "Luca", Stage::Renewed(3)),
+    ("Mélissa", "Fabre", "Théo", Stage::FinalPeriod),
+    ("Fatoumata", "Keïta", "Binta", Stage::FinalPeriod),
+    ("Ana", "Oliveira", "Rafael", Stage::FinalPeriod),
+    ("Stéphanie", "Leroy", "Manon", Stage::Overdue(3)),
+    ("Hawa", "Sissoko", "Bakary", Stage::Overdue(9)),
+    ("Nour", "Amrani", "Sofia", Stage::EndsIn(29)),
+    ("Khadija", "Bennani", "Rayan", Stage::EndsIn(0)),
+    ("Sophie", "Girard", "Emma", Stage::EndsIn(50)),
+    (
+        "Marie",
+        "Lefèvre",
+        "Hugo",
+        Stage::Exited(11, ExitDestination::SocialHousing),
+    ),
+    (
+        "Aïssata",
+        "Fofana",
+        "Mamadou",
+        Stage::Exited(7, ExitDestination::FamilyOrFriends),
+    ),
+    (
+        "Julie",
+        "Perrin",
+        "Léon",
+        Stage::Exited(16, ExitDestination::PrivateHousing),
+    ),
+];
+
+pub async fn load(settings: &Settings) -> anyhow::Result<()> {
+    let db = open_database(settings).await?;
+    open_audit_database(settings, &db).await?;
+    ensure_initial_admin(&db, &settings.data_dir).await?;
+    if !families::list(&db, None, None, 1).await?.is_empty() {
+        anyhow::bail!("the database already holds families: demo data goes into an empty centre");
+    }
+    let today = Utc::now()
+        .with_timezone(&settings.cases.time_zone)
+        .date_naive();
+    let team = create_team(&db).await?;
+    let coordinator = team[0];
+    let workers = &team[1..];
+    for (index, (first_name, last_name, child, stage)) in FAMILIES.iter().enumerate() {
+        let referent = workers[index % workers.len()];
+        let helper = workers[(index + 3) % workers.len()];
+        let family = DemoFamily {
+            index,
+            first_name,
+            last_name,
+            child,
+            stage: *stage,
+        };
+        family
+            .create(&db, today, coordinator, referent, helper)
+            .await?;
+    }
+    println!(
+        "Demo centre created: {} families, {} team members. Every demo account's password is {DEMO_PASSWORD}; the coordinator is nadia.haddad@nido.example.",
+        FAMILIES.len(),
+        TEAM.len()
+    );
+    Ok(())
+}
+
+async fn create_team(db: &DatabaseConnection) -> anyhow::Result<Vec<Uuid>> {
+    let hasher = PasswordHasher::new(1)?;
+    let password =
+        NewPassword::parse(DEMO_PASSWORD, &[]).map_err(|err| anyhow::anyhow!("{err}"))?;
+    let hash = hasher.hash(&password).await?;
+    let mut ids = Vec::new();
+    for (login, name, role, profession) in TEAM {
+        let user = users::insert(
+            db,
+            NewUser {
+                email: Email::parse(&format!("{login}@nido.example"))
+                    .map_err(|err| anyhow::anyhow!("{err}"))?,
+                display_name: DisplayName::parse(name).map_err(|err| anyhow::anyhow!("{err}"))?,
+                role,
+                profession,
+                password_hash: hash.clone(),
+            },
+            Utc::now(),
+        )
+        .await
+        .map_err(|err| anyhow::anyhow!("cannot create {login}: {err}"))?;
+        ids.push(user.id);
+    }
+    Ok(ids)
+}
+
+struct DemoFamily<'a> {
+    index: usize,
+    first_name: &'a str,
+    last_name: &'a str,
+    child: &'a str,
+    stage: Stage,
+}
+
+fn days_before(date: NaiveDate, days: u64) -> NaiveDate {
+    date.checked_sub_days(Days::new(days)).unwrap_or(date)
+}
+
+fn months_before(date: NaiveDate, months: u32) -> NaiveDate {
+    date.checked_sub_months(Months::new(months)).unwrap_or(date)
+}
+
+/// The admission day whose first period ends on `ends_on` (no cap).
+fn admitted_for_end(ends_on: NaiveDate) -> NaiveDate {
+    let guess = months_before(ends_on, 6);
+    (0..7)
+        .map(|shift| days_before(guess + Days::new(3), shift))
+        .find(|start| period_ends_on(*start, None) == ends_on)
+        .unwrap_or(guess)
+}
+
+impl DemoFamily<'_> {
+    /// The admission date, the child's birth and how many periods to record.
+    fn timeline(&self, today: NaiveDate) -> (NaiveDate, ChildBirth, u32) {
+        let i = self.index as u64;
+        match self.stage {
+            Stage::Waiting(_) | Stage::Declined | Stage::Withdrawn | Stage::Admitted(_) => {
+                let admitted = match self.stage {
+                    Stage::Admitted(days) => days_before(today, days),
+                    _ => today,
+                };
+                let birth = if self.child.is_empty() {
+                    ChildBirth::Expected(today + Days::new(40 + 9 * i))
+                } else {
+                    ChildBirth::Born(days_before(today, 60 + 23 * i))
+                };
+                (admitted, birth, 1)
+            }
+            Stage::Renewed(periods) => {
+                let admitted = days_before(months_before(today, 6 * (periods - 1)), 20 + 5 * i);
+                (
+                    admitted,
+                    ChildBirth::Born(days_before(admitted, 30 + 3 * i)),
+                    periods,
+                )
+            }
+            Stage::FinalPeriod => {
+                // Born so that the third birthday falls in four months' time.
+                let birth = months_before(today + Days::new(120 + 10 * i), 36);
+                let admitted = days_before(months_before(today, 24), 15);
+                (admitted, ChildBirth::Born(birth), 6)
+            }
+            Stage::Overdue(days) => {
+                let admitted = admitted_for_end(days_before(today, days));
+                (admitted, ChildBirth::Born(days_before(admitted, 90)), 1)
+            }
+            Stage::EndsIn(days) => {
+                let admitted = admitted_for_end(today + Days::new(days));
+                (admitted, ChildBirth::Born(days_before(admitted, 200)), 1)
+            }
+            Stage::Exited(months, _) => {
+                let admitted = months_before(today, months + 4);
+                (
+                    admitted,
+                    ChildBirth::Born(days_before(admitted, 150)),
+                    months.div_ceil(6),
+                )
+            }
+        }
+    }
+
+    async fn create(
+        &self,
+        db: &DatabaseConnection,
+        today: NaiveDate,
+        coordinator: Uuid,
+        referent: Uuid,
+        helper: Uuid,
+    ) -> anyhow::Result<()> {
+        let (admitted_on, birth, periods) = self.timeline(today);
+        let now = Utc::now();
+        let txn = begin_write(db).await?;
+        let mother = Mother {
+            first_name: self.first_name.to_owned(),
+            last_name: self.last_name.to_owned(),
+            birth_date: days_before(today, 365 * 18 + 170 * self.index as u64),
+            phone: Some(format!("06 00 00 {:02} {:02}", self.index, 40 + self.index)),
+            email: None,
+        };
+        let child_name = if self.child.is_empty() {
+            "Bébé"
+        } else {
+            self.child
+        };
+        let child = NewChild {
+            first_name: child_name.to_owned(),
+            last_name: None,
+            birth,
+        };
+        let family_id = families::insert(&txn, &mother, &[child], now).await?;
+        let referred_on = match self.stage {
+            Stage::Waiting(days) => days_before(today, days),
+            _ => days_before(admitted_on, 20),
+        };
+        let referral = referrals::insert(
+            &txn,
+            NewReferral {
+                family_id,
+                source: if self.index.is_multiple_of(3) {
+                    ReferralSource::Mhl
+                } else {
+                    ReferralSource::Ase
+                },
+                eds: EDS[self.index % EDS.len()].to_owned(),
+                referred_on,
+                referrer_name: "Service de l'aide sociale à l'enfance".to_owned(),
+                referrer_contact: "01 00 00 00 00".to_owned(),
+                reason: if self.index.is_multiple_of(2) {
+                    ReferralReason::Distress
+                } else {
+                    ReferralReason::EducationalDifficulties
+                },
+                reason_details: Some(
+                    "Hébergée chez un tiers, sans solution stable pour elle et son enfant."
+                        .to_owned(),
+                ),
+                created_by: coordinator,
+            },
+            now,
+        )
+        .await?;
+        match self.stage {
+            Stage::Waiting(_) => {}
+            Stage::Declined | Stage::Withdrawn => {
+                let (status, reason) = match self.stage {
+                    Stage::Declined => (
+                        ReferralStatus::Declined,
+                        "Hors critères d'admission : orientée vers un CHRS.",
+                    ),
+                    _ => (
+                        ReferralStatus::Withdrawn,
+                        "La famille a trouvé une solution d'hébergement.",
+                    ),
+                };
+                referrals::close(&txn, referral.id, status, Some(reason.to_owned()), now).await?;
+            }
+            _ => {
+                let births = [birth];
+                let cap = latest_end_on(&births);
+                let placement_id =
+                    placements::insert(&txn, family_id, referral.id, admitted_on, now).await?;
+                let mut current: Period = first_period(admitted_on, cap);
+                placements::insert_period(&txn, placement_id, current, coordinator, now).await?;
+                for _ in 1..periods {
+                    let Ok(next) = next_period(&current, current.number, cap) else {
+                        break;
+                    };
+                    if next.starts_on > today {
+                        break;
+                    }
+                    let decision = Decision {
+                        decided_on: days_before(current.ends_on, 10).min(today),
+                        decided_by: "ASE du Val-de-Marne".to_owned(),
+                        decision_ref: Some(format!(
+                            "ASE-94-{}-{:04}",
+                            current.ends_on.format("%Y"),
+                            100 + self.index
+                        )),
+                    };
+                    placements::record_decision(&txn, placement_id, current.number, decision)
+                        .await?;
+                    placements::insert_period(&txn, placement_id, next, coordinator, now).await?;
+                    current = next;
+                }
+                referrals::close(&txn, referral.id, ReferralStatus::Admitted, None, now).await?;
+                families::set_assignment(&txn, family_id, None, Some(referent), &[helper], now)
+                    .await?;
+                if let Stage::Exited(months, destination) = self.stage {
+                    let exited_on = (admitted_on
+                        .checked_add_months(Months::new(months))
+                        .unwrap_or(today))
+                    .min(today);
+                    let exit = nido_domain::family::Exit {
+                        exited_on,
+                        destination,
+                        notes: Some(
+                            "Sortie préparée avec la référente ; suivi proposé par l'EDS."
+                                .to_owned(),
+                        ),
+                    };
+                    placements::end(&txn, placement_id, None, exit, now).await?;
+                }
+            }
+        }
+        txn.commit().await.context("demo family")?;
+        Ok(())
+    }
+}
