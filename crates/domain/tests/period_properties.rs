@@ -1,0 +1,185 @@
+//! Property tests of the period and cap arithmetic against an independent
+//! computation: plain year/month/day arithmetic written here, sharing no
+//! code with chrono's month addition.
+
+use chrono::{Datelike, NaiveDate};
+use nido_domain::calendar::{add_months_clamped, third_birthday};
+use nido_domain::placement::{
+    ChildBirth, DeadlineStatus, Period, RenewalRefusal, deadline, first_period, is_eligible,
+    latest_end_on, next_period, period_ends_on,
+};
+use proptest::prelude::*;
+
+fn is_leap(year: i32) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        2 if is_leap(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// (year, month, day) + months, clamped to the month's last day.
+fn oracle_add_months(date: (i32, u32, u32), months: u32) -> (i32, u32, u32) {
+    let (year, month, day) = date;
+    let index = year * 12 + (month as i32 - 1) + months as i32;
+    let (year, month) = (index.div_euclid(12), index.rem_euclid(12) as u32 + 1);
+    (year, month, day.min(days_in_month(year, month)))
+}
+
+fn oracle_previous_day(date: (i32, u32, u32)) -> (i32, u32, u32) {
+    match date {
+        (year, 1, 1) => (year - 1, 12, 31),
+        (year, month, 1) => (year, month - 1, days_in_month(year, month - 1)),
+        (year, month, day) => (year, month, day - 1),
+    }
+}
+
+fn oracle_next_day(date: (i32, u32, u32)) -> (i32, u32, u32) {
+    match date {
+        (year, 12, 31) => (year + 1, 1, 1),
+        (year, month, day) if day == days_in_month(year, month) => (year, month + 1, 1),
+        (year, month, day) => (year, month, day + 1),
+    }
+}
+
+fn parts(date: NaiveDate) -> (i32, u32, u32) {
+    (date.year(), date.month(), date.day())
+}
+
+fn make(date: (i32, u32, u32)) -> NaiveDate {
+    NaiveDate::from_ymd_opt(date.0, date.1, date.2).expect("the oracle makes valid dates")
+}
+
+/// Dates from 1900 to 2200, with month ends and 29 February well represented.
+fn any_date() -> impl Strategy<Value = NaiveDate> {
+    (
+        1900i32..2200,
+        1u32..=12,
+        prop_oneof![1u32..=28, Just(29), Just(30), Just(31)],
+    )
+        .prop_map(|(year, month, day)| make((year, month, day.min(days_in_month(year, month)))))
+}
+
+fn oracle_period_end(start: NaiveDate, cap: Option<NaiveDate>) -> NaiveDate {
+    let full = make(oracle_previous_day(oracle_add_months(parts(start), 6)));
+    cap.map_or(full, |cap| full.min(cap))
+}
+
+proptest! {
+    #[test]
+    fn adding_months_matches_plain_arithmetic(date in any_date(), months in 0u32..=60) {
+        prop_assert_eq!(parts(add_months_clamped(date, months)), oracle_add_months(parts(date), months));
+    }
+
+    #[test]
+    fn the_third_birthday_is_36_months_later(birth in any_date()) {
+        prop_assert_eq!(parts(third_birthday(birth)), oracle_add_months(parts(birth), 36));
+    }
+
+    #[test]
+    fn a_period_ends_six_months_later_less_a_day_or_at_the_cap(
+        start in any_date(),
+        cap_offset in proptest::option::of(0i64..400),
+    ) {
+        let cap = cap_offset.map(|days| start + chrono::Days::new(days as u64));
+        prop_assert_eq!(period_ends_on(start, cap), oracle_period_end(start, cap));
+    }
+
+    #[test]
+    fn renewals_are_contiguous_capped_and_stop_exactly_at_the_cap(
+        birth in any_date(),
+        admitted_after_birth in 0u64..1000,
+        expected in any::<bool>(),
+    ) {
+        let child = if expected { ChildBirth::Expected(birth) } else { ChildBirth::Born(birth) };
+        let children = [child];
+        let admitted_on = birth + chrono::Days::new(admitted_after_birth);
+        prop_assume!(is_eligible(&children, admitted_on));
+        let cap = latest_end_on(&children).expect("a child");
+        prop_assert_eq!(parts(cap), oracle_previous_day(oracle_add_months(parts(birth), 36)));
+
+        let mut current = first_period(admitted_on, Some(cap));
+        prop_assert_eq!(current.starts_on, admitted_on);
+        let mut count = 1;
+        loop {
+            prop_assert!(current.ends_on >= current.starts_on);
+            prop_assert!(current.ends_on <= cap, "never past the cap");
+            prop_assert_eq!(current.ends_on, oracle_period_end(current.starts_on, Some(cap)));
+            match next_period(&current, current.number, Some(cap)) {
+                Ok(next) => {
+                    prop_assert_eq!(parts(next.starts_on), oracle_next_day(parts(current.ends_on)));
+                    prop_assert_eq!(next.number, current.number + 1);
+                    current = next;
+                    count += 1;
+                }
+                Err(refusal) => {
+                    prop_assert_eq!(refusal, RenewalRefusal::CapReached);
+                    prop_assert_eq!(current.ends_on, cap, "the last period ends on the cap");
+                    break;
+                }
+            }
+            prop_assert!(count <= 7, "36 months fit in at most 7 periods");
+        }
+        prop_assert_eq!(
+            next_period(&current, current.number - 1, Some(cap)),
+            Err(RenewalRefusal::StalePeriod)
+        );
+    }
+
+    #[test]
+    fn a_recorded_birth_applies_to_later_renewals_only(
+        expected in any_date(),
+        shift in -60i64..60,
+        admitted_before in 0u64..200,
+    ) {
+        let born = expected + chrono::TimeDelta::days(shift);
+        let admitted_on = expected - chrono::Days::new(admitted_before);
+        let before = [ChildBirth::Expected(expected)];
+        let after = [ChildBirth::Born(born)];
+        let current = first_period(admitted_on, latest_end_on(&before));
+        let new_cap = latest_end_on(&after).expect("a child");
+        match next_period(&current, 1, Some(new_cap)) {
+            Ok(next) => {
+                prop_assert!(current.ends_on < new_cap);
+                prop_assert_eq!(next.ends_on, oracle_period_end(next.starts_on, Some(new_cap)));
+            }
+            Err(refusal) => {
+                prop_assert_eq!(refusal, RenewalRefusal::CapReached);
+                prop_assert!(current.ends_on >= new_cap);
+            }
+        }
+    }
+
+    #[test]
+    fn deadlines_match_their_definitions(
+        start in any_date(),
+        as_of_offset in -400i64..400,
+        lead in 0u32..90,
+        at_cap in any::<bool>(),
+    ) {
+        let current = Period { number: 1, starts_on: start, ends_on: period_ends_on(start, None) };
+        let as_of = current.ends_on + chrono::TimeDelta::days(as_of_offset);
+        let cap = if at_cap { Some(current.ends_on) } else { None };
+        let computed = deadline(&current, cap, as_of, lead);
+        prop_assert_eq!(computed.days_remaining, -as_of_offset);
+        let mut due = oracle_next_day(parts(current.ends_on));
+        for _ in 0..lead {
+            due = oracle_previous_day(due);
+        }
+        prop_assert_eq!(parts(computed.report_due_on), due);
+        let expected_status = if as_of > current.ends_on {
+            DeadlineStatus::Overdue
+        } else if as_of >= make(due) {
+            DeadlineStatus::ReportDue
+        } else {
+            DeadlineStatus::Upcoming
+        };
+        prop_assert_eq!(computed.status, expected_status);
+        prop_assert_eq!(computed.renewable, !at_cap);
+    }
+}
