@@ -5,6 +5,10 @@ pg_url := env_var_or_default("NIDO_TEST_DATABASE_URL", "postgres://postgres@127.
 run:
     cargo run --release
 
+# Fill an empty centre with fictional families.
+demo:
+    cargo run --release -- demo-data
+
 # Unit and black-box tests on SQLite.
 test:
     cargo test
