@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261124_000001_users_and_sessions;
 mod m20261124_000002_families_and_placements;
 mod m20261124_000003_audit_log;
+mod m20261124_000004_housing;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261124_000001_users_and_sessions::Migration),
             Box::new(m20261124_000002_families_and_placements::Migration),
+            Box::new(m20261124_000004_housing::Migration),
         ]
     }
 }

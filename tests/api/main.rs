@@ -11,6 +11,7 @@ mod docs;
 mod errors;
 mod families;
 mod helpers;
+mod housing;
 mod placements;
 mod referrals;
 mod throttling;

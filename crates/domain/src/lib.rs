@@ -7,6 +7,7 @@ mod string_enum;
 
 pub mod calendar;
 pub mod family;
+pub mod housing;
 pub mod login_throttle;
 pub mod placement;
 pub mod user;

@@ -9,6 +9,9 @@ pub mod error;
 pub mod extract;
 pub mod families;
 pub mod health;
+pub mod housing;
+pub mod housing_views;
+pub mod occupancy;
 pub mod openapi;
 pub mod pagination;
 pub mod placements;
@@ -48,7 +51,10 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(referrals::router())
         .merge(placements::router())
         .merge(deadlines::router())
-        .merge(audit::router());
+        .merge(audit::router())
+        .merge(housing::router())
+        .merge(occupancy::router())
+        .merge(housing_views::router());
     let (router, mut document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .nest("/api/v1", api)
         .merge(health::router())

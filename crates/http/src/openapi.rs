@@ -20,6 +20,7 @@ use crate::error::Problem;
         (name = "families", description = "Families: the mother, her children, their team"),
         (name = "referrals", description = "Referrals, the waiting list, admission"),
         (name = "placements", description = "Placements, periods, renewals, exits and deadlines"),
+        (name = "housing", description = "Landlords, units, leases, occupancy, vacancies and costs"),
         (name = "audit", description = "Who read or wrote which family's data"),
     ),
     components(schemas(Problem)),

@@ -9,7 +9,7 @@ use nido_domain::Role;
 use nido_domain::family::{Exit, ExitDestination, Placement, PlacementStatus};
 use nido_domain::placement::{ChildBirth, RenewalRefusal, latest_end_on, next_period};
 use nido_persistence::placements::{self, Decision};
-use nido_persistence::{RepoError, begin_write, families};
+use nido_persistence::{RepoError, begin_write, families, occupancies};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -294,6 +294,11 @@ async fn exit(
         notes: optional_text(body.notes.as_deref()),
     };
     placements::end(&txn, id, expected, exit, now).await?;
+    // The family leaves its apartment on the day it leaves the centre.
+    if let Some(occupancy) = occupancies::open_of_placement(&txn, id).await? {
+        let last_night = body.exited_on.max(occupancy.span.start);
+        occupancies::end(&txn, occupancy.id, last_night).await?;
+    }
     txn.commit().await?;
     let resource = format!("/placements/{id}/exit");
     state

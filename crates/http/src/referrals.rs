@@ -359,10 +359,6 @@ async fn admit(
         state.today(),
         "today",
     );
-    if body.unit_id.is_some() {
-        // Housing units come with the housing module; none can exist yet.
-        errors.add("unit_id", "no such housing unit");
-    }
     if let Some(referent_id) = body.referent_id {
         check_team_members(
             &state,
@@ -402,6 +398,9 @@ async fn admit(
     let period = first_period(body.admitted_on, latest_end_on(&births));
     placements::insert_period(&txn, placement_id, period, caller.user.id, now).await?;
     referrals::close(&txn, referral.id, ReferralStatus::Admitted, None, now).await?;
+    if let Some(unit_id) = body.unit_id {
+        crate::occupancy::move_into(&txn, placement_id, &family, unit_id, body.admitted_on).await?;
+    }
     if let Some(referent_id) = body.referent_id {
         let team: Vec<Uuid> = family
             .team_ids

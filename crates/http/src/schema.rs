@@ -4,6 +4,7 @@
 use nido_domain::family::{
     ExitDestination, PlacementStatus, ReferralReason, ReferralSource, ReferralStatus,
 };
+use nido_domain::housing::{LandlordKind, Typology};
 use nido_domain::placement::DeadlineStatus;
 use nido_domain::{Profession, Role};
 use utoipa::openapi::RefOr;
@@ -57,4 +58,12 @@ pub fn deadline_status() -> RefOr<Schema> {
             DeadlineStatus::Upcoming => "upcoming",
         },
     )
+}
+
+pub fn landlord_kind() -> RefOr<Schema> {
+    string_enum(LandlordKind::ALL, LandlordKind::as_str)
+}
+
+pub fn typology() -> RefOr<Schema> {
+    string_enum(Typology::ALL, Typology::as_str)
 }

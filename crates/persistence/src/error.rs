@@ -17,6 +17,17 @@ pub enum RepoError {
 }
 
 impl RepoError {
+    /// Maps the violation of a named constraint (unique or, on PostgreSQL,
+    /// exclusion: SQLSTATE 23P01) to `Conflict(code)`.
+    pub fn on_constraint(err: DbErr, constraints: &[(&str, &'static str)]) -> Self {
+        let text = err.to_string();
+        constraints
+            .iter()
+            .find(|(name, _)| text.contains(name))
+            .map(|(_, code)| RepoError::Conflict(code))
+            .unwrap_or(RepoError::Db(err))
+    }
+
     /// Maps a unique-constraint violation to `Conflict(code)`; any other error
     /// stays a database error.
     pub fn on_unique(err: DbErr, code: &'static str) -> Self {

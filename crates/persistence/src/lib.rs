@@ -5,7 +5,9 @@
 pub mod audit;
 pub mod entities;
 pub mod families;
+pub mod housing;
 pub mod login_failures;
+pub mod occupancies;
 pub mod placements;
 pub mod referrals;
 pub mod sessions;

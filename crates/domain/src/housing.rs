@@ -1,0 +1,234 @@
+//! Housing (*logements*): the apartments the centre rents from private and
+//! social landlords (*bailleurs sociaux*), their leases (*baux*), and the
+//! arithmetic of vacancies and costs. Money is integer euro cents.
+
+use chrono::{Datelike, Days, NaiveDate};
+use uuid::Uuid;
+
+use crate::calendar::add_months_clamped;
+
+string_enum! {
+    /// A private landlord (*particulier*) or a social landlord (*bailleur social*).
+    LandlordKind { Private => "private", Social => "social" }
+}
+
+string_enum! {
+    /// The size of an apartment, as French listings count rooms.
+    Typology {
+        Studio => "studio",
+        T1 => "t1",
+        T2 => "t2",
+        T3 => "t3",
+        T4Plus => "t4_plus",
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Landlord {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: LandlordKind,
+    pub contact_name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub version: i32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unit {
+    pub id: Uuid,
+    pub landlord_id: Uuid,
+    pub label: String,
+    pub street: String,
+    pub postal_code: String,
+    pub city: String,
+    pub typology: Typology,
+    pub surface_m2: f64,
+    /// How many people may live there (the mother and her born children).
+    pub capacity: i32,
+    pub version: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lease {
+    pub id: Uuid,
+    pub unit_id: Uuid,
+    pub span: DateSpan,
+    pub monthly_rent_cents: i64,
+    pub monthly_charges_cents: i64,
+    pub deposit_cents: i64,
+    pub version: i32,
+}
+
+/// A placement living in a unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Occupancy {
+    pub id: Uuid,
+    pub placement_id: Uuid,
+    pub family_id: Uuid,
+    pub unit_id: Uuid,
+    pub span: DateSpan,
+}
+
+/// An inclusive range of days; `end: None` runs on with no end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateSpan {
+    pub start: NaiveDate,
+    pub end: Option<NaiveDate>,
+}
+
+impl DateSpan {
+    pub fn new(start: NaiveDate, end: Option<NaiveDate>) -> Self {
+        Self { start, end }
+    }
+
+    pub fn contains(&self, day: NaiveDate) -> bool {
+        self.start <= day && self.end.is_none_or(|end| day <= end)
+    }
+
+    pub fn overlaps(&self, other: &DateSpan) -> bool {
+        let starts_before_other_ends = other.end.is_none_or(|end| self.start <= end);
+        let other_starts_before_self_ends = self.end.is_none_or(|end| other.start <= end);
+        starts_before_other_ends && other_starts_before_self_ends
+    }
+
+    /// The days both spans share, within `[from, to]`.
+    pub fn clip(&self, from: NaiveDate, to: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+        let start = self.start.max(from);
+        let end = self.end.map_or(to, |end| end.min(to));
+        (start <= end).then_some((start, end))
+    }
+}
+
+/// Days from `start` to `end`, both included.
+pub fn days_inclusive(start: NaiveDate, end: NaiveDate) -> i64 {
+    (end - start).num_days() + 1
+}
+
+fn days_in_month(day: NaiveDate) -> i64 {
+    let first = day.with_day(1).unwrap_or(day);
+    let next = add_months_clamped(first, 1);
+    (next - first).num_days()
+}
+
+/// A monthly amount prorated by day over `[from, to]`: in each calendar month
+/// the range touches, amount × days in range ÷ days in that month. The sum of
+/// the exact fractions is rounded once, to the nearest cent (half up).
+pub fn prorated_cents(monthly_cents: i64, from: NaiveDate, to: NaiveDate) -> i64 {
+    if from > to {
+        return 0;
+    }
+    // Exact sum as a fraction over the months' lengths: a ÷ 28, 29, 30, 31.
+    // Their least common multiple keeps the arithmetic in integers.
+    const LCM: i128 = 28 * 29 * 30 * 31 / 2;
+    let mut numerator: i128 = 0;
+    let mut day = from;
+    while day <= to {
+        let month_length = days_in_month(day);
+        let month_end = day
+            .with_day(1)
+            .and_then(|first| first.checked_add_days(Days::new(month_length as u64 - 1)))
+            .unwrap_or(to);
+        let segment_end = month_end.min(to);
+        let days = days_inclusive(day, segment_end);
+        numerator +=
+            i128::from(monthly_cents) * i128::from(days) * (LCM / i128::from(month_length));
+        match segment_end.succ_opt() {
+            Some(next) => day = next,
+            None => break,
+        }
+    }
+    let rounded = (2 * numerator + LCM) / (2 * LCM);
+    i64::try_from(rounded).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(raw: &str) -> NaiveDate {
+        raw.parse().expect("date")
+    }
+
+    #[test]
+    fn a_whole_month_costs_the_monthly_amount_whatever_its_length() {
+        for (from, to) in [
+            ("2026-02-01", "2026-02-28"),
+            ("2028-02-01", "2028-02-29"),
+            ("2026-04-01", "2026-04-30"),
+            ("2026-01-01", "2026-01-31"),
+        ] {
+            assert_eq!(
+                prorated_cents(65_000, date(from), date(to)),
+                65_000,
+                "{from}"
+            );
+        }
+    }
+
+    #[test]
+    fn part_of_a_month_costs_its_share_of_that_month() {
+        // 28 days: 14 days are half.
+        assert_eq!(
+            prorated_cents(56_000, date("2026-02-01"), date("2026-02-14")),
+            28_000
+        );
+        // 29 days (leap year): 1 day is 1/29.
+        assert_eq!(
+            prorated_cents(58_000, date("2028-02-29"), date("2028-02-29")),
+            2_000
+        );
+        // 30 days: 10 days are a third.
+        assert_eq!(
+            prorated_cents(90_000, date("2026-06-11"), date("2026-06-20")),
+            30_000
+        );
+        // 31 days: 1 day of 62,000 is 2,000.
+        assert_eq!(
+            prorated_cents(62_000, date("2026-03-31"), date("2026-03-31")),
+            2_000
+        );
+    }
+
+    #[test]
+    fn a_range_across_months_adds_each_months_share() {
+        // 31 Jan (1/31 of January) + all of February (28 days).
+        assert_eq!(
+            prorated_cents(62_000, date("2026-01-31"), date("2026-02-28")),
+            2_000 + 62_000
+        );
+        // A day in a 30-day month and a day in a 31-day month.
+        let cost = prorated_cents(93_000, date("2026-04-30"), date("2026-05-01"));
+        assert_eq!(cost, 3_100 + 3_000);
+        // Rounded once: a third of a cent does not accumulate.
+        assert_eq!(
+            prorated_cents(100, date("2026-06-01"), date("2026-06-10")),
+            33
+        );
+        assert_eq!(
+            prorated_cents(100, date("2026-06-01"), date("2026-06-20")),
+            67
+        );
+        assert_eq!(prorated_cents(0, date("2026-06-01"), date("2026-06-20")), 0);
+        assert_eq!(
+            prorated_cents(100, date("2026-06-20"), date("2026-06-01")),
+            0
+        );
+    }
+
+    #[test]
+    fn spans_overlap_when_they_share_a_day() {
+        let lease = DateSpan::new(date("2026-01-01"), Some(date("2026-06-30")));
+        assert!(lease.overlaps(&DateSpan::new(date("2026-06-30"), None)));
+        assert!(!lease.overlaps(&DateSpan::new(date("2026-07-01"), None)));
+        assert!(DateSpan::new(date("2020-01-01"), None).overlaps(&lease));
+        assert!(lease.contains(date("2026-06-30")));
+        assert!(!lease.contains(date("2025-12-31")));
+        assert_eq!(
+            lease.clip(date("2026-06-01"), date("2026-12-31")),
+            Some((date("2026-06-01"), date("2026-06-30")))
+        );
+        assert_eq!(lease.clip(date("2026-07-01"), date("2026-12-31")), None);
+    }
+}

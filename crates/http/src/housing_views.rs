@@ -1,0 +1,366 @@
+//! The admins' views of the housing stock: vacancies, leases ending, and
+//! the occupancy and cost report. Vacancies and the report also come as CSV.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use nido_domain::Role;
+use nido_domain::housing::{
+    DateSpan, LandlordKind, Lease, Occupancy, days_inclusive, prorated_cents,
+};
+use nido_persistence::{housing, occupancies};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, Result};
+use crate::extract::ValidQuery;
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(vacancies))
+        .routes(routes!(leases_ending))
+        .routes(routes!(occupancy_report))
+}
+
+const READERS: [Role; 2] = [Role::Admin, Role::Coordinator];
+const MAX_RANGE_DAYS: i64 = 3660;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    #[default]
+    Json,
+    Csv,
+}
+
+fn csv_response<T: Serialize>(rows: &[T], filename: &str) -> Result<Response> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        writer
+            .serialize(row)
+            .map_err(|err| ApiError::Internal(err.into()))?;
+    }
+    let body = writer
+        .into_inner()
+        .map_err(|err| ApiError::Internal(anyhow::anyhow!("{err}")))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct VacancyParams {
+    /// Default today.
+    pub as_of: Option<NaiveDate>,
+    /// `csv` for a spreadsheet.
+    #[param(value_type = Option<String>, example = "csv")]
+    pub format: Option<Format>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Vacancy {
+    pub unit_id: Uuid,
+    pub label: String,
+    /// The day after the last occupancy ended, or the lease start.
+    pub vacant_since: NaiveDate,
+    pub days_vacant: i64,
+    /// Rent plus charges paid each month for the empty unit, in cents.
+    pub monthly_cost_cents: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Vacancies {
+    pub items: Vec<Vacancy>,
+}
+
+/// Units leased on `as_of` that nobody occupies that day (admin, coordinator).
+/// `?format=csv` for a spreadsheet.
+#[utoipa::path(get, path = "/housing/vacancies", tag = "housing", params(VacancyParams),
+    responses((status = 200, description = "The vacant units",
+        content((Vacancies = "application/json"), (String = "text/csv")))))]
+async fn vacancies(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ValidQuery(params): ValidQuery<VacancyParams>,
+) -> Result<Response> {
+    caller.require(&READERS)?;
+    let as_of = params.as_of.unwrap_or_else(|| state.today());
+    let units = housing::all_units(&state.db).await?;
+    let leases = housing::all_leases(&state.db).await?;
+    let occupancies = occupancies::all(&state.db).await?;
+    let mut items = Vec::new();
+    for unit in units {
+        let Some(lease) = leases
+            .iter()
+            .find(|lease| lease.unit_id == unit.id && lease.span.contains(as_of))
+        else {
+            continue;
+        };
+        let of_unit: Vec<&Occupancy> = occupancies
+            .iter()
+            .filter(|o| o.unit_id == unit.id)
+            .collect();
+        if of_unit
+            .iter()
+            .any(|occupancy| occupancy.span.contains(as_of))
+        {
+            continue;
+        }
+        let last_end = of_unit
+            .iter()
+            .filter_map(|occupancy| occupancy.span.end)
+            .filter(|end| *end < as_of)
+            .max();
+        let vacant_since = last_end
+            .and_then(|end| end.succ_opt())
+            .map_or(lease.span.start, |after| after.max(lease.span.start));
+        items.push(Vacancy {
+            unit_id: unit.id,
+            label: unit.label,
+            vacant_since,
+            days_vacant: (as_of - vacant_since).num_days(),
+            monthly_cost_cents: lease.monthly_rent_cents + lease.monthly_charges_cents,
+        });
+    }
+    items.sort_by_key(|item| (item.vacant_since, item.unit_id));
+    match params.format.unwrap_or_default() {
+        Format::Csv => csv_response(&items, "vacancies.csv"),
+        Format::Json => Ok(Json(Vacancies { items }).into_response()),
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LeasesEndingParams {
+    /// Default today.
+    pub as_of: Option<NaiveDate>,
+    /// Default 90.
+    #[param(minimum = 0, maximum = 3660)]
+    pub within_days: Option<u32>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EndingLease {
+    pub lease_id: Uuid,
+    pub unit_id: Uuid,
+    pub label: String,
+    pub ends_on: NaiveDate,
+    pub days_remaining: i64,
+    /// True when a family still lives there on the lease's last day.
+    pub occupied: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EndingLeases {
+    pub items: Vec<EndingLease>,
+}
+
+/// Leases whose end falls within `within_days` of `as_of`, flagging those
+/// whose unit is still occupied (admin, coordinator).
+#[utoipa::path(get, path = "/housing/leases-ending", tag = "housing", params(LeasesEndingParams),
+    responses((status = 200, description = "The leases ending", body = EndingLeases)))]
+async fn leases_ending(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ValidQuery(params): ValidQuery<LeasesEndingParams>,
+) -> Result<Json<EndingLeases>> {
+    caller.require(&READERS)?;
+    let within_days = params.within_days.unwrap_or(90);
+    if i64::from(within_days) > MAX_RANGE_DAYS {
+        return Err(ApiError::invalid(
+            "within_days",
+            "must be between 0 and 3660",
+        ));
+    }
+    let as_of = params.as_of.unwrap_or_else(|| state.today());
+    let until = as_of + chrono::Days::new(within_days.into());
+    let leases = housing::leases_ending(&state.db, as_of, until).await?;
+    let units: HashMap<Uuid, String> = housing::all_units(&state.db)
+        .await?
+        .into_iter()
+        .map(|unit| (unit.id, unit.label))
+        .collect();
+    let occupancies = occupancies::all(&state.db).await?;
+    let items = leases
+        .into_iter()
+        .filter_map(|lease| {
+            let ends_on = lease.span.end?;
+            Some(EndingLease {
+                lease_id: lease.id,
+                unit_id: lease.unit_id,
+                label: units.get(&lease.unit_id).cloned().unwrap_or_default(),
+                ends_on,
+                days_remaining: (ends_on - as_of).num_days(),
+                occupied: occupancies
+                    .iter()
+                    .any(|o| o.unit_id == lease.unit_id && o.span.contains(ends_on)),
+            })
+        })
+        .collect();
+    Ok(Json(EndingLeases { items }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReportParams {
+    pub from: NaiveDate,
+    /// Inclusive; at most 3660 days after `from`.
+    pub to: NaiveDate,
+    #[param(value_type = Option<String>, example = "csv")]
+    pub format: Option<Format>,
+}
+
+/// Occupancy and cost over the range, for one scope (all units, or one kind
+/// of landlord).
+#[derive(Debug, Default, Clone, Serialize, ToSchema)]
+pub struct OccupancyFigures {
+    /// `total`, `private` or `social`.
+    pub scope: String,
+    /// Days each unit was under lease, added up.
+    pub leased_unit_days: i64,
+    /// Days each leased unit was lived in, added up.
+    pub occupied_unit_days: i64,
+    /// Occupied ÷ leased unit-days, 0 when nothing was leased.
+    pub occupancy_rate: f64,
+    /// Rent plus charges prorated by day, in cents.
+    pub rent_cost_cents: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OccupancyReport {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub total: OccupancyFigures,
+    pub by_landlord_kind: Vec<OccupancyFigures>,
+}
+
+/// Leased and occupied unit-days, the occupancy rate, and the rent cost over
+/// a date range, in total and by landlord kind (admin, coordinator).
+/// `?format=csv` for a spreadsheet.
+#[utoipa::path(get, path = "/reports/occupancy", tag = "housing", params(ReportParams),
+    responses((status = 200, description = "The report",
+        content((OccupancyReport = "application/json"), (String = "text/csv")))))]
+async fn occupancy_report(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ValidQuery(params): ValidQuery<ReportParams>,
+) -> Result<Response> {
+    caller.require(&READERS)?;
+    let (from, to) = (params.from, params.to);
+    if to < from {
+        return Err(ApiError::invalid("to", "must not be before from"));
+    }
+    if days_inclusive(from, to) > MAX_RANGE_DAYS {
+        return Err(ApiError::invalid(
+            "to",
+            "the range may cover at most 3660 days",
+        ));
+    }
+    let kinds: HashMap<Uuid, LandlordKind> = housing::all_landlords(&state.db)
+        .await?
+        .into_iter()
+        .map(|landlord| (landlord.id, landlord.kind))
+        .collect();
+    let unit_kinds: HashMap<Uuid, LandlordKind> = housing::all_units(&state.db)
+        .await?
+        .into_iter()
+        .filter_map(|unit| kinds.get(&unit.landlord_id).map(|kind| (unit.id, *kind)))
+        .collect();
+    let leases = housing::all_leases(&state.db).await?;
+    let occupancies = occupancies::all(&state.db).await?;
+
+    let mut total = OccupancyFigures {
+        scope: "total".into(),
+        ..Default::default()
+    };
+    let mut by_kind: Vec<OccupancyFigures> = LandlordKind::ALL
+        .iter()
+        .map(|kind| OccupancyFigures {
+            scope: kind.as_str().into(),
+            ..Default::default()
+        })
+        .collect();
+    for lease in &leases {
+        let Some(kind) = unit_kinds.get(&lease.unit_id) else {
+            continue;
+        };
+        let figures = lease_figures(lease, &occupancies, from, to);
+        let index = LandlordKind::ALL
+            .iter()
+            .position(|k| k == kind)
+            .unwrap_or(0);
+        for scope in [&mut total, &mut by_kind[index]] {
+            scope.leased_unit_days += figures.0;
+            scope.occupied_unit_days += figures.1;
+            scope.rent_cost_cents += figures.2;
+        }
+    }
+    for scope in std::iter::once(&mut total).chain(by_kind.iter_mut()) {
+        scope.occupancy_rate = rate(scope.occupied_unit_days, scope.leased_unit_days);
+    }
+    match params.format.unwrap_or_default() {
+        Format::Csv => {
+            let mut rows = vec![total];
+            rows.extend(by_kind);
+            csv_response(&rows, "occupancy.csv")
+        }
+        Format::Json => Ok(Json(OccupancyReport {
+            from,
+            to,
+            total,
+            by_landlord_kind: by_kind,
+        })
+        .into_response()),
+    }
+}
+
+/// Leased days, occupied days (within the lease) and prorated cost of one
+/// lease over `[from, to]`.
+fn lease_figures(
+    lease: &Lease,
+    occupancies: &[Occupancy],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> (i64, i64, i64) {
+    let Some((start, end)) = lease.span.clip(from, to) else {
+        return (0, 0, 0);
+    };
+    let leased = DateSpan::new(start, Some(end));
+    let occupied: i64 = occupancies
+        .iter()
+        .filter(|occupancy| occupancy.unit_id == lease.unit_id)
+        .filter_map(|occupancy| occupancy.span.clip(start, end))
+        .map(|(a, b)| days_inclusive(a, b))
+        .sum();
+    let monthly = lease.monthly_rent_cents + lease.monthly_charges_cents;
+    let leased_days = leased
+        .end
+        .map_or(0, |end| days_inclusive(leased.start, end));
+    (leased_days, occupied, prorated_cents(monthly, start, end))
+}
+
+/// A rate with four decimals.
+fn rate(part: i64, whole: i64) -> f64 {
+    if whole == 0 {
+        return 0.0;
+    }
+    (part as f64 / whole as f64 * 10_000.0).round() / 10_000.0
+}

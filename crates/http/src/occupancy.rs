@@ -1,0 +1,179 @@
+//! Who lives where: moves into units and the occupancy history of a unit.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use chrono::{NaiveDate, Utc};
+use nido_domain::Role;
+use nido_domain::family::{Family, PlacementStatus};
+use nido_domain::housing::Occupancy;
+use nido_domain::placement::ChildBirth;
+use nido_persistence::occupancies::{self, day_before};
+use nido_persistence::{ConnectionTrait, RepoError, begin_write, families, housing, placements};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, Result};
+use crate::extract::{ApiPath, ValidJson};
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(move_family))
+        .routes(routes!(unit_occupancies))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OccupancyResponse {
+    pub id: Uuid,
+    pub placement_id: Uuid,
+    pub family_id: Uuid,
+    pub unit_id: Uuid,
+    pub starts_on: NaiveDate,
+    /// `null` while the family still lives there.
+    pub ends_on: Option<NaiveDate>,
+}
+
+impl From<Occupancy> for OccupancyResponse {
+    fn from(occupancy: Occupancy) -> Self {
+        Self {
+            id: occupancy.id,
+            placement_id: occupancy.placement_id,
+            family_id: occupancy.family_id,
+            unit_id: occupancy.unit_id,
+            starts_on: occupancy.span.start,
+            ends_on: occupancy.span.end,
+        }
+    }
+}
+
+/// The mother and the children born by `on`.
+fn persons_on(family: &Family, on: NaiveDate) -> i32 {
+    let born = family
+        .children
+        .iter()
+        .filter(|child| matches!(child.birth, ChildBirth::Born(date) if date <= on))
+        .count();
+    1 + i32::try_from(born).unwrap_or(i32::MAX - 1)
+}
+
+/// Moves the family of `placement_id` into `unit_id` from `on`, ending its
+/// current occupancy the day before. Call inside a write transaction.
+pub async fn move_into(
+    txn: &impl ConnectionTrait,
+    placement_id: Uuid,
+    family: &Family,
+    unit_id: Uuid,
+    on: NaiveDate,
+) -> Result<Occupancy> {
+    if let Some(current) = occupancies::open_of_placement(txn, placement_id).await? {
+        if on <= current.span.start {
+            return Err(ApiError::invalid(
+                "on",
+                "must be after the day the family moved into its current unit",
+            ));
+        }
+        occupancies::end(txn, current.id, day_before(on)).await?;
+    }
+    occupancies::start(
+        txn,
+        placement_id,
+        unit_id,
+        on,
+        persons_on(family, on),
+        Utc::now(),
+    )
+    .await
+    .map_err(|err| match err {
+        RepoError::NotFound => ApiError::invalid("unit_id", "no such housing unit"),
+        RepoError::Conflict(code) => ApiError::conflict(code, occupancy_detail(code)),
+        other => other.into(),
+    })
+}
+
+fn occupancy_detail(code: &str) -> &'static str {
+    match code {
+        "unit_occupied" => "Another family lives in this unit on or after that day.",
+        "no_active_lease" => "No lease of this unit covers that day.",
+        "over_capacity" => "The mother and her children are more than the unit can take.",
+        _ => "This family already lives somewhere on that day.",
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MoveRequest {
+    pub unit_id: Uuid,
+    /// The first night in the new unit; the current occupancy ends the day before.
+    pub on: NaiveDate,
+}
+
+/// Move a family into a unit (coordinator, admin).
+#[utoipa::path(post, path = "/placements/{id}/move", tag = "housing", request_body = MoveRequest,
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 201, description = "The new occupancy", body = OccupancyResponse),
+        (status = 409, description = "`unit_occupied`, `no_active_lease`, `over_capacity` or `placement_ended`", body = crate::error::Problem, content_type = "application/problem+json")))]
+#[tracing::instrument(skip_all, fields(placement_id = %id))]
+async fn move_family(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ValidJson(body): ValidJson<MoveRequest>,
+) -> Result<impl IntoResponse> {
+    caller.require(&[Role::Coordinator, Role::Admin])?;
+    let txn = begin_write(&state.db).await?;
+    let placement = placements::find(&txn, id).await?;
+    if placement.status != PlacementStatus::Active {
+        return Err(ApiError::conflict(
+            "placement_ended",
+            "This placement has ended.",
+        ));
+    }
+    if body.on < placement.admitted_on {
+        return Err(ApiError::invalid("on", "must not be before the admission"));
+    }
+    let family = families::find(&txn, placement.family_id).await?;
+    let occupancy = move_into(&txn, id, &family, body.unit_id, body.on).await?;
+    txn.commit().await?;
+    let resource = format!("/placements/{id}/move");
+    state
+        .audit(&caller, "placement.move", Some(family.id), &resource)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(OccupancyResponse::from(occupancy)),
+    ))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Occupancies {
+    pub items: Vec<OccupancyResponse>,
+}
+
+/// Who lived in a unit, and when (admin, coordinator).
+#[utoipa::path(get, path = "/units/{id}/occupancies", tag = "housing", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "The unit's occupancies, oldest first", body = Occupancies)))]
+async fn unit_occupancies(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ApiPath(unit_id): ApiPath<Uuid>,
+) -> Result<Json<Occupancies>> {
+    caller.require(&[Role::Coordinator, Role::Admin])?;
+    housing::find_unit(&state.db, unit_id).await?;
+    let rows = occupancies::of_unit(&state.db, unit_id).await?;
+    let families = rows.iter().map(|row| row.family_id);
+    let resource = format!("/units/{unit_id}/occupancies");
+    state
+        .audit_many(&caller, "occupancy.list", families, &resource)
+        .await?;
+    Ok(Json(Occupancies {
+        items: rows.into_iter().map(OccupancyResponse::from).collect(),
+    }))
+}
