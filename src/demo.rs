@@ -6,12 +6,15 @@ use chrono::{Days, Months, NaiveDate, Utc};
 use nido_domain::family::{
     ExitDestination, Mother, ReferralReason, ReferralSource, ReferralStatus,
 };
+use nido_domain::housing::{DateSpan, LandlordKind, Typology};
 use nido_domain::placement::{
     ChildBirth, Period, first_period, latest_end_on, next_period, period_ends_on,
 };
 use nido_domain::{DisplayName, Email, NewPassword, Profession, Role};
 use nido_http::auth::PasswordHasher;
 use nido_persistence::families::{self, NewChild};
+use nido_persistence::housing::{self, LandlordFields, LeaseFields, UnitFields};
+use nido_persistence::occupancies;
 use nido_persistence::placements::{self, Decision};
 use nido_persistence::referrals::{self, NewReferral};
 use nido_persistence::users::{self, NewUser};
@@ -73,6 +76,146 @@ const TEAM: [(&str, &str, Role, Profession); 8] = [
         Role::Staff,
         Profession::TechnicalAgent,
     ),
+];
+
+/// Fictional landlords: (name, kind).
+const LANDLORDS: [(&str, LandlordKind); 5] = [
+    ("Habitat Val-de-Marne Sud", LandlordKind::Social),
+    ("Foyer Seine-Amont", LandlordKind::Social),
+    ("Logis des Bords de Marne", LandlordKind::Social),
+    ("M. Bertrand Lacombe", LandlordKind::Private),
+    ("Mme Odile Ferrand", LandlordKind::Private),
+];
+
+/// (street, typology, surface, capacity, monthly rent, monthly charges), in cents.
+const UNITS: [(&str, Typology, f64, i32, i64, i64); 22] = [
+    ("12 rue Véron", Typology::Studio, 24.0, 2, 52_000, 6_000),
+    ("12 rue Véron", Typology::Studio, 26.5, 2, 54_000, 6_000),
+    ("4 quai Blanqui", Typology::T1, 31.0, 2, 58_000, 7_500),
+    ("4 quai Blanqui", Typology::T1, 33.0, 3, 60_000, 7_500),
+    (
+        "27 rue Paul-Vaillant-Couturier",
+        Typology::T2,
+        42.0,
+        3,
+        68_000,
+        9_000,
+    ),
+    (
+        "27 rue Paul-Vaillant-Couturier",
+        Typology::T2,
+        45.5,
+        3,
+        70_000,
+        9_000,
+    ),
+    (
+        "8 allée des Cerisiers",
+        Typology::T2,
+        44.0,
+        3,
+        66_000,
+        8_500,
+    ),
+    (
+        "8 allée des Cerisiers",
+        Typology::T3,
+        58.0,
+        4,
+        82_000,
+        11_000,
+    ),
+    (
+        "15 avenue de Verdun",
+        Typology::Studio,
+        22.0,
+        2,
+        55_000,
+        5_500,
+    ),
+    ("15 avenue de Verdun", Typology::T1, 30.0, 2, 61_000, 7_000),
+    (
+        "3 place Salvador-Allende",
+        Typology::T2,
+        47.0,
+        3,
+        72_000,
+        9_500,
+    ),
+    (
+        "3 place Salvador-Allende",
+        Typology::T2,
+        43.0,
+        3,
+        69_000,
+        9_000,
+    ),
+    ("61 rue Étienne-Dolet", Typology::T1, 29.0, 2, 57_000, 6_500),
+    (
+        "61 rue Étienne-Dolet",
+        Typology::T3,
+        61.0,
+        4,
+        85_000,
+        12_000,
+    ),
+    (
+        "2 rue de la Déportation",
+        Typology::Studio,
+        25.0,
+        2,
+        53_000,
+        6_000,
+    ),
+    (
+        "2 rue de la Déportation",
+        Typology::T2,
+        46.0,
+        3,
+        71_000,
+        9_000,
+    ),
+    (
+        "19 rue Marcel-Bourdarias",
+        Typology::T1,
+        32.0,
+        3,
+        59_000,
+        7_000,
+    ),
+    (
+        "19 rue Marcel-Bourdarias",
+        Typology::T2,
+        44.5,
+        3,
+        67_000,
+        8_500,
+    ),
+    (
+        "40 rue Charles-de-Gaulle",
+        Typology::T2,
+        48.0,
+        3,
+        74_000,
+        9_500,
+    ),
+    (
+        "40 rue Charles-de-Gaulle",
+        Typology::T3,
+        63.0,
+        4,
+        88_000,
+        12_500,
+    ),
+    (
+        "7 rue Jean-Jaurès",
+        Typology::Studio,
+        23.5,
+        2,
+        51_000,
+        5_500,
+    ),
+    ("7 rue Jean-Jaurès", Typology::T1, 34.0, 3, 62_000, 7_500),
 ];
 
 const EDS: [&str; 6] = [
@@ -161,6 +304,7 @@ pub async fn load(settings: &Settings) -> anyhow::Result<()> {
         .with_timezone(&settings.cases.time_zone)
         .date_naive();
     let team = create_team(&db).await?;
+    let units = create_housing(&db, today).await?;
     let coordinator = team[0];
     let workers = &team[1..];
     for (index, (first_name, last_name, child, stage)) in FAMILIES.iter().enumerate() {
@@ -173,8 +317,11 @@ pub async fn load(settings: &Settings) -> anyhow::Result<()> {
             child,
             stage: *stage,
         };
+        // Families waiting or turned away wrap onto the first units, which
+        // they never occupy: every placed family gets a unit of its own.
+        let unit = units[index % units.len()];
         family
-            .create(&db, today, coordinator, referent, helper)
+            .create(&db, today, coordinator, referent, helper, unit)
             .await?;
     }
     println!(
@@ -183,6 +330,59 @@ pub async fn load(settings: &Settings) -> anyhow::Result<()> {
         TEAM.len()
     );
     Ok(())
+}
+
+/// Five landlords, 22 apartments from studios to T3, leased since 2023; one
+/// lease ends in five weeks.
+async fn create_housing(db: &DatabaseConnection, today: NaiveDate) -> anyhow::Result<Vec<Uuid>> {
+    let now = Utc::now();
+    let mut landlords = Vec::new();
+    for (name, kind) in LANDLORDS {
+        let fields = LandlordFields {
+            name: Some(name.to_owned()),
+            kind: Some(kind),
+            contact_name: Some(Some("Service gestion locative".to_owned())),
+            phone: Some(Some("01 00 00 00 00".to_owned())),
+            ..Default::default()
+        };
+        landlords.push(housing::insert_landlord(db, fields, now).await?.id);
+    }
+    let mut units = Vec::new();
+    for (index, (street, typology, surface, capacity, rent, charges)) in
+        UNITS.into_iter().enumerate()
+    {
+        let fields = UnitFields {
+            landlord_id: Some(landlords[index % landlords.len()]),
+            label: Some(format!(
+                "{} {street}, logement {}",
+                typology.as_str().to_uppercase(),
+                index + 1
+            )),
+            street: Some(street.to_owned()),
+            postal_code: Some("94140".to_owned()),
+            city: Some("Alfortville".to_owned()),
+            typology: Some(typology),
+            surface_m2: Some(surface),
+            capacity: Some(capacity),
+        };
+        let unit = housing::insert_unit(db, fields, now).await?;
+        let ends_on = (index == 21).then(|| today + Days::new(35));
+        let lease = LeaseFields {
+            span: DateSpan::new(date_of(2023, 1, 1), ends_on),
+            monthly_rent_cents: rent,
+            monthly_charges_cents: charges,
+            deposit_cents: rent,
+        };
+        housing::insert_lease(db, unit.id, lease, now)
+            .await
+            .map_err(|err| anyhow::anyhow!("demo lease: {err}"))?;
+        units.push(unit.id);
+    }
+    Ok(units)
+}
+
+fn date_of(year: i32, month: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, month, day).unwrap_or(NaiveDate::MIN)
 }
 
 async fn create_team(db: &DatabaseConnection) -> anyhow::Result<Vec<Uuid>> {
@@ -293,6 +493,7 @@ impl DemoFamily<'_> {
         coordinator: Uuid,
         referent: Uuid,
         helper: Uuid,
+        unit: Uuid,
     ) -> anyhow::Result<()> {
         let (admitted_on, birth, periods) = self.timeline(today);
         let now = Utc::now();
@@ -390,6 +591,15 @@ impl DemoFamily<'_> {
                     current = next;
                 }
                 referrals::close(&txn, referral.id, ReferralStatus::Admitted, None, now).await?;
+                let persons = if matches!(birth, ChildBirth::Born(_)) {
+                    2
+                } else {
+                    1
+                };
+                let occupancy =
+                    occupancies::start(&txn, placement_id, unit, admitted_on, persons, now)
+                        .await
+                        .map_err(|err| anyhow::anyhow!("demo occupancy: {err}"))?;
                 families::set_assignment(&txn, family_id, None, Some(referent), &[helper], now)
                     .await?;
                 if let Stage::Exited(months, destination) = self.stage {
@@ -405,6 +615,7 @@ impl DemoFamily<'_> {
                                 .to_owned(),
                         ),
                     };
+                    occupancies::end(&txn, occupancy.id, exited_on).await?;
                     placements::end(&txn, placement_id, None, exit, now).await?;
                 }
             }

@@ -235,4 +235,26 @@ async fn demo_data_fills_an_empty_centre_with_families_at_every_stage() {
         .iter()
         .any(|item| item["days_remaining"] == 29 && item["status"] == "report_due");
     assert!(due_today, "a report falls due today");
+
+    let vacancies: serde_json::Value = get("/api/v1/housing/vacancies".into())
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    assert!(
+        vacancies["items"].as_array().expect("items").len() >= 2,
+        "some vacancies"
+    );
+    let ending: serde_json::Value = get("/api/v1/housing/leases-ending?within_days=60".into())
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        ending["items"].as_array().expect("items").len(),
+        1,
+        "one lease ending soon"
+    );
 }
