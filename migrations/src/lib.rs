@@ -7,6 +7,7 @@ mod m20261124_000001_users_and_sessions;
 mod m20261124_000002_families_and_placements;
 mod m20261124_000003_audit_log;
 mod m20261124_000004_housing;
+mod m20261124_000005_interventions;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_users_and_sessions::Migration),
             Box::new(m20261124_000002_families_and_placements::Migration),
             Box::new(m20261124_000004_housing::Migration),
+            Box::new(m20261124_000005_interventions::Migration),
         ]
     }
 }

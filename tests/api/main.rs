@@ -12,6 +12,7 @@ mod errors;
 mod families;
 mod helpers;
 mod housing;
+mod interventions;
 mod placements;
 mod referrals;
 mod throttling;

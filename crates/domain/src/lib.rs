@@ -8,6 +8,7 @@ mod string_enum;
 pub mod calendar;
 pub mod family;
 pub mod housing;
+pub mod intervention;
 pub mod login_throttle;
 pub mod placement;
 pub mod user;

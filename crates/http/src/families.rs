@@ -83,6 +83,9 @@ pub struct FamilyResponse {
     pub referent_id: Option<Uuid>,
     pub team_ids: Vec<Uuid>,
     pub current_placement_id: Option<Uuid>,
+    /// How many interventions the caller may see (on single reads).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intervention_count: Option<u64>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -107,6 +110,7 @@ impl From<Family> for FamilyResponse {
             referent_id: family.referent_id,
             team_ids: family.team_ids,
             current_placement_id: family.current_placement_id,
+            intervention_count: None,
             version: family.version,
             created_at: family.created_at,
             updated_at: family.updated_at,
@@ -233,10 +237,15 @@ async fn get_family(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<impl IntoResponse> {
     let family = access::family(&state.db, &caller, id).await?;
+    let count =
+        nido_persistence::interventions::count_visible(&state.db, id, caller.user.id).await?;
     state
         .audit(&caller, "family.read", Some(id), &format!("/families/{id}"))
         .await?;
-    Ok((etag(family.version), Json(FamilyResponse::from(family))))
+    let version = family.version;
+    let mut response = FamilyResponse::from(family);
+    response.intervention_count = Some(count);
+    Ok((etag(version), Json(response)))
 }
 
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]

@@ -11,6 +11,7 @@ pub mod families;
 pub mod health;
 pub mod housing;
 pub mod housing_views;
+pub mod interventions;
 pub mod occupancy;
 pub mod openapi;
 pub mod pagination;
@@ -18,6 +19,7 @@ pub mod placements;
 pub mod referrals;
 mod schema;
 pub mod state;
+pub mod timeline;
 pub mod users;
 mod validation;
 pub mod versioning;
@@ -54,7 +56,9 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(audit::router())
         .merge(housing::router())
         .merge(occupancy::router())
-        .merge(housing_views::router());
+        .merge(housing_views::router())
+        .merge(interventions::router())
+        .merge(timeline::router());
     let (router, mut document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .nest("/api/v1", api)
         .merge(health::router())

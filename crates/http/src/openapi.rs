@@ -21,6 +21,7 @@ use crate::error::Problem;
         (name = "referrals", description = "Referrals, the waiting list, admission"),
         (name = "placements", description = "Placements, periods, renewals, exits and deadlines"),
         (name = "housing", description = "Landlords, units, leases, occupancy, vacancies and costs"),
+        (name = "interventions", description = "Interventions, follow-up actions and the family timeline"),
         (name = "audit", description = "Who read or wrote which family's data"),
     ),
     components(schemas(Problem)),

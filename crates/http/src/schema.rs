@@ -5,6 +5,7 @@ use nido_domain::family::{
     ExitDestination, PlacementStatus, ReferralReason, ReferralSource, ReferralStatus,
 };
 use nido_domain::housing::{LandlordKind, Typology};
+use nido_domain::intervention::{Confidentiality, InterventionKind};
 use nido_domain::placement::DeadlineStatus;
 use nido_domain::{Profession, Role};
 use utoipa::openapi::RefOr;
@@ -66,4 +67,12 @@ pub fn landlord_kind() -> RefOr<Schema> {
 
 pub fn typology() -> RefOr<Schema> {
     string_enum(Typology::ALL, Typology::as_str)
+}
+
+pub fn intervention_kind() -> RefOr<Schema> {
+    string_enum(InterventionKind::ALL, InterventionKind::as_str)
+}
+
+pub fn confidentiality() -> RefOr<Schema> {
+    string_enum(Confidentiality::ALL, Confidentiality::as_str)
 }

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod entities;
 pub mod families;
 pub mod housing;
+pub mod interventions;
 pub mod login_failures;
 pub mod occupancies;
 pub mod placements;

@@ -130,3 +130,16 @@ pub async fn start(
 pub fn day_before(day: NaiveDate) -> NaiveDate {
     day.checked_sub_days(Days::new(1)).unwrap_or(day)
 }
+
+/// A placement's occupancies, oldest first.
+pub async fn of_placement(
+    db: &impl ConnectionTrait,
+    placement_id: Uuid,
+) -> Result<Vec<Occupancy>, DbErr> {
+    let rows = occupancies::Entity::find()
+        .filter(occupancies::Column::PlacementId.eq(placement_id))
+        .order_by_asc(occupancies::Column::StartsOn)
+        .all(db)
+        .await?;
+    to_domain(db, rows).await
+}

@@ -1,10 +1,13 @@
 //! sea-orm entities: plumbing that mirrors the tables, nothing more. Rules and
 //! conversions to domain types live in the repositories.
 
+pub mod actions;
 pub mod audit_log;
 pub mod children;
 pub mod families;
 pub mod family_team;
+pub mod intervention_staff;
+pub mod interventions;
 pub mod landlords;
 pub mod leases;
 pub mod login_failures;

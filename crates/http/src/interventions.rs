@@ -1,0 +1,479 @@
+//! Interventions and follow-up actions: the social workers' daily log.
+//! A restricted intervention is visible only to its author and the staff
+//! present; the filter is in the database query (see the persistence crate).
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use chrono::{DateTime, NaiveDate, Utc};
+use nido_domain::Role;
+use nido_domain::intervention::{Action, Confidentiality, Intervention, InterventionKind};
+use nido_persistence::interventions::{self, InterventionFields, NewAction};
+use nido_persistence::{RepoError, begin_write};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::access;
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, Result};
+use crate::extract::{ApiPath, JsonBody, ValidQuery};
+use crate::families::check_team_members;
+use crate::pagination::{Page, PageParams};
+use crate::state::AppState;
+use crate::validation::Errors;
+use crate::versioning::{IfMatch, etag};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_intervention, list_interventions))
+        .routes(routes!(get_intervention, update_intervention))
+        .routes(routes!(create_action))
+        .routes(routes!(my_actions))
+        .routes(routes!(update_action))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActionResponse {
+    pub id: Uuid,
+    pub family_id: Uuid,
+    pub intervention_id: Option<Uuid>,
+    pub description: String,
+    pub due_on: NaiveDate,
+    pub assignee_id: Uuid,
+    pub done_on: Option<NaiveDate>,
+    /// Open and past its due date.
+    pub overdue: bool,
+    pub version: i32,
+}
+
+impl ActionResponse {
+    fn new(action: Action, today: NaiveDate) -> Self {
+        Self {
+            overdue: action.is_overdue(today),
+            id: action.id,
+            family_id: action.family_id,
+            intervention_id: action.intervention_id,
+            description: action.description,
+            due_on: action.due_on,
+            assignee_id: action.assignee_id,
+            done_on: action.done_on,
+            version: action.version,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InterventionResponse {
+    pub id: Uuid,
+    pub family_id: Uuid,
+    pub author_id: Uuid,
+    #[schema(schema_with = crate::schema::intervention_kind)]
+    pub kind: InterventionKind,
+    pub occurred_at: DateTime<Utc>,
+    pub duration_minutes: i32,
+    pub staff_ids: Vec<Uuid>,
+    pub summary: String,
+    #[schema(schema_with = crate::schema::confidentiality)]
+    pub confidentiality: Confidentiality,
+    pub actions: Vec<ActionResponse>,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+}
+
+impl InterventionResponse {
+    pub fn new(intervention: Intervention, actions: Vec<Action>, today: NaiveDate) -> Self {
+        Self {
+            id: intervention.id,
+            family_id: intervention.family_id,
+            author_id: intervention.author_id,
+            kind: intervention.kind,
+            occurred_at: intervention.occurred_at,
+            duration_minutes: intervention.duration_minutes,
+            staff_ids: intervention.staff_ids,
+            summary: intervention.summary,
+            confidentiality: intervention.confidentiality,
+            actions: actions
+                .into_iter()
+                .filter(|action| action.intervention_id == Some(intervention.id))
+                .map(|action| ActionResponse::new(action, today))
+                .collect(),
+            version: intervention.version,
+            created_at: intervention.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionInput {
+    #[validate(length(min = 1, max = 2000, message = "must be 1 to 2000 characters"))]
+    #[schema(
+        example = "Accompagner Mme à la CAF pour le dossier d'allocations",
+        min_length = 1,
+        max_length = 2000
+    )]
+    pub description: String,
+    pub due_on: NaiveDate,
+    pub assignee_id: Uuid,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InterventionRequest {
+    #[schema(schema_with = crate::schema::intervention_kind)]
+    pub kind: InterventionKind,
+    /// RFC 3339.
+    pub occurred_at: DateTime<Utc>,
+    #[validate(range(min = 1, max = 1440, message = "must be 1 to 1440 minutes"))]
+    #[schema(minimum = 1, maximum = 1440)]
+    pub duration_minutes: i32,
+    /// The staff present: at least one, all active.
+    #[validate(length(min = 1, max = 20, message = "must list 1 to 20 people"))]
+    #[schema(min_items = 1, max_items = 20)]
+    pub staff_ids: Vec<Uuid>,
+    #[validate(length(min = 1, max = 10000, message = "must be 1 to 10000 characters"))]
+    #[schema(min_length = 1, max_length = 10000)]
+    pub summary: String,
+    #[schema(schema_with = crate::schema::confidentiality)]
+    pub confidentiality: Confidentiality,
+    /// Follow-up actions coming out of it.
+    #[serde(default)]
+    #[validate(nested)]
+    pub actions: Vec<ActionInput>,
+}
+
+impl InterventionRequest {
+    async fn check(&self, state: &AppState, errors: &mut Errors) -> Result<()> {
+        errors.validate(self);
+        if self.actions.len() > 20 {
+            errors.add("actions", "must list at most 20 actions");
+        }
+        let mut members: Vec<(String, Uuid)> = Vec::new();
+        for (index, id) in self.staff_ids.iter().enumerate() {
+            members.push((format!("staff_ids[{index}]"), *id));
+        }
+        for (index, action) in self.actions.iter().enumerate() {
+            members.push((format!("actions[{index}].assignee_id"), action.assignee_id));
+        }
+        check_team_members(state, members, errors).await
+    }
+
+    fn fields(&self) -> InterventionFields {
+        InterventionFields {
+            kind: self.kind,
+            occurred_at: self.occurred_at,
+            duration_minutes: self.duration_minutes,
+            summary: self.summary.clone(),
+            confidentiality: self.confidentiality,
+            staff_ids: self.staff_ids.clone(),
+        }
+    }
+}
+
+/// Log an intervention on a family (coordinator; staff for their families).
+#[utoipa::path(post, path = "/families/{id}/interventions", tag = "interventions",
+    request_body = InterventionRequest, params(("id" = Uuid, Path)),
+    responses((status = 201, description = "The intervention", body = InterventionResponse)))]
+#[tracing::instrument(skip_all, fields(family_id = %family_id))]
+async fn create_intervention(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ApiPath(family_id): ApiPath<Uuid>,
+    JsonBody(body): JsonBody<InterventionRequest>,
+) -> Result<impl IntoResponse> {
+    access::family(&state.db, &caller, family_id).await?;
+    let mut errors = Errors::default();
+    body.check(&state, &mut errors).await?;
+    errors.finish()?;
+    let now = Utc::now();
+    let txn = begin_write(&state.db).await?;
+    let id = interventions::insert(&txn, family_id, caller.user.id, body.fields(), now).await?;
+    for action in &body.actions {
+        let new = NewAction {
+            description: action.description.trim().to_owned(),
+            due_on: action.due_on,
+            assignee_id: action.assignee_id,
+        };
+        interventions::insert_action(&txn, family_id, Some(id), new, caller.user.id, now).await?;
+    }
+    txn.commit().await?;
+    state
+        .audit(
+            &caller,
+            "intervention.create",
+            Some(family_id),
+            &format!("/interventions/{id}"),
+        )
+        .await?;
+    let intervention = interventions::find_visible(&state.db, id, caller.user.id).await?;
+    let actions = interventions::actions_of(&state.db, vec![id]).await?;
+    Ok((
+        StatusCode::CREATED,
+        etag(intervention.version),
+        Json(InterventionResponse::new(
+            intervention,
+            actions,
+            state.today(),
+        )),
+    ))
+}
+
+/// A family's interventions the caller may see, newest first.
+#[utoipa::path(get, path = "/families/{id}/interventions", tag = "interventions",
+    params(("id" = Uuid, Path), PageParams),
+    responses((status = 200, description = "A page of interventions", body = Page<InterventionResponse>)))]
+async fn list_interventions(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ApiPath(family_id): ApiPath<Uuid>,
+    ValidQuery(page): ValidQuery<PageParams>,
+) -> Result<Json<Page<InterventionResponse>>> {
+    access::family(&state.db, &caller, family_id).await?;
+    let limit = page.limit()?;
+    let before: Option<(DateTime<Utc>, Uuid)> = page.position()?;
+    let rows = interventions::list_visible(
+        &state.db,
+        family_id,
+        caller.user.id,
+        before,
+        Some(limit + 1),
+    )
+    .await?;
+    let ids = rows.iter().map(|row| row.id).collect();
+    let actions = interventions::actions_of(&state.db, ids).await?;
+    let today = state.today();
+    let page = Page::from_rows(
+        rows,
+        limit,
+        |row| (row.occurred_at, row.id),
+        |row| InterventionResponse::new(row, actions.clone(), today),
+    );
+    let resource = format!("/families/{family_id}/interventions");
+    state
+        .audit(&caller, "intervention.list", Some(family_id), &resource)
+        .await?;
+    Ok(Json(page))
+}
+
+/// The intervention, if the caller may see it and its family.
+async fn visible(state: &AppState, caller: &CurrentUser, id: Uuid) -> Result<Intervention> {
+    caller.require(&[Role::Coordinator, Role::Staff])?;
+    let intervention = interventions::find_visible(&state.db, id, caller.user.id).await?;
+    access::family(&state.db, caller, intervention.family_id).await?;
+    Ok(intervention)
+}
+
+/// One intervention, if the caller may see it.
+#[utoipa::path(get, path = "/interventions/{id}", tag = "interventions", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "The intervention", body = InterventionResponse, headers(("ETag" = String)))))]
+async fn get_intervention(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<impl IntoResponse> {
+    let intervention = visible(&state, &caller, id).await?;
+    let family_id = intervention.family_id;
+    let actions = interventions::actions_of(&state.db, vec![id]).await?;
+    state
+        .audit(
+            &caller,
+            "intervention.read",
+            Some(family_id),
+            &format!("/interventions/{id}"),
+        )
+        .await?;
+    Ok((
+        etag(intervention.version),
+        Json(InterventionResponse::new(
+            intervention,
+            actions,
+            state.today(),
+        )),
+    ))
+}
+
+/// Change an intervention (its author, or a coordinator who may see it).
+/// The whole intervention is given again, without actions. Accepts `If-Match`.
+#[utoipa::path(patch, path = "/interventions/{id}", tag = "interventions", request_body = InterventionRequest,
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 200, description = "The intervention", body = InterventionResponse, headers(("ETag" = String)))))]
+async fn update_intervention(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+    IfMatch(expected): IfMatch,
+    JsonBody(body): JsonBody<InterventionRequest>,
+) -> Result<impl IntoResponse> {
+    let current = visible(&state, &caller, id).await?;
+    if current.author_id != caller.user.id && caller.role() != Role::Coordinator {
+        return Err(ApiError::Forbidden);
+    }
+    let mut errors = Errors::default();
+    body.check(&state, &mut errors).await?;
+    if !body.actions.is_empty() {
+        errors.add("actions", "actions are changed through /actions/{id}");
+    }
+    errors.finish()?;
+    let txn = begin_write(&state.db).await?;
+    interventions::update(&txn, id, expected, body.fields(), Utc::now()).await?;
+    txn.commit().await?;
+    let family_id = current.family_id;
+    state
+        .audit(
+            &caller,
+            "intervention.update",
+            Some(family_id),
+            &format!("/interventions/{id}"),
+        )
+        .await?;
+    let intervention = interventions::find_visible(&state.db, id, caller.user.id).await?;
+    let actions = interventions::actions_of(&state.db, vec![id]).await?;
+    Ok((
+        etag(intervention.version),
+        Json(InterventionResponse::new(
+            intervention,
+            actions,
+            state.today(),
+        )),
+    ))
+}
+
+/// Add a follow-up action to a family, outside any intervention.
+#[utoipa::path(post, path = "/families/{id}/actions", tag = "interventions", request_body = ActionInput,
+    params(("id" = Uuid, Path)),
+    responses((status = 201, description = "The action", body = ActionResponse)))]
+async fn create_action(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ApiPath(family_id): ApiPath<Uuid>,
+    JsonBody(body): JsonBody<ActionInput>,
+) -> Result<impl IntoResponse> {
+    access::family(&state.db, &caller, family_id).await?;
+    let mut errors = Errors::default();
+    errors.validate(&body);
+    check_team_members(
+        &state,
+        [("assignee_id".to_owned(), body.assignee_id)],
+        &mut errors,
+    )
+    .await?;
+    errors.finish()?;
+    let new = NewAction {
+        description: body.description.trim().to_owned(),
+        due_on: body.due_on,
+        assignee_id: body.assignee_id,
+    };
+    let action =
+        interventions::insert_action(&state.db, family_id, None, new, caller.user.id, Utc::now())
+            .await?;
+    state
+        .audit(
+            &caller,
+            "action.create",
+            Some(family_id),
+            &format!("/actions/{}", action.id),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        etag(action.version),
+        Json(ActionResponse::new(action, state.today())),
+    ))
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ActionStatus {
+    #[default]
+    Open,
+    All,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ActionParams {
+    /// `open` (default) or `all`.
+    #[param(value_type = Option<String>, example = "open")]
+    pub status: Option<ActionStatus>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Actions {
+    pub items: Vec<ActionResponse>,
+}
+
+/// The caller's own follow-up actions: open ones first, by due date, overdue flagged.
+#[utoipa::path(get, path = "/me/actions", tag = "interventions", params(ActionParams),
+    responses((status = 200, description = "The caller's actions", body = Actions)))]
+async fn my_actions(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ValidQuery(params): ValidQuery<ActionParams>,
+) -> Result<Json<Actions>> {
+    let open_only = params.status.unwrap_or_default() == ActionStatus::Open;
+    let rows = interventions::actions_assigned(&state.db, caller.user.id, open_only).await?;
+    let families: Vec<Uuid> = rows.iter().map(|action| action.family_id).collect();
+    state
+        .audit_many(&caller, "action.list", families, "/me/actions")
+        .await?;
+    let today = state.today();
+    Ok(Json(Actions {
+        items: rows
+            .into_iter()
+            .map(|action| ActionResponse::new(action, today))
+            .collect(),
+    }))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionUpdate {
+    /// The day it was done; `null` opens it again. Not in the future.
+    pub done_on: Option<NaiveDate>,
+}
+
+/// Mark an action done (its assignee, or a coordinator). Accepts `If-Match`.
+#[utoipa::path(patch, path = "/actions/{id}", tag = "interventions", request_body = ActionUpdate,
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 200, description = "The action", body = ActionResponse, headers(("ETag" = String)))))]
+async fn update_action(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+    IfMatch(expected): IfMatch,
+    JsonBody(body): JsonBody<ActionUpdate>,
+) -> Result<impl IntoResponse> {
+    let current = interventions::find_action(&state.db, id).await?;
+    let allowed = current.assignee_id == caller.user.id || caller.role() == Role::Coordinator;
+    if !allowed {
+        // Someone who cannot see the family does not learn the action exists.
+        access::family(&state.db, &caller, current.family_id).await?;
+        return Err(ApiError::Forbidden);
+    }
+    let mut errors = Errors::default();
+    errors.not_after("done_on", body.done_on, state.today(), "today");
+    errors.finish()?;
+    let action = interventions::set_action_done(&state.db, id, expected, body.done_on, Utc::now())
+        .await
+        .map_err(|err| match err {
+            RepoError::NotFound => ApiError::NotFound,
+            other => other.into(),
+        })?;
+    state
+        .audit(
+            &caller,
+            "action.update",
+            Some(action.family_id),
+            &format!("/actions/{id}"),
+        )
+        .await?;
+    Ok((
+        etag(action.version),
+        Json(ActionResponse::new(action, state.today())),
+    ))
+}

@@ -1,0 +1,345 @@
+//! Interventions and follow-up actions. Confidentiality is applied in the
+//! queries themselves: a restricted intervention the viewer may not see never
+//! leaves the database, for lists, single reads, the timeline and counts.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use nido_domain::intervention::{Action, Confidentiality, Intervention, InterventionKind};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+use crate::RepoError;
+use crate::entities::{actions, intervention_staff, interventions};
+
+#[derive(Debug, Clone)]
+pub struct InterventionFields {
+    pub kind: InterventionKind,
+    pub occurred_at: DateTime<Utc>,
+    pub duration_minutes: i32,
+    pub summary: String,
+    pub confidentiality: Confidentiality,
+    pub staff_ids: Vec<Uuid>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAction {
+    pub description: String,
+    pub due_on: NaiveDate,
+    pub assignee_id: Uuid,
+}
+
+/// What `viewer` may see: team interventions, and restricted ones they
+/// wrote or were present at.
+pub fn visible_to(viewer: Uuid) -> Condition {
+    Condition::any()
+        .add(interventions::Column::Confidentiality.eq(Confidentiality::Team.as_str()))
+        .add(interventions::Column::AuthorId.eq(viewer))
+        .add(
+            interventions::Column::Id.in_subquery(
+                Query::select()
+                    .column(intervention_staff::Column::InterventionId)
+                    .from(intervention_staff::Entity)
+                    .and_where(Expr::col(intervention_staff::Column::UserId).eq(viewer))
+                    .to_owned(),
+            ),
+        )
+}
+
+fn corrupt(id: Uuid) -> DbErr {
+    DbErr::Custom(format!("interventions row {id}: invalid value"))
+}
+
+async fn assemble(
+    db: &impl ConnectionTrait,
+    rows: Vec<interventions::Model>,
+) -> Result<Vec<Intervention>, DbErr> {
+    let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
+    let mut staff: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for row in intervention_staff::Entity::find()
+        .filter(intervention_staff::Column::InterventionId.is_in(ids))
+        .order_by_asc(intervention_staff::Column::UserId)
+        .all(db)
+        .await?
+    {
+        staff
+            .entry(row.intervention_id)
+            .or_default()
+            .push(row.user_id);
+    }
+    rows.into_iter()
+        .map(|row| {
+            Ok(Intervention {
+                id: row.id,
+                family_id: row.family_id,
+                author_id: row.author_id,
+                kind: row.kind.parse().map_err(|_| corrupt(row.id))?,
+                occurred_at: row.occurred_at,
+                duration_minutes: row.duration_minutes,
+                summary: row.summary,
+                confidentiality: row.confidentiality.parse().map_err(|_| corrupt(row.id))?,
+                staff_ids: staff.remove(&row.id).unwrap_or_default(),
+                version: row.version,
+                created_at: row.created_at,
+            })
+        })
+        .collect()
+}
+
+async fn set_staff(db: &impl ConnectionTrait, id: Uuid, staff_ids: &[Uuid]) -> Result<(), DbErr> {
+    intervention_staff::Entity::delete_many()
+        .filter(intervention_staff::Column::InterventionId.eq(id))
+        .exec(db)
+        .await?;
+    let mut unique = staff_ids.to_vec();
+    unique.sort();
+    unique.dedup();
+    for user_id in unique {
+        intervention_staff::Entity::insert(intervention_staff::ActiveModel {
+            intervention_id: Set(id),
+            user_id: Set(user_id),
+        })
+        .exec_without_returning(db)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    family_id: Uuid,
+    author_id: Uuid,
+    fields: InterventionFields,
+    now: DateTime<Utc>,
+) -> Result<Uuid, DbErr> {
+    let id = Uuid::now_v7();
+    interventions::Entity::insert(interventions::ActiveModel {
+        id: Set(id),
+        family_id: Set(family_id),
+        author_id: Set(author_id),
+        kind: Set(fields.kind.as_str().to_owned()),
+        occurred_at: Set(fields.occurred_at),
+        duration_minutes: Set(fields.duration_minutes),
+        summary: Set(fields.summary),
+        confidentiality: Set(fields.confidentiality.as_str().to_owned()),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_without_returning(db)
+    .await?;
+    set_staff(db, id, &fields.staff_ids).await?;
+    Ok(id)
+}
+
+/// One intervention, if `viewer` may see it; otherwise not found.
+pub async fn find_visible(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    viewer: Uuid,
+) -> Result<Intervention, RepoError> {
+    let row = interventions::Entity::find_by_id(id)
+        .filter(visible_to(viewer))
+        .one(db)
+        .await?
+        .ok_or(RepoError::NotFound)?;
+    Ok(assemble(db, vec![row]).await?.remove(0))
+}
+
+/// The family's interventions `viewer` may see, newest first, after the
+/// position `before` (occurred_at, id).
+pub async fn list_visible(
+    db: &impl ConnectionTrait,
+    family_id: Uuid,
+    viewer: Uuid,
+    before: Option<(DateTime<Utc>, Uuid)>,
+    limit: Option<u64>,
+) -> Result<Vec<Intervention>, DbErr> {
+    let mut query = interventions::Entity::find()
+        .filter(interventions::Column::FamilyId.eq(family_id))
+        .filter(visible_to(viewer))
+        .order_by_desc(interventions::Column::OccurredAt)
+        .order_by_desc(interventions::Column::Id);
+    if let Some((at, id)) = before {
+        query = query.filter(
+            Condition::any()
+                .add(interventions::Column::OccurredAt.lt(at))
+                .add(
+                    Condition::all()
+                        .add(interventions::Column::OccurredAt.eq(at))
+                        .add(interventions::Column::Id.lt(id)),
+                ),
+        );
+    }
+    if let Some(limit) = limit {
+        query = query.limit(limit);
+    }
+    let rows = query.all(db).await?;
+    assemble(db, rows).await
+}
+
+/// How many of the family's interventions `viewer` may see.
+pub async fn count_visible(
+    db: &impl ConnectionTrait,
+    family_id: Uuid,
+    viewer: Uuid,
+) -> Result<u64, DbErr> {
+    interventions::Entity::find()
+        .filter(interventions::Column::FamilyId.eq(family_id))
+        .filter(visible_to(viewer))
+        .count(db)
+        .await
+}
+
+/// Replaces an intervention's fields, refusing a stale `expected_version`.
+pub async fn update(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    expected_version: Option<i32>,
+    fields: InterventionFields,
+    now: DateTime<Utc>,
+) -> Result<(), RepoError> {
+    let current = interventions::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(RepoError::NotFound)?;
+    if expected_version.is_some_and(|expected| expected != current.version) {
+        return Err(RepoError::StaleVersion);
+    }
+    let result = interventions::Entity::update_many()
+        .set(interventions::ActiveModel {
+            kind: Set(fields.kind.as_str().to_owned()),
+            occurred_at: Set(fields.occurred_at),
+            duration_minutes: Set(fields.duration_minutes),
+            summary: Set(fields.summary),
+            confidentiality: Set(fields.confidentiality.as_str().to_owned()),
+            version: Set(current.version + 1),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .filter(interventions::Column::Id.eq(id))
+        .filter(interventions::Column::Version.eq(current.version))
+        .exec(db)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(RepoError::StaleVersion);
+    }
+    set_staff(db, id, &fields.staff_ids).await?;
+    Ok(())
+}
+
+fn action(row: actions::Model) -> Action {
+    Action {
+        id: row.id,
+        family_id: row.family_id,
+        intervention_id: row.intervention_id,
+        description: row.description,
+        due_on: row.due_on,
+        assignee_id: row.assignee_id,
+        done_on: row.done_on,
+        version: row.version,
+    }
+}
+
+pub async fn insert_action(
+    db: &impl ConnectionTrait,
+    family_id: Uuid,
+    intervention_id: Option<Uuid>,
+    new: NewAction,
+    created_by: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Action, DbErr> {
+    let row = actions::Entity::insert(actions::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        family_id: Set(family_id),
+        intervention_id: Set(intervention_id),
+        description: Set(new.description),
+        due_on: Set(new.due_on),
+        assignee_id: Set(new.assignee_id),
+        done_on: Set(None),
+        created_by: Set(created_by),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_with_returning(db)
+    .await?;
+    Ok(action(row))
+}
+
+/// The actions that came out of these interventions.
+pub async fn actions_of(
+    db: &impl ConnectionTrait,
+    intervention_ids: Vec<Uuid>,
+) -> Result<Vec<Action>, DbErr> {
+    Ok(actions::Entity::find()
+        .filter(actions::Column::InterventionId.is_in(intervention_ids))
+        .order_by_asc(actions::Column::DueOn)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(action)
+        .collect())
+}
+
+/// A user's actions: open ones first, then by due date.
+pub async fn actions_assigned(
+    db: &impl ConnectionTrait,
+    assignee_id: Uuid,
+    open_only: bool,
+) -> Result<Vec<Action>, DbErr> {
+    let mut query = actions::Entity::find().filter(actions::Column::AssigneeId.eq(assignee_id));
+    if open_only {
+        query = query.filter(actions::Column::DoneOn.is_null());
+    }
+    let mut rows: Vec<Action> = query
+        .order_by_asc(actions::Column::DueOn)
+        .order_by_asc(actions::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(action)
+        .collect();
+    rows.sort_by_key(|action| action.done_on.is_some());
+    Ok(rows)
+}
+
+pub async fn find_action(db: &impl ConnectionTrait, id: Uuid) -> Result<Action, RepoError> {
+    let row = actions::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(RepoError::NotFound)?;
+    Ok(action(row))
+}
+
+pub async fn set_action_done(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    expected_version: Option<i32>,
+    done_on: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> Result<Action, RepoError> {
+    let current = find_action(db, id).await?;
+    if expected_version.is_some_and(|expected| expected != current.version) {
+        return Err(RepoError::StaleVersion);
+    }
+    let result = actions::Entity::update_many()
+        .set(actions::ActiveModel {
+            done_on: Set(done_on),
+            version: Set(current.version + 1),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .filter(actions::Column::Id.eq(id))
+        .filter(actions::Column::Version.eq(current.version))
+        .exec(db)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(RepoError::StaleVersion);
+    }
+    find_action(db, id).await
+}

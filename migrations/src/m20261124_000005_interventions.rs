@@ -1,0 +1,233 @@
+//! Interventions (home visits, interviews, calls…), the staff present at
+//! each, and follow-up actions.
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::*;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden)]
+enum Users {
+    Table,
+    Id,
+}
+
+#[derive(DeriveIden)]
+enum Families {
+    Table,
+    Id,
+}
+
+#[derive(DeriveIden)]
+enum Interventions {
+    Table,
+    Id,
+    FamilyId,
+    AuthorId,
+    Kind,
+    OccurredAt,
+    DurationMinutes,
+    Summary,
+    Confidentiality,
+    Version,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+enum InterventionStaff {
+    Table,
+    InterventionId,
+    UserId,
+}
+
+#[derive(DeriveIden)]
+enum Actions {
+    Table,
+    Id,
+    FamilyId,
+    InterventionId,
+    Description,
+    DueOn,
+    AssigneeId,
+    DoneOn,
+    CreatedBy,
+    Version,
+    CreatedAt,
+    UpdatedAt,
+}
+
+fn restrict(
+    from_table: impl IntoIden,
+    from: impl IntoIden,
+    to_table: impl IntoIden,
+    to: impl IntoIden,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .from(from_table, from)
+        .to(to_table, to)
+        .on_delete(ForeignKeyAction::Restrict)
+        .to_owned()
+}
+
+const KINDS: [&str; 7] = [
+    "home_visit",
+    "interview",
+    "phone_call",
+    "accompaniment",
+    "workshop",
+    "childcare",
+    "other",
+];
+
+// async_trait cannot take the elided lifetime that rust_2018_idioms asks for.
+#[allow(elided_lifetimes_in_paths)]
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(Interventions::Table)
+                    .col(pk_uuid(Interventions::Id))
+                    .col(uuid(Interventions::FamilyId))
+                    .col(uuid(Interventions::AuthorId))
+                    .col(
+                        string_len(Interventions::Kind, 20)
+                            .check(Expr::col(Interventions::Kind).is_in(KINDS)),
+                    )
+                    .col(timestamp_with_time_zone(Interventions::OccurredAt))
+                    .col(
+                        integer(Interventions::DurationMinutes)
+                            .check(Expr::col(Interventions::DurationMinutes).between(1, 1440)),
+                    )
+                    .col(text(Interventions::Summary))
+                    .col(string_len(Interventions::Confidentiality, 12).check(
+                        Expr::col(Interventions::Confidentiality).is_in(["team", "restricted"]),
+                    ))
+                    .col(integer(Interventions::Version))
+                    .col(timestamp_with_time_zone(Interventions::CreatedAt))
+                    .col(timestamp_with_time_zone(Interventions::UpdatedAt))
+                    .foreign_key(&mut restrict(
+                        Interventions::Table,
+                        Interventions::FamilyId,
+                        Families::Table,
+                        Families::Id,
+                    ))
+                    .foreign_key(&mut restrict(
+                        Interventions::Table,
+                        Interventions::AuthorId,
+                        Users::Table,
+                        Users::Id,
+                    ))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(InterventionStaff::Table)
+                    .col(uuid(InterventionStaff::InterventionId))
+                    .col(uuid(InterventionStaff::UserId))
+                    .primary_key(
+                        Index::create()
+                            .col(InterventionStaff::InterventionId)
+                            .col(InterventionStaff::UserId),
+                    )
+                    .foreign_key(&mut restrict(
+                        InterventionStaff::Table,
+                        InterventionStaff::InterventionId,
+                        Interventions::Table,
+                        Interventions::Id,
+                    ))
+                    .foreign_key(&mut restrict(
+                        InterventionStaff::Table,
+                        InterventionStaff::UserId,
+                        Users::Table,
+                        Users::Id,
+                    ))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(Actions::Table)
+                    .col(pk_uuid(Actions::Id))
+                    .col(uuid(Actions::FamilyId))
+                    .col(uuid_null(Actions::InterventionId))
+                    .col(text(Actions::Description))
+                    .col(date(Actions::DueOn))
+                    .col(uuid(Actions::AssigneeId))
+                    .col(date_null(Actions::DoneOn))
+                    .col(uuid(Actions::CreatedBy))
+                    .col(integer(Actions::Version))
+                    .col(timestamp_with_time_zone(Actions::CreatedAt))
+                    .col(timestamp_with_time_zone(Actions::UpdatedAt))
+                    .foreign_key(&mut restrict(
+                        Actions::Table,
+                        Actions::FamilyId,
+                        Families::Table,
+                        Families::Id,
+                    ))
+                    .foreign_key(&mut restrict(
+                        Actions::Table,
+                        Actions::InterventionId,
+                        Interventions::Table,
+                        Interventions::Id,
+                    ))
+                    .foreign_key(&mut restrict(
+                        Actions::Table,
+                        Actions::AssigneeId,
+                        Users::Table,
+                        Users::Id,
+                    ))
+                    .foreign_key(&mut restrict(
+                        Actions::Table,
+                        Actions::CreatedBy,
+                        Users::Table,
+                        Users::Id,
+                    ))
+                    .to_owned(),
+            )
+            .await?;
+        for (name, table, column) in [
+            (
+                "idx_interventions_family",
+                Interventions::Table.into_iden(),
+                Interventions::FamilyId.into_iden(),
+            ),
+            (
+                "idx_intervention_staff_user",
+                InterventionStaff::Table.into_iden(),
+                InterventionStaff::UserId.into_iden(),
+            ),
+            (
+                "idx_actions_assignee",
+                Actions::Table.into_iden(),
+                Actions::AssigneeId.into_iden(),
+            ),
+            (
+                "idx_actions_family",
+                Actions::Table.into_iden(),
+                Actions::FamilyId.into_iden(),
+            ),
+        ] {
+            manager
+                .create_index(
+                    Index::create()
+                        .name(name)
+                        .table(table)
+                        .col(column)
+                        .to_owned(),
+                )
+                .await?;
+        }
+        Ok(())
+    }
+}
