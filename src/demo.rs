@@ -7,6 +7,7 @@ use nido_domain::family::{
     ExitDestination, Mother, ReferralReason, ReferralSource, ReferralStatus,
 };
 use nido_domain::housing::{DateSpan, LandlordKind, Typology};
+use nido_domain::intervention::{Confidentiality, InterventionKind};
 use nido_domain::placement::{
     ChildBirth, Period, first_period, latest_end_on, next_period, period_ends_on,
 };
@@ -14,6 +15,7 @@ use nido_domain::{DisplayName, Email, NewPassword, Profession, Role};
 use nido_http::auth::PasswordHasher;
 use nido_persistence::families::{self, NewChild};
 use nido_persistence::housing::{self, LandlordFields, LeaseFields, UnitFields};
+use nido_persistence::interventions::{self, InterventionFields, NewAction};
 use nido_persistence::occupancies;
 use nido_persistence::placements::{self, Decision};
 use nido_persistence::referrals::{self, NewReferral};
@@ -216,6 +218,69 @@ const UNITS: [(&str, Typology, f64, i32, i64, i64); 22] = [
         5_500,
     ),
     ("7 rue Jean-Jaurès", Typology::T1, 34.0, 3, 62_000, 7_500),
+];
+
+/// What the team writes after seeing a family: (kind, minutes, restricted, summary).
+const NOTES: [(InterventionKind, i32, bool, &str); 8] = [
+    (
+        InterventionKind::Interview,
+        60,
+        false,
+        "Entretien d'accueil : présentation du centre, du règlement et de l'équipe. Madame exprime le souhait de reprendre une formation d'aide-soignante.",
+    ),
+    (
+        InterventionKind::HomeVisit,
+        45,
+        false,
+        "Visite à domicile : l'appartement est bien tenu, le lit de l'enfant est installé. Point sur le budget alimentaire de la semaine.",
+    ),
+    (
+        InterventionKind::Accompaniment,
+        120,
+        false,
+        "Accompagnement à la CAF pour l'ouverture des droits (prime de naissance, allocations). Dossier déposé, récépissé remis à Madame.",
+    ),
+    (
+        InterventionKind::Workshop,
+        90,
+        false,
+        "Atelier « Doux rêveur » à la médiathèque avec les autres mamans : lecture d'albums et fresque collective. Bonne participation.",
+    ),
+    (
+        InterventionKind::Childcare,
+        180,
+        false,
+        "Accueil de l'enfant à la crèche pendant le rendez-vous de Madame à Pôle emploi. Adaptation sereine, l'enfant a fait la sieste.",
+    ),
+    (
+        InterventionKind::PhoneCall,
+        15,
+        false,
+        "Appel de la PMI : rendez-vous de suivi pédiatrique fixé, vaccins à jour.",
+    ),
+    (
+        InterventionKind::Interview,
+        50,
+        true,
+        "Entretien avec la psychologue : Madame évoque son parcours et des difficultés de sommeil. Suivi proposé toutes les deux semaines.",
+    ),
+    (
+        InterventionKind::HomeVisit,
+        40,
+        false,
+        "Visite à domicile avec l'agent technique : fuite sous l'évier réparée, détecteur de fumée vérifié.",
+    ),
+];
+
+/// Follow-ups the team sets itself: (description, days after the note it comes from).
+const FOLLOW_UPS: [(&str, u64); 4] = [
+    ("Relancer la CAF sur l'ouverture des droits", 10),
+    ("Préparer le rapport de renouvellement pour l'ASE", 20),
+    (
+        "Constituer le dossier de demande de logement social (DALO)",
+        30,
+    ),
+    ("Prendre rendez-vous à la PMI pour les vaccins", 7),
 ];
 
 const EDS: [&str; 6] = [
@@ -437,6 +502,73 @@ fn admitted_for_end(ends_on: NaiveDate) -> NaiveDate {
 }
 
 impl DemoFamily<'_> {
+    /// A few notes spread between admission and `last_day`, some with a
+    /// follow-up action (one of them overdue, one done).
+    #[allow(clippy::too_many_arguments)]
+    async fn write_notes(
+        &self,
+        txn: &impl nido_persistence::ConnectionTrait,
+        family_id: Uuid,
+        admitted_on: NaiveDate,
+        last_day: NaiveDate,
+        today: NaiveDate,
+        referent: Uuid,
+        helper: Uuid,
+    ) -> anyhow::Result<()> {
+        let span = (last_day - admitted_on).num_days().max(1) as u64;
+        let count = 2 + self.index % 4;
+        for n in 0..count {
+            let (kind, minutes, restricted, summary) = NOTES[(self.index + n) % NOTES.len()];
+            let day = admitted_on + Days::new(span * n as u64 / count as u64);
+            let occurred_at = day
+                .and_hms_opt(9 + (n as u32 % 8), 30, 0)
+                .map(|at| at.and_utc())
+                .unwrap_or_else(Utc::now);
+            let (author, staff) = if restricted {
+                (helper, vec![helper])
+            } else {
+                (referent, vec![referent, helper])
+            };
+            let fields = InterventionFields {
+                kind,
+                occurred_at,
+                duration_minutes: minutes,
+                summary: summary.to_owned(),
+                confidentiality: if restricted {
+                    Confidentiality::Restricted
+                } else {
+                    Confidentiality::Team
+                },
+                staff_ids: staff,
+            };
+            let id = interventions::insert(txn, family_id, author, fields, Utc::now()).await?;
+            if n == 0 {
+                let (description, after) = FOLLOW_UPS[self.index % FOLLOW_UPS.len()];
+                let new = NewAction {
+                    description: description.to_owned(),
+                    due_on: day + Days::new(after),
+                    assignee_id: referent,
+                };
+                let action =
+                    interventions::insert_action(txn, family_id, Some(id), new, author, Utc::now())
+                        .await?;
+                // Older follow-ups were mostly dealt with; a few stay open, overdue.
+                if action.due_on < today && !self.index.is_multiple_of(3) {
+                    interventions::set_action_done(
+                        txn,
+                        action.id,
+                        None,
+                        Some(action.due_on),
+                        Utc::now(),
+                    )
+                    .await
+                    .map_err(|err| anyhow::anyhow!("demo action: {err}"))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The admission date, the child's birth and how many periods to record.
     fn timeline(&self, today: NaiveDate) -> (NaiveDate, ChildBirth, u32) {
         let i = self.index as u64;
@@ -602,6 +734,23 @@ impl DemoFamily<'_> {
                         .map_err(|err| anyhow::anyhow!("demo occupancy: {err}"))?;
                 families::set_assignment(&txn, family_id, None, Some(referent), &[helper], now)
                     .await?;
+                let last_day = match self.stage {
+                    Stage::Exited(months, _) => admitted_on
+                        .checked_add_months(Months::new(months))
+                        .unwrap_or(today)
+                        .min(today),
+                    _ => today,
+                };
+                self.write_notes(
+                    &txn,
+                    family_id,
+                    admitted_on,
+                    last_day,
+                    today,
+                    referent,
+                    helper,
+                )
+                .await?;
                 if let Stage::Exited(months, destination) = self.stage {
                     let exited_on = (admitted_on
                         .checked_add_months(Months::new(months))

@@ -257,4 +257,44 @@ async fn demo_data_fills_an_empty_centre_with_families_at_every_stage() {
         1,
         "one lease ending soon"
     );
+
+    // Admitted families have a history of interventions; the coordinator
+    // sees the team's notes, not the psychologist's restricted ones.
+    let mut notes = 0;
+    for family in families["items"].as_array().expect("items") {
+        let id = family["id"].as_str().expect("id");
+        let page: serde_json::Value = get(format!("/api/v1/families/{id}/interventions?limit=200"))
+            .await
+            .expect("sent")
+            .json()
+            .await
+            .expect("json");
+        let items = page["items"].as_array().expect("items");
+        assert!(items.iter().all(|note| note["confidentiality"] == "team"));
+        notes += items.len();
+    }
+    assert!(notes >= 40, "a credible history: {notes} notes");
+    let actions: serde_json::Value = client
+        .post(format!("{address}/api/v1/auth/login"))
+        .json(&serde_json::json!({"email": "ines.morel@nido.example", "password": nido::demo::DEMO_PASSWORD}))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    let ines = actions["token"].as_str().expect("token");
+    let mine: serde_json::Value = client
+        .get(format!("{address}/api/v1/me/actions"))
+        .bearer_auth(ines)
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    assert!(
+        !mine["items"].as_array().expect("items").is_empty(),
+        "open follow-ups"
+    );
 }
