@@ -8,6 +8,7 @@ mod m20261124_000002_families_and_placements;
 mod m20261124_000003_audit_log;
 mod m20261124_000004_housing;
 mod m20261124_000005_interventions;
+mod schema_helpers;
 
 pub struct Migrator;
 

@@ -4,6 +4,8 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use crate::schema_helpers::{foreign_key, index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -103,19 +105,6 @@ enum Periods {
 
 fn one_of<const N: usize>(column: impl IntoIden, values: [&str; N]) -> Expr {
     Expr::col(column).is_in(values)
-}
-
-fn foreign_key(
-    from_table: impl IntoIden,
-    from: impl IntoIden,
-    to_table: impl IntoIden,
-    to: impl IntoIden,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from_table, from)
-        .to(to_table, to)
-        .on_delete(ForeignKeyAction::Restrict)
-        .to_owned()
 }
 
 // async_trait cannot take the elided lifetime that rust_2018_idioms asks for.
@@ -400,18 +389,4 @@ impl MigrationTrait for Migration {
         .await?;
         Ok(())
     }
-}
-
-async fn index<const N: usize>(
-    manager: &SchemaManager<'_>,
-    name: &str,
-    table: impl IntoIden,
-    columns: [impl IntoIden; N],
-) -> Result<(), DbErr> {
-    let mut statement = Index::create();
-    statement.name(name).table(table);
-    for column in columns {
-        statement.col(column);
-    }
-    manager.create_index(statement.to_owned()).await
 }

@@ -6,6 +6,8 @@
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
+
+use crate::schema_helpers::foreign_key;
 use sea_orm_migration::sea_orm::DatabaseBackend;
 
 #[derive(DeriveMigrationName)]
@@ -75,19 +77,6 @@ enum Occupancies {
     CreatedAt,
 }
 
-fn restrict(
-    from_table: impl IntoIden,
-    from: impl IntoIden,
-    to_table: impl IntoIden,
-    to: impl IntoIden,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from_table, from)
-        .to(to_table, to)
-        .on_delete(ForeignKeyAction::Restrict)
-        .to_owned()
-}
-
 // async_trait cannot take the elided lifetime that rust_2018_idioms asks for.
 #[allow(elided_lifetimes_in_paths)]
 #[async_trait::async_trait]
@@ -136,7 +125,7 @@ impl MigrationTrait for Migration {
                     .col(integer(Units::Version))
                     .col(timestamp_with_time_zone(Units::CreatedAt))
                     .col(timestamp_with_time_zone(Units::UpdatedAt))
-                    .foreign_key(&mut restrict(
+                    .foreign_key(&mut foreign_key(
                         Units::Table,
                         Units::LandlordId,
                         Landlords::Table,
@@ -174,7 +163,7 @@ impl MigrationTrait for Migration {
                             .is_null()
                             .or(Expr::col(Leases::EndsOn).gte(Expr::col(Leases::StartsOn))),
                     )
-                    .foreign_key(&mut restrict(
+                    .foreign_key(&mut foreign_key(
                         Leases::Table,
                         Leases::UnitId,
                         Units::Table,
@@ -200,13 +189,13 @@ impl MigrationTrait for Migration {
                             .or(Expr::col(Occupancies::EndsOn)
                                 .gte(Expr::col(Occupancies::StartsOn))),
                     )
-                    .foreign_key(&mut restrict(
+                    .foreign_key(&mut foreign_key(
                         Occupancies::Table,
                         Occupancies::PlacementId,
                         Placements::Table,
                         Placements::Id,
                     ))
-                    .foreign_key(&mut restrict(
+                    .foreign_key(&mut foreign_key(
                         Occupancies::Table,
                         Occupancies::UnitId,
                         Units::Table,

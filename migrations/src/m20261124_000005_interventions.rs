@@ -4,6 +4,8 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use crate::schema_helpers::foreign_key;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -58,19 +60,6 @@ enum Actions {
     UpdatedAt,
 }
 
-fn restrict(
-    from_table: impl IntoIden,
-    from: impl IntoIden,
-    to_table: impl IntoIden,
-    to: impl IntoIden,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from_table, from)
-        .to(to_table, to)
-        .on_delete(ForeignKeyAction::Restrict)
-        .to_owned()
-}
-
 const KINDS: [&str; 7] = [
     "home_visit",
     "interview",
@@ -113,13 +102,13 @@ impl MigrationTrait for Migration {
                     .col(integer(Interventions::Version))
                     .col(timestamp_with_time_zone(Interventions::CreatedAt))
                     .col(timestamp_with_time_zone(Interventions::UpdatedAt))
-                    .foreign_key(&mut restrict(
+                    .foreign_key(&mut foreign_key(
                         Interventions::Table,
                         Interventions::FamilyId,
                         Families::Table,
                         Families::Id,
                     ))
-                    .foreign_key(&mut restrict(
+                    .foreign_key(&mut foreign_key(
                         Interventions::Table,
                         Interventions::AuthorId,
                         Users::Table,
@@ -139,13 +128,13 @@ impl MigrationTrait for Migration {
                             .col(InterventionStaff::InterventionId)
                             .col(InterventionStaff::UserId),
                     )
-                    .foreign_key(&mut restrict(
+                    .foreign_key(&mut foreign_key(
                         InterventionStaff::Table,
                         InterventionStaff::InterventionId,
                         Interventions::Table,
                         Interventions::Id,
                     ))
-                    .foreign_key(&mut restrict(
+                    .foreign_key(&mut foreign_key(
                         InterventionStaff::Table,
                         InterventionStaff::UserId,
                         Users::Table,
@@ -169,25 +158,25 @@ impl MigrationTrait for Migration {
                     .col(integer(Actions::Version))
                     .col(timestamp_with_time_zone(Actions::CreatedAt))
                     .col(timestamp_with_time_zone(Actions::UpdatedAt))
-                    .foreign_key(&mut restrict(
+                    .foreign_key(&mut foreign_key(
                         Actions::Table,
                         Actions::FamilyId,
                         Families::Table,
                         Families::Id,
                     ))
-                    .foreign_key(&mut restrict(
+                    .foreign_key(&mut foreign_key(
                         Actions::Table,
                         Actions::InterventionId,
                         Interventions::Table,
                         Interventions::Id,
                     ))
-                    .foreign_key(&mut restrict(
+                    .foreign_key(&mut foreign_key(
                         Actions::Table,
                         Actions::AssigneeId,
                         Users::Table,
                         Users::Id,
                     ))
-                    .foreign_key(&mut restrict(
+                    .foreign_key(&mut foreign_key(
                         Actions::Table,
                         Actions::CreatedBy,
                         Users::Table,
