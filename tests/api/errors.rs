@@ -105,3 +105,30 @@ async fn every_response_carries_a_request_id() {
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(response.headers()["x-request-id"], "trace-me-42");
 }
+
+/// Year -5000 parses as a date, but PostgreSQL cannot store or compare it:
+/// that is bad input (422), never a server error.
+#[tokio::test]
+async fn dates_beyond_what_the_database_holds_are_not_server_errors() {
+    let app = spawn_app().await;
+    let coordinator = app.login_as("coordinator").await;
+    let admin = app.admin_token().await;
+    let body = crate::cases::referral_body(
+        "Diallo",
+        "-5000-01-01".parse().expect("a date chrono accepts"),
+        serde_json::json!([]),
+    );
+    let response = app
+        .post("/api/v1/referrals", Some(&coordinator), &body)
+        .await;
+    let status = response.status().as_u16();
+    assert!(status == 201 || status == 422, "got {status}");
+    if status == 422 {
+        assert_problem(response, 422, "validation_failed").await;
+    }
+    let response = app
+        .get("/api/v1/audit?from=-5000-01-01T00:00:00Z", Some(&admin))
+        .await;
+    let status = response.status().as_u16();
+    assert!(status == 200 || status == 422, "got {status}");
+}

@@ -178,13 +178,21 @@ impl From<RepoError> for ApiError {
             RepoError::NotFound => ApiError::NotFound,
             RepoError::StaleVersion => ApiError::PreconditionFailed,
             RepoError::Conflict(code) => ApiError::conflict(code, conflict_detail(code)),
-            RepoError::Db(err) => ApiError::Internal(err.into()),
+            RepoError::Db(err) => err.into(),
         }
     }
 }
 
 impl From<nido_persistence::DbErr> for ApiError {
     fn from(err: nido_persistence::DbErr) -> Self {
+        if nido_persistence::is_out_of_range(&err) {
+            // Only PostgreSQL gets here: a date like year -5000 parses, but
+            // the database cannot store or compare it.
+            return ApiError::invalid(
+                "request",
+                "a date, time or number is out of the supported range",
+            );
+        }
         ApiError::Internal(err.into())
     }
 }

@@ -1,4 +1,4 @@
-use sea_orm::{DbErr, SqlErr};
+use sea_orm::{DbErr, RuntimeErr, SqlErr};
 
 /// What a repository call can answer besides success. A `Conflict` is decided
 /// by the database (a unique or exclusion constraint), never by a prior read.
@@ -35,5 +35,22 @@ impl RepoError {
             Some(SqlErr::UniqueConstraintViolation(_)) => RepoError::Conflict(code),
             _ => RepoError::Db(err),
         }
+    }
+}
+
+/// Whether the database refused a value as out of its range (PostgreSQL's
+/// SQLSTATE 22008 for dates and instants, 22003 for numbers): bad input,
+/// not a failure of nido.
+pub fn is_out_of_range(err: &DbErr) -> bool {
+    let (DbErr::Query(RuntimeErr::SqlxError(sqlx)) | DbErr::Exec(RuntimeErr::SqlxError(sqlx))) =
+        err
+    else {
+        return false;
+    };
+    match sqlx.as_ref() {
+        sea_orm::sqlx::Error::Database(db) => {
+            matches!(db.code().as_deref(), Some("22008") | Some("22003"))
+        }
+        _ => false,
     }
 }
