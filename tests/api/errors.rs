@@ -132,3 +132,21 @@ async fn dates_beyond_what_the_database_holds_are_not_server_errors() {
     let status = response.status().as_u16();
     assert!(status == 200 || status == 422, "got {status}");
 }
+
+/// PostgreSQL text cannot hold a NUL character: 422 there, stored on SQLite.
+#[tokio::test]
+async fn a_nul_character_is_not_a_server_error() {
+    let app = spawn_app().await;
+    let coordinator = app.login_as("coordinator").await;
+    let mut body = crate::cases::referral_body(
+        "Dial\u{0}lo",
+        "2026-01-01".parse().expect("date"),
+        serde_json::json!([]),
+    );
+    body["eds"] = serde_json::json!("Alfort\u{0}ville");
+    let response = app
+        .post("/api/v1/referrals", Some(&coordinator), &body)
+        .await;
+    let status = response.status().as_u16();
+    assert!(status == 201 || status == 422, "got {status}");
+}

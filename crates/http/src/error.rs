@@ -190,7 +190,7 @@ impl From<nido_persistence::DbErr> for ApiError {
             // the database cannot store or compare it.
             return ApiError::invalid(
                 "request",
-                "a date, time or number is out of the supported range",
+                "a date, time, number or character is out of the supported range",
             );
         }
         ApiError::Internal(err.into())

@@ -38,9 +38,10 @@ impl RepoError {
     }
 }
 
-/// Whether the database refused a value as out of its range (PostgreSQL's
-/// SQLSTATE 22008 for dates and instants, 22003 for numbers): bad input,
-/// not a failure of nido.
+/// Whether the database refused a value it cannot hold (PostgreSQL's
+/// SQLSTATE 22008 for dates and instants out of range, 22003 for numbers,
+/// 22021 and 22P05 for characters such as NUL that text cannot store): bad
+/// input, not a failure of nido.
 pub fn is_out_of_range(err: &DbErr) -> bool {
     let (DbErr::Query(RuntimeErr::SqlxError(sqlx)) | DbErr::Exec(RuntimeErr::SqlxError(sqlx))) =
         err
@@ -49,7 +50,10 @@ pub fn is_out_of_range(err: &DbErr) -> bool {
     };
     match sqlx.as_ref() {
         sea_orm::sqlx::Error::Database(db) => {
-            matches!(db.code().as_deref(), Some("22008") | Some("22003"))
+            matches!(
+                db.code().as_deref(),
+                Some("22008" | "22003" | "22021" | "22P05")
+            )
         }
         _ => false,
     }
