@@ -3,13 +3,16 @@
 use chrono::{Months, NaiveDate};
 
 /// `date` plus `months`, clamped to the last day of the target month:
-/// 2025-08-31 + 6 months = 2026-02-28. Saturates at chrono's last date.
+/// 2025-08-31 + 6 months = 2026-02-28. When the result would fall past
+/// chrono's last date (`NaiveDate::MAX`, year 262,142) it saturates there
+/// rather than panicking.
 pub fn add_months_clamped(date: NaiveDate, months: u32) -> NaiveDate {
     date.checked_add_months(Months::new(months))
         .unwrap_or(NaiveDate::MAX)
 }
 
-/// The third birthday: birth + 36 months, clamped (2024-02-29 → 2027-02-28).
+/// The third birthday (*troisième anniversaire*, end of the *prise en
+/// charge*): birth + 36 months, clamped (2024-02-29 → 2027-02-28).
 pub fn third_birthday(birth: NaiveDate) -> NaiveDate {
     add_months_clamped(birth, 36)
 }
@@ -40,6 +43,34 @@ mod tests {
             add_months_clamped(date("2025-03-31"), 1),
             date("2025-04-30")
         );
+    }
+
+    #[test]
+    fn no_months_leaves_the_date_alone_and_leap_days_clamp() {
+        assert_eq!(
+            add_months_clamped(date("2024-02-29"), 0),
+            date("2024-02-29")
+        );
+        assert_eq!(
+            add_months_clamped(date("2024-02-29"), 12),
+            date("2025-02-28")
+        );
+        assert_eq!(
+            add_months_clamped(date("2024-02-29"), 48),
+            date("2028-02-29")
+        );
+        assert_eq!(
+            add_months_clamped(date("2025-12-31"), 2),
+            date("2026-02-28")
+        );
+    }
+
+    #[test]
+    fn past_the_last_date_it_saturates() {
+        let near_end = NaiveDate::MAX - chrono::Days::new(10);
+        assert_eq!(add_months_clamped(near_end, 1), NaiveDate::MAX);
+        assert_eq!(add_months_clamped(NaiveDate::MIN, u32::MAX), NaiveDate::MAX);
+        assert_eq!(third_birthday(near_end), NaiveDate::MAX);
     }
 
     #[test]

@@ -1,12 +1,17 @@
 //! Placements (*prises en charge*) are granted in six-month periods
 //! (*périodes*), renewed (*renouvellement*) on the département's decision,
 //! and never past the day before the youngest child's third birthday.
+//!
+//! Dates are inclusive. Near the ends of chrono's calendar (years ±262,000)
+//! the arithmetic saturates at `NaiveDate::MIN`/`NaiveDate::MAX` instead of
+//! panicking; no real placement comes anywhere near them.
 
-use chrono::{Days, NaiveDate};
+use chrono::{Days, Months, NaiveDate};
 use serde::Serialize;
 
-use crate::calendar::{add_months_clamped, third_birthday};
+use crate::calendar::third_birthday;
 
+/// The length of a period (*période*) in calendar months.
 pub const PERIOD_MONTHS: u32 = 6;
 
 /// A child as the rules see it: born, or expected (unborn).
@@ -17,6 +22,7 @@ pub enum ChildBirth {
 }
 
 impl ChildBirth {
+    /// The birth date, or the expected one (*date prévue d'accouchement*).
     pub fn date(self) -> NaiveDate {
         match self {
             ChildBirth::Born(date) | ChildBirth::Expected(date) => date,
@@ -32,8 +38,9 @@ fn day_after(date: NaiveDate) -> NaiveDate {
     date.succ_opt().unwrap_or(NaiveDate::MAX)
 }
 
-/// The cap: the day before the third birthday of the youngest child (born,
-/// or expected, then from the expected date). `None` without children.
+/// The cap (*fin de prise en charge au plus tard*): the day before the
+/// third birthday of the youngest child (born, or expected, then from the
+/// expected date). `None` without children.
 pub fn latest_end_on(children: &[ChildBirth]) -> Option<NaiveDate> {
     children
         .iter()
@@ -42,15 +49,16 @@ pub fn latest_end_on(children: &[ChildBirth]) -> Option<NaiveDate> {
         .map(|youngest| day_before(third_birthday(youngest)))
 }
 
-/// Admission is open to a family with a child under three on that day, or
-/// an expected child.
+/// Admission eligibility: some child, born or expected, whose third birthday
+/// is after `on` (a child of two years and 364 days is still eligible; on
+/// the third birthday, no longer).
 pub fn is_eligible(children: &[ChildBirth], on: NaiveDate) -> bool {
     children
         .iter()
         .any(|child| on < third_birthday(child.date()))
 }
 
-/// A period; dates inclusive.
+/// A period (*période de prise en charge*), numbered from 1; dates inclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Period {
     pub number: i32,
@@ -58,16 +66,22 @@ pub struct Period {
     pub ends_on: NaiveDate,
 }
 
-/// min(starts_on + 6 months − 1 day, the cap).
+/// min(starts_on + 6 months − 1 day, the cap), months clamped as in
+/// [`add_months_clamped`](crate::calendar::add_months_clamped): a period
+/// starting 2025-08-31 ends 2026-02-27.
+/// When six months later is past chrono's last date, the full period runs
+/// to `NaiveDate::MAX` (so it never ends before it starts).
 pub fn period_ends_on(starts_on: NaiveDate, latest_end_on: Option<NaiveDate>) -> NaiveDate {
-    let full = day_before(add_months_clamped(starts_on, PERIOD_MONTHS));
+    let full = starts_on
+        .checked_add_months(Months::new(PERIOD_MONTHS))
+        .map_or(NaiveDate::MAX, day_before);
     match latest_end_on {
         Some(cap) => full.min(cap),
         None => full,
     }
 }
 
-/// The first period, starting on the day of admission.
+/// The first period (number 1), starting on the day of admission.
 pub fn first_period(admitted_on: NaiveDate, latest_end_on: Option<NaiveDate>) -> Period {
     Period {
         number: 1,
@@ -76,7 +90,8 @@ pub fn first_period(admitted_on: NaiveDate, latest_end_on: Option<NaiveDate>) ->
     }
 }
 
-/// Why a renewal is refused.
+/// Why a renewal (*renouvellement*) is refused; the API answers both with
+/// 409 and the codes `cap_reached` and `stale_period`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum RenewalRefusal {
     #[error("the current period already ends at the cap")]
@@ -85,8 +100,14 @@ pub enum RenewalRefusal {
     StalePeriod,
 }
 
-/// The period that renews `current`, starting the day after it ends (even
-/// when the decision arrives after that day).
+/// The period that renews (*renouvelle*) `current`: number + 1, starting the
+/// day after `current` ends, even when the decision arrives after that day,
+/// and ending per [`period_ends_on`] under the cap as it is now.
+///
+/// `StalePeriod` when `requested_number` is not `current.number` (checked
+/// first); `CapReached` when `current` already ends at (or past) the cap.
+/// Saturates rather than panics: the number stops at `i32::MAX`, and a
+/// period ending on `NaiveDate::MAX` is followed by one starting that day.
 pub fn next_period(
     current: &Period,
     requested_number: i32,
@@ -100,7 +121,7 @@ pub fn next_period(
     }
     let starts_on = day_after(current.ends_on);
     Ok(Period {
-        number: current.number + 1,
+        number: current.number.saturating_add(1),
         starts_on,
         ends_on: period_ends_on(starts_on, latest_end_on),
     })
@@ -111,11 +132,16 @@ pub fn is_renewable(current: &Period, latest_end_on: Option<NaiveDate>) -> bool 
     latest_end_on.is_none_or(|cap| current.ends_on < cap)
 }
 
+/// Where the current period stands on the coordinators' screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeadlineStatus {
+    /// The period has ended (`as_of` > `ends_on`) without a renewal.
     Overdue,
+    /// The renewal report (*rapport de renouvellement*) is due:
+    /// `report_due_on` ≤ `as_of` ≤ `ends_on`.
     ReportDue,
+    /// Before `report_due_on`.
     Upcoming,
 }
 
@@ -126,19 +152,29 @@ pub struct Deadline {
     pub days_remaining: i64,
     /// `ends_on` + 1 day − `report_lead_days`.
     pub report_due_on: NaiveDate,
+    /// False when the period ends at the cap.
     pub renewable: bool,
     pub status: DeadlineStatus,
 }
 
+/// The renewal deadline of `current` seen on `as_of`, with the report due
+/// `report_lead_days` before the day after it ends (config, default 30).
+/// `report_due_on` saturates at chrono's first and last dates.
 pub fn deadline(
     current: &Period,
     latest_end_on: Option<NaiveDate>,
     as_of: NaiveDate,
     report_lead_days: u32,
 ) -> Deadline {
-    let report_due_on = day_after(current.ends_on)
-        .checked_sub_days(Days::new(report_lead_days.into()))
-        .unwrap_or(NaiveDate::MIN);
+    // ends_on + 1 day − lead, computed as ends_on − (lead − 1) so that it is
+    // exact even when ends_on is NaiveDate::MAX.
+    let report_due_on = match report_lead_days.checked_sub(1) {
+        Some(back) => current
+            .ends_on
+            .checked_sub_days(Days::new(back.into()))
+            .unwrap_or(NaiveDate::MIN),
+        None => day_after(current.ends_on),
+    };
     let status = if as_of > current.ends_on {
         DeadlineStatus::Overdue
     } else if as_of >= report_due_on {
@@ -154,8 +190,8 @@ pub fn deadline(
     }
 }
 
-/// Whether the deadlines screen lists it: ending within `within_days` of
-/// `as_of`, or already ended.
+/// Whether the deadlines screen lists it: `ends_on` ≤ `as_of` +
+/// `within_days`, so periods already ended are listed too.
 pub fn falls_due_within(current: &Period, as_of: NaiveDate, within_days: u32) -> bool {
     let horizon = as_of
         .checked_add_days(Days::new(within_days.into()))
@@ -280,10 +316,221 @@ mod tests {
     }
 
     #[test]
+    fn the_first_period_starts_on_admission_and_may_end_at_the_cap() {
+        assert_eq!(
+            first_period(date("2025-08-31"), None),
+            period(1, "2025-08-31", "2026-02-27")
+        );
+        // Child born 2024-02-29: third birthday 2027-02-28, cap 2027-02-27.
+        let cap = latest_end_on(&[ChildBirth::Born(date("2024-02-29"))]);
+        assert_eq!(cap, Some(date("2027-02-27")));
+        let only = first_period(date("2026-11-02"), cap);
+        assert_eq!(only, period(1, "2026-11-02", "2027-02-27"));
+        assert_eq!(next_period(&only, 1, cap), Err(RenewalRefusal::CapReached));
+    }
+
+    #[test]
+    fn a_period_ending_past_the_cap_is_not_renewable() {
+        // A cap moved earlier by a recorded birth: the period is not rewritten.
+        let current = period(2, "2026-06-01", "2026-11-30");
+        let cap = Some(date("2026-10-15"));
+        assert!(!is_renewable(&current, cap));
+        assert_eq!(
+            next_period(&current, 2, cap),
+            Err(RenewalRefusal::CapReached)
+        );
+    }
+
+    #[test]
+    fn a_stale_number_is_refused_before_the_cap_is_looked_at() {
+        let at_cap = period(3, "2026-12-01", "2027-02-27");
+        assert_eq!(
+            next_period(&at_cap, 2, Some(date("2027-02-27"))),
+            Err(RenewalRefusal::StalePeriod)
+        );
+    }
+
+    #[test]
+    fn a_renewal_recorded_after_the_period_ended_stays_contiguous() {
+        let current = period(1, "2025-08-31", "2026-02-27");
+        // The decision arrives in April: the period is overdue by then...
+        assert_eq!(
+            deadline(&current, None, date("2026-04-10"), 30).status,
+            DeadlineStatus::Overdue
+        );
+        // ...and the next period still starts the day after it ended.
+        assert_eq!(
+            next_period(&current, 1, None),
+            Ok(period(2, "2026-02-28", "2026-08-27"))
+        );
+    }
+
+    #[test]
+    fn an_expected_child_sets_the_cap_until_the_birth_is_recorded() {
+        // Admitted before the birth, expected on 2024-03-15: cap 2027-03-14.
+        let expected = [ChildBirth::Expected(date("2024-03-15"))];
+        let cap = latest_end_on(&expected);
+        assert_eq!(cap, Some(date("2027-03-14")));
+        assert!(is_eligible(&expected, date("2024-01-10")));
+        let mut current = first_period(date("2024-01-10"), cap);
+        while let Ok(next) = next_period(&current, current.number, cap) {
+            current = next;
+        }
+        assert_eq!(current, period(7, "2027-01-10", "2027-03-14"));
+
+        // Born three weeks early: the cap moves to 2027-02-21, before the
+        // current period ends, so no further renewal.
+        let early = latest_end_on(&[ChildBirth::Born(date("2024-02-22"))]);
+        assert_eq!(early, Some(date("2027-02-21")));
+        let sixth = period(6, "2026-07-10", "2027-01-09");
+        assert_eq!(
+            next_period(&current, 7, early),
+            Err(RenewalRefusal::CapReached)
+        );
+        // Renewing the sixth period under the new cap ends at the new cap.
+        assert_eq!(
+            next_period(&sixth, 6, early),
+            Ok(period(7, "2027-01-10", "2027-02-21"))
+        );
+
+        // Born late: the cap moves to 2027-04-01, one more renewal fits.
+        let late = latest_end_on(&[ChildBirth::Born(date("2024-04-02"))]);
+        assert_eq!(
+            next_period(&current, 7, late),
+            Ok(period(8, "2027-03-15", "2027-04-01"))
+        );
+    }
+
+    #[test]
+    fn the_report_lead_counts_back_from_the_day_after_the_end() {
+        let current = period(1, "2025-08-31", "2026-02-27");
+        let on = date("2026-01-01");
+        assert_eq!(
+            deadline(&current, None, on, 1).report_due_on,
+            date("2026-02-27")
+        );
+        assert_eq!(
+            deadline(&current, None, on, 0).report_due_on,
+            date("2026-02-28")
+        );
+        assert_eq!(
+            deadline(&current, None, on, 30).report_due_on,
+            date("2026-01-29")
+        );
+    }
+
+    #[test]
+    fn the_arithmetic_saturates_at_the_ends_of_the_calendar() {
+        let near_end = NaiveDate::MAX - chrono::Days::new(10);
+        assert_eq!(period_ends_on(near_end, None), NaiveDate::MAX);
+        let last = Period {
+            number: i32::MAX,
+            starts_on: near_end,
+            ends_on: NaiveDate::MAX,
+        };
+        let next = next_period(&last, i32::MAX, None).expect("no cap");
+        assert_eq!(next.number, i32::MAX);
+        assert_eq!(next.starts_on, NaiveDate::MAX);
+        let seen = deadline(&last, None, NaiveDate::MIN, 30);
+        assert_eq!(seen.report_due_on, NaiveDate::MAX - chrono::Days::new(29));
+        assert_eq!(seen.status, DeadlineStatus::Upcoming);
+        assert!(falls_due_within(&last, NaiveDate::MAX, u32::MAX));
+        let first = Period {
+            number: 1,
+            starts_on: NaiveDate::MIN,
+            ends_on: NaiveDate::MIN,
+        };
+        assert_eq!(
+            deadline(&first, None, NaiveDate::MAX, u32::MAX).report_due_on,
+            NaiveDate::MIN
+        );
+        assert_eq!(
+            latest_end_on(&[ChildBirth::Born(near_end)]),
+            Some(NaiveDate::MAX - chrono::Days::new(1))
+        );
+    }
+
+    #[test]
     fn the_screen_lists_periods_ending_within_the_window_or_past() {
         let current = period(1, "2025-08-31", "2026-02-27");
         assert!(falls_due_within(&current, date("2026-01-28"), 30));
         assert!(!falls_due_within(&current, date("2026-01-28"), 29));
         assert!(falls_due_within(&current, date("2026-03-15"), 0));
+    }
+}
+
+/// Over chrono's whole calendar, not only plausible dates: the rules never
+/// panic and keep their shape where they saturate. (The arithmetic against an
+/// independent oracle lives in `tests/period_properties.rs`.)
+#[cfg(test)]
+mod whole_calendar {
+    use super::*;
+    use chrono::Datelike;
+    use proptest::prelude::*;
+
+    fn any_date() -> impl Strategy<Value = NaiveDate> {
+        let first = NaiveDate::MIN.num_days_from_ce();
+        let last = NaiveDate::MAX.num_days_from_ce();
+        prop_oneof![first..=last, first..=first + 800, last - 800..=last,]
+            .prop_map(|days| NaiveDate::from_num_days_from_ce_opt(days).expect("in range"))
+    }
+
+    proptest! {
+        #[test]
+        fn periods_never_end_before_they_start_nor_past_the_cap(
+            starts_on in any_date(),
+            cap in proptest::option::of(any_date()),
+        ) {
+            let ends_on = period_ends_on(starts_on, cap);
+            if cap.is_none_or(|cap| cap >= starts_on) {
+                prop_assert!(ends_on >= starts_on);
+            }
+            if let Some(cap) = cap {
+                prop_assert!(ends_on <= cap);
+            }
+        }
+
+        #[test]
+        fn renewals_follow_on_or_are_refused(
+            starts_on in any_date(),
+            number in any::<i32>(),
+            offset in prop_oneof![Just(0i32), any::<i32>()],
+            cap in proptest::option::of(any_date()),
+        ) {
+            let requested = number.wrapping_add(offset);
+            let current = Period { number, starts_on, ends_on: period_ends_on(starts_on, None) };
+            match next_period(&current, requested, cap) {
+                Ok(next) => {
+                    prop_assert_eq!(requested, number);
+                    prop_assert!(is_renewable(&current, cap));
+                    let day_after = current.ends_on.succ_opt().unwrap_or(NaiveDate::MAX);
+                    prop_assert_eq!(next.starts_on, day_after);
+                    prop_assert_eq!(next.number, number.saturating_add(1));
+                }
+                Err(RenewalRefusal::StalePeriod) => prop_assert_ne!(requested, number),
+                Err(RenewalRefusal::CapReached) => {
+                    prop_assert_eq!(requested, number);
+                    prop_assert!(cap.is_some_and(|cap| current.ends_on >= cap));
+                }
+            }
+        }
+
+        #[test]
+        fn deadlines_are_computed_everywhere(
+            ends_on in any_date(),
+            as_of in any_date(),
+            lead in any::<u32>(),
+            within in any::<u32>(),
+        ) {
+            let current = Period { number: 1, starts_on: ends_on, ends_on };
+            let seen = deadline(&current, None, as_of, lead);
+            let apart = i64::from(ends_on.num_days_from_ce()) - i64::from(as_of.num_days_from_ce());
+            prop_assert_eq!(seen.days_remaining, apart);
+            prop_assert!(seen.report_due_on <= ends_on.succ_opt().unwrap_or(NaiveDate::MAX));
+            prop_assert_eq!(seen.status == DeadlineStatus::Overdue, seen.days_remaining < 0);
+            if ends_on <= as_of {
+                prop_assert!(falls_due_within(&current, as_of, within));
+            }
+        }
     }
 }
