@@ -7,7 +7,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::schema_helpers::foreign_key;
+use crate::schema_helpers::{foreign_key, index};
 use sea_orm_migration::sea_orm::DatabaseBackend;
 
 #[derive(DeriveMigrationName)]
@@ -205,38 +205,28 @@ impl MigrationTrait for Migration {
             )
             .await?;
 
-        for (name, table, column) in [
-            (
-                "idx_units_landlord",
-                Units::Table.into_iden(),
-                Units::LandlordId.into_iden(),
-            ),
-            (
-                "idx_leases_unit",
-                Leases::Table.into_iden(),
-                Leases::UnitId.into_iden(),
-            ),
-            (
-                "idx_occupancies_unit",
-                Occupancies::Table.into_iden(),
-                Occupancies::UnitId.into_iden(),
-            ),
-            (
-                "idx_occupancies_placement",
-                Occupancies::Table.into_iden(),
-                Occupancies::PlacementId.into_iden(),
-            ),
-        ] {
-            manager
-                .create_index(
-                    Index::create()
-                        .name(name)
-                        .table(table)
-                        .col(column)
-                        .to_owned(),
-                )
-                .await?;
-        }
+        index(
+            manager,
+            "idx_units_landlord",
+            Units::Table,
+            [Units::LandlordId],
+        )
+        .await?;
+        index(manager, "idx_leases_unit", Leases::Table, [Leases::UnitId]).await?;
+        index(
+            manager,
+            "idx_occupancies_unit",
+            Occupancies::Table,
+            [Occupancies::UnitId],
+        )
+        .await?;
+        index(
+            manager,
+            "idx_occupancies_placement",
+            Occupancies::Table,
+            [Occupancies::PlacementId],
+        )
+        .await?;
 
         if manager.get_database_backend() == DatabaseBackend::Postgres {
             let connection = manager.get_connection();

@@ -4,7 +4,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::schema_helpers::foreign_key;
+use crate::schema_helpers::{foreign_key, index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -185,38 +185,34 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        for (name, table, column) in [
-            (
-                "idx_interventions_family",
-                Interventions::Table.into_iden(),
-                Interventions::FamilyId.into_iden(),
-            ),
-            (
-                "idx_intervention_staff_user",
-                InterventionStaff::Table.into_iden(),
-                InterventionStaff::UserId.into_iden(),
-            ),
-            (
-                "idx_actions_assignee",
-                Actions::Table.into_iden(),
-                Actions::AssigneeId.into_iden(),
-            ),
-            (
-                "idx_actions_family",
-                Actions::Table.into_iden(),
-                Actions::FamilyId.into_iden(),
-            ),
-        ] {
-            manager
-                .create_index(
-                    Index::create()
-                        .name(name)
-                        .table(table)
-                        .col(column)
-                        .to_owned(),
-                )
-                .await?;
-        }
+        index(
+            manager,
+            "idx_interventions_family",
+            Interventions::Table,
+            [Interventions::FamilyId],
+        )
+        .await?;
+        index(
+            manager,
+            "idx_intervention_staff_user",
+            InterventionStaff::Table,
+            [InterventionStaff::UserId],
+        )
+        .await?;
+        index(
+            manager,
+            "idx_actions_assignee",
+            Actions::Table,
+            [Actions::AssigneeId],
+        )
+        .await?;
+        index(
+            manager,
+            "idx_actions_family",
+            Actions::Table,
+            [Actions::FamilyId],
+        )
+        .await?;
         Ok(())
     }
 }
