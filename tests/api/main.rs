@@ -15,5 +15,6 @@ mod housing;
 mod interventions;
 mod placements;
 mod referrals;
+mod storage;
 mod throttling;
 mod users;
