@@ -3,7 +3,6 @@
 use std::io::BufRead;
 
 use anyhow::Context;
-use chrono::Utc;
 use nido_domain::{DisplayName, Email, NewPassword, Profession, Role};
 use nido_http::auth::PasswordHasher;
 use nido_persistence::users::{self, NewUser};
@@ -59,7 +58,7 @@ pub async fn create_user(
             profession: account.profession,
             password_hash,
         },
-        Utc::now(),
+        settings.clock().now(),
     )
     .await
     .map_err(|err| anyhow::anyhow!("cannot create the user: {err}"))?;

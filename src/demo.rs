@@ -2,7 +2,7 @@
 //! system right after starting it. Every name here is invented.
 
 use anyhow::Context;
-use chrono::{Days, Months, NaiveDate, Utc};
+use chrono::{DateTime, Days, Months, NaiveDate, Utc};
 use nido_domain::family::{
     ExitDestination, Mother, ReferralReason, ReferralSource, ReferralStatus,
 };
@@ -361,15 +361,15 @@ const FAMILIES: [(&str, &str, &str, Stage); 27] = [
 pub async fn load(settings: &Settings) -> anyhow::Result<()> {
     let db = open_database(settings).await?;
     open_audit_database(settings, &db).await?;
-    ensure_initial_admin(&db, &settings.data_dir).await?;
+    ensure_initial_admin(&db, settings).await?;
     if !families::list(&db, None, None, 1).await?.is_empty() {
         anyhow::bail!("the database already holds families: demo data goes into an empty centre");
     }
-    let today = Utc::now()
-        .with_timezone(&settings.cases.time_zone)
-        .date_naive();
-    let team = create_team(&db).await?;
-    let units = create_housing(&db, today).await?;
+    let clock = settings.clock();
+    let today = clock.today_in(&settings.cases.time_zone);
+    let now = clock.now();
+    let team = create_team(&db, now).await?;
+    let units = create_housing(&db, today, now).await?;
     let coordinator = team[0];
     let workers = &team[1..];
     for (index, (first_name, last_name, child, stage)) in FAMILIES.iter().enumerate() {
@@ -386,7 +386,7 @@ pub async fn load(settings: &Settings) -> anyhow::Result<()> {
         // they never occupy: every placed family gets a unit of its own.
         let unit = units[index % units.len()];
         family
-            .create(&db, today, coordinator, referent, helper, unit)
+            .create(&db, today, now, coordinator, referent, helper, unit)
             .await?;
     }
     println!(
@@ -399,8 +399,11 @@ pub async fn load(settings: &Settings) -> anyhow::Result<()> {
 
 /// Five landlords, 22 apartments from studios to T3, leased since 2023; one
 /// lease ends in five weeks.
-async fn create_housing(db: &DatabaseConnection, today: NaiveDate) -> anyhow::Result<Vec<Uuid>> {
-    let now = Utc::now();
+async fn create_housing(
+    db: &DatabaseConnection,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<Uuid>> {
     let mut landlords = Vec::new();
     for (name, kind) in LANDLORDS {
         let fields = LandlordFields {
@@ -450,7 +453,7 @@ fn date_of(year: i32, month: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, day).unwrap_or(NaiveDate::MIN)
 }
 
-async fn create_team(db: &DatabaseConnection) -> anyhow::Result<Vec<Uuid>> {
+async fn create_team(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Result<Vec<Uuid>> {
     let hasher = PasswordHasher::new(1)?;
     let password =
         NewPassword::parse(DEMO_PASSWORD, &[]).map_err(|err| anyhow::anyhow!("{err}"))?;
@@ -467,7 +470,7 @@ async fn create_team(db: &DatabaseConnection) -> anyhow::Result<Vec<Uuid>> {
                 profession,
                 password_hash: hash.clone(),
             },
-            Utc::now(),
+            now,
         )
         .await
         .map_err(|err| anyhow::anyhow!("cannot create {login}: {err}"))?;
@@ -492,13 +495,23 @@ fn months_before(date: NaiveDate, months: u32) -> NaiveDate {
     date.checked_sub_months(Months::new(months)).unwrap_or(date)
 }
 
-/// The admission day whose first period ends on `ends_on` (no cap).
-fn admitted_for_end(ends_on: NaiveDate) -> NaiveDate {
+/// An admission day and a child's birth whose first period ends exactly on
+/// `ends_on`. Six months from admission cannot end on every day (no period
+/// ends on 30 December: 30 June + 6 months is 30 December, ended the day
+/// before), so on such days the cap ends it: the child turns three the day
+/// after.
+fn first_period_ending_on(ends_on: NaiveDate) -> (NaiveDate, ChildBirth) {
     let guess = months_before(ends_on, 6);
-    (0..7)
+    let exact = (0..7)
         .map(|shift| days_before(guess + Days::new(3), shift))
-        .find(|start| period_ends_on(*start, None) == ends_on)
-        .unwrap_or(guess)
+        .find(|start| period_ends_on(*start, None) == ends_on);
+    match exact {
+        Some(admitted) => (admitted, ChildBirth::Born(days_before(admitted, 200))),
+        None => {
+            let birth = months_before(ends_on + Days::new(1), 36);
+            (guess + Days::new(5), ChildBirth::Born(birth))
+        }
+    }
 }
 
 impl DemoFamily<'_> {
@@ -512,6 +525,7 @@ impl DemoFamily<'_> {
         admitted_on: NaiveDate,
         last_day: NaiveDate,
         today: NaiveDate,
+        now: DateTime<Utc>,
         referent: Uuid,
         helper: Uuid,
     ) -> anyhow::Result<()> {
@@ -523,7 +537,7 @@ impl DemoFamily<'_> {
             let occurred_at = day
                 .and_hms_opt(9 + (n as u32 % 8), 30, 0)
                 .map(|at| at.and_utc())
-                .unwrap_or_else(Utc::now);
+                .unwrap_or(now);
             let (author, staff) = if restricted {
                 (helper, vec![helper])
             } else {
@@ -541,7 +555,7 @@ impl DemoFamily<'_> {
                 },
                 staff_ids: staff,
             };
-            let id = interventions::insert(txn, family_id, author, fields, Utc::now()).await?;
+            let id = interventions::insert(txn, family_id, author, fields, now).await?;
             if n == 0 {
                 let (description, after) = FOLLOW_UPS[self.index % FOLLOW_UPS.len()];
                 let new = NewAction {
@@ -550,19 +564,13 @@ impl DemoFamily<'_> {
                     assignee_id: referent,
                 };
                 let action =
-                    interventions::insert_action(txn, family_id, Some(id), new, author, Utc::now())
+                    interventions::insert_action(txn, family_id, Some(id), new, author, now)
                         .await?;
                 // Older follow-ups were mostly dealt with; a few stay open, overdue.
                 if action.due_on < today && !self.index.is_multiple_of(3) {
-                    interventions::set_action_done(
-                        txn,
-                        action.id,
-                        None,
-                        Some(action.due_on),
-                        Utc::now(),
-                    )
-                    .await
-                    .map_err(|err| anyhow::anyhow!("demo action: {err}"))?;
+                    interventions::set_action_done(txn, action.id, None, Some(action.due_on), now)
+                        .await
+                        .map_err(|err| anyhow::anyhow!("demo action: {err}"))?;
                 }
             }
         }
@@ -600,12 +608,12 @@ impl DemoFamily<'_> {
                 (admitted, ChildBirth::Born(birth), 6)
             }
             Stage::Overdue(days) => {
-                let admitted = admitted_for_end(days_before(today, days));
-                (admitted, ChildBirth::Born(days_before(admitted, 90)), 1)
+                let (admitted, birth) = first_period_ending_on(days_before(today, days));
+                (admitted, birth, 1)
             }
             Stage::EndsIn(days) => {
-                let admitted = admitted_for_end(today + Days::new(days));
-                (admitted, ChildBirth::Born(days_before(admitted, 200)), 1)
+                let (admitted, birth) = first_period_ending_on(today + Days::new(days));
+                (admitted, birth, 1)
             }
             Stage::Exited(months, _) => {
                 let admitted = months_before(today, months + 4);
@@ -618,17 +626,18 @@ impl DemoFamily<'_> {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn create(
         &self,
         db: &DatabaseConnection,
         today: NaiveDate,
+        now: DateTime<Utc>,
         coordinator: Uuid,
         referent: Uuid,
         helper: Uuid,
         unit: Uuid,
     ) -> anyhow::Result<()> {
         let (admitted_on, birth, periods) = self.timeline(today);
-        let now = Utc::now();
         let txn = begin_write(db).await?;
         let mother = Mother {
             first_name: self.first_name.to_owned(),
@@ -747,6 +756,7 @@ impl DemoFamily<'_> {
                     admitted_on,
                     last_day,
                     today,
+                    now,
                     referent,
                     helper,
                 )
@@ -771,5 +781,23 @@ impl DemoFamily<'_> {
         }
         txn.commit().await.context("demo family")?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nido_domain::placement::{first_period, latest_end_on};
+
+    #[test]
+    fn a_first_period_can_be_made_to_end_on_any_day() {
+        let mut ends_on = date_of(2026, 1, 1);
+        while ends_on < date_of(2029, 1, 1) {
+            let (admitted, birth) = first_period_ending_on(ends_on);
+            let period = first_period(admitted, latest_end_on(&[birth]));
+            assert_eq!(period.ends_on, ends_on, "admitted {admitted}, {birth:?}");
+            assert!(admitted < ends_on);
+            ends_on = ends_on + Days::new(1);
+        }
     }
 }

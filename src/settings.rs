@@ -5,12 +5,16 @@
 use std::path::{Path, PathBuf};
 
 use config::{Config, Environment, File, FileFormat};
+use nido_domain::Clock;
 use nido_http::CaseSettings;
 use nido_http::auth::AuthSettings;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 /// The defaults, built in so that the binary runs from any directory.
+/// The environment whose `[testing]` settings are honoured.
+pub const TEST_ENV: &str = "test";
+
 const DEFAULTS: &str = include_str!("../config/default.toml");
 
 #[derive(Debug, Clone, Deserialize)]
@@ -23,6 +27,17 @@ pub struct Settings {
     pub log: LogSettings,
     pub auth: AuthSettings,
     pub cases: CaseSettings,
+    #[serde(default)]
+    pub testing: TestingSettings,
+}
+
+/// `[testing]`: honoured only when `NIDO_ENV=test`; anywhere else a value
+/// here stops nido from starting, so a production server never runs on a
+/// made-up date.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct TestingSettings {
+    /// Fixes the clock at this instant (RFC 3339).
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -59,7 +74,18 @@ impl Settings {
                     .try_parsing(true),
             )
             .build()?;
-        Ok(settings.try_deserialize()?)
+        let settings: Self = settings.try_deserialize()?;
+        if env != TEST_ENV && settings.testing.now.is_some() {
+            anyhow::bail!(
+                "testing.now (NIDO_TESTING__NOW) is honoured only with NIDO_ENV={TEST_ENV}"
+            );
+        }
+        Ok(settings)
+    }
+
+    /// The system clock, or in the test environment the fixed `testing.now`.
+    pub fn clock(&self) -> Clock {
+        self.testing.now.map_or(Clock::System, Clock::Fixed)
     }
 
     /// The database to use: `database_url`, or a SQLite file in the data directory.
@@ -113,6 +139,27 @@ mod tests {
         let mut settings = Settings::load_from(&tempfile_dir(), "none").expect("defaults");
         settings.database_url = Some(SecretString::from("postgres://nido:s3cret@db/nido"));
         assert!(!format!("{settings:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn a_fixed_clock_is_refused_outside_the_test_environment() {
+        let dir = std::env::temp_dir().join(format!("nido-settings-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        std::fs::write(
+            dir.join("staging.toml"),
+            "[testing]\nnow = \"2027-01-31T22:59:59Z\"\n",
+        )
+        .expect("write");
+        std::fs::copy(dir.join("staging.toml"), dir.join("test.toml")).expect("copy");
+        let refused = Settings::load_from(&dir, "staging");
+        let honoured = Settings::load_from(&dir, "test");
+        std::fs::remove_dir_all(&dir).ok();
+        assert!(refused.is_err());
+        let honoured = honoured.expect("test settings");
+        assert_eq!(
+            honoured.clock(),
+            Clock::Fixed("2027-01-31T22:59:59Z".parse().expect("instant"))
+        );
     }
 
     fn tempfile_dir() -> PathBuf {

@@ -5,7 +5,6 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use chrono::Utc;
 use nido_domain::{DisplayName, Email, NewPassword, Profession, Role};
 use nido_http::AppState;
 use nido_http::auth::PasswordHasher;
@@ -29,8 +28,14 @@ impl Application {
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
         let db = open_database(settings).await?;
         let audit_db = open_audit_database(settings, &db).await?;
-        ensure_initial_admin(&db, &settings.data_dir).await?;
-        let state = AppState::new(db, audit_db, settings.auth.clone(), settings.cases.clone())?;
+        ensure_initial_admin(&db, settings).await?;
+        let state = AppState::new(
+            db,
+            audit_db,
+            settings.auth.clone(),
+            settings.cases.clone(),
+            settings.clock(),
+        )?;
         let listener = TcpListener::bind(&settings.bind)
             .await
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
@@ -102,7 +107,11 @@ fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
 /// On the first start, with no user at all, creates the admin
 /// `admin@nido.local` and writes its one-time password, alone on one line, to
 /// an owner-only file in the data directory. The password is never logged.
-pub async fn ensure_initial_admin(db: &DatabaseConnection, data_dir: &Path) -> anyhow::Result<()> {
+pub async fn ensure_initial_admin(
+    db: &DatabaseConnection,
+    settings: &Settings,
+) -> anyhow::Result<()> {
+    let data_dir = &settings.data_dir;
     if users::count(db).await? > 0 {
         return Ok(());
     }
@@ -117,7 +126,7 @@ pub async fn ensure_initial_admin(db: &DatabaseConnection, data_dir: &Path) -> a
         profession: Profession::Director,
         password_hash: hasher.hash(&password).await?,
     };
-    match users::insert(db, new_admin, Utc::now()).await {
+    match users::insert(db, new_admin, settings.clock().now()).await {
         Ok(_) => {}
         // Another instance sharing the database created it first.
         Err(RepoError::Conflict(_)) => return Ok(()),

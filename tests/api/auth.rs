@@ -186,7 +186,7 @@ async fn tokens_are_stored_only_as_hashes() {
 
 /// Moves every session's clock back, as if `by` had passed.
 async fn age_sessions(app: &crate::helpers::TestApp, last_seen: TimeDelta, expires: TimeDelta) {
-    let now = Utc::now();
+    let now = crate::helpers::test_now();
     sessions::Entity::update_many()
         .col_expr(sessions::Column::LastSeenAt, Expr::value(now - last_seen))
         .col_expr(sessions::Column::ExpiresAt, Expr::value(now + expires))
@@ -246,7 +246,7 @@ async fn the_lifetimes_come_from_the_configuration() {
         .expect("instant")
         .parse()
         .expect("RFC 3339");
-    let lifetime = expires_at - Utc::now();
+    let lifetime = expires_at - crate::helpers::test_now();
     assert!(lifetime <= TimeDelta::minutes(60) && lifetime > TimeDelta::minutes(59));
     let token = body["token"].as_str().expect("token");
     age_sessions(&app, TimeDelta::minutes(6), TimeDelta::minutes(50)).await;

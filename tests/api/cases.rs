@@ -1,6 +1,6 @@
 //! Shared steps for the case tests: referring and admitting families.
 
-use chrono::{Days, NaiveDate, Utc};
+use chrono::{Days, NaiveDate};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -8,7 +8,7 @@ use crate::helpers::TestApp;
 
 /// Today as nido sees it (Europe/Paris).
 pub fn today() -> NaiveDate {
-    Utc::now()
+    crate::helpers::test_now()
         .with_timezone(&chrono_tz::Europe::Paris)
         .date_naive()
 }

@@ -13,6 +13,7 @@ fn nido(data_dir: &std::path::Path, database_url: &Option<String>) -> Command {
         .env("NIDO_DATA_DIR", data_dir)
         .env("NIDO_BIND", "127.0.0.1:0")
         .env("NIDO_LOG__FILTER", "info")
+        .env("NIDO_TESTING__NOW", crate::helpers::test_now().to_rfc3339())
         .env_remove("RUST_LOG")
         .env_remove("NIDO_DATABASE_URL");
     if let Some(url) = database_url {
@@ -177,6 +178,7 @@ async fn demo_data_fills_an_empty_centre_with_families_at_every_stage() {
         nido::Settings::load_from(std::path::Path::new("config"), "test").expect("settings");
     settings.data_dir = data_dir.path().to_owned();
     settings.database_url = url.map(Into::into);
+    settings.testing.now = Some(crate::helpers::test_now());
     let application = nido::Application::build(&settings).await.expect("builds");
     let address = format!("http://{}", application.local_addr().expect("bound"));
     tokio::spawn(application.run_until_stopped());

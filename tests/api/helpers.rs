@@ -1,4 +1,7 @@
 use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use chrono::{DateTime, Utc};
 
 use nido::Settings;
 use nido::startup::{INITIAL_ADMIN_EMAIL, INITIAL_ADMIN_PASSWORD_FILE};
@@ -19,6 +22,19 @@ pub struct TestApp {
     _data_dir: std::sync::Arc<TempDir>,
 }
 
+/// The instant every test's clock is fixed at: `NIDO_TEST_NOW` (RFC 3339)
+/// when set, else the moment the suite started. Every date a test expects is
+/// derived from it, so the suite passes on any day, across midnight too.
+pub fn test_now() -> DateTime<Utc> {
+    static NOW: OnceLock<DateTime<Utc>> = OnceLock::new();
+    *NOW.get_or_init(|| match std::env::var("NIDO_TEST_NOW") {
+        Ok(raw) => raw
+            .parse()
+            .unwrap_or_else(|err| panic!("NIDO_TEST_NOW={raw} is not an RFC 3339 instant: {err}")),
+        Err(_) => Utc::now(),
+    })
+}
+
 /// The server, on a fresh database, with the test configuration.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
@@ -32,6 +48,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
     settings.bind = "127.0.0.1:0".into();
     settings.data_dir = data_dir.path().to_owned();
     settings.database_url = fresh_database_url().await.map(Into::into);
+    settings.testing.now = Some(test_now());
     customize(&mut settings);
     start(settings, std::sync::Arc::new(data_dir)).await
 }

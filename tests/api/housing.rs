@@ -693,8 +693,8 @@ async fn postgresql_itself_refuses_overlapping_leases() {
         monthly_charges_cents: Set(1),
         deposit_cents: Set(1),
         version: Set(1),
-        created_at: Set(chrono::Utc::now()),
-        updated_at: Set(chrono::Utc::now()),
+        created_at: Set(crate::helpers::test_now()),
+        updated_at: Set(crate::helpers::test_now()),
     };
     let err = leases::Entity::insert(row)
         .exec_without_returning(&app.db)

@@ -6,6 +6,7 @@
 mod string_enum;
 
 pub mod calendar;
+pub mod clock;
 pub mod family;
 pub mod housing;
 pub mod intervention;
@@ -13,6 +14,7 @@ pub mod login_throttle;
 pub mod placement;
 pub mod user;
 
+pub use clock::Clock;
 pub use login_throttle::FailureLimit;
 pub use user::{DisplayName, Email, NewPassword, PasswordError, Profession, Role, User};
 

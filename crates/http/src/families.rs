@@ -311,7 +311,7 @@ async fn update_family(
         phone: input.phone.map(|phone| optional_text(Some(&phone))),
         email,
     };
-    families::update_mother(&state.db, id, expected, changes, Utc::now()).await?;
+    families::update_mother(&state.db, id, expected, changes, state.now()).await?;
     state
         .audit(
             &caller,
@@ -340,7 +340,7 @@ async fn add_child(
     let child = body.parse("", state.today(), &mut errors);
     errors.finish()?;
     let child = child.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("child not parsed")))?;
-    let child = families::insert_child(&state.db, id, &child, Utc::now()).await?;
+    let child = families::insert_child(&state.db, id, &child, state.now()).await?;
     let resource = format!("/families/{id}/children/{}", child.id);
     state
         .audit(&caller, "child.create", Some(id), &resource)
@@ -415,7 +415,7 @@ async fn update_child(
         birth,
     };
     let child =
-        families::update_child(&state.db, id, child_id, expected, changes, Utc::now()).await?;
+        families::update_child(&state.db, id, child_id, expected, changes, state.now()).await?;
     let resource = format!("/families/{id}/children/{child_id}");
     state
         .audit(&caller, "child.update", Some(id), &resource)
@@ -485,7 +485,7 @@ async fn assign(
     team.sort();
     team.dedup();
     let txn = begin_write(&state.db).await?;
-    families::set_assignment(&txn, id, expected, body.referent_id, &team, Utc::now()).await?;
+    families::set_assignment(&txn, id, expected, body.referent_id, &team, state.now()).await?;
     txn.commit().await?;
     state
         .audit(

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use nido_domain::housing::{DateSpan, Landlord, LandlordKind, Lease, Typology, Unit};
 use nido_domain::{Email, Role};
 use nido_persistence::housing::{self, LandlordFields, LeaseFields, UnitFields};
@@ -130,7 +130,7 @@ async fn create_landlord(
     JsonBody(body): JsonBody<LandlordRequest>,
 ) -> Result<impl IntoResponse> {
     caller.require(&WRITERS)?;
-    let landlord = housing::insert_landlord(&state.db, body.fields(true)?, Utc::now()).await?;
+    let landlord = housing::insert_landlord(&state.db, body.fields(true)?, state.now()).await?;
     Ok((
         StatusCode::CREATED,
         etag(landlord.version),
@@ -186,7 +186,7 @@ async fn update_landlord(
 ) -> Result<impl IntoResponse> {
     caller.require(&WRITERS)?;
     let fields = body.fields(false)?;
-    let landlord = housing::update_landlord(&state.db, id, expected, fields, Utc::now()).await?;
+    let landlord = housing::update_landlord(&state.db, id, expected, fields, state.now()).await?;
     Ok((
         etag(landlord.version),
         Json(LandlordResponse::from(landlord)),
@@ -310,7 +310,7 @@ async fn create_unit(
 ) -> Result<impl IntoResponse> {
     caller.require(&WRITERS)?;
     let fields = body.fields(&state, true).await?;
-    let unit = housing::insert_unit(&state.db, fields, Utc::now()).await?;
+    let unit = housing::insert_unit(&state.db, fields, state.now()).await?;
     Ok((
         StatusCode::CREATED,
         etag(unit.version),
@@ -364,7 +364,7 @@ async fn update_unit(
     caller.require(&WRITERS)?;
     housing::find_unit(&state.db, id).await?;
     let fields = body.fields(&state, false).await?;
-    let unit = housing::update_unit(&state.db, id, expected, fields, Utc::now()).await?;
+    let unit = housing::update_unit(&state.db, id, expected, fields, state.now()).await?;
     Ok((etag(unit.version), Json(UnitResponse::from(unit))))
 }
 
@@ -457,7 +457,7 @@ async fn create_lease(
     housing::find_unit(&state.db, unit_id).await?;
     let fields = body.fields()?;
     let txn = begin_write(&state.db).await?;
-    let lease = housing::insert_lease(&txn, unit_id, fields, Utc::now())
+    let lease = housing::insert_lease(&txn, unit_id, fields, state.now())
         .await
         .map_err(lease_overlap)?;
     txn.commit().await?;
@@ -510,7 +510,7 @@ async fn update_lease(
     housing::find_lease(&state.db, id).await?;
     let fields = body.fields()?;
     let txn = begin_write(&state.db).await?;
-    let lease = housing::update_lease(&txn, id, expected, fields, Utc::now())
+    let lease = housing::update_lease(&txn, id, expected, fields, state.now())
         .await
         .map_err(lease_overlap)?;
     txn.commit().await?;

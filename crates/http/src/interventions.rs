@@ -190,7 +190,7 @@ async fn create_intervention(
     let mut errors = Errors::default();
     body.check(&state, &mut errors).await?;
     errors.finish()?;
-    let now = Utc::now();
+    let now = state.now();
     let txn = begin_write(&state.db).await?;
     let id = interventions::insert(&txn, family_id, caller.user.id, body.fields(), now).await?;
     for action in &body.actions {
@@ -320,7 +320,7 @@ async fn update_intervention(
     }
     errors.finish()?;
     let txn = begin_write(&state.db).await?;
-    interventions::update(&txn, id, expected, body.fields(), Utc::now()).await?;
+    interventions::update(&txn, id, expected, body.fields(), state.now()).await?;
     txn.commit().await?;
     let family_id = current.family_id;
     state
@@ -369,7 +369,7 @@ async fn create_action(
         assignee_id: body.assignee_id,
     };
     let action =
-        interventions::insert_action(&state.db, family_id, None, new, caller.user.id, Utc::now())
+        interventions::insert_action(&state.db, family_id, None, new, caller.user.id, state.now())
             .await?;
     state
         .audit(
@@ -458,7 +458,7 @@ async fn update_action(
     let mut errors = Errors::default();
     errors.not_after("done_on", body.done_on, state.today(), "today");
     errors.finish()?;
-    let action = interventions::set_action_done(&state.db, id, expected, body.done_on, Utc::now())
+    let action = interventions::set_action_done(&state.db, id, expected, body.done_on, state.now())
         .await
         .map_err(|err| match err {
             RepoError::NotFound => ApiError::NotFound,

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use nido_domain::Role;
 use nido_domain::family::{Family, PlacementStatus};
 use nido_domain::housing::Occupancy;
@@ -71,6 +71,7 @@ pub async fn move_into(
     family: &Family,
     unit_id: Uuid,
     on: NaiveDate,
+    now: DateTime<Utc>,
 ) -> Result<Occupancy> {
     if let Some(current) = occupancies::open_of_placement(txn, placement_id).await? {
         if on <= current.span.start {
@@ -81,20 +82,13 @@ pub async fn move_into(
         }
         occupancies::end(txn, current.id, day_before(on)).await?;
     }
-    occupancies::start(
-        txn,
-        placement_id,
-        unit_id,
-        on,
-        persons_on(family, on),
-        Utc::now(),
-    )
-    .await
-    .map_err(|err| match err {
-        RepoError::NotFound => ApiError::invalid("unit_id", "no such housing unit"),
-        RepoError::Conflict(code) => ApiError::conflict(code, occupancy_detail(code)),
-        other => other.into(),
-    })
+    occupancies::start(txn, placement_id, unit_id, on, persons_on(family, on), now)
+        .await
+        .map_err(|err| match err {
+            RepoError::NotFound => ApiError::invalid("unit_id", "no such housing unit"),
+            RepoError::Conflict(code) => ApiError::conflict(code, occupancy_detail(code)),
+            other => other.into(),
+        })
 }
 
 fn occupancy_detail(code: &str) -> &'static str {
@@ -140,7 +134,7 @@ async fn move_family(
         return Err(ApiError::invalid("on", "must not be before the admission"));
     }
     let family = families::find(&txn, placement.family_id).await?;
-    let occupancy = move_into(&txn, id, &family, body.unit_id, body.on).await?;
+    let occupancy = move_into(&txn, id, &family, body.unit_id, body.on, state.now()).await?;
     txn.commit().await?;
     let resource = format!("/placements/{id}/move");
     state

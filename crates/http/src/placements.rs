@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use nido_domain::Role;
 use nido_domain::family::{Exit, ExitDestination, Placement, PlacementStatus};
 use nido_domain::placement::{ChildBirth, RenewalRefusal, latest_end_on, next_period};
@@ -170,7 +170,7 @@ async fn renew(
     errors.not_after("decided_on", Some(body.decided_on), state.today(), "today");
     errors.finish()?;
 
-    let now = Utc::now();
+    let now = state.now();
     let txn = begin_write(&state.db).await?;
     let placement = placements::find(&txn, id).await?;
     if placement.status != PlacementStatus::Active {
@@ -276,7 +276,7 @@ async fn exit(
     ValidJson(body): ValidJson<ExitRequest>,
 ) -> Result<impl IntoResponse> {
     caller.require(&[Role::Coordinator])?;
-    let now = Utc::now();
+    let now = state.now();
     let txn = begin_write(&state.db).await?;
     let placement = placements::find(&txn, id).await?;
     if placement.status != PlacementStatus::Active {

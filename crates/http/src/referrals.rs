@@ -154,7 +154,7 @@ async fn create_referral(
     };
     errors.finish()?;
 
-    let now = Utc::now();
+    let now = state.now();
     let txn = begin_write(&state.db).await?;
     let family_id = match (new_family, body.family_id) {
         (Some((mother, children)), _) => families::insert(&txn, &mother, &children, now).await?,
@@ -292,7 +292,7 @@ async fn close(
         id,
         status,
         Some(reason.trim().to_owned()),
-        Utc::now(),
+        state.now(),
     )
     .await?;
     let action = format!("referral.{status}");
@@ -369,7 +369,7 @@ async fn admit(
     }
     errors.finish()?;
 
-    let now = Utc::now();
+    let now = state.now();
     let txn = begin_write(&state.db).await?;
     let referral = referrals::find(&txn, id).await?;
     if referral.status != ReferralStatus::Pending {
@@ -399,7 +399,8 @@ async fn admit(
     placements::insert_period(&txn, placement_id, period, caller.user.id, now).await?;
     referrals::close(&txn, referral.id, ReferralStatus::Admitted, None, now).await?;
     if let Some(unit_id) = body.unit_id {
-        crate::occupancy::move_into(&txn, placement_id, &family, unit_id, body.admitted_on).await?;
+        crate::occupancy::move_into(&txn, placement_id, &family, unit_id, body.admitted_on, now)
+            .await?;
     }
     if let Some(referent_id) = body.referent_id {
         let team: Vec<Uuid> = family

@@ -1,7 +1,8 @@
 use std::ops::Deref;
 use std::sync::Arc;
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use nido_domain::Clock;
 use nido_persistence::DatabaseConnection;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -39,6 +40,8 @@ pub struct Shared {
     pub auth: AuthSettings,
     pub cases: CaseSettings,
     pub passwords: PasswordHasher,
+    /// The system clock, or a fixed instant in tests.
+    pub clock: Clock,
 }
 
 impl AppState {
@@ -47,6 +50,7 @@ impl AppState {
         audit_db: DatabaseConnection,
         auth: AuthSettings,
         cases: CaseSettings,
+        clock: Clock,
     ) -> anyhow::Result<Self> {
         let passwords = PasswordHasher::new(auth.max_concurrent_hashes)?;
         Ok(Self(Arc::new(Shared {
@@ -55,12 +59,18 @@ impl AppState {
             auth,
             cases,
             passwords,
+            clock,
         })))
+    }
+
+    /// Now, by the application's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
     }
 
     /// Today in the centre's time zone.
     pub fn today(&self) -> NaiveDate {
-        Utc::now().with_timezone(&self.cases.time_zone).date_naive()
+        self.clock.today_in(&self.cases.time_zone)
     }
 
     /// Appends to the audit log before the answer leaves; if the entry cannot
@@ -72,9 +82,16 @@ impl AppState {
         family_id: Option<Uuid>,
         resource: &str,
     ) -> Result<(), ApiError> {
-        nido_persistence::audit::record(&self.audit_db, caller.user.id, action, family_id, resource)
-            .await
-            .map_err(ApiError::from)
+        nido_persistence::audit::record(
+            &self.audit_db,
+            self.now(),
+            caller.user.id,
+            action,
+            family_id,
+            resource,
+        )
+        .await
+        .map_err(ApiError::from)
     }
 
     /// One entry per family, for reads that list several families.
@@ -88,6 +105,7 @@ impl AppState {
         let entries: Vec<Uuid> = family_ids.into_iter().collect();
         nido_persistence::audit::record_many(
             &self.audit_db,
+            self.now(),
             caller.user.id,
             action,
             &entries,

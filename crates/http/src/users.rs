@@ -139,7 +139,7 @@ async fn create_user(
             profession: body.profession,
             password_hash,
         },
-        Utc::now(),
+        state.now(),
     )
     .await?;
     tracing::info!(user_id = %user.id, role = %user.role, "user created");
@@ -241,7 +241,7 @@ async fn update_user(
         active: body.active,
         password_hash,
     };
-    let user = users::update(&state.db, id, expected_version, changes, Utc::now()).await?;
+    let user = users::update(&state.db, id, expected_version, changes, state.now()).await?;
     tracing::info!(user_id = %user.id, "user updated");
     Ok((etag(user.version), Json(UserResponse::from(user))))
 }

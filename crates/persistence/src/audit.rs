@@ -25,6 +25,7 @@ pub struct AuditEntry {
 }
 
 fn entry(
+    at: DateTime<Utc>,
     user_id: Uuid,
     action: &str,
     family_id: Option<Uuid>,
@@ -32,7 +33,7 @@ fn entry(
 ) -> audit_log::ActiveModel {
     audit_log::ActiveModel {
         id: Set(Uuid::now_v7()),
-        at: Set(Utc::now()),
+        at: Set(at),
         user_id: Set(user_id),
         action: Set(action.chars().take(60).collect()),
         family_id: Set(family_id),
@@ -43,17 +44,19 @@ fn entry(
 /// Appends one entry; returns once it is written.
 pub async fn record(
     db: &DatabaseConnection,
+    at: DateTime<Utc>,
     user_id: Uuid,
     action: &str,
     family_id: Option<Uuid>,
     resource: &str,
 ) -> Result<(), DbErr> {
-    insert(db, vec![entry(user_id, action, family_id, resource)]).await
+    insert(db, vec![entry(at, user_id, action, family_id, resource)]).await
 }
 
 /// Appends one entry per family, in one write.
 pub async fn record_many(
     db: &DatabaseConnection,
+    at: DateTime<Utc>,
     user_id: Uuid,
     action: &str,
     family_ids: &[Uuid],
@@ -61,7 +64,7 @@ pub async fn record_many(
 ) -> Result<(), DbErr> {
     let rows = family_ids
         .iter()
-        .map(|family_id| entry(user_id, action, Some(*family_id), resource))
+        .map(|family_id| entry(at, user_id, action, Some(*family_id), resource))
         .collect();
     insert(db, rows).await
 }

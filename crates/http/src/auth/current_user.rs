@@ -1,6 +1,5 @@
 use axum::extract::FromRequestParts;
 use axum::http::{header, request::Parts};
-use chrono::Utc;
 use nido_domain::{Role, User};
 use nido_persistence::sessions;
 
@@ -49,7 +48,7 @@ impl FromRequestParts<AppState> for CurrentUser {
         let (user, _) = sessions::authenticate(
             &state.db,
             &token_hash,
-            Utc::now(),
+            state.now(),
             state.auth.session_lifetime(),
         )
         .await?

@@ -97,7 +97,7 @@ async fn login(
     ClientAddress(address): ClientAddress,
     ValidJson(body): ValidJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>> {
-    let now = Utc::now();
+    let now = state.now();
     let settings = &state.auth;
     let email_key = body.email.trim().to_lowercase();
     let since = now - settings.failure_window();
@@ -118,7 +118,10 @@ async fn login(
     .max();
     if let Some(retry_after) = retry_after {
         tracing::warn!("login throttled");
-        let secs = u64::try_from(retry_after.num_seconds()).unwrap_or(0) + 1;
+        // Whole seconds, rounded up, at least one.
+        let secs = u64::try_from((retry_after.num_milliseconds() + 999) / 1000)
+            .unwrap_or(0)
+            .max(1);
         return Err(ApiError::TooManyRequests {
             retry_after_secs: secs,
         });
