@@ -171,6 +171,21 @@ impl TestApp {
         .await
     }
 
+    /// Logs in from the loopback address `from` (e.g. `127.0.0.3`), as a
+    /// client on another machine would.
+    pub async fn login_from(&self, from: &str, email: &str, password: &str) -> Response {
+        let client = reqwest::Client::builder()
+            .local_address(from.parse::<std::net::IpAddr>().expect("an IP address"))
+            .build()
+            .expect("client");
+        client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
     /// Logs in and returns the token; panics unless it succeeds.
     pub async fn token_for(&self, email: &str, password: &str) -> String {
         let response = self.login(email, password).await;
@@ -246,4 +261,28 @@ pub fn invalid_fields(problem: &Value) -> Vec<String> {
         .iter()
         .map(|error| error["field"].as_str().expect("field").to_owned())
         .collect()
+}
+
+/// Polls every future together (no extra dependency for one helper).
+pub async fn join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
+    let mut pinned: Vec<_> = futures.into_iter().map(Box::pin).collect();
+    let mut outputs: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (future, output) in pinned.iter_mut().zip(outputs.iter_mut()) {
+            if output.is_none() {
+                match future.as_mut().poll(cx) {
+                    std::task::Poll::Ready(value) => *output = Some(value),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    outputs.into_iter().flatten().collect()
 }

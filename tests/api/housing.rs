@@ -432,7 +432,7 @@ async fn parallel_moves_into_one_unit_let_exactly_one_win() {
     let moves = paths
         .iter()
         .map(|path| app.post(path, Some(&coordinator), &body));
-    let statuses: Vec<u16> = crate::placements::join_all(moves.collect())
+    let statuses: Vec<u16> = crate::helpers::join_all(moves.collect())
         .await
         .iter()
         .map(|r| r.status().as_u16())

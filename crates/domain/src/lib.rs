@@ -15,7 +15,7 @@ pub mod placement;
 pub mod user;
 
 pub use clock::Clock;
-pub use login_throttle::FailureLimit;
+pub use login_throttle::{FailureLimit, LoginThrottle};
 pub use user::{DisplayName, Email, NewPassword, PasswordError, Profession, Role, User};
 
 /// A value refused while parsing, with a message fit to show the caller.

@@ -1,8 +1,18 @@
-//! Throttling of failed logins: a rule on the times of recent failures.
+//! Throttling of failed logins. Each attempt is counted before its password
+//! is checked, in counters that open a window at their first failure:
+//! - per account *and* client address (5 in 15 minutes by default), so a
+//!   guesser locks only herself out and the owner still logs in from her own
+//!   address;
+//! - per address (50 in 15 minutes), whatever the accounts tried;
+//! - per account from all addresses (100 in an hour), against guessing
+//!   spread over many addresses.
+//!
+//! An attempt refused by any counter, or whose password was right, is taken
+//! back from all three: only failures that were really verified count.
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-/// A limit of `max_failures` failed logins within `window`.
+/// A limit of `max_failures` failed logins within `window`; 0 disables it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FailureLimit {
     pub max_failures: u32,
@@ -10,20 +20,58 @@ pub struct FailureLimit {
 }
 
 impl FailureLimit {
-    /// How long the caller must wait before trying again, or `None` when a
-    /// try is allowed now. `recent` holds the times of the latest failures,
-    /// newest first; only the first `max_failures` matter.
-    ///
-    /// Once `max_failures` failures fall within the window, tries are refused
-    /// until the oldest of them leaves it.
-    pub fn retry_after(&self, recent: &[DateTime<Utc>], now: DateTime<Utc>) -> Option<TimeDelta> {
-        let limit = usize::try_from(self.max_failures).ok()?;
-        if limit == 0 || recent.len() < limit {
+    /// Whether an attempt counted as the `counted`-th of a window opened at
+    /// `window_start` is refused, and if so how long to wait: until the
+    /// window closes, at least one second.
+    pub fn refusal(
+        &self,
+        counted: u32,
+        window_start: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Option<TimeDelta> {
+        if self.max_failures == 0 || counted <= self.max_failures {
             return None;
         }
-        let oldest_counted = recent[..limit].iter().min()?;
-        let frees_at = *oldest_counted + self.window;
-        (frees_at > now).then(|| frees_at - now)
+        let wait = window_start + self.window - now;
+        Some(wait.max(TimeDelta::seconds(1)))
+    }
+
+    /// A window opened at or before this instant has closed at `now`.
+    pub fn closed_if_opened_by(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        now - self.window
+    }
+}
+
+/// The three limits, from the configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginThrottle {
+    pub account_from_address: FailureLimit,
+    pub address: FailureLimit,
+    pub account: FailureLimit,
+}
+
+impl LoginThrottle {
+    /// The counters one attempt bumps: a storage key and its limit each.
+    /// `email` is the address as typed, lower-cased; unknown accounts are
+    /// counted like known ones, so throttling tells nothing of who exists.
+    pub fn counters(&self, email: &str, address: &str) -> [(String, FailureLimit); 3] {
+        [
+            (
+                format!("account-address:{email}|{address}"),
+                self.account_from_address,
+            ),
+            (format!("address:{address}"), self.address),
+            (format!("account:{email}"), self.account),
+        ]
+    }
+
+    /// The longest window: a counter opened before `now` minus this is stale.
+    pub fn longest_window(&self) -> TimeDelta {
+        [self.account_from_address, self.address, self.account]
+            .iter()
+            .map(|limit| limit.window)
+            .max()
+            .unwrap_or_default()
     }
 }
 
@@ -41,34 +89,59 @@ mod tests {
     };
 
     #[test]
-    fn under_the_limit_a_try_is_allowed() {
-        let recent = [at(4), at(3), at(2), at(1)];
-        assert_eq!(FIVE_IN_FIFTEEN.retry_after(&recent, at(5)), None);
+    fn up_to_the_limit_attempts_are_allowed() {
+        for counted in 1..=5 {
+            assert_eq!(FIVE_IN_FIFTEEN.refusal(counted, at(0), at(1)), None);
+        }
     }
 
     #[test]
-    fn at_the_limit_tries_wait_for_the_oldest_failure_to_leave_the_window() {
-        let recent = [at(5), at(4), at(3), at(2), at(1)];
+    fn past_the_limit_attempts_wait_for_the_window_to_close() {
         assert_eq!(
-            FIVE_IN_FIFTEEN.retry_after(&recent, at(6)),
+            FIVE_IN_FIFTEEN.refusal(6, at(0), at(5)),
             Some(TimeDelta::minutes(10))
         );
-        assert_eq!(FIVE_IN_FIFTEEN.retry_after(&recent, at(16)), None);
-    }
-
-    #[test]
-    fn only_the_latest_failures_count() {
-        // Older failures beyond the limit do not lengthen the wait.
-        let recent = [at(10), at(9), at(8), at(7), at(6), at(0)];
         assert_eq!(
-            FIVE_IN_FIFTEEN.retry_after(&recent, at(11)),
-            Some(TimeDelta::minutes(10))
+            FIVE_IN_FIFTEEN.refusal(40, at(0), at(0)),
+            Some(TimeDelta::minutes(15))
+        );
+        // Never "wait zero seconds".
+        assert_eq!(
+            FIVE_IN_FIFTEEN.refusal(6, at(0), at(15)),
+            Some(TimeDelta::seconds(1))
         );
     }
 
     #[test]
-    fn failures_outside_the_window_do_not_count() {
-        let recent = [at(20), at(4), at(3), at(2), at(1)];
-        assert_eq!(FIVE_IN_FIFTEEN.retry_after(&recent, at(21)), None);
+    fn a_zero_limit_disables_the_counter() {
+        let off = FailureLimit {
+            max_failures: 0,
+            window: TimeDelta::minutes(15),
+        };
+        assert_eq!(off.refusal(1_000, at(0), at(1)), None);
+    }
+
+    #[test]
+    fn windows_close_after_their_length() {
+        assert_eq!(FIVE_IN_FIFTEEN.closed_if_opened_by(at(20)), at(5));
+    }
+
+    #[test]
+    fn each_attempt_bumps_three_distinct_counters() {
+        let hour = FailureLimit {
+            max_failures: 100,
+            window: TimeDelta::hours(1),
+        };
+        let throttle = LoginThrottle {
+            account_from_address: FIVE_IN_FIFTEEN,
+            address: FIVE_IN_FIFTEEN,
+            account: hour,
+        };
+        let keys = throttle.counters("awa@nido.example", "127.0.0.3");
+        assert_eq!(keys[0].0, "account-address:awa@nido.example|127.0.0.3");
+        assert_eq!(keys[1].0, "address:127.0.0.3");
+        assert_eq!(keys[2].0, "account:awa@nido.example");
+        assert_eq!(keys[2].1, hour);
+        assert_eq!(throttle.longest_window(), TimeDelta::hours(1));
     }
 }

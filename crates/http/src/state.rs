@@ -82,10 +82,23 @@ impl AppState {
         family_id: Option<Uuid>,
         resource: &str,
     ) -> Result<(), ApiError> {
+        self.audit_as(caller.user.id, action, family_id, resource)
+            .await
+    }
+
+    /// An entry in the name of `user_id`, for events without a session
+    /// (logins); the nil UUID stands for an account that does not exist.
+    pub async fn audit_as(
+        &self,
+        user_id: Uuid,
+        action: &str,
+        family_id: Option<Uuid>,
+        resource: &str,
+    ) -> Result<(), ApiError> {
         nido_persistence::audit::record(
             &self.audit_db,
             self.now(),
-            caller.user.id,
+            user_id,
             action,
             family_id,
             resource,

@@ -7,7 +7,7 @@ pub mod entities;
 pub mod families;
 pub mod housing;
 pub mod interventions;
-pub mod login_failures;
+pub mod login_throttle;
 pub mod occupancies;
 pub mod placements;
 pub mod referrals;

@@ -4,15 +4,16 @@ use std::net::SocketAddr;
 
 use axum::Json;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
-use axum::http::{StatusCode, request::Parts};
+use axum::http::{HeaderMap, StatusCode, request::Parts};
 use chrono::{DateTime, Utc};
 use nido_domain::{Email, FailureLimit};
-use nido_persistence::login_failures::{self, FailureKey};
+use nido_persistence::login_throttle;
 use nido_persistence::{sessions, users};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use uuid::Uuid;
 use validator::Validate;
 
 use super::{CurrentUser, hash_token, new_token};
@@ -54,37 +55,55 @@ pub struct LoginResponse {
     pub user: UserResponse,
 }
 
-/// The client's address, as throttling counts it.
-pub struct ClientAddress(String);
+/// The client's address, as throttling counts it: the peer, or behind
+/// trusted proxies the entry of `X-Forwarded-For` that the outermost of them
+/// added (entries further left are whatever the client sent).
+pub struct ClientAddress(pub String);
 
 impl FromRequestParts<AppState> for ClientAddress {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
-        let forwarded = state
-            .auth
-            .trust_forwarded_for
-            .then(|| parts.headers.get("x-forwarded-for"))
-            .flatten()
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.split(',').next())
-            .map(|first| first.trim().to_owned())
-            .filter(|first| !first.is_empty());
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|ConnectInfo(addr)| addr.ip().to_string());
+        let forwarded = state
+            .auth
+            .trust_forwarded_for
+            .then(|| forwarded_client(&parts.headers, state.auth.trusted_proxies))
+            .flatten();
         Ok(ClientAddress(
             forwarded.or(peer).unwrap_or_else(|| "unknown".to_owned()),
         ))
     }
 }
 
+/// The entry `trusted_proxies` places from the right of all the
+/// `X-Forwarded-For` headers, or the leftmost when there are fewer.
+fn forwarded_client(headers: &HeaderMap, trusted_proxies: u32) -> Option<String> {
+    let entries: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .collect();
+    let from_right = usize::try_from(trusted_proxies.max(1)).unwrap_or(1);
+    let index = entries.len().saturating_sub(from_right);
+    entries
+        .get(index)
+        .map(|entry| entry.chars().take(64).collect())
+}
+
 /// Log in with email and password.
 ///
 /// An unknown email, a wrong password and a disabled account get the same
-/// answer in about the same time. Failed logins are throttled per account and
-/// per client address (429 with `Retry-After`).
+/// answer in about the same time. Each attempt is counted before the
+/// password is checked: 5 failures on one account from one address, 50 from
+/// one address, or 100 on one account from everywhere within their windows
+/// answer 429 with `Retry-After`. Every attempt is in the audit log.
 #[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest, security(()),
     responses(
         (status = 200, description = "Logged in", body = LoginResponse),
@@ -99,27 +118,33 @@ async fn login(
 ) -> Result<Json<LoginResponse>> {
     let now = state.now();
     let settings = &state.auth;
-    let email_key = body.email.trim().to_lowercase();
-    let since = now - settings.failure_window();
-
-    // Throttle before looking at the password: a locked account answers 429
-    // whatever is tried, so guessing gains nothing.
-    let fetch = |key, limit: FailureLimit| {
-        login_failures::recent(&state.db, key, since, u64::from(limit.max_failures))
+    let email_key: String = body.email.trim().to_lowercase().chars().take(254).collect();
+    let resource = format!("/auth/login from {address}");
+    let credentials = match Email::parse(&body.email) {
+        Ok(email) => users::find_credentials(&state.db, &email).await?,
+        Err(_) => None,
     };
-    let account = fetch(FailureKey::Email(&email_key), settings.account_limit()).await?;
-    let by_address = fetch(FailureKey::Address(&address), settings.address_limit()).await?;
-    let retry_after = [
-        settings.account_limit().retry_after(&account, now),
-        settings.address_limit().retry_after(&by_address, now),
-    ]
-    .into_iter()
-    .flatten()
-    .max();
-    if let Some(retry_after) = retry_after {
+    // The account tried, for the audit log; the nil UUID when there is none.
+    let tried = credentials
+        .as_ref()
+        .map_or(Uuid::nil(), |(user, _)| user.id);
+
+    // Count the attempt before looking at the password: of many parallel
+    // guesses, only as many as the limits allow are ever verified.
+    let counters = settings.throttle().counters(&email_key, &address);
+    let mut wait = None;
+    for (key, limit) in &counters {
+        let counted = login_throttle::count(&state.db, key, now, limit.window).await?;
+        wait = wait.max(limit.refusal(counted.failures, counted.window_start, now));
+    }
+    if let Some(wait) = wait {
+        uncount_all(&state, &counters).await?;
+        state
+            .audit_as(tried, "auth.login_throttled", None, &resource)
+            .await?;
         tracing::warn!("login throttled");
         // Whole seconds, rounded up, at least one.
-        let secs = u64::try_from((retry_after.num_milliseconds() + 999) / 1000)
+        let secs = u64::try_from((wait.num_milliseconds() + 999) / 1000)
             .unwrap_or(0)
             .max(1);
         return Err(ApiError::TooManyRequests {
@@ -127,28 +152,32 @@ async fn login(
         });
     }
 
-    let credentials = match Email::parse(&body.email) {
-        Ok(email) => users::find_credentials(&state.db, &email).await?,
-        Err(_) => None,
-    };
     let hash = credentials.as_ref().map(|(_, hash)| hash.as_str());
     let password_ok = state.passwords.verify(&body.password, hash).await?;
     let user = match credentials {
         Some((user, _)) if password_ok && user.active => user,
         _ => {
-            login_failures::record(&state.db, &email_key, &address, now).await?;
-            login_failures::prune(&state.db, since).await?;
+            login_throttle::prune(&state.db, now - settings.throttle().longest_window()).await?;
+            state
+                .audit_as(tried, "auth.login_failed", None, &resource)
+                .await?;
             tracing::info!("login failed");
             return Err(ApiError::InvalidCredentials);
         }
     };
 
+    // Successes never count; the owner's success from this address also
+    // clears the failures made from it.
+    uncount_all(&state, &counters).await?;
+    login_throttle::forget(&state.db, &counters[0].0).await?;
     let token = new_token()?;
     let lifetime = settings.session_lifetime();
     let expires_at =
         sessions::create(&state.db, user.id, hash_token(&token), now, lifetime).await?;
-    login_failures::clear_email(&state.db, &email_key).await?;
     sessions::prune(&state.db, now, lifetime).await?;
+    state
+        .audit_as(user.id, "auth.login", None, &resource)
+        .await?;
     tracing::info!(user_id = %user.id, "logged in");
     Ok(Json(LoginResponse {
         token,
@@ -158,11 +187,21 @@ async fn login(
     }))
 }
 
+async fn uncount_all(state: &AppState, counters: &[(String, FailureLimit)]) -> Result<()> {
+    for (key, _) in counters {
+        login_throttle::uncount(&state.db, key).await?;
+    }
+    Ok(())
+}
+
 /// Log out: the token stops working at once.
 #[utoipa::path(post, path = "/auth/logout", tag = "auth",
     responses((status = 204, description = "Logged out")))]
 #[tracing::instrument(skip_all, fields(user_id = %caller.user.id))]
 async fn logout(State(state): State<AppState>, caller: CurrentUser) -> Result<StatusCode> {
     sessions::delete(&state.db, &caller.token_hash).await?;
+    state
+        .audit(&caller, "auth.logout", None, "/auth/logout")
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

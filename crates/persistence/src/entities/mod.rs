@@ -10,7 +10,6 @@ pub mod intervention_staff;
 pub mod interventions;
 pub mod landlords;
 pub mod leases;
-pub mod login_failures;
 pub mod occupancies;
 pub mod periods;
 pub mod placements;
