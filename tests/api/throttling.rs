@@ -162,36 +162,29 @@ async fn behind_a_proxy_the_address_it_added_counts_not_what_the_client_wrote() 
         settings.auth.address_max_failures = 4;
     })
     .await;
+    let guess = |forwarded_for: String, email: String| {
+        app.client
+            .post(app.url("/api/v1/auth/login"))
+            .header("X-Forwarded-For", forwarded_for)
+            .json(&serde_json::json!({"email": email, "password": WRONG}))
+            .send()
+    };
     // The client rotates the entry it writes; the proxy appends the real one.
     for n in 0..4 {
-        let response = app
-            .client
-            .post(app.url("/api/v1/auth/login"))
-            .header("X-Forwarded-For", format!("10.0.0.{n}, 192.0.2.7"))
-            .json(
-                &serde_json::json!({"email": format!("guess{n}@nido.example"), "password": WRONG}),
-            )
-            .send()
-            .await
-            .expect("sent");
+        let response = guess(
+            format!("10.0.0.{n}, 192.0.2.7"),
+            format!("guess{n}@nido.example"),
+        )
+        .await
+        .expect("sent");
         assert_problem(response, 401, "invalid_credentials").await;
     }
-    let rotated = app
-        .client
-        .post(app.url("/api/v1/auth/login"))
-        .header("X-Forwarded-For", "10.9.9.9, 192.0.2.7")
-        .json(&serde_json::json!({"email": "other@nido.example", "password": WRONG}))
-        .send()
+    let rotated = guess("10.9.9.9, 192.0.2.7".into(), "other@nido.example".into())
         .await
         .expect("sent");
     assert_problem(rotated, 429, "too_many_requests").await;
     // Another client behind the same proxy is not locked out.
-    let neighbour = app
-        .client
-        .post(app.url("/api/v1/auth/login"))
-        .header("X-Forwarded-For", "192.0.2.7, 192.0.2.8")
-        .json(&serde_json::json!({"email": "other@nido.example", "password": WRONG}))
-        .send()
+    let neighbour = guess("192.0.2.7, 192.0.2.8".into(), "other@nido.example".into())
         .await
         .expect("sent");
     assert_problem(neighbour, 401, "invalid_credentials").await;
