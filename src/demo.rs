@@ -561,7 +561,7 @@ impl DemoFamily<'_> {
                 let new = NewAction {
                     description: description.to_owned(),
                     due_on: day + Days::new(after),
-                    assignee_id: referent,
+                    assignee_id: author,
                 };
                 let action =
                     interventions::insert_action(txn, family_id, Some(id), new, author, now)

@@ -253,6 +253,13 @@ pub async fn assert_problem(response: Response, status: u16, code: &str) -> Valu
     body
 }
 
+/// Checks a 422 that names exactly `fields`.
+pub async fn assert_invalid(response: Response, fields: &[&str]) -> Value {
+    let problem = assert_problem(response, 422, "validation_failed").await;
+    assert_eq!(invalid_fields(&problem), fields, "{problem}");
+    problem
+}
+
 /// The fields a 422 names.
 pub fn invalid_fields(problem: &Value) -> Vec<String> {
     problem["errors"]

@@ -2,7 +2,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::cases::{days_ago, today};
-use crate::helpers::{TestApp, assert_problem, invalid_fields, spawn_app};
+use crate::helpers::{TestApp, assert_invalid, assert_problem, invalid_fields, spawn_app};
 
 /// A family accompanied by a team, and one more staff member outside it.
 struct Scene {
@@ -503,4 +503,117 @@ async fn the_timeline_tells_the_familys_story_newest_first_page_by_page() {
     let mut sorted = dates.clone();
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(dates, sorted, "newest first");
+}
+
+/// Logs `body` on the scene's family as its author.
+async fn try_log(app: &TestApp, s: &Scene, body: &Value) -> reqwest::Response {
+    let path = format!("/api/v1/families/{}/interventions", s.family_id);
+    app.post(&path, Some(&s.author.1), body).await
+}
+
+#[tokio::test]
+async fn an_action_goes_only_to_someone_on_the_family() {
+    let app = spawn_app().await;
+    let s = scene(&app).await;
+    let actions = format!("/api/v1/families/{}/actions", s.family_id);
+    let to = |assignee: &str| json!({"description": "Relancer la CAF", "due_on": today(), "assignee_id": assignee});
+    let response = app
+        .post(&actions, Some(&s.coordinator), &to(&s.outsider.0))
+        .await;
+    assert_invalid(response, &["assignee_id"]).await;
+    // Within an intervention too.
+    let mut body = intervention(&[&s.author.0], "team", "Entretien");
+    body["actions"] =
+        json!([{"description": "Appeler", "due_on": today(), "assignee_id": s.outsider.0}]);
+    assert_invalid(try_log(&app, &s, &body).await, &["actions[0].assignee_id"]).await;
+    // Teammates are fine.
+    for assignee in [&s.teammate.0, &s.present.0] {
+        let response = app
+            .post(&actions, Some(&s.coordinator), &to(assignee))
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+    }
+}
+
+#[tokio::test]
+async fn a_restricted_interventions_action_goes_only_to_those_present() {
+    let app = spawn_app().await;
+    let s = scene(&app).await;
+    let mut body = intervention(&[&s.author.0, &s.present.0], "restricted", "Entretien psy");
+    body["actions"] = json!([{"description": "Orienter vers le CMP", "due_on": today(), "assignee_id": s.teammate.0}]);
+    assert_invalid(try_log(&app, &s, &body).await, &["actions[0].assignee_id"]).await;
+}
+
+#[tokio::test]
+async fn actions_of_a_restricted_intervention_stay_with_those_present() {
+    let app = spawn_app().await;
+    let s = scene(&app).await;
+    let mut body = intervention(&[&s.author.0, &s.present.0], "restricted", "Entretien psy");
+    body["actions"] = json!([{"description": "Orienter vers le CMP", "due_on": today(), "assignee_id": s.present.0}]);
+    let created = log(&app, &s.author.1, &s.family_id, &body).await;
+    let action_id = created["actions"][0]["id"].as_str().expect("id").to_owned();
+    let action_path = format!("/api/v1/actions/{action_id}");
+
+    let mine = app.get_json("/api/v1/me/actions", &s.present.1).await;
+    assert_eq!(mine["items"].as_array().expect("items").len(), 1);
+    // A teammate and a coordinator who were not there cannot reach it.
+    for token in [&s.teammate.1, &s.coordinator] {
+        let response = app
+            .patch(&action_path, token, None, &json!({"done_on": today()}))
+            .await;
+        let problem = assert_problem(response, 404, "not_found").await;
+        assert!(!problem.to_string().contains("CMP"));
+    }
+    // Admins never see actions, not even their existence.
+    let response = app
+        .patch(&action_path, &s.admin, None, &json!({"done_on": today()}))
+        .await;
+    assert_problem(response, 403, "forbidden").await;
+    let admins = app.get_json("/api/v1/me/actions", &s.admin).await;
+    assert_eq!(admins["items"], json!([]));
+}
+
+#[tokio::test]
+async fn an_assignee_who_leaves_the_team_loses_her_actions() {
+    let app = spawn_app().await;
+    let s = scene(&app).await;
+    let body =
+        json!({"description": "Relancer la CAF", "due_on": today(), "assignee_id": s.teammate.0});
+    let response = app
+        .post(
+            &format!("/api/v1/families/{}/actions", s.family_id),
+            Some(&s.coordinator),
+            &body,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let action: Value = response.json().await.expect("json");
+    let action_path = format!("/api/v1/actions/{}", action["id"].as_str().expect("id"));
+    let mine = app.get_json("/api/v1/me/actions", &s.teammate.1).await;
+    assert_eq!(mine["items"].as_array().expect("items").len(), 1);
+
+    // The coordinator reorganises the team: the teammate is no longer on it.
+    app.assign(&s.coordinator, &s.family_id, &s.author.0, &[&s.present.0])
+        .await;
+    let mine = app.get_json("/api/v1/me/actions", &s.teammate.1).await;
+    assert_eq!(mine["items"], json!([]), "no text after leaving the team");
+    let response = app
+        .patch(
+            &action_path,
+            &s.teammate.1,
+            None,
+            &json!({"done_on": today()}),
+        )
+        .await;
+    assert_problem(response, 404, "not_found").await;
+    // The coordinator still manages it.
+    let response = app
+        .patch(
+            &action_path,
+            &s.coordinator,
+            None,
+            &json!({"done_on": today()}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
 }

@@ -8,8 +8,10 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{DateTime, NaiveDate, Utc};
 use nido_domain::Role;
+use nido_domain::family::Family;
 use nido_domain::intervention::{Action, Confidentiality, Intervention, InterventionKind};
-use nido_persistence::interventions::{self, InterventionFields, NewAction};
+use nido_persistence::interventions::{self, ActionViewer, InterventionFields, NewAction};
+use nido_persistence::users;
 use nido_persistence::{RepoError, begin_write};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -148,19 +150,37 @@ pub struct InterventionRequest {
 }
 
 impl InterventionRequest {
-    async fn check(&self, state: &AppState, errors: &mut Errors) -> Result<()> {
+    async fn check(
+        &self,
+        state: &AppState,
+        family: &Family,
+        author: Uuid,
+        errors: &mut Errors,
+    ) -> Result<()> {
         errors.validate(self);
         if self.actions.len() > 20 {
             errors.add("actions", "must list at most 20 actions");
         }
-        let mut members: Vec<(String, Uuid)> = Vec::new();
-        for (index, id) in self.staff_ids.iter().enumerate() {
-            members.push((format!("staff_ids[{index}]"), *id));
-        }
+        let members: Vec<(String, Uuid)> = self
+            .staff_ids
+            .iter()
+            .enumerate()
+            .map(|(index, id)| (format!("staff_ids[{index}]"), *id))
+            .collect();
+        check_team_members(state, members, errors).await?;
         for (index, action) in self.actions.iter().enumerate() {
-            members.push((format!("actions[{index}].assignee_id"), action.assignee_id));
+            let field = format!("actions[{index}].assignee_id");
+            check_assignee(state, family, &field, action.assignee_id, errors).await?;
+            let present =
+                action.assignee_id == author || self.staff_ids.contains(&action.assignee_id);
+            if self.confidentiality == Confidentiality::Restricted && !present {
+                errors.add(
+                    field,
+                    "must be the author or present: the intervention is restricted",
+                );
+            }
         }
-        check_team_members(state, members, errors).await
+        Ok(())
     }
 
     fn fields(&self) -> InterventionFields {
@@ -186,9 +206,10 @@ async fn create_intervention(
     ApiPath(family_id): ApiPath<Uuid>,
     JsonBody(body): JsonBody<InterventionRequest>,
 ) -> Result<impl IntoResponse> {
-    access::family(&state.db, &caller, family_id).await?;
+    let family = access::family(&state.db, &caller, family_id).await?;
     let mut errors = Errors::default();
-    body.check(&state, &mut errors).await?;
+    body.check(&state, &family, caller.user.id, &mut errors)
+        .await?;
     errors.finish()?;
     let now = state.now();
     let txn = begin_write(&state.db).await?;
@@ -313,8 +334,10 @@ async fn update_intervention(
     if current.author_id != caller.user.id && caller.role() != Role::Coordinator {
         return Err(ApiError::Forbidden);
     }
+    let family = access::family(&state.db, &caller, current.family_id).await?;
     let mut errors = Errors::default();
-    body.check(&state, &mut errors).await?;
+    body.check(&state, &family, current.author_id, &mut errors)
+        .await?;
     if !body.actions.is_empty() {
         errors.add("actions", "actions are changed through /actions/{id}");
     }
@@ -353,12 +376,14 @@ async fn create_action(
     ApiPath(family_id): ApiPath<Uuid>,
     JsonBody(body): JsonBody<ActionInput>,
 ) -> Result<impl IntoResponse> {
-    access::family(&state.db, &caller, family_id).await?;
+    let family = access::family(&state.db, &caller, family_id).await?;
     let mut errors = Errors::default();
     errors.validate(&body);
-    check_team_members(
+    check_assignee(
         &state,
-        [("assignee_id".to_owned(), body.assignee_id)],
+        &family,
+        "assignee_id",
+        body.assignee_id,
         &mut errors,
     )
     .await?;
@@ -384,6 +409,46 @@ async fn create_action(
         etag(action.version),
         Json(ActionResponse::new(action, state.today())),
     ))
+}
+
+/// Who sees actions, by role: coordinators every family's, staff their own
+/// families'; admins none.
+fn action_viewer(caller: &CurrentUser) -> Option<ActionViewer> {
+    match caller.role() {
+        Role::Admin => None,
+        role => Some(ActionViewer {
+            user_id: caller.user.id,
+            every_family: role == Role::Coordinator,
+        }),
+    }
+}
+
+/// An action goes to someone who may see the family: an active member of
+/// its team (or its referent), or a coordinator.
+async fn check_assignee(
+    state: &AppState,
+    family: &Family,
+    field: &str,
+    assignee_id: Uuid,
+    errors: &mut Errors,
+) -> Result<()> {
+    let user = match users::find(&state.db, assignee_id).await {
+        Ok(user) => Some(user),
+        Err(RepoError::NotFound) => None,
+        Err(err) => return Err(err.into()),
+    };
+    let may_see = user.is_some_and(|user| {
+        user.active
+            && (user.role == Role::Coordinator
+                || (user.role == Role::Staff && family.is_assigned(user.id)))
+    });
+    if !may_see {
+        errors.add(
+            field,
+            "must be on the family's team (its referent or a member) or a coordinator",
+        );
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
@@ -416,7 +481,11 @@ async fn my_actions(
     ValidQuery(params): ValidQuery<ActionParams>,
 ) -> Result<Json<Actions>> {
     let open_only = params.status.unwrap_or_default() == ActionStatus::Open;
-    let rows = interventions::actions_assigned(&state.db, caller.user.id, open_only).await?;
+    // Admins never see follow-up actions: they are case data.
+    let Some(viewer) = action_viewer(&caller) else {
+        return Ok(Json(Actions { items: Vec::new() }));
+    };
+    let rows = interventions::actions_assigned(&state.db, viewer, open_only).await?;
     let families: Vec<Uuid> = rows.iter().map(|action| action.family_id).collect();
     state
         .audit_many(&caller, "action.list", families, "/me/actions")
@@ -448,11 +517,11 @@ async fn update_action(
     IfMatch(expected): IfMatch,
     JsonBody(body): JsonBody<ActionUpdate>,
 ) -> Result<impl IntoResponse> {
-    let current = interventions::find_action(&state.db, id).await?;
+    let viewer = action_viewer(&caller).ok_or(ApiError::Forbidden)?;
+    // An action the caller may not see answers 404: its existence does not leak.
+    let current = interventions::find_visible_action(&state.db, id, viewer).await?;
     let allowed = current.assignee_id == caller.user.id || caller.role() == Role::Coordinator;
     if !allowed {
-        // Someone who cannot see the family does not learn the action exists.
-        access::family(&state.db, &caller, current.family_id).await?;
         return Err(ApiError::Forbidden);
     }
     let mut errors = Errors::default();

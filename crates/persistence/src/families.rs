@@ -205,6 +205,15 @@ fn assigned_to(user_id: Uuid) -> Condition {
         )
 }
 
+/// The ids of the families assigned to `user_id`, as a subquery.
+pub fn assigned_ids(user_id: Uuid) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(families::Column::Id)
+        .from(families::Entity)
+        .cond_where(assigned_to(user_id))
+        .to_owned()
+}
+
 /// Whether `user_id` accompanies this family.
 pub async fn is_assigned(
     db: &impl ConnectionTrait,

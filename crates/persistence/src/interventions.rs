@@ -50,6 +50,38 @@ pub fn visible_to(viewer: Uuid) -> Condition {
         )
 }
 
+/// Who looks at follow-up actions. Need to know, decided in the query: a
+/// coordinator sees the actions of every family, a staff member those of
+/// the families she accompanies now (not after she left the team); an
+/// action born of a restricted intervention is seen only by those who may
+/// see that intervention. Admins see none (they have no viewer).
+#[derive(Debug, Clone, Copy)]
+pub struct ActionViewer {
+    pub user_id: Uuid,
+    pub every_family: bool,
+}
+
+fn actions_visible_to(viewer: ActionViewer) -> Condition {
+    let of_visible_intervention = Condition::any()
+        .add(actions::Column::InterventionId.is_null())
+        .add(
+            actions::Column::InterventionId.in_subquery(
+                Query::select()
+                    .column(interventions::Column::Id)
+                    .from(interventions::Entity)
+                    .cond_where(visible_to(viewer.user_id))
+                    .to_owned(),
+            ),
+        );
+    let mut visible = Condition::all().add(of_visible_intervention);
+    if !viewer.every_family {
+        visible = visible.add(
+            actions::Column::FamilyId.in_subquery(crate::families::assigned_ids(viewer.user_id)),
+        );
+    }
+    visible
+}
+
 fn corrupt(id: Uuid) -> DbErr {
     DbErr::Custom(format!("interventions row {id}: invalid value"))
 }
@@ -286,13 +318,16 @@ pub async fn actions_of(
         .collect())
 }
 
-/// A user's actions: open ones first, then by due date.
+/// The viewer's own actions that she may still see: open ones first, then
+/// by due date.
 pub async fn actions_assigned(
     db: &impl ConnectionTrait,
-    assignee_id: Uuid,
+    viewer: ActionViewer,
     open_only: bool,
 ) -> Result<Vec<Action>, DbErr> {
-    let mut query = actions::Entity::find().filter(actions::Column::AssigneeId.eq(assignee_id));
+    let mut query = actions::Entity::find()
+        .filter(actions::Column::AssigneeId.eq(viewer.user_id))
+        .filter(actions_visible_to(viewer));
     if open_only {
         query = query.filter(actions::Column::DoneOn.is_null());
     }
@@ -306,6 +341,20 @@ pub async fn actions_assigned(
         .collect();
     rows.sort_by_key(|action| action.done_on.is_some());
     Ok(rows)
+}
+
+/// The action, if `viewer` may see it; `NotFound` otherwise.
+pub async fn find_visible_action(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    viewer: ActionViewer,
+) -> Result<Action, RepoError> {
+    let row = actions::Entity::find_by_id(id)
+        .filter(actions_visible_to(viewer))
+        .one(db)
+        .await?
+        .ok_or(RepoError::NotFound)?;
+    Ok(action(row))
 }
 
 pub async fn find_action(db: &impl ConnectionTrait, id: Uuid) -> Result<Action, RepoError> {
