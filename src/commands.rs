@@ -57,6 +57,8 @@ pub async fn create_user(
             role: account.role,
             profession: account.profession,
             password_hash,
+            // Typed by whoever runs the command: its owner replaces it.
+            must_change_password: true,
         },
         settings.clock().now(),
     )

@@ -469,6 +469,8 @@ async fn create_team(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Res
                 role,
                 profession,
                 password_hash: hash.clone(),
+                // A demo account keeps its published password.
+                must_change_password: false,
             },
             now,
         )

@@ -125,6 +125,8 @@ pub async fn ensure_initial_admin(
         role: Role::Admin,
         profession: Profession::Director,
         password_hash: hasher.hash(&password).await?,
+        // A one-time password in a file: its owner replaces it first.
+        must_change_password: true,
     };
     match users::insert(db, new_admin, settings.clock().now()).await {
         Ok(_) => {}

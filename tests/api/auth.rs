@@ -4,7 +4,7 @@ use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, assert_problem, spawn_app, spawn_sibling};
+use crate::helpers::{ADMIN_PASSWORD, PASSWORD, assert_problem, spawn_app, spawn_sibling};
 
 #[tokio::test]
 async fn the_initial_admin_logs_in_creates_a_coordinator_who_calls_me() {
@@ -35,6 +35,13 @@ async fn the_initial_admin_logs_in_creates_a_coordinator_who_calls_me() {
             .is_some_and(|at| at.ends_with('Z'))
     );
     assert!(body["user"].get("password_hash").is_none());
+    assert_eq!(body["user"]["must_change_password"], true);
+
+    // Her one-time password must be replaced before anything else.
+    let refused = app.get("/api/v1/users", Some(&admin_token)).await;
+    assert_problem(refused, 403, "password_change_required").await;
+    app.change_password(&admin_token, &app.initial_admin_password(), ADMIN_PASSWORD)
+        .await;
 
     let response = app
         .post(
@@ -52,8 +59,14 @@ async fn the_initial_admin_logs_in_creates_a_coordinator_who_calls_me() {
     assert_eq!(response.status(), StatusCode::CREATED);
     let created: Value = response.json().await.expect("json");
     assert_eq!(created["email"], "samia.benali@nido.example");
+    assert_eq!(created["must_change_password"], true);
 
+    // The password the admin chose works once, to replace it.
     let token = app.token_for("samia.benali@nido.example", PASSWORD).await;
+    let refused = app.get("/api/v1/me", Some(&token)).await;
+    assert_problem(refused, 403, "password_change_required").await;
+    app.change_password(&token, PASSWORD, "velours-sapin-horizon-61")
+        .await;
     let response = app.get("/api/v1/me", Some(&token)).await;
     assert_eq!(response.status(), StatusCode::OK);
     let me: Value = response.json().await.expect("json");
@@ -62,6 +75,7 @@ async fn the_initial_admin_logs_in_creates_a_coordinator_who_calls_me() {
     assert_eq!(me["profession"], "coordinator");
     assert_eq!(me["display_name"], "Samia Benali");
     assert_eq!(me["active"], true);
+    assert_eq!(me["must_change_password"], false);
 }
 
 #[tokio::test]

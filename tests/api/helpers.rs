@@ -12,6 +12,10 @@ use tempfile::TempDir;
 
 /// A password strong enough for the policy, shared by the test users.
 pub const PASSWORD: &str = "lanterne-violon-gravier-47";
+/// The password an admin gives a new user, replaced at her first login.
+pub const SET_BY_ADMIN: &str = "ardoise-mimosa-tambour-83";
+/// The initial admin's own password, once she replaced the one-time one.
+pub const ADMIN_PASSWORD: &str = "cerisier-boussole-quartz-29";
 
 pub struct TestApp {
     pub address: String,
@@ -20,6 +24,9 @@ pub struct TestApp {
     pub settings: Settings,
     pub data_dir: PathBuf,
     _data_dir: std::sync::Arc<TempDir>,
+    /// The admin's own password once the one-time one was replaced; shared
+    /// with sibling instances, which use the same database.
+    admin_password: std::sync::Arc<tokio::sync::Mutex<Option<String>>>,
 }
 
 /// The instant every test's clock is fixed at: `NIDO_TEST_NOW` (RFC 3339)
@@ -50,17 +57,21 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
     settings.database_url = fresh_database_url().await.map(Into::into);
     settings.testing.now = Some(test_now());
     customize(&mut settings);
-    start(settings, std::sync::Arc::new(data_dir)).await
+    start(settings, std::sync::Arc::new(data_dir), Default::default()).await
 }
 
 /// A second server on the same database, as behind a load balancer.
 pub async fn spawn_sibling(app: &TestApp) -> TestApp {
     let mut settings = app.settings.clone();
     settings.bind = "127.0.0.1:0".into();
-    start(settings, app._data_dir.clone()).await
+    start(settings, app._data_dir.clone(), app.admin_password.clone()).await
 }
 
-async fn start(settings: Settings, data_dir: std::sync::Arc<TempDir>) -> TestApp {
+async fn start(
+    settings: Settings,
+    data_dir: std::sync::Arc<TempDir>,
+    admin_password: std::sync::Arc<tokio::sync::Mutex<Option<String>>>,
+) -> TestApp {
     let application = nido::Application::build(&settings)
         .await
         .expect("the application builds");
@@ -74,6 +85,7 @@ async fn start(settings: Settings, data_dir: std::sync::Arc<TempDir>) -> TestApp
         data_dir: settings.data_dir.clone(),
         settings,
         _data_dir: data_dir,
+        admin_password,
     }
 }
 
@@ -194,9 +206,31 @@ impl TestApp {
         body["token"].as_str().expect("token").to_owned()
     }
 
+    /// A token of the initial admin. The first call replaces her one-time
+    /// password, as nido requires before anything else.
     pub async fn admin_token(&self) -> String {
-        let password = self.initial_admin_password();
-        self.token_for(INITIAL_ADMIN_EMAIL, &password).await
+        let mut own = self.admin_password.lock().await;
+        if let Some(password) = own.as_deref() {
+            return self.token_for(INITIAL_ADMIN_EMAIL, password).await;
+        }
+        let initial = self.initial_admin_password();
+        let token = self.token_for(INITIAL_ADMIN_EMAIL, &initial).await;
+        self.change_password(&token, &initial, ADMIN_PASSWORD).await;
+        *own = Some(ADMIN_PASSWORD.to_owned());
+        token
+    }
+
+    /// `PUT /me/password`; panics unless it succeeds.
+    pub async fn change_password(&self, token: &str, current: &str, new: &str) {
+        let response = self
+            .client
+            .put(self.url("/api/v1/me/password"))
+            .bearer_auth(token)
+            .json(&json!({"current_password": current, "new_password": new}))
+            .send()
+            .await
+            .expect("request sent");
+        assert_eq!(response.status(), StatusCode::NO_CONTENT, "password change");
     }
 
     /// Creates a user with `role` (as the initial admin); returns its JSON.
@@ -211,12 +245,16 @@ impl TestApp {
                     "display_name": format!("Test {role}"),
                     "role": role,
                     "profession": profession,
-                    "password": PASSWORD,
+                    "password": SET_BY_ADMIN,
                 }),
             )
             .await;
         assert_eq!(response.status(), StatusCode::CREATED, "create {email}");
-        response.json().await.expect("json")
+        let user: Value = response.json().await.expect("json");
+        // The user replaces the password the admin set, as nido requires.
+        let token = self.token_for(email, SET_BY_ADMIN).await;
+        self.change_password(&token, SET_BY_ADMIN, PASSWORD).await;
+        user
     }
 
     /// A new user with `role`, logged in: its token.

@@ -2,6 +2,7 @@
 //! a fresh database and calls it over HTTP. `NIDO_TEST_DATABASE_URL` set to a
 //! PostgreSQL URL runs them against PostgreSQL, one new database per test.
 
+mod account;
 mod audit;
 mod auth;
 mod cases;

@@ -285,16 +285,16 @@ async fn updates_honour_if_match() {
         .create_user("nadia@nido.example", "staff", "social_worker")
         .await;
     let path = format!("/api/v1/users/{}", user["id"].as_str().expect("id"));
-
+    // Version 2: she has replaced the password the admin set.
     let response = app
-        .patch(&path, &admin, Some("\"1\""), &json!({"display_name": "Nadia H.", "role": "coordinator", "profession": "coordinator"}))
+        .patch(&path, &admin, Some("\"2\""), &json!({"display_name": "Nadia H.", "role": "coordinator", "profession": "coordinator"}))
         .await;
     assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(response.headers()["etag"], "\"2\"");
+    assert_eq!(response.headers()["etag"], "\"3\"");
     let updated: Value = response.json().await.expect("json");
     assert_eq!(updated["display_name"], "Nadia H.");
     assert_eq!(updated["role"], "coordinator");
-    assert_eq!(updated["version"], 2);
+    assert_eq!(updated["version"], 3);
 
     let stale = app
         .patch(

@@ -20,6 +20,9 @@ pub struct User {
     pub profession: Profession,
     /// A disabled user cannot log in and loses every session.
     pub active: bool,
+    /// The password was set by someone else (an admin, or at installation):
+    /// until its owner changes it, the account can do nothing else.
+    pub must_change_password: bool,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

@@ -18,7 +18,9 @@ pub async fn family(
     caller.require(&[Role::Coordinator, Role::Staff])?;
     let family = families::find(db, family_id).await?;
     if caller.role() == Role::Staff && !family.is_assigned(caller.user.id) {
-        return Err(ApiError::NotFound);
+        return Err(ApiError::Hidden {
+            family_id: Some(family_id),
+        });
     }
     Ok(family)
 }

@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Response};
 use nido_persistence::RepoError;
 use serde::Serialize;
 use utoipa::ToSchema;
+use uuid::Uuid;
 
 pub type Result<T, E = ApiError> = std::result::Result<T, E>;
 
@@ -58,8 +59,16 @@ pub enum ApiError {
     InvalidCredentials,
     #[error("forbidden")]
     Forbidden,
+    /// The account's password was set by someone else: change it first.
+    #[error("password change required")]
+    PasswordChangeRequired,
     #[error("not found")]
     NotFound,
+    /// Answered exactly like `NotFound`, for something that exists but that
+    /// the caller may not see (another team's family): the refusal is
+    /// audited, since repeated probing is what an access review looks for.
+    #[error("not found (hidden)")]
+    Hidden { family_id: Option<Uuid> },
     #[error("method not allowed")]
     MethodNotAllowed,
     #[error("conflict: {code}")]
@@ -98,8 +107,8 @@ impl ApiError {
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Unauthorized | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden => StatusCode::FORBIDDEN,
-            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Forbidden | ApiError::PasswordChangeRequired => StatusCode::FORBIDDEN,
+            ApiError::NotFound | ApiError::Hidden { .. } => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
@@ -120,7 +129,8 @@ impl ApiError {
             ApiError::Unauthorized => "unauthorized",
             ApiError::InvalidCredentials => "invalid_credentials",
             ApiError::Forbidden => "forbidden",
-            ApiError::NotFound => "not_found",
+            ApiError::PasswordChangeRequired => "password_change_required",
+            ApiError::NotFound | ApiError::Hidden { .. } => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::Conflict { code, .. } | ApiError::Unprocessable { code, .. } => code,
             ApiError::PreconditionFailed => "stale_version",
@@ -139,7 +149,11 @@ impl ApiError {
             ApiError::Unauthorized => "A valid bearer token is required.".into(),
             ApiError::InvalidCredentials => "The email or the password is wrong.".into(),
             ApiError::Forbidden => "Your role does not allow this.".into(),
-            ApiError::NotFound => "No such resource.".into(),
+            ApiError::PasswordChangeRequired => {
+                "Your password was set by someone else: change it with PUT /api/v1/me/password first."
+                    .into()
+            }
+            ApiError::NotFound | ApiError::Hidden { .. } => "No such resource.".into(),
             ApiError::MethodNotAllowed => "This method is not allowed here.".into(),
             ApiError::Conflict { detail, .. } | ApiError::Unprocessable { detail, .. } => {
                 detail.clone()
@@ -213,18 +227,33 @@ impl IntoResponse for ApiError {
         }
         let problem = self.to_problem();
         let mut response = problem_response(&problem);
-        let headers = response.headers_mut();
         match self {
             ApiError::Unauthorized => {
-                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+                response
+                    .headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             }
             ApiError::TooManyRequests { retry_after_secs } => {
-                headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+            }
+            ApiError::Forbidden => {
+                response.extensions_mut().insert(Denied { family_id: None });
+            }
+            ApiError::Hidden { family_id } => {
+                response.extensions_mut().insert(Denied { family_id });
             }
             _ => {}
         }
         response
     }
+}
+
+/// Marks an answer that refused access, for the audit layer to record.
+#[derive(Debug, Clone, Copy)]
+pub struct Denied {
+    pub family_id: Option<Uuid>,
 }
 
 /// Serialises a problem with its media type.

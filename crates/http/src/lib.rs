@@ -5,6 +5,7 @@ mod access;
 pub mod audit;
 pub mod auth;
 pub mod deadlines;
+mod denials;
 pub mod error;
 pub mod extract;
 pub mod families;
@@ -48,6 +49,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let api = OpenApiRouter::new()
         .merge(auth::router())
+        .merge(auth::account_router())
         .merge(users::router())
         .merge(families::router())
         .merge(referrals::router())
@@ -79,6 +81,10 @@ pub fn app(state: AppState) -> Router {
         .merge(SwaggerUi::new("/docs").url("/api/v1/openapi.json", document))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            denials::audit_denials,
+        ))
         .with_state(state);
     with_layers(router)
 }

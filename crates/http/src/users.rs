@@ -40,6 +40,9 @@ pub struct UserResponse {
     #[schema(schema_with = crate::schema::profession)]
     pub profession: Profession,
     pub active: bool,
+    /// The password was set by someone else: every call but
+    /// `PUT /me/password` and logout answers 403 until it is changed.
+    pub must_change_password: bool,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -54,6 +57,7 @@ impl From<User> for UserResponse {
             role: user.role,
             profession: user.profession,
             active: user.active,
+            must_change_password: user.must_change_password,
             version: user.version,
             created_at: user.created_at,
             updated_at: user.updated_at,
@@ -138,10 +142,14 @@ async fn create_user(
             role: body.role,
             profession: body.profession,
             password_hash,
+            // An admin chose it: its owner replaces it at her first login.
+            must_change_password: true,
         },
         state.now(),
     )
     .await?;
+    let resource = format!("/users/{}", user.id);
+    state.audit(&caller, "user.create", None, &resource).await?;
     tracing::info!(user_id = %user.id, role = %user.role, "user created");
     let location = format!("/api/v1/users/{}", user.id);
     Ok((
@@ -240,8 +248,28 @@ async fn update_user(
         profession: body.profession,
         active: body.active,
         password_hash,
+        // Set by an admin for someone else: to be changed at the next login.
+        must_change_password: id != caller.user.id,
     };
     let user = users::update(&state.db, id, expected_version, changes, state.now()).await?;
+    // Each account event gets its own entry, so an access review finds a
+    // password set or a role changed without reading every update.
+    let resource = format!("/users/{id}");
+    let events = [
+        ("user.update", true),
+        (
+            "user.role_change",
+            body.role.is_some_and(|role| role != current.role),
+        ),
+        ("user.password_set", password.is_some()),
+        ("user.disable", body.active == Some(false) && current.active),
+        ("user.enable", body.active == Some(true) && !current.active),
+    ];
+    for (action, happened) in events {
+        if happened {
+            state.audit(&caller, action, None, &resource).await?;
+        }
+    }
     tracing::info!(user_id = %user.id, "user updated");
     Ok((etag(user.version), Json(UserResponse::from(user))))
 }

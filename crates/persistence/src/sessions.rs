@@ -4,7 +4,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 use nido_domain::User;
 use sea_orm::prelude::Expr;
 use sea_orm::sea_query::ExprTrait;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+};
 use uuid::Uuid;
 
 use crate::entities::{sessions, users};
@@ -104,4 +106,53 @@ pub async fn prune(
         .exec(db)
         .await?;
     Ok(result.rows_affected)
+}
+
+/// A session as its owner sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    pub id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub token_hash: String,
+}
+
+/// The live sessions of a user, newest first.
+pub async fn of_user(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+    lifetime: SessionLifetime,
+) -> Result<Vec<SessionInfo>, DbErr> {
+    Ok(sessions::Entity::find()
+        .filter(sessions::Column::UserId.eq(user_id))
+        .filter(sessions::Column::ExpiresAt.gt(now))
+        .filter(sessions::Column::LastSeenAt.gt(now - lifetime.idle))
+        .order_by_desc(sessions::Column::CreatedAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| SessionInfo {
+            id: row.id,
+            created_at: row.created_at,
+            last_seen_at: row.last_seen_at,
+            expires_at: Ord::min(row.expires_at, row.last_seen_at + lifetime.idle),
+            token_hash: row.token_hash,
+        })
+        .collect())
+}
+
+/// Ends one session of `user_id`; false when she has no such session.
+pub async fn delete_of_user(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    user_id: Uuid,
+) -> Result<bool, DbErr> {
+    let result = sessions::Entity::delete_many()
+        .filter(sessions::Column::Id.eq(id))
+        .filter(sessions::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected > 0)
 }

@@ -19,6 +19,8 @@ pub struct NewUser {
     pub role: Role,
     pub profession: Profession,
     pub password_hash: String,
+    /// Set by someone other than its owner: to be changed at first login.
+    pub must_change_password: bool,
 }
 
 /// The changes a `PATCH /users/{id}` may bring; `None` leaves a field alone.
@@ -30,6 +32,9 @@ pub struct UserChanges {
     pub profession: Option<Profession>,
     pub active: Option<bool>,
     pub password_hash: Option<String>,
+    /// With `password_hash`: whether its owner must change it (it was set
+    /// by an admin) or not (she set it herself).
+    pub must_change_password: bool,
 }
 
 pub(crate) fn to_domain(row: users::Model) -> Result<User, DbErr> {
@@ -41,6 +46,7 @@ pub(crate) fn to_domain(row: users::Model) -> Result<User, DbErr> {
         role: row.role.parse().map_err(|_| corrupt("role"))?,
         profession: row.profession.parse().map_err(|_| corrupt("profession"))?,
         active: row.active,
+        must_change_password: row.must_change_password,
         version: row.version,
         created_at: row.created_at,
         updated_at: row.updated_at,
@@ -60,6 +66,7 @@ pub async fn insert(
         profession: Set(new.profession.as_str().to_owned()),
         password_hash: Set(new.password_hash),
         active: Set(true),
+        must_change_password: Set(new.must_change_password),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -69,6 +76,13 @@ pub async fn insert(
         .await
         .map_err(|err| RepoError::on_unique(err, "email_taken"))?;
     Ok(to_domain(row)?)
+}
+
+async fn find_row(db: &impl ConnectionTrait, id: Uuid) -> Result<users::Model, RepoError> {
+    users::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(RepoError::NotFound)
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<User, RepoError> {
@@ -129,10 +143,7 @@ pub async fn update(
     now: DateTime<Utc>,
 ) -> Result<User, RepoError> {
     let txn = begin_write(db).await?;
-    let current = users::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(RepoError::NotFound)?;
+    let current = find_row(&txn, id).await?;
     if expected_version.is_some_and(|expected| expected != current.version) {
         return Err(RepoError::StaleVersion);
     }
@@ -155,6 +166,7 @@ pub async fn update(
     let password_changed = changes.password_hash.is_some();
     if let Some(hash) = changes.password_hash {
         row.password_hash = Set(hash);
+        row.must_change_password = Set(changes.must_change_password);
     }
     row.version = Set(current.version + 1);
     row.updated_at = Set(now);
@@ -175,10 +187,58 @@ pub async fn update(
             .exec(&txn)
             .await?;
     }
-    let row = users::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(RepoError::NotFound)?;
+    let row = find_row(&txn, id).await?;
     txn.commit().await?;
     Ok(to_domain(row)?)
+}
+
+/// The owner changes her own password: the flag of a password set by
+/// someone else falls, and every other session of hers ends, in one
+/// transaction.
+pub async fn set_own_password(
+    db: &sea_orm::DatabaseConnection,
+    id: Uuid,
+    password_hash: String,
+    keep_session_token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<User, RepoError> {
+    let txn = begin_write(db).await?;
+    let current = find_row(&txn, id).await?;
+    let version = current.version;
+    let mut row: users::ActiveModel = current.into();
+    row.password_hash = Set(password_hash);
+    row.must_change_password = Set(false);
+    row.version = Set(version + 1);
+    row.updated_at = Set(now);
+    users::Entity::update_many()
+        .set(row)
+        .filter(users::Column::Id.eq(id))
+        .exec(&txn)
+        .await?;
+    sessions::Entity::delete_many()
+        .filter(sessions::Column::UserId.eq(id))
+        .filter(sessions::Column::TokenHash.ne(keep_session_token_hash))
+        .exec(&txn)
+        .await?;
+    let row = find_row(&txn, id).await?;
+    txn.commit().await?;
+    Ok(to_domain(row)?)
+}
+
+/// The password hash of a user, to check her current password.
+pub async fn password_hash(db: &impl ConnectionTrait, id: Uuid) -> Result<String, RepoError> {
+    users::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(|row| row.password_hash)
+        .ok_or(RepoError::NotFound)
+}
+
+/// Whether any user exists besides `email`.
+pub async fn any_besides(db: &impl ConnectionTrait, email: &str) -> Result<bool, DbErr> {
+    Ok(users::Entity::find()
+        .filter(users::Column::Email.ne(email))
+        .count(db)
+        .await?
+        > 0)
 }

@@ -1,7 +1,10 @@
 use axum::extract::FromRequestParts;
-use axum::http::{header, request::Parts};
+use std::sync::{Arc, OnceLock};
+
+use axum::http::{Method, header, request::Parts};
 use nido_domain::{Role, User};
 use nido_persistence::sessions;
+use uuid::Uuid;
 
 use super::hash_token;
 use crate::error::ApiError;
@@ -30,6 +33,19 @@ impl CurrentUser {
     }
 }
 
+/// Where the caller's id is left for the layers around the handler (the
+/// audit of refused requests), once the token is checked.
+#[derive(Debug, Clone, Default)]
+pub struct CallerSlot(pub Arc<OnceLock<Uuid>>);
+
+/// The two calls an account whose password was set by someone else may make.
+fn changes_password_or_leaves(parts: &Parts) -> bool {
+    // Inside the `/api/v1` router the prefix is already stripped.
+    let path = parts.uri.path();
+    (parts.method == Method::PUT && path.ends_with("/me/password"))
+        || (parts.method == Method::POST && path.ends_with("/auth/logout"))
+}
+
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = ApiError;
 
@@ -53,6 +69,12 @@ impl FromRequestParts<AppState> for CurrentUser {
         )
         .await?
         .ok_or(ApiError::Unauthorized)?;
+        if let Some(CallerSlot(slot)) = parts.extensions.get::<CallerSlot>() {
+            let _ = slot.set(user.id);
+        }
+        if user.must_change_password && !changes_password_or_leaves(parts) {
+            return Err(ApiError::PasswordChangeRequired);
+        }
         Ok(CurrentUser { user, token_hash })
     }
 }

@@ -1,13 +1,15 @@
 //! Authentication: passwords, bearer tokens, sessions and login throttling.
 
+mod account;
 mod current_user;
 mod password;
 mod routes;
 mod settings;
 mod token;
 
-pub use current_user::CurrentUser;
+pub use account::router as account_router;
+pub use current_user::{CallerSlot, CurrentUser};
 pub use password::PasswordHasher;
-pub use routes::router;
+pub use routes::{ClientAddress, router};
 pub use settings::AuthSettings;
 pub use token::{hash_token, new_token};

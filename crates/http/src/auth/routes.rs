@@ -131,26 +131,17 @@ async fn login(
 
     // Count the attempt before looking at the password: of many parallel
     // guesses, only as many as the limits allow are ever verified.
-    let counters = settings.throttle().counters(&email_key, &address);
-    let mut wait = None;
-    for (key, limit) in &counters {
-        let counted = login_throttle::count(&state.db, key, now, limit.window).await?;
-        wait = wait.max(limit.refusal(counted.failures, counted.window_start, now));
-    }
-    if let Some(wait) = wait {
-        uncount_all(&state, &counters).await?;
-        state
-            .audit_as(tried, "auth.login_throttled", None, &resource)
-            .await?;
-        tracing::warn!("login throttled");
-        // Whole seconds, rounded up, at least one.
-        let secs = u64::try_from((wait.num_milliseconds() + 999) / 1000)
-            .unwrap_or(0)
-            .max(1);
-        return Err(ApiError::TooManyRequests {
-            retry_after_secs: secs,
-        });
-    }
+    let counters = match count_attempt(&state, &email_key, &address).await {
+        Ok(counters) => counters,
+        Err(refused @ ApiError::TooManyRequests { .. }) => {
+            state
+                .audit_as(tried, "auth.login_throttled", None, &resource)
+                .await?;
+            tracing::warn!("login throttled");
+            return Err(refused);
+        }
+        Err(other) => return Err(other),
+    };
 
     let hash = credentials.as_ref().map(|(_, hash)| hash.as_str());
     let password_ok = state.passwords.verify(&body.password, hash).await?;
@@ -187,7 +178,41 @@ async fn login(
     }))
 }
 
-async fn uncount_all(state: &AppState, counters: &[(String, FailureLimit)]) -> Result<()> {
+/// The counters an attempt on `email` from `address` bumped.
+pub(super) type Counters = [(String, FailureLimit); 3];
+
+/// Counts an attempt on `email` from `address` in its three counters, before
+/// any password is checked; 429 (the attempt taken back) past a limit.
+pub(super) async fn count_attempt(
+    state: &AppState,
+    email: &str,
+    address: &str,
+) -> Result<Counters> {
+    let now = state.now();
+    let counters = state.auth.throttle().counters(email, address);
+    let mut wait = None;
+    for (key, limit) in &counters {
+        let counted = login_throttle::count(&state.db, key, now, limit.window).await?;
+        wait = wait.max(limit.refusal(counted.failures, counted.window_start, now));
+    }
+    let Some(wait) = wait else {
+        return Ok(counters);
+    };
+    uncount_all(state, &counters).await?;
+    // Whole seconds, rounded up, at least one.
+    let secs = u64::try_from((wait.num_milliseconds() + 999) / 1000)
+        .unwrap_or(0)
+        .max(1);
+    Err(ApiError::TooManyRequests {
+        retry_after_secs: secs,
+    })
+}
+
+/// Takes an attempt back from its counters: refused, or its password right.
+pub(super) async fn uncount_all(
+    state: &AppState,
+    counters: &[(String, FailureLimit)],
+) -> Result<()> {
     for (key, _) in counters {
         login_throttle::uncount(&state.db, key).await?;
     }

@@ -13,6 +13,7 @@ pub struct Model {
     pub profession: String,
     pub password_hash: String,
     pub active: bool,
+    pub must_change_password: bool,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

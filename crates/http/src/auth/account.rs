@@ -1,0 +1,177 @@
+//! One's own account: sessions and password (`/me/sessions`, `/me/password`).
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use nido_domain::{NewPassword, PasswordError};
+use nido_persistence::{login_throttle, sessions, users};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+use validator::Validate;
+
+use super::CurrentUser;
+use super::routes::{ClientAddress, count_attempt, uncount_all};
+use crate::error::{ApiError, Result};
+use crate::extract::{ApiPath, ValidJson};
+use crate::state::AppState;
+use crate::validation::Errors;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(my_sessions))
+        .routes(routes!(end_session))
+        .routes(routes!(change_password))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionResponse {
+    pub id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    /// When it stops working if unused.
+    pub expires_at: DateTime<Utc>,
+    /// The session of this very request.
+    pub current: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Sessions {
+    pub items: Vec<SessionResponse>,
+}
+
+/// The caller's live sessions, newest first.
+#[utoipa::path(get, path = "/me/sessions", tag = "users",
+    responses((status = 200, description = "The caller's sessions", body = Sessions)))]
+#[tracing::instrument(skip_all, fields(user_id = %caller.user.id))]
+async fn my_sessions(State(state): State<AppState>, caller: CurrentUser) -> Result<Json<Sessions>> {
+    let rows = sessions::of_user(
+        &state.db,
+        caller.user.id,
+        state.now(),
+        state.auth.session_lifetime(),
+    )
+    .await?;
+    Ok(Json(Sessions {
+        items: rows
+            .into_iter()
+            .map(|row| SessionResponse {
+                id: row.id,
+                created_at: row.created_at,
+                last_seen_at: row.last_seen_at,
+                expires_at: row.expires_at,
+                current: row.token_hash == caller.token_hash,
+            })
+            .collect(),
+    }))
+}
+
+/// End one of the caller's sessions (a phone left somewhere, say).
+#[utoipa::path(delete, path = "/me/sessions/{id}", tag = "users", params(("id" = Uuid, Path)),
+    responses((status = 204, description = "The session ended"),
+        (status = 404, description = "No such session of yours", body = crate::error::Problem, content_type = "application/problem+json")))]
+#[tracing::instrument(skip_all, fields(user_id = %caller.user.id))]
+async fn end_session(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<StatusCode> {
+    if !sessions::delete_of_user(&state.db, id, caller.user.id).await? {
+        return Err(ApiError::NotFound);
+    }
+    state
+        .audit(&caller, "session.end", None, &format!("/me/sessions/{id}"))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    #[validate(length(max = 1024, message = "must be at most 1024 characters"))]
+    pub current_password: String,
+    /// 12 to 128 characters, not easy to guess, not the current one.
+    #[schema(min_length = 12, max_length = 128)]
+    pub new_password: String,
+}
+
+// Never derive Debug with passwords in it.
+impl std::fmt::Debug for PasswordChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasswordChange").finish_non_exhaustive()
+    }
+}
+
+/// Change one's own password. The current password is required, and wrong
+/// guesses are throttled like failed logins; every other session ends.
+/// This is also how a password set by an admin is replaced.
+#[utoipa::path(put, path = "/me/password", tag = "users", request_body = PasswordChange,
+    responses((status = 204, description = "Changed; the other sessions ended"),
+        (status = 429, description = "Too many wrong passwords", body = crate::error::Problem, content_type = "application/problem+json")))]
+#[tracing::instrument(skip_all, fields(user_id = %caller.user.id))]
+async fn change_password(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ClientAddress(address): ClientAddress,
+    ValidJson(body): ValidJson<PasswordChange>,
+) -> Result<StatusCode> {
+    let user = &caller.user;
+    let mut errors = Errors::default();
+    let new_password = errors.check::<_, PasswordError>(
+        "new_password",
+        NewPassword::parse(
+            &body.new_password,
+            &[user.email.as_str(), user.display_name.as_str()],
+        ),
+    );
+    if body.new_password == body.current_password {
+        errors.add("new_password", "must differ from the current password");
+    }
+    errors.finish()?;
+    let Some(new_password) = new_password else {
+        return Err(ApiError::Internal(anyhow::anyhow!(
+            "validated password missing"
+        )));
+    };
+
+    // The current password is a guess like a login's: counted first.
+    let counters = count_attempt(&state, user.email.as_str(), &address).await?;
+    let hash = users::password_hash(&state.db, user.id).await?;
+    if !state
+        .passwords
+        .verify(&body.current_password, Some(&hash))
+        .await?
+    {
+        state
+            .audit(&caller, "user.password_change_failed", None, "/me/password")
+            .await?;
+        return Err(ApiError::invalid(
+            "current_password",
+            "is not your password",
+        ));
+    }
+    uncount_all(&state, &counters).await?;
+    login_throttle::forget(&state.db, &counters[0].0).await?;
+    let new_hash = state.passwords.hash(&new_password).await?;
+    users::set_own_password(
+        &state.db,
+        user.id,
+        new_hash,
+        &caller.token_hash,
+        state.now(),
+    )
+    .await?;
+    state
+        .audit(
+            &caller,
+            "user.password_change",
+            None,
+            &format!("/users/{}", user.id),
+        )
+        .await?;
+    tracing::info!("password changed");
+    Ok(StatusCode::NO_CONTENT)
+}

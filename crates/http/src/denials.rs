@@ -1,0 +1,41 @@
+//! Refused requests go to the audit log: a 403, or the 404 that hides a
+//! family from a staff member who does not accompany it. Repeated probing
+//! of other teams' families is what an access review looks for.
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::auth::CallerSlot;
+use crate::error::Denied;
+use crate::state::AppState;
+
+/// Gives the request a slot for the caller's id (the authentication
+/// extractor fills it), and once the handler has answered, audits a refusal
+/// in the caller's name before the answer leaves.
+pub async fn audit_denials(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let slot = CallerSlot::default();
+    request.extensions_mut().insert(slot.clone());
+    let path: String = request.uri().path().chars().take(200).collect();
+    let response = next.run(request).await;
+    let (Some(denied), Some(caller)) = (response.extensions().get::<Denied>(), slot.0.get()) else {
+        return response;
+    };
+    let action = if denied.family_id.is_some() {
+        "family.access_denied"
+    } else {
+        "access_denied"
+    };
+    match state
+        .audit_as(*caller, action, denied.family_id, &path)
+        .await
+    {
+        Ok(()) => response,
+        // The refusal must not go untraced.
+        Err(err) => err.into_response(),
+    }
+}
