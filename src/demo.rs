@@ -24,7 +24,9 @@ use nido_persistence::{DatabaseConnection, begin_write};
 use uuid::Uuid;
 
 use crate::settings::Settings;
-use crate::startup::{ensure_initial_admin, open_audit_database, open_database};
+use crate::startup::{
+    INITIAL_ADMIN_EMAIL, ensure_initial_admin, open_audit_database, open_database,
+};
 
 /// The password of every demo account: a demo database holds no real data.
 pub const DEMO_PASSWORD: &str = "voie-lactee-demo-2026";
@@ -362,6 +364,11 @@ pub async fn load(settings: &Settings) -> anyhow::Result<()> {
     let db = open_database(settings).await?;
     open_audit_database(settings, &db).await?;
     ensure_initial_admin(&db, settings).await?;
+    if users::any_besides(&db, INITIAL_ADMIN_EMAIL).await? {
+        anyhow::bail!(
+            "this database has user accounts: demo data, whose accounts share a published password, goes only into a new, empty centre"
+        );
+    }
     if !families::list(&db, None, None, 1).await?.is_empty() {
         anyhow::bail!("the database already holds families: demo data goes into an empty centre");
     }

@@ -68,6 +68,7 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<DatabaseConnec
     let url = settings.database_url();
     let backend = nido_persistence::Backend::of_url(&url)
         .context("database_url must start with sqlite: or postgres://")?;
+    make_sqlite_files_private(&url)?;
     let db = nido_persistence::connect(&url, settings.database_max_connections)
         .await
         .with_context(|| format!("cannot open the {backend:?} database"))?;
@@ -84,15 +85,47 @@ pub async fn open_audit_database(
     main: &DatabaseConnection,
 ) -> anyhow::Result<DatabaseConnection> {
     let audit = match settings.audit_database_url() {
-        Some(url) => nido_persistence::connect_audit(&url, settings.database_max_connections)
-            .await
-            .context("cannot open the audit database")?,
+        Some(url) => {
+            make_sqlite_files_private(&url)?;
+            nido_persistence::connect_audit(&url, settings.database_max_connections)
+                .await
+                .context("cannot open the audit database")?
+        }
         None => main.clone(),
     };
     nido_persistence::migrate_audit(&audit)
         .await
         .context("cannot migrate the audit database")?;
     Ok(audit)
+}
+
+/// Makes a SQLite database file, and its WAL and shared-memory files,
+/// readable by their owner only, whatever the directory and the umask.
+/// SQLite creates the WAL and shared-memory files with the permissions of
+/// the database file, so a database file created 0600 keeps them 0600 too.
+fn make_sqlite_files_private(url: &str) -> anyhow::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let Some(rest) = url.strip_prefix("sqlite://") else {
+        return Ok(());
+    };
+    let path = rest.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Ok(());
+    }
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("cannot create {path}"))?;
+    for suffix in ["", "-wal", "-shm"] {
+        let file = format!("{path}{suffix}");
+        if Path::new(&file).exists() {
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))
+                .with_context(|| format!("cannot make {file} private"))?;
+        }
+    }
+    Ok(())
 }
 
 fn create_private_dir(dir: &Path) -> anyhow::Result<()> {

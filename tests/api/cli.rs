@@ -80,6 +80,15 @@ async fn migrate_then_user_create_reads_the_password_from_stdin() {
         .status()
         .expect("runs");
     assert!(!bad_role.success());
+
+    // Demo accounts, whose password is published, never join a real centre.
+    let demo = nido(data_dir.path(), &url)
+        .arg("demo-data")
+        .output()
+        .expect("runs");
+    assert!(!demo.status.success(), "demo data refused");
+    let said = String::from_utf8_lossy(&demo.stderr);
+    assert!(said.contains("user accounts"), "says why: {said}");
 }
 
 #[tokio::test]

@@ -150,3 +150,28 @@ async fn a_nul_character_is_not_a_server_error() {
     let status = response.status().as_u16();
     assert!(status == 201 || status == 422, "got {status}");
 }
+
+#[tokio::test]
+async fn every_answer_forbids_caching_sniffing_and_referrers() {
+    let app = crate::helpers::spawn_app().await;
+    let password = app.initial_admin_password();
+    let login = app.login("admin@nido.local", &password).await;
+    let token = app.admin_token().await;
+    let answers = vec![
+        ("the login with its token", login),
+        ("a read", app.get("/api/v1/users", Some(&token)).await),
+        ("a 404", app.get("/api/v1/nowhere", Some(&token)).await),
+        ("a 401", app.get("/api/v1/me", None).await),
+        ("a probe", app.get("/health/live", None).await),
+        (
+            "the OpenAPI document",
+            app.get("/api/v1/openapi.json", None).await,
+        ),
+    ];
+    for (what, response) in answers {
+        let headers = response.headers();
+        assert_eq!(headers["cache-control"], "no-store", "{what}");
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{what}");
+        assert_eq!(headers["referrer-policy"], "no-referrer", "{what}");
+    }
+}

@@ -702,3 +702,32 @@ async fn postgresql_itself_refuses_overlapping_leases() {
         .expect_err("refused");
     assert!(err.to_string().contains("leases_no_overlap"), "{err}");
 }
+
+#[tokio::test]
+async fn a_label_written_as_a_formula_comes_out_inert_in_the_csv() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let landlord = app.landlord(&admin, "Mme Lefort", "private").await;
+    let label = "=HYPERLINK(\"http://example.org/x\";\"Cliquez\")";
+    let unit = app.unit(&admin, &landlord, label, 3).await;
+    let lease = app
+        .lease(&admin, &unit, "2026-01-10", None, 60_000, 9_000)
+        .await;
+    assert_eq!(lease.status(), StatusCode::CREATED);
+    let text = app
+        .get(
+            "/api/v1/housing/vacancies?as_of=2026-05-10&format=csv",
+            Some(&admin),
+        )
+        .await
+        .text()
+        .await
+        .expect("text");
+    // Read back with a real CSV reader: the label is text, not a formula.
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let labels: Vec<String> = reader
+        .records()
+        .map(|record| record.expect("a record")[1].to_owned())
+        .collect();
+    assert_eq!(labels, [format!("'{label}")]);
+}

@@ -34,3 +34,37 @@ async fn sqlite_is_durable_and_the_audit_log_lives_apart() {
     assert_eq!(pragma(&audit, "synchronous").await, "1", "NORMAL");
     assert!(app.data_dir.join("nido-audit.db").exists(), "its own file");
 }
+
+#[tokio::test]
+async fn database_files_are_readable_by_their_owner_only_whatever_the_directory() {
+    use std::os::unix::fs::PermissionsExt;
+    // A data directory made beforehand, open to all, with a database file
+    // someone created 0644.
+    let dir = tempfile::TempDir::new().expect("dir");
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).expect("data dir");
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    std::fs::write(data.join("nido.db"), b"").expect("empty database");
+    std::fs::set_permissions(data.join("nido.db"), std::fs::Permissions::from_mode(0o644))
+        .expect("chmod");
+    let data_dir = data.clone();
+    let app = crate::helpers::spawn_app_with(move |settings| settings.data_dir = data_dir).await;
+    if app.db.get_database_backend() != DatabaseBackend::Sqlite {
+        return;
+    }
+    // Writes to both files, so that their WAL files exist.
+    app.admin_token().await;
+    let mut checked = 0;
+    for name in ["nido.db", "nido-audit.db"] {
+        for suffix in ["", "-wal", "-shm"] {
+            let file = data.join(format!("{name}{suffix}"));
+            let mode = std::fs::metadata(&file)
+                .unwrap_or_else(|err| panic!("{}: {err}", file.display()))
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600, "{}", file.display());
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 6);
+}

@@ -42,12 +42,36 @@ pub enum Format {
     Csv,
 }
 
+/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab,
+/// carriage return first) gets a `'` in front: a unit labelled
+/// `=HYPERLINK(...)` comes out as text.
+pub fn inert_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
 fn csv_response<T: Serialize>(rows: &[T], filename: &str) -> Result<Response> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let internal = |err: csv::Error| ApiError::Internal(err.into());
+    // Serialise with the headers, then read the cells back to guard each.
+    let mut raw = csv::Writer::from_writer(Vec::new());
     for row in rows {
+        raw.serialize(row).map_err(internal)?;
+    }
+    let raw = raw
+        .into_inner()
+        .map_err(|err| ApiError::Internal(anyhow::anyhow!("{err}")))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(raw.as_slice());
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for record in reader.records() {
+        let record = record.map_err(internal)?;
         writer
-            .serialize(row)
-            .map_err(|err| ApiError::Internal(err.into()))?;
+            .write_record(record.iter().map(|cell| inert_cell(cell).into_owned()))
+            .map_err(internal)?;
     }
     let body = writer
         .into_inner()
@@ -363,4 +387,26 @@ fn rate(part: i64, whole: i64) -> f64 {
         return 0.0;
     }
     (part as f64 / whole as f64 * 10_000.0).round() / 10_000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_come_out_inert_and_others_unchanged() {
+        for live in [
+            "=HYPERLINK(\"http://x\")",
+            "+33",
+            "-1+1",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert_eq!(inert_cell(live), format!("'{live}"));
+        }
+        for plain in ["T2 Vitry", "", "12", "a=b"] {
+            assert_eq!(inert_cell(plain), plain);
+        }
+    }
 }
