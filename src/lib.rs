@@ -1,6 +1,7 @@
 //! The `nido` binary's library: configuration, wiring and commands. `main.rs`
 //! only parses the command line and calls in here.
 
+pub mod background;
 pub mod commands;
 pub mod demo;
 pub mod settings;

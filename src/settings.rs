@@ -28,7 +28,26 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub cases: CaseSettings,
     #[serde(default)]
+    pub audit: AuditSettings,
+    #[serde(default)]
     pub testing: TestingSettings,
+}
+
+/// `[audit]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct AuditSettings {
+    /// How often entries that waited in the outbox (the log refused them)
+    /// are moved into the log.
+    pub outbox_retry_seconds: u64,
+}
+
+impl Default for AuditSettings {
+    fn default() -> Self {
+        Self {
+            outbox_retry_seconds: 5,
+        }
+    }
 }
 
 /// `[testing]`: honoured only when `NIDO_ENV=test`; anywhere else a value

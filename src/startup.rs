@@ -20,6 +20,7 @@ pub const INITIAL_ADMIN_PASSWORD_FILE: &str = "initial-admin-password";
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    outbox_retry: std::time::Duration,
 }
 
 impl Application {
@@ -39,7 +40,13 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .await
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
-        Ok(Self { listener, state })
+        Ok(Self {
+            listener,
+            state,
+            outbox_retry: std::time::Duration::from_secs(
+                settings.audit.outbox_retry_seconds.max(1),
+            ),
+        })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -53,10 +60,13 @@ impl Application {
     /// Serves until SIGTERM or Ctrl-C, then finishes the requests under way.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         tracing::info!(address = %self.local_addr()?, "nido is listening");
+        let outbox = crate::background::drain_audit_outbox(self.state.clone(), self.outbox_retry);
         let app = nido_http::app(self.state).into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, app)
+        let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown_signal())
-            .await?;
+            .await;
+        outbox.abort();
+        served?;
         tracing::info!("nido stopped");
         Ok(())
     }

@@ -9,6 +9,7 @@ mod m20261124_000003_audit_log;
 mod m20261124_000004_housing;
 mod m20261124_000005_interventions;
 mod m20261126_000006_login_throttle_and_password_change;
+mod m20261126_000007_audit_outbox;
 mod schema_helpers;
 
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_housing::Migration),
             Box::new(m20261124_000005_interventions::Migration),
             Box::new(m20261126_000006_login_throttle_and_password_change::Migration),
+            Box::new(m20261126_000007_audit_outbox::Migration),
         ]
     }
 }

@@ -1,4 +1,5 @@
 use reqwest::StatusCode;
+use sea_orm::ConnectionTrait;
 use serde_json::Value;
 
 use crate::cases::days_ago;
@@ -126,5 +127,50 @@ async fn the_database_refuses_to_change_an_entry() {
             .await
             .is_err(),
         "append-only"
+    );
+}
+
+#[tokio::test]
+async fn a_change_whose_audit_entry_the_log_refuses_keeps_its_trace_and_reaches_the_log() {
+    let app =
+        crate::helpers::spawn_app_with(|settings| settings.audit.outbox_retry_seconds = 1).await;
+    let admin = app.admin_token().await;
+    let coordinator = app.login_as("coordinator").await;
+    // The audit log breaks: its table is gone.
+    let audit = app.audit_db().await;
+    audit
+        .execute_unprepared("ALTER TABLE audit_log RENAME TO audit_log_away")
+        .await
+        .expect("renamed");
+    let referral = app.refer(&coordinator, "Diallo", days_ago(3)).await;
+    let family_id = referral["family_id"].as_str().expect("id").to_owned();
+    // The change is kept, and so is its entry, in the main database.
+    let waiting = nido_persistence::audit::outbox_len(&app.db)
+        .await
+        .expect("outbox");
+    assert!(waiting >= 1, "the entry waits in the outbox");
+
+    audit
+        .execute_unprepared("ALTER TABLE audit_log_away RENAME TO audit_log")
+        .await
+        .expect("renamed back");
+    let mut entries = Vec::new();
+    for _ in 0..50 {
+        let page = app
+            .get_json(&format!("/api/v1/audit?family_id={family_id}"), &admin)
+            .await;
+        entries = page["items"].as_array().cloned().unwrap_or_default();
+        if !entries.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(entries[0]["action"], "referral.create");
+    assert_eq!(
+        nido_persistence::audit::outbox_len(&app.db)
+            .await
+            .expect("outbox"),
+        0
     );
 }

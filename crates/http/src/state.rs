@@ -63,6 +63,14 @@ impl AppState {
         })))
     }
 
+    /// Where audit entries go: the log, or if it fails the main database's outbox.
+    pub fn audit_target(&self) -> nido_persistence::audit::AuditTarget<'_> {
+        nido_persistence::audit::AuditTarget {
+            log: &self.audit_db,
+            main: &self.db,
+        }
+    }
+
     /// Now, by the application's clock.
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
@@ -96,7 +104,7 @@ impl AppState {
         resource: &str,
     ) -> Result<(), ApiError> {
         nido_persistence::audit::record(
-            &self.audit_db,
+            self.audit_target(),
             self.now(),
             user_id,
             action,
@@ -117,7 +125,7 @@ impl AppState {
     ) -> Result<(), ApiError> {
         let entries: Vec<Uuid> = family_ids.into_iter().collect();
         nido_persistence::audit::record_many(
-            &self.audit_db,
+            self.audit_target(),
             self.now(),
             caller.user.id,
             action,

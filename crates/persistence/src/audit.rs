@@ -6,11 +6,11 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use uuid::Uuid;
 
-use crate::entities::audit_log;
+use crate::entities::{audit_log, audit_outbox};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry {
@@ -41,21 +41,33 @@ fn entry(
     }
 }
 
+/// The two databases an entry may be written to: the audit log's, and the
+/// main one, whose outbox holds an entry the log could not take.
+#[derive(Debug, Clone, Copy)]
+pub struct AuditTarget<'a> {
+    pub log: &'a DatabaseConnection,
+    pub main: &'a DatabaseConnection,
+}
+
 /// Appends one entry; returns once it is written.
 pub async fn record(
-    db: &DatabaseConnection,
+    target: AuditTarget<'_>,
     at: DateTime<Utc>,
     user_id: Uuid,
     action: &str,
     family_id: Option<Uuid>,
     resource: &str,
 ) -> Result<(), DbErr> {
-    insert(db, vec![entry(at, user_id, action, family_id, resource)]).await
+    write_durably(
+        target,
+        vec![entry(at, user_id, action, family_id, resource)],
+    )
+    .await
 }
 
 /// Appends one entry per family, in one write.
 pub async fn record_many(
-    db: &DatabaseConnection,
+    target: AuditTarget<'_>,
     at: DateTime<Utc>,
     user_id: Uuid,
     action: &str,
@@ -66,7 +78,78 @@ pub async fn record_many(
         .iter()
         .map(|family_id| entry(at, user_id, action, Some(*family_id), resource))
         .collect();
-    insert(db, rows).await
+    write_durably(target, rows).await
+}
+
+/// Writes the entries to the log; if the log cannot take them (its file
+/// locked, its disk full, its table broken), to the main database's outbox,
+/// as durable as the change they trace, whence `drain_outbox` moves them
+/// into the log later. Fails only if both fail.
+async fn write_durably(
+    target: AuditTarget<'_>,
+    rows: Vec<audit_log::ActiveModel>,
+) -> Result<(), DbErr> {
+    let Err(err) = insert(target.log, rows.clone()).await else {
+        return Ok(());
+    };
+    tracing::error!(error = %err, "the audit log refused entries: they wait in the outbox");
+    let spooled: Vec<audit_outbox::ActiveModel> = rows
+        .into_iter()
+        .map(|row| audit_outbox::ActiveModel {
+            id: row.id,
+            at: row.at,
+            user_id: row.user_id,
+            action: row.action,
+            family_id: row.family_id,
+            resource: row.resource,
+        })
+        .collect();
+    audit_outbox::Entity::insert_many(spooled)
+        .exec_without_returning(target.main)
+        .await?;
+    Ok(())
+}
+
+/// Moves up to `batch` entries from the outbox into the log, keeping their
+/// ids and times; answers how many moved. An entry already in the log (a
+/// move interrupted between its two steps) is not written twice.
+pub async fn drain_outbox(target: AuditTarget<'_>, batch: u64) -> Result<u64, DbErr> {
+    let waiting = audit_outbox::Entity::find()
+        .order_by_asc(audit_outbox::Column::Id)
+        .limit(batch)
+        .all(target.main)
+        .await?;
+    if waiting.is_empty() {
+        return Ok(0);
+    }
+    let ids: Vec<Uuid> = waiting.iter().map(|row| row.id).collect();
+    let rows: Vec<audit_log::ActiveModel> = waiting
+        .into_iter()
+        .map(|row| audit_log::ActiveModel {
+            id: Set(row.id),
+            at: Set(row.at),
+            user_id: Set(row.user_id),
+            action: Set(row.action),
+            family_id: Set(row.family_id),
+            resource: Set(row.resource),
+        })
+        .collect();
+    let txn = target.log.begin().await?;
+    audit_log::Entity::insert_many(rows)
+        .on_conflict_do_nothing_on([audit_log::Column::Id])
+        .exec_without_returning(&txn)
+        .await?;
+    txn.commit().await?;
+    audit_outbox::Entity::delete_many()
+        .filter(audit_outbox::Column::Id.is_in(ids.clone()))
+        .exec(target.main)
+        .await?;
+    Ok(ids.len() as u64)
+}
+
+/// How many entries wait in the outbox.
+pub async fn outbox_len(main: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    audit_outbox::Entity::find().count(main).await
 }
 
 async fn insert(db: &DatabaseConnection, rows: Vec<audit_log::ActiveModel>) -> Result<(), DbErr> {

@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod audit_log;
+pub mod audit_outbox;
 pub mod children;
 pub mod families;
 pub mod family_team;
