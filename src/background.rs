@@ -1,5 +1,5 @@
 //! The server's own chores, in the background: moving audit entries that
-//! waited in the outbox into the audit log.
+//! waited in the outbox into the audit log, and the daily retention run.
 
 use std::time::Duration;
 
@@ -28,6 +28,25 @@ pub fn drain_audit_outbox(state: AppState, every: Duration) -> JoinHandle<()> {
                         break;
                     }
                 }
+            }
+        }
+    })
+}
+
+/// Runs the retention job at start, then every `every` (a day).
+pub fn retention_daily(
+    state: AppState,
+    policy: crate::retention::RetentionPolicy,
+    every: Duration,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        loop {
+            ticks.tick().await;
+            let ran =
+                crate::retention::run(&state.db, &state.audit_db, policy, state.now(), false).await;
+            if let Err(err) = ran {
+                tracing::error!(error = %err, "the retention run failed; it runs again tomorrow");
             }
         }
     })

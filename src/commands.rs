@@ -67,3 +67,44 @@ pub async fn create_user(
     println!("{}", user.id);
     Ok(())
 }
+
+/// `nido retention run [--dry-run]`: prints what is (or would be) done.
+pub async fn retention(settings: &Settings, dry_run: bool) -> anyhow::Result<()> {
+    let db = open_database(settings).await?;
+    let audit_db = open_audit_database(settings, &db).await?;
+    let report = crate::retention::run(
+        &db,
+        &audit_db,
+        settings.retention_policy(),
+        settings.clock().now(),
+        dry_run,
+    )
+    .await?;
+    let verb = if dry_run {
+        "Would anonymise"
+    } else {
+        "Anonymised"
+    };
+    let count = if dry_run {
+        report.due.len()
+    } else {
+        report.anonymised
+    };
+    println!(
+        "{verb} {count} closed file(s) whose last contact is more than {} year(s) old:",
+        settings.retention.active_years
+    );
+    for file in &report.due {
+        println!(
+            "  {}  {:<8}  last contact {}",
+            file.family_id, file.initials, file.last_contact
+        );
+    }
+    let verb = if dry_run { "Would delete" } else { "Deleted" };
+    println!(
+        "{verb} {} audit entr(ies) written before {}.",
+        report.audit_entries,
+        report.audit_cutoff.to_rfc3339()
+    );
+    Ok(())
+}

@@ -24,6 +24,22 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Keep files and audit entries only as long as allowed.
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum RetentionCommand {
+    /// Anonymise the closed files whose time is up and delete old audit
+    /// entries (the server also does it daily).
+    Run {
+        /// Only list what would be done.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -50,6 +66,9 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve => commands::serve(&settings).await,
         Command::Migrate => commands::migrate(&settings).await,
         Command::DemoData => nido::demo::load(&settings).await,
+        Command::Retention {
+            command: RetentionCommand::Run { dry_run },
+        } => commands::retention(&settings, dry_run).await,
         Command::User {
             command:
                 UserCommand::Create {

@@ -30,6 +30,8 @@ pub struct Settings {
     #[serde(default)]
     pub audit: AuditSettings,
     #[serde(default)]
+    pub retention: RetentionSettings,
+    #[serde(default)]
     pub testing: TestingSettings,
 }
 
@@ -40,13 +42,30 @@ pub struct AuditSettings {
     /// How often entries that waited in the outbox (the log refused them)
     /// are moved into the log.
     pub outbox_retry_seconds: u64,
+    /// Entries older than this are deleted by the retention job.
+    pub retention_months: u32,
 }
 
 impl Default for AuditSettings {
     fn default() -> Self {
         Self {
             outbox_retry_seconds: 5,
+            retention_months: 12,
         }
+    }
+}
+
+/// `[retention]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct RetentionSettings {
+    /// A closed file is anonymised this many years after the last contact.
+    pub active_years: u32,
+}
+
+impl Default for RetentionSettings {
+    fn default() -> Self {
+        Self { active_years: 2 }
     }
 }
 
@@ -102,6 +121,15 @@ impl Settings {
         Ok(settings)
     }
 
+    /// How long files and audit entries are kept.
+    pub fn retention_policy(&self) -> crate::retention::RetentionPolicy {
+        crate::retention::RetentionPolicy {
+            active_years: self.retention.active_years,
+            audit_months: self.audit.retention_months,
+            time_zone: self.cases.time_zone,
+        }
+    }
+
     /// The system clock, or in the test environment the fixed `testing.now`.
     pub fn clock(&self) -> Clock {
         self.testing.now.map_or(Clock::System, Clock::Fixed)
@@ -150,6 +178,8 @@ mod tests {
         assert_eq!(settings.auth.failure_window_minutes, 15);
         assert_eq!(settings.cases.report_lead_days, 30);
         assert_eq!(settings.cases.time_zone, chrono_tz::Europe::Paris);
+        assert_eq!(settings.retention.active_years, 2);
+        assert_eq!(settings.audit.retention_months, 12);
         assert!(settings.database_url().starts_with("sqlite://data/nido.db"));
     }
 

@@ -21,6 +21,7 @@ pub struct Application {
     listener: TcpListener,
     state: AppState,
     outbox_retry: std::time::Duration,
+    retention: crate::retention::RetentionPolicy,
 }
 
 impl Application {
@@ -46,6 +47,7 @@ impl Application {
             outbox_retry: std::time::Duration::from_secs(
                 settings.audit.outbox_retry_seconds.max(1),
             ),
+            retention: settings.retention_policy(),
         })
     }
 
@@ -61,11 +63,17 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         tracing::info!(address = %self.local_addr()?, "nido is listening");
         let outbox = crate::background::drain_audit_outbox(self.state.clone(), self.outbox_retry);
+        let retention = crate::background::retention_daily(
+            self.state.clone(),
+            self.retention,
+            std::time::Duration::from_secs(24 * 60 * 60),
+        );
         let app = nido_http::app(self.state).into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown_signal())
             .await;
         outbox.abort();
+        retention.abort();
         served?;
         tracing::info!("nido stopped");
         Ok(())

@@ -10,6 +10,8 @@ mod m20261124_000004_housing;
 mod m20261124_000005_interventions;
 mod m20261126_000006_login_throttle_and_password_change;
 mod m20261126_000007_audit_outbox;
+mod m20261126_000008_anonymised_families;
+mod m20261126_000009_audit_retention;
 mod schema_helpers;
 
 pub struct Migrator;
@@ -24,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000005_interventions::Migration),
             Box::new(m20261126_000006_login_throttle_and_password_change::Migration),
             Box::new(m20261126_000007_audit_outbox::Migration),
+            Box::new(m20261126_000008_anonymised_families::Migration),
         ]
     }
 }
@@ -35,7 +38,10 @@ pub struct AuditMigrator;
 #[async_trait::async_trait]
 impl MigratorTrait for AuditMigrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261124_000003_audit_log::Migration)]
+        vec![
+            Box::new(m20261124_000003_audit_log::Migration),
+            Box::new(m20261126_000009_audit_retention::Migration),
+        ]
     }
 
     fn migration_table_name() -> DynIden {

@@ -309,3 +309,31 @@ async fn demo_data_fills_an_empty_centre_with_families_at_every_stage() {
         "open follow-ups"
     );
 }
+
+#[tokio::test]
+async fn retention_run_lists_with_dry_run_then_runs() {
+    let data_dir = tempfile::TempDir::new().expect("dir");
+    let url = fresh_database_url().await;
+    let dry = nido(data_dir.path(), &url)
+        .args(["retention", "run", "--dry-run"])
+        .output()
+        .expect("runs");
+    assert!(
+        dry.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dry.stderr)
+    );
+    let said = String::from_utf8_lossy(&dry.stdout);
+    assert!(said.contains("Would anonymise 0 closed file(s)"), "{said}");
+    assert!(said.contains("Would delete 0 audit entr"), "{said}");
+    let run = nido(data_dir.path(), &url)
+        .args(["retention", "run"])
+        .output()
+        .expect("runs");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(String::from_utf8_lossy(&run.stdout).contains("Anonymised 0 closed file(s)"));
+}

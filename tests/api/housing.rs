@@ -5,7 +5,7 @@ use crate::cases::{date, referral_body};
 use crate::helpers::{TestApp, assert_problem, invalid_fields, spawn_app};
 
 impl TestApp {
-    async fn landlord(&self, admin: &str, name: &str, kind: &str) -> String {
+    pub(crate) async fn landlord(&self, admin: &str, name: &str, kind: &str) -> String {
         let response = self
             .post(
                 "/api/v1/landlords",
@@ -18,7 +18,13 @@ impl TestApp {
         body["id"].as_str().expect("id").to_owned()
     }
 
-    async fn unit(&self, admin: &str, landlord: &str, label: &str, capacity: i64) -> String {
+    pub(crate) async fn unit(
+        &self,
+        admin: &str,
+        landlord: &str,
+        label: &str,
+        capacity: i64,
+    ) -> String {
         let body = json!({"landlord_id": landlord, "label": label, "street": "12 rue Véron",
                           "postal_code": "94140", "city": "Alfortville", "typology": "t2",
                           "surface_m2": 41.5, "capacity": capacity});
@@ -28,7 +34,7 @@ impl TestApp {
         body["id"].as_str().expect("id").to_owned()
     }
 
-    async fn lease(
+    pub(crate) async fn lease(
         &self,
         admin: &str,
         unit: &str,

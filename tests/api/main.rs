@@ -16,6 +16,7 @@ mod housing;
 mod interventions;
 mod placements;
 mod referrals;
+mod retention;
 mod storage;
 mod throttling;
 mod users;

@@ -12,6 +12,7 @@ pub mod housing;
 pub mod intervention;
 pub mod login_throttle;
 pub mod placement;
+pub mod retention;
 pub mod user;
 
 pub use clock::Clock;

@@ -48,6 +48,7 @@ pub async fn insert(
         mother_phone: Set(mother.phone.clone()),
         mother_email: Set(mother.email.clone()),
         referent_id: Set(None),
+        anonymised_at: Set(None),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),

@@ -12,6 +12,7 @@ pub struct Model {
     pub mother_phone: Option<String>,
     pub mother_email: Option<String>,
     pub referent_id: Option<Uuid>,
+    pub anonymised_at: Option<DateTimeUtc>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
