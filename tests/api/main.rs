@@ -10,6 +10,7 @@ mod cli;
 mod deadlines;
 mod docs;
 mod errors;
+mod export;
 mod families;
 mod helpers;
 mod housing;

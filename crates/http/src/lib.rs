@@ -7,6 +7,7 @@ pub mod auth;
 pub mod deadlines;
 mod denials;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod families;
 pub mod health;
@@ -61,7 +62,8 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(occupancy::router())
         .merge(housing_views::router())
         .merge(interventions::router())
-        .merge(timeline::router());
+        .merge(timeline::router())
+        .merge(export::router());
     let (router, mut document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .nest("/api/v1", api)
         .merge(health::router())

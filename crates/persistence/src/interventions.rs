@@ -214,6 +214,52 @@ pub async fn list_visible(
     assemble(db, rows).await
 }
 
+/// The family's `team` interventions, oldest first: what a mother's right
+/// of access shows (restricted ones are the professionals' personal notes).
+pub async fn team_of_family(
+    db: &impl ConnectionTrait,
+    family_id: Uuid,
+) -> Result<Vec<Intervention>, DbErr> {
+    let rows = interventions::Entity::find()
+        .filter(interventions::Column::FamilyId.eq(family_id))
+        .filter(interventions::Column::Confidentiality.eq(Confidentiality::Team.as_str()))
+        .order_by_asc(interventions::Column::OccurredAt)
+        .order_by_asc(interventions::Column::Id)
+        .all(db)
+        .await?;
+    assemble(db, rows).await
+}
+
+/// The family's actions except those born of a restricted intervention,
+/// by due date.
+pub async fn team_actions_of_family(
+    db: &impl ConnectionTrait,
+    family_id: Uuid,
+) -> Result<Vec<Action>, DbErr> {
+    let restricted = Query::select()
+        .column(interventions::Column::Id)
+        .from(interventions::Entity)
+        .and_where(
+            Expr::col(interventions::Column::Confidentiality)
+                .eq(Confidentiality::Restricted.as_str()),
+        )
+        .to_owned();
+    Ok(actions::Entity::find()
+        .filter(actions::Column::FamilyId.eq(family_id))
+        .filter(
+            Condition::any()
+                .add(actions::Column::InterventionId.is_null())
+                .add(actions::Column::InterventionId.not_in_subquery(restricted)),
+        )
+        .order_by_asc(actions::Column::DueOn)
+        .order_by_asc(actions::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(action)
+        .collect())
+}
+
 /// How many of the family's interventions `viewer` may see.
 pub async fn count_visible(
     db: &impl ConnectionTrait,
