@@ -606,6 +606,19 @@ async fn an_assignee_who_leaves_the_team_loses_her_actions() {
         )
         .await;
     assert_problem(response, 404, "not_found").await;
+    // The refusal is in the family's audit trail.
+    let audit = app
+        .get_json(
+            &format!("/api/v1/audit?family_id={}", s.family_id),
+            &s.admin,
+        )
+        .await;
+    let refused = audit["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .any(|entry| entry["action"] == "family.access_denied");
+    assert!(refused, "{audit}");
     // The coordinator still manages it.
     let response = app
         .patch(

@@ -518,8 +518,19 @@ async fn update_action(
     JsonBody(body): JsonBody<ActionUpdate>,
 ) -> Result<impl IntoResponse> {
     let viewer = action_viewer(&caller).ok_or(ApiError::Forbidden)?;
-    // An action the caller may not see answers 404: its existence does not leak.
-    let current = interventions::find_visible_action(&state.db, id, viewer).await?;
+    // An action the caller may not see answers 404: its existence does not
+    // leak, and the refusal is audited against its family.
+    let current = match interventions::find_visible_action(&state.db, id, viewer).await {
+        Err(RepoError::NotFound) => {
+            return Err(match interventions::find_action(&state.db, id).await {
+                Ok(hidden) => ApiError::Hidden {
+                    family_id: Some(hidden.family_id),
+                },
+                Err(_) => ApiError::NotFound,
+            });
+        }
+        other => other?,
+    };
     let allowed = current.assignee_id == caller.user.id || caller.role() == Role::Coordinator;
     if !allowed {
         return Err(ApiError::Forbidden);
