@@ -12,6 +12,42 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 /// The defaults, built in so that the binary runs from any directory.
+/// The environment when `NIDO_ENV` is not set; it needs no file.
+pub const DEFAULT_ENV: &str = "development";
+
+/// Refuses an environment with no `<dir>/<env>.toml`, naming those there are.
+pub fn require_env_file(dir: &Path, env: &str) -> anyhow::Result<()> {
+    let valid_name = !env.is_empty()
+        && env
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if valid_name && dir.join(format!("{env}.toml")).is_file() {
+        return Ok(());
+    }
+    let mut known: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|entry| entry.ok())
+                .filter_map(|entry| {
+                    let name = entry.file_name().into_string().ok()?;
+                    let env = name.strip_suffix(".toml")?;
+                    (env != "default").then(|| env.to_owned())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    known.sort();
+    anyhow::bail!(
+        "NIDO_ENV={env} names no configuration file {}: known environments are {} (or leave NIDO_ENV unset for {DEFAULT_ENV})",
+        dir.join(format!("{env}.toml")).display(),
+        if known.is_empty() {
+            "none".to_owned()
+        } else {
+            known.join(", ")
+        },
+    )
+}
+
 /// The environment whose `[testing]` settings are honoured.
 pub const TEST_ENV: &str = "test";
 
@@ -94,10 +130,18 @@ pub enum LogFormat {
 impl Settings {
     /// Loads the layers from `config/` in the working directory (or
     /// `NIDO_CONFIG_DIR`), for the environment `NIDO_ENV` (default `development`).
+    /// A `NIDO_ENV` named explicitly must have its file: a typo must not
+    /// run a server with development settings.
     pub fn load() -> anyhow::Result<Self> {
         let dir = std::env::var("NIDO_CONFIG_DIR").unwrap_or_else(|_| "config".to_owned());
-        let env = std::env::var("NIDO_ENV").unwrap_or_else(|_| "development".to_owned());
-        Self::load_from(Path::new(&dir), &env)
+        let dir = Path::new(&dir);
+        match std::env::var("NIDO_ENV") {
+            Ok(env) => {
+                require_env_file(dir, &env)?;
+                Self::load_from(dir, &env)
+            }
+            Err(_) => Self::load_from(dir, DEFAULT_ENV),
+        }
     }
 
     pub fn load_from(dir: &Path, env: &str) -> anyhow::Result<Self> {
@@ -209,6 +253,21 @@ mod tests {
             honoured.clock(),
             Clock::Fixed("2027-01-31T22:59:59Z".parse().expect("instant"))
         );
+    }
+
+    #[test]
+    fn an_environment_without_its_file_is_refused() {
+        let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
+        assert!(require_env_file(&config, "production").is_ok());
+        assert!(require_env_file(&config, "test").is_ok());
+        let typo = require_env_file(&config, "prodution").expect_err("refused");
+        let said = typo.to_string();
+        assert!(
+            said.contains("prodution") && said.contains("production"),
+            "{said}"
+        );
+        assert!(require_env_file(&config, "../config/production").is_err());
+        assert!(require_env_file(&config, "").is_err());
     }
 
     fn tempfile_dir() -> PathBuf {

@@ -337,3 +337,21 @@ async fn retention_run_lists_with_dry_run_then_runs() {
     );
     assert!(String::from_utf8_lossy(&run.stdout).contains("Anonymised 0 closed file(s)"));
 }
+
+#[tokio::test]
+async fn a_misspelt_environment_is_refused_not_run_with_development_settings() {
+    let data_dir = tempfile::TempDir::new().expect("dir");
+    let output = nido(data_dir.path(), &None)
+        .env("NIDO_ENV", "prodution")
+        .arg("migrate")
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains("NIDO_ENV=prodution"), "{said}");
+    assert!(said.contains("production"), "names the known ones: {said}");
+    assert!(
+        !data_dir.path().join("nido.db").exists(),
+        "nothing was created"
+    );
+}
