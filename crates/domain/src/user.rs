@@ -1,10 +1,9 @@
 //! Users of nido: the centre's team and its administration.
 
 use std::fmt;
-use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+
 use uuid::Uuid;
 
 use crate::Invalid;
@@ -28,110 +27,36 @@ pub struct User {
     pub updated_at: DateTime<Utc>,
 }
 
-/// What a user may do. Least privilege: staff see only their own families.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Social workers, educators, the psychologist, the technical agent.
-    Staff,
-    /// The head of service (*chef de service*).
-    Coordinator,
-    /// Director and administration.
-    Admin,
-}
-
-impl Role {
-    pub const ALL: [Role; 3] = [Role::Staff, Role::Coordinator, Role::Admin];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Staff => "staff",
-            Role::Coordinator => "coordinator",
-            Role::Admin => "admin",
-        }
+string_enum! {
+    /// What a user may do. Least privilege: staff see only their own families.
+    Role {
+        /// Social workers, educators, the psychologist, the technical agent.
+        Staff => "staff",
+        /// The head of service (*chef de service*).
+        Coordinator => "coordinator",
+        /// Director and administration.
+        Admin => "admin",
     }
 }
 
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Role {
-    type Err = Invalid;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL
-            .into_iter()
-            .find(|role| role.as_str() == s)
-            .ok_or_else(|| Invalid::new("must be one of staff, coordinator, admin"))
-    }
-}
-
-/// A user's trade in the centre (*métier*).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Profession {
-    /// *Assistante sociale*.
-    SocialWorker,
-    /// *Éducatrice spécialisée*.
-    SpecializedEducator,
-    /// *Éducatrice de jeunes enfants*.
-    EarlyChildhoodEducator,
-    /// *Auxiliaire de puériculture*.
-    ChildcareAssistant,
-    Psychologist,
-    /// *Agent technique*.
-    TechnicalAgent,
-    /// *Chef de service*.
-    Coordinator,
-    Director,
-    Other,
-}
-
-impl Profession {
-    pub const ALL: [Profession; 9] = [
-        Profession::SocialWorker,
-        Profession::SpecializedEducator,
-        Profession::EarlyChildhoodEducator,
-        Profession::ChildcareAssistant,
-        Profession::Psychologist,
-        Profession::TechnicalAgent,
-        Profession::Coordinator,
-        Profession::Director,
-        Profession::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Profession::SocialWorker => "social_worker",
-            Profession::SpecializedEducator => "specialized_educator",
-            Profession::EarlyChildhoodEducator => "early_childhood_educator",
-            Profession::ChildcareAssistant => "childcare_assistant",
-            Profession::Psychologist => "psychologist",
-            Profession::TechnicalAgent => "technical_agent",
-            Profession::Coordinator => "coordinator",
-            Profession::Director => "director",
-            Profession::Other => "other",
-        }
-    }
-}
-
-impl fmt::Display for Profession {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Profession {
-    type Err = Invalid;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Profession::ALL
-            .into_iter()
-            .find(|profession| profession.as_str() == s)
-            .ok_or_else(|| Invalid::new("is not a known profession"))
+string_enum! {
+    /// A user's trade in the centre (*métier*).
+    Profession {
+        /// *Assistante sociale*.
+        SocialWorker => "social_worker",
+        /// *Éducatrice spécialisée*.
+        SpecializedEducator => "specialized_educator",
+        /// *Éducatrice de jeunes enfants*.
+        EarlyChildhoodEducator => "early_childhood_educator",
+        /// *Auxiliaire de puériculture*.
+        ChildcareAssistant => "childcare_assistant",
+        Psychologist => "psychologist",
+        /// *Agent technique*.
+        TechnicalAgent => "technical_agent",
+        /// *Chef de service*.
+        Coordinator => "coordinator",
+        Director => "director",
+        Other => "other",
     }
 }
 
@@ -259,10 +184,10 @@ mod tests {
     #[test]
     fn roles_and_professions_round_trip_through_their_names() {
         for role in Role::ALL {
-            assert_eq!(role.as_str().parse::<Role>(), Ok(role));
+            assert_eq!(role.as_str().parse::<Role>(), Ok(*role));
         }
         for profession in Profession::ALL {
-            assert_eq!(profession.as_str().parse::<Profession>(), Ok(profession));
+            assert_eq!(profession.as_str().parse::<Profession>(), Ok(*profession));
         }
         assert!("root".parse::<Role>().is_err());
         assert!("Staff".parse::<Role>().is_err());

@@ -19,11 +19,11 @@ fn string_enum<T: Copy>(values: &[T], name: impl Fn(T) -> &'static str) -> RefOr
 }
 
 pub fn role() -> RefOr<Schema> {
-    string_enum(&Role::ALL, Role::as_str)
+    string_enum(Role::ALL, Role::as_str)
 }
 
 pub fn profession() -> RefOr<Schema> {
-    string_enum(&Profession::ALL, Profession::as_str)
+    string_enum(Profession::ALL, Profession::as_str)
 }
 
 pub fn referral_source() -> RefOr<Schema> {
