@@ -30,27 +30,20 @@ impl Backend {
 /// `synchronous=FULL` (an answered write survives a power cut), foreign keys
 /// and a busy timeout; PostgreSQL keeps its durable defaults.
 pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
-    let mut options = ConnectOptions::new(url.to_owned());
-    options
-        .max_connections(max_connections)
-        .min_connections(1)
-        .connect_timeout(Duration::from_secs(5))
-        .acquire_timeout(Duration::from_secs(10))
-        .sqlx_logging(false)
-        .map_sqlx_sqlite_opts(|sqlite| {
-            sqlite
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Full)
-                .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10))
-        });
-    Database::connect(options).await
+    Database::connect(options(url, max_connections, SqliteSynchronous::Full)).await
 }
 
 /// Opens the audit log's own SQLite file. Its entries survive a crash of
 /// nido (WAL, `synchronous=NORMAL`); only a power cut can take the last
 /// instants, which keeps logging every read off the disk's flush rate.
 pub async fn connect_audit(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
+    Database::connect(options(url, max_connections, SqliteSynchronous::Normal)).await
+}
+
+/// The one place the pool and each SQLite connection are set up: WAL, the
+/// given `synchronous`, foreign keys, a busy timeout (a PRAGMA run once would
+/// reach only one pooled connection).
+fn options(url: &str, max_connections: u32, synchronous: SqliteSynchronous) -> ConnectOptions {
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .max_connections(max_connections)
@@ -58,13 +51,14 @@ pub async fn connect_audit(url: &str, max_connections: u32) -> Result<DatabaseCo
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false)
-        .map_sqlx_sqlite_opts(|sqlite| {
+        .map_sqlx_sqlite_opts(move |sqlite| {
             sqlite
                 .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
+                .synchronous(synchronous)
+                .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
         });
-    Database::connect(options).await
+    options
 }
 
 /// Applies the audit log's pending migrations.
