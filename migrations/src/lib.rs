@@ -12,6 +12,7 @@ mod m20261126_000006_login_throttle_and_password_change;
 mod m20261126_000007_audit_outbox;
 mod m20261126_000008_anonymised_families;
 mod m20261126_000009_audit_retention;
+mod m20261126_000010_one_at_a_time;
 mod schema_helpers;
 
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000006_login_throttle_and_password_change::Migration),
             Box::new(m20261126_000007_audit_outbox::Migration),
             Box::new(m20261126_000008_anonymised_families::Migration),
+            Box::new(m20261126_000010_one_at_a_time::Migration),
         ]
     }
 }

@@ -16,6 +16,7 @@ mod helpers;
 mod housing;
 mod interventions;
 mod placements;
+mod races;
 mod referrals;
 mod retention;
 mod storage;

@@ -7,6 +7,7 @@ mod string_enum;
 
 pub mod calendar;
 pub mod clock;
+pub mod conflict;
 pub mod family;
 pub mod housing;
 pub mod intervention;
@@ -16,6 +17,7 @@ pub mod retention;
 pub mod user;
 
 pub use clock::Clock;
+pub use conflict::Conflict;
 pub use login_throttle::{FailureLimit, LoginThrottle};
 pub use user::{DisplayName, Email, NewPassword, PasswordError, Profession, Role, User};
 

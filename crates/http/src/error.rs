@@ -3,6 +3,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use nido_domain::Conflict;
 use nido_persistence::RepoError;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -71,8 +72,8 @@ pub enum ApiError {
     Hidden { family_id: Option<Uuid> },
     #[error("method not allowed")]
     MethodNotAllowed,
-    #[error("conflict: {code}")]
-    Conflict { code: &'static str, detail: String },
+    #[error("conflict: {0}")]
+    Conflict(Conflict),
     /// `If-Match` names a version that is no longer current.
     #[error("precondition failed")]
     PreconditionFailed,
@@ -94,11 +95,8 @@ impl ApiError {
         ApiError::Validation(vec![FieldError::new(field, message)])
     }
 
-    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
-        ApiError::Conflict {
-            code,
-            detail: detail.into(),
-        }
+    pub fn conflict(conflict: Conflict) -> Self {
+        ApiError::Conflict(conflict)
     }
 
     fn status(&self) -> StatusCode {
@@ -110,7 +108,7 @@ impl ApiError {
             ApiError::Forbidden | ApiError::PasswordChangeRequired => StatusCode::FORBIDDEN,
             ApiError::NotFound | ApiError::Hidden { .. } => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::Validation(_) | ApiError::Unprocessable { .. } => {
                 StatusCode::UNPROCESSABLE_ENTITY
@@ -132,7 +130,8 @@ impl ApiError {
             ApiError::PasswordChangeRequired => "password_change_required",
             ApiError::NotFound | ApiError::Hidden { .. } => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
-            ApiError::Conflict { code, .. } | ApiError::Unprocessable { code, .. } => code,
+            ApiError::Conflict(conflict) => conflict.as_str(),
+            ApiError::Unprocessable { code, .. } => code,
             ApiError::PreconditionFailed => "stale_version",
             ApiError::Validation(_) => "validation_failed",
             ApiError::TooManyRequests { .. } => "too_many_requests",
@@ -155,9 +154,8 @@ impl ApiError {
             }
             ApiError::NotFound | ApiError::Hidden { .. } => "No such resource.".into(),
             ApiError::MethodNotAllowed => "This method is not allowed here.".into(),
-            ApiError::Conflict { detail, .. } | ApiError::Unprocessable { detail, .. } => {
-                detail.clone()
-            }
+            ApiError::Conflict(conflict) => conflict.sentence().to_owned(),
+            ApiError::Unprocessable { detail, .. } => detail.clone(),
             ApiError::PreconditionFailed => {
                 "The resource changed since you read it: read it again, then retry.".into()
             }
@@ -191,7 +189,7 @@ impl From<RepoError> for ApiError {
         match err {
             RepoError::NotFound => ApiError::NotFound,
             RepoError::StaleVersion => ApiError::PreconditionFailed,
-            RepoError::Conflict(code) => ApiError::conflict(code, conflict_detail(code)),
+            RepoError::Conflict(conflict) => ApiError::Conflict(conflict),
             RepoError::Db(err) => err.into(),
         }
     }
@@ -208,14 +206,6 @@ impl From<nido_persistence::DbErr> for ApiError {
             );
         }
         ApiError::Internal(err.into())
-    }
-}
-
-/// The sentence shown for a conflict the database decided.
-fn conflict_detail(code: &str) -> String {
-    match code {
-        "email_taken" => "Another user already has this email.".into(),
-        other => format!("The request conflicts with the current state ({other})."),
     }
 }
 

@@ -18,7 +18,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, Result};
+use crate::error::Result;
 use crate::extract::{ApiPath, JsonBody, ValidQuery};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
@@ -431,16 +431,6 @@ impl LeaseRequest {
     }
 }
 
-fn lease_overlap(err: RepoError) -> ApiError {
-    match err {
-        RepoError::Conflict("lease_overlap") => ApiError::conflict(
-            "lease_overlap",
-            "This lease would overlap another lease of the same unit.",
-        ),
-        other => other.into(),
-    }
-}
-
 /// Add a lease to a unit (admin). Leases of one unit never overlap.
 #[utoipa::path(post, path = "/units/{id}/leases", tag = "housing", request_body = LeaseRequest,
     params(("id" = Uuid, Path)),
@@ -457,9 +447,7 @@ async fn create_lease(
     housing::find_unit(&state.db, unit_id).await?;
     let fields = body.fields()?;
     let txn = begin_write(&state.db).await?;
-    let lease = housing::insert_lease(&txn, unit_id, fields, state.now())
-        .await
-        .map_err(lease_overlap)?;
+    let lease = housing::insert_lease(&txn, unit_id, fields, state.now()).await?;
     txn.commit().await?;
     Ok((
         StatusCode::CREATED,
@@ -510,9 +498,7 @@ async fn update_lease(
     housing::find_lease(&state.db, id).await?;
     let fields = body.fields()?;
     let txn = begin_write(&state.db).await?;
-    let lease = housing::update_lease(&txn, id, expected, fields, state.now())
-        .await
-        .map_err(lease_overlap)?;
+    let lease = housing::update_lease(&txn, id, expected, fields, state.now()).await?;
     txn.commit().await?;
     Ok((etag(lease.version), Json(LeaseResponse::from(lease))))
 }

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{DateTime, NaiveDate, Utc};
+use nido_domain::Conflict;
 use nido_domain::Role;
 use nido_domain::family::{Family, PlacementStatus};
 use nido_domain::housing::Occupancy;
@@ -86,18 +87,8 @@ pub async fn move_into(
         .await
         .map_err(|err| match err {
             RepoError::NotFound => ApiError::invalid("unit_id", "no such housing unit"),
-            RepoError::Conflict(code) => ApiError::conflict(code, occupancy_detail(code)),
             other => other.into(),
         })
-}
-
-fn occupancy_detail(code: &str) -> &'static str {
-    match code {
-        "unit_occupied" => "Another family lives in this unit on or after that day.",
-        "no_active_lease" => "No lease of this unit covers that day.",
-        "over_capacity" => "The mother and her children are more than the unit can take.",
-        _ => "This family already lives somewhere on that day.",
-    }
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -125,10 +116,7 @@ async fn move_family(
     let txn = begin_write(&state.db).await?;
     let placement = placements::find(&txn, id).await?;
     if placement.status != PlacementStatus::Active {
-        return Err(ApiError::conflict(
-            "placement_ended",
-            "This placement has ended.",
-        ));
+        return Err(ApiError::Conflict(Conflict::PlacementEnded));
     }
     if body.on < placement.admitted_on {
         return Err(ApiError::invalid("on", "must not be before the admission"));

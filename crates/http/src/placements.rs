@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::NaiveDate;
+use nido_domain::Conflict;
 use nido_domain::Role;
 use nido_domain::family::{Exit, ExitDestination, Placement, PlacementStatus};
 use nido_domain::placement::{ChildBirth, RenewalRefusal, latest_end_on, next_period};
@@ -186,10 +187,7 @@ async fn renew(
         latest_end_on(&family.births()),
     )
     .map_err(|refusal| match refusal {
-        RenewalRefusal::CapReached => ApiError::conflict(
-            "cap_reached",
-            "The current period already ends the day before the youngest child's third birthday.",
-        ),
+        RenewalRefusal::CapReached => ApiError::Conflict(Conflict::CapReached),
         RenewalRefusal::StalePeriod => stale_period(),
     })?;
     let decision = Decision {
@@ -225,14 +223,11 @@ async fn renew(
 }
 
 fn stale_period() -> ApiError {
-    ApiError::conflict(
-        "stale_period",
-        "That period is not the current one: it was renewed already.",
-    )
+    ApiError::Conflict(Conflict::StalePeriod)
 }
 
 fn ended() -> ApiError {
-    ApiError::conflict("placement_ended", "This placement has ended.")
+    ApiError::Conflict(Conflict::PlacementEnded)
 }
 
 /// A renewal that lost a race to another answers `stale_period`.

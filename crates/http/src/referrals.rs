@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{DateTime, NaiveDate, Utc};
+use nido_domain::Conflict;
 use nido_domain::Role;
 use nido_domain::family::{Referral, ReferralReason, ReferralSource, ReferralStatus};
 use nido_domain::placement::{first_period, is_eligible, latest_end_on};
@@ -168,16 +169,10 @@ async fn create_referral(
                     other => other.into(),
                 })?;
             if family.current_placement_id.is_some() {
-                return Err(ApiError::conflict(
-                    "already_placed",
-                    "This family already has an active placement.",
-                ));
+                return Err(ApiError::Conflict(Conflict::AlreadyPlaced));
             }
             if referrals::has_pending(&txn, family_id).await? {
-                return Err(ApiError::conflict(
-                    "referral_pending",
-                    "This family already has a pending referral.",
-                ));
+                return Err(ApiError::Conflict(Conflict::ReferralPending));
             }
             family_id
         }
@@ -373,10 +368,7 @@ async fn admit(
     let txn = begin_write(&state.db).await?;
     let referral = referrals::find(&txn, id).await?;
     if referral.status != ReferralStatus::Pending {
-        return Err(ApiError::conflict(
-            "referral_not_pending",
-            "Only a pending referral can lead to an admission.",
-        ));
+        return Err(ApiError::Conflict(Conflict::ReferralNotPending));
     }
     if body.admitted_on < referral.referred_on {
         return Err(ApiError::invalid(

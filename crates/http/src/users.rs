@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use chrono::{DateTime, Utc};
+use nido_domain::Conflict;
 use nido_domain::{DisplayName, Email, NewPassword, PasswordError, Profession, Role, User};
 use nido_persistence::users::{self, NewUser, UserChanges};
 use serde::{Deserialize, Serialize};
@@ -232,10 +233,7 @@ async fn update_user(
     let locks_out_self = id == caller.user.id
         && (body.active == Some(false) || body.role.is_some_and(|role| role != Role::Admin));
     if locks_out_self {
-        return Err(ApiError::conflict(
-            "self_lockout",
-            "You cannot disable your own account or give up your own admin role.",
-        ));
+        return Err(ApiError::Conflict(Conflict::SelfLockout));
     }
     let password_hash = match &password {
         Some(password) => Some(state.passwords.hash(password).await?),

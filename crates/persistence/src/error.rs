@@ -1,14 +1,16 @@
-use sea_orm::{DbErr, RuntimeErr, SqlErr};
+use nido_domain::Conflict;
+use sea_orm::{DbErr, RuntimeErr};
 
 /// What a repository call can answer besides success. A `Conflict` is decided
-/// by the database (a unique or exclusion constraint), never by a prior read.
+/// by the database (a unique or exclusion constraint, or on SQLite a
+/// trigger), never by a prior read alone.
 #[derive(Debug, thiserror::Error)]
 pub enum RepoError {
     #[error("not found")]
     NotFound,
-    /// A constraint refused the write; the code is the stable problem code.
+    /// A rule of the data refused the write.
     #[error("conflict: {0}")]
-    Conflict(&'static str),
+    Conflict(Conflict),
     /// The row changed since the caller read it (optimistic locking).
     #[error("stale version")]
     StaleVersion,
@@ -16,26 +18,66 @@ pub enum RepoError {
     Db(#[from] DbErr),
 }
 
+/// A database rule and the conflict it means: the rule's names as the
+/// engines report them (PostgreSQL's constraint or index name; SQLite's
+/// `table.column` list for a unique index, or the name a trigger aborts
+/// with).
+pub type Rule = (&'static [&'static str], Conflict);
+
 impl RepoError {
-    /// Maps the violation of a named constraint (unique or, on PostgreSQL,
-    /// exclusion: SQLSTATE 23P01) to `Conflict(code)`.
-    pub fn on_constraint(err: DbErr, constraints: &[(&str, &'static str)]) -> Self {
-        let text = err.to_string();
-        constraints
+    /// Maps the violation of one of `rules` to its conflict; any other error
+    /// stays a database error.
+    pub fn on_constraint(err: DbErr, rules: &[Rule]) -> Self {
+        let Some(violated) = violated_rule(&err) else {
+            return RepoError::Db(err);
+        };
+        rules
             .iter()
-            .find(|(name, _)| text.contains(name))
-            .map(|(_, code)| RepoError::Conflict(code))
+            .find(|(names, _)| names.contains(&violated.as_str()))
+            .map(|(_, conflict)| RepoError::Conflict(*conflict))
             .unwrap_or(RepoError::Db(err))
     }
+}
 
-    /// Maps a unique-constraint violation to `Conflict(code)`; any other error
-    /// stays a database error.
-    pub fn on_unique(err: DbErr, code: &'static str) -> Self {
-        match err.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => RepoError::Conflict(code),
-            _ => RepoError::Db(err),
-        }
+/// The driver's own error behind a sea-orm error.
+fn database_error(err: &DbErr) -> Option<&dyn sea_orm::sqlx::error::DatabaseError> {
+    let (DbErr::Query(RuntimeErr::SqlxError(sqlx))
+    | DbErr::Exec(RuntimeErr::SqlxError(sqlx))
+    | DbErr::Conn(RuntimeErr::SqlxError(sqlx))) = err
+    else {
+        return None;
+    };
+    match sqlx.as_ref() {
+        sea_orm::sqlx::Error::Database(db) => Some(db.as_ref()),
+        _ => None,
     }
+}
+
+/// The name of the rule a write broke, by the engine's error code:
+/// PostgreSQL's unique (23505) and exclusion (23P01) violations name their
+/// constraint; SQLite's unique violations (extended codes 2067 and 1555)
+/// name their columns, in the fixed form `UNIQUE constraint failed: t.c`,
+/// and a trigger's `RAISE(ABORT, name)` (1811) carries the name alone.
+fn violated_rule(err: &DbErr) -> Option<String> {
+    let db = database_error(err)?;
+    match db.code().as_deref()? {
+        "23505" | "23P01" => db.constraint().map(str::to_owned),
+        "2067" | "1555" => db
+            .message()
+            .strip_prefix("UNIQUE constraint failed: ")
+            .map(str::to_owned),
+        "1811" => Some(db.message().to_owned()),
+        _ => None,
+    }
+}
+
+/// Whether two writers collided and one may simply try again: PostgreSQL's
+/// serialization failure (40001) or deadlock (40P01), SQLite's busy
+/// database (5, 517, 261).
+pub fn is_contention(err: &DbErr) -> bool {
+    database_error(err)
+        .and_then(|db| db.code())
+        .is_some_and(|code| matches!(code.as_ref(), "40001" | "40P01" | "5" | "517" | "261"))
 }
 
 /// Whether the database refused a value it cannot hold (PostgreSQL's
@@ -43,18 +85,7 @@ impl RepoError {
 /// 22021 and 22P05 for characters such as NUL that text cannot store): bad
 /// input, not a failure of nido.
 pub fn is_out_of_range(err: &DbErr) -> bool {
-    let (DbErr::Query(RuntimeErr::SqlxError(sqlx)) | DbErr::Exec(RuntimeErr::SqlxError(sqlx))) =
-        err
-    else {
-        return false;
-    };
-    match sqlx.as_ref() {
-        sea_orm::sqlx::Error::Database(db) => {
-            matches!(
-                db.code().as_deref(),
-                Some("22008" | "22003" | "22021" | "22P05")
-            )
-        }
-        _ => false,
-    }
+    database_error(err)
+        .and_then(|db| db.code())
+        .is_some_and(|code| matches!(code.as_ref(), "22008" | "22003" | "22021" | "22P05"))
 }

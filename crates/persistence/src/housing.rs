@@ -8,8 +8,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::RepoError;
 use crate::entities::{landlords, leases, units};
+use crate::{RepoError, Rule};
+use nido_domain::Conflict;
 
 #[derive(Debug, Clone, Default)]
 pub struct LandlordFields {
@@ -333,7 +334,8 @@ pub async fn find_lease(db: &impl ConnectionTrait, id: Uuid) -> Result<Lease, Re
     Ok(lease(row))
 }
 
-const LEASE_CONSTRAINTS: [(&str, &str); 1] = [("leases_no_overlap", "lease_overlap")];
+/// Overlapping leases: PostgreSQL's exclusion constraint, SQLite's trigger.
+const LEASE_RULES: [Rule; 1] = [(&["leases_no_overlap"], Conflict::LeaseOverlap)];
 
 /// Refuses a span that overlaps another lease of the unit. Call inside a
 /// write transaction: on SQLite it holds the lock, on PostgreSQL the
@@ -350,7 +352,7 @@ async fn check_no_overlap(
         .filter(|other| Some(other.id) != except)
         .any(|other| other.span.overlaps(&span));
     if clash {
-        return Err(RepoError::Conflict("lease_overlap"));
+        return Err(RepoError::Conflict(Conflict::LeaseOverlap));
     }
     Ok(())
 }
@@ -377,7 +379,7 @@ pub async fn insert_lease(
     let row = leases::Entity::insert(row)
         .exec_with_returning(db)
         .await
-        .map_err(|err| RepoError::on_constraint(err, &LEASE_CONSTRAINTS))?;
+        .map_err(|err| RepoError::on_constraint(err, &LEASE_RULES))?;
     Ok(lease(row))
 }
 
@@ -408,7 +410,7 @@ pub async fn update_lease(
         .filter(leases::Column::Version.eq(current.version))
         .exec(db)
         .await
-        .map_err(|err| RepoError::on_constraint(err, &LEASE_CONSTRAINTS))?;
+        .map_err(|err| RepoError::on_constraint(err, &LEASE_RULES))?;
     if result.rows_affected == 0 {
         return Err(RepoError::StaleVersion);
     }

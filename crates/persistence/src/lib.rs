@@ -19,7 +19,7 @@ mod database;
 mod error;
 
 pub use database::{Backend, begin_write, connect, connect_audit, migrate, migrate_audit, ping};
-pub use error::{RepoError, is_out_of_range};
+pub use error::{RepoError, Rule, is_contention, is_out_of_range};
 pub use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait,
 };

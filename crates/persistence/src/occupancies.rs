@@ -7,13 +7,29 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::RepoError;
 use crate::entities::{occupancies, placements};
 use crate::housing::{find_unit, leases_of};
+use crate::{RepoError, Rule};
+use nido_domain::Conflict;
 
-const CONSTRAINTS: [(&str, &str); 2] = [
-    ("occupancies_unit_no_overlap", "unit_occupied"),
-    ("occupancies_placement_no_overlap", "already_housed"),
+/// The database's own rules on occupancies, on PostgreSQL and on SQLite.
+const RULES: [Rule; 4] = [
+    (&["occupancies_unit_no_overlap"], Conflict::UnitOccupied),
+    (
+        &["occupancies_one_open_per_unit", "occupancies.unit_id"],
+        Conflict::UnitOccupied,
+    ),
+    (
+        &["occupancies_placement_no_overlap"],
+        Conflict::AlreadyHoused,
+    ),
+    (
+        &[
+            "occupancies_one_open_per_placement",
+            "occupancies.placement_id",
+        ],
+        Conflict::AlreadyHoused,
+    ),
 ];
 
 async fn to_domain(
@@ -99,7 +115,7 @@ pub async fn start(
         .iter()
         .any(|lease| lease.span.contains(on));
     if !leased {
-        return Err(RepoError::Conflict("no_active_lease"));
+        return Err(RepoError::Conflict(Conflict::NoActiveLease));
     }
     let from_then_on = DateSpan::new(on, None);
     let taken = of_unit(db, unit_id)
@@ -107,10 +123,10 @@ pub async fn start(
         .iter()
         .any(|other| other.span.overlaps(&from_then_on));
     if taken {
-        return Err(RepoError::Conflict("unit_occupied"));
+        return Err(RepoError::Conflict(Conflict::UnitOccupied));
     }
     if persons > unit.capacity {
-        return Err(RepoError::Conflict("over_capacity"));
+        return Err(RepoError::Conflict(Conflict::OverCapacity));
     }
     let row = occupancies::Entity::insert(occupancies::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -122,7 +138,7 @@ pub async fn start(
     })
     .exec_with_returning(db)
     .await
-    .map_err(|err| RepoError::on_constraint(err, &CONSTRAINTS))?;
+    .map_err(|err| RepoError::on_constraint(err, &RULES))?;
     Ok(to_domain(db, vec![row]).await?.remove(0))
 }
 

@@ -10,8 +10,30 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::RepoError;
 use crate::entities::{periods, placements};
+use crate::{RepoError, Rule};
+use nido_domain::Conflict;
+
+/// One placement per referral, one active placement per family.
+const PLACEMENT_RULES: [Rule; 2] = [
+    (
+        &["placements_referral_id_key", "placements.referral_id"],
+        Conflict::AlreadyPlaced,
+    ),
+    (
+        &["placements_one_active_per_family", "placements.family_id"],
+        Conflict::AlreadyPlaced,
+    ),
+];
+
+/// Two renewals of one period race to insert the same next number.
+const PERIOD_RULES: [Rule; 1] = [(
+    &[
+        "idx_periods_placement_number",
+        "periods.placement_id, periods.number",
+    ],
+    Conflict::StalePeriod,
+)];
 
 /// The département's decision recorded on the period it renews.
 #[derive(Debug, Clone)]
@@ -46,7 +68,7 @@ pub async fn insert(
     })
     .exec_without_returning(db)
     .await
-    .map_err(|err| RepoError::on_unique(err, "already_placed"))?;
+    .map_err(|err| RepoError::on_constraint(err, &PLACEMENT_RULES))?;
     Ok(id)
 }
 
@@ -73,7 +95,7 @@ pub async fn insert_period(
     })
     .exec_without_returning(db)
     .await
-    .map_err(|err| RepoError::on_unique(err, "stale_period"))?;
+    .map_err(|err| RepoError::on_constraint(err, &PERIOD_RULES))?;
     Ok(())
 }
 
@@ -97,7 +119,7 @@ pub async fn record_decision(
         .exec(db)
         .await?;
     if result.rows_affected == 0 {
-        return Err(RepoError::Conflict("stale_period"));
+        return Err(RepoError::Conflict(Conflict::StalePeriod));
     }
     Ok(())
 }
@@ -152,7 +174,7 @@ async fn update_active(
         return Err(RepoError::StaleVersion);
     }
     if current.status != PlacementStatus::Active.as_str() {
-        return Err(RepoError::Conflict("placement_ended"));
+        return Err(RepoError::Conflict(Conflict::PlacementEnded));
     }
     row.version = Set(current.version + 1);
     row.updated_at = Set(now);

@@ -8,8 +8,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::RepoError;
 use crate::entities::referrals;
+use crate::{RepoError, Rule};
+use nido_domain::Conflict;
 
 #[derive(Debug, Clone)]
 pub struct NewReferral {
@@ -51,7 +52,7 @@ pub async fn insert(
     db: &impl ConnectionTrait,
     new: NewReferral,
     now: DateTime<Utc>,
-) -> Result<Referral, DbErr> {
+) -> Result<Referral, RepoError> {
     let row = referrals::Entity::insert(referrals::ActiveModel {
         id: Set(Uuid::now_v7()),
         family_id: Set(new.family_id),
@@ -71,9 +72,16 @@ pub async fn insert(
         updated_at: Set(now),
     })
     .exec_with_returning(db)
-    .await?;
-    to_domain(row)
+    .await
+    .map_err(|err| RepoError::on_constraint(err, &PENDING_RULES))?;
+    Ok(to_domain(row)?)
 }
+
+/// One pending referral per family (a partial unique index).
+const PENDING_RULES: [Rule; 1] = [(
+    &["referrals_one_pending_per_family", "referrals.family_id"],
+    Conflict::ReferralPending,
+)];
 
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Referral, RepoError> {
     let row = referrals::Entity::find_by_id(id)
@@ -159,7 +167,7 @@ pub async fn close(
         .exec(db)
         .await?;
     if result.rows_affected == 0 {
-        return Err(RepoError::Conflict("referral_not_pending"));
+        return Err(RepoError::Conflict(Conflict::ReferralNotPending));
     }
     find(db, id).await
 }

@@ -5,6 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
+use nido_domain::Conflict;
 use nido_domain::retention::{ERASED, year_only};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -121,7 +122,7 @@ fn initials(first: &str, last: &str) -> String {
 /// every free text of the file (referral details and referrer, decision
 /// references, exit notes, intervention summaries, action descriptions).
 /// Dates, kinds, durations, destinations and amounts stay. Refused
-/// (`Conflict("file_open")`) if the file was reopened meanwhile.
+/// (`Conflict::FileOpen`) if the file was reopened meanwhile.
 pub async fn anonymise(
     db: &DatabaseConnection,
     family_id: Uuid,
@@ -145,7 +146,7 @@ pub async fn anonymise(
             .await?
             .is_some();
     if reopened || family.anonymised_at.is_some() {
-        return Err(RepoError::Conflict("file_open"));
+        return Err(RepoError::Conflict(Conflict::FileOpen));
     }
     families::Entity::update(families::ActiveModel {
         id: Set(family_id),

@@ -1,7 +1,7 @@
 //! User accounts.
 
 use chrono::{DateTime, Utc};
-use nido_domain::{DisplayName, Email, Profession, Role, User};
+use nido_domain::{Conflict, DisplayName, Email, Profession, Role, User};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,
@@ -9,7 +9,10 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::entities::{sessions, users};
-use crate::{RepoError, begin_write};
+use crate::{RepoError, Rule, begin_write};
+
+/// One account per email: PostgreSQL names the index, SQLite its column.
+const EMAIL_RULES: [Rule; 1] = [(&["users_email_key", "users.email"], Conflict::EmailTaken)];
 
 /// A user to create; the password is already hashed.
 #[derive(Debug)]
@@ -74,7 +77,7 @@ pub async fn insert(
     let row = users::Entity::insert(row)
         .exec_with_returning(db)
         .await
-        .map_err(|err| RepoError::on_unique(err, "email_taken"))?;
+        .map_err(|err| RepoError::on_constraint(err, &EMAIL_RULES))?;
     Ok(to_domain(row)?)
 }
 
@@ -177,7 +180,7 @@ pub async fn update(
         .filter(users::Column::Version.eq(current.version))
         .exec(&txn)
         .await
-        .map_err(|err| RepoError::on_unique(err, "email_taken"))?;
+        .map_err(|err| RepoError::on_constraint(err, &EMAIL_RULES))?;
     if updated.rows_affected == 0 {
         return Err(RepoError::StaleVersion);
     }

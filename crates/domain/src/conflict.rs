@@ -1,0 +1,68 @@
+//! The rules a change can collide with (409), each with its stable code and
+//! the one sentence that explains it, written here once.
+
+string_enum! {
+    /// A change refused because of the state it met.
+    Conflict {
+        EmailTaken => "email_taken",
+        /// An admin may not disable herself or give up her own admin role.
+        SelfLockout => "self_lockout",
+        AlreadyPlaced => "already_placed",
+        ReferralPending => "referral_pending",
+        ReferralNotPending => "referral_not_pending",
+        CapReached => "cap_reached",
+        StalePeriod => "stale_period",
+        PlacementEnded => "placement_ended",
+        UnitOccupied => "unit_occupied",
+        NoActiveLease => "no_active_lease",
+        OverCapacity => "over_capacity",
+        AlreadyHoused => "already_housed",
+        LeaseOverlap => "lease_overlap",
+        /// A closed file was reopened before it could be anonymised.
+        FileOpen => "file_open",
+    }
+}
+
+impl Conflict {
+    /// What the caller reads in the problem's `detail`.
+    pub fn sentence(self) -> &'static str {
+        match self {
+            Conflict::EmailTaken => "Another user already has this email.",
+            Conflict::SelfLockout => {
+                "You cannot disable your own account or give up your own admin role."
+            }
+            Conflict::AlreadyPlaced => "This family already has an active placement.",
+            Conflict::ReferralPending => "This family already has a pending referral.",
+            Conflict::ReferralNotPending => "Only a pending referral can lead to an admission.",
+            Conflict::CapReached => {
+                "The current period already ends the day before the youngest child's third birthday."
+            }
+            Conflict::StalePeriod => "That period is not the current one: it was renewed already.",
+            Conflict::PlacementEnded => "This placement has ended.",
+            Conflict::UnitOccupied => "Another family lives in this unit on or after that day.",
+            Conflict::NoActiveLease => "No lease of this unit covers that day.",
+            Conflict::OverCapacity => {
+                "The mother and her children are more than the unit can take."
+            }
+            Conflict::AlreadyHoused => "This family already lives somewhere on that day.",
+            Conflict::LeaseOverlap => "This lease would overlap another lease of the same unit.",
+            Conflict::FileOpen => "This family's file is open again.",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_conflict_has_its_own_code_and_a_sentence() {
+        let mut codes: Vec<&str> = Conflict::ALL.iter().map(|c| c.as_str()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), Conflict::ALL.len());
+        for conflict in Conflict::ALL {
+            assert!(conflict.sentence().ends_with('.'), "{conflict}");
+        }
+    }
+}
