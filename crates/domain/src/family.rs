@@ -86,6 +86,17 @@ pub struct Family {
 }
 
 impl Family {
+    /// The people living in the apartment on `on`: the mother and the
+    /// children born by then (an expected child takes no room yet).
+    pub fn persons_on(&self, on: NaiveDate) -> i32 {
+        let born = self
+            .children
+            .iter()
+            .filter(|child| matches!(child.birth, ChildBirth::Born(date) if date <= on))
+            .count();
+        1 + i32::try_from(born).unwrap_or(i32::MAX - 1)
+    }
+
     pub fn births(&self) -> Vec<ChildBirth> {
         self.children.iter().map(|child| child.birth).collect()
     }
@@ -155,6 +166,45 @@ impl Placement {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_apartment_holds_the_mother_and_the_children_born_by_then() {
+        let date = |raw: &str| raw.parse::<NaiveDate>().expect("date");
+        let child = |birth| Child {
+            id: Uuid::nil(),
+            first_name: "Inaya".into(),
+            last_name: None,
+            birth,
+            version: 1,
+        };
+        let family = Family {
+            id: Uuid::nil(),
+            mother: Mother {
+                first_name: "Awa".into(),
+                last_name: "Diallo".into(),
+                birth_date: date("2001-05-17"),
+                phone: None,
+                email: None,
+            },
+            children: vec![
+                child(ChildBirth::Born(date("2025-09-01"))),
+                child(ChildBirth::Expected(date("2026-12-20"))),
+            ],
+            referent_id: None,
+            team_ids: Vec::new(),
+            current_placement_id: None,
+            version: 1,
+            created_at: DateTime::<Utc>::MIN_UTC,
+            updated_at: DateTime::<Utc>::MIN_UTC,
+        };
+        assert_eq!(family.persons_on(date("2025-08-31")), 1);
+        assert_eq!(family.persons_on(date("2025-09-01")), 2);
+        assert_eq!(
+            family.persons_on(date("2027-01-01")),
+            2,
+            "expected: no room yet"
+        );
+    }
 
     #[test]
     fn vocabularies_round_trip_and_refuse_strangers() {

@@ -3,6 +3,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use nido_cases::CaseError;
 use nido_domain::Conflict;
 use nido_persistence::RepoError;
 use serde::Serialize;
@@ -191,6 +192,29 @@ impl From<RepoError> for ApiError {
             RepoError::StaleVersion => ApiError::PreconditionFailed,
             RepoError::Conflict(conflict) => ApiError::Conflict(conflict),
             RepoError::Db(err) => err.into(),
+        }
+    }
+}
+
+impl From<CaseError> for ApiError {
+    fn from(err: CaseError) -> Self {
+        match err {
+            CaseError::Forbidden => ApiError::Forbidden,
+            CaseError::NotFound => ApiError::NotFound,
+            CaseError::Hidden { family_id } => ApiError::Hidden { family_id },
+            CaseError::Invalid(errors) => ApiError::Validation(
+                errors
+                    .into_iter()
+                    .map(|error| FieldError::new(error.field, error.message))
+                    .collect(),
+            ),
+            CaseError::Unprocessable { code, detail } => ApiError::Unprocessable {
+                code,
+                detail: detail.to_owned(),
+            },
+            CaseError::Conflict(conflict) => ApiError::Conflict(conflict),
+            CaseError::StaleVersion => ApiError::PreconditionFailed,
+            CaseError::Db(err) => err.into(),
         }
     }
 }

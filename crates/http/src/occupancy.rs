@@ -4,14 +4,10 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use chrono::{DateTime, NaiveDate, Utc};
-use nido_domain::Conflict;
+use chrono::NaiveDate;
 use nido_domain::Role;
-use nido_domain::family::{Family, PlacementStatus};
 use nido_domain::housing::Occupancy;
-use nido_domain::placement::ChildBirth;
-use nido_persistence::occupancies::{self, day_before};
-use nido_persistence::{ConnectionTrait, RepoError, begin_write, families, housing, placements};
+use nido_persistence::{housing, occupancies};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -20,7 +16,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, Result};
+use crate::error::Result;
 use crate::extract::{ApiPath, ValidJson};
 use crate::state::AppState;
 
@@ -54,43 +50,6 @@ impl From<Occupancy> for OccupancyResponse {
     }
 }
 
-/// The mother and the children born by `on`.
-fn persons_on(family: &Family, on: NaiveDate) -> i32 {
-    let born = family
-        .children
-        .iter()
-        .filter(|child| matches!(child.birth, ChildBirth::Born(date) if date <= on))
-        .count();
-    1 + i32::try_from(born).unwrap_or(i32::MAX - 1)
-}
-
-/// Moves the family of `placement_id` into `unit_id` from `on`, ending its
-/// current occupancy the day before. Call inside a write transaction.
-pub async fn move_into(
-    txn: &impl ConnectionTrait,
-    placement_id: Uuid,
-    family: &Family,
-    unit_id: Uuid,
-    on: NaiveDate,
-    now: DateTime<Utc>,
-) -> Result<Occupancy> {
-    if let Some(current) = occupancies::open_of_placement(txn, placement_id).await? {
-        if on <= current.span.start {
-            return Err(ApiError::invalid(
-                "on",
-                "must be after the day the family moved into its current unit",
-            ));
-        }
-        occupancies::end(txn, current.id, day_before(on)).await?;
-    }
-    occupancies::start(txn, placement_id, unit_id, on, persons_on(family, on), now)
-        .await
-        .map_err(|err| match err {
-            RepoError::NotFound => ApiError::invalid("unit_id", "no such housing unit"),
-            other => other.into(),
-        })
-}
-
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MoveRequest {
@@ -112,22 +71,14 @@ async fn move_family(
     ApiPath(id): ApiPath<Uuid>,
     ValidJson(body): ValidJson<MoveRequest>,
 ) -> Result<impl IntoResponse> {
-    caller.require(&[Role::Coordinator, Role::Admin])?;
-    let txn = begin_write(&state.db).await?;
-    let placement = placements::find(&txn, id).await?;
-    if placement.status != PlacementStatus::Active {
-        return Err(ApiError::Conflict(Conflict::PlacementEnded));
-    }
-    if body.on < placement.admitted_on {
-        return Err(ApiError::invalid("on", "must not be before the admission"));
-    }
-    let family = families::find(&txn, placement.family_id).await?;
-    let occupancy = move_into(&txn, id, &family, body.unit_id, body.on, state.now()).await?;
-    txn.commit().await?;
-    let resource = format!("/placements/{id}/move");
-    state
-        .audit(&caller, "placement.move", Some(family.id), &resource)
-        .await?;
+    let occupancy = nido_cases::housing::move_family(
+        &state.operations,
+        &caller.case_caller(),
+        id,
+        body.unit_id,
+        body.on,
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(OccupancyResponse::from(occupancy)),

@@ -5,12 +5,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::NaiveDate;
-use nido_domain::Conflict;
+use nido_cases as cases;
+use nido_cases::placements::{Departure, Renewal};
 use nido_domain::Role;
-use nido_domain::family::{Exit, ExitDestination, Placement, PlacementStatus};
-use nido_domain::placement::{ChildBirth, RenewalRefusal, latest_end_on, next_period};
-use nido_persistence::placements::{self, Decision};
-use nido_persistence::{RepoError, begin_write, families, occupancies};
+use nido_domain::family::{ExitDestination, Placement, PlacementStatus};
+use nido_domain::placement::{ChildBirth, latest_end_on};
+use nido_persistence::{families, placements};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -20,10 +20,9 @@ use validator::Validate;
 
 use crate::access;
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, Result};
+use crate::error::Result;
 use crate::extract::{ApiPath, ValidJson};
 use crate::state::AppState;
-use crate::validation::{Errors, optional_text};
 use crate::versioning::{IfMatch, etag};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -166,49 +165,14 @@ async fn renew(
     ApiPath(id): ApiPath<Uuid>,
     ValidJson(body): ValidJson<RenewalRequest>,
 ) -> Result<impl IntoResponse> {
-    caller.require(&[Role::Coordinator])?;
-    let mut errors = Errors::default();
-    errors.not_after("decided_on", Some(body.decided_on), state.today(), "today");
-    errors.finish()?;
-
-    let now = state.now();
-    let txn = begin_write(&state.db).await?;
-    let placement = placements::find(&txn, id).await?;
-    if placement.status != PlacementStatus::Active {
-        return Err(ended());
-    }
-    let family = families::find(&txn, placement.family_id).await?;
-    let current = *placement
-        .current_period()
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("placement {id} has no period")))?;
-    let next = next_period(
-        &current,
-        body.period_number,
-        latest_end_on(&family.births()),
-    )
-    .map_err(|refusal| match refusal {
-        RenewalRefusal::CapReached => ApiError::Conflict(Conflict::CapReached),
-        RenewalRefusal::StalePeriod => stale_period(),
-    })?;
-    let decision = Decision {
+    let renewal = Renewal {
+        placement_id: id,
+        period_number: body.period_number,
         decided_on: body.decided_on,
-        decided_by: body.decided_by.trim().to_owned(),
-        decision_ref: optional_text(body.decision_ref.as_deref()),
+        decided_by: body.decided_by,
+        decision_ref: body.decision_ref,
     };
-    // Both writes are guarded by the database: the decision only on an
-    // undecided period, the next period by the unique period number.
-    placements::record_decision(&txn, id, current.number, decision)
-        .await
-        .map_err(on_race)?;
-    placements::insert_period(&txn, id, next, caller.user.id, now)
-        .await
-        .map_err(on_race)?;
-    placements::touch(&txn, id, None, now).await?;
-    txn.commit().await.map_err(|err| on_race(err.into()))?;
-    let resource = format!("/placements/{id}/renewals/{}", next.number);
-    state
-        .audit(&caller, "placement.renew", Some(family.id), &resource)
-        .await?;
+    let next = cases::placements::renew(&state.operations, &caller.case_caller(), renewal).await?;
     Ok((
         StatusCode::CREATED,
         Json(PeriodResponse {
@@ -220,30 +184,6 @@ async fn renew(
             decision_ref: None,
         }),
     ))
-}
-
-fn stale_period() -> ApiError {
-    ApiError::Conflict(Conflict::StalePeriod)
-}
-
-fn ended() -> ApiError {
-    ApiError::Conflict(Conflict::PlacementEnded)
-}
-
-/// A renewal that lost a race to another answers `stale_period`.
-fn on_race(err: RepoError) -> ApiError {
-    match err {
-        RepoError::Conflict(_) | RepoError::StaleVersion => stale_period(),
-        RepoError::Db(db) if is_serialization_failure(&db) => stale_period(),
-        other => other.into(),
-    }
-}
-
-/// PostgreSQL may abort the loser of a race with a serialization failure or
-/// a deadlock rather than a constraint error.
-fn is_serialization_failure(err: &nido_persistence::DbErr) -> bool {
-    let text = err.to_string();
-    text.contains("40001") || text.contains("40P01")
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -270,42 +210,16 @@ async fn exit(
     IfMatch(expected): IfMatch,
     ValidJson(body): ValidJson<ExitRequest>,
 ) -> Result<impl IntoResponse> {
-    caller.require(&[Role::Coordinator])?;
-    let now = state.now();
-    let txn = begin_write(&state.db).await?;
-    let placement = placements::find(&txn, id).await?;
-    if placement.status != PlacementStatus::Active {
-        return Err(ended());
-    }
-    let mut errors = Errors::default();
-    errors.not_after("exited_on", Some(body.exited_on), state.today(), "today");
-    if body.exited_on < placement.admitted_on {
-        errors.add("exited_on", "must not be before the admission");
-    }
-    errors.finish()?;
-    let exit = Exit {
+    let departure = Departure {
+        placement_id: id,
+        expected_version: expected,
         exited_on: body.exited_on,
         destination: body.destination,
-        notes: optional_text(body.notes.as_deref()),
+        notes: body.notes,
     };
-    placements::end(&txn, id, expected, exit, now).await?;
-    // The family leaves its apartment on the day it leaves the centre.
-    if let Some(occupancy) = occupancies::open_of_placement(&txn, id).await? {
-        let last_night = body.exited_on.max(occupancy.span.start);
-        occupancies::end(&txn, occupancy.id, last_night).await?;
-    }
-    txn.commit().await?;
-    let resource = format!("/placements/{id}/exit");
-    state
-        .audit(
-            &caller,
-            "placement.exit",
-            Some(placement.family_id),
-            &resource,
-        )
-        .await?;
+    let placement =
+        cases::placements::exit(&state.operations, &caller.case_caller(), departure).await?;
     let family = families::find(&state.db, placement.family_id).await?;
-    let placement = placements::find(&state.db, id).await?;
     Ok((
         etag(placement.version),
         Json(PlacementResponse::new(placement, &family.births())),

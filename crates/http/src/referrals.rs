@@ -5,12 +5,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{DateTime, NaiveDate, Utc};
-use nido_domain::Conflict;
+use nido_cases as cases;
+use nido_cases::referrals::{Admission, NewReferralInput, ReferredFamily};
 use nido_domain::Role;
 use nido_domain::family::{Referral, ReferralReason, ReferralSource, ReferralStatus};
-use nido_domain::placement::{first_period, is_eligible, latest_end_on};
-use nido_persistence::referrals::{self, NewReferral};
-use nido_persistence::{begin_write, families, placements};
+use nido_persistence::{families, referrals};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -21,11 +20,11 @@ use validator::Validate;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, Result};
 use crate::extract::{ApiPath, JsonBody, ValidJson, ValidQuery};
-use crate::families::{ChildInput, MotherInput, check_team_members};
+use crate::families::{ChildInput, MotherInput};
 use crate::pagination::{Page, PageParams};
 use crate::placements::PlacementResponse;
 use crate::state::AppState;
-use crate::validation::{Errors, optional_text};
+use crate::validation::Errors;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -154,51 +153,22 @@ async fn create_referral(
         }
     };
     errors.finish()?;
-
-    let now = state.now();
-    let txn = begin_write(&state.db).await?;
-    let family_id = match (new_family, body.family_id) {
-        (Some((mother, children)), _) => families::insert(&txn, &mother, &children, now).await?,
-        (None, Some(family_id)) => {
-            let family = families::find(&txn, family_id)
-                .await
-                .map_err(|err| match err {
-                    nido_persistence::RepoError::NotFound => {
-                        ApiError::invalid("family_id", "no such family")
-                    }
-                    other => other.into(),
-                })?;
-            if family.current_placement_id.is_some() {
-                return Err(ApiError::Conflict(Conflict::AlreadyPlaced));
-            }
-            if referrals::has_pending(&txn, family_id).await? {
-                return Err(ApiError::Conflict(Conflict::ReferralPending));
-            }
-            family_id
-        }
+    let family = match (new_family, body.family_id) {
+        (Some((mother, children)), _) => ReferredFamily::New { mother, children },
+        (None, Some(family_id)) => ReferredFamily::Known(family_id),
         (None, None) => return Err(ApiError::invalid("family", "is required")),
     };
-    let referral = referrals::insert(
-        &txn,
-        NewReferral {
-            family_id,
-            source: body.source,
-            eds: body.eds.trim().to_owned(),
-            referred_on: body.referred_on,
-            referrer_name: body.referrer_name.trim().to_owned(),
-            referrer_contact: body.referrer_contact.trim().to_owned(),
-            reason: body.reason,
-            reason_details: optional_text(body.reason_details.as_deref()),
-            created_by: caller.user.id,
-        },
-        now,
-    )
-    .await?;
-    txn.commit().await?;
-    let resource = format!("/referrals/{}", referral.id);
-    state
-        .audit(&caller, "referral.create", Some(family_id), &resource)
-        .await?;
+    let input = NewReferralInput {
+        family,
+        source: body.source,
+        eds: body.eds,
+        referred_on: body.referred_on,
+        referrer_name: body.referrer_name,
+        referrer_contact: body.referrer_contact,
+        reason: body.reason,
+        reason_details: body.reason_details,
+    };
+    let referral = cases::referrals::refer(&state.operations, &caller.case_caller(), input).await?;
     Ok((StatusCode::CREATED, Json(ReferralResponse::from(referral))))
 }
 
@@ -281,20 +251,9 @@ async fn close(
     status: ReferralStatus,
     reason: &str,
 ) -> Result<Json<ReferralResponse>> {
-    caller.require(&[Role::Coordinator])?;
-    let referral = referrals::close(
-        &state.db,
-        id,
-        status,
-        Some(reason.trim().to_owned()),
-        state.now(),
-    )
-    .await?;
-    let action = format!("referral.{status}");
-    let resource = format!("/referrals/{id}");
-    state
-        .audit(caller, &action, Some(referral.family_id), &resource)
-        .await?;
+    let referral =
+        cases::referrals::close(&state.operations, &caller.case_caller(), id, status, reason)
+            .await?;
     Ok(Json(ReferralResponse::from(referral)))
 }
 
@@ -346,69 +305,17 @@ async fn admit(
     ApiPath(id): ApiPath<Uuid>,
     ValidJson(body): ValidJson<AdmissionRequest>,
 ) -> Result<impl IntoResponse> {
-    caller.require(&[Role::Coordinator])?;
-    let mut errors = Errors::default();
-    errors.not_after(
-        "admitted_on",
-        Some(body.admitted_on),
-        state.today(),
-        "today",
-    );
-    if let Some(referent_id) = body.referent_id {
-        check_team_members(
-            &state,
-            [("referent_id".to_owned(), referent_id)],
-            &mut errors,
-        )
-        .await?;
-    }
-    errors.finish()?;
-
-    let now = state.now();
-    let txn = begin_write(&state.db).await?;
-    let referral = referrals::find(&txn, id).await?;
-    if referral.status != ReferralStatus::Pending {
-        return Err(ApiError::Conflict(Conflict::ReferralNotPending));
-    }
-    if body.admitted_on < referral.referred_on {
-        return Err(ApiError::invalid(
-            "admitted_on",
-            "must not be before the referral",
-        ));
-    }
-    let family = families::find(&txn, referral.family_id).await?;
-    let births = family.births();
-    if !is_eligible(&births, body.admitted_on) {
-        return Err(ApiError::Unprocessable {
-            code: "not_eligible",
-            detail: "The family has neither a child under three on that day nor an expected child."
-                .into(),
-        });
-    }
-    let placement_id =
-        placements::insert(&txn, family.id, referral.id, body.admitted_on, now).await?;
-    let period = first_period(body.admitted_on, latest_end_on(&births));
-    placements::insert_period(&txn, placement_id, period, caller.user.id, now).await?;
-    referrals::close(&txn, referral.id, ReferralStatus::Admitted, None, now).await?;
-    if let Some(unit_id) = body.unit_id {
-        crate::occupancy::move_into(&txn, placement_id, &family, unit_id, body.admitted_on, now)
-            .await?;
-    }
-    if let Some(referent_id) = body.referent_id {
-        let team: Vec<Uuid> = family
-            .team_ids
-            .iter()
-            .copied()
-            .filter(|member| *member != referent_id)
-            .collect();
-        families::set_assignment(&txn, family.id, None, Some(referent_id), &team, now).await?;
-    }
-    txn.commit().await?;
-    let resource = format!("/placements/{placement_id}");
-    state
-        .audit(&caller, "placement.admit", Some(family.id), &resource)
-        .await?;
-    let placement = placements::find(&state.db, placement_id).await?;
+    let admission = Admission {
+        referral_id: id,
+        admitted_on: body.admitted_on,
+        referent_id: body.referent_id,
+        unit_id: body.unit_id,
+    };
+    let placement =
+        cases::referrals::admit(&state.operations, &caller.case_caller(), admission).await?;
+    let births = families::find(&state.db, placement.family_id)
+        .await?
+        .births();
     Ok((
         StatusCode::CREATED,
         Json(PlacementResponse::new(placement, &births)),

@@ -2,6 +2,7 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use nido_cases::Cases;
 use nido_domain::Clock;
 use nido_persistence::DatabaseConnection;
 use serde::Deserialize;
@@ -42,6 +43,8 @@ pub struct Shared {
     pub passwords: PasswordHasher,
     /// The system clock, or a fixed instant in tests.
     pub clock: Clock,
+    /// The use cases, over the same databases and clock.
+    pub operations: Cases,
 }
 
 impl AppState {
@@ -53,6 +56,12 @@ impl AppState {
         clock: Clock,
     ) -> anyhow::Result<Self> {
         let passwords = PasswordHasher::new(auth.max_concurrent_hashes)?;
+        let operations = Cases {
+            db: db.clone(),
+            audit_db: audit_db.clone(),
+            clock,
+            time_zone: cases.time_zone,
+        };
         Ok(Self(Arc::new(Shared {
             db,
             audit_db,
@@ -60,6 +69,7 @@ impl AppState {
             cases,
             passwords,
             clock,
+            operations,
         })))
     }
 

@@ -31,6 +31,11 @@ impl CurrentUser {
     pub fn role(&self) -> Role {
         self.user.role
     }
+
+    /// The caller as the use cases know her.
+    pub fn case_caller(&self) -> nido_cases::Caller {
+        nido_cases::Caller::of(&self.user)
+    }
 }
 
 /// Where the caller's id is left for the layers around the handler (the

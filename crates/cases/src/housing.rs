@@ -1,0 +1,69 @@
+//! Where a family lives: moves into the centre's apartments.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use nido_domain::family::{Family, PlacementStatus};
+use nido_domain::housing::Occupancy;
+use nido_domain::{Conflict, Role};
+use nido_persistence::{
+    ConnectionTrait, RepoError, begin_write, families, occupancies, placements,
+};
+use uuid::Uuid;
+
+use crate::{Caller, CaseError, CaseResult, Cases};
+
+/// Moves the family of `placement_id` into `unit_id` from `on`, ending its
+/// current occupancy the day before. A step of a larger operation: call it
+/// inside that operation's write transaction.
+pub(crate) async fn move_into(
+    txn: &impl ConnectionTrait,
+    placement_id: Uuid,
+    family: &Family,
+    unit_id: Uuid,
+    on: NaiveDate,
+    now: DateTime<Utc>,
+) -> CaseResult<Occupancy> {
+    if let Some(current) = occupancies::open_of_placement(txn, placement_id).await? {
+        if on <= current.span.start {
+            return Err(CaseError::invalid(
+                "on",
+                "must be after the day the family moved into its current unit",
+            ));
+        }
+        occupancies::end(txn, current.id, occupancies::day_before(on)).await?;
+    }
+    occupancies::start(txn, placement_id, unit_id, on, family.persons_on(on), now)
+        .await
+        .map_err(|err| match err {
+            RepoError::NotFound => CaseError::invalid("unit_id", "no such housing unit"),
+            other => other.into(),
+        })
+}
+
+/// A move (*déménagement*): the family of a placement leaves its apartment
+/// the night before `on` and lives in `unit_id` from `on` (coordinators,
+/// admins).
+pub async fn move_family(
+    cases: &Cases,
+    caller: &Caller,
+    placement_id: Uuid,
+    unit_id: Uuid,
+    on: NaiveDate,
+) -> CaseResult<Occupancy> {
+    caller.require(&[Role::Coordinator, Role::Admin])?;
+    let txn = begin_write(&cases.db).await?;
+    let placement = placements::find(&txn, placement_id).await?;
+    if placement.status != PlacementStatus::Active {
+        return Err(CaseError::Conflict(Conflict::PlacementEnded));
+    }
+    if on < placement.admitted_on {
+        return Err(CaseError::invalid("on", "must not be before the admission"));
+    }
+    let family = families::find(&txn, placement.family_id).await?;
+    let occupancy = move_into(&txn, placement_id, &family, unit_id, on, cases.now()).await?;
+    txn.commit().await?;
+    let resource = format!("/placements/{placement_id}/move");
+    cases
+        .audit(caller, "placement.move", Some(family.id), &resource)
+        .await?;
+    Ok(occupancy)
+}

@@ -1,0 +1,168 @@
+//! nido's use cases: the operations a user performs on a case (refer, admit,
+//! renew, exit, move, …), one function each. Each takes typed input and the
+//! caller, checks the caller's right and the rules that need the database,
+//! runs its one transaction, writes its audit entry, and answers a typed
+//! error that the HTTP layer maps to a problem. The HTTP handlers, the
+//! command line and `nido demo-data` all call these, so none of them can
+//! drift from the rules.
+
+pub mod housing;
+pub mod placements;
+pub mod referrals;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use nido_domain::{Clock, Conflict, Role, User};
+use nido_persistence::audit::{self, AuditTarget};
+use nido_persistence::{DatabaseConnection, DbErr, RepoError};
+use uuid::Uuid;
+
+/// What every use case reaches: the databases, the clock and the centre's
+/// time zone. Cheap to clone.
+#[derive(Clone)]
+pub struct Cases {
+    pub db: DatabaseConnection,
+    /// The audit log's database: its own SQLite file, or the main PostgreSQL.
+    pub audit_db: DatabaseConnection,
+    pub clock: Clock,
+    /// "Today" is today here.
+    pub time_zone: chrono_tz::Tz,
+}
+
+impl Cases {
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.clock.today_in(&self.time_zone)
+    }
+
+    /// Appends an audit entry in the caller's name before the answer leaves
+    /// (into the main database's outbox if the log refuses it).
+    pub async fn audit(
+        &self,
+        caller: &Caller,
+        action: &str,
+        family_id: Option<Uuid>,
+        resource: &str,
+    ) -> Result<(), CaseError> {
+        let target = AuditTarget {
+            log: &self.audit_db,
+            main: &self.db,
+        };
+        audit::record(target, self.now(), caller.id, action, family_id, resource).await?;
+        Ok(())
+    }
+}
+
+/// Who performs an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Caller {
+    pub id: Uuid,
+    pub role: Role,
+}
+
+impl Caller {
+    pub fn of(user: &User) -> Self {
+        Self {
+            id: user.id,
+            role: user.role,
+        }
+    }
+
+    /// `Forbidden` unless the caller has one of `roles`.
+    pub fn require(&self, roles: &[Role]) -> Result<(), CaseError> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(CaseError::Forbidden)
+        }
+    }
+}
+
+/// One invalid field of an operation's input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// Why an operation was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum CaseError {
+    /// The caller's role does not allow it.
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    /// It exists, but the caller may not see it: answered as not found, and
+    /// audited as a refusal.
+    #[error("hidden")]
+    Hidden { family_id: Option<Uuid> },
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    /// Valid data that a business rule refuses, e.g. `not_eligible`.
+    #[error("unprocessable: {code}")]
+    Unprocessable {
+        code: &'static str,
+        detail: &'static str,
+    },
+    #[error("conflict: {0}")]
+    Conflict(Conflict),
+    /// The resource changed since the caller read it.
+    #[error("stale version")]
+    StaleVersion,
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+impl CaseError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        CaseError::Invalid(vec![FieldError {
+            field: field.into(),
+            message: message.into(),
+        }])
+    }
+}
+
+impl From<RepoError> for CaseError {
+    fn from(err: RepoError) -> Self {
+        match err {
+            RepoError::NotFound => CaseError::NotFound,
+            RepoError::Conflict(conflict) => CaseError::Conflict(conflict),
+            RepoError::StaleVersion => CaseError::StaleVersion,
+            RepoError::Db(err) => CaseError::Db(err),
+        }
+    }
+}
+
+pub type CaseResult<T> = Result<T, CaseError>;
+
+/// Collects field errors, so the caller fixes everything at once.
+#[derive(Debug, Default)]
+pub struct Invalid(Vec<FieldError>);
+
+impl Invalid {
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field: field.into(),
+            message: message.into(),
+        });
+    }
+
+    pub fn finish(mut self) -> CaseResult<()> {
+        self.0.sort_by(|a, b| a.field.cmp(&b.field));
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(CaseError::Invalid(self.0))
+        }
+    }
+}
+
+/// Trims a free text; an empty one is no text.
+pub fn optional_text(raw: Option<&str>) -> Option<String> {
+    raw.map(str::trim)
+        .filter(|text| !text.is_empty())
+        .map(str::to_owned)
+}

@@ -1,0 +1,139 @@
+//! A placement's life: renewals of its six-month periods, and its exit.
+
+use chrono::NaiveDate;
+use nido_domain::family::{Exit, ExitDestination, Placement, PlacementStatus};
+use nido_domain::placement::{Period, RenewalRefusal, latest_end_on, next_period};
+use nido_domain::{Conflict, Role};
+use nido_persistence::placements::Decision;
+use nido_persistence::{RepoError, begin_write, families, is_contention, occupancies, placements};
+use uuid::Uuid;
+
+use crate::{Caller, CaseError, CaseResult, Cases, Invalid, optional_text};
+
+/// The département's decision renewing period `period_number`.
+#[derive(Debug, Clone)]
+pub struct Renewal {
+    pub placement_id: Uuid,
+    pub period_number: i32,
+    /// Not in the future.
+    pub decided_on: NaiveDate,
+    pub decided_by: String,
+    pub decision_ref: Option<String>,
+}
+
+/// Records the decision on the current period and appends the next one
+/// (coordinators). Of two renewals of one period at once, exactly one wins;
+/// the other answers `stale_period`.
+pub async fn renew(cases: &Cases, caller: &Caller, renewal: Renewal) -> CaseResult<Period> {
+    caller.require(&[Role::Coordinator])?;
+    let id = renewal.placement_id;
+    if renewal.decided_on > cases.today() {
+        return Err(CaseError::invalid("decided_on", "must not be after today"));
+    }
+    let txn = begin_write(&cases.db).await?;
+    let placement = placements::find(&txn, id).await?;
+    if placement.status != PlacementStatus::Active {
+        return Err(CaseError::Conflict(Conflict::PlacementEnded));
+    }
+    let family = families::find(&txn, placement.family_id).await?;
+    let current = *placement
+        .current_period()
+        .ok_or(CaseError::Conflict(Conflict::PlacementEnded))?;
+    let next = next_period(
+        &current,
+        renewal.period_number,
+        latest_end_on(&family.births()),
+    )
+    .map_err(|refusal| match refusal {
+        RenewalRefusal::CapReached => CaseError::Conflict(Conflict::CapReached),
+        RenewalRefusal::StalePeriod => CaseError::Conflict(Conflict::StalePeriod),
+    })?;
+    let decision = Decision {
+        decided_on: renewal.decided_on,
+        decided_by: renewal.decided_by.trim().to_owned(),
+        decision_ref: optional_text(renewal.decision_ref.as_deref()),
+    };
+    let now = cases.now();
+    // Both writes are guarded by the database: the decision only on an
+    // undecided period, the next period by the unique period number.
+    placements::record_decision(&txn, id, current.number, decision)
+        .await
+        .map_err(lost_race)?;
+    placements::insert_period(&txn, id, next, caller.id, now)
+        .await
+        .map_err(lost_race)?;
+    placements::touch(&txn, id, None, now).await?;
+    txn.commit().await.map_err(|err| lost_race(err.into()))?;
+    let resource = format!("/placements/{id}/renewals/{}", next.number);
+    cases
+        .audit(caller, "placement.renew", Some(family.id), &resource)
+        .await?;
+    Ok(next)
+}
+
+/// A renewal that lost a race to another answers `stale_period`, whether
+/// the database said so with a constraint, a version or a serialization
+/// failure.
+fn lost_race(err: RepoError) -> CaseError {
+    match err {
+        RepoError::Conflict(_) | RepoError::StaleVersion => {
+            CaseError::Conflict(Conflict::StalePeriod)
+        }
+        RepoError::Db(db) if is_contention(&db) => CaseError::Conflict(Conflict::StalePeriod),
+        other => other.into(),
+    }
+}
+
+/// A family leaving the centre (*sortie*).
+#[derive(Debug, Clone)]
+pub struct Departure {
+    pub placement_id: Uuid,
+    /// The version the caller read, if she sent `If-Match`.
+    pub expected_version: Option<i32>,
+    /// Not before the admission, not after today.
+    pub exited_on: NaiveDate,
+    pub destination: ExitDestination,
+    pub notes: Option<String>,
+}
+
+/// Ends a placement and the family's occupancy on the same day
+/// (coordinators).
+pub async fn exit(cases: &Cases, caller: &Caller, departure: Departure) -> CaseResult<Placement> {
+    caller.require(&[Role::Coordinator])?;
+    let id = departure.placement_id;
+    let txn = begin_write(&cases.db).await?;
+    let placement = placements::find(&txn, id).await?;
+    if placement.status != PlacementStatus::Active {
+        return Err(CaseError::Conflict(Conflict::PlacementEnded));
+    }
+    let mut invalid = Invalid::default();
+    if departure.exited_on > cases.today() {
+        invalid.add("exited_on", "must not be after today");
+    }
+    if departure.exited_on < placement.admitted_on {
+        invalid.add("exited_on", "must not be before the admission");
+    }
+    invalid.finish()?;
+    let exit = Exit {
+        exited_on: departure.exited_on,
+        destination: departure.destination,
+        notes: optional_text(departure.notes.as_deref()),
+    };
+    placements::end(&txn, id, departure.expected_version, exit, cases.now()).await?;
+    // The family leaves its apartment on the day it leaves the centre.
+    if let Some(occupancy) = occupancies::open_of_placement(&txn, id).await? {
+        let last_night = departure.exited_on.max(occupancy.span.start);
+        occupancies::end(&txn, occupancy.id, last_night).await?;
+    }
+    txn.commit().await?;
+    let resource = format!("/placements/{id}/exit");
+    cases
+        .audit(
+            caller,
+            "placement.exit",
+            Some(placement.family_id),
+            &resource,
+        )
+        .await?;
+    Ok(placements::find(&cases.db, id).await?)
+}

@@ -1,0 +1,209 @@
+//! Referrals (*orientations*) and admissions: how a family comes in.
+
+use chrono::NaiveDate;
+use nido_domain::family::{
+    Mother, Placement, Referral, ReferralReason, ReferralSource, ReferralStatus,
+};
+use nido_domain::placement::{first_period, is_eligible, latest_end_on};
+use nido_domain::{Conflict, Role};
+use nido_persistence::families::NewChild;
+use nido_persistence::referrals::NewReferral;
+use nido_persistence::{RepoError, begin_write, families, placements, referrals, users};
+use uuid::Uuid;
+
+use crate::{Caller, CaseError, CaseResult, Cases, Invalid, optional_text};
+
+/// The family a referral is about: a new one, or one nido knows.
+#[derive(Debug, Clone)]
+pub enum ReferredFamily {
+    New {
+        mother: Mother,
+        children: Vec<NewChild>,
+    },
+    Known(Uuid),
+}
+
+/// A referral as the département sends it; its fields already checked.
+#[derive(Debug, Clone)]
+pub struct NewReferralInput {
+    pub family: ReferredFamily,
+    pub source: ReferralSource,
+    pub eds: String,
+    pub referred_on: NaiveDate,
+    pub referrer_name: String,
+    pub referrer_contact: String,
+    pub reason: ReferralReason,
+    pub reason_details: Option<String>,
+}
+
+/// Records a pending referral, with its new family if it has none yet
+/// (coordinators). A known family must have no active placement and no
+/// pending referral (the database decides the latter).
+pub async fn refer(
+    cases: &Cases,
+    caller: &Caller,
+    input: NewReferralInput,
+) -> CaseResult<Referral> {
+    caller.require(&[Role::Coordinator])?;
+    let now = cases.now();
+    let txn = begin_write(&cases.db).await?;
+    let family_id = match input.family {
+        ReferredFamily::New { mother, children } => {
+            families::insert(&txn, &mother, &children, now).await?
+        }
+        ReferredFamily::Known(family_id) => {
+            let family = families::find(&txn, family_id)
+                .await
+                .map_err(|err| match err {
+                    RepoError::NotFound => CaseError::invalid("family_id", "no such family"),
+                    other => other.into(),
+                })?;
+            if family.current_placement_id.is_some() {
+                return Err(CaseError::Conflict(Conflict::AlreadyPlaced));
+            }
+            family_id
+        }
+    };
+    let referral = referrals::insert(
+        &txn,
+        NewReferral {
+            family_id,
+            source: input.source,
+            eds: input.eds.trim().to_owned(),
+            referred_on: input.referred_on,
+            referrer_name: input.referrer_name.trim().to_owned(),
+            referrer_contact: input.referrer_contact.trim().to_owned(),
+            reason: input.reason,
+            reason_details: optional_text(input.reason_details.as_deref()),
+            created_by: caller.id,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    let resource = format!("/referrals/{}", referral.id);
+    cases
+        .audit(caller, "referral.create", Some(family_id), &resource)
+        .await?;
+    Ok(referral)
+}
+
+/// Declines or withdraws a pending referral, with the reason (coordinators).
+pub async fn close(
+    cases: &Cases,
+    caller: &Caller,
+    referral_id: Uuid,
+    status: ReferralStatus,
+    reason: &str,
+) -> CaseResult<Referral> {
+    caller.require(&[Role::Coordinator])?;
+    let referral = referrals::close(
+        &cases.db,
+        referral_id,
+        status,
+        Some(reason.trim().to_owned()),
+        cases.now(),
+    )
+    .await?;
+    let action = format!("referral.{status}");
+    let resource = format!("/referrals/{referral_id}");
+    cases
+        .audit(caller, &action, Some(referral.family_id), &resource)
+        .await?;
+    Ok(referral)
+}
+
+/// An admission (*admission*) of a pending referral's family.
+#[derive(Debug, Clone)]
+pub struct Admission {
+    pub referral_id: Uuid,
+    /// Not in the future, not before the referral.
+    pub admitted_on: NaiveDate,
+    /// The family's *référent* from now on.
+    pub referent_id: Option<Uuid>,
+    /// The apartment the family moves into that day.
+    pub unit_id: Option<Uuid>,
+}
+
+/// Admits the family (coordinators): the placement starts with its first
+/// six-month period, capped at the youngest child's third birthday; the
+/// referral is admitted; the family moves in and gets its referent, all in
+/// one transaction.
+pub async fn admit(cases: &Cases, caller: &Caller, admission: Admission) -> CaseResult<Placement> {
+    caller.require(&[Role::Coordinator])?;
+    let mut invalid = Invalid::default();
+    if admission.admitted_on > cases.today() {
+        invalid.add("admitted_on", "must not be after today");
+    }
+    if let Some(referent_id) = admission.referent_id
+        && !is_team_member(cases, referent_id).await?
+    {
+        invalid.add(
+            "referent_id",
+            "must be an active staff member or coordinator",
+        );
+    }
+    invalid.finish()?;
+
+    let now = cases.now();
+    let txn = begin_write(&cases.db).await?;
+    let referral = referrals::find(&txn, admission.referral_id).await?;
+    if referral.status != ReferralStatus::Pending {
+        return Err(CaseError::Conflict(Conflict::ReferralNotPending));
+    }
+    if admission.admitted_on < referral.referred_on {
+        return Err(CaseError::invalid(
+            "admitted_on",
+            "must not be before the referral",
+        ));
+    }
+    let family = families::find(&txn, referral.family_id).await?;
+    let births = family.births();
+    if !is_eligible(&births, admission.admitted_on) {
+        return Err(CaseError::Unprocessable {
+            code: "not_eligible",
+            detail: "The family has neither a child under three on that day nor an expected child.",
+        });
+    }
+    let placement_id =
+        placements::insert(&txn, family.id, referral.id, admission.admitted_on, now).await?;
+    let period = first_period(admission.admitted_on, latest_end_on(&births));
+    placements::insert_period(&txn, placement_id, period, caller.id, now).await?;
+    referrals::close(&txn, referral.id, ReferralStatus::Admitted, None, now).await?;
+    if let Some(unit_id) = admission.unit_id {
+        crate::housing::move_into(
+            &txn,
+            placement_id,
+            &family,
+            unit_id,
+            admission.admitted_on,
+            now,
+        )
+        .await?;
+    }
+    if let Some(referent_id) = admission.referent_id {
+        let team: Vec<Uuid> = family
+            .team_ids
+            .iter()
+            .copied()
+            .filter(|member| *member != referent_id)
+            .collect();
+        families::set_assignment(&txn, family.id, None, Some(referent_id), &team, now).await?;
+    }
+    txn.commit().await?;
+    let resource = format!("/placements/{placement_id}");
+    cases
+        .audit(caller, "placement.admit", Some(family.id), &resource)
+        .await?;
+    Ok(placements::find(&cases.db, placement_id).await?)
+}
+
+/// Whether `user_id` is an active staff member or coordinator: someone who
+/// can be on a family's team.
+pub async fn is_team_member(cases: &Cases, user_id: Uuid) -> CaseResult<bool> {
+    match users::find(&cases.db, user_id).await {
+        Ok(user) => Ok(user.active && user.role != Role::Admin),
+        Err(RepoError::NotFound) => Ok(false),
+        Err(err) => Err(err.into()),
+    }
+}
