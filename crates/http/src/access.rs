@@ -3,26 +3,20 @@
 
 use nido_domain::Role;
 use nido_domain::family::Family;
-use nido_persistence::{ConnectionTrait, families};
+use nido_persistence::ConnectionTrait;
 use uuid::Uuid;
 
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, Result};
+use crate::error::Result;
 
-/// The family, if the caller may see it: coordinators see all, staff their own.
+/// The family, if the caller may see it: coordinators see all, staff their
+/// own; another family is hidden (404, and the refusal audited).
 pub async fn family(
     db: &impl ConnectionTrait,
     caller: &CurrentUser,
     family_id: Uuid,
 ) -> Result<Family> {
-    caller.require(&[Role::Coordinator, Role::Staff])?;
-    let family = families::find(db, family_id).await?;
-    if caller.role() == Role::Staff && !family.is_assigned(caller.user.id) {
-        return Err(ApiError::Hidden {
-            family_id: Some(family_id),
-        });
-    }
-    Ok(family)
+    Ok(nido_cases::families::visible_family(db, &caller.case_caller(), family_id).await?)
 }
 
 /// For lists: `None` for coordinators (every family), the caller's id for staff.

@@ -6,12 +6,14 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{DateTime, NaiveDate, Utc};
+use nido_cases as cases;
+use nido_cases::families::ChildUpdate;
 use nido_domain::Email;
 use nido_domain::family::{Child, Family, Mother};
 use nido_domain::placement::ChildBirth;
 use nido_domain::{Role, User};
-use nido_persistence::families::{self, ChildChanges, MotherChanges, NewChild};
-use nido_persistence::{begin_write, users};
+use nido_persistence::families::{self, MotherChanges, NewChild};
+use nido_persistence::users;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -286,7 +288,6 @@ async fn update_family(
     IfMatch(expected): IfMatch,
     JsonBody(body): JsonBody<UpdateFamilyRequest>,
 ) -> Result<impl IntoResponse> {
-    access::family(&state.db, &caller, id).await?;
     let mut errors = Errors::default();
     errors.validate(&body);
     let input = body.mother;
@@ -311,16 +312,14 @@ async fn update_family(
         phone: input.phone.map(|phone| optional_text(Some(&phone))),
         email,
     };
-    families::update_mother(&state.db, id, expected, changes, state.now()).await?;
-    state
-        .audit(
-            &caller,
-            "family.update",
-            Some(id),
-            &format!("/families/{id}"),
-        )
-        .await?;
-    let family = families::find(&state.db, id).await?;
+    let family = cases::families::update_mother(
+        &state.operations,
+        &caller.case_caller(),
+        id,
+        expected,
+        changes,
+    )
+    .await?;
     Ok((etag(family.version), Json(FamilyResponse::from(family))))
 }
 
@@ -335,16 +334,12 @@ async fn add_child(
     ApiPath(id): ApiPath<Uuid>,
     ValidJson(body): ValidJson<ChildInput>,
 ) -> Result<impl IntoResponse> {
-    access::family(&state.db, &caller, id).await?;
     let mut errors = Errors::default();
     let child = body.parse("", state.today(), &mut errors);
     errors.finish()?;
     let child = child.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("child not parsed")))?;
-    let child = families::insert_child(&state.db, id, &child, state.now()).await?;
-    let resource = format!("/families/{id}/children/{}", child.id);
-    state
-        .audit(&caller, "child.create", Some(id), &resource)
-        .await?;
+    let child =
+        cases::families::add_child(&state.operations, &caller.case_caller(), id, child).await?;
     Ok((
         StatusCode::CREATED,
         etag(child.version),
@@ -381,45 +376,21 @@ async fn update_child(
     IfMatch(expected): IfMatch,
     ValidJson(body): ValidJson<UpdateChildRequest>,
 ) -> Result<impl IntoResponse> {
-    let family = access::family(&state.db, &caller, id).await?;
-    let current = family
-        .children
-        .iter()
-        .find(|child| child.id == child_id)
-        .ok_or(ApiError::NotFound)?;
-    let mut errors = Errors::default();
-    let birth = match (body.birth_date, body.expected_birth_date) {
-        (Some(_), Some(_)) => {
-            errors.add(
-                "birth_date",
-                "give at most one of birth_date and expected_birth_date",
-            );
-            None
-        }
-        (Some(born), None) => {
-            errors.not_after("birth_date", Some(born), state.today(), "today");
-            Some(ChildBirth::Born(born))
-        }
-        (None, Some(expected)) => {
-            if matches!(current.birth, ChildBirth::Born(_)) {
-                errors.add("expected_birth_date", "the child is already born");
-            }
-            Some(ChildBirth::Expected(expected))
-        }
-        (None, None) => None,
+    let update = ChildUpdate {
+        first_name: body.first_name,
+        last_name: body.last_name,
+        birth_date: body.birth_date,
+        expected_birth_date: body.expected_birth_date,
     };
-    errors.finish()?;
-    let changes = ChildChanges {
-        first_name: body.first_name.map(|name| name.trim().to_owned()),
-        last_name: body.last_name.map(|name| optional_text(Some(&name))),
-        birth,
-    };
-    let child =
-        families::update_child(&state.db, id, child_id, expected, changes, state.now()).await?;
-    let resource = format!("/families/{id}/children/{child_id}");
-    state
-        .audit(&caller, "child.update", Some(id), &resource)
-        .await?;
+    let child = cases::families::update_child(
+        &state.operations,
+        &caller.case_caller(),
+        id,
+        child_id,
+        expected,
+        update,
+    )
+    .await?;
     Ok((etag(child.version), Json(ChildResponse::from(child))))
 }
 
@@ -465,36 +436,14 @@ async fn assign(
     IfMatch(expected): IfMatch,
     ValidJson(body): ValidJson<AssignmentRequest>,
 ) -> Result<impl IntoResponse> {
-    caller.require(&[Role::Coordinator])?;
-    families::find(&state.db, id).await?;
-    let mut errors = Errors::default();
-    let mut members: Vec<(String, Uuid)> = body
-        .team_ids
-        .iter()
-        .enumerate()
-        .map(|(index, id)| (format!("team_ids[{index}]"), *id))
-        .collect();
-    members.extend(body.referent_id.map(|id| ("referent_id".to_owned(), id)));
-    check_team_members(&state, members, &mut errors).await?;
-    errors.finish()?;
-    let mut team: Vec<Uuid> = body
-        .team_ids
-        .into_iter()
-        .filter(|member| Some(*member) != body.referent_id)
-        .collect();
-    team.sort();
-    team.dedup();
-    let txn = begin_write(&state.db).await?;
-    families::set_assignment(&txn, id, expected, body.referent_id, &team, state.now()).await?;
-    txn.commit().await?;
-    state
-        .audit(
-            &caller,
-            "family.assign",
-            Some(id),
-            &format!("/families/{id}/assignment"),
-        )
-        .await?;
-    let family = families::find(&state.db, id).await?;
+    let family = cases::families::assign(
+        &state.operations,
+        &caller.case_caller(),
+        id,
+        expected,
+        body.referent_id,
+        body.team_ids,
+    )
+    .await?;
     Ok((etag(family.version), Json(FamilyResponse::from(family))))
 }

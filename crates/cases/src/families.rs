@@ -1,0 +1,190 @@
+//! A family's file: who may see it, the mother's details, the children and
+//! births, the team that accompanies it.
+
+use chrono::NaiveDate;
+use nido_domain::Role;
+use nido_domain::family::{Child, Family};
+use nido_domain::placement::ChildBirth;
+use nido_persistence::families::{ChildChanges, MotherChanges, NewChild};
+use nido_persistence::{ConnectionTrait, begin_write, families};
+use uuid::Uuid;
+
+use crate::referrals::is_team_member;
+use crate::{Caller, CaseError, CaseResult, Cases, Invalid, optional_text};
+
+/// The family, if the caller may see it: coordinators see every family,
+/// staff those they accompany now (referent or team). Another family is
+/// hidden: answered as not found, and the refusal audited.
+pub async fn visible_family(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    family_id: Uuid,
+) -> CaseResult<Family> {
+    caller.require(&[Role::Coordinator, Role::Staff])?;
+    let family = families::find(db, family_id).await?;
+    if caller.role == Role::Staff && !family.is_assigned(caller.id) {
+        return Err(CaseError::Hidden {
+            family_id: Some(family_id),
+        });
+    }
+    Ok(family)
+}
+
+/// Changes the mother's details, already checked (coordinators; staff for
+/// their families).
+pub async fn update_mother(
+    cases: &Cases,
+    caller: &Caller,
+    family_id: Uuid,
+    expected_version: Option<i32>,
+    changes: MotherChanges,
+) -> CaseResult<Family> {
+    visible_family(&cases.db, caller, family_id).await?;
+    families::update_mother(&cases.db, family_id, expected_version, changes, cases.now()).await?;
+    let resource = format!("/families/{family_id}");
+    cases
+        .audit(caller, "family.update", Some(family_id), &resource)
+        .await?;
+    Ok(families::find(&cases.db, family_id).await?)
+}
+
+/// Adds a child, born or expected (coordinators; staff for their families).
+pub async fn add_child(
+    cases: &Cases,
+    caller: &Caller,
+    family_id: Uuid,
+    child: NewChild,
+) -> CaseResult<Child> {
+    visible_family(&cases.db, caller, family_id).await?;
+    let child = families::insert_child(&cases.db, family_id, &child, cases.now()).await?;
+    let resource = format!("/families/{family_id}/children/{}", child.id);
+    cases
+        .audit(caller, "child.create", Some(family_id), &resource)
+        .await?;
+    Ok(child)
+}
+
+/// What may change about a child. Giving `birth_date` records the birth.
+#[derive(Debug, Clone, Default)]
+pub struct ChildUpdate {
+    pub first_name: Option<String>,
+    /// `Some("")` clears it.
+    pub last_name: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub expected_birth_date: Option<NaiveDate>,
+}
+
+/// Changes a child; recording the birth sets `birth_date` and clears the
+/// expected date (coordinators; staff for their families).
+pub async fn update_child(
+    cases: &Cases,
+    caller: &Caller,
+    family_id: Uuid,
+    child_id: Uuid,
+    expected_version: Option<i32>,
+    update: ChildUpdate,
+) -> CaseResult<Child> {
+    let family = visible_family(&cases.db, caller, family_id).await?;
+    let current = family
+        .children
+        .iter()
+        .find(|child| child.id == child_id)
+        .ok_or(CaseError::NotFound)?;
+    let mut invalid = Invalid::default();
+    let birth = match (update.birth_date, update.expected_birth_date) {
+        (Some(_), Some(_)) => {
+            invalid.add(
+                "birth_date",
+                "give at most one of birth_date and expected_birth_date",
+            );
+            None
+        }
+        (Some(born), None) => {
+            if born > cases.today() {
+                invalid.add("birth_date", "must not be after today");
+            }
+            Some(ChildBirth::Born(born))
+        }
+        (None, Some(expected)) => {
+            if matches!(current.birth, ChildBirth::Born(_)) {
+                invalid.add("expected_birth_date", "the child is already born");
+            }
+            Some(ChildBirth::Expected(expected))
+        }
+        (None, None) => None,
+    };
+    invalid.finish()?;
+    let changes = ChildChanges {
+        first_name: update.first_name.map(|name| name.trim().to_owned()),
+        last_name: update.last_name.map(|name| optional_text(Some(&name))),
+        birth,
+    };
+    let child = families::update_child(
+        &cases.db,
+        family_id,
+        child_id,
+        expected_version,
+        changes,
+        cases.now(),
+    )
+    .await?;
+    let resource = format!("/families/{family_id}/children/{child_id}");
+    cases
+        .audit(caller, "child.update", Some(family_id), &resource)
+        .await?;
+    Ok(child)
+}
+
+/// Assigns the referent and the team (coordinators): each an active staff
+/// member or coordinator.
+pub async fn assign(
+    cases: &Cases,
+    caller: &Caller,
+    family_id: Uuid,
+    expected_version: Option<i32>,
+    referent_id: Option<Uuid>,
+    team_ids: Vec<Uuid>,
+) -> CaseResult<Family> {
+    caller.require(&[Role::Coordinator])?;
+    families::find(&cases.db, family_id).await?;
+    let mut invalid = Invalid::default();
+    for (index, id) in team_ids.iter().enumerate() {
+        if !is_team_member(cases, *id).await? {
+            invalid.add(
+                format!("team_ids[{index}]"),
+                "must be an active staff member or coordinator",
+            );
+        }
+    }
+    if let Some(id) = referent_id
+        && !is_team_member(cases, id).await?
+    {
+        invalid.add(
+            "referent_id",
+            "must be an active staff member or coordinator",
+        );
+    }
+    invalid.finish()?;
+    let mut team: Vec<Uuid> = team_ids
+        .into_iter()
+        .filter(|member| Some(*member) != referent_id)
+        .collect();
+    team.sort();
+    team.dedup();
+    let txn = begin_write(&cases.db).await?;
+    families::set_assignment(
+        &txn,
+        family_id,
+        expected_version,
+        referent_id,
+        &team,
+        cases.now(),
+    )
+    .await?;
+    txn.commit().await?;
+    let resource = format!("/families/{family_id}/assignment");
+    cases
+        .audit(caller, "family.assign", Some(family_id), &resource)
+        .await?;
+    Ok(families::find(&cases.db, family_id).await?)
+}
