@@ -8,6 +8,7 @@
 
 pub mod families;
 pub mod housing;
+pub mod interventions;
 pub mod placements;
 pub mod referrals;
 

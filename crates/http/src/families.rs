@@ -11,9 +11,7 @@ use nido_cases::families::ChildUpdate;
 use nido_domain::Email;
 use nido_domain::family::{Child, Family, Mother};
 use nido_domain::placement::ChildBirth;
-use nido_domain::{Role, User};
 use nido_persistence::families::{self, MotherChanges, NewChild};
-use nido_persistence::users;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -403,25 +401,6 @@ pub struct AssignmentRequest {
     #[serde(default)]
     #[validate(length(max = 50, message = "must list at most 50 people"))]
     pub team_ids: Vec<Uuid>,
-}
-
-/// Checks that every id names an active member of the team (staff or coordinator).
-pub async fn check_team_members(
-    state: &AppState,
-    members: impl IntoIterator<Item = (String, Uuid)>,
-    errors: &mut Errors,
-) -> Result<()> {
-    for (field, id) in members {
-        let usable = match users::find(&state.db, id).await {
-            Ok(User { active, role, .. }) => active && role != Role::Admin,
-            Err(nido_persistence::RepoError::NotFound) => false,
-            Err(err) => return Err(err.into()),
-        };
-        if !usable {
-            errors.add(field, "must be an active staff member or coordinator");
-        }
-    }
-    Ok(())
 }
 
 /// Assign the referent and the team (coordinator). Accepts `If-Match`.

@@ -7,12 +7,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{DateTime, NaiveDate, Utc};
-use nido_domain::Role;
-use nido_domain::family::Family;
+use nido_cases as cases;
 use nido_domain::intervention::{Action, Confidentiality, Intervention, InterventionKind};
-use nido_persistence::interventions::{self, ActionViewer, InterventionFields, NewAction};
-use nido_persistence::users;
-use nido_persistence::{RepoError, begin_write};
+use nido_persistence::interventions::{self, InterventionFields, NewAction};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -22,9 +19,8 @@ use validator::Validate;
 
 use crate::access;
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, Result};
+use crate::error::Result;
 use crate::extract::{ApiPath, JsonBody, ValidQuery};
-use crate::families::check_team_members;
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use crate::validation::Errors;
@@ -150,37 +146,23 @@ pub struct InterventionRequest {
 }
 
 impl InterventionRequest {
-    async fn check(
-        &self,
-        state: &AppState,
-        family: &Family,
-        author: Uuid,
-        errors: &mut Errors,
-    ) -> Result<()> {
+    /// The shape checks `validator` cannot express.
+    fn validate_shape(&self, errors: &mut Errors) {
         errors.validate(self);
         if self.actions.len() > 20 {
             errors.add("actions", "must list at most 20 actions");
         }
-        let members: Vec<(String, Uuid)> = self
-            .staff_ids
+    }
+
+    fn new_actions(&self) -> Vec<NewAction> {
+        self.actions
             .iter()
-            .enumerate()
-            .map(|(index, id)| (format!("staff_ids[{index}]"), *id))
-            .collect();
-        check_team_members(state, members, errors).await?;
-        for (index, action) in self.actions.iter().enumerate() {
-            let field = format!("actions[{index}].assignee_id");
-            check_assignee(state, family, &field, action.assignee_id, errors).await?;
-            let present =
-                action.assignee_id == author || self.staff_ids.contains(&action.assignee_id);
-            if self.confidentiality == Confidentiality::Restricted && !present {
-                errors.add(
-                    field,
-                    "must be the author or present: the intervention is restricted",
-                );
-            }
-        }
-        Ok(())
+            .map(|action| NewAction {
+                description: action.description.trim().to_owned(),
+                due_on: action.due_on,
+                assignee_id: action.assignee_id,
+            })
+            .collect()
     }
 
     fn fields(&self) -> InterventionFields {
@@ -206,33 +188,17 @@ async fn create_intervention(
     ApiPath(family_id): ApiPath<Uuid>,
     JsonBody(body): JsonBody<InterventionRequest>,
 ) -> Result<impl IntoResponse> {
-    let family = access::family(&state.db, &caller, family_id).await?;
     let mut errors = Errors::default();
-    body.check(&state, &family, caller.user.id, &mut errors)
-        .await?;
-    errors.finish()?;
-    let now = state.now();
-    let txn = begin_write(&state.db).await?;
-    let id = interventions::insert(&txn, family_id, caller.user.id, body.fields(), now).await?;
-    for action in &body.actions {
-        let new = NewAction {
-            description: action.description.trim().to_owned(),
-            due_on: action.due_on,
-            assignee_id: action.assignee_id,
-        };
-        interventions::insert_action(&txn, family_id, Some(id), new, caller.user.id, now).await?;
-    }
-    txn.commit().await?;
-    state
-        .audit(
-            &caller,
-            "intervention.create",
-            Some(family_id),
-            &format!("/interventions/{id}"),
-        )
-        .await?;
-    let intervention = interventions::find_visible(&state.db, id, caller.user.id).await?;
-    let actions = interventions::actions_of(&state.db, vec![id]).await?;
+    body.validate_shape(&mut errors);
+    let (intervention, actions) = cases::interventions::log_intervention(
+        &state.operations,
+        &caller.case_caller(),
+        family_id,
+        body.fields(),
+        body.new_actions(),
+        errors.into_case(),
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         etag(intervention.version),
@@ -283,10 +249,10 @@ async fn list_interventions(
 
 /// The intervention, if the caller may see it and its family.
 async fn visible(state: &AppState, caller: &CurrentUser, id: Uuid) -> Result<Intervention> {
-    caller.require(&[Role::Coordinator, Role::Staff])?;
-    let intervention = interventions::find_visible(&state.db, id, caller.user.id).await?;
-    access::family(&state.db, caller, intervention.family_id).await?;
-    Ok(intervention)
+    Ok(
+        cases::interventions::visible_intervention(&state.operations, &caller.case_caller(), id)
+            .await?,
+    )
 }
 
 /// One intervention, if the caller may see it.
@@ -330,32 +296,20 @@ async fn update_intervention(
     IfMatch(expected): IfMatch,
     JsonBody(body): JsonBody<InterventionRequest>,
 ) -> Result<impl IntoResponse> {
-    let current = visible(&state, &caller, id).await?;
-    if current.author_id != caller.user.id && caller.role() != Role::Coordinator {
-        return Err(ApiError::Forbidden);
-    }
-    let family = access::family(&state.db, &caller, current.family_id).await?;
     let mut errors = Errors::default();
-    body.check(&state, &family, current.author_id, &mut errors)
-        .await?;
+    body.validate_shape(&mut errors);
     if !body.actions.is_empty() {
         errors.add("actions", "actions are changed through /actions/{id}");
     }
-    errors.finish()?;
-    let txn = begin_write(&state.db).await?;
-    interventions::update(&txn, id, expected, body.fields(), state.now()).await?;
-    txn.commit().await?;
-    let family_id = current.family_id;
-    state
-        .audit(
-            &caller,
-            "intervention.update",
-            Some(family_id),
-            &format!("/interventions/{id}"),
-        )
-        .await?;
-    let intervention = interventions::find_visible(&state.db, id, caller.user.id).await?;
-    let actions = interventions::actions_of(&state.db, vec![id]).await?;
+    let (intervention, actions) = cases::interventions::update_intervention(
+        &state.operations,
+        &caller.case_caller(),
+        id,
+        expected,
+        body.fields(),
+        errors.into_case(),
+    )
+    .await?;
     Ok((
         etag(intervention.version),
         Json(InterventionResponse::new(
@@ -376,79 +330,26 @@ async fn create_action(
     ApiPath(family_id): ApiPath<Uuid>,
     JsonBody(body): JsonBody<ActionInput>,
 ) -> Result<impl IntoResponse> {
-    let family = access::family(&state.db, &caller, family_id).await?;
     let mut errors = Errors::default();
     errors.validate(&body);
-    check_assignee(
-        &state,
-        &family,
-        "assignee_id",
-        body.assignee_id,
-        &mut errors,
-    )
-    .await?;
-    errors.finish()?;
     let new = NewAction {
         description: body.description.trim().to_owned(),
         due_on: body.due_on,
         assignee_id: body.assignee_id,
     };
-    let action =
-        interventions::insert_action(&state.db, family_id, None, new, caller.user.id, state.now())
-            .await?;
-    state
-        .audit(
-            &caller,
-            "action.create",
-            Some(family_id),
-            &format!("/actions/{}", action.id),
-        )
-        .await?;
+    let action = cases::interventions::add_action(
+        &state.operations,
+        &caller.case_caller(),
+        family_id,
+        new,
+        errors.into_case(),
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         etag(action.version),
         Json(ActionResponse::new(action, state.today())),
     ))
-}
-
-/// Who sees actions, by role: coordinators every family's, staff their own
-/// families'; admins none.
-fn action_viewer(caller: &CurrentUser) -> Option<ActionViewer> {
-    match caller.role() {
-        Role::Admin => None,
-        role => Some(ActionViewer {
-            user_id: caller.user.id,
-            every_family: role == Role::Coordinator,
-        }),
-    }
-}
-
-/// An action goes to someone who may see the family: an active member of
-/// its team (or its referent), or a coordinator.
-async fn check_assignee(
-    state: &AppState,
-    family: &Family,
-    field: &str,
-    assignee_id: Uuid,
-    errors: &mut Errors,
-) -> Result<()> {
-    let user = match users::find(&state.db, assignee_id).await {
-        Ok(user) => Some(user),
-        Err(RepoError::NotFound) => None,
-        Err(err) => return Err(err.into()),
-    };
-    let may_see = user.is_some_and(|user| {
-        user.active
-            && (user.role == Role::Coordinator
-                || (user.role == Role::Staff && family.is_assigned(user.id)))
-    });
-    if !may_see {
-        errors.add(
-            field,
-            "must be on the family's team (its referent or a member) or a coordinator",
-        );
-    }
-    Ok(())
 }
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
@@ -482,7 +383,7 @@ async fn my_actions(
 ) -> Result<Json<Actions>> {
     let open_only = params.status.unwrap_or_default() == ActionStatus::Open;
     // Admins never see follow-up actions: they are case data.
-    let Some(viewer) = action_viewer(&caller) else {
+    let Some(viewer) = cases::interventions::action_viewer(&caller.case_caller()) else {
         return Ok(Json(Actions { items: Vec::new() }));
     };
     let rows = interventions::actions_assigned(&state.db, viewer, open_only).await?;
@@ -517,41 +418,14 @@ async fn update_action(
     IfMatch(expected): IfMatch,
     JsonBody(body): JsonBody<ActionUpdate>,
 ) -> Result<impl IntoResponse> {
-    let viewer = action_viewer(&caller).ok_or(ApiError::Forbidden)?;
-    // An action the caller may not see answers 404: its existence does not
-    // leak, and the refusal is audited against its family.
-    let current = match interventions::find_visible_action(&state.db, id, viewer).await {
-        Err(RepoError::NotFound) => {
-            return Err(match interventions::find_action(&state.db, id).await {
-                Ok(hidden) => ApiError::Hidden {
-                    family_id: Some(hidden.family_id),
-                },
-                Err(_) => ApiError::NotFound,
-            });
-        }
-        other => other?,
-    };
-    let allowed = current.assignee_id == caller.user.id || caller.role() == Role::Coordinator;
-    if !allowed {
-        return Err(ApiError::Forbidden);
-    }
-    let mut errors = Errors::default();
-    errors.not_after("done_on", body.done_on, state.today(), "today");
-    errors.finish()?;
-    let action = interventions::set_action_done(&state.db, id, expected, body.done_on, state.now())
-        .await
-        .map_err(|err| match err {
-            RepoError::NotFound => ApiError::NotFound,
-            other => other.into(),
-        })?;
-    state
-        .audit(
-            &caller,
-            "action.update",
-            Some(action.family_id),
-            &format!("/actions/{id}"),
-        )
-        .await?;
+    let action = cases::interventions::set_action_done(
+        &state.operations,
+        &caller.case_caller(),
+        id,
+        expected,
+        body.done_on,
+    )
+    .await?;
     Ok((
         etag(action.version),
         Json(ActionResponse::new(action, state.today())),

@@ -38,6 +38,16 @@ impl Errors {
         }
     }
 
+    /// Hands the errors found so far to a use case, which adds those of
+    /// its rules and answers them all at once.
+    pub fn into_case(self) -> nido_cases::Invalid {
+        let mut invalid = nido_cases::Invalid::default();
+        for error in self.0 {
+            invalid.add(error.field, error.message);
+        }
+        invalid
+    }
+
     pub fn finish(mut self) -> Result<()> {
         self.0.sort_by(|a, b| a.field.cmp(&b.field));
         if self.0.is_empty() {

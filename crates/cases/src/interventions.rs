@@ -1,0 +1,244 @@
+//! Interventions (home visits, interviews, …) and their follow-up actions:
+//! the team's daily log, under the need-to-know rule.
+
+use chrono::NaiveDate;
+use nido_domain::Role;
+use nido_domain::family::Family;
+use nido_domain::intervention::{Action, Confidentiality, Intervention};
+use nido_persistence::interventions::{self, ActionViewer, InterventionFields, NewAction};
+use nido_persistence::{RepoError, begin_write, users};
+use uuid::Uuid;
+
+use crate::families::visible_family;
+use crate::referrals::is_team_member;
+use crate::{Caller, CaseError, CaseResult, Cases, Invalid};
+
+/// Who sees actions, by role: coordinators every family's, staff their own
+/// families'; admins none.
+pub fn action_viewer(caller: &Caller) -> Option<ActionViewer> {
+    match caller.role {
+        Role::Admin => None,
+        role => Some(ActionViewer {
+            user_id: caller.id,
+            every_family: role == Role::Coordinator,
+        }),
+    }
+}
+
+/// An action goes to someone who may see the family: an active member of
+/// its team (or its referent), or a coordinator.
+async fn check_assignee(
+    cases: &Cases,
+    family: &Family,
+    field: &str,
+    assignee_id: Uuid,
+    invalid: &mut Invalid,
+) -> CaseResult<()> {
+    let user = match users::find(&cases.db, assignee_id).await {
+        Ok(user) => Some(user),
+        Err(RepoError::NotFound) => None,
+        Err(err) => return Err(err.into()),
+    };
+    let may_see = user.is_some_and(|user| {
+        user.active
+            && (user.role == Role::Coordinator
+                || (user.role == Role::Staff && family.is_assigned(user.id)))
+    });
+    if !may_see {
+        invalid.add(
+            field,
+            "must be on the family's team (its referent or a member) or a coordinator",
+        );
+    }
+    Ok(())
+}
+
+/// The staff present are active team members; each action goes to someone
+/// on the family, and for a restricted intervention to its author or
+/// someone present (nobody else could see where it came from).
+async fn check_people(
+    cases: &Cases,
+    family: &Family,
+    author: Uuid,
+    fields: &InterventionFields,
+    actions: &[NewAction],
+    mut invalid: Invalid,
+) -> CaseResult<()> {
+    for (index, id) in fields.staff_ids.iter().enumerate() {
+        if !is_team_member(cases, *id).await? {
+            invalid.add(
+                format!("staff_ids[{index}]"),
+                "must be an active staff member or coordinator",
+            );
+        }
+    }
+    for (index, action) in actions.iter().enumerate() {
+        let field = format!("actions[{index}].assignee_id");
+        check_assignee(cases, family, &field, action.assignee_id, &mut invalid).await?;
+        let present =
+            action.assignee_id == author || fields.staff_ids.contains(&action.assignee_id);
+        if fields.confidentiality == Confidentiality::Restricted && !present {
+            invalid.add(
+                field,
+                "must be the author or present: the intervention is restricted",
+            );
+        }
+    }
+    invalid.finish()
+}
+
+/// Logs an intervention with its follow-up actions, in one transaction
+/// (coordinators; staff for their families). Answers it with its actions.
+/// `found` holds the errors the input's own checks found: they are answered
+/// together with these rules' ones.
+pub async fn log_intervention(
+    cases: &Cases,
+    caller: &Caller,
+    family_id: Uuid,
+    fields: InterventionFields,
+    actions: Vec<NewAction>,
+    found: Invalid,
+) -> CaseResult<(Intervention, Vec<Action>)> {
+    let family = visible_family(&cases.db, caller, family_id).await?;
+    check_people(cases, &family, caller.id, &fields, &actions, found).await?;
+    let now = cases.now();
+    let txn = begin_write(&cases.db).await?;
+    let id = interventions::insert(&txn, family_id, caller.id, fields, now).await?;
+    for action in actions {
+        interventions::insert_action(&txn, family_id, Some(id), action, caller.id, now).await?;
+    }
+    txn.commit().await?;
+    let resource = format!("/interventions/{id}");
+    cases
+        .audit(caller, "intervention.create", Some(family_id), &resource)
+        .await?;
+    with_actions(cases, caller, id).await
+}
+
+async fn with_actions(
+    cases: &Cases,
+    caller: &Caller,
+    id: Uuid,
+) -> CaseResult<(Intervention, Vec<Action>)> {
+    let intervention = interventions::find_visible(&cases.db, id, caller.id).await?;
+    let actions = interventions::actions_of(&cases.db, vec![id]).await?;
+    Ok((intervention, actions))
+}
+
+/// The intervention, if the caller may see it and its family.
+pub async fn visible_intervention(
+    cases: &Cases,
+    caller: &Caller,
+    id: Uuid,
+) -> CaseResult<Intervention> {
+    caller.require(&[Role::Coordinator, Role::Staff])?;
+    let intervention = interventions::find_visible(&cases.db, id, caller.id).await?;
+    visible_family(&cases.db, caller, intervention.family_id).await?;
+    Ok(intervention)
+}
+
+/// Rewrites an intervention, its actions apart (its author, or a
+/// coordinator who may see it).
+pub async fn update_intervention(
+    cases: &Cases,
+    caller: &Caller,
+    id: Uuid,
+    expected_version: Option<i32>,
+    fields: InterventionFields,
+    found: Invalid,
+) -> CaseResult<(Intervention, Vec<Action>)> {
+    let current = visible_intervention(cases, caller, id).await?;
+    if current.author_id != caller.id && caller.role != Role::Coordinator {
+        return Err(CaseError::Forbidden);
+    }
+    let family = visible_family(&cases.db, caller, current.family_id).await?;
+    check_people(cases, &family, current.author_id, &fields, &[], found).await?;
+    let txn = begin_write(&cases.db).await?;
+    interventions::update(&txn, id, expected_version, fields, cases.now()).await?;
+    txn.commit().await?;
+    let resource = format!("/interventions/{id}");
+    cases
+        .audit(
+            caller,
+            "intervention.update",
+            Some(current.family_id),
+            &resource,
+        )
+        .await?;
+    with_actions(cases, caller, id).await
+}
+
+/// Adds a follow-up action to a family, outside any intervention
+/// (coordinators; staff for their families).
+pub async fn add_action(
+    cases: &Cases,
+    caller: &Caller,
+    family_id: Uuid,
+    action: NewAction,
+    found: Invalid,
+) -> CaseResult<Action> {
+    let family = visible_family(&cases.db, caller, family_id).await?;
+    let mut invalid = found;
+    check_assignee(
+        cases,
+        &family,
+        "assignee_id",
+        action.assignee_id,
+        &mut invalid,
+    )
+    .await?;
+    invalid.finish()?;
+    let action =
+        interventions::insert_action(&cases.db, family_id, None, action, caller.id, cases.now())
+            .await?;
+    let resource = format!("/actions/{}", action.id);
+    cases
+        .audit(caller, "action.create", Some(family_id), &resource)
+        .await?;
+    Ok(action)
+}
+
+/// Marks an action done on `done_on`, or open again with `None` (its
+/// assignee, or a coordinator, while they may see it). An action the caller
+/// may not see is hidden, and the refusal audited against its family.
+pub async fn set_action_done(
+    cases: &Cases,
+    caller: &Caller,
+    action_id: Uuid,
+    expected_version: Option<i32>,
+    done_on: Option<NaiveDate>,
+) -> CaseResult<Action> {
+    let viewer = action_viewer(caller).ok_or(CaseError::Forbidden)?;
+    let current = match interventions::find_visible_action(&cases.db, action_id, viewer).await {
+        Err(RepoError::NotFound) => {
+            return Err(
+                match interventions::find_action(&cases.db, action_id).await {
+                    Ok(hidden) => CaseError::Hidden {
+                        family_id: Some(hidden.family_id),
+                    },
+                    Err(_) => CaseError::NotFound,
+                },
+            );
+        }
+        other => other?,
+    };
+    if current.assignee_id != caller.id && caller.role != Role::Coordinator {
+        return Err(CaseError::Forbidden);
+    }
+    if done_on.is_some_and(|day| day > cases.today()) {
+        return Err(CaseError::invalid("done_on", "must not be after today"));
+    }
+    let action = interventions::set_action_done(
+        &cases.db,
+        action_id,
+        expected_version,
+        done_on,
+        cases.now(),
+    )
+    .await?;
+    let resource = format!("/actions/{action_id}");
+    cases
+        .audit(caller, "action.update", Some(action.family_id), &resource)
+        .await?;
+    Ok(action)
+}
