@@ -1,9 +1,11 @@
-//! Where a family lives: moves into the centre's apartments.
+//! Where a family lives: moves into the centre's apartments, and the
+//! leases that make them the centre's.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use nido_domain::family::{Family, PlacementStatus};
-use nido_domain::housing::Occupancy;
+use nido_domain::housing::{Lease, Occupancy};
 use nido_domain::{Conflict, Role};
+use nido_persistence::housing::{self, LeaseFields};
 use nido_persistence::{
     ConnectionTrait, RepoError, begin_write, families, occupancies, placements,
 };
@@ -66,4 +68,37 @@ pub async fn move_family(
         .audit(caller, "placement.move", Some(family.id), &resource)
         .await?;
     Ok(occupancy)
+}
+
+/// Adds a lease to a unit (admins). Leases of one unit never overlap: the
+/// check and the write share one transaction, and the database backs it.
+pub async fn add_lease(
+    cases: &Cases,
+    caller: &Caller,
+    unit_id: Uuid,
+    fields: LeaseFields,
+) -> CaseResult<Lease> {
+    caller.require(&[Role::Admin])?;
+    housing::find_unit(&cases.db, unit_id).await?;
+    let txn = begin_write(&cases.db).await?;
+    let lease = housing::insert_lease(&txn, unit_id, fields, cases.now()).await?;
+    txn.commit().await?;
+    Ok(lease)
+}
+
+/// Rewrites a lease (admins), under the same rule.
+pub async fn update_lease(
+    cases: &Cases,
+    caller: &Caller,
+    lease_id: Uuid,
+    expected_version: Option<i32>,
+    fields: LeaseFields,
+) -> CaseResult<Lease> {
+    caller.require(&[Role::Admin])?;
+    housing::find_lease(&cases.db, lease_id).await?;
+    let txn = begin_write(&cases.db).await?;
+    let lease =
+        housing::update_lease(&txn, lease_id, expected_version, fields, cases.now()).await?;
+    txn.commit().await?;
+    Ok(lease)
 }

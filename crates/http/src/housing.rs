@@ -8,8 +8,8 @@ use axum::response::IntoResponse;
 use chrono::NaiveDate;
 use nido_domain::housing::{DateSpan, Landlord, LandlordKind, Lease, Typology, Unit};
 use nido_domain::{Email, Role};
+use nido_persistence::RepoError;
 use nido_persistence::housing::{self, LandlordFields, LeaseFields, UnitFields};
-use nido_persistence::{RepoError, begin_write};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -446,9 +446,9 @@ async fn create_lease(
     caller.require(&WRITERS)?;
     housing::find_unit(&state.db, unit_id).await?;
     let fields = body.fields()?;
-    let txn = begin_write(&state.db).await?;
-    let lease = housing::insert_lease(&txn, unit_id, fields, state.now()).await?;
-    txn.commit().await?;
+    let lease =
+        nido_cases::housing::add_lease(&state.operations, &caller.case_caller(), unit_id, fields)
+            .await?;
     Ok((
         StatusCode::CREATED,
         etag(lease.version),
@@ -497,8 +497,13 @@ async fn update_lease(
     caller.require(&WRITERS)?;
     housing::find_lease(&state.db, id).await?;
     let fields = body.fields()?;
-    let txn = begin_write(&state.db).await?;
-    let lease = housing::update_lease(&txn, id, expected, fields, state.now()).await?;
-    txn.commit().await?;
+    let lease = nido_cases::housing::update_lease(
+        &state.operations,
+        &caller.case_caller(),
+        id,
+        expected,
+        fields,
+    )
+    .await?;
     Ok((etag(lease.version), Json(LeaseResponse::from(lease))))
 }
