@@ -3,12 +3,13 @@
 use std::io::BufRead;
 
 use anyhow::Context;
+use nido_cases::Caller;
 use nido_domain::{DisplayName, Email, NewPassword, Profession, Role};
 use nido_http::auth::PasswordHasher;
-use nido_persistence::users::{self, NewUser};
+use nido_persistence::users::NewUser;
 
 use crate::settings::Settings;
-use crate::startup::{Application, open_audit_database, open_database};
+use crate::startup::{Application, open_audit_database, open_database, use_cases};
 
 pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
     Application::build(settings)
@@ -48,22 +49,21 @@ pub async fn create_user(
     let password = NewPassword::parse(&line, &[email.as_str(), display_name.as_str()])
         .map_err(|err| anyhow::anyhow!("password {err}"))?;
     let db = open_database(settings).await?;
+    let audit_db = open_audit_database(settings, &db).await?;
     let password_hash = PasswordHasher::new(1)?.hash(&password).await?;
-    let user = users::insert(
-        &db,
-        NewUser {
-            email,
-            display_name,
-            role: account.role,
-            profession: account.profession,
-            password_hash,
-            // Typed by whoever runs the command: its owner replaces it.
-            must_change_password: true,
-        },
-        settings.clock().now(),
-    )
-    .await
-    .map_err(|err| anyhow::anyhow!("cannot create the user: {err}"))?;
+    let new = NewUser {
+        email,
+        display_name,
+        role: account.role,
+        profession: account.profession,
+        password_hash,
+        // Typed by whoever runs the command: its owner replaces it.
+        must_change_password: true,
+    };
+    let cases = use_cases(settings, &db, &audit_db);
+    let user = nido_cases::users::create_user(&cases, &Caller::system(), new)
+        .await
+        .map_err(|err| anyhow::anyhow!("cannot create the user: {err}"))?;
     println!("{}", user.id);
     Ok(())
 }

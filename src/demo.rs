@@ -1,8 +1,10 @@
 //! `nido demo-data`: a fictional centre, so that someone new sees a living
 //! system right after starting it. Every name here is invented.
 
-use anyhow::Context;
 use chrono::{DateTime, Days, Months, NaiveDate, Utc};
+use nido_cases::placements::{Departure, Renewal};
+use nido_cases::referrals::{Admission, NewReferralInput, ReferredFamily};
+use nido_cases::{Caller, Cases};
 use nido_domain::family::{
     ExitDestination, Mother, ReferralReason, ReferralSource, ReferralStatus,
 };
@@ -15,17 +17,13 @@ use nido_domain::{DisplayName, Email, NewPassword, Profession, Role};
 use nido_http::auth::PasswordHasher;
 use nido_persistence::families::{self, NewChild};
 use nido_persistence::housing::{self, LandlordFields, LeaseFields, UnitFields};
-use nido_persistence::interventions::{self, InterventionFields, NewAction};
-use nido_persistence::occupancies;
-use nido_persistence::placements::{self, Decision};
-use nido_persistence::referrals::{self, NewReferral};
+use nido_persistence::interventions::{InterventionFields, NewAction};
 use nido_persistence::users::{self, NewUser};
-use nido_persistence::{DatabaseConnection, begin_write};
 use uuid::Uuid;
 
 use crate::settings::Settings;
 use crate::startup::{
-    INITIAL_ADMIN_EMAIL, ensure_initial_admin, open_audit_database, open_database,
+    INITIAL_ADMIN_EMAIL, ensure_initial_admin, open_audit_database, open_database, use_cases,
 };
 
 /// The password of every demo account: a demo database holds no real data.
@@ -362,7 +360,7 @@ const FAMILIES: [(&str, &str, &str, Stage); 27] = [
 
 pub async fn load(settings: &Settings) -> anyhow::Result<()> {
     let db = open_database(settings).await?;
-    open_audit_database(settings, &db).await?;
+    let audit_db = open_audit_database(settings, &db).await?;
     ensure_initial_admin(&db, settings).await?;
     if users::any_besides(&db, INITIAL_ADMIN_EMAIL).await? {
         anyhow::bail!(
@@ -372,11 +370,13 @@ pub async fn load(settings: &Settings) -> anyhow::Result<()> {
     if !families::list(&db, None, None, 1).await?.is_empty() {
         anyhow::bail!("the database already holds families: demo data goes into an empty centre");
     }
-    let clock = settings.clock();
-    let today = clock.today_in(&settings.cases.time_zone);
-    let now = clock.now();
-    let team = create_team(&db, now).await?;
-    let units = create_housing(&db, today, now).await?;
+    // Everything goes through the use cases, as the team's own requests do:
+    // the demo cannot hold what the rules would refuse.
+    let cases = use_cases(settings, &db, &audit_db);
+    let today = cases.today();
+    let now = cases.now();
+    let team = create_team(&cases).await?;
+    let units = create_housing(&cases, today, now).await?;
     let coordinator = team[0];
     let workers = &team[1..];
     for (index, (first_name, last_name, child, stage)) in FAMILIES.iter().enumerate() {
@@ -392,9 +392,15 @@ pub async fn load(settings: &Settings) -> anyhow::Result<()> {
         // Families waiting or turned away wrap onto the first units, which
         // they never occupy: every placed family gets a unit of its own.
         let unit = units[index % units.len()];
-        family
-            .create(&db, today, now, coordinator, referent, helper, unit)
-            .await?;
+        let people = People {
+            coordinator: Caller {
+                id: coordinator,
+                role: Role::Coordinator,
+            },
+            referent,
+            helper,
+        };
+        family.create(&cases, &people, unit).await?;
     }
     println!(
         "Demo centre created: {} families, {} team members. Every demo account's password is {DEMO_PASSWORD}; the coordinator is nadia.haddad@nido.example.",
@@ -407,10 +413,11 @@ pub async fn load(settings: &Settings) -> anyhow::Result<()> {
 /// Five landlords, 22 apartments from studios to T3, leased since 2023; one
 /// lease ends in five weeks.
 async fn create_housing(
-    db: &DatabaseConnection,
+    cases: &Cases,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Vec<Uuid>> {
+    let db = &cases.db;
     let mut landlords = Vec::new();
     for (name, kind) in LANDLORDS {
         let fields = LandlordFields {
@@ -448,7 +455,7 @@ async fn create_housing(
             monthly_charges_cents: charges,
             deposit_cents: rent,
         };
-        housing::insert_lease(db, unit.id, lease, now)
+        nido_cases::housing::add_lease(cases, &Caller::system(), unit.id, lease)
             .await
             .map_err(|err| anyhow::anyhow!("demo lease: {err}"))?;
         units.push(unit.id);
@@ -460,15 +467,16 @@ fn date_of(year: i32, month: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, day).unwrap_or(NaiveDate::MIN)
 }
 
-async fn create_team(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Result<Vec<Uuid>> {
+async fn create_team(cases: &Cases) -> anyhow::Result<Vec<Uuid>> {
     let hasher = PasswordHasher::new(1)?;
     let password =
         NewPassword::parse(DEMO_PASSWORD, &[]).map_err(|err| anyhow::anyhow!("{err}"))?;
     let hash = hasher.hash(&password).await?;
     let mut ids = Vec::new();
     for (login, name, role, profession) in TEAM {
-        let user = users::insert(
-            db,
+        let user = nido_cases::users::create_user(
+            cases,
+            &Caller::system(),
             NewUser {
                 email: Email::parse(&format!("{login}@nido.example"))
                     .map_err(|err| anyhow::anyhow!("{err}"))?,
@@ -479,7 +487,6 @@ async fn create_team(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Res
                 // A demo account keeps its published password.
                 must_change_password: false,
             },
-            now,
         )
         .await
         .map_err(|err| anyhow::anyhow!("cannot create {login}: {err}"))?;
@@ -525,19 +532,17 @@ fn first_period_ending_on(ends_on: NaiveDate) -> (NaiveDate, ChildBirth) {
 
 impl DemoFamily<'_> {
     /// A few notes spread between admission and `last_day`, some with a
-    /// follow-up action (one of them overdue, one done).
-    #[allow(clippy::too_many_arguments)]
+    /// follow-up action (one of them overdue, one done), each logged by its
+    /// author as she would.
     async fn write_notes(
         &self,
-        txn: &impl nido_persistence::ConnectionTrait,
+        cases: &Cases,
+        people: &People,
         family_id: Uuid,
         admitted_on: NaiveDate,
         last_day: NaiveDate,
-        today: NaiveDate,
-        now: DateTime<Utc>,
-        referent: Uuid,
-        helper: Uuid,
     ) -> anyhow::Result<()> {
+        let today = cases.today();
         let span = (last_day - admitted_on).num_days().max(1) as u64;
         let count = 2 + self.index % 4;
         for n in 0..count {
@@ -546,11 +551,15 @@ impl DemoFamily<'_> {
             let occurred_at = day
                 .and_hms_opt(9 + (n as u32 % 8), 30, 0)
                 .map(|at| at.and_utc())
-                .unwrap_or(now);
+                .unwrap_or(cases.now());
             let (author, staff) = if restricted {
-                (helper, vec![helper])
+                (people.helper, vec![people.helper])
             } else {
-                (referent, vec![referent, helper])
+                (people.referent, vec![people.referent, people.helper])
+            };
+            let author = Caller {
+                id: author,
+                role: Role::Staff,
             };
             let fields = InterventionFields {
                 kind,
@@ -564,22 +573,37 @@ impl DemoFamily<'_> {
                 },
                 staff_ids: staff,
             };
-            let id = interventions::insert(txn, family_id, author, fields, now).await?;
+            let mut actions = Vec::new();
             if n == 0 {
                 let (description, after) = FOLLOW_UPS[self.index % FOLLOW_UPS.len()];
-                let new = NewAction {
+                actions.push(NewAction {
                     description: description.to_owned(),
                     due_on: day + Days::new(after),
-                    assignee_id: author,
-                };
-                let action =
-                    interventions::insert_action(txn, family_id, Some(id), new, author, now)
-                        .await?;
-                // Older follow-ups were mostly dealt with; a few stay open, overdue.
+                    assignee_id: author.id,
+                });
+            }
+            let (_, actions) = nido_cases::interventions::log_intervention(
+                cases,
+                &author,
+                family_id,
+                fields,
+                actions,
+                nido_cases::Invalid::default(),
+            )
+            .await
+            .map_err(|err| anyhow::anyhow!("demo note: {err}"))?;
+            // Older follow-ups were mostly dealt with; a few stay open, overdue.
+            for action in actions {
                 if action.due_on < today && !self.index.is_multiple_of(3) {
-                    interventions::set_action_done(txn, action.id, None, Some(action.due_on), now)
-                        .await
-                        .map_err(|err| anyhow::anyhow!("demo action: {err}"))?;
+                    nido_cases::interventions::set_action_done(
+                        cases,
+                        &author,
+                        action.id,
+                        None,
+                        Some(action.due_on),
+                    )
+                    .await
+                    .map_err(|err| anyhow::anyhow!("demo action: {err}"))?;
                 }
             }
         }
@@ -635,19 +659,12 @@ impl DemoFamily<'_> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    async fn create(
-        &self,
-        db: &DatabaseConnection,
-        today: NaiveDate,
-        now: DateTime<Utc>,
-        coordinator: Uuid,
-        referent: Uuid,
-        helper: Uuid,
-        unit: Uuid,
-    ) -> anyhow::Result<()> {
+    /// Refers the family, then takes it as far as its stage: declined or
+    /// withdrawn, or admitted into `unit`, renewed, followed, and perhaps gone.
+    async fn create(&self, cases: &Cases, people: &People, unit: Uuid) -> anyhow::Result<()> {
+        let today = cases.today();
+        let coordinator = &people.coordinator;
         let (admitted_on, birth, periods) = self.timeline(today);
-        let txn = begin_write(db).await?;
         let mother = Mother {
             first_name: self.first_name.to_owned(),
             last_name: self.last_name.to_owned(),
@@ -665,132 +682,135 @@ impl DemoFamily<'_> {
             last_name: None,
             birth,
         };
-        let family_id = families::insert(&txn, &mother, &[child], now).await?;
         let referred_on = match self.stage {
             Stage::Waiting(days) => days_before(today, days),
             _ => days_before(admitted_on, 20),
         };
-        let referral = referrals::insert(
-            &txn,
-            NewReferral {
-                family_id,
-                source: if self.index.is_multiple_of(3) {
-                    ReferralSource::Mhl
-                } else {
-                    ReferralSource::Ase
-                },
-                eds: EDS[self.index % EDS.len()].to_owned(),
-                referred_on,
-                referrer_name: "Service de l'aide sociale à l'enfance".to_owned(),
-                referrer_contact: "01 00 00 00 00".to_owned(),
-                reason: if self.index.is_multiple_of(2) {
-                    ReferralReason::Distress
-                } else {
-                    ReferralReason::EducationalDifficulties
-                },
-                reason_details: Some(
-                    "Hébergée chez un tiers, sans solution stable pour elle et son enfant."
-                        .to_owned(),
-                ),
-                created_by: coordinator,
+        let input = NewReferralInput {
+            family: ReferredFamily::New {
+                mother,
+                children: vec![child],
             },
-            now,
-        )
-        .await?;
-        match self.stage {
-            Stage::Waiting(_) => {}
-            Stage::Declined | Stage::Withdrawn => {
-                let (status, reason) = match self.stage {
-                    Stage::Declined => (
-                        ReferralStatus::Declined,
-                        "Hors critères d'admission : orientée vers un CHRS.",
-                    ),
-                    _ => (
-                        ReferralStatus::Withdrawn,
-                        "La famille a trouvé une solution d'hébergement.",
-                    ),
-                };
-                referrals::close(&txn, referral.id, status, Some(reason.to_owned()), now).await?;
-            }
-            _ => {
-                let births = [birth];
-                let cap = latest_end_on(&births);
-                let placement_id =
-                    placements::insert(&txn, family_id, referral.id, admitted_on, now).await?;
-                let mut current: Period = first_period(admitted_on, cap);
-                placements::insert_period(&txn, placement_id, current, coordinator, now).await?;
-                for _ in 1..periods {
-                    let Ok(next) = next_period(&current, current.number, cap) else {
-                        break;
-                    };
-                    if next.starts_on > today {
-                        break;
-                    }
-                    let decision = Decision {
-                        decided_on: days_before(current.ends_on, 10).min(today),
-                        decided_by: "ASE du Val-de-Marne".to_owned(),
-                        decision_ref: Some(format!(
-                            "ASE-94-{}-{:04}",
-                            current.ends_on.format("%Y"),
-                            100 + self.index
-                        )),
-                    };
-                    placements::record_decision(&txn, placement_id, current.number, decision)
-                        .await?;
-                    placements::insert_period(&txn, placement_id, next, coordinator, now).await?;
-                    current = next;
-                }
-                referrals::close(&txn, referral.id, ReferralStatus::Admitted, None, now).await?;
-                let persons = if matches!(birth, ChildBirth::Born(_)) {
-                    2
-                } else {
-                    1
-                };
-                let occupancy =
-                    occupancies::start(&txn, placement_id, unit, admitted_on, persons, now)
-                        .await
-                        .map_err(|err| anyhow::anyhow!("demo occupancy: {err}"))?;
-                families::set_assignment(&txn, family_id, None, Some(referent), &[helper], now)
-                    .await?;
-                let last_day = match self.stage {
-                    Stage::Exited(months, _) => admitted_on
-                        .checked_add_months(Months::new(months))
-                        .unwrap_or(today)
-                        .min(today),
-                    _ => today,
-                };
-                self.write_notes(
-                    &txn,
-                    family_id,
-                    admitted_on,
-                    last_day,
-                    today,
-                    now,
-                    referent,
-                    helper,
-                )
-                .await?;
-                if let Stage::Exited(months, destination) = self.stage {
-                    let exited_on = (admitted_on
-                        .checked_add_months(Months::new(months))
-                        .unwrap_or(today))
-                    .min(today);
-                    let exit = nido_domain::family::Exit {
-                        exited_on,
-                        destination,
-                        notes: Some(
-                            "Sortie préparée avec la référente ; suivi proposé par l'EDS."
-                                .to_owned(),
-                        ),
-                    };
-                    occupancies::end(&txn, occupancy.id, exited_on).await?;
-                    placements::end(&txn, placement_id, None, exit, now).await?;
-                }
-            }
+            source: if self.index.is_multiple_of(3) {
+                ReferralSource::Mhl
+            } else {
+                ReferralSource::Ase
+            },
+            eds: EDS[self.index % EDS.len()].to_owned(),
+            referred_on,
+            referrer_name: "Service de l'aide sociale à l'enfance".to_owned(),
+            referrer_contact: "01 00 00 00 00".to_owned(),
+            reason: if self.index.is_multiple_of(2) {
+                ReferralReason::Distress
+            } else {
+                ReferralReason::EducationalDifficulties
+            },
+            reason_details: Some(
+                "Hébergée chez un tiers, sans solution stable pour elle et son enfant.".to_owned(),
+            ),
+        };
+        let demo = |what: &'static str| move |err| anyhow::anyhow!("demo {what}: {err}");
+        let referral = nido_cases::referrals::refer(cases, coordinator, input)
+            .await
+            .map_err(demo("referral"))?;
+        let (status, reason) = match self.stage {
+            Stage::Waiting(_) => return Ok(()),
+            Stage::Declined => (
+                ReferralStatus::Declined,
+                "Hors critères d'admission : orientée vers un CHRS.",
+            ),
+            Stage::Withdrawn => (
+                ReferralStatus::Withdrawn,
+                "La famille a trouvé une solution d'hébergement.",
+            ),
+            _ => (ReferralStatus::Admitted, ""),
+        };
+        if status != ReferralStatus::Admitted {
+            nido_cases::referrals::close(cases, coordinator, referral.id, status, reason)
+                .await
+                .map_err(demo("closing"))?;
+            return Ok(());
         }
-        txn.commit().await.context("demo family")?;
+        let admission = Admission {
+            referral_id: referral.id,
+            admitted_on,
+            referent_id: Some(people.referent),
+            unit_id: Some(unit),
+        };
+        let placement = nido_cases::referrals::admit(cases, coordinator, admission)
+            .await
+            .map_err(demo("admission"))?;
+        nido_cases::families::assign(
+            cases,
+            coordinator,
+            referral.family_id,
+            None,
+            Some(people.referent),
+            vec![people.helper],
+        )
+        .await
+        .map_err(demo("assignment"))?;
+        let cap = latest_end_on(&[birth]);
+        let mut current: Period = first_period(admitted_on, cap);
+        for _ in 1..periods {
+            // Renewals decided so far: none for a period that starts later.
+            let Ok(next) = next_period(&current, current.number, cap) else {
+                break;
+            };
+            if next.starts_on > today {
+                break;
+            }
+            let renewal = Renewal {
+                placement_id: placement.id,
+                period_number: current.number,
+                decided_on: days_before(current.ends_on, 10).min(today),
+                decided_by: "ASE du Val-de-Marne".to_owned(),
+                decision_ref: Some(format!(
+                    "ASE-94-{}-{:04}",
+                    current.ends_on.format("%Y"),
+                    100 + self.index
+                )),
+            };
+            current = nido_cases::placements::renew(cases, coordinator, renewal)
+                .await
+                .map_err(demo("renewal"))?;
+        }
+        let left_on = match self.stage {
+            Stage::Exited(months, destination) => Some((
+                admitted_on
+                    .checked_add_months(Months::new(months))
+                    .unwrap_or(today)
+                    .min(today),
+                destination,
+            )),
+            _ => None,
+        };
+        let last_day = left_on.map_or(today, |(day, _)| day);
+        self.write_notes(cases, people, referral.family_id, admitted_on, last_day)
+            .await?;
+        if let Some((exited_on, destination)) = left_on {
+            let departure = Departure {
+                placement_id: placement.id,
+                expected_version: None,
+                exited_on,
+                destination,
+                notes: Some(
+                    "Sortie préparée avec la référente ; suivi proposé par l'EDS.".to_owned(),
+                ),
+            };
+            nido_cases::placements::exit(cases, coordinator, departure)
+                .await
+                .map_err(demo("exit"))?;
+        }
         Ok(())
     }
+}
+
+/// Who acts on a demo family.
+struct People {
+    coordinator: Caller,
+    referent: Uuid,
+    helper: Uuid,
 }
 
 #[cfg(test)]

@@ -80,6 +80,21 @@ impl Application {
     }
 }
 
+/// The use cases over these databases, with the configured clock and time
+/// zone: what the command line and the demo call.
+pub fn use_cases(
+    settings: &Settings,
+    db: &DatabaseConnection,
+    audit_db: &DatabaseConnection,
+) -> nido_cases::Cases {
+    nido_cases::Cases {
+        db: db.clone(),
+        audit_db: audit_db.clone(),
+        clock: settings.clock(),
+        time_zone: settings.cases.time_zone,
+    }
+}
+
 /// Creates the data directory (owner-only), then opens and migrates the database.
 pub async fn open_database(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
     create_private_dir(&settings.data_dir)?;

@@ -11,6 +11,7 @@ pub mod housing;
 pub mod interventions;
 pub mod placements;
 pub mod referrals;
+pub mod users;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use nido_domain::{Clock, Conflict, Role, User};
@@ -69,6 +70,16 @@ impl Caller {
         Self {
             id: user.id,
             role: user.role,
+        }
+    }
+
+    /// nido itself, acting with an admin's rights: the command line run on
+    /// the server, the demo, the retention job. Its audit entries name the
+    /// nil UUID.
+    pub fn system() -> Self {
+        Self {
+            id: Uuid::nil(),
+            role: Role::Admin,
         }
     }
 

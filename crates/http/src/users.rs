@@ -135,22 +135,17 @@ async fn create_user(
         )));
     };
     let password_hash = state.passwords.hash(&password).await?;
-    let user = users::insert(
-        &state.db,
-        NewUser {
-            email,
-            display_name,
-            role: body.role,
-            profession: body.profession,
-            password_hash,
-            // An admin chose it: its owner replaces it at her first login.
-            must_change_password: true,
-        },
-        state.now(),
-    )
-    .await?;
-    let resource = format!("/users/{}", user.id);
-    state.audit(&caller, "user.create", None, &resource).await?;
+    let new = NewUser {
+        email,
+        display_name,
+        role: body.role,
+        profession: body.profession,
+        password_hash,
+        // An admin chose it: its owner replaces it at her first login.
+        must_change_password: true,
+    };
+    let user =
+        nido_cases::users::create_user(&state.operations, &caller.case_caller(), new).await?;
     tracing::info!(user_id = %user.id, role = %user.role, "user created");
     let location = format!("/api/v1/users/{}", user.id);
     Ok((
