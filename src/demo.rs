@@ -1,7 +1,7 @@
 //! `nido demo-data`: a fictional centre, so that someone new sees a living
 //! system right after starting it. Every name here is invented.
 
-use chrono::{DateTime, Days, Months, NaiveDate, Utc};
+use chrono::{Days, Months, NaiveDate};
 use nido_cases::placements::{Departure, Renewal};
 use nido_cases::referrals::{Admission, NewReferralInput, ReferredFamily};
 use nido_cases::{Caller, Cases};
@@ -16,7 +16,7 @@ use nido_domain::placement::{
 use nido_domain::{DisplayName, Email, NewPassword, Profession, Role};
 use nido_http::auth::PasswordHasher;
 use nido_persistence::families::{self, NewChild};
-use nido_persistence::housing::{self, LandlordFields, LeaseFields, UnitFields};
+use nido_persistence::housing::{LandlordFields, LeaseFields, UnitFields};
 use nido_persistence::interventions::{InterventionFields, NewAction};
 use nido_persistence::users::{self, NewUser};
 use uuid::Uuid;
@@ -374,9 +374,8 @@ pub async fn load(settings: &Settings) -> anyhow::Result<()> {
     // the demo cannot hold what the rules would refuse.
     let cases = use_cases(settings, &db, &audit_db);
     let today = cases.today();
-    let now = cases.now();
     let team = create_team(&cases).await?;
-    let units = create_housing(&cases, today, now).await?;
+    let units = create_housing(&cases, today).await?;
     let coordinator = team[0];
     let workers = &team[1..];
     for (index, (first_name, last_name, child, stage)) in FAMILIES.iter().enumerate() {
@@ -412,12 +411,7 @@ pub async fn load(settings: &Settings) -> anyhow::Result<()> {
 
 /// Five landlords, 22 apartments from studios to T3, leased since 2023; one
 /// lease ends in five weeks.
-async fn create_housing(
-    cases: &Cases,
-    today: NaiveDate,
-    now: DateTime<Utc>,
-) -> anyhow::Result<Vec<Uuid>> {
-    let db = &cases.db;
+async fn create_housing(cases: &Cases, today: NaiveDate) -> anyhow::Result<Vec<Uuid>> {
     let mut landlords = Vec::new();
     for (name, kind) in LANDLORDS {
         let fields = LandlordFields {
@@ -427,7 +421,10 @@ async fn create_housing(
             phone: Some(Some("01 00 00 00 00".to_owned())),
             ..Default::default()
         };
-        landlords.push(housing::insert_landlord(db, fields, now).await?.id);
+        let landlord = nido_cases::housing::add_landlord(cases, &Caller::system(), fields)
+            .await
+            .map_err(|err| anyhow::anyhow!("demo landlord: {err}"))?;
+        landlords.push(landlord.id);
     }
     let mut units = Vec::new();
     for (index, (street, typology, surface, capacity, rent, charges)) in
@@ -447,7 +444,9 @@ async fn create_housing(
             surface_m2: Some(surface),
             capacity: Some(capacity),
         };
-        let unit = housing::insert_unit(db, fields, now).await?;
+        let unit = nido_cases::housing::add_unit(cases, &Caller::system(), fields)
+            .await
+            .map_err(|err| anyhow::anyhow!("demo unit: {err}"))?;
         let ends_on = (index == 21).then(|| today + Days::new(35));
         let lease = LeaseFields {
             span: DateSpan::new(date_of(2023, 1, 1), ends_on),

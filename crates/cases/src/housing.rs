@@ -3,9 +3,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use nido_domain::family::{Family, PlacementStatus};
-use nido_domain::housing::{Lease, Occupancy};
+use nido_domain::housing::{Landlord, Lease, Occupancy, Unit};
 use nido_domain::{Conflict, Role};
-use nido_persistence::housing::{self, LeaseFields};
+use nido_persistence::housing::{self, LandlordFields, LeaseFields, UnitFields};
 use nido_persistence::{
     ConnectionTrait, RepoError, begin_write, families, occupancies, placements,
 };
@@ -101,4 +101,51 @@ pub async fn update_lease(
         housing::update_lease(&txn, lease_id, expected_version, fields, cases.now()).await?;
     txn.commit().await?;
     Ok(lease)
+}
+
+/// Adds a landlord (admins).
+pub async fn add_landlord(
+    cases: &Cases,
+    caller: &Caller,
+    fields: LandlordFields,
+) -> CaseResult<Landlord> {
+    caller.require(&[Role::Admin])?;
+    Ok(housing::insert_landlord(&cases.db, fields, cases.now()).await?)
+}
+
+/// Changes a landlord (admins).
+pub async fn update_landlord(
+    cases: &Cases,
+    caller: &Caller,
+    landlord_id: Uuid,
+    expected_version: Option<i32>,
+    fields: LandlordFields,
+) -> CaseResult<Landlord> {
+    caller.require(&[Role::Admin])?;
+    Ok(housing::update_landlord(
+        &cases.db,
+        landlord_id,
+        expected_version,
+        fields,
+        cases.now(),
+    )
+    .await?)
+}
+
+/// Adds a housing unit (admins).
+pub async fn add_unit(cases: &Cases, caller: &Caller, fields: UnitFields) -> CaseResult<Unit> {
+    caller.require(&[Role::Admin])?;
+    Ok(housing::insert_unit(&cases.db, fields, cases.now()).await?)
+}
+
+/// Changes a housing unit (admins).
+pub async fn update_unit(
+    cases: &Cases,
+    caller: &Caller,
+    unit_id: Uuid,
+    expected_version: Option<i32>,
+    fields: UnitFields,
+) -> CaseResult<Unit> {
+    caller.require(&[Role::Admin])?;
+    Ok(housing::update_unit(&cases.db, unit_id, expected_version, fields, cases.now()).await?)
 }

@@ -1,0 +1,194 @@
+//! Landlords (*bailleurs*): social landlords and private ones.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use nido_domain::Email;
+use nido_domain::housing::{Landlord, LandlordKind};
+use nido_persistence::housing::{self, LandlordFields};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+use validator::Validate;
+
+use super::{READERS, WRITERS};
+use crate::auth::CurrentUser;
+use crate::error::Result;
+use crate::extract::{ApiPath, JsonBody, ValidQuery};
+use crate::pagination::{Page, PageParams};
+use crate::state::AppState;
+use crate::validation::{Errors, optional_text};
+use crate::versioning::{IfMatch, etag};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_landlord, list_landlords))
+        .routes(routes!(get_landlord, update_landlord))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LandlordResponse {
+    pub id: Uuid,
+    pub name: String,
+    #[schema(schema_with = crate::schema::landlord_kind)]
+    pub kind: LandlordKind,
+    pub contact_name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub version: i32,
+}
+
+impl From<Landlord> for LandlordResponse {
+    fn from(landlord: Landlord) -> Self {
+        Self {
+            id: landlord.id,
+            name: landlord.name,
+            kind: landlord.kind,
+            contact_name: landlord.contact_name,
+            phone: landlord.phone,
+            email: landlord.email,
+            address: landlord.address,
+            version: landlord.version,
+        }
+    }
+}
+
+/// A landlord to create (every field) or change (any field; an empty
+/// optional text clears it).
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LandlordRequest {
+    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    #[schema(example = "Valophis Habitat", min_length = 1, max_length = 200)]
+    pub name: Option<String>,
+    #[schema(schema_with = crate::schema::landlord_kind)]
+    pub kind: Option<LandlordKind>,
+    #[validate(length(max = 200, message = "must be at most 200 characters"))]
+    #[schema(max_length = 200)]
+    pub contact_name: Option<String>,
+    #[validate(length(max = 40, message = "must be at most 40 characters"))]
+    #[schema(max_length = 40)]
+    pub phone: Option<String>,
+    #[schema(max_length = 254)]
+    pub email: Option<String>,
+    #[validate(length(max = 300, message = "must be at most 300 characters"))]
+    #[schema(max_length = 300)]
+    pub address: Option<String>,
+}
+
+impl LandlordRequest {
+    fn fields(self, creating: bool) -> Result<LandlordFields> {
+        let mut errors = Errors::default();
+        errors.validate(&self);
+        if creating {
+            if self.name.is_none() {
+                errors.add("name", "is required");
+            }
+            if self.kind.is_none() {
+                errors.add("kind", "is required");
+            }
+        }
+        let email = match self.email.as_deref().map(str::trim) {
+            None => None,
+            Some("") => Some(None),
+            Some(raw) => errors
+                .check("email", Email::parse(raw))
+                .map(|email| Some(email.as_str().to_owned())),
+        };
+        errors.finish()?;
+        let clearable = |value: Option<String>| value.map(|text| optional_text(Some(&text)));
+        Ok(LandlordFields {
+            name: self.name.map(|name| name.trim().to_owned()),
+            kind: self.kind,
+            contact_name: clearable(self.contact_name),
+            phone: clearable(self.phone),
+            email,
+            address: clearable(self.address),
+        })
+    }
+}
+
+/// Add a landlord (admin).
+#[utoipa::path(post, path = "/landlords", tag = "housing", request_body = LandlordRequest,
+    responses((status = 201, description = "The landlord", body = LandlordResponse)))]
+async fn create_landlord(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    JsonBody(body): JsonBody<LandlordRequest>,
+) -> Result<impl IntoResponse> {
+    caller.require(&WRITERS)?;
+    let fields = body.fields(true)?;
+    let landlord =
+        nido_cases::housing::add_landlord(&state.operations, &caller.case_caller(), fields).await?;
+    Ok((
+        StatusCode::CREATED,
+        etag(landlord.version),
+        Json(LandlordResponse::from(landlord)),
+    ))
+}
+
+/// List landlords (admin, coordinator).
+#[utoipa::path(get, path = "/landlords", tag = "housing", params(PageParams),
+    responses((status = 200, description = "A page of landlords", body = Page<LandlordResponse>)))]
+async fn list_landlords(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ValidQuery(page): ValidQuery<PageParams>,
+) -> Result<Json<Page<LandlordResponse>>> {
+    caller.require(&READERS)?;
+    let limit = page.limit()?;
+    let rows = housing::list_landlords(&state.db, page.position()?, limit + 1).await?;
+    Ok(Json(Page::from_rows(
+        rows,
+        limit,
+        |row| row.id,
+        LandlordResponse::from,
+    )))
+}
+
+/// One landlord (admin, coordinator).
+#[utoipa::path(get, path = "/landlords/{id}", tag = "housing", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "The landlord", body = LandlordResponse)))]
+async fn get_landlord(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<impl IntoResponse> {
+    caller.require(&READERS)?;
+    let landlord = housing::find_landlord(&state.db, id).await?;
+    Ok((
+        etag(landlord.version),
+        Json(LandlordResponse::from(landlord)),
+    ))
+}
+
+/// Change a landlord (admin). Accepts `If-Match`.
+#[utoipa::path(patch, path = "/landlords/{id}", tag = "housing", request_body = LandlordRequest,
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 200, description = "The landlord", body = LandlordResponse)))]
+async fn update_landlord(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+    IfMatch(expected): IfMatch,
+    JsonBody(body): JsonBody<LandlordRequest>,
+) -> Result<impl IntoResponse> {
+    caller.require(&WRITERS)?;
+    let fields = body.fields(false)?;
+    let landlord = nido_cases::housing::update_landlord(
+        &state.operations,
+        &caller.case_caller(),
+        id,
+        expected,
+        fields,
+    )
+    .await?;
+    Ok((
+        etag(landlord.version),
+        Json(LandlordResponse::from(landlord)),
+    ))
+}

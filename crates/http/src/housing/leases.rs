@@ -1,0 +1,170 @@
+//! Leases (*baux*): what makes a unit the centre's, and what it costs.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use chrono::NaiveDate;
+use nido_domain::housing::{DateSpan, Lease};
+use nido_persistence::housing::{self, LeaseFields};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+use validator::Validate;
+
+use super::{READERS, WRITERS};
+use crate::auth::CurrentUser;
+use crate::error::Result;
+use crate::extract::{ApiPath, JsonBody, ValidQuery};
+use crate::pagination::{Page, PageParams};
+use crate::state::AppState;
+use crate::validation::Errors;
+use crate::versioning::{IfMatch, etag};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_lease, list_leases))
+        .routes(routes!(update_lease))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LeaseResponse {
+    pub id: Uuid,
+    pub unit_id: Uuid,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+    /// Integer euro cents.
+    pub monthly_rent_cents: i64,
+    pub monthly_charges_cents: i64,
+    pub deposit_cents: i64,
+    pub version: i32,
+}
+
+impl From<Lease> for LeaseResponse {
+    fn from(lease: Lease) -> Self {
+        Self {
+            id: lease.id,
+            unit_id: lease.unit_id,
+            starts_on: lease.span.start,
+            ends_on: lease.span.end,
+            monthly_rent_cents: lease.monthly_rent_cents,
+            monthly_charges_cents: lease.monthly_charges_cents,
+            deposit_cents: lease.deposit_cents,
+            version: lease.version,
+        }
+    }
+}
+
+/// A lease (*bail*); amounts in integer euro cents.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LeaseRequest {
+    pub starts_on: NaiveDate,
+    /// `null` for a lease with no end date.
+    pub ends_on: Option<NaiveDate>,
+    #[validate(range(min = 0, max = 10_000_000, message = "must be 0 to 10000000 cents"))]
+    #[schema(minimum = 0, maximum = 10_000_000, example = 68_000)]
+    pub monthly_rent_cents: i64,
+    #[validate(range(min = 0, max = 10_000_000, message = "must be 0 to 10000000 cents"))]
+    #[schema(minimum = 0, maximum = 10_000_000, example = 9_500)]
+    pub monthly_charges_cents: i64,
+    #[validate(range(min = 0, max = 10_000_000, message = "must be 0 to 10000000 cents"))]
+    #[schema(minimum = 0, maximum = 10_000_000, example = 68_000)]
+    pub deposit_cents: i64,
+}
+
+impl LeaseRequest {
+    fn fields(&self) -> Result<LeaseFields> {
+        let mut errors = Errors::default();
+        errors.validate(self);
+        if self.ends_on.is_some_and(|end| end < self.starts_on) {
+            errors.add("ends_on", "must not be before starts_on");
+        }
+        errors.finish()?;
+        Ok(LeaseFields {
+            span: DateSpan::new(self.starts_on, self.ends_on),
+            monthly_rent_cents: self.monthly_rent_cents,
+            monthly_charges_cents: self.monthly_charges_cents,
+            deposit_cents: self.deposit_cents,
+        })
+    }
+}
+
+/// Add a lease to a unit (admin). Leases of one unit never overlap.
+#[utoipa::path(post, path = "/units/{id}/leases", tag = "housing", request_body = LeaseRequest,
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 201, description = "The lease", body = LeaseResponse),
+        (status = 409, description = "`lease_overlap`", body = crate::error::Problem, content_type = "application/problem+json")))]
+async fn create_lease(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ApiPath(unit_id): ApiPath<Uuid>,
+    JsonBody(body): JsonBody<LeaseRequest>,
+) -> Result<impl IntoResponse> {
+    caller.require(&WRITERS)?;
+    housing::find_unit(&state.db, unit_id).await?;
+    let fields = body.fields()?;
+    let lease =
+        nido_cases::housing::add_lease(&state.operations, &caller.case_caller(), unit_id, fields)
+            .await?;
+    Ok((
+        StatusCode::CREATED,
+        etag(lease.version),
+        Json(LeaseResponse::from(lease)),
+    ))
+}
+
+/// A unit's leases, oldest first (admin, coordinator).
+#[utoipa::path(get, path = "/units/{id}/leases", tag = "housing", params(("id" = Uuid, Path), PageParams),
+    responses((status = 200, description = "The leases", body = Page<LeaseResponse>)))]
+async fn list_leases(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ApiPath(unit_id): ApiPath<Uuid>,
+    ValidQuery(page): ValidQuery<PageParams>,
+) -> Result<Json<Page<LeaseResponse>>> {
+    caller.require(&READERS)?;
+    housing::find_unit(&state.db, unit_id).await?;
+    let limit = page.limit()?;
+    let after: Option<(NaiveDate, Uuid)> = page.position()?;
+    let rows: Vec<Lease> = housing::leases_of(&state.db, unit_id)
+        .await?
+        .into_iter()
+        .filter(|lease| after.is_none_or(|position| (lease.span.start, lease.id) > position))
+        .take(usize::try_from(limit + 1).unwrap_or(usize::MAX))
+        .collect();
+    Ok(Json(Page::from_rows(
+        rows,
+        limit,
+        |lease| (lease.span.start, lease.id),
+        LeaseResponse::from,
+    )))
+}
+
+/// Change a lease (admin): the whole lease is given again. Accepts `If-Match`.
+#[utoipa::path(patch, path = "/leases/{id}", tag = "housing", request_body = LeaseRequest,
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 200, description = "The lease", body = LeaseResponse)))]
+async fn update_lease(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+    IfMatch(expected): IfMatch,
+    JsonBody(body): JsonBody<LeaseRequest>,
+) -> Result<impl IntoResponse> {
+    caller.require(&WRITERS)?;
+    housing::find_lease(&state.db, id).await?;
+    let fields = body.fields()?;
+    let lease = nido_cases::housing::update_lease(
+        &state.operations,
+        &caller.case_caller(),
+        id,
+        expected,
+        fields,
+    )
+    .await?;
+    Ok((etag(lease.version), Json(LeaseResponse::from(lease))))
+}

@@ -1,0 +1,213 @@
+//! Housing units (*logements*): the apartments the centre rents.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use nido_domain::housing::{Typology, Unit};
+use nido_persistence::RepoError;
+use nido_persistence::housing::{self, UnitFields};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+use validator::Validate;
+
+use super::{READERS, WRITERS};
+use crate::auth::CurrentUser;
+use crate::error::Result;
+use crate::extract::{ApiPath, JsonBody, ValidQuery};
+use crate::pagination::{Page, PageParams};
+use crate::state::AppState;
+use crate::validation::Errors;
+use crate::versioning::{IfMatch, etag};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_unit, list_units))
+        .routes(routes!(get_unit, update_unit))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnitResponse {
+    pub id: Uuid,
+    pub landlord_id: Uuid,
+    pub label: String,
+    pub street: String,
+    pub postal_code: String,
+    pub city: String,
+    #[schema(schema_with = crate::schema::typology)]
+    pub typology: Typology,
+    pub surface_m2: f64,
+    pub capacity: i32,
+    pub version: i32,
+}
+
+impl From<Unit> for UnitResponse {
+    fn from(unit: Unit) -> Self {
+        Self {
+            id: unit.id,
+            landlord_id: unit.landlord_id,
+            label: unit.label,
+            street: unit.street,
+            postal_code: unit.postal_code,
+            city: unit.city,
+            typology: unit.typology,
+            surface_m2: unit.surface_m2,
+            capacity: unit.capacity,
+            version: unit.version,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnitRequest {
+    pub landlord_id: Option<Uuid>,
+    #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
+    #[schema(
+        example = "Alfortville, bât. B, 3e gauche",
+        min_length = 1,
+        max_length = 100
+    )]
+    pub label: Option<String>,
+    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub street: Option<String>,
+    #[validate(length(min = 1, max = 10, message = "must be 1 to 10 characters"))]
+    #[schema(example = "94140", min_length = 1, max_length = 10)]
+    pub postal_code: Option<String>,
+    #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub city: Option<String>,
+    #[schema(schema_with = crate::schema::typology)]
+    pub typology: Option<Typology>,
+    #[validate(range(
+        exclusive_min = 0.0,
+        max = 1000.0,
+        message = "must be more than 0 and at most 1000"
+    ))]
+    #[schema(exclusive_minimum = 0.0, maximum = 1000.0)]
+    pub surface_m2: Option<f64>,
+    #[validate(range(min = 1, max = 20, message = "must be 1 to 20"))]
+    #[schema(minimum = 1, maximum = 20)]
+    pub capacity: Option<i32>,
+}
+
+impl UnitRequest {
+    async fn fields(self, state: &AppState, creating: bool) -> Result<UnitFields> {
+        let mut errors = Errors::default();
+        errors.validate(&self);
+        if creating {
+            let present = [
+                ("landlord_id", self.landlord_id.is_some()),
+                ("label", self.label.is_some()),
+                ("street", self.street.is_some()),
+                ("postal_code", self.postal_code.is_some()),
+                ("city", self.city.is_some()),
+                ("typology", self.typology.is_some()),
+                ("surface_m2", self.surface_m2.is_some()),
+                ("capacity", self.capacity.is_some()),
+            ];
+            for (field, _) in present.iter().filter(|(_, present)| !present) {
+                errors.add(*field, "is required");
+            }
+        }
+        if let Some(landlord_id) = self.landlord_id {
+            match housing::find_landlord(&state.db, landlord_id).await {
+                Ok(_) => {}
+                Err(RepoError::NotFound) => errors.add("landlord_id", "no such landlord"),
+                Err(err) => return Err(err.into()),
+            }
+        }
+        errors.finish()?;
+        let trimmed = |value: Option<String>| value.map(|text| text.trim().to_owned());
+        Ok(UnitFields {
+            landlord_id: self.landlord_id,
+            label: trimmed(self.label),
+            street: trimmed(self.street),
+            postal_code: trimmed(self.postal_code),
+            city: trimmed(self.city),
+            typology: self.typology,
+            surface_m2: self.surface_m2,
+            capacity: self.capacity,
+        })
+    }
+}
+
+/// Add a housing unit (admin).
+#[utoipa::path(post, path = "/units", tag = "housing", request_body = UnitRequest,
+    responses((status = 201, description = "The unit", body = UnitResponse)))]
+async fn create_unit(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    JsonBody(body): JsonBody<UnitRequest>,
+) -> Result<impl IntoResponse> {
+    caller.require(&WRITERS)?;
+    let fields = body.fields(&state, true).await?;
+    let unit =
+        nido_cases::housing::add_unit(&state.operations, &caller.case_caller(), fields).await?;
+    Ok((
+        StatusCode::CREATED,
+        etag(unit.version),
+        Json(UnitResponse::from(unit)),
+    ))
+}
+
+/// List housing units (admin, coordinator).
+#[utoipa::path(get, path = "/units", tag = "housing", params(PageParams),
+    responses((status = 200, description = "A page of units", body = Page<UnitResponse>)))]
+async fn list_units(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ValidQuery(page): ValidQuery<PageParams>,
+) -> Result<Json<Page<UnitResponse>>> {
+    caller.require(&READERS)?;
+    let limit = page.limit()?;
+    let rows = housing::list_units(&state.db, page.position()?, limit + 1).await?;
+    Ok(Json(Page::from_rows(
+        rows,
+        limit,
+        |row| row.id,
+        UnitResponse::from,
+    )))
+}
+
+/// One housing unit (admin, coordinator).
+#[utoipa::path(get, path = "/units/{id}", tag = "housing", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "The unit", body = UnitResponse)))]
+async fn get_unit(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<impl IntoResponse> {
+    caller.require(&READERS)?;
+    let unit = housing::find_unit(&state.db, id).await?;
+    Ok((etag(unit.version), Json(UnitResponse::from(unit))))
+}
+
+/// Change a housing unit (admin). Accepts `If-Match`.
+#[utoipa::path(patch, path = "/units/{id}", tag = "housing", request_body = UnitRequest,
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 200, description = "The unit", body = UnitResponse)))]
+async fn update_unit(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+    IfMatch(expected): IfMatch,
+    JsonBody(body): JsonBody<UnitRequest>,
+) -> Result<impl IntoResponse> {
+    caller.require(&WRITERS)?;
+    housing::find_unit(&state.db, id).await?;
+    let fields = body.fields(&state, false).await?;
+    let unit = nido_cases::housing::update_unit(
+        &state.operations,
+        &caller.case_caller(),
+        id,
+        expected,
+        fields,
+    )
+    .await?;
+    Ok((etag(unit.version), Json(UnitResponse::from(unit))))
+}
