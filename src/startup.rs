@@ -61,6 +61,7 @@ impl Application {
 
     /// Serves until SIGTERM or Ctrl-C, then finishes the requests under way.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let stop = shutdown_signal();
         tracing::info!(address = %self.local_addr()?, "nido is listening");
         let outbox = crate::background::drain_audit_outbox(self.state.clone(), self.outbox_retry);
         let retention = crate::background::retention_daily(
@@ -70,7 +71,7 @@ impl Application {
         );
         let app = nido_http::app(self.state).into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, app)
-            .with_graceful_shutdown(shutdown_signal())
+            .with_graceful_shutdown(stop)
             .await;
         outbox.abort();
         retention.abort();
@@ -228,16 +229,25 @@ fn write_secret_file(path: &Path, secret: &str) -> anyhow::Result<PathBuf> {
     Ok(path.to_owned())
 }
 
-async fn shutdown_signal() {
+/// Resolves on SIGTERM or Ctrl-C. The SIGTERM handler is installed when
+/// this is called, not when first awaited: a SIGTERM that arrives as soon as
+/// the server says it listens still stops it cleanly.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    let terminate_signal =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    async move { wait_for_shutdown(terminate_signal).await }
+}
+
+async fn wait_for_shutdown(terminate_signal: Option<tokio::signal::unix::Signal>) {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
     let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
+        match terminate_signal {
+            Some(mut signal) => {
                 signal.recv().await;
             }
-            Err(_) => std::future::pending::<()>().await,
+            None => std::future::pending::<()>().await,
         }
     };
     tokio::select! {
