@@ -2,6 +2,7 @@
 //! leases that make them the centre's.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use nido_domain::calendar::day_before;
 use nido_domain::family::{Family, PlacementStatus};
 use nido_domain::housing::{Landlord, Lease, Occupancy, Unit};
 use nido_domain::{Conflict, Role};
@@ -31,7 +32,7 @@ pub(crate) async fn move_into(
                 "must be after the day the family moved into its current unit",
             ));
         }
-        occupancies::end(txn, current.id, occupancies::day_before(on)).await?;
+        occupancies::end(txn, current.id, day_before(on)).await?;
     }
     occupancies::start(txn, placement_id, unit_id, on, family.persons_on(on), now)
         .await

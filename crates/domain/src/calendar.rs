@@ -11,6 +11,16 @@ pub fn add_months_clamped(date: NaiveDate, months: u32) -> NaiveDate {
         .unwrap_or(NaiveDate::MAX)
 }
 
+/// The day before `date` (chrono's first day stays put rather than panic).
+pub fn day_before(date: NaiveDate) -> NaiveDate {
+    date.pred_opt().unwrap_or(NaiveDate::MIN)
+}
+
+/// The day after `date` (chrono's last day stays put rather than panic).
+pub fn day_after(date: NaiveDate) -> NaiveDate {
+    date.succ_opt().unwrap_or(NaiveDate::MAX)
+}
+
 /// The third birthday (*troisième anniversaire*, end of the *prise en
 /// charge*): birth + 36 months, clamped (2024-02-29 → 2027-02-28).
 pub fn third_birthday(birth: NaiveDate) -> NaiveDate {

@@ -143,12 +143,63 @@ pub fn prorated_cents(monthly_cents: i64, from: NaiveDate, to: NaiveDate) -> i64
     i64::try_from(rounded).unwrap_or(i64::MAX)
 }
 
+/// Leased days, occupied days (within the lease) and prorated cost of one
+/// lease over `[from, to]`.
+pub fn lease_figures(
+    lease: &Lease,
+    occupancies: &[Occupancy],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> (i64, i64, i64) {
+    let Some((start, end)) = lease.span.clip(from, to) else {
+        return (0, 0, 0);
+    };
+    let leased = DateSpan::new(start, Some(end));
+    let occupied: i64 = occupancies
+        .iter()
+        .filter(|occupancy| occupancy.unit_id == lease.unit_id)
+        .filter_map(|occupancy| occupancy.span.clip(start, end))
+        .map(|(a, b)| days_inclusive(a, b))
+        .sum();
+    let monthly = lease.monthly_rent_cents + lease.monthly_charges_cents;
+    let leased_days = leased
+        .end
+        .map_or(0, |end| days_inclusive(leased.start, end));
+    (leased_days, occupied, prorated_cents(monthly, start, end))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn date(raw: &str) -> NaiveDate {
         raw.parse().expect("date")
+    }
+
+    #[test]
+    fn a_lease_over_february_counts_its_days_its_nights_lived_in_and_its_cost() {
+        let unit_id = Uuid::nil();
+        let lease = Lease {
+            id: Uuid::nil(),
+            unit_id,
+            span: DateSpan::new(date("2026-02-10"), None),
+            monthly_rent_cents: 56_000,
+            monthly_charges_cents: 0,
+            deposit_cents: 0,
+            version: 1,
+        };
+        let stay = Occupancy {
+            id: Uuid::nil(),
+            placement_id: Uuid::nil(),
+            family_id: Uuid::nil(),
+            unit_id,
+            span: DateSpan::new(date("2026-02-20"), Some(date("2026-03-05"))),
+        };
+        let (leased, occupied, cost) =
+            lease_figures(&lease, &[stay], date("2026-02-01"), date("2026-02-28"));
+        assert_eq!(leased, 19, "10 to 28 February");
+        assert_eq!(occupied, 9, "20 to 28 February");
+        assert_eq!(cost, 56_000 * 19 / 28, "19 of February's 28 days");
     }
 
     #[test]

@@ -9,7 +9,7 @@
 use chrono::{Days, Months, NaiveDate};
 use serde::Serialize;
 
-use crate::calendar::third_birthday;
+use crate::calendar::{day_after, day_before, third_birthday};
 
 /// The length of a period (*période*) in calendar months.
 pub const PERIOD_MONTHS: u32 = 6;
@@ -28,14 +28,6 @@ impl ChildBirth {
             ChildBirth::Born(date) | ChildBirth::Expected(date) => date,
         }
     }
-}
-
-fn day_before(date: NaiveDate) -> NaiveDate {
-    date.pred_opt().unwrap_or(NaiveDate::MIN)
-}
-
-fn day_after(date: NaiveDate) -> NaiveDate {
-    date.succ_opt().unwrap_or(NaiveDate::MAX)
 }
 
 /// The cap (*fin de prise en charge au plus tard*): the day before the

@@ -9,9 +9,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use nido_domain::Role;
-use nido_domain::housing::{
-    DateSpan, LandlordKind, Lease, Occupancy, days_inclusive, prorated_cents,
-};
+use nido_domain::housing::{LandlordKind, Occupancy, days_inclusive, lease_figures};
 use nido_persistence::{housing, occupancies};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -354,31 +352,6 @@ async fn occupancy_report(
         })
         .into_response()),
     }
-}
-
-/// Leased days, occupied days (within the lease) and prorated cost of one
-/// lease over `[from, to]`.
-fn lease_figures(
-    lease: &Lease,
-    occupancies: &[Occupancy],
-    from: NaiveDate,
-    to: NaiveDate,
-) -> (i64, i64, i64) {
-    let Some((start, end)) = lease.span.clip(from, to) else {
-        return (0, 0, 0);
-    };
-    let leased = DateSpan::new(start, Some(end));
-    let occupied: i64 = occupancies
-        .iter()
-        .filter(|occupancy| occupancy.unit_id == lease.unit_id)
-        .filter_map(|occupancy| occupancy.span.clip(start, end))
-        .map(|(a, b)| days_inclusive(a, b))
-        .sum();
-    let monthly = lease.monthly_rent_cents + lease.monthly_charges_cents;
-    let leased_days = leased
-        .end
-        .map_or(0, |end| days_inclusive(leased.start, end));
-    (leased_days, occupied, prorated_cents(monthly, start, end))
 }
 
 /// A rate with four decimals.

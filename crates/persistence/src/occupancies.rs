@@ -1,6 +1,6 @@
 //! Who lives where: a placement's occupancy of a unit.
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use nido_domain::housing::{DateSpan, Occupancy};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -140,11 +140,6 @@ pub async fn start(
     .await
     .map_err(|err| RepoError::on_constraint(err, &RULES))?;
     Ok(to_domain(db, vec![row]).await?.remove(0))
-}
-
-/// The day before `day`.
-pub fn day_before(day: NaiveDate) -> NaiveDate {
-    day.checked_sub_days(Days::new(1)).unwrap_or(day)
 }
 
 /// A placement's occupancies, oldest first.
