@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
+use crate::Email;
 use crate::placement::{ChildBirth, Period};
 
 string_enum! {
@@ -58,6 +59,153 @@ impl Mother {
     pub fn full_name(&self) -> String {
         format!("{} {}", self.first_name, self.last_name)
     }
+
+    /// A mother from her details as typed: names trimmed, 1 to 100
+    /// characters; a birth date not after `today`; a phone of at most 40
+    /// characters and an email address, each optional (blank is none).
+    /// Every refusal is returned, named by its field.
+    pub fn parse(draft: MotherDraft<'_>, today: NaiveDate) -> Result<Mother, Vec<FieldInvalid>> {
+        let mut refused = Vec::new();
+        let first_name = text(&mut refused, "first_name", draft.first_name, 1, 100);
+        let last_name = text(&mut refused, "last_name", draft.last_name, 1, 100);
+        if draft.birth_date > today {
+            refused.push(FieldInvalid::new("birth_date", "must not be after today"));
+        }
+        let phone = optional_text(&mut refused, "phone", draft.phone, 40);
+        let email = match draft.email.map(str::trim).filter(|raw| !raw.is_empty()) {
+            None => None,
+            Some(raw) => match Email::parse(raw) {
+                Ok(email) => Some(email.as_str().to_owned()),
+                Err(err) => {
+                    refused.push(FieldInvalid::new("email", err.0));
+                    None
+                }
+            },
+        };
+        if !refused.is_empty() {
+            return Err(refused);
+        }
+        Ok(Mother {
+            first_name,
+            last_name,
+            birth_date: draft.birth_date,
+            phone,
+            email,
+        })
+    }
+}
+
+/// A mother's details as typed, before they are checked.
+#[derive(Debug, Clone, Copy)]
+pub struct MotherDraft<'a> {
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub birth_date: NaiveDate,
+    pub phone: Option<&'a str>,
+    pub email: Option<&'a str>,
+}
+
+/// A child to add to a family: born, or expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewChild {
+    pub first_name: String,
+    pub last_name: Option<String>,
+    pub birth: ChildBirth,
+}
+
+/// A child's details as typed, before they are checked.
+#[derive(Debug, Clone, Copy)]
+pub struct ChildDraft<'a> {
+    pub first_name: &'a str,
+    pub last_name: Option<&'a str>,
+    pub birth_date: Option<NaiveDate>,
+    pub expected_birth_date: Option<NaiveDate>,
+}
+
+impl NewChild {
+    /// A child from her details as typed: a first name trimmed, 1 to 100
+    /// characters; a last name of at most 100, optional; exactly one of a
+    /// birth date (not after `today`) and an expected birth date.
+    pub fn parse(draft: ChildDraft<'_>, today: NaiveDate) -> Result<NewChild, Vec<FieldInvalid>> {
+        let mut refused = Vec::new();
+        let first_name = text(&mut refused, "first_name", draft.first_name, 1, 100);
+        let last_name = optional_text(&mut refused, "last_name", draft.last_name, 100);
+        let birth = match (draft.birth_date, draft.expected_birth_date) {
+            (Some(born), None) if born > today => {
+                refused.push(FieldInvalid::new("birth_date", "must not be after today"));
+                None
+            }
+            (Some(born), None) => Some(ChildBirth::Born(born)),
+            (None, Some(expected)) => Some(ChildBirth::Expected(expected)),
+            _ => {
+                refused.push(FieldInvalid::new(
+                    "birth_date",
+                    "give exactly one of birth_date and expected_birth_date",
+                ));
+                None
+            }
+        };
+        match birth {
+            Some(birth) if refused.is_empty() => Ok(NewChild {
+                first_name,
+                last_name,
+                birth,
+            }),
+            _ => Err(refused),
+        }
+    }
+}
+
+/// A field refused while building a value, named within that value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldInvalid {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl FieldInvalid {
+    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+/// A required text, trimmed, of `min` to `max` characters.
+fn text(
+    refused: &mut Vec<FieldInvalid>,
+    field: &'static str,
+    raw: &str,
+    min: usize,
+    max: usize,
+) -> String {
+    let trimmed = raw.trim();
+    let length = trimmed.chars().count();
+    if length < min || length > max {
+        refused.push(FieldInvalid::new(
+            field,
+            format!("must be {min} to {max} characters"),
+        ));
+    }
+    trimmed.to_owned()
+}
+
+/// An optional text, trimmed, of at most `max` characters; blank is none.
+fn optional_text(
+    refused: &mut Vec<FieldInvalid>,
+    field: &'static str,
+    raw: Option<&str>,
+    max: usize,
+) -> Option<String> {
+    let trimmed = raw.map(str::trim).filter(|text| !text.is_empty())?;
+    if trimmed.chars().count() > max {
+        refused.push(FieldInvalid::new(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    Some(trimmed.to_owned())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -166,6 +314,65 @@ impl Placement {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn day(raw: &str) -> NaiveDate {
+        raw.parse().expect("date")
+    }
+
+    #[test]
+    fn a_mother_is_trimmed_and_checked_field_by_field() {
+        let today = day("2026-11-26");
+        let draft = MotherDraft {
+            first_name: "  Awa ",
+            last_name: "Diallo",
+            birth_date: day("2001-05-17"),
+            phone: Some("  "),
+            email: Some(" Awa@Example.org "),
+        };
+        let mother = Mother::parse(draft, today).expect("valid");
+        assert_eq!(mother.first_name, "Awa");
+        assert_eq!(mother.phone, None, "blank is none");
+        assert_eq!(mother.email.as_deref(), Some("awa@example.org"));
+        let refused = Mother::parse(
+            MotherDraft {
+                first_name: "   ",
+                last_name: &"x".repeat(101),
+                birth_date: day("2026-11-27"),
+                phone: Some(&"0".repeat(41)),
+                email: Some("not-an-email"),
+            },
+            today,
+        )
+        .expect_err("refused");
+        let fields: Vec<&str> = refused.iter().map(|refusal| refusal.field).collect();
+        assert_eq!(
+            fields,
+            ["first_name", "last_name", "birth_date", "phone", "email"]
+        );
+    }
+
+    #[test]
+    fn a_child_is_born_or_expected_never_both() {
+        let today = day("2026-11-26");
+        let draft = |born, expected| ChildDraft {
+            first_name: "Inaya",
+            last_name: Some(" "),
+            birth_date: born,
+            expected_birth_date: expected,
+        };
+        let child = NewChild::parse(draft(Some(today), None), today).expect("born today");
+        assert_eq!(child.birth, ChildBirth::Born(today));
+        assert_eq!(child.last_name, None);
+        assert!(NewChild::parse(draft(None, Some(day("2027-03-01"))), today).is_ok());
+        for (born, expected) in [
+            (Some(day("2026-11-27")), None),
+            (Some(today), Some(day("2027-03-01"))),
+            (None, None),
+        ] {
+            let refused = NewChild::parse(draft(born, expected), today).expect_err("refused");
+            assert_eq!(refused[0].field, "birth_date");
+        }
+    }
 
     #[test]
     fn an_apartment_holds_the_mother_and_the_children_born_by_then() {

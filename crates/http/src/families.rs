@@ -9,9 +9,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use nido_cases as cases;
 use nido_cases::families::ChildUpdate;
 use nido_domain::Email;
-use nido_domain::family::{Child, Family, Mother};
+use nido_domain::family::{Child, Family};
 use nido_domain::placement::ChildBirth;
-use nido_persistence::families::{self, MotherChanges, NewChild};
+use nido_persistence::families::{self, MotherChanges};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -23,6 +23,7 @@ use crate::access;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, Result};
 use crate::extract::{ApiPath, JsonBody, ValidJson, ValidQuery};
+use crate::family_input::ChildInput;
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use crate::validation::{Errors, optional_text};
@@ -115,94 +116,6 @@ impl From<Family> for FamilyResponse {
             created_at: family.created_at,
             updated_at: family.updated_at,
         }
-    }
-}
-
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct MotherInput {
-    #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
-    #[schema(example = "Awa", min_length = 1, max_length = 100)]
-    pub first_name: String,
-    #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
-    #[schema(example = "Diallo", min_length = 1, max_length = 100)]
-    pub last_name: String,
-    #[schema(example = "2002-03-14")]
-    pub birth_date: NaiveDate,
-    #[validate(length(max = 40, message = "must be at most 40 characters"))]
-    #[schema(max_length = 40)]
-    pub phone: Option<String>,
-    #[schema(format = Email, max_length = 254)]
-    pub email: Option<String>,
-}
-
-impl MotherInput {
-    pub fn parse(&self, prefix: &str, today: NaiveDate, errors: &mut Errors) -> Option<Mother> {
-        errors.not_after(
-            &format!("{prefix}.birth_date"),
-            Some(self.birth_date),
-            today,
-            "today",
-        );
-        let email = match optional_text(self.email.as_deref()) {
-            Some(raw) => errors
-                .check(&format!("{prefix}.email"), Email::parse(&raw))
-                .map(|email| Some(email.as_str().to_owned()))?,
-            None => None,
-        };
-        Some(Mother {
-            first_name: self.first_name.trim().to_owned(),
-            last_name: self.last_name.trim().to_owned(),
-            birth_date: self.birth_date,
-            phone: optional_text(self.phone.as_deref()),
-            email,
-        })
-    }
-}
-
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ChildInput {
-    #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
-    #[schema(example = "Inaya", min_length = 1, max_length = 100)]
-    pub first_name: String,
-    #[validate(length(max = 100, message = "must be at most 100 characters"))]
-    #[schema(max_length = 100)]
-    pub last_name: Option<String>,
-    /// Exactly one of `birth_date` and `expected_birth_date`.
-    pub birth_date: Option<NaiveDate>,
-    pub expected_birth_date: Option<NaiveDate>,
-}
-
-impl ChildInput {
-    pub fn parse(&self, prefix: &str, today: NaiveDate, errors: &mut Errors) -> Option<NewChild> {
-        let field = |name: &str| {
-            if prefix.is_empty() {
-                name.to_owned()
-            } else {
-                format!("{prefix}.{name}")
-            }
-        };
-        let birth = match (self.birth_date, self.expected_birth_date) {
-            (Some(born), None) if born > today => {
-                errors.add(field("birth_date"), "must not be after today");
-                return None;
-            }
-            (Some(born), None) => ChildBirth::Born(born),
-            (None, Some(expected)) => ChildBirth::Expected(expected),
-            _ => {
-                errors.add(
-                    field("birth_date"),
-                    "give exactly one of birth_date and expected_birth_date",
-                );
-                return None;
-            }
-        };
-        Some(NewChild {
-            first_name: self.first_name.trim().to_owned(),
-            last_name: optional_text(self.last_name.as_deref()),
-            birth,
-        })
     }
 }
 

@@ -10,6 +10,7 @@ pub mod error;
 pub mod export;
 pub mod extract;
 pub mod families;
+pub mod family_input;
 pub mod health;
 pub mod housing;
 pub mod housing_views;

@@ -20,7 +20,7 @@ use validator::Validate;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, Result};
 use crate::extract::{ApiPath, JsonBody, ValidJson, ValidQuery};
-use crate::families::{ChildInput, MotherInput};
+use crate::family_input::{ChildInput, MotherInput};
 use crate::pagination::{Page, PageParams};
 use crate::placements::PlacementResponse;
 use crate::state::AppState;

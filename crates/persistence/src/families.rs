@@ -15,13 +15,7 @@ use uuid::Uuid;
 use crate::RepoError;
 use crate::entities::{children, families, family_team, placements};
 
-/// A child to record: born, or expected.
-#[derive(Debug, Clone)]
-pub struct NewChild {
-    pub first_name: String,
-    pub last_name: Option<String>,
-    pub birth: ChildBirth,
-}
+pub use nido_domain::family::NewChild;
 
 /// The mother's details a `PATCH /families/{id}` may change.
 #[derive(Debug, Default)]
