@@ -6,7 +6,8 @@ use nido_cases::placements::{Departure, Renewal};
 use nido_cases::referrals::{Admission, NewReferralInput, ReferredFamily};
 use nido_cases::{Caller, Cases};
 use nido_domain::family::{
-    ExitDestination, Mother, ReferralReason, ReferralSource, ReferralStatus,
+    ChildDraft, ExitDestination, Mother, MotherDraft, NewChild, ReferralDetails, ReferralDraft,
+    ReferralReason, ReferralSource, ReferralStatus,
 };
 use nido_domain::housing::{DateSpan, LandlordKind, Typology};
 use nido_domain::intervention::{Confidentiality, InterventionKind};
@@ -15,7 +16,7 @@ use nido_domain::placement::{
 };
 use nido_domain::{DisplayName, Email, NewPassword, Profession, Role};
 use nido_http::auth::PasswordHasher;
-use nido_persistence::families::{self, NewChild};
+use nido_persistence::families;
 use nido_persistence::housing::{LandlordFields, LeaseFields, UnitFields};
 use nido_persistence::interventions::{InterventionFields, NewAction};
 use nido_persistence::users::{self, NewUser};
@@ -664,49 +665,68 @@ impl DemoFamily<'_> {
         let today = cases.today();
         let coordinator = &people.coordinator;
         let (admitted_on, birth, periods) = self.timeline(today);
-        let mother = Mother {
-            first_name: self.first_name.to_owned(),
-            last_name: self.last_name.to_owned(),
-            birth_date: days_before(today, 365 * 18 + 170 * self.index as u64),
-            phone: Some(format!("06 00 00 {:02} {:02}", self.index, 40 + self.index)),
-            email: None,
-        };
+        let phone = format!("06 00 00 {:02} {:02}", self.index, 40 + self.index);
+        let mother = Mother::parse(
+            MotherDraft {
+                first_name: self.first_name,
+                last_name: self.last_name,
+                birth_date: days_before(today, 365 * 18 + 170 * self.index as u64),
+                phone: Some(&phone),
+                email: None,
+            },
+            today,
+        )
+        .map_err(|refused| anyhow::anyhow!("demo mother: {refused:?}"))?;
         let child_name = if self.child.is_empty() {
             "Bébé"
         } else {
             self.child
         };
-        let child = NewChild {
-            first_name: child_name.to_owned(),
-            last_name: None,
-            birth,
+        let (birth_date, expected_birth_date) = match birth {
+            ChildBirth::Born(day) => (Some(day), None),
+            ChildBirth::Expected(day) => (None, Some(day)),
         };
+        let child = NewChild::parse(
+            ChildDraft {
+                first_name: child_name,
+                last_name: None,
+                birth_date,
+                expected_birth_date,
+            },
+            today,
+        )
+        .map_err(|refused| anyhow::anyhow!("demo child: {refused:?}"))?;
         let referred_on = match self.stage {
             Stage::Waiting(days) => days_before(today, days),
             _ => days_before(admitted_on, 20),
         };
-        let input = NewReferralInput {
-            family: ReferredFamily::New {
-                mother,
-                children: vec![child],
-            },
+        let draft = ReferralDraft {
             source: if self.index.is_multiple_of(3) {
                 ReferralSource::Mhl
             } else {
                 ReferralSource::Ase
             },
-            eds: EDS[self.index % EDS.len()].to_owned(),
+            eds: EDS[self.index % EDS.len()],
             referred_on,
-            referrer_name: "Service de l'aide sociale à l'enfance".to_owned(),
-            referrer_contact: "01 00 00 00 00".to_owned(),
+            referrer_name: "Service de l'aide sociale à l'enfance",
+            referrer_contact: "01 00 00 00 00",
             reason: if self.index.is_multiple_of(2) {
                 ReferralReason::Distress
             } else {
                 ReferralReason::EducationalDifficulties
             },
             reason_details: Some(
-                "Hébergée chez un tiers, sans solution stable pour elle et son enfant.".to_owned(),
+                "Hébergée chez un tiers, sans solution stable pour elle et son enfant.",
             ),
+        };
+        let details = ReferralDetails::parse(draft, today)
+            .map_err(|refused| anyhow::anyhow!("demo referral: {refused:?}"))?;
+        let input = NewReferralInput {
+            family: ReferredFamily::New {
+                mother,
+                children: vec![child],
+            },
+            details,
         };
         let demo = |what: &'static str| move |err| anyhow::anyhow!("demo {what}: {err}");
         let referral = nido_cases::referrals::refer(cases, coordinator, input)

@@ -1,9 +1,7 @@
 //! Referrals (*orientations*) and admissions: how a family comes in.
 
 use chrono::NaiveDate;
-use nido_domain::family::{
-    Mother, Placement, Referral, ReferralReason, ReferralSource, ReferralStatus,
-};
+use nido_domain::family::{Mother, Placement, Referral, ReferralDetails, ReferralStatus};
 use nido_domain::placement::{first_period, is_eligible, latest_end_on};
 use nido_domain::{Conflict, Role};
 use nido_persistence::families::NewChild;
@@ -11,7 +9,7 @@ use nido_persistence::referrals::NewReferral;
 use nido_persistence::{RepoError, begin_write, families, placements, referrals, users};
 use uuid::Uuid;
 
-use crate::{Caller, CaseError, CaseResult, Cases, Invalid, optional_text};
+use crate::{Caller, CaseError, CaseResult, Cases, Invalid};
 
 /// The family a referral is about: a new one, or one nido knows.
 #[derive(Debug, Clone)]
@@ -23,17 +21,12 @@ pub enum ReferredFamily {
     Known(Uuid),
 }
 
-/// A referral as the département sends it; its fields already checked.
+/// A referral as the département sends it: its family and its details,
+/// both already checked by the domain's constructors.
 #[derive(Debug, Clone)]
 pub struct NewReferralInput {
     pub family: ReferredFamily,
-    pub source: ReferralSource,
-    pub eds: String,
-    pub referred_on: NaiveDate,
-    pub referrer_name: String,
-    pub referrer_contact: String,
-    pub reason: ReferralReason,
-    pub reason_details: Option<String>,
+    pub details: ReferralDetails,
 }
 
 /// Records a pending referral, with its new family if it has none yet
@@ -68,13 +61,13 @@ pub async fn refer(
         &txn,
         NewReferral {
             family_id,
-            source: input.source,
-            eds: input.eds.trim().to_owned(),
-            referred_on: input.referred_on,
-            referrer_name: input.referrer_name.trim().to_owned(),
-            referrer_contact: input.referrer_contact.trim().to_owned(),
-            reason: input.reason,
-            reason_details: optional_text(input.reason_details.as_deref()),
+            source: input.details.source,
+            eds: input.details.eds,
+            referred_on: input.details.referred_on,
+            referrer_name: input.details.referrer_name,
+            referrer_contact: input.details.referrer_contact,
+            reason: input.details.reason,
+            reason_details: input.details.reason_details,
             created_by: caller.id,
         },
         now,

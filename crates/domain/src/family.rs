@@ -156,6 +156,69 @@ impl NewChild {
     }
 }
 
+/// What a referral says, checked: the département's words about a family.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferralDetails {
+    pub source: ReferralSource,
+    /// The *Espace départemental des solidarités*, by its commune.
+    pub eds: String,
+    pub referred_on: NaiveDate,
+    pub referrer_name: String,
+    pub referrer_contact: String,
+    pub reason: ReferralReason,
+    pub reason_details: Option<String>,
+}
+
+/// A referral's details as typed, before they are checked.
+#[derive(Debug, Clone, Copy)]
+pub struct ReferralDraft<'a> {
+    pub source: ReferralSource,
+    pub eds: &'a str,
+    pub referred_on: NaiveDate,
+    pub referrer_name: &'a str,
+    pub referrer_contact: &'a str,
+    pub reason: ReferralReason,
+    pub reason_details: Option<&'a str>,
+}
+
+impl ReferralDetails {
+    /// Texts trimmed: the EDS 1 to 100 characters, the referrer's name and
+    /// contact 1 to 200, the details at most 5,000 (blank is none); the
+    /// referral not dated after `today`.
+    pub fn parse(
+        draft: ReferralDraft<'_>,
+        today: NaiveDate,
+    ) -> Result<ReferralDetails, Vec<FieldInvalid>> {
+        let mut refused = Vec::new();
+        let eds = text(&mut refused, "eds", draft.eds, 1, 100);
+        if draft.referred_on > today {
+            refused.push(FieldInvalid::new("referred_on", "must not be after today"));
+        }
+        let referrer_name = text(&mut refused, "referrer_name", draft.referrer_name, 1, 200);
+        let referrer_contact = text(
+            &mut refused,
+            "referrer_contact",
+            draft.referrer_contact,
+            1,
+            200,
+        );
+        let reason_details =
+            optional_text(&mut refused, "reason_details", draft.reason_details, 5000);
+        if !refused.is_empty() {
+            return Err(refused);
+        }
+        Ok(ReferralDetails {
+            source: draft.source,
+            eds,
+            referred_on: draft.referred_on,
+            referrer_name,
+            referrer_contact,
+            reason: draft.reason,
+            reason_details,
+        })
+    }
+}
+
 /// A field refused while building a value, named within that value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldInvalid {
@@ -348,6 +411,47 @@ mod tests {
         assert_eq!(
             fields,
             ["first_name", "last_name", "birth_date", "phone", "email"]
+        );
+    }
+
+    #[test]
+    fn a_referral_is_trimmed_dated_and_bounded() {
+        let today = day("2026-11-26");
+        let draft = ReferralDraft {
+            source: ReferralSource::Ase,
+            eds: " Alfortville ",
+            referred_on: today,
+            referrer_name: "EDS d'Alfortville",
+            referrer_contact: "01 00 00 00 00",
+            reason: ReferralReason::Distress,
+            reason_details: Some(""),
+        };
+        let details = ReferralDetails::parse(draft, today).expect("valid");
+        assert_eq!(details.eds, "Alfortville");
+        assert_eq!(details.reason_details, None);
+        let long = "x".repeat(5001);
+        let refused = ReferralDetails::parse(
+            ReferralDraft {
+                eds: " ",
+                referred_on: day("2026-11-27"),
+                referrer_name: &long[..201],
+                referrer_contact: "",
+                reason_details: Some(&long),
+                ..draft
+            },
+            today,
+        )
+        .expect_err("refused");
+        let fields: Vec<&str> = refused.iter().map(|refusal| refusal.field).collect();
+        assert_eq!(
+            fields,
+            [
+                "eds",
+                "referred_on",
+                "referrer_name",
+                "referrer_contact",
+                "reason_details"
+            ]
         );
     }
 

@@ -8,7 +8,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use nido_cases as cases;
 use nido_cases::referrals::{Admission, NewReferralInput, ReferredFamily};
 use nido_domain::Role;
-use nido_domain::family::{Referral, ReferralReason, ReferralSource, ReferralStatus};
+use nido_domain::family::{
+    Referral, ReferralDetails, ReferralDraft, ReferralReason, ReferralSource, ReferralStatus,
+};
 use nido_persistence::{families, referrals};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -99,19 +101,16 @@ pub struct CreateReferralRequest {
     #[schema(schema_with = crate::schema::referral_source)]
     pub source: ReferralSource,
     /// The *Espace départemental des solidarités*, by its commune.
-    #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
     #[schema(example = "Alfortville", min_length = 1, max_length = 100)]
     pub eds: String,
+    /// Not after today.
     pub referred_on: NaiveDate,
-    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
     #[schema(min_length = 1, max_length = 200)]
     pub referrer_name: String,
-    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
     #[schema(min_length = 1, max_length = 200)]
     pub referrer_contact: String,
     #[schema(schema_with = crate::schema::referral_reason)]
     pub reason: ReferralReason,
-    #[validate(length(max = 5000, message = "must be at most 5000 characters"))]
     #[schema(max_length = 5000)]
     pub reason_details: Option<String>,
 }
@@ -129,7 +128,22 @@ async fn create_referral(
     let today = state.today();
     let mut errors = Errors::default();
     errors.validate(&body);
-    errors.not_after("referred_on", Some(body.referred_on), today, "today");
+    let draft = ReferralDraft {
+        source: body.source,
+        eds: &body.eds,
+        referred_on: body.referred_on,
+        referrer_name: &body.referrer_name,
+        referrer_contact: &body.referrer_contact,
+        reason: body.reason,
+        reason_details: body.reason_details.as_deref(),
+    };
+    let details = ReferralDetails::parse(draft, today)
+        .map_err(|refused| {
+            for refusal in refused {
+                errors.add(refusal.field, refusal.message);
+            }
+        })
+        .ok();
     let new_family = match (&body.family, body.family_id) {
         (Some(family), None) => {
             if family.children.len() > 12 {
@@ -158,16 +172,12 @@ async fn create_referral(
         (None, Some(family_id)) => ReferredFamily::Known(family_id),
         (None, None) => return Err(ApiError::invalid("family", "is required")),
     };
-    let input = NewReferralInput {
-        family,
-        source: body.source,
-        eds: body.eds,
-        referred_on: body.referred_on,
-        referrer_name: body.referrer_name,
-        referrer_contact: body.referrer_contact,
-        reason: body.reason,
-        reason_details: body.reason_details,
+    let Some(details) = details else {
+        return Err(ApiError::Internal(anyhow::anyhow!(
+            "checked details missing"
+        )));
     };
+    let input = NewReferralInput { family, details };
     let referral = cases::referrals::refer(&state.operations, &caller.case_caller(), input).await?;
     Ok((StatusCode::CREATED, Json(ReferralResponse::from(referral))))
 }
