@@ -3,7 +3,7 @@
 //! row written straight into it, on SQLite and on PostgreSQL alike.
 
 use nido_domain::Conflict;
-use nido_domain::family::{ReferralReason, ReferralSource};
+use nido_domain::family::{ReferralDetails, ReferralReason, ReferralSource};
 use nido_persistence::entities::{leases, occupancies};
 use nido_persistence::referrals::{self, NewReferral};
 use nido_persistence::{DbErr, RepoError};
@@ -73,13 +73,15 @@ async fn parallel_referrals_of_one_family_leave_exactly_one_pending() {
         &app.db,
         NewReferral {
             family_id: family_id.parse().expect("uuid"),
-            source: ReferralSource::Ase,
-            eds: "Créteil".into(),
-            referred_on: days_ago(1),
-            referrer_name: "EDS de Créteil".into(),
-            referrer_contact: "01 00 00 00 00".into(),
-            reason: ReferralReason::Distress,
-            reason_details: None,
+            details: ReferralDetails {
+                source: ReferralSource::Ase,
+                eds: "Créteil".into(),
+                referred_on: days_ago(1),
+                referrer_name: "EDS de Créteil".into(),
+                referrer_contact: "01 00 00 00 00".into(),
+                reason: ReferralReason::Distress,
+                reason_details: None,
+            },
             created_by: Uuid::nil(),
         },
         test_now(),

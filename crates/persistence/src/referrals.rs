@@ -1,7 +1,7 @@
 //! Referrals (*orientations*): pending ones, oldest first, are the waiting list.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use nido_domain::family::{Referral, ReferralReason, ReferralSource, ReferralStatus};
+use nido_domain::family::{Referral, ReferralDetails, ReferralStatus};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect,
@@ -12,16 +12,11 @@ use crate::entities::referrals;
 use crate::{RepoError, Rule};
 use nido_domain::Conflict;
 
+/// A referral to record: its family, its checked details, who recorded it.
 #[derive(Debug, Clone)]
 pub struct NewReferral {
     pub family_id: Uuid,
-    pub source: ReferralSource,
-    pub eds: String,
-    pub referred_on: NaiveDate,
-    pub referrer_name: String,
-    pub referrer_contact: String,
-    pub reason: ReferralReason,
-    pub reason_details: Option<String>,
+    pub details: ReferralDetails,
     pub created_by: Uuid,
 }
 
@@ -56,13 +51,13 @@ pub async fn insert(
     let row = referrals::Entity::insert(referrals::ActiveModel {
         id: Set(Uuid::now_v7()),
         family_id: Set(new.family_id),
-        source: Set(new.source.as_str().to_owned()),
-        eds: Set(new.eds),
-        referred_on: Set(new.referred_on),
-        referrer_name: Set(new.referrer_name),
-        referrer_contact: Set(new.referrer_contact),
-        reason: Set(new.reason.as_str().to_owned()),
-        reason_details: Set(new.reason_details),
+        source: Set(new.details.source.as_str().to_owned()),
+        eds: Set(new.details.eds),
+        referred_on: Set(new.details.referred_on),
+        referrer_name: Set(new.details.referrer_name),
+        referrer_contact: Set(new.details.referrer_contact),
+        reason: Set(new.details.reason.as_str().to_owned()),
+        reason_details: Set(new.details.reason_details),
         status: Set(ReferralStatus::Pending.as_str().to_owned()),
         closed_reason: Set(None),
         closed_at: Set(None),
