@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::RepoError;
 use crate::entities::{children, families, family_team, placements};
+use crate::versioned::Versioned;
 
 pub use nido_domain::family::NewChild;
 
@@ -256,22 +257,16 @@ async fn bump_version(
         .one(db)
         .await?
         .ok_or(RepoError::NotFound)?;
-    if expected_version.is_some_and(|expected| expected != current.version) {
-        return Err(RepoError::StaleVersion);
+    Versioned::<families::Entity> {
+        id: (families::Column::Id, id),
+        version: families::Column::Version,
+        updated_at: families::Column::UpdatedAt,
+        current: current.version,
+        expected: expected_version,
+        now,
     }
-    let mut row = changes;
-    row.version = Set(current.version + 1);
-    row.updated_at = Set(now);
-    let result = families::Entity::update_many()
-        .set(row)
-        .filter(families::Column::Id.eq(id))
-        .filter(families::Column::Version.eq(current.version))
-        .exec(db)
-        .await?;
-    if result.rows_affected == 0 {
-        return Err(RepoError::StaleVersion);
-    }
-    Ok(())
+    .apply(db, changes, Condition::all(), RepoError::from)
+    .await
 }
 
 pub async fn update_mother(
@@ -352,14 +347,7 @@ pub async fn update_child(
         .one(db)
         .await?
         .ok_or(RepoError::NotFound)?;
-    if expected_version.is_some_and(|expected| expected != current.version) {
-        return Err(RepoError::StaleVersion);
-    }
-    let mut row = children::ActiveModel {
-        version: Set(current.version + 1),
-        updated_at: Set(now),
-        ..Default::default()
-    };
+    let mut row = children::ActiveModel::default();
     if let Some(value) = changes.first_name {
         row.first_name = Set(value);
     }
@@ -371,15 +359,16 @@ pub async fn update_child(
         row.birth_date = Set(born);
         row.expected_birth_date = Set(expected);
     }
-    let result = children::Entity::update_many()
-        .set(row)
-        .filter(children::Column::Id.eq(child_id))
-        .filter(children::Column::Version.eq(current.version))
-        .exec(db)
-        .await?;
-    if result.rows_affected == 0 {
-        return Err(RepoError::StaleVersion);
+    Versioned::<children::Entity> {
+        id: (children::Column::Id, child_id),
+        version: children::Column::Version,
+        updated_at: children::Column::UpdatedAt,
+        current: current.version,
+        expected: expected_version,
+        now,
     }
+    .apply(db, row, Condition::all(), RepoError::from)
+    .await?;
     let row = children::Entity::find_by_id(child_id)
         .one(db)
         .await?

@@ -3,12 +3,13 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use nido_domain::housing::{DateSpan, Landlord, LandlordKind, Lease, Typology, Unit};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
 use crate::entities::{landlords, leases, units};
+use crate::versioned::Versioned;
 use crate::{RepoError, Rule};
 use nido_domain::Conflict;
 
@@ -166,24 +167,18 @@ pub async fn update_landlord(
     now: DateTime<Utc>,
 ) -> Result<Landlord, RepoError> {
     let current = find_landlord(db, id).await?;
-    if expected_version.is_some_and(|expected| expected != current.version) {
-        return Err(RepoError::StaleVersion);
-    }
-    let mut row = landlords::ActiveModel {
-        version: Set(current.version + 1),
-        updated_at: Set(now),
-        ..Default::default()
-    };
+    let mut row = landlords::ActiveModel::default();
     apply_landlord(&mut row, fields);
-    let result = landlords::Entity::update_many()
-        .set(row)
-        .filter(landlords::Column::Id.eq(id))
-        .filter(landlords::Column::Version.eq(current.version))
-        .exec(db)
-        .await?;
-    if result.rows_affected == 0 {
-        return Err(RepoError::StaleVersion);
+    Versioned::<landlords::Entity> {
+        id: (landlords::Column::Id, id),
+        version: landlords::Column::Version,
+        updated_at: landlords::Column::UpdatedAt,
+        current: current.version,
+        expected: expected_version,
+        now,
     }
+    .apply(db, row, Condition::all(), RepoError::from)
+    .await?;
     find_landlord(db, id).await
 }
 
@@ -265,24 +260,18 @@ pub async fn update_unit(
     now: DateTime<Utc>,
 ) -> Result<Unit, RepoError> {
     let current = find_unit(db, id).await?;
-    if expected_version.is_some_and(|expected| expected != current.version) {
-        return Err(RepoError::StaleVersion);
-    }
-    let mut row = units::ActiveModel {
-        version: Set(current.version + 1),
-        updated_at: Set(now),
-        ..Default::default()
-    };
+    let mut row = units::ActiveModel::default();
     apply_unit(&mut row, fields);
-    let result = units::Entity::update_many()
-        .set(row)
-        .filter(units::Column::Id.eq(id))
-        .filter(units::Column::Version.eq(current.version))
-        .exec(db)
-        .await?;
-    if result.rows_affected == 0 {
-        return Err(RepoError::StaleVersion);
+    Versioned::<units::Entity> {
+        id: (units::Column::Id, id),
+        version: units::Column::Version,
+        updated_at: units::Column::UpdatedAt,
+        current: current.version,
+        expected: expected_version,
+        now,
     }
+    .apply(db, row, Condition::all(), RepoError::from)
+    .await?;
     find_unit(db, id).await
 }
 
@@ -391,29 +380,29 @@ pub async fn update_lease(
     now: DateTime<Utc>,
 ) -> Result<Lease, RepoError> {
     let current = find_lease(db, id).await?;
-    if expected_version.is_some_and(|expected| expected != current.version) {
-        return Err(RepoError::StaleVersion);
-    }
+    let update = Versioned::<leases::Entity> {
+        id: (leases::Column::Id, id),
+        version: leases::Column::Version,
+        updated_at: leases::Column::UpdatedAt,
+        current: current.version,
+        expected: expected_version,
+        now,
+    };
+    update.check()?;
     check_no_overlap(db, current.unit_id, fields.span, Some(id)).await?;
-    let result = leases::Entity::update_many()
-        .set(leases::ActiveModel {
-            starts_on: Set(fields.span.start),
-            ends_on: Set(fields.span.end),
-            monthly_rent_cents: Set(fields.monthly_rent_cents),
-            monthly_charges_cents: Set(fields.monthly_charges_cents),
-            deposit_cents: Set(fields.deposit_cents),
-            version: Set(current.version + 1),
-            updated_at: Set(now),
-            ..Default::default()
+    let row = leases::ActiveModel {
+        starts_on: Set(fields.span.start),
+        ends_on: Set(fields.span.end),
+        monthly_rent_cents: Set(fields.monthly_rent_cents),
+        monthly_charges_cents: Set(fields.monthly_charges_cents),
+        deposit_cents: Set(fields.deposit_cents),
+        ..Default::default()
+    };
+    update
+        .apply(db, row, Condition::all(), |err| {
+            RepoError::on_constraint(err, &LEASE_RULES)
         })
-        .filter(leases::Column::Id.eq(id))
-        .filter(leases::Column::Version.eq(current.version))
-        .exec(db)
-        .await
-        .map_err(|err| RepoError::on_constraint(err, &LEASE_RULES))?;
-    if result.rows_affected == 0 {
-        return Err(RepoError::StaleVersion);
-    }
+        .await?;
     find_lease(db, id).await
 }
 

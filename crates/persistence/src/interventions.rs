@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use crate::RepoError;
 use crate::entities::{actions, intervention_staff, interventions};
+use crate::versioned::Versioned;
 
 #[derive(Debug, Clone)]
 pub struct InterventionFields {
@@ -285,27 +286,24 @@ pub async fn update(
         .one(db)
         .await?
         .ok_or(RepoError::NotFound)?;
-    if expected_version.is_some_and(|expected| expected != current.version) {
-        return Err(RepoError::StaleVersion);
+    let row = interventions::ActiveModel {
+        kind: Set(fields.kind.as_str().to_owned()),
+        occurred_at: Set(fields.occurred_at),
+        duration_minutes: Set(fields.duration_minutes),
+        summary: Set(fields.summary),
+        confidentiality: Set(fields.confidentiality.as_str().to_owned()),
+        ..Default::default()
+    };
+    Versioned::<interventions::Entity> {
+        id: (interventions::Column::Id, id),
+        version: interventions::Column::Version,
+        updated_at: interventions::Column::UpdatedAt,
+        current: current.version,
+        expected: expected_version,
+        now,
     }
-    let result = interventions::Entity::update_many()
-        .set(interventions::ActiveModel {
-            kind: Set(fields.kind.as_str().to_owned()),
-            occurred_at: Set(fields.occurred_at),
-            duration_minutes: Set(fields.duration_minutes),
-            summary: Set(fields.summary),
-            confidentiality: Set(fields.confidentiality.as_str().to_owned()),
-            version: Set(current.version + 1),
-            updated_at: Set(now),
-            ..Default::default()
-        })
-        .filter(interventions::Column::Id.eq(id))
-        .filter(interventions::Column::Version.eq(current.version))
-        .exec(db)
-        .await?;
-    if result.rows_affected == 0 {
-        return Err(RepoError::StaleVersion);
-    }
+    .apply(db, row, Condition::all(), RepoError::from)
+    .await?;
     set_staff(db, id, &fields.staff_ids).await?;
     Ok(())
 }
@@ -419,22 +417,19 @@ pub async fn set_action_done(
     now: DateTime<Utc>,
 ) -> Result<Action, RepoError> {
     let current = find_action(db, id).await?;
-    if expected_version.is_some_and(|expected| expected != current.version) {
-        return Err(RepoError::StaleVersion);
+    let row = actions::ActiveModel {
+        done_on: Set(done_on),
+        ..Default::default()
+    };
+    Versioned::<actions::Entity> {
+        id: (actions::Column::Id, id),
+        version: actions::Column::Version,
+        updated_at: actions::Column::UpdatedAt,
+        current: current.version,
+        expected: expected_version,
+        now,
     }
-    let result = actions::Entity::update_many()
-        .set(actions::ActiveModel {
-            done_on: Set(done_on),
-            version: Set(current.version + 1),
-            updated_at: Set(now),
-            ..Default::default()
-        })
-        .filter(actions::Column::Id.eq(id))
-        .filter(actions::Column::Version.eq(current.version))
-        .exec(db)
-        .await?;
-    if result.rows_affected == 0 {
-        return Err(RepoError::StaleVersion);
-    }
+    .apply(db, row, Condition::all(), RepoError::from)
+    .await?;
     find_action(db, id).await
 }

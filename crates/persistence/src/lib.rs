@@ -17,6 +17,7 @@ pub mod users;
 
 mod database;
 mod error;
+mod versioned;
 
 pub use database::{Backend, begin_write, connect, connect_audit, migrate, migrate_audit, ping};
 pub use error::{RepoError, Rule, is_contention, is_out_of_range};

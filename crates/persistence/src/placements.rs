@@ -6,11 +6,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use nido_domain::family::{Exit, PeriodRecord, Placement, PlacementStatus};
 use nido_domain::placement::Period;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    QueryOrder,
 };
 use uuid::Uuid;
 
 use crate::entities::{periods, placements};
+use crate::versioned::Versioned;
 use crate::{RepoError, Rule};
 use nido_domain::Conflict;
 
@@ -164,31 +166,27 @@ async fn update_active(
     id: Uuid,
     expected_version: Option<i32>,
     now: DateTime<Utc>,
-    mut row: placements::ActiveModel,
+    row: placements::ActiveModel,
 ) -> Result<(), RepoError> {
     let current = placements::Entity::find_by_id(id)
         .one(db)
         .await?
         .ok_or(RepoError::NotFound)?;
-    if expected_version.is_some_and(|expected| expected != current.version) {
-        return Err(RepoError::StaleVersion);
-    }
+    let update = Versioned::<placements::Entity> {
+        id: (placements::Column::Id, id),
+        version: placements::Column::Version,
+        updated_at: placements::Column::UpdatedAt,
+        current: current.version,
+        expected: expected_version,
+        now,
+    };
+    update.check()?;
     if current.status != PlacementStatus::Active.as_str() {
         return Err(RepoError::Conflict(Conflict::PlacementEnded));
     }
-    row.version = Set(current.version + 1);
-    row.updated_at = Set(now);
-    let result = placements::Entity::update_many()
-        .set(row)
-        .filter(placements::Column::Id.eq(id))
-        .filter(placements::Column::Version.eq(current.version))
-        .filter(placements::Column::Status.eq(PlacementStatus::Active.as_str()))
-        .exec(db)
-        .await?;
-    if result.rows_affected == 0 {
-        return Err(RepoError::StaleVersion);
-    }
-    Ok(())
+    let still_active =
+        Condition::all().add(placements::Column::Status.eq(PlacementStatus::Active.as_str()));
+    update.apply(db, row, still_active, RepoError::from).await
 }
 
 fn corrupt(id: Uuid, what: &str) -> DbErr {

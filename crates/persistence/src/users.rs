@@ -3,12 +3,13 @@
 use chrono::{DateTime, Utc};
 use nido_domain::{Conflict, DisplayName, Email, Profession, Role, User};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
 use crate::entities::{sessions, users};
+use crate::versioned::Versioned;
 use crate::{RepoError, Rule, begin_write};
 
 /// One account per email: PostgreSQL names the index, SQLite its column.
@@ -147,10 +148,16 @@ pub async fn update(
 ) -> Result<User, RepoError> {
     let txn = begin_write(db).await?;
     let current = find_row(&txn, id).await?;
-    if expected_version.is_some_and(|expected| expected != current.version) {
-        return Err(RepoError::StaleVersion);
-    }
-    let mut row: users::ActiveModel = current.clone().into();
+    let update = Versioned::<users::Entity> {
+        id: (users::Column::Id, id),
+        version: users::Column::Version,
+        updated_at: users::Column::UpdatedAt,
+        current: current.version,
+        expected: expected_version,
+        now,
+    };
+    update.check()?;
+    let mut row = users::ActiveModel::default();
     if let Some(email) = changes.email {
         row.email = Set(email.as_str().to_owned());
     }
@@ -171,19 +178,11 @@ pub async fn update(
         row.password_hash = Set(hash);
         row.must_change_password = Set(changes.must_change_password);
     }
-    row.version = Set(current.version + 1);
-    row.updated_at = Set(now);
-    // The version in the filter makes a concurrent update lose, not overwrite.
-    let updated = users::Entity::update_many()
-        .set(row)
-        .filter(users::Column::Id.eq(id))
-        .filter(users::Column::Version.eq(current.version))
-        .exec(&txn)
-        .await
-        .map_err(|err| RepoError::on_constraint(err, &EMAIL_RULES))?;
-    if updated.rows_affected == 0 {
-        return Err(RepoError::StaleVersion);
-    }
+    update
+        .apply(&txn, row, Condition::all(), |err| {
+            RepoError::on_constraint(err, &EMAIL_RULES)
+        })
+        .await?;
     if changes.active == Some(false) || password_changed {
         sessions::Entity::delete_many()
             .filter(sessions::Column::UserId.eq(id))
