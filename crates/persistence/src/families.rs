@@ -257,16 +257,9 @@ async fn bump_version(
         .one(db)
         .await?
         .ok_or(RepoError::NotFound)?;
-    Versioned::<families::Entity> {
-        id: (families::Column::Id, id),
-        version: families::Column::Version,
-        updated_at: families::Column::UpdatedAt,
-        current: current.version,
-        expected: expected_version,
-        now,
-    }
-    .apply(db, changes, Condition::all(), RepoError::from)
-    .await
+    Versioned::<families::Entity>::new(id, current.version, expected_version, now)
+        .apply(db, changes, Condition::all(), RepoError::from)
+        .await
 }
 
 pub async fn update_mother(
@@ -359,16 +352,9 @@ pub async fn update_child(
         row.birth_date = Set(born);
         row.expected_birth_date = Set(expected);
     }
-    Versioned::<children::Entity> {
-        id: (children::Column::Id, child_id),
-        version: children::Column::Version,
-        updated_at: children::Column::UpdatedAt,
-        current: current.version,
-        expected: expected_version,
-        now,
-    }
-    .apply(db, row, Condition::all(), RepoError::from)
-    .await?;
+    Versioned::<children::Entity>::new(child_id, current.version, expected_version, now)
+        .apply(db, row, Condition::all(), RepoError::from)
+        .await?;
     let row = children::Entity::find_by_id(child_id)
         .one(db)
         .await?

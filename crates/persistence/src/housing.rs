@@ -169,16 +169,9 @@ pub async fn update_landlord(
     let current = find_landlord(db, id).await?;
     let mut row = landlords::ActiveModel::default();
     apply_landlord(&mut row, fields);
-    Versioned::<landlords::Entity> {
-        id: (landlords::Column::Id, id),
-        version: landlords::Column::Version,
-        updated_at: landlords::Column::UpdatedAt,
-        current: current.version,
-        expected: expected_version,
-        now,
-    }
-    .apply(db, row, Condition::all(), RepoError::from)
-    .await?;
+    Versioned::<landlords::Entity>::new(id, current.version, expected_version, now)
+        .apply(db, row, Condition::all(), RepoError::from)
+        .await?;
     find_landlord(db, id).await
 }
 
@@ -262,16 +255,9 @@ pub async fn update_unit(
     let current = find_unit(db, id).await?;
     let mut row = units::ActiveModel::default();
     apply_unit(&mut row, fields);
-    Versioned::<units::Entity> {
-        id: (units::Column::Id, id),
-        version: units::Column::Version,
-        updated_at: units::Column::UpdatedAt,
-        current: current.version,
-        expected: expected_version,
-        now,
-    }
-    .apply(db, row, Condition::all(), RepoError::from)
-    .await?;
+    Versioned::<units::Entity>::new(id, current.version, expected_version, now)
+        .apply(db, row, Condition::all(), RepoError::from)
+        .await?;
     find_unit(db, id).await
 }
 
@@ -380,14 +366,7 @@ pub async fn update_lease(
     now: DateTime<Utc>,
 ) -> Result<Lease, RepoError> {
     let current = find_lease(db, id).await?;
-    let update = Versioned::<leases::Entity> {
-        id: (leases::Column::Id, id),
-        version: leases::Column::Version,
-        updated_at: leases::Column::UpdatedAt,
-        current: current.version,
-        expected: expected_version,
-        now,
-    };
+    let update = Versioned::<leases::Entity>::new(id, current.version, expected_version, now);
     update.check()?;
     check_no_overlap(db, current.unit_id, fields.span, Some(id)).await?;
     let row = leases::ActiveModel {

@@ -294,16 +294,9 @@ pub async fn update(
         confidentiality: Set(fields.confidentiality.as_str().to_owned()),
         ..Default::default()
     };
-    Versioned::<interventions::Entity> {
-        id: (interventions::Column::Id, id),
-        version: interventions::Column::Version,
-        updated_at: interventions::Column::UpdatedAt,
-        current: current.version,
-        expected: expected_version,
-        now,
-    }
-    .apply(db, row, Condition::all(), RepoError::from)
-    .await?;
+    Versioned::<interventions::Entity>::new(id, current.version, expected_version, now)
+        .apply(db, row, Condition::all(), RepoError::from)
+        .await?;
     set_staff(db, id, &fields.staff_ids).await?;
     Ok(())
 }
@@ -421,15 +414,8 @@ pub async fn set_action_done(
         done_on: Set(done_on),
         ..Default::default()
     };
-    Versioned::<actions::Entity> {
-        id: (actions::Column::Id, id),
-        version: actions::Column::Version,
-        updated_at: actions::Column::UpdatedAt,
-        current: current.version,
-        expected: expected_version,
-        now,
-    }
-    .apply(db, row, Condition::all(), RepoError::from)
-    .await?;
+    Versioned::<actions::Entity>::new(id, current.version, expected_version, now)
+        .apply(db, row, Condition::all(), RepoError::from)
+        .await?;
     find_action(db, id).await
 }

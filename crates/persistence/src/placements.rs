@@ -172,14 +172,7 @@ async fn update_active(
         .one(db)
         .await?
         .ok_or(RepoError::NotFound)?;
-    let update = Versioned::<placements::Entity> {
-        id: (placements::Column::Id, id),
-        version: placements::Column::Version,
-        updated_at: placements::Column::UpdatedAt,
-        current: current.version,
-        expected: expected_version,
-        now,
-    };
+    let update = Versioned::<placements::Entity>::new(id, current.version, expected_version, now);
     update.check()?;
     if current.status != PlacementStatus::Active.as_str() {
         return Err(RepoError::Conflict(Conflict::PlacementEnded));

@@ -148,14 +148,7 @@ pub async fn update(
 ) -> Result<User, RepoError> {
     let txn = begin_write(db).await?;
     let current = find_row(&txn, id).await?;
-    let update = Versioned::<users::Entity> {
-        id: (users::Column::Id, id),
-        version: users::Column::Version,
-        updated_at: users::Column::UpdatedAt,
-        current: current.version,
-        expected: expected_version,
-        now,
-    };
+    let update = Versioned::<users::Entity>::new(id, current.version, expected_version, now);
     update.check()?;
     let mut row = users::ActiveModel::default();
     if let Some(email) = changes.email {

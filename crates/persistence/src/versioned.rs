@@ -11,24 +11,61 @@ use uuid::Uuid;
 
 use crate::RepoError;
 
+/// A table whose rows carry `id`, `version` and `updated_at`.
+pub(crate) trait VersionedRow: EntityTrait {
+    const ID: Self::Column;
+    const VERSION: Self::Column;
+    const UPDATED_AT: Self::Column;
+}
+
+macro_rules! versioned_rows {
+    ($($table:ident),+) => {
+        $(impl VersionedRow for crate::entities::$table::Entity {
+            const ID: Self::Column = crate::entities::$table::Column::Id;
+            const VERSION: Self::Column = crate::entities::$table::Column::Version;
+            const UPDATED_AT: Self::Column = crate::entities::$table::Column::UpdatedAt;
+        })+
+    };
+}
+
+versioned_rows!(
+    actions,
+    children,
+    families,
+    interventions,
+    landlords,
+    leases,
+    placements,
+    units,
+    users
+);
+
 /// One row's update under optimistic locking.
-pub(crate) struct Versioned<E: EntityTrait> {
-    /// The row: its id column and id.
-    pub id: (E::Column, Uuid),
-    pub version: E::Column,
-    pub updated_at: E::Column,
+pub(crate) struct Versioned<E> {
+    id: Uuid,
     /// The version found in the database.
-    pub current: i32,
+    current: i32,
     /// The version the caller read (`If-Match`), if she sent one.
-    pub expected: Option<i32>,
-    pub now: DateTime<Utc>,
+    expected: Option<i32>,
+    now: DateTime<Utc>,
+    table: std::marker::PhantomData<E>,
 }
 
 impl<E> Versioned<E>
 where
-    E: EntityTrait,
+    E: VersionedRow,
     E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
 {
+    pub fn new(id: Uuid, current: i32, expected: Option<i32>, now: DateTime<Utc>) -> Self {
+        Self {
+            id,
+            current,
+            expected,
+            now,
+            table: std::marker::PhantomData,
+        }
+    }
+
     /// Refuses at once a caller who read an older version.
     pub fn check(&self) -> Result<(), RepoError> {
         match self.expected {
@@ -48,13 +85,12 @@ where
         on_error: impl FnOnce(DbErr) -> RepoError,
     ) -> Result<(), RepoError> {
         self.check()?;
-        changes.set(self.version, (self.current + 1).into());
-        changes.set(self.updated_at, self.now.into());
-        let (id_column, id) = self.id;
+        changes.set(E::VERSION, (self.current + 1).into());
+        changes.set(E::UPDATED_AT, self.now.into());
         let result = E::update_many()
             .set(changes)
-            .filter(id_column.eq(id))
-            .filter(self.version.eq(self.current))
+            .filter(E::ID.eq(self.id))
+            .filter(E::VERSION.eq(self.current))
             .filter(also)
             .exec(db)
             .await
