@@ -1,9 +1,11 @@
-//! User accounts: created by admins, by the command line, or by the demo.
+//! User accounts: created by admins, by the command line or by the demo;
+//! changed by admins.
 
-use nido_domain::{Role, User};
-use nido_persistence::users::{self, NewUser};
+use nido_domain::{Conflict, Role, User};
+use nido_persistence::users::{self, NewUser, UserChanges};
+use uuid::Uuid;
 
-use crate::{Caller, CaseResult, Cases};
+use crate::{Caller, CaseError, CaseResult, Cases};
 
 /// Creates an account (admins, or the system: `nido user create`, the
 /// demo). The password is already hashed.
@@ -12,5 +14,52 @@ pub async fn create_user(cases: &Cases, caller: &Caller, new: NewUser) -> CaseRe
     let user = users::insert(&cases.db, new, cases.now()).await?;
     let resource = format!("/users/{}", user.id);
     cases.audit(caller, "user.create", None, &resource).await?;
+    Ok(user)
+}
+
+/// Changes an account (admins): details, role, a new password (already
+/// hashed: its owner must change it at her next login unless it is the
+/// admin's own), or `active: false`, which ends its sessions. An admin may
+/// not disable herself or give up her own admin role. Each account event
+/// gets its own audit entry, so an access review finds a password set or a
+/// role changed without reading every update.
+pub async fn update_user(
+    cases: &Cases,
+    caller: &Caller,
+    user_id: Uuid,
+    expected_version: Option<i32>,
+    mut changes: UserChanges,
+) -> CaseResult<User> {
+    caller.require(&[Role::Admin])?;
+    let locks_out_self = user_id == caller.id
+        && (changes.active == Some(false) || changes.role.is_some_and(|role| role != Role::Admin));
+    if locks_out_self {
+        return Err(CaseError::Conflict(Conflict::SelfLockout));
+    }
+    let before = users::find(&cases.db, user_id).await?;
+    changes.must_change_password = user_id != caller.id;
+    let events = [
+        ("user.update", true),
+        (
+            "user.role_change",
+            changes.role.is_some_and(|role| role != before.role),
+        ),
+        ("user.password_set", changes.password_hash.is_some()),
+        (
+            "user.disable",
+            changes.active == Some(false) && before.active,
+        ),
+        (
+            "user.enable",
+            changes.active == Some(true) && !before.active,
+        ),
+    ];
+    let user = users::update(&cases.db, user_id, expected_version, changes, cases.now()).await?;
+    let resource = format!("/users/{user_id}");
+    for (action, happened) in events {
+        if happened {
+            cases.audit(caller, action, None, &resource).await?;
+        }
+    }
     Ok(user)
 }

@@ -5,7 +5,6 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use chrono::{DateTime, Utc};
-use nido_domain::Conflict;
 use nido_domain::{DisplayName, Email, NewPassword, PasswordError, Profession, Role, User};
 use nido_persistence::users::{self, NewUser, UserChanges};
 use serde::{Deserialize, Serialize};
@@ -224,12 +223,6 @@ async fn update_user(
         parse_password(&mut errors, raw, email, name)
     });
     errors.finish()?;
-    // An admin cannot lock themselves out: someone must keep the keys.
-    let locks_out_self = id == caller.user.id
-        && (body.active == Some(false) || body.role.is_some_and(|role| role != Role::Admin));
-    if locks_out_self {
-        return Err(ApiError::Conflict(Conflict::SelfLockout));
-    }
     let password_hash = match &password {
         Some(password) => Some(state.passwords.hash(password).await?),
         None => None,
@@ -241,28 +234,16 @@ async fn update_user(
         profession: body.profession,
         active: body.active,
         password_hash,
-        // Set by an admin for someone else: to be changed at the next login.
-        must_change_password: id != caller.user.id,
+        must_change_password: true,
     };
-    let user = users::update(&state.db, id, expected_version, changes, state.now()).await?;
-    // Each account event gets its own entry, so an access review finds a
-    // password set or a role changed without reading every update.
-    let resource = format!("/users/{id}");
-    let events = [
-        ("user.update", true),
-        (
-            "user.role_change",
-            body.role.is_some_and(|role| role != current.role),
-        ),
-        ("user.password_set", password.is_some()),
-        ("user.disable", body.active == Some(false) && current.active),
-        ("user.enable", body.active == Some(true) && !current.active),
-    ];
-    for (action, happened) in events {
-        if happened {
-            state.audit(&caller, action, None, &resource).await?;
-        }
-    }
+    let user = nido_cases::users::update_user(
+        &state.operations,
+        &caller.case_caller(),
+        id,
+        expected_version,
+        changes,
+    )
+    .await?;
     tracing::info!(user_id = %user.id, "user updated");
     Ok((etag(user.version), Json(UserResponse::from(user))))
 }
