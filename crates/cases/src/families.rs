@@ -9,7 +9,7 @@ use nido_persistence::families::{ChildChanges, MotherChanges, NewChild};
 use nido_persistence::{ConnectionTrait, begin_write, families};
 use uuid::Uuid;
 
-use crate::referrals::is_team_member;
+use crate::users::is_team_member;
 use crate::{Caller, CaseError, CaseResult, Cases, Invalid, optional_text};
 
 /// The family, if the caller may see it: coordinators see every family,

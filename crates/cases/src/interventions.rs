@@ -10,7 +10,7 @@ use nido_persistence::{RepoError, begin_write, users};
 use uuid::Uuid;
 
 use crate::families::visible_family;
-use crate::referrals::is_team_member;
+use crate::users::is_team_member;
 use crate::{Caller, CaseError, CaseResult, Cases, Invalid};
 
 /// Who sees actions, by role: coordinators every family's, staff their own
@@ -131,10 +131,18 @@ pub async fn visible_intervention(
     caller: &Caller,
     id: Uuid,
 ) -> CaseResult<Intervention> {
+    Ok(intervention_and_family(cases, caller, id).await?.0)
+}
+
+async fn intervention_and_family(
+    cases: &Cases,
+    caller: &Caller,
+    id: Uuid,
+) -> CaseResult<(Intervention, Family)> {
     caller.require(&[Role::Coordinator, Role::Staff])?;
     let intervention = interventions::find_visible(&cases.db, id, caller.id).await?;
-    visible_family(&cases.db, caller, intervention.family_id).await?;
-    Ok(intervention)
+    let family = visible_family(&cases.db, caller, intervention.family_id).await?;
+    Ok((intervention, family))
 }
 
 /// Rewrites an intervention, its actions apart (its author, or a
@@ -147,11 +155,10 @@ pub async fn update_intervention(
     fields: InterventionFields,
     found: Invalid,
 ) -> CaseResult<(Intervention, Vec<Action>)> {
-    let current = visible_intervention(cases, caller, id).await?;
+    let (current, family) = intervention_and_family(cases, caller, id).await?;
     if current.author_id != caller.id && caller.role != Role::Coordinator {
         return Err(CaseError::Forbidden);
     }
-    let family = visible_family(&cases.db, caller, current.family_id).await?;
     check_people(cases, &family, current.author_id, &fields, &[], found).await?;
     let txn = begin_write(&cases.db).await?;
     interventions::update(&txn, id, expected_version, fields, cases.now()).await?;

@@ -40,6 +40,15 @@ impl Cases {
         self.clock.today_in(&self.time_zone)
     }
 
+    /// Where audit entries go: the log, or if it refuses them the main
+    /// database's outbox.
+    pub fn audit_target(&self) -> AuditTarget<'_> {
+        AuditTarget {
+            log: &self.audit_db,
+            main: &self.db,
+        }
+    }
+
     /// Appends an audit entry in the caller's name before the answer leaves
     /// (into the main database's outbox if the log refuses it).
     pub async fn audit(
@@ -49,11 +58,27 @@ impl Cases {
         family_id: Option<Uuid>,
         resource: &str,
     ) -> Result<(), CaseError> {
-        let target = AuditTarget {
-            log: &self.audit_db,
-            main: &self.db,
-        };
-        audit::record(target, self.now(), caller.id, action, family_id, resource).await?;
+        self.audit_as(caller.id, action, family_id, resource).await
+    }
+
+    /// An entry in the name of `user_id`, also for events without a caller
+    /// (logins); the nil UUID stands for nido itself or an unknown account.
+    pub async fn audit_as(
+        &self,
+        user_id: Uuid,
+        action: &str,
+        family_id: Option<Uuid>,
+        resource: &str,
+    ) -> Result<(), CaseError> {
+        audit::record(
+            self.audit_target(),
+            self.now(),
+            user_id,
+            action,
+            family_id,
+            resource,
+        )
+        .await?;
         Ok(())
     }
 }

@@ -6,9 +6,10 @@ use nido_domain::placement::{first_period, is_eligible, latest_end_on};
 use nido_domain::{Conflict, Role};
 use nido_persistence::families::NewChild;
 use nido_persistence::referrals::NewReferral;
-use nido_persistence::{RepoError, begin_write, families, placements, referrals, users};
+use nido_persistence::{RepoError, begin_write, families, placements, referrals};
 use uuid::Uuid;
 
+use crate::users::is_team_member;
 use crate::{Caller, CaseError, CaseResult, Cases, Invalid};
 
 /// The family a referral is about: a new one, or one nido knows.
@@ -183,14 +184,4 @@ pub async fn admit(cases: &Cases, caller: &Caller, admission: Admission) -> Case
         .audit(caller, "placement.admit", Some(family.id), &resource)
         .await?;
     Ok(placements::find(&cases.db, placement_id).await?)
-}
-
-/// Whether `user_id` is an active staff member or coordinator: someone who
-/// can be on a family's team.
-pub async fn is_team_member(cases: &Cases, user_id: Uuid) -> CaseResult<bool> {
-    match users::find(&cases.db, user_id).await {
-        Ok(user) => Ok(user.active && user.role != Role::Admin),
-        Err(RepoError::NotFound) => Ok(false),
-        Err(err) => Err(err.into()),
-    }
 }

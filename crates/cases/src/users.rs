@@ -2,6 +2,7 @@
 //! changed by admins.
 
 use nido_domain::{Conflict, Role, User};
+use nido_persistence::RepoError;
 use nido_persistence::users::{self, NewUser, UserChanges};
 use uuid::Uuid;
 
@@ -62,4 +63,14 @@ pub async fn update_user(
         }
     }
     Ok(user)
+}
+
+/// Whether `user_id` is an active staff member or coordinator: someone who
+/// can be on a family's team.
+pub async fn is_team_member(cases: &Cases, user_id: Uuid) -> CaseResult<bool> {
+    match users::find(&cases.db, user_id).await {
+        Ok(user) => Ok(user.active && user.role != Role::Admin),
+        Err(RepoError::NotFound) => Ok(false),
+        Err(err) => Err(err.into()),
+    }
 }

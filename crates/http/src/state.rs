@@ -75,10 +75,7 @@ impl AppState {
 
     /// Where audit entries go: the log, or if it fails the main database's outbox.
     pub fn audit_target(&self) -> nido_persistence::audit::AuditTarget<'_> {
-        nido_persistence::audit::AuditTarget {
-            log: &self.audit_db,
-            main: &self.db,
-        }
+        self.operations.audit_target()
     }
 
     /// Now, by the application's clock.
@@ -113,16 +110,10 @@ impl AppState {
         family_id: Option<Uuid>,
         resource: &str,
     ) -> Result<(), ApiError> {
-        nido_persistence::audit::record(
-            self.audit_target(),
-            self.now(),
-            user_id,
-            action,
-            family_id,
-            resource,
-        )
-        .await
-        .map_err(ApiError::from)
+        self.operations
+            .audit_as(user_id, action, family_id, resource)
+            .await
+            .map_err(ApiError::from)
     }
 
     /// One entry per family, for reads that list several families.

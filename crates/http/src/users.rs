@@ -234,7 +234,8 @@ async fn update_user(
         profession: body.profession,
         active: body.active,
         password_hash,
-        must_change_password: true,
+        // The use case decides: an admin's own new password is hers.
+        must_change_password: false,
     };
     let user = nido_cases::users::update_user(
         &state.operations,

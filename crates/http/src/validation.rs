@@ -58,9 +58,4 @@ impl Errors {
     }
 }
 
-/// Trims an optional text; blank becomes `None`.
-pub fn optional_text(raw: Option<&str>) -> Option<String> {
-    raw.map(str::trim)
-        .filter(|text| !text.is_empty())
-        .map(str::to_owned)
-}
+pub use nido_cases::optional_text;
