@@ -310,11 +310,11 @@ enum Stage {
     Overdue(u64),
     /// The current period ends in this many days (29: the report is due today).
     EndsIn(u64),
-    /// Left after this many months.
-    Exited(u32, ExitDestination),
+    /// Left after staying this many months, that many months ago.
+    Exited(u32, ExitDestination, u32),
 }
 
-const FAMILIES: [(&str, &str, &str, Stage); 27] = [
+const FAMILIES: [(&str, &str, &str, Stage); 28] = [
     ("Aminata", "Koné", "Maëlys", Stage::Waiting(4)),
     ("Jessica", "Lemoine", "Nathan", Stage::Waiting(11)),
     ("Yasmina", "Cherif", "", Stage::Waiting(19)),
@@ -343,19 +343,26 @@ const FAMILIES: [(&str, &str, &str, Stage); 27] = [
         "Marie",
         "Lefèvre",
         "Hugo",
-        Stage::Exited(11, ExitDestination::SocialHousing),
+        Stage::Exited(11, ExitDestination::SocialHousing, 4),
     ),
     (
         "Aïssata",
         "Fofana",
         "Mamadou",
-        Stage::Exited(7, ExitDestination::FamilyOrFriends),
+        Stage::Exited(7, ExitDestination::FamilyOrFriends, 4),
     ),
     (
         "Julie",
         "Perrin",
         "Léon",
-        Stage::Exited(16, ExitDestination::PrivateHousing),
+        Stage::Exited(16, ExitDestination::PrivateHousing, 4),
+    ),
+    // Left so long ago that her file is anonymised (retention).
+    (
+        "Clarisse",
+        "Dumont",
+        "Noé",
+        Stage::Exited(5, ExitDestination::Unknown, 30),
     ),
 ];
 
@@ -402,9 +409,19 @@ pub async fn load(settings: &Settings) -> anyhow::Result<()> {
         };
         family.create(&cases, &people, unit).await?;
     }
+    // The file closed long ago is anonymised, as the server's daily run would.
+    let retention = crate::retention::run(
+        &db,
+        &audit_db,
+        settings.retention_policy(),
+        cases.now(),
+        false,
+    )
+    .await?;
     println!(
-        "Demo centre created: {} families, {} team members. Every demo account's password is {DEMO_PASSWORD}; the coordinator is nadia.haddad@nido.example.",
+        "Demo centre created: {} families ({} closed long ago, anonymised), {} team members. Every demo account's password is {DEMO_PASSWORD}; the coordinator is nadia.haddad@nido.example.",
         FAMILIES.len(),
+        retention.anonymised,
         TEAM.len()
     );
     Ok(())
@@ -648,8 +665,8 @@ impl DemoFamily<'_> {
                 let (admitted, birth) = first_period_ending_on(today + Days::new(days));
                 (admitted, birth, 1)
             }
-            Stage::Exited(months, _) => {
-                let admitted = months_before(today, months + 4);
+            Stage::Exited(months, _, ago) => {
+                let admitted = months_before(today, months + ago);
                 (
                     admitted,
                     ChildBirth::Born(days_before(admitted, 150)),
@@ -795,7 +812,7 @@ impl DemoFamily<'_> {
                 .map_err(demo("renewal"))?;
         }
         let left_on = match self.stage {
-            Stage::Exited(months, destination) => Some((
+            Stage::Exited(months, destination, _) => Some((
                 admitted_on
                     .checked_add_months(Months::new(months))
                     .unwrap_or(today)

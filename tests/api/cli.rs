@@ -217,6 +217,14 @@ async fn demo_data_fills_an_empty_centre_with_families_at_every_stage() {
         .expect("json");
     let count = families["items"].as_array().expect("items").len();
     assert!((20..=30).contains(&count), "about 25 families, got {count}");
+    // The file closed long ago was anonymised by the retention run.
+    let anonymised = families["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|family| family["mother"]["last_name"] == "[anonymisé]")
+        .count();
+    assert_eq!(anonymised, 1);
     let waiting: serde_json::Value = get("/api/v1/referrals?status=pending".into())
         .await
         .expect("sent")
