@@ -31,6 +31,7 @@ async fn an_admin_cannot_silently_use_an_account_whose_password_she_set() {
         .create_user("helene@nido.example", "staff", "psychologist")
         .await;
     let id = psychologist["id"].as_str().expect("id");
+    let before = app.token_for("helene@nido.example", PASSWORD).await;
     let admin_id = app.get_json("/api/v1/me", &admin).await["id"].clone();
     let response = app
         .patch(
@@ -41,7 +42,14 @@ async fn an_admin_cannot_silently_use_an_account_whose_password_she_set() {
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
-    // Her sessions ended, and the password the admin knows opens nothing.
+    // Her sessions ended at once...
+    assert_problem(
+        app.get("/api/v1/me", Some(&before)).await,
+        401,
+        "unauthorized",
+    )
+    .await;
+    // ...and the password the admin knows opens nothing.
     let token = app
         .token_for("helene@nido.example", "grenier-lavande-comete-58")
         .await;
