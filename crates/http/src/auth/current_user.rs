@@ -21,11 +21,7 @@ pub struct CurrentUser {
 impl CurrentUser {
     /// 403 unless the user has one of `roles`.
     pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
-        if roles.contains(&self.user.role) {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden)
-        }
+        Ok(self.case_caller().require(roles)?)
     }
 
     pub fn role(&self) -> Role {
