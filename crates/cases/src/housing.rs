@@ -8,7 +8,7 @@ use nido_domain::housing::{Landlord, Lease, Occupancy, Unit};
 use nido_domain::{Conflict, Role};
 use nido_persistence::housing::{self, LandlordFields, LeaseFields, UnitFields};
 use nido_persistence::{
-    ConnectionTrait, RepoError, begin_write, families, occupancies, placements,
+    ConnectionTrait, RepoError, begin_write, families, is_contention, occupancies, placements,
 };
 use uuid::Uuid;
 
@@ -38,6 +38,11 @@ pub(crate) async fn move_into(
         .await
         .map_err(|err| match err {
             RepoError::NotFound => CaseError::invalid("unit_id", "no such housing unit"),
+            // PostgreSQL may settle two moves racing for one unit with a
+            // deadlock between its unique index and its exclusion
+            // constraint rather than a violation: the loser is told the
+            // unit is taken.
+            RepoError::Db(db) if is_contention(&db) => CaseError::Conflict(Conflict::UnitOccupied),
             other => other.into(),
         })
 }
