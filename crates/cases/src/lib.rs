@@ -6,11 +6,14 @@
 //! command line and `nido demo-data` all call these, so none of them can
 //! drift from the rules.
 
+pub mod export;
 pub mod families;
 pub mod housing;
+pub mod housing_reports;
 pub mod interventions;
 pub mod placements;
 pub mod referrals;
+pub mod timeline;
 pub mod users;
 
 use chrono::{DateTime, NaiveDate, Utc};

@@ -3,6 +3,7 @@
 
 use nido_domain::{Conflict, Role, User};
 use nido_persistence::RepoError;
+use nido_persistence::sessions::{self, SessionInfo, SessionLifetime};
 use nido_persistence::users::{self, NewUser, UserChanges};
 use uuid::Uuid;
 
@@ -73,4 +74,43 @@ pub async fn is_team_member(cases: &Cases, user_id: Uuid) -> CaseResult<bool> {
         Err(RepoError::NotFound) => Ok(false),
         Err(err) => Err(err.into()),
     }
+}
+
+/// The caller's live sessions, newest first.
+pub async fn own_sessions(
+    cases: &Cases,
+    caller: &Caller,
+    lifetime: SessionLifetime,
+) -> CaseResult<Vec<SessionInfo>> {
+    Ok(sessions::of_user(&cases.db, caller.id, cases.now(), lifetime).await?)
+}
+
+/// Ends one of the caller's own sessions; anyone else's is not found.
+pub async fn end_own_session(cases: &Cases, caller: &Caller, session_id: Uuid) -> CaseResult<()> {
+    if !sessions::delete_of_user(&cases.db, session_id, caller.id).await? {
+        return Err(CaseError::NotFound);
+    }
+    let resource = format!("/me/sessions/{session_id}");
+    cases.audit(caller, "session.end", None, &resource).await
+}
+
+/// The hash the caller's current password is checked against.
+pub async fn own_password_hash(cases: &Cases, caller: &Caller) -> CaseResult<String> {
+    Ok(users::password_hash(&cases.db, caller.id).await?)
+}
+
+/// Replaces the caller's password with one she chose (the current one
+/// already verified, the new one hashed); every session but `keep_session`
+/// (the token hash of the one she is using) ends.
+pub async fn set_own_password(
+    cases: &Cases,
+    caller: &Caller,
+    new_hash: String,
+    keep_session: &str,
+) -> CaseResult<()> {
+    users::set_own_password(&cases.db, caller.id, new_hash, keep_session, cases.now()).await?;
+    let resource = format!("/users/{}", caller.id);
+    cases
+        .audit(caller, "user.password_change", None, &resource)
+        .await
 }

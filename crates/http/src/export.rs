@@ -4,25 +4,18 @@
 //! professionals' personal notes and are left out; the consultations of the
 //! file are listed by date and the reader's profession, never her name.
 
-use std::collections::HashMap;
-
 use axum::Json;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
-use nido_domain::Role;
-use nido_persistence::audit::{self, AuditFilter};
-use nido_persistence::{
-    RepoError, housing, interventions, occupancies, placements, referrals, users,
-};
+use nido_cases::export::{self, FamilyFile};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use crate::access;
 use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::extract::{ApiPath, ValidQuery};
@@ -122,85 +115,8 @@ async fn export_family(
     ApiPath(id): ApiPath<Uuid>,
     ValidQuery(params): ValidQuery<ExportParams>,
 ) -> Result<Response> {
-    caller.require(&[Role::Coordinator])?;
-    let family = access::family(&state.db, &caller, id).await?;
-    let births = family.births();
-    let referrals = referrals::for_family(&state.db, id).await?;
-    let placements = placements::for_family(&state.db, id).await?;
-    let mut housing = Vec::new();
-    for placement in &placements {
-        for stay in occupancies::of_placement(&state.db, placement.id).await? {
-            let unit = housing::find_unit(&state.db, stay.unit_id).await?;
-            housing.push(HousingStay {
-                label: unit.label,
-                street: unit.street,
-                postal_code: unit.postal_code,
-                city: unit.city,
-                starts_on: stay.span.start,
-                ends_on: stay.span.end,
-            });
-        }
-    }
-    let interventions = interventions::team_of_family(&state.db, id).await?;
-    let actions = interventions::team_actions_of_family(&state.db, id).await?;
-    let entries = all_entries_of(&state, id).await?;
-
-    let mut professions = Professions::default();
-    let mut exported_interventions = Vec::with_capacity(interventions.len());
-    for intervention in interventions {
-        let mut present = Vec::new();
-        for user_id in &intervention.staff_ids {
-            present.push(professions.of(&state, *user_id).await?);
-        }
-        exported_interventions.push(ExportedIntervention {
-            occurred_at: intervention.occurred_at,
-            kind: intervention.kind.as_str().to_owned(),
-            duration_minutes: intervention.duration_minutes,
-            professions_present: present,
-            summary: intervention.summary,
-        });
-    }
-    let mut consultations = Vec::with_capacity(entries.len());
-    for entry in entries {
-        consultations.push(Consultation {
-            at: entry.at,
-            profession: professions.of(&state, entry.user_id).await?,
-            action: entry.action,
-        });
-    }
-    let export = FamilyExport {
-        generated_at: state.now(),
-        family: FamilyResponse::from(family),
-        referrals: referrals.into_iter().map(ReferralResponse::from).collect(),
-        placements: placements
-            .into_iter()
-            .map(|placement| PlacementResponse::new(placement, &births))
-            .collect(),
-        housing,
-        interventions: exported_interventions,
-        actions: actions
-            .into_iter()
-            .map(|action| ExportedAction {
-                description: action.description,
-                due_on: action.due_on,
-                done_on: action.done_on,
-            })
-            .collect(),
-        consultations,
-        left_out: vec![
-            "Restricted interventions: the personal notes of the professionals present, which are not part of the file.".to_owned(),
-            "The follow-up actions those notes led to.".to_owned(),
-            "The names of those who read the file: their profession is given instead.".to_owned(),
-        ],
-    };
-    state
-        .audit(
-            &caller,
-            "family.export",
-            Some(id),
-            &format!("/families/{id}/export"),
-        )
-        .await?;
+    let file = export::family_file(&state.operations, &caller.case_caller(), id).await?;
+    let export = FamilyExport::from(file);
     Ok(match params.format.unwrap_or_default() {
         ExportFormat::Json => Json(export).into_response(),
         ExportFormat::Html => (
@@ -211,44 +127,64 @@ async fn export_family(
     })
 }
 
-/// Every audit entry of the family, oldest first.
-async fn all_entries_of(state: &AppState, family_id: Uuid) -> Result<Vec<audit::AuditEntry>> {
-    const PAGE: u64 = 1000;
-    let mut entries = Vec::new();
-    let mut before = None;
-    loop {
-        let filter = AuditFilter {
-            family_id: Some(family_id),
-            before,
-            ..AuditFilter::default()
-        };
-        let page = audit::list(&state.audit_db, filter, PAGE).await?;
-        let full = page.len() as u64 == PAGE;
-        before = page.last().map(|entry| entry.id);
-        entries.extend(page);
-        if !full {
-            break;
+impl From<FamilyFile> for FamilyExport {
+    fn from(file: FamilyFile) -> Self {
+        let births = file.family.births();
+        Self {
+            generated_at: file.generated_at,
+            family: FamilyResponse::from(file.family),
+            referrals: file.referrals.into_iter().map(ReferralResponse::from).collect(),
+            placements: file
+                .placements
+                .into_iter()
+                .map(|placement| PlacementResponse::new(placement, &births))
+                .collect(),
+            housing: file
+                .housing
+                .into_iter()
+                .map(|stay| HousingStay {
+                    label: stay.unit.label,
+                    street: stay.unit.street,
+                    postal_code: stay.unit.postal_code,
+                    city: stay.unit.city,
+                    starts_on: stay.span.start,
+                    ends_on: stay.span.end,
+                })
+                .collect(),
+            interventions: file
+                .interventions
+                .into_iter()
+                .map(|shared| ExportedIntervention {
+                    occurred_at: shared.intervention.occurred_at,
+                    kind: shared.intervention.kind.as_str().to_owned(),
+                    duration_minutes: shared.intervention.duration_minutes,
+                    professions_present: shared.professions_present,
+                    summary: shared.intervention.summary,
+                })
+                .collect(),
+            actions: file
+                .actions
+                .into_iter()
+                .map(|action| ExportedAction {
+                    description: action.description,
+                    due_on: action.due_on,
+                    done_on: action.done_on,
+                })
+                .collect(),
+            consultations: file
+                .consultations
+                .into_iter()
+                .map(|entry| Consultation {
+                    at: entry.at,
+                    profession: entry.profession,
+                    action: entry.action,
+                })
+                .collect(),
+            left_out: vec![
+                "Restricted interventions: the personal notes of the professionals present, which are not part of the file.".to_owned(),
+                "The follow-up actions those notes led to.".to_owned(),
+                "The names of those who read the file: their profession is given instead.".to_owned(),
+            ],
         }
-    }
-    entries.reverse();
-    Ok(entries)
-}
-
-/// Users' professions, each looked up once.
-#[derive(Default)]
-struct Professions(HashMap<Uuid, String>);
-
-impl Professions {
-    async fn of(&mut self, state: &AppState, user_id: Uuid) -> Result<String> {
-        if let Some(known) = self.0.get(&user_id) {
-            return Ok(known.clone());
-        }
-        let profession = match users::find(&state.db, user_id).await {
-            Ok(user) => user.profession.as_str().to_owned(),
-            Err(RepoError::NotFound) => "system".to_owned(),
-            Err(err) => return Err(err.into()),
-        };
-        self.0.insert(user_id, profession.clone());
-        Ok(profession)
     }
 }

@@ -1,16 +1,12 @@
 //! The admins' views of the housing stock: vacancies, leases ending, and
 //! the occupancy and cost report. Vacancies and the report also come as CSV.
 
-use std::collections::HashMap;
-
 use axum::Json;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
-use nido_domain::Role;
-use nido_domain::housing::{LandlordKind, Occupancy, days_inclusive, lease_figures};
-use nido_persistence::{housing, occupancies};
+use nido_cases::housing_reports;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -28,9 +24,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(leases_ending))
         .routes(routes!(occupancy_report))
 }
-
-const READERS: [Role; 2] = [Role::Admin, Role::Coordinator];
-const MAX_RANGE_DAYS: i64 = 3660;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -123,46 +116,19 @@ async fn vacancies(
     caller: CurrentUser,
     ValidQuery(params): ValidQuery<VacancyParams>,
 ) -> Result<Response> {
-    caller.require(&READERS)?;
     let as_of = params.as_of.unwrap_or_else(|| state.today());
-    let units = housing::all_units(&state.db).await?;
-    let leases = housing::all_leases(&state.db).await?;
-    let occupancies = occupancies::all(&state.db).await?;
-    let mut items = Vec::new();
-    for unit in units {
-        let Some(lease) = leases
-            .iter()
-            .find(|lease| lease.unit_id == unit.id && lease.span.contains(as_of))
-        else {
-            continue;
-        };
-        let of_unit: Vec<&Occupancy> = occupancies
-            .iter()
-            .filter(|o| o.unit_id == unit.id)
+    let items: Vec<Vacancy> =
+        housing_reports::vacancies(&state.operations, &caller.case_caller(), as_of)
+            .await?
+            .into_iter()
+            .map(|vacancy| Vacancy {
+                unit_id: vacancy.unit_id,
+                label: vacancy.label,
+                vacant_since: vacancy.vacant_since,
+                days_vacant: vacancy.days_vacant,
+                monthly_cost_cents: vacancy.monthly_cost_cents,
+            })
             .collect();
-        if of_unit
-            .iter()
-            .any(|occupancy| occupancy.span.contains(as_of))
-        {
-            continue;
-        }
-        let last_end = of_unit
-            .iter()
-            .filter_map(|occupancy| occupancy.span.end)
-            .filter(|end| *end < as_of)
-            .max();
-        let vacant_since = last_end
-            .and_then(|end| end.succ_opt())
-            .map_or(lease.span.start, |after| after.max(lease.span.start));
-        items.push(Vacancy {
-            unit_id: unit.id,
-            label: unit.label,
-            vacant_since,
-            days_vacant: (as_of - vacant_since).num_days(),
-            monthly_cost_cents: lease.monthly_rent_cents + lease.monthly_charges_cents,
-        });
-    }
-    items.sort_by_key(|item| (item.vacant_since, item.unit_id));
     match params.format.unwrap_or_default() {
         Format::Csv => csv_response(&items, "vacancies.csv"),
         Format::Json => Ok(Json(Vacancies { items }).into_response()),
@@ -204,39 +170,24 @@ async fn leases_ending(
     caller: CurrentUser,
     ValidQuery(params): ValidQuery<LeasesEndingParams>,
 ) -> Result<Json<EndingLeases>> {
-    caller.require(&READERS)?;
-    let within_days = params.within_days.unwrap_or(90);
-    if i64::from(within_days) > MAX_RANGE_DAYS {
-        return Err(ApiError::invalid(
-            "within_days",
-            "must be between 0 and 3660",
-        ));
-    }
     let as_of = params.as_of.unwrap_or_else(|| state.today());
-    let until = as_of + chrono::Days::new(within_days.into());
-    let leases = housing::leases_ending(&state.db, as_of, until).await?;
-    let units: HashMap<Uuid, String> = housing::all_units(&state.db)
-        .await?
-        .into_iter()
-        .map(|unit| (unit.id, unit.label))
-        .collect();
-    let occupancies = occupancies::all(&state.db).await?;
-    let items = leases
-        .into_iter()
-        .filter_map(|lease| {
-            let ends_on = lease.span.end?;
-            Some(EndingLease {
-                lease_id: lease.id,
-                unit_id: lease.unit_id,
-                label: units.get(&lease.unit_id).cloned().unwrap_or_default(),
-                ends_on,
-                days_remaining: (ends_on - as_of).num_days(),
-                occupied: occupancies
-                    .iter()
-                    .any(|o| o.unit_id == lease.unit_id && o.span.contains(ends_on)),
-            })
-        })
-        .collect();
+    let items = housing_reports::leases_ending(
+        &state.operations,
+        &caller.case_caller(),
+        as_of,
+        params.within_days.unwrap_or(90),
+    )
+    .await?
+    .into_iter()
+    .map(|lease| EndingLease {
+        lease_id: lease.lease_id,
+        unit_id: lease.unit_id,
+        label: lease.label,
+        ends_on: lease.ends_on,
+        days_remaining: lease.days_remaining,
+        occupied: lease.occupied,
+    })
+    .collect();
     Ok(Json(EndingLeases { items }))
 }
 
@@ -252,7 +203,7 @@ pub struct ReportParams {
 
 /// Occupancy and cost over the range, for one scope (all units, or one kind
 /// of landlord).
-#[derive(Debug, Default, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct OccupancyFigures {
     /// `total`, `private` or `social`.
     pub scope: String,
@@ -285,59 +236,19 @@ async fn occupancy_report(
     caller: CurrentUser,
     ValidQuery(params): ValidQuery<ReportParams>,
 ) -> Result<Response> {
-    caller.require(&READERS)?;
-    let (from, to) = (params.from, params.to);
-    if to < from {
-        return Err(ApiError::invalid("to", "must not be before from"));
-    }
-    if days_inclusive(from, to) > MAX_RANGE_DAYS {
-        return Err(ApiError::invalid(
-            "to",
-            "the range may cover at most 3660 days",
-        ));
-    }
-    let kinds: HashMap<Uuid, LandlordKind> = housing::all_landlords(&state.db)
-        .await?
-        .into_iter()
-        .map(|landlord| (landlord.id, landlord.kind))
-        .collect();
-    let unit_kinds: HashMap<Uuid, LandlordKind> = housing::all_units(&state.db)
-        .await?
-        .into_iter()
-        .filter_map(|unit| kinds.get(&unit.landlord_id).map(|kind| (unit.id, *kind)))
-        .collect();
-    let leases = housing::all_leases(&state.db).await?;
-    let occupancies = occupancies::all(&state.db).await?;
-
-    let mut total = OccupancyFigures {
-        scope: "total".into(),
-        ..Default::default()
-    };
-    let mut by_kind: Vec<OccupancyFigures> = LandlordKind::ALL
+    let report = housing_reports::occupancy_report(
+        &state.operations,
+        &caller.case_caller(),
+        params.from,
+        params.to,
+    )
+    .await?;
+    let total = OccupancyFigures::new("total", &report.total);
+    let by_kind: Vec<OccupancyFigures> = report
+        .by_landlord_kind
         .iter()
-        .map(|kind| OccupancyFigures {
-            scope: kind.as_str().into(),
-            ..Default::default()
-        })
+        .map(|(kind, figures)| OccupancyFigures::new(kind.as_str(), figures))
         .collect();
-    for lease in &leases {
-        let Some(kind) = unit_kinds.get(&lease.unit_id) else {
-            continue;
-        };
-        let figures = lease_figures(lease, &occupancies, from, to);
-        let index = LandlordKind::ALL
-            .iter()
-            .position(|k| k == kind)
-            .unwrap_or(0);
-        for scope in [&mut total, &mut by_kind[index]] {
-            scope.leased_unit_days += figures.0;
-            scope.occupied_unit_days += figures.1;
-            scope.rent_cost_cents += figures.2;
-        }
-    }
-    for scope in std::iter::once(&mut total).chain(by_kind.iter_mut()) {
-        scope.occupancy_rate = rate(scope.occupied_unit_days, scope.leased_unit_days);
-    }
     match params.format.unwrap_or_default() {
         Format::Csv => {
             let mut rows = vec![total];
@@ -345,8 +256,8 @@ async fn occupancy_report(
             csv_response(&rows, "occupancy.csv")
         }
         Format::Json => Ok(Json(OccupancyReport {
-            from,
-            to,
+            from: report.from,
+            to: report.to,
             total,
             by_landlord_kind: by_kind,
         })
@@ -354,12 +265,16 @@ async fn occupancy_report(
     }
 }
 
-/// A rate with four decimals.
-fn rate(part: i64, whole: i64) -> f64 {
-    if whole == 0 {
-        return 0.0;
+impl OccupancyFigures {
+    fn new(scope: &str, figures: &housing_reports::OccupancyFigures) -> Self {
+        Self {
+            scope: scope.to_owned(),
+            leased_unit_days: figures.leased_unit_days,
+            occupied_unit_days: figures.occupied_unit_days,
+            occupancy_rate: figures.occupancy_rate(),
+            rent_cost_cents: figures.rent_cost_cents,
+        }
     }
-    (part as f64 / whole as f64 * 10_000.0).round() / 10_000.0
 }
 
 #[cfg(test)]

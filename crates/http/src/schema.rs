@@ -1,6 +1,7 @@
 //! OpenAPI schemas for domain enums, built from the domain's own lists so the
 //! document cannot drift from the code.
 
+use nido_cases::timeline::EventKind;
 use nido_domain::family::{
     ExitDestination, PlacementStatus, ReferralReason, ReferralSource, ReferralStatus,
 };
@@ -75,4 +76,8 @@ pub fn intervention_kind() -> RefOr<Schema> {
 
 pub fn confidentiality() -> RefOr<Schema> {
     string_enum(Confidentiality::ALL, Confidentiality::as_str)
+}
+
+pub fn timeline_event_kind() -> RefOr<Schema> {
+    string_enum(EventKind::ALL, EventKind::as_str)
 }

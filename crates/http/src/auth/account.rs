@@ -4,8 +4,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
+use nido_cases::users;
 use nido_domain::{NewPassword, PasswordError};
-use nido_persistence::{login_throttle, sessions, users};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -14,7 +14,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 use super::CurrentUser;
-use super::routes::{ClientAddress, count_attempt, uncount_all};
+use super::routes::{ClientAddress, count_attempt, forget_failures};
 use crate::error::{ApiError, Result};
 use crate::extract::{ApiPath, ValidJson};
 use crate::state::AppState;
@@ -48,10 +48,9 @@ pub struct Sessions {
     responses((status = 200, description = "The caller's sessions", body = Sessions)))]
 #[tracing::instrument(skip_all, fields(user_id = %caller.user.id))]
 async fn my_sessions(State(state): State<AppState>, caller: CurrentUser) -> Result<Json<Sessions>> {
-    let rows = sessions::of_user(
-        &state.db,
-        caller.user.id,
-        state.now(),
+    let rows = users::own_sessions(
+        &state.operations,
+        &caller.case_caller(),
         state.auth.session_lifetime(),
     )
     .await?;
@@ -79,12 +78,7 @@ async fn end_session(
     caller: CurrentUser,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<StatusCode> {
-    if !sessions::delete_of_user(&state.db, id, caller.user.id).await? {
-        return Err(ApiError::NotFound);
-    }
-    state
-        .audit(&caller, "session.end", None, &format!("/me/sessions/{id}"))
-        .await?;
+    users::end_own_session(&state.operations, &caller.case_caller(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -139,7 +133,7 @@ async fn change_password(
 
     // The current password is a guess like a login's: counted first.
     let counters = count_attempt(&state, user.email.as_str(), &address).await?;
-    let hash = users::password_hash(&state.db, user.id).await?;
+    let hash = users::own_password_hash(&state.operations, &caller.case_caller()).await?;
     if !state
         .passwords
         .verify(&body.current_password, Some(&hash))
@@ -153,25 +147,15 @@ async fn change_password(
             "is not your password",
         ));
     }
-    uncount_all(&state, &counters).await?;
-    login_throttle::forget(&state.db, &counters[0].0).await?;
+    forget_failures(&state, &counters).await?;
     let new_hash = state.passwords.hash(&new_password).await?;
     users::set_own_password(
-        &state.db,
-        user.id,
+        &state.operations,
+        &caller.case_caller(),
         new_hash,
         &caller.token_hash,
-        state.now(),
     )
     .await?;
-    state
-        .audit(
-            &caller,
-            "user.password_change",
-            None,
-            &format!("/users/{}", user.id),
-        )
-        .await?;
     tracing::info!("password changed");
     Ok(StatusCode::NO_CONTENT)
 }

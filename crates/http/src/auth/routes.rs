@@ -159,8 +159,7 @@ async fn login(
 
     // Successes never count; the owner's success from this address also
     // clears the failures made from it.
-    uncount_all(&state, &counters).await?;
-    login_throttle::forget(&state.db, &counters[0].0).await?;
+    forget_failures(&state, &counters).await?;
     let token = new_token()?;
     let lifetime = settings.session_lifetime();
     let expires_at =
@@ -209,13 +208,18 @@ pub(super) async fn count_attempt(
 }
 
 /// Takes an attempt back from its counters: refused, or its password right.
-pub(super) async fn uncount_all(
-    state: &AppState,
-    counters: &[(String, FailureLimit)],
-) -> Result<()> {
+async fn uncount_all(state: &AppState, counters: &[(String, FailureLimit)]) -> Result<()> {
     for (key, _) in counters {
         login_throttle::uncount(&state.db, key).await?;
     }
+    Ok(())
+}
+
+/// The password was right: the attempt is taken back, and the failures
+/// counted against the account from this address are forgotten.
+pub(super) async fn forget_failures(state: &AppState, counters: &Counters) -> Result<()> {
+    uncount_all(state, counters).await?;
+    login_throttle::forget(&state.db, &counters[0].0).await?;
     Ok(())
 }
 

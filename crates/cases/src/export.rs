@@ -1,0 +1,162 @@
+//! The right of access (RGPD article 15): a mother may ask for her whole
+//! file. Restricted interventions are the professionals' personal notes and
+//! are left out, with the actions they led to; the consultations of the file
+//! name the reader's profession, never her name.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use nido_domain::Role;
+use nido_domain::family::{Family, Placement, Referral};
+use nido_domain::housing::{DateSpan, Unit};
+use nido_domain::intervention::{Action, Intervention};
+use nido_persistence::audit::{self, AuditEntry, AuditFilter};
+use nido_persistence::{
+    DatabaseConnection, RepoError, housing, interventions, occupancies, placements, referrals,
+    users,
+};
+use uuid::Uuid;
+
+use crate::families::visible_family;
+use crate::{Caller, CaseResult, Cases};
+
+/// A stay in one of the centre's apartments.
+#[derive(Debug, Clone)]
+pub struct HousingStay {
+    pub unit: Unit,
+    pub span: DateSpan,
+}
+
+/// A `team` intervention, with the professions of those present.
+#[derive(Debug, Clone)]
+pub struct SharedIntervention {
+    pub intervention: Intervention,
+    pub professions_present: Vec<String>,
+}
+
+/// Someone read or changed the file: when, her profession (`system` for
+/// nido's own jobs), and what she did (`family.read`, …).
+#[derive(Debug, Clone)]
+pub struct Consultation {
+    pub at: DateTime<Utc>,
+    pub profession: String,
+    pub action: String,
+}
+
+/// The whole file a mother may ask for.
+#[derive(Debug, Clone)]
+pub struct FamilyFile {
+    pub generated_at: DateTime<Utc>,
+    pub family: Family,
+    pub referrals: Vec<Referral>,
+    pub placements: Vec<Placement>,
+    pub housing: Vec<HousingStay>,
+    /// The `team` interventions, oldest first.
+    pub interventions: Vec<SharedIntervention>,
+    /// The actions of the team interventions and those logged on the family.
+    pub actions: Vec<Action>,
+    /// Every read and write of the file, oldest first.
+    pub consultations: Vec<Consultation>,
+}
+
+/// The whole file of a family (coordinator). Audited as `family.export`.
+pub async fn family_file(cases: &Cases, caller: &Caller, id: Uuid) -> CaseResult<FamilyFile> {
+    caller.require(&[Role::Coordinator])?;
+    let db = &cases.db;
+    let family = visible_family(db, caller, id).await?;
+    let referrals = referrals::for_family(db, id).await?;
+    let placements = placements::for_family(db, id).await?;
+    let mut housing = Vec::new();
+    for placement in &placements {
+        for stay in occupancies::of_placement(db, placement.id).await? {
+            housing.push(HousingStay {
+                unit: housing::find_unit(db, stay.unit_id).await?,
+                span: stay.span,
+            });
+        }
+    }
+    let mut professions = Professions::default();
+    let mut shared = Vec::new();
+    for intervention in interventions::team_of_family(db, id).await? {
+        let mut present = Vec::with_capacity(intervention.staff_ids.len());
+        for user_id in &intervention.staff_ids {
+            present.push(professions.of(db, *user_id).await?);
+        }
+        shared.push(SharedIntervention {
+            intervention,
+            professions_present: present,
+        });
+    }
+    let actions = interventions::team_actions_of_family(db, id).await?;
+    let mut consultations = Vec::new();
+    for entry in all_entries_of(&cases.audit_db, id).await? {
+        consultations.push(Consultation {
+            at: entry.at,
+            profession: professions.of(db, entry.user_id).await?,
+            action: entry.action,
+        });
+    }
+    cases
+        .audit(
+            caller,
+            "family.export",
+            Some(id),
+            &format!("/families/{id}/export"),
+        )
+        .await?;
+    Ok(FamilyFile {
+        generated_at: cases.now(),
+        family,
+        referrals,
+        placements,
+        housing,
+        interventions: shared,
+        actions,
+        consultations,
+    })
+}
+
+/// Every audit entry of the family, oldest first.
+async fn all_entries_of(
+    audit_db: &DatabaseConnection,
+    family_id: Uuid,
+) -> CaseResult<Vec<AuditEntry>> {
+    const PAGE: u64 = 1000;
+    let mut entries = Vec::new();
+    let mut before = None;
+    loop {
+        let filter = AuditFilter {
+            family_id: Some(family_id),
+            before,
+            ..AuditFilter::default()
+        };
+        let page = audit::list(audit_db, filter, PAGE).await?;
+        let full = page.len() as u64 == PAGE;
+        before = page.last().map(|entry| entry.id);
+        entries.extend(page);
+        if !full {
+            break;
+        }
+    }
+    entries.reverse();
+    Ok(entries)
+}
+
+/// Users' professions, each looked up once.
+#[derive(Default)]
+struct Professions(HashMap<Uuid, String>);
+
+impl Professions {
+    async fn of(&mut self, db: &DatabaseConnection, user_id: Uuid) -> CaseResult<String> {
+        if let Some(known) = self.0.get(&user_id) {
+            return Ok(known.clone());
+        }
+        let profession = match users::find(db, user_id).await {
+            Ok(user) => user.profession.as_str().to_owned(),
+            Err(RepoError::NotFound) => "system".to_owned(),
+            Err(err) => return Err(err.into()),
+        };
+        self.0.insert(user_id, profession.clone());
+        Ok(profession)
+    }
+}
