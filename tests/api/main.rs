@@ -19,6 +19,7 @@ mod placements;
 mod races;
 mod referrals;
 mod retention;
+mod schema_bounds;
 mod storage;
 mod throttling;
 mod users;

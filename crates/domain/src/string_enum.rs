@@ -2,7 +2,9 @@
 
 /// Declares an enum whose values are fixed strings: `ALL`, `as_str`,
 /// `Display`, `FromStr` (refusing anything else with the list of values)
-/// and serde in the same spelling.
+/// and serde in the same spelling. Exported for the vocabularies of the
+/// API itself (a list's `format`, say).
+#[macro_export]
 macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*

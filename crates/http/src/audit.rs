@@ -33,6 +33,8 @@ pub struct AuditParams {
     pub to: Option<DateTime<Utc>>,
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u64>,
+    /// The `next_cursor` of the previous page.
+    #[param(min_length = 1, max_length = 1000, pattern = "^[A-Za-z0-9_-]+$")]
     pub cursor: Option<String>,
 }
 

@@ -86,19 +86,21 @@ pub struct FamilyExport {
     pub left_out: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ExportFormat {
-    #[default]
-    Json,
-    Html,
+nido_domain::string_enum! {
+    /// The file as JSON or as a printable page.
+    #[derive(Default)]
+    ExportFormat {
+        #[default]
+        Json => "json",
+        Html => "html",
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExportParams {
     /// `json` (default) or `html`, a printable page in French.
-    #[param(value_type = Option<String>, example = "html")]
+    #[param(schema_with = crate::schema::html_format)]
     pub format: Option<ExportFormat>,
 }
 

@@ -70,12 +70,35 @@ where
 /// Parses JSON, telling a syntax error (400) from a shape error (422): the
 /// text must first be JSON at all, then fit the type.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let value: serde_json::Value = serde_json::from_slice(bytes)
+    let mut value: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|err| ApiError::MalformedBody(strip_position(&err)))?;
+    whole_numbers_as_integers(&mut value);
     serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
         shape_error(&path, &strip_position(err.inner()))
     })
+}
+
+/// JSON has one number type: `7.0` is the integer 7 (as JSON Schema says),
+/// but serde refuses it for an integer field. Whole numbers in the range
+/// of an `i64` are turned into integers before the body meets its type; a
+/// float field takes an integer as well.
+fn whole_numbers_as_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(number) => {
+            if let Some(float) = number.as_f64().filter(|_| number.is_f64())
+                && float.fract() == 0.0
+                && float >= i64::MIN as f64
+                && float < i64::MAX as f64
+            {
+                *number = serde_json::Number::from(float as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_numbers_as_integers),
+        Value::Null | Value::Bool(_) | Value::String(_) => {}
+    }
 }
 
 /// serde_json appends "at line L column C"; the position helps nobody here.
@@ -245,5 +268,28 @@ mod tests {
 
         let err = parse_json::<Body>(br#""a string""#).expect_err("not an object");
         assert_eq!(field_of(err).0, "body");
+    }
+
+    #[test]
+    fn whole_numbers_written_with_a_fraction_are_integers() {
+        #[derive(Debug, Deserialize)]
+        struct Numbers {
+            count: u8,
+            items: Vec<i64>,
+            area: f64,
+        }
+        let numbers = parse_json::<Numbers>(br#"{"count": 7.0, "items": [1e3, -2.0], "area": 12}"#)
+            .expect("whole numbers");
+        assert_eq!(
+            (numbers.count, numbers.items, numbers.area),
+            (7, vec![1000, -2], 12.0)
+        );
+
+        let err = parse_json::<Numbers>(br#"{"count": 7.5, "items": [], "area": 1.5}"#)
+            .expect_err("a fraction is not an integer");
+        assert_eq!(field_of(err).0, "count");
+        let err = parse_json::<Numbers>(br#"{"count": 1, "items": [1e300], "area": 1.5}"#)
+            .expect_err("beyond i64");
+        assert_eq!(field_of(err).0, "items[0]");
     }
 }

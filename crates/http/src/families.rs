@@ -165,18 +165,19 @@ async fn get_family(
 #[serde(deny_unknown_fields)]
 pub struct MotherChangesInput {
     #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
-    #[schema(min_length = 1, max_length = 100)]
+    #[validate(custom(function = "crate::validation::not_blank"))]
+    #[schema(min_length = 1, pattern = r"[^\s\x85]", max_length = 100)]
     pub first_name: Option<String>,
     #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
-    #[schema(min_length = 1, max_length = 100)]
+    #[validate(custom(function = "crate::validation::not_blank"))]
+    #[schema(min_length = 1, pattern = r"[^\s\x85]", max_length = 100)]
     pub last_name: Option<String>,
     pub birth_date: Option<NaiveDate>,
     /// An empty string clears it.
     #[validate(length(max = 40, message = "must be at most 40 characters"))]
     #[schema(max_length = 40)]
     pub phone: Option<String>,
-    /// An empty string clears it.
-    #[schema(max_length = 254)]
+    #[schema(schema_with = crate::schema::email_or_empty)]
     pub email: Option<String>,
 }
 
@@ -262,7 +263,8 @@ async fn add_child(
 #[serde(deny_unknown_fields)]
 pub struct UpdateChildRequest {
     #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
-    #[schema(min_length = 1, max_length = 100)]
+    #[validate(custom(function = "crate::validation::not_blank"))]
+    #[schema(min_length = 1, pattern = r"[^\s\x85]", max_length = 100)]
     pub first_name: Option<String>,
     /// An empty string clears it.
     #[validate(length(max = 100, message = "must be at most 100 characters"))]
@@ -313,6 +315,7 @@ pub struct AssignmentRequest {
     /// The rest of the team.
     #[serde(default)]
     #[validate(length(max = 50, message = "must list at most 50 people"))]
+    #[schema(max_items = 50)]
     pub team_ids: Vec<Uuid>,
 }
 

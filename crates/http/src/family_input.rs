@@ -14,9 +14,19 @@ use crate::validation::Errors;
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MotherInput {
-    #[schema(example = "Awa", min_length = 1, max_length = 100)]
+    #[schema(
+        example = "Awa",
+        min_length = 1,
+        pattern = r"[^\s\x85]",
+        max_length = 100
+    )]
     pub first_name: String,
-    #[schema(example = "Diallo", min_length = 1, max_length = 100)]
+    #[schema(
+        example = "Diallo",
+        min_length = 1,
+        pattern = r"[^\s\x85]",
+        max_length = 100
+    )]
     pub last_name: String,
     #[schema(example = "2002-03-14")]
     pub birth_date: NaiveDate,
@@ -45,7 +55,12 @@ impl MotherInput {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChildInput {
-    #[schema(example = "Inaya", min_length = 1, max_length = 100)]
+    #[schema(
+        example = "Inaya",
+        min_length = 1,
+        pattern = r"[^\s\x85]",
+        max_length = 100
+    )]
     pub first_name: String,
     #[schema(max_length = 100)]
     pub last_name: Option<String>,

@@ -25,12 +25,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(occupancy_report))
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    #[default]
-    Json,
-    Csv,
+nido_domain::string_enum! {
+    /// A view as JSON or as a spreadsheet.
+    #[derive(Default)]
+    Format {
+        #[default]
+        Json => "json",
+        Csv => "csv",
+    }
 }
 
 /// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab,
@@ -86,7 +88,7 @@ pub struct VacancyParams {
     /// Default today.
     pub as_of: Option<NaiveDate>,
     /// `csv` for a spreadsheet.
-    #[param(value_type = Option<String>, example = "csv")]
+    #[param(schema_with = crate::schema::csv_format)]
     pub format: Option<Format>,
 }
 
@@ -197,7 +199,7 @@ pub struct ReportParams {
     pub from: NaiveDate,
     /// Inclusive; at most 3660 days after `from`.
     pub to: NaiveDate,
-    #[param(value_type = Option<String>, example = "csv")]
+    #[param(schema_with = crate::schema::csv_format)]
     pub format: Option<Format>,
 }
 

@@ -110,6 +110,7 @@ impl InterventionResponse {
 #[serde(deny_unknown_fields)]
 pub struct ActionInput {
     #[validate(length(min = 1, max = 2000, message = "must be 1 to 2000 characters"))]
+    #[validate(custom(function = "crate::validation::not_blank"))]
     #[schema(
         example = "Accompagner Mme à la CAF pour le dossier d'allocations",
         min_length = 1,
@@ -135,7 +136,8 @@ pub struct InterventionRequest {
     #[schema(min_items = 1, max_items = 20)]
     pub staff_ids: Vec<Uuid>,
     #[validate(length(min = 1, max = 10000, message = "must be 1 to 10000 characters"))]
-    #[schema(min_length = 1, max_length = 10000)]
+    #[validate(custom(function = "crate::validation::not_blank"))]
+    #[schema(min_length = 1, pattern = r"[^\s\x85]", max_length = 10000)]
     pub summary: String,
     #[schema(schema_with = crate::schema::confidentiality)]
     pub confidentiality: Confidentiality,
@@ -352,19 +354,21 @@ async fn create_action(
     ))
 }
 
-#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum ActionStatus {
-    #[default]
-    Open,
-    All,
+nido_domain::string_enum! {
+    /// Which of one's actions to list.
+    #[derive(Default)]
+    ActionStatus {
+        #[default]
+        Open => "open",
+        All => "all",
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ActionParams {
     /// `open` (default) or `all`.
-    #[param(value_type = Option<String>, example = "open")]
+    #[param(schema_with = crate::schema::action_status)]
     pub status: Option<ActionStatus>,
 }
 

@@ -1,6 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations.
 
 use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::schema::{AllOfBuilder, ObjectBuilder, OneOfBuilder, Schema, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi as OpenApiDoc, RefOr};
 use utoipa::{Modify, OpenApi, ToSchema};
@@ -29,8 +30,45 @@ use crate::error::Problem;
 )]
 pub struct ApiDoc;
 
+/// Request bodies that take exactly one of two fields.
+const EXACTLY_ONE_OF: &[(&str, [(&str, Type); 2])] = &[
+    (
+        "ChildInput",
+        [
+            ("birth_date", Type::String),
+            ("expected_birth_date", Type::String),
+        ],
+    ),
+    (
+        "CreateReferralRequest",
+        [("family", Type::Object), ("family_id", Type::String)],
+    ),
+];
+
+/// `schema`, and exactly one of `fields` present and not null: `allOf`
+/// the object and a `oneOf` of one branch per field.
+fn exactly_one_of(schema: RefOr<Schema>, fields: &[(&str, Type); 2]) -> RefOr<Schema> {
+    let mut branches = OneOfBuilder::new();
+    for (field, kind) in fields {
+        branches = branches.item(
+            ObjectBuilder::new()
+                .property(*field, ObjectBuilder::new().schema_type(kind.clone()))
+                .required(*field),
+        );
+    }
+    let [(first, _), (second, _)] = fields;
+    AllOfBuilder::new()
+        .item(schema)
+        .item(branches)
+        .description(Some(format!(
+            "Give exactly one of `{first}` and `{second}`."
+        )))
+        .into()
+}
+
 /// What every operation shares: bearer authentication unless an operation
-/// says otherwise, and problem documents for every error status.
+/// says otherwise (`security: []` for the public ones), the vocabularies as
+/// named components, and problem documents for every error status.
 pub struct Conventions;
 
 impl Modify for Conventions {
@@ -40,6 +78,16 @@ impl Modify for Conventions {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+        for (name, schema) in crate::schema::components() {
+            components.schemas.insert(name.to_owned(), schema);
+        }
+        for (name, fields) in EXACTLY_ONE_OF {
+            if let Some(schema) = components.schemas.remove(*name) {
+                components
+                    .schemas
+                    .insert((*name).to_owned(), exactly_one_of(schema, fields));
+            }
+        }
         openapi.security = Some(vec![SecurityRequirement::new(
             "bearer",
             Vec::<String>::new(),
@@ -65,6 +113,13 @@ impl Modify for Conventions {
                 &mut item.patch,
             ];
             for operation in operations.into_iter().flatten() {
+                // `security(())` on a public operation gives `[{}]`; `[]`
+                // says "no authentication" plainly, which client
+                // generators read as a call that needs no token.
+                if let Some(requirements) = &mut operation.security {
+                    requirements
+                        .retain(|requirement| *requirement != SecurityRequirement::default());
+                }
                 operation
                     .responses
                     .responses

@@ -139,12 +139,14 @@ async fn get_placement(
 #[serde(deny_unknown_fields)]
 pub struct RenewalRequest {
     /// The period being renewed: it must be the current, last one.
+    #[schema(minimum = 1)]
     pub period_number: i32,
     /// When the département decided; not in the future.
     pub decided_on: NaiveDate,
     /// Who decided (the département's service or officer).
     #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[validate(custom(function = "crate::validation::not_blank"))]
+    #[schema(min_length = 1, pattern = r"[^\s\x85]", max_length = 200)]
     pub decided_by: String,
     #[validate(length(max = 100, message = "must be at most 100 characters"))]
     #[schema(max_length = 100)]

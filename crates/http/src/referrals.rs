@@ -101,13 +101,18 @@ pub struct CreateReferralRequest {
     #[schema(schema_with = crate::schema::referral_source)]
     pub source: ReferralSource,
     /// The *Espace départemental des solidarités*, by its commune.
-    #[schema(example = "Alfortville", min_length = 1, max_length = 100)]
+    #[schema(
+        example = "Alfortville",
+        min_length = 1,
+        pattern = r"[^\s\x85]",
+        max_length = 100
+    )]
     pub eds: String,
     /// Not after today.
     pub referred_on: NaiveDate,
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(min_length = 1, pattern = r"[^\s\x85]", max_length = 200)]
     pub referrer_name: String,
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(min_length = 1, pattern = r"[^\s\x85]", max_length = 200)]
     pub referrer_contact: String,
     #[schema(schema_with = crate::schema::referral_reason)]
     pub reason: ReferralReason,
@@ -190,6 +195,8 @@ pub struct ReferralListParams {
     pub status: Option<ReferralStatus>,
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u64>,
+    /// The `next_cursor` of the previous page.
+    #[param(min_length = 1, max_length = 1000, pattern = "^[A-Za-z0-9_-]+$")]
     pub cursor: Option<String>,
 }
 
@@ -250,7 +257,8 @@ async fn get_referral(
 #[serde(deny_unknown_fields)]
 pub struct CloseReferralRequest {
     #[validate(length(min = 1, max = 2000, message = "must be 1 to 2000 characters"))]
-    #[schema(min_length = 1, max_length = 2000)]
+    #[validate(custom(function = "crate::validation::not_blank"))]
+    #[schema(min_length = 1, pattern = r"[^\s\x85]", max_length = 2000)]
     pub reason: String,
 }
 

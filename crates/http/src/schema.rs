@@ -1,6 +1,11 @@
-//! OpenAPI schemas for domain enums, built from the domain's own lists so the
-//! document cannot drift from the code.
+//! OpenAPI schemas for the closed vocabularies, built from the code's own
+//! lists so the document cannot drift from it. Each vocabulary is one named
+//! component (`#/components/schemas/Role`, …) that every field and
+//! parameter using it refers to, so a generated client gets one type each.
 
+use crate::export::ExportFormat;
+use crate::housing_views::Format;
+use crate::interventions::ActionStatus;
 use nido_cases::timeline::EventKind;
 use nido_domain::family::{
     ExitDestination, PlacementStatus, ReferralReason, ReferralSource, ReferralStatus,
@@ -9,75 +14,121 @@ use nido_domain::housing::{LandlordKind, Typology};
 use nido_domain::intervention::{Confidentiality, InterventionKind};
 use nido_domain::placement::DeadlineStatus;
 use nido_domain::{Profession, Role};
-use utoipa::openapi::RefOr;
-use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::schema::{
+    AnyOfBuilder, KnownFormat, ObjectBuilder, OneOfBuilder, Schema, SchemaFormat, Type,
+};
+use utoipa::openapi::{Ref, RefOr};
 
-fn string_enum<T: Copy>(values: &[T], name: impl Fn(T) -> &'static str) -> RefOr<Schema> {
+fn string_enum<T: Copy>(
+    values: &[T],
+    name: impl Fn(T) -> &'static str,
+    description: &str,
+) -> RefOr<Schema> {
     ObjectBuilder::new()
         .schema_type(Type::String)
+        .description(Some(description))
         .enum_values(Some(values.iter().map(|value| name(*value))))
         .into()
 }
 
-pub fn role() -> RefOr<Schema> {
-    string_enum(Role::ALL, Role::as_str)
+/// An optional email that an empty string clears: an address of at most
+/// 254 characters, `""`, or null.
+pub fn email_or_empty() -> RefOr<Schema> {
+    AnyOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email)))
+                .max_length(Some(254)),
+        )
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .max_length(Some(0)),
+        )
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .description(Some("An email address; an empty string clears it."))
+        .into()
 }
 
-pub fn profession() -> RefOr<Schema> {
-    string_enum(Profession::ALL, Profession::as_str)
+/// A vocabulary in a body field that may be null (left unchanged).
+fn nullable(reference: RefOr<Schema>) -> RefOr<Schema> {
+    OneOfBuilder::new()
+        .item(reference)
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .into()
 }
 
-pub fn referral_source() -> RefOr<Schema> {
-    string_enum(ReferralSource::ALL, ReferralSource::as_str)
+pub fn role_or_null() -> RefOr<Schema> {
+    nullable(role())
 }
 
-pub fn referral_reason() -> RefOr<Schema> {
-    string_enum(ReferralReason::ALL, ReferralReason::as_str)
+pub fn profession_or_null() -> RefOr<Schema> {
+    nullable(profession())
 }
 
-pub fn referral_status() -> RefOr<Schema> {
-    string_enum(ReferralStatus::ALL, ReferralStatus::as_str)
+pub fn landlord_kind_or_null() -> RefOr<Schema> {
+    nullable(landlord_kind())
 }
 
-pub fn placement_status() -> RefOr<Schema> {
-    string_enum(PlacementStatus::ALL, PlacementStatus::as_str)
+pub fn typology_or_null() -> RefOr<Schema> {
+    nullable(typology())
 }
 
-pub fn exit_destination() -> RefOr<Schema> {
-    string_enum(ExitDestination::ALL, ExitDestination::as_str)
+/// Declares, for each vocabulary, a function answering the reference to
+/// its component (for `schema_with`), and `components()` listing them all.
+macro_rules! vocabularies {
+    ($($function:ident => $name:literal: $schema:expr;)+) => {
+        $(
+            pub fn $function() -> RefOr<Schema> {
+                RefOr::Ref(Ref::from_schema_name($name))
+            }
+        )+
+
+        /// Every vocabulary, by its component name.
+        pub fn components() -> Vec<(&'static str, RefOr<Schema>)> {
+            vec![$(($name, $schema)),+]
+        }
+    };
 }
 
-pub fn deadline_status() -> RefOr<Schema> {
-    string_enum(
-        &[
-            DeadlineStatus::Overdue,
-            DeadlineStatus::ReportDue,
-            DeadlineStatus::Upcoming,
-        ],
+vocabularies! {
+    role => "Role": string_enum(Role::ALL, Role::as_str,
+        "What an account may do: `admin` manages accounts and housing, `coordinator` every family, `staff` the families they accompany.");
+    profession => "Profession": string_enum(Profession::ALL, Profession::as_str,
+        "A user's profession in the team.");
+    referral_source => "ReferralSource": string_enum(ReferralSource::ALL, ReferralSource::as_str,
+        "Who referred the family.");
+    referral_reason => "ReferralReason": string_enum(ReferralReason::ALL, ReferralReason::as_str,
+        "Why the family was referred.");
+    referral_status => "ReferralStatus": string_enum(ReferralStatus::ALL, ReferralStatus::as_str,
+        "Where a referral stands; `pending` is the waiting list.");
+    placement_status => "PlacementStatus": string_enum(PlacementStatus::ALL, PlacementStatus::as_str,
+        "Whether a placement is running or has ended.");
+    exit_destination => "ExitDestination": string_enum(ExitDestination::ALL, ExitDestination::as_str,
+        "Where the family went on leaving.");
+    deadline_status => "DeadlineStatus": string_enum(
+        &[DeadlineStatus::Overdue, DeadlineStatus::ReportDue, DeadlineStatus::Upcoming],
         |status| match status {
             DeadlineStatus::Overdue => "overdue",
             DeadlineStatus::ReportDue => "report_due",
             DeadlineStatus::Upcoming => "upcoming",
         },
-    )
-}
-
-pub fn landlord_kind() -> RefOr<Schema> {
-    string_enum(LandlordKind::ALL, LandlordKind::as_str)
-}
-
-pub fn typology() -> RefOr<Schema> {
-    string_enum(Typology::ALL, Typology::as_str)
-}
-
-pub fn intervention_kind() -> RefOr<Schema> {
-    string_enum(InterventionKind::ALL, InterventionKind::as_str)
-}
-
-pub fn confidentiality() -> RefOr<Schema> {
-    string_enum(Confidentiality::ALL, Confidentiality::as_str)
-}
-
-pub fn timeline_event_kind() -> RefOr<Schema> {
-    string_enum(EventKind::ALL, EventKind::as_str)
+        "How urgent a period's end is.");
+    landlord_kind => "LandlordKind": string_enum(LandlordKind::ALL, LandlordKind::as_str,
+        "A private landlord or a social landlord (bailleur social).");
+    typology => "Typology": string_enum(Typology::ALL, Typology::as_str,
+        "The apartment's size: studio, T1, T2, …");
+    intervention_kind => "InterventionKind": string_enum(InterventionKind::ALL, InterventionKind::as_str,
+        "What kind of intervention it was.");
+    confidentiality => "Confidentiality": string_enum(Confidentiality::ALL, Confidentiality::as_str,
+        "`team`: the family's team sees it; `restricted`: only its author and the staff present.");
+    timeline_event_kind => "TimelineEventKind": string_enum(EventKind::ALL, EventKind::as_str,
+        "What a timeline event is; it says which of the event's optional fields are set.");
+    csv_format => "CsvFormat": string_enum(Format::ALL, Format::as_str,
+        "`json` (the default), or `csv` for a spreadsheet.");
+    html_format => "HtmlFormat": string_enum(ExportFormat::ALL, ExportFormat::as_str,
+        "`json` (the default), or `html` for a printable page in French.");
+    action_status => "ActionStatus": string_enum(ActionStatus::ALL, ActionStatus::as_str,
+        "`open` (the default): the actions not done; `all`: every one.");
 }

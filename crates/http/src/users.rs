@@ -70,7 +70,12 @@ impl From<User> for UserResponse {
 pub struct CreateUserRequest {
     #[schema(example = "ines.morel@nido.example", format = Email, max_length = 254)]
     pub email: String,
-    #[schema(example = "Inès Morel", min_length = 1, max_length = 100)]
+    #[schema(
+        example = "Inès Morel",
+        min_length = 1,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$",
+        max_length = 100
+    )]
     pub display_name: String,
     #[schema(schema_with = crate::schema::role)]
     pub role: Role,
@@ -90,11 +95,15 @@ pub struct CreateUserRequest {
 pub struct UpdateUserRequest {
     #[schema(format = Email, max_length = 254)]
     pub email: Option<String>,
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(
+        min_length = 1,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$",
+        max_length = 100
+    )]
     pub display_name: Option<String>,
-    #[schema(schema_with = crate::schema::role)]
+    #[schema(schema_with = crate::schema::role_or_null)]
     pub role: Option<Role>,
-    #[schema(schema_with = crate::schema::profession)]
+    #[schema(schema_with = crate::schema::profession_or_null)]
     pub profession: Option<Profession>,
     /// `false` disables the account and ends its sessions.
     pub active: Option<bool>,

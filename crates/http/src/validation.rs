@@ -59,3 +59,13 @@ impl Errors {
 }
 
 pub use nido_cases::optional_text;
+
+/// A required text must hold more than spaces: it is stored trimmed. (An
+/// empty one is refused by its length rule already.)
+pub fn not_blank(text: &str) -> Result<(), validator::ValidationError> {
+    if !text.is_empty() && text.trim().is_empty() {
+        Err(validator::ValidationError::new("blank").with_message("must not be blank".into()))
+    } else {
+        Ok(())
+    }
+}

@@ -86,6 +86,7 @@ async fn end_session(
 #[serde(deny_unknown_fields)]
 pub struct PasswordChange {
     #[validate(length(max = 1024, message = "must be at most 1024 characters"))]
+    #[schema(max_length = 1024)]
     pub current_password: String,
     /// 12 to 128 characters, not easy to guess, not the current one.
     #[schema(min_length = 12, max_length = 128)]

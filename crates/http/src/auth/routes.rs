@@ -31,9 +31,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Deserialize, Validate, ToSchema)]
 pub struct LoginRequest {
     #[validate(length(max = 254, message = "must be at most 254 characters"))]
-    #[schema(example = "admin@nido.local")]
+    #[schema(example = "admin@nido.local", max_length = 254)]
     pub email: String,
     #[validate(length(max = 1024, message = "must be at most 1024 characters"))]
+    #[schema(max_length = 1024)]
     pub password: String,
 }
 

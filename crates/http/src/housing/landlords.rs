@@ -63,9 +63,15 @@ impl From<Landlord> for LandlordResponse {
 #[serde(deny_unknown_fields)]
 pub struct LandlordRequest {
     #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
-    #[schema(example = "Valophis Habitat", min_length = 1, max_length = 200)]
+    #[validate(custom(function = "crate::validation::not_blank"))]
+    #[schema(
+        example = "Valophis Habitat",
+        min_length = 1,
+        pattern = r"[^\s\x85]",
+        max_length = 200
+    )]
     pub name: Option<String>,
-    #[schema(schema_with = crate::schema::landlord_kind)]
+    #[schema(schema_with = crate::schema::landlord_kind_or_null)]
     pub kind: Option<LandlordKind>,
     #[validate(length(max = 200, message = "must be at most 200 characters"))]
     #[schema(max_length = 200)]
@@ -73,7 +79,7 @@ pub struct LandlordRequest {
     #[validate(length(max = 40, message = "must be at most 40 characters"))]
     #[schema(max_length = 40)]
     pub phone: Option<String>,
-    #[schema(max_length = 254)]
+    #[schema(schema_with = crate::schema::email_or_empty)]
     pub email: Option<String>,
     #[validate(length(max = 300, message = "must be at most 300 characters"))]
     #[schema(max_length = 300)]

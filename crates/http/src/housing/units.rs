@@ -66,6 +66,7 @@ impl From<Unit> for UnitResponse {
 pub struct UnitRequest {
     pub landlord_id: Option<Uuid>,
     #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
+    #[validate(custom(function = "crate::validation::not_blank"))]
     #[schema(
         example = "Alfortville, bât. B, 3e gauche",
         min_length = 1,
@@ -73,15 +74,23 @@ pub struct UnitRequest {
     )]
     pub label: Option<String>,
     #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[validate(custom(function = "crate::validation::not_blank"))]
+    #[schema(min_length = 1, pattern = r"[^\s\x85]", max_length = 200)]
     pub street: Option<String>,
     #[validate(length(min = 1, max = 10, message = "must be 1 to 10 characters"))]
-    #[schema(example = "94140", min_length = 1, max_length = 10)]
+    #[validate(custom(function = "crate::validation::not_blank"))]
+    #[schema(
+        example = "94140",
+        min_length = 1,
+        pattern = r"[^\s\x85]",
+        max_length = 10
+    )]
     pub postal_code: Option<String>,
     #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
-    #[schema(min_length = 1, max_length = 100)]
+    #[validate(custom(function = "crate::validation::not_blank"))]
+    #[schema(min_length = 1, pattern = r"[^\s\x85]", max_length = 100)]
     pub city: Option<String>,
-    #[schema(schema_with = crate::schema::typology)]
+    #[schema(schema_with = crate::schema::typology_or_null)]
     pub typology: Option<Typology>,
     #[validate(range(
         exclusive_min = 0.0,
