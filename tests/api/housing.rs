@@ -438,21 +438,8 @@ async fn parallel_moves_into_one_unit_let_exactly_one_win() {
     let moves = paths
         .iter()
         .map(|path| app.post(path, Some(&coordinator), &body));
-    let statuses: Vec<u16> = crate::helpers::join_all(moves.collect())
-        .await
-        .iter()
-        .map(|r| r.status().as_u16())
-        .collect();
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 201).count(),
-        1,
-        "{statuses:?}"
-    );
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 409).count(),
-        5,
-        "{statuses:?}"
-    );
+    let answers = crate::helpers::join_all(moves.collect()).await;
+    crate::helpers::assert_one_wins(answers, 201, 409, "unit_occupied").await;
     let occupancies = app
         .get_json(&format!("/api/v1/units/{unit}/occupancies"), &admin)
         .await;

@@ -209,32 +209,13 @@ async fn concurrent_renewals_of_one_period_let_exactly_one_win() {
         .await;
     let placement_id = id(&placement);
     let attempts = (0..8).map(|_| app.renew(&coordinator, &placement_id, 1));
-    let statuses: Vec<u16> = futures_join_all(attempts).await;
-    assert_eq!(
-        statuses.iter().filter(|status| **status == 201).count(),
-        1,
-        "{statuses:?}"
-    );
-    assert_eq!(
-        statuses.iter().filter(|status| **status == 409).count(),
-        7,
-        "{statuses:?}"
-    );
+    let answers = crate::helpers::join_all(attempts.collect()).await;
+    let (_, renewed) = crate::helpers::assert_one_wins(answers, 201, 409, "stale_period").await;
+    assert_eq!(renewed["number"], 2);
     let read: Value = app
         .get_json(&format!("/api/v1/placements/{placement_id}"), &coordinator)
         .await;
     assert_eq!(read["periods"].as_array().expect("periods").len(), 2);
-}
-
-async fn futures_join_all(
-    requests: impl Iterator<Item = impl std::future::Future<Output = reqwest::Response> + Send>,
-) -> Vec<u16> {
-    let handles: Vec<_> = requests.collect();
-    let responses = crate::helpers::join_all(handles).await;
-    responses
-        .iter()
-        .map(|response| response.status().as_u16())
-        .collect()
 }
 
 #[tokio::test]
