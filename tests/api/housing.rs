@@ -88,6 +88,31 @@ impl TestApp {
         )
         .await
     }
+
+    /// [`admit_into`](Self::admit_into), which must succeed: the placement.
+    pub(crate) async fn admitted_into(
+        &self,
+        coordinator: &str,
+        name: &str,
+        unit: Option<&str>,
+        admitted_on: &str,
+    ) -> Value {
+        let response = self.admit_into(coordinator, name, unit, admitted_on).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::CREATED,
+            "admission of {name}"
+        );
+        response.json().await.expect("json")
+    }
+
+    /// Ends a placement on `exited_on`; panics unless it succeeds.
+    pub(crate) async fn exit(&self, coordinator: &str, placement_id: &str, exited_on: &str) {
+        let path = format!("/api/v1/placements/{placement_id}/exit");
+        let exit = json!({"exited_on": exited_on, "destination": "social_housing"});
+        let response = self.post(&path, Some(coordinator), &exit).await;
+        assert_eq!(response.status(), StatusCode::OK, "exit");
+    }
 }
 
 #[tokio::test]
@@ -152,12 +177,11 @@ async fn landlords_units_and_leases_are_validated_and_versioned() {
         )
         .await;
     assert_problem(stale, 412, "stale_version").await;
-    let changed: Value = app
+    let changed = app
         .patch(&path, &admin, Some("\"1\""), &json!({"kind": "social"}))
-        .await
-        .json()
-        .await
-        .expect("json");
+        .await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    let changed: Value = changed.json().await.expect("json");
     assert_eq!(changed["kind"], "social");
     assert_eq!(changed["version"], 2);
 
@@ -256,12 +280,9 @@ async fn leases_of_one_unit_never_overlap() {
     )
     .await;
     let body = json!({"starts_on": "2026-01-01", "ends_on": "2027-12-31", "monthly_rent_cents": 63_000, "monthly_charges_cents": 8_000, "deposit_cents": 0});
-    let changed: Value = app
-        .patch(&path, &admin, Some("\"1\""), &body)
-        .await
-        .json()
-        .await
-        .expect("json");
+    let changed = app.patch(&path, &admin, Some("\"1\""), &body).await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    let changed: Value = changed.json().await.expect("json");
     assert_eq!(changed["ends_on"], "2027-12-31");
     assert_eq!(changed["monthly_rent_cents"], 63_000);
     let leases = app
@@ -337,12 +358,9 @@ async fn a_move_ends_the_current_occupancy_the_day_before_and_an_exit_ends_it() 
     let coordinator = app.login_as("coordinator").await;
     let first = app.leased_unit(&admin, "T2 Véron", 3).await;
     let second = app.leased_unit(&admin, "T3 Marne", 4).await;
-    let placement: Value = app
-        .admit_into(&coordinator, "Martin", Some(&first), "2026-02-01")
-        .await
-        .json()
-        .await
-        .expect("json");
+    let placement = app
+        .admitted_into(&coordinator, "Martin", Some(&first), "2026-02-01")
+        .await;
     let placement_id = placement["id"].as_str().expect("id");
     let path = format!("/api/v1/placements/{placement_id}/move");
 
@@ -423,12 +441,9 @@ async fn parallel_moves_into_one_unit_let_exactly_one_win() {
     let unit = app.leased_unit(&admin, "T3 Marne", 4).await;
     let mut paths = Vec::new();
     for name in ["Martin", "Benali", "Sow", "Kone", "Nguyen", "Diallo"] {
-        let placement: Value = app
-            .admit_into(&coordinator, name, None, "2026-02-01")
-            .await
-            .json()
-            .await
-            .expect("json");
+        let placement = app
+            .admitted_into(&coordinator, name, None, "2026-02-01")
+            .await;
         paths.push(format!(
             "/api/v1/placements/{}/move",
             placement["id"].as_str().expect("id")
@@ -462,22 +477,11 @@ async fn vacancies_say_since_when_and_what_they_cost_also_as_csv() {
         StatusCode::CREATED
     );
     let lived_in = app.leased_unit(&admin, "T3 Marne", 4).await;
-    let placement: Value = app
-        .admit_into(&coordinator, "Martin", Some(&lived_in), "2026-02-01")
-        .await
-        .json()
-        .await
-        .expect("json");
-    let exit = json!({"exited_on": "2026-04-30", "destination": "social_housing"});
-    app.post(
-        &format!(
-            "/api/v1/placements/{}/exit",
-            placement["id"].as_str().expect("id")
-        ),
-        Some(&coordinator),
-        &exit,
-    )
-    .await;
+    let placement = app
+        .admitted_into(&coordinator, "Martin", Some(&lived_in), "2026-02-01")
+        .await;
+    let placement_id = placement["id"].as_str().expect("id");
+    app.exit(&coordinator, placement_id, "2026-04-30").await;
 
     let body = app
         .get_json("/api/v1/housing/vacancies?as_of=2026-05-10", &admin)
@@ -538,34 +542,17 @@ async fn leases_ending_soon_are_flagged_when_still_occupied() {
     let occupied = app.unit(&admin, &landlord, "Occupé", 3).await;
     let empty = app.unit(&admin, &landlord, "Vide", 3).await;
     let later = app.unit(&admin, &landlord, "Plus tard", 3).await;
-    app.lease(
-        &admin,
-        &occupied,
-        "2025-01-01",
-        Some("2026-06-30"),
-        60_000,
-        9_000,
-    )
-    .await;
-    app.lease(
-        &admin,
-        &empty,
-        "2025-01-01",
-        Some("2026-06-15"),
-        60_000,
-        9_000,
-    )
-    .await;
-    app.lease(
-        &admin,
-        &later,
-        "2025-01-01",
-        Some("2026-12-31"),
-        60_000,
-        9_000,
-    )
-    .await;
-    app.admit_into(&coordinator, "Martin", Some(&occupied), "2026-02-01")
+    for (unit, ends_on) in [
+        (&occupied, "2026-06-30"),
+        (&empty, "2026-06-15"),
+        (&later, "2026-12-31"),
+    ] {
+        let lease = app
+            .lease(&admin, unit, "2025-01-01", Some(ends_on), 60_000, 9_000)
+            .await;
+        assert_eq!(lease.status(), StatusCode::CREATED);
+    }
+    app.admitted_into(&coordinator, "Martin", Some(&occupied), "2026-02-01")
         .await;
 
     let body = app
@@ -600,10 +587,16 @@ async fn the_occupancy_report_counts_unit_days_and_prorated_costs_by_landlord_ki
     let a = app.unit(&admin, &private, "A", 3).await;
     let b = app.unit(&admin, &social, "B", 3).await;
     // February 2026: 28 days. A is leased all month, B from the 15th.
-    app.lease(&admin, &a, "2026-01-01", None, 56_000, 0).await;
-    app.lease(&admin, &b, "2026-02-15", None, 70_000, 14_000)
-        .await;
-    app.admit_into(&coordinator, "Martin", Some(&a), "2026-02-08")
+    for (unit, starts_on, rent, charges) in [
+        (&a, "2026-01-01", 56_000, 0),
+        (&b, "2026-02-15", 70_000, 14_000),
+    ] {
+        let lease = app
+            .lease(&admin, unit, starts_on, None, rent, charges)
+            .await;
+        assert_eq!(lease.status(), StatusCode::CREATED);
+    }
+    app.admitted_into(&coordinator, "Martin", Some(&a), "2026-02-08")
         .await;
 
     let report = app
@@ -639,6 +632,7 @@ async fn the_occupancy_report_counts_unit_days_and_prorated_costs_by_landlord_ki
             Some(&admin),
         )
         .await;
+    assert_eq!(csv.status(), StatusCode::OK);
     let text = csv.text().await.expect("text");
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(

@@ -32,18 +32,7 @@ async fn parallel_referrals_of_one_family_leave_exactly_one_pending() {
     // A family whose first referral was declined can be referred again.
     let first = app.refer(&coordinator, "Diallo", days_ago(100)).await;
     let family_id = first["family_id"].as_str().expect("id").to_owned();
-    let decline = format!(
-        "/api/v1/referrals/{}/decline",
-        first["id"].as_str().expect("id")
-    );
-    let response = app
-        .post(
-            &decline,
-            Some(&coordinator),
-            &json!({"reason": "Hors critères"}),
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::OK);
+    app.decline(&coordinator, &first, "Hors critères").await;
     let mut body = referral_body("Diallo", days_ago(2), json!([]));
     body.as_object_mut().expect("object").remove("family");
     body["family_id"] = json!(family_id);
@@ -154,12 +143,9 @@ async fn parallel_moves_of_one_family_leave_one_open_occupancy() {
     for label in ["T1 Ivry", "T2 Vitry", "T3 Créteil", "T2 Choisy"] {
         units.push(app.leased_unit(&admin, label, 4).await);
     }
-    let placement: Value = app
-        .admit_into(&coordinator, "Martin", Some(&units[0]), "2026-02-01")
-        .await
-        .json()
-        .await
-        .expect("json");
+    let placement = app
+        .admitted_into(&coordinator, "Martin", Some(&units[0]), "2026-02-01")
+        .await;
     let placement_id = placement["id"].as_str().expect("id").to_owned();
     let path = format!("/api/v1/placements/{placement_id}/move");
     let bodies: Vec<Value> = units[1..]
@@ -213,12 +199,9 @@ async fn parallel_moves_of_one_family_leave_one_open_occupancy() {
         Some(Conflict::AlreadyHoused)
     );
 
-    let other: Value = app
-        .admit_into(&coordinator, "Benali", None, "2026-02-01")
-        .await
-        .json()
-        .await
-        .expect("json");
+    let other = app
+        .admitted_into(&coordinator, "Benali", None, "2026-02-01")
+        .await;
     let taken = units[1 + moved_in].parse::<Uuid>().expect("uuid");
     let other_id = other["id"].as_str().expect("id").parse().expect("uuid");
     let err = open_occupancy(&app, other_id, taken).await;
