@@ -62,7 +62,7 @@ impl TestApp {
         unit
     }
 
-    /// Refers a mother with `children` born children and admits her into `unit`.
+    /// Refers a mother and her baby, and admits them into `unit`.
     pub(crate) async fn admit_into(
         &self,
         coordinator: &str,
@@ -71,6 +71,19 @@ impl TestApp {
         admitted_on: &str,
     ) -> reqwest::Response {
         let children = json!([{"first_name": "Inaya", "birth_date": "2025-09-01"}]);
+        self.admit_family_into(coordinator, name, children, unit, admitted_on)
+            .await
+    }
+
+    /// Refers a mother with `children` and admits them into `unit`.
+    pub(crate) async fn admit_family_into(
+        &self,
+        coordinator: &str,
+        name: &str,
+        children: Value,
+        unit: Option<&str>,
+        admitted_on: &str,
+    ) -> reqwest::Response {
         let referral = self
             .refer_with(
                 coordinator,
@@ -433,6 +446,136 @@ async fn a_move_ends_the_current_occupancy_the_day_before_and_an_exit_ends_it() 
     assert_eq!(next.status(), StatusCode::CREATED);
 }
 
+/// The family's occupancies of `unit`: (starts_on, ends_on) each.
+async fn stays(app: &TestApp, admin: &str, unit: &str) -> Vec<(Value, Value)> {
+    let page = app
+        .get_json(&format!("/api/v1/units/{unit}/occupancies"), admin)
+        .await;
+    page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|stay| (stay["starts_on"].clone(), stay["ends_on"].clone()))
+        .collect()
+}
+
+#[tokio::test]
+async fn no_move_nor_admission_on_a_day_no_lease_covers_and_a_refused_move_leaves_the_family_home()
+{
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let coordinator = app.login_as("coordinator").await;
+    let home = app.leased_unit(&admin, "T2 Véron", 3).await;
+    let landlord = app.landlord(&admin, "M. Garcia", "private").await;
+    // A lease that ended, one that has not begun yet.
+    let ended = app.unit(&admin, &landlord, "T2 Garcia", 3).await;
+    let lease = app
+        .lease(
+            &admin,
+            &ended,
+            "2025-01-01",
+            Some("2026-02-28"),
+            60_000,
+            9_000,
+        )
+        .await;
+    assert_eq!(lease.status(), StatusCode::CREATED);
+    let later = app.unit(&admin, &landlord, "T3 Garcia", 3).await;
+    let lease = app
+        .lease(&admin, &later, "2026-06-01", None, 60_000, 9_000)
+        .await;
+    assert_eq!(lease.status(), StatusCode::CREATED);
+    let taken = app.leased_unit(&admin, "T3 Marne", 4).await;
+    let studio = app.leased_unit(&admin, "Studio", 1).await;
+    app.admitted_into(&coordinator, "Benali", Some(&taken), "2026-02-01")
+        .await;
+
+    for (name, unit, on) in [
+        ("Sow", &ended, "2026-03-01"),
+        ("Kone", &later, "2026-05-31"),
+    ] {
+        let refused = app.admit_into(&coordinator, name, Some(unit), on).await;
+        assert_problem(refused, 409, "no_active_lease").await;
+    }
+
+    let placement = app
+        .admitted_into(&coordinator, "Martin", Some(&home), "2026-02-01")
+        .await;
+    let path = format!(
+        "/api/v1/placements/{}/move",
+        placement["id"].as_str().expect("id")
+    );
+    for (unit, on, code) in [
+        (&ended, "2026-03-01", "no_active_lease"),
+        (&later, "2026-05-31", "no_active_lease"),
+        (&taken, "2026-04-01", "unit_occupied"),
+        (&studio, "2026-04-01", "over_capacity"),
+    ] {
+        let body = json!({"unit_id": unit, "on": on});
+        let refused = app.post(&path, Some(&coordinator), &body).await;
+        assert_problem(refused, 409, code).await;
+        // Read back after each refusal: she still lives at home, open-ended.
+        assert_eq!(
+            stays(&app, &admin, &home).await,
+            [(json!("2026-02-01"), Value::Null)],
+            "after {code} on {on}"
+        );
+    }
+    assert!(stays(&app, &admin, &ended).await.is_empty());
+    assert!(stays(&app, &admin, &later).await.is_empty());
+    assert!(stays(&app, &admin, &studio).await.is_empty());
+    assert_eq!(
+        stays(&app, &admin, &taken).await,
+        [(json!("2026-02-01"), Value::Null)],
+        "the other family only"
+    );
+
+    // From the day the lease begins, the move goes through.
+    let body = json!({"unit_id": later, "on": "2026-06-01"});
+    let moved = app.post(&path, Some(&coordinator), &body).await;
+    assert_eq!(moved.status(), StatusCode::CREATED);
+    assert_eq!(
+        stays(&app, &admin, &home).await,
+        [(json!("2026-02-01"), json!("2026-05-31"))]
+    );
+    assert_eq!(
+        stays(&app, &admin, &later).await,
+        [(json!("2026-06-01"), Value::Null)]
+    );
+}
+
+#[tokio::test]
+async fn an_unborn_child_takes_no_room_in_a_unit() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let coordinator = app.login_as("coordinator").await;
+    let due = crate::cases::today() + chrono::Days::new(60);
+    let on = crate::cases::days_ago(3).to_string();
+    // Expecting her first baby: she alone fits a studio for one.
+    let studio = app.leased_unit(&admin, "Studio", 1).await;
+    let expecting = json!([{"first_name": "Bébé", "expected_birth_date": due}]);
+    let admitted = app
+        .admit_family_into(&coordinator, "Sow", expecting, Some(&studio), &on)
+        .await;
+    assert_eq!(admitted.status(), StatusCode::CREATED);
+    // With a baby born and one expected, they are two: a unit for two.
+    let for_two = app.leased_unit(&admin, "T1 Ivry", 2).await;
+    let both = json!([{"first_name": "Inaya", "birth_date": "2025-09-01"},
+                      {"first_name": "Bébé", "expected_birth_date": due}]);
+    let admitted = app
+        .admit_family_into(&coordinator, "Kone", both.clone(), Some(&for_two), &on)
+        .await;
+    assert_eq!(admitted.status(), StatusCode::CREATED);
+    // Two born children make three: the same unit is too small.
+    let other_for_two = app.leased_unit(&admin, "T1 Vitry", 2).await;
+    let born = json!([{"first_name": "Inaya", "birth_date": "2025-09-01"},
+                      {"first_name": "Nour", "birth_date": "2024-05-10"}]);
+    let refused = app
+        .admit_family_into(&coordinator, "Diallo", born, Some(&other_for_two), &on)
+        .await;
+    assert_problem(refused, 409, "over_capacity").await;
+}
+
 #[tokio::test]
 async fn parallel_moves_into_one_unit_let_exactly_one_win() {
     let app = spawn_app().await;
@@ -658,9 +801,6 @@ async fn the_occupancy_report_counts_unit_days_and_prorated_costs_by_landlord_ki
     }
 }
 
-/// On PostgreSQL the exclusion constraints refuse overlaps even for a write
-/// that skips nido's own checks (on SQLite the write lock taken before the
-/// checks does that job, as the parallel tests show).
 #[tokio::test]
 async fn a_label_written_as_a_formula_comes_out_inert_in_the_csv() {
     let app = spawn_app().await;
