@@ -248,6 +248,66 @@ async fn a_restricted_intervention_is_seen_only_by_its_author_and_the_staff_pres
 }
 
 #[tokio::test]
+async fn a_staff_member_reading_the_interventions_one_of_them_or_the_timeline_is_audited() {
+    let app = spawn_app().await;
+    let s = scene(&app).await;
+    let created = log(
+        &app,
+        &s.author.1,
+        &s.family_id,
+        &intervention(&[&s.author.0], "team", "Atelier portage"),
+    )
+    .await;
+    let one = format!("/interventions/{}", created["id"].as_str().expect("id"));
+    let list = format!("/families/{}/interventions", s.family_id);
+    let timeline = format!("/families/{}/timeline", s.family_id);
+    // The teammate, who wrote nothing, reads all three.
+    for path in [&list, &one, &timeline] {
+        let read = app
+            .get(&format!("/api/v1{path}"), Some(&s.teammate.1))
+            .await;
+        assert_eq!(read.status(), StatusCode::OK, "{path}");
+    }
+
+    let entries = app
+        .get_json(
+            &format!(
+                "/api/v1/audit?user_id={}&family_id={}&limit=200",
+                s.teammate.0, s.family_id
+            ),
+            &s.admin,
+        )
+        .await;
+    let entries = entries["items"].as_array().expect("items");
+    let seen: Vec<(&str, &str)> = entries
+        .iter()
+        .map(|entry| {
+            assert_eq!(entry["user_id"], s.teammate.0.as_str());
+            assert_eq!(entry["family_id"], s.family_id.as_str());
+            (
+                entry["action"].as_str().expect("action"),
+                entry["resource"].as_str().expect("resource"),
+            )
+        })
+        .collect();
+    // Newest first.
+    assert_eq!(
+        seen,
+        [
+            ("family.timeline", timeline.as_str()),
+            ("intervention.read", one.as_str()),
+            ("intervention.list", list.as_str()),
+        ]
+    );
+    assert!(
+        !serde_json::to_string(entries)
+            .expect("json")
+            .contains("portage"),
+        "no case text in the log"
+    );
+}
+
+#[tokio::test]
 async fn only_the_author_or_a_coordinator_edits_and_edits_are_versioned() {
     let app = spawn_app().await;
     let s = scene(&app).await;
