@@ -174,7 +174,7 @@ async fn serve_stops_cleanly_on_sigterm() {
     let response = reqwest::get(format!("http://{address}/health/ready"))
         .await
         .expect("answers");
-    assert!(response.status().is_success());
+    assert_eq!(response.status(), reqwest::StatusCode::OK);
     let password =
         std::fs::read_to_string(data_dir.path().join("initial-admin-password")).expect("file");
     assert_eq!(password.lines().count(), 1);
