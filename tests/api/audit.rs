@@ -14,18 +14,17 @@ async fn every_read_and_write_of_a_family_is_in_the_audit_log() {
         .placed_family(&coordinator, "Diallo", days_ago(300), days_ago(100))
         .await;
     let family_id = placement["family_id"].as_str().expect("id");
-    app.get(&format!("/api/v1/families/{family_id}"), Some(&coordinator))
-        .await;
-    app.get(
-        &format!(
+    for path in [
+        format!("/api/v1/families/{family_id}"),
+        format!(
             "/api/v1/placements/{}",
             placement["id"].as_str().expect("id")
         ),
-        Some(&coordinator),
-    )
-    .await;
-    app.get("/api/v1/deadlines?within_days=400", Some(&coordinator))
-        .await;
+        "/api/v1/deadlines?within_days=400".to_owned(),
+    ] {
+        let read = app.get(&path, Some(&coordinator)).await;
+        assert_eq!(read.status(), StatusCode::OK, "{path}");
+    }
 
     let admin = app.admin_token().await;
     let path = format!("/api/v1/audit?family_id={family_id}");

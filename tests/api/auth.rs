@@ -87,6 +87,9 @@ async fn a_restart_keeps_the_admin_and_does_not_rewrite_the_password() {
     sibling.token_for("admin@nido.local", &before).await;
 }
 
+/// The same answer; that it costs the same work too (one argon2
+/// verification, against a dummy hash) is checked in nido-http's login
+/// tests, which count the verifications rather than time them.
 #[tokio::test]
 async fn an_unknown_email_is_answered_like_a_wrong_password() {
     let app = spawn_app().await;
@@ -106,31 +109,6 @@ async fn an_unknown_email_is_answered_like_a_wrong_password() {
     assert_eq!(
         assert_problem(malformed, 401, "invalid_credentials").await,
         wrong
-    );
-}
-
-#[tokio::test]
-async fn an_unknown_email_costs_about_as_much_time_as_a_wrong_password() {
-    let app = spawn_app().await;
-    app.create_user("awa@nido.example", "staff", "social_worker")
-        .await;
-    async fn fastest(app: &crate::helpers::TestApp, email: &str) -> std::time::Duration {
-        // The fastest of a few tries, to see the work done rather than the noise.
-        let mut best = std::time::Duration::MAX;
-        for _ in 0..3 {
-            let started = std::time::Instant::now();
-            let response = app.login(email, "not-the-password-at-all").await;
-            best = best.min(started.elapsed());
-            assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-        }
-        best
-    }
-    let known = fastest(&app, "awa@nido.example").await;
-    let unknown = fastest(&app, "nobody@nido.example").await;
-    // Without the dummy hash an unknown email answers tens of times faster.
-    assert!(
-        unknown * 3 >= known,
-        "unknown email {unknown:?} vs wrong password {known:?}"
     );
 }
 
@@ -253,6 +231,7 @@ async fn the_lifetimes_come_from_the_configuration() {
     let response = app
         .login("admin@nido.local", &app.initial_admin_password())
         .await;
+    assert_eq!(response.status(), StatusCode::OK);
     let body: Value = response.json().await.expect("json");
     assert_eq!(body["idle_timeout_seconds"], 300);
     let expires_at: chrono::DateTime<Utc> = body["expires_at"]
@@ -281,9 +260,10 @@ async fn a_token_issued_by_one_instance_works_on_another() {
         sibling.get("/api/v1/me", Some(&token)).await.status(),
         StatusCode::OK
     );
-    sibling
+    let logout = sibling
         .post("/api/v1/auth/logout", Some(&token), &json!({}))
         .await;
+    assert_eq!(logout.status(), StatusCode::NO_CONTENT);
     assert_problem(
         app.get("/api/v1/me", Some(&token)).await,
         401,
@@ -316,7 +296,9 @@ async fn a_disabled_user_loses_their_sessions_and_cannot_log_in() {
     let login = app.login("lea@nido.example", PASSWORD).await;
     assert_problem(login, 401, "invalid_credentials").await;
 
-    app.patch(&path, &admin, None, &json!({"active": true}))
+    let enabled = app
+        .patch(&path, &admin, None, &json!({"active": true}))
         .await;
+    assert_eq!(enabled.status(), StatusCode::OK);
     app.token_for("lea@nido.example", PASSWORD).await;
 }

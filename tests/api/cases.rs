@@ -79,6 +79,18 @@ impl TestApp {
         response.json().await.expect("json")
     }
 
+    /// Declines a pending referral for `reason`; panics unless it succeeds.
+    pub async fn decline(&self, coordinator: &str, referral: &Value, reason: &str) {
+        let path = format!(
+            "/api/v1/referrals/{}/decline",
+            referral["id"].as_str().expect("id")
+        );
+        let response = self
+            .post(&path, Some(coordinator), &json!({"reason": reason}))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "decline");
+    }
+
     /// Refers and admits a family whose child was born on `born`.
     pub async fn placed_family(
         &self,
@@ -104,6 +116,18 @@ impl TestApp {
                     "decided_by": "ASE du Val-de-Marne", "decision_ref": "DEC-2026-0042"}),
         )
         .await
+    }
+
+    /// [`renew`](Self::renew), which must succeed: the new period.
+    pub async fn renewed(
+        &self,
+        coordinator: &str,
+        placement_id: &str,
+        period_number: i64,
+    ) -> Value {
+        let response = self.renew(coordinator, placement_id, period_number).await;
+        assert_eq!(response.status(), StatusCode::CREATED, "renewal");
+        response.json().await.expect("json")
     }
 
     pub async fn put(&self, path: &str, token: &str, body: &Value) -> reqwest::Response {

@@ -22,73 +22,117 @@ fn nido(data_dir: &std::path::Path, database_url: &Option<String>) -> Command {
     command
 }
 
+/// Runs `command` with `input` on its standard input; its whole output.
+fn run_with_input(command: &mut Command, input: &str) -> std::process::Output {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    writeln!(child.stdin.take().expect("stdin"), "{input}").expect("written");
+    child.wait_with_output().expect("finishes")
+}
+
+/// `nido user create` with these details and `password` on standard input.
+fn user_create(
+    data_dir: &std::path::Path,
+    url: &Option<String>,
+    email: &str,
+    role: &str,
+    password: &str,
+) -> std::process::Output {
+    let profession = if role == "coordinator" {
+        "coordinator"
+    } else {
+        "social_worker"
+    };
+    let mut command = nido(data_dir, url);
+    command
+        .args(["user", "create", "--email", email, "--name", "Fatou Sow"])
+        .args(["--role", role, "--profession", profession]);
+    run_with_input(&mut command, password)
+}
+
+/// Checks that `output` is a refusal: exit code `code` and `says` on
+/// standard error; prints what it said either way.
+fn assert_refused(output: &std::process::Output, code: i32, says: &str) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    eprintln!("{stderr}");
+    assert_eq!(output.status.code(), Some(code), "{stderr}");
+    assert!(stderr.contains(says), "says {says:?}: {stderr}");
+    assert!(
+        !stderr.contains("panicked"),
+        "a refusal, not a crash: {stderr}"
+    );
+    assert!(output.stdout.is_empty(), "prints no id");
+}
+
 #[tokio::test]
 async fn migrate_then_user_create_reads_the_password_from_stdin() {
     let data_dir = tempfile::TempDir::new().expect("dir");
     let url = fresh_database_url().await;
-    let status = nido(data_dir.path(), &url)
+    let migrate = nido(data_dir.path(), &url)
         .arg("migrate")
-        .status()
+        .output()
         .expect("runs");
-    assert!(status.success());
+    assert!(
+        migrate.status.success(),
+        "{}",
+        String::from_utf8_lossy(&migrate.stderr)
+    );
 
-    let mut child = nido(data_dir.path(), &url)
-        .args([
-            "user",
-            "create",
-            "--email",
-            "Fatou@nido.example",
-            "--name",
-            "Fatou Sow",
-        ])
-        .args(["--role", "coordinator", "--profession", "coordinator"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("runs");
-    writeln!(child.stdin.take().expect("stdin"), "{PASSWORD}").expect("written");
-    let output = child.wait_with_output().expect("finishes");
-    assert!(output.status.success());
+    let output = user_create(
+        data_dir.path(),
+        &url,
+        "Fatou@nido.example",
+        "coordinator",
+        PASSWORD,
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let id = String::from_utf8(output.stdout).expect("utf-8");
     assert!(
         uuid::Uuid::parse_str(id.trim()).is_ok(),
         "prints the new id: {id}"
     );
 
-    // A weak password is refused, and so is a second account with that email.
-    let mut weak = nido(data_dir.path(), &url)
-        .args([
-            "user",
-            "create",
-            "--email",
-            "awa@nido.example",
-            "--name",
-            "Awa",
-        ])
-        .args(["--role", "staff", "--profession", "social_worker"])
-        .stdin(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("runs");
-    writeln!(weak.stdin.take().expect("stdin"), "password1234").expect("written");
-    assert!(!weak.wait().expect("finishes").success());
+    // A weak password is refused, and so is a second account with that
+    // email, whatever its case; a refusal exits with 1 and says why.
+    let weak = user_create(
+        data_dir.path(),
+        &url,
+        "awa@nido.example",
+        "staff",
+        "password1234",
+    );
+    assert_refused(&weak, 1, "password");
+    let duplicate = user_create(
+        data_dir.path(),
+        &url,
+        "FATOU@nido.example",
+        "staff",
+        "velours-sapin-horizon-61",
+    );
+    assert_refused(&duplicate, 1, "email_taken");
 
+    // An unknown role is a usage error (2), naming the value.
     let bad_role = nido(data_dir.path(), &url)
         .args(["user", "create", "--email", "x@nido.example", "--name", "X"])
         .args(["--role", "root", "--profession", "other"])
-        .stderr(Stdio::null())
-        .status()
+        .output()
         .expect("runs");
-    assert!(!bad_role.success());
+    assert_refused(&bad_role, 2, "root");
 
     // Demo accounts, whose password is published, never join a real centre.
     let demo = nido(data_dir.path(), &url)
         .arg("demo-data")
         .output()
         .expect("runs");
-    assert!(!demo.status.success(), "demo data refused");
-    let said = String::from_utf8_lossy(&demo.stderr);
-    assert!(said.contains("user accounts"), "says why: {said}");
+    assert_refused(&demo, 1, "user accounts");
 }
 
 #[tokio::test]
@@ -130,7 +174,7 @@ async fn serve_stops_cleanly_on_sigterm() {
     let response = reqwest::get(format!("http://{address}/health/ready"))
         .await
         .expect("answers");
-    assert!(response.status().is_success());
+    assert_eq!(response.status(), reqwest::StatusCode::OK);
     let password =
         std::fs::read_to_string(data_dir.path().join("initial-admin-password")).expect("file");
     assert_eq!(password.lines().count(), 1);
@@ -178,10 +222,8 @@ async fn demo_data_fills_an_empty_centre_with_families_at_every_stage() {
         .arg("demo-data")
         .output()
         .expect("runs");
-    assert!(
-        !again.status.success(),
-        "refuses a centre that has families"
-    );
+    // A second run finds the demo's own accounts, and refuses.
+    assert_refused(&again, 1, "user accounts");
 
     let mut settings =
         nido::Settings::load_from(std::path::Path::new("config"), "test").expect("settings");
@@ -354,9 +396,8 @@ async fn a_misspelt_environment_is_refused_not_run_with_development_settings() {
         .arg("migrate")
         .output()
         .expect("runs");
-    assert!(!output.status.success());
+    assert_refused(&output, 1, "NIDO_ENV=prodution");
     let said = String::from_utf8_lossy(&output.stderr);
-    assert!(said.contains("NIDO_ENV=prodution"), "{said}");
     assert!(said.contains("production"), "names the known ones: {said}");
     assert!(
         !data_dir.path().join("nido.db").exists(),

@@ -1,7 +1,8 @@
+use chrono::NaiveDate;
 use serde_json::Value;
 
 use crate::cases::date;
-use crate::helpers::{assert_problem, invalid_fields, spawn_app};
+use crate::helpers::{assert_problem, invalid_fields, spawn_app, spawn_app_with};
 
 fn items(body: &Value) -> &Vec<Value> {
     body["items"].as_array().expect("items")
@@ -200,4 +201,56 @@ async fn deadline_parameters_are_checked_and_default_to_today() {
         .await;
     assert_eq!(items(&body).len(), 1);
     assert_eq!(items(&body)[0]["status"], "upcoming");
+}
+
+/// At 23:30 UTC it is already tomorrow in Paris (00:30 or 01:30): the
+/// default `as_of` is Paris's date, not the UTC one.
+#[tokio::test]
+async fn the_default_as_of_is_todays_date_in_paris_even_late_in_the_utc_evening() {
+    let utc_day = crate::helpers::test_now().date_naive();
+    let late = utc_day.and_hms_opt(23, 30, 0).expect("a time").and_utc();
+    let app = spawn_app_with(move |settings| settings.testing.now = Some(late)).await;
+    let paris_day = late.with_timezone(&chrono_tz::Europe::Paris).date_naive();
+    assert_eq!(paris_day, utc_day + chrono::Days::new(1));
+    let coordinator = app.login_as("coordinator").await;
+    let placement = app
+        .placed_family(
+            &coordinator,
+            "Martin",
+            utc_day - chrono::Days::new(300),
+            utc_day - chrono::Days::new(100),
+        )
+        .await;
+    let ends_on: NaiveDate = placement["periods"][0]["ends_on"]
+        .as_str()
+        .expect("a date")
+        .parse()
+        .expect("a date");
+
+    let by_default: Value = app
+        .get_json("/api/v1/deadlines?within_days=400", &coordinator)
+        .await;
+    assert_eq!(items(&by_default).len(), 1);
+    assert_eq!(
+        items(&by_default)[0]["days_remaining"],
+        (ends_on - paris_day).num_days()
+    );
+    let in_paris: Value = app
+        .get_json(
+            &format!("/api/v1/deadlines?within_days=400&as_of={paris_day}"),
+            &coordinator,
+        )
+        .await;
+    assert_eq!(by_default, in_paris);
+    let in_utc: Value = app
+        .get_json(
+            &format!("/api/v1/deadlines?within_days=400&as_of={utc_day}"),
+            &coordinator,
+        )
+        .await;
+    assert_eq!(
+        items(&in_utc)[0]["days_remaining"],
+        (ends_on - utc_day).num_days(),
+        "one day more than by default"
+    );
 }

@@ -44,11 +44,13 @@ async fn the_whole_file_without_personal_notes_or_readers_names() {
                "actions": [{"description": "Orienter vers le CMP", "due_on": today(), "assignee_id": psychologist}]}),
     )
     .await;
-    app.get(
-        &format!("/api/v1/families/{family_id}"),
-        Some(&worker_token),
-    )
-    .await;
+    let read = app
+        .get(
+            &format!("/api/v1/families/{family_id}"),
+            Some(&worker_token),
+        )
+        .await;
+    assert_eq!(read.status(), StatusCode::OK);
 
     let path = format!("/api/v1/families/{family_id}/export");
     let response = app.get(&path, Some(&coordinator)).await;

@@ -136,7 +136,9 @@ async fn family_updates_carry_an_etag_and_honour_if_match() {
             &json!({"mother": {"phone": ""}}),
         )
         .await;
+    assert_eq!(cleared.status(), StatusCode::OK);
     let cleared: Value = cleared.json().await.expect("json");
+    assert_eq!(cleared["mother"]["last_name"], "Diallo-Traoré");
     assert!(cleared["mother"]["phone"].is_null());
 
     let future = (today() + chrono::Days::new(1)).to_string();
@@ -275,7 +277,9 @@ async fn assignments_name_active_team_members() {
             &json!({"referent_id": null, "team_ids": []}),
         )
         .await;
+    assert_eq!(cleared.status(), StatusCode::OK);
     let cleared: Value = cleared.json().await.expect("json");
+    assert_eq!(cleared["id"], family_id);
     assert!(cleared["referent_id"].is_null());
     assert_eq!(cleared["team_ids"], json!([]));
     let missing = format!("/api/v1/families/{}/assignment", uuid::Uuid::new_v4());

@@ -331,3 +331,39 @@ pub async fn join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output>
     .await;
     outputs.into_iter().flatten().collect()
 }
+
+/// Of the answers to parallel requests, exactly one has status `won`: its
+/// position, its JSON body, and the other answers.
+pub async fn the_one_winner(responses: Vec<Response>, won: u16) -> (usize, Value, Vec<Response>) {
+    let statuses: Vec<u16> = responses.iter().map(|r| r.status().as_u16()).collect();
+    let winners: Vec<usize> = (0..statuses.len())
+        .filter(|at| statuses[*at] == won)
+        .collect();
+    assert_eq!(winners.len(), 1, "exactly one {won}: {statuses:?}");
+    let mut others = Vec::new();
+    let mut winner = None;
+    for (at, response) in responses.into_iter().enumerate() {
+        if at == winners[0] {
+            winner = Some(response.json().await.expect("json"));
+        } else {
+            others.push(response);
+        }
+    }
+    (winners[0], winner.expect("the winner"), others)
+}
+
+/// The answers to parallel requests of which exactly one may win: one
+/// `won` status, every other one the problem `lost` with `code`. The
+/// winner's position and its JSON body.
+pub async fn assert_one_wins(
+    responses: Vec<Response>,
+    won: u16,
+    lost: u16,
+    code: &str,
+) -> (usize, Value) {
+    let (at, winner, losers) = the_one_winner(responses, won).await;
+    for response in losers {
+        assert_problem(response, lost, code).await;
+    }
+    (at, winner)
+}

@@ -62,7 +62,7 @@ impl TestApp {
         unit
     }
 
-    /// Refers a mother with `children` born children and admits her into `unit`.
+    /// Refers a mother and her baby, and admits them into `unit`.
     pub(crate) async fn admit_into(
         &self,
         coordinator: &str,
@@ -71,6 +71,19 @@ impl TestApp {
         admitted_on: &str,
     ) -> reqwest::Response {
         let children = json!([{"first_name": "Inaya", "birth_date": "2025-09-01"}]);
+        self.admit_family_into(coordinator, name, children, unit, admitted_on)
+            .await
+    }
+
+    /// Refers a mother with `children` and admits them into `unit`.
+    pub(crate) async fn admit_family_into(
+        &self,
+        coordinator: &str,
+        name: &str,
+        children: Value,
+        unit: Option<&str>,
+        admitted_on: &str,
+    ) -> reqwest::Response {
         let referral = self
             .refer_with(
                 coordinator,
@@ -87,6 +100,31 @@ impl TestApp {
             &json!({"admitted_on": admitted_on, "unit_id": unit}),
         )
         .await
+    }
+
+    /// [`admit_into`](Self::admit_into), which must succeed: the placement.
+    pub(crate) async fn admitted_into(
+        &self,
+        coordinator: &str,
+        name: &str,
+        unit: Option<&str>,
+        admitted_on: &str,
+    ) -> Value {
+        let response = self.admit_into(coordinator, name, unit, admitted_on).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::CREATED,
+            "admission of {name}"
+        );
+        response.json().await.expect("json")
+    }
+
+    /// Ends a placement on `exited_on`; panics unless it succeeds.
+    pub(crate) async fn exit(&self, coordinator: &str, placement_id: &str, exited_on: &str) {
+        let path = format!("/api/v1/placements/{placement_id}/exit");
+        let exit = json!({"exited_on": exited_on, "destination": "social_housing"});
+        let response = self.post(&path, Some(coordinator), &exit).await;
+        assert_eq!(response.status(), StatusCode::OK, "exit");
     }
 }
 
@@ -152,12 +190,11 @@ async fn landlords_units_and_leases_are_validated_and_versioned() {
         )
         .await;
     assert_problem(stale, 412, "stale_version").await;
-    let changed: Value = app
+    let changed = app
         .patch(&path, &admin, Some("\"1\""), &json!({"kind": "social"}))
-        .await
-        .json()
-        .await
-        .expect("json");
+        .await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    let changed: Value = changed.json().await.expect("json");
     assert_eq!(changed["kind"], "social");
     assert_eq!(changed["version"], 2);
 
@@ -256,12 +293,9 @@ async fn leases_of_one_unit_never_overlap() {
     )
     .await;
     let body = json!({"starts_on": "2026-01-01", "ends_on": "2027-12-31", "monthly_rent_cents": 63_000, "monthly_charges_cents": 8_000, "deposit_cents": 0});
-    let changed: Value = app
-        .patch(&path, &admin, Some("\"1\""), &body)
-        .await
-        .json()
-        .await
-        .expect("json");
+    let changed = app.patch(&path, &admin, Some("\"1\""), &body).await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    let changed: Value = changed.json().await.expect("json");
     assert_eq!(changed["ends_on"], "2027-12-31");
     assert_eq!(changed["monthly_rent_cents"], 63_000);
     let leases = app
@@ -337,12 +371,9 @@ async fn a_move_ends_the_current_occupancy_the_day_before_and_an_exit_ends_it() 
     let coordinator = app.login_as("coordinator").await;
     let first = app.leased_unit(&admin, "T2 Véron", 3).await;
     let second = app.leased_unit(&admin, "T3 Marne", 4).await;
-    let placement: Value = app
-        .admit_into(&coordinator, "Martin", Some(&first), "2026-02-01")
-        .await
-        .json()
-        .await
-        .expect("json");
+    let placement = app
+        .admitted_into(&coordinator, "Martin", Some(&first), "2026-02-01")
+        .await;
     let placement_id = placement["id"].as_str().expect("id");
     let path = format!("/api/v1/placements/{placement_id}/move");
 
@@ -415,6 +446,136 @@ async fn a_move_ends_the_current_occupancy_the_day_before_and_an_exit_ends_it() 
     assert_eq!(next.status(), StatusCode::CREATED);
 }
 
+/// The family's occupancies of `unit`: (starts_on, ends_on) each.
+async fn stays(app: &TestApp, admin: &str, unit: &str) -> Vec<(Value, Value)> {
+    let page = app
+        .get_json(&format!("/api/v1/units/{unit}/occupancies"), admin)
+        .await;
+    page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|stay| (stay["starts_on"].clone(), stay["ends_on"].clone()))
+        .collect()
+}
+
+#[tokio::test]
+async fn no_move_nor_admission_on_a_day_no_lease_covers_and_a_refused_move_leaves_the_family_home()
+{
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let coordinator = app.login_as("coordinator").await;
+    let home = app.leased_unit(&admin, "T2 Véron", 3).await;
+    let landlord = app.landlord(&admin, "M. Garcia", "private").await;
+    // A lease that ended, one that has not begun yet.
+    let ended = app.unit(&admin, &landlord, "T2 Garcia", 3).await;
+    let lease = app
+        .lease(
+            &admin,
+            &ended,
+            "2025-01-01",
+            Some("2026-02-28"),
+            60_000,
+            9_000,
+        )
+        .await;
+    assert_eq!(lease.status(), StatusCode::CREATED);
+    let later = app.unit(&admin, &landlord, "T3 Garcia", 3).await;
+    let lease = app
+        .lease(&admin, &later, "2026-06-01", None, 60_000, 9_000)
+        .await;
+    assert_eq!(lease.status(), StatusCode::CREATED);
+    let taken = app.leased_unit(&admin, "T3 Marne", 4).await;
+    let studio = app.leased_unit(&admin, "Studio", 1).await;
+    app.admitted_into(&coordinator, "Benali", Some(&taken), "2026-02-01")
+        .await;
+
+    for (name, unit, on) in [
+        ("Sow", &ended, "2026-03-01"),
+        ("Kone", &later, "2026-05-31"),
+    ] {
+        let refused = app.admit_into(&coordinator, name, Some(unit), on).await;
+        assert_problem(refused, 409, "no_active_lease").await;
+    }
+
+    let placement = app
+        .admitted_into(&coordinator, "Martin", Some(&home), "2026-02-01")
+        .await;
+    let path = format!(
+        "/api/v1/placements/{}/move",
+        placement["id"].as_str().expect("id")
+    );
+    for (unit, on, code) in [
+        (&ended, "2026-03-01", "no_active_lease"),
+        (&later, "2026-05-31", "no_active_lease"),
+        (&taken, "2026-04-01", "unit_occupied"),
+        (&studio, "2026-04-01", "over_capacity"),
+    ] {
+        let body = json!({"unit_id": unit, "on": on});
+        let refused = app.post(&path, Some(&coordinator), &body).await;
+        assert_problem(refused, 409, code).await;
+        // Read back after each refusal: she still lives at home, open-ended.
+        assert_eq!(
+            stays(&app, &admin, &home).await,
+            [(json!("2026-02-01"), Value::Null)],
+            "after {code} on {on}"
+        );
+    }
+    assert!(stays(&app, &admin, &ended).await.is_empty());
+    assert!(stays(&app, &admin, &later).await.is_empty());
+    assert!(stays(&app, &admin, &studio).await.is_empty());
+    assert_eq!(
+        stays(&app, &admin, &taken).await,
+        [(json!("2026-02-01"), Value::Null)],
+        "the other family only"
+    );
+
+    // From the day the lease begins, the move goes through.
+    let body = json!({"unit_id": later, "on": "2026-06-01"});
+    let moved = app.post(&path, Some(&coordinator), &body).await;
+    assert_eq!(moved.status(), StatusCode::CREATED);
+    assert_eq!(
+        stays(&app, &admin, &home).await,
+        [(json!("2026-02-01"), json!("2026-05-31"))]
+    );
+    assert_eq!(
+        stays(&app, &admin, &later).await,
+        [(json!("2026-06-01"), Value::Null)]
+    );
+}
+
+#[tokio::test]
+async fn an_unborn_child_takes_no_room_in_a_unit() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let coordinator = app.login_as("coordinator").await;
+    let due = crate::cases::today() + chrono::Days::new(60);
+    let on = crate::cases::days_ago(3).to_string();
+    // Expecting her first baby: she alone fits a studio for one.
+    let studio = app.leased_unit(&admin, "Studio", 1).await;
+    let expecting = json!([{"first_name": "Bébé", "expected_birth_date": due}]);
+    let admitted = app
+        .admit_family_into(&coordinator, "Sow", expecting, Some(&studio), &on)
+        .await;
+    assert_eq!(admitted.status(), StatusCode::CREATED);
+    // With a baby born and one expected, they are two: a unit for two.
+    let for_two = app.leased_unit(&admin, "T1 Ivry", 2).await;
+    let both = json!([{"first_name": "Inaya", "birth_date": "2025-09-01"},
+                      {"first_name": "Bébé", "expected_birth_date": due}]);
+    let admitted = app
+        .admit_family_into(&coordinator, "Kone", both.clone(), Some(&for_two), &on)
+        .await;
+    assert_eq!(admitted.status(), StatusCode::CREATED);
+    // Two born children make three: the same unit is too small.
+    let other_for_two = app.leased_unit(&admin, "T1 Vitry", 2).await;
+    let born = json!([{"first_name": "Inaya", "birth_date": "2025-09-01"},
+                      {"first_name": "Nour", "birth_date": "2024-05-10"}]);
+    let refused = app
+        .admit_family_into(&coordinator, "Diallo", born, Some(&other_for_two), &on)
+        .await;
+    assert_problem(refused, 409, "over_capacity").await;
+}
+
 #[tokio::test]
 async fn parallel_moves_into_one_unit_let_exactly_one_win() {
     let app = spawn_app().await;
@@ -423,12 +584,9 @@ async fn parallel_moves_into_one_unit_let_exactly_one_win() {
     let unit = app.leased_unit(&admin, "T3 Marne", 4).await;
     let mut paths = Vec::new();
     for name in ["Martin", "Benali", "Sow", "Kone", "Nguyen", "Diallo"] {
-        let placement: Value = app
-            .admit_into(&coordinator, name, None, "2026-02-01")
-            .await
-            .json()
-            .await
-            .expect("json");
+        let placement = app
+            .admitted_into(&coordinator, name, None, "2026-02-01")
+            .await;
         paths.push(format!(
             "/api/v1/placements/{}/move",
             placement["id"].as_str().expect("id")
@@ -438,21 +596,8 @@ async fn parallel_moves_into_one_unit_let_exactly_one_win() {
     let moves = paths
         .iter()
         .map(|path| app.post(path, Some(&coordinator), &body));
-    let statuses: Vec<u16> = crate::helpers::join_all(moves.collect())
-        .await
-        .iter()
-        .map(|r| r.status().as_u16())
-        .collect();
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 201).count(),
-        1,
-        "{statuses:?}"
-    );
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 409).count(),
-        5,
-        "{statuses:?}"
-    );
+    let answers = crate::helpers::join_all(moves.collect()).await;
+    crate::helpers::assert_one_wins(answers, 201, 409, "unit_occupied").await;
     let occupancies = app
         .get_json(&format!("/api/v1/units/{unit}/occupancies"), &admin)
         .await;
@@ -475,22 +620,11 @@ async fn vacancies_say_since_when_and_what_they_cost_also_as_csv() {
         StatusCode::CREATED
     );
     let lived_in = app.leased_unit(&admin, "T3 Marne", 4).await;
-    let placement: Value = app
-        .admit_into(&coordinator, "Martin", Some(&lived_in), "2026-02-01")
-        .await
-        .json()
-        .await
-        .expect("json");
-    let exit = json!({"exited_on": "2026-04-30", "destination": "social_housing"});
-    app.post(
-        &format!(
-            "/api/v1/placements/{}/exit",
-            placement["id"].as_str().expect("id")
-        ),
-        Some(&coordinator),
-        &exit,
-    )
-    .await;
+    let placement = app
+        .admitted_into(&coordinator, "Martin", Some(&lived_in), "2026-02-01")
+        .await;
+    let placement_id = placement["id"].as_str().expect("id");
+    app.exit(&coordinator, placement_id, "2026-04-30").await;
 
     let body = app
         .get_json("/api/v1/housing/vacancies?as_of=2026-05-10", &admin)
@@ -551,34 +685,17 @@ async fn leases_ending_soon_are_flagged_when_still_occupied() {
     let occupied = app.unit(&admin, &landlord, "Occupé", 3).await;
     let empty = app.unit(&admin, &landlord, "Vide", 3).await;
     let later = app.unit(&admin, &landlord, "Plus tard", 3).await;
-    app.lease(
-        &admin,
-        &occupied,
-        "2025-01-01",
-        Some("2026-06-30"),
-        60_000,
-        9_000,
-    )
-    .await;
-    app.lease(
-        &admin,
-        &empty,
-        "2025-01-01",
-        Some("2026-06-15"),
-        60_000,
-        9_000,
-    )
-    .await;
-    app.lease(
-        &admin,
-        &later,
-        "2025-01-01",
-        Some("2026-12-31"),
-        60_000,
-        9_000,
-    )
-    .await;
-    app.admit_into(&coordinator, "Martin", Some(&occupied), "2026-02-01")
+    for (unit, ends_on) in [
+        (&occupied, "2026-06-30"),
+        (&empty, "2026-06-15"),
+        (&later, "2026-12-31"),
+    ] {
+        let lease = app
+            .lease(&admin, unit, "2025-01-01", Some(ends_on), 60_000, 9_000)
+            .await;
+        assert_eq!(lease.status(), StatusCode::CREATED);
+    }
+    app.admitted_into(&coordinator, "Martin", Some(&occupied), "2026-02-01")
         .await;
 
     let body = app
@@ -613,10 +730,16 @@ async fn the_occupancy_report_counts_unit_days_and_prorated_costs_by_landlord_ki
     let a = app.unit(&admin, &private, "A", 3).await;
     let b = app.unit(&admin, &social, "B", 3).await;
     // February 2026: 28 days. A is leased all month, B from the 15th.
-    app.lease(&admin, &a, "2026-01-01", None, 56_000, 0).await;
-    app.lease(&admin, &b, "2026-02-15", None, 70_000, 14_000)
-        .await;
-    app.admit_into(&coordinator, "Martin", Some(&a), "2026-02-08")
+    for (unit, starts_on, rent, charges) in [
+        (&a, "2026-01-01", 56_000, 0),
+        (&b, "2026-02-15", 70_000, 14_000),
+    ] {
+        let lease = app
+            .lease(&admin, unit, starts_on, None, rent, charges)
+            .await;
+        assert_eq!(lease.status(), StatusCode::CREATED);
+    }
+    app.admitted_into(&coordinator, "Martin", Some(&a), "2026-02-08")
         .await;
 
     let report = app
@@ -652,6 +775,7 @@ async fn the_occupancy_report_counts_unit_days_and_prorated_costs_by_landlord_ki
             Some(&admin),
         )
         .await;
+    assert_eq!(csv.status(), StatusCode::OK);
     let text = csv.text().await.expect("text");
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
@@ -677,9 +801,6 @@ async fn the_occupancy_report_counts_unit_days_and_prorated_costs_by_landlord_ki
     }
 }
 
-/// On PostgreSQL the exclusion constraints refuse overlaps even for a write
-/// that skips nido's own checks (on SQLite the write lock taken before the
-/// checks does that job, as the parallel tests show).
 #[tokio::test]
 async fn a_label_written_as_a_formula_comes_out_inert_in_the_csv() {
     let app = spawn_app().await;

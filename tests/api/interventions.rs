@@ -248,6 +248,66 @@ async fn a_restricted_intervention_is_seen_only_by_its_author_and_the_staff_pres
 }
 
 #[tokio::test]
+async fn a_staff_member_reading_the_interventions_one_of_them_or_the_timeline_is_audited() {
+    let app = spawn_app().await;
+    let s = scene(&app).await;
+    let created = log(
+        &app,
+        &s.author.1,
+        &s.family_id,
+        &intervention(&[&s.author.0], "team", "Atelier portage"),
+    )
+    .await;
+    let one = format!("/interventions/{}", created["id"].as_str().expect("id"));
+    let list = format!("/families/{}/interventions", s.family_id);
+    let timeline = format!("/families/{}/timeline", s.family_id);
+    // The teammate, who wrote nothing, reads all three.
+    for path in [&list, &one, &timeline] {
+        let read = app
+            .get(&format!("/api/v1{path}"), Some(&s.teammate.1))
+            .await;
+        assert_eq!(read.status(), StatusCode::OK, "{path}");
+    }
+
+    let entries = app
+        .get_json(
+            &format!(
+                "/api/v1/audit?user_id={}&family_id={}&limit=200",
+                s.teammate.0, s.family_id
+            ),
+            &s.admin,
+        )
+        .await;
+    let entries = entries["items"].as_array().expect("items");
+    let seen: Vec<(&str, &str)> = entries
+        .iter()
+        .map(|entry| {
+            assert_eq!(entry["user_id"], s.teammate.0.as_str());
+            assert_eq!(entry["family_id"], s.family_id.as_str());
+            (
+                entry["action"].as_str().expect("action"),
+                entry["resource"].as_str().expect("resource"),
+            )
+        })
+        .collect();
+    // Newest first.
+    assert_eq!(
+        seen,
+        [
+            ("family.timeline", timeline.as_str()),
+            ("intervention.read", one.as_str()),
+            ("intervention.list", list.as_str()),
+        ]
+    );
+    assert!(
+        !serde_json::to_string(entries)
+            .expect("json")
+            .contains("portage"),
+        "no case text in the log"
+    );
+}
+
+#[tokio::test]
 async fn only_the_author_or_a_coordinator_edits_and_edits_are_versioned() {
     let app = spawn_app().await;
     let s = scene(&app).await;
@@ -416,6 +476,9 @@ async fn actions_are_listed_open_first_by_due_date_and_marked_done() {
         )
         .await;
     assert_eq!(done.status(), StatusCode::OK);
+    let done: Value = done.json().await.expect("json");
+    assert_eq!(done["done_on"], today().to_string());
+    assert_eq!(done["overdue"], false, "done: no longer overdue");
 
     let open = app.get_json("/api/v1/me/actions", &s.author.1).await;
     assert_eq!(open["items"].as_array().expect("items").len(), 2);
@@ -426,7 +489,8 @@ async fn actions_are_listed_open_first_by_due_date_and_marked_done() {
     assert_eq!(all.len(), 3);
     assert_eq!(all[2]["description"], "Relancer la CAF", "done ones last");
     assert_eq!(all[2]["overdue"], false);
-    // A coordinator may close it too.
+    assert_eq!(all[2]["done_on"], today().to_string());
+    // A coordinator may reopen it too: it is open, and overdue, again.
     let reopen = app
         .patch(
             &action_path,
@@ -436,6 +500,19 @@ async fn actions_are_listed_open_first_by_due_date_and_marked_done() {
         )
         .await;
     assert_eq!(reopen.status(), StatusCode::OK);
+    let reopened: Value = reopen.json().await.expect("json");
+    assert_eq!(reopened["id"], ids[0].as_str());
+    assert!(reopened["done_on"].is_null(), "{reopened}");
+    assert_eq!(reopened["overdue"], true);
+    let open = app.get_json("/api/v1/me/actions", &s.author.1).await;
+    let open = open["items"].as_array().expect("items");
+    assert_eq!(open.len(), 3);
+    let read_back = open
+        .iter()
+        .find(|action| action["id"] == ids[0].as_str())
+        .expect("open again");
+    assert!(read_back["done_on"].is_null(), "{read_back}");
+    assert_eq!(read_back["overdue"], true);
 }
 
 #[tokio::test]
@@ -451,13 +528,8 @@ async fn the_timeline_tells_the_familys_story_newest_first_page_by_page() {
         &intervention(&[&s.author.0], "team", "Visite"),
     )
     .await;
-    let exit = json!({"exited_on": days_ago(1), "destination": "social_housing"});
-    app.post(
-        &format!("/api/v1/placements/{}/exit", s.placement_id),
-        Some(&s.coordinator),
-        &exit,
-    )
-    .await;
+    app.exit(&s.coordinator, &s.placement_id, &days_ago(1).to_string())
+        .await;
 
     let path = format!("/api/v1/families/{}/timeline", s.family_id);
     let mut kinds = Vec::new();

@@ -77,20 +77,10 @@ async fn no_period_runs_past_the_day_before_the_third_birthday() {
     assert_eq!(placement["latest_end_on"], "2027-02-27");
     assert_eq!(placement["periods"][0]["ends_on"], "2026-05-31");
 
-    let second: Value = app
-        .renew(&coordinator, &placement_id, 1)
-        .await
-        .json()
-        .await
-        .expect("json");
+    let second: Value = app.renewed(&coordinator, &placement_id, 1).await;
     assert_eq!(second["ends_on"], "2026-11-30");
     // The cap falls inside the third period: it ends on the cap.
-    let third: Value = app
-        .renew(&coordinator, &placement_id, 2)
-        .await
-        .json()
-        .await
-        .expect("json");
+    let third: Value = app.renewed(&coordinator, &placement_id, 2).await;
     assert_eq!(third["starts_on"], "2026-12-01");
     assert_eq!(third["ends_on"], "2027-02-27");
 
@@ -158,12 +148,7 @@ async fn recording_a_birth_moves_the_cap_for_later_renewals() {
     assert_eq!(read["latest_end_on"], "2026-10-01");
     // Existing periods are never rewritten.
     assert_eq!(read["periods"][6]["ends_on"], "2026-09-14");
-    let last: Value = app
-        .renew(&coordinator, &placement_id, 7)
-        .await
-        .json()
-        .await
-        .expect("json");
+    let last: Value = app.renewed(&coordinator, &placement_id, 7).await;
     assert_eq!(last["starts_on"], "2026-09-15");
     assert_eq!(last["ends_on"], "2026-10-01");
 }
@@ -209,32 +194,13 @@ async fn concurrent_renewals_of_one_period_let_exactly_one_win() {
         .await;
     let placement_id = id(&placement);
     let attempts = (0..8).map(|_| app.renew(&coordinator, &placement_id, 1));
-    let statuses: Vec<u16> = futures_join_all(attempts).await;
-    assert_eq!(
-        statuses.iter().filter(|status| **status == 201).count(),
-        1,
-        "{statuses:?}"
-    );
-    assert_eq!(
-        statuses.iter().filter(|status| **status == 409).count(),
-        7,
-        "{statuses:?}"
-    );
+    let answers = crate::helpers::join_all(attempts.collect()).await;
+    let (_, renewed) = crate::helpers::assert_one_wins(answers, 201, 409, "stale_period").await;
+    assert_eq!(renewed["number"], 2);
     let read: Value = app
         .get_json(&format!("/api/v1/placements/{placement_id}"), &coordinator)
         .await;
     assert_eq!(read["periods"].as_array().expect("periods").len(), 2);
-}
-
-async fn futures_join_all(
-    requests: impl Iterator<Item = impl std::future::Future<Output = reqwest::Response> + Send>,
-) -> Vec<u16> {
-    let handles: Vec<_> = requests.collect();
-    let responses = crate::helpers::join_all(handles).await;
-    responses
-        .iter()
-        .map(|response| response.status().as_u16())
-        .collect()
 }
 
 #[tokio::test]

@@ -48,16 +48,7 @@ async fn the_waiting_list_is_pending_referrals_oldest_first_page_by_page() {
             &referral_body("Haddad", days_ago(90), child()),
         )
         .await;
-    let path = format!(
-        "/api/v1/referrals/{}/decline",
-        declined["id"].as_str().expect("id")
-    );
-    app.post(
-        &path,
-        Some(&coordinator),
-        &json!({"reason": "Hors critères"}),
-    )
-    .await;
+    app.decline(&coordinator, &declined, "Hors critères").await;
 
     let mut dates = Vec::new();
     let mut cursor = None::<String>;

@@ -134,17 +134,8 @@ async fn closed_files_are_anonymised_for_good_after_two_years_and_reports_still_
     .await;
     // Declined three years ago (the decision's time is when it was recorded).
     let declined = app.refer(&coordinator, "Petrenko", days_ago(1200)).await;
-    let response = app
-        .post(
-            &format!(
-                "/api/v1/referrals/{}/decline",
-                declined["id"].as_str().expect("id")
-            ),
-            Some(&coordinator),
-            &json!({"reason": "Hors critères d'âge"}),
-        )
+    app.decline(&coordinator, &declined, "Hors critères d'âge")
         .await;
-    assert_eq!(response.status(), StatusCode::OK);
     referrals::Entity::update_many()
         .col_expr(
             referrals::Column::ClosedAt,
@@ -322,7 +313,8 @@ async fn audit_entries_are_deleted_after_their_months_by_the_job_and_by_nothing_
     let then = test_now() - chrono::TimeDelta::days(400);
     let past = spawn_app_with(move |settings| settings.testing.now = Some(then)).await;
     let coordinator = past.login_as("coordinator").await;
-    past.get("/api/v1/families", Some(&coordinator)).await;
+    let read = past.get("/api/v1/families", Some(&coordinator)).await;
+    assert_eq!(read.status(), StatusCode::OK);
     let audit = past.audit_db().await;
     let old_entries = nido::retention::run(
         &past.db,

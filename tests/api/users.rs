@@ -181,16 +181,15 @@ async fn an_email_belongs_to_one_user_whatever_its_case() {
         .await;
     assert_problem(again, 409, "email_taken").await;
 
-    let other: Value = app
+    let other = app
         .post(
             "/api/v1/users",
             Some(&admin),
             &new_user("lea@nido.example", "staff"),
         )
-        .await
-        .json()
-        .await
-        .expect("json");
+        .await;
+    assert_eq!(other.status(), StatusCode::CREATED);
+    let other: Value = other.json().await.expect("json");
     let path = format!("/api/v1/users/{}", other["id"].as_str().expect("id"));
     let clash = app
         .patch(&path, &admin, None, &json!({"email": "nadia@nido.example"}))

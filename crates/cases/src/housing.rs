@@ -87,7 +87,9 @@ pub async fn add_lease(
     caller.require(&[Role::Admin])?;
     housing::find_unit(&cases.db, unit_id).await?;
     let txn = begin_write(&cases.db).await?;
-    let lease = housing::insert_lease(&txn, unit_id, fields, cases.now()).await?;
+    let lease = housing::insert_lease(&txn, unit_id, fields, cases.now())
+        .await
+        .map_err(overlap_when_contended)?;
     txn.commit().await?;
     Ok(lease)
 }
@@ -103,10 +105,21 @@ pub async fn update_lease(
     caller.require(&[Role::Admin])?;
     housing::find_lease(&cases.db, lease_id).await?;
     let txn = begin_write(&cases.db).await?;
-    let lease =
-        housing::update_lease(&txn, lease_id, expected_version, fields, cases.now()).await?;
+    let lease = housing::update_lease(&txn, lease_id, expected_version, fields, cases.now())
+        .await
+        .map_err(overlap_when_contended)?;
     txn.commit().await?;
     Ok(lease)
+}
+
+/// PostgreSQL may settle two overlapping leases written at once with a
+/// deadlock between their exclusion-constraint checks rather than a
+/// violation: the loser is told of the overlap, not of a server error.
+fn overlap_when_contended(err: RepoError) -> CaseError {
+    match err {
+        RepoError::Db(db) if is_contention(&db) => CaseError::Conflict(Conflict::LeaseOverlap),
+        other => other.into(),
+    }
 }
 
 /// Adds a landlord (admins).

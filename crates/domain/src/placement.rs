@@ -484,25 +484,44 @@ mod whole_calendar {
 
         #[test]
         fn renewals_follow_on_or_are_refused(
-            starts_on in any_date(),
+            (starts_on, ends_on) in (any_date(), any_date())
+                .prop_map(|(a, b)| (a.min(b), a.max(b))),
             number in any::<i32>(),
             offset in prop_oneof![Just(0i32), any::<i32>()],
-            cap in proptest::option::of(any_date()),
+            cap in proptest::option::of(prop_oneof![any_date(), Just(NaiveDate::MAX)]),
+            cap_near_end in proptest::option::of(-2i64..=2),
         ) {
+            // A cap anywhere, or a day or two around the end of the period.
+            let cap = match cap_near_end {
+                Some(days) => Some(
+                    ends_on
+                        .checked_add_signed(chrono::TimeDelta::days(days))
+                        .unwrap_or(ends_on),
+                ),
+                None => cap,
+            };
             let requested = number.wrapping_add(offset);
-            let current = Period { number, starts_on, ends_on: period_ends_on(starts_on, None) };
+            let current = Period { number, starts_on, ends_on };
+            let below_cap = match cap {
+                None => true,
+                Some(cap) => ends_on < cap,
+            };
             match next_period(&current, requested, cap) {
                 Ok(next) => {
                     prop_assert_eq!(requested, number);
-                    prop_assert!(is_renewable(&current, cap));
-                    let day_after = current.ends_on.succ_opt().unwrap_or(NaiveDate::MAX);
+                    prop_assert!(below_cap);
+                    let day_after = ends_on.succ_opt().unwrap_or(NaiveDate::MAX);
                     prop_assert_eq!(next.starts_on, day_after);
                     prop_assert_eq!(next.number, number.saturating_add(1));
+                    prop_assert!(next.ends_on >= next.starts_on);
+                    if let Some(cap) = cap {
+                        prop_assert!(next.ends_on <= cap);
+                    }
                 }
                 Err(RenewalRefusal::StalePeriod) => prop_assert_ne!(requested, number),
                 Err(RenewalRefusal::CapReached) => {
                     prop_assert_eq!(requested, number);
-                    prop_assert!(cap.is_some_and(|cap| current.ends_on >= cap));
+                    prop_assert!(!below_cap);
                 }
             }
         }

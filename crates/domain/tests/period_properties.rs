@@ -70,6 +70,64 @@ fn oracle_period_end(start: NaiveDate, cap: Option<NaiveDate>) -> NaiveDate {
     cap.map_or(full, |cap| full.min(cap))
 }
 
+/// The day before the third birthday, by hand.
+fn oracle_cap(birth: NaiveDate) -> NaiveDate {
+    make(oracle_previous_day(oracle_add_months(parts(birth), 36)))
+}
+
+/// `days` days before `date`, one day at a time.
+fn oracle_days_before(date: NaiveDate, days: u64) -> NaiveDate {
+    let mut day = parts(date);
+    for _ in 0..days {
+        day = oracle_previous_day(day);
+    }
+    make(day)
+}
+
+/// `days` days after `date`, one day at a time.
+fn oracle_days_after(date: NaiveDate, days: u64) -> NaiveDate {
+    let mut day = parts(date);
+    for _ in 0..days {
+        day = oracle_next_day(day);
+    }
+    make(day)
+}
+
+/// When a child's mother is admitted, relative to the child's birth: any
+/// day of the three years and a little more, the last 95 days before the
+/// third birthday explicitly (where the cap cuts the first period short)
+/// and the first days after it, or before an expected birth; in days.
+#[derive(Debug, Clone, Copy)]
+enum Admission {
+    AfterBirth(u64),
+    /// Negative: after the cap.
+    BeforeCap(i64),
+    BeforeBirth(u64),
+}
+
+impl Admission {
+    fn day(self, birth: NaiveDate) -> NaiveDate {
+        match self {
+            Admission::AfterBirth(days) => oracle_days_after(birth, days),
+            Admission::BeforeCap(days) if days < 0 => {
+                oracle_days_after(oracle_cap(birth), days.unsigned_abs())
+            }
+            Admission::BeforeCap(days) => {
+                oracle_days_before(oracle_cap(birth), days.unsigned_abs())
+            }
+            Admission::BeforeBirth(days) => oracle_days_before(birth, days),
+        }
+    }
+}
+
+fn any_admission() -> impl Strategy<Value = Admission> {
+    prop_oneof![
+        (0u64..1200).prop_map(Admission::AfterBirth),
+        (-3i64..95).prop_map(Admission::BeforeCap),
+        (0u64..200).prop_map(Admission::BeforeBirth),
+    ]
+}
+
 proptest! {
     #[test]
     fn adding_months_matches_plain_arithmetic(date in any_date(), months in 0u32..=60) {
@@ -93,37 +151,41 @@ proptest! {
     #[test]
     fn renewals_are_contiguous_capped_and_stop_exactly_at_the_cap(
         birth in any_date(),
-        admitted_after_birth in 0u64..1000,
+        admission in any_admission(),
         expected in any::<bool>(),
     ) {
         let child = if expected { ChildBirth::Expected(birth) } else { ChildBirth::Born(birth) };
         let children = [child];
-        let admitted_on = birth + chrono::Days::new(admitted_after_birth);
-        prop_assume!(is_eligible(&children, admitted_on));
-        let cap = latest_end_on(&children).expect("a child");
-        prop_assert_eq!(parts(cap), oracle_previous_day(oracle_add_months(parts(birth), 36)));
+        let admitted_on = admission.day(birth);
+        let cap = oracle_cap(birth);
+        // Eligible until the day before the third birthday, that day included.
+        let eligible = admitted_on <= cap;
+        prop_assert_eq!(is_eligible(&children, admitted_on), eligible);
+        prop_assume!(eligible);
+        prop_assert_eq!(latest_end_on(&children), Some(cap));
 
         let mut current = first_period(admitted_on, Some(cap));
         prop_assert_eq!(current.starts_on, admitted_on);
         let mut count = 1;
         loop {
             prop_assert!(current.ends_on >= current.starts_on);
-            prop_assert!(current.ends_on <= cap, "never past the cap");
             prop_assert_eq!(current.ends_on, oracle_period_end(current.starts_on, Some(cap)));
-            match next_period(&current, current.number, Some(cap)) {
-                Ok(next) => {
-                    prop_assert_eq!(parts(next.starts_on), oracle_next_day(parts(current.ends_on)));
-                    prop_assert_eq!(next.number, current.number + 1);
-                    current = next;
-                    count += 1;
-                }
-                Err(refusal) => {
-                    prop_assert_eq!(refusal, RenewalRefusal::CapReached);
-                    prop_assert_eq!(current.ends_on, cap, "the last period ends on the cap");
-                    break;
-                }
+            let renewed = next_period(&current, current.number, Some(cap));
+            if current.ends_on < cap {
+                let next = renewed.expect("renewable before the cap");
+                prop_assert_eq!(parts(next.starts_on), oracle_next_day(parts(current.ends_on)));
+                prop_assert_eq!(next.number, current.number + 1);
+                current = next;
+                count += 1;
+            } else {
+                prop_assert_eq!(current.ends_on, cap, "the last period ends on the cap");
+                prop_assert_eq!(renewed, Err(RenewalRefusal::CapReached));
+                break;
             }
-            prop_assert!(count <= 7, "36 months fit in at most 7 periods");
+            // 36 months fit in 7 periods; admitted up to 200 days before
+            // the birth, in 8.
+            let most = if admitted_on < birth { 8 } else { 7 };
+            prop_assert!(count <= most, "{count} periods");
         }
         prop_assert_eq!(
             next_period(&current, current.number - 1, Some(cap)),
@@ -135,23 +197,39 @@ proptest! {
     fn a_recorded_birth_applies_to_later_renewals_only(
         expected in any_date(),
         shift in -60i64..60,
-        admitted_before in 0u64..200,
+        admission in prop_oneof![
+            (0u64..200).prop_map(Admission::BeforeBirth),
+            (0i64..300).prop_map(Admission::BeforeCap),
+        ],
     ) {
-        let born = expected + chrono::TimeDelta::days(shift);
-        let admitted_on = expected - chrono::Days::new(admitted_before);
+        let born = if shift < 0 {
+            oracle_days_before(expected, shift.unsigned_abs())
+        } else {
+            oracle_days_after(expected, shift.unsigned_abs())
+        };
+        let admitted_on = admission.day(expected);
         let before = [ChildBirth::Expected(expected)];
         let after = [ChildBirth::Born(born)];
-        let current = first_period(admitted_on, latest_end_on(&before));
-        let new_cap = latest_end_on(&after).expect("a child");
-        match next_period(&current, 1, Some(new_cap)) {
-            Ok(next) => {
-                prop_assert!(current.ends_on < new_cap);
-                prop_assert_eq!(next.ends_on, oracle_period_end(next.starts_on, Some(new_cap)));
-            }
-            Err(refusal) => {
-                prop_assert_eq!(refusal, RenewalRefusal::CapReached);
-                prop_assert!(current.ends_on >= new_cap);
-            }
+        // The current period, as it was written under the expected date.
+        let current = Period {
+            number: 1,
+            starts_on: admitted_on,
+            ends_on: oracle_period_end(admitted_on, Some(oracle_cap(expected))),
+        };
+        prop_assert_eq!(first_period(admitted_on, latest_end_on(&before)), current);
+        let new_cap = oracle_cap(born);
+        prop_assert_eq!(latest_end_on(&after), Some(new_cap));
+        let renewed = next_period(&current, 1, Some(new_cap));
+        if current.ends_on < new_cap {
+            let starts_on = make(oracle_next_day(parts(current.ends_on)));
+            let expected_next = Period {
+                number: 2,
+                starts_on,
+                ends_on: oracle_period_end(starts_on, Some(new_cap)),
+            };
+            prop_assert_eq!(renewed, Ok(expected_next));
+        } else {
+            prop_assert_eq!(renewed, Err(RenewalRefusal::CapReached));
         }
     }
 
@@ -160,11 +238,13 @@ proptest! {
         start in any_date(),
         as_of_offset in -400i64..400,
         lead in 0u32..90,
-        at_cap in any::<bool>(),
+        cap_offset in proptest::option::of(prop_oneof![-3i64..=3, -400i64..400]),
     ) {
-        let current = Period { number: 1, starts_on: start, ends_on: period_ends_on(start, None) };
-        let as_of = current.ends_on + chrono::TimeDelta::days(as_of_offset);
-        let cap = if at_cap { Some(current.ends_on) } else { None };
+        let ends_on = oracle_period_end(start, None);
+        let current = Period { number: 1, starts_on: start, ends_on };
+        let as_of = ends_on + chrono::TimeDelta::days(as_of_offset);
+        // A cap before the end, on it, or after it (which leaves it renewable).
+        let cap = cap_offset.map(|days| ends_on + chrono::TimeDelta::days(days));
         let computed = deadline(&current, cap, as_of, lead);
         prop_assert_eq!(computed.days_remaining, -as_of_offset);
         let mut due = oracle_next_day(parts(current.ends_on));
@@ -180,6 +260,10 @@ proptest! {
             DeadlineStatus::Upcoming
         };
         prop_assert_eq!(computed.status, expected_status);
-        prop_assert_eq!(computed.renewable, !at_cap);
+        let renewable = match cap_offset {
+            None => true,
+            Some(days) => days > 0,
+        };
+        prop_assert_eq!(computed.renewable, renewable);
     }
 }

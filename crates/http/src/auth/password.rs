@@ -20,6 +20,10 @@ pub struct PasswordHasher {
     /// Verified against when the email is unknown, so that an unknown email
     /// costs the same time as a wrong password.
     dummy_hash: Arc<String>,
+    /// The hashes argon2 verified a password against, in order: what the
+    /// tests count instead of timing the answers.
+    #[cfg(test)]
+    verified: Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl PasswordHasher {
@@ -31,6 +35,8 @@ impl PasswordHasher {
         Ok(Self {
             permits: Arc::new(Semaphore::new(max_concurrent.max(1))),
             dummy_hash: Arc::new(dummy_hash),
+            #[cfg(test)]
+            verified: Arc::default(),
         })
     }
 
@@ -51,14 +57,31 @@ impl PasswordHasher {
         let password = password.to_owned();
         let known = hash.is_some();
         let hash = hash.map_or_else(|| self.dummy_hash.as_str().to_owned(), str::to_owned);
+        #[cfg(test)]
+        let verified = Arc::clone(&self.verified);
         let matches = self
             .run(move || {
-                argon2()
+                let matches = argon2()
                     .verify_password(password.as_bytes(), hash.as_str())
-                    .is_ok()
+                    .is_ok();
+                #[cfg(test)]
+                verified.lock().expect("not poisoned").push(hash);
+                matches
             })
             .await?;
         Ok(known && matches)
+    }
+
+    /// The hashes verified against so far, in order.
+    #[cfg(test)]
+    pub(crate) fn verified(&self) -> Vec<String> {
+        self.verified.lock().expect("not poisoned").clone()
+    }
+
+    /// The hash an unknown account is verified against.
+    #[cfg(test)]
+    pub(crate) fn dummy_hash(&self) -> &str {
+        &self.dummy_hash
     }
 
     async fn run<T: Send + 'static>(
@@ -99,5 +122,27 @@ mod tests {
                 .await
                 .expect("ok")
         );
+    }
+
+    #[tokio::test]
+    async fn no_account_costs_one_verification_against_a_dummy_as_dear_as_a_real_hash() {
+        let hasher = PasswordHasher::new(1).expect("hasher");
+        let password = NewPassword::parse("lanterne-violon-gravier-47", &[]).expect("strong");
+        let real = hasher.hash(&password).await.expect("hash");
+        assert!(
+            !hasher
+                .verify("lanterne-violon-gravier-47", None)
+                .await
+                .expect("ok")
+        );
+        assert_eq!(hasher.verified(), [hasher.dummy_hash()]);
+        // The dummy is a real argon2id hash with the same cost as any
+        // password's: same algorithm, version, memory, passes and lanes.
+        let dummy = argon2::PasswordHash::new(hasher.dummy_hash()).expect("a PHC string");
+        let real = argon2::PasswordHash::new(&real).expect("a PHC string");
+        assert_eq!(dummy.algorithm, real.algorithm);
+        assert_eq!(dummy.version, real.version);
+        assert_eq!(dummy.params, real.params);
+        assert_eq!(dummy.hash.map(|h| h.len()), real.hash.map(|h| h.len()));
     }
 }

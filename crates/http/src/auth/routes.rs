@@ -235,3 +235,85 @@ async fn logout(State(state): State<AppState>, caller: CurrentUser) -> Result<St
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::Request;
+    use nido_domain::{Clock, DisplayName, NewPassword, Profession, Role};
+    use tower::ServiceExt;
+
+    use super::*;
+    use crate::auth::AuthSettings;
+    use crate::state::CaseSettings;
+
+    /// The application over a fresh in-memory database, with one account.
+    async fn state_with_awa() -> AppState {
+        let db = nido_persistence::connect("sqlite::memory:", 1)
+            .await
+            .expect("database");
+        nido_persistence::migrate(&db).await.expect("migrated");
+        nido_persistence::migrate_audit(&db)
+            .await
+            .expect("migrated");
+        let state = AppState::new(
+            db.clone(),
+            db,
+            AuthSettings::default(),
+            CaseSettings::default(),
+            Clock::Fixed(Utc::now()),
+        )
+        .expect("state");
+        let password = NewPassword::parse("lanterne-violon-gravier-47", &[]).expect("strong");
+        let new = users::NewUser {
+            email: Email::parse("awa@nido.example").expect("email"),
+            display_name: DisplayName::parse("Awa").expect("name"),
+            role: Role::Staff,
+            profession: Profession::SocialWorker,
+            password_hash: state.passwords.hash(&password).await.expect("hash"),
+            must_change_password: false,
+        };
+        users::insert(&state.db, new, state.now())
+            .await
+            .expect("inserted");
+        state
+    }
+
+    async fn login(state: &AppState, email: &str, password: &str) -> StatusCode {
+        let body = serde_json::json!({"email": email, "password": password}).to_string();
+        let request = Request::post("/api/v1/auth/login")
+            .header("content-type", "application/json")
+            .body(Body::from(body))
+            .expect("request");
+        crate::app(state.clone())
+            .oneshot(request)
+            .await
+            .expect("answer")
+            .status()
+    }
+
+    #[tokio::test]
+    async fn an_unknown_email_costs_one_verification_against_the_dummy_hash() {
+        let state = state_with_awa().await;
+        let dummy = state.passwords.dummy_hash().to_owned();
+        let own = state.passwords.verified();
+        assert!(own.is_empty(), "nothing verified yet");
+
+        let wrong = login(&state, "awa@nido.example", "not-the-password-at-all").await;
+        assert_eq!(wrong, StatusCode::UNAUTHORIZED);
+        let after_wrong = state.passwords.verified();
+        assert_eq!(after_wrong.len(), 1, "a wrong password: one verification");
+        assert_ne!(after_wrong[0], dummy, "against her own hash");
+
+        for unknown in ["nobody@nido.example", "not an email"] {
+            let answer = login(&state, unknown, "not-the-password-at-all").await;
+            assert_eq!(answer, StatusCode::UNAUTHORIZED, "{unknown}");
+        }
+        let verified = state.passwords.verified();
+        assert_eq!(
+            verified[1..],
+            [dummy.clone(), dummy],
+            "one verification each, against the dummy"
+        );
+    }
+}
