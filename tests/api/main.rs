@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod cases;
 mod cli;
+mod creche;
 mod deadlines;
 mod docs;
 mod errors;

@@ -6,6 +6,7 @@
 //! command line and `nido demo-data` all call these, so none of them can
 //! drift from the rules.
 
+pub mod creche;
 pub mod export;
 pub mod families;
 pub mod housing;
@@ -62,6 +63,27 @@ impl Cases {
         resource: &str,
     ) -> Result<(), CaseError> {
         self.audit_as(caller.id, action, family_id, resource).await
+    }
+
+    /// One entry per family, for reads that show several families.
+    pub async fn audit_many(
+        &self,
+        caller: &Caller,
+        action: &str,
+        family_ids: impl IntoIterator<Item = Uuid>,
+        resource: &str,
+    ) -> Result<(), CaseError> {
+        let families: Vec<Uuid> = family_ids.into_iter().collect();
+        audit::record_many(
+            self.audit_target(),
+            self.now(),
+            caller.id,
+            action,
+            &families,
+            resource,
+        )
+        .await?;
+        Ok(())
     }
 
     /// An entry in the name of `user_id`, also for events without a caller
@@ -150,6 +172,10 @@ pub enum CaseError {
     },
     #[error("conflict: {0}")]
     Conflict(Conflict),
+    /// A conflict on some days of a request that covers several (a weekly
+    /// series of bookings): the days are listed.
+    #[error("conflict: {0} on {1:?}")]
+    ConflictOn(Conflict, Vec<NaiveDate>),
     /// The resource changed since the caller read it.
     #[error("stale version")]
     StaleVersion,

@@ -5,7 +5,9 @@ use nido_domain::family::{Exit, ExitDestination, Placement, PlacementStatus};
 use nido_domain::placement::{Period, RenewalRefusal, latest_end_on, next_period};
 use nido_domain::{Conflict, Role};
 use nido_persistence::placements::Decision;
-use nido_persistence::{RepoError, begin_write, families, is_contention, occupancies, placements};
+use nido_persistence::{
+    RepoError, begin_write, creche, families, is_contention, occupancies, placements,
+};
 use uuid::Uuid;
 
 use crate::{Caller, CaseError, CaseResult, Cases, Invalid, optional_text};
@@ -125,6 +127,9 @@ pub async fn exit(cases: &Cases, caller: &Caller, departure: Departure) -> CaseR
         let last_night = departure.exited_on.max(occupancy.span.start);
         occupancies::end(&txn, occupancy.id, last_night).await?;
     }
+    // Nor does the crèche keep places for a family that has left.
+    creche::cancel_bookings_after(&txn, placement.family_id, departure.exited_on, cases.now())
+        .await?;
     txn.commit().await?;
     let resource = format!("/placements/{id}/exit");
     cases

@@ -20,6 +20,10 @@ string_enum! {
         LeaseOverlap => "lease_overlap",
         /// A closed file was reopened before it could be anonymised.
         FileOpen => "file_open",
+        CrecheFull => "creche_full",
+        BookingOverlap => "booking_overlap",
+        AlreadyClosed => "already_closed",
+        BookingClosed => "booking_closed",
     }
 }
 
@@ -47,6 +51,12 @@ impl Conflict {
             Conflict::AlreadyHoused => "This family already lives somewhere on that day.",
             Conflict::LeaseOverlap => "This lease would overlap another lease of the same unit.",
             Conflict::FileOpen => "This family's file is open again.",
+            Conflict::CrecheFull => "The crèche has no place left at some moment of that slot.",
+            Conflict::BookingOverlap => "This child is already booked at that time.",
+            Conflict::AlreadyClosed => "The crèche is already closed that day.",
+            Conflict::BookingClosed => {
+                "This booking was cancelled or its attendance recorded already."
+            }
         }
     }
 }

@@ -8,6 +8,7 @@ mod string_enum;
 pub mod calendar;
 pub mod clock;
 pub mod conflict;
+pub mod creche;
 pub mod family;
 pub mod housing;
 pub mod intervention;

@@ -28,6 +28,14 @@ impl ChildBirth {
             ChildBirth::Born(date) | ChildBirth::Expected(date) => date,
         }
     }
+
+    /// The birth date, once born.
+    pub fn born_on(self) -> Option<NaiveDate> {
+        match self {
+            ChildBirth::Born(date) => Some(date),
+            ChildBirth::Expected(_) => None,
+        }
+    }
 }
 
 /// The cap (*fin de prise en charge au plus tard*): the day before the

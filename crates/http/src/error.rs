@@ -3,6 +3,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
 use nido_cases::CaseError;
 use nido_domain::Conflict;
 use nido_persistence::RepoError;
@@ -43,6 +44,10 @@ pub struct Problem {
     /// For 422: every invalid field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<FieldError>>,
+    /// For a 409 on some days of a request that covers several (a weekly
+    /// series of crèche bookings): those days.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conflicts: Option<Vec<NaiveDate>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -75,6 +80,9 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error("conflict: {0}")]
     Conflict(Conflict),
+    /// A conflict on some of the days a request covers, listed.
+    #[error("conflict: {0} on {1:?}")]
+    ConflictOn(Conflict, Vec<NaiveDate>),
     /// `If-Match` names a version that is no longer current.
     #[error("precondition failed")]
     PreconditionFailed,
@@ -109,7 +117,7 @@ impl ApiError {
             ApiError::Forbidden | ApiError::PasswordChangeRequired => StatusCode::FORBIDDEN,
             ApiError::NotFound | ApiError::Hidden { .. } => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::ConflictOn(..) => StatusCode::CONFLICT,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::Validation(_) | ApiError::Unprocessable { .. } => {
                 StatusCode::UNPROCESSABLE_ENTITY
@@ -131,7 +139,7 @@ impl ApiError {
             ApiError::PasswordChangeRequired => "password_change_required",
             ApiError::NotFound | ApiError::Hidden { .. } => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
-            ApiError::Conflict(conflict) => conflict.as_str(),
+            ApiError::Conflict(conflict) | ApiError::ConflictOn(conflict, _) => conflict.as_str(),
             ApiError::Unprocessable { code, .. } => code,
             ApiError::PreconditionFailed => "stale_version",
             ApiError::Validation(_) => "validation_failed",
@@ -155,7 +163,9 @@ impl ApiError {
             }
             ApiError::NotFound | ApiError::Hidden { .. } => "No such resource.".into(),
             ApiError::MethodNotAllowed => "This method is not allowed here.".into(),
-            ApiError::Conflict(conflict) => conflict.sentence().to_owned(),
+            ApiError::Conflict(conflict) | ApiError::ConflictOn(conflict, _) => {
+                conflict.sentence().to_owned()
+            }
             ApiError::Unprocessable { detail, .. } => detail.clone(),
             ApiError::PreconditionFailed => {
                 "The resource changed since you read it: read it again, then retry.".into()
@@ -179,6 +189,10 @@ impl ApiError {
             code: self.code().to_owned(),
             errors: match self {
                 ApiError::Validation(errors) => Some(errors.clone()),
+                _ => None,
+            },
+            conflicts: match self {
+                ApiError::ConflictOn(_, dates) => Some(dates.clone()),
                 _ => None,
             },
         }
@@ -213,6 +227,7 @@ impl From<CaseError> for ApiError {
                 detail: detail.to_owned(),
             },
             CaseError::Conflict(conflict) => ApiError::Conflict(conflict),
+            CaseError::ConflictOn(conflict, dates) => ApiError::ConflictOn(conflict, dates),
             CaseError::StaleVersion => ApiError::PreconditionFailed,
             CaseError::Db(err) => err.into(),
         }

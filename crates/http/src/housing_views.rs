@@ -46,7 +46,7 @@ pub fn inert_cell(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn csv_response<T: Serialize>(rows: &[T], filename: &str) -> Result<Response> {
+pub fn csv_response<T: Serialize>(rows: &[T], filename: &str) -> Result<Response> {
     let internal = |err: csv::Error| ApiError::Internal(err.into());
     // Serialise with the headers, then read the cells back to guard each.
     let mut raw = csv::Writer::from_writer(Vec::new());

@@ -4,6 +4,7 @@
 mod access;
 pub mod audit;
 pub mod auth;
+pub mod creche;
 pub mod deadlines;
 mod denials;
 pub mod error;
@@ -58,6 +59,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(referrals::router())
         .merge(placements::router())
         .merge(deadlines::router())
+        .merge(creche::router())
         .merge(audit::router())
         .merge(housing::router())
         .merge(occupancy::router())

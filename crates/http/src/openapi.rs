@@ -23,6 +23,7 @@ use crate::error::Problem;
         (name = "placements", description = "Placements, periods, renewals, exits and deadlines"),
         (name = "housing", description = "Landlords, units, leases, occupancy, vacancies and costs"),
         (name = "interventions", description = "Interventions, follow-up actions and the family timeline"),
+        (name = "creche", description = "The crèche: settings, closures, bookings, attendance, planning and its monthly report"),
         (name = "audit", description = "Who read or wrote which family's data"),
     ),
     components(schemas(Problem)),

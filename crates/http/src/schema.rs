@@ -7,6 +7,7 @@ use crate::export::ExportFormat;
 use crate::housing_views::Format;
 use crate::interventions::ActionStatus;
 use nido_cases::timeline::EventKind;
+use nido_domain::creche::{BookingPurpose, BookingStatus};
 use nido_domain::family::{
     ExitDestination, PlacementStatus, ReferralReason, ReferralSource, ReferralStatus,
 };
@@ -15,7 +16,8 @@ use nido_domain::intervention::{Confidentiality, InterventionKind};
 use nido_domain::placement::DeadlineStatus;
 use nido_domain::{Profession, Role};
 use utoipa::openapi::schema::{
-    AnyOfBuilder, KnownFormat, ObjectBuilder, OneOfBuilder, Schema, SchemaFormat, Type,
+    AnyOfBuilder, ArrayBuilder, KnownFormat, ObjectBuilder, OneOfBuilder, Schema, SchemaFormat,
+    Type,
 };
 use utoipa::openapi::{Ref, RefOr};
 
@@ -48,6 +50,22 @@ pub fn email_or_empty() -> RefOr<Schema> {
         )
         .item(ObjectBuilder::new().schema_type(Type::Null))
         .description(Some("An email address; an empty string clears it."))
+        .into()
+}
+
+/// ISO weekdays, 1 (Monday) to 7 (Sunday), each at most once.
+pub fn iso_weekdays() -> RefOr<Schema> {
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(1))
+                .maximum(Some(7)),
+        )
+        .min_items(Some(1))
+        .max_items(Some(7))
+        .unique_items(true)
+        .description(Some("ISO weekdays, 1 (Monday) to 7 (Sunday), each once."))
         .into()
 }
 
@@ -129,6 +147,10 @@ vocabularies! {
         "`json` (the default), or `csv` for a spreadsheet.");
     html_format => "HtmlFormat": string_enum(ExportFormat::ALL, ExportFormat::as_str,
         "`json` (the default), or `html` for a printable page in French.");
+    booking_purpose => "BookingPurpose": string_enum(BookingPurpose::ALL, BookingPurpose::as_str,
+        "What the mother is freed for while her child is at the crèche.");
+    booking_status => "BookingStatus": string_enum(BookingStatus::ALL, BookingStatus::as_str,
+        "`booked`, then `cancelled`, `attended` or `absent`.");
     action_status => "ActionStatus": string_enum(ActionStatus::ALL, ActionStatus::as_str,
         "`open` (the default): the actions not done; `all`: every one.");
 }

@@ -3,6 +3,7 @@
 //! connection and inside a transaction, and answer in domain types.
 
 pub mod audit;
+pub mod creche;
 pub mod entities;
 pub mod families;
 pub mod housing;

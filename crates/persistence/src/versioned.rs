@@ -31,6 +31,7 @@ macro_rules! versioned_rows {
 versioned_rows!(
     actions,
     children,
+    creche_bookings,
     families,
     interventions,
     landlords,

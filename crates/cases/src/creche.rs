@@ -1,0 +1,683 @@
+//! The crèche: its settings and closures (admins), bookings by the
+//! coordinators and the family's staff, attendance by the coordinators and
+//! the crèche's professionals, the day's planning, the free places, and the
+//! month's report. Capacity and overlaps are decided after the day's lock
+//! (`persistence::creche::lock_day`), so parallel bookings of the last place
+//! let exactly one win.
+
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{Days, NaiveDate};
+use nido_domain::creche::{
+    self, Attendance, Booking, BookingPurpose, BookingStatus, Closure, CrecheSettings, Slot,
+    TimeOfDay,
+};
+use nido_domain::family::Family;
+use nido_domain::{Conflict, Profession, Role};
+use nido_persistence::creche::{self as store, NewBooking};
+use nido_persistence::{begin_write, families, placements, users};
+use uuid::Uuid;
+
+use crate::families::visible_family;
+use crate::{Caller, CaseError, CaseResult, Cases, Invalid, optional_text};
+
+/// Professions that work in the crèche: they record attendance and see
+/// every child on the day's planning.
+pub const CRECHE_PROFESSIONS: [Profession; 2] = [
+    Profession::EarlyChildhoodEducator,
+    Profession::ChildcareAssistant,
+];
+
+/// The longest range the free places are given for, in days.
+pub const MAX_AVAILABILITY_DAYS: i64 = 62;
+/// The longest range a family's bookings are listed for, in days.
+pub const MAX_LIST_DAYS: i64 = 366;
+
+/// The settings (admins and coordinators read them).
+pub async fn settings(cases: &Cases, caller: &Caller) -> CaseResult<CrecheSettings> {
+    caller.require(&[Role::Admin, Role::Coordinator])?;
+    Ok(store::settings(&cases.db).await?)
+}
+
+/// Replaces the settings (admins). Existing bookings stay as they are.
+pub async fn change_settings(
+    cases: &Cases,
+    caller: &Caller,
+    new: CrecheSettings,
+    expected_version: Option<i32>,
+    mut found: Invalid,
+) -> CaseResult<CrecheSettings> {
+    caller.require(&[Role::Admin])?;
+    if let Err(refused) = new.check() {
+        for refusal in refused {
+            found.add(refusal.field, refusal.message);
+        }
+    }
+    found.finish()?;
+    let saved = store::save_settings(&cases.db, &new, expected_version, cases.now()).await?;
+    cases
+        .audit(caller, "creche.settings.update", None, "/creche/settings")
+        .await?;
+    Ok(saved)
+}
+
+/// The closures between two days (admins and coordinators).
+pub async fn closures(
+    cases: &Cases,
+    caller: &Caller,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> CaseResult<Vec<Closure>> {
+    caller.require(&[Role::Admin, Role::Coordinator])?;
+    if to < from {
+        return Err(CaseError::invalid("to", "must not be before from"));
+    }
+    Ok(store::closures(&cases.db, from, to).await?)
+}
+
+/// Closes the crèche on a day (admins). The day's bookings still booked are
+/// cancelled with it: the families must not count on a closed crèche.
+/// Answers how many were cancelled.
+pub async fn close_day(cases: &Cases, caller: &Caller, closure: Closure) -> CaseResult<u64> {
+    caller.require(&[Role::Admin])?;
+    let Some(reason) = optional_text(Some(&closure.reason)) else {
+        return Err(CaseError::invalid("reason", "must not be blank"));
+    };
+    let closure = Closure {
+        on: closure.on,
+        reason,
+    };
+    let txn = begin_write(&cases.db).await?;
+    store::lock_day(&txn, closure.on).await?;
+    store::add_closure(&txn, &closure, caller.id, cases.now()).await?;
+    let cancelled = store::cancel_bookings_on(&txn, closure.on, cases.now()).await?;
+    txn.commit().await?;
+    let resource = format!("/creche/closures/{}", closure.on);
+    cases
+        .audit(caller, "creche.closure.create", None, &resource)
+        .await?;
+    Ok(cancelled)
+}
+
+/// Opens a closed day again (admins).
+pub async fn reopen_day(cases: &Cases, caller: &Caller, on: NaiveDate) -> CaseResult<()> {
+    caller.require(&[Role::Admin])?;
+    store::remove_closure(&cases.db, on).await?;
+    let resource = format!("/creche/closures/{on}");
+    cases
+        .audit(caller, "creche.closure.delete", None, &resource)
+        .await
+}
+
+/// A booking asked for, its times already read.
+#[derive(Debug, Clone)]
+pub struct BookingRequest {
+    pub child_id: Uuid,
+    pub on: NaiveDate,
+    pub slot: Slot,
+    pub purpose: BookingPurpose,
+    pub notes: Option<String>,
+    /// The same slot every 7 days up to this day (at most 26 weeks).
+    pub weekly_until: Option<NaiveDate>,
+}
+
+/// What a booking request made: the bookings, and the days of the series
+/// skipped because the crèche is closed.
+#[derive(Debug, Clone)]
+pub struct Booked {
+    pub items: Vec<Booking>,
+    pub skipped: Vec<NaiveDate>,
+}
+
+/// Books a child of the family (coordinators; staff for their families):
+/// one day, or a weekly series all or nothing.
+pub async fn book(
+    cases: &Cases,
+    caller: &Caller,
+    family_id: Uuid,
+    request: BookingRequest,
+    mut invalid: Invalid,
+) -> CaseResult<Booked> {
+    caller.require(&[Role::Coordinator, Role::Staff])?;
+    let family = visible_family(&cases.db, caller, family_id).await?;
+    let settings = store::settings(&cases.db).await?;
+    if let Err(refused) = settings.check_slot(request.slot) {
+        for refusal in refused {
+            invalid.add(refusal.field, refusal.message);
+        }
+    }
+    if request
+        .notes
+        .as_deref()
+        .is_some_and(|notes| notes.chars().count() > 2000)
+    {
+        invalid.add("notes", "must be at most 2000 characters");
+    }
+    let birth = match family.children.iter().find(|c| c.id == request.child_id) {
+        None => {
+            invalid.add("child_id", "is not a child of this family");
+            None
+        }
+        Some(child) => match child.birth.born_on() {
+            None => {
+                invalid.add("child_id", "is not born yet");
+                None
+            }
+            born => born,
+        },
+    };
+    let dates = match request.weekly_until {
+        None => vec![request.on],
+        Some(until) => match creche::weekly_dates(request.on, until) {
+            Ok(dates) => dates,
+            Err(refused) => {
+                invalid.add("weekly_until", refused.0);
+                vec![request.on]
+            }
+        },
+    };
+    let last = dates.last().copied().unwrap_or(request.on);
+    let closed = store::closed_days(&cases.db, request.on, last).await?;
+    let placements = placements::for_family(&cases.db, family_id).await?;
+    let placed_on = |day: NaiveDate| {
+        placements.iter().any(|placement| {
+            placement.admitted_on <= day
+                && placement
+                    .exit
+                    .as_ref()
+                    .is_none_or(|exit| exit.exited_on >= day)
+        })
+    };
+    let (mut open, mut skipped) = (Vec::new(), Vec::new());
+    for day in dates {
+        let is_open = settings.opens_on_weekday(day) && !closed.contains(&day);
+        match (is_open, day == request.on) {
+            (true, _) => open.push(day),
+            (false, true) => invalid.add("on", "the crèche is closed that day"),
+            (false, false) => skipped.push(day),
+        }
+    }
+    for day in &open {
+        // The first day names its own fields; a later day of the series
+        // names `weekly_until`, which brought it in.
+        let first = *day == request.on;
+        if let Some(birth) = birth {
+            let age = creche::age_in_months(birth, *day);
+            if !settings.takes_age(age) {
+                invalid.add(
+                    if first { "child_id" } else { "weekly_until" },
+                    format!(
+                        "the child is {age} months old on {day}; the crèche takes children from {} months up to {} months",
+                        settings.min_age_months, settings.max_age_months
+                    ),
+                );
+            }
+        }
+        if !placed_on(*day) {
+            invalid.add(
+                if first { "on" } else { "weekly_until" },
+                format!("the family has no placement active on {day}"),
+            );
+        }
+    }
+    invalid.finish()?;
+
+    let series_id = (open.len() > 1).then(Uuid::now_v7);
+    let notes = optional_text(request.notes.as_deref());
+    let txn = begin_write(&cases.db).await?;
+    let (mut full, mut overlapping) = (Vec::new(), Vec::new());
+    // Days in order, so two series lock their common days in one order.
+    for day in &open {
+        store::lock_day(&txn, *day).await?;
+        let holding: Vec<Booking> = store::bookings_between(&txn, *day, *day)
+            .await?
+            .into_iter()
+            .filter(|booking| booking.status.holds_a_place() && booking.slot.overlaps(request.slot))
+            .collect();
+        if holding
+            .iter()
+            .any(|booking| booking.child_id == request.child_id)
+        {
+            overlapping.push(*day);
+            continue;
+        }
+        let within = holding
+            .iter()
+            .map(|booking| clip(booking.slot, request.slot));
+        if creche::most_at_once(within) + 1 > usize::try_from(settings.capacity).unwrap_or(0) {
+            full.push(*day);
+        }
+    }
+    if !overlapping.is_empty() {
+        return Err(CaseError::ConflictOn(Conflict::BookingOverlap, overlapping));
+    }
+    if !full.is_empty() {
+        return Err(CaseError::ConflictOn(Conflict::CrecheFull, full));
+    }
+    let mut items = Vec::with_capacity(open.len());
+    for day in open {
+        let new = NewBooking {
+            family_id,
+            child_id: request.child_id,
+            on: day,
+            slot: request.slot,
+            purpose: request.purpose,
+            notes: notes.clone(),
+            series_id,
+            created_by: caller.id,
+        };
+        items.push(store::insert_booking(&txn, &new, cases.now()).await?);
+    }
+    txn.commit().await?;
+    let resource = format!("/families/{family_id}/creche-bookings");
+    cases
+        .audit(caller, "creche.booking.create", Some(family_id), &resource)
+        .await?;
+    Ok(Booked { items, skipped })
+}
+
+/// The part of `slot` within `window`.
+fn clip(slot: Slot, window: Slot) -> Slot {
+    Slot {
+        starts_at: slot.starts_at.max(window.starts_at),
+        ends_at: slot.ends_at.min(window.ends_at),
+    }
+}
+
+/// The family's bookings between two days (coordinators; staff for their
+/// families).
+pub async fn bookings_of_family(
+    cases: &Cases,
+    caller: &Caller,
+    family_id: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> CaseResult<Vec<Booking>> {
+    visible_family(&cases.db, caller, family_id).await?;
+    check_range(from, to, MAX_LIST_DAYS)?;
+    let bookings = store::bookings_of_family(&cases.db, family_id, from, to).await?;
+    let resource = format!("/families/{family_id}/creche-bookings");
+    cases
+        .audit(caller, "creche.booking.list", Some(family_id), &resource)
+        .await?;
+    Ok(bookings)
+}
+
+fn check_range(from: NaiveDate, to: NaiveDate, max_days: i64) -> CaseResult<()> {
+    if to < from {
+        return Err(CaseError::invalid("to", "must not be before from"));
+    }
+    if (to - from).num_days() + 1 > max_days {
+        return Err(CaseError::invalid(
+            "to",
+            format!("the range may cover at most {max_days} days"),
+        ));
+    }
+    Ok(())
+}
+
+/// The booking and its family, if the caller may see the family.
+async fn visible_booking(cases: &Cases, caller: &Caller, id: Uuid) -> CaseResult<Booking> {
+    caller.require(&[Role::Coordinator, Role::Staff])?;
+    let booking = store::find_booking(&cases.db, id).await?;
+    visible_family(&cases.db, caller, booking.family_id).await?;
+    Ok(booking)
+}
+
+/// Cancels a booking still booked (coordinators; staff for their families).
+pub async fn cancel(
+    cases: &Cases,
+    caller: &Caller,
+    id: Uuid,
+    expected_version: Option<i32>,
+) -> CaseResult<Booking> {
+    let booking = visible_booking(cases, caller, id).await?;
+    if booking.status != BookingStatus::Booked {
+        return Err(CaseError::Conflict(Conflict::BookingClosed));
+    }
+    let version = expected_version.or(Some(booking.version));
+    let cancelled = store::set_booking_status(
+        &cases.db,
+        id,
+        version,
+        BookingStatus::Cancelled,
+        None,
+        cases.now(),
+    )
+    .await?;
+    let resource = format!("/creche-bookings/{id}/cancel");
+    cases
+        .audit(
+            caller,
+            "creche.booking.cancel",
+            Some(booking.family_id),
+            &resource,
+        )
+        .await?;
+    Ok(cancelled)
+}
+
+/// Whether the caller works in the crèche (or coordinates): she records
+/// attendance and sees every child on the day's planning.
+async fn is_creche_professional(cases: &Cases, caller: &Caller) -> CaseResult<bool> {
+    Ok(match caller.role {
+        Role::Coordinator => true,
+        Role::Admin => false,
+        Role::Staff => {
+            let user = users::find(&cases.db, caller.id).await?;
+            CRECHE_PROFESSIONS.contains(&user.profession)
+        }
+    })
+}
+
+/// Records that the child came (arrival and departure) or did not
+/// (coordinators and the crèche's professionals). A recorded attendance may
+/// be corrected; a cancelled booking has none.
+pub async fn record_attendance(
+    cases: &Cases,
+    caller: &Caller,
+    id: Uuid,
+    attendance: Attendance,
+    expected_version: Option<i32>,
+) -> CaseResult<Booking> {
+    caller.require(&[Role::Coordinator, Role::Staff])?;
+    if !is_creche_professional(cases, caller).await? {
+        return Err(CaseError::Forbidden);
+    }
+    let booking = store::find_booking(&cases.db, id).await?;
+    if booking.status == BookingStatus::Cancelled {
+        return Err(CaseError::Conflict(Conflict::BookingClosed));
+    }
+    let mut invalid = Invalid::default();
+    if booking.on > cases.today() {
+        invalid.add("on", "the booked day has not come yet");
+    }
+    let (status, times) = match attendance {
+        Attendance::Absent => (BookingStatus::Absent, None),
+        Attendance::Came {
+            arrived_at,
+            left_at,
+        } => {
+            if left_at <= arrived_at {
+                invalid.add("left_at", "must be after arrived_at");
+            }
+            (BookingStatus::Attended, Some((arrived_at, left_at)))
+        }
+    };
+    invalid.finish()?;
+    let version = expected_version.or(Some(booking.version));
+    let recorded =
+        store::set_booking_status(&cases.db, id, version, status, times, cases.now()).await?;
+    let resource = format!("/creche-bookings/{id}/attendance");
+    cases
+        .audit(
+            caller,
+            "creche.attendance",
+            Some(booking.family_id),
+            &resource,
+        )
+        .await?;
+    Ok(recorded)
+}
+
+/// A child on the day's planning: who, how old, and the booking.
+#[derive(Debug, Clone)]
+pub struct PlannedChild {
+    pub booking: Booking,
+    pub first_name: String,
+    pub last_name: Option<String>,
+    pub age_months: Option<i32>,
+}
+
+/// The day's planning: the bookings not cancelled, by time (coordinators
+/// and the crèche's professionals see every child; other staff their own
+/// families' children only; no case data).
+pub async fn day(
+    cases: &Cases,
+    caller: &Caller,
+    on: NaiveDate,
+) -> CaseResult<(CrecheSettings, Vec<PlannedChild>)> {
+    caller.require(&[Role::Coordinator, Role::Staff])?;
+    let sees_all = is_creche_professional(cases, caller).await?;
+    let settings = store::settings(&cases.db).await?;
+    let mut families: HashMap<Uuid, Option<Family>> = HashMap::new();
+    let mut items = Vec::new();
+    for booking in store::bookings_between(&cases.db, on, on).await? {
+        if booking.status == BookingStatus::Cancelled {
+            continue;
+        }
+        if let Entry::Vacant(entry) = families.entry(booking.family_id) {
+            let family = families::find(&cases.db, booking.family_id).await?;
+            let visible = sees_all || family.is_assigned(caller.id);
+            entry.insert(visible.then_some(family));
+        }
+        let Some(Some(family)) = families.get(&booking.family_id) else {
+            continue;
+        };
+        let Some(child) = family.children.iter().find(|c| c.id == booking.child_id) else {
+            continue;
+        };
+        items.push(PlannedChild {
+            first_name: child.first_name.clone(),
+            last_name: child
+                .last_name
+                .clone()
+                .or_else(|| Some(family.mother.last_name.clone())),
+            age_months: child
+                .birth
+                .born_on()
+                .map(|birth| creche::age_in_months(birth, on)),
+            booking,
+        });
+    }
+    let shown: HashSet<Uuid> = items.iter().map(|item| item.booking.family_id).collect();
+    cases
+        .audit_many(
+            caller,
+            "creche.day.read",
+            shown,
+            &format!("/creche/day?on={on}"),
+        )
+        .await?;
+    Ok((settings, items))
+}
+
+/// An hour (or what is left of it before closing) and its free places.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FreeSlot {
+    pub slot: Slot,
+    pub free: i32,
+}
+
+/// For each open day from `from` to `to` (at most 62 days), hourly slots
+/// from opening with the places free: capacity minus the most bookings
+/// overlapping at once within the hour (coordinators and staff).
+pub async fn availability(
+    cases: &Cases,
+    caller: &Caller,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> CaseResult<Vec<(NaiveDate, Vec<FreeSlot>)>> {
+    caller.require(&[Role::Coordinator, Role::Staff])?;
+    check_range(from, to, MAX_AVAILABILITY_DAYS)?;
+    let settings = store::settings(&cases.db).await?;
+    let closed = store::closed_days(&cases.db, from, to).await?;
+    let mut by_day: BTreeMap<NaiveDate, Vec<Slot>> = BTreeMap::new();
+    for booking in store::bookings_between(&cases.db, from, to).await? {
+        if booking.status.holds_a_place() {
+            by_day.entry(booking.on).or_default().push(booking.slot);
+        }
+    }
+    let mut days = Vec::new();
+    for day in from.iter_days().take_while(|day| *day <= to) {
+        if !settings.opens_on_weekday(day) || closed.contains(&day) {
+            continue;
+        }
+        let booked = by_day.get(&day).map(Vec::as_slice).unwrap_or_default();
+        let mut slots = Vec::new();
+        let mut start = settings.opens_at;
+        while start < settings.closes_at {
+            let end = start
+                .plus(60)
+                .map_or(settings.closes_at, |end| end.min(settings.closes_at));
+            let hour = Slot {
+                starts_at: start,
+                ends_at: end,
+            };
+            let within = booked
+                .iter()
+                .filter(|slot| slot.overlaps(hour))
+                .map(|slot| clip(*slot, hour));
+            let most = i32::try_from(creche::most_at_once(within)).unwrap_or(i32::MAX);
+            slots.push(FreeSlot {
+                slot: hour,
+                free: (settings.capacity - most).max(0),
+            });
+            start = end;
+        }
+        days.push((day, slots));
+    }
+    cases
+        .audit(
+            caller,
+            "creche.availability.read",
+            None,
+            "/creche/availability",
+        )
+        .await?;
+    Ok(days)
+}
+
+/// One child's month at the crèche.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChildMonth {
+    pub family_id: Uuid,
+    pub child_id: Uuid,
+    pub first_name: String,
+    pub last_name: Option<String>,
+    /// Minutes of the bookings not cancelled (booked, attended or absent).
+    pub booked_minutes: i64,
+    /// Minutes between arrival and departure.
+    pub attended_minutes: i64,
+    /// Bookings not cancelled.
+    pub bookings: i64,
+    pub absences: i64,
+}
+
+/// The month's report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthReport {
+    pub first_day: NaiveDate,
+    pub capacity: i32,
+    pub open_days: i64,
+    pub open_minutes: i64,
+    pub children: Vec<ChildMonth>,
+    /// Booked minutes by purpose, every purpose listed.
+    pub minutes_by_purpose: Vec<(BookingPurpose, i64)>,
+    pub booked_place_minutes: i64,
+    /// Booked place-minutes ÷ (capacity × open minutes).
+    pub occupancy_rate: f64,
+}
+
+/// The month that starts on `first_day` (admins and coordinators): each
+/// child's booked and attended minutes, bookings and absences, the minutes
+/// by purpose, and the occupancy rate.
+pub async fn month_report(
+    cases: &Cases,
+    caller: &Caller,
+    first_day: NaiveDate,
+) -> CaseResult<MonthReport> {
+    caller.require(&[Role::Admin, Role::Coordinator])?;
+    let settings = store::settings(&cases.db).await?;
+    let days: Vec<NaiveDate> = creche::days_of_month(first_day).collect();
+    let last_day = days.last().copied().unwrap_or(first_day);
+    let closed = store::closed_days(&cases.db, first_day, last_day).await?;
+    let open_days = days
+        .iter()
+        .filter(|day| settings.opens_on_weekday(**day) && !closed.contains(day))
+        .count() as i64;
+    let open_minutes = open_days * i64::from(settings.open_minutes_a_day());
+    let mut by_child: BTreeMap<(Uuid, Uuid), ChildMonth> = BTreeMap::new();
+    let mut by_purpose: HashMap<BookingPurpose, i64> = HashMap::new();
+    let mut booked_place_minutes = 0;
+    for booking in store::bookings_between(&cases.db, first_day, last_day).await? {
+        if booking.status == BookingStatus::Cancelled {
+            continue;
+        }
+        let minutes = i64::from(booking.slot.minutes());
+        booked_place_minutes += minutes;
+        *by_purpose.entry(booking.purpose).or_default() += minutes;
+        let entry = by_child
+            .entry((booking.family_id, booking.child_id))
+            .or_insert_with(|| ChildMonth {
+                family_id: booking.family_id,
+                child_id: booking.child_id,
+                first_name: String::new(),
+                last_name: None,
+                booked_minutes: 0,
+                attended_minutes: 0,
+                bookings: 0,
+                absences: 0,
+            });
+        entry.booked_minutes += minutes;
+        entry.attended_minutes += i64::from(booking.attended_minutes());
+        entry.bookings += 1;
+        entry.absences += i64::from(booking.status == BookingStatus::Absent);
+    }
+    let mut children: Vec<ChildMonth> = by_child.into_values().collect();
+    let mut families_read: HashMap<Uuid, Family> = HashMap::new();
+    for child in &mut children {
+        if let Entry::Vacant(entry) = families_read.entry(child.family_id) {
+            entry.insert(families::find(&cases.db, child.family_id).await?);
+        }
+        if let Some(found) = families_read
+            .get(&child.family_id)
+            .and_then(|family| family.children.iter().find(|c| c.id == child.child_id))
+        {
+            child.first_name = found.first_name.clone();
+            child.last_name = found.last_name.clone();
+        }
+    }
+    children.sort_by(|a, b| {
+        (&a.last_name, &a.first_name, a.child_id).cmp(&(&b.last_name, &b.first_name, b.child_id))
+    });
+    let minutes_by_purpose = BookingPurpose::ALL
+        .iter()
+        .map(|purpose| (*purpose, by_purpose.get(purpose).copied().unwrap_or(0)))
+        .collect();
+    let resource = format!("/reports/creche?month={}", first_day.format("%Y-%m"));
+    cases
+        .audit_many(
+            caller,
+            "creche.report.read",
+            families_read.into_keys(),
+            &resource,
+        )
+        .await?;
+    Ok(MonthReport {
+        first_day,
+        capacity: settings.capacity,
+        open_days,
+        open_minutes,
+        children,
+        minutes_by_purpose,
+        booked_place_minutes,
+        occupancy_rate: creche::occupancy_rate(
+            booked_place_minutes,
+            settings.capacity,
+            open_minutes,
+        ),
+    })
+}
+
+/// The default range of a family's bookings: from 31 days ago for 92 days.
+pub fn default_range(today: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let from = today.checked_sub_days(Days::new(31)).unwrap_or(today);
+    (from, from.checked_add_days(Days::new(91)).unwrap_or(from))
+}
+
+/// Whether `time` is a valid time of day, for the edges that parse it.
+pub fn time(raw: &str) -> Result<TimeOfDay, String> {
+    TimeOfDay::parse(raw).map_err(|refused| refused.0)
+}

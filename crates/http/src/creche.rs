@@ -1,0 +1,752 @@
+//! The crèche (*multi-accueil*): settings and closures, bookings, their
+//! cancellation and attendance, the day's planning, the free places, and
+//! the month's report. The rules live in `nido_cases::creche`.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::{Datelike, NaiveDate};
+use nido_cases::creche::{
+    self as cases, Booked, BookingRequest, ChildMonth, FreeSlot, MonthReport, PlannedChild,
+};
+use nido_domain::creche::{
+    Attendance, Booking, BookingPurpose, BookingStatus, Closure, CrecheSettings, Slot, TimeOfDay,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, Result};
+use crate::extract::{ApiPath, JsonBody, ValidQuery};
+use crate::housing_views::{Format, csv_response};
+use crate::state::AppState;
+use crate::validation::Errors;
+use crate::versioning::{IfMatch, etag};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_settings, put_settings))
+        .routes(routes!(add_closure, list_closures))
+        .routes(routes!(remove_closure))
+        .routes(routes!(book, family_bookings))
+        .routes(routes!(cancel))
+        .routes(routes!(attendance))
+        .routes(routes!(day))
+        .routes(routes!(availability))
+        .routes(routes!(report))
+}
+
+fn time(errors: &mut Errors, field: &str, raw: &str) -> Option<TimeOfDay> {
+    errors.check(field, TimeOfDay::parse(raw))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CrecheSettingsResponse {
+    /// Places (the agrément).
+    pub capacity: i32,
+    #[schema(example = "08:30")]
+    pub opens_at: String,
+    #[schema(example = "18:00")]
+    pub closes_at: String,
+    /// ISO weekdays, 1 (Monday) to 7 (Sunday).
+    pub open_weekdays: Vec<u8>,
+    /// The youngest age taken, in whole months (included).
+    pub min_age_months: i32,
+    /// The age from which a child is no longer taken, in whole months.
+    pub max_age_months: i32,
+    pub version: i32,
+}
+
+impl From<CrecheSettings> for CrecheSettingsResponse {
+    fn from(settings: CrecheSettings) -> Self {
+        Self {
+            capacity: settings.capacity,
+            opens_at: settings.opens_at.to_string(),
+            closes_at: settings.closes_at.to_string(),
+            open_weekdays: settings.open_weekdays,
+            min_age_months: settings.min_age_months,
+            max_age_months: settings.max_age_months,
+            version: settings.version,
+        }
+    }
+}
+
+/// The crèche's settings (admin, coordinator).
+#[utoipa::path(get, path = "/creche/settings", tag = "creche",
+    responses((status = 200, description = "The settings", body = CrecheSettingsResponse, headers(("ETag" = String)))))]
+async fn get_settings(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+) -> Result<impl IntoResponse> {
+    let settings = cases::settings(&state.operations, &caller.case_caller()).await?;
+    Ok((
+        etag(settings.version),
+        Json(CrecheSettingsResponse::from(settings)),
+    ))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CrecheSettingsRequest {
+    #[schema(minimum = 1, maximum = 200, example = 10)]
+    pub capacity: i32,
+    #[schema(
+        pattern = r"^(([01][0-9]|2[0-3]):(00|15|30|45)|24:00)$",
+        example = "08:30"
+    )]
+    pub opens_at: String,
+    #[schema(
+        pattern = r"^(([01][0-9]|2[0-3]):(00|15|30|45)|24:00)$",
+        example = "18:00"
+    )]
+    pub closes_at: String,
+    /// ISO weekdays, 1 (Monday) to 7 (Sunday), each once.
+    #[schema(schema_with = crate::schema::iso_weekdays)]
+    pub open_weekdays: Vec<i64>,
+    #[schema(minimum = 0, maximum = 72)]
+    pub min_age_months: i32,
+    #[schema(minimum = 1, maximum = 72)]
+    pub max_age_months: i32,
+}
+
+/// Change the crèche's settings (admin). Accepts `If-Match`. Bookings
+/// already made stay.
+#[utoipa::path(put, path = "/creche/settings", tag = "creche", request_body = CrecheSettingsRequest,
+    params(("If-Match" = Option<String>, Header)),
+    responses((status = 200, description = "The settings", body = CrecheSettingsResponse, headers(("ETag" = String)))))]
+async fn put_settings(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    IfMatch(expected): IfMatch,
+    JsonBody(body): JsonBody<CrecheSettingsRequest>,
+) -> Result<impl IntoResponse> {
+    let mut errors = Errors::default();
+    let opens_at = time(&mut errors, "opens_at", &body.opens_at);
+    let closes_at = time(&mut errors, "closes_at", &body.closes_at);
+    let open_weekdays: Vec<u8> = body
+        .open_weekdays
+        .iter()
+        .map(|day| u8::try_from(*day).unwrap_or(0))
+        .collect();
+    let settings = CrecheSettings {
+        capacity: body.capacity,
+        opens_at: opens_at.unwrap_or(TimeOfDay::MIDNIGHT),
+        closes_at: closes_at.unwrap_or(TimeOfDay::END_OF_DAY),
+        open_weekdays,
+        min_age_months: body.min_age_months,
+        max_age_months: body.max_age_months,
+        version: 0,
+    };
+    let saved = cases::change_settings(
+        &state.operations,
+        &caller.case_caller(),
+        settings,
+        expected,
+        errors.into_case(),
+    )
+    .await?;
+    Ok((
+        etag(saved.version),
+        Json(CrecheSettingsResponse::from(saved)),
+    ))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClosureRequest {
+    pub on: NaiveDate,
+    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    #[validate(custom(function = "crate::validation::not_blank"))]
+    #[schema(
+        min_length = 1,
+        pattern = r"[^\s\x85]",
+        max_length = 200,
+        example = "Pont de l'Ascension"
+    )]
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClosureResponse {
+    pub on: NaiveDate,
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClosureCreated {
+    pub on: NaiveDate,
+    pub reason: String,
+    /// The day's bookings that were still booked, now cancelled.
+    pub cancelled_bookings: u64,
+}
+
+/// Close the crèche on a day (admin). The day's bookings still booked are
+/// cancelled.
+#[utoipa::path(post, path = "/creche/closures", tag = "creche", request_body = ClosureRequest,
+    responses((status = 201, description = "The closure", body = ClosureCreated)))]
+async fn add_closure(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    crate::extract::ValidJson(body): crate::extract::ValidJson<ClosureRequest>,
+) -> Result<impl IntoResponse> {
+    let closure = Closure {
+        on: body.on,
+        reason: body.reason,
+    };
+    let cancelled =
+        cases::close_day(&state.operations, &caller.case_caller(), closure.clone()).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ClosureCreated {
+            on: closure.on,
+            reason: closure.reason.trim().to_owned(),
+            cancelled_bookings: cancelled,
+        }),
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RangeParams {
+    /// Default today.
+    pub from: Option<NaiveDate>,
+    /// Default a year after `from`.
+    pub to: Option<NaiveDate>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Closures {
+    pub items: Vec<ClosureResponse>,
+}
+
+/// The closures between two days (admin, coordinator).
+#[utoipa::path(get, path = "/creche/closures", tag = "creche", params(RangeParams),
+    responses((status = 200, description = "The closures", body = Closures)))]
+async fn list_closures(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ValidQuery(params): ValidQuery<RangeParams>,
+) -> Result<Json<Closures>> {
+    let from = params.from.unwrap_or_else(|| state.today());
+    let to = params.to.unwrap_or_else(|| {
+        from.checked_add_days(chrono::Days::new(365))
+            .unwrap_or(from)
+    });
+    let closures = cases::closures(&state.operations, &caller.case_caller(), from, to).await?;
+    Ok(Json(Closures {
+        items: closures
+            .into_iter()
+            .map(|closure| ClosureResponse {
+                on: closure.on,
+                reason: closure.reason,
+            })
+            .collect(),
+    }))
+}
+
+/// Open a closed day again (admin).
+#[utoipa::path(delete, path = "/creche/closures/{on}", tag = "creche", params(("on" = NaiveDate, Path)),
+    responses((status = 204, description = "Open again")))]
+async fn remove_closure(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ApiPath(on): ApiPath<NaiveDate>,
+) -> Result<StatusCode> {
+    cases::reopen_day(&state.operations, &caller.case_caller(), on).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BookingResponse {
+    pub id: Uuid,
+    pub family_id: Uuid,
+    pub child_id: Uuid,
+    pub on: NaiveDate,
+    #[schema(example = "09:00")]
+    pub starts_at: String,
+    #[schema(example = "12:00")]
+    pub ends_at: String,
+    #[schema(schema_with = crate::schema::booking_purpose)]
+    pub purpose: BookingPurpose,
+    pub notes: Option<String>,
+    #[schema(schema_with = crate::schema::booking_status)]
+    pub status: BookingStatus,
+    pub arrived_at: Option<String>,
+    pub left_at: Option<String>,
+    /// The weekly series it was booked in.
+    pub series_id: Option<Uuid>,
+    pub version: i32,
+}
+
+impl From<Booking> for BookingResponse {
+    fn from(booking: Booking) -> Self {
+        Self {
+            id: booking.id,
+            family_id: booking.family_id,
+            child_id: booking.child_id,
+            on: booking.on,
+            starts_at: booking.slot.starts_at.to_string(),
+            ends_at: booking.slot.ends_at.to_string(),
+            purpose: booking.purpose,
+            notes: booking.notes,
+            status: booking.status,
+            arrived_at: booking.arrived_at.map(|time| time.to_string()),
+            left_at: booking.left_at.map(|time| time.to_string()),
+            series_id: booking.series_id,
+            version: booking.version,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BookingInput {
+    pub child_id: Uuid,
+    pub on: NaiveDate,
+    /// On a quarter hour, within opening hours.
+    #[schema(
+        pattern = r"^(([01][0-9]|2[0-3]):(00|15|30|45)|24:00)$",
+        example = "09:00"
+    )]
+    pub starts_at: String,
+    /// On a quarter hour, after `starts_at`, within opening hours.
+    #[schema(
+        pattern = r"^(([01][0-9]|2[0-3]):(00|15|30|45)|24:00)$",
+        example = "12:00"
+    )]
+    pub ends_at: String,
+    #[schema(schema_with = crate::schema::booking_purpose)]
+    pub purpose: BookingPurpose,
+    #[validate(length(max = 2000, message = "must be at most 2000 characters"))]
+    #[schema(max_length = 2000)]
+    pub notes: Option<String>,
+    /// Book the same slot every 7 days up to this day (at most 26 weeks
+    /// after `on`); all or nothing.
+    pub weekly_until: Option<NaiveDate>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BookingsCreated {
+    pub items: Vec<BookingResponse>,
+    /// Days of the series skipped because the crèche is closed.
+    pub skipped: Vec<NaiveDate>,
+}
+
+/// Book a child of the family at the crèche (coordinator; staff for their
+/// families): one day, or with `weekly_until` every week, all or nothing.
+/// A 409 `creche_full` or `booking_overlap` lists the refused days in
+/// `conflicts`.
+#[utoipa::path(post, path = "/families/{id}/creche-bookings", tag = "creche", request_body = BookingInput,
+    params(("id" = Uuid, Path)),
+    responses((status = 201, description = "The bookings", body = BookingsCreated)))]
+async fn book(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ApiPath(family_id): ApiPath<Uuid>,
+    JsonBody(body): JsonBody<BookingInput>,
+) -> Result<impl IntoResponse> {
+    let mut errors = Errors::default();
+    errors.validate(&body);
+    let starts_at = time(&mut errors, "starts_at", &body.starts_at);
+    let ends_at = time(&mut errors, "ends_at", &body.ends_at);
+    let request = BookingRequest {
+        child_id: body.child_id,
+        on: body.on,
+        slot: Slot {
+            starts_at: starts_at.unwrap_or(TimeOfDay::MIDNIGHT),
+            ends_at: ends_at.unwrap_or(TimeOfDay::END_OF_DAY),
+        },
+        purpose: body.purpose,
+        notes: body.notes,
+        weekly_until: body.weekly_until,
+    };
+    let Booked { items, skipped } = cases::book(
+        &state.operations,
+        &caller.case_caller(),
+        family_id,
+        request,
+        errors.into_case(),
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(BookingsCreated {
+            items: items.into_iter().map(BookingResponse::from).collect(),
+            skipped,
+        }),
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct BookingRangeParams {
+    /// Default 31 days ago.
+    pub from: Option<NaiveDate>,
+    /// Default 91 days after `from`; at most 366 days in all.
+    pub to: Option<NaiveDate>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Bookings {
+    pub items: Vec<BookingResponse>,
+}
+
+/// The family's crèche bookings between two days, every status
+/// (coordinator; staff for their families).
+#[utoipa::path(get, path = "/families/{id}/creche-bookings", tag = "creche",
+    params(("id" = Uuid, Path), BookingRangeParams),
+    responses((status = 200, description = "The bookings", body = Bookings)))]
+async fn family_bookings(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ApiPath(family_id): ApiPath<Uuid>,
+    ValidQuery(params): ValidQuery<BookingRangeParams>,
+) -> Result<Json<Bookings>> {
+    let (default_from, default_to) = cases::default_range(state.today());
+    let from = params.from.unwrap_or(default_from);
+    let to = params.to.unwrap_or(if params.from.is_some() {
+        from.checked_add_days(chrono::Days::new(91)).unwrap_or(from)
+    } else {
+        default_to
+    });
+    let bookings = cases::bookings_of_family(
+        &state.operations,
+        &caller.case_caller(),
+        family_id,
+        from,
+        to,
+    )
+    .await?;
+    Ok(Json(Bookings {
+        items: bookings.into_iter().map(BookingResponse::from).collect(),
+    }))
+}
+
+/// Cancel a booking still booked (coordinator; staff for the family).
+/// Accepts `If-Match`.
+#[utoipa::path(post, path = "/creche-bookings/{id}/cancel", tag = "creche",
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 200, description = "The booking", body = BookingResponse)))]
+async fn cancel(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+    IfMatch(expected): IfMatch,
+) -> Result<Json<BookingResponse>> {
+    let booking = cases::cancel(&state.operations, &caller.case_caller(), id, expected).await?;
+    Ok(Json(BookingResponse::from(booking)))
+}
+
+/// `{arrived_at, left_at}` when the child came, `{absent: true}` when not.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttendanceRequest {
+    #[schema(
+        pattern = r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$",
+        example = "09:05"
+    )]
+    pub arrived_at: Option<String>,
+    #[schema(
+        pattern = r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$",
+        example = "11:50"
+    )]
+    pub left_at: Option<String>,
+    pub absent: Option<bool>,
+}
+
+/// Record that the child came, or did not (coordinator; the crèche's
+/// professionals: early childhood educators and childcare assistants).
+/// A recorded attendance may be corrected. Accepts `If-Match`.
+#[utoipa::path(post, path = "/creche-bookings/{id}/attendance", tag = "creche", request_body = AttendanceRequest,
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 200, description = "The booking", body = BookingResponse)))]
+async fn attendance(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+    IfMatch(expected): IfMatch,
+    JsonBody(body): JsonBody<AttendanceRequest>,
+) -> Result<Json<BookingResponse>> {
+    let mut errors = Errors::default();
+    let attendance = match (body.absent, &body.arrived_at, &body.left_at) {
+        (Some(true), None, None) => Some(Attendance::Absent),
+        (None | Some(false), Some(arrived), Some(left)) => {
+            let arrived_at = time(&mut errors, "arrived_at", arrived);
+            let left_at = time(&mut errors, "left_at", left);
+            arrived_at
+                .zip(left_at)
+                .map(|(arrived_at, left_at)| Attendance::Came {
+                    arrived_at,
+                    left_at,
+                })
+        }
+        _ => {
+            errors.add(
+                "absent",
+                "give either arrived_at and left_at, or absent: true alone",
+            );
+            None
+        }
+    };
+    errors.finish()?;
+    let Some(attendance) = attendance else {
+        return Err(ApiError::Internal(anyhow::anyhow!("attendance missing")));
+    };
+    let booking = cases::record_attendance(
+        &state.operations,
+        &caller.case_caller(),
+        id,
+        attendance,
+        expected,
+    )
+    .await?;
+    Ok(Json(BookingResponse::from(booking)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DayParams {
+    /// Default today.
+    pub on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlannedChildName {
+    pub id: Uuid,
+    pub first_name: String,
+    pub last_name: Option<String>,
+    /// Whole months on the day.
+    pub age_months: Option<i32>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DayItem {
+    pub booking_id: Uuid,
+    pub family_id: Uuid,
+    pub child: PlannedChildName,
+    pub starts_at: String,
+    pub ends_at: String,
+    #[schema(schema_with = crate::schema::booking_purpose)]
+    pub purpose: BookingPurpose,
+    #[schema(schema_with = crate::schema::booking_status)]
+    pub status: BookingStatus,
+    pub arrived_at: Option<String>,
+    pub left_at: Option<String>,
+}
+
+impl From<PlannedChild> for DayItem {
+    fn from(planned: PlannedChild) -> Self {
+        let booking = planned.booking;
+        Self {
+            booking_id: booking.id,
+            family_id: booking.family_id,
+            child: PlannedChildName {
+                id: booking.child_id,
+                first_name: planned.first_name,
+                last_name: planned.last_name,
+                age_months: planned.age_months,
+            },
+            starts_at: booking.slot.starts_at.to_string(),
+            ends_at: booking.slot.ends_at.to_string(),
+            purpose: booking.purpose,
+            status: booking.status,
+            arrived_at: booking.arrived_at.map(|time| time.to_string()),
+            left_at: booking.left_at.map(|time| time.to_string()),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DayPlanning {
+    pub on: NaiveDate,
+    pub capacity: i32,
+    pub items: Vec<DayItem>,
+}
+
+/// The day's planning, by time: coordinators and the crèche's
+/// professionals see every child, other staff their own families'
+/// children. No case data.
+#[utoipa::path(get, path = "/creche/day", tag = "creche", params(DayParams),
+    responses((status = 200, description = "The day's planning", body = DayPlanning)))]
+async fn day(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ValidQuery(params): ValidQuery<DayParams>,
+) -> Result<Json<DayPlanning>> {
+    let on = params.on.unwrap_or_else(|| state.today());
+    let (settings, items) = cases::day(&state.operations, &caller.case_caller(), on).await?;
+    Ok(Json(DayPlanning {
+        on,
+        capacity: settings.capacity,
+        items: items.into_iter().map(DayItem::from).collect(),
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AvailabilityParams {
+    pub from: NaiveDate,
+    /// At most 62 days from `from`, included.
+    pub to: NaiveDate,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FreePlaces {
+    pub starts_at: String,
+    pub ends_at: String,
+    /// Capacity minus the most bookings overlapping at once in the hour.
+    pub free: i32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AvailableDay {
+    pub on: NaiveDate,
+    pub slots: Vec<FreePlaces>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Availability {
+    pub days: Vec<AvailableDay>,
+}
+
+/// Free places on each open day, hour by hour from opening (coordinator,
+/// staff).
+#[utoipa::path(get, path = "/creche/availability", tag = "creche", params(AvailabilityParams),
+    responses((status = 200, description = "The free places", body = Availability)))]
+async fn availability(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ValidQuery(params): ValidQuery<AvailabilityParams>,
+) -> Result<Json<Availability>> {
+    let days = cases::availability(
+        &state.operations,
+        &caller.case_caller(),
+        params.from,
+        params.to,
+    )
+    .await?;
+    Ok(Json(Availability {
+        days: days
+            .into_iter()
+            .map(|(on, slots)| AvailableDay {
+                on,
+                slots: slots
+                    .into_iter()
+                    .map(|FreeSlot { slot, free }| FreePlaces {
+                        starts_at: slot.starts_at.to_string(),
+                        ends_at: slot.ends_at.to_string(),
+                        free,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReportParams {
+    /// The month, `YYYY-MM`.
+    #[param(pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$", example = "2026-11")]
+    pub month: String,
+    #[param(schema_with = crate::schema::csv_format)]
+    pub format: Option<Format>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChildMinutes {
+    pub family_id: Uuid,
+    pub child_id: Uuid,
+    pub first_name: String,
+    pub last_name: Option<String>,
+    /// Minutes of the bookings not cancelled.
+    pub booked_minutes: i64,
+    pub attended_minutes: i64,
+    /// Bookings not cancelled.
+    pub bookings: i64,
+    pub absences: i64,
+}
+
+impl From<ChildMonth> for ChildMinutes {
+    fn from(child: ChildMonth) -> Self {
+        Self {
+            family_id: child.family_id,
+            child_id: child.child_id,
+            first_name: child.first_name,
+            last_name: child.last_name,
+            booked_minutes: child.booked_minutes,
+            attended_minutes: child.attended_minutes,
+            bookings: child.bookings,
+            absences: child.absences,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PurposeMinutes {
+    #[schema(schema_with = crate::schema::booking_purpose)]
+    pub purpose: BookingPurpose,
+    pub minutes: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CrecheReport {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub capacity: i32,
+    pub open_days: i64,
+    /// Open minutes of the month: open days × opening hours.
+    pub open_minutes: i64,
+    pub children: Vec<ChildMinutes>,
+    pub minutes_by_purpose: Vec<PurposeMinutes>,
+    pub booked_place_minutes: i64,
+    /// Booked place-minutes ÷ (capacity × open minutes), four decimals.
+    pub occupancy_rate: f64,
+}
+
+/// The month at the crèche (admin, coordinator): per child booked and
+/// attended minutes, bookings and absences; minutes by purpose; the
+/// occupancy rate. `?format=csv` gives the children's lines.
+#[utoipa::path(get, path = "/reports/creche", tag = "creche", params(ReportParams),
+    responses((status = 200, description = "The report",
+        content((CrecheReport = "application/json"), (String = "text/csv")))))]
+async fn report(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ValidQuery(params): ValidQuery<ReportParams>,
+) -> Result<Response> {
+    let first_day = NaiveDate::parse_from_str(&format!("{}-01", params.month), "%Y-%m-%d")
+        .ok()
+        .filter(|day| day.day() == 1 && params.month.len() == 7)
+        .ok_or_else(|| ApiError::invalid("month", "must be a month written YYYY-MM"))?;
+    let report: MonthReport =
+        cases::month_report(&state.operations, &caller.case_caller(), first_day).await?;
+    let children: Vec<ChildMinutes> = report
+        .children
+        .into_iter()
+        .map(ChildMinutes::from)
+        .collect();
+    match params.format.unwrap_or_default() {
+        Format::Csv => csv_response(&children, &format!("creche-{}.csv", params.month)),
+        Format::Json => Ok(Json(CrecheReport {
+            month: params.month,
+            capacity: report.capacity,
+            open_days: report.open_days,
+            open_minutes: report.open_minutes,
+            children,
+            minutes_by_purpose: report
+                .minutes_by_purpose
+                .into_iter()
+                .map(|(purpose, minutes)| PurposeMinutes { purpose, minutes })
+                .collect(),
+            booked_place_minutes: report.booked_place_minutes,
+            occupancy_rate: report.occupancy_rate,
+        })
+        .into_response()),
+    }
+}
