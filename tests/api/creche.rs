@@ -986,6 +986,14 @@ async fn an_exit_cancels_the_familys_future_bookings_and_bookings_are_audited() 
         &booking(&child, monday, "09:00", "12:00"),
     )
     .await;
+    let timeline = app
+        .get_json(&format!("/api/v1/families/{family}/timeline"), &coordinator)
+        .await;
+    let first = &timeline["items"][0];
+    assert_eq!(first["kind"], "creche_booking", "{timeline}");
+    assert_eq!(first["date"], json!(monday));
+    assert_eq!(first["creche_booking"]["status"], "booked");
+    assert_eq!(first["creche_booking"]["purpose"], "job_interview");
     let exit = app
         .post(
             &format!("/api/v1/placements/{placement}/exit"),

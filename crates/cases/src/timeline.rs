@@ -2,15 +2,17 @@
 //! interventions the caller may see, and exit, newest first.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use nido_domain::creche::Booking;
 use nido_domain::intervention::{Action, Intervention};
-use nido_persistence::{interventions, occupancies, placements, referrals};
+use nido_persistence::{creche, interventions, occupancies, placements, referrals};
 use uuid::Uuid;
 
 use crate::families::visible_family;
 use crate::{Caller, CaseResult, Cases};
 
 /// What happened. On one day, events come in this order within a
-/// placement (the declaration order is the ranking).
+/// placement (the declaration order is the ranking); a crèche booking comes
+/// last.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum EventKind {
     Referral,
@@ -20,6 +22,7 @@ pub enum EventKind {
     Intervention,
     Renewal,
     Exit,
+    CrecheBooking,
 }
 
 impl EventKind {
@@ -31,6 +34,7 @@ impl EventKind {
         EventKind::Intervention,
         EventKind::Renewal,
         EventKind::Exit,
+        EventKind::CrecheBooking,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -42,6 +46,7 @@ impl EventKind {
             EventKind::Intervention => "intervention",
             EventKind::Renewal => "renewal",
             EventKind::Exit => "exit",
+            EventKind::CrecheBooking => "creche_booking",
         }
     }
 }
@@ -66,6 +71,8 @@ pub struct Event {
     pub unit_id: Option<Uuid>,
     /// For an intervention: it and its actions.
     pub intervention: Option<(Intervention, Vec<Action>)>,
+    /// For a crèche booking.
+    pub creche_booking: Option<Booking>,
 }
 
 impl Event {
@@ -82,6 +89,7 @@ impl Event {
             ends_on: None,
             unit_id: None,
             intervention: None,
+            creche_booking: None,
         }
     }
 }
@@ -154,6 +162,11 @@ pub async fn family_timeline(
             .cloned()
             .collect();
         event.intervention = Some((intervention, its_actions));
+        events.push(event);
+    }
+    for booking in creche::all_bookings_of_family(db, family_id).await? {
+        let mut event = Event::new(EventKind::CrecheBooking, booking.on);
+        event.creche_booking = Some(booking);
         events.push(event);
     }
     // Newest first; on one day, in the order things happen in a placement.

@@ -12,6 +12,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::auth::CurrentUser;
+use crate::creche::BookingResponse;
 use crate::error::Result;
 use crate::extract::{ApiPath, ValidQuery};
 use crate::interventions::InterventionResponse;
@@ -43,6 +44,8 @@ pub struct TimelineEvent {
     pub unit_id: Option<Uuid>,
     /// For `intervention`.
     pub intervention: Option<InterventionResponse>,
+    /// For `creche_booking`.
+    pub creche_booking: Option<BookingResponse>,
 }
 
 impl TimelineEvent {
@@ -61,6 +64,7 @@ impl TimelineEvent {
             intervention: event.intervention.map(|(intervention, actions)| {
                 InterventionResponse::new(intervention, actions, today)
             }),
+            creche_booking: event.creche_booking.map(BookingResponse::from),
         }
     }
 }

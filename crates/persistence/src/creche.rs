@@ -244,10 +244,33 @@ pub async fn bookings_of_family(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<Booking>, DbErr> {
+    family_bookings(
+        db,
+        family_id,
+        creche_bookings::Column::On
+            .between(from, to)
+            .into_condition(),
+    )
+    .await
+}
+
+/// Every booking the family ever made, by day and time.
+pub async fn all_bookings_of_family(
+    db: &impl ConnectionTrait,
+    family_id: Uuid,
+) -> Result<Vec<Booking>, DbErr> {
+    family_bookings(db, family_id, Condition::all()).await
+}
+
+async fn family_bookings(
+    db: &impl ConnectionTrait,
+    family_id: Uuid,
+    which: Condition,
+) -> Result<Vec<Booking>, DbErr> {
     bookings(
         creche_bookings::Entity::find()
             .filter(creche_bookings::Column::FamilyId.eq(family_id))
-            .filter(creche_bookings::Column::On.between(from, to))
+            .filter(which)
             .order_by_asc(creche_bookings::Column::On)
             .order_by_asc(creche_bookings::Column::StartsAt)
             .order_by_asc(creche_bookings::Column::Id)
