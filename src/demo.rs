@@ -23,6 +23,8 @@ use nido_persistence::users::{self, NewUser};
 use uuid::Uuid;
 
 use crate::settings::Settings;
+
+mod creche;
 use crate::startup::{
     INITIAL_ADMIN_EMAIL, ensure_initial_admin, open_audit_database, open_database, use_cases,
 };
@@ -409,6 +411,15 @@ pub async fn load(settings: &Settings) -> anyhow::Result<()> {
         };
         family.create(&cases, &people, unit).await?;
     }
+    let educator = Caller {
+        id: team[4],
+        role: Role::Staff,
+    };
+    let coordinator_caller = Caller {
+        id: coordinator,
+        role: Role::Coordinator,
+    };
+    let creche = creche::create(&cases, coordinator_caller, educator, today).await?;
     // The file closed long ago is anonymised, as the server's daily run would.
     let retention = crate::retention::run(
         &db,
@@ -419,10 +430,12 @@ pub async fn load(settings: &Settings) -> anyhow::Result<()> {
     )
     .await?;
     println!(
-        "Demo centre created: {} families ({} closed long ago, anonymised), {} team members. Every demo account's password is {DEMO_PASSWORD}; the coordinator is nadia.haddad@nido.example.",
+        "Demo centre created: {} families ({} closed long ago, anonymised), {} team members, a crèche of 10 places with {} bookings ({} attended). Every demo account's password is {DEMO_PASSWORD}; the coordinator is nadia.haddad@nido.example.",
         FAMILIES.len(),
         retention.anonymised,
-        TEAM.len()
+        TEAM.len(),
+        creche.bookings,
+        creche.attended,
     );
     Ok(())
 }

@@ -319,6 +319,43 @@ async fn demo_data_fills_an_empty_centre_with_families_at_every_stage() {
         "one lease ending soon"
     );
 
+    // The crèche is alive: a month with attended minutes, and places taken
+    // in the weeks ahead.
+    let week_ago = crate::cases::today() - chrono::Days::new(7);
+    let report: serde_json::Value = get(format!(
+        "/api/v1/reports/creche?month={}",
+        week_ago.format("%Y-%m")
+    ))
+    .await
+    .expect("sent")
+    .json()
+    .await
+    .expect("json");
+    let children = report["children"].as_array().expect("children");
+    assert!(children.len() >= 5, "children at the crèche: {report}");
+    let attended: i64 = children
+        .iter()
+        .map(|child| child["attended_minutes"].as_i64().expect("minutes"))
+        .sum();
+    assert!(attended > 0, "attendance recorded: {report}");
+    let ahead = crate::cases::today() + chrono::Days::new(13);
+    let availability: serde_json::Value = get(format!(
+        "/api/v1/creche/availability?from={}&to={ahead}",
+        crate::cases::today()
+    ))
+    .await
+    .expect("sent")
+    .json()
+    .await
+    .expect("json");
+    let taken = availability["days"]
+        .as_array()
+        .expect("days")
+        .iter()
+        .flat_map(|day| day["slots"].as_array().expect("slots"))
+        .any(|slot| slot["free"].as_i64().expect("free") < 10);
+    assert!(taken, "places booked ahead: {availability}");
+
     // Admitted families have a history of interventions; the coordinator
     // sees the team's notes, not the psychologist's restricted ones.
     let mut notes = 0;
