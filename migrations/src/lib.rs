@@ -13,6 +13,7 @@ mod m20261126_000007_audit_outbox;
 mod m20261126_000008_anonymised_families;
 mod m20261126_000009_audit_retention;
 mod m20261126_000010_one_at_a_time;
+mod m20261127_000012_workshops;
 mod schema_helpers;
 
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000007_audit_outbox::Migration),
             Box::new(m20261126_000008_anonymised_families::Migration),
             Box::new(m20261126_000010_one_at_a_time::Migration),
+            Box::new(m20261127_000012_workshops::Migration),
         ]
     }
 }

@@ -20,6 +20,10 @@ string_enum! {
         LeaseOverlap => "lease_overlap",
         /// A closed file was reopened before it could be anonymised.
         FileOpen => "file_open",
+        /// The family already takes part in this workshop.
+        AlreadyParticipating => "already_participating",
+        /// The workshop has as many families as its capacity.
+        WorkshopFull => "workshop_full",
     }
 }
 
@@ -47,6 +51,8 @@ impl Conflict {
             Conflict::AlreadyHoused => "This family already lives somewhere on that day.",
             Conflict::LeaseOverlap => "This lease would overlap another lease of the same unit.",
             Conflict::FileOpen => "This family's file is open again.",
+            Conflict::AlreadyParticipating => "This family already takes part in this workshop.",
+            Conflict::WorkshopFull => "This workshop already has as many families as it takes.",
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod login_throttle;
 pub mod placement;
 pub mod retention;
 pub mod user;
+pub mod workshop;
 
 pub use clock::Clock;
 pub use conflict::Conflict;
