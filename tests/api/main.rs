@@ -23,3 +23,4 @@ mod schema_bounds;
 mod storage;
 mod throttling;
 mod users;
+mod workshops;

@@ -15,6 +15,7 @@ pub mod placements;
 pub mod referrals;
 pub mod timeline;
 pub mod users;
+pub mod workshops;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use nido_domain::{Clock, Conflict, Role, User};
@@ -62,6 +63,26 @@ impl Cases {
         resource: &str,
     ) -> Result<(), CaseError> {
         self.audit_as(caller.id, action, family_id, resource).await
+    }
+
+    /// One entry per family, for a read that shows several families.
+    pub async fn audit_many(
+        &self,
+        caller: &Caller,
+        action: &str,
+        family_ids: &[Uuid],
+        resource: &str,
+    ) -> Result<(), CaseError> {
+        audit::record_many(
+            self.audit_target(),
+            self.now(),
+            caller.id,
+            action,
+            family_ids,
+            resource,
+        )
+        .await?;
+        Ok(())
     }
 
     /// An entry in the name of `user_id`, also for events without a caller
@@ -189,6 +210,13 @@ impl Invalid {
             field: field.into(),
             message: message.into(),
         });
+    }
+
+    /// Adds the refusals of a domain type's parsing.
+    pub fn add_all(&mut self, refused: Vec<nido_domain::family::FieldInvalid>) {
+        for refusal in refused {
+            self.add(refusal.field, refusal.message);
+        }
     }
 
     pub fn finish(mut self) -> CaseResult<()> {

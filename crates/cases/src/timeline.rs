@@ -1,16 +1,17 @@
 //! A family's timeline: referral, admission, periods, renewals, moves, the
-//! interventions the caller may see, and exit, newest first.
+//! interventions the caller may see, workshops, and exit, newest first.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use nido_domain::intervention::{Action, Intervention};
-use nido_persistence::{interventions, occupancies, placements, referrals};
+use nido_persistence::{interventions, occupancies, placements, referrals, workshops};
 use uuid::Uuid;
 
 use crate::families::visible_family;
 use crate::{Caller, CaseResult, Cases};
 
 /// What happened. On one day, events come in this order within a
-/// placement (the declaration order is the ranking).
+/// placement (the declaration order is the ranking); interventions and
+/// workshops, which have an instant, come by their instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum EventKind {
     Referral,
@@ -20,6 +21,8 @@ pub enum EventKind {
     Intervention,
     Renewal,
     Exit,
+    /// The family took part in a workshop (*atelier*).
+    Workshop,
 }
 
 impl EventKind {
@@ -31,6 +34,7 @@ impl EventKind {
         EventKind::Intervention,
         EventKind::Renewal,
         EventKind::Exit,
+        EventKind::Workshop,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -42,6 +46,7 @@ impl EventKind {
             EventKind::Intervention => "intervention",
             EventKind::Renewal => "renewal",
             EventKind::Exit => "exit",
+            EventKind::Workshop => "workshop",
         }
     }
 }
@@ -52,11 +57,12 @@ pub struct Event {
     pub kind: EventKind,
     /// The day it happened (in the centre's time zone for interventions).
     pub date: NaiveDate,
-    /// The instant, for interventions.
+    /// The instant, for interventions and workshops (when it starts).
     pub at: Option<DateTime<Utc>>,
     pub referral_id: Option<Uuid>,
     pub placement_id: Option<Uuid>,
-    /// For a referral: its status; for an exit: the destination.
+    /// For a referral: its status; for an exit: the destination; for a
+    /// workshop: the participation's status.
     pub status: Option<&'static str>,
     /// For a period (the new one) and a renewal (the one renewed).
     pub period_number: Option<i32>,
@@ -66,6 +72,9 @@ pub struct Event {
     pub unit_id: Option<Uuid>,
     /// For an intervention: it and its actions.
     pub intervention: Option<(Intervention, Vec<Action>)>,
+    /// For a workshop: it and its title.
+    pub workshop_id: Option<Uuid>,
+    pub title: Option<String>,
 }
 
 impl Event {
@@ -82,6 +91,8 @@ impl Event {
             ends_on: None,
             unit_id: None,
             intervention: None,
+            workshop_id: None,
+            title: None,
         }
     }
 }
@@ -154,6 +165,18 @@ pub async fn family_timeline(
             .cloned()
             .collect();
         event.intervention = Some((intervention, its_actions));
+        events.push(event);
+    }
+    for (participation, workshop) in workshops::of_family(db, family_id).await? {
+        let mut event = Event::new(EventKind::Workshop, workshop.on);
+        event.at = cases
+            .time_zone
+            .from_local_datetime(&workshop.starts_at.on(workshop.on))
+            .earliest()
+            .map(|at| at.with_timezone(&Utc));
+        event.status = Some(participation.status.as_str());
+        event.workshop_id = Some(workshop.id);
+        event.title = Some(workshop.title);
         events.push(event);
     }
     // Newest first; on one day, in the order things happen in a placement.

@@ -23,6 +23,7 @@ use crate::error::Problem;
         (name = "placements", description = "Placements, periods, renewals, exits and deadlines"),
         (name = "housing", description = "Landlords, units, leases, occupancy, vacancies and costs"),
         (name = "interventions", description = "Interventions, follow-up actions and the family timeline"),
+        (name = "workshops", description = "Workshops with partners, the families taking part, attendance"),
         (name = "audit", description = "Who read or wrote which family's data"),
     ),
     components(schemas(Problem)),
@@ -42,6 +43,10 @@ const EXACTLY_ONE_OF: &[(&str, [(&str, Type); 2])] = &[
     (
         "CreateReferralRequest",
         [("family", Type::Object), ("family_id", Type::String)],
+    ),
+    (
+        "AttendanceRequest",
+        [("absent", Type::Boolean), ("arrived_at", Type::String)],
     ),
 ];
 
