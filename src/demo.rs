@@ -1,7 +1,7 @@
 //! `nido demo-data`: a fictional centre, so that someone new sees a living
 //! system right after starting it. Every name here is invented.
 
-use chrono::{Days, Months, NaiveDate};
+use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 use nido_cases::placements::{Departure, Renewal};
 use nido_cases::referrals::{Admission, NewReferralInput, ReferredFamily};
 use nido_cases::{Caller, Cases};
@@ -14,6 +14,7 @@ use nido_domain::intervention::{Confidentiality, InterventionKind};
 use nido_domain::placement::{
     ChildBirth, Period, first_period, latest_end_on, next_period, period_ends_on,
 };
+use nido_domain::workshop::{Attendance, TimeOfDay, WorkshopDraft, may_attend};
 use nido_domain::{DisplayName, Email, NewPassword, Profession, Role};
 use nido_http::auth::PasswordHasher;
 use nido_persistence::families;
@@ -415,11 +416,12 @@ pub async fn load(settings: &Settings) -> anyhow::Result<()> {
         id: team[4],
         role: Role::Staff,
     };
-    let coordinator_caller = Caller {
+    let coordinator = Caller {
         id: coordinator,
         role: Role::Coordinator,
     };
-    let creche = creche::create(&cases, coordinator_caller, educator, today).await?;
+    let creche = creche::create(&cases, coordinator, educator, today).await?;
+    let workshops = create_workshops(&cases, &coordinator, &team[4..6], today).await?;
     // The file closed long ago is anonymised, as the server's daily run would.
     let retention = crate::retention::run(
         &db,
@@ -430,7 +432,7 @@ pub async fn load(settings: &Settings) -> anyhow::Result<()> {
     )
     .await?;
     println!(
-        "Demo centre created: {} families ({} closed long ago, anonymised), {} team members, a crèche of 10 places with {} bookings ({} attended). Every demo account's password is {DEMO_PASSWORD}; the coordinator is nadia.haddad@nido.example.",
+        "Demo centre created: {} families ({} closed long ago, anonymised), {} team members, a crèche of 10 places with {} bookings ({} attended), {workshops} workshops. Every demo account's password is {DEMO_PASSWORD}; the coordinator is nadia.haddad@nido.example.",
         FAMILIES.len(),
         retention.anonymised,
         TEAM.len(),
@@ -491,6 +493,89 @@ async fn create_housing(cases: &Cases, today: NaiveDate) -> anyhow::Result<Vec<U
         units.push(unit.id);
     }
     Ok(units)
+}
+
+/// Album readings with the médiathèque every other Wednesday, from six
+/// weeks ago to six weeks ahead, led by the crèche's two educators: three
+/// or four placed families each, with their born children; attendance is
+/// recorded for those already held. Answers how many workshops there are.
+async fn create_workshops(
+    cases: &Cases,
+    coordinator: &Caller,
+    facilitators: &[Uuid],
+    today: NaiveDate,
+) -> anyhow::Result<usize> {
+    let placed: Vec<_> = families::list(&cases.db, None, None, 200)
+        .await?
+        .into_iter()
+        .filter(|family| family.current_placement_id.is_some())
+        .collect();
+    let since_wednesday = u64::from(today.weekday().days_since(Weekday::Wed));
+    let last_wednesday = days_before(today, since_wednesday);
+    let days: Vec<NaiveDate> = [42, 28, 14, 0]
+        .map(|back| days_before(last_wednesday, back))
+        .into_iter()
+        .chain([14, 28, 42].map(|ahead| last_wednesday + Days::new(ahead)))
+        .collect();
+    for (session, on) in days.iter().enumerate() {
+        let draft = WorkshopDraft {
+            title: "Lecture d'albums avec la Médiathèque Boris Vian",
+            on: *on,
+            starts_at: "14:30",
+            ends_at: "16:00",
+            partner: Some("Médiathèque Boris Vian"),
+            capacity: Some(8),
+            facilitator_ids: facilitators,
+        };
+        let workshop =
+            nido_cases::workshops::create_workshop(cases, coordinator, draft, Default::default())
+                .await
+                .map_err(|err| anyhow::anyhow!("demo workshop: {err}"))?;
+        let coming = placed
+            .iter()
+            .cycle()
+            .skip(session * 3)
+            .take(3 + session % 2)
+            .take(placed.len());
+        for (turn, family) in coming.enumerate() {
+            let children: Vec<Uuid> = family
+                .children
+                .iter()
+                .filter(|child| may_attend(child, *on))
+                .map(|child| child.id)
+                .collect();
+            nido_cases::workshops::add_participant(
+                cases,
+                coordinator,
+                workshop.id,
+                family.id,
+                &children,
+                Default::default(),
+            )
+            .await
+            .map_err(|err| anyhow::anyhow!("demo participant: {err}"))?;
+            if *on <= today {
+                let attendance = if turn == 2 {
+                    Attendance::Absent
+                } else {
+                    Attendance::Attended {
+                        arrived_at: TimeOfDay::parse("14:30")?,
+                        left_at: TimeOfDay::parse(if turn == 0 { "16:00" } else { "15:45" })?,
+                    }
+                };
+                nido_cases::workshops::record_attendance(
+                    cases,
+                    coordinator,
+                    workshop.id,
+                    family.id,
+                    attendance,
+                )
+                .await
+                .map_err(|err| anyhow::anyhow!("demo attendance: {err}"))?;
+            }
+        }
+    }
+    Ok(days.len())
 }
 
 fn date_of(year: i32, month: u32, day: u32) -> NaiveDate {

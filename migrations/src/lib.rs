@@ -14,6 +14,7 @@ mod m20261126_000008_anonymised_families;
 mod m20261126_000009_audit_retention;
 mod m20261126_000010_one_at_a_time;
 mod m20261126_000011_creche;
+mod m20261127_000012_workshops;
 mod schema_helpers;
 
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000008_anonymised_families::Migration),
             Box::new(m20261126_000010_one_at_a_time::Migration),
             Box::new(m20261126_000011_creche::Migration),
+            Box::new(m20261127_000012_workshops::Migration),
         ]
     }
 }

@@ -31,3 +31,20 @@ pub async fn index<const N: usize>(
     }
     manager.create_index(statement.to_owned()).await
 }
+
+/// A table that links two others: a row per pair, the pair its primary
+/// key, each side a foreign key.
+pub fn link_table(
+    table: impl IntoIden + Clone,
+    (left, left_table, left_id): (impl IntoIden + Clone, impl IntoIden, impl IntoIden),
+    (right, right_table, right_id): (impl IntoIden + Clone, impl IntoIden, impl IntoIden),
+) -> TableCreateStatement {
+    Table::create()
+        .table(table.clone())
+        .col(ColumnDef::new(left.clone()).uuid().not_null())
+        .col(ColumnDef::new(right.clone()).uuid().not_null())
+        .primary_key(Index::create().col(left.clone()).col(right.clone()))
+        .foreign_key(&mut foreign_key(table.clone(), left, left_table, left_id))
+        .foreign_key(&mut foreign_key(table, right, right_table, right_id))
+        .to_owned()
+}

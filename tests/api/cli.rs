@@ -297,6 +297,28 @@ async fn demo_data_fills_an_empty_centre_with_families_at_every_stage() {
         .any(|item| item["days_remaining"] == 29 && item["status"] == "report_due");
     assert!(due_today, "a report falls due today");
 
+    // Album readings with the médiathèque, every other Wednesday; those
+    // held have their attendance.
+    let path = format!("/api/v1/workshops?from={}", crate::cases::days_ago(60));
+    let workshops: serde_json::Value = get(path).await.expect("sent").json().await.expect("json");
+    let workshops = workshops["items"].as_array().expect("items");
+    assert_eq!(workshops.len(), 7);
+    let first = workshops[0]["id"].as_str().expect("id");
+    let held: serde_json::Value = get(format!("/api/v1/workshops/{first}"))
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(held["partner"], "Médiathèque Boris Vian");
+    let statuses: Vec<&str> = held["participants"]
+        .as_array()
+        .expect("participants")
+        .iter()
+        .map(|item| item["status"].as_str().expect("status"))
+        .collect();
+    assert_eq!(statuses, ["attended", "attended", "absent"]);
+
     let vacancies: serde_json::Value = get("/api/v1/housing/vacancies".into())
         .await
         .expect("sent")

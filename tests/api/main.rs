@@ -24,3 +24,4 @@ mod schema_bounds;
 mod storage;
 mod throttling;
 mod users;
+mod workshops;

@@ -16,6 +16,7 @@ pub mod placements;
 pub mod referrals;
 pub mod timeline;
 pub mod users;
+pub mod workshops;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use nido_domain::{Clock, Conflict, Role, User};
@@ -215,6 +216,13 @@ impl Invalid {
             field: field.into(),
             message: message.into(),
         });
+    }
+
+    /// Adds the refusals of a domain type's parsing.
+    pub fn add_all(&mut self, refused: Vec<nido_domain::family::FieldInvalid>) {
+        for refusal in refused {
+            self.add(refusal.field, refusal.message);
+        }
     }
 
     pub fn finish(mut self) -> CaseResult<()> {

@@ -1,18 +1,19 @@
 //! A family's timeline: referral, admission, periods, renewals, moves, the
-//! interventions the caller may see, and exit, newest first.
+//! interventions the caller may see, workshops, and exit, newest first.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use nido_domain::creche::Booking;
 use nido_domain::intervention::{Action, Intervention};
-use nido_persistence::{creche, interventions, occupancies, placements, referrals};
+use nido_persistence::{creche, interventions, occupancies, placements, referrals, workshops};
 use uuid::Uuid;
 
 use crate::families::visible_family;
 use crate::{Caller, CaseResult, Cases};
 
 /// What happened. On one day, events come in this order within a
-/// placement (the declaration order is the ranking); a crèche booking comes
-/// last.
+/// placement (the declaration order is the ranking); interventions and
+/// workshops, which have an instant, come by their instant; a crèche
+/// booking comes last.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum EventKind {
     Referral,
@@ -23,6 +24,8 @@ pub enum EventKind {
     Renewal,
     Exit,
     CrecheBooking,
+    /// The family took part in a workshop (*atelier*).
+    Workshop,
 }
 
 impl EventKind {
@@ -35,6 +38,7 @@ impl EventKind {
         EventKind::Renewal,
         EventKind::Exit,
         EventKind::CrecheBooking,
+        EventKind::Workshop,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -47,6 +51,7 @@ impl EventKind {
             EventKind::Renewal => "renewal",
             EventKind::Exit => "exit",
             EventKind::CrecheBooking => "creche_booking",
+            EventKind::Workshop => "workshop",
         }
     }
 }
@@ -57,11 +62,12 @@ pub struct Event {
     pub kind: EventKind,
     /// The day it happened (in the centre's time zone for interventions).
     pub date: NaiveDate,
-    /// The instant, for interventions.
+    /// The instant, for interventions and workshops (when it starts).
     pub at: Option<DateTime<Utc>>,
     pub referral_id: Option<Uuid>,
     pub placement_id: Option<Uuid>,
-    /// For a referral: its status; for an exit: the destination.
+    /// For a referral: its status; for an exit: the destination; for a
+    /// workshop: the participation's status.
     pub status: Option<&'static str>,
     /// For a period (the new one) and a renewal (the one renewed).
     pub period_number: Option<i32>,
@@ -73,6 +79,9 @@ pub struct Event {
     pub intervention: Option<(Intervention, Vec<Action>)>,
     /// For a crèche booking.
     pub creche_booking: Option<Booking>,
+    /// For a workshop: it and its title.
+    pub workshop_id: Option<Uuid>,
+    pub title: Option<String>,
 }
 
 impl Event {
@@ -90,6 +99,8 @@ impl Event {
             unit_id: None,
             intervention: None,
             creche_booking: None,
+            workshop_id: None,
+            title: None,
         }
     }
 }
@@ -167,6 +178,18 @@ pub async fn family_timeline(
     for booking in creche::all_bookings_of_family(db, family_id).await? {
         let mut event = Event::new(EventKind::CrecheBooking, booking.on);
         event.creche_booking = Some(booking);
+        events.push(event);
+    }
+    for (participation, workshop) in workshops::of_family(db, family_id).await? {
+        let mut event = Event::new(EventKind::Workshop, workshop.on);
+        event.at = cases
+            .time_zone
+            .from_local_datetime(&workshop.starts_at.on(workshop.on))
+            .earliest()
+            .map(|at| at.with_timezone(&Utc));
+        event.status = Some(participation.status.as_str());
+        event.workshop_id = Some(workshop.id);
+        event.title = Some(workshop.title);
         events.push(event);
     }
     // Newest first; on one day, in the order things happen in a placement.

@@ -24,6 +24,10 @@ string_enum! {
         BookingOverlap => "booking_overlap",
         AlreadyClosed => "already_closed",
         BookingClosed => "booking_closed",
+        /// The family already takes part in this workshop.
+        AlreadyParticipating => "already_participating",
+        /// The workshop has as many families as its capacity.
+        WorkshopFull => "workshop_full",
     }
 }
 
@@ -57,6 +61,8 @@ impl Conflict {
             Conflict::BookingClosed => {
                 "This booking was cancelled or its attendance recorded already."
             }
+            Conflict::AlreadyParticipating => "This family already takes part in this workshop.",
+            Conflict::WorkshopFull => "This workshop already has as many families as it takes.",
         }
     }
 }

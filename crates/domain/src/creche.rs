@@ -3,11 +3,10 @@
 //! once, weekly series and the monthly occupancy rate. Pure rules: the
 //! database decides the races (see `docs/creche.md`).
 
-use std::fmt;
-
 use chrono::{Datelike, Days, Months, NaiveDate};
 
 use crate::Invalid;
+pub use crate::time_of_day::TimeOfDay;
 
 string_enum! {
     /// What the mother is freed for while her child is at the crèche.
@@ -37,64 +36,6 @@ impl BookingStatus {
     /// no longer do.
     pub fn holds_a_place(self) -> bool {
         matches!(self, BookingStatus::Booked | BookingStatus::Attended)
-    }
-}
-
-/// A time of day to the minute, written `"HH:MM"`, from 00:00 to 24:00.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct TimeOfDay(u16);
-
-impl TimeOfDay {
-    pub const MIDNIGHT: TimeOfDay = TimeOfDay(0);
-    pub const END_OF_DAY: TimeOfDay = TimeOfDay(24 * 60);
-
-    pub fn from_minutes(minutes: i32) -> Result<Self, Invalid> {
-        u16::try_from(minutes)
-            .ok()
-            .filter(|minutes| *minutes <= 24 * 60)
-            .map(TimeOfDay)
-            .ok_or_else(|| Invalid::new("must be a time from 00:00 to 24:00"))
-    }
-
-    /// `"HH:MM"`, two digits each.
-    pub fn parse(raw: &str) -> Result<Self, Invalid> {
-        let invalid = || Invalid::new("must be a time written HH:MM, from 00:00 to 24:00");
-        let bytes = raw.as_bytes();
-        if bytes.len() != 5 || bytes[2] != b':' {
-            return Err(invalid());
-        }
-        let digits = |range: std::ops::Range<usize>| -> Option<u16> {
-            let part = raw.get(range)?;
-            part.bytes()
-                .all(|b| b.is_ascii_digit())
-                .then(|| part.parse().ok())?
-        };
-        let (Some(hours), Some(minutes)) = (digits(0..2), digits(3..5)) else {
-            return Err(invalid());
-        };
-        if minutes >= 60 || hours > 24 || (hours == 24 && minutes > 0) {
-            return Err(invalid());
-        }
-        Ok(TimeOfDay(hours * 60 + minutes))
-    }
-
-    pub fn minutes(self) -> i32 {
-        i32::from(self.0)
-    }
-
-    pub fn is_quarter_hour(self) -> bool {
-        self.0.is_multiple_of(15)
-    }
-
-    /// This time plus `minutes`, if still within the day.
-    pub fn plus(self, minutes: i32) -> Option<TimeOfDay> {
-        TimeOfDay::from_minutes(self.minutes() + minutes).ok()
-    }
-}
-
-impl fmt::Display for TimeOfDay {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:02}:{:02}", self.0 / 60, self.0 % 60)
     }
 }
 
@@ -184,8 +125,8 @@ impl Default for CrecheSettings {
     fn default() -> Self {
         Self {
             capacity: 10,
-            opens_at: TimeOfDay(8 * 60 + 30),
-            closes_at: TimeOfDay(18 * 60),
+            opens_at: TimeOfDay::at(8, 30),
+            closes_at: TimeOfDay::at(18, 0),
             open_weekdays: vec![1, 2, 3, 4, 5],
             min_age_months: 2,
             max_age_months: 36,
@@ -402,21 +343,6 @@ mod tests {
             starts_at: time(from),
             ends_at: time(to),
         }
-    }
-
-    #[test]
-    fn times_are_written_hh_mm_within_the_day() {
-        assert_eq!(time("08:30").minutes(), 510);
-        assert_eq!(time("24:00"), TimeOfDay::END_OF_DAY);
-        assert_eq!(time("00:00").to_string(), "00:00");
-        assert_eq!(time("17:45").to_string(), "17:45");
-        for bad in [
-            "8:30", "08:60", "24:15", "25:00", "0830", "08-30", "+8:30", " 8:30", "08:3x", "é8:30",
-        ] {
-            assert!(TimeOfDay::parse(bad).is_err(), "{bad}");
-        }
-        assert!(time("08:15").is_quarter_hour());
-        assert!(!time("08:10").is_quarter_hour());
     }
 
     #[test]

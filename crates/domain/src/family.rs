@@ -236,7 +236,7 @@ impl FieldInvalid {
 }
 
 /// A required text, trimmed, of `min` to `max` characters.
-fn text(
+pub(crate) fn text(
     refused: &mut Vec<FieldInvalid>,
     field: &'static str,
     raw: &str,
@@ -255,7 +255,7 @@ fn text(
 }
 
 /// An optional text, trimmed, of at most `max` characters; blank is none.
-fn optional_text(
+pub(crate) fn optional_text(
     refused: &mut Vec<FieldInvalid>,
     field: &'static str,
     raw: Option<&str>,

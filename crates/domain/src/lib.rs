@@ -15,7 +15,9 @@ pub mod intervention;
 pub mod login_throttle;
 pub mod placement;
 pub mod retention;
+pub mod time_of_day;
 pub mod user;
+pub mod workshop;
 
 pub use clock::Clock;
 pub use conflict::Conflict;

@@ -445,7 +445,7 @@ async fn cancel(
 /// `{arrived_at, left_at}` when the child came, `{absent: true}` when not.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct AttendanceRequest {
+pub struct CrecheAttendanceRequest {
     #[schema(
         pattern = r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$",
         example = "09:05"
@@ -462,7 +462,7 @@ pub struct AttendanceRequest {
 /// Record that the child came, or did not (coordinator; the crèche's
 /// professionals: early childhood educators and childcare assistants).
 /// A recorded attendance may be corrected. Accepts `If-Match`.
-#[utoipa::path(post, path = "/creche-bookings/{id}/attendance", tag = "creche", request_body = AttendanceRequest,
+#[utoipa::path(post, path = "/creche-bookings/{id}/attendance", tag = "creche", request_body = CrecheAttendanceRequest,
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
     responses((status = 200, description = "The booking", body = BookingResponse)))]
 async fn attendance(
@@ -470,7 +470,7 @@ async fn attendance(
     caller: CurrentUser,
     ApiPath(id): ApiPath<Uuid>,
     IfMatch(expected): IfMatch,
-    JsonBody(body): JsonBody<AttendanceRequest>,
+    JsonBody(body): JsonBody<CrecheAttendanceRequest>,
 ) -> Result<Json<BookingResponse>> {
     let mut errors = Errors::default();
     let attendance = match (body.absent, &body.arrived_at, &body.left_at) {

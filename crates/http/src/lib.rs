@@ -27,6 +27,7 @@ pub mod timeline;
 pub mod users;
 mod validation;
 pub mod versioning;
+pub mod workshops;
 
 use std::any::Any;
 use std::time::Duration;
@@ -66,7 +67,8 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(housing_views::router())
         .merge(interventions::router())
         .merge(timeline::router())
-        .merge(export::router());
+        .merge(export::router())
+        .merge(workshops::router());
     let (router, mut document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .nest("/api/v1", api)
         .merge(health::router())

@@ -24,6 +24,7 @@ use crate::error::Problem;
         (name = "housing", description = "Landlords, units, leases, occupancy, vacancies and costs"),
         (name = "interventions", description = "Interventions, follow-up actions and the family timeline"),
         (name = "creche", description = "The crèche: settings, closures, bookings, attendance, planning and its monthly report"),
+        (name = "workshops", description = "Workshops with partners, the families taking part, attendance"),
         (name = "audit", description = "Who read or wrote which family's data"),
     ),
     components(schemas(Problem)),
@@ -43,6 +44,14 @@ const EXACTLY_ONE_OF: &[(&str, [(&str, Type); 2])] = &[
     (
         "CreateReferralRequest",
         [("family", Type::Object), ("family_id", Type::String)],
+    ),
+    (
+        "CrecheAttendanceRequest",
+        [("absent", Type::Boolean), ("arrived_at", Type::String)],
+    ),
+    (
+        "WorkshopAttendanceRequest",
+        [("absent", Type::Boolean), ("arrived_at", Type::String)],
     ),
 ];
 

@@ -14,6 +14,7 @@ use nido_domain::family::{
 use nido_domain::housing::{LandlordKind, Typology};
 use nido_domain::intervention::{Confidentiality, InterventionKind};
 use nido_domain::placement::DeadlineStatus;
+use nido_domain::workshop::ParticipationStatus;
 use nido_domain::{Profession, Role};
 use utoipa::openapi::schema::{
     AnyOfBuilder, ArrayBuilder, KnownFormat, ObjectBuilder, OneOfBuilder, Schema, SchemaFormat,
@@ -153,4 +154,6 @@ vocabularies! {
         "`booked`, then `cancelled`, `attended` or `absent`.");
     action_status => "ActionStatus": string_enum(ActionStatus::ALL, ActionStatus::as_str,
         "`open` (the default): the actions not done; `all`: every one.");
+    participation_status => "ParticipationStatus": string_enum(ParticipationStatus::ALL, ParticipationStatus::as_str,
+        "A family's place in a workshop: `registered`, then `attended` or `absent` once it was held.");
 }

@@ -124,17 +124,10 @@ impl AppState {
         family_ids: impl IntoIterator<Item = Uuid>,
         resource: &str,
     ) -> Result<(), ApiError> {
-        let entries: Vec<Uuid> = family_ids.into_iter().collect();
-        nido_persistence::audit::record_many(
-            self.audit_target(),
-            self.now(),
-            caller.user.id,
-            action,
-            &entries,
-            resource,
-        )
-        .await
-        .map_err(ApiError::from)
+        self.operations
+            .audit_many(&caller.case_caller(), action, family_ids, resource)
+            .await
+            .map_err(ApiError::from)
     }
 }
 

@@ -1,5 +1,5 @@
 //! A family's timeline: referral, admission, periods, renewals, moves,
-//! the interventions the caller may see, and exit, newest first.
+//! the interventions the caller may see, workshops, and exit, newest first.
 
 use axum::Json;
 use axum::extract::State;
@@ -30,11 +30,13 @@ pub struct TimelineEvent {
     pub kind: &'static str,
     /// The day it happened (in the centre's time zone for interventions).
     pub date: NaiveDate,
-    /// The instant, for interventions.
+    /// The instant, for interventions and workshops (when it starts).
     pub at: Option<DateTime<Utc>>,
     pub referral_id: Option<Uuid>,
     pub placement_id: Option<Uuid>,
-    /// For `referral`: its status; for `exit`: the destination.
+    /// For `referral`: its status; for `exit`: the destination; for
+    /// `workshop`: the participation's status (`registered`, `attended`,
+    /// `absent`).
     pub status: Option<&'static str>,
     /// For `period` (the new one) and `renewal` (the one renewed).
     pub period_number: Option<i32>,
@@ -46,6 +48,10 @@ pub struct TimelineEvent {
     pub intervention: Option<InterventionResponse>,
     /// For `creche_booking`.
     pub creche_booking: Option<BookingResponse>,
+    /// For `workshop`: the workshop and its title.
+    pub workshop_id: Option<Uuid>,
+    #[schema(max_length = 200)]
+    pub title: Option<String>,
 }
 
 impl TimelineEvent {
@@ -65,13 +71,16 @@ impl TimelineEvent {
                 InterventionResponse::new(intervention, actions, today)
             }),
             creche_booking: event.creche_booking.map(BookingResponse::from),
+            workshop_id: event.workshop_id,
+            title: event.title,
         }
     }
 }
 
 /// Everything that happened to the family, newest first (coordinator; staff
 /// for their families). Restricted interventions appear only to their author
-/// and the staff present.
+/// and the staff present; workshops the family takes part in appear at their
+/// start.
 #[utoipa::path(get, path = "/families/{id}/timeline", tag = "interventions",
     params(("id" = Uuid, Path), PageParams),
     responses((status = 200, description = "A page of events", body = Page<TimelineEvent>)))]

@@ -15,6 +15,7 @@ pub mod referrals;
 pub mod retention;
 pub mod sessions;
 pub mod users;
+pub mod workshops;
 
 mod database;
 mod error;

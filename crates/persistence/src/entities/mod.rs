@@ -22,3 +22,7 @@ pub mod referrals;
 pub mod sessions;
 pub mod units;
 pub mod users;
+pub mod workshop_facilitators;
+pub mod workshop_participant_children;
+pub mod workshop_participants;
+pub mod workshops;

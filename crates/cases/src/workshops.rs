@@ -1,0 +1,197 @@
+//! Workshops (*ateliers*) and the families taking part. A workshop itself
+//! (its title, day, partner, facilitators, how many families come) is not
+//! case data: coordinators and staff see every one. Who takes part is:
+//! staff see and register only the families they accompany.
+
+use chrono::NaiveDate;
+use nido_domain::Role;
+use nido_domain::workshop::{
+    Attendance, NewWorkshop, Participation, Workshop, WorkshopDraft, may_attend,
+};
+use nido_persistence::workshops::{self, Position};
+use nido_persistence::{RepoError, begin_write};
+use uuid::Uuid;
+
+use crate::families::visible_family;
+use crate::users::is_team_member;
+use crate::{Caller, CaseError, CaseResult, Cases, Invalid};
+
+const TEAM: &[Role] = &[Role::Coordinator, Role::Staff];
+
+/// Creates a workshop (coordinators and staff). Its facilitators are
+/// active staff members or coordinators. `found` holds the errors the
+/// request's own checks found: they are answered with these.
+pub async fn create_workshop(
+    cases: &Cases,
+    caller: &Caller,
+    draft: WorkshopDraft<'_>,
+    found: Invalid,
+) -> CaseResult<Workshop> {
+    caller.require(TEAM)?;
+    let mut invalid = found;
+    let workshop = NewWorkshop::parse(draft)
+        .map_err(|refused| invalid.add_all(refused))
+        .ok();
+    for (index, id) in draft.facilitator_ids.iter().enumerate() {
+        if !is_team_member(cases, *id).await? {
+            invalid.add(
+                format!("facilitator_ids[{index}]"),
+                "must be an active staff member or coordinator",
+            );
+        }
+    }
+    invalid.finish()?;
+    let workshop = workshop.ok_or(CaseError::Invalid(Vec::new()))?;
+    let txn = begin_write(&cases.db).await?;
+    let id = workshops::insert(&txn, workshop, caller.id, cases.now()).await?;
+    txn.commit().await?;
+    cases
+        .audit(caller, "workshop.create", None, &format!("/workshops/{id}"))
+        .await?;
+    Ok(workshops::find(&cases.db, id).await?)
+}
+
+/// The workshops held from `from` to `to`, in the order they take place,
+/// `limit` of them after `after` (coordinators and staff).
+pub async fn list_workshops(
+    cases: &Cases,
+    caller: &Caller,
+    from: NaiveDate,
+    to: Option<NaiveDate>,
+    after: Option<Position>,
+    limit: u64,
+) -> CaseResult<Vec<Workshop>> {
+    caller.require(TEAM)?;
+    let found = workshops::list(&cases.db, from, to, after, limit).await?;
+    cases
+        .audit(caller, "workshop.list", None, "/workshops")
+        .await?;
+    Ok(found)
+}
+
+/// Staff see only the families they accompany among the participants.
+fn assigned_filter(caller: &Caller) -> Option<Uuid> {
+    (caller.role == Role::Staff).then_some(caller.id)
+}
+
+/// The workshop and the participants the caller may see: every one for a
+/// coordinator, a staff member's own families for her (the count stays
+/// the total). Audited once per family shown, or once without a family
+/// when none is.
+pub async fn workshop_with_participants(
+    cases: &Cases,
+    caller: &Caller,
+    id: Uuid,
+) -> CaseResult<(Workshop, Vec<Participation>)> {
+    caller.require(TEAM)?;
+    let workshop = workshops::find(&cases.db, id).await?;
+    let shown = workshops::participants(&cases.db, id, assigned_filter(caller)).await?;
+    let families: Vec<Uuid> = shown.iter().map(|shown| shown.family_id).collect();
+    let resource = format!("/workshops/{id}");
+    if families.is_empty() {
+        cases
+            .audit(caller, "workshop.read", None, &resource)
+            .await?;
+    } else {
+        cases
+            .audit_many(caller, "workshop.read", families.iter().copied(), &resource)
+            .await?;
+    }
+    Ok((workshop, shown))
+}
+
+/// Registers a family with the children who come (coordinators; staff for
+/// the families they accompany). Each child is the family's and born by
+/// the workshop's day. The database refuses a family twice
+/// (`already_participating`) and a family more than the capacity
+/// (`workshop_full`).
+pub async fn add_participant(
+    cases: &Cases,
+    caller: &Caller,
+    workshop_id: Uuid,
+    family_id: Uuid,
+    child_ids: &[Uuid],
+    found: Invalid,
+) -> CaseResult<Participation> {
+    caller.require(TEAM)?;
+    let workshop = workshops::find(&cases.db, workshop_id).await?;
+    let family = visible_family(&cases.db, caller, family_id).await?;
+    let mut invalid = found;
+    let mut coming = Vec::new();
+    for (index, id) in child_ids.iter().enumerate() {
+        let child = family.children.iter().find(|child| child.id == *id);
+        if child.is_some_and(|child| may_attend(child, workshop.on)) {
+            if !coming.contains(id) {
+                coming.push(*id);
+            }
+        } else {
+            invalid.add(
+                format!("child_ids[{index}]"),
+                "must be a child of this family, born by the workshop's day",
+            );
+        }
+    }
+    invalid.finish()?;
+    let txn = begin_write(&cases.db).await?;
+    let id = workshops::add_participant(
+        &txn,
+        workshop_id,
+        family_id,
+        &coming,
+        caller.id,
+        cases.now(),
+    )
+    .await?;
+    txn.commit().await?;
+    let resource = format!("/workshops/{workshop_id}/participants/{id}");
+    cases
+        .audit(
+            caller,
+            "workshop.participant.add",
+            Some(family_id),
+            &resource,
+        )
+        .await?;
+    Ok(workshops::find_participation(&cases.db, id).await?)
+}
+
+/// Records whether a registered family came, once the workshop's day has
+/// come; recording again corrects it (coordinators, the workshop's
+/// facilitators, and staff for the families they accompany).
+pub async fn record_attendance(
+    cases: &Cases,
+    caller: &Caller,
+    workshop_id: Uuid,
+    family_id: Uuid,
+    attendance: Attendance,
+) -> CaseResult<Participation> {
+    caller.require(TEAM)?;
+    let workshop = workshops::find(&cases.db, workshop_id).await?;
+    if caller.role != Role::Coordinator && !workshop.is_facilitator(caller.id) {
+        visible_family(&cases.db, caller, family_id).await?;
+    }
+    let current = match workshops::participation_of(&cases.db, workshop_id, family_id).await {
+        Err(RepoError::NotFound) => {
+            return Err(CaseError::invalid(
+                "family_id",
+                "does not take part in this workshop",
+            ));
+        }
+        other => other?,
+    };
+    if !workshop.is_held_by(cases.today()) {
+        return Err(CaseError::Unprocessable {
+            code: "workshop_not_held_yet",
+            detail: "Attendance is recorded from the workshop's day on.",
+        });
+    }
+    let txn = begin_write(&cases.db).await?;
+    let participation =
+        workshops::record_attendance(&txn, current.id, attendance, cases.now()).await?;
+    txn.commit().await?;
+    let resource = format!("/workshops/{workshop_id}/participants/{}", current.id);
+    cases
+        .audit(caller, "workshop.attendance", Some(family_id), &resource)
+        .await?;
+    Ok(participation)
+}
