@@ -93,6 +93,7 @@ pub fn use_cases(
         audit_db: audit_db.clone(),
         clock: settings.clock(),
         time_zone: settings.cases.time_zone,
+        report_lead_days: settings.cases.report_lead_days,
     }
 }
 

@@ -15,6 +15,7 @@ mod m20261126_000009_audit_retention;
 mod m20261126_000010_one_at_a_time;
 mod m20261126_000011_creche;
 mod m20261127_000012_workshops;
+mod m20261127_000013_contract_and_project;
 mod schema_helpers;
 
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000010_one_at_a_time::Migration),
             Box::new(m20261126_000011_creche::Migration),
             Box::new(m20261127_000012_workshops::Migration),
+            Box::new(m20261127_000013_contract_and_project::Migration),
         ]
     }
 }

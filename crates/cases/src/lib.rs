@@ -7,6 +7,7 @@
 //! drift from the rules.
 
 pub mod creche;
+pub mod due_dates;
 pub mod export;
 pub mod families;
 pub mod housing;
@@ -34,6 +35,8 @@ pub struct Cases {
     pub clock: Clock,
     /// "Today" is today here.
     pub time_zone: chrono_tz::Tz,
+    /// The renewal report is due this many days before a period's end.
+    pub report_lead_days: u32,
 }
 
 impl Cases {

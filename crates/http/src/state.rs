@@ -61,6 +61,7 @@ impl AppState {
             audit_db: audit_db.clone(),
             clock,
             time_zone: cases.time_zone,
+            report_lead_days: cases.report_lead_days,
         };
         Ok(Self(Arc::new(Shared {
             db,

@@ -11,6 +11,7 @@ pub mod interventions;
 pub mod login_throttle;
 pub mod occupancies;
 pub mod placements;
+pub mod projects;
 pub mod referrals;
 pub mod retention;
 pub mod sessions;
