@@ -26,6 +26,7 @@ use uuid::Uuid;
 use crate::settings::Settings;
 
 mod creche;
+mod projects;
 use crate::startup::{
     INITIAL_ADMIN_EMAIL, ensure_initial_admin, open_audit_database, open_database, use_cases,
 };
@@ -421,6 +422,7 @@ pub async fn load(settings: &Settings) -> anyhow::Result<()> {
         role: Role::Coordinator,
     };
     let creche = creche::create(&cases, coordinator, educator, today).await?;
+    let duties = projects::create(&cases, coordinator, &team[1..4], today).await?;
     let workshops = create_workshops(&cases, &coordinator, &team[4..6], today).await?;
     // The file closed long ago is anonymised, as the server's daily run would.
     let retention = crate::retention::run(
@@ -432,12 +434,14 @@ pub async fn load(settings: &Settings) -> anyhow::Result<()> {
     )
     .await?;
     println!(
-        "Demo centre created: {} families ({} closed long ago, anonymised), {} team members, a crèche of 10 places with {} bookings ({} attended), {workshops} workshops. Every demo account's password is {DEMO_PASSWORD}; the coordinator is nadia.haddad@nido.example.",
+        "Demo centre created: {} families ({} closed long ago, anonymised), {} team members, a crèche of 10 places with {} bookings ({} attended), {workshops} workshops, {} contracts of stay and {} project reviews. Every demo account's password is {DEMO_PASSWORD}; the coordinator is nadia.haddad@nido.example.",
         FAMILIES.len(),
         retention.anonymised,
         TEAM.len(),
         creche.bookings,
         creche.attended,
+        duties.contracts,
+        duties.reviews,
     );
     Ok(())
 }

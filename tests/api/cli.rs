@@ -341,6 +341,33 @@ async fn demo_data_fills_an_empty_centre_with_families_at_every_stage() {
         "one lease ending soon"
     );
 
+    // Loi 2002-2 duties at every stage, some overdue.
+    let due: serde_json::Value = get("/api/v1/due-dates?within_days=365".into())
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    let due = due["items"].as_array().expect("items");
+    for kind in [
+        "contract_delivery",
+        "contract_signature",
+        "project_initial",
+        "project_review",
+        "renewal_report",
+        "period_end",
+    ] {
+        assert!(
+            due.iter().any(|item| item["kind"] == kind),
+            "{kind} in {due:?}"
+        );
+    }
+    assert!(
+        due.iter()
+            .any(|item| item["kind"] == "contract_delivery" && item["overdue"] == true),
+        "an overdue contract"
+    );
+
     // The crèche is alive: a month with attended minutes, and places taken
     // in the weeks ahead.
     let week_ago = crate::cases::today() - chrono::Days::new(7);

@@ -258,6 +258,20 @@ impl TestApp {
     }
 
     /// A new user with `role`, logged in: its token.
+    /// The actions of the family's audit entries, newest first (read by an
+    /// admin).
+    pub async fn audit_actions(&self, admin: &str, family_id: &str) -> Vec<String> {
+        let audit = self
+            .get_json(&format!("/api/v1/audit?family_id={family_id}"), admin)
+            .await;
+        audit["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|entry| entry["action"].as_str().expect("action").to_owned())
+            .collect()
+    }
+
     pub async fn login_as(&self, role: &str) -> String {
         let email = format!("{role}-{}@nido.example", uuid::Uuid::new_v4().simple());
         let profession = match role {

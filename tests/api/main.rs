@@ -17,6 +17,7 @@ mod helpers;
 mod housing;
 mod interventions;
 mod placements;
+mod projects;
 mod races;
 mod referrals;
 mod retention;

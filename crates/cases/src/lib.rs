@@ -14,6 +14,7 @@ pub mod housing;
 pub mod housing_reports;
 pub mod interventions;
 pub mod placements;
+pub mod projects;
 pub mod referrals;
 pub mod timeline;
 pub mod users;

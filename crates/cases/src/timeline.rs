@@ -4,7 +4,9 @@
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use nido_domain::creche::Booking;
 use nido_domain::intervention::{Action, Intervention};
-use nido_persistence::{creche, interventions, occupancies, placements, referrals, workshops};
+use nido_persistence::{
+    creche, interventions, occupancies, placements, projects, referrals, workshops,
+};
 use uuid::Uuid;
 
 use crate::families::visible_family;
@@ -26,6 +28,8 @@ pub enum EventKind {
     CrecheBooking,
     /// The family took part in a workshop (*atelier*).
     Workshop,
+    /// A version of the projet personnalisé was written.
+    ProjectReview,
 }
 
 impl EventKind {
@@ -39,6 +43,7 @@ impl EventKind {
         EventKind::Exit,
         EventKind::CrecheBooking,
         EventKind::Workshop,
+        EventKind::ProjectReview,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -52,6 +57,7 @@ impl EventKind {
             EventKind::Exit => "exit",
             EventKind::CrecheBooking => "creche_booking",
             EventKind::Workshop => "workshop",
+            EventKind::ProjectReview => "project_review",
         }
     }
 }
@@ -82,6 +88,8 @@ pub struct Event {
     /// For a workshop: it and its title.
     pub workshop_id: Option<Uuid>,
     pub title: Option<String>,
+    /// For a review of the projet personnalisé.
+    pub project_review_id: Option<Uuid>,
 }
 
 impl Event {
@@ -101,6 +109,7 @@ impl Event {
             creche_booking: None,
             workshop_id: None,
             title: None,
+            project_review_id: None,
         }
     }
 }
@@ -148,6 +157,12 @@ pub async fn family_timeline(
             event.unit_id = Some(occupancy.unit_id);
             event.starts_on = Some(occupancy.span.start);
             event.ends_on = occupancy.span.end;
+            events.push(event);
+        }
+        for review in projects::reviews_of(db, placement.id).await? {
+            let mut event = Event::new(EventKind::ProjectReview, review.reviewed_on);
+            event.placement_id = Some(placement.id);
+            event.project_review_id = Some(review.id);
             events.push(event);
         }
         if let Some(exit) = placement.exit {

@@ -20,6 +20,7 @@ pub mod occupancy;
 pub mod openapi;
 pub mod pagination;
 pub mod placements;
+pub mod projects;
 pub mod referrals;
 mod schema;
 pub mod state;
@@ -61,6 +62,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(placements::router())
         .merge(deadlines::router())
         .merge(creche::router())
+        .merge(projects::router())
         .merge(audit::router())
         .merge(housing::router())
         .merge(occupancy::router())

@@ -8,12 +8,14 @@ use crate::housing_views::Format;
 use crate::interventions::ActionStatus;
 use nido_cases::timeline::EventKind;
 use nido_domain::creche::{BookingPurpose, BookingStatus};
+use nido_domain::due_dates::DueKind;
 use nido_domain::family::{
     ExitDestination, PlacementStatus, ReferralReason, ReferralSource, ReferralStatus,
 };
 use nido_domain::housing::{LandlordKind, Typology};
 use nido_domain::intervention::{Confidentiality, InterventionKind};
 use nido_domain::placement::DeadlineStatus;
+use nido_domain::project::{ContractKind, ObjectiveDomain, ObjectiveStatus};
 use nido_domain::workshop::ParticipationStatus;
 use nido_domain::{Profession, Role};
 use utoipa::openapi::schema::{
@@ -90,6 +92,10 @@ pub fn landlord_kind_or_null() -> RefOr<Schema> {
     nullable(landlord_kind())
 }
 
+pub fn contract_kind_or_null() -> RefOr<Schema> {
+    nullable(contract_kind())
+}
+
 pub fn typology_or_null() -> RefOr<Schema> {
     nullable(typology())
 }
@@ -152,6 +158,14 @@ vocabularies! {
         "What the mother is freed for while her child is at the crèche.");
     booking_status => "BookingStatus": string_enum(BookingStatus::ALL, BookingStatus::as_str,
         "`booked`, then `cancelled`, `attended` or `absent`.");
+    contract_kind => "ContractKind": string_enum(ContractKind::ALL, ContractKind::as_str,
+        "The contract of stay, or the document individuel de prise en charge.");
+    objective_domain => "ObjectiveDomain": string_enum(ObjectiveDomain::ALL, ObjectiveDomain::as_str,
+        "What an objective of the projet personnalisé is about.");
+    objective_status => "ObjectiveStatus": string_enum(ObjectiveStatus::ALL, ObjectiveStatus::as_str,
+        "Where an objective stands at a review.");
+    due_kind => "DueKind": string_enum(DueKind::ALL, DueKind::as_str,
+        "A kind of obligation on the due-dates screen.");
     action_status => "ActionStatus": string_enum(ActionStatus::ALL, ActionStatus::as_str,
         "`open` (the default): the actions not done; `all`: every one.");
     participation_status => "ParticipationStatus": string_enum(ParticipationStatus::ALL, ParticipationStatus::as_str,

@@ -48,6 +48,8 @@ pub struct TimelineEvent {
     pub intervention: Option<InterventionResponse>,
     /// For `creche_booking`.
     pub creche_booking: Option<BookingResponse>,
+    /// For `project_review`: read it with `GET /placements/{id}/project`.
+    pub project_review_id: Option<Uuid>,
     /// For `workshop`: the workshop and its title.
     pub workshop_id: Option<Uuid>,
     #[schema(max_length = 200)]
@@ -71,6 +73,7 @@ impl TimelineEvent {
                 InterventionResponse::new(intervention, actions, today)
             }),
             creche_booking: event.creche_booking.map(BookingResponse::from),
+            project_review_id: event.project_review_id,
             workshop_id: event.workshop_id,
             title: event.title,
         }
