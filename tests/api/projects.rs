@@ -213,6 +213,24 @@ async fn each_kind_appears_on_the_due_dates_screen_and_disappears_when_met() {
         .expect("review");
     assert_eq!(next["due_on"], json!(months_later(reviewed_on, 12)));
 
+    // A renewal meets the report and the period's end: the next period's
+    // take their place.
+    let before = due(&app, &coordinator, all).await;
+    let old_end = before
+        .iter()
+        .find(|item| item["placement_id"] == placement.as_str() && item["kind"] == "period_end")
+        .expect("period end")["due_on"]
+        .clone();
+    let next = app.renewed(&coordinator, &placement, 1).await;
+    let after = due(&app, &coordinator, "?within_days=800").await;
+    let ends: Vec<&Value> = after
+        .iter()
+        .filter(|item| item["placement_id"] == placement.as_str() && item["kind"] == "period_end")
+        .collect();
+    assert_eq!(ends.len(), 1);
+    assert_eq!(ends[0]["due_on"], next["ends_on"]);
+    assert_ne!(ends[0]["due_on"], old_end);
+
     // An ended placement owes nothing.
     let exit = app
         .post(
