@@ -15,6 +15,7 @@ mod export;
 mod families;
 mod helpers;
 mod housing;
+mod incidents;
 mod interventions;
 mod placements;
 mod projects;

@@ -1,6 +1,7 @@
 //! The one screen of what must be done: every open obligation of every
 //! active placement (renewal report, period end, contract, projet
-//! personnalisé), for the families the caller may see. Its cost grows with
+//! personnalisé), for the families the caller may see, and the incidents
+//! not yet reported to the authority. Its cost grows with
 //! the active placements, never with the history: ended placements are not
 //! read, and of a placement's contract and reviews only the contract's row
 //! and the latest review's date are.
@@ -8,6 +9,7 @@
 use chrono::{Days, NaiveDate};
 use nido_domain::Role;
 use nido_domain::due_dates::{DueKind, PlacementDuties, open_duties};
+use nido_domain::incident::report_due_at;
 use nido_domain::placement::latest_end_on;
 use nido_persistence::{families, placements, projects};
 use uuid::Uuid;
@@ -86,6 +88,33 @@ pub async fn open_until(
                 incident_id: None,
             });
         }
+    }
+    // Incidents not yet reported to the authority: overdue 48 hours after
+    // they happened; shown to coordinators and to their declarer.
+    for incident in crate::incidents::unreported_for(cases, caller).await? {
+        let due_on = report_due_at(incident.occurred_at)
+            .with_timezone(&cases.time_zone)
+            .date_naive();
+        if due_on > until || kind.is_some_and(|wanted| wanted != DueKind::IncidentReport) {
+            continue;
+        }
+        let family = match incident.family_id {
+            Some(family_id) => Some(families::find(&cases.db, family_id).await?),
+            None => None,
+        }
+        .filter(|family| caller.role == Role::Coordinator || family.is_assigned(caller.id));
+        items.push(DueItem {
+            kind: DueKind::IncidentReport,
+            due_on,
+            family_id: family.as_ref().map(|f| f.id),
+            placement_id: family.as_ref().and_then(|f| f.current_placement_id),
+            mother_name: family.as_ref().map(|f| f.mother.full_name()),
+            mother_initials: family
+                .as_ref()
+                .map(|f| initials(&f.mother.first_name, &f.mother.last_name)),
+            referent_id: family.as_ref().and_then(|f| f.referent_id),
+            incident_id: Some(incident.id),
+        });
     }
     items.sort_by(|a, b| {
         (a.due_on, &a.mother_name, a.kind.as_str(), a.placement_id).cmp(&(

@@ -12,6 +12,7 @@ pub mod export;
 pub mod families;
 pub mod housing;
 pub mod housing_reports;
+pub mod incidents;
 pub mod interventions;
 pub mod placements;
 pub mod projects;

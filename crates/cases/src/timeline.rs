@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use nido_domain::creche::Booking;
 use nido_domain::intervention::{Action, Intervention};
 use nido_persistence::{
-    creche, interventions, occupancies, placements, projects, referrals, workshops,
+    creche, incidents, interventions, occupancies, placements, projects, referrals, workshops,
 };
 use uuid::Uuid;
 
@@ -30,6 +30,8 @@ pub enum EventKind {
     Workshop,
     /// A version of the projet personnalisé was written.
     ProjectReview,
+    /// An information préoccupante was transmitted about a child.
+    Concern,
 }
 
 impl EventKind {
@@ -44,6 +46,7 @@ impl EventKind {
         EventKind::CrecheBooking,
         EventKind::Workshop,
         EventKind::ProjectReview,
+        EventKind::Concern,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -58,6 +61,7 @@ impl EventKind {
             EventKind::CrecheBooking => "creche_booking",
             EventKind::Workshop => "workshop",
             EventKind::ProjectReview => "project_review",
+            EventKind::Concern => "concern",
         }
     }
 }
@@ -90,6 +94,8 @@ pub struct Event {
     pub title: Option<String>,
     /// For a review of the projet personnalisé.
     pub project_review_id: Option<Uuid>,
+    /// For an information préoccupante.
+    pub concern_id: Option<Uuid>,
 }
 
 impl Event {
@@ -110,6 +116,7 @@ impl Event {
             workshop_id: None,
             title: None,
             project_review_id: None,
+            concern_id: None,
         }
     }
 }
@@ -193,6 +200,11 @@ pub async fn family_timeline(
     for booking in creche::all_bookings_of_family(db, family_id).await? {
         let mut event = Event::new(EventKind::CrecheBooking, booking.on);
         event.creche_booking = Some(booking);
+        events.push(event);
+    }
+    for concern in incidents::concerns_of(db, family_id).await? {
+        let mut event = Event::new(EventKind::Concern, concern.transmitted_on);
+        event.concern_id = Some(concern.id);
         events.push(event);
     }
     for (participation, workshop) in workshops::of_family(db, family_id).await? {

@@ -12,6 +12,7 @@ pub mod creche;
 pub mod due_dates;
 pub mod family;
 pub mod housing;
+pub mod incident;
 pub mod intervention;
 pub mod login_throttle;
 pub mod placement;

@@ -15,6 +15,7 @@ pub mod family_input;
 pub mod health;
 pub mod housing;
 pub mod housing_views;
+pub mod incidents;
 pub mod interventions;
 pub mod occupancy;
 pub mod openapi;
@@ -63,6 +64,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(deadlines::router())
         .merge(creche::router())
         .merge(projects::router())
+        .merge(incidents::router())
         .merge(audit::router())
         .merge(housing::router())
         .merge(occupancy::router())

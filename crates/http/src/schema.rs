@@ -13,6 +13,7 @@ use nido_domain::family::{
     ExitDestination, PlacementStatus, ReferralReason, ReferralSource, ReferralStatus,
 };
 use nido_domain::housing::{LandlordKind, Typology};
+use nido_domain::incident::IncidentCategory;
 use nido_domain::intervention::{Confidentiality, InterventionKind};
 use nido_domain::placement::DeadlineStatus;
 use nido_domain::project::{ContractKind, ObjectiveDomain, ObjectiveStatus};
@@ -166,6 +167,8 @@ vocabularies! {
         "Where an objective stands at a review.");
     due_kind => "DueKind": string_enum(DueKind::ALL, DueKind::as_str,
         "A kind of obligation on the due-dates screen.");
+    incident_category => "IncidentCategory": string_enum(IncidentCategory::ALL, IncidentCategory::as_str,
+        "The eleven categories of the arrêté du 28 décembre 2016.");
     action_status => "ActionStatus": string_enum(ActionStatus::ALL, ActionStatus::as_str,
         "`open` (the default): the actions not done; `all`: every one.");
     participation_status => "ParticipationStatus": string_enum(ParticipationStatus::ALL, ParticipationStatus::as_str,

@@ -50,6 +50,8 @@ pub struct TimelineEvent {
     pub creche_booking: Option<BookingResponse>,
     /// For `project_review`: read it with `GET /placements/{id}/project`.
     pub project_review_id: Option<Uuid>,
+    /// For `concern`: read it with `GET /families/{id}/concerns`.
+    pub concern_id: Option<Uuid>,
     /// For `workshop`: the workshop and its title.
     pub workshop_id: Option<Uuid>,
     #[schema(max_length = 200)]
@@ -74,6 +76,7 @@ impl TimelineEvent {
             }),
             creche_booking: event.creche_booking.map(BookingResponse::from),
             project_review_id: event.project_review_id,
+            concern_id: event.concern_id,
             workshop_id: event.workshop_id,
             title: event.title,
         }

@@ -7,6 +7,7 @@ pub mod creche;
 pub mod entities;
 pub mod families;
 pub mod housing;
+pub mod incidents;
 pub mod interventions;
 pub mod login_throttle;
 pub mod occupancies;

@@ -33,6 +33,7 @@ versioned_rows!(
     children,
     creche_bookings,
     families,
+    incidents,
     interventions,
     landlords,
     leases,

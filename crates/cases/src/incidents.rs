@@ -1,0 +1,282 @@
+//! Serious incidents, reported to the authority within 48 hours, and the
+//! informations préoccupantes transmitted about a child.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use nido_domain::Role;
+use nido_domain::incident::{Concern, Incident, IncidentCategory};
+use nido_persistence::incidents::{self as store, IncidentChanges, NewConcern, NewIncident};
+use nido_persistence::{RepoError, begin_write, families};
+use uuid::Uuid;
+
+use crate::families::visible_family;
+use crate::{Caller, CaseError, CaseResult, Cases, Invalid, optional_text};
+
+/// The longest description, measures or summary.
+pub const MAX_TEXT_CHARS: usize = 5000;
+
+fn required_text(invalid: &mut Invalid, field: &str, raw: &str, max: usize) -> String {
+    let text = optional_text(Some(raw)).unwrap_or_default();
+    let length = text.chars().count();
+    if length == 0 || length > max {
+        invalid.add(field, format!("must be 1 to {max} characters"));
+    }
+    text
+}
+
+/// An incident as declared.
+#[derive(Debug, Clone)]
+pub struct Declaration {
+    pub occurred_at: DateTime<Utc>,
+    pub category: IncidentCategory,
+    pub description: String,
+    pub family_id: Option<Uuid>,
+    pub measures_taken: String,
+}
+
+/// Declares an incident (anyone). A family named must be one the declarer
+/// may see (coordinators and admins: any that exists).
+pub async fn declare(
+    cases: &Cases,
+    caller: &Caller,
+    declaration: Declaration,
+) -> CaseResult<Incident> {
+    let mut invalid = Invalid::default();
+    if declaration.occurred_at > cases.now() {
+        invalid.add("occurred_at", "must not be in the future");
+    }
+    let description = required_text(
+        &mut invalid,
+        "description",
+        &declaration.description,
+        MAX_TEXT_CHARS,
+    );
+    let measures_taken = required_text(
+        &mut invalid,
+        "measures_taken",
+        &declaration.measures_taken,
+        MAX_TEXT_CHARS,
+    );
+    if let Some(family_id) = declaration.family_id {
+        // Another team's family is answered like one that does not exist.
+        let known = match caller.role {
+            Role::Admin => match families::find(&cases.db, family_id).await {
+                Ok(_) => true,
+                Err(RepoError::NotFound) => false,
+                Err(err) => return Err(err.into()),
+            },
+            _ => match visible_family(&cases.db, caller, family_id).await {
+                Ok(_) => true,
+                Err(CaseError::NotFound | CaseError::Hidden { .. }) => false,
+                Err(err) => return Err(err),
+            },
+        };
+        if !known {
+            invalid.add("family_id", "no such family");
+        }
+    }
+    invalid.finish()?;
+    let incident = store::insert(
+        &cases.db,
+        NewIncident {
+            occurred_at: declaration.occurred_at,
+            category: declaration.category,
+            description,
+            family_id: declaration.family_id,
+            measures_taken,
+            declared_by: caller.id,
+        },
+        cases.now(),
+    )
+    .await?;
+    let resource = format!("/incidents/{}", incident.id);
+    cases
+        .audit(caller, "incident.create", incident.family_id, &resource)
+        .await?;
+    Ok(incident)
+}
+
+/// Whether the caller reads every incident (coordinators and admins) or
+/// only those she declared.
+fn reads_all(caller: &Caller) -> bool {
+    matches!(caller.role, Role::Coordinator | Role::Admin)
+}
+
+/// Incidents, newest first: every one for coordinators and admins, one's
+/// own for the others.
+pub async fn list(
+    cases: &Cases,
+    caller: &Caller,
+    before: Option<Uuid>,
+    limit: u64,
+) -> CaseResult<Vec<Incident>> {
+    let declared_by = (!reads_all(caller)).then_some(caller.id);
+    let incidents = store::list(&cases.db, declared_by, before, limit).await?;
+    let mut shown: Vec<Uuid> = incidents.iter().filter_map(|i| i.family_id).collect();
+    shown.sort_unstable();
+    shown.dedup();
+    cases
+        .audit_many(caller, "incident.list", shown, "/incidents")
+        .await?;
+    Ok(incidents)
+}
+
+async fn readable(cases: &Cases, caller: &Caller, id: Uuid) -> CaseResult<Incident> {
+    let incident = store::find(&cases.db, id).await?;
+    if !reads_all(caller) && incident.declared_by != caller.id {
+        return Err(CaseError::Hidden {
+            family_id: incident.family_id,
+        });
+    }
+    Ok(incident)
+}
+
+/// One incident (coordinators, admins, its declarer).
+pub async fn read(cases: &Cases, caller: &Caller, id: Uuid) -> CaseResult<Incident> {
+    let incident = readable(cases, caller, id).await?;
+    cases
+        .audit(
+            caller,
+            "incident.read",
+            incident.family_id,
+            &format!("/incidents/{id}"),
+        )
+        .await?;
+    Ok(incident)
+}
+
+/// Changes an incident: its description and measures (its declarer,
+/// coordinators, admins), and when the authority was notified
+/// (coordinators and admins only; between the incident and now).
+pub async fn update(
+    cases: &Cases,
+    caller: &Caller,
+    id: Uuid,
+    expected_version: Option<i32>,
+    changes: IncidentChanges,
+) -> CaseResult<Incident> {
+    let incident = readable(cases, caller, id).await?;
+    let mut invalid = Invalid::default();
+    let mut checked = IncidentChanges::default();
+    if let Some(raw) = &changes.description {
+        checked.description = Some(required_text(
+            &mut invalid,
+            "description",
+            raw,
+            MAX_TEXT_CHARS,
+        ));
+    }
+    if let Some(raw) = &changes.measures_taken {
+        checked.measures_taken = Some(required_text(
+            &mut invalid,
+            "measures_taken",
+            raw,
+            MAX_TEXT_CHARS,
+        ));
+    }
+    if let Some(at) = changes.authority_notified_at {
+        if !reads_all(caller) {
+            return Err(CaseError::Forbidden);
+        }
+        if at > cases.now() {
+            invalid.add("authority_notified_at", "must not be in the future");
+        }
+        if at < incident.occurred_at {
+            invalid.add("authority_notified_at", "must not be before occurred_at");
+        }
+        checked.authority_notified_at = Some(at);
+    }
+    invalid.finish()?;
+    let updated = store::update(&cases.db, id, expected_version, checked, cases.now()).await?;
+    cases
+        .audit(
+            caller,
+            "incident.update",
+            incident.family_id,
+            &format!("/incidents/{id}"),
+        )
+        .await?;
+    Ok(updated)
+}
+
+/// The incidents not yet reported that the caller follows: every one for
+/// coordinators, one's own declarations for the others.
+pub async fn unreported_for(cases: &Cases, caller: &Caller) -> CaseResult<Vec<Incident>> {
+    let incidents = store::unreported(&cases.db).await?;
+    Ok(incidents
+        .into_iter()
+        .filter(|incident| caller.role == Role::Coordinator || incident.declared_by == caller.id)
+        .collect())
+}
+
+/// An information préoccupante as written.
+#[derive(Debug, Clone)]
+pub struct ConcernInput {
+    pub child_ids: Vec<Uuid>,
+    pub summary: String,
+    pub transmitted_on: NaiveDate,
+    pub transmitted_to: String,
+}
+
+/// Records an information préoccupante transmitted about children of the
+/// family (coordinators; staff for their families).
+pub async fn add_concern(
+    cases: &Cases,
+    caller: &Caller,
+    family_id: Uuid,
+    input: ConcernInput,
+) -> CaseResult<Concern> {
+    let family = visible_family(&cases.db, caller, family_id).await?;
+    let mut invalid = Invalid::default();
+    if input.child_ids.is_empty() || input.child_ids.len() > 12 {
+        invalid.add("child_ids", "must list 1 to 12 children");
+    }
+    let mut children = Vec::new();
+    for (index, child_id) in input.child_ids.iter().enumerate() {
+        if !family.children.iter().any(|child| child.id == *child_id) {
+            invalid.add(
+                format!("child_ids[{index}]"),
+                "is not a child of this family",
+            );
+        } else if !children.contains(child_id) {
+            children.push(*child_id);
+        }
+    }
+    let summary = required_text(&mut invalid, "summary", &input.summary, MAX_TEXT_CHARS);
+    let transmitted_to = required_text(&mut invalid, "transmitted_to", &input.transmitted_to, 200);
+    if input.transmitted_on > cases.today() {
+        invalid.add("transmitted_on", "must not be after today");
+    }
+    invalid.finish()?;
+    let txn = begin_write(&cases.db).await?;
+    let concern = store::insert_concern(
+        &txn,
+        NewConcern {
+            family_id,
+            child_ids: children,
+            summary,
+            transmitted_on: input.transmitted_on,
+            transmitted_to,
+            created_by: caller.id,
+        },
+        cases.now(),
+    )
+    .await?;
+    txn.commit().await?;
+    let resource = format!("/families/{family_id}/concerns");
+    cases
+        .audit(caller, "concern.create", Some(family_id), &resource)
+        .await?;
+    Ok(concern)
+}
+
+/// The family's informations préoccupantes, newest first (coordinators;
+/// staff for their families).
+pub async fn concerns(cases: &Cases, caller: &Caller, family_id: Uuid) -> CaseResult<Vec<Concern>> {
+    visible_family(&cases.db, caller, family_id).await?;
+    let concerns = store::concerns_of(&cases.db, family_id).await?;
+    let resource = format!("/families/{family_id}/concerns");
+    cases
+        .audit(caller, "concern.list", Some(family_id), &resource)
+        .await?;
+    Ok(concerns)
+}

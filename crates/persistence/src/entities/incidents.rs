@@ -1,0 +1,21 @@
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "incidents")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub occurred_at: DateTimeUtc,
+    pub category: String,
+    pub description: String,
+    pub family_id: Option<Uuid>,
+    pub measures_taken: String,
+    pub declared_by: Uuid,
+    pub authority_notified_at: Option<DateTimeUtc>,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

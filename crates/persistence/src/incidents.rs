@@ -1,0 +1,230 @@
+//! Incidents and informations préoccupantes.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use nido_domain::incident::{Concern, Incident, IncidentCategory};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use uuid::Uuid;
+
+use crate::RepoError;
+use crate::entities::{concern_children, concerns, incidents};
+use crate::versioned::Versioned;
+
+fn incident(row: incidents::Model) -> Result<Incident, DbErr> {
+    Ok(Incident {
+        id: row.id,
+        occurred_at: row.occurred_at,
+        category: row
+            .category
+            .parse()
+            .map_err(|_| DbErr::Custom("a stored incident category is not valid".into()))?,
+        description: row.description,
+        family_id: row.family_id,
+        measures_taken: row.measures_taken,
+        declared_by: row.declared_by,
+        authority_notified_at: row.authority_notified_at,
+        version: row.version,
+        created_at: row.created_at,
+    })
+}
+
+/// An incident to write, already checked.
+#[derive(Debug, Clone)]
+pub struct NewIncident {
+    pub occurred_at: DateTime<Utc>,
+    pub category: IncidentCategory,
+    pub description: String,
+    pub family_id: Option<Uuid>,
+    pub measures_taken: String,
+    pub declared_by: Uuid,
+}
+
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    new: NewIncident,
+    now: DateTime<Utc>,
+) -> Result<Incident, DbErr> {
+    let row = incidents::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        occurred_at: Set(new.occurred_at),
+        category: Set(new.category.as_str().to_owned()),
+        description: Set(new.description),
+        family_id: Set(new.family_id),
+        measures_taken: Set(new.measures_taken),
+        declared_by: Set(new.declared_by),
+        authority_notified_at: Set(None),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    incident(row)
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Incident, RepoError> {
+    let row = incidents::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(RepoError::NotFound)?;
+    Ok(incident(row)?)
+}
+
+/// Incidents, newest first: every one, or those `declared_by` declared.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    declared_by: Option<Uuid>,
+    before: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<Incident>, DbErr> {
+    use sea_orm::QuerySelect;
+    let mut query = incidents::Entity::find().order_by_desc(incidents::Column::Id);
+    if let Some(user_id) = declared_by {
+        query = query.filter(incidents::Column::DeclaredBy.eq(user_id));
+    }
+    if let Some(before) = before {
+        query = query.filter(incidents::Column::Id.lt(before));
+    }
+    query
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(incident)
+        .collect()
+}
+
+/// The incidents not yet reported to the authority.
+pub async fn unreported(db: &impl ConnectionTrait) -> Result<Vec<Incident>, DbErr> {
+    incidents::Entity::find()
+        .filter(incidents::Column::AuthorityNotifiedAt.is_null())
+        .order_by_asc(incidents::Column::OccurredAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(incident)
+        .collect()
+}
+
+/// What a change sets; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct IncidentChanges {
+    pub description: Option<String>,
+    pub measures_taken: Option<String>,
+    pub authority_notified_at: Option<DateTime<Utc>>,
+}
+
+pub async fn update(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    expected_version: Option<i32>,
+    changes: IncidentChanges,
+    now: DateTime<Utc>,
+) -> Result<Incident, RepoError> {
+    let current = find(db, id).await?;
+    let mut row = <incidents::ActiveModel as Default>::default();
+    if let Some(description) = changes.description {
+        row.description = Set(description);
+    }
+    if let Some(measures) = changes.measures_taken {
+        row.measures_taken = Set(measures);
+    }
+    if let Some(at) = changes.authority_notified_at {
+        row.authority_notified_at = Set(Some(at));
+    }
+    Versioned::<incidents::Entity>::new(id, current.version, expected_version, now)
+        .apply(db, row, Condition::all(), RepoError::from)
+        .await?;
+    find(db, id).await
+}
+
+/// A concern to write, already checked.
+#[derive(Debug, Clone)]
+pub struct NewConcern {
+    pub family_id: Uuid,
+    pub child_ids: Vec<Uuid>,
+    pub summary: String,
+    pub transmitted_on: NaiveDate,
+    pub transmitted_to: String,
+    pub created_by: Uuid,
+}
+
+pub async fn insert_concern(
+    db: &impl ConnectionTrait,
+    new: NewConcern,
+    now: DateTime<Utc>,
+) -> Result<Concern, DbErr> {
+    let id = Uuid::now_v7();
+    concerns::ActiveModel {
+        id: Set(id),
+        family_id: Set(new.family_id),
+        summary: Set(new.summary.clone()),
+        transmitted_on: Set(new.transmitted_on),
+        transmitted_to: Set(new.transmitted_to.clone()),
+        created_by: Set(new.created_by),
+        created_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    for child_id in &new.child_ids {
+        concern_children::ActiveModel {
+            concern_id: Set(id),
+            child_id: Set(*child_id),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(Concern {
+        id,
+        family_id: new.family_id,
+        child_ids: new.child_ids,
+        summary: new.summary,
+        transmitted_on: new.transmitted_on,
+        transmitted_to: new.transmitted_to,
+        created_by: new.created_by,
+        created_at: now,
+    })
+}
+
+/// The family's concerns, newest first.
+pub async fn concerns_of(
+    db: &impl ConnectionTrait,
+    family_id: Uuid,
+) -> Result<Vec<Concern>, DbErr> {
+    let rows = concerns::Entity::find()
+        .filter(concerns::Column::FamilyId.eq(family_id))
+        .order_by_desc(concerns::Column::TransmittedOn)
+        .order_by_desc(concerns::Column::Id)
+        .all(db)
+        .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
+    let mut children: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for link in concern_children::Entity::find()
+        .filter(concern_children::Column::ConcernId.is_in(ids))
+        .order_by_asc(concern_children::Column::ChildId)
+        .all(db)
+        .await?
+    {
+        children
+            .entry(link.concern_id)
+            .or_default()
+            .push(link.child_id);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| Concern {
+            id: row.id,
+            family_id: row.family_id,
+            child_ids: children.remove(&row.id).unwrap_or_default(),
+            summary: row.summary,
+            transmitted_on: row.transmitted_on,
+            transmitted_to: row.transmitted_to,
+            created_by: row.created_by,
+            created_at: row.created_at,
+        })
+        .collect())
+}

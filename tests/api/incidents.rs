@@ -1,0 +1,227 @@
+//! Serious incidents: declared by anyone, read by coordinators, admins and
+//! their declarer, reported to the authority within 48 hours (an
+//! `incident_report` due date until then). Informations préoccupantes on
+//! the family's file and timeline.
+
+use chrono::{Duration, Utc};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::cases::{days_ago, today};
+use crate::helpers::{assert_invalid, assert_problem, spawn_app, test_now};
+
+fn incident(occurred_at: chrono::DateTime<Utc>, family: Option<&str>) -> Value {
+    json!({"occurred_at": occurred_at, "category": "violent_behaviour",
+           "description": "Altercation entre deux résidentes dans la cour.",
+           "family_id": family, "measures_taken": "Séparation, entretien avec chacune."})
+}
+
+#[tokio::test]
+async fn an_incident_is_read_by_coordinators_admins_and_its_declarer_only() {
+    let app = spawn_app().await;
+    let coordinator = app.login_as("coordinator").await;
+    let admin = app.admin_token().await;
+    let (referent_id, referent) = app.staff_member("declarante").await;
+    let (_, other) = app.staff_member("autre").await;
+    let placement = app
+        .placed_family(&coordinator, "Incident", days_ago(300), days_ago(30))
+        .await;
+    let family = placement["family_id"].as_str().expect("family");
+    app.assign(&coordinator, family, &referent_id, &[]).await;
+
+    let declared = app
+        .post(
+            "/api/v1/incidents",
+            Some(&referent),
+            &incident(test_now() - Duration::hours(3), Some(family)),
+        )
+        .await;
+    assert_eq!(declared.status(), StatusCode::CREATED);
+    let declared: Value = declared.json().await.expect("json");
+    let id = declared["id"].as_str().expect("id");
+    assert_eq!(declared["authority_notified_at"], Value::Null);
+    let path = format!("/api/v1/incidents/{id}");
+    for reader in [&coordinator, &admin, &referent] {
+        assert_eq!(app.get(&path, Some(reader)).await.status(), StatusCode::OK);
+    }
+    assert_problem(app.get(&path, Some(&other)).await, 404, "not_found").await;
+    let listed = app.get_json("/api/v1/incidents", &other).await;
+    assert_eq!(listed["items"], json!([]));
+    let listed = app.get_json("/api/v1/incidents", &referent).await;
+    assert_eq!(listed["items"].as_array().expect("items").len(), 1);
+
+    // Another team's family is no family for this declarer.
+    let stranger_family = app
+        .placed_family(&coordinator, "Ailleurs", days_ago(300), days_ago(30))
+        .await;
+    let refused = app
+        .post(
+            "/api/v1/incidents",
+            Some(&other),
+            &incident(test_now(), stranger_family["family_id"].as_str()),
+        )
+        .await;
+    assert_invalid(refused, &["family_id"]).await;
+    let future = app
+        .post(
+            "/api/v1/incidents",
+            Some(&other),
+            &incident(test_now() + Duration::hours(2), None),
+        )
+        .await;
+    assert_invalid(future, &["occurred_at"]).await;
+    let by_admin = app
+        .post(
+            "/api/v1/incidents",
+            Some(&admin),
+            &incident(test_now(), None),
+        )
+        .await;
+    assert_eq!(by_admin.status(), StatusCode::CREATED);
+
+    // The declarer amends the measures, but only a coordinator or an admin
+    // records the authority's notification.
+    let amended = app
+        .patch(
+            &path,
+            &referent,
+            None,
+            &json!({"measures_taken": "Séparation, entretien, rappel du règlement."}),
+        )
+        .await;
+    assert_eq!(amended.status(), StatusCode::OK);
+    let notify = json!({"authority_notified_at": test_now() - Duration::hours(1)});
+    assert_problem(
+        app.patch(&path, &referent, None, &notify).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let too_early = app
+        .patch(
+            &path,
+            &coordinator,
+            None,
+            &json!({"authority_notified_at": test_now() - Duration::hours(5)}),
+        )
+        .await;
+    assert_invalid(too_early, &["authority_notified_at"]).await;
+    let notified = app.patch(&path, &coordinator, None, &notify).await;
+    assert_eq!(notified.status(), StatusCode::OK);
+    let notified: Value = notified.json().await.expect("json");
+    assert!(notified["authority_notified_at"].is_string());
+
+    let actions = app.audit_actions(&admin, family).await;
+    for action in ["incident.create", "incident.read", "incident.update"] {
+        assert!(
+            actions.iter().any(|done| done == action),
+            "{action} in {actions:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_unreported_incident_is_due_48_hours_later_for_coordinators_and_its_declarer() {
+    let app = spawn_app().await;
+    let coordinator = app.login_as("coordinator").await;
+    let (_, declarer) = app.staff_member("declarante").await;
+    let (_, other) = app.staff_member("autre").await;
+    let occurred = test_now() - Duration::hours(60);
+    let declared = app
+        .post(
+            "/api/v1/incidents",
+            Some(&declarer),
+            &incident(occurred, None),
+        )
+        .await;
+    assert_eq!(declared.status(), StatusCode::CREATED);
+    let declared: Value = declared.json().await.expect("json");
+    let id = declared["id"].clone();
+
+    let reports = |items: &Value| -> Vec<Value> {
+        items["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter(|item| item["kind"] == "incident_report")
+            .cloned()
+            .collect()
+    };
+    let due_on = (occurred + Duration::hours(48))
+        .with_timezone(&chrono_tz::Europe::Paris)
+        .date_naive();
+    for reader in [&coordinator, &declarer] {
+        let seen = reports(
+            &app.get_json("/api/v1/due-dates?kind=incident_report", reader)
+                .await,
+        );
+        assert_eq!(seen.len(), 1, "{seen:?}");
+        assert_eq!(seen[0]["incident_id"], id);
+        assert_eq!(seen[0]["due_on"], json!(due_on));
+        assert_eq!(seen[0]["overdue"], json!(due_on < today()));
+        assert_eq!(seen[0]["family_id"], Value::Null);
+    }
+    assert!(reports(&app.get_json("/api/v1/due-dates", &other).await).is_empty());
+
+    let path = format!("/api/v1/incidents/{}", id.as_str().expect("id"));
+    let notified = app
+        .patch(
+            &path,
+            &coordinator,
+            None,
+            &json!({"authority_notified_at": test_now()}),
+        )
+        .await;
+    assert_eq!(notified.status(), StatusCode::OK);
+    assert!(reports(&app.get_json("/api/v1/due-dates", &coordinator).await).is_empty());
+}
+
+#[tokio::test]
+async fn concerns_are_on_the_family_file_and_timeline_for_its_team() {
+    let app = spawn_app().await;
+    let coordinator = app.login_as("coordinator").await;
+    let (referent_id, referent) = app.staff_member("referente").await;
+    let (_, other) = app.staff_member("autre").await;
+    let placement = app
+        .placed_family(&coordinator, "Préoccupante", days_ago(300), days_ago(30))
+        .await;
+    let family = placement["family_id"].as_str().expect("family");
+    app.assign(&coordinator, family, &referent_id, &[]).await;
+    let file = app
+        .get_json(&format!("/api/v1/families/{family}"), &coordinator)
+        .await;
+    let child = file["children"][0]["id"].as_str().expect("child");
+    let path = format!("/api/v1/families/{family}/concerns");
+
+    let body = json!({"child_ids": [child], "summary": "Hématomes constatés au change, explications incohérentes.",
+                      "transmitted_on": today(), "transmitted_to": "CRIP du Val-de-Marne"});
+    let made = app.post(&path, Some(&referent), &body).await;
+    assert_eq!(made.status(), StatusCode::CREATED);
+    let made: Value = made.json().await.expect("json");
+    assert_eq!(made["child_ids"], json!([child]));
+
+    let mut bad = body.clone();
+    bad["child_ids"] = json!([uuid::Uuid::new_v4()]);
+    bad["transmitted_on"] = json!(today() + chrono::Days::new(1));
+    assert_invalid(
+        app.post(&path, Some(&referent), &bad).await,
+        &["child_ids[0]", "transmitted_on"],
+    )
+    .await;
+    assert_problem(app.post(&path, Some(&other), &body).await, 404, "not_found").await;
+    assert_problem(app.get(&path, Some(&other)).await, 404, "not_found").await;
+
+    let listed = app.get_json(&path, &coordinator).await;
+    assert_eq!(listed["items"][0]["id"], made["id"]);
+    let timeline = app
+        .get_json(&format!("/api/v1/families/{family}/timeline"), &referent)
+        .await;
+    assert!(
+        timeline["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .any(|event| event["kind"] == "concern" && event["concern_id"] == made["id"]),
+        "{timeline}"
+    );
+}
