@@ -25,6 +25,7 @@ use crate::error::Problem;
         (name = "interventions", description = "Interventions, follow-up actions and the family timeline"),
         (name = "creche", description = "The crèche: settings, closures, bookings, attendance, planning and its monthly report"),
         (name = "workshops", description = "Workshops with partners, the families taking part, attendance"),
+        (name = "calendar", description = "A user's calendar feed of due dates and follow-up actions, at a secret address"),
         (name = "audit", description = "Who read or wrote which family's data"),
     ),
     components(schemas(Problem)),
