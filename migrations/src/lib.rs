@@ -16,6 +16,7 @@ mod m20261126_000010_one_at_a_time;
 mod m20261126_000011_creche;
 mod m20261127_000012_workshops;
 mod m20261127_000013_contract_and_project;
+mod m20261127_000014_calendar_feeds;
 mod m20261127_000015_incidents_and_concerns;
 mod schema_helpers;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000011_creche::Migration),
             Box::new(m20261127_000012_workshops::Migration),
             Box::new(m20261127_000013_contract_and_project::Migration),
+            Box::new(m20261127_000014_calendar_feeds::Migration),
             Box::new(m20261127_000015_incidents_and_concerns::Migration),
         ]
     }

@@ -5,6 +5,7 @@
 mod account;
 mod audit;
 mod auth;
+mod calendar;
 mod cases;
 mod cli;
 mod creche;

@@ -102,6 +102,7 @@ async fn the_document_names_each_vocabulary_once_and_says_which_calls_need_no_to
         .expect("the document");
     for (path, method) in [
         ("/api/v1/auth/login", "post"),
+        ("/api/v1/calendar/{secret}.ics", "get"),
         ("/health/live", "get"),
         ("/health/ready", "get"),
     ] {

@@ -20,7 +20,10 @@ pub async fn audit_denials(
 ) -> Response {
     let slot = CallerSlot::default();
     request.extensions_mut().insert(slot.clone());
-    let path: String = request.uri().path().chars().take(200).collect();
+    let path: String = crate::loggable_path(request.uri().path())
+        .chars()
+        .take(200)
+        .collect();
     let response = next.run(request).await;
     let (Some(denied), Some(caller)) = (response.extensions().get::<Denied>(), slot.0.get()) else {
         return response;

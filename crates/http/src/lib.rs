@@ -4,6 +4,7 @@
 mod access;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod creche;
 pub mod deadlines;
 mod denials;
@@ -72,7 +73,8 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(interventions::router())
         .merge(timeline::router())
         .merge(export::router())
-        .merge(workshops::router());
+        .merge(workshops::router())
+        .merge(calendar::router());
     let (router, mut document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .nest("/api/v1", api)
         .merge(health::router())
@@ -113,11 +115,12 @@ pub fn with_layers(router: Router) -> Router {
                         .get(REQUEST_ID)
                         .and_then(|value| value.to_str().ok())
                         .unwrap_or_default();
-                    // The path only: ids, never names; no query, no headers.
+                    // The path only: ids, never names, never a feed's
+                    // secret; no query, no headers.
                     tracing::info_span!(
                         "request",
                         method = %request.method(),
-                        path = %request.uri().path(),
+                        path = %loggable_path(request.uri().path()),
                         request_id = %request_id,
                     )
                 }),
@@ -143,6 +146,19 @@ pub fn with_layers(router: Router) -> Router {
     )
 }
 
+/// The path as logs and audit entries may keep it: up to and including
+/// `/calendar/`, a calendar feed's address is cut, since what follows is
+/// its secret (`/api/v1/calendar/…`). Other paths hold ids only, and stay.
+pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    match path.find(calendar::FEED_PREFIX) {
+        Some(start) => {
+            let end = start + calendar::FEED_PREFIX.len();
+            format!("{}…", &path[..end]).into()
+        }
+        None => path.into(),
+    }
+}
+
 /// A panic is logged without its payload (it may hold case data) and
 /// answered with a bare 500.
 fn answer_panic(_payload: Box<dyn Any + Send + 'static>) -> Response<axum::body::Body> {
@@ -160,6 +176,23 @@ mod tests {
     use axum::http::StatusCode;
     use axum::routing::get;
     use tower::ServiceExt;
+
+    #[test]
+    fn a_feeds_secret_stays_out_of_the_logged_path() {
+        let secret = "Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eHF1dXg";
+        for path in [
+            format!("/api/v1/calendar/{secret}.ics"),
+            format!("/api/v1/calendar/{secret}.ics/"),
+            format!("//api/v1/calendar/{secret}"),
+            format!("/calendar/{secret}.ics"),
+        ] {
+            let logged = loggable_path(&path);
+            assert!(!logged.contains(secret), "{logged}");
+            assert!(logged.ends_with("/calendar/…"), "{logged}");
+        }
+        assert_eq!(loggable_path("/api/v1/me/calendar"), "/api/v1/me/calendar");
+        assert_eq!(loggable_path("/api/v1/families/1"), "/api/v1/families/1");
+    }
 
     #[tokio::test]
     async fn a_panic_becomes_a_bare_problem() {

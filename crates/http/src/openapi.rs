@@ -27,6 +27,7 @@ use crate::error::Problem;
         (name = "workshops", description = "Workshops with partners, the families taking part, attendance"),
         (name = "projects", description = "Loi 2002-2: the contract of stay, the projet personnalisé, and the due-dates screen"),
         (name = "incidents", description = "Serious incidents reported to the authority, and informations préoccupantes"),
+        (name = "calendar", description = "A user's calendar feed of due dates and follow-up actions, at a secret address"),
         (name = "audit", description = "Who read or wrote which family's data"),
     ),
     components(schemas(Problem)),

@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod audit_log;
 pub mod audit_outbox;
+pub mod calendar_feeds;
 pub mod children;
 pub mod concern_children;
 pub mod concerns;

@@ -1,0 +1,168 @@
+//! A user's calendar feed: a secret address that calendar applications
+//! poll without a session, listing her due dates and her open follow-up
+//! actions as all-day events. Calendars sync to third-party clouds, so an
+//! event says what is due and names the mother by her initials, nothing
+//! more (an action's own description may name people: it stays out).
+
+use chrono::{Days, NaiveDate};
+use nido_domain::due_dates::DueKind;
+use nido_persistence::{calendar_feeds, families, interventions, users};
+use uuid::Uuid;
+
+use crate::due_dates::{initials, open_until};
+use crate::interventions::action_viewer;
+use crate::{Caller, CaseError, CaseResult, Cases};
+
+/// Due dates this many days past are still in the feed…
+pub const LOOK_BACK_DAYS: u64 = 30;
+/// …and those up to this many days ahead.
+pub const LOOK_AHEAD_DAYS: u64 = 180;
+
+/// Where audit entries of the feed point: never its secret address.
+const FEED_RESOURCE: &str = "/calendar";
+
+/// One all-day event of the feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalendarEvent {
+    /// The same for the same obligation from one fetch to the next, so a
+    /// calendar updates the event instead of adding another.
+    pub uid: String,
+    pub on: NaiveDate,
+    pub summary: String,
+}
+
+/// Gives the caller a feed whose secret has this hash (the HTTP layer
+/// makes the secret and shows it once; it is never stored); the feed she
+/// had stops working.
+pub async fn create_feed(cases: &Cases, caller: &Caller, secret_hash: String) -> CaseResult<()> {
+    calendar_feeds::replace(&cases.db, caller.id, secret_hash, cases.now()).await?;
+    cases
+        .audit(caller, "calendar.create", None, "/me/calendar")
+        .await
+}
+
+/// Revokes the caller's feed; `NotFound` when she has none.
+pub async fn revoke_feed(cases: &Cases, caller: &Caller) -> CaseResult<()> {
+    if !calendar_feeds::delete(&cases.db, caller.id).await? {
+        return Err(CaseError::NotFound);
+    }
+    cases
+        .audit(caller, "calendar.revoke", None, "/me/calendar")
+        .await
+}
+
+/// The events of the feed whose secret has this hash, seen with its
+/// owner's rights as they are now: coordinators every family's due dates,
+/// staff their own families', and everyone her own open actions (admins
+/// have neither). `NotFound` for an unknown or revoked secret, and for an
+/// account that is disabled or must first change a password someone else
+/// set. Audited in the owner's name, one entry per family shown (one
+/// without a family when none is).
+pub async fn read_feed(cases: &Cases, secret_hash: &str) -> CaseResult<Vec<CalendarEvent>> {
+    let user_id = calendar_feeds::owner(&cases.db, secret_hash)
+        .await?
+        .ok_or(CaseError::NotFound)?;
+    let user = users::find(&cases.db, user_id).await?;
+    if !user.active || user.must_change_password {
+        return Err(CaseError::NotFound);
+    }
+    let caller = Caller::of(&user);
+    let today = cases.today();
+    let from = today
+        .checked_sub_days(Days::new(LOOK_BACK_DAYS))
+        .unwrap_or(NaiveDate::MIN);
+    let until = today
+        .checked_add_days(Days::new(LOOK_AHEAD_DAYS))
+        .unwrap_or(NaiveDate::MAX);
+    let mut events = Vec::new();
+    let mut shown: Vec<Uuid> = Vec::new();
+
+    let due = match open_until(cases, &caller, until, None).await {
+        Ok(items) => items,
+        // Admins have no families, hence no due dates.
+        Err(CaseError::Forbidden) => Vec::new(),
+        Err(err) => return Err(err),
+    };
+    for item in due.into_iter().filter(|item| item.due_on >= from) {
+        let Some(subject) = item.placement_id.or(item.incident_id) else {
+            continue;
+        };
+        shown.extend(item.family_id);
+        events.push(CalendarEvent {
+            uid: format!("{}-{subject}-{}@nido", item.kind.as_str(), item.due_on),
+            on: item.due_on,
+            summary: summary(due_label(item.kind), item.mother_initials.as_deref()),
+        });
+    }
+
+    if let Some(viewer) = action_viewer(&caller) {
+        let actions = interventions::actions_assigned(&cases.db, viewer, true).await?;
+        let mothers =
+            families::find_many(&cases.db, actions.iter().map(|a| a.family_id).collect()).await?;
+        for action in actions {
+            let mother = mothers
+                .get(&action.family_id)
+                .map(|family| initials(&family.mother.first_name, &family.mother.last_name));
+            shown.push(action.family_id);
+            events.push(CalendarEvent {
+                uid: format!("action-{}@nido", action.id),
+                on: action.due_on,
+                summary: summary("Action de suivi", mother.as_deref()),
+            });
+        }
+    }
+
+    events.sort_by(|a, b| (a.on, &a.uid).cmp(&(b.on, &b.uid)));
+    shown.sort_unstable();
+    shown.dedup();
+    if shown.is_empty() {
+        cases
+            .audit(&caller, "calendar.read", None, FEED_RESOURCE)
+            .await?;
+    } else {
+        cases
+            .audit_many(&caller, "calendar.read", shown, FEED_RESOURCE)
+            .await?;
+    }
+    Ok(events)
+}
+
+/// What is due, in the words of the team.
+fn due_label(kind: DueKind) -> &'static str {
+    match kind {
+        DueKind::RenewalReport => "Rapport de renouvellement au département",
+        DueKind::PeriodEnd => "Fin de la période de prise en charge",
+        DueKind::ContractDelivery => "Remise du contrat de séjour",
+        DueKind::ContractSignature => "Signature du contrat de séjour",
+        DueKind::ProjectInitial => "Premier projet personnalisé",
+        DueKind::ProjectReview => "Révision du projet personnalisé",
+        DueKind::IncidentReport => "Rapport d'incident aux autorités",
+    }
+}
+
+/// "Signature du contrat de séjour — A. D.": the label, and the mother's
+/// initials when the obligation is a family's.
+fn summary(label: &str, initials: Option<&str>) -> String {
+    match initials {
+        Some(initials) if !initials.is_empty() => format!("{label} — {initials}"),
+        _ => label.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_summary_names_the_mother_by_initials_only() {
+        assert_eq!(
+            summary(due_label(DueKind::ContractSignature), Some("A. D.")),
+            "Signature du contrat de séjour — A. D."
+        );
+        assert_eq!(
+            summary(due_label(DueKind::IncidentReport), None),
+            "Rapport d'incident aux autorités"
+        );
+        assert_eq!(summary("Action de suivi", Some("")), "Action de suivi");
+    }
+}
