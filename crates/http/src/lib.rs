@@ -5,6 +5,7 @@ mod access;
 pub mod audit;
 pub mod auth;
 pub mod creche;
+pub mod csv_export;
 pub mod deadlines;
 mod denials;
 pub mod error;
