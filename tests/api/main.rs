@@ -5,6 +5,7 @@
 mod account;
 mod audit;
 mod auth;
+mod billing;
 mod cases;
 mod cli;
 mod creche;

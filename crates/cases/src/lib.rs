@@ -6,6 +6,7 @@
 //! command line and `nido demo-data` all call these, so none of them can
 //! drift from the rules.
 
+pub mod billing;
 pub mod creche;
 pub mod due_dates;
 pub mod export;

@@ -4,6 +4,7 @@
 mod access;
 pub mod audit;
 pub mod auth;
+pub mod billing;
 pub mod creche;
 pub mod csv_export;
 pub mod deadlines;
@@ -68,6 +69,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(housing::router())
         .merge(occupancy::router())
         .merge(housing_views::router())
+        .merge(billing::router())
         .merge(interventions::router())
         .merge(timeline::router())
         .merge(export::router())

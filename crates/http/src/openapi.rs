@@ -27,6 +27,7 @@ use crate::error::Problem;
         (name = "workshops", description = "Workshops with partners, the families taking part, attendance"),
         (name = "projects", description = "Loi 2002-2: the contract of stay, the projet personnalisé, and the due-dates screen"),
         (name = "audit", description = "Who read or wrote which family's data"),
+        (name = "reports", description = "Reports to the département: the monthly billing statement"),
     ),
     components(schemas(Problem)),
     modifiers(&Conventions),
