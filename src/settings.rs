@@ -64,11 +64,39 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub cases: CaseSettings,
     #[serde(default)]
+    pub centre: CentreSettings,
+    #[serde(default)]
+    pub billing: BillingSettings,
+    #[serde(default)]
     pub audit: AuditSettings,
     #[serde(default)]
     pub retention: RetentionSettings,
     #[serde(default)]
     pub testing: TestingSettings,
+}
+
+/// `[centre]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct CentreSettings {
+    /// The places the département authorised (at least 1).
+    pub authorized_places: u32,
+}
+
+impl Default for CentreSettings {
+    fn default() -> Self {
+        Self {
+            authorized_places: 20,
+        }
+    }
+}
+
+/// `[billing]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct BillingSettings {
+    /// The prix de journée the département sets, in cents; 0 while not set.
+    pub daily_rate_cents: i64,
 }
 
 /// `[audit]`.
@@ -157,6 +185,16 @@ impl Settings {
             )
             .build()?;
         let settings: Self = settings.try_deserialize()?;
+        if settings.centre.authorized_places < 1 {
+            anyhow::bail!(
+                "centre.authorized_places (NIDO_CENTRE__AUTHORIZED_PLACES) must be at least 1"
+            );
+        }
+        if settings.billing.daily_rate_cents < 0 {
+            anyhow::bail!(
+                "billing.daily_rate_cents (NIDO_BILLING__DAILY_RATE_CENTS) must not be negative"
+            );
+        }
         if env != TEST_ENV && settings.testing.now.is_some() {
             anyhow::bail!(
                 "testing.now (NIDO_TESTING__NOW) is honoured only with NIDO_ENV={TEST_ENV}"
@@ -224,6 +262,8 @@ mod tests {
         assert_eq!(settings.cases.time_zone, chrono_tz::Europe::Paris);
         assert_eq!(settings.retention.active_years, 2);
         assert_eq!(settings.audit.retention_months, 12);
+        assert_eq!(settings.centre.authorized_places, 20);
+        assert_eq!(settings.billing.daily_rate_cents, 0);
         assert!(settings.database_url().starts_with("sqlite://data/nido.db"));
     }
 
@@ -253,6 +293,28 @@ mod tests {
             honoured.clock(),
             Clock::Fixed("2027-01-31T22:59:59Z".parse().expect("instant"))
         );
+    }
+
+    #[test]
+    fn places_and_the_daily_rate_are_read_and_checked() {
+        let dir =
+            std::env::temp_dir().join(format!("nido-settings-billing-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let load = |toml: &str| {
+            std::fs::write(dir.join("staging.toml"), toml).expect("write");
+            Settings::load_from(&dir, "staging")
+        };
+        let set = load("[centre]\nauthorized_places = 24\n[billing]\ndaily_rate_cents = 12000\n");
+        let no_places = load("[centre]\nauthorized_places = 0\n");
+        let negative_rate = load("[billing]\ndaily_rate_cents = -1\n");
+        std::fs::remove_dir_all(&dir).ok();
+        let set = set.expect("settings");
+        assert_eq!(set.centre.authorized_places, 24);
+        assert_eq!(set.billing.daily_rate_cents, 12_000);
+        let refused = no_places.expect_err("refused").to_string();
+        assert!(refused.contains("authorized_places"), "{refused}");
+        let refused = negative_rate.expect_err("refused").to_string();
+        assert!(refused.contains("daily_rate_cents"), "{refused}");
     }
 
     #[test]

@@ -32,11 +32,9 @@ impl Application {
         let audit_db = open_audit_database(settings, &db).await?;
         ensure_initial_admin(&db, settings).await?;
         let state = AppState::new(
-            db,
-            audit_db,
+            use_cases(settings, &db, &audit_db),
             settings.auth.clone(),
             settings.cases.clone(),
-            settings.clock(),
         )?;
         let listener = TcpListener::bind(&settings.bind)
             .await
@@ -81,8 +79,9 @@ impl Application {
     }
 }
 
-/// The use cases over these databases, with the configured clock and time
-/// zone: what the command line and the demo call.
+/// The use cases over these databases, with the configured clock, time
+/// zone and figures of the centre: what the server, the command line and
+/// the demo call.
 pub fn use_cases(
     settings: &Settings,
     db: &DatabaseConnection,
@@ -94,6 +93,8 @@ pub fn use_cases(
         clock: settings.clock(),
         time_zone: settings.cases.time_zone,
         report_lead_days: settings.cases.report_lead_days,
+        authorized_places: settings.centre.authorized_places,
+        daily_rate_cents: settings.billing.daily_rate_cents,
     }
 }
 

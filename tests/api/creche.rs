@@ -947,16 +947,32 @@ async fn the_months_report_adds_up_minutes_by_child_and_purpose() {
         Some((rate * 10_000.0).round() / 10_000.0)
     );
 
-    let csv = app
-        .get(
+    let rows = app
+        .get_csv(
             &format!("/api/v1/reports/creche?month={month}&format=csv"),
-            Some(&coordinator),
+            &coordinator,
+            &format!("creche-{month}.csv"),
         )
         .await;
-    assert_eq!(csv.status(), StatusCode::OK);
-    let text = csv.text().await.expect("csv");
-    assert!(text.starts_with("family_id,child_id,first_name,last_name,booked_minutes,attended_minutes,bookings,absences"), "{text}");
-    assert!(text.contains(",240,150,2,0"), "{text}");
+    assert_eq!(
+        rows[0],
+        [
+            "Identifiant de la famille",
+            "Identifiant de l'enfant",
+            "Prénom",
+            "Nom",
+            "Minutes réservées",
+            "Minutes de présence",
+            "Réservations",
+            "Absences"
+        ]
+    );
+    assert!(
+        rows[1..]
+            .iter()
+            .any(|row| row[4..] == ["240", "150", "2", "0"]),
+        "{rows:?}"
+    );
     let (_, staff) = app.staff_member("curieuse").await;
     let refused = app
         .get(

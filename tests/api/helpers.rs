@@ -142,6 +142,21 @@ impl TestApp {
             .expect("json")
     }
 
+    /// GETs a CSV export as `token`, checks it is an attachment named
+    /// `filename` in French Excel's form, and reads it back: the rows,
+    /// headers first, each cell as text.
+    pub async fn get_csv(&self, path: &str, token: &str, filename: &str) -> Vec<Vec<String>> {
+        let response = self.get(path, Some(token)).await;
+        assert_eq!(response.status().as_u16(), 200, "{path}");
+        let headers = response.headers();
+        assert_eq!(headers["content-type"], "text/csv; charset=utf-8");
+        assert_eq!(
+            headers["content-disposition"],
+            format!("attachment; filename=\"{filename}\"").as_str()
+        );
+        read_csv(&response.bytes().await.expect("body"))
+    }
+
     pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
         let mut request = self.client.post(self.url(path)).json(body);
         if let Some(token) = token {
@@ -319,6 +334,27 @@ pub fn invalid_fields(problem: &Value) -> Vec<String> {
         .expect("errors list")
         .iter()
         .map(|error| error["field"].as_str().expect("field").to_owned())
+        .collect()
+}
+
+/// A CSV file as French Excel reads it: a byte-order mark, then `;`
+/// between cells; every row, headers first.
+pub fn read_csv(bytes: &[u8]) -> Vec<Vec<String>> {
+    let text = bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .expect("a UTF-8 byte-order mark first");
+    csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .has_headers(false)
+        .from_reader(text)
+        .records()
+        .map(|record| {
+            record
+                .expect("a record")
+                .iter()
+                .map(str::to_owned)
+                .collect()
+        })
         .collect()
 }
 

@@ -644,29 +644,34 @@ async fn vacancies_say_since_when_and_what_they_cost_also_as_csv() {
         .await;
     assert_eq!(body["items"].as_array().expect("items").len(), 1);
 
-    let response = app
-        .get(
+    let rows = app
+        .get_csv(
             "/api/v1/housing/vacancies?as_of=2026-05-10&format=csv",
-            Some(&admin),
+            &admin,
+            "logements-vacants-2026-05-10.csv",
         )
         .await;
-    assert_eq!(response.status(), StatusCode::OK);
-    assert!(
-        response.headers()["content-type"]
-            .to_str()
-            .expect("ascii")
-            .starts_with("text/csv")
-    );
-    let text = response.text().await.expect("text");
-    let mut lines = text.lines();
     assert_eq!(
-        lines.next(),
-        Some("unit_id,label,vacant_since,days_vacant,monthly_cost_cents")
+        rows[0],
+        [
+            "Identifiant du logement",
+            "Logement",
+            "Vacant depuis le",
+            "Jours de vacance",
+            "Coût mensuel (€)"
+        ]
     );
     assert_eq!(
-        lines.next(),
-        Some(format!("{quoted},\"T2 \"\"Véron\"\", 3e gauche\",2026-01-10,120,69000").as_str())
+        rows[1],
+        [
+            quoted.as_str(),
+            "T2 \"Véron\", 3e gauche",
+            "10/01/2026",
+            "120",
+            "690,00"
+        ]
     );
+    assert_eq!(rows.len(), 3);
     let bad = app
         .get("/api/v1/housing/vacancies?format=pdf", Some(&admin))
         .await;
@@ -769,21 +774,25 @@ async fn the_occupancy_report_counts_unit_days_and_prorated_costs_by_landlord_ki
     assert_eq!(social_figures["occupied_unit_days"], 0);
     assert_eq!(social_figures["rent_cost_cents"], 42_000);
 
-    let csv = app
-        .get(
+    let rows = app
+        .get_csv(
             "/api/v1/reports/occupancy?from=2026-02-01&to=2026-02-28&format=csv",
-            Some(&admin),
+            &admin,
+            "occupation-2026-02-01-2026-02-28.csv",
         )
         .await;
-    assert_eq!(csv.status(), StatusCode::OK);
-    let text = csv.text().await.expect("text");
-    let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
-        lines[0],
-        "scope,leased_unit_days,occupied_unit_days,occupancy_rate,rent_cost_cents"
+        rows[0],
+        [
+            "Périmètre",
+            "Jours-logements sous bail",
+            "Jours-logements occupés",
+            "Taux d'occupation",
+            "Coût des loyers (€)"
+        ]
     );
-    assert_eq!(lines[1], "total,42,21,0.5,98000");
-    assert_eq!(lines.len(), 4);
+    assert_eq!(rows[1], ["Ensemble du parc", "42", "21", "0,5", "980,00"]);
+    assert_eq!(rows.len(), 4);
 
     for (query, field) in [
         ("from=2026-03-01&to=2026-02-01", "to"),
@@ -812,20 +821,14 @@ async fn a_label_written_as_a_formula_comes_out_inert_in_the_csv() {
         .lease(&admin, &unit, "2026-01-10", None, 60_000, 9_000)
         .await;
     assert_eq!(lease.status(), StatusCode::CREATED);
-    let text = app
-        .get(
-            "/api/v1/housing/vacancies?as_of=2026-05-10&format=csv",
-            Some(&admin),
-        )
-        .await
-        .text()
-        .await
-        .expect("text");
     // Read back with a real CSV reader: the label is text, not a formula.
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let labels: Vec<String> = reader
-        .records()
-        .map(|record| record.expect("a record")[1].to_owned())
-        .collect();
+    let rows = app
+        .get_csv(
+            "/api/v1/housing/vacancies?as_of=2026-05-10&format=csv",
+            &admin,
+            "logements-vacants-2026-05-10.csv",
+        )
+        .await;
+    let labels: Vec<&str> = rows[1..].iter().map(|row| row[1].as_str()).collect();
     assert_eq!(labels, [format!("'{label}")]);
 }

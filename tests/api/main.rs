@@ -5,6 +5,7 @@
 mod account;
 mod audit;
 mod auth;
+mod billing;
 mod calendar;
 mod cases;
 mod cli;

@@ -6,6 +6,7 @@
 //! command line and `nido demo-data` all call these, so none of them can
 //! drift from the rules.
 
+pub mod billing;
 pub mod calendar;
 pub mod creche;
 pub mod due_dates;
@@ -28,8 +29,8 @@ use nido_persistence::audit::{self, AuditTarget};
 use nido_persistence::{DatabaseConnection, DbErr, RepoError};
 use uuid::Uuid;
 
-/// What every use case reaches: the databases, the clock and the centre's
-/// time zone. Cheap to clone.
+/// What every use case reaches: the databases, the clock, the centre's
+/// time zone and the figures its reports need. Cheap to clone.
 #[derive(Clone)]
 pub struct Cases {
     pub db: DatabaseConnection,
@@ -40,6 +41,11 @@ pub struct Cases {
     pub time_zone: chrono_tz::Tz,
     /// The renewal report is due this many days before a period's end.
     pub report_lead_days: u32,
+    /// The places the département authorised (`centre.authorized_places`).
+    pub authorized_places: u32,
+    /// The prix de journée in cents (`billing.daily_rate_cents`); 0 while
+    /// not set.
+    pub daily_rate_cents: i64,
 }
 
 impl Cases {

@@ -1,6 +1,10 @@
 //! Calendar arithmetic as the centre counts it.
 
-use chrono::{Months, NaiveDate};
+use std::fmt;
+
+use chrono::{Datelike, Months, NaiveDate};
+
+use crate::Invalid;
 
 /// `date` plus `months`, clamped to the last day of the target month:
 /// 2025-08-31 + 6 months = 2026-02-28. When the result would fall past
@@ -27,9 +31,85 @@ pub fn third_birthday(birth: NaiveDate) -> NaiveDate {
     add_months_clamped(birth, 36)
 }
 
+/// A calendar month, as reports ask for it (`YYYY-MM`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month {
+    first_day: NaiveDate,
+}
+
+impl Month {
+    /// The month `month` (1 to 12) of `year`, if chrono can hold it.
+    pub fn new(year: i32, month: u32) -> Option<Month> {
+        NaiveDate::from_ymd_opt(year, month, 1).map(|first_day| Month { first_day })
+    }
+
+    /// `YYYY-MM`, exactly: four digits, a dash, a month from 01 to 12.
+    pub fn parse(raw: &str) -> Result<Month, Invalid> {
+        let refused = || Invalid::new("must be a month written YYYY-MM");
+        let (year, month) = raw.split_once('-').ok_or_else(refused)?;
+        let digits =
+            |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
+        if !digits(year, 4) || !digits(month, 2) {
+            return Err(refused());
+        }
+        let year = year.parse().map_err(|_| refused())?;
+        let month = month.parse().map_err(|_| refused())?;
+        Month::new(year, month).ok_or_else(refused)
+    }
+
+    pub fn first_day(self) -> NaiveDate {
+        self.first_day
+    }
+
+    pub fn last_day(self) -> NaiveDate {
+        day_before(add_months_clamped(self.first_day, 1))
+    }
+
+    /// Every day of the month, in order.
+    pub fn days(self) -> impl Iterator<Item = NaiveDate> {
+        let month = self.first_day.month();
+        self.first_day
+            .iter_days()
+            .take_while(move |day| day.month() == month)
+    }
+}
+
+impl fmt::Display for Month {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.first_day.format("%Y-%m"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_month_is_written_yyyy_mm_and_nothing_else() {
+        let february = Month::parse("2028-02").expect("a month");
+        assert_eq!(february.first_day(), date("2028-02-01"));
+        assert_eq!(february.last_day(), date("2028-02-29"));
+        assert_eq!(february.days().count(), 29);
+        assert_eq!(february.to_string(), "2028-02");
+        assert_eq!(
+            Month::parse("2026-12").expect("december").last_day(),
+            date("2026-12-31")
+        );
+        for refused in [
+            "2026-13",
+            "2026-00",
+            "abc",
+            "2026-1",
+            "26-01",
+            "2026-01-01",
+            "2026/01",
+            "",
+            "+202-01",
+            "２026-01",
+        ] {
+            assert!(Month::parse(refused).is_err(), "{refused}");
+        }
+    }
 
     fn date(raw: &str) -> NaiveDate {
         raw.parse().expect("date")

@@ -17,6 +17,7 @@ pub mod intervention;
 pub mod login_throttle;
 pub mod placement;
 pub mod project;
+pub mod reports;
 pub mod retention;
 pub mod time_of_day;
 pub mod user;

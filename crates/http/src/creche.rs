@@ -6,10 +6,11 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use nido_cases::creche::{
     self as cases, Booked, BookingRequest, ChildMonth, FreeSlot, MonthReport, PlannedChild,
 };
+use nido_domain::calendar::Month;
 use nido_domain::creche::{
     Attendance, Booking, BookingPurpose, BookingStatus, Closure, CrecheSettings, Slot, TimeOfDay,
 };
@@ -21,9 +22,9 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::auth::CurrentUser;
+use crate::csv_export::{Cell, Column, CsvRow, Format, csv_response};
 use crate::error::{ApiError, Result};
 use crate::extract::{ApiPath, JsonBody, ValidQuery};
-use crate::housing_views::{Format, csv_response};
 use crate::state::AppState;
 use crate::validation::Errors;
 use crate::versioning::{IfMatch, etag};
@@ -687,6 +688,27 @@ impl From<ChildMonth> for ChildMinutes {
     }
 }
 
+impl CsvRow for ChildMinutes {
+    const COLUMNS: &'static [Column<Self>] = &[
+        Column::new("Identifiant de la famille", |child| {
+            Cell::id(child.family_id)
+        }),
+        Column::new("Identifiant de l'enfant", |child| Cell::id(child.child_id)),
+        Column::new("Prénom", |child| Cell::text(&child.first_name)),
+        Column::new("Nom", |child| {
+            Cell::text(child.last_name.as_deref().unwrap_or_default())
+        }),
+        Column::new("Minutes réservées", |child| {
+            Cell::Integer(child.booked_minutes)
+        }),
+        Column::new("Minutes de présence", |child| {
+            Cell::Integer(child.attended_minutes)
+        }),
+        Column::new("Réservations", |child| Cell::Integer(child.bookings)),
+        Column::new("Absences", |child| Cell::Integer(child.absences)),
+    ];
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PurposeMinutes {
     #[schema(schema_with = crate::schema::booking_purpose)]
@@ -720,19 +742,16 @@ async fn report(
     caller: CurrentUser,
     ValidQuery(params): ValidQuery<ReportParams>,
 ) -> Result<Response> {
-    let first_day = NaiveDate::parse_from_str(&format!("{}-01", params.month), "%Y-%m-%d")
-        .ok()
-        .filter(|day| day.day() == 1 && params.month.len() == 7)
-        .ok_or_else(|| ApiError::invalid("month", "must be a month written YYYY-MM"))?;
+    let month = Month::parse(&params.month).map_err(|err| ApiError::invalid("month", err.0))?;
     let report: MonthReport =
-        cases::month_report(&state.operations, &caller.case_caller(), first_day).await?;
+        cases::month_report(&state.operations, &caller.case_caller(), month.first_day()).await?;
     let children: Vec<ChildMinutes> = report
         .children
         .into_iter()
         .map(ChildMinutes::from)
         .collect();
     match params.format.unwrap_or_default() {
-        Format::Csv => csv_response(&children, &format!("creche-{}.csv", params.month)),
+        Format::Csv => csv_response(&children, &format!("creche-{month}.csv")),
         Format::Json => Ok(Json(CrecheReport {
             month: params.month,
             capacity: report.capacity,

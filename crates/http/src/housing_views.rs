@@ -3,7 +3,6 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use nido_cases::housing_reports;
@@ -14,7 +13,8 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, Result};
+use crate::csv_export::{Cell, Column, CsvRow, Format, csv_response};
+use crate::error::Result;
 use crate::extract::ValidQuery;
 use crate::state::AppState;
 
@@ -23,63 +23,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(vacancies))
         .routes(routes!(leases_ending))
         .routes(routes!(occupancy_report))
-}
-
-nido_domain::string_enum! {
-    /// A view as JSON or as a spreadsheet.
-    #[derive(Default)]
-    Format {
-        #[default]
-        Json => "json",
-        Csv => "csv",
-    }
-}
-
-/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab,
-/// carriage return first) gets a `'` in front: a unit labelled
-/// `=HYPERLINK(...)` comes out as text.
-pub fn inert_cell(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}").into()
-    } else {
-        cell.into()
-    }
-}
-
-pub fn csv_response<T: Serialize>(rows: &[T], filename: &str) -> Result<Response> {
-    let internal = |err: csv::Error| ApiError::Internal(err.into());
-    // Serialise with the headers, then read the cells back to guard each.
-    let mut raw = csv::Writer::from_writer(Vec::new());
-    for row in rows {
-        raw.serialize(row).map_err(internal)?;
-    }
-    let raw = raw
-        .into_inner()
-        .map_err(|err| ApiError::Internal(anyhow::anyhow!("{err}")))?;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(raw.as_slice());
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    for record in reader.records() {
-        let record = record.map_err(internal)?;
-        writer
-            .write_record(record.iter().map(|cell| inert_cell(cell).into_owned()))
-            .map_err(internal)?;
-    }
-    let body = writer
-        .into_inner()
-        .map_err(|err| ApiError::Internal(anyhow::anyhow!("{err}")))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -101,6 +44,24 @@ pub struct Vacancy {
     pub days_vacant: i64,
     /// Rent plus charges paid each month for the empty unit, in cents.
     pub monthly_cost_cents: i64,
+}
+
+impl CsvRow for Vacancy {
+    const COLUMNS: &'static [Column<Self>] = &[
+        Column::new("Identifiant du logement", |vacancy| {
+            Cell::id(vacancy.unit_id)
+        }),
+        Column::new("Logement", |vacancy| Cell::text(&vacancy.label)),
+        Column::new("Vacant depuis le", |vacancy| {
+            Cell::date(vacancy.vacant_since)
+        }),
+        Column::new("Jours de vacance", |vacancy| {
+            Cell::Integer(vacancy.days_vacant)
+        }),
+        Column::new("Coût mensuel (€)", |vacancy| {
+            Cell::Cents(vacancy.monthly_cost_cents)
+        }),
+    ];
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -132,7 +93,7 @@ async fn vacancies(
             })
             .collect();
     match params.format.unwrap_or_default() {
-        Format::Csv => csv_response(&items, "vacancies.csv"),
+        Format::Csv => csv_response(&items, &format!("logements-vacants-{as_of}.csv")),
         Format::Json => Ok(Json(Vacancies { items }).into_response()),
     }
 }
@@ -255,7 +216,10 @@ async fn occupancy_report(
         Format::Csv => {
             let mut rows = vec![total];
             rows.extend(by_kind);
-            csv_response(&rows, "occupancy.csv")
+            csv_response(
+                &rows,
+                &format!("occupation-{}-{}.csv", report.from, report.to),
+            )
         }
         Format::Json => Ok(Json(OccupancyReport {
             from: report.from,
@@ -267,6 +231,36 @@ async fn occupancy_report(
     }
 }
 
+impl CsvRow for OccupancyFigures {
+    const COLUMNS: &'static [Column<Self>] = &[
+        Column::new("Périmètre", |figures| {
+            Cell::text(scope_in_french(&figures.scope))
+        }),
+        Column::new("Jours-logements sous bail", |figures| {
+            Cell::Integer(figures.leased_unit_days)
+        }),
+        Column::new("Jours-logements occupés", |figures| {
+            Cell::Integer(figures.occupied_unit_days)
+        }),
+        Column::new("Taux d'occupation", |figures| {
+            Cell::Rate(figures.occupancy_rate)
+        }),
+        Column::new("Coût des loyers (€)", |figures| {
+            Cell::Cents(figures.rent_cost_cents)
+        }),
+    ];
+}
+
+/// The report's scopes as the spreadsheet names them.
+fn scope_in_french(scope: &str) -> &str {
+    match scope {
+        "total" => "Ensemble du parc",
+        "private" => "Bailleurs privés",
+        "social" => "Bailleurs sociaux",
+        other => other,
+    }
+}
+
 impl OccupancyFigures {
     fn new(scope: &str, figures: &housing_reports::OccupancyFigures) -> Self {
         Self {
@@ -275,28 +269,6 @@ impl OccupancyFigures {
             occupied_unit_days: figures.occupied_unit_days,
             occupancy_rate: figures.occupancy_rate(),
             rent_cost_cents: figures.rent_cost_cents,
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formula_cells_come_out_inert_and_others_unchanged() {
-        for live in [
-            "=HYPERLINK(\"http://x\")",
-            "+33",
-            "-1+1",
-            "@SUM(A1)",
-            "\tx",
-            "\rx",
-        ] {
-            assert_eq!(inert_cell(live), format!("'{live}"));
-        }
-        for plain in ["T2 Vitry", "", "12", "a=b"] {
-            assert_eq!(inert_cell(plain), plain);
         }
     }
 }

@@ -4,8 +4,10 @@
 mod access;
 pub mod audit;
 pub mod auth;
+pub mod billing;
 pub mod calendar;
 pub mod creche;
+pub mod csv_export;
 pub mod deadlines;
 mod denials;
 pub mod error;
@@ -70,6 +72,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(housing::router())
         .merge(occupancy::router())
         .merge(housing_views::router())
+        .merge(billing::router())
         .merge(interventions::router())
         .merge(timeline::router())
         .merge(export::router())

@@ -3,8 +3,8 @@
 //! component (`#/components/schemas/Role`, …) that every field and
 //! parameter using it refers to, so a generated client gets one type each.
 
+use crate::csv_export::Format;
 use crate::export::ExportFormat;
-use crate::housing_views::Format;
 use crate::interventions::ActionStatus;
 use nido_cases::timeline::EventKind;
 use nido_domain::creche::{BookingPurpose, BookingStatus};

@@ -48,28 +48,17 @@ pub struct Shared {
 }
 
 impl AppState {
-    pub fn new(
-        db: DatabaseConnection,
-        audit_db: DatabaseConnection,
-        auth: AuthSettings,
-        cases: CaseSettings,
-        clock: Clock,
-    ) -> anyhow::Result<Self> {
+    /// The state over the use cases' databases and clock; `cases` is what
+    /// `operations` was built from.
+    pub fn new(operations: Cases, auth: AuthSettings, cases: CaseSettings) -> anyhow::Result<Self> {
         let passwords = PasswordHasher::new(auth.max_concurrent_hashes)?;
-        let operations = Cases {
-            db: db.clone(),
-            audit_db: audit_db.clone(),
-            clock,
-            time_zone: cases.time_zone,
-            report_lead_days: cases.report_lead_days,
-        };
         Ok(Self(Arc::new(Shared {
-            db,
-            audit_db,
+            db: operations.db.clone(),
+            audit_db: operations.audit_db.clone(),
             auth,
             cases,
             passwords,
-            clock,
+            clock: operations.clock,
             operations,
         })))
     }

@@ -277,3 +277,24 @@ pub async fn active(db: &impl ConnectionTrait) -> Result<Vec<Placement>, DbErr> 
         .await?;
     assemble(db, rows).await
 }
+
+/// Every placement present on some day of `[from, to]`: admitted by `to`,
+/// and not exited before `from` (still active, or exited on `from` or
+/// later).
+pub async fn present_between(
+    db: &impl ConnectionTrait,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<Placement>, DbErr> {
+    let rows = placements::Entity::find()
+        .filter(placements::Column::AdmittedOn.lte(to))
+        .filter(
+            Condition::any()
+                .add(placements::Column::ExitedOn.is_null())
+                .add(placements::Column::ExitedOn.gte(from)),
+        )
+        .order_by_asc(placements::Column::Id)
+        .all(db)
+        .await?;
+    assemble(db, rows).await
+}

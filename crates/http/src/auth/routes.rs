@@ -256,14 +256,17 @@ mod tests {
         nido_persistence::migrate_audit(&db)
             .await
             .expect("migrated");
-        let state = AppState::new(
-            db.clone(),
-            db,
-            AuthSettings::default(),
-            CaseSettings::default(),
-            Clock::Fixed(Utc::now()),
-        )
-        .expect("state");
+        let cases = CaseSettings::default();
+        let operations = nido_cases::Cases {
+            db: db.clone(),
+            audit_db: db,
+            clock: Clock::Fixed(Utc::now()),
+            time_zone: cases.time_zone,
+            report_lead_days: cases.report_lead_days,
+            authorized_places: 20,
+            daily_rate_cents: 0,
+        };
+        let state = AppState::new(operations, AuthSettings::default(), cases).expect("state");
         let password = NewPassword::parse("lanterne-violon-gravier-47", &[]).expect("strong");
         let new = users::NewUser {
             email: Email::parse("awa@nido.example").expect("email"),
