@@ -3,6 +3,7 @@
 //! PostgreSQL URL runs them against PostgreSQL, one new database per test.
 
 mod account;
+mod activity;
 mod audit;
 mod auth;
 mod billing;

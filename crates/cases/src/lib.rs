@@ -6,6 +6,7 @@
 //! command line and `nido demo-data` all call these, so none of them can
 //! drift from the rules.
 
+pub mod activity;
 pub mod billing;
 pub mod calendar;
 pub mod creche;

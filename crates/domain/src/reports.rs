@@ -26,6 +26,30 @@ pub fn days_present(
     }
 }
 
+/// A child's days within `[from, to]`: from the later of the admission and
+/// her birth (an expected child counts none), to the exit or `today`.
+pub fn child_days_present(
+    admitted_on: NaiveDate,
+    exited_on: Option<NaiveDate>,
+    born_on: Option<NaiveDate>,
+    today: NaiveDate,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> i64 {
+    born_on.map_or(0, |birth| {
+        days_present(admitted_on.max(birth), exited_on, today, from, to)
+    })
+}
+
+/// Family-days ÷ (places × days), with four decimals; 0 without places.
+pub fn occupancy(family_days: i64, places: i64, days: i64) -> f64 {
+    let offered = places.saturating_mul(days);
+    if offered <= 0 {
+        return 0.0;
+    }
+    (family_days as f64 / offered as f64 * 10_000.0).round() / 10_000.0
+}
+
 /// What the département owes for `days` at the prix de journée: days ×
 /// the daily rate, in cents (saturating rather than wrapping).
 pub fn amount_cents(days: i64, daily_rate_cents: i64) -> i64 {
@@ -180,5 +204,44 @@ mod tests {
                 .count() as i64;
             prop_assert_eq!(total, pairs);
         }
+    }
+
+    proptest! {
+        #[test]
+        fn child_days_are_the_days_the_child_is_both_born_and_placed(
+            admitted in 0u64..800,
+            stay in 0u64..600,
+            exited in proptest::bool::ANY,
+            birth in proptest::option::of(0u64..1200),
+        ) {
+            let origin = date("2026-01-01");
+            let admitted_on = origin + Days::new(admitted);
+            let exited_on = exited.then(|| admitted_on + Days::new(stay));
+            let born_on = birth.map(|b| origin + Days::new(b));
+            let today = date("2027-09-15");
+            let (from, to) = (date("2027-01-01"), date("2027-12-31"));
+            // Day by day: placed, born, within the year, not after today.
+            let counted = from
+                .iter_days()
+                .take_while(|day| *day <= to)
+                .filter(|day| {
+                    *day >= admitted_on
+                        && *day <= exited_on.unwrap_or(today)
+                        && born_on.is_some_and(|birth| birth <= *day)
+                })
+                .count() as i64;
+            prop_assert_eq!(
+                child_days_present(admitted_on, exited_on, born_on, today, from, to),
+                counted
+            );
+        }
+    }
+
+    #[test]
+    fn occupancy_is_family_days_over_places_times_days() {
+        assert_eq!(occupancy(0, 20, 365), 0.0);
+        assert_eq!(occupancy(20 * 365, 20, 365), 1.0);
+        assert_eq!(occupancy(3650, 20, 365), 0.5);
+        assert_eq!(occupancy(10, 0, 365), 0.0);
     }
 }

@@ -2,6 +2,7 @@
 //! of errors to problem responses, and the OpenAPI document.
 
 mod access;
+pub mod activity;
 pub mod audit;
 pub mod auth;
 pub mod billing;
@@ -68,6 +69,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(creche::router())
         .merge(projects::router())
         .merge(incidents::router())
+        .merge(activity::router())
         .merge(audit::router())
         .merge(housing::router())
         .merge(occupancy::router())

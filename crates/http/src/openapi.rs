@@ -29,7 +29,7 @@ use crate::error::Problem;
         (name = "incidents", description = "Serious incidents reported to the authority, and informations préoccupantes"),
         (name = "calendar", description = "A user's calendar feed of due dates and follow-up actions, at a secret address"),
         (name = "audit", description = "Who read or wrote which family's data"),
-        (name = "reports", description = "Reports to the département: the monthly billing statement"),
+        (name = "reports", description = "Reports to the département: the yearly activity report and the monthly billing statement"),
     ),
     components(schemas(Problem)),
     modifiers(&Conventions),

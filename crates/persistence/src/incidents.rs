@@ -228,3 +228,16 @@ pub async fn concerns_of(
         })
         .collect())
 }
+
+/// How many informations préoccupantes were transmitted between two days.
+pub async fn concerns_between(
+    db: &impl ConnectionTrait,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    concerns::Entity::find()
+        .filter(concerns::Column::TransmittedOn.between(from, to))
+        .count(db)
+        .await
+}

@@ -419,3 +419,28 @@ pub async fn set_action_done(
         .await?;
     find_action(db, id).await
 }
+
+/// How many interventions of each kind happened in `[from, to)`, whatever
+/// their confidentiality: counts only, for the activity report.
+pub async fn count_by_kind(
+    db: &impl ConnectionTrait,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<HashMap<InterventionKind, i64>, DbErr> {
+    let kinds: Vec<String> = interventions::Entity::find()
+        .select_only()
+        .column(interventions::Column::Kind)
+        .filter(interventions::Column::OccurredAt.gte(from))
+        .filter(interventions::Column::OccurredAt.lt(to))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut counts = HashMap::new();
+    for kind in kinds {
+        let kind: InterventionKind = kind
+            .parse()
+            .map_err(|_| DbErr::Custom("a stored intervention kind is not valid".into()))?;
+        *counts.entry(kind).or_insert(0) += 1;
+    }
+    Ok(counts)
+}

@@ -179,3 +179,34 @@ pub async fn has_pending(db: &impl ConnectionTrait, family_id: Uuid) -> Result<b
         .await?
         .is_some())
 }
+
+/// The referrals received between two days, both included.
+pub async fn referred_between(
+    db: &impl ConnectionTrait,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<Referral>, DbErr> {
+    referrals::Entity::find()
+        .filter(referrals::Column::ReferredOn.between(from, to))
+        .order_by_asc(referrals::Column::ReferredOn)
+        .order_by_asc(referrals::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_domain)
+        .collect()
+}
+
+/// These referrals, by id.
+pub async fn find_many(
+    db: &impl ConnectionTrait,
+    ids: Vec<Uuid>,
+) -> Result<std::collections::HashMap<Uuid, Referral>, DbErr> {
+    referrals::Entity::find()
+        .filter(referrals::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| to_domain(row).map(|referral| (referral.id, referral)))
+        .collect()
+}

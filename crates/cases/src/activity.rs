@@ -1,0 +1,256 @@
+//! The yearly activity report to the département (admins, coordinators):
+//! referrals and their outcomes, admissions, exits, stays and waits, the
+//! family-days and child-days delivered, occupancy, who was present on
+//! 31 December, and counts of interventions, informations préoccupantes
+//! and crèche minutes. Counts only: no case text.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{NaiveDate, NaiveTime, TimeZone};
+use nido_domain::Role;
+use nido_domain::calendar::Month;
+use nido_domain::creche::BookingPurpose;
+use nido_domain::family::{ExitDestination, ReferralReason, ReferralSource, ReferralStatus};
+use nido_domain::housing::days_inclusive;
+use nido_domain::intervention::InterventionKind;
+use nido_domain::reports::{child_days_present, days_present, occupancy};
+use nido_persistence::{creche, families, incidents, interventions, placements, referrals};
+
+use crate::{Caller, CaseError, CaseResult, Cases};
+
+/// The years a report may be asked for.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+/// A month's delivery.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthFigures {
+    pub month: Month,
+    pub family_days: i64,
+    pub child_days: i64,
+    /// Family-days ÷ (authorised places × the month's days).
+    pub occupancy_rate: f64,
+}
+
+/// The year's report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivityReport {
+    pub year: i32,
+    pub referrals: i64,
+    pub by_source: Vec<(ReferralSource, i64)>,
+    /// By EDS, most referrals first.
+    pub by_eds: Vec<(String, i64)>,
+    pub by_reason: Vec<(ReferralReason, i64)>,
+    /// Where the year's referrals stand now.
+    pub outcomes: Vec<(ReferralStatus, i64)>,
+    pub admissions: i64,
+    pub exits: i64,
+    pub exits_by_destination: Vec<(ExitDestination, i64)>,
+    /// Of the placements that ended in the year, days from admission to
+    /// exit inclusive; `None` when none ended.
+    pub average_stay_days: Option<f64>,
+    /// Of the year's admissions, days from the referral to the admission.
+    pub average_wait_days: Option<f64>,
+    pub months: Vec<MonthFigures>,
+    pub family_days: i64,
+    pub child_days: i64,
+    pub occupancy_rate: f64,
+    /// Present on 31 December, or today while the year runs.
+    pub present_on: NaiveDate,
+    pub families_present: i64,
+    pub children_present: i64,
+    pub interventions_by_kind: Vec<(InterventionKind, i64)>,
+    pub concerns: i64,
+    pub creche_minutes_by_purpose: Vec<(BookingPurpose, i64)>,
+}
+
+fn tally<K: Copy + Eq + std::hash::Hash>(
+    all: &[K],
+    values: impl Iterator<Item = K>,
+) -> Vec<(K, i64)> {
+    let mut counts: HashMap<K, i64> = HashMap::new();
+    for value in values {
+        *counts.entry(value).or_default() += 1;
+    }
+    all.iter()
+        .map(|key| (*key, counts.get(key).copied().unwrap_or(0)))
+        .collect()
+}
+
+fn average(values: &[i64]) -> Option<f64> {
+    (!values.is_empty()).then(|| {
+        let mean = values.iter().sum::<i64>() as f64 / values.len() as f64;
+        (mean * 10.0).round() / 10.0
+    })
+}
+
+/// The activity report of `year` (2000 to 2100).
+pub async fn activity_report(
+    cases: &Cases,
+    caller: &Caller,
+    year: i32,
+) -> CaseResult<ActivityReport> {
+    caller.require(&[Role::Admin, Role::Coordinator])?;
+    let invalid = || CaseError::invalid("year", "must be a year from 2000 to 2100");
+    if !YEARS.contains(&year) {
+        return Err(invalid());
+    }
+    let first = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(invalid)?;
+    let last = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(invalid)?;
+    let today = cases.today();
+    let db = &cases.db;
+
+    let received = referrals::referred_between(db, first, last).await?;
+    let mut by_eds: BTreeMap<String, i64> = BTreeMap::new();
+    for referral in &received {
+        *by_eds.entry(referral.eds.clone()).or_default() += 1;
+    }
+    let mut by_eds: Vec<(String, i64)> = by_eds.into_iter().collect();
+    by_eds.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+
+    let present = placements::present_between(db, first, last).await?;
+    let family_ids = present.iter().map(|p| p.family_id).collect();
+    let families = families::find_many(db, family_ids).await?;
+    let admitted: Vec<_> = present
+        .iter()
+        .filter(|p| (first..=last).contains(&p.admitted_on))
+        .collect();
+    let referral_of =
+        referrals::find_many(db, admitted.iter().map(|p| p.referral_id).collect()).await?;
+    let waits: Vec<i64> = admitted
+        .iter()
+        .filter_map(|p| {
+            let referral = referral_of.get(&p.referral_id)?;
+            Some((p.admitted_on - referral.referred_on).num_days())
+        })
+        .collect();
+    let ended: Vec<_> = present
+        .iter()
+        .filter_map(|p| p.exit.as_ref().map(|exit| (p, exit)))
+        .filter(|(_, exit)| (first..=last).contains(&exit.exited_on))
+        .collect();
+    let stays: Vec<i64> = ended
+        .iter()
+        .map(|(p, exit)| days_inclusive(p.admitted_on, exit.exited_on))
+        .collect();
+
+    let places = i64::from(cases.authorized_places);
+    let mut months = Vec::with_capacity(12);
+    for number in 1..=12 {
+        let month = Month::new(year, number).ok_or_else(invalid)?;
+        let (from, to) = (month.first_day(), month.last_day());
+        let mut family_days = 0;
+        let mut child_days = 0;
+        for placement in &present {
+            let exited_on = placement.exit.as_ref().map(|exit| exit.exited_on);
+            family_days += days_present(placement.admitted_on, exited_on, today, from, to);
+            if let Some(family) = families.get(&placement.family_id) {
+                for child in &family.children {
+                    child_days += child_days_present(
+                        placement.admitted_on,
+                        exited_on,
+                        child.birth.born_on(),
+                        today,
+                        from,
+                        to,
+                    );
+                }
+            }
+        }
+        months.push(MonthFigures {
+            month,
+            family_days,
+            child_days,
+            occupancy_rate: occupancy(family_days, places, days_inclusive(from, to)),
+        });
+    }
+    let family_days = months.iter().map(|m| m.family_days).sum();
+    let child_days = months.iter().map(|m| m.child_days).sum();
+
+    let present_on = last.min(today);
+    let (mut families_present, mut children_present) = (0, 0);
+    for placement in &present {
+        let exited_on = placement.exit.as_ref().map(|exit| exit.exited_on);
+        if days_present(
+            placement.admitted_on,
+            exited_on,
+            present_on,
+            present_on,
+            present_on,
+        ) == 1
+        {
+            families_present += 1;
+            if let Some(family) = families.get(&placement.family_id) {
+                children_present += family
+                    .children
+                    .iter()
+                    .filter(|child| {
+                        child
+                            .birth
+                            .born_on()
+                            .is_some_and(|birth| birth <= present_on)
+                    })
+                    .count() as i64;
+            }
+        }
+    }
+
+    let zone = cases.time_zone;
+    let local_midnight = |day: NaiveDate| {
+        zone.from_local_datetime(&day.and_time(NaiveTime::MIN))
+            .earliest()
+            .map(|at| at.with_timezone(&chrono::Utc))
+    };
+    let next_year = NaiveDate::from_ymd_opt(year + 1, 1, 1).ok_or_else(invalid)?;
+    let (Some(start), Some(end)) = (local_midnight(first), local_midnight(next_year)) else {
+        return Err(invalid());
+    };
+    let kinds = interventions::count_by_kind(db, start, end).await?;
+    let concerns = incidents::concerns_between(db, first, last).await?;
+    let mut minutes: HashMap<BookingPurpose, i64> = HashMap::new();
+    for booking in creche::bookings_between(db, first, last).await? {
+        if booking.status != nido_domain::creche::BookingStatus::Cancelled {
+            *minutes.entry(booking.purpose).or_default() += i64::from(booking.slot.minutes());
+        }
+    }
+
+    cases
+        .audit(
+            caller,
+            "report.activity.read",
+            None,
+            &format!("/reports/activity?year={year}"),
+        )
+        .await?;
+    Ok(ActivityReport {
+        year,
+        referrals: received.len() as i64,
+        by_source: tally(ReferralSource::ALL, received.iter().map(|r| r.source)),
+        by_eds,
+        by_reason: tally(ReferralReason::ALL, received.iter().map(|r| r.reason)),
+        outcomes: tally(ReferralStatus::ALL, received.iter().map(|r| r.status)),
+        admissions: admitted.len() as i64,
+        exits: ended.len() as i64,
+        exits_by_destination: tally(
+            ExitDestination::ALL,
+            ended.iter().map(|(_, exit)| exit.destination),
+        ),
+        average_stay_days: average(&stays),
+        average_wait_days: average(&waits),
+        months,
+        family_days,
+        child_days,
+        occupancy_rate: occupancy(family_days, places, days_inclusive(first, last)),
+        present_on,
+        families_present,
+        children_present,
+        interventions_by_kind: InterventionKind::ALL
+            .iter()
+            .map(|kind| (*kind, kinds.get(kind).copied().unwrap_or(0)))
+            .collect(),
+        concerns: i64::try_from(concerns).unwrap_or(i64::MAX),
+        creche_minutes_by_purpose: BookingPurpose::ALL
+            .iter()
+            .map(|purpose| (*purpose, minutes.get(purpose).copied().unwrap_or(0)))
+            .collect(),
+    })
+}

@@ -1,0 +1,312 @@
+//! The yearly activity report to the département, as JSON or as a CSV of
+//! `Rubrique;Élément;Valeur` lines for French Excel.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use nido_cases::activity::{self, ActivityReport};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::CurrentUser;
+use crate::csv_export::{Cell, Column, CsvRow, Format, csv_response};
+use crate::error::Result;
+use crate::extract::ValidQuery;
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(activity_report))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ActivityParams {
+    #[param(minimum = 2000, maximum = 2100, example = 2026)]
+    pub year: i32,
+    #[param(schema_with = crate::schema::csv_format)]
+    pub format: Option<Format>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Outcomes {
+    pub admitted: i64,
+    pub declined: i64,
+    pub withdrawn: i64,
+    pub pending: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReferralFigures {
+    pub total: i64,
+    /// Count per source, every source listed.
+    pub by_source: BTreeMap<String, i64>,
+    /// Count per EDS that referred a family.
+    pub by_eds: BTreeMap<String, i64>,
+    /// Count per reason, every reason listed.
+    pub by_reason: BTreeMap<String, i64>,
+    /// Where the year's referrals stand now.
+    pub outcomes: Outcomes,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExitFigures {
+    pub total: i64,
+    pub by_destination: BTreeMap<String, i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MonthActivity {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub family_days: i64,
+    pub child_days: i64,
+    pub occupancy_rate: f64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Presence {
+    /// 31 December, or today while the year runs.
+    pub on: NaiveDate,
+    pub families: i64,
+    pub children: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActivityResponse {
+    pub year: i32,
+    pub referrals: ReferralFigures,
+    pub admissions: i64,
+    pub exits: ExitFigures,
+    /// Of the placements that ended in the year (days, inclusive).
+    pub average_stay_days: Option<f64>,
+    /// Of the year's admissions, from the referral.
+    pub average_wait_days: Option<f64>,
+    pub months: Vec<MonthActivity>,
+    pub family_days: i64,
+    pub child_days: i64,
+    /// Family-days ÷ (authorised places × days of the year).
+    pub occupancy_rate: f64,
+    pub present_on_dec_31: Presence,
+    pub interventions_by_kind: BTreeMap<String, i64>,
+    /// Informations préoccupantes transmitted: a count, never their content.
+    pub concerns: i64,
+    pub creche_minutes_by_purpose: BTreeMap<String, i64>,
+}
+
+fn named<K: Copy>(pairs: &[(K, i64)], name: fn(K) -> &'static str) -> BTreeMap<String, i64> {
+    pairs
+        .iter()
+        .map(|(key, count)| (name(*key).to_owned(), *count))
+        .collect()
+}
+
+impl From<ActivityReport> for ActivityResponse {
+    fn from(report: ActivityReport) -> Self {
+        let outcome = |status: nido_domain::family::ReferralStatus| {
+            report
+                .outcomes
+                .iter()
+                .find(|(s, _)| *s == status)
+                .map_or(0, |(_, count)| *count)
+        };
+        use nido_domain::family::ReferralStatus as S;
+        Self {
+            year: report.year,
+            referrals: ReferralFigures {
+                total: report.referrals,
+                by_source: named(&report.by_source, |k| k.as_str()),
+                by_eds: report.by_eds.iter().cloned().collect(),
+                by_reason: named(&report.by_reason, |k| k.as_str()),
+                outcomes: Outcomes {
+                    admitted: outcome(S::Admitted),
+                    declined: outcome(S::Declined),
+                    withdrawn: outcome(S::Withdrawn),
+                    pending: outcome(S::Pending),
+                },
+            },
+            admissions: report.admissions,
+            exits: ExitFigures {
+                total: report.exits,
+                by_destination: named(&report.exits_by_destination, |k| k.as_str()),
+            },
+            average_stay_days: report.average_stay_days,
+            average_wait_days: report.average_wait_days,
+            months: report
+                .months
+                .iter()
+                .map(|month| MonthActivity {
+                    month: month.month.first_day().format("%Y-%m").to_string(),
+                    family_days: month.family_days,
+                    child_days: month.child_days,
+                    occupancy_rate: month.occupancy_rate,
+                })
+                .collect(),
+            family_days: report.family_days,
+            child_days: report.child_days,
+            occupancy_rate: report.occupancy_rate,
+            present_on_dec_31: Presence {
+                on: report.present_on,
+                families: report.families_present,
+                children: report.children_present,
+            },
+            interventions_by_kind: named(&report.interventions_by_kind, |k| k.as_str()),
+            concerns: report.concerns,
+            creche_minutes_by_purpose: named(&report.creche_minutes_by_purpose, |k| k.as_str()),
+        }
+    }
+}
+
+/// One line of the CSV: a section, an item, a figure.
+struct Line {
+    section: &'static str,
+    item: String,
+    value: Cell,
+}
+
+impl CsvRow for Line {
+    const COLUMNS: &'static [Column<Self>] = &[
+        Column::new("Rubrique", |line| Cell::text(line.section)),
+        Column::new("Élément", |line| Cell::text(&line.item)),
+        Column::new("Valeur", |line| line.value.clone()),
+    ];
+}
+
+fn lines(report: &ActivityResponse) -> Vec<Line> {
+    let mut lines = Vec::new();
+    let mut push = |section: &'static str, item: &str, value: Cell| {
+        lines.push(Line {
+            section,
+            item: item.to_owned(),
+            value,
+        });
+    };
+    push(
+        "Orientations",
+        "Total",
+        Cell::Integer(report.referrals.total),
+    );
+    for (source, count) in &report.referrals.by_source {
+        push("Orientations par origine", source, Cell::Integer(*count));
+    }
+    for (eds, count) in &report.referrals.by_eds {
+        push("Orientations par EDS", eds, Cell::Integer(*count));
+    }
+    for (reason, count) in &report.referrals.by_reason {
+        push("Orientations par motif", reason, Cell::Integer(*count));
+    }
+    let outcomes = &report.referrals.outcomes;
+    for (item, count) in [
+        ("Admises", outcomes.admitted),
+        ("Refusées", outcomes.declined),
+        ("Retirées", outcomes.withdrawn),
+        ("En attente", outcomes.pending),
+    ] {
+        push("Suites des orientations", item, Cell::Integer(count));
+    }
+    push("Admissions", "Total", Cell::Integer(report.admissions));
+    push("Sorties", "Total", Cell::Integer(report.exits.total));
+    for (destination, count) in &report.exits.by_destination {
+        push(
+            "Sorties par destination",
+            destination,
+            Cell::Integer(*count),
+        );
+    }
+    let average = |value: Option<f64>| value.map_or(Cell::text(""), Cell::Rate);
+    push(
+        "Durées",
+        "Séjour moyen (jours)",
+        average(report.average_stay_days),
+    );
+    push(
+        "Durées",
+        "Attente moyenne (jours)",
+        average(report.average_wait_days),
+    );
+    for month in &report.months {
+        push(
+            "Journées familles",
+            &month.month,
+            Cell::Integer(month.family_days),
+        );
+        push(
+            "Journées enfants",
+            &month.month,
+            Cell::Integer(month.child_days),
+        );
+        push(
+            "Taux d'occupation",
+            &month.month,
+            Cell::Rate(month.occupancy_rate),
+        );
+    }
+    push(
+        "Journées familles",
+        "Année",
+        Cell::Integer(report.family_days),
+    );
+    push(
+        "Journées enfants",
+        "Année",
+        Cell::Integer(report.child_days),
+    );
+    push(
+        "Taux d'occupation",
+        "Année",
+        Cell::Rate(report.occupancy_rate),
+    );
+    let present = &report.present_on_dec_31;
+    push(
+        "Présentes au 31 décembre",
+        "Familles",
+        Cell::Integer(present.families),
+    );
+    push(
+        "Présentes au 31 décembre",
+        "Enfants",
+        Cell::Integer(present.children),
+    );
+    for (kind, count) in &report.interventions_by_kind {
+        push("Interventions par type", kind, Cell::Integer(*count));
+    }
+    push(
+        "Informations préoccupantes",
+        "Transmises",
+        Cell::Integer(report.concerns),
+    );
+    for (purpose, minutes) in &report.creche_minutes_by_purpose {
+        push(
+            "Crèche : minutes par motif",
+            purpose,
+            Cell::Integer(*minutes),
+        );
+    }
+    lines
+}
+
+/// The year's activity report (admin, coordinator): referrals by source,
+/// EDS and reason and their outcomes, admissions, exits by destination,
+/// average stay and wait, family-days and child-days by month, occupancy,
+/// who was present on 31 December, interventions by kind, informations
+/// préoccupantes, crèche minutes by purpose. Counts only.
+#[utoipa::path(get, path = "/reports/activity", tag = "reports", params(ActivityParams),
+    responses((status = 200, description = "The report",
+        content((ActivityResponse = "application/json"), (String = "text/csv")))))]
+async fn activity_report(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ValidQuery(params): ValidQuery<ActivityParams>,
+) -> Result<Response> {
+    let report =
+        activity::activity_report(&state.operations, &caller.case_caller(), params.year).await?;
+    let response = ActivityResponse::from(report);
+    match params.format.unwrap_or_default() {
+        Format::Csv => csv_response(&lines(&response), &format!("activite-{}.csv", params.year)),
+        Format::Json => Ok(Json(response).into_response()),
+    }
+}
