@@ -26,6 +26,7 @@ use uuid::Uuid;
 use crate::settings::Settings;
 
 mod creche;
+mod incidents;
 mod projects;
 use crate::startup::{
     INITIAL_ADMIN_EMAIL, ensure_initial_admin, open_audit_database, open_database, use_cases,
@@ -423,6 +424,11 @@ pub async fn load(settings: &Settings) -> anyhow::Result<()> {
     };
     let creche = creche::create(&cases, coordinator, educator, today).await?;
     let duties = projects::create(&cases, coordinator, &team[1..4], today).await?;
+    let staff = Caller {
+        id: team[1],
+        role: Role::Staff,
+    };
+    let events = incidents::create(&cases, coordinator, staff).await?;
     let workshops = create_workshops(&cases, &coordinator, &team[4..6], today).await?;
     // The file closed long ago is anonymised, as the server's daily run would.
     let retention = crate::retention::run(
@@ -434,7 +440,7 @@ pub async fn load(settings: &Settings) -> anyhow::Result<()> {
     )
     .await?;
     println!(
-        "Demo centre created: {} families ({} closed long ago, anonymised), {} team members, a crèche of 10 places with {} bookings ({} attended), {workshops} workshops, {} contracts of stay and {} project reviews. Every demo account's password is {DEMO_PASSWORD}; the coordinator is nadia.haddad@nido.example.",
+        "Demo centre created: {} families ({} closed long ago, anonymised), {} team members, a crèche of 10 places with {} bookings ({} attended), {workshops} workshops, {} contracts of stay and {} project reviews, {} incidents and {} information préoccupante. Every demo account's password is {DEMO_PASSWORD}; the coordinator is nadia.haddad@nido.example.",
         FAMILIES.len(),
         retention.anonymised,
         TEAM.len(),
@@ -442,6 +448,8 @@ pub async fn load(settings: &Settings) -> anyhow::Result<()> {
         creche.attended,
         duties.contracts,
         duties.reviews,
+        events.incidents,
+        events.concerns,
     );
     Ok(())
 }

@@ -368,6 +368,26 @@ async fn demo_data_fills_an_empty_centre_with_families_at_every_stage() {
         "an overdue contract"
     );
 
+    assert!(
+        due.iter().any(|item| item["kind"] == "incident_report"),
+        "an incident not yet reported"
+    );
+    // A year of history for the département.
+    let activity: serde_json::Value = get(format!(
+        "/api/v1/reports/activity?year={}",
+        chrono::Datelike::year(&(crate::cases::today() - chrono::Days::new(1)))
+    ))
+    .await
+    .expect("sent")
+    .json()
+    .await
+    .expect("json");
+    assert!(
+        activity["family_days"].as_i64().expect("days") > 0,
+        "{activity}"
+    );
+    assert!(activity["child_days"].as_i64().expect("days") > 0);
+
     // The crèche is alive: a month with attended minutes, and places taken
     // in the weeks ahead.
     let week_ago = crate::cases::today() - chrono::Days::new(7);
