@@ -77,6 +77,46 @@ async fn family_with_history(
         )
         .await;
     assert_eq!(response.status(), StatusCode::CREATED, "intervention");
+    // What came later: a crèche booking's notes, the projet personnalisé,
+    // an information préoccupante, each naming her.
+    let file = app
+        .get_json(&format!("/api/v1/families/{family_id}"), coordinator)
+        .await;
+    let child = file["children"][0]["id"].clone();
+    let mut day = admitted_on + chrono::Days::new(10);
+    while chrono::Datelike::weekday(&day).number_from_monday() > 5 {
+        day = day.succ_opt().expect("a day");
+    }
+    let booking = json!({"child_id": child, "on": day, "starts_at": "09:00", "ends_at": "11:00",
+                         "purpose": "appointment", "notes": format!("Mme {last_name} chez le médecin")});
+    let response = app
+        .post(
+            &format!("/api/v1/families/{family_id}/creche-bookings"),
+            Some(coordinator),
+            &booking,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED, "booking");
+    let review = json!({"reviewed_on": admitted_on + chrono::Days::new(40), "mother_present": true, "participant_ids": [],
+                        "objectives": [{"domain": "housing", "description": format!("Logement pour Mme {last_name}"), "status": "planned"}]});
+    let response = app
+        .post(
+            &format!("/api/v1/placements/{placement_id}/project-reviews"),
+            Some(coordinator),
+            &review,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED, "project review");
+    let concern = json!({"child_ids": [child], "summary": format!("Inquiétude au sujet de Mme {last_name}"),
+                         "transmitted_on": admitted_on + chrono::Days::new(50), "transmitted_to": "CRIP"});
+    let response = app
+        .post(
+            &format!("/api/v1/families/{family_id}/concerns"),
+            Some(coordinator),
+            &concern,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED, "concern");
     if let Some(exited_on) = exited_on {
         let exit = json!({"exited_on": exited_on, "destination": "social_housing", "notes": format!("Mme {last_name} part chez sa sœur.")});
         let response = app
@@ -224,6 +264,25 @@ async fn closed_files_are_anonymised_for_good_after_two_years_and_reports_still_
         app.get_json(&placement_path, &coordinator)
             .await
             .to_string(),
+        app.get_json(
+            &format!("/api/v1/placements/{old_placement}/project"),
+            &coordinator,
+        )
+        .await
+        .to_string(),
+        app.get_json(&format!("/api/v1/families/{old}/concerns"), &coordinator)
+            .await
+            .to_string(),
+        app.get_json(
+            &format!(
+                "/api/v1/families/{old}/creche-bookings?from={}&to={}",
+                days_ago(1300),
+                days_ago(1000)
+            ),
+            &coordinator,
+        )
+        .await
+        .to_string(),
     ]
     .concat();
     for trace in [

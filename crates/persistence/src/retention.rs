@@ -15,7 +15,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::entities::{
-    actions, audit_log, children, families, interventions, periods, placements, referrals,
+    actions, audit_log, children, concerns, creche_bookings, families, incidents, interventions,
+    periods, placements, project_objectives, project_reviews, referrals,
 };
 use crate::{RepoError, begin_write};
 
@@ -233,7 +234,7 @@ pub async fn anonymise(
                 .finally(ERASED)
                 .into(),
         )
-        .filter(periods::Column::PlacementId.is_in(placement_ids))
+        .filter(periods::Column::PlacementId.is_in(placement_ids.clone()))
         .exec(&txn)
         .await?;
     interventions::Entity::update_many()
@@ -248,7 +249,59 @@ pub async fn anonymise(
         .filter(actions::Column::FamilyId.eq(family_id))
         .exec(&txn)
         .await?;
+    erase_later_texts(&txn, family_id, &placement_ids, now).await?;
     txn.commit().await?;
+    Ok(())
+}
+
+/// The free texts of what came after the first capabilities: crèche
+/// booking notes, the objectives of the projet personnalisé, the
+/// informations préoccupantes and the incidents that name the family.
+async fn erase_later_texts(
+    txn: &impl ConnectionTrait,
+    family_id: Uuid,
+    placement_ids: &[Uuid],
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    creche_bookings::Entity::update_many()
+        .col_expr(
+            creche_bookings::Column::Notes,
+            Expr::case(
+                creche_bookings::Column::Notes.is_null(),
+                Option::<String>::None,
+            )
+            .finally(ERASED)
+            .into(),
+        )
+        .col_expr(creche_bookings::Column::UpdatedAt, Expr::value(now))
+        .filter(creche_bookings::Column::FamilyId.eq(family_id))
+        .exec(txn)
+        .await?;
+    let reviews: Vec<Uuid> = project_reviews::Entity::find()
+        .select_only()
+        .column(project_reviews::Column::Id)
+        .filter(project_reviews::Column::PlacementId.is_in(placement_ids.iter().copied()))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    project_objectives::Entity::update_many()
+        .col_expr(project_objectives::Column::Description, Expr::value(ERASED))
+        .filter(project_objectives::Column::ReviewId.is_in(reviews))
+        .exec(txn)
+        .await?;
+    concerns::Entity::update_many()
+        .col_expr(concerns::Column::Summary, Expr::value(ERASED))
+        .col_expr(concerns::Column::TransmittedTo, Expr::value(ERASED))
+        .filter(concerns::Column::FamilyId.eq(family_id))
+        .exec(txn)
+        .await?;
+    incidents::Entity::update_many()
+        .col_expr(incidents::Column::Description, Expr::value(ERASED))
+        .col_expr(incidents::Column::MeasuresTaken, Expr::value(ERASED))
+        .col_expr(incidents::Column::UpdatedAt, Expr::value(now))
+        .filter(incidents::Column::FamilyId.eq(family_id))
+        .exec(txn)
+        .await?;
     Ok(())
 }
 
