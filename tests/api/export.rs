@@ -51,6 +51,62 @@ async fn the_whole_file_without_personal_notes_or_readers_names() {
         )
         .await;
     assert_eq!(read.status(), StatusCode::OK);
+    // The contract, the projet personnalisé, the crèche and a workshop.
+    let placement_id = placement["id"].as_str().expect("id");
+    let contract = app
+        .put(
+            &format!("/api/v1/placements/{placement_id}/contract"),
+            &coordinator,
+            &json!({"kind": "contrat_de_sejour", "delivered_on": days_ago(95), "signed_on": days_ago(90)}),
+        )
+        .await;
+    assert_eq!(contract.status(), StatusCode::OK);
+    let review = app
+        .post(
+            &format!("/api/v1/placements/{placement_id}/project-reviews"),
+            Some(&worker_token),
+            &json!({"reviewed_on": days_ago(30), "mother_present": true, "participant_ids": [worker],
+                    "objectives": [{"domain": "housing", "description": "Demande de logement social", "status": "in_progress"}]}),
+        )
+        .await;
+    assert_eq!(review.status(), StatusCode::CREATED);
+    let file = app
+        .get_json(&format!("/api/v1/families/{family_id}"), &coordinator)
+        .await;
+    let mut monday = today() + chrono::Days::new(7);
+    while chrono::Datelike::weekday(&monday) != chrono::Weekday::Mon {
+        monday = monday.succ_opt().expect("a day");
+    }
+    let booking = app
+        .post(
+            &format!("/api/v1/families/{family_id}/creche-bookings"),
+            Some(&coordinator),
+            &json!({"child_id": file["children"][0]["id"], "on": monday, "starts_at": "09:00",
+                    "ends_at": "11:00", "purpose": "training"}),
+        )
+        .await;
+    assert_eq!(booking.status(), StatusCode::CREATED);
+    let workshop = app
+        .post(
+            "/api/v1/workshops",
+            Some(&coordinator),
+            &json!({"title": "Éveil musical", "on": monday, "starts_at": "14:00", "ends_at": "15:00",
+                    "partner": "Conservatoire (fictif)", "facilitator_ids": [worker]}),
+        )
+        .await;
+    assert_eq!(workshop.status(), StatusCode::CREATED);
+    let workshop: Value = workshop.json().await.expect("json");
+    let joined = app
+        .post(
+            &format!(
+                "/api/v1/workshops/{}/participants",
+                workshop["id"].as_str().expect("id")
+            ),
+            Some(&coordinator),
+            &json!({"family_id": family_id, "child_ids": []}),
+        )
+        .await;
+    assert_eq!(joined.status(), StatusCode::CREATED);
 
     let path = format!("/api/v1/families/{family_id}/export");
     let response = app.get(&path, Some(&coordinator)).await;
@@ -68,6 +124,20 @@ async fn the_whole_file_without_personal_notes_or_readers_names() {
     let actions = export["actions"].as_array().expect("actions");
     assert_eq!(actions.len(), 1);
     assert_eq!(actions[0]["description"], "Dossier CAF à compléter");
+    assert_eq!(export["contracts"][0]["kind"], "contrat_de_sejour");
+    assert_eq!(export["contracts"][0]["signed_on"], json!(days_ago(90)));
+    assert_eq!(
+        export["project_reviews"][0]["objectives"][0]["description"],
+        "Demande de logement social"
+    );
+    assert!(
+        export["project_reviews"][0]
+            .get("participant_ids")
+            .is_none()
+    );
+    assert_eq!(export["creche_bookings"][0]["purpose"], "training");
+    assert_eq!(export["workshops"][0]["title"], "Éveil musical");
+    assert_eq!(export["workshops"][0]["status"], "registered");
     let text = export.to_string();
     for hidden in ["Note personnelle", "CMP", "Test staff", "ines@", "helene@"] {
         assert!(!text.contains(hidden), "{hidden} is in the export");
@@ -97,6 +167,15 @@ async fn the_whole_file_without_personal_notes_or_readers_names() {
     assert!(page.contains("<html lang=\"fr\">"));
     assert!(page.contains("Dossier de Awa Diallo"));
     assert!(page.contains("Consultations du dossier"));
+    for section in [
+        "Contrat de séjour",
+        "Projet personnalisé",
+        "Crèche",
+        "Ateliers",
+        "Éveil musical",
+    ] {
+        assert!(page.contains(section), "{section} in the page");
+    }
     assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(!page.contains("<script>"));
     assert!(!page.contains("Note personnelle"));

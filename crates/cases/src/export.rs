@@ -7,13 +7,16 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use nido_domain::Role;
+use nido_domain::creche::Booking;
 use nido_domain::family::{Family, Placement, Referral};
 use nido_domain::housing::{DateSpan, Unit};
 use nido_domain::intervention::{Action, Intervention};
+use nido_domain::project::{Contract, ProjectReview};
+use nido_domain::workshop::{Participation, Workshop};
 use nido_persistence::audit::{self, AuditEntry, AuditFilter};
 use nido_persistence::{
-    DatabaseConnection, RepoError, housing, interventions, occupancies, placements, referrals,
-    users,
+    DatabaseConnection, RepoError, creche, housing, interventions, occupancies, placements,
+    projects, referrals, users, workshops,
 };
 use uuid::Uuid;
 
@@ -57,6 +60,14 @@ pub struct FamilyFile {
     pub actions: Vec<Action>,
     /// Every read and write of the file, oldest first.
     pub consultations: Vec<Consultation>,
+    /// Each placement's contract of stay, once recorded.
+    pub contracts: Vec<Contract>,
+    /// Every version of each placement's projet personnalisé, oldest first.
+    pub project_reviews: Vec<ProjectReview>,
+    /// The crèche bookings of her children, every status.
+    pub creche_bookings: Vec<Booking>,
+    /// The workshops she took part in, with their participation.
+    pub workshops: Vec<(Participation, Workshop)>,
 }
 
 /// The whole file of a family (coordinator). Audited as `family.export`.
@@ -88,6 +99,18 @@ pub async fn family_file(cases: &Cases, caller: &Caller, id: Uuid) -> CaseResult
         });
     }
     let actions = interventions::team_actions_of_family(db, id).await?;
+    let placement_ids: Vec<Uuid> = placements.iter().map(|p| p.id).collect();
+    let mut contracts: Vec<Contract> = projects::contracts_of(db, &placement_ids)
+        .await?
+        .into_values()
+        .collect();
+    contracts.sort_by_key(|contract| contract.placement_id);
+    let mut project_reviews = Vec::new();
+    for placement_id in &placement_ids {
+        project_reviews.extend(projects::reviews_of(db, *placement_id).await?);
+    }
+    let creche_bookings = creche::all_bookings_of_family(db, id).await?;
+    let workshops = workshops::of_family(db, id).await?;
     let mut consultations = Vec::new();
     for entry in all_entries_of(&cases.audit_db, id).await? {
         consultations.push(Consultation {
@@ -113,6 +136,10 @@ pub async fn family_file(cases: &Cases, caller: &Caller, id: Uuid) -> CaseResult
         interventions: shared,
         actions,
         consultations,
+        contracts,
+        project_reviews,
+        creche_bookings,
+        workshops,
     })
 }
 

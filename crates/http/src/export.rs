@@ -10,6 +10,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use nido_cases::export::{self, FamilyFile};
+use nido_domain::creche::{BookingPurpose, BookingStatus};
+use nido_domain::project::ContractKind;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -69,6 +71,54 @@ pub struct Consultation {
     pub action: String,
 }
 
+/// The contract of stay of a placement.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportedContract {
+    pub placement_id: Uuid,
+    #[schema(schema_with = crate::schema::contract_kind)]
+    pub kind: ContractKind,
+    pub delivered_on: Option<NaiveDate>,
+    pub signed_on: Option<NaiveDate>,
+}
+
+/// A version of the projet personnalisé, without the names of those who
+/// took part.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportedReview {
+    pub placement_id: Uuid,
+    pub reviewed_on: NaiveDate,
+    pub mother_present: bool,
+    pub objectives: Vec<crate::projects::ObjectiveBody>,
+}
+
+/// A child's day at the crèche.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportedBooking {
+    pub child_id: Uuid,
+    pub on: NaiveDate,
+    pub starts_at: String,
+    pub ends_at: String,
+    #[schema(schema_with = crate::schema::booking_purpose)]
+    pub purpose: BookingPurpose,
+    pub notes: Option<String>,
+    #[schema(schema_with = crate::schema::booking_status)]
+    pub status: BookingStatus,
+    pub arrived_at: Option<String>,
+    pub left_at: Option<String>,
+}
+
+/// A workshop she took part in.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportedWorkshop {
+    pub title: String,
+    pub on: NaiveDate,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub partner: Option<String>,
+    /// `registered`, `attended` or `absent`.
+    pub status: String,
+}
+
 /// The whole file a mother may ask for.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FamilyExport {
@@ -82,6 +132,11 @@ pub struct FamilyExport {
     pub actions: Vec<ExportedAction>,
     /// Every read and write of the file, oldest first.
     pub consultations: Vec<Consultation>,
+    pub contracts: Vec<ExportedContract>,
+    /// Every version of the projet personnalisé, oldest first.
+    pub project_reviews: Vec<ExportedReview>,
+    pub creche_bookings: Vec<ExportedBooking>,
+    pub workshops: Vec<ExportedWorkshop>,
     /// What the file holds that this export does not show, and why.
     pub left_out: Vec<String>,
 }
@@ -182,7 +237,59 @@ impl From<FamilyFile> for FamilyExport {
                     action: entry.action,
                 })
                 .collect(),
+            contracts: file
+                .contracts
+                .into_iter()
+                .map(|contract| ExportedContract {
+                    placement_id: contract.placement_id,
+                    kind: contract.kind,
+                    delivered_on: contract.delivered_on,
+                    signed_on: contract.signed_on,
+                })
+                .collect(),
+            project_reviews: file
+                .project_reviews
+                .into_iter()
+                .map(|review| ExportedReview {
+                    placement_id: review.placement_id,
+                    reviewed_on: review.reviewed_on,
+                    mother_present: review.mother_present,
+                    objectives: review
+                        .objectives
+                        .into_iter()
+                        .map(crate::projects::ObjectiveBody::from)
+                        .collect(),
+                })
+                .collect(),
+            creche_bookings: file
+                .creche_bookings
+                .into_iter()
+                .map(|booking| ExportedBooking {
+                    child_id: booking.child_id,
+                    on: booking.on,
+                    starts_at: booking.slot.starts_at.to_string(),
+                    ends_at: booking.slot.ends_at.to_string(),
+                    purpose: booking.purpose,
+                    notes: booking.notes,
+                    status: booking.status,
+                    arrived_at: booking.arrived_at.map(|time| time.to_string()),
+                    left_at: booking.left_at.map(|time| time.to_string()),
+                })
+                .collect(),
+            workshops: file
+                .workshops
+                .into_iter()
+                .map(|(participation, workshop)| ExportedWorkshop {
+                    title: workshop.title,
+                    on: workshop.on,
+                    starts_at: workshop.starts_at.to_string(),
+                    ends_at: workshop.ends_at.to_string(),
+                    partner: workshop.partner,
+                    status: participation.status.as_str().to_owned(),
+                })
+                .collect(),
             left_out: vec![
+                "Informations préoccupantes: transmitted to the département's CRIP, which answers requests for them.".to_owned(),
                 "Restricted interventions: the personal notes of the professionals present, which are not part of the file.".to_owned(),
                 "The follow-up actions those notes led to.".to_owned(),
                 "The names of those who read the file: their profession is given instead.".to_owned(),

@@ -71,6 +71,30 @@ fn fr(code: &str) -> &str {
         "coordinator" => "cheffe de service",
         "director" => "direction",
         "system" => "nido (traitement automatique)",
+        "contrat_de_sejour" => "contrat de séjour",
+        "dipc" => "document individuel de prise en charge",
+        "housing" => "logement",
+        "employment_training" => "emploi et formation",
+        "health" => "santé",
+        "parenting" => "parentalité",
+        "child_development" => "développement de l'enfant",
+        "rights_and_papers" => "droits et papiers",
+        "budget" => "budget",
+        "social_ties" => "liens sociaux",
+        "planned" => "prévu",
+        "in_progress" => "en cours",
+        "achieved" => "atteint",
+        "abandoned" => "abandonné",
+        "job_interview" => "entretien d'embauche",
+        "training" => "formation",
+        "employment" => "emploi",
+        "appointment" => "rendez-vous",
+        "respite" => "temps pour soi",
+        "booked" => "réservée",
+        "cancelled" => "annulée",
+        "attended" => "présente",
+        "absent" => "absente",
+        "registered" => "inscrite",
         other => other,
     }
 }
@@ -250,6 +274,98 @@ pub fn render(export: &FamilyExport, zone: &Tz) -> String {
             .collect(),
     );
 
+    out.push_str("<h2>Contrat de séjour</h2>\n");
+    table(
+        &mut out,
+        &["Document", "Remis le", "Signé le"],
+        export
+            .contracts
+            .iter()
+            .map(|contract| {
+                vec![
+                    fr(contract.kind.as_str()).to_owned(),
+                    day_opt(contract.delivered_on),
+                    day_opt(contract.signed_on),
+                ]
+            })
+            .collect(),
+    );
+
+    out.push_str("<h2>Projet personnalisé</h2>\n");
+    table(
+        &mut out,
+        &[
+            "Revu le",
+            "Vous étiez présente",
+            "Domaine",
+            "Objectif",
+            "Où il en est",
+            "Échéance",
+        ],
+        export
+            .project_reviews
+            .iter()
+            .flat_map(|review| {
+                review.objectives.iter().map(move |objective| {
+                    vec![
+                        day(review.reviewed_on),
+                        if review.mother_present { "oui" } else { "non" }.to_owned(),
+                        fr(objective.domain.as_str()).to_owned(),
+                        objective.description.clone(),
+                        fr(objective.status.as_str()).to_owned(),
+                        day_opt(objective.target_on),
+                    ]
+                })
+            })
+            .collect(),
+    );
+
+    out.push_str("<h2>Crèche</h2>\n");
+    table(
+        &mut out,
+        &[
+            "Jour",
+            "Horaires",
+            "Motif",
+            "Réservation",
+            "Arrivée",
+            "Départ",
+        ],
+        export
+            .creche_bookings
+            .iter()
+            .map(|booking| {
+                vec![
+                    day(booking.on),
+                    format!("{} – {}", booking.starts_at, booking.ends_at),
+                    fr(booking.purpose.as_str()).to_owned(),
+                    fr(booking.status.as_str()).to_owned(),
+                    booking.arrived_at.clone().unwrap_or_default(),
+                    booking.left_at.clone().unwrap_or_default(),
+                ]
+            })
+            .collect(),
+    );
+
+    out.push_str("<h2>Ateliers</h2>\n");
+    table(
+        &mut out,
+        &["Atelier", "Jour", "Horaires", "Partenaire", "Participation"],
+        export
+            .workshops
+            .iter()
+            .map(|workshop| {
+                vec![
+                    workshop.title.clone(),
+                    day(workshop.on),
+                    format!("{} – {}", workshop.starts_at, workshop.ends_at),
+                    workshop.partner.clone().unwrap_or_default(),
+                    fr(&workshop.status).to_owned(),
+                ]
+            })
+            .collect(),
+    );
+
     out.push_str("<h2>Interventions</h2>\n");
     table(
         &mut out,
@@ -318,6 +434,7 @@ pub fn render(export: &FamilyExport, zone: &Tz) -> String {
         "<h2>Ce que ce document ne montre pas</h2>\n<ul>\n\
          <li>Les notes personnelles des professionnels (interventions confidentielles) et les actions qui en découlent : elles ne font pas partie du dossier.</li>\n\
          <li>Le nom des personnes qui ont consulté le dossier : leur profession est indiquée.</li>\n\
+         <li>Les informations préoccupantes : transmises à la cellule départementale (CRIP), qui répond aux demandes d'accès les concernant.</li>\n\
          </ul>\n</main>\n</body>\n</html>\n",
     );
     out
