@@ -141,9 +141,10 @@ pub struct InterventionRequest {
     pub summary: String,
     #[schema(schema_with = crate::schema::confidentiality)]
     pub confidentiality: Confidentiality,
-    /// Follow-up actions coming out of it.
+    /// Follow-up actions coming out of it, at most 20.
     #[serde(default)]
     #[validate(nested)]
+    #[schema(max_items = 20)]
     pub actions: Vec<ActionInput>,
 }
 

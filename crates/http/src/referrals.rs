@@ -88,6 +88,7 @@ pub struct NewFamilyInput {
     #[serde(default)]
     /// At most 12.
     #[validate(nested)]
+    #[schema(max_items = 12)]
     pub children: Vec<ChildInput>,
 }
 
