@@ -9,6 +9,7 @@ use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Days, NaiveDate};
+use nido_domain::calendar::Month;
 use nido_domain::creche::{
     self, Attendance, Booking, BookingPurpose, BookingStatus, Closure, CrecheSettings, Slot,
     TimeOfDay,
@@ -580,18 +581,14 @@ pub struct MonthReport {
     pub occupancy_rate: f64,
 }
 
-/// The month that starts on `first_day` (admins and coordinators): each
+/// The month (admins and coordinators): each
 /// child's booked and attended minutes, bookings and absences, the minutes
 /// by purpose, and the occupancy rate.
-pub async fn month_report(
-    cases: &Cases,
-    caller: &Caller,
-    first_day: NaiveDate,
-) -> CaseResult<MonthReport> {
+pub async fn month_report(cases: &Cases, caller: &Caller, month: Month) -> CaseResult<MonthReport> {
     caller.require(&[Role::Admin, Role::Coordinator])?;
     let settings = store::settings(&cases.db).await?;
-    let days: Vec<NaiveDate> = creche::days_of_month(first_day).collect();
-    let last_day = days.last().copied().unwrap_or(first_day);
+    let days: Vec<NaiveDate> = month.days().collect();
+    let (first_day, last_day) = (month.first_day(), month.last_day());
     let closed = store::closed_days(&cases.db, first_day, last_day).await?;
     let open_days = days
         .iter()

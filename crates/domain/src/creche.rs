@@ -308,14 +308,6 @@ pub fn weekly_dates(on: NaiveDate, until: NaiveDate) -> Result<Vec<NaiveDate>, I
     )
 }
 
-/// Every day of the month that starts on `first`.
-pub fn days_of_month(first: NaiveDate) -> impl Iterator<Item = NaiveDate> {
-    let month = first.month();
-    first
-        .iter_days()
-        .take_while(move |day| day.month() == month)
-}
-
 /// Booked place-minutes ÷ (places × open minutes), with four decimals; 0
 /// when the crèche never opened.
 pub fn occupancy_rate(booked_place_minutes: i64, capacity: i32, open_minutes: i64) -> f64 {
@@ -517,9 +509,10 @@ mod tests {
 
     #[test]
     fn occupancy_rate_over_a_month_with_29_february() {
-        let february: Vec<NaiveDate> = days_of_month(date("2028-02-01")).collect();
+        let month = |year, month| crate::calendar::Month::new(year, month).expect("a month");
+        let february: Vec<NaiveDate> = month(2028, 2).days().collect();
         assert_eq!(february.len(), 29);
-        assert_eq!(days_of_month(date("2027-02-01")).count(), 28);
+        assert_eq!(month(2027, 2).days().count(), 28);
         let settings = CrecheSettings::default();
         let open_days = february
             .iter()

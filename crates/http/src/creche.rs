@@ -744,7 +744,7 @@ async fn report(
 ) -> Result<Response> {
     let month = Month::parse(&params.month).map_err(|err| ApiError::invalid("month", err.0))?;
     let report: MonthReport =
-        cases::month_report(&state.operations, &caller.case_caller(), month.first_day()).await?;
+        cases::month_report(&state.operations, &caller.case_caller(), month).await?;
     let children: Vec<ChildMinutes> = report
         .children
         .into_iter()
