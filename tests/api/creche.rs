@@ -790,6 +790,22 @@ async fn the_days_planning_shows_each_reader_what_she_may_see_and_no_case_data()
     let admin = app.admin_token().await;
     let refused = app.get(&path, Some(&admin)).await;
     assert_problem(refused, 403, "forbidden").await;
+    // A day with nobody booked is read, and traced, all the same.
+    let sunday = friday + Days::new(2);
+    let empty = app
+        .get_json(&format!("/api/v1/creche/day?on={sunday}"), &coordinator)
+        .await;
+    assert_eq!(empty["items"], json!([]));
+    let audit = app.get_json("/api/v1/audit?limit=200", &admin).await;
+    let traced = audit["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .any(|entry| {
+            entry["action"] == "creche.day.read"
+                && entry["resource"] == format!("/creche/day?on={sunday}").as_str()
+        });
+    assert!(traced, "the empty day's read is audited");
     // The earliest first.
     let day = app.get_json(&path, &coordinator).await;
     assert_eq!(day["items"][0]["starts_at"], "08:30");

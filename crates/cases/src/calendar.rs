@@ -115,15 +115,9 @@ pub async fn read_feed(cases: &Cases, secret_hash: &str) -> CaseResult<Vec<Calen
     events.sort_by(|a, b| (a.on, &a.uid).cmp(&(b.on, &b.uid)));
     shown.sort_unstable();
     shown.dedup();
-    if shown.is_empty() {
-        cases
-            .audit(&caller, "calendar.read", None, FEED_RESOURCE)
-            .await?;
-    } else {
-        cases
-            .audit_many(&caller, "calendar.read", shown, FEED_RESOURCE)
-            .await?;
-    }
+    cases
+        .audit_read(&caller, "calendar.read", shown, FEED_RESOURCE)
+        .await?;
     Ok(events)
 }
 

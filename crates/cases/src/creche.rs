@@ -474,7 +474,7 @@ pub async fn day(
     }
     let shown: HashSet<Uuid> = items.iter().map(|item| item.booking.family_id).collect();
     cases
-        .audit_many(
+        .audit_read(
             caller,
             "creche.day.read",
             shown,
@@ -645,7 +645,7 @@ pub async fn month_report(cases: &Cases, caller: &Caller, month: Month) -> CaseR
         .collect();
     let resource = format!("/reports/creche?month={}", first_day.format("%Y-%m"));
     cases
-        .audit_many(
+        .audit_read(
             caller,
             "creche.report.read",
             families_read.into_keys(),

@@ -100,6 +100,23 @@ impl Cases {
         Ok(())
     }
 
+    /// A read that shows several families: one entry per family, or one
+    /// without a family when it showed none, so that every read is traced.
+    pub async fn audit_read(
+        &self,
+        caller: &Caller,
+        action: &str,
+        family_ids: impl IntoIterator<Item = Uuid>,
+        resource: &str,
+    ) -> Result<(), CaseError> {
+        let families: Vec<Uuid> = family_ids.into_iter().collect();
+        if families.is_empty() {
+            self.audit(caller, action, None, resource).await
+        } else {
+            self.audit_many(caller, action, families, resource).await
+        }
+    }
+
     /// An entry in the name of `user_id`, also for events without a caller
     /// (logins); the nil UUID stands for nido itself or an unknown account.
     pub async fn audit_as(

@@ -88,15 +88,9 @@ pub async fn workshop_with_participants(
     let shown = workshops::participants(&cases.db, id, assigned_filter(caller)).await?;
     let families: Vec<Uuid> = shown.iter().map(|shown| shown.family_id).collect();
     let resource = format!("/workshops/{id}");
-    if families.is_empty() {
-        cases
-            .audit(caller, "workshop.read", None, &resource)
-            .await?;
-    } else {
-        cases
-            .audit_many(caller, "workshop.read", families.iter().copied(), &resource)
-            .await?;
-    }
+    cases
+        .audit_read(caller, "workshop.read", families, &resource)
+        .await?;
     Ok((workshop, shown))
 }
 
