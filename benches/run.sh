@@ -1,0 +1,306 @@
+#!/usr/bin/env bash
+# nido's benchmark (issue 13): nido and a bare axum + sqlx program
+# (benches/bare) over the same database, each workload run with wrk, one
+# table at the end. See docs/performance.md.
+#
+#   bash benches/run.sh                                  # SQLite, 10,000 families
+#   bash benches/run.sh --scale 300 --duration 5         # a quick run
+#   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres bash benches/run.sh
+#
+# Settings (flags or environment): SCALE (--scale, families loaded by
+# `nido demo-data --scale`), DURATION (--duration, seconds per workload),
+# BENCH_DATABASE_URL (--postgres, a server where the run creates and drops
+# its own database nido_bench_<time>_<pid>), FAMILIES (ids the workloads
+# rotate over). The data of the last run stays in target/bench/<engine>/.
+#
+# Exits non-zero on an error (a build, a refused request, a wrk socket
+# error), never on a goal missed: the table says which goals are met.
+set -euo pipefail
+
+SCALE=${SCALE:-10000}
+DURATION=${DURATION:-10}
+FAMILIES=${FAMILIES:-1000}
+BENCH_DATABASE_URL=${BENCH_DATABASE_URL:-}
+CONNECTIONS=16
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --scale) SCALE=$2; shift 2 ;;
+        --duration) DURATION=$2; shift 2 ;;
+        --postgres) BENCH_DATABASE_URL=$2; shift 2 ;;
+        -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
+    esac
+done
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+WRK_DIR=$ROOT/benches/wrk
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+# Only the settings this script gives: a NIDO_ENV or NIDO_DATABASE_URL of
+# the caller's shell would point nido elsewhere.
+while read -r name; do unset "$name"; done < <(compgen -e | grep '^NIDO_' || true)
+
+log() { printf '\n== %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+need() { # command, Debian package
+    command -v "$1" > /dev/null && return
+    log "installing $2"
+    as_root apt-get update -qq && as_root apt-get install -y -qq "$2" > /dev/null
+}
+need wrk wrk
+need jq jq
+need curl curl
+if [ -n "$BENCH_DATABASE_URL" ]; then need psql postgresql-client; fi
+
+# --- everything started is stopped on the way out, failure or not --------
+PIDS=()
+BENCH_DB=""
+cleanup() {
+    local status=$?
+    trap - EXIT INT TERM
+    for pid in "${PIDS[@]}"; do kill "$pid" 2> /dev/null || true; done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2> /dev/null || true; done
+    if [ -n "$BENCH_DB" ]; then
+        psql -q "$BENCH_DATABASE_URL" -c "DROP DATABASE IF EXISTS $BENCH_DB" > /dev/null ||
+            echo "warning: could not drop the database $BENCH_DB" >&2
+    fi
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log "building nido and nido-bare (release)"
+cargo build --release --quiet -p nido -p nido-bare
+NIDO=$TARGET/release/nido
+BARE=$TARGET/release/nido-bare
+
+ENGINE=sqlite
+[ -n "$BENCH_DATABASE_URL" ] && ENGINE=postgres
+RUN_DIR=$TARGET/bench/$ENGINE
+DATA=$RUN_DIR/data
+RESULTS=$RUN_DIR/results.txt
+rm -rf "$RUN_DIR"
+mkdir -p "$DATA"
+: > "$RESULTS"
+
+export NIDO_DATA_DIR=$DATA
+export NIDO_LOG__FORMAT=json
+BARE_DATABASE=(--dir "$DATA")
+if [ "$ENGINE" = postgres ]; then
+    BENCH_DB="nido_bench_$(date +%s)_$$"
+    psql -q "$BENCH_DATABASE_URL" -c "CREATE DATABASE $BENCH_DB" > /dev/null
+    # The same server and options, the database path replaced.
+    DB_URL=$(sed -E "s#^(postgres(ql)?://[^/?]+)(/[^?]*)?#\1/$BENCH_DB#" <<< "$BENCH_DATABASE_URL")
+    export NIDO_DATABASE_URL=$DB_URL
+    BARE_DATABASE=(--url "$DB_URL")
+fi
+
+log "loading the demo centre"
+SCALE_ARGS=()
+if "$NIDO" demo-data --help 2> /dev/null | grep -q -- '--scale'; then
+    SCALE_ARGS=(--scale "$SCALE")
+else
+    echo "note: this nido has no 'demo-data --scale': the ordinary demo centre is loaded (SCALE ignored)" >&2
+    SCALE="demo"
+fi
+started=$SECONDS
+"$NIDO" demo-data "${SCALE_ARGS[@]}" > "$RUN_DIR/demo-data.log" 2>&1 ||
+    { tail -5 "$RUN_DIR/demo-data.log" >&2; die "nido demo-data failed"; }
+LOAD_SECONDS=$((SECONDS - started))
+echo "loaded in ${LOAD_SECONDS}s" >&2
+
+# Waits for "$2" (a regular expression) in the log "$1" of process "$3"
+# and prints the address the line holds.
+address_in_log() {
+    local file=$1 pattern=$2 pid=$3
+    for _ in $(seq 1 300); do
+        if line=$(grep -m1 -E "$pattern" "$file"); then
+            grep -oE '127\.0\.0\.1:[0-9]+' <<< "$line" | head -1
+            return
+        fi
+        kill -0 "$pid" 2> /dev/null || { tail -5 "$file" >&2; die "$file: the process ended"; }
+        sleep 0.2
+    done
+    die "$file: no address after 60 s"
+}
+
+log "starting nido and nido-bare on free ports"
+NIDO_BIND=127.0.0.1:0 "$NIDO" serve > "$RUN_DIR/nido.log" 2>&1 &
+PIDS+=($!)
+NIDO_URL="http://$(address_in_log "$RUN_DIR/nido.log" 'nido is listening' "${PIDS[-1]}")"
+"$BARE" serve "${BARE_DATABASE[@]}" --bind 127.0.0.1:0 > "$RUN_DIR/bare.log" 2>&1 &
+PIDS+=($!)
+BARE_URL="http://$(address_in_log "$RUN_DIR/bare.log" 'listening on' "${PIDS[-1]}")"
+echo "nido $NIDO_URL, bare $BARE_URL" >&2
+
+# The demo team's published password (src/demo.rs); demo accounts keep it
+# (no forced change: that is only for the initial admin).
+PASSWORD=$(sed -nE 's/^pub const DEMO_PASSWORD: &str = "(.*)";/\1/p' src/demo.rs)
+COORDINATOR_EMAIL=nadia.haddad@nido.example
+STAFF_EMAIL=ines.morel@nido.example
+login() {
+    local token
+    token=$(curl -sf "$NIDO_URL/api/v1/auth/login" -H 'content-type: application/json' \
+        -d "{\"email\":\"$1\",\"password\":\"$PASSWORD\"}" | jq -r '.token // empty') || true
+    [ -n "$token" ] || die "cannot log in as $1"
+    echo "$token"
+}
+COORDINATOR=$(login "$COORDINATOR_EMAIL")
+STAFF=$(login "$STAFF_EMAIL")
+api() { # token, path, curl arguments
+    curl -sf --get "$NIDO_URL/api/v1$2" -H "authorization: Bearer $1" "${@:3}"
+}
+COORDINATOR_ID=$(api "$COORDINATOR" /me | jq -r .id)
+
+# pick_families TOKEN FILE: up to $FAMILIES families with an active
+# placement that the token's user sees, listed through the API.
+pick_families() {
+    local token=$1 file=$2 cursor="" page after
+    : > "$file"
+    while [ "$(wc -l < "$file")" -lt "$FAMILIES" ]; do
+        after=()
+        [ -z "$cursor" ] || after=(--data-urlencode "cursor=$cursor")
+        page=$(api "$token" /families --data-urlencode limit=200 "${after[@]}") ||
+            die "GET /families failed"
+        jq -r '.items[] | select(.current_placement_id != null) | .id' <<< "$page" >> "$file"
+        cursor=$(jq -r '.next_cursor // empty' <<< "$page")
+        [ -n "$cursor" ] || break
+    done
+    sed -i "$((FAMILIES + 1)),\$d" "$file"
+    [ -s "$file" ] || die "no family with an active placement in $file"
+    echo "$(wc -l < "$file") families in $file" >&2
+}
+log "picking up to $FAMILIES families with an active placement through the API"
+IDS=$RUN_DIR/family-ids.txt
+STAFF_IDS=$RUN_DIR/staff-family-ids.txt
+pick_families "$COORDINATOR" "$IDS"
+pick_families "$STAFF" "$STAFF_IDS"
+
+# --- workloads -----------------------------------------------------------
+ERRORS=0
+# run_wrk NAME SCRIPT URL CONNECTIONS SECONDS [VAR=value...]: one wrk run,
+# its result line appended to $RESULTS.
+run_wrk() {
+    local name=$1 script=$2 url=$3 connections=$4 seconds=$5
+    shift 5
+    local threads=$((connections < 2 ? connections : 2))
+    env BENCH_NAME="$name" BENCH_WRK_DIR="$WRK_DIR" "$@" \
+        wrk -t"$threads" -c"$connections" -d"${seconds}s" --timeout 10s \
+        -s "$WRK_DIR/$script" "$url" > "$RUN_DIR/wrk-$name.txt" 2>&1 || true
+    check_run "$name"
+}
+check_run() {
+    local line
+    line=$(grep '^BENCH ' "$RUN_DIR/wrk-$1.txt") ||
+        { cat "$RUN_DIR/wrk-$1.txt" >&2; die "wrk $1 printed no result"; }
+    echo "$line" >> "$RESULTS"
+    if [ "$(value "$1" socket_errors)" != 0 ] || [ "$(value "$1" non2xx)" != 0 ]; then
+        echo "error: $1: $(value "$1" non2xx) answers not 2xx, $(value "$1" socket_errors) socket errors (see $RUN_DIR/wrk-$1.txt)" >&2
+        ERRORS=$((ERRORS + 1))
+    fi
+    echo "$line" >&2
+}
+# value NAME KEY: a figure of a run.
+value() {
+    awk -v name="name=$1" -v key="$2" '$1 == "BENCH" && $2 == name {
+        for (i = 3; i <= NF; i++) { split($i, kv, "="); if (kv[1] == key) print kv[2] } }' "$RESULTS" | tail -1
+}
+
+AS_COORDINATOR=(BENCH_TOKEN="$COORDINATOR" BENCH_IDS_FILE="$IDS")
+
+log "family read: bare, then nido ($CONNECTIONS connections, ${DURATION}s each)"
+run_wrk warmup-bare get.lua "$BARE_URL" "$CONNECTIONS" 2 BENCH_IDS_FILE="$IDS" BENCH_PATH="/families/{id}"
+run_wrk bare-read get.lua "$BARE_URL" "$CONNECTIONS" "$DURATION" BENCH_IDS_FILE="$IDS" BENCH_PATH="/families/{id}"
+run_wrk warmup-read get.lua "$NIDO_URL" "$CONNECTIONS" 2 "${AS_COORDINATOR[@]}" BENCH_PATH="/api/v1/families/{id}"
+run_wrk read get.lua "$NIDO_URL" "$CONNECTIONS" "$DURATION" "${AS_COORDINATOR[@]}" BENCH_PATH="/api/v1/families/{id}"
+
+log "GET /me, authenticated, not audited"
+run_wrk me get.lua "$NIDO_URL" "$CONNECTIONS" "$DURATION" BENCH_TOKEN="$STAFF" BENCH_PATH="/api/v1/me"
+
+# The raw durable-commit rate of one thread on the same disk, measured just
+# before and just after the writes (a shared disk's rate drifts): the
+# higher of the two is the reference.
+commit_rate() {
+    local line
+    line=$("$BARE" commit-rate "${BARE_DATABASE[@]}" --seconds "$DURATION")
+    echo "$line" >&2
+    grep -oE 'commits_per_s=[0-9.]+' <<< "$line" | cut -d= -f2
+}
+log "raw durable commits of one thread, then intervention writes ($CONNECTIONS connections), then commits again"
+COMMITS_BEFORE=$(commit_rate)
+run_wrk write intervention.lua "$NIDO_URL" "$CONNECTIONS" "$DURATION" "${AS_COORDINATOR[@]}" \
+    BENCH_STAFF_ID="$COORDINATOR_ID" BENCH_OCCURRED_AT="$(date -u -d yesterday +%Y-%m-%dT09:30:00Z)"
+COMMITS_AFTER=$(commit_rate)
+COMMITS_PER_S=$(awk -v a="$COMMITS_BEFORE" -v b="$COMMITS_AFTER" 'BEGIN { print (a > b ? a : b) }')
+
+log "screens, one client at a time"
+run_wrk deadlines get.lua "$NIDO_URL" 1 "$DURATION" BENCH_TOKEN="$COORDINATOR" BENCH_PATH="/api/v1/deadlines"
+run_wrk due-dates get.lua "$NIDO_URL" 1 "$DURATION" BENCH_TOKEN="$COORDINATOR" BENCH_PATH="/api/v1/due-dates"
+run_wrk timeline get.lua "$NIDO_URL" 1 "$DURATION" "${AS_COORDINATOR[@]}" BENCH_PATH="/api/v1/families/{id}/timeline"
+run_wrk staff-timeline get.lua "$NIDO_URL" 1 "$DURATION" BENCH_TOKEN="$STAFF" BENCH_IDS_FILE="$STAFF_IDS" \
+    BENCH_PATH="/api/v1/families/{id}/timeline"
+
+# Four logins in flight keep the two argon2 slots (auth.max_concurrent_hashes)
+# always busy; more, on one account from one address, would only meet the
+# throttle, which counts an attempt in flight until its password is checked.
+STORM_CONNECTIONS=4
+log "family read during a login storm ($STORM_CONNECTIONS logins in flight)"
+env BENCH_NAME=login-storm BENCH_WRK_DIR="$WRK_DIR" BENCH_EMAIL="$STAFF_EMAIL" BENCH_PASSWORD="$PASSWORD" \
+    wrk -t2 -c"$STORM_CONNECTIONS" -d"$((DURATION + 2))s" --timeout 10s -s "$WRK_DIR/login.lua" "$NIDO_URL" \
+    > "$RUN_DIR/wrk-login-storm.txt" 2>&1 &
+STORM=$!
+PIDS+=("$STORM")
+sleep 1
+run_wrk read-storm get.lua "$NIDO_URL" "$CONNECTIONS" "$DURATION" "${AS_COORDINATOR[@]}" BENCH_PATH="/api/v1/families/{id}"
+wait "$STORM" || true
+check_run login-storm
+
+# --- the table ------------------------------------------------------------
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
+verdict() { # measured, ">=" or "<=", goal
+    awk -v v="$1" -v op="$2" -v goal="$3" 'BEGIN {
+        if (v == "n/a") print "n/a";
+        else if ((op == ">=" && v + 0 >= goal + 0) || (op == "<=" && v + 0 <= goal + 0)) print "pass";
+        else print "FAIL" }'
+}
+FORMAT='%-46s %9s %8s %8s  %-22s %9s %9s  %s\n'
+row() { # label, run, reference, measured, op, goal, unit
+    local measured=$4 goal_text="-" result="-"
+    if [ -n "$5" ]; then goal_text="$5 $6$7"; result=$(verdict "$measured" "$5" "$6"); fi
+    # shellcheck disable=SC2059
+    printf "$FORMAT" "$1" "$(value "$2" rps)" "$(value "$2" p50_ms)" "$(value "$2" p99_ms)" \
+        "$3" "$measured$7" "$goal_text" "$result"
+}
+{
+    echo
+    echo "nido benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $ENGINE, scale $SCALE (loaded in ${LOAD_SECONDS}s), ${DURATION}s per workload"
+    echo "machine: $(nproc) cores, Linux $(uname -r), data on $(df -hT "$DATA" | awk 'NR == 2 { print $1 " (" $2 ")" }')"
+    echo
+    # shellcheck disable=SC2059
+    printf "$FORMAT" workload "req/s" "p50 ms" "p99 ms" reference measured goal result
+    row "GET /families/{id} (c$CONNECTIONS)" read "bare $(value bare-read rps)/s" \
+        "$(ratio "$(value read rps)" "$(value bare-read rps)")" ">=" 0.50 ""
+    row "  bare GET /families/{id} (c$CONNECTIONS)" bare-read "" "" "" "" ""
+    row "  nido read p99/p50" read "" \
+        "$(ratio "$(value read p99_ms)" "$(value read p50_ms)")" "<=" 5 ""
+    row "POST /families/{id}/interventions (c$CONNECTIONS)" write "commits ${COMMITS_PER_S}/s" \
+        "$(ratio "$(value write rps)" "$COMMITS_PER_S")" ">=" 0.50 ""
+    row "  nido write p99/p50" write "" \
+        "$(ratio "$(value write p99_ms)" "$(value write p50_ms)")" "<=" 5 ""
+    row "GET /me (c$CONNECTIONS)" me "bare $(value bare-read rps)/s" \
+        "$(ratio "$(value me rps)" "$(value bare-read rps)")" "" "" ""
+    row "GET /deadlines, coordinator (c1) p95" deadlines "" "$(value deadlines p95_ms)" "<=" 20 " ms"
+    row "GET /due-dates, coordinator (c1) p95" due-dates "" "$(value due-dates p95_ms)" "<=" 20 " ms"
+    row "GET /families/{id}/timeline, coord. (c1) p95" timeline "" "$(value timeline p95_ms)" "<=" 20 " ms"
+    row "GET /families/{id}/timeline, staff (c1) p95" staff-timeline "" "$(value staff-timeline p95_ms)" "<=" 20 " ms"
+    row "GET /families/{id} in a login storm, p99" read-storm "p99 alone $(value read p99_ms)" \
+        "$(ratio "$(value read-storm p99_ms)" "$(value read p99_ms)")" "<=" 2 ""
+    row "  the storm: POST /auth/login (c$STORM_CONNECTIONS)" login-storm "" "" "" "" ""
+} | tee "$RUN_DIR/table.txt"
+
+if [ "$ERRORS" -gt 0 ]; then
+    die "$ERRORS workloads had errors (see above): the figures are not to be trusted"
+fi
