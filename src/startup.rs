@@ -20,6 +20,7 @@ pub const INITIAL_ADMIN_PASSWORD_FILE: &str = "initial-admin-password";
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    web: nido_web::WebSettings,
     outbox_retry: std::time::Duration,
     retention: crate::retention::RetentionPolicy,
 }
@@ -42,6 +43,7 @@ impl Application {
         Ok(Self {
             listener,
             state,
+            web: settings.web.clone(),
             outbox_retry: std::time::Duration::from_secs(
                 settings.audit.outbox_retry_seconds.max(1),
             ),
@@ -67,7 +69,10 @@ impl Application {
             self.retention,
             std::time::Duration::from_secs(24 * 60 * 60),
         );
-        let app = nido_http::app(self.state).into_make_service_with_connect_info::<SocketAddr>();
+        // The web pages at `/`, the API under `/api/v1`.
+        let pages = nido_web::pages(self.state.clone(), self.web);
+        let app = nido_http::app_with_pages(self.state, Some(pages))
+            .into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(stop)
             .await;
