@@ -29,4 +29,5 @@ mod schema_bounds;
 mod storage;
 mod throttling;
 mod users;
+mod web;
 mod workshops;
