@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use nido_domain::Conflict;
+use nido_domain::creche::{BookingPurpose, BookingStatus};
 use nido_domain::due_dates::DueKind;
 use nido_domain::family::{ExitDestination, ReferralStatus};
 use nido_domain::intervention::{Confidentiality, InterventionKind};
@@ -151,6 +152,27 @@ pub fn exit_destination(destination: &str) -> &'static str {
         Ok(ExitDestination::OtherFacility) => "autre établissement",
         Ok(ExitDestination::Unknown) => "destination inconnue",
         Err(_) => "",
+    }
+}
+
+pub fn booking_purpose(purpose: BookingPurpose) -> &'static str {
+    match purpose {
+        BookingPurpose::JobInterview => "entretien d'embauche",
+        BookingPurpose::Training => "formation",
+        BookingPurpose::Employment => "emploi",
+        BookingPurpose::Appointment => "rendez-vous",
+        BookingPurpose::Workshop => "atelier",
+        BookingPurpose::Respite => "répit",
+        BookingPurpose::Other => "autre motif",
+    }
+}
+
+pub fn booking_status(status: BookingStatus) -> &'static str {
+    match status {
+        BookingStatus::Booked => "réservé",
+        BookingStatus::Cancelled => "annulé",
+        BookingStatus::Attended => "venu",
+        BookingStatus::Absent => "absent",
     }
 }
 

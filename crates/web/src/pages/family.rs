@@ -14,7 +14,7 @@ use nido_cases::families::visible_family;
 use nido_cases::timeline::{Event, EventKind, family_timeline};
 use nido_domain::family::{Family, Placement, PlacementStatus};
 use nido_domain::intervention::{Confidentiality, InterventionKind};
-use nido_domain::placement::{ChildBirth, DeadlineStatus, deadline, latest_end_on};
+use nido_domain::placement::{ChildBirth, Deadline, DeadlineStatus, deadline, latest_end_on};
 use nido_domain::{Role, User};
 use nido_persistence::{housing, occupancies, placements, users};
 use uuid::Uuid;
@@ -126,10 +126,26 @@ struct PeriodView {
 struct DeadlineView {
     ends_on: String,
     when: String,
-    report_due_on: String,
-    status: &'static str,
+    status: String,
     late: bool,
-    renewable: bool,
+}
+
+/// What the coordinators' deadline means for this family, in one sentence.
+fn deadline_sentence(due: &Deadline) -> String {
+    match (due.renewable, due.status) {
+        (false, _) => "Dernière période possible : elle finit à la limite d'âge.".to_owned(),
+        (true, DeadlineStatus::Overdue) => {
+            "Période échue : aucun renouvellement n'est enregistré.".to_owned()
+        }
+        (true, DeadlineStatus::ReportDue) => format!(
+            "Rapport de renouvellement à remettre : il est dû depuis le {}.",
+            french::date(due.report_due_on)
+        ),
+        (true, DeadlineStatus::Upcoming) => format!(
+            "Rapport de renouvellement à remettre le {}.",
+            french::date(due.report_due_on)
+        ),
+    }
 }
 
 struct PlacementView {
@@ -267,6 +283,11 @@ pub async fn render(
     let names = user_names(web, people).await?;
     let units = unit_labels(web, &events).await?;
     let cap = latest_end_on(&family.births());
+    let children: HashMap<Uuid, String> = family
+        .children
+        .iter()
+        .map(|child| (child.id, child.first_name.clone()))
+        .collect();
 
     let page_html = FamilyPage {
         frame: Frame::signed_in(family.mother.full_name(), signed_in, "/familles"),
@@ -282,7 +303,7 @@ pub async fn render(
         team: team_views(&family, &names),
         events: events
             .into_iter()
-            .map(|event| event_view(web, event, &names, &units))
+            .map(|event| event_view(web, event, &names, &units, &children))
             .collect(),
         form: intervention_form_view(web, signed_in, &family, &names, forms.intervention).await?,
     };
@@ -378,14 +399,8 @@ fn placement_view(
             DeadlineView {
                 ends_on: french::date(current.ends_on),
                 when: french::days_from_now(due.days_remaining),
-                report_due_on: french::date(due.report_due_on),
-                status: match due.status {
-                    DeadlineStatus::Overdue => "Période échue sans renouvellement",
-                    DeadlineStatus::ReportDue => "Rapport de renouvellement à remettre",
-                    DeadlineStatus::Upcoming => "À venir",
-                },
+                status: deadline_sentence(&due),
                 late: due.status != DeadlineStatus::Upcoming,
-                renewable: due.renewable,
             }
         });
     PlacementView {
@@ -483,6 +498,7 @@ fn event_view(
     event: Event,
     names: &HashMap<Uuid, User>,
     units: &HashMap<Uuid, String>,
+    children: &HashMap<Uuid, String>,
 ) -> EventView {
     let zone = web.app.cases.time_zone;
     let mut view = EventView {
@@ -578,9 +594,15 @@ fn event_view(
         EventKind::CrecheBooking => {
             view.title = "Accueil à la crèche".to_owned();
             if let Some(booking) = event.creche_booking {
+                if let Some(child) = children.get(&booking.child_id) {
+                    view.title = format!("Accueil de {child} à la crèche");
+                }
                 view.details.push(format!(
-                    "de {} à {}",
-                    booking.slot.starts_at, booking.slot.ends_at
+                    "de {} à {} · {} · {}",
+                    booking.slot.starts_at,
+                    booking.slot.ends_at,
+                    french::booking_purpose(booking.purpose),
+                    french::booking_status(booking.status)
                 ));
             }
         }
