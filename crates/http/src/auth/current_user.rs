@@ -64,6 +64,7 @@ impl FromRequestParts<AppState> for CurrentUser {
         let token_hash = hash_token(token);
         let (user, _) = sessions::authenticate(
             &state.db,
+            &state.writer,
             &token_hash,
             state.now(),
             state.auth.session_lifetime(),
