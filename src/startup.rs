@@ -8,8 +8,9 @@ use anyhow::Context;
 use nido_domain::{DisplayName, Email, NewPassword, Profession, Role};
 use nido_http::AppState;
 use nido_http::auth::PasswordHasher;
+use nido_persistence::audit::AuditWriter;
 use nido_persistence::users::{self, NewUser};
-use nido_persistence::{DatabaseConnection, RepoError};
+use nido_persistence::{DatabaseConnection, MainDatabase, RepoError};
 use tokio::net::TcpListener;
 
 use crate::settings::Settings;
@@ -29,11 +30,10 @@ impl Application {
     /// Opens and migrates the database, creates the first admin if there is
     /// no user yet, and binds the listener (port 0 picks a free port).
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
-        let db = open_database(settings).await?;
-        let audit_db = open_audit_database(settings, &db).await?;
-        ensure_initial_admin(&db, settings).await?;
+        let databases = open_databases(settings).await?;
+        ensure_initial_admin(&databases.main.write, settings).await?;
         let state = AppState::new(
-            use_cases(settings, &db, &audit_db),
+            use_cases(settings, &databases),
             settings.auth.clone(),
             settings.cases.clone(),
         )?;
@@ -55,8 +55,9 @@ impl Application {
         self.listener.local_addr()
     }
 
+    /// The main database, as its writer (on SQLite the readers cannot write).
     pub fn database(&self) -> DatabaseConnection {
-        self.state.db.clone()
+        self.state.writer.clone()
     }
 
     /// Serves until SIGTERM or Ctrl-C, then finishes the requests under way.
@@ -84,17 +85,30 @@ impl Application {
     }
 }
 
+/// The databases nido works on: the main one, opened for reads and for
+/// writes, and the audit log's.
+pub struct Databases {
+    pub main: MainDatabase,
+    pub audit: DatabaseConnection,
+}
+
+/// Opens and migrates the main database and the audit log.
+pub async fn open_databases(settings: &Settings) -> anyhow::Result<Databases> {
+    let main = open_main_database(settings).await?;
+    let audit = open_audit_database(settings, &main.write).await?;
+    Ok(Databases { main, audit })
+}
+
 /// The use cases over these databases, with the configured clock, time
 /// zone and figures of the centre: what the server, the command line and
-/// the demo call.
-pub fn use_cases(
-    settings: &Settings,
-    db: &DatabaseConnection,
-    audit_db: &DatabaseConnection,
-) -> nido_cases::Cases {
+/// the demo call. Starts the audit log's writer task on this runtime.
+pub fn use_cases(settings: &Settings, databases: &Databases) -> nido_cases::Cases {
+    let Databases { main, audit } = databases;
     nido_cases::Cases {
-        db: db.clone(),
-        audit_db: audit_db.clone(),
+        db: main.read.clone(),
+        writer: main.write.clone(),
+        audit_log: AuditWriter::spawn(audit.clone(), main.write.clone()),
+        audit_db: audit.clone(),
         clock: settings.clock(),
         time_zone: settings.cases.time_zone,
         report_lead_days: settings.cases.report_lead_days,
@@ -103,20 +117,27 @@ pub fn use_cases(
     }
 }
 
-/// Creates the data directory (owner-only), then opens and migrates the database.
+/// Creates the data directory (owner-only), then opens and migrates the
+/// database; answers its writer (on SQLite, its one writer connection).
 pub async fn open_database(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+    Ok(open_main_database(settings).await?.write)
+}
+
+/// Creates the data directory (owner-only), then opens the database for
+/// writes and for reads, and migrates it.
+pub async fn open_main_database(settings: &Settings) -> anyhow::Result<MainDatabase> {
     create_private_dir(&settings.data_dir)?;
     let url = settings.database_url();
     let backend = nido_persistence::Backend::of_url(&url)
         .context("database_url must start with sqlite: or postgres://")?;
     make_sqlite_files_private(&url)?;
-    let db = nido_persistence::connect(&url, settings.database_max_connections)
+    let main = nido_persistence::connect_main(&url, settings.database_max_connections)
         .await
         .with_context(|| format!("cannot open the {backend:?} database"))?;
-    nido_persistence::migrate(&db)
+    nido_persistence::migrate(&main.write)
         .await
         .context("cannot migrate the database")?;
-    Ok(db)
+    Ok(main)
 }
 
 /// Opens and migrates the audit log: its own SQLite file, or the main

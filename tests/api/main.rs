@@ -13,6 +13,7 @@ mod cli;
 mod creche;
 mod deadlines;
 mod docs;
+mod durability;
 mod errors;
 mod export;
 mod families;

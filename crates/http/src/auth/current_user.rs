@@ -42,6 +42,7 @@ impl CurrentUser {
         let token_hash = hash_token(token);
         let found = sessions::authenticate(
             &state.db,
+            &state.writer,
             &token_hash,
             state.now(),
             state.auth.session_lifetime(),

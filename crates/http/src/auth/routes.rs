@@ -188,7 +188,8 @@ pub async fn log_in(
     let user = match credentials {
         Some((user, _)) if password_ok && user.active => user,
         _ => {
-            login_throttle::prune(&state.db, now - settings.throttle().longest_window()).await?;
+            login_throttle::prune(&state.writer, now - settings.throttle().longest_window())
+                .await?;
             state
                 .audit_as(tried, "auth.login_failed", None, &resource)
                 .await?;
@@ -203,8 +204,8 @@ pub async fn log_in(
     let token = new_token()?;
     let lifetime = settings.session_lifetime();
     let expires_at =
-        sessions::create(&state.db, user.id, hash_token(&token), now, lifetime).await?;
-    sessions::prune(&state.db, now, lifetime).await?;
+        sessions::create(&state.writer, user.id, hash_token(&token), now, lifetime).await?;
+    sessions::prune(&state.writer, now, lifetime).await?;
     state
         .audit_as(user.id, "auth.login", None, &resource)
         .await?;
@@ -230,7 +231,7 @@ pub(super) async fn count_attempt(
     let counters = state.auth.throttle().counters(email, address);
     let mut wait = None;
     for (key, limit) in &counters {
-        let counted = login_throttle::count(&state.db, key, now, limit.window).await?;
+        let counted = login_throttle::count(&state.writer, key, now, limit.window).await?;
         wait = wait.max(limit.refusal(counted.failures, counted.window_start, now));
     }
     let Some(wait) = wait else {
@@ -249,7 +250,7 @@ pub(super) async fn count_attempt(
 /// Takes an attempt back from its counters: refused, or its password right.
 async fn uncount_all(state: &AppState, counters: &[(String, FailureLimit)]) -> Result<()> {
     for (key, _) in counters {
-        login_throttle::uncount(&state.db, key).await?;
+        login_throttle::uncount(&state.writer, key).await?;
     }
     Ok(())
 }
@@ -258,7 +259,7 @@ async fn uncount_all(state: &AppState, counters: &[(String, FailureLimit)]) -> R
 /// counted against the account from this address are forgotten.
 pub(super) async fn forget_failures(state: &AppState, counters: &Counters) -> Result<()> {
     uncount_all(state, counters).await?;
-    login_throttle::forget(&state.db, &counters[0].0).await?;
+    login_throttle::forget(&state.writer, &counters[0].0).await?;
     Ok(())
 }
 
@@ -274,7 +275,7 @@ async fn logout(State(state): State<AppState>, caller: CurrentUser) -> Result<St
 /// Ends the caller's session at once and audits it (`auth.logout`): the
 /// API's logout and the web pages' sign-out alike.
 pub async fn log_out(state: &AppState, caller: &CurrentUser) -> Result<()> {
-    sessions::delete(&state.db, &caller.token_hash).await?;
+    sessions::delete(&state.writer, &caller.token_hash).await?;
     state
         .audit(caller, "auth.logout", None, "/auth/logout")
         .await
@@ -303,6 +304,8 @@ mod tests {
         let cases = CaseSettings::default();
         let operations = nido_cases::Cases {
             db: db.clone(),
+            writer: db.clone(),
+            audit_log: nido_persistence::audit::AuditWriter::spawn(db.clone(), db.clone()),
             audit_db: db,
             clock: Clock::Fixed(Utc::now()),
             time_zone: cases.time_zone,
@@ -320,7 +323,7 @@ mod tests {
             password_hash: state.passwords.hash(&password).await.expect("hash"),
             must_change_password: false,
         };
-        users::insert(&state.db, new, state.now())
+        users::insert(&state.writer, new, state.now())
             .await
             .expect("inserted");
         state
