@@ -44,7 +44,8 @@ pub fn retention_daily(
         loop {
             ticks.tick().await;
             let ran =
-                crate::retention::run(&state.db, &state.audit_db, policy, state.now(), false).await;
+                crate::retention::run(&state.writer, &state.audit_db, policy, state.now(), false)
+                    .await;
             if let Err(err) = ran {
                 tracing::error!(error = %err, "the retention run failed; it runs again tomorrow");
             }

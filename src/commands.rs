@@ -9,7 +9,7 @@ use nido_http::auth::PasswordHasher;
 use nido_persistence::users::NewUser;
 
 use crate::settings::Settings;
-use crate::startup::{Application, open_audit_database, open_database, use_cases};
+use crate::startup::{Application, open_audit_database, open_database, open_databases, use_cases};
 
 pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
     Application::build(settings)
@@ -48,8 +48,7 @@ pub async fn create_user(
         .context("no password on standard input")??;
     let password = NewPassword::parse(&line, &[email.as_str(), display_name.as_str()])
         .map_err(|err| anyhow::anyhow!("password {err}"))?;
-    let db = open_database(settings).await?;
-    let audit_db = open_audit_database(settings, &db).await?;
+    let databases = open_databases(settings).await?;
     let password_hash = PasswordHasher::new(1)?.hash(&password).await?;
     let new = NewUser {
         email,
@@ -60,7 +59,7 @@ pub async fn create_user(
         // Typed by whoever runs the command: its owner replaces it.
         must_change_password: true,
     };
-    let cases = use_cases(settings, &db, &audit_db);
+    let cases = use_cases(settings, &databases);
     let user = nido_cases::users::create_user(&cases, &Caller::system(), new)
         .await
         .map_err(|err| anyhow::anyhow!("cannot create the user: {err}"))?;

@@ -28,9 +28,7 @@ use crate::settings::Settings;
 mod creche;
 mod incidents;
 mod projects;
-use crate::startup::{
-    INITIAL_ADMIN_EMAIL, ensure_initial_admin, open_audit_database, open_database, use_cases,
-};
+use crate::startup::{INITIAL_ADMIN_EMAIL, ensure_initial_admin, open_databases, use_cases};
 
 /// The password of every demo account: a demo database holds no real data.
 pub const DEMO_PASSWORD: &str = "voie-lactee-demo-2026";
@@ -372,8 +370,8 @@ const FAMILIES: [(&str, &str, &str, Stage); 28] = [
 ];
 
 pub async fn load(settings: &Settings) -> anyhow::Result<()> {
-    let db = open_database(settings).await?;
-    let audit_db = open_audit_database(settings, &db).await?;
+    let databases = open_databases(settings).await?;
+    let db = databases.main.write.clone();
     ensure_initial_admin(&db, settings).await?;
     if users::any_besides(&db, INITIAL_ADMIN_EMAIL).await? {
         anyhow::bail!(
@@ -385,7 +383,7 @@ pub async fn load(settings: &Settings) -> anyhow::Result<()> {
     }
     // Everything goes through the use cases, as the team's own requests do:
     // the demo cannot hold what the rules would refuse.
-    let cases = use_cases(settings, &db, &audit_db);
+    let cases = use_cases(settings, &databases);
     let today = cases.today();
     let team = create_team(&cases).await?;
     let units = create_housing(&cases, today).await?;
@@ -433,7 +431,7 @@ pub async fn load(settings: &Settings) -> anyhow::Result<()> {
     // The file closed long ago is anonymised, as the server's daily run would.
     let retention = crate::retention::run(
         &db,
-        &audit_db,
+        &databases.audit,
         settings.retention_policy(),
         cases.now(),
         false,

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use nido_domain::retention::{audit_cutoff, is_due, last_contact};
-use nido_persistence::audit::{self, AuditTarget};
+use nido_persistence::audit::AuditWriter;
 use nido_persistence::retention::{self, ClosedFile};
 use nido_persistence::{DatabaseConnection, RepoError};
 use uuid::Uuid;
@@ -79,14 +79,13 @@ pub async fn run(
             audit_entries,
         });
     }
-    let target = AuditTarget {
-        log: audit_db,
-        main: db,
-    };
+    let audit_log = AuditWriter::spawn(audit_db.clone(), db.clone());
     let audit_entries = retention::purge_audit_before(audit_db, cutoff).await?;
     if audit_entries > 0 {
         let resource = format!("/audit before {}", cutoff.to_rfc3339());
-        audit::record(target, now, Uuid::nil(), "audit.purge", None, &resource).await?;
+        audit_log
+            .record(now, Uuid::nil(), "audit.purge", None, &resource)
+            .await?;
     }
     let mut anonymised = 0;
     for file in &due {
@@ -94,15 +93,15 @@ pub async fn run(
             Ok(()) => {
                 anonymised += 1;
                 let resource = format!("/families/{}", file.family_id);
-                audit::record(
-                    target,
-                    now,
-                    Uuid::nil(),
-                    "family.anonymise",
-                    Some(file.family_id),
-                    &resource,
-                )
-                .await?;
+                audit_log
+                    .record(
+                        now,
+                        Uuid::nil(),
+                        "family.anonymise",
+                        Some(file.family_id),
+                        &resource,
+                    )
+                    .await?;
             }
             // Reopened since it was listed: kept, and looked at next time.
             Err(RepoError::Conflict(_)) => {}

@@ -71,6 +71,9 @@ pub struct Settings {
     pub audit: AuditSettings,
     #[serde(default)]
     pub retention: RetentionSettings,
+    /// `[web]`: the pages' session cookie.
+    #[serde(default)]
+    pub web: nido_web::WebSettings,
     #[serde(default)]
     pub testing: TestingSettings,
 }
@@ -264,6 +267,7 @@ mod tests {
         assert_eq!(settings.audit.retention_months, 12);
         assert_eq!(settings.centre.authorized_places, 20);
         assert_eq!(settings.billing.daily_rate_cents, 0);
+        assert!(!settings.web.secure_cookies);
         assert!(settings.database_url().starts_with("sqlite://data/nido.db"));
     }
 

@@ -8,8 +8,9 @@ use anyhow::Context;
 use nido_domain::{DisplayName, Email, NewPassword, Profession, Role};
 use nido_http::AppState;
 use nido_http::auth::PasswordHasher;
+use nido_persistence::audit::AuditWriter;
 use nido_persistence::users::{self, NewUser};
-use nido_persistence::{DatabaseConnection, RepoError};
+use nido_persistence::{DatabaseConnection, MainDatabase, RepoError};
 use tokio::net::TcpListener;
 
 use crate::settings::Settings;
@@ -20,6 +21,7 @@ pub const INITIAL_ADMIN_PASSWORD_FILE: &str = "initial-admin-password";
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    web: nido_web::WebSettings,
     outbox_retry: std::time::Duration,
     retention: crate::retention::RetentionPolicy,
 }
@@ -28,11 +30,10 @@ impl Application {
     /// Opens and migrates the database, creates the first admin if there is
     /// no user yet, and binds the listener (port 0 picks a free port).
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
-        let db = open_database(settings).await?;
-        let audit_db = open_audit_database(settings, &db).await?;
-        ensure_initial_admin(&db, settings).await?;
+        let databases = open_databases(settings).await?;
+        ensure_initial_admin(&databases.main.write, settings).await?;
         let state = AppState::new(
-            use_cases(settings, &db, &audit_db),
+            use_cases(settings, &databases),
             settings.auth.clone(),
             settings.cases.clone(),
         )?;
@@ -42,6 +43,7 @@ impl Application {
         Ok(Self {
             listener,
             state,
+            web: settings.web.clone(),
             outbox_retry: std::time::Duration::from_secs(
                 settings.audit.outbox_retry_seconds.max(1),
             ),
@@ -53,8 +55,9 @@ impl Application {
         self.listener.local_addr()
     }
 
+    /// The main database, as its writer (on SQLite the readers cannot write).
     pub fn database(&self) -> DatabaseConnection {
-        self.state.db.clone()
+        self.state.writer.clone()
     }
 
     /// Serves until SIGTERM or Ctrl-C, then finishes the requests under way.
@@ -67,7 +70,10 @@ impl Application {
             self.retention,
             std::time::Duration::from_secs(24 * 60 * 60),
         );
-        let app = nido_http::app(self.state).into_make_service_with_connect_info::<SocketAddr>();
+        // The web pages at `/`, the API under `/api/v1`.
+        let pages = nido_web::pages(self.state.clone(), self.web);
+        let app = nido_http::app_with_pages(self.state, Some(pages))
+            .into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(stop)
             .await;
@@ -79,17 +85,30 @@ impl Application {
     }
 }
 
+/// The databases nido works on: the main one, opened for reads and for
+/// writes, and the audit log's.
+pub struct Databases {
+    pub main: MainDatabase,
+    pub audit: DatabaseConnection,
+}
+
+/// Opens and migrates the main database and the audit log.
+pub async fn open_databases(settings: &Settings) -> anyhow::Result<Databases> {
+    let main = open_main_database(settings).await?;
+    let audit = open_audit_database(settings, &main.write).await?;
+    Ok(Databases { main, audit })
+}
+
 /// The use cases over these databases, with the configured clock, time
 /// zone and figures of the centre: what the server, the command line and
-/// the demo call.
-pub fn use_cases(
-    settings: &Settings,
-    db: &DatabaseConnection,
-    audit_db: &DatabaseConnection,
-) -> nido_cases::Cases {
+/// the demo call. Starts the audit log's writer task on this runtime.
+pub fn use_cases(settings: &Settings, databases: &Databases) -> nido_cases::Cases {
+    let Databases { main, audit } = databases;
     nido_cases::Cases {
-        db: db.clone(),
-        audit_db: audit_db.clone(),
+        db: main.read.clone(),
+        writer: main.write.clone(),
+        audit_log: AuditWriter::spawn(audit.clone(), main.write.clone()),
+        audit_db: audit.clone(),
         clock: settings.clock(),
         time_zone: settings.cases.time_zone,
         report_lead_days: settings.cases.report_lead_days,
@@ -98,20 +117,27 @@ pub fn use_cases(
     }
 }
 
-/// Creates the data directory (owner-only), then opens and migrates the database.
+/// Creates the data directory (owner-only), then opens and migrates the
+/// database; answers its writer (on SQLite, its one writer connection).
 pub async fn open_database(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+    Ok(open_main_database(settings).await?.write)
+}
+
+/// Creates the data directory (owner-only), then opens the database for
+/// writes and for reads, and migrates it.
+pub async fn open_main_database(settings: &Settings) -> anyhow::Result<MainDatabase> {
     create_private_dir(&settings.data_dir)?;
     let url = settings.database_url();
     let backend = nido_persistence::Backend::of_url(&url)
         .context("database_url must start with sqlite: or postgres://")?;
     make_sqlite_files_private(&url)?;
-    let db = nido_persistence::connect(&url, settings.database_max_connections)
+    let main = nido_persistence::connect_main(&url, settings.database_max_connections)
         .await
         .with_context(|| format!("cannot open the {backend:?} database"))?;
-    nido_persistence::migrate(&db)
+    nido_persistence::migrate(&main.write)
         .await
         .context("cannot migrate the database")?;
-    Ok(db)
+    Ok(main)
 }
 
 /// Opens and migrates the audit log: its own SQLite file, or the main

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::helpers::{PASSWORD, fresh_database_url};
 
-fn nido(data_dir: &std::path::Path, database_url: &Option<String>) -> Command {
+pub(crate) fn nido(data_dir: &std::path::Path, database_url: &Option<String>) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_nido"));
     command
         .env("NIDO_ENV", "test")
@@ -23,6 +23,55 @@ fn nido(data_dir: &std::path::Path, database_url: &Option<String>) -> Command {
 }
 
 /// Runs `command` with `input` on its standard input; its whole output.
+/// A `nido serve` running as its own process, and its whole log once it
+/// stops.
+pub(crate) struct Served {
+    pub child: std::process::Child,
+    pub address: String,
+    pub log: tokio::task::JoinHandle<String>,
+}
+
+/// Starts `nido serve` on a free port and waits until it says where it
+/// listens.
+pub(crate) async fn serve(data_dir: &std::path::Path, url: &Option<String>) -> Served {
+    let mut child = nido(data_dir, url)
+        .arg("serve")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let stderr = child.stderr.take().expect("stderr");
+    // Read the whole log; the line that says where it listens gives the address.
+    let (address_tx, address_rx) = tokio::sync::oneshot::channel::<String>();
+    let log = tokio::task::spawn_blocking(move || {
+        let mut address_tx = Some(address_tx);
+        let mut lines = Vec::new();
+        for line in BufReader::new(stderr).lines() {
+            let line = line.expect("log line");
+            if let Some(at) = line.find("address=") {
+                let address: String = line[at + "address=".len()..]
+                    .chars()
+                    .take_while(|c| !c.is_whitespace() && *c != '\u{1b}')
+                    .collect();
+                if let Some(tx) = address_tx.take() {
+                    tx.send(address).ok();
+                }
+            }
+            lines.push(line);
+        }
+        lines.join("\n")
+    });
+    let Ok(Ok(address)) = tokio::time::timeout(Duration::from_secs(30), address_rx).await else {
+        child.kill().ok();
+        panic!("the server never said where it listens");
+    };
+    Served {
+        child,
+        address,
+        log,
+    }
+}
+
 fn run_with_input(command: &mut Command, input: &str) -> std::process::Output {
     let mut child = command
         .stdin(Stdio::piped())
@@ -139,37 +188,11 @@ async fn migrate_then_user_create_reads_the_password_from_stdin() {
 async fn serve_stops_cleanly_on_sigterm() {
     let data_dir = tempfile::TempDir::new().expect("dir");
     let url = fresh_database_url().await;
-    let mut child = nido(data_dir.path(), &url)
-        .arg("serve")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("runs");
-    let stderr = child.stderr.take().expect("stderr");
-    // Read the whole log; the line that says where it listens gives the address.
-    let (address_tx, address_rx) = tokio::sync::oneshot::channel::<String>();
-    let log = tokio::task::spawn_blocking(move || {
-        let mut address_tx = Some(address_tx);
-        let mut lines = Vec::new();
-        for line in BufReader::new(stderr).lines() {
-            let line = line.expect("log line");
-            if let Some(at) = line.find("address=") {
-                let address: String = line[at + "address=".len()..]
-                    .chars()
-                    .take_while(|c| !c.is_whitespace() && *c != '\u{1b}')
-                    .collect();
-                if let Some(tx) = address_tx.take() {
-                    tx.send(address).ok();
-                }
-            }
-            lines.push(line);
-        }
-        lines.join("\n")
-    });
-    let Ok(Ok(address)) = tokio::time::timeout(Duration::from_secs(30), address_rx).await else {
-        child.kill().ok();
-        panic!("the server never said where it listens");
-    };
+    let Served {
+        mut child,
+        address,
+        log,
+    } = serve(data_dir.path(), &url).await;
 
     let response = reqwest::get(format!("http://{address}/health/ready"))
         .await

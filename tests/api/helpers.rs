@@ -250,6 +250,16 @@ impl TestApp {
 
     /// Creates a user with `role` (as the initial admin); returns its JSON.
     pub async fn create_user(&self, email: &str, role: &str, profession: &str) -> Value {
+        let user = self.add_user(email, role, profession).await;
+        // The user replaces the password the admin set, as nido requires.
+        let token = self.token_for(email, SET_BY_ADMIN).await;
+        self.change_password(&token, SET_BY_ADMIN, PASSWORD).await;
+        user
+    }
+
+    /// Creates a user with `role` whose password, `SET_BY_ADMIN`, is still
+    /// the one the admin set; returns its JSON.
+    pub async fn add_user(&self, email: &str, role: &str, profession: &str) -> Value {
         let admin = self.admin_token().await;
         let response = self
             .post(
@@ -265,19 +275,22 @@ impl TestApp {
             )
             .await;
         assert_eq!(response.status(), StatusCode::CREATED, "create {email}");
-        let user: Value = response.json().await.expect("json");
-        // The user replaces the password the admin set, as nido requires.
-        let token = self.token_for(email, SET_BY_ADMIN).await;
-        self.change_password(&token, SET_BY_ADMIN, PASSWORD).await;
-        user
+        response.json().await.expect("json")
     }
 
     /// A new user with `role`, logged in: its token.
     /// The actions of the family's audit entries, newest first (read by an
     /// admin).
     pub async fn audit_actions(&self, admin: &str, family_id: &str) -> Vec<String> {
+        self.audit_actions_where(admin, &format!("family_id={family_id}"))
+            .await
+    }
+
+    /// The actions of the audit entries that `query` selects (e.g.
+    /// `user_id=…`), newest first (read by an admin).
+    pub async fn audit_actions_where(&self, admin: &str, query: &str) -> Vec<String> {
         let audit = self
-            .get_json(&format!("/api/v1/audit?family_id={family_id}"), admin)
+            .get_json(&format!("/api/v1/audit?{query}"), admin)
             .await;
         audit["items"]
             .as_array()

@@ -5,18 +5,23 @@ use crate::cases::{days_ago, today};
 use crate::helpers::{TestApp, assert_invalid, assert_problem, invalid_fields, spawn_app};
 
 /// A family accompanied by a team, and one more staff member outside it.
-struct Scene {
-    coordinator: String,
-    admin: String,
-    family_id: String,
-    placement_id: String,
-    author: (String, String),
-    present: (String, String),
-    teammate: (String, String),
-    outsider: (String, String),
+/// The web pages' tests start from it too.
+pub struct Scene {
+    pub coordinator: String,
+    pub admin: String,
+    pub family_id: String,
+    pub placement_id: String,
+    /// Inès, the referent: (id, token).
+    pub author: (String, String),
+    /// Léa, in the team.
+    pub present: (String, String),
+    /// Fatou, in the team.
+    pub teammate: (String, String),
+    /// Karim, in no team.
+    pub outsider: (String, String),
 }
 
-async fn scene(app: &TestApp) -> Scene {
+pub async fn scene(app: &TestApp) -> Scene {
     let coordinator = app.login_as("coordinator").await;
     let admin = app.admin_token().await;
     let author = app.staff_member("ines").await;
@@ -69,7 +74,8 @@ async fn log(app: &TestApp, token: &str, family_id: &str, body: &Value) -> Value
     response.json().await.expect("json")
 }
 
-fn summaries(page: &Value) -> Vec<String> {
+/// The summaries of a page of interventions.
+pub fn summaries(page: &Value) -> Vec<String> {
     page["items"]
         .as_array()
         .expect("items")

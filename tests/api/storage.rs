@@ -108,3 +108,98 @@ async fn the_audit_log_is_where_the_engine_keeps_it() {
         other => panic!("unexpected engine {other:?}"),
     }
 }
+
+/// On SQLite the data file has one writer connection, for which writers
+/// queue in nido, and a pool of readers that cannot write: a write that
+/// strays onto a reader fails at once instead of queuing in SQLite's busy
+/// handler. On PostgreSQL both are one pool.
+#[tokio::test]
+async fn sqlite_writes_have_one_connection_and_reads_cannot_write() {
+    let dir = tempfile::TempDir::new().expect("dir");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("main.db").display());
+    let main = nido_persistence::connect_main(&url, 4)
+        .await
+        .expect("opens");
+    nido_persistence::migrate(&main.write)
+        .await
+        .expect("migrates");
+    assert_eq!(pragma(&main.read, "query_only").await, "1");
+    assert_eq!(pragma(&main.write, "query_only").await, "0");
+    assert_eq!(pragma(&main.read, "journal_mode").await, "wal");
+    assert_eq!(pragma(&main.read, "synchronous").await, "2", "FULL");
+    let write = "CREATE TABLE scratch (id INTEGER PRIMARY KEY)";
+    let refused = main
+        .read
+        .execute_unprepared(write)
+        .await
+        .expect_err("a reader cannot write");
+    assert!(refused.to_string().contains("readonly"), "{refused}");
+    main.write.execute_unprepared(write).await.expect("written");
+    assert_eq!(
+        value_of(&main.read, "SELECT COUNT(*) FROM scratch").await,
+        "0",
+        "the readers see the writer's commits"
+    );
+    let pool = |db: &DatabaseConnection| db.get_sqlite_connection_pool().size();
+    assert_eq!(pool(&main.write), 1, "one writer connection");
+
+    // A queue of writers at the one connection: all pass, in turn.
+    let inserts = (0..20).map(|id| {
+        let writer = main.write.clone();
+        async move {
+            let txn = nido_persistence::begin_write(&writer).await?;
+            txn.execute_unprepared(&format!("INSERT INTO scratch VALUES ({id})"))
+                .await?;
+            txn.commit().await
+        }
+    });
+    for written in crate::helpers::join_all(inserts.collect()).await {
+        written.expect("each writer waits its turn, none is refused");
+    }
+    assert_eq!(
+        value_of(&main.read, "SELECT COUNT(*) FROM scratch").await,
+        "20"
+    );
+}
+
+/// Group commit: the entries of requests that arrive together are written
+/// in fewer transactions than requests, and each caller returns only once
+/// its own entry is in the log.
+#[tokio::test]
+async fn audit_entries_arriving_together_are_committed_together() {
+    let app = spawn_app().await;
+    let log = app.audit_db().await;
+    let writer = nido_persistence::audit::AuditWriter::spawn(log.clone(), app.db.clone());
+    let user = uuid::Uuid::new_v4();
+    let before = value_of(&log, "SELECT COUNT(*) FROM audit_log").await;
+    let entries = (0..200).map(|n| {
+        let writer = writer.clone();
+        async move {
+            let family = uuid::Uuid::new_v4();
+            let resource = format!("/families/{family}/n{n}");
+            writer
+                .record(
+                    chrono::Utc::now(),
+                    user,
+                    "family.read",
+                    Some(family),
+                    &resource,
+                )
+                .await
+        }
+    });
+    for written in crate::helpers::join_all(entries.collect()).await {
+        written.expect("committed");
+    }
+    let after: u64 = value_of(&log, "SELECT COUNT(*) FROM audit_log")
+        .await
+        .parse()
+        .expect("count");
+    let before: u64 = before.parse().expect("count");
+    assert_eq!(after - before, 200, "every entry is in the log");
+    assert!(
+        writer.commits() <= 100,
+        "200 entries in {} transactions",
+        writer.commits()
+    );
+}

@@ -35,7 +35,7 @@ pub struct CalendarEvent {
 /// makes the secret and shows it once; it is never stored); the feed she
 /// had stops working.
 pub async fn create_feed(cases: &Cases, caller: &Caller, secret_hash: String) -> CaseResult<()> {
-    calendar_feeds::replace(&cases.db, caller.id, secret_hash, cases.now()).await?;
+    calendar_feeds::replace(&cases.writer, caller.id, secret_hash, cases.now()).await?;
     cases
         .audit(caller, "calendar.create", None, "/me/calendar")
         .await
@@ -43,7 +43,7 @@ pub async fn create_feed(cases: &Cases, caller: &Caller, secret_hash: String) ->
 
 /// Revokes the caller's feed; `NotFound` when she has none.
 pub async fn revoke_feed(cases: &Cases, caller: &Caller) -> CaseResult<()> {
-    if !calendar_feeds::delete(&cases.db, caller.id).await? {
+    if !calendar_feeds::delete(&cases.writer, caller.id).await? {
         return Err(CaseError::NotFound);
     }
     cases

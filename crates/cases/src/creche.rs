@@ -56,7 +56,7 @@ pub async fn change_settings(
         }
     }
     found.finish()?;
-    let saved = store::save_settings(&cases.db, &new, expected_version, cases.now()).await?;
+    let saved = store::save_settings(&cases.writer, &new, expected_version, cases.now()).await?;
     cases
         .audit(caller, "creche.settings.update", None, "/creche/settings")
         .await?;
@@ -89,7 +89,7 @@ pub async fn close_day(cases: &Cases, caller: &Caller, closure: Closure) -> Case
         on: closure.on,
         reason,
     };
-    let txn = begin_write(&cases.db).await?;
+    let txn = begin_write(&cases.writer).await?;
     store::lock_day(&txn, closure.on).await?;
     store::add_closure(&txn, &closure, caller.id, cases.now()).await?;
     let cancelled = store::cancel_bookings_on(&txn, closure.on, cases.now()).await?;
@@ -104,7 +104,7 @@ pub async fn close_day(cases: &Cases, caller: &Caller, closure: Closure) -> Case
 /// Opens a closed day again (admins).
 pub async fn reopen_day(cases: &Cases, caller: &Caller, on: NaiveDate) -> CaseResult<()> {
     caller.require(&[Role::Admin])?;
-    store::remove_closure(&cases.db, on).await?;
+    store::remove_closure(&cases.writer, on).await?;
     let resource = format!("/creche/closures/{on}");
     cases
         .audit(caller, "creche.closure.delete", None, &resource)
@@ -226,7 +226,7 @@ pub async fn book(
 
     let series_id = (open.len() > 1).then(Uuid::now_v7);
     let notes = optional_text(request.notes.as_deref());
-    let txn = begin_write(&cases.db).await?;
+    let txn = begin_write(&cases.writer).await?;
     let (mut full, mut overlapping) = (Vec::new(), Vec::new());
     // Days in order, so two series lock their common days in one order.
     for day in &open {
@@ -339,7 +339,7 @@ pub async fn cancel(
     }
     let version = expected_version.or(Some(booking.version));
     let cancelled = store::set_booking_status(
-        &cases.db,
+        &cases.writer,
         id,
         version,
         BookingStatus::Cancelled,
@@ -409,7 +409,7 @@ pub async fn record_attendance(
     invalid.finish()?;
     let version = expected_version.or(Some(booking.version));
     let recorded =
-        store::set_booking_status(&cases.db, id, version, status, times, cases.now()).await?;
+        store::set_booking_status(&cases.writer, id, version, status, times, cases.now()).await?;
     let resource = format!("/creche-bookings/{id}/attendance");
     cases
         .audit(

@@ -40,7 +40,14 @@ pub async fn update_mother(
     changes: MotherChanges,
 ) -> CaseResult<Family> {
     visible_family(&cases.db, caller, family_id).await?;
-    families::update_mother(&cases.db, family_id, expected_version, changes, cases.now()).await?;
+    families::update_mother(
+        &cases.writer,
+        family_id,
+        expected_version,
+        changes,
+        cases.now(),
+    )
+    .await?;
     let resource = format!("/families/{family_id}");
     cases
         .audit(caller, "family.update", Some(family_id), &resource)
@@ -56,7 +63,7 @@ pub async fn add_child(
     child: NewChild,
 ) -> CaseResult<Child> {
     visible_family(&cases.db, caller, family_id).await?;
-    let child = families::insert_child(&cases.db, family_id, &child, cases.now()).await?;
+    let child = families::insert_child(&cases.writer, family_id, &child, cases.now()).await?;
     let resource = format!("/families/{family_id}/children/{}", child.id);
     cases
         .audit(caller, "child.create", Some(family_id), &resource)
@@ -120,7 +127,7 @@ pub async fn update_child(
         birth,
     };
     let child = families::update_child(
-        &cases.db,
+        &cases.writer,
         family_id,
         child_id,
         expected_version,
@@ -171,7 +178,7 @@ pub async fn assign(
         .collect();
     team.sort();
     team.dedup();
-    let txn = begin_write(&cases.db).await?;
+    let txn = begin_write(&cases.writer).await?;
     families::set_assignment(
         &txn,
         family_id,

@@ -58,7 +58,7 @@ pub async fn move_family(
     on: NaiveDate,
 ) -> CaseResult<Occupancy> {
     caller.require(&[Role::Coordinator, Role::Admin])?;
-    let txn = begin_write(&cases.db).await?;
+    let txn = begin_write(&cases.writer).await?;
     let placement = placements::find(&txn, placement_id).await?;
     if placement.status != PlacementStatus::Active {
         return Err(CaseError::Conflict(Conflict::PlacementEnded));
@@ -86,7 +86,7 @@ pub async fn add_lease(
 ) -> CaseResult<Lease> {
     caller.require(&[Role::Admin])?;
     housing::find_unit(&cases.db, unit_id).await?;
-    let txn = begin_write(&cases.db).await?;
+    let txn = begin_write(&cases.writer).await?;
     let lease = housing::insert_lease(&txn, unit_id, fields, cases.now())
         .await
         .map_err(overlap_when_contended)?;
@@ -104,7 +104,7 @@ pub async fn update_lease(
 ) -> CaseResult<Lease> {
     caller.require(&[Role::Admin])?;
     housing::find_lease(&cases.db, lease_id).await?;
-    let txn = begin_write(&cases.db).await?;
+    let txn = begin_write(&cases.writer).await?;
     let lease = housing::update_lease(&txn, lease_id, expected_version, fields, cases.now())
         .await
         .map_err(overlap_when_contended)?;
@@ -129,7 +129,7 @@ pub async fn add_landlord(
     fields: LandlordFields,
 ) -> CaseResult<Landlord> {
     caller.require(&[Role::Admin])?;
-    Ok(housing::insert_landlord(&cases.db, fields, cases.now()).await?)
+    Ok(housing::insert_landlord(&cases.writer, fields, cases.now()).await?)
 }
 
 /// Changes a landlord (admins).
@@ -142,7 +142,7 @@ pub async fn update_landlord(
 ) -> CaseResult<Landlord> {
     caller.require(&[Role::Admin])?;
     Ok(housing::update_landlord(
-        &cases.db,
+        &cases.writer,
         landlord_id,
         expected_version,
         fields,
@@ -154,7 +154,7 @@ pub async fn update_landlord(
 /// Adds a housing unit (admins).
 pub async fn add_unit(cases: &Cases, caller: &Caller, fields: UnitFields) -> CaseResult<Unit> {
     caller.require(&[Role::Admin])?;
-    Ok(housing::insert_unit(&cases.db, fields, cases.now()).await?)
+    Ok(housing::insert_unit(&cases.writer, fields, cases.now()).await?)
 }
 
 /// Changes a housing unit (admins).
@@ -166,5 +166,12 @@ pub async fn update_unit(
     fields: UnitFields,
 ) -> CaseResult<Unit> {
     caller.require(&[Role::Admin])?;
-    Ok(housing::update_unit(&cases.db, unit_id, expected_version, fields, cases.now()).await?)
+    Ok(housing::update_unit(
+        &cases.writer,
+        unit_id,
+        expected_version,
+        fields,
+        cases.now(),
+    )
+    .await?)
 }

@@ -76,7 +76,7 @@ pub async fn declare(
     }
     invalid.finish()?;
     let incident = store::insert(
-        &cases.db,
+        &cases.writer,
         NewIncident {
             occurred_at: declaration.occurred_at,
             category: declaration.category,
@@ -186,7 +186,7 @@ pub async fn update(
         checked.authority_notified_at = Some(at);
     }
     invalid.finish()?;
-    let updated = store::update(&cases.db, id, expected_version, checked, cases.now()).await?;
+    let updated = store::update(&cases.writer, id, expected_version, checked, cases.now()).await?;
     cases
         .audit(
             caller,
@@ -247,7 +247,7 @@ pub async fn add_concern(
         invalid.add("transmitted_on", "must not be after today");
     }
     invalid.finish()?;
-    let txn = begin_write(&cases.db).await?;
+    let txn = begin_write(&cases.writer).await?;
     let concern = store::insert_concern(
         &txn,
         NewConcern {

@@ -102,7 +102,7 @@ pub async fn log_intervention(
     let family = visible_family(&cases.db, caller, family_id).await?;
     check_people(cases, &family, caller.id, &fields, &actions, found).await?;
     let now = cases.now();
-    let txn = begin_write(&cases.db).await?;
+    let txn = begin_write(&cases.writer).await?;
     let id = interventions::insert(&txn, family_id, caller.id, fields, now).await?;
     for action in actions {
         interventions::insert_action(&txn, family_id, Some(id), action, caller.id, now).await?;
@@ -160,7 +160,7 @@ pub async fn update_intervention(
         return Err(CaseError::Forbidden);
     }
     check_people(cases, &family, current.author_id, &fields, &[], found).await?;
-    let txn = begin_write(&cases.db).await?;
+    let txn = begin_write(&cases.writer).await?;
     interventions::update(&txn, id, expected_version, fields, cases.now()).await?;
     txn.commit().await?;
     let resource = format!("/interventions/{id}");
@@ -195,9 +195,15 @@ pub async fn add_action(
     )
     .await?;
     invalid.finish()?;
-    let action =
-        interventions::insert_action(&cases.db, family_id, None, action, caller.id, cases.now())
-            .await?;
+    let action = interventions::insert_action(
+        &cases.writer,
+        family_id,
+        None,
+        action,
+        caller.id,
+        cases.now(),
+    )
+    .await?;
     let resource = format!("/actions/{}", action.id);
     cases
         .audit(caller, "action.create", Some(family_id), &resource)
@@ -236,7 +242,7 @@ pub async fn set_action_done(
         return Err(CaseError::invalid("done_on", "must not be after today"));
     }
     let action = interventions::set_action_done(
-        &cases.db,
+        &cases.writer,
         action_id,
         expected_version,
         done_on,

@@ -26,7 +26,7 @@ pub mod workshops;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use nido_domain::{Clock, Conflict, Role, User};
-use nido_persistence::audit::{self, AuditTarget};
+use nido_persistence::audit::{AuditTarget, AuditWriter};
 use nido_persistence::{DatabaseConnection, DbErr, RepoError};
 use uuid::Uuid;
 
@@ -34,9 +34,16 @@ use uuid::Uuid;
 /// time zone and the figures its reports need. Cheap to clone.
 #[derive(Clone)]
 pub struct Cases {
+    /// Reads. On SQLite these connections cannot write: every write goes
+    /// through `writer`, in a transaction begun with `begin_write`.
     pub db: DatabaseConnection,
+    /// Writes: on SQLite the one writer connection, for which writers queue
+    /// in order; on PostgreSQL the same pool as `db`.
+    pub writer: DatabaseConnection,
     /// The audit log's database: its own SQLite file, or the main PostgreSQL.
     pub audit_db: DatabaseConnection,
+    /// Writes audit entries, many requests' in one commit.
+    pub audit_log: AuditWriter,
     pub clock: Clock,
     /// "Today" is today here.
     pub time_zone: chrono_tz::Tz,
@@ -63,7 +70,7 @@ impl Cases {
     pub fn audit_target(&self) -> AuditTarget<'_> {
         AuditTarget {
             log: &self.audit_db,
-            main: &self.db,
+            main: &self.writer,
         }
     }
 
@@ -88,15 +95,9 @@ impl Cases {
         resource: &str,
     ) -> Result<(), CaseError> {
         let families: Vec<Uuid> = family_ids.into_iter().collect();
-        audit::record_many(
-            self.audit_target(),
-            self.now(),
-            caller.id,
-            action,
-            &families,
-            resource,
-        )
-        .await?;
+        self.audit_log
+            .record_many(self.now(), caller.id, action, &families, resource)
+            .await?;
         Ok(())
     }
 
@@ -126,15 +127,9 @@ impl Cases {
         family_id: Option<Uuid>,
         resource: &str,
     ) -> Result<(), CaseError> {
-        audit::record(
-            self.audit_target(),
-            self.now(),
-            user_id,
-            action,
-            family_id,
-            resource,
-        )
-        .await?;
+        self.audit_log
+            .record(self.now(), user_id, action, family_id, resource)
+            .await?;
         Ok(())
     }
 }

@@ -32,7 +32,7 @@ pub async fn renew(cases: &Cases, caller: &Caller, renewal: Renewal) -> CaseResu
     if renewal.decided_on > cases.today() {
         return Err(CaseError::invalid("decided_on", "must not be after today"));
     }
-    let txn = begin_write(&cases.db).await?;
+    let txn = begin_write(&cases.writer).await?;
     let placement = placements::find(&txn, id).await?;
     if placement.status != PlacementStatus::Active {
         return Err(CaseError::Conflict(Conflict::PlacementEnded));
@@ -103,7 +103,7 @@ pub struct Departure {
 pub async fn exit(cases: &Cases, caller: &Caller, departure: Departure) -> CaseResult<Placement> {
     caller.require(&[Role::Coordinator])?;
     let id = departure.placement_id;
-    let txn = begin_write(&cases.db).await?;
+    let txn = begin_write(&cases.writer).await?;
     let placement = placements::find(&txn, id).await?;
     if placement.status != PlacementStatus::Active {
         return Err(CaseError::Conflict(Conflict::PlacementEnded));

@@ -115,7 +115,7 @@ pub async fn set_contract(
     }
     invalid.finish()?;
     let contract = store::save_contract(
-        &cases.db,
+        &cases.writer,
         placement_id,
         kind,
         delivered_on,
@@ -220,7 +220,7 @@ pub async fn add_review(
         });
     }
     invalid.finish()?;
-    let txn = begin_write(&cases.db).await?;
+    let txn = begin_write(&cases.writer).await?;
     let review = store::insert_review(
         &txn,
         NewReview {

@@ -40,7 +40,7 @@ pub async fn refer(
 ) -> CaseResult<Referral> {
     caller.require(&[Role::Coordinator])?;
     let now = cases.now();
-    let txn = begin_write(&cases.db).await?;
+    let txn = begin_write(&cases.writer).await?;
     let family_id = match input.family {
         ReferredFamily::New { mother, children } => {
             families::insert(&txn, &mother, &children, now).await?
@@ -86,7 +86,7 @@ pub async fn close(
 ) -> CaseResult<Referral> {
     caller.require(&[Role::Coordinator])?;
     let referral = referrals::close(
-        &cases.db,
+        &cases.writer,
         referral_id,
         status,
         Some(reason.trim().to_owned()),
@@ -134,7 +134,7 @@ pub async fn admit(cases: &Cases, caller: &Caller, admission: Admission) -> Case
     invalid.finish()?;
 
     let now = cases.now();
-    let txn = begin_write(&cases.db).await?;
+    let txn = begin_write(&cases.writer).await?;
     let referral = referrals::find(&txn, admission.referral_id).await?;
     if referral.status != ReferralStatus::Pending {
         return Err(CaseError::Conflict(Conflict::ReferralNotPending));

@@ -13,7 +13,7 @@ use crate::{Caller, CaseError, CaseResult, Cases};
 /// demo). The password is already hashed.
 pub async fn create_user(cases: &Cases, caller: &Caller, new: NewUser) -> CaseResult<User> {
     caller.require(&[Role::Admin])?;
-    let user = users::insert(&cases.db, new, cases.now()).await?;
+    let user = users::insert(&cases.writer, new, cases.now()).await?;
     let resource = format!("/users/{}", user.id);
     cases.audit(caller, "user.create", None, &resource).await?;
     Ok(user)
@@ -56,7 +56,14 @@ pub async fn update_user(
             changes.active == Some(true) && !before.active,
         ),
     ];
-    let user = users::update(&cases.db, user_id, expected_version, changes, cases.now()).await?;
+    let user = users::update(
+        &cases.writer,
+        user_id,
+        expected_version,
+        changes,
+        cases.now(),
+    )
+    .await?;
     let resource = format!("/users/{user_id}");
     for (action, happened) in events {
         if happened {
@@ -87,7 +94,7 @@ pub async fn own_sessions(
 
 /// Ends one of the caller's own sessions; anyone else's is not found.
 pub async fn end_own_session(cases: &Cases, caller: &Caller, session_id: Uuid) -> CaseResult<()> {
-    if !sessions::delete_of_user(&cases.db, session_id, caller.id).await? {
+    if !sessions::delete_of_user(&cases.writer, session_id, caller.id).await? {
         return Err(CaseError::NotFound);
     }
     let resource = format!("/me/sessions/{session_id}");
@@ -108,7 +115,14 @@ pub async fn set_own_password(
     new_hash: String,
     keep_session: &str,
 ) -> CaseResult<()> {
-    users::set_own_password(&cases.db, caller.id, new_hash, keep_session, cases.now()).await?;
+    users::set_own_password(
+        &cases.writer,
+        caller.id,
+        new_hash,
+        keep_session,
+        cases.now(),
+    )
+    .await?;
     let resource = format!("/users/{}", caller.id);
     cases
         .audit(caller, "user.password_change", None, &resource)

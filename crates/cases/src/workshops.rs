@@ -42,7 +42,7 @@ pub async fn create_workshop(
     }
     invalid.finish()?;
     let workshop = workshop.ok_or(CaseError::Invalid(Vec::new()))?;
-    let txn = begin_write(&cases.db).await?;
+    let txn = begin_write(&cases.writer).await?;
     let id = workshops::insert(&txn, workshop, caller.id, cases.now()).await?;
     txn.commit().await?;
     cases
@@ -126,7 +126,7 @@ pub async fn add_participant(
         }
     }
     invalid.finish()?;
-    let txn = begin_write(&cases.db).await?;
+    let txn = begin_write(&cases.writer).await?;
     let id = workshops::add_participant(
         &txn,
         workshop_id,
@@ -179,7 +179,7 @@ pub async fn record_attendance(
             detail: "Attendance is recorded from the workshop's day on.",
         });
     }
-    let txn = begin_write(&cases.db).await?;
+    let txn = begin_write(&cases.writer).await?;
     let participation =
         workshops::record_attendance(&txn, current.id, attendance, cases.now()).await?;
     txn.commit().await?;

@@ -149,15 +149,17 @@ pub struct InterventionRequest {
 }
 
 impl InterventionRequest {
-    /// The shape checks `validator` cannot express.
-    fn validate_shape(&self, errors: &mut Errors) {
+    /// The request's own checks (bounds, blanks, at most 20 actions),
+    /// added to `errors`; the API and the web form run the same ones.
+    pub fn validate_shape(&self, errors: &mut Errors) {
         errors.validate(self);
         if self.actions.len() > 20 {
             errors.add("actions", "must list at most 20 actions");
         }
     }
 
-    fn new_actions(&self) -> Vec<NewAction> {
+    /// The follow-up actions, their descriptions trimmed.
+    pub fn new_actions(&self) -> Vec<NewAction> {
         self.actions
             .iter()
             .map(|action| NewAction {
@@ -168,7 +170,8 @@ impl InterventionRequest {
             .collect()
     }
 
-    fn fields(&self) -> InterventionFields {
+    /// The intervention's fields as the use case takes them.
+    pub fn fields(&self) -> InterventionFields {
         InterventionFields {
             kind: self.kind,
             occurred_at: self.occurred_at,

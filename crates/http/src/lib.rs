@@ -1,7 +1,7 @@
 //! nido's HTTP API: the axum router, extractors, authentication, the mapping
 //! of errors to problem responses, and the OpenAPI document.
 
-mod access;
+pub mod access;
 pub mod activity;
 pub mod audit;
 pub mod auth;
@@ -31,7 +31,7 @@ mod schema;
 pub mod state;
 pub mod timeline;
 pub mod users;
-mod validation;
+pub mod validation;
 pub mod versioning;
 pub mod workshops;
 
@@ -95,17 +95,50 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
 
 /// The whole application: routes, docs, and the layers every request passes.
 pub fn app(state: AppState) -> Router {
+    app_with_pages(state, None)
+}
+
+/// The application with `pages` (the web front, with its own state and its
+/// own fallback) answering every path the API does not know, except those
+/// under the API's prefixes, which answer problems as before. The pages pass
+/// the same layers: request ids, tracing, the audit of refusals, the
+/// security headers.
+pub fn app_with_pages(state: AppState, pages: Option<Router>) -> Router {
     let (router, document) = routes();
     let router = router
         .merge(SwaggerUi::new("/docs").url("/api/v1/openapi.json", document))
-        .fallback(|| async { ApiError::NotFound })
-        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed });
+    let router = match pages {
+        None => router.fallback(|| async { ApiError::NotFound }),
+        Some(pages) => router.fallback(move |request: Request| {
+            let pages = pages.clone();
+            async move {
+                if is_api_path(request.uri().path()) {
+                    return ApiError::NotFound.into_response();
+                }
+                match tower::ServiceExt::oneshot(pages, request).await {
+                    Ok(response) => response,
+                    Err(never) => match never {},
+                }
+            }
+        }),
+    };
+    let router = router
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             denials::audit_denials,
         ))
         .with_state(state);
     with_layers(router)
+}
+
+/// The paths of the API, its documentation and the probes: an unknown one
+/// answers a problem, never a page.
+fn is_api_path(path: &str) -> bool {
+    ["/api", "/docs", "/health"].iter().any(|prefix| {
+        path.strip_prefix(prefix)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
 }
 
 /// Request ids, tracing, panics turned into bare 500s, and the body limit.
@@ -133,8 +166,9 @@ pub fn with_layers(router: Router) -> Router {
             .layer(PropagateRequestIdLayer::new(REQUEST_ID))
             // Answers carry case data: no cache may keep them (the login's
             // token included), no browser may guess their type or send
-            // their address on.
-            .layer(SetResponseHeaderLayer::overriding(
+            // their address on. Only an answer that says otherwise itself
+            // (the web pages' style sheet and script) may be kept.
+            .layer(SetResponseHeaderLayer::if_not_present(
                 header::CACHE_CONTROL,
                 HeaderValue::from_static("no-store"),
             ))

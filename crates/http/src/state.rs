@@ -35,7 +35,10 @@ impl Default for CaseSettings {
 pub struct AppState(Arc<Shared>);
 
 pub struct Shared {
+    /// Reads; on SQLite these connections cannot write.
     pub db: DatabaseConnection,
+    /// Writes: on SQLite the one writer connection, on PostgreSQL `db`.
+    pub writer: DatabaseConnection,
     /// The audit log's database: its own SQLite file, or the main PostgreSQL.
     pub audit_db: DatabaseConnection,
     pub auth: AuthSettings,
@@ -54,6 +57,7 @@ impl AppState {
         let passwords = PasswordHasher::new(auth.max_concurrent_hashes)?;
         Ok(Self(Arc::new(Shared {
             db: operations.db.clone(),
+            writer: operations.writer.clone(),
             audit_db: operations.audit_db.clone(),
             auth,
             cases,

@@ -3,11 +3,15 @@
 //! waiting for the disk (`synchronous_commit = off`), so that logging every
 //! read does not cap reads at the disk's flush rate.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr,
     EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
+use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
 use crate::entities::{audit_log, audit_outbox};
@@ -49,36 +53,128 @@ pub struct AuditTarget<'a> {
     pub main: &'a DatabaseConnection,
 }
 
-/// Appends one entry; returns once it is written.
-pub async fn record(
-    target: AuditTarget<'_>,
-    at: DateTime<Utc>,
-    user_id: Uuid,
-    action: &str,
-    family_id: Option<Uuid>,
-    resource: &str,
-) -> Result<(), DbErr> {
-    write_durably(
-        target,
-        vec![entry(at, user_id, action, family_id, resource)],
-    )
-    .await
+/// Entries written in one transaction at most.
+const GROUP_LIMIT: usize = 1_000;
+
+/// Requests waiting for the writer before new ones wait to be queued.
+const QUEUE_DEPTH: usize = 4_096;
+
+/// A batch of entries and who waits for them.
+struct Pending {
+    rows: Vec<audit_log::ActiveModel>,
+    written: oneshot::Sender<Result<(), String>>,
 }
 
-/// Appends one entry per family, in one write.
-pub async fn record_many(
-    target: AuditTarget<'_>,
+/// Group commit for the audit log: one task takes the entries of every
+/// request waiting at that moment and writes them in one transaction, so
+/// that logging every read costs one commit per batch, not per request.
+/// Each caller still waits until its own entries are committed (or, if the
+/// log refuses them, in the outbox) before it answers. Cheap to clone; the
+/// task ends when the last clone is dropped.
+#[derive(Clone)]
+pub struct AuditWriter {
+    queue: mpsc::Sender<Pending>,
+    /// Transactions written so far.
+    commits: Arc<AtomicU64>,
+}
+
+impl std::fmt::Debug for AuditWriter {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("AuditWriter")
+    }
+}
+
+impl AuditWriter {
+    /// Starts the writer task on the current runtime, writing to `log`, or
+    /// to `main`'s outbox when the log refuses.
+    pub fn spawn(log: DatabaseConnection, main: DatabaseConnection) -> Self {
+        let (queue, mut waiting) = mpsc::channel::<Pending>(QUEUE_DEPTH);
+        let commits = Arc::new(AtomicU64::new(0));
+        let counted = commits.clone();
+        tokio::spawn(async move {
+            let target = AuditTarget {
+                log: &log,
+                main: &main,
+            };
+            while let Some(first) = waiting.recv().await {
+                let mut rows = first.rows;
+                let mut waiters = vec![first.written];
+                while rows.len() < GROUP_LIMIT {
+                    let Ok(next) = waiting.try_recv() else { break };
+                    rows.extend(next.rows);
+                    waiters.push(next.written);
+                }
+                let written = write_durably(target, rows)
+                    .await
+                    .map_err(|err| err.to_string());
+                counted.fetch_add(1, Ordering::Relaxed);
+                for waiter in waiters {
+                    // A caller that stopped waiting (its request was
+                    // dropped) has nothing left to answer.
+                    let _ = waiter.send(written.clone());
+                }
+            }
+        });
+        Self { queue, commits }
+    }
+
+    /// How many transactions the writer has written: fewer than the
+    /// requests it served when they came together.
+    pub fn commits(&self) -> u64 {
+        self.commits.load(Ordering::Relaxed)
+    }
+
+    /// Appends one entry; returns once it is committed.
+    pub async fn record(
+        &self,
+        at: DateTime<Utc>,
+        user_id: Uuid,
+        action: &str,
+        family_id: Option<Uuid>,
+        resource: &str,
+    ) -> Result<(), DbErr> {
+        self.write(vec![entry(at, user_id, action, family_id, resource)])
+            .await
+    }
+
+    /// Appends one entry per family; returns once they are committed.
+    pub async fn record_many(
+        &self,
+        at: DateTime<Utc>,
+        user_id: Uuid,
+        action: &str,
+        family_ids: &[Uuid],
+        resource: &str,
+    ) -> Result<(), DbErr> {
+        self.write(entries(at, user_id, action, family_ids, resource))
+            .await
+    }
+
+    async fn write(&self, rows: Vec<audit_log::ActiveModel>) -> Result<(), DbErr> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let stopped = || DbErr::Custom("the audit writer has stopped".into());
+        let (written, answer) = oneshot::channel();
+        self.queue
+            .send(Pending { rows, written })
+            .await
+            .map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?.map_err(DbErr::Custom)
+    }
+}
+
+fn entries(
     at: DateTime<Utc>,
     user_id: Uuid,
     action: &str,
     family_ids: &[Uuid],
     resource: &str,
-) -> Result<(), DbErr> {
-    let rows = family_ids
+) -> Vec<audit_log::ActiveModel> {
+    family_ids
         .iter()
         .map(|family_id| entry(at, user_id, action, Some(*family_id), resource))
-        .collect();
-    write_durably(target, rows).await
+        .collect()
 }
 
 /// Writes the entries to the log; if the log cannot take them (its file

@@ -30,20 +30,85 @@ impl Backend {
 /// `synchronous=FULL` (an answered write survives a power cut), foreign keys
 /// and a busy timeout; PostgreSQL keeps its durable defaults.
 pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
-    Database::connect(options(url, max_connections, SqliteSynchronous::Full)).await
+    Database::connect(options(
+        url,
+        max_connections,
+        SqliteSynchronous::Full,
+        Access::ReadWrite,
+    ))
+    .await
+}
+
+/// The main database opened for its two uses. On SQLite, `write` is one
+/// connection: writers queue for it in the application, in order, instead
+/// of in SQLite's busy handler, which sleeps and polls; `read` is a pool of
+/// connections that cannot write (`query_only`), which in WAL mode never
+/// wait for the writer. On PostgreSQL both are the same pool.
+#[derive(Debug, Clone)]
+pub struct MainDatabase {
+    pub read: DatabaseConnection,
+    pub write: DatabaseConnection,
+}
+
+/// Opens the main database: the writer first (it creates the file and
+/// turns on WAL), then the readers.
+pub async fn connect_main(url: &str, max_connections: u32) -> Result<MainDatabase, DbErr> {
+    match Backend::of_url(url) {
+        Some(Backend::Sqlite) => {
+            let mut writer = options(url, 1, SqliteSynchronous::Full, Access::ReadWrite);
+            // A queue of writers waits longer than one busy writer would.
+            writer.acquire_timeout(Duration::from_secs(30));
+            let write = Database::connect(writer).await?;
+            let readers = options(
+                url,
+                max_connections,
+                SqliteSynchronous::Full,
+                Access::ReadOnly,
+            );
+            let read = Database::connect(readers).await?;
+            Ok(MainDatabase { read, write })
+        }
+        _ => {
+            let pool = connect(url, max_connections).await?;
+            Ok(MainDatabase {
+                read: pool.clone(),
+                write: pool,
+            })
+        }
+    }
 }
 
 /// Opens the audit log's own SQLite file. Its entries survive a crash of
 /// nido (WAL, `synchronous=NORMAL`); only a power cut can take the last
 /// instants, which keeps logging every read off the disk's flush rate.
 pub async fn connect_audit(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
-    Database::connect(options(url, max_connections, SqliteSynchronous::Normal)).await
+    Database::connect(options(
+        url,
+        max_connections,
+        SqliteSynchronous::Normal,
+        Access::ReadWrite,
+    ))
+    .await
+}
+
+/// Whether a SQLite pool's connections may write.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Access {
+    ReadWrite,
+    /// `PRAGMA query_only`: a write on such a connection fails at once, so
+    /// a write that strays from the writer is caught, not queued.
+    ReadOnly,
 }
 
 /// The one place the pool and each SQLite connection are set up: WAL, the
 /// given `synchronous`, foreign keys, a busy timeout (a PRAGMA run once would
 /// reach only one pooled connection).
-fn options(url: &str, max_connections: u32, synchronous: SqliteSynchronous) -> ConnectOptions {
+fn options(
+    url: &str,
+    max_connections: u32,
+    synchronous: SqliteSynchronous,
+    access: Access,
+) -> ConnectOptions {
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .max_connections(max_connections)
@@ -57,6 +122,14 @@ fn options(url: &str, max_connections: u32, synchronous: SqliteSynchronous) -> C
                 .synchronous(synchronous)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
+                .pragma(
+                    "query_only",
+                    if access == Access::ReadOnly {
+                        "ON"
+                    } else {
+                        "OFF"
+                    },
+                )
         });
     options
 }

@@ -24,7 +24,10 @@ mod database;
 mod error;
 mod versioned;
 
-pub use database::{Backend, begin_write, connect, connect_audit, migrate, migrate_audit, ping};
+pub use database::{
+    Backend, MainDatabase, begin_write, connect, connect_audit, connect_main, migrate,
+    migrate_audit, ping,
+};
 pub use error::{RepoError, Rule, is_contention, is_out_of_range};
 pub use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait,

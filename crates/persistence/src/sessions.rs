@@ -45,10 +45,12 @@ pub async fn create(
     Ok(expires_at)
 }
 
-/// The active user behind a token hash, if the session is alive. An expired
-/// session is deleted; a live one has its last use recorded.
+/// The active user behind a token hash, if the session is alive, read on
+/// `db`. An expired session is deleted; a live one has its last use
+/// recorded (at most once a minute): both written on `writer`.
 pub async fn authenticate(
     db: &impl ConnectionTrait,
+    writer: &impl ConnectionTrait,
     token_hash: &str,
     now: DateTime<Utc>,
     lifetime: SessionLifetime,
@@ -62,7 +64,9 @@ pub async fn authenticate(
     };
     let idle_deadline = session.last_seen_at + lifetime.idle;
     if now >= session.expires_at || now >= idle_deadline {
-        sessions::Entity::delete_by_id(session.id).exec(db).await?;
+        sessions::Entity::delete_by_id(session.id)
+            .exec(writer)
+            .await?;
         return Ok(None);
     }
     let Some(user) = users::Entity::find_by_id(session.user_id).one(db).await? else {
@@ -75,7 +79,7 @@ pub async fn authenticate(
         sessions::Entity::update_many()
             .col_expr(sessions::Column::LastSeenAt, Expr::value(now))
             .filter(sessions::Column::Id.eq(session.id))
-            .exec(db)
+            .exec(writer)
             .await?;
     }
     let expires_at = Ord::min(session.expires_at, now + lifetime.idle);

@@ -113,42 +113,66 @@ async fn change_password(
     ClientAddress(address): ClientAddress,
     ValidJson(body): ValidJson<PasswordChange>,
 ) -> Result<StatusCode> {
+    change_own_password(
+        &state,
+        &caller,
+        &address,
+        &body.current_password,
+        &body.new_password,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Replaces the caller's password, from `address`: the new one must follow
+/// the policy and differ (422 on `new_password`), the current one is
+/// required and counted like a login (422 on `current_password` when wrong,
+/// 429 past the limits). The `must_change_password` flag falls and every
+/// other session of the caller ends. `PUT /me/password` and the web's
+/// password page both call this.
+pub async fn change_own_password(
+    state: &AppState,
+    caller: &CurrentUser,
+    address: &str,
+    current_password: &str,
+    new_password: &str,
+) -> Result<()> {
     let user = &caller.user;
     let mut errors = Errors::default();
-    let new_password = errors.check::<_, PasswordError>(
+    let new_password_checked = errors.check::<_, PasswordError>(
         "new_password",
         NewPassword::parse(
-            &body.new_password,
+            new_password,
             &[user.email.as_str(), user.display_name.as_str()],
         ),
     );
-    if body.new_password == body.current_password {
+    if new_password == current_password {
         errors.add("new_password", "must differ from the current password");
     }
     errors.finish()?;
-    let Some(new_password) = new_password else {
+    let Some(new_password) = new_password_checked else {
         return Err(ApiError::Internal(anyhow::anyhow!(
             "validated password missing"
         )));
     };
 
     // The current password is a guess like a login's: counted first.
-    let counters = count_attempt(&state, user.email.as_str(), &address).await?;
+    let counters = count_attempt(state, user.email.as_str(), address).await?;
     let hash = users::own_password_hash(&state.operations, &caller.case_caller()).await?;
     if !state
         .passwords
-        .verify(&body.current_password, Some(&hash))
+        .verify(current_password, Some(&hash))
         .await?
     {
         state
-            .audit(&caller, "user.password_change_failed", None, "/me/password")
+            .audit(caller, "user.password_change_failed", None, "/me/password")
             .await?;
         return Err(ApiError::invalid(
             "current_password",
             "is not your password",
         ));
     }
-    forget_failures(&state, &counters).await?;
+    forget_failures(state, &counters).await?;
     let new_hash = state.passwords.hash(&new_password).await?;
     users::set_own_password(
         &state.operations,
@@ -158,5 +182,5 @@ async fn change_password(
     )
     .await?;
     tracing::info!("password changed");
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }

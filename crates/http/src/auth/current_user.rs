@@ -32,12 +32,45 @@ impl CurrentUser {
     pub fn case_caller(&self) -> nido_cases::Caller {
         nido_cases::Caller::of(&self.user)
     }
+
+    /// The user behind a session token (the API's bearer token, or the web
+    /// pages' session cookie), with the same timeouts: `None` when the
+    /// token is unknown, expired or revoked, or its account disabled. A live
+    /// session has its last use recorded. The caller's `must_change_password`
+    /// is not checked here: each front answers it its own way.
+    pub async fn from_token(state: &AppState, token: &str) -> Result<Option<Self>, ApiError> {
+        let token_hash = hash_token(token);
+        let found = sessions::authenticate(
+            &state.db,
+            &state.writer,
+            &token_hash,
+            state.now(),
+            state.auth.session_lifetime(),
+        )
+        .await?;
+        Ok(found.map(|(user, _)| CurrentUser { user, token_hash }))
+    }
+
+    /// The SHA-256 of the session's token, as the sessions table keeps it.
+    pub fn token_hash(&self) -> &str {
+        &self.token_hash
+    }
 }
 
 /// Where the caller's id is left for the layers around the handler (the
 /// audit of refused requests), once the token is checked.
 #[derive(Debug, Clone, Default)]
 pub struct CallerSlot(pub Arc<OnceLock<Uuid>>);
+
+impl CurrentUser {
+    /// Leaves the caller's id in the request's [`CallerSlot`], for the
+    /// audit of refused requests around the handler.
+    pub fn fill_slot(&self, parts: &Parts) {
+        if let Some(CallerSlot(slot)) = parts.extensions.get::<CallerSlot>() {
+            let _ = slot.set(self.user.id);
+        }
+    }
+}
 
 /// The two calls an account whose password was set by someone else may make.
 fn changes_password_or_leaves(parts: &Parts) -> bool {
@@ -61,21 +94,13 @@ impl FromRequestParts<AppState> for CurrentUser {
             })
             .filter(|token| !token.is_empty())
             .ok_or(ApiError::Unauthorized)?;
-        let token_hash = hash_token(token);
-        let (user, _) = sessions::authenticate(
-            &state.db,
-            &token_hash,
-            state.now(),
-            state.auth.session_lifetime(),
-        )
-        .await?
-        .ok_or(ApiError::Unauthorized)?;
-        if let Some(CallerSlot(slot)) = parts.extensions.get::<CallerSlot>() {
-            let _ = slot.set(user.id);
-        }
-        if user.must_change_password && !changes_password_or_leaves(parts) {
+        let caller = CurrentUser::from_token(state, token)
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
+        caller.fill_slot(parts);
+        if caller.user.must_change_password && !changes_password_or_leaves(parts) {
             return Err(ApiError::PasswordChangeRequired);
         }
-        Ok(CurrentUser { user, token_hash })
+        Ok(caller)
     }
 }

@@ -7,9 +7,9 @@ mod routes;
 mod settings;
 mod token;
 
-pub use account::router as account_router;
+pub use account::{change_own_password, router as account_router};
 pub use current_user::{CallerSlot, CurrentUser};
 pub use password::PasswordHasher;
-pub use routes::{ClientAddress, router};
+pub use routes::{ClientAddress, LoginRequest, NewSession, log_in, log_out, router};
 pub use settings::AuthSettings;
 pub use token::{hash_token, new_token};

@@ -117,11 +117,50 @@ async fn login(
     ClientAddress(address): ClientAddress,
     ValidJson(body): ValidJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>> {
+    let session = log_in(&state, &address, &body.email, &body.password).await?;
+    Ok(Json(LoginResponse {
+        token: session.token,
+        expires_at: session.expires_at,
+        idle_timeout_seconds: state.auth.session_lifetime().idle.num_seconds(),
+        user: UserResponse::from(session.user),
+    }))
+}
+
+/// A session just opened by [`log_in`]: its token (given to the client
+/// once, kept only hashed) and whose it is.
+pub struct NewSession {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub user: nido_domain::User,
+}
+
+// Never derive Debug with the token in it.
+impl std::fmt::Debug for NewSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewSession")
+            .field("user_id", &self.user.id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Checks `email` and `password` from `address` and opens a session: the
+/// one login of the API (`POST /auth/login`) and of the web pages alike.
+/// The attempt is counted before the password is looked at (429
+/// `TooManyRequests` past a limit); an unknown email, a wrong password and a
+/// disabled account all answer `InvalidCredentials` in about the same time.
+/// Every attempt is audited (`auth.login`, `auth.login_failed`,
+/// `auth.login_throttled`).
+pub async fn log_in(
+    state: &AppState,
+    address: &str,
+    email: &str,
+    password: &str,
+) -> Result<NewSession> {
     let now = state.now();
     let settings = &state.auth;
-    let email_key: String = body.email.trim().to_lowercase().chars().take(254).collect();
+    let email_key: String = email.trim().to_lowercase().chars().take(254).collect();
     let resource = format!("/auth/login from {address}");
-    let credentials = match Email::parse(&body.email) {
+    let credentials = match Email::parse(email) {
         Ok(email) => users::find_credentials(&state.db, &email).await?,
         Err(_) => None,
     };
@@ -132,7 +171,7 @@ async fn login(
 
     // Count the attempt before looking at the password: of many parallel
     // guesses, only as many as the limits allow are ever verified.
-    let counters = match count_attempt(&state, &email_key, &address).await {
+    let counters = match count_attempt(state, &email_key, address).await {
         Ok(counters) => counters,
         Err(refused @ ApiError::TooManyRequests { .. }) => {
             state
@@ -145,11 +184,12 @@ async fn login(
     };
 
     let hash = credentials.as_ref().map(|(_, hash)| hash.as_str());
-    let password_ok = state.passwords.verify(&body.password, hash).await?;
+    let password_ok = state.passwords.verify(password, hash).await?;
     let user = match credentials {
         Some((user, _)) if password_ok && user.active => user,
         _ => {
-            login_throttle::prune(&state.db, now - settings.throttle().longest_window()).await?;
+            login_throttle::prune(&state.writer, now - settings.throttle().longest_window())
+                .await?;
             state
                 .audit_as(tried, "auth.login_failed", None, &resource)
                 .await?;
@@ -160,22 +200,21 @@ async fn login(
 
     // Successes never count; the owner's success from this address also
     // clears the failures made from it.
-    forget_failures(&state, &counters).await?;
+    forget_failures(state, &counters).await?;
     let token = new_token()?;
     let lifetime = settings.session_lifetime();
     let expires_at =
-        sessions::create(&state.db, user.id, hash_token(&token), now, lifetime).await?;
-    sessions::prune(&state.db, now, lifetime).await?;
+        sessions::create(&state.writer, user.id, hash_token(&token), now, lifetime).await?;
+    sessions::prune(&state.writer, now, lifetime).await?;
     state
         .audit_as(user.id, "auth.login", None, &resource)
         .await?;
     tracing::info!(user_id = %user.id, "logged in");
-    Ok(Json(LoginResponse {
+    Ok(NewSession {
         token,
         expires_at,
-        idle_timeout_seconds: lifetime.idle.num_seconds(),
-        user: UserResponse::from(user),
-    }))
+        user,
+    })
 }
 
 /// The counters an attempt on `email` from `address` bumped.
@@ -192,7 +231,7 @@ pub(super) async fn count_attempt(
     let counters = state.auth.throttle().counters(email, address);
     let mut wait = None;
     for (key, limit) in &counters {
-        let counted = login_throttle::count(&state.db, key, now, limit.window).await?;
+        let counted = login_throttle::count(&state.writer, key, now, limit.window).await?;
         wait = wait.max(limit.refusal(counted.failures, counted.window_start, now));
     }
     let Some(wait) = wait else {
@@ -211,7 +250,7 @@ pub(super) async fn count_attempt(
 /// Takes an attempt back from its counters: refused, or its password right.
 async fn uncount_all(state: &AppState, counters: &[(String, FailureLimit)]) -> Result<()> {
     for (key, _) in counters {
-        login_throttle::uncount(&state.db, key).await?;
+        login_throttle::uncount(&state.writer, key).await?;
     }
     Ok(())
 }
@@ -220,7 +259,7 @@ async fn uncount_all(state: &AppState, counters: &[(String, FailureLimit)]) -> R
 /// counted against the account from this address are forgotten.
 pub(super) async fn forget_failures(state: &AppState, counters: &Counters) -> Result<()> {
     uncount_all(state, counters).await?;
-    login_throttle::forget(&state.db, &counters[0].0).await?;
+    login_throttle::forget(&state.writer, &counters[0].0).await?;
     Ok(())
 }
 
@@ -229,11 +268,17 @@ pub(super) async fn forget_failures(state: &AppState, counters: &Counters) -> Re
     responses((status = 204, description = "Logged out")))]
 #[tracing::instrument(skip_all, fields(user_id = %caller.user.id))]
 async fn logout(State(state): State<AppState>, caller: CurrentUser) -> Result<StatusCode> {
-    sessions::delete(&state.db, &caller.token_hash).await?;
-    state
-        .audit(&caller, "auth.logout", None, "/auth/logout")
-        .await?;
+    log_out(&state, &caller).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Ends the caller's session at once and audits it (`auth.logout`): the
+/// API's logout and the web pages' sign-out alike.
+pub async fn log_out(state: &AppState, caller: &CurrentUser) -> Result<()> {
+    sessions::delete(&state.writer, &caller.token_hash).await?;
+    state
+        .audit(caller, "auth.logout", None, "/auth/logout")
+        .await
 }
 
 #[cfg(test)]
@@ -259,6 +304,8 @@ mod tests {
         let cases = CaseSettings::default();
         let operations = nido_cases::Cases {
             db: db.clone(),
+            writer: db.clone(),
+            audit_log: nido_persistence::audit::AuditWriter::spawn(db.clone(), db.clone()),
             audit_db: db,
             clock: Clock::Fixed(Utc::now()),
             time_zone: cases.time_zone,
@@ -276,7 +323,7 @@ mod tests {
             password_hash: state.passwords.hash(&password).await.expect("hash"),
             must_change_password: false,
         };
-        users::insert(&state.db, new, state.now())
+        users::insert(&state.writer, new, state.now())
             .await
             .expect("inserted");
         state

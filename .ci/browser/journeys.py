@@ -1,0 +1,247 @@
+#!/usr/bin/env python3
+"""The web pages in a real browser: Debian's Chromium driven by Playwright,
+through the journeys of a social worker, a coordinator and the director on
+a server loaded with `nido demo-data`.
+
+At every page visited: axe-core must find no serious or critical violation,
+and a screenshot is written at 390x844 (a phone) and 1280x800 under the
+screenshots directory, to be looked at.
+
+Usage: journeys.py BASE_URL INITIAL_ADMIN_PASSWORD_FILE
+Environment: NIDO_SCREENSHOTS (default target/screenshots),
+             NIDO_AXE (default target/axe/node_modules/axe-core/axe.min.js).
+"""
+
+import datetime
+import os
+import pathlib
+import sys
+import traceback
+
+from playwright.sync_api import Page, expect, sync_playwright
+
+BASE = sys.argv[1].rstrip("/")
+ADMIN_PASSWORD_FILE = pathlib.Path(sys.argv[2])
+SHOTS = pathlib.Path(os.environ.get("NIDO_SCREENSHOTS", "target/screenshots"))
+AXE = pathlib.Path(
+    os.environ.get("NIDO_AXE", "target/axe/node_modules/axe-core/axe.min.js")
+).read_text()
+DEMO_PASSWORD = "voie-lactee-demo-2026"
+SIZES = {"telephone": (390, 844), "bureau": (1280, 800)}
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+problems: list[str] = []
+pages_checked = 0
+
+
+def checkpoint(page: Page, name: str) -> None:
+    """axe-core on the page as it is, then a screenshot at each size."""
+    global pages_checked
+    pages_checked += 1
+    # Evaluated through the DevTools protocol: the page's CSP (script-src
+    # 'self') rightly refuses injected script tags.
+    page.evaluate(AXE)
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {resultTypes: ['violations']});
+            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
+        }"""
+    )
+    for violation in result:
+        line = f"{name}: axe {violation['impact']} {violation['id']} ({violation['help']}) at {violation['nodes']}"
+        if violation["impact"] in ("serious", "critical"):
+            problems.append(line)
+            print("  FAIL", line)
+        else:
+            print("  note", line)
+    current = page.viewport_size
+    for label, (width, height) in SIZES.items():
+        page.set_viewport_size({"width": width, "height": height})
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        if overflow > 0:
+            problems.append(f"{name}: wider than the {width}-px screen by {overflow} px")
+            print(f"  FAIL {name}: {overflow} px of horizontal overflow at {width} px")
+        page.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
+    page.set_viewport_size(current)
+    print(f"  checked {name} ({page.url})")
+
+
+def sign_in(page: Page, email: str, password: str) -> None:
+    page.goto(BASE + "/")
+    expect(page).to_have_url(BASE + "/connexion")
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+
+
+def sign_out(page: Page) -> None:
+    page.get_by_role("button", name="Se déconnecter").click()
+    expect(page).to_have_url(BASE + "/connexion?fin=1")
+    expect(page.get_by_role("status")).to_contain_text("déconnecté")
+
+
+def social_worker(page: Page) -> None:
+    """Inès signs in, finds a family, logs a visit with a follow-up action,
+    sees both on the journal, and signs out."""
+    page.goto(BASE + "/")
+    expect(page).to_have_url(BASE + "/connexion")
+    checkpoint(page, "connexion")
+    page.get_by_label("Adresse électronique").fill("ines.morel@nido.example")
+    page.get_by_label("Mot de passe").fill("pas-le-bon-mot-de-passe")
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("alert")).to_contain_text("mot de passe incorrect")
+    checkpoint(page, "connexion-refusee")
+
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page).to_have_url(BASE + "/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Inès")
+    checkpoint(page, "accueil")
+
+    # The keyboard: the first Tab reaches the skip link, which leads to the content.
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Aller au contenu")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(BASE + "/#contenu")
+
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Familles"
+    ).click()
+    expect(page).to_have_url(BASE + "/familles")
+    checkpoint(page, "familles")
+    first = page.locator(".family-card__name a").first
+    mother = first.inner_text()
+    last_name = mother.split()[-1]
+    page.get_by_label("Rechercher par nom").fill(last_name[:4].lower())
+    page.get_by_role("button", name="Rechercher").click()
+    expect(page.locator(".family-card__name a").first).to_have_text(mother)
+    checkpoint(page, "familles-recherche")
+
+    page.get_by_role("link", name=mother).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(mother)
+    checkpoint(page, "famille")
+
+    # A follow-up action without its date: refused, said beside the field,
+    # nothing typed lost.
+    summary = f"Visite à domicile du navigateur ({datetime.datetime.now():%H:%M:%S}) : point sur le budget et les démarches CAF."
+    form = page.locator("form[data-intervention-form]")
+    form.get_by_label("Type d'intervention").select_option("home_visit")
+    form.get_by_label("Durée (minutes)").fill("45")
+    form.get_by_label("Compte rendu").fill(summary)
+    form.get_by_label("Ce qu'il faut faire").first.fill("Relancer la CAF pour l'APL")
+    form.get_by_role("button", name="Enregistrer l'intervention").click()
+    alert = page.locator("#erreurs-intervention")
+    expect(alert).to_contain_text("date d'échéance")
+    expect(alert).to_be_focused()
+    expect(page.locator("#action_due_on_0-erreur")).to_contain_text("date d'échéance")
+    expect(page.get_by_label("Compte rendu")).to_have_value(summary)
+    checkpoint(page, "famille-intervention-refusee")
+
+    due = (datetime.date.today() + datetime.timedelta(days=7)).isoformat()
+    page.locator("#action_due_on_0").fill(due)
+    page.get_by_role("button", name="Enregistrer l'intervention").click()
+    expect(page.get_by_role("status")).to_have_text("Intervention enregistrée.")
+    journal = page.locator("#journal")
+    expect(journal).to_contain_text(summary)
+    expect(journal).to_contain_text("Relancer la CAF pour l'APL")
+    checkpoint(page, "famille-intervention-enregistree")
+
+    # A family she does not accompany reads as one that does not exist.
+    page.goto(BASE + "/familles/01234567-89ab-7def-8123-456789abcdef")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page introuvable")
+    checkpoint(page, "introuvable")
+
+    page.goto(BASE + "/")
+    expect(page.locator("#titre-actions + ul, #titre-actions ~ ul").first).to_contain_text(
+        "Relancer la CAF pour l'APL"
+    )
+    sign_out(page)
+    checkpoint(page, "deconnexion")
+    page.goto(BASE + "/familles")
+    expect(page).to_have_url(BASE + "/connexion?suite=%2Ffamilles")
+
+
+def coordinator(page: Page) -> None:
+    """Nadia sees the centre's due dates and every family."""
+    sign_in(page, "nadia.haddad@nido.example", DEMO_PASSWORD)
+    expect(page.get_by_role("heading", name="Échéances du centre")).to_be_visible()
+    checkpoint(page, "accueil-coordination")
+    page.get_by_role("link", name="Familles").first.click()
+    expect(page.locator(".family-card")).not_to_have_count(0)
+    page.locator(".family-card__name a").nth(3).click()
+    expect(page.get_by_role("heading", name="Journal")).to_be_visible()
+    checkpoint(page, "famille-coordination")
+    sign_out(page)
+
+
+def director(page: Page) -> None:
+    """The director's first sign-in, with the one-time password: she must
+    choose her own first; the families are not hers to read."""
+    one_time = ADMIN_PASSWORD_FILE.read_text().strip()
+    sign_in(page, "admin@nido.local", one_time)
+    expect(page).to_have_url(BASE + "/mot-de-passe")
+    checkpoint(page, "mot-de-passe")
+    page.get_by_label("Mot de passe actuel").fill(one_time)
+    page.get_by_label("Nouveau mot de passe", exact=True).fill("lanterne-glycine-horizon-58")
+    page.get_by_label("Nouveau mot de passe, encore une fois").fill("lanterne-glycine-horizon-58")
+    page.get_by_role("button", name="Enregistrer le nouveau mot de passe").click()
+    expect(page.get_by_role("status")).to_have_text("Votre mot de passe a été changé.")
+    checkpoint(page, "accueil-direction")
+    page.goto(BASE + "/familles")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Accès refusé")
+    checkpoint(page, "acces-refuse")
+    page.goto(BASE + "/")
+    sign_out(page)
+
+
+def main() -> int:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    journeys = [social_worker, coordinator, director]
+    passed = failed = 0
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=CHROMIUM_ARGS,
+        )
+        for journey in journeys:
+            print(f"journey: {journey.__name__}")
+            context = browser.new_context(
+                viewport={"width": 1280, "height": 800}, locale="fr-FR"
+            )
+            page = context.new_page()
+            page.set_default_timeout(15_000)
+            before = len(problems)
+            try:
+                journey(page)
+            except Exception:  # a failed step: report it, go on with the others
+                traceback.print_exc()
+                problems.append(f"{journey.__name__}: a step failed")
+                page.screenshot(path=str(SHOTS / f"echec-{journey.__name__}.png"), full_page=True)
+            finally:
+                context.close()
+            if len(problems) == before:
+                passed += 1
+            else:
+                failed += 1
+        browser.close()
+    print(f"\n{pages_checked} pages checked with axe-core; screenshots in {SHOTS}")
+    for problem in problems:
+        print("problem:", problem)
+    print(f"browser journeys: {passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,401 @@
+//! What the pages say, in French: dates, ages, the vocabularies' labels, and
+//! the API's field messages and conflicts turned into sentences a social
+//! worker reads. Each English message the use cases answer is translated
+//! here once; one nobody translated yet reads as a generic refusal rather
+//! than in English (and is logged, so it gets its translation).
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use nido_domain::Conflict;
+use nido_domain::creche::{BookingPurpose, BookingStatus};
+use nido_domain::due_dates::DueKind;
+use nido_domain::family::{ExitDestination, ReferralStatus};
+use nido_domain::intervention::{Confidentiality, InterventionKind};
+use nido_domain::{Profession, Role};
+
+const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+/// "3 février 2026" ("1er" for the first of the month).
+pub fn date(day: NaiveDate) -> String {
+    let month = MONTHS[day.month0() as usize];
+    match day.day() {
+        1 => format!("1er {month} {}", day.year()),
+        n => format!("{n} {month} {}", day.year()),
+    }
+}
+
+/// "03/02/2026", where space is short (tables on a phone).
+pub fn short_date(day: NaiveDate) -> String {
+    day.format("%d/%m/%Y").to_string()
+}
+
+/// "3 février 2026 à 9 h 30", in the centre's time zone.
+pub fn date_time(at: DateTime<Utc>, zone: chrono_tz::Tz) -> String {
+    let local = at.with_timezone(&zone);
+    format!(
+        "{} à {}",
+        date(local.date_naive()),
+        local.format("%-H h %M")
+    )
+}
+
+/// A child's or a mother's age on `on`: "5 mois", "1 an et 2 mois",
+/// "24 ans"; under a month, "moins d'un mois".
+pub fn age(birth: NaiveDate, on: NaiveDate) -> String {
+    let months = nido_domain::creche::age_in_months(birth, on).max(0);
+    let (years, rest) = (months / 12, months % 12);
+    let years_text = match years {
+        1 => "1 an".to_owned(),
+        n => format!("{n} ans"),
+    };
+    match (years, rest) {
+        (0, 0) => "moins d'un mois".to_owned(),
+        (0, m) => format!("{m} mois"),
+        // Months matter for the little ones only.
+        (y, m) if m == 0 || y >= 6 => years_text,
+        (_, m) => format!("{years_text} et {m} mois"),
+    }
+}
+
+/// "dans 3 jours", "aujourd'hui", "demain", "en retard de 2 jours".
+pub fn days_from_now(days: i64) -> String {
+    match days {
+        0 => "aujourd'hui".to_owned(),
+        1 => "demain".to_owned(),
+        -1 => "en retard d'un jour".to_owned(),
+        n if n < 0 => format!("en retard de {} jours", -n),
+        n => format!("dans {n} jours"),
+    }
+}
+
+pub fn intervention_kind(kind: InterventionKind) -> &'static str {
+    match kind {
+        InterventionKind::HomeVisit => "Visite à domicile",
+        InterventionKind::Interview => "Entretien",
+        InterventionKind::PhoneCall => "Appel téléphonique",
+        InterventionKind::Accompaniment => "Accompagnement",
+        InterventionKind::Workshop => "Atelier",
+        InterventionKind::Childcare => "Temps d'accueil de l'enfant",
+        InterventionKind::Other => "Autre",
+    }
+}
+
+pub fn confidentiality(level: Confidentiality) -> &'static str {
+    match level {
+        Confidentiality::Team => "Toute l'équipe de la famille",
+        Confidentiality::Restricted => "Restreinte : l'auteur et les personnes présentes",
+    }
+}
+
+pub fn due_kind(kind: DueKind) -> &'static str {
+    match kind {
+        DueKind::RenewalReport => "Rapport de renouvellement",
+        DueKind::PeriodEnd => "Fin de période",
+        DueKind::ContractDelivery => "Remise du contrat de séjour",
+        DueKind::ContractSignature => "Signature du contrat de séjour",
+        DueKind::ProjectInitial => "Premier projet personnalisé",
+        DueKind::ProjectReview => "Révision du projet personnalisé",
+        DueKind::IncidentReport => "Déclaration d'un incident à l'autorité",
+    }
+}
+
+pub fn role(role: Role) -> &'static str {
+    match role {
+        Role::Staff => "Équipe",
+        Role::Coordinator => "Coordination",
+        Role::Admin => "Administration",
+    }
+}
+
+pub fn profession(profession: Profession) -> &'static str {
+    match profession {
+        // The trade rather than a gendered title.
+        Profession::SocialWorker => "service social",
+        Profession::SpecializedEducator => "éducation spécialisée",
+        Profession::EarlyChildhoodEducator => "éducation de jeunes enfants",
+        Profession::ChildcareAssistant => "puériculture",
+        Profession::Psychologist => "psychologie",
+        Profession::TechnicalAgent => "services techniques",
+        Profession::Coordinator => "chef de service",
+        Profession::Director => "direction",
+        Profession::Other => "autre métier",
+    }
+}
+
+pub fn referral_status(status: &str) -> &'static str {
+    match status.parse::<ReferralStatus>() {
+        Ok(ReferralStatus::Pending) => "en attente",
+        Ok(ReferralStatus::Admitted) => "admise",
+        Ok(ReferralStatus::Declined) => "refusée",
+        Ok(ReferralStatus::Withdrawn) => "retirée",
+        Err(_) => "",
+    }
+}
+
+pub fn exit_destination(destination: &str) -> &'static str {
+    match destination.parse::<ExitDestination>() {
+        Ok(ExitDestination::SocialHousing) => "logement social",
+        Ok(ExitDestination::PrivateHousing) => "logement privé",
+        Ok(ExitDestination::FamilyOrFriends) => "chez de la famille ou des proches",
+        Ok(ExitDestination::OtherFacility) => "autre établissement",
+        Ok(ExitDestination::Unknown) => "destination inconnue",
+        Err(_) => "",
+    }
+}
+
+pub fn booking_purpose(purpose: BookingPurpose) -> &'static str {
+    match purpose {
+        BookingPurpose::JobInterview => "entretien d'embauche",
+        BookingPurpose::Training => "formation",
+        BookingPurpose::Employment => "emploi",
+        BookingPurpose::Appointment => "rendez-vous",
+        BookingPurpose::Workshop => "atelier",
+        BookingPurpose::Respite => "répit",
+        BookingPurpose::Other => "autre motif",
+    }
+}
+
+pub fn booking_status(status: BookingStatus) -> &'static str {
+    match status {
+        BookingStatus::Booked => "réservé",
+        BookingStatus::Cancelled => "annulé",
+        BookingStatus::Attended => "venu",
+        BookingStatus::Absent => "absent",
+    }
+}
+
+pub fn workshop_status(status: &str) -> &'static str {
+    match status {
+        "registered" => "inscrite",
+        "attended" => "présente",
+        "absent" => "absente",
+        _ => "",
+    }
+}
+
+/// A 409's code, as one French sentence.
+pub fn conflict(conflict: Conflict) -> &'static str {
+    match conflict {
+        Conflict::EmailTaken => "Un autre compte utilise déjà cette adresse électronique.",
+        Conflict::SelfLockout => {
+            "Vous ne pouvez pas désactiver votre propre compte ni renoncer à votre rôle d'administration."
+        }
+        Conflict::AlreadyPlaced => "Cette famille a déjà une prise en charge en cours.",
+        Conflict::ReferralPending => "Cette famille a déjà une orientation en attente.",
+        Conflict::ReferralNotPending => {
+            "Seule une orientation en attente peut mener à une admission."
+        }
+        Conflict::CapReached => {
+            "La période en cours finit déjà la veille des trois ans du plus jeune enfant : elle ne peut pas être renouvelée."
+        }
+        Conflict::StalePeriod => {
+            "Cette période n'est plus la période en cours : elle a déjà été renouvelée."
+        }
+        Conflict::PlacementEnded => "Cette prise en charge est terminée.",
+        Conflict::UnitOccupied => "Une autre famille occupe ce logement ce jour-là ou après.",
+        Conflict::NoActiveLease => "Aucun bail de ce logement ne couvre ce jour-là.",
+        Conflict::OverCapacity => {
+            "La mère et ses enfants sont plus nombreux que le logement ne peut accueillir."
+        }
+        Conflict::AlreadyHoused => "Cette famille est déjà logée ce jour-là.",
+        Conflict::LeaseOverlap => "Ce bail chevaucherait un autre bail du même logement.",
+        Conflict::FileOpen => "Le dossier de cette famille a été rouvert.",
+        Conflict::CrecheFull => "La crèche n'a plus de place à un moment de ce créneau.",
+        Conflict::BookingOverlap => "Cet enfant est déjà inscrit à la crèche à cette heure-là.",
+        Conflict::AlreadyClosed => "La crèche est déjà fermée ce jour-là.",
+        Conflict::BookingClosed => {
+            "Cette réservation a déjà été annulée ou sa présence enregistrée."
+        }
+        Conflict::AlreadyParticipating => "Cette famille participe déjà à cet atelier.",
+        Conflict::WorkshopFull => "Cet atelier est complet.",
+    }
+}
+
+/// A 412: what was shown changed since.
+pub const STALE: &str = "Ces informations ont été modifiées entre-temps : rechargez la page, vérifiez-les, puis recommencez.";
+
+/// The refusal shown when a message has no translation yet.
+pub const REFUSED: &str = "Cette valeur n'est pas acceptée.";
+
+/// A field message of the API (`validator`'s, the domain's, the use
+/// cases'), in French.
+pub fn field_message(message: &str) -> String {
+    if let Some(known) = exact_message(message) {
+        return known.to_owned();
+    }
+    if let Some((min, max)) = two_numbers(message, "must be ", " to ", " characters") {
+        return format!("Doit compter de {min} à {max} caractères.");
+    }
+    if let Some(max) = message
+        .strip_prefix("must be at most ")
+        .and_then(|rest| rest.strip_suffix(" characters"))
+    {
+        return format!("{max} caractères au plus.");
+    }
+    if let Some((min, max)) = two_numbers(message, "must be ", " to ", " minutes") {
+        return format!("Entre {min} et {max} minutes.");
+    }
+    if let Some((min, max)) = two_numbers(message, "must list ", " to ", " people") {
+        return format!("Cochez de {min} à {max} personnes.");
+    }
+    tracing::warn!(message, "a field message has no French translation");
+    REFUSED.to_owned()
+}
+
+fn exact_message(message: &str) -> Option<&'static str> {
+    Some(match message {
+        "is required" => "Ce champ est obligatoire.",
+        "must not be blank" => "Ce champ ne peut pas être vide.",
+        "must not be after today" => "La date ne peut pas être postérieure à aujourd'hui.",
+        "must list at most 20 actions" => "20 actions de suivi au plus.",
+        "must be an email address" => "Indiquez une adresse électronique valide.",
+        "must be an active staff member or coordinator" => {
+            "Doit être un membre actif de l'équipe ou de la coordination."
+        }
+        "must be on the family's team (its referent or a member) or a coordinator" => {
+            "Doit faire partie de l'équipe de la famille (référent ou membre) ou de la coordination."
+        }
+        "must be the author or present: the intervention is restricted" => {
+            "L'intervention est restreinte : confiez l'action à son auteur ou à une personne présente."
+        }
+        "give at most one of birth_date and expected_birth_date"
+        | "give exactly one of birth_date and expected_birth_date" => {
+            "Indiquez soit la date de naissance, soit la date prévue."
+        }
+        "the child is already born" => "L'enfant est déjà né.",
+        "is not your password" => "Ce n'est pas votre mot de passe actuel.",
+        "must differ from the current password" => {
+            "Le nouveau mot de passe doit être différent de l'actuel."
+        }
+        "must be 12 to 128 characters" => "Le mot de passe doit compter de 12 à 128 caractères.",
+        "is too easy to guess; use a longer phrase of unrelated words" => {
+            "Ce mot de passe est trop facile à deviner : préférez une suite de mots sans rapport entre eux."
+        }
+        _ => return None,
+    })
+}
+
+/// `prefix` A `middle` B `suffix`, with A and B numbers.
+fn two_numbers(message: &str, prefix: &str, middle: &str, suffix: &str) -> Option<(u64, u64)> {
+    let rest = message.strip_prefix(prefix)?.strip_suffix(suffix)?;
+    let (min, max) = rest.split_once(middle)?;
+    Some((min.parse().ok()?, max.parse().ok()?))
+}
+
+/// Lower-cased, without accents: what a search by name compares, so that
+/// "helene" finds Hélène.
+pub fn search_key(text: &str) -> String {
+    text.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'à' | 'â' | 'ä' | 'á' | 'ã' => 'a',
+            'ç' => 'c',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' | 'í' | 'ì' => 'i',
+            'ô' | 'ö' | 'ó' | 'ò' | 'õ' => 'o',
+            'ù' | 'û' | 'ü' | 'ú' => 'u',
+            'ÿ' => 'y',
+            'ñ' => 'n',
+            '’' => '\'',
+            other => other,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(raw: &str) -> NaiveDate {
+        raw.parse().expect("date")
+    }
+
+    #[test]
+    fn dates_read_as_in_french() {
+        assert_eq!(date(day("2026-02-03")), "3 février 2026");
+        assert_eq!(date(day("2026-08-01")), "1er août 2026");
+        assert_eq!(short_date(day("2026-02-03")), "03/02/2026");
+        let at: DateTime<Utc> = "2026-07-14T07:05:00Z".parse().expect("instant");
+        assert_eq!(
+            date_time(at, chrono_tz::Europe::Paris),
+            "14 juillet 2026 à 9 h 05"
+        );
+    }
+
+    #[test]
+    fn ages_count_whole_months_then_years() {
+        let today = day("2026-11-24");
+        assert_eq!(age(day("2026-11-10"), today), "moins d'un mois");
+        assert_eq!(age(day("2026-06-24"), today), "5 mois");
+        assert_eq!(age(day("2025-11-24"), today), "1 an");
+        assert_eq!(age(day("2024-09-01"), today), "2 ans et 2 mois");
+        assert_eq!(age(day("2001-05-17"), today), "25 ans");
+    }
+
+    #[test]
+    fn days_from_now_says_late_or_ahead() {
+        assert_eq!(days_from_now(0), "aujourd'hui");
+        assert_eq!(days_from_now(1), "demain");
+        assert_eq!(days_from_now(12), "dans 12 jours");
+        assert_eq!(days_from_now(-1), "en retard d'un jour");
+        assert_eq!(days_from_now(-4), "en retard de 4 jours");
+    }
+
+    #[test]
+    fn the_messages_of_the_forms_are_translated() {
+        for message in [
+            "is required",
+            "must not be blank",
+            "must be 1 to 10000 characters",
+            "must be 1 to 2000 characters",
+            "must be 1 to 1440 minutes",
+            "must list 1 to 20 people",
+            "must list at most 20 actions",
+            "must be an active staff member or coordinator",
+            "must be on the family's team (its referent or a member) or a coordinator",
+            "must be the author or present: the intervention is restricted",
+            "must not be after today",
+            "give at most one of birth_date and expected_birth_date",
+            "the child is already born",
+            "is not your password",
+            "must differ from the current password",
+            "must be 12 to 128 characters",
+            "is too easy to guess; use a longer phrase of unrelated words",
+            "must be at most 254 characters",
+        ] {
+            let french = field_message(message);
+            assert_ne!(french, REFUSED, "{message}");
+            assert!(!french.contains("must"), "{message} → {french}");
+        }
+        assert_eq!(field_message("something new"), REFUSED);
+        assert_eq!(
+            field_message("must be 1 to 1440 minutes"),
+            "Entre 1 et 1440 minutes."
+        );
+    }
+
+    #[test]
+    fn every_conflict_has_a_french_sentence() {
+        for each in Conflict::ALL {
+            assert!(conflict(*each).ends_with('.'), "{each}");
+        }
+    }
+
+    #[test]
+    fn a_search_ignores_case_and_accents() {
+        assert_eq!(search_key("Hélène ROUX"), "helene roux");
+        assert!(search_key("Inès Morel").contains(&search_key("ines")));
+    }
+}

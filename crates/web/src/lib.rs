@@ -1,0 +1,91 @@
+//! nido's web front: server-rendered pages in French for the team, at `/`
+//! beside the API. The pages call the same use cases as the API handlers
+//! (`nido_cases`, with the same `Caller`), and the same authentication
+//! (`nido_http::auth`: login throttling, the sessions table and its
+//! timeouts, the forced password change); they hold no business rule of
+//! their own. See `docs/web.md`.
+
+mod assets;
+mod csrf;
+mod error;
+mod form;
+mod french;
+mod layout;
+mod pages;
+mod session;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::routing::{get, post};
+use nido_http::AppState;
+use serde::Deserialize;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// `[web]` in the configuration.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct WebSettings {
+    /// Mark the session cookie `Secure` (sent over HTTPS only). Turn it on
+    /// wherever nido is reached through HTTPS, which is everywhere but a
+    /// developer's machine.
+    pub secure_cookies: bool,
+}
+
+/// What every page handler reaches: the API's state (databases, use cases,
+/// authentication settings, clock) and the web's own settings.
+#[derive(Clone)]
+pub struct Web {
+    pub app: AppState,
+    pub settings: WebSettings,
+}
+
+/// Pages only ever load what nido serves itself: no inline script, no
+/// other origin, no framing.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+     img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// The pages, with their own state, fallback and headers: to be served
+/// beside the API with `nido_http::app_with_pages`.
+pub fn pages(app: AppState, settings: WebSettings) -> Router {
+    Router::new()
+        .route("/", get(pages::home::show))
+        .route(
+            "/connexion",
+            get(pages::sign_in::form).post(pages::sign_in::submit),
+        )
+        .route(
+            "/deconnexion",
+            post(pages::sign_in::sign_out).get(pages::sign_in::to_home),
+        )
+        .route(
+            "/mot-de-passe",
+            get(pages::password::form).post(pages::password::submit),
+        )
+        .route("/familles", get(pages::families::list))
+        .route("/familles/{id}", get(pages::family::show))
+        .route(
+            "/familles/{id}/interventions",
+            post(pages::intervention::submit),
+        )
+        .route(
+            "/familles/{id}/enfants/{child_id}/naissance",
+            post(pages::birth::submit),
+        )
+        .route(assets::STYLE_PATH, get(assets::style))
+        .route(assets::SCRIPT_PATH, get(assets::script))
+        .fallback(error::not_found)
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+        ))
+        .with_state(Web { app, settings })
+}

@@ -1,0 +1,760 @@
+//! `/familles/{id}`: the family's file — mother and children, placement
+//! (periods, cap, next deadline), housing, team, the timeline — with the
+//! "nouvelle intervention" form and "enregistrer une naissance". A family
+//! the user may not see answers exactly as one that does not exist (404).
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::NaiveDate;
+use nido_cases::families::visible_family;
+use nido_cases::timeline::{Event, EventKind, family_timeline};
+use nido_domain::family::{Family, Placement, PlacementStatus};
+use nido_domain::intervention::{Confidentiality, InterventionKind};
+use nido_domain::placement::{ChildBirth, Deadline, DeadlineStatus, deadline, latest_end_on};
+use nido_domain::{Role, User};
+use nido_persistence::{housing, occupancies, placements, users};
+use uuid::Uuid;
+
+use crate::Web;
+use crate::error::WebError;
+use crate::form::FieldErrors;
+use crate::french;
+use crate::layout::{Frame, page};
+use crate::pages::families::{child_summary, user_names};
+use crate::pages::query_value;
+use crate::session::SignedIn;
+
+/// An id in an address; one that is not a UUID names nothing (404).
+pub fn parse_id(raw: &str) -> Result<Uuid, WebError> {
+    raw.parse().map_err(|_| WebError::NotFound)
+}
+
+/// An option of a select, or a radio button.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// How many follow-up actions the form offers at once (the script shows
+/// the second and third on demand).
+pub const ACTION_ROWS: usize = 3;
+
+/// One follow-up action of the form, as typed.
+#[derive(Debug, Default, Clone)]
+pub struct ActionInputRow {
+    pub description: String,
+    pub due_on: String,
+    pub assignee: String,
+}
+
+/// The "nouvelle intervention" form as typed (blank, or sent back with its
+/// errors), every value as text.
+#[derive(Debug, Default, Clone)]
+pub struct InterventionForm {
+    pub kind: String,
+    pub occurred_on: String,
+    pub occurred_time: String,
+    pub duration_minutes: String,
+    pub staff_ids: Vec<String>,
+    pub summary: String,
+    pub confidentiality: String,
+    pub actions: Vec<ActionInputRow>,
+    pub errors: FieldErrors,
+}
+
+impl InterventionForm {
+    /// A new form: today, now, with the user among the staff present.
+    pub fn blank(web: &Web, user: &User) -> Self {
+        let now = web.app.now().with_timezone(&web.app.cases.time_zone);
+        InterventionForm {
+            occurred_on: now.date_naive().to_string(),
+            occurred_time: now.format("%H:%M").to_string(),
+            staff_ids: vec![user.id.to_string()],
+            confidentiality: Confidentiality::Team.as_str().to_owned(),
+            actions: vec![
+                ActionInputRow {
+                    assignee: user.id.to_string(),
+                    ..ActionInputRow::default()
+                };
+                ACTION_ROWS
+            ],
+            ..InterventionForm::default()
+        }
+    }
+}
+
+/// A birth being recorded, sent back with its error.
+pub struct BirthAttempt {
+    pub child_id: Uuid,
+    pub birth_date: String,
+    pub errors: FieldErrors,
+}
+
+/// The forms of the page, blank or as sent back.
+pub struct Forms {
+    pub intervention: InterventionForm,
+    pub birth: Option<BirthAttempt>,
+}
+
+struct ChildView {
+    name: String,
+    summary: String,
+    birth_form: Option<BirthFormView>,
+}
+
+struct BirthFormView {
+    action: String,
+    field_id: String,
+    version: i32,
+    value: String,
+    error: Option<String>,
+    open: bool,
+}
+
+struct PeriodView {
+    number: i32,
+    starts_on: String,
+    ends_on: String,
+    decision: Option<String>,
+}
+
+struct DeadlineView {
+    ends_on: String,
+    when: String,
+    status: String,
+    late: bool,
+}
+
+/// What the coordinators' deadline means for this family, in one sentence.
+fn deadline_sentence(due: &Deadline) -> String {
+    match (due.renewable, due.status) {
+        (false, _) => "Dernière période possible : elle finit à la limite d'âge.".to_owned(),
+        (true, DeadlineStatus::Overdue) => {
+            "Période échue : aucun renouvellement n'est enregistré.".to_owned()
+        }
+        (true, DeadlineStatus::ReportDue) => format!(
+            "Rapport de renouvellement à remettre : il est dû depuis le {}.",
+            french::date(due.report_due_on)
+        ),
+        (true, DeadlineStatus::Upcoming) => format!(
+            "Rapport de renouvellement à remettre le {}.",
+            french::date(due.report_due_on)
+        ),
+    }
+}
+
+struct PlacementView {
+    active: bool,
+    admitted_on: String,
+    periods: Vec<PeriodView>,
+    cap: Option<String>,
+    next: Option<DeadlineView>,
+    exit: Option<String>,
+}
+
+struct HousingView {
+    label: String,
+    address: String,
+    since: String,
+}
+
+struct TeamMember {
+    name: String,
+    trade: &'static str,
+    referent: bool,
+}
+
+struct EventView {
+    date: String,
+    title: String,
+    details: Vec<String>,
+    summary: Option<String>,
+    restricted: bool,
+    actions: Vec<String>,
+    intervention: bool,
+}
+
+struct ActionRowView {
+    number: usize,
+    description_id: String,
+    description: String,
+    description_error: Option<String>,
+    due_id: String,
+    due_on: String,
+    due_error: Option<String>,
+    assignee_id: String,
+    assignee_error: Option<String>,
+    assignees: Vec<Choice>,
+}
+
+struct InterventionFormView {
+    action: String,
+    kinds: Vec<Choice>,
+    occurred_on: String,
+    occurred_time: String,
+    duration_minutes: String,
+    staff: Vec<Choice>,
+    summary: String,
+    confidentialities: Vec<Choice>,
+    rows: Vec<ActionRowView>,
+    errors: FieldErrors,
+    summary_list: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "famille.html")]
+struct FamilyPage {
+    frame: Frame,
+    notice: Option<&'static str>,
+    csrf: String,
+    mother_name: String,
+    mother_details: Vec<String>,
+    children: Vec<ChildView>,
+    placement: Option<PlacementView>,
+    housing: Option<HousingView>,
+    team: Vec<TeamMember>,
+    events: Vec<EventView>,
+    form: InterventionFormView,
+}
+
+/// The page, blank.
+pub async fn show(
+    State(web): State<Web>,
+    signed_in: SignedIn,
+    Path(raw_id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, WebError> {
+    let family_id = parse_id(&raw_id)?;
+    let notice = match query_value(query.as_deref(), "ok").as_deref() {
+        Some("intervention") => Some("Intervention enregistrée."),
+        Some("naissance") => Some("Naissance enregistrée."),
+        _ => None,
+    };
+    let forms = Forms {
+        intervention: InterventionForm::blank(&web, signed_in.user()),
+        birth: None,
+    };
+    render(&web, &signed_in, family_id, forms, StatusCode::OK, notice).await
+}
+
+/// The page with `forms` as they are (blank, or sent back with errors).
+pub async fn render(
+    web: &Web,
+    signed_in: &SignedIn,
+    family_id: Uuid,
+    forms: Forms,
+    status: StatusCode,
+    notice: Option<&'static str>,
+) -> Result<Response, WebError> {
+    let caller = signed_in.case_caller();
+    let db = &web.app.db;
+    let family = visible_family(db, &caller, family_id).await?;
+    let today = web.app.today();
+    let events = family_timeline(&web.app.operations, &caller, family_id).await?;
+    let placement = current_placement(web, &family).await?;
+    let housing = match &placement {
+        Some(placement) => housing_of(web, placement, today).await?,
+        None => None,
+    };
+    web.app
+        .operations
+        .audit(
+            &caller,
+            "family.read",
+            Some(family_id),
+            &format!("/familles/{family_id}"),
+        )
+        .await?;
+
+    let mut people: Vec<Uuid> = family.referent_id.into_iter().collect();
+    people.extend(family.team_ids.iter().copied());
+    for event in &events {
+        if let Some((intervention, actions)) = &event.intervention {
+            people.push(intervention.author_id);
+            people.extend(intervention.staff_ids.iter().copied());
+            people.extend(actions.iter().map(|action| action.assignee_id));
+        }
+    }
+    let names = user_names(web, people).await?;
+    let units = unit_labels(web, &events).await?;
+    let cap = latest_end_on(&family.births());
+    let children: HashMap<Uuid, String> = family
+        .children
+        .iter()
+        .map(|child| (child.id, child.first_name.clone()))
+        .collect();
+
+    let page_html = FamilyPage {
+        frame: Frame::signed_in(family.mother.full_name(), signed_in, "/familles"),
+        notice,
+        csrf: signed_in.csrf.clone(),
+        mother_name: family.mother.full_name(),
+        mother_details: mother_details(&family, today),
+        children: children_views(&family, today, forms.birth.as_ref()),
+        placement: placement
+            .as_ref()
+            .map(|placement| placement_view(web, placement, cap, today)),
+        housing,
+        team: team_views(&family, &names),
+        events: events
+            .into_iter()
+            .map(|event| event_view(web, event, &names, &units, &children))
+            .collect(),
+        form: intervention_form_view(web, signed_in, &family, &names, forms.intervention).await?,
+    };
+    page(status, &page_html)
+}
+
+fn mother_details(family: &Family, today: NaiveDate) -> Vec<String> {
+    let mother = &family.mother;
+    let mut details = vec![format!(
+        "Née le {} ({})",
+        french::date(mother.birth_date),
+        french::age(mother.birth_date, today)
+    )];
+    if let Some(phone) = &mother.phone {
+        details.push(format!("Téléphone : {phone}"));
+    }
+    if let Some(email) = &mother.email {
+        details.push(format!("Courriel : {email}"));
+    }
+    details
+}
+
+fn children_views(
+    family: &Family,
+    today: NaiveDate,
+    attempt: Option<&BirthAttempt>,
+) -> Vec<ChildView> {
+    family
+        .children
+        .iter()
+        .map(|child| {
+            let name = match &child.last_name {
+                Some(last) => format!("{} {last}", child.first_name),
+                None => child.first_name.clone(),
+            };
+            let birth_form = match child.birth {
+                ChildBirth::Born(_) => None,
+                ChildBirth::Expected(_) => {
+                    let attempt = attempt.filter(|attempt| attempt.child_id == child.id);
+                    let field_id = format!("birth_date_{}", child.id);
+                    Some(BirthFormView {
+                        action: format!("/familles/{}/enfants/{}/naissance", family.id, child.id),
+                        value: attempt
+                            .map(|attempt| attempt.birth_date.clone())
+                            .unwrap_or_else(|| today.to_string()),
+                        error: attempt.and_then(|attempt| {
+                            attempt
+                                .errors
+                                .get(&field_id)
+                                .map(str::to_owned)
+                                .or_else(|| attempt.errors.whole_form.clone())
+                        }),
+                        open: attempt.is_some(),
+                        field_id,
+                        version: child.version,
+                    })
+                }
+            };
+            ChildView {
+                summary: child_summary(&child.first_name, child.birth, today),
+                name,
+                birth_form,
+            }
+        })
+        .collect()
+}
+
+/// The family's current placement, or its last one.
+async fn current_placement(web: &Web, family: &Family) -> Result<Option<Placement>, WebError> {
+    let mut all = placements::for_family(&web.app.db, family.id).await?;
+    let current = match family.current_placement_id {
+        Some(id) => all.iter().position(|placement| placement.id == id),
+        None => None,
+    };
+    Ok(match current {
+        Some(index) => Some(all.swap_remove(index)),
+        None => all.pop(),
+    })
+}
+
+fn placement_view(
+    web: &Web,
+    placement: &Placement,
+    cap: Option<NaiveDate>,
+    today: NaiveDate,
+) -> PlacementView {
+    let active = placement.status == PlacementStatus::Active;
+    let next = placement
+        .current_period()
+        .filter(|_| active)
+        .map(|current| {
+            let due = deadline(current, cap, today, web.app.cases.report_lead_days);
+            DeadlineView {
+                ends_on: french::date(current.ends_on),
+                when: french::days_from_now(due.days_remaining),
+                status: deadline_sentence(&due),
+                late: due.status != DeadlineStatus::Upcoming,
+            }
+        });
+    PlacementView {
+        active,
+        admitted_on: french::date(placement.admitted_on),
+        periods: placement
+            .periods
+            .iter()
+            .map(|record| PeriodView {
+                number: record.period.number,
+                starts_on: french::short_date(record.period.starts_on),
+                ends_on: french::short_date(record.period.ends_on),
+                decision: record.decided_on.map(|on| {
+                    format!(
+                        "Renouvelée le {}{}",
+                        french::short_date(on),
+                        record
+                            .decided_by
+                            .as_deref()
+                            .map(|by| format!(" par {by}"))
+                            .unwrap_or_default()
+                    )
+                }),
+            })
+            .collect(),
+        cap: cap.map(french::date),
+        next,
+        exit: placement.exit.as_ref().map(|exit| {
+            format!(
+                "Sortie le {} ({})",
+                french::date(exit.exited_on),
+                french::exit_destination(exit.destination.as_str())
+            )
+        }),
+    }
+}
+
+async fn housing_of(
+    web: &Web,
+    placement: &Placement,
+    today: NaiveDate,
+) -> Result<Option<HousingView>, WebError> {
+    let stays = occupancies::of_placement(&web.app.db, placement.id).await?;
+    let Some(stay) = stays
+        .into_iter()
+        .filter(|stay| stay.span.start <= today)
+        .find(|stay| stay.span.end.is_none_or(|end| end >= today))
+    else {
+        return Ok(None);
+    };
+    let unit = housing::find_unit(&web.app.db, stay.unit_id).await?;
+    Ok(Some(HousingView {
+        label: unit.label,
+        address: format!("{}, {} {}", unit.street, unit.postal_code, unit.city),
+        since: french::date(stay.span.start),
+    }))
+}
+
+async fn unit_labels(web: &Web, events: &[Event]) -> Result<HashMap<Uuid, String>, WebError> {
+    let mut labels = HashMap::new();
+    for unit_id in events.iter().filter_map(|event| event.unit_id) {
+        if let std::collections::hash_map::Entry::Vacant(entry) = labels.entry(unit_id) {
+            let unit = housing::find_unit(&web.app.db, unit_id).await?;
+            entry.insert(unit.label);
+        }
+    }
+    Ok(labels)
+}
+
+fn team_views(family: &Family, names: &HashMap<Uuid, User>) -> Vec<TeamMember> {
+    let referent = family.referent_id.into_iter().map(|id| (id, true));
+    let members = family.team_ids.iter().map(|id| (*id, false));
+    referent
+        .chain(members)
+        .filter_map(|(id, referent)| {
+            let user = names.get(&id)?;
+            Some(TeamMember {
+                name: user.display_name.as_str().to_owned(),
+                trade: french::profession(user.profession),
+                referent,
+            })
+        })
+        .collect()
+}
+
+fn name_of(names: &HashMap<Uuid, User>, id: Uuid) -> String {
+    names.get(&id).map_or_else(
+        || "un ancien membre de l'équipe".to_owned(),
+        |user| user.display_name.as_str().to_owned(),
+    )
+}
+
+fn event_view(
+    web: &Web,
+    event: Event,
+    names: &HashMap<Uuid, User>,
+    units: &HashMap<Uuid, String>,
+    children: &HashMap<Uuid, String>,
+) -> EventView {
+    let zone = web.app.cases.time_zone;
+    let mut view = EventView {
+        date: french::date(event.date),
+        title: String::new(),
+        details: Vec::new(),
+        summary: None,
+        restricted: false,
+        actions: Vec::new(),
+        intervention: false,
+    };
+    let span = |starts: Option<NaiveDate>, ends: Option<NaiveDate>| match (starts, ends) {
+        (Some(starts), Some(ends)) => format!(
+            "du {} au {}",
+            french::short_date(starts),
+            french::short_date(ends)
+        ),
+        (Some(starts), None) => format!("depuis le {}", french::short_date(starts)),
+        _ => String::new(),
+    };
+    match event.kind {
+        EventKind::Referral => {
+            view.title = "Orientation reçue".to_owned();
+            if let Some(status) = event.status {
+                view.details
+                    .push(format!("Orientation {}", french::referral_status(status)));
+            }
+        }
+        EventKind::Admission => view.title = "Admission".to_owned(),
+        EventKind::Period => {
+            view.title = format!("Période {}", event.period_number.unwrap_or_default());
+            view.details.push(span(event.starts_on, event.ends_on));
+        }
+        EventKind::Renewal => {
+            view.title = format!(
+                "Renouvellement de la période {} décidé",
+                event.period_number.unwrap_or_default()
+            );
+        }
+        EventKind::Move => {
+            let unit = event
+                .unit_id
+                .and_then(|id| units.get(&id))
+                .cloned()
+                .unwrap_or_default();
+            view.title = format!("Emménagement : {unit}");
+            view.details.push(span(event.starts_on, event.ends_on));
+        }
+        EventKind::Intervention => {
+            if let Some((intervention, actions)) = event.intervention {
+                view.intervention = true;
+                view.title = french::intervention_kind(intervention.kind).to_owned();
+                view.date = french::date_time(intervention.occurred_at, zone);
+                let present: Vec<String> = intervention
+                    .staff_ids
+                    .iter()
+                    .map(|id| name_of(names, *id))
+                    .collect();
+                view.details.push(format!(
+                    "{} min · écrite par {} · avec {}",
+                    intervention.duration_minutes,
+                    name_of(names, intervention.author_id),
+                    present.join(", ")
+                ));
+                view.restricted = intervention.confidentiality == Confidentiality::Restricted;
+                view.summary = Some(intervention.summary);
+                let today = web.app.today();
+                view.actions = actions
+                    .into_iter()
+                    .map(|action| {
+                        let state = match action.done_on {
+                            Some(done) => format!("faite le {}", french::short_date(done)),
+                            None if action.is_overdue(today) => "en retard".to_owned(),
+                            None => "à faire".to_owned(),
+                        };
+                        format!(
+                            "{} — pour le {}, confiée à {} ({state})",
+                            action.description,
+                            french::short_date(action.due_on),
+                            name_of(names, action.assignee_id)
+                        )
+                    })
+                    .collect();
+            }
+        }
+        EventKind::Exit => {
+            view.title = "Sortie".to_owned();
+            if let Some(destination) = event.status {
+                view.details
+                    .push(french::exit_destination(destination).to_owned());
+            }
+        }
+        EventKind::CrecheBooking => {
+            view.title = "Accueil à la crèche".to_owned();
+            if let Some(booking) = event.creche_booking {
+                if let Some(child) = children.get(&booking.child_id) {
+                    view.title = format!("Accueil de {child} à la crèche");
+                }
+                view.details.push(format!(
+                    "de {} à {} · {} · {}",
+                    booking.slot.starts_at,
+                    booking.slot.ends_at,
+                    french::booking_purpose(booking.purpose),
+                    french::booking_status(booking.status)
+                ));
+            }
+        }
+        EventKind::Workshop => {
+            view.title = format!("Atelier : {}", event.title.unwrap_or_default());
+            if let Some(status) = event.status {
+                view.details
+                    .push(french::workshop_status(status).to_owned());
+            }
+        }
+        EventKind::ProjectReview => view.title = "Projet personnalisé revu".to_owned(),
+        EventKind::Concern => view.title = "Information préoccupante transmise".to_owned(),
+    }
+    view.details.retain(|line| !line.is_empty());
+    view
+}
+
+/// Who may be present at an intervention or be given an action: the
+/// family's team, the user herself, and for actions the coordinators.
+/// The use case decides; this only offers the likely names.
+async fn people_choices(
+    web: &Web,
+    signed_in: &SignedIn,
+    family: &Family,
+    names: &HashMap<Uuid, User>,
+) -> Result<(Vec<(Uuid, String)>, Vec<(Uuid, String)>), WebError> {
+    let label = |user: &User| {
+        format!(
+            "{} ({})",
+            user.display_name.as_str(),
+            french::profession(user.profession)
+        )
+    };
+    let mut team: Vec<(Uuid, String)> = Vec::new();
+    let me = signed_in.user();
+    team.push((me.id, label(me)));
+    for id in family.referent_id.iter().chain(family.team_ids.iter()) {
+        if let Some(user) = names.get(id)
+            && user.active
+            && !team.iter().any(|(known, _)| known == id)
+        {
+            team.push((*id, label(user)));
+        }
+    }
+    let mut assignees = team.clone();
+    for user in users::list(&web.app.db, None, 1000).await? {
+        if user.active
+            && user.role == Role::Coordinator
+            && !assignees.iter().any(|(known, _)| *known == user.id)
+        {
+            assignees.push((user.id, label(&user)));
+        }
+    }
+    Ok((team, assignees))
+}
+
+async fn intervention_form_view(
+    web: &Web,
+    signed_in: &SignedIn,
+    family: &Family,
+    names: &HashMap<Uuid, User>,
+    form: InterventionForm,
+) -> Result<InterventionFormView, WebError> {
+    let (team, assignees) = people_choices(web, signed_in, family, names).await?;
+    let choice = |value: String, label: String, selected: bool| Choice {
+        value,
+        label,
+        selected,
+    };
+    let rows = (0..ACTION_ROWS)
+        .map(|index| {
+            let row = form.actions.get(index).cloned().unwrap_or_default();
+            let id = |field: &str| format!("action_{field}_{index}");
+            ActionRowView {
+                number: index + 1,
+                description_error: form.errors.get(&id("description")).map(str::to_owned),
+                due_error: form.errors.get(&id("due_on")).map(str::to_owned),
+                assignee_error: form.errors.get(&id("assignee")).map(str::to_owned),
+                description_id: id("description"),
+                due_id: id("due_on"),
+                assignee_id: id("assignee"),
+                assignees: assignees
+                    .iter()
+                    .map(|(user_id, label)| {
+                        choice(
+                            user_id.to_string(),
+                            label.clone(),
+                            row.assignee == user_id.to_string(),
+                        )
+                    })
+                    .collect(),
+                description: row.description,
+                due_on: row.due_on,
+            }
+        })
+        .collect();
+    let mut order: Vec<String> = [
+        "kind",
+        "occurred_on",
+        "occurred_time",
+        "duration_minutes",
+        "staff_ids",
+        "summary",
+        "confidentiality",
+        "actions",
+    ]
+    .iter()
+    .map(|field| (*field).to_owned())
+    .collect();
+    for index in 0..ACTION_ROWS {
+        for field in ["description", "due_on", "assignee"] {
+            order.push(format!("action_{field}_{index}"));
+        }
+    }
+    Ok(InterventionFormView {
+        action: format!("/familles/{}/interventions", family.id),
+        kinds: InterventionKind::ALL
+            .iter()
+            .map(|kind| {
+                choice(
+                    kind.as_str().to_owned(),
+                    french::intervention_kind(*kind).to_owned(),
+                    form.kind == kind.as_str(),
+                )
+            })
+            .collect(),
+        staff: team
+            .iter()
+            .map(|(id, label)| {
+                choice(
+                    id.to_string(),
+                    label.clone(),
+                    form.staff_ids.contains(&id.to_string()),
+                )
+            })
+            .collect(),
+        confidentialities: Confidentiality::ALL
+            .iter()
+            .map(|level| {
+                choice(
+                    level.as_str().to_owned(),
+                    french::confidentiality(*level).to_owned(),
+                    form.confidentiality == level.as_str(),
+                )
+            })
+            .collect(),
+        summary_list: form.errors.summary(&order),
+        occurred_on: form.occurred_on,
+        occurred_time: form.occurred_time,
+        duration_minutes: form.duration_minutes,
+        summary: form.summary,
+        rows,
+        errors: form.errors,
+    })
+}

@@ -1,0 +1,158 @@
+//! `/`, Accueil: my open follow-up actions (overdue first), my families,
+//! and the due dates that concern me (a coordinator's: the whole centre's).
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use nido_cases::{due_dates, interventions::action_viewer};
+use nido_domain::Role;
+use nido_persistence::{families, interventions};
+use uuid::Uuid;
+
+use crate::Web;
+use crate::error::WebError;
+use crate::french;
+use crate::layout::{Frame, page};
+use crate::pages::families::{FamilyRow, family_rows};
+use crate::pages::query_value;
+use crate::session::SignedIn;
+
+/// How far ahead the home page looks for due dates.
+const DUE_WITHIN_DAYS: u32 = 30;
+/// At most this many due dates on the home page.
+const DUE_SHOWN: usize = 12;
+
+struct ActionRow {
+    description: String,
+    due_on: String,
+    when: String,
+    overdue: bool,
+    family_href: String,
+    mother_name: String,
+}
+
+struct DueRow {
+    label: &'static str,
+    due_on: String,
+    when: String,
+    overdue: bool,
+    family_href: Option<String>,
+    mother_name: String,
+}
+
+#[derive(Template)]
+#[template(path = "accueil.html")]
+struct HomePage {
+    frame: Frame,
+    first_name: String,
+    notice: Option<&'static str>,
+    /// Staff and coordinators; admins see no case data.
+    case_work: bool,
+    actions: Vec<ActionRow>,
+    families: Vec<FamilyRow>,
+    due: Vec<DueRow>,
+    due_more: usize,
+    due_scope: &'static str,
+}
+
+pub async fn show(
+    State(web): State<Web>,
+    signed_in: SignedIn,
+    RawQuery(query): RawQuery,
+) -> Result<Response, WebError> {
+    let notice = query_value(query.as_deref(), "ok")
+        .filter(|done| done == "mot-de-passe")
+        .map(|_| "Votre mot de passe a été changé.");
+    let user = signed_in.user();
+    let first_name = user
+        .display_name
+        .as_str()
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let mut home = HomePage {
+        frame: Frame::signed_in("Accueil", &signed_in, "/"),
+        first_name,
+        notice,
+        case_work: user.role != Role::Admin,
+        actions: Vec::new(),
+        families: Vec::new(),
+        due: Vec::new(),
+        due_more: 0,
+        due_scope: if user.role == Role::Coordinator {
+            "du centre"
+        } else {
+            "de vos familles"
+        },
+    };
+    if home.case_work {
+        fill_case_work(&web, &signed_in, &mut home).await?;
+    }
+    page(StatusCode::OK, &home)
+}
+
+async fn fill_case_work(
+    web: &Web,
+    signed_in: &SignedIn,
+    home: &mut HomePage,
+) -> Result<(), WebError> {
+    let cases = &web.app.operations;
+    let caller = signed_in.case_caller();
+    let today = cases.today();
+    let db = &web.app.db;
+
+    // My open actions, overdue first, then by due date.
+    if let Some(viewer) = action_viewer(&caller) {
+        let mut actions = interventions::actions_assigned(db, viewer, true).await?;
+        actions.sort_by_key(|action| (!action.is_overdue(today), action.due_on));
+        let ids: Vec<Uuid> = actions.iter().map(|action| action.family_id).collect();
+        let names: HashMap<Uuid, String> = families::find_many(db, ids.clone())
+            .await?
+            .into_iter()
+            .map(|(id, family)| (id, family.mother.full_name()))
+            .collect();
+        cases.audit_read(&caller, "action.list", ids, "/").await?;
+        home.actions = actions
+            .into_iter()
+            .map(|action| ActionRow {
+                overdue: action.is_overdue(today),
+                when: french::days_from_now((action.due_on - today).num_days()),
+                due_on: french::date(action.due_on),
+                family_href: format!("/familles/{}", action.family_id),
+                mother_name: names.get(&action.family_id).cloned().unwrap_or_default(),
+                description: action.description,
+            })
+            .collect();
+    }
+
+    // The families I accompany (as referent or in the team).
+    let mine = families::list(db, Some(caller.id), None, 500).await?;
+    let shown: Vec<Uuid> = mine.iter().map(|f| f.id).collect();
+    cases.audit_read(&caller, "family.list", shown, "/").await?;
+    home.families = family_rows(web, mine, today).await?;
+
+    // What falls due within the month, or is overdue (the use case limits
+    // staff to their own families, and audits the read).
+    let due = due_dates::screen(cases, &caller, today, DUE_WITHIN_DAYS, None).await?;
+    home.due_more = due.len().saturating_sub(DUE_SHOWN);
+    home.due = due
+        .into_iter()
+        .take(DUE_SHOWN)
+        .map(|item| {
+            let days = (item.due_on - today).num_days();
+            DueRow {
+                label: french::due_kind(item.kind),
+                due_on: french::date(item.due_on),
+                when: french::days_from_now(days),
+                overdue: days < 0,
+                family_href: item.family_id.map(|id| format!("/familles/{id}")),
+                mother_name: item.mother_name.unwrap_or_default(),
+            }
+        })
+        .collect();
+    Ok(())
+}

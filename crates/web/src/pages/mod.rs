@@ -1,0 +1,53 @@
+//! One module per page (or per form of a page). A page handler extracts the
+//! signed-in user, calls the use cases (or, for a plain read, the
+//! repositories the API's handler reads), and renders its template.
+
+pub mod birth;
+pub mod families;
+pub mod family;
+pub mod home;
+pub mod intervention;
+pub mod password;
+pub mod sign_in;
+
+/// A path of this site to go back to after signing in: a local path only
+/// (never `//elsewhere` nor an absolute address), else the home page.
+pub fn local_path(raw: &str) -> String {
+    let acceptable = raw.starts_with('/')
+        && !raw.starts_with("//")
+        && !raw.starts_with("/\\")
+        && raw.len() <= 500
+        && !raw.chars().any(|c| c.is_control() || c == '\\');
+    if acceptable {
+        raw.to_owned()
+    } else {
+        "/".to_owned()
+    }
+}
+
+/// The value of `name` in a query string, decoded.
+pub fn query_value(query: Option<&str>, name: &str) -> Option<String> {
+    form_urlencoded::parse(query?.as_bytes())
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(local_path("/familles/1?x=2"), "/familles/1?x=2");
+        for elsewhere in [
+            "https://evil.example/",
+            "//evil.example/",
+            "/\\evil.example",
+            "",
+            "familles",
+            "/a\nb",
+        ] {
+            assert_eq!(local_path(elsewhere), "/", "{elsewhere:?}");
+        }
+    }
+}

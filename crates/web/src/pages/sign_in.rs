@@ -1,0 +1,186 @@
+//! `/connexion` and `/deconnexion`: the API's login and logout, with a
+//! cookie instead of a bearer token.
+
+use askama::Template;
+use axum::extract::{FromRequestParts, RawQuery, Request, State};
+use axum::http::{HeaderValue, StatusCode, header, request::Parts};
+use axum::response::{IntoResponse, Redirect, Response};
+use nido_http::ApiError;
+use nido_http::auth::{LoginRequest, log_in, log_out, new_token};
+use validator::Validate;
+
+use crate::Web;
+use crate::csrf;
+use crate::error::WebError;
+use crate::form::{FieldErrors, FormData};
+use crate::french;
+use crate::layout::{Frame, page};
+use crate::pages::{local_path, query_value};
+use crate::session::{
+    Address, SESSION_COOKIE, SIGN_IN_COOKIE, SignedForm, SignedIn, cookie, set_cookie,
+};
+
+#[derive(Template)]
+#[template(path = "connexion.html")]
+struct SignInPage {
+    frame: Frame,
+    csrf: String,
+    email: String,
+    suite: String,
+    errors: FieldErrors,
+    notice: Option<&'static str>,
+}
+
+impl SignInPage {
+    /// The form sent back after a refused attempt, with the email typed.
+    fn again(csrf: &str, email: String, suite: String, errors: FieldErrors) -> Self {
+        SignInPage {
+            frame: Frame::signed_out("Connexion"),
+            csrf: csrf.to_owned(),
+            email,
+            suite,
+            errors,
+            notice: None,
+        }
+    }
+}
+
+/// What a wrong email or password reads, alike for an unknown email.
+pub const WRONG_CREDENTIALS: &str =
+    "Adresse électronique ou mot de passe incorrect. Vérifiez-les, puis réessayez.";
+
+/// The sign-in token of this visitor: her cookie's, or a new one to set.
+fn sign_in_token(parts: &Parts) -> Result<(String, bool), WebError> {
+    match cookie(&parts.headers, SIGN_IN_COOKIE) {
+        Some(token) if token.len() == 43 => Ok((token.to_owned(), false)),
+        _ => Ok((new_token()?, true)),
+    }
+}
+
+/// The sign-in page; a signed-in user goes on to where she was going.
+pub async fn form(
+    State(web): State<Web>,
+    RawQuery(query): RawQuery,
+    parts: Parts,
+) -> Result<Response, WebError> {
+    let suite = local_path(&query_value(query.as_deref(), "suite").unwrap_or_default());
+    if SignedIn::of(&parts, &web).await?.is_some() {
+        return Ok(Redirect::to(&suite).into_response());
+    }
+    let notice = query_value(query.as_deref(), "fin").map(|_| "Vous êtes déconnecté. À bientôt !");
+    let (token, new) = sign_in_token(&parts)?;
+    let page_html = SignInPage {
+        frame: Frame::signed_out("Connexion"),
+        csrf: token.clone(),
+        email: String::new(),
+        suite,
+        errors: FieldErrors::default(),
+        notice,
+    };
+    let mut response = page(StatusCode::OK, &page_html)?;
+    if new {
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(&web, SIGN_IN_COOKIE, Some(&token)),
+        );
+    }
+    Ok(response)
+}
+
+/// "12 minutes", rounded up, for the throttle's message.
+fn wait_text(seconds: u64) -> String {
+    match seconds.div_ceil(60) {
+        0 | 1 => "1 minute".to_owned(),
+        minutes => format!("{minutes} minutes"),
+    }
+}
+
+/// Signs in with the API's login: same throttle, same audit, same session.
+pub async fn submit(State(web): State<Web>, request: Request) -> Result<Response, WebError> {
+    let (mut parts, body) = request.into_parts();
+    let Address(address) = Address::from_request_parts(&mut parts, &web).await?;
+    let form = FormData::from_body(&parts, body, &web).await?;
+    let expected = cookie(&parts.headers, SIGN_IN_COOKIE).unwrap_or_default();
+    if !csrf::same(expected, form.get(csrf::FIELD)) {
+        return Err(WebError::CsrfRejected);
+    }
+    let email = form.get("email").to_owned();
+    let suite = local_path(form.get("suite"));
+    let mut errors = FieldErrors::default();
+    let credentials = LoginRequest {
+        email: email.clone(),
+        password: form.get("password").to_owned(),
+    };
+    let status = match credentials.validate() {
+        Err(invalid) => {
+            for error in nido_http::extract::field_errors(&invalid) {
+                errors.add(error.field, french::field_message(&error.message));
+            }
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        Ok(()) => match log_in(
+            &web.app,
+            &address,
+            &credentials.email,
+            &credentials.password,
+        )
+        .await
+        {
+            Ok(session) => {
+                let mut response = Redirect::to(&suite).into_response();
+                let headers = response.headers_mut();
+                headers.append(
+                    header::SET_COOKIE,
+                    set_cookie(&web, SESSION_COOKIE, Some(&session.token)),
+                );
+                return Ok(response);
+            }
+            Err(ApiError::InvalidCredentials) => {
+                errors.whole_form = Some(WRONG_CREDENTIALS.to_owned());
+                StatusCode::UNAUTHORIZED
+            }
+            Err(ApiError::TooManyRequests { retry_after_secs }) => {
+                errors.whole_form = Some(format!(
+                    "Trop de tentatives de connexion infructueuses. Par sécurité, patientez {} avant de réessayer.",
+                    wait_text(retry_after_secs)
+                ));
+                let page_html = SignInPage::again(expected, email, suite, errors);
+                let mut response = page(StatusCode::TOO_MANY_REQUESTS, &page_html)?;
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+                return Ok(response);
+            }
+            Err(other) => return Err(other.into()),
+        },
+    };
+    page(status, &SignInPage::again(expected, email, suite, errors))
+}
+
+/// Ends the session (the API's logout, audited) and forgets the cookie.
+pub async fn sign_out(State(web): State<Web>, posted: SignedForm) -> Result<Response, WebError> {
+    log_out(&web.app, &posted.signed_in.caller).await?;
+    let mut response = Redirect::to("/connexion?fin=1").into_response();
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, set_cookie(&web, SESSION_COOKIE, None));
+    Ok(response)
+}
+
+/// A sign-out is a form's POST; a link to it leads home.
+pub async fn to_home() -> Redirect {
+    Redirect::to("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wait_is_told_in_whole_minutes_rounded_up() {
+        assert_eq!(wait_text(1), "1 minute");
+        assert_eq!(wait_text(60), "1 minute");
+        assert_eq!(wait_text(61), "2 minutes");
+        assert_eq!(wait_text(900), "15 minutes");
+    }
+}

@@ -1,0 +1,176 @@
+//! The web session: a cookie holding a token of the API's sessions table,
+//! with the same idle and absolute timeouts, read by the same
+//! `CurrentUser::from_token`. And the extractors every page starts with.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::{HeaderMap, HeaderValue, Method, header, request::Parts};
+use nido_domain::User;
+use nido_http::auth::{ClientAddress, CurrentUser};
+
+use crate::Web;
+use crate::csrf;
+use crate::error::WebError;
+use crate::form::FormData;
+
+/// The session cookie: the session's token, as the API's bearer token.
+pub const SESSION_COOKIE: &str = "nido_session";
+/// The sign-in form's own token (see [`csrf`]).
+pub const SIGN_IN_COOKIE: &str = "nido_connexion";
+
+/// The pages a user whose password was set by someone else may still open.
+const OPEN_BEFORE_PASSWORD_CHANGE: [&str; 2] = ["/mot-de-passe", "/deconnexion"];
+
+/// The value of cookie `name`, from the request's `Cookie` headers.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.trim())
+        .filter(|value| !value.is_empty())
+}
+
+/// A `Set-Cookie` value for one of nido's cookies: `HttpOnly`,
+/// `SameSite=Strict`, `Path=/`, and `Secure` when so configured. `None`
+/// clears it. Without `Max-Age` the cookie lasts until the browser closes;
+/// the session itself ends sooner on the server.
+pub fn set_cookie(web: &Web, name: &str, value: Option<&str>) -> HeaderValue {
+    let secure = if web.settings.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let text = match value {
+        Some(value) => format!("{name}={value}; HttpOnly; SameSite=Strict; Path=/{secure}"),
+        None => format!("{name}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{secure}"),
+    };
+    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// The signed-in user of a page. Without a live session the visitor is
+/// sent to `/connexion` (and back here after); a user who must replace a
+/// password someone else set is sent to `/mot-de-passe`, whatever she asked.
+pub struct SignedIn {
+    pub caller: CurrentUser,
+    /// The token her forms carry.
+    pub csrf: String,
+    session_token: String,
+}
+
+impl SignedIn {
+    pub fn user(&self) -> &User {
+        &self.caller.user
+    }
+
+    pub fn case_caller(&self) -> nido_cases::Caller {
+        self.caller.case_caller()
+    }
+
+    /// Reads the session of the request, if there is a live one.
+    pub async fn of(parts: &Parts, web: &Web) -> Result<Option<Self>, WebError> {
+        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+            return Ok(None);
+        };
+        let Some(caller) = CurrentUser::from_token(&web.app, token).await? else {
+            return Ok(None);
+        };
+        caller.fill_slot(parts);
+        Ok(Some(SignedIn {
+            caller,
+            csrf: csrf::for_session(token),
+            session_token: token.to_owned(),
+        }))
+    }
+
+    fn accepts(&self, form: &FormData) -> bool {
+        csrf::is_of_session(&self.session_token, form.get(csrf::FIELD))
+    }
+}
+
+impl FromRequestParts<Web> for SignedIn {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, web: &Web) -> Result<Self, WebError> {
+        let Some(signed_in) = SignedIn::of(parts, web).await? else {
+            // Back to the page asked for, once signed in (a GET only: a
+            // form's answer cannot be replayed).
+            let back = (parts.method == Method::GET)
+                .then(|| parts.uri.path_and_query().map(|pq| pq.as_str().to_owned()))
+                .flatten()
+                .filter(|path| path != "/");
+            let stale = cookie(&parts.headers, SESSION_COOKIE).is_some();
+            return Err(WebError::SignInRequired {
+                back,
+                clear: stale.then(|| set_cookie(web, SESSION_COOKIE, None)),
+            });
+        };
+        if signed_in.caller.user.must_change_password
+            && !OPEN_BEFORE_PASSWORD_CHANGE.contains(&parts.uri.path())
+        {
+            return Err(WebError::PasswordChangeRequired);
+        }
+        Ok(signed_in)
+    }
+}
+
+/// A form posted by the signed-in user, its CSRF token checked: a handler
+/// that takes this cannot forget the check. A wrong or missing token
+/// answers 403 before the form is looked at.
+pub struct SignedForm {
+    pub signed_in: SignedIn,
+    pub form: FormData,
+}
+
+impl FromRequest<Web> for SignedForm {
+    type Rejection = WebError;
+
+    async fn from_request(request: Request, web: &Web) -> Result<Self, WebError> {
+        let (mut parts, body) = request.into_parts();
+        let signed_in = SignedIn::from_request_parts(&mut parts, web).await?;
+        let form = FormData::from_body(&parts, body, web).await?;
+        if !signed_in.accepts(&form) {
+            return Err(WebError::CsrfRejected);
+        }
+        Ok(SignedForm { signed_in, form })
+    }
+}
+
+/// The client's address, as the login throttle counts it: the API's
+/// [`ClientAddress`], for the pages.
+pub struct Address(pub String);
+
+impl FromRequestParts<Web> for Address {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, web: &Web) -> Result<Self, WebError> {
+        let ClientAddress(address) = ClientAddress::from_request_parts(parts, &web.app).await?;
+        Ok(Address(address))
+    }
+}
+
+impl FormData {
+    /// The body of a form post (`application/x-www-form-urlencoded`).
+    pub async fn from_body(
+        parts: &Parts,
+        body: axum::body::Body,
+        web: &Web,
+    ) -> Result<Self, WebError> {
+        let is_form = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.starts_with("application/x-www-form-urlencoded"));
+        if !is_form {
+            return Err(WebError::BadRequest);
+        }
+        let request = Request::from_parts(parts.clone(), body);
+        let bytes = Bytes::from_request(request, web)
+            .await
+            .map_err(|_| WebError::BadRequest)?;
+        Ok(FormData::parse(&bytes))
+    }
+}
