@@ -116,7 +116,7 @@ pub(super) async fn load(
         reviews: 0,
         seconds: 0.0,
     };
-    let txn = begin_write(&cases.db).await?;
+    let txn = begin_write(&cases.writer).await?;
     bulk::insert(&txn, rows, now).await?;
     txn.commit().await?;
 
@@ -134,7 +134,7 @@ pub(super) async fn load(
         figures.actions += rows.actions.len();
         figures.open_actions += rows.actions.iter().filter(|a| a.done_on.is_none()).count();
         figures.reviews += rows.reviews.len();
-        let txn = begin_write(&cases.db).await?;
+        let txn = begin_write(&cases.writer).await?;
         bulk::insert(&txn, rows, now).await?;
         txn.commit().await?;
         let done = chunk.last().map_or(0, |plan| plan.index + 1);
@@ -144,7 +144,7 @@ pub(super) async fn load(
             started.elapsed().as_secs_f64()
         );
     }
-    bulk::gather_statistics(&cases.db).await?;
+    bulk::gather_statistics(&cases.writer).await?;
     figures.seconds = started.elapsed().as_secs_f64();
     Ok(figures)
 }
