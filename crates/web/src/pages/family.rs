@@ -25,6 +25,10 @@ use crate::form::FieldErrors;
 use crate::french;
 use crate::layout::{Frame, page};
 use crate::pages::families::{child_summary, user_names};
+
+/// The journal shows this many of the newest events; the API's timeline
+/// pages through them all.
+const JOURNAL_LENGTH: usize = 200;
 use crate::pages::query_value;
 use crate::session::SignedIn;
 
@@ -219,6 +223,9 @@ struct FamilyPage {
     housing: Option<HousingView>,
     team: Vec<TeamMember>,
     events: Vec<EventView>,
+    /// The family's history goes further back than the page shows.
+    journal_cut: bool,
+    journal_length: usize,
     form: InterventionFormView,
 }
 
@@ -255,7 +262,15 @@ pub async fn render(
     let db = &web.app.db;
     let family = visible_family(db, &caller, family_id).await?;
     let today = web.app.today();
-    let events = family_timeline(&web.app.operations, &caller, family_id).await?;
+    let events = family_timeline(
+        &web.app.operations,
+        &caller,
+        family_id,
+        Some(JOURNAL_LENGTH + 1),
+    )
+    .await?;
+    let journal_cut = events.len() > JOURNAL_LENGTH;
+    let events: Vec<Event> = events.into_iter().take(JOURNAL_LENGTH).collect();
     let placement = current_placement(web, &family).await?;
     let housing = match &placement {
         Some(placement) => housing_of(web, placement, today).await?,
@@ -301,6 +316,8 @@ pub async fn render(
             .map(|placement| placement_view(web, placement, cap, today)),
         housing,
         team: team_views(&family, &names),
+        journal_cut,
+        journal_length: JOURNAL_LENGTH,
         events: events
             .into_iter()
             .map(|event| event_view(web, event, &names, &units, &children))
