@@ -32,7 +32,12 @@ pub struct Chrome {
 /// when it exists (see docs/web.md).
 fn pages_of(role: Role) -> &'static [(&'static str, &'static str)] {
     match role {
-        Role::Staff | Role::Coordinator => &[("/", "Accueil"), ("/familles", "Familles")],
+        Role::Staff => &[("/", "Accueil"), ("/familles", "Familles")],
+        Role::Coordinator => &[
+            ("/", "Accueil"),
+            ("/familles", "Familles"),
+            ("/liste-attente", "Liste d'attente"),
+        ],
         Role::Admin => &[("/", "Accueil")],
     }
 }

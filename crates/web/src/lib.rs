@@ -71,6 +71,18 @@ pub fn pages(app: AppState, settings: WebSettings) -> Router {
             "/familles/{id}/enfants/{child_id}/naissance",
             post(pages::birth::submit),
         )
+        .route(
+            "/liste-attente",
+            get(pages::waiting_list::show).post(pages::waiting_list::submit_referral),
+        )
+        .route(
+            "/liste-attente/{id}/admission",
+            post(pages::waiting_list::submit_admission),
+        )
+        .route(
+            "/liste-attente/{id}/cloture",
+            post(pages::waiting_list::submit_close),
+        )
         .route(assets::STYLE_PATH, get(assets::style))
         .route(assets::SCRIPT_PATH, get(assets::script))
         .fallback(error::not_found)

@@ -233,6 +233,7 @@ pub async fn show(
     let notice = match query_value(query.as_deref(), "ok").as_deref() {
         Some("intervention") => Some("Intervention enregistrée."),
         Some("naissance") => Some("Naissance enregistrée."),
+        Some("admission") => Some("Admission enregistrée : la prise en charge commence."),
         _ => None,
     };
     let forms = Forms {

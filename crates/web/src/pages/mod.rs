@@ -8,7 +8,9 @@ pub mod family;
 pub mod home;
 pub mod intervention;
 pub mod password;
+pub mod people;
 pub mod sign_in;
+pub mod waiting_list;
 
 /// A path of this site to go back to after signing in: a local path only
 /// (never `//elsewhere` nor an absolute address), else the home page.
