@@ -218,10 +218,181 @@ async fn a_refused_referral_shows_its_errors_beside_their_fields_and_keeps_the_i
         .await;
     assert_eq!(declined.status, StatusCode::SEE_OTHER, "{}", declined.body);
     assert!(pending(&app, &scene.coordinator).await.is_empty());
-    let _ = (
-        &scene.family_id,
-        &scene.placement_id,
-        &scene.other_family_id,
-        &scene.karim_id,
+}
+
+#[tokio::test]
+async fn a_staff_member_sees_only_her_families_due_dates() {
+    let app = spawn_app().await;
+    let _scene = scene(&app).await;
+    let mut ines = Browser::signed_in(&app, "ines@nido.example", PASSWORD).await;
+    let mine = ines.get("/echeances").await;
+    assert_eq!(mine.status, StatusCode::OK, "{}", mine.body);
+    assert!(mine.body.contains("Diallo"), "{}", mine.body);
+    assert!(mine.body.contains("Rapport de renouvellement"));
+    assert!(!mine.body.contains("Secretaire"), "never another family");
+    let mut clara = Browser::signed_in(&app, "clara@nido.example", PASSWORD).await;
+    let all = clara.get("/echeances?jours=90").await;
+    assert!(all.body.contains("Diallo") && all.body.contains("Secretaire"));
+    let overdue = all.body.find("En retard").expect("overdue first");
+    let coming = all.body.find("À venir").expect("then to come");
+    assert!(overdue < coming);
+}
+
+async fn periods(app: &TestApp, coordinator: &str, placement_id: &str) -> usize {
+    app.get_json(&format!("/api/v1/placements/{placement_id}"), coordinator)
+        .await["periods"]
+        .as_array()
+        .expect("periods")
+        .len()
+}
+
+#[tokio::test]
+async fn a_placement_is_renewed_from_the_family_page_and_a_stale_form_says_so() {
+    let app = spawn_app().await;
+    let scene = scene(&app).await;
+    let family = format!("/familles/{}", scene.family_id);
+    let renewal = format!("{family}/renouvellement");
+    let mut clara = Browser::signed_in(&app, "clara@nido.example", PASSWORD).await;
+    let page = clara.get(&family).await;
+    assert!(page.body.contains("Renouveler la prise en charge"));
+    let csrf = page.csrf();
+    let yesterday = days_ago(1).to_string();
+    let fields = |by: &'static str| {
+        [
+            ("csrf", csrf.as_str()),
+            ("period_number", "1"),
+            ("decided_on", yesterday.as_str()),
+            ("decided_by", by),
+            ("decision_ref", "DEC-7"),
+        ]
+    };
+
+    // Without its token, nothing changes.
+    let forged = clara.post(&renewal, &fields("ASE")[1..]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        periods(&app, &scene.coordinator, &scene.placement_id).await,
+        1
     );
+
+    // A blank "decided by" is refused beside its field, the rest kept.
+    let refused = clara.post(&renewal, &fields("  ")).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.element("decided_by-erreur").is_some(),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("value=\"DEC-7\""));
+
+    let renewed = clara.post(&renewal, &fields("ASE du Val-de-Marne")).await;
+    assert_eq!(renewed.status, StatusCode::SEE_OTHER, "{}", renewed.body);
+    assert_eq!(
+        periods(&app, &scene.coordinator, &scene.placement_id).await,
+        2
+    );
+    let shown = clara.get(renewed.location()).await;
+    assert!(shown.body.contains("Renouvellement enregistré"));
+
+    // The same form again (shown before the renewal): a readable refusal.
+    let stale = clara.post(&renewal, &fields("ASE du Val-de-Marne")).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.body.contains("déjà été renouvelée"), "{}", stale.body);
+    assert_eq!(
+        periods(&app, &scene.coordinator, &scene.placement_id).await,
+        2
+    );
+}
+
+#[tokio::test]
+async fn only_coordinators_renew_and_another_family_stays_hidden() {
+    let app = spawn_app().await;
+    let scene = scene(&app).await;
+    let family = format!("/familles/{}", scene.family_id);
+    let mut ines = Browser::signed_in(&app, "ines@nido.example", PASSWORD).await;
+    let page = ines.get(&family).await;
+    assert!(
+        !page.body.contains("/renouvellement"),
+        "no coordinators' forms"
+    );
+    let csrf = page.csrf();
+    let yesterday = days_ago(1).to_string();
+    let renewal = [
+        ("csrf", csrf.as_str()),
+        ("period_number", "1"),
+        ("decided_on", yesterday.as_str()),
+        ("decided_by", "ASE"),
+    ];
+    let refused = ines
+        .post(&format!("{family}/renouvellement"), &renewal)
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let elsewhere = format!("/familles/{}/renouvellement", scene.other_family_id);
+    let hidden = ines.post(&elsewhere, &renewal).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    assert!(!hidden.body.contains("Secretaire"));
+    assert_eq!(
+        periods(&app, &scene.coordinator, &scene.placement_id).await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn an_exit_and_an_assignment_from_a_stale_page_are_refused_then_recorded() {
+    let app = spawn_app().await;
+    let scene = scene(&app).await;
+    let family = format!("/familles/{}", scene.family_id);
+    let family_api = format!("/api/v1/families/{}", scene.family_id);
+    let placement_api = format!("/api/v1/placements/{}", scene.placement_id);
+    let mut clara = Browser::signed_in(&app, "clara@nido.example", PASSWORD).await;
+    let csrf = clara.get(&family).await.csrf();
+    let mut team = [
+        ("csrf", csrf.as_str()),
+        ("version", "1"),
+        ("referent_id", scene.karim_id.as_str()),
+        ("team_ids", scene.ines_id.as_str()),
+    ];
+    let stale = clara.post(&format!("{family}/equipe"), &team).await;
+    assert_eq!(
+        stale.status,
+        StatusCode::PRECONDITION_FAILED,
+        "{}",
+        stale.body
+    );
+    assert!(stale.body.contains("modifiées entre-temps"));
+    let version = app.get_json(&family_api, &scene.coordinator).await["version"].to_string();
+    team[1] = ("version", version.as_str());
+    let assigned = clara.post(&format!("{family}/equipe"), &team).await;
+    assert_eq!(assigned.status, StatusCode::SEE_OTHER, "{}", assigned.body);
+    let now = app.get_json(&family_api, &scene.coordinator).await;
+    assert_eq!(now["referent_id"], scene.karim_id.as_str());
+
+    let today = today().to_string();
+    let mut leave = [
+        ("csrf", csrf.as_str()),
+        ("version", "0"),
+        ("exited_on", today.as_str()),
+        ("destination", "social_housing"),
+        ("notes", ""),
+    ];
+    let stale = clara.post(&format!("{family}/sortie"), &leave).await;
+    assert_eq!(
+        stale.status,
+        StatusCode::PRECONDITION_FAILED,
+        "{}",
+        stale.body
+    );
+    let placement = app.get_json(&placement_api, &scene.coordinator).await;
+    assert_eq!(placement["status"], "active");
+    let version = placement["version"].to_string();
+    leave[1] = ("version", version.as_str());
+    let left = clara.post(&format!("{family}/sortie"), &leave).await;
+    assert_eq!(left.status, StatusCode::SEE_OTHER, "{}", left.body);
+    let placement = app.get_json(&placement_api, &scene.coordinator).await;
+    assert_eq!(placement["status"], "ended");
 }

@@ -25,6 +25,7 @@ use crate::form::FieldErrors;
 use crate::french;
 use crate::layout::{Frame, page};
 use crate::pages::families::{child_summary, user_names};
+use crate::pages::placement::{self, CoordinationAttempt, CoordinationView};
 use crate::pages::query_value;
 use crate::session::SignedIn;
 
@@ -99,6 +100,7 @@ pub struct BirthAttempt {
 pub struct Forms {
     pub intervention: InterventionForm,
     pub birth: Option<BirthAttempt>,
+    pub coordination: Option<CoordinationAttempt>,
 }
 
 struct ChildView {
@@ -220,6 +222,7 @@ struct FamilyPage {
     team: Vec<TeamMember>,
     events: Vec<EventView>,
     form: InterventionFormView,
+    coordination: Option<CoordinationView>,
 }
 
 /// The page, blank.
@@ -234,11 +237,17 @@ pub async fn show(
         Some("intervention") => Some("Intervention enregistrée."),
         Some("naissance") => Some("Naissance enregistrée."),
         Some("admission") => Some("Admission enregistrée : la prise en charge commence."),
+        Some("renouvellement") => {
+            Some("Renouvellement enregistré : la période suivante est ajoutée.")
+        }
+        Some("sortie") => Some("Sortie enregistrée : la prise en charge est terminée."),
+        Some("equipe") => Some("Référent·e et équipe enregistrés."),
         _ => None,
     };
     let forms = Forms {
         intervention: InterventionForm::blank(&web, signed_in.user()),
         birth: None,
+        coordination: None,
     };
     render(&web, &signed_in, family_id, forms, StatusCode::OK, notice).await
 }
@@ -307,6 +316,14 @@ pub async fn render(
             .map(|event| event_view(web, event, &names, &units, &children))
             .collect(),
         form: intervention_form_view(web, signed_in, &family, &names, forms.intervention).await?,
+        coordination: placement::view(
+            web,
+            signed_in,
+            &family,
+            placement.as_ref(),
+            forms.coordination,
+        )
+        .await?,
     };
     page(status, &page_html)
 }

@@ -3,12 +3,14 @@
 //! repositories the API's handler reads), and renders its template.
 
 pub mod birth;
+pub mod due_dates;
 pub mod families;
 pub mod family;
 pub mod home;
 pub mod intervention;
 pub mod password;
 pub mod people;
+pub mod placement;
 pub mod sign_in;
 pub mod waiting_list;
 
