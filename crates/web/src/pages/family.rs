@@ -25,12 +25,13 @@ use crate::form::FieldErrors;
 use crate::french;
 use crate::layout::{Frame, page};
 use crate::pages::families::{child_summary, user_names};
+use crate::pages::placement::{self, CoordinationAttempt, CoordinationView};
+use crate::pages::query_value;
+use crate::session::SignedIn;
 
 /// The journal shows this many of the newest events; the API's timeline
 /// pages through them all.
 const JOURNAL_LENGTH: usize = 200;
-use crate::pages::query_value;
-use crate::session::SignedIn;
 
 /// An id in an address; one that is not a UUID names nothing (404).
 pub fn parse_id(raw: &str) -> Result<Uuid, WebError> {
@@ -103,6 +104,7 @@ pub struct BirthAttempt {
 pub struct Forms {
     pub intervention: InterventionForm,
     pub birth: Option<BirthAttempt>,
+    pub coordination: Option<CoordinationAttempt>,
 }
 
 struct ChildView {
@@ -227,6 +229,7 @@ struct FamilyPage {
     journal_cut: bool,
     journal_length: usize,
     form: InterventionFormView,
+    coordination: Option<CoordinationView>,
 }
 
 /// The page, blank.
@@ -240,11 +243,18 @@ pub async fn show(
     let notice = match query_value(query.as_deref(), "ok").as_deref() {
         Some("intervention") => Some("Intervention enregistrée."),
         Some("naissance") => Some("Naissance enregistrée."),
+        Some("admission") => Some("Admission enregistrée : la prise en charge commence."),
+        Some("renouvellement") => {
+            Some("Renouvellement enregistré : la période suivante est ajoutée.")
+        }
+        Some("sortie") => Some("Sortie enregistrée : la prise en charge est terminée."),
+        Some("equipe") => Some("Référent·e et équipe enregistrés."),
         _ => None,
     };
     let forms = Forms {
         intervention: InterventionForm::blank(&web, signed_in.user()),
         birth: None,
+        coordination: None,
     };
     render(&web, &signed_in, family_id, forms, StatusCode::OK, notice).await
 }
@@ -323,6 +333,14 @@ pub async fn render(
             .map(|event| event_view(web, event, &names, &units, &children))
             .collect(),
         form: intervention_form_view(web, signed_in, &family, &names, forms.intervention).await?,
+        coordination: placement::view(
+            web,
+            signed_in,
+            &family,
+            placement.as_ref(),
+            forms.coordination,
+        )
+        .await?,
     };
     page(status, &page_html)
 }
