@@ -28,6 +28,7 @@ use crate::settings::Settings;
 mod creche;
 mod incidents;
 mod projects;
+mod scale;
 use crate::startup::{INITIAL_ADMIN_EMAIL, ensure_initial_admin, open_databases, use_cases};
 
 /// The password of every demo account: a demo database holds no real data.
@@ -369,7 +370,10 @@ const FAMILIES: [(&str, &str, &str, Stage); 28] = [
     ),
 ];
 
-pub async fn load(settings: &Settings) -> anyhow::Result<()> {
+/// Fills an empty centre with the demo; with `scale`, then adds that many
+/// families loaded in bulk (see `docs/demo-data.md`). Refuses a centre that
+/// has user accounts or families already.
+pub async fn load(settings: &Settings, scale: Option<usize>) -> anyhow::Result<()> {
     let databases = open_databases(settings).await?;
     let db = databases.main.write.clone();
     ensure_initial_admin(&db, settings).await?;
@@ -385,7 +389,8 @@ pub async fn load(settings: &Settings) -> anyhow::Result<()> {
     // the demo cannot hold what the rules would refuse.
     let cases = use_cases(settings, &databases);
     let today = cases.today();
-    let team = create_team(&cases).await?;
+    let password_hash = demo_password_hash().await?;
+    let team = create_team(&cases, &password_hash).await?;
     let units = create_housing(&cases, today).await?;
     let coordinator = team[0];
     let workers = &team[1..];
@@ -449,6 +454,22 @@ pub async fn load(settings: &Settings) -> anyhow::Result<()> {
         events.incidents,
         events.concerns,
     );
+    if let Some(count) = scale {
+        eprintln!("Loading {count} more families in bulk…");
+        let figures = scale::load(&cases, &team, &password_hash, count).await?;
+        println!(
+            "Added {} families, each with an active placement ({} periods), {} interventions, {} follow-up actions ({} open), {} project reviews, {} units and {} more team members, in {:.1} s.",
+            figures.families,
+            figures.periods,
+            figures.interventions,
+            figures.actions,
+            figures.open_actions,
+            figures.reviews,
+            figures.units,
+            figures.colleagues,
+            figures.seconds,
+        );
+    }
     Ok(())
 }
 
@@ -592,11 +613,14 @@ fn date_of(year: i32, month: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, day).unwrap_or(NaiveDate::MIN)
 }
 
-async fn create_team(cases: &Cases) -> anyhow::Result<Vec<Uuid>> {
-    let hasher = PasswordHasher::new(1)?;
+/// The hash every demo account shares, of [`DEMO_PASSWORD`].
+async fn demo_password_hash() -> anyhow::Result<String> {
     let password =
         NewPassword::parse(DEMO_PASSWORD, &[]).map_err(|err| anyhow::anyhow!("{err}"))?;
-    let hash = hasher.hash(&password).await?;
+    PasswordHasher::new(1)?.hash(&password).await
+}
+
+async fn create_team(cases: &Cases, hash: &str) -> anyhow::Result<Vec<Uuid>> {
     let mut ids = Vec::new();
     for (login, name, role, profession) in TEAM {
         let user = nido_cases::users::create_user(
@@ -608,7 +632,7 @@ async fn create_team(cases: &Cases) -> anyhow::Result<Vec<Uuid>> {
                 display_name: DisplayName::parse(name).map_err(|err| anyhow::anyhow!("{err}"))?,
                 role,
                 profession,
-                password_hash: hash.clone(),
+                password_hash: hash.to_owned(),
                 // A demo account keeps its published password.
                 must_change_password: false,
             },

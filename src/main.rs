@@ -18,7 +18,12 @@ enum Command {
     /// Create or update the database schema, then exit.
     Migrate,
     /// Fill an empty centre with fictional families, for a demonstration.
-    DemoData,
+    DemoData {
+        /// Then add this many families with an active placement and a
+        /// history each, loaded in bulk (to measure nido at scale).
+        #[arg(long, value_name = "N")]
+        scale: Option<usize>,
+    },
     /// Manage user accounts.
     User {
         #[command(subcommand)]
@@ -65,7 +70,7 @@ async fn main() -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => commands::serve(&settings).await,
         Command::Migrate => commands::migrate(&settings).await,
-        Command::DemoData => nido::demo::load(&settings).await,
+        Command::DemoData { scale } => nido::demo::load(&settings, scale).await,
         Command::Retention {
             command: RetentionCommand::Run { dry_run },
         } => commands::retention(&settings, dry_run).await,

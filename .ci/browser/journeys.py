@@ -183,7 +183,34 @@ def coordinator(page: Page) -> None:
     page.locator(".family-card__name a").nth(3).click()
     expect(page.get_by_role("heading", name="Journal")).to_be_visible()
     checkpoint(page, "famille-coordination")
+    coordination(page)
     sign_out(page)
+
+
+def coordination(page: Page) -> None:
+    """Nadia's waiting list and due dates, then a renewal from a family page."""
+    page.get_by_role("link", name="Liste d'attente").click()
+    expect(page.get_by_role("heading", name="Nouvelle orientation")).to_be_visible()
+    checkpoint(page, "liste-attente")
+    page.get_by_role("link", name="Échéances").click()
+    expect(page.get_by_role("heading", name="En retard", exact=False)).to_be_visible()
+    checkpoint(page, "echeances")
+    # The first family whose period can still be renewed.
+    links = page.locator(".item__title a")
+    for index in range(links.count()):
+        page.goto(BASE + "/echeances")
+        page.locator(".item__title a").nth(index).click()
+        summary = page.get_by_text("Renouveler la prise en charge")
+        if summary.count() == 0:
+            continue
+        summary.click()
+        page.get_by_label("Décidée par").fill("ASE du Val-de-Marne")
+        page.get_by_role("button", name="Renouveler", exact=True).click()
+        if page.get_by_text("Renouvellement enregistré").count() == 1:
+            checkpoint(page, "famille-renouvelee")
+            return
+        checkpoint(page, "famille-renouvellement-refuse")
+    problems.append("coordination: no placement could be renewed")
 
 
 def director(page: Page) -> None:

@@ -19,10 +19,10 @@ fi
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
 # The Python package only: the browser is the system's (never `playwright install`).
 "$VENV/bin/python" -c 'import playwright' 2>/dev/null ||
-  "$VENV/bin/pip" install -q --disable-pip-version-check 'playwright>=1.50'
+  "$VENV/bin/pip" install -q --disable-pip-version-check 'playwright==1.65.2'
 if [ ! -f "$AXE_DIR/node_modules/axe-core/axe.min.js" ]; then
   mkdir -p "$AXE_DIR"
-  npm install --silent --no-audit --no-fund --prefix "$AXE_DIR" 'axe-core@^4.10'
+  npm install --silent --no-audit --no-fund --prefix "$AXE_DIR" 'axe-core@4.14.1'
 fi
 
 step "nido, with the demo centre"

@@ -103,6 +103,16 @@ fn user_create(
     run_with_input(&mut command, password)
 }
 
+/// Checks that `output` is a success; answers its standard output.
+fn assert_succeeded(output: &std::process::Output) -> String {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
 /// Checks that `output` is a refusal: exit code `code` and `says` on
 /// standard error; prints what it said either way.
 fn assert_refused(output: &std::process::Output, code: i32, says: &str) {
@@ -117,6 +127,59 @@ fn assert_refused(output: &std::process::Output, code: i32, says: &str) {
     assert!(output.stdout.is_empty(), "prints no id");
 }
 
+/// A server on the database `nido demo-data` filled, and a client.
+struct DemoServer {
+    address: String,
+    client: reqwest::Client,
+    db: nido_persistence::DatabaseConnection,
+}
+
+impl DemoServer {
+    async fn start(data_dir: &std::path::Path, url: Option<String>) -> Self {
+        let mut settings =
+            nido::Settings::load_from(std::path::Path::new("config"), "test").expect("settings");
+        settings.data_dir = data_dir.to_owned();
+        settings.database_url = url.map(Into::into);
+        settings.testing.now = Some(crate::helpers::test_now());
+        let application = nido::Application::build(&settings).await.expect("builds");
+        let address = format!("http://{}", application.local_addr().expect("bound"));
+        let db = application.database();
+        tokio::spawn(application.run_until_stopped());
+        Self {
+            address,
+            client: reqwest::Client::new(),
+            db,
+        }
+    }
+
+    /// A token for this demo account.
+    async fn login(&self, email: &str) -> String {
+        let login: serde_json::Value = self
+            .client
+            .post(format!("{}/api/v1/auth/login", self.address))
+            .json(&serde_json::json!({"email": email, "password": nido::demo::DEMO_PASSWORD}))
+            .send()
+            .await
+            .expect("sent")
+            .json()
+            .await
+            .expect("json");
+        login["token"].as_str().expect("token").to_owned()
+    }
+
+    async fn get(&self, token: &str, path: String) -> serde_json::Value {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("sent")
+            .json()
+            .await
+            .expect("json")
+    }
+}
+
 #[tokio::test]
 async fn migrate_then_user_create_reads_the_password_from_stdin() {
     let data_dir = tempfile::TempDir::new().expect("dir");
@@ -125,11 +188,7 @@ async fn migrate_then_user_create_reads_the_password_from_stdin() {
         .arg("migrate")
         .output()
         .expect("runs");
-    assert!(
-        migrate.status.success(),
-        "{}",
-        String::from_utf8_lossy(&migrate.stderr)
-    );
+    assert_succeeded(&migrate);
 
     let output = user_create(
         data_dir.path(),
@@ -138,11 +197,7 @@ async fn migrate_then_user_create_reads_the_password_from_stdin() {
         "coordinator",
         PASSWORD,
     );
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_succeeded(&output);
     let id = String::from_utf8(output.stdout).expect("utf-8");
     assert!(
         uuid::Uuid::parse_str(id.trim()).is_ok(),
@@ -236,11 +291,7 @@ async fn demo_data_fills_an_empty_centre_with_families_at_every_stage() {
         .arg("demo-data")
         .output()
         .expect("runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_succeeded(&output);
     let again = nido(data_dir.path(), &url)
         .arg("demo-data")
         .output()
@@ -248,38 +299,11 @@ async fn demo_data_fills_an_empty_centre_with_families_at_every_stage() {
     // A second run finds the demo's own accounts, and refuses.
     assert_refused(&again, 1, "user accounts");
 
-    let mut settings =
-        nido::Settings::load_from(std::path::Path::new("config"), "test").expect("settings");
-    settings.data_dir = data_dir.path().to_owned();
-    settings.database_url = url.map(Into::into);
-    settings.testing.now = Some(crate::helpers::test_now());
-    let application = nido::Application::build(&settings).await.expect("builds");
-    let address = format!("http://{}", application.local_addr().expect("bound"));
-    tokio::spawn(application.run_until_stopped());
-    let client = reqwest::Client::new();
-    let login: serde_json::Value = client
-        .post(format!("{address}/api/v1/auth/login"))
-        .json(&serde_json::json!({"email": "nadia.haddad@nido.example", "password": nido::demo::DEMO_PASSWORD}))
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
-    let token = login["token"].as_str().expect("token");
-    let get = |path: String| {
-        client
-            .get(format!("{address}{path}"))
-            .bearer_auth(token)
-            .send()
-    };
+    let server = DemoServer::start(data_dir.path(), url).await;
+    let token = server.login("nadia.haddad@nido.example").await;
+    let get = |path: String| server.get(&token, path);
 
-    let families: serde_json::Value = get("/api/v1/families?limit=200".into())
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let families = get("/api/v1/families?limit=200".into()).await;
     let count = families["items"].as_array().expect("items").len();
     assert!((20..=30).contains(&count), "about 25 families, got {count}");
     // The file closed long ago was anonymised by the retention run.
@@ -290,20 +314,10 @@ async fn demo_data_fills_an_empty_centre_with_families_at_every_stage() {
         .filter(|family| family["mother"]["last_name"] == "[anonymisé]")
         .count();
     assert_eq!(anonymised, 1);
-    let waiting: serde_json::Value = get("/api/v1/referrals?status=pending".into())
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let waiting = get("/api/v1/referrals?status=pending".into()).await;
     assert!(waiting["items"].as_array().expect("items").len() >= 3);
 
-    let deadlines: serde_json::Value = get("/api/v1/deadlines".into())
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let deadlines = get("/api/v1/deadlines".into()).await;
     let statuses: Vec<&str> = deadlines["items"]
         .as_array()
         .expect("items")
@@ -323,16 +337,11 @@ async fn demo_data_fills_an_empty_centre_with_families_at_every_stage() {
     // Album readings with the médiathèque, every other Wednesday; those
     // held have their attendance.
     let path = format!("/api/v1/workshops?from={}", crate::cases::days_ago(60));
-    let workshops: serde_json::Value = get(path).await.expect("sent").json().await.expect("json");
+    let workshops = get(path).await;
     let workshops = workshops["items"].as_array().expect("items");
     assert_eq!(workshops.len(), 7);
     let first = workshops[0]["id"].as_str().expect("id");
-    let held: serde_json::Value = get(format!("/api/v1/workshops/{first}"))
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let held = get(format!("/api/v1/workshops/{first}")).await;
     assert_eq!(held["partner"], "Médiathèque Boris Vian");
     let statuses: Vec<&str> = held["participants"]
         .as_array()
@@ -342,22 +351,12 @@ async fn demo_data_fills_an_empty_centre_with_families_at_every_stage() {
         .collect();
     assert_eq!(statuses, ["attended", "attended", "absent"]);
 
-    let vacancies: serde_json::Value = get("/api/v1/housing/vacancies".into())
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let vacancies = get("/api/v1/housing/vacancies".into()).await;
     assert!(
         vacancies["items"].as_array().expect("items").len() >= 2,
         "some vacancies"
     );
-    let ending: serde_json::Value = get("/api/v1/housing/leases-ending?within_days=60".into())
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let ending = get("/api/v1/housing/leases-ending?within_days=60".into()).await;
     assert_eq!(
         ending["items"].as_array().expect("items").len(),
         1,
@@ -365,12 +364,7 @@ async fn demo_data_fills_an_empty_centre_with_families_at_every_stage() {
     );
 
     // Loi 2002-2 duties at every stage, some overdue.
-    let due: serde_json::Value = get("/api/v1/due-dates?within_days=365".into())
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let due = get("/api/v1/due-dates?within_days=365".into()).await;
     let due = due["items"].as_array().expect("items");
     for kind in [
         "contract_delivery",
@@ -396,15 +390,11 @@ async fn demo_data_fills_an_empty_centre_with_families_at_every_stage() {
         "an incident not yet reported"
     );
     // A year of history for the département.
-    let activity: serde_json::Value = get(format!(
+    let activity = get(format!(
         "/api/v1/reports/activity?year={}",
         chrono::Datelike::year(&(crate::cases::today() - chrono::Days::new(1)))
     ))
-    .await
-    .expect("sent")
-    .json()
-    .await
-    .expect("json");
+    .await;
     assert!(
         activity["family_days"].as_i64().expect("days") > 0,
         "{activity}"
@@ -414,15 +404,11 @@ async fn demo_data_fills_an_empty_centre_with_families_at_every_stage() {
     // The crèche is alive: a month with attended minutes, and places taken
     // in the weeks ahead.
     let week_ago = crate::cases::today() - chrono::Days::new(7);
-    let report: serde_json::Value = get(format!(
+    let report = get(format!(
         "/api/v1/reports/creche?month={}",
         week_ago.format("%Y-%m")
     ))
-    .await
-    .expect("sent")
-    .json()
-    .await
-    .expect("json");
+    .await;
     let children = report["children"].as_array().expect("children");
     assert!(children.len() >= 5, "children at the crèche: {report}");
     let attended: i64 = children
@@ -431,15 +417,11 @@ async fn demo_data_fills_an_empty_centre_with_families_at_every_stage() {
         .sum();
     assert!(attended > 0, "attendance recorded: {report}");
     let ahead = crate::cases::today() + chrono::Days::new(13);
-    let availability: serde_json::Value = get(format!(
+    let availability = get(format!(
         "/api/v1/creche/availability?from={}&to={ahead}",
         crate::cases::today()
     ))
-    .await
-    .expect("sent")
-    .json()
-    .await
-    .expect("json");
+    .await;
     let taken = availability["days"]
         .as_array()
         .expect("days")
@@ -453,40 +435,176 @@ async fn demo_data_fills_an_empty_centre_with_families_at_every_stage() {
     let mut notes = 0;
     for family in families["items"].as_array().expect("items") {
         let id = family["id"].as_str().expect("id");
-        let page: serde_json::Value = get(format!("/api/v1/families/{id}/interventions?limit=200"))
-            .await
-            .expect("sent")
-            .json()
-            .await
-            .expect("json");
+        let page = get(format!("/api/v1/families/{id}/interventions?limit=200")).await;
         let items = page["items"].as_array().expect("items");
         assert!(items.iter().all(|note| note["confidentiality"] == "team"));
         notes += items.len();
     }
     assert!(notes >= 40, "a credible history: {notes} notes");
-    let actions: serde_json::Value = client
-        .post(format!("{address}/api/v1/auth/login"))
-        .json(&serde_json::json!({"email": "ines.morel@nido.example", "password": nido::demo::DEMO_PASSWORD}))
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
-    let ines = actions["token"].as_str().expect("token");
-    let mine: serde_json::Value = client
-        .get(format!("{address}/api/v1/me/actions"))
-        .bearer_auth(ines)
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let ines = server.login("ines.morel@nido.example").await;
+    let mine = server.get(&ines, "/api/v1/me/actions".into()).await;
     assert!(
         !mine["items"].as_array().expect("items").is_empty(),
         "open follow-ups"
     );
+}
+
+#[tokio::test]
+async fn demo_data_at_scale_adds_families_with_consistent_histories() {
+    use nido_domain::housing::DateSpan;
+    use nido_domain::placement::{ChildBirth, latest_end_on, period_ends_on};
+    use nido_persistence::entities::{children, occupancies, periods, placements};
+    use sea_orm::EntityTrait;
+
+    let data_dir = tempfile::TempDir::new().expect("dir");
+    let url = fresh_database_url().await;
+    let output = nido(data_dir.path(), &url)
+        .args(["demo-data", "--scale", "40"])
+        .output()
+        .expect("runs");
+    assert_succeeded(&output);
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        said.contains("Demo centre created"),
+        "the demo first: {said}"
+    );
+    assert!(said.contains("Added 40 families"), "{said}");
+    let again = nido(data_dir.path(), &url)
+        .args(["demo-data", "--scale", "40"])
+        .output()
+        .expect("runs");
+    assert_refused(&again, 1, "user accounts");
+
+    let server = DemoServer::start(data_dir.path(), url).await;
+    let coordinator = server.login("nadia.haddad@nido.example").await;
+    // The scale families' phones are in the range set aside for fiction.
+    let is_scale = |family: &&serde_json::Value| {
+        family["mother"]["phone"]
+            .as_str()
+            .is_some_and(|phone| phone.starts_with("06 39 98"))
+    };
+    let families = server
+        .get(&coordinator, "/api/v1/families?limit=200".into())
+        .await;
+    let added: Vec<&serde_json::Value> = families["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(is_scale)
+        .collect();
+    assert_eq!(added.len(), 40);
+    assert!(
+        added
+            .iter()
+            .all(|family| family["current_placement_id"].is_string()),
+        "each with an active placement"
+    );
+    // Every period lasts six months at most: within a year, every active
+    // placement is on the coordinators' screen.
+    let deadlines = server
+        .get(&coordinator, "/api/v1/deadlines?within_days=365".into())
+        .await;
+    let on_screen = deadlines["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|item| added.iter().any(|family| family["id"] == item["family_id"]))
+        .count();
+    assert_eq!(on_screen, 40, "{deadlines}");
+
+    // A demo staff member carries a share of them, each with a history.
+    let ines = server.login("ines.morel@nido.example").await;
+    let hers = server.get(&ines, "/api/v1/families?limit=200".into()).await;
+    let hers: Vec<&serde_json::Value> = hers["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(is_scale)
+        .collect();
+    assert!((1..40).contains(&hers.len()), "a share: {}", hers.len());
+    // Her first is followed closely (one scale family in a hundred is):
+    // its timeline runs over pages.
+    let id = hers[0]["id"].as_str().expect("id");
+    let mut kinds = std::collections::BTreeMap::<String, usize>::new();
+    let mut cursor = String::new();
+    loop {
+        let path = format!("/api/v1/families/{id}/timeline?limit=200{cursor}");
+        let page = server.get(&ines, path).await;
+        for event in page["items"].as_array().expect("items") {
+            *kinds
+                .entry(event["kind"].as_str().expect("kind").to_owned())
+                .or_default() += 1;
+        }
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = format!("&cursor={next}"),
+            None => break,
+        }
+    }
+    for kind in ["referral", "admission", "period", "move", "intervention"] {
+        assert!(kinds.contains_key(kind), "{kind} in {kinds:?}");
+    }
+    assert!(kinds["intervention"] > 200, "{kinds:?}");
+
+    // No unit is lived in by two placements on one day.
+    let stays = occupancies::Entity::find()
+        .all(&server.db)
+        .await
+        .expect("occupancies");
+    for (n, one) in stays.iter().enumerate() {
+        let span = DateSpan::new(one.starts_on, one.ends_on);
+        for other in &stays[n + 1..] {
+            assert!(
+                one.unit_id != other.unit_id
+                    || !span.overlaps(&DateSpan::new(other.starts_on, other.ends_on)),
+                "{one:?} and {other:?} overlap"
+            );
+        }
+    }
+    // Each placement's periods follow each other, six months each, none
+    // past the day before the youngest child's third birthday.
+    let kids = children::Entity::find()
+        .all(&server.db)
+        .await
+        .expect("children");
+    let all_periods = periods::Entity::find()
+        .all(&server.db)
+        .await
+        .expect("periods");
+    for placement in placements::Entity::find()
+        .all(&server.db)
+        .await
+        .expect("placements")
+    {
+        let births: Vec<ChildBirth> = kids
+            .iter()
+            .filter(|child| child.family_id == placement.family_id)
+            .map(
+                |child| match (child.birth_date, child.expected_birth_date) {
+                    (Some(born), _) => ChildBirth::Born(born),
+                    (None, expected) => ChildBirth::Expected(expected.expect("a date")),
+                },
+            )
+            .collect();
+        let cap = latest_end_on(&births);
+        let mut its: Vec<_> = all_periods
+            .iter()
+            .filter(|period| period.placement_id == placement.id)
+            .collect();
+        its.sort_by_key(|period| period.number);
+        assert_eq!(its[0].starts_on, placement.admitted_on);
+        for (k, period) in its.iter().enumerate() {
+            assert_eq!(period.number, k as i32 + 1);
+            assert_eq!(
+                period.ends_on,
+                period_ends_on(period.starts_on, cap),
+                "{period:?}"
+            );
+            if let Some(next) = its.get(k + 1) {
+                assert_eq!(next.starts_on, period.ends_on + chrono::Days::new(1));
+                assert!(period.decided_on.is_some(), "renewed: {period:?}");
+            }
+        }
+    }
 }
 
 #[tokio::test]
@@ -497,11 +615,7 @@ async fn retention_run_lists_with_dry_run_then_runs() {
         .args(["retention", "run", "--dry-run"])
         .output()
         .expect("runs");
-    assert!(
-        dry.status.success(),
-        "{}",
-        String::from_utf8_lossy(&dry.stderr)
-    );
+    assert_succeeded(&dry);
     let said = String::from_utf8_lossy(&dry.stdout);
     assert!(said.contains("Would anonymise 0 closed file(s)"), "{said}");
     assert!(said.contains("Would delete 0 audit entr"), "{said}");
@@ -509,11 +623,7 @@ async fn retention_run_lists_with_dry_run_then_runs() {
         .args(["retention", "run"])
         .output()
         .expect("runs");
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    assert_succeeded(&run);
     assert!(String::from_utf8_lossy(&run.stdout).contains("Anonymised 0 closed file(s)"));
 }
 

@@ -583,6 +583,62 @@ async fn the_timeline_tells_the_familys_story_newest_first_page_by_page() {
     assert_eq!(dates, sorted, "newest first");
 }
 
+/// Each page reads only the interventions it can show, yet the pages
+/// together are the whole timeline, in the same order, whatever their size:
+/// interventions between other events, two at the same instant.
+#[tokio::test]
+async fn timeline_pages_of_any_size_add_up_to_the_whole_story() {
+    let app = spawn_app().await;
+    let s = scene(&app).await;
+    let renewed = app.renew(&s.coordinator, &s.placement_id, 1).await;
+    assert_eq!(renewed.status(), StatusCode::CREATED);
+    for days in [1, 3, 3, 5, 8, 13, 21] {
+        let mut body = intervention(&[&s.author.0], "team", &format!("Visite J-{days}"));
+        body["occurred_at"] = json!(format!("{}T09:30:00Z", days_ago(days)));
+        log(&app, &s.author.1, &s.family_id, &body).await;
+    }
+    let path = format!("/api/v1/families/{}/timeline", s.family_id);
+    let event_of = |event: &Value| {
+        format!(
+            "{} {} {}",
+            event["date"].as_str().expect("date"),
+            event["kind"].as_str().expect("kind"),
+            event["intervention"]["id"].as_str().unwrap_or("-")
+        )
+    };
+    let whole: Vec<String> = app
+        .get_json(&format!("{path}?limit=200"), &s.author.1)
+        .await["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(event_of)
+        .collect();
+    assert_eq!(
+        whole.iter().filter(|e| e.contains("intervention")).count(),
+        7
+    );
+    for size in [1, 2, 3, 5] {
+        let mut paged = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let url = match &cursor {
+                Some(c) => format!("{path}?limit={size}&cursor={c}"),
+                None => format!("{path}?limit={size}"),
+            };
+            let page = app.get_json(&url, &s.author.1).await;
+            let items = page["items"].as_array().expect("items");
+            assert!(items.len() <= size);
+            paged.extend(items.iter().map(event_of));
+            match page["next_cursor"].as_str() {
+                Some(next) => cursor = Some(next.to_owned()),
+                None => break,
+            }
+        }
+        assert_eq!(paged, whole, "pages of {size}");
+    }
+}
+
 /// Logs `body` on the scene's family as its author.
 async fn try_log(app: &TestApp, s: &Scene, body: &Value) -> reqwest::Response {
     let path = format!("/api/v1/families/{}/interventions", s.family_id);

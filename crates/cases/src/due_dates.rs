@@ -44,7 +44,8 @@ pub async fn open_until(
     kind: Option<DueKind>,
 ) -> CaseResult<Vec<DueItem>> {
     caller.require(&[Role::Coordinator, Role::Staff])?;
-    let active = placements::active(&cases.db).await?;
+    let staff = (caller.role == Role::Staff).then_some(caller.id);
+    let active = placements::active_of(&cases.db, staff).await?;
     let ids: Vec<Uuid> = active.iter().map(|placement| placement.id).collect();
     let contracts = projects::contracts_of(&cases.db, &ids).await?;
     let last_reviews = projects::last_reviews_of(&cases.db, &ids).await?;

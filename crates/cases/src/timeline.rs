@@ -121,13 +121,17 @@ impl Event {
     }
 }
 
-/// Everything that happened to the family, newest first (coordinator; staff
-/// for their families). Restricted interventions appear only to their author
-/// and the staff present. Audited as `family.timeline`.
+/// What happened to the family, newest first (coordinator; staff for their
+/// families): with `newest`, at least that many of the newest events, in
+/// order (a page reads only the interventions it can show, the family's
+/// largest history by far); without, everything. Restricted interventions
+/// appear only to their author and the staff present. Audited as
+/// `family.timeline`.
 pub async fn family_timeline(
     cases: &Cases,
     caller: &Caller,
     family_id: Uuid,
+    newest: Option<usize>,
 ) -> CaseResult<Vec<Event>> {
     visible_family(&cases.db, caller, family_id).await?;
     let db = &cases.db;
@@ -179,7 +183,10 @@ pub async fn family_timeline(
             events.push(event);
         }
     }
-    let visible = interventions::list_visible(db, family_id, caller.id, None, None).await?;
+    // The newest n events hold at most the n newest interventions: an
+    // intervention's day follows its instant, and ties keep the query's order.
+    let enough = newest.map(|n| u64::try_from(n).unwrap_or(u64::MAX));
+    let visible = interventions::list_visible(db, family_id, caller.id, None, enough).await?;
     let ids = visible.iter().map(|row| row.id).collect();
     let actions = interventions::actions_of(db, ids).await?;
     for intervention in visible {
@@ -223,6 +230,9 @@ pub async fn family_timeline(
     events.sort_by(|a, b| {
         (b.date, b.at, b.kind, b.period_number).cmp(&(a.date, a.at, a.kind, a.period_number))
     });
+    if let Some(newest) = newest {
+        events.truncate(newest);
+    }
     cases
         .audit(
             caller,

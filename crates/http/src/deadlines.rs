@@ -85,7 +85,8 @@ async fn list_deadlines(
         ));
     }
     let as_of = params.as_of.unwrap_or_else(|| state.today());
-    let active = placements::active(&state.db).await?;
+    let staff = (caller.role() == Role::Staff).then_some(caller.user.id);
+    let active = placements::active_of(&state.db, staff).await?;
     let due: Vec<_> = active
         .into_iter()
         .filter_map(|placement| {

@@ -121,6 +121,65 @@ pub struct CreateReferralRequest {
     pub reason_details: Option<String>,
 }
 
+impl CreateReferralRequest {
+    /// The referral, checked by the API's rules (the request's, the
+    /// domain's): every refusal at once, named by the request's fields.
+    pub fn input(&self, today: NaiveDate) -> Result<NewReferralInput> {
+        let mut errors = Errors::default();
+        errors.validate(self);
+        let draft = ReferralDraft {
+            source: self.source,
+            eds: &self.eds,
+            referred_on: self.referred_on,
+            referrer_name: &self.referrer_name,
+            referrer_contact: &self.referrer_contact,
+            reason: self.reason,
+            reason_details: self.reason_details.as_deref(),
+        };
+        let details = ReferralDetails::parse(draft, today)
+            .map_err(|refused| {
+                for refusal in refused {
+                    errors.add(refusal.field, refusal.message);
+                }
+            })
+            .ok();
+        let new_family = match (&self.family, self.family_id) {
+            (Some(family), None) => {
+                if family.children.len() > 12 {
+                    errors.add("family.children", "must list at most 12 children");
+                }
+                let mother = family.mother.parse("family.mother", today, &mut errors);
+                let children: Vec<_> = family
+                    .children
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(index, child)| {
+                        child.parse(&format!("family.children[{index}]"), today, &mut errors)
+                    })
+                    .collect();
+                mother.map(|mother| (mother, children))
+            }
+            (None, Some(_)) => None,
+            _ => {
+                errors.add("family", "give exactly one of family and family_id");
+                None
+            }
+        };
+        errors.finish()?;
+        let family = match (new_family, self.family_id) {
+            (Some((mother, children)), _) => ReferredFamily::New { mother, children },
+            (None, Some(family_id)) => ReferredFamily::Known(family_id),
+            (None, None) => return Err(ApiError::invalid("family", "is required")),
+        };
+        let Some(details) = details else {
+            return Err(ApiError::Internal(anyhow::anyhow!(
+                "checked details missing"
+            )));
+        };
+        Ok(NewReferralInput { family, details })
+    }
+}
+
 /// Record a referral (coordinator), for a new family or a known one.
 #[utoipa::path(post, path = "/referrals", tag = "referrals", request_body = CreateReferralRequest,
     responses((status = 201, description = "The pending referral", body = ReferralResponse)))]
@@ -131,59 +190,7 @@ async fn create_referral(
     JsonBody(body): JsonBody<CreateReferralRequest>,
 ) -> Result<impl IntoResponse> {
     caller.require(&[Role::Coordinator])?;
-    let today = state.today();
-    let mut errors = Errors::default();
-    errors.validate(&body);
-    let draft = ReferralDraft {
-        source: body.source,
-        eds: &body.eds,
-        referred_on: body.referred_on,
-        referrer_name: &body.referrer_name,
-        referrer_contact: &body.referrer_contact,
-        reason: body.reason,
-        reason_details: body.reason_details.as_deref(),
-    };
-    let details = ReferralDetails::parse(draft, today)
-        .map_err(|refused| {
-            for refusal in refused {
-                errors.add(refusal.field, refusal.message);
-            }
-        })
-        .ok();
-    let new_family = match (&body.family, body.family_id) {
-        (Some(family), None) => {
-            if family.children.len() > 12 {
-                errors.add("family.children", "must list at most 12 children");
-            }
-            let mother = family.mother.parse("family.mother", today, &mut errors);
-            let children: Vec<_> = family
-                .children
-                .iter()
-                .enumerate()
-                .filter_map(|(index, child)| {
-                    child.parse(&format!("family.children[{index}]"), today, &mut errors)
-                })
-                .collect();
-            mother.map(|mother| (mother, children))
-        }
-        (None, Some(_)) => None,
-        _ => {
-            errors.add("family", "give exactly one of family and family_id");
-            None
-        }
-    };
-    errors.finish()?;
-    let family = match (new_family, body.family_id) {
-        (Some((mother, children)), _) => ReferredFamily::New { mother, children },
-        (None, Some(family_id)) => ReferredFamily::Known(family_id),
-        (None, None) => return Err(ApiError::invalid("family", "is required")),
-    };
-    let Some(details) = details else {
-        return Err(ApiError::Internal(anyhow::anyhow!(
-            "checked details missing"
-        )));
-    };
-    let input = NewReferralInput { family, details };
+    let input = body.input(state.today())?;
     let referral = cases::referrals::refer(&state.operations, &caller.case_caller(), input).await?;
     Ok((StatusCode::CREATED, Json(ReferralResponse::from(referral))))
 }

@@ -98,14 +98,20 @@ async fn timeline(
 ) -> Result<Json<Page<TimelineEvent>>> {
     let limit = page.limit()?;
     let offset: usize = page.position()?.unwrap_or(0);
-    let events =
-        timeline::family_timeline(&state.operations, &caller.case_caller(), family_id).await?;
+    let wanted = usize::try_from(limit + 1).unwrap_or(usize::MAX);
+    let events = timeline::family_timeline(
+        &state.operations,
+        &caller.case_caller(),
+        family_id,
+        Some(offset.saturating_add(wanted)),
+    )
+    .await?;
     let today = state.today();
     let rows: Vec<(usize, TimelineEvent)> = events
         .into_iter()
         .enumerate()
         .skip(offset)
-        .take(usize::try_from(limit + 1).unwrap_or(usize::MAX))
+        .take(wanted)
         .map(|(index, event)| (index, TimelineEvent::new(event, today)))
         .collect();
     Ok(Json(Page::from_rows(

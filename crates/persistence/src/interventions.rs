@@ -63,17 +63,21 @@ pub struct ActionViewer {
 }
 
 fn actions_visible_to(viewer: ActionViewer) -> Condition {
+    // Correlated: each action looks up its one intervention by key, rather
+    // than the query listing every intervention the viewer may see.
     let of_visible_intervention = Condition::any()
         .add(actions::Column::InterventionId.is_null())
-        .add(
-            actions::Column::InterventionId.in_subquery(
-                Query::select()
-                    .column(interventions::Column::Id)
-                    .from(interventions::Entity)
-                    .cond_where(visible_to(viewer.user_id))
-                    .to_owned(),
-            ),
-        );
+        .add(Expr::exists(
+            Query::select()
+                .expr(Expr::val(1))
+                .from(interventions::Entity)
+                .cond_where(visible_to(viewer.user_id))
+                .and_where(
+                    Expr::col((interventions::Entity, interventions::Column::Id))
+                        .equals((actions::Entity, actions::Column::InterventionId)),
+                )
+                .to_owned(),
+        ));
     let mut visible = Condition::all().add(of_visible_intervention);
     if !viewer.every_family {
         visible = visible.add(

@@ -3,6 +3,7 @@
 //! connection and inside a transaction, and answer in domain types.
 
 pub mod audit;
+pub mod bulk;
 pub mod calendar_feeds;
 pub mod creche;
 pub mod entities;

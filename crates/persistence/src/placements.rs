@@ -270,11 +270,25 @@ pub async fn for_family(
 
 /// Every active placement with its periods.
 pub async fn active(db: &impl ConnectionTrait) -> Result<Vec<Placement>, DbErr> {
-    let rows = placements::Entity::find()
+    active_of(db, None).await
+}
+
+/// The active placements of the families assigned to `assigned` (referent
+/// or team), or of every family when `None`: a staff member's screens read
+/// her families' placements only, whatever the size of the centre.
+pub async fn active_of(
+    db: &impl ConnectionTrait,
+    assigned: Option<Uuid>,
+) -> Result<Vec<Placement>, DbErr> {
+    let mut query = placements::Entity::find()
         .filter(placements::Column::Status.eq(PlacementStatus::Active.as_str()))
-        .order_by_asc(placements::Column::Id)
-        .all(db)
-        .await?;
+        .order_by_asc(placements::Column::Id);
+    if let Some(user_id) = assigned {
+        query = query.filter(
+            placements::Column::FamilyId.in_subquery(crate::families::assigned_ids(user_id)),
+        );
+    }
+    let rows = query.all(db).await?;
     assemble(db, rows).await
 }
 

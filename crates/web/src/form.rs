@@ -81,6 +81,11 @@ impl FieldErrors {
         listed
     }
 
+    /// Every field error, by field name, for a form's summary.
+    pub fn listed(&self) -> Vec<(String, String)> {
+        self.summary(&[])
+    }
+
     /// The errors a use case answered, placed next to the fields of the
     /// form by `place` (which names the form's field for an API field, or
     /// `None` for the whole form). A refusal that is not about the input
@@ -113,6 +118,29 @@ impl FieldErrors {
         Ok(errors)
     }
 
+    /// The refusals of an API request type's own checks, placed as
+    /// [`from_case`](Self::from_case) places a use case's.
+    pub fn from_api(
+        error: nido_http::ApiError,
+        place: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, WebError> {
+        match error {
+            nido_http::ApiError::Validation(fields) => Self::from_case(
+                CaseError::Invalid(
+                    fields
+                        .into_iter()
+                        .map(|field| nido_cases::FieldError {
+                            field: field.field,
+                            message: field.message,
+                        })
+                        .collect(),
+                ),
+                place,
+            ),
+            other => Err(other.into()),
+        }
+    }
+
     /// The HTTP status of the answer that shows these errors, as the API
     /// would answer: 409 for a conflict, 412 for a stale version, else 422.
     pub fn status_for(error: &CaseError) -> axum::http::StatusCode {
@@ -121,6 +149,24 @@ impl FieldErrors {
             CaseError::Conflict(_) | CaseError::ConflictOn(..) => StatusCode::CONFLICT,
             CaseError::StaleVersion => StatusCode::PRECONDITION_FAILED,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+}
+
+/// A form's answer from its use case: on success, a redirection (303) to
+/// the address `to` makes of the result; on a refusal of the input, the
+/// status and the errors to show with the form again.
+pub fn settle<T>(
+    answer: nido_cases::CaseResult<T>,
+    place: impl Fn(&str) -> Option<String>,
+    to: impl FnOnce(T) -> String,
+) -> Result<Result<axum::response::Response, (axum::http::StatusCode, FieldErrors)>, WebError> {
+    use axum::response::{IntoResponse, Redirect};
+    match answer {
+        Ok(done) => Ok(Ok(Redirect::to(&to(done)).into_response())),
+        Err(error) => {
+            let status = FieldErrors::status_for(&error);
+            Ok(Err((status, FieldErrors::from_case(error, place)?)))
         }
     }
 }

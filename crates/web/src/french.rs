@@ -8,7 +8,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use nido_domain::Conflict;
 use nido_domain::creche::{BookingPurpose, BookingStatus};
 use nido_domain::due_dates::DueKind;
-use nido_domain::family::{ExitDestination, ReferralStatus};
+use nido_domain::family::{ExitDestination, ReferralReason, ReferralSource, ReferralStatus};
 use nido_domain::intervention::{Confidentiality, InterventionKind};
 use nido_domain::{Profession, Role};
 
@@ -144,6 +144,21 @@ pub fn referral_status(status: &str) -> &'static str {
     }
 }
 
+pub fn referral_source(source: ReferralSource) -> &'static str {
+    match source {
+        ReferralSource::Ase => "Aide sociale à l'enfance (ASE)",
+        ReferralSource::Mhl => "Mission hébergement logement (MHL)",
+    }
+}
+
+pub fn referral_reason(reason: ReferralReason) -> &'static str {
+    match reason {
+        ReferralReason::Distress => "détresse",
+        ReferralReason::EducationalDifficulties => "difficultés éducatives",
+        ReferralReason::Other => "autre motif",
+    }
+}
+
 pub fn exit_destination(destination: &str) -> &'static str {
     match destination.parse::<ExitDestination>() {
         Ok(ExitDestination::SocialHousing) => "logement social",
@@ -250,6 +265,26 @@ pub fn field_message(message: &str) -> String {
     if let Some((min, max)) = two_numbers(message, "must list ", " to ", " people") {
         return format!("Cochez de {min} à {max} personnes.");
     }
+    if let Some(hours) = message.strip_prefix("must be within opening hours, ") {
+        return format!(
+            "En dehors des heures d'ouverture ({}).",
+            hours.replace(" to ", " à ")
+        );
+    }
+    if message.starts_with("the family has no placement active on ") {
+        return "La famille n'a pas de prise en charge en cours ce jour-là.".to_owned();
+    }
+    if let Some(rest) = message.strip_prefix("the child is ")
+        && let Some((age, range)) = rest.split_once(" months old on ")
+        && let Some((_, limits)) = range.split_once("; the crèche takes children from ")
+        && let Some((min, max)) = limits
+            .strip_suffix(" months")
+            .and_then(|l| l.split_once(" months up to "))
+    {
+        return format!(
+            "L'enfant aura {age} mois ce jour-là ; la crèche accueille les enfants de {min} mois jusqu'à {max} mois."
+        );
+    }
     tracing::warn!(message, "a field message has no French translation");
     REFUSED.to_owned()
 }
@@ -275,6 +310,28 @@ fn exact_message(message: &str) -> Option<&'static str> {
             "Indiquez soit la date de naissance, soit la date prévue."
         }
         "the child is already born" => "L'enfant est déjà né.",
+        "give exactly one of family and family_id" => "Indiquez la famille.",
+        "must list at most 12 children" => "12 enfants au plus.",
+        "must not be before the referral" => {
+            "La date d'admission ne peut pas précéder l'orientation."
+        }
+        "must not be before the admission" => "La date de sortie ne peut pas précéder l'admission.",
+        "must be on a quarter hour (:00, :15, :30, :45)" => {
+            "Choisissez une heure au quart d'heure (:00, :15, :30, :45)."
+        }
+        "must be after starts_at" => "L'heure de fin doit suivre l'heure de début.",
+        "must be after arrived_at" => "L'heure de départ doit suivre l'heure d'arrivée.",
+        "is not a child of this family" => "Cet enfant n'est pas de cette famille.",
+        "is not born yet" => "Cet enfant n'est pas encore né.",
+        "must be a time written HH:MM, from 00:00 to 24:00" => {
+            "Indiquez une heure, par exemple 09:30."
+        }
+        "the crèche is closed that day" => "La crèche est fermée ce jour-là.",
+        "the booked day has not come yet" => {
+            "Ce jour n'est pas encore arrivé : la présence se note le jour même ou après."
+        }
+        "must not be before on" => "Cette date ne peut pas précéder le jour réservé.",
+        "must be at most 26 weeks after on" => "26 semaines au plus après le jour réservé.",
         "is not your password" => "Ce n'est pas votre mot de passe actuel.",
         "must differ from the current password" => {
             "Le nouveau mot de passe doit être différent de l'actuel."
@@ -374,6 +431,15 @@ mod tests {
             "must be 12 to 128 characters",
             "is too easy to guess; use a longer phrase of unrelated words",
             "must be at most 254 characters",
+            "must not be before the referral",
+            "must not be before the admission",
+            "must be on a quarter hour (:00, :15, :30, :45)",
+            "must be within opening hours, 08:30 to 18:00",
+            "must be after starts_at",
+            "is not born yet",
+            "the crèche is closed that day",
+            "the family has no placement active on 2026-03-02",
+            "the child is 1 months old on 2026-03-02; the crèche takes children from 2 months up to 36 months",
         ] {
             let french = field_message(message);
             assert_ne!(french, REFUSED, "{message}");

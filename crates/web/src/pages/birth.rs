@@ -69,6 +69,7 @@ pub async fn submit(
             birth_date: typed,
             errors,
         }),
+        coordination: None,
     };
     render(&web, &signed_in, family_id, forms, outcome, None).await
 }

@@ -25,8 +25,13 @@ use crate::form::FieldErrors;
 use crate::french;
 use crate::layout::{Frame, page};
 use crate::pages::families::{child_summary, user_names};
+use crate::pages::placement::{self, CoordinationAttempt, CoordinationView};
 use crate::pages::query_value;
 use crate::session::SignedIn;
+
+/// The journal shows this many of the newest events; the API's timeline
+/// pages through them all.
+const JOURNAL_LENGTH: usize = 200;
 
 /// An id in an address; one that is not a UUID names nothing (404).
 pub fn parse_id(raw: &str) -> Result<Uuid, WebError> {
@@ -99,6 +104,7 @@ pub struct BirthAttempt {
 pub struct Forms {
     pub intervention: InterventionForm,
     pub birth: Option<BirthAttempt>,
+    pub coordination: Option<CoordinationAttempt>,
 }
 
 struct ChildView {
@@ -219,7 +225,11 @@ struct FamilyPage {
     housing: Option<HousingView>,
     team: Vec<TeamMember>,
     events: Vec<EventView>,
+    /// The family's history goes further back than the page shows.
+    journal_cut: bool,
+    journal_length: usize,
     form: InterventionFormView,
+    coordination: Option<CoordinationView>,
 }
 
 /// The page, blank.
@@ -233,11 +243,18 @@ pub async fn show(
     let notice = match query_value(query.as_deref(), "ok").as_deref() {
         Some("intervention") => Some("Intervention enregistrée."),
         Some("naissance") => Some("Naissance enregistrée."),
+        Some("admission") => Some("Admission enregistrée : la prise en charge commence."),
+        Some("renouvellement") => {
+            Some("Renouvellement enregistré : la période suivante est ajoutée.")
+        }
+        Some("sortie") => Some("Sortie enregistrée : la prise en charge est terminée."),
+        Some("equipe") => Some("Référent·e et équipe enregistrés."),
         _ => None,
     };
     let forms = Forms {
         intervention: InterventionForm::blank(&web, signed_in.user()),
         birth: None,
+        coordination: None,
     };
     render(&web, &signed_in, family_id, forms, StatusCode::OK, notice).await
 }
@@ -255,7 +272,15 @@ pub async fn render(
     let db = &web.app.db;
     let family = visible_family(db, &caller, family_id).await?;
     let today = web.app.today();
-    let events = family_timeline(&web.app.operations, &caller, family_id).await?;
+    let events = family_timeline(
+        &web.app.operations,
+        &caller,
+        family_id,
+        Some(JOURNAL_LENGTH + 1),
+    )
+    .await?;
+    let journal_cut = events.len() > JOURNAL_LENGTH;
+    let events: Vec<Event> = events.into_iter().take(JOURNAL_LENGTH).collect();
     let placement = current_placement(web, &family).await?;
     let housing = match &placement {
         Some(placement) => housing_of(web, placement, today).await?,
@@ -301,11 +326,21 @@ pub async fn render(
             .map(|placement| placement_view(web, placement, cap, today)),
         housing,
         team: team_views(&family, &names),
+        journal_cut,
+        journal_length: JOURNAL_LENGTH,
         events: events
             .into_iter()
             .map(|event| event_view(web, event, &names, &units, &children))
             .collect(),
         form: intervention_form_view(web, signed_in, &family, &names, forms.intervention).await?,
+        coordination: placement::view(
+            web,
+            signed_in,
+            &family,
+            placement.as_ref(),
+            forms.coordination,
+        )
+        .await?,
     };
     page(status, &page_html)
 }

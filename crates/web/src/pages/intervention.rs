@@ -191,6 +191,7 @@ pub async fn submit(
         let forms = Forms {
             intervention: typed,
             birth: None,
+            coordination: None,
         };
         let status = StatusCode::UNPROCESSABLE_ENTITY;
         return render(&web, &signed_in, family_id, forms, status, None).await;
@@ -216,6 +217,7 @@ pub async fn submit(
             let forms = Forms {
                 intervention: typed,
                 birth: None,
+                coordination: None,
             };
             render(&web, &signed_in, family_id, forms, status, None).await
         }

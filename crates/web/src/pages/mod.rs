@@ -3,12 +3,16 @@
 //! repositories the API's handler reads), and renders its template.
 
 pub mod birth;
+pub mod due_dates;
 pub mod families;
 pub mod family;
 pub mod home;
 pub mod intervention;
 pub mod password;
+pub mod people;
+pub mod placement;
 pub mod sign_in;
+pub mod waiting_list;
 
 /// A path of this site to go back to after signing in: a local path only
 /// (never `//elsewhere` nor an absolute address), else the home page.

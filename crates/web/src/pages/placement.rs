@@ -1,0 +1,388 @@
+//! The coordinators' forms on a family's page: renewal of the current
+//! period, exit, and the referent and team. Each calls the API's use case
+//! (`placements::renew`, `placements::exit`, `families::assign`) with the
+//! API's request checks. A form shown before someone else changed the file
+//! answers as the API does: a renewal of a period already renewed is
+//! `stale_period` (409), an exit or an assignment carrying an old version
+//! is stale (412); each says so in French.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::NaiveDate;
+use nido_cases::families::{assign, visible_family};
+use nido_cases::placements::{Departure, Renewal, exit, renew};
+use nido_domain::Role;
+use nido_domain::family::{ExitDestination, Family, Placement, PlacementStatus};
+use nido_http::families::AssignmentRequest;
+use nido_http::placements::{ExitRequest, RenewalRequest};
+use nido_http::validation::Errors;
+use uuid::Uuid;
+
+use crate::Web;
+use crate::error::WebError;
+use crate::form::{FieldErrors, FormData, settle};
+use crate::french;
+use crate::pages::family::{Choice, Forms, InterventionForm, parse_id, render};
+use crate::pages::people;
+use crate::session::{SignedForm, SignedIn};
+
+/// Which of the coordinators' forms was sent back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Which {
+    Renewal,
+    Exit,
+    Assignment,
+}
+
+/// A coordinators' form sent back with what was typed and its errors.
+pub struct CoordinationAttempt {
+    pub which: Which,
+    pub fields: FormData,
+    pub errors: FieldErrors,
+}
+
+pub struct RenewalView {
+    pub period_number: i32,
+    pub period: String,
+    pub decided_on: String,
+    pub decided_by: String,
+    pub decision_ref: String,
+    pub errors: FieldErrors,
+    pub open: bool,
+}
+
+pub struct ExitView {
+    pub version: i32,
+    pub exited_on: String,
+    pub destinations: Vec<Choice>,
+    pub notes: String,
+    pub errors: FieldErrors,
+    pub open: bool,
+}
+
+pub struct AssignmentView {
+    pub version: i32,
+    pub referents: Vec<Choice>,
+    pub team: Vec<Choice>,
+    pub errors: FieldErrors,
+    pub open: bool,
+}
+
+/// The coordinators' part of the family page.
+pub struct CoordinationView {
+    pub renewal_action: String,
+    pub exit_action: String,
+    pub assignment_action: String,
+    pub renewal: Option<RenewalView>,
+    pub exit: Option<ExitView>,
+    pub assignment: AssignmentView,
+}
+
+/// The forms for a coordinator (`None` for anyone else), blank or as sent
+/// back in `attempt`.
+pub async fn view(
+    web: &Web,
+    signed_in: &SignedIn,
+    family: &Family,
+    placement: Option<&Placement>,
+    attempt: Option<CoordinationAttempt>,
+) -> Result<Option<CoordinationView>, WebError> {
+    if signed_in.user().role != Role::Coordinator {
+        return Ok(None);
+    }
+    let today = web.app.today().to_string();
+    let sent = |which: Which| attempt.as_ref().filter(|a| a.which == which);
+    let typed = |which: Which, name: &str, blank: &str| {
+        sent(which).map_or_else(|| blank.to_owned(), |a| a.fields.get(name).to_owned())
+    };
+    let errors = |which: Which| sent(which).map(|a| a.errors.clone()).unwrap_or_default();
+    let active = placement.filter(|p| p.status == PlacementStatus::Active);
+    let renewal = active
+        .and_then(|p| p.current_period())
+        .map(|current| RenewalView {
+            period_number: current.number,
+            period: format!(
+                "période n° {} (du {} au {})",
+                current.number,
+                french::date(current.starts_on),
+                french::date(current.ends_on)
+            ),
+            decided_on: typed(Which::Renewal, "decided_on", &today),
+            decided_by: typed(Which::Renewal, "decided_by", ""),
+            decision_ref: typed(Which::Renewal, "decision_ref", ""),
+            errors: errors(Which::Renewal),
+            open: sent(Which::Renewal).is_some(),
+        });
+    let exit = active.map(|p| {
+        let chosen = typed(Which::Exit, "destination", "");
+        ExitView {
+            version: p.version,
+            exited_on: typed(Which::Exit, "exited_on", &today),
+            destinations: ExitDestination::ALL
+                .iter()
+                .map(|destination| Choice {
+                    value: destination.as_str().to_owned(),
+                    label: french::exit_destination(destination.as_str()).to_owned(),
+                    selected: chosen == destination.as_str(),
+                })
+                .collect(),
+            notes: typed(Which::Exit, "notes", ""),
+            errors: errors(Which::Exit),
+            open: sent(Which::Exit).is_some(),
+        }
+    });
+    let members = people::team_members(web).await?;
+    let (referent, team): (Vec<String>, Vec<String>) = match sent(Which::Assignment) {
+        Some(a) => (
+            vec![a.fields.get("referent_id").to_owned()],
+            a.fields
+                .all("team_ids")
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+        ),
+        None => (
+            family.referent_id.iter().map(Uuid::to_string).collect(),
+            family.team_ids.iter().map(Uuid::to_string).collect(),
+        ),
+    };
+    Ok(Some(CoordinationView {
+        renewal_action: format!("/familles/{}/renouvellement", family.id),
+        exit_action: format!("/familles/{}/sortie", family.id),
+        assignment_action: format!("/familles/{}/equipe", family.id),
+        renewal,
+        exit,
+        assignment: AssignmentView {
+            version: family.version,
+            referents: people::choices(&members, &referent),
+            team: people::choices(&members, &team),
+            errors: errors(Which::Assignment),
+            open: sent(Which::Assignment).is_some(),
+        },
+    }))
+}
+
+/// The page again with the form sent back, or the redirection on success.
+async fn answer(
+    web: &Web,
+    signed_in: &SignedIn,
+    family_id: Uuid,
+    outcome: Result<Response, (StatusCode, FieldErrors)>,
+    which: Which,
+    fields: FormData,
+) -> Result<Response, WebError> {
+    let (status, errors) = match outcome {
+        Ok(done) => return Ok(done),
+        Err(refused) => refused,
+    };
+    let forms = Forms {
+        intervention: InterventionForm::blank(web, signed_in.user()),
+        birth: None,
+        coordination: Some(CoordinationAttempt {
+            which,
+            fields,
+            errors,
+        }),
+    };
+    render(web, signed_in, family_id, forms, status, None).await
+}
+
+/// The family, if the user may see it, and its current placement's id.
+async fn family_and_placement(
+    web: &Web,
+    signed_in: &SignedIn,
+    raw_id: &str,
+) -> Result<(Uuid, Option<Uuid>), WebError> {
+    let family_id = parse_id(raw_id)?;
+    let family = visible_family(&web.app.db, &signed_in.case_caller(), family_id).await?;
+    Ok((family_id, family.current_placement_id))
+}
+
+/// A date the page reads itself; `None` (and the error) when unreadable.
+fn date(form: &FormData, field: &str, errors: &mut FieldErrors) -> Option<NaiveDate> {
+    let parsed = form.get(field).trim().parse::<NaiveDate>().ok();
+    if parsed.is_none() {
+        errors.add(field, "Indiquez une date.");
+    }
+    parsed
+}
+
+fn unless_invalid(checked: Errors, errors: &mut FieldErrors) -> Result<(), WebError> {
+    if let Err(invalid) = checked.finish() {
+        let found = FieldErrors::from_api(invalid, |field| Some(field.to_owned()))?;
+        for (field, message) in found.listed() {
+            errors.add(field, message);
+        }
+    }
+    Ok(())
+}
+
+const STALE_PLACEMENT: &str =
+    "Cette prise en charge n'est plus en cours : rechargez la page pour voir où elle en est.";
+
+/// `POST /familles/{id}/renouvellement`.
+pub async fn submit_renewal(
+    State(web): State<Web>,
+    Path(raw_id): Path<String>,
+    posted: SignedForm,
+) -> Result<Response, WebError> {
+    let SignedForm { signed_in, form } = posted;
+    let (family_id, placement_id) = family_and_placement(&web, &signed_in, &raw_id).await?;
+    let mut errors = FieldErrors::default();
+    let decided_on = date(&form, "decided_on", &mut errors);
+    let period_number = form.get("period_number").parse::<i32>().ok();
+    let optional = form.get("decision_ref").trim();
+    let outcome = match (placement_id, decided_on, period_number) {
+        (None, ..) | (_, _, None) => {
+            errors.whole_form = Some(STALE_PLACEMENT.to_owned());
+            Err((StatusCode::CONFLICT, errors))
+        }
+        (Some(placement_id), Some(decided_on), Some(period_number)) => {
+            let request = RenewalRequest {
+                period_number,
+                decided_on,
+                decided_by: form.get("decided_by").to_owned(),
+                decision_ref: (!optional.is_empty()).then(|| optional.to_owned()),
+            };
+            let mut checked = Errors::default();
+            checked.validate(&request);
+            unless_invalid(checked, &mut errors)?;
+            if errors.is_empty() {
+                let renewal = Renewal {
+                    placement_id,
+                    period_number: request.period_number,
+                    decided_on: request.decided_on,
+                    decided_by: request.decided_by,
+                    decision_ref: request.decision_ref,
+                };
+                let done = renew(&web.app.operations, &signed_in.case_caller(), renewal).await;
+                let place = |field: &str| Some(field.to_owned());
+                settle(done, place, |_| {
+                    format!("/familles/{family_id}?ok=renouvellement")
+                })?
+            } else {
+                Err((StatusCode::UNPROCESSABLE_ENTITY, errors))
+            }
+        }
+        (Some(_), None, Some(_)) => Err((StatusCode::UNPROCESSABLE_ENTITY, errors)),
+    };
+    answer(&web, &signed_in, family_id, outcome, Which::Renewal, form).await
+}
+
+/// `POST /familles/{id}/sortie`.
+pub async fn submit_exit(
+    State(web): State<Web>,
+    Path(raw_id): Path<String>,
+    posted: SignedForm,
+) -> Result<Response, WebError> {
+    let SignedForm { signed_in, form } = posted;
+    let (family_id, placement_id) = family_and_placement(&web, &signed_in, &raw_id).await?;
+    let mut errors = FieldErrors::default();
+    let exited_on = date(&form, "exited_on", &mut errors);
+    let destination = form.get("destination").parse::<ExitDestination>().ok();
+    if destination.is_none() {
+        errors.add("destination", "Choisissez où va la famille.");
+    }
+    let version = form.get("version").parse::<i32>().ok();
+    let notes = form.get("notes").trim();
+    let outcome = match (placement_id, exited_on, destination) {
+        (None, ..) => {
+            errors.whole_form = Some(STALE_PLACEMENT.to_owned());
+            Err((StatusCode::CONFLICT, errors))
+        }
+        (Some(placement_id), Some(exited_on), Some(destination)) => {
+            let request = ExitRequest {
+                exited_on,
+                destination,
+                notes: (!notes.is_empty()).then(|| notes.to_owned()),
+            };
+            let mut checked = Errors::default();
+            checked.validate(&request);
+            unless_invalid(checked, &mut errors)?;
+            if errors.is_empty() {
+                let departure = Departure {
+                    placement_id,
+                    expected_version: version,
+                    exited_on: request.exited_on,
+                    destination: request.destination,
+                    notes: request.notes,
+                };
+                let done = exit(&web.app.operations, &signed_in.case_caller(), departure).await;
+                let place = |field: &str| Some(field.to_owned());
+                settle(done, place, |_| format!("/familles/{family_id}?ok=sortie"))?
+            } else {
+                Err((StatusCode::UNPROCESSABLE_ENTITY, errors))
+            }
+        }
+        _ => Err((StatusCode::UNPROCESSABLE_ENTITY, errors)),
+    };
+    answer(&web, &signed_in, family_id, outcome, Which::Exit, form).await
+}
+
+/// `POST /familles/{id}/equipe`.
+pub async fn submit_assignment(
+    State(web): State<Web>,
+    Path(raw_id): Path<String>,
+    posted: SignedForm,
+) -> Result<Response, WebError> {
+    let SignedForm { signed_in, form } = posted;
+    let (family_id, _) = family_and_placement(&web, &signed_in, &raw_id).await?;
+    let mut errors = FieldErrors::default();
+    let referent = form.get("referent_id").trim();
+    let referent_id = if referent.is_empty() {
+        None
+    } else {
+        let parsed = referent.parse::<Uuid>().ok();
+        if parsed.is_none() {
+            errors.add("referent_id", "Cette personne est inconnue.");
+        }
+        parsed
+    };
+    let mut team_ids = Vec::new();
+    for raw in form.all("team_ids") {
+        match raw.parse::<Uuid>() {
+            Ok(id) => team_ids.push(id),
+            Err(_) => errors.add("team_ids", "Cette personne est inconnue."),
+        }
+    }
+    let request = AssignmentRequest {
+        referent_id,
+        team_ids,
+    };
+    let mut checked = Errors::default();
+    checked.validate(&request);
+    unless_invalid(checked, &mut errors)?;
+    let outcome = if errors.is_empty() {
+        let version = form.get("version").parse::<i32>().ok();
+        let caller = signed_in.case_caller();
+        let done = assign(
+            &web.app.operations,
+            &caller,
+            family_id,
+            version,
+            request.referent_id,
+            request.team_ids,
+        )
+        .await;
+        let place = |field: &str| {
+            Some(if field.starts_with("team_ids") {
+                "team_ids".to_owned()
+            } else {
+                field.to_owned()
+            })
+        };
+        settle(done, place, |_| format!("/familles/{family_id}?ok=equipe"))?
+    } else {
+        Err((StatusCode::UNPROCESSABLE_ENTITY, errors))
+    };
+    answer(
+        &web,
+        &signed_in,
+        family_id,
+        outcome,
+        Which::Assignment,
+        form,
+    )
+    .await
+}

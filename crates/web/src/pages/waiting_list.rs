@@ -1,0 +1,667 @@
+//! `/liste-attente` (coordinators): the pending referrals, oldest first,
+//! each with its admission and its decline or withdrawal; and the
+//! "nouvelle orientation" form. The referral is checked by the API's own
+//! request type (`CreateReferralRequest::input`), then recorded, admitted
+//! or closed by the API's use cases (`nido_cases::referrals`).
+
+use askama::Template;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::NaiveDate;
+use nido_cases::referrals::{Admission, admit, close, refer};
+use nido_domain::Role;
+use nido_domain::family::{ReferralReason, ReferralSource, ReferralStatus};
+use nido_http::family_input::{ChildInput, MotherInput};
+use nido_http::referrals::{CloseReferralRequest, CreateReferralRequest, NewFamilyInput};
+use nido_http::validation::Errors;
+use nido_persistence::{families, housing, referrals};
+use uuid::Uuid;
+
+use crate::Web;
+use crate::error::WebError;
+use crate::form::{FieldErrors, FormData, settle};
+use crate::french;
+use crate::layout::{Frame, page};
+use crate::pages::families::child_summary;
+use crate::pages::family::{Choice, parse_id};
+use crate::pages::{people, query_value};
+use crate::session::{SignedForm, SignedIn};
+
+/// How many children the form offers (a referral names few; more are
+/// added on the family's page).
+const CHILD_ROWS: usize = 2;
+/// The most referrals the list shows.
+const MAX_SHOWN: u64 = 200;
+
+#[derive(Debug, Default, Clone)]
+struct ChildRow {
+    first_name: String,
+    last_name: String,
+    birth_date: String,
+    expected_birth_date: String,
+}
+
+impl ChildRow {
+    fn is_blank(&self) -> bool {
+        [
+            &self.first_name,
+            &self.last_name,
+            &self.birth_date,
+            &self.expected_birth_date,
+        ]
+        .iter()
+        .all(|value| value.trim().is_empty())
+    }
+}
+
+/// The "nouvelle orientation" form as typed.
+#[derive(Debug, Default)]
+struct ReferralForm {
+    mother_first_name: String,
+    mother_last_name: String,
+    mother_birth_date: String,
+    mother_phone: String,
+    mother_email: String,
+    children: Vec<ChildRow>,
+    source: String,
+    eds: String,
+    referred_on: String,
+    referrer_name: String,
+    referrer_contact: String,
+    reason: String,
+    reason_details: String,
+    errors: FieldErrors,
+}
+
+/// An admission or a closing as typed, for one referral.
+#[derive(Debug, Default)]
+struct ReferralAction {
+    referral_id: Uuid,
+    fields: FormData,
+    errors: FieldErrors,
+}
+
+/// The form sent back with its errors, if any.
+enum Attempt {
+    Referral(Box<ReferralForm>),
+    Admission(ReferralAction),
+    Close(ReferralAction),
+}
+
+struct ChildRowView {
+    number: usize,
+    first_name_id: String,
+    last_name_id: String,
+    birth_date_id: String,
+    expected_id: String,
+    row: ChildRow,
+}
+
+struct ReferralFormView {
+    form: ReferralForm,
+    children: Vec<ChildRowView>,
+    sources: Vec<Choice>,
+    reasons: Vec<Choice>,
+}
+
+struct AdmissionView {
+    action: String,
+    open: bool,
+    errors: FieldErrors,
+    admitted_on_id: String,
+    admitted_on: String,
+    referent_id: String,
+    referents: Vec<Choice>,
+    unit_id: String,
+    units: Vec<Choice>,
+}
+
+struct CloseView {
+    action: String,
+    open: bool,
+    errors: FieldErrors,
+    outcome_id: String,
+    outcomes: Vec<Choice>,
+    reason_id: String,
+    reason: String,
+}
+
+struct ReferralView {
+    mother_name: String,
+    family_href: String,
+    children: Vec<String>,
+    origin: String,
+    referred: String,
+    referrer: String,
+    reason: String,
+    details: Option<String>,
+    admission: AdmissionView,
+    close: CloseView,
+}
+
+#[derive(Template)]
+#[template(path = "liste_attente.html")]
+struct WaitingListPage {
+    frame: Frame,
+    csrf: String,
+    notice: Option<&'static str>,
+    referrals: Vec<ReferralView>,
+    new_referral: ReferralFormView,
+}
+
+fn coordinators_only(signed_in: &SignedIn) -> Result<(), WebError> {
+    Ok(signed_in.caller.require(&[Role::Coordinator])?)
+}
+
+pub async fn show(
+    State(web): State<Web>,
+    signed_in: SignedIn,
+    RawQuery(query): RawQuery,
+) -> Result<Response, WebError> {
+    coordinators_only(&signed_in)?;
+    let notice = match query_value(query.as_deref(), "ok").as_deref() {
+        Some("orientation") => {
+            Some("Orientation enregistrée : la famille est sur la liste d'attente.")
+        }
+        Some("refus") => Some("Orientation refusée : elle a quitté la liste d'attente."),
+        Some("retrait") => Some("Orientation retirée : elle a quitté la liste d'attente."),
+        _ => None,
+    };
+    let blank = ReferralForm {
+        referred_on: web.app.today().to_string(),
+        ..ReferralForm::default()
+    };
+    render(
+        &web,
+        &signed_in,
+        Attempt::Referral(Box::new(blank)),
+        StatusCode::OK,
+        notice,
+    )
+    .await
+}
+
+async fn render(
+    web: &Web,
+    signed_in: &SignedIn,
+    attempt: Attempt,
+    status: StatusCode,
+    notice: Option<&'static str>,
+) -> Result<Response, WebError> {
+    let caller = signed_in.case_caller();
+    let db = &web.app.db;
+    let today = web.app.today();
+    let pending = referrals::list(db, Some(ReferralStatus::Pending), None, MAX_SHOWN).await?;
+    let ids: Vec<Uuid> = pending.iter().map(|referral| referral.family_id).collect();
+    let mut found = families::find_many(db, ids.clone()).await?;
+    web.app
+        .operations
+        .audit_read(&caller, "referral.list", ids, "/liste-attente")
+        .await?;
+    let members = people::team_members(web).await?;
+    let units: Vec<(String, String)> = housing::all_units(db)
+        .await?
+        .into_iter()
+        .map(|unit| {
+            (
+                unit.id.to_string(),
+                format!("{} — {}", unit.label, unit.city),
+            )
+        })
+        .collect();
+
+    let (new_referral, admission, closing) = match attempt {
+        Attempt::Referral(form) => (*form, None, None),
+        Attempt::Admission(action) => (blank_referral(today), Some(action), None),
+        Attempt::Close(action) => (blank_referral(today), None, Some(action)),
+    };
+    let mut views = Vec::new();
+    for referral in pending {
+        let Some(family) = found.remove(&referral.family_id) else {
+            continue;
+        };
+        let key = referral.id.simple().to_string();
+        let admitting = admission.as_ref().filter(|a| a.referral_id == referral.id);
+        let closing = closing.as_ref().filter(|c| c.referral_id == referral.id);
+        let typed = |attempt: Option<&ReferralAction>, name: &str| {
+            attempt.map(|a| a.fields.get(name).to_owned())
+        };
+        let waited = (today - referral.referred_on).num_days();
+        views.push(ReferralView {
+            mother_name: family.mother.full_name(),
+            family_href: format!("/familles/{}", family.id),
+            children: family
+                .children
+                .iter()
+                .map(|child| child_summary(&child.first_name, child.birth, today))
+                .collect(),
+            origin: format!(
+                "{}, EDS de {}",
+                french::referral_source(referral.source),
+                referral.eds
+            ),
+            referred: format!(
+                "Orientée le {} ({})",
+                french::date(referral.referred_on),
+                french::days_from_now(-waited)
+            ),
+            referrer: format!("{} · {}", referral.referrer_name, referral.referrer_contact),
+            reason: format!("Motif : {}", french::referral_reason(referral.reason)),
+            details: referral.reason_details.clone(),
+            admission: AdmissionView {
+                action: format!("/liste-attente/{}/admission", referral.id),
+                open: admitting.is_some(),
+                admitted_on_id: format!("admitted_on-{key}"),
+                admitted_on: typed(admitting, "admitted_on").unwrap_or_else(|| today.to_string()),
+                referent_id: format!("referent_id-{key}"),
+                referents: people::choices(
+                    &members,
+                    &[typed(admitting, "referent_id").unwrap_or_default()],
+                ),
+                unit_id: format!("unit_id-{key}"),
+                units: units
+                    .iter()
+                    .map(|(id, label)| Choice {
+                        value: id.clone(),
+                        label: label.clone(),
+                        selected: typed(admitting, "unit_id").as_deref() == Some(id.as_str()),
+                    })
+                    .collect(),
+                errors: admitting.map(|a| a.errors.clone()).unwrap_or_default(),
+            },
+            close: CloseView {
+                action: format!("/liste-attente/{}/cloture", referral.id),
+                open: closing.is_some(),
+                outcome_id: format!("outcome-{key}"),
+                outcomes: [
+                    (
+                        "decline",
+                        "Refuser l'orientation (le centre ne peut pas l'accueillir)",
+                    ),
+                    (
+                        "withdraw",
+                        "Retirer l'orientation (la demande est abandonnée)",
+                    ),
+                ]
+                .iter()
+                .map(|(value, label)| Choice {
+                    value: (*value).to_owned(),
+                    label: (*label).to_owned(),
+                    selected: typed(closing, "outcome").as_deref() == Some(*value),
+                })
+                .collect(),
+                reason_id: format!("reason-{key}"),
+                reason: typed(closing, "reason").unwrap_or_default(),
+                errors: closing.map(|c| c.errors.clone()).unwrap_or_default(),
+            },
+        });
+    }
+    let waiting_list = WaitingListPage {
+        frame: Frame::signed_in("Liste d'attente", signed_in, "/liste-attente"),
+        csrf: signed_in.csrf.clone(),
+        notice,
+        referrals: views,
+        new_referral: referral_form_view(new_referral),
+    };
+    page(status, &waiting_list)
+}
+
+fn blank_referral(today: NaiveDate) -> ReferralForm {
+    ReferralForm {
+        referred_on: today.to_string(),
+        ..ReferralForm::default()
+    }
+}
+
+fn referral_form_view(mut form: ReferralForm) -> ReferralFormView {
+    form.children.resize(CHILD_ROWS, ChildRow::default());
+    let children = form
+        .children
+        .iter()
+        .enumerate()
+        .map(|(index, row)| ChildRowView {
+            number: index + 1,
+            first_name_id: format!("child_first_name_{index}"),
+            last_name_id: format!("child_last_name_{index}"),
+            birth_date_id: format!("child_birth_date_{index}"),
+            expected_id: format!("child_expected_birth_date_{index}"),
+            row: row.clone(),
+        })
+        .collect();
+    ReferralFormView {
+        sources: ReferralSource::ALL
+            .iter()
+            .map(|source| Choice {
+                value: source.as_str().to_owned(),
+                label: french::referral_source(*source).to_owned(),
+                selected: form.source == source.as_str(),
+            })
+            .collect(),
+        reasons: ReferralReason::ALL
+            .iter()
+            .map(|reason| Choice {
+                value: reason.as_str().to_owned(),
+                label: french::referral_reason(*reason).to_owned(),
+                selected: form.reason == reason.as_str(),
+            })
+            .collect(),
+        children,
+        form,
+    }
+}
+
+fn typed_referral(form: &FormData) -> ReferralForm {
+    let text = |name: &str| form.get(name).trim().to_owned();
+    ReferralForm {
+        mother_first_name: text("mother_first_name"),
+        mother_last_name: text("mother_last_name"),
+        mother_birth_date: text("mother_birth_date"),
+        mother_phone: text("mother_phone"),
+        mother_email: text("mother_email"),
+        children: (0..CHILD_ROWS)
+            .map(|index| ChildRow {
+                first_name: text(&format!("child_first_name_{index}")),
+                last_name: text(&format!("child_last_name_{index}")),
+                birth_date: text(&format!("child_birth_date_{index}")),
+                expected_birth_date: text(&format!("child_expected_birth_date_{index}")),
+            })
+            .collect(),
+        source: text("source"),
+        eds: form.get("eds").to_owned(),
+        referred_on: text("referred_on"),
+        referrer_name: form.get("referrer_name").to_owned(),
+        referrer_contact: form.get("referrer_contact").to_owned(),
+        reason: text("reason"),
+        reason_details: form.get("reason_details").to_owned(),
+        errors: FieldErrors::default(),
+    }
+}
+
+/// A date typed in `field`: `None` when blank; refused when unreadable.
+fn optional_date(raw: &str, field: &str, errors: &mut FieldErrors) -> Option<NaiveDate> {
+    if raw.is_empty() {
+        return None;
+    }
+    let parsed = raw.parse::<NaiveDate>().ok();
+    if parsed.is_none() {
+        errors.add(field, "Indiquez une date valide.");
+    }
+    parsed
+}
+
+/// The API's request, and the form's rows that became its children; `None`
+/// when a value does not even parse (`errors` says which).
+fn referral_request(
+    typed: &ReferralForm,
+    errors: &mut FieldErrors,
+) -> Option<(CreateReferralRequest, Vec<usize>)> {
+    let mother_birth = optional_date(&typed.mother_birth_date, "mother_birth_date", errors);
+    if typed.mother_birth_date.is_empty() {
+        errors.add(
+            "mother_birth_date",
+            "Indiquez la date de naissance de la mère.",
+        );
+    }
+    let referred_on = optional_date(&typed.referred_on, "referred_on", errors);
+    if typed.referred_on.is_empty() {
+        errors.add("referred_on", "Indiquez la date de l'orientation.");
+    }
+    let source = typed.source.parse::<ReferralSource>().ok();
+    if source.is_none() {
+        errors.add("source", "Choisissez qui oriente la famille.");
+    }
+    let reason = typed.reason.parse::<ReferralReason>().ok();
+    if reason.is_none() {
+        errors.add("reason", "Choisissez le motif de l'orientation.");
+    }
+    let mut children = Vec::new();
+    let mut rows = Vec::new();
+    for (index, row) in typed.children.iter().enumerate() {
+        if row.is_blank() {
+            continue;
+        }
+        let birth_date = optional_date(
+            &row.birth_date,
+            &format!("child_birth_date_{index}"),
+            errors,
+        );
+        let expected = optional_date(
+            &row.expected_birth_date,
+            &format!("child_expected_birth_date_{index}"),
+            errors,
+        );
+        children.push(ChildInput {
+            first_name: row.first_name.clone(),
+            last_name: Some(row.last_name.clone()).filter(|name| !name.is_empty()),
+            birth_date,
+            expected_birth_date: expected,
+        });
+        rows.push(index);
+    }
+    let optional = |text: &str| Some(text.to_owned()).filter(|text| !text.trim().is_empty());
+    let request = CreateReferralRequest {
+        family: Some(NewFamilyInput {
+            mother: MotherInput {
+                first_name: typed.mother_first_name.clone(),
+                last_name: typed.mother_last_name.clone(),
+                birth_date: mother_birth?,
+                phone: optional(&typed.mother_phone),
+                email: optional(&typed.mother_email),
+            },
+            children,
+        }),
+        family_id: None,
+        source: source?,
+        eds: typed.eds.clone(),
+        referred_on: referred_on?,
+        referrer_name: typed.referrer_name.clone(),
+        referrer_contact: typed.referrer_contact.clone(),
+        reason: reason?,
+        reason_details: optional(&typed.reason_details),
+    };
+    errors.is_empty().then_some((request, rows))
+}
+
+/// Where an error of the API's referral shows on the form.
+fn place_referral(field: &str, rows: &[usize]) -> Option<String> {
+    if let Some(member) = field.strip_prefix("family.mother.") {
+        return Some(format!("mother_{member}"));
+    }
+    if let Some(rest) = field.strip_prefix("family.children[") {
+        let (index, member) = rest.split_once("].")?;
+        let row = rows.get(index.parse::<usize>().ok()?)?;
+        return Some(format!("child_{member}_{row}"));
+    }
+    match field {
+        "family.children" | "family" => Some("child_first_name_0".to_owned()),
+        "source" | "eds" | "referred_on" | "referrer_name" | "referrer_contact" | "reason"
+        | "reason_details" => Some(field.to_owned()),
+        _ => None,
+    }
+}
+
+/// `POST /liste-attente`: a new referral.
+pub async fn submit_referral(
+    State(web): State<Web>,
+    posted: SignedForm,
+) -> Result<Response, WebError> {
+    let SignedForm { signed_in, form } = posted;
+    coordinators_only(&signed_in)?;
+    let mut typed = typed_referral(&form);
+    let mut errors = FieldErrors::default();
+    let refused = |typed: ReferralForm, status| {
+        render(
+            &web,
+            &signed_in,
+            Attempt::Referral(Box::new(typed)),
+            status,
+            None,
+        )
+    };
+    let Some((request, rows)) = referral_request(&typed, &mut errors) else {
+        typed.errors = errors;
+        return refused(typed, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    let input = match request.input(web.app.today()) {
+        Ok(input) => input,
+        Err(invalid) => {
+            typed.errors = FieldErrors::from_api(invalid, |field| place_referral(field, &rows))?;
+            return refused(typed, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    let answer = refer(&web.app.operations, &signed_in.case_caller(), input).await;
+    let place = |field: &str| place_referral(field, &rows);
+    match settle(answer, place, |_| {
+        "/liste-attente?ok=orientation".to_owned()
+    })? {
+        Ok(done) => Ok(done),
+        Err((status, found)) => {
+            typed.errors = found;
+            refused(typed, status).await
+        }
+    }
+}
+
+/// `POST /liste-attente/{id}/admission`: the family comes in.
+pub async fn submit_admission(
+    State(web): State<Web>,
+    Path(raw_id): Path<String>,
+    posted: SignedForm,
+) -> Result<Response, WebError> {
+    let referral_id = parse_id(&raw_id)?;
+    let SignedForm { signed_in, form } = posted;
+    coordinators_only(&signed_in)?;
+    let key = referral_id.simple().to_string();
+    let field = |name: &str| format!("{name}-{key}");
+    let mut errors = FieldErrors::default();
+    let admitted_on = form.get("admitted_on").trim().parse::<NaiveDate>().ok();
+    if admitted_on.is_none() {
+        errors.add(field("admitted_on"), "Indiquez la date d'admission.");
+    }
+    let chosen = |name: &str| -> Result<Option<Uuid>, ()> {
+        let raw = form.get(name).trim();
+        if raw.is_empty() {
+            return Ok(None);
+        }
+        raw.parse().map(Some).map_err(|_| ())
+    };
+    let referent_id = chosen("referent_id").unwrap_or_else(|()| {
+        errors.add(field("referent_id"), "Cette personne est inconnue.");
+        None
+    });
+    let unit_id = chosen("unit_id").unwrap_or_else(|()| {
+        errors.add(field("unit_id"), "Ce logement est inconnu.");
+        None
+    });
+    let status = match admitted_on.filter(|_| errors.is_empty()) {
+        None => StatusCode::UNPROCESSABLE_ENTITY,
+        Some(admitted_on) => {
+            let admission = Admission {
+                referral_id,
+                admitted_on,
+                referent_id,
+                unit_id,
+            };
+            let answer = admit(&web.app.operations, &signed_in.case_caller(), admission).await;
+            let place = |api: &str| {
+                matches!(api, "admitted_on" | "referent_id" | "unit_id").then(|| field(api))
+            };
+            match settle(answer, place, |placement| {
+                format!("/familles/{}?ok=admission", placement.family_id)
+            })? {
+                Ok(done) => return Ok(done),
+                Err((status, found)) => {
+                    errors = found;
+                    status
+                }
+            }
+        }
+    };
+    let attempt = Attempt::Admission(ReferralAction {
+        referral_id,
+        fields: form,
+        errors,
+    });
+    render(&web, &signed_in, attempt, status, None).await
+}
+
+/// `POST /liste-attente/{id}/cloture`: declined or withdrawn, with why.
+pub async fn submit_close(
+    State(web): State<Web>,
+    Path(raw_id): Path<String>,
+    posted: SignedForm,
+) -> Result<Response, WebError> {
+    let referral_id = parse_id(&raw_id)?;
+    let SignedForm { signed_in, form } = posted;
+    coordinators_only(&signed_in)?;
+    let key = referral_id.simple().to_string();
+    let mut errors = FieldErrors::default();
+    let outcome = match form.get("outcome") {
+        "decline" => Some((ReferralStatus::Declined, "refus")),
+        "withdraw" => Some((ReferralStatus::Withdrawn, "retrait")),
+        _ => {
+            errors.add(format!("outcome-{key}"), "Choisissez : refuser ou retirer.");
+            None
+        }
+    };
+    let request = CloseReferralRequest {
+        reason: form.get("reason").to_owned(),
+    };
+    let mut checked = Errors::default();
+    checked.validate(&request);
+    let place = |api: &str| (api == "reason").then(|| format!("reason-{key}"));
+    if let Err(invalid) = checked.finish() {
+        let found = FieldErrors::from_api(invalid, place)?;
+        if let Some(message) = found.get(&format!("reason-{key}")) {
+            errors.add(format!("reason-{key}"), message);
+        }
+    }
+    let status = match outcome.filter(|_| errors.is_empty()) {
+        None => StatusCode::UNPROCESSABLE_ENTITY,
+        Some((status, done)) => {
+            let caller = signed_in.case_caller();
+            let answer = close(
+                &web.app.operations,
+                &caller,
+                referral_id,
+                status,
+                &request.reason,
+            );
+            match settle(answer.await, place, |_| format!("/liste-attente?ok={done}"))? {
+                Ok(done) => return Ok(done),
+                Err((status, found)) => {
+                    errors = found;
+                    status
+                }
+            }
+        }
+    };
+    let attempt = Attempt::Close(ReferralAction {
+        referral_id,
+        fields: form,
+        errors,
+    });
+    render(&web, &signed_in, attempt, status, None).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_fields_land_on_the_referral_form() {
+        let rows = [1];
+        assert_eq!(
+            place_referral("family.mother.first_name", &rows).as_deref(),
+            Some("mother_first_name")
+        );
+        assert_eq!(
+            place_referral("family.children[0].birth_date", &rows).as_deref(),
+            Some("child_birth_date_1"),
+            "the first child came from the second row"
+        );
+        assert_eq!(place_referral("eds", &rows).as_deref(), Some("eds"));
+        assert_eq!(place_referral("family.children[3].first_name", &rows), None);
+    }
+}
