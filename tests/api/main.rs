@@ -31,4 +31,5 @@ mod storage;
 mod throttling;
 mod users;
 mod web;
+mod web_admin;
 mod workshops;

@@ -14,14 +14,14 @@ use crate::cases::{days_ago, referral_body, today};
 use crate::helpers::{PASSWORD, SET_BY_ADMIN, TestApp, spawn_app, spawn_app_with};
 
 /// An answer, read whole.
-struct Page {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
+pub(crate) struct Page {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: String,
 }
 
 impl Page {
-    fn location(&self) -> &str {
+    pub(crate) fn location(&self) -> &str {
         self.headers
             .get("location")
             .and_then(|value| value.to_str().ok())
@@ -29,7 +29,7 @@ impl Page {
     }
 
     /// The `Set-Cookie` line of cookie `name`.
-    fn set_cookie(&self, name: &str) -> Option<String> {
+    pub(crate) fn set_cookie(&self, name: &str) -> Option<String> {
         self.headers
             .get_all("set-cookie")
             .iter()
@@ -39,7 +39,7 @@ impl Page {
     }
 
     /// The CSRF token of the page's first form.
-    fn csrf(&self) -> String {
+    pub(crate) fn csrf(&self) -> String {
         let marker = "name=\"csrf\" value=\"";
         let start = self.body.find(marker).expect("a form with a CSRF token") + marker.len();
         let end = self.body[start..].find('"').expect("end of the token");
@@ -47,7 +47,7 @@ impl Page {
     }
 
     /// The text of the element with this id (up to its closing tag).
-    fn element(&self, id: &str) -> Option<&str> {
+    pub(crate) fn element(&self, id: &str) -> Option<&str> {
         let start = self.body.find(&format!("id=\"{id}\""))?;
         let open_end = self.body[start..].find('>')? + start + 1;
         let close = self.body[open_end..].find("</")? + open_end;
@@ -56,7 +56,7 @@ impl Page {
 }
 
 /// A browser: its own cookies, no automatic redirection.
-struct Browser<'a> {
+pub(crate) struct Browser<'a> {
     app: &'a TestApp,
     client: reqwest::Client,
     cookies: BTreeMap<String, String>,
@@ -103,7 +103,7 @@ impl<'a> Browser<'a> {
         }
     }
 
-    async fn get(&mut self, path: &str) -> Page {
+    pub(crate) async fn get(&mut self, path: &str) -> Page {
         let response = self
             .client
             .get(self.app.url(path))
@@ -114,7 +114,7 @@ impl<'a> Browser<'a> {
         self.read(response).await
     }
 
-    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+    pub(crate) async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
         let response = self
             .client
             .post(self.app.url(path))
@@ -127,7 +127,7 @@ impl<'a> Browser<'a> {
     }
 
     /// Fills in the sign-in form; the answer to it.
-    async fn try_sign_in(&mut self, email: &str, password: &str) -> Page {
+    pub(crate) async fn try_sign_in(&mut self, email: &str, password: &str) -> Page {
         let form = self.get("/connexion").await;
         assert_eq!(form.status, StatusCode::OK, "{}", form.body);
         let csrf = form.csrf();
@@ -139,7 +139,7 @@ impl<'a> Browser<'a> {
     }
 
     /// A browser signed in as `email`.
-    async fn signed_in(app: &'a TestApp, email: &str, password: &str) -> Browser<'a> {
+    pub(crate) async fn signed_in(app: &'a TestApp, email: &str, password: &str) -> Browser<'a> {
         let mut browser = Browser::new(app);
         let answer = browser.try_sign_in(email, password).await;
         assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);

@@ -33,7 +33,12 @@ pub struct Chrome {
 fn pages_of(role: Role) -> &'static [(&'static str, &'static str)] {
     match role {
         Role::Staff | Role::Coordinator => &[("/", "Accueil"), ("/familles", "Familles")],
-        Role::Admin => &[("/", "Accueil")],
+        Role::Admin => &[
+            ("/", "Accueil"),
+            ("/logements", "Logements"),
+            ("/admin/utilisateurs", "Utilisateurs"),
+            ("/admin/journal", "Journal d'audit"),
+        ],
     }
 }
 

@@ -2,10 +2,13 @@
 //! signed-in user, calls the use cases (or, for a plain read, the
 //! repositories the API's handler reads), and renders its template.
 
+pub mod admin_form;
 pub mod birth;
 pub mod families;
 pub mod family;
 pub mod home;
+pub mod housing;
+pub mod housing_forms;
 pub mod intervention;
 pub mod password;
 pub mod sign_in;
