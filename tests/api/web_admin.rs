@@ -50,7 +50,11 @@ async fn staff_and_coordinators_get_403_on_every_admin_page_and_form() {
         for path in ["/logements", "/logements/occupation.csv"] {
             assert_refused(&browser.get(path).await, path);
         }
-        for path in ["/logements/bailleurs", "/logements/demenagements"] {
+        for path in [
+            "/logements/bailleurs",
+            "/logements/demenagements",
+            "/admin/utilisateurs",
+        ] {
             let answer = browser
                 .post(
                     path,
@@ -260,7 +264,7 @@ async fn a_family_moved_on_the_page_lives_in_its_new_unit_and_no_note_shows() {
             .is_some_and(|message| message.contains("logement actuel"))
     );
 
-    for path in ["/logements", "/"] {
+    for path in ["/logements", "/admin/journal", "/admin/utilisateurs", "/"] {
         let page = browser.get(path).await;
         assert_eq!(page.status, StatusCode::OK, "{path}");
         assert!(
@@ -306,4 +310,112 @@ async fn the_occupancy_csv_is_the_apis_file_with_its_headers() {
     );
     assert_eq!(from_page.body, from_api.text().await.expect("body"));
     assert!(from_page.body.contains("Jours-logements sous bail"));
+}
+
+#[tokio::test]
+async fn an_account_created_on_the_page_must_change_its_password_and_a_stale_edit_is_refused() {
+    let app = spawn_app().await;
+    let mut browser = director(&app).await;
+    let csrf = browser.get("/admin/utilisateurs").await.csrf();
+    let mut fields = vec![
+        ("csrf", csrf.as_str()),
+        ("display_name", "Nadia Benali"),
+        ("email", "nadia.benali@nido.example"),
+        ("role", "staff"),
+        ("profession", "psychologist"),
+        ("password", "court"),
+    ];
+    let refused = browser.post("/admin/utilisateurs", &fields).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .element("compte-password-erreur")
+            .is_some_and(|message| message.contains("12 à 128 caractères"))
+    );
+    assert!(refused.body.contains("value=\"Nadia Benali\""), "kept");
+    assert!(!refused.body.contains("value=\"court\""), "never sent back");
+
+    fields[5] = ("password", crate::helpers::SET_BY_ADMIN);
+    let created = browser.post("/admin/utilisateurs", &fields).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let mut nadia = Browser::new(&app);
+    let first = nadia
+        .try_sign_in("nadia.benali@nido.example", crate::helpers::SET_BY_ADMIN)
+        .await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER);
+    assert_eq!(nadia.get("/").await.location(), "/mot-de-passe");
+
+    let admin = app.admin_token().await;
+    let users = app.get_json("/api/v1/users", &admin).await;
+    let id = users["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|user| user["email"] == "nadia.benali@nido.example")
+        .expect("created")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let path = format!("/admin/utilisateurs/{id}");
+    let shown = browser.get(&path).await;
+    assert_eq!(shown.status, StatusCode::OK);
+    let edit = |name: &'static str, active: &'static str| {
+        vec![
+            ("display_name", name),
+            ("email", "nadia.benali@nido.example"),
+            ("role", "staff"),
+            ("profession", "psychologist"),
+            ("active", active),
+            ("password", ""),
+            ("version", "1"),
+        ]
+    };
+    let mut first_edit = edit("Nadia B.", "oui");
+    first_edit.push(("csrf", &csrf));
+    let answer = browser.post(&path, &first_edit).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    // The same page, posted again: its version is stale now.
+    let mut stale = edit("Nadia Benali-Roux", "non");
+    stale.push(("csrf", &csrf));
+    let answer = browser.post(&path, &stale).await;
+    assert_eq!(answer.status, StatusCode::PRECONDITION_FAILED);
+    assert!(answer.body.contains("modifiées entre-temps"));
+    assert!(answer.body.contains("value=\"Nadia Benali-Roux\""), "kept");
+    let user = app.get_json(&format!("/api/v1/users/{id}"), &admin).await;
+    assert_eq!(user["display_name"], "Nadia B.");
+    assert_eq!(user["active"], true);
+}
+
+#[tokio::test]
+async fn the_audit_log_page_filters_by_user_and_family_and_pages_with_the_apis_cursor() {
+    let app = spawn_app().await;
+    let scene = crate::interventions::scene(&app).await;
+    let family_page = format!("/api/v1/families/{}", scene.family_id);
+    for _ in 0..55 {
+        app.get_json(&family_page, &scene.coordinator).await;
+    }
+    let mut browser = director(&app).await;
+    let page = browser
+        .get(&format!("/admin/journal?famille={}", scene.family_id))
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(page.body.matches("<code>family.read</code>").count(), 50);
+    let marker = "href=\"/admin/journal?famille=";
+    let next = page.body[page.body.rfind(marker).expect("a next page") + 6..]
+        .split('"')
+        .next()
+        .expect("href")
+        .replace("&#38;", "&");
+    assert!(next.contains("suite="), "{next}");
+    let older = browser.get(&next).await;
+    assert_eq!(older.status, StatusCode::OK);
+    assert!(older.body.matches("<code>family.read</code>").count() >= 5);
+    assert!(!older.body.contains("rel=\"next\"") || older.body.contains("suite="));
+
+    let refused = browser
+        .get("/admin/journal?famille=pas-un-id&du=hier")
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.element("filtre-famille-erreur").is_some());
+    assert!(refused.body.contains("value=\"hier\""), "kept");
 }

@@ -92,6 +92,15 @@ pub fn pages(app: AppState, settings: WebSettings) -> Router {
             "/logements/demenagements",
             post(pages::housing_forms::move_form),
         )
+        .route(
+            "/admin/utilisateurs",
+            get(pages::users::list).post(pages::users::create),
+        )
+        .route(
+            "/admin/utilisateurs/{id}",
+            get(pages::users::edit).post(pages::users::update),
+        )
+        .route("/admin/journal", get(pages::audit_log::show))
         .route(assets::STYLE_PATH, get(assets::style))
         .route(assets::SCRIPT_PATH, get(assets::script))
         .fallback(error::not_found)

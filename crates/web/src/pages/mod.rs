@@ -3,6 +3,7 @@
 //! repositories the API's handler reads), and renders its template.
 
 pub mod admin_form;
+pub mod audit_log;
 pub mod birth;
 pub mod families;
 pub mod family;
@@ -12,6 +13,7 @@ pub mod housing_forms;
 pub mod intervention;
 pub mod password;
 pub mod sign_in;
+pub mod users;
 
 /// A path of this site to go back to after signing in: a local path only
 /// (never `//elsewhere` nor an absolute address), else the home page.
