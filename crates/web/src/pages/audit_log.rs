@@ -18,7 +18,6 @@ use uuid::Uuid;
 
 use crate::Web;
 use crate::error::WebError;
-use crate::french;
 use crate::layout::{Frame, page};
 use crate::pages::admin_form::{Choice, Typed};
 use crate::pages::query_value;
@@ -151,7 +150,11 @@ pub async fn show(
             .items
             .into_iter()
             .map(|entry| EntryRow {
-                at: french::date_time(entry.at, zone),
+                at: entry
+                    .at
+                    .with_timezone(&zone)
+                    .format("%d/%m/%Y %H:%M:%S")
+                    .to_string(),
                 user: names.get(&entry.user_id).cloned().unwrap_or_else(|| {
                     if entry.user_id.is_nil() {
                         "nido".to_owned()
