@@ -164,7 +164,9 @@ pub async fn show(
                 }),
                 action: entry.action,
                 family: entry.family_id.map(|id| {
-                    let short = id.to_string()[..8].to_owned();
+                    // The end of the id: its beginning is a time stamp, the same
+                    // for every family created that minute.
+                    let short = id.to_string()[28..].to_owned();
                     (format!("{SECTION}?famille={id}"), short)
                 }),
                 resource: entry.resource,
