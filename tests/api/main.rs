@@ -31,5 +31,6 @@ mod storage;
 mod throttling;
 mod users;
 mod web;
+mod web_admin;
 mod web_coordination;
 mod workshops;

@@ -43,7 +43,12 @@ fn pages_of(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/liste-attente", "Liste d'attente"),
             ("/echeances", "Échéances"),
         ],
-        Role::Admin => &[("/", "Accueil")],
+        Role::Admin => &[
+            ("/", "Accueil"),
+            ("/logements", "Logements"),
+            ("/admin/utilisateurs", "Utilisateurs"),
+            ("/admin/journal", "Journal d'audit"),
+        ],
     }
 }
 
