@@ -32,4 +32,5 @@ mod throttling;
 mod users;
 mod web;
 mod web_coordination;
+mod web_creche;
 mod workshops;

@@ -3,6 +3,7 @@
 //! repositories the API's handler reads), and renders its template.
 
 pub mod birth;
+pub mod creche;
 pub mod due_dates;
 pub mod families;
 pub mod family;
