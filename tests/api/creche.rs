@@ -73,7 +73,7 @@ async fn booked(app: &TestApp, token: &str, family_id: &str, body: &Value) -> Va
     response.json().await.expect("json")
 }
 
-async fn set_settings(app: &TestApp, admin: &str, changes: Value) -> Value {
+pub(crate) async fn set_settings(app: &TestApp, admin: &str, changes: Value) -> Value {
     let mut settings = json!({"capacity": 10, "opens_at": "08:30", "closes_at": "18:00",
         "open_weekdays": [1, 2, 3, 4, 5], "min_age_months": 2, "max_age_months": 36});
     for (key, value) in changes.as_object().expect("an object") {

@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::cases::days_ago;
-use crate::creche::{family_with_child, monday_after, weekday_ago};
+use crate::creche::{family_with_child, monday_after, set_settings, weekday_ago};
 use crate::helpers::{ADMIN_PASSWORD, PASSWORD, TestApp, spawn_app};
 use crate::web::{Browser, Page};
 
@@ -18,6 +18,7 @@ struct Scene {
     coordinator: String,
     diallo: (String, String),
     secretaire: String,
+    secretaire_child: String,
     day: NaiveDate,
 }
 
@@ -52,6 +53,7 @@ async fn scene(app: &TestApp) -> Scene {
         coordinator,
         diallo: (diallo, diallo_child),
         secretaire,
+        secretaire_child,
         day,
     }
 }
@@ -176,6 +178,28 @@ async fn a_booking_made_on_the_page_is_on_the_planning() {
         again.body.contains("déjà inscrit à la crèche"),
         "{}",
         again.body
+    );
+    assert!(again.body.contains("value=\"10:00\""), "the input kept");
+
+    // One place left for that morning: another family's child finds it taken.
+    let admin = app.admin_token().await;
+    set_settings(&app, &admin, json!({"capacity": 1})).await;
+    let mut coordinator = Browser::signed_in(&app, "coord@nido.example", PASSWORD).await;
+    let csrf = coordinator.get("/creche").await.csrf();
+    let other = format!("{}:{}", scene.secretaire, scene.secretaire_child);
+    let full = coordinator
+        .post(
+            "/creche/reservations",
+            &booking_fields(&csrf, &other, &on, "11:00", "12:00"),
+        )
+        .await;
+    assert_eq!(full.status, StatusCode::CONFLICT);
+    assert!(full.body.contains("plus de place"), "{}", full.body);
+    assert_eq!(
+        bookings(&app, &scene.coordinator, &scene.secretaire)
+            .await
+            .len(),
+        1
     );
 }
 
