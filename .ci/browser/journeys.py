@@ -188,10 +188,14 @@ def coordinator(page: Page) -> None:
 
 
 def coordination(page: Page) -> None:
-    """Nadia's waiting list and due dates, then a renewal from a family page."""
+    """Nadia's waiting list, crèche and due dates, then a renewal from a family page."""
     page.get_by_role("link", name="Liste d'attente").click()
     expect(page.get_by_role("heading", name="Nouvelle orientation")).to_be_visible()
     checkpoint(page, "liste-attente")
+    page.get_by_role("link", name="Crèche").click()
+    expect(page.get_by_role("heading", name="Réserver une place")).to_be_visible()
+    expect(page.get_by_role("heading", name="Planning du", exact=False)).to_be_visible()
+    checkpoint(page, "creche")
     page.get_by_role("link", name="Échéances").click()
     expect(page.get_by_role("heading", name="En retard", exact=False)).to_be_visible()
     checkpoint(page, "echeances")

@@ -33,4 +33,5 @@ mod users;
 mod web;
 mod web_admin;
 mod web_coordination;
+mod web_creche;
 mod workshops;

@@ -72,6 +72,12 @@ pub fn pages(app: AppState, settings: WebSettings) -> Router {
             post(pages::birth::submit),
         )
         .route("/echeances", get(pages::due_dates::show))
+        .route("/creche", get(pages::creche::show))
+        .route("/creche/reservations", post(pages::creche::submit_booking))
+        .route(
+            "/creche/reservations/{id}/presence",
+            post(pages::creche::submit_attendance),
+        )
         .route(
             "/liste-attente",
             get(pages::waiting_list::show).post(pages::waiting_list::submit_referral),

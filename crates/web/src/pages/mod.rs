@@ -5,6 +5,7 @@
 pub mod admin_form;
 pub mod audit_log;
 pub mod birth;
+pub mod creche;
 pub mod due_dates;
 pub mod families;
 pub mod family;
