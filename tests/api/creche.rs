@@ -11,7 +11,7 @@ use crate::cases::{days_ago, today};
 use crate::helpers::{TestApp, assert_invalid, assert_problem, join_all, spawn_app};
 
 /// The first Monday at least `days` days from today.
-fn monday_after(days: u64) -> NaiveDate {
+pub(crate) fn monday_after(days: u64) -> NaiveDate {
     let mut day = today() + Days::new(days);
     while day.weekday() != Weekday::Mon {
         day = day.succ_opt().expect("a day");
@@ -21,7 +21,7 @@ fn monday_after(days: u64) -> NaiveDate {
 
 /// The last weekday (the crèche opens Monday to Friday) at least `days`
 /// days ago.
-fn weekday_ago(days: u64) -> NaiveDate {
+pub(crate) fn weekday_ago(days: u64) -> NaiveDate {
     let mut day = days_ago(days);
     while day.weekday().number_from_monday() > 5 {
         day = day.pred_opt().expect("a day");
@@ -31,7 +31,7 @@ fn weekday_ago(days: u64) -> NaiveDate {
 
 /// A family admitted 30 days ago whose child was born `months` months ago:
 /// (family id, child id, placement id).
-async fn family_with_child(
+pub(crate) async fn family_with_child(
     app: &TestApp,
     coordinator: &str,
     name: &str,
@@ -73,7 +73,7 @@ async fn booked(app: &TestApp, token: &str, family_id: &str, body: &Value) -> Va
     response.json().await.expect("json")
 }
 
-async fn set_settings(app: &TestApp, admin: &str, changes: Value) -> Value {
+pub(crate) async fn set_settings(app: &TestApp, admin: &str, changes: Value) -> Value {
     let mut settings = json!({"capacity": 10, "opens_at": "08:30", "closes_at": "18:00",
         "open_weekdays": [1, 2, 3, 4, 5], "min_age_months": 2, "max_age_months": 36});
     for (key, value) in changes.as_object().expect("an object") {

@@ -31,5 +31,7 @@ mod storage;
 mod throttling;
 mod users;
 mod web;
+mod web_admin;
 mod web_coordination;
+mod web_creche;
 mod workshops;

@@ -29,7 +29,7 @@ impl Page {
     }
 
     /// The `Set-Cookie` line of cookie `name`.
-    fn set_cookie(&self, name: &str) -> Option<String> {
+    pub(crate) fn set_cookie(&self, name: &str) -> Option<String> {
         self.headers
             .get_all("set-cookie")
             .iter()
@@ -63,7 +63,7 @@ pub(crate) struct Browser<'a> {
 }
 
 impl<'a> Browser<'a> {
-    fn new(app: &'a TestApp) -> Self {
+    pub(crate) fn new(app: &'a TestApp) -> Self {
         Browser {
             app,
             client: reqwest::Client::builder()
@@ -127,7 +127,7 @@ impl<'a> Browser<'a> {
     }
 
     /// Fills in the sign-in form; the answer to it.
-    async fn try_sign_in(&mut self, email: &str, password: &str) -> Page {
+    pub(crate) async fn try_sign_in(&mut self, email: &str, password: &str) -> Page {
         let form = self.get("/connexion").await;
         assert_eq!(form.status, StatusCode::OK, "{}", form.body);
         let csrf = form.csrf();

@@ -361,7 +361,7 @@ pub async fn cancel(
 
 /// Whether the caller works in the crèche (or coordinates): she records
 /// attendance and sees every child on the day's planning.
-async fn is_creche_professional(cases: &Cases, caller: &Caller) -> CaseResult<bool> {
+pub async fn is_creche_professional(cases: &Cases, caller: &Caller) -> CaseResult<bool> {
     Ok(match caller.role {
         Role::Coordinator => true,
         Role::Admin => false,

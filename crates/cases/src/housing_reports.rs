@@ -218,3 +218,70 @@ pub async fn occupancy_report(
         by_landlord_kind: by_kind,
     })
 }
+
+/// A family in the centre and where it lives.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Residence {
+    pub placement_id: Uuid,
+    pub family_id: Uuid,
+    pub mother_name: String,
+    /// The unit it lives in on the day asked, and since when; `None` when
+    /// it has no unit that day.
+    pub unit: Option<(Uuid, String, NaiveDate)>,
+}
+
+/// Who lives where on `on`: every active placement, its mother's name and
+/// its unit (admins, coordinators), by mother's name. Audited as family
+/// data (`occupancy.list`, one entry per family shown), as a unit's
+/// occupancies are.
+pub async fn residences(
+    cases: &Cases,
+    caller: &Caller,
+    on: NaiveDate,
+) -> CaseResult<Vec<Residence>> {
+    caller.require(&READERS)?;
+    let placements = nido_persistence::placements::active(&cases.db).await?;
+    let families = nido_persistence::families::find_many(
+        &cases.db,
+        placements
+            .iter()
+            .map(|placement| placement.family_id)
+            .collect(),
+    )
+    .await?;
+    let units: HashMap<Uuid, String> = housing::all_units(&cases.db)
+        .await?
+        .into_iter()
+        .map(|unit| (unit.id, unit.label))
+        .collect();
+    let occupancies = occupancies::all(&cases.db).await?;
+    let mut items: Vec<Residence> = placements
+        .into_iter()
+        .filter_map(|placement| {
+            let family = families.get(&placement.family_id)?;
+            let unit = occupancies
+                .iter()
+                .find(|o| o.placement_id == placement.id && o.span.contains(on))
+                .map(|o| {
+                    let label = units.get(&o.unit_id).cloned().unwrap_or_default();
+                    (o.unit_id, label, o.span.start)
+                });
+            Some(Residence {
+                placement_id: placement.id,
+                family_id: family.id,
+                mother_name: family.mother.full_name(),
+                unit,
+            })
+        })
+        .collect();
+    items.sort_by(|a, b| a.mother_name.cmp(&b.mother_name));
+    cases
+        .audit_read(
+            caller,
+            "occupancy.list",
+            items.iter().map(|item| item.family_id),
+            "/logements",
+        )
+        .await?;
+    Ok(items)
+}

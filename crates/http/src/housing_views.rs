@@ -206,29 +206,42 @@ async fn occupancy_report(
         params.to,
     )
     .await?;
+    match params.format.unwrap_or_default() {
+        Format::Csv => occupancy_csv(&report),
+        Format::Json => {
+            let (total, by_kind) = scopes(&report);
+            Ok(Json(OccupancyReport {
+                from: report.from,
+                to: report.to,
+                total,
+                by_landlord_kind: by_kind,
+            })
+            .into_response())
+        }
+    }
+}
+
+/// The report's figures: the whole stock, then each kind of landlord.
+fn scopes(report: &housing_reports::OccupancyReport) -> (OccupancyFigures, Vec<OccupancyFigures>) {
     let total = OccupancyFigures::new("total", &report.total);
-    let by_kind: Vec<OccupancyFigures> = report
+    let by_kind = report
         .by_landlord_kind
         .iter()
         .map(|(kind, figures)| OccupancyFigures::new(kind.as_str(), figures))
         .collect();
-    match params.format.unwrap_or_default() {
-        Format::Csv => {
-            let mut rows = vec![total];
-            rows.extend(by_kind);
-            csv_response(
-                &rows,
-                &format!("occupation-{}-{}.csv", report.from, report.to),
-            )
-        }
-        Format::Json => Ok(Json(OccupancyReport {
-            from: report.from,
-            to: report.to,
-            total,
-            by_landlord_kind: by_kind,
-        })
-        .into_response()),
-    }
+    (total, by_kind)
+}
+
+/// The occupancy report as the spreadsheet `?format=csv` answers (the
+/// web's page serves the very same file).
+pub fn occupancy_csv(report: &housing_reports::OccupancyReport) -> Result<Response> {
+    let (total, by_kind) = scopes(report);
+    let mut rows = vec![total];
+    rows.extend(by_kind);
+    csv_response(
+        &rows,
+        &format!("occupation-{}-{}.csv", report.from, report.to),
+    )
 }
 
 impl CsvRow for OccupancyFigures {

@@ -121,17 +121,9 @@ fn parse_password(
     errors.check::<_, PasswordError>("password", NewPassword::parse(raw, &[email, display_name]))
 }
 
-/// Create a user (admin).
-#[utoipa::path(post, path = "/users", tag = "users", request_body = CreateUserRequest,
-    responses((status = 201, description = "The new user", body = UserResponse,
-        headers(("ETag" = String), ("Location" = String)))))]
-#[tracing::instrument(skip_all)]
-async fn create_user(
-    State(state): State<AppState>,
-    caller: CurrentUser,
-    ValidJson(body): ValidJson<CreateUserRequest>,
-) -> Result<impl IntoResponse> {
-    caller.require(&[Role::Admin])?;
+/// The account to create, its password checked and hashed: every invalid
+/// field at once (the web's form calls this too).
+pub async fn new_user(state: &AppState, body: &CreateUserRequest) -> Result<NewUser> {
     let mut errors = Errors::default();
     let email = errors.check("email", Email::parse(&body.email));
     let display_name = errors.check("display_name", DisplayName::parse(&body.display_name));
@@ -143,7 +135,7 @@ async fn create_user(
         )));
     };
     let password_hash = state.passwords.hash(&password).await?;
-    let new = NewUser {
+    Ok(NewUser {
         email,
         display_name,
         role: body.role,
@@ -151,7 +143,62 @@ async fn create_user(
         password_hash,
         // An admin chose it: its owner replaces it at her first login.
         must_change_password: true,
+    })
+}
+
+/// The changes to `current`, a new password checked and hashed: every
+/// invalid field at once (the web's form calls this too).
+pub async fn user_changes(
+    state: &AppState,
+    current: &User,
+    body: &UpdateUserRequest,
+) -> Result<UserChanges> {
+    let mut errors = Errors::default();
+    let email = body
+        .email
+        .as_deref()
+        .and_then(|raw| errors.check("email", Email::parse(raw)));
+    let display_name = body
+        .display_name
+        .as_deref()
+        .and_then(|raw| errors.check("display_name", DisplayName::parse(raw)));
+    let password = body.password.as_deref().and_then(|raw| {
+        let email = body.email.as_deref().unwrap_or(current.email.as_str());
+        let name = body
+            .display_name
+            .as_deref()
+            .unwrap_or(current.display_name.as_str());
+        parse_password(&mut errors, raw, email, name)
+    });
+    errors.finish()?;
+    let password_hash = match &password {
+        Some(password) => Some(state.passwords.hash(password).await?),
+        None => None,
     };
+    Ok(UserChanges {
+        email,
+        display_name,
+        role: body.role,
+        profession: body.profession,
+        active: body.active,
+        password_hash,
+        // The use case decides: an admin's own new password is hers.
+        must_change_password: false,
+    })
+}
+
+/// Create a user (admin).
+#[utoipa::path(post, path = "/users", tag = "users", request_body = CreateUserRequest,
+    responses((status = 201, description = "The new user", body = UserResponse,
+        headers(("ETag" = String), ("Location" = String)))))]
+#[tracing::instrument(skip_all)]
+async fn create_user(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    ValidJson(body): ValidJson<CreateUserRequest>,
+) -> Result<impl IntoResponse> {
+    caller.require(&[Role::Admin])?;
+    let new = new_user(&state, &body).await?;
     let user =
         nido_cases::users::create_user(&state.operations, &caller.case_caller(), new).await?;
     tracing::info!(user_id = %user.id, role = %user.role, "user created");
@@ -214,38 +261,7 @@ async fn update_user(
 ) -> Result<impl IntoResponse> {
     caller.require(&[Role::Admin])?;
     let current = users::find(&state.db, id).await?;
-    let mut errors = Errors::default();
-    let email = body
-        .email
-        .as_deref()
-        .and_then(|raw| errors.check("email", Email::parse(raw)));
-    let display_name = body
-        .display_name
-        .as_deref()
-        .and_then(|raw| errors.check("display_name", DisplayName::parse(raw)));
-    let password = body.password.as_deref().and_then(|raw| {
-        let email = body.email.as_deref().unwrap_or(current.email.as_str());
-        let name = body
-            .display_name
-            .as_deref()
-            .unwrap_or(current.display_name.as_str());
-        parse_password(&mut errors, raw, email, name)
-    });
-    errors.finish()?;
-    let password_hash = match &password {
-        Some(password) => Some(state.passwords.hash(password).await?),
-        None => None,
-    };
-    let changes = UserChanges {
-        email,
-        display_name,
-        role: body.role,
-        profession: body.profession,
-        active: body.active,
-        password_hash,
-        // The use case decides: an admin's own new password is hers.
-        must_change_password: false,
-    };
+    let changes = user_changes(&state, &current, &body).await?;
     let user = nido_cases::users::update_user(
         &state.operations,
         &caller.case_caller(),

@@ -250,6 +250,9 @@ pub fn field_message(message: &str) -> String {
     if let Some(known) = exact_message(message) {
         return known.to_owned();
     }
+    if let Some(known) = crate::pages::admin_form::message(message) {
+        return known.to_owned();
+    }
     if let Some((min, max)) = two_numbers(message, "must be ", " to ", " characters") {
         return format!("Doit compter de {min} à {max} caractères.");
     }

@@ -36,14 +36,21 @@ fn pages_of(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/", "Accueil"),
             ("/familles", "Familles"),
             ("/echeances", "Échéances"),
+            ("/creche", "Crèche"),
         ],
         Role::Coordinator => &[
             ("/", "Accueil"),
             ("/familles", "Familles"),
             ("/liste-attente", "Liste d'attente"),
             ("/echeances", "Échéances"),
+            ("/creche", "Crèche"),
         ],
-        Role::Admin => &[("/", "Accueil")],
+        Role::Admin => &[
+            ("/", "Accueil"),
+            ("/logements", "Logements"),
+            ("/admin/utilisateurs", "Utilisateurs"),
+            ("/admin/journal", "Journal d'audit"),
+        ],
     }
 }
 

@@ -72,6 +72,12 @@ pub fn pages(app: AppState, settings: WebSettings) -> Router {
             post(pages::birth::submit),
         )
         .route("/echeances", get(pages::due_dates::show))
+        .route("/creche", get(pages::creche::show))
+        .route("/creche/reservations", post(pages::creche::submit_booking))
+        .route(
+            "/creche/reservations/{id}/presence",
+            post(pages::creche::submit_attendance),
+        )
         .route(
             "/liste-attente",
             get(pages::waiting_list::show).post(pages::waiting_list::submit_referral),
@@ -93,6 +99,36 @@ pub fn pages(app: AppState, settings: WebSettings) -> Router {
             "/familles/{id}/equipe",
             post(pages::placement::submit_assignment),
         )
+        .route("/logements", get(pages::housing::show))
+        .route(
+            "/logements/occupation.csv",
+            get(pages::housing::occupancy_csv),
+        )
+        .route(
+            "/logements/bailleurs",
+            post(pages::housing_forms::add_landlord_form),
+        )
+        .route(
+            "/logements/appartements",
+            post(pages::housing_forms::add_unit_form),
+        )
+        .route(
+            "/logements/baux",
+            post(pages::housing_forms::add_lease_form),
+        )
+        .route(
+            "/logements/demenagements",
+            post(pages::housing_forms::move_form),
+        )
+        .route(
+            "/admin/utilisateurs",
+            get(pages::users::list).post(pages::users::create),
+        )
+        .route(
+            "/admin/utilisateurs/{id}",
+            get(pages::users::edit).post(pages::users::update),
+        )
+        .route("/admin/journal", get(pages::audit_log::show))
         .route(assets::STYLE_PATH, get(assets::style))
         .route(assets::SCRIPT_PATH, get(assets::script))
         .fallback(error::not_found)

@@ -87,7 +87,9 @@ pub struct LandlordRequest {
 }
 
 impl LandlordRequest {
-    fn fields(self, creating: bool) -> Result<LandlordFields> {
+    /// The fields to store, every error found at once (the web's forms
+    /// call this too).
+    pub fn fields(self, creating: bool) -> Result<LandlordFields> {
         let mut errors = Errors::default();
         errors.validate(&self);
         if creating {

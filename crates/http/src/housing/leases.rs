@@ -76,7 +76,9 @@ pub struct LeaseRequest {
 }
 
 impl LeaseRequest {
-    fn fields(&self) -> Result<LeaseFields> {
+    /// The fields to store, every error found at once (the web's forms
+    /// call this too).
+    pub fn fields(&self) -> Result<LeaseFields> {
         let mut errors = Errors::default();
         errors.validate(self);
         if self.ends_on.is_some_and(|end| end < self.starts_on) {

@@ -10,9 +10,9 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::state::AppState;
 
-pub use landlords::LandlordResponse;
-pub use leases::LeaseResponse;
-pub use units::UnitResponse;
+pub use landlords::{LandlordRequest, LandlordResponse};
+pub use leases::{LeaseRequest, LeaseResponse};
+pub use units::{UnitRequest, UnitResponse};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -105,7 +105,9 @@ pub struct UnitRequest {
 }
 
 impl UnitRequest {
-    async fn fields(self, state: &AppState, creating: bool) -> Result<UnitFields> {
+    /// The fields to store, every error found at once (the web's forms
+    /// call this too).
+    pub async fn fields(self, state: &AppState, creating: bool) -> Result<UnitFields> {
         let mut errors = Errors::default();
         errors.validate(&self);
         if creating {

@@ -2,16 +2,22 @@
 //! signed-in user, calls the use cases (or, for a plain read, the
 //! repositories the API's handler reads), and renders its template.
 
+pub mod admin_form;
+pub mod audit_log;
 pub mod birth;
+pub mod creche;
 pub mod due_dates;
 pub mod families;
 pub mod family;
 pub mod home;
+pub mod housing;
+pub mod housing_forms;
 pub mod intervention;
 pub mod password;
 pub mod people;
 pub mod placement;
 pub mod sign_in;
+pub mod users;
 pub mod waiting_list;
 
 /// A path of this site to go back to after signing in: a local path only

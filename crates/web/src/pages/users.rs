@@ -1,0 +1,301 @@
+//! `/admin/utilisateurs` (admins): the accounts, a new account with a
+//! one-time password (its owner must replace it at her first sign-in), and
+//! `/admin/utilisateurs/{id}` to change or deactivate one, its version
+//! checked (a stale page is the API's 412, said in French). The checks are
+//! the API's (`nido_http::users::new_user`, `user_changes`), the writes its
+//! use cases (`create_user`, `update_user`).
+
+use askama::Template;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use nido_cases::users::{create_user, update_user};
+use nido_domain::{Profession, Role, User};
+use nido_http::users::{CreateUserRequest, UpdateUserRequest, new_user, user_changes};
+use nido_persistence::users;
+use uuid::Uuid;
+
+use crate::Web;
+use crate::error::WebError;
+use crate::french;
+use crate::layout::{Frame, page};
+use crate::pages::admin_form::{Choice, Typed, case_refusal, refusal, same_field};
+use crate::pages::query_value;
+use crate::session::{SignedForm, SignedIn};
+
+const SECTION: &str = "/admin/utilisateurs";
+/// A centre has a few dozen accounts.
+const MAX_USERS: u64 = 1000;
+const FIELDS: [&str; 6] = [
+    "email",
+    "display_name",
+    "role",
+    "profession",
+    "password",
+    "active",
+];
+
+pub struct UserRow {
+    pub href: String,
+    pub name: String,
+    pub email: String,
+    pub role: &'static str,
+    pub profession: &'static str,
+    pub state: &'static str,
+    pub active: bool,
+}
+
+fn roles() -> Vec<Choice> {
+    Role::ALL
+        .iter()
+        .map(|role| Choice::new(role.as_str(), french::role(*role)))
+        .collect()
+}
+
+fn professions() -> Vec<Choice> {
+    Profession::ALL
+        .iter()
+        .map(|p| Choice::new(p.as_str(), french::profession(*p)))
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "utilisateurs.html")]
+struct UsersPage {
+    frame: Frame,
+    csrf: String,
+    notice: Option<&'static str>,
+    users: Vec<UserRow>,
+    form: Typed,
+    roles: Vec<Choice>,
+    professions: Vec<Choice>,
+}
+
+#[derive(Template)]
+#[template(path = "utilisateur.html")]
+struct UserPage {
+    frame: Frame,
+    csrf: String,
+    action: String,
+    name: String,
+    version: i32,
+    form: Typed,
+    roles: Vec<Choice>,
+    professions: Vec<Choice>,
+    states: Vec<Choice>,
+}
+
+fn admin(signed_in: &SignedIn) -> Result<(), WebError> {
+    Ok(signed_in.case_caller().require(&[Role::Admin])?)
+}
+
+pub async fn list(
+    State(web): State<Web>,
+    signed_in: SignedIn,
+    RawQuery(query): RawQuery,
+) -> Result<Response, WebError> {
+    let notice = match query_value(query.as_deref(), "ok").as_deref() {
+        Some("cree") => Some(
+            "Le compte a été créé. Transmettez le mot de passe à son titulaire : il devra le changer à sa première connexion.",
+        ),
+        Some("modifie") => Some("Le compte a été modifié."),
+        _ => None,
+    };
+    render_list(
+        &web,
+        &signed_in,
+        Typed::blank("compte"),
+        notice,
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn render_list(
+    web: &Web,
+    signed_in: &SignedIn,
+    form: Typed,
+    notice: Option<&'static str>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    admin(signed_in)?;
+    let rows = users::list(&web.app.db, None, MAX_USERS)
+        .await?
+        .into_iter()
+        .map(|user| UserRow {
+            href: format!("{SECTION}/{}", user.id),
+            name: user.display_name.as_str().to_owned(),
+            email: user.email.as_str().to_owned(),
+            role: french::role(user.role),
+            profession: french::profession(user.profession),
+            state: match (user.active, user.must_change_password) {
+                (false, _) => "désactivé",
+                (true, true) => "mot de passe à changer",
+                (true, false) => "actif",
+            },
+            active: user.active,
+        })
+        .collect();
+    let users_page = UsersPage {
+        frame: Frame::signed_in("Utilisateurs", signed_in, SECTION),
+        csrf: signed_in.csrf.clone(),
+        notice,
+        users: rows,
+        form,
+        roles: roles(),
+        professions: professions(),
+    };
+    page(status, &users_page)
+}
+
+/// `POST /admin/utilisateurs`: a new account.
+pub async fn create(State(web): State<Web>, posted: SignedForm) -> Result<Response, WebError> {
+    let SignedForm { signed_in, form } = posted;
+    admin(&signed_in)?;
+    let mut typed = Typed::of("compte", &form, &FIELDS);
+    // A password is never sent back to the page.
+    let password = form.get("password").to_owned();
+    typed.set("password", "");
+    let role = typed.value("role").parse::<Role>().ok();
+    let profession = typed.value("profession").parse::<Profession>().ok();
+    if role.is_none() {
+        typed.errors.add("role", "Choisissez le rôle.");
+    }
+    if profession.is_none() {
+        typed.errors.add("profession", "Choisissez le métier.");
+    }
+    let status = match (role, profession) {
+        (Some(role), Some(profession)) => {
+            let request = CreateUserRequest {
+                email: typed.value("email").to_owned(),
+                display_name: typed.value("display_name").to_owned(),
+                role,
+                profession,
+                password,
+            };
+            match new_user(&web.app, &request).await {
+                Err(refused) => {
+                    let (errors, status) = refusal(refused, same_field)?;
+                    typed.errors = errors;
+                    status
+                }
+                Ok(new) => {
+                    let caller = signed_in.case_caller();
+                    match create_user(&web.app.operations, &caller, new).await {
+                        Ok(_) => {
+                            return Ok(Redirect::to(&format!("{SECTION}?ok=cree")).into_response());
+                        }
+                        Err(refused) => {
+                            let (errors, status) = case_refusal(refused, same_field)?;
+                            typed.errors = errors;
+                            status
+                        }
+                    }
+                }
+            }
+        }
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    render_list(&web, &signed_in, typed, None, status).await
+}
+
+fn parse_id(raw: &str) -> Result<Uuid, WebError> {
+    raw.parse().map_err(|_| WebError::NotFound)
+}
+
+/// The user's values, as the edit form shows them first.
+fn as_typed(user: &User) -> Typed {
+    let mut typed = Typed::blank("compte");
+    typed.set("email", user.email.as_str());
+    typed.set("display_name", user.display_name.as_str());
+    typed.set("role", user.role.as_str());
+    typed.set("profession", user.profession.as_str());
+    typed.set("active", if user.active { "oui" } else { "non" });
+    typed
+}
+
+async fn render_edit(
+    signed_in: &SignedIn,
+    user: &User,
+    form: Typed,
+    version: i32,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let name = user.display_name.as_str().to_owned();
+    let user_page = UserPage {
+        frame: Frame::signed_in(format!("Compte de {name}"), signed_in, SECTION),
+        csrf: signed_in.csrf.clone(),
+        action: format!("{SECTION}/{}", user.id),
+        name,
+        version,
+        form,
+        roles: roles(),
+        professions: professions(),
+        states: vec![
+            Choice::new("oui", "Actif"),
+            Choice::new("non", "Désactivé (ses sessions sont fermées)"),
+        ],
+    };
+    page(status, &user_page)
+}
+
+/// `GET /admin/utilisateurs/{id}`.
+pub async fn edit(
+    State(web): State<Web>,
+    signed_in: SignedIn,
+    Path(raw_id): Path<String>,
+) -> Result<Response, WebError> {
+    admin(&signed_in)?;
+    let user = users::find(&web.app.db, parse_id(&raw_id)?).await?;
+    render_edit(
+        &signed_in,
+        &user,
+        as_typed(&user),
+        user.version,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `POST /admin/utilisateurs/{id}`: the changes, against the version shown.
+pub async fn update(
+    State(web): State<Web>,
+    Path(raw_id): Path<String>,
+    posted: SignedForm,
+) -> Result<Response, WebError> {
+    let SignedForm { signed_in, form } = posted;
+    admin(&signed_in)?;
+    let current = users::find(&web.app.db, parse_id(&raw_id)?).await?;
+    let mut typed = Typed::of("compte", &form, &FIELDS);
+    let password = form.get("password").to_owned();
+    typed.set("password", "");
+    let version = form.get("version").parse::<i32>().ok();
+    let role = typed.value("role").parse::<Role>().ok();
+    let profession = typed.value("profession").parse::<Profession>().ok();
+    let request = UpdateUserRequest {
+        email: Some(typed.value("email").to_owned()),
+        display_name: Some(typed.value("display_name").to_owned()),
+        role,
+        profession,
+        active: Some(typed.value("active") != "non"),
+        password: (!password.is_empty()).then_some(password),
+    };
+    let outcome = match user_changes(&web.app, &current, &request).await {
+        Err(refused) => Err(refusal(refused, same_field)?),
+        Ok(changes) => {
+            let caller = signed_in.case_caller();
+            match update_user(&web.app.operations, &caller, current.id, version, changes).await {
+                Ok(_) => Ok(()),
+                Err(refused) => Err(case_refusal(refused, same_field)?),
+            }
+        }
+    };
+    match outcome {
+        Ok(()) => Ok(Redirect::to(&format!("{SECTION}?ok=modifie")).into_response()),
+        Err((errors, status)) => {
+            typed.errors = errors;
+            let shown = version.unwrap_or(current.version);
+            render_edit(&signed_in, &current, typed, shown, status).await
+        }
+    }
+}
