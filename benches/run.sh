@@ -72,6 +72,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 log "building nido and nido-bare (release)"
 cargo build --release --quiet -p nido -p nido-bare
 NIDO=$TARGET/release/nido
@@ -128,12 +129,17 @@ address_in_log() {
 }
 
 log "starting nido and nido-bare on free ports"
-NIDO_BIND=127.0.0.1:0 "$NIDO" serve > "$RUN_DIR/nido.log" 2>&1 &
-PIDS+=($!)
-NIDO_URL="http://$(address_in_log "$RUN_DIR/nido.log" 'nido is listening' "${PIDS[-1]}")"
+# BENCH_NIDO_SETTINGS: NIDO_* assignments for the server alone, to try a
+# setting (e.g. "NIDO_AUTH__MAX_CONCURRENT_HASHES=1").
+read -ra NIDO_SETTINGS <<< "${BENCH_NIDO_SETTINGS:-}"
+env "${NIDO_SETTINGS[@]}" NIDO_BIND=127.0.0.1:0 "$NIDO" serve > "$RUN_DIR/nido.log" 2>&1 &
+NIDO_PID=$!
+PIDS+=("$NIDO_PID")
+NIDO_URL="http://$(address_in_log "$RUN_DIR/nido.log" 'nido is listening' "$NIDO_PID")"
 "$BARE" serve "${BARE_DATABASE[@]}" --bind 127.0.0.1:0 > "$RUN_DIR/bare.log" 2>&1 &
-PIDS+=($!)
-BARE_URL="http://$(address_in_log "$RUN_DIR/bare.log" 'listening on' "${PIDS[-1]}")"
+BARE_PID=$!
+PIDS+=("$BARE_PID")
+BARE_URL="http://$(address_in_log "$RUN_DIR/bare.log" 'listening on' "$BARE_PID")"
 echo "nido $NIDO_URL, bare $BARE_URL" >&2
 
 # The demo team's published password (src/demo.rs); demo accounts keep it
@@ -187,15 +193,29 @@ run_wrk() {
     local name=$1 script=$2 url=$3 connections=$4 seconds=$5
     shift 5
     local threads=$((connections < 2 ? connections : 2))
+    local server=$NIDO_PID
+    [ "$url" != "$BARE_URL" ] || server=$BARE_PID
+    local cpu_before started=$EPOCHREALTIME
+    cpu_before=$(cpu_ticks "$server")
     env BENCH_NAME="$name" BENCH_WRK_DIR="$WRK_DIR" "$@" \
         wrk -t"$threads" -c"$connections" -d"${seconds}s" --timeout 10s \
         -s "$WRK_DIR/$script" "$url" > "$RUN_DIR/wrk-$name.txt" 2>&1 || true
-    check_run "$name"
+    check_run "$name" "$(cpu_percent "$server" "$cpu_before" "$started")"
 }
+# The CPU time a process has used, in clock ticks (utime + stime).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# cpu_percent PID TICKS_BEFORE STARTED: its CPU use since, in % of one core.
+cpu_percent() {
+    awk -v ticks="$(cpu_ticks "$1")" -v before="$2" -v hz="$(getconf CLK_TCK)" \
+        -v started="$3" -v now="$EPOCHREALTIME" \
+        'BEGIN { printf "%.0f", 100 * (ticks - before) / hz / (now - started) }'
+}
+# check_run NAME [CPU]: records a run's result line (with the server's CPU).
 check_run() {
     local line
     line=$(grep '^BENCH ' "$RUN_DIR/wrk-$1.txt") ||
         { cat "$RUN_DIR/wrk-$1.txt" >&2; die "wrk $1 printed no result"; }
+    line="$line server_cpu_pct=${2:--}"
     echo "$line" >> "$RESULTS"
     if [ "$(value "$1" socket_errors)" != 0 ] || [ "$(value "$1" non2xx)" != 0 ]; then
         echo "error: $1: $(value "$1" non2xx) answers not 2xx, $(value "$1" socket_errors) socket errors (see $RUN_DIR/wrk-$1.txt)" >&2
@@ -239,6 +259,8 @@ COMMITS_PER_S=$(awk -v a="$COMMITS_BEFORE" -v b="$COMMITS_AFTER" 'BEGIN { print 
 log "screens, one client at a time"
 run_wrk deadlines get.lua "$NIDO_URL" 1 "$DURATION" BENCH_TOKEN="$COORDINATOR" BENCH_PATH="/api/v1/deadlines"
 run_wrk due-dates get.lua "$NIDO_URL" 1 "$DURATION" BENCH_TOKEN="$COORDINATOR" BENCH_PATH="/api/v1/due-dates"
+run_wrk staff-deadlines get.lua "$NIDO_URL" 1 "$DURATION" BENCH_TOKEN="$STAFF" BENCH_PATH="/api/v1/deadlines"
+run_wrk staff-due-dates get.lua "$NIDO_URL" 1 "$DURATION" BENCH_TOKEN="$STAFF" BENCH_PATH="/api/v1/due-dates"
 run_wrk timeline get.lua "$NIDO_URL" 1 "$DURATION" "${AS_COORDINATOR[@]}" BENCH_PATH="/api/v1/families/{id}/timeline"
 run_wrk staff-timeline get.lua "$NIDO_URL" 1 "$DURATION" BENCH_TOKEN="$STAFF" BENCH_IDS_FILE="$STAFF_IDS" \
     BENCH_PATH="/api/v1/families/{id}/timeline"
@@ -248,6 +270,8 @@ run_wrk staff-timeline get.lua "$NIDO_URL" 1 "$DURATION" BENCH_TOKEN="$STAFF" BE
 # throttle, which counts an attempt in flight until its password is checked.
 STORM_CONNECTIONS=4
 log "family read during a login storm ($STORM_CONNECTIONS logins in flight)"
+STORM_CPU=$(cpu_ticks "$NIDO_PID")
+STORM_STARTED=$EPOCHREALTIME
 env BENCH_NAME=login-storm BENCH_WRK_DIR="$WRK_DIR" BENCH_EMAIL="$STAFF_EMAIL" BENCH_PASSWORD="$PASSWORD" \
     wrk -t2 -c"$STORM_CONNECTIONS" -d"$((DURATION + 2))s" --timeout 10s -s "$WRK_DIR/login.lua" "$NIDO_URL" \
     > "$RUN_DIR/wrk-login-storm.txt" 2>&1 &
@@ -256,7 +280,7 @@ PIDS+=("$STORM")
 sleep 1
 run_wrk read-storm get.lua "$NIDO_URL" "$CONNECTIONS" "$DURATION" "${AS_COORDINATOR[@]}" BENCH_PATH="/api/v1/families/{id}"
 wait "$STORM" || true
-check_run login-storm
+check_run login-storm "$(cpu_percent "$NIDO_PID" "$STORM_CPU" "$STORM_STARTED")"
 
 # --- the table ------------------------------------------------------------
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
@@ -266,21 +290,23 @@ verdict() { # measured, ">=" or "<=", goal
         else if ((op == ">=" && v + 0 >= goal + 0) || (op == "<=" && v + 0 <= goal + 0)) print "pass";
         else print "FAIL" }'
 }
-FORMAT='%-46s %9s %8s %8s  %-22s %9s %9s  %s\n'
+FORMAT='%-46s %9s %8s %8s %5s  %-22s %10s %9s  %s\n'
 row() { # label, run, reference, measured, op, goal, unit
     local measured=$4 goal_text="-" result="-"
     if [ -n "$5" ]; then goal_text="$5 $6$7"; result=$(verdict "$measured" "$5" "$6"); fi
     # shellcheck disable=SC2059
     printf "$FORMAT" "$1" "$(value "$2" rps)" "$(value "$2" p50_ms)" "$(value "$2" p99_ms)" \
-        "$3" "$measured$7" "$goal_text" "$result"
+        "$(value "$2" server_cpu_pct)" "$3" "$measured$7" "$goal_text" "$result"
 }
 {
     echo
     echo "nido benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $ENGINE, scale $SCALE (loaded in ${LOAD_SECONDS}s), ${DURATION}s per workload"
-    echo "machine: $(nproc) cores, Linux $(uname -r), data on $(df -hT "$DATA" | awk 'NR == 2 { print $1 " (" $2 ")" }')"
+    echo "machine: $(nproc) cores, Linux $(uname -r), data on $(df -hT "$DATA" | awk 'NR == 2 { print $1 " (" $2 ")" }'), load average before the run $LOAD_BEFORE"
+    [ -z "${BENCH_NIDO_SETTINGS:-}" ] || echo "nido run with $BENCH_NIDO_SETTINGS"
+    echo "cpu%: the server's CPU during the workload, in % of one core (wrk runs on the same cores)"
     echo
     # shellcheck disable=SC2059
-    printf "$FORMAT" workload "req/s" "p50 ms" "p99 ms" reference measured goal result
+    printf "$FORMAT" workload "req/s" "p50 ms" "p99 ms" "cpu%" reference measured goal result
     row "GET /families/{id} (c$CONNECTIONS)" read "bare $(value bare-read rps)/s" \
         "$(ratio "$(value read rps)" "$(value bare-read rps)")" ">=" 0.50 ""
     row "  bare GET /families/{id} (c$CONNECTIONS)" bare-read "" "" "" "" ""
@@ -294,6 +320,8 @@ row() { # label, run, reference, measured, op, goal, unit
         "$(ratio "$(value me rps)" "$(value bare-read rps)")" "" "" ""
     row "GET /deadlines, coordinator (c1) p95" deadlines "" "$(value deadlines p95_ms)" "<=" 20 " ms"
     row "GET /due-dates, coordinator (c1) p95" due-dates "" "$(value due-dates p95_ms)" "<=" 20 " ms"
+    row "GET /deadlines, staff member (c1) p95" staff-deadlines "" "$(value staff-deadlines p95_ms)" "<=" 20 " ms"
+    row "GET /due-dates, staff member (c1) p95" staff-due-dates "" "$(value staff-due-dates p95_ms)" "<=" 20 " ms"
     row "GET /families/{id}/timeline, coord. (c1) p95" timeline "" "$(value timeline p95_ms)" "<=" 20 " ms"
     row "GET /families/{id}/timeline, staff (c1) p95" staff-timeline "" "$(value staff-timeline p95_ms)" "<=" 20 " ms"
     row "GET /families/{id} in a login storm, p99" read-storm "p99 alone $(value read p99_ms)" \
