@@ -19,6 +19,7 @@ mod m20261127_000013_contract_and_project;
 mod m20261127_000014_calendar_feeds;
 mod m20261127_000015_incidents_and_concerns;
 mod m20261128_000016_performance_indexes;
+mod m20261129_000017_interventions_visibility_index;
 mod schema_helpers;
 
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000014_calendar_feeds::Migration),
             Box::new(m20261127_000015_incidents_and_concerns::Migration),
             Box::new(m20261128_000016_performance_indexes::Migration),
+            Box::new(m20261129_000017_interventions_visibility_index::Migration),
         ]
     }
 }

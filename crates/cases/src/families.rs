@@ -20,14 +20,33 @@ pub async fn visible_family(
     caller: &Caller,
     family_id: Uuid,
 ) -> CaseResult<Family> {
+    Ok(visible(db, caller, family_id, None).await?.0)
+}
+
+/// The family, if the caller may see it, with how many of its
+/// interventions she may see: one query, for `GET /families/{id}`.
+pub async fn visible_family_with_count(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    family_id: Uuid,
+) -> CaseResult<(Family, u64)> {
+    visible(db, caller, family_id, Some(caller.id)).await
+}
+
+async fn visible(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    family_id: Uuid,
+    counted_for: Option<Uuid>,
+) -> CaseResult<(Family, u64)> {
     caller.require(&[Role::Coordinator, Role::Staff])?;
-    let family = families::find(db, family_id).await?;
+    let (family, count) = families::find_with_count(db, family_id, counted_for).await?;
     if caller.role == Role::Staff && !family.is_assigned(caller.id) {
         return Err(CaseError::Hidden {
             family_id: Some(family_id),
         });
     }
-    Ok(family)
+    Ok((family, count))
 }
 
 /// Changes the mother's details, already checked (coordinators; staff for

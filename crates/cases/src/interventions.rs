@@ -103,16 +103,29 @@ pub async fn log_intervention(
     check_people(cases, &family, caller.id, &fields, &actions, found).await?;
     let now = cases.now();
     let txn = begin_write(&cases.writer).await?;
-    let id = interventions::insert(&txn, family_id, caller.id, fields, now).await?;
+    let intervention = interventions::insert(&txn, family_id, caller.id, fields, now).await?;
+    let mut written = Vec::with_capacity(actions.len());
     for action in actions {
-        interventions::insert_action(&txn, family_id, Some(id), action, caller.id, now).await?;
+        written.push(
+            interventions::insert_action(
+                &txn,
+                family_id,
+                Some(intervention.id),
+                action,
+                caller.id,
+                now,
+            )
+            .await?,
+        );
     }
     txn.commit().await?;
-    let resource = format!("/interventions/{id}");
+    let resource = format!("/interventions/{}", intervention.id);
     cases
         .audit(caller, "intervention.create", Some(family_id), &resource)
         .await?;
-    with_actions(cases, caller, id).await
+    // Answered from what was written, in the order a read gives.
+    written.sort_by_key(|action| action.due_on);
+    Ok((intervention, written))
 }
 
 async fn with_actions(

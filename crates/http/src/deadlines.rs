@@ -86,7 +86,10 @@ async fn list_deadlines(
     }
     let as_of = params.as_of.unwrap_or_else(|| state.today());
     let staff = (caller.role() == Role::Staff).then_some(caller.user.id);
-    let active = placements::active_of(&state.db, staff).await?;
+    let until = as_of
+        .checked_add_days(chrono::Days::new(within_days.into()))
+        .unwrap_or(NaiveDate::MAX);
+    let active = placements::active_ending_by(&state.db, staff, until).await?;
     let due: Vec<_> = active
         .into_iter()
         .filter_map(|placement| {

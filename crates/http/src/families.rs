@@ -149,9 +149,9 @@ async fn get_family(
     caller: CurrentUser,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<impl IntoResponse> {
-    let family = access::family(&state.db, &caller, id).await?;
-    let count =
-        nido_persistence::interventions::count_visible(&state.db, id, caller.user.id).await?;
+    let (family, count) =
+        nido_cases::families::visible_family_with_count(&state.db, &caller.case_caller(), id)
+            .await?;
     state
         .audit(&caller, "family.read", Some(id), &format!("/families/{id}"))
         .await?;

@@ -115,22 +115,32 @@ fn options(
         .min_connections(1)
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(10))
-        .sqlx_logging(false)
-        .map_sqlx_sqlite_opts(move |sqlite| {
-            sqlite
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(synchronous)
-                .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10))
-                .pragma(
-                    "query_only",
-                    if access == Access::ReadOnly {
-                        "ON"
-                    } else {
-                        "OFF"
-                    },
-                )
-        });
+        .sqlx_logging(false);
+    // sqlx pings a pooled connection at every checkout by default: on
+    // SQLite that is one more round trip to the connection's thread for
+    // each query, for a file that cannot hang up. PostgreSQL checks only a
+    // connection idle for a minute, which a server, a proxy or a firewall
+    // may have closed.
+    if Backend::of_url(url) == Some(Backend::Sqlite) {
+        options.test_before_acquire(false);
+    } else {
+        options.test_before_acquire_if_idle_for(Duration::from_secs(60));
+    }
+    options.map_sqlx_sqlite_opts(move |sqlite| {
+        sqlite
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(synchronous)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+            .pragma(
+                "query_only",
+                if access == Access::ReadOnly {
+                    "ON"
+                } else {
+                    "OFF"
+                },
+            )
+    });
     options
 }
 

@@ -3,12 +3,12 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use nido_domain::family::{Child, Family, Mother};
+use nido_domain::family::{Child, Family, Mother, PlacementStatus};
 use nido_domain::placement::ChildBirth;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    JoinType, QueryFilter, QueryOrder, QuerySelect, RelationDef,
 };
 use uuid::Uuid;
 
@@ -87,22 +87,34 @@ fn split_birth(birth: ChildBirth) -> (Option<NaiveDate>, Option<NaiveDate>) {
 }
 
 fn child_to_domain(row: children::Model) -> Result<Child, DbErr> {
-    let birth = match (row.birth_date, row.expected_birth_date) {
+    child(
+        row.id,
+        row.first_name,
+        row.last_name,
+        (row.birth_date, row.expected_birth_date),
+        row.version,
+    )
+}
+
+/// A child from its columns; exactly one of the born and expected dates.
+fn child(
+    id: Uuid,
+    first_name: String,
+    last_name: Option<String>,
+    (born, expected): (Option<NaiveDate>, Option<NaiveDate>),
+    version: i32,
+) -> Result<Child, DbErr> {
+    let birth = match (born, expected) {
         (Some(born), None) => ChildBirth::Born(born),
         (None, Some(expected)) => ChildBirth::Expected(expected),
-        _ => {
-            return Err(DbErr::Custom(format!(
-                "children row {}: birth dates",
-                row.id
-            )));
-        }
+        _ => return Err(DbErr::Custom(format!("children row {id}: birth dates"))),
     };
     Ok(Child {
-        id: row.id,
-        first_name: row.first_name,
-        last_name: row.last_name,
+        id,
+        first_name,
+        last_name,
         birth,
-        version: row.version,
+        version,
     })
 }
 
@@ -162,12 +174,142 @@ async fn assemble(
         .collect())
 }
 
+/// One family, with its children, team and active placement.
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Family, RepoError> {
-    let row = families::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(RepoError::NotFound)?;
-    Ok(assemble(db, vec![row]).await?.remove(0))
+    Ok(find_with_count(db, id, None).await?.0)
+}
+
+/// One row of [`find_with_count`]'s query: the family, joined to one of its
+/// children, one member of its team and its active placement (each absent
+/// when there is none), and the count asked for.
+#[derive(Debug, FromQueryResult)]
+struct FamilyJoinRow {
+    id: Uuid,
+    mother_first_name: String,
+    mother_last_name: String,
+    mother_birth_date: NaiveDate,
+    mother_phone: Option<String>,
+    mother_email: Option<String>,
+    referent_id: Option<Uuid>,
+    version: i32,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    child_id: Option<Uuid>,
+    child_first_name: Option<String>,
+    child_last_name: Option<String>,
+    child_birth_date: Option<NaiveDate>,
+    child_expected_birth_date: Option<NaiveDate>,
+    child_version: Option<i32>,
+    team_user_id: Option<Uuid>,
+    active_placement_id: Option<Uuid>,
+    counted: Option<i64>,
+}
+
+/// The rows of a family in another table, by their `family_id`, to join.
+fn rows_of_family<E: EntityTrait>(family_id: E::Column) -> RelationDef {
+    E::belongs_to(families::Entity)
+        .from(family_id)
+        .to(families::Column::Id)
+        .into()
+}
+
+/// One family with its children, team and active placement and, for a
+/// `viewer`, how many of its interventions she may see (0 without one) —
+/// all in one query, since a family is read by nearly every request and
+/// each query is a round trip. The joins multiply rows (children × team
+/// members), a handful for any family.
+pub async fn find_with_count(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    viewer: Option<Uuid>,
+) -> Result<(Family, u64), RepoError> {
+    let mut query = families::Entity::find_by_id(id)
+        .join_rev(
+            JoinType::LeftJoin,
+            rows_of_family::<children::Entity>(children::Column::FamilyId),
+        )
+        .join_rev(
+            JoinType::LeftJoin,
+            rows_of_family::<family_team::Entity>(family_team::Column::FamilyId),
+        )
+        .join_rev(
+            JoinType::LeftJoin,
+            rows_of_family::<placements::Entity>(placements::Column::FamilyId).on_condition(
+                |_, _| {
+                    Condition::all().add(
+                        Expr::col((placements::Entity, placements::Column::Status))
+                            .eq(PlacementStatus::Active.as_str()),
+                    )
+                },
+            ),
+        )
+        .column_as(children::Column::Id, "child_id")
+        .column_as(children::Column::FirstName, "child_first_name")
+        .column_as(children::Column::LastName, "child_last_name")
+        .column_as(children::Column::BirthDate, "child_birth_date")
+        .column_as(
+            children::Column::ExpectedBirthDate,
+            "child_expected_birth_date",
+        )
+        .column_as(children::Column::Version, "child_version")
+        .column_as(family_team::Column::UserId, "team_user_id")
+        .column_as(placements::Column::Id, "active_placement_id");
+    query = match viewer {
+        Some(viewer) => query.column_as(
+            Expr::from(crate::interventions::count_visible_of_family(viewer)),
+            "counted",
+        ),
+        None => query.column_as(Expr::value(Option::<i64>::None), "counted"),
+    };
+    let rows = query.into_model::<FamilyJoinRow>().all(db).await?;
+    let first = rows.first().ok_or(RepoError::NotFound)?;
+    let counted = u64::try_from(first.counted.unwrap_or(0)).unwrap_or(0);
+    let active = first.active_placement_id;
+    let mut children_found: Vec<Child> = Vec::new();
+    let mut team: Vec<Uuid> = Vec::new();
+    for row in &rows {
+        if let (Some(child_id), Some(first_name), Some(version)) = (
+            row.child_id,
+            row.child_first_name.as_ref(),
+            row.child_version,
+        ) && !children_found.iter().any(|child| child.id == child_id)
+        {
+            children_found.push(child(
+                child_id,
+                first_name.clone(),
+                row.child_last_name.clone(),
+                (row.child_birth_date, row.child_expected_birth_date),
+                version,
+            )?);
+        }
+        if let Some(user_id) = row.team_user_id
+            && !team.contains(&user_id)
+        {
+            team.push(user_id);
+        }
+    }
+    // The order the other reads give: children and team by id.
+    children_found.sort_by_key(|child| child.id);
+    team.sort();
+    let row = rows.into_iter().next().ok_or(RepoError::NotFound)?;
+    let family = Family {
+        id: row.id,
+        mother: Mother {
+            first_name: row.mother_first_name,
+            last_name: row.mother_last_name,
+            birth_date: row.mother_birth_date,
+            phone: row.mother_phone,
+            email: row.mother_email,
+        },
+        children: children_found,
+        referent_id: row.referent_id,
+        team_ids: team,
+        current_placement_id: active,
+        version: row.version,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    };
+    Ok((family, counted))
 }
 
 /// Several families by id.

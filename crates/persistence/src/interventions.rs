@@ -4,17 +4,17 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use nido_domain::intervention::{Action, Confidentiality, Intervention, InterventionKind};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
 use crate::RepoError;
-use crate::entities::{actions, intervention_staff, interventions};
+use crate::entities::{actions, families, intervention_staff, interventions};
 use crate::versioned::Versioned;
 
 #[derive(Debug, Clone)]
@@ -36,19 +36,41 @@ pub struct NewAction {
 
 /// What `viewer` may see: team interventions, and restricted ones they
 /// wrote or were present at.
+/// Correlated: each restricted intervention looks up the viewer's
+/// presence by key, rather than the query listing every intervention she
+/// was ever present at.
 pub fn visible_to(viewer: Uuid) -> Condition {
     Condition::any()
         .add(interventions::Column::Confidentiality.eq(Confidentiality::Team.as_str()))
         .add(interventions::Column::AuthorId.eq(viewer))
-        .add(
-            interventions::Column::Id.in_subquery(
-                Query::select()
-                    .column(intervention_staff::Column::InterventionId)
-                    .from(intervention_staff::Entity)
-                    .and_where(Expr::col(intervention_staff::Column::UserId).eq(viewer))
-                    .to_owned(),
-            ),
+        .add(Expr::exists(
+            Query::select()
+                .expr(Expr::val(1))
+                .from(intervention_staff::Entity)
+                .and_where(Expr::col(intervention_staff::Column::UserId).eq(viewer))
+                .and_where(
+                    Expr::col((
+                        intervention_staff::Entity,
+                        intervention_staff::Column::InterventionId,
+                    ))
+                    .equals((interventions::Entity, interventions::Column::Id)),
+                )
+                .to_owned(),
+        ))
+}
+
+/// A subquery counting the interventions of the family of the enclosing
+/// query (`families.id`) that `viewer` may see.
+pub(crate) fn count_visible_of_family(viewer: Uuid) -> SelectStatement {
+    Query::select()
+        .expr(Expr::col((interventions::Entity, interventions::Column::Id)).count())
+        .from(interventions::Entity)
+        .and_where(
+            Expr::col((interventions::Entity, interventions::Column::FamilyId))
+                .equals((families::Entity, families::Column::Id)),
         )
+        .cond_where(visible_to(viewer))
+        .to_owned()
 }
 
 /// Who looks at follow-up actions. Need to know, decided in the query: a
@@ -132,36 +154,57 @@ async fn set_staff(db: &impl ConnectionTrait, id: Uuid, staff_ids: &[Uuid]) -> R
         .filter(intervention_staff::Column::InterventionId.eq(id))
         .exec(db)
         .await?;
-    let mut unique = staff_ids.to_vec();
+    insert_staff(db, id, &unique(staff_ids)).await
+}
+
+fn unique(ids: &[Uuid]) -> Vec<Uuid> {
+    let mut unique = ids.to_vec();
     unique.sort();
     unique.dedup();
-    for user_id in unique {
-        intervention_staff::Entity::insert(intervention_staff::ActiveModel {
-            intervention_id: Set(id),
-            user_id: Set(user_id),
-        })
-        .exec_without_returning(db)
-        .await?;
+    unique
+}
+
+/// The staff present, in one statement.
+async fn insert_staff(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    staff_ids: &[Uuid],
+) -> Result<(), DbErr> {
+    if staff_ids.is_empty() {
+        return Ok(());
     }
+    intervention_staff::Entity::insert_many(staff_ids.iter().map(|user_id| {
+        intervention_staff::ActiveModel {
+            intervention_id: Set(id),
+            user_id: Set(*user_id),
+        }
+    }))
+    .exec_without_returning(db)
+    .await?;
     Ok(())
 }
 
+/// Writes a new intervention and answers it as a read would, without
+/// reading it back: times are kept to the microsecond, as PostgreSQL keeps
+/// them, so that both engines store and answer the same instant.
 pub async fn insert(
     db: &impl ConnectionTrait,
     family_id: Uuid,
     author_id: Uuid,
     fields: InterventionFields,
     now: DateTime<Utc>,
-) -> Result<Uuid, DbErr> {
+) -> Result<Intervention, DbErr> {
     let id = Uuid::now_v7();
+    let occurred_at = fields.occurred_at.trunc_subsecs(6);
+    let now = now.trunc_subsecs(6);
     interventions::Entity::insert(interventions::ActiveModel {
         id: Set(id),
         family_id: Set(family_id),
         author_id: Set(author_id),
         kind: Set(fields.kind.as_str().to_owned()),
-        occurred_at: Set(fields.occurred_at),
+        occurred_at: Set(occurred_at),
         duration_minutes: Set(fields.duration_minutes),
-        summary: Set(fields.summary),
+        summary: Set(fields.summary.clone()),
         confidentiality: Set(fields.confidentiality.as_str().to_owned()),
         version: Set(1),
         created_at: Set(now),
@@ -169,8 +212,22 @@ pub async fn insert(
     })
     .exec_without_returning(db)
     .await?;
-    set_staff(db, id, &fields.staff_ids).await?;
-    Ok(id)
+    // A new intervention has no staff rows yet.
+    let staff_ids = unique(&fields.staff_ids);
+    insert_staff(db, id, &staff_ids).await?;
+    Ok(Intervention {
+        id,
+        family_id,
+        author_id,
+        kind: fields.kind,
+        occurred_at,
+        duration_minutes: fields.duration_minutes,
+        summary: fields.summary,
+        confidentiality: fields.confidentiality,
+        staff_ids,
+        version: 1,
+        created_at: now,
+    })
 }
 
 /// One intervention, if `viewer` may see it; otherwise not found.
@@ -263,19 +320,6 @@ pub async fn team_actions_of_family(
         .into_iter()
         .map(action)
         .collect())
-}
-
-/// How many of the family's interventions `viewer` may see.
-pub async fn count_visible(
-    db: &impl ConnectionTrait,
-    family_id: Uuid,
-    viewer: Uuid,
-) -> Result<u64, DbErr> {
-    interventions::Entity::find()
-        .filter(interventions::Column::FamilyId.eq(family_id))
-        .filter(visible_to(viewer))
-        .count(db)
-        .await
 }
 
 /// Replaces an intervention's fields, refusing a stale `expected_version`.

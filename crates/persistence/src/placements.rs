@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use nido_domain::family::{Exit, PeriodRecord, Placement, PlacementStatus};
 use nido_domain::placement::Period;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
     QueryOrder,
@@ -280,8 +281,17 @@ pub async fn active_of(
     db: &impl ConnectionTrait,
     assigned: Option<Uuid>,
 ) -> Result<Vec<Placement>, DbErr> {
+    active_where(db, assigned, Condition::all()).await
+}
+
+async fn active_where(
+    db: &impl ConnectionTrait,
+    assigned: Option<Uuid>,
+    condition: Condition,
+) -> Result<Vec<Placement>, DbErr> {
     let mut query = placements::Entity::find()
         .filter(placements::Column::Status.eq(PlacementStatus::Active.as_str()))
+        .filter(condition)
         .order_by_asc(placements::Column::Id);
     if let Some(user_id) = assigned {
         query = query.filter(
@@ -290,6 +300,51 @@ pub async fn active_of(
     }
     let rows = query.all(db).await?;
     assemble(db, rows).await
+}
+
+/// The active placements of [`active_of`] whose current (last) period ends
+/// on or before `until`: the deadline screen's, chosen in the query so that
+/// it reads the placements it shows, not every placement with its periods.
+pub async fn active_ending_by(
+    db: &impl ConnectionTrait,
+    assigned: Option<Uuid>,
+    until: NaiveDate,
+) -> Result<Vec<Placement>, DbErr> {
+    // Correlated on the placement: each active placement (a staff
+    // member's few, or the centre's) looks its current period up by key.
+    let later = Alias::new("later");
+    let current_ends_by = Query::select()
+        .expr(Expr::val(1))
+        .from(periods::Entity)
+        .and_where(
+            Expr::col((periods::Entity, periods::Column::PlacementId))
+                .equals((placements::Entity, placements::Column::Id)),
+        )
+        .and_where(Expr::col((periods::Entity, periods::Column::EndsOn)).lte(until))
+        .and_where(
+            Expr::exists(
+                Query::select()
+                    .expr(Expr::val(1))
+                    .from_as(periods::Entity, later.clone())
+                    .and_where(
+                        Expr::col((later.clone(), periods::Column::PlacementId))
+                            .equals((periods::Entity, periods::Column::PlacementId)),
+                    )
+                    .and_where(
+                        Expr::col((later, periods::Column::Number))
+                            .gt(Expr::col((periods::Entity, periods::Column::Number))),
+                    )
+                    .to_owned(),
+            )
+            .not(),
+        )
+        .to_owned();
+    active_where(
+        db,
+        assigned,
+        Condition::all().add(Expr::exists(current_ends_by)),
+    )
+    .await
 }
 
 /// Every placement present on some day of `[from, to]`: admitted by `to`,

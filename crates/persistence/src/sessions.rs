@@ -5,7 +5,8 @@ use nido_domain::User;
 use sea_orm::prelude::Expr;
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -55,7 +56,16 @@ pub async fn authenticate(
     now: DateTime<Utc>,
     lifetime: SessionLifetime,
 ) -> Result<Option<(User, DateTime<Utc>)>, DbErr> {
-    let Some(session) = sessions::Entity::find()
+    // The session and its user in one read: every request pays for it.
+    let Some((session, user)) = sessions::Entity::find()
+        .join(
+            JoinType::LeftJoin,
+            sessions::Entity::belongs_to(users::Entity)
+                .from(sessions::Column::UserId)
+                .to(users::Column::Id)
+                .into(),
+        )
+        .select_also(users::Entity)
         .filter(sessions::Column::TokenHash.eq(token_hash))
         .one(db)
         .await?
@@ -69,7 +79,7 @@ pub async fn authenticate(
             .await?;
         return Ok(None);
     }
-    let Some(user) = users::Entity::find_by_id(session.user_id).one(db).await? else {
+    let Some(user) = user else {
         return Ok(None);
     };
     if !user.active {

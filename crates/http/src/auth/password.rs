@@ -1,12 +1,14 @@
-//! argon2id, run off the async runtime and bounded by a semaphore so that a
-//! burst of logins cannot exhaust memory or starve other requests.
+//! argon2id, run off the async runtime on a few threads of its own at the
+//! lowest CPU priority, so that a burst of logins can neither exhaust memory
+//! (one hash per thread at a time) nor starve other requests (the kernel
+//! gives the hashing threads only the CPU the rest leaves idle).
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, mpsc};
 
 use argon2::password_hash::PasswordHasher as _;
 use argon2::{Algorithm, Argon2, Params, PasswordVerifier, Version};
 use nido_domain::NewPassword;
-use tokio::sync::Semaphore;
+use tokio::sync::oneshot;
 
 /// OWASP's recommendation for argon2id: 19 MiB, 2 passes, 1 lane.
 fn argon2() -> Argon2<'static> {
@@ -14,9 +16,58 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
+/// The niceness of the hashing threads: the lowest priority Linux has. A
+/// login waits behind the requests being served rather than them behind it.
+const HASHING_NICENESS: i32 = 19;
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// `threads` hashing threads taking jobs from one queue, in order; they end
+/// when the queue's last sender is dropped.
+fn spawn_hashing_threads(threads: usize) -> anyhow::Result<mpsc::Sender<Job>> {
+    let (sender, receiver) = mpsc::channel::<Job>();
+    let receiver = Arc::new(Mutex::new(receiver));
+    for number in 0..threads.max(1) {
+        let receiver = Arc::clone(&receiver);
+        std::thread::Builder::new()
+            .name(format!("nido-argon2-{number}"))
+            .spawn(move || {
+                lower_own_priority();
+                loop {
+                    // The lock is held only while waiting for the next job.
+                    let job = match receiver.lock() {
+                        Ok(queue) => queue.recv(),
+                        Err(_) => return,
+                    };
+                    match job {
+                        // A panic ends the job (its caller gets an error),
+                        // not the thread.
+                        Ok(job) => {
+                            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                        }
+                        Err(_) => return,
+                    }
+                }
+            })?;
+    }
+    Ok(sender)
+}
+
+/// Lowers the calling thread's CPU priority. On Linux the nice value is a
+/// thread's own (`setpriority` on "the current process" applies to the
+/// calling thread), so the rest of nido keeps its priority. Where it cannot
+/// be lowered, hashing runs at normal priority: slower requests in a login
+/// storm, nothing worse.
+fn lower_own_priority() {
+    #[cfg(unix)]
+    if let Err(err) = rustix::process::setpriority_process(None, HASHING_NICENESS) {
+        tracing::warn!(%err, "cannot lower the priority of a password-hashing thread");
+    }
+}
+
 #[derive(Clone)]
 pub struct PasswordHasher {
-    permits: Arc<Semaphore>,
+    jobs: mpsc::Sender<Job>,
     /// Verified against when the email is unknown, so that an unknown email
     /// costs the same time as a wrong password.
     dummy_hash: Arc<String>,
@@ -27,13 +78,15 @@ pub struct PasswordHasher {
 }
 
 impl PasswordHasher {
+    /// A hasher running at most `max_concurrent` hashes at once, each on a
+    /// thread of its own.
     pub fn new(max_concurrent: usize) -> anyhow::Result<Self> {
         let dummy_hash = argon2()
             .hash_password(b"nido dummy password for unknown accounts")
             .map_err(|err| anyhow::anyhow!("hashing failed: {err}"))?
             .to_string();
         Ok(Self {
-            permits: Arc::new(Semaphore::new(max_concurrent.max(1))),
+            jobs: spawn_hashing_threads(max_concurrent)?,
             dummy_hash: Arc::new(dummy_hash),
             #[cfg(test)]
             verified: Arc::default(),
@@ -84,12 +137,20 @@ impl PasswordHasher {
         &self.dummy_hash
     }
 
+    /// Runs `work` on a hashing thread; the task waits without holding a
+    /// runtime thread.
     async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> anyhow::Result<T> {
-        let _permit = self.permits.acquire().await?;
-        Ok(tokio::task::spawn_blocking(work).await?)
+        let (done, result) = oneshot::channel();
+        self.jobs
+            .send(Box::new(move || {
+                // The waiting request may be gone (a client that hung up).
+                let _ = done.send(work());
+            }))
+            .map_err(|_| anyhow::anyhow!("the password-hashing threads have stopped"))?;
+        Ok(result.await?)
     }
 }
 
@@ -122,6 +183,18 @@ mod tests {
                 .await
                 .expect("ok")
         );
+    }
+
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn hashing_runs_at_the_lowest_priority_and_the_runtime_keeps_its_own() {
+        let hasher = PasswordHasher::new(2).expect("hasher");
+        let niceness = || rustix::process::getpriority_process(None).expect("getpriority");
+        let own = niceness();
+        let hashing = hasher.run(niceness).await.expect("ran");
+        assert_eq!(hashing, HASHING_NICENESS);
+        assert_eq!(niceness(), own);
+        assert_ne!(own, HASHING_NICENESS);
     }
 
     #[tokio::test]
