@@ -112,6 +112,40 @@ async fn an_intervention_is_logged_with_its_author_staff_and_actions() {
     assert!(theirs["items"].as_array().expect("items").is_empty());
 }
 
+/// A new intervention is answered from what was written, not read back:
+/// the answer must be what any later read gives, on both engines — the
+/// instant to the microsecond (as PostgreSQL keeps it), the staff once
+/// each in id order, the actions by due date.
+#[tokio::test]
+async fn the_answer_to_a_new_intervention_is_what_reading_it_gives() {
+    let app = spawn_app().await;
+    let s = scene(&app).await;
+    let mut body = intervention(
+        &[&s.present.0, &s.author.0, &s.present.0],
+        "restricted",
+        "Entretien : démarches pour la CAF.",
+    );
+    body["occurred_at"] = json!(format!("{}T09:30:15.123456789Z", days_ago(2)));
+    body["actions"] = json!([
+        {"description": "Relancer la CAF", "due_on": today(), "assignee_id": s.present.0},
+        {"description": "Copier le bail", "due_on": days_ago(1), "assignee_id": s.author.0},
+    ]);
+    let created = log(&app, &s.author.1, &s.family_id, &body).await;
+    let id = created["id"].as_str().expect("id");
+    let read = app
+        .get_json(&format!("/api/v1/interventions/{id}"), &s.author.1)
+        .await;
+    assert_eq!(created, read);
+    assert_eq!(
+        created["occurred_at"],
+        format!("{}T09:30:15.123456Z", days_ago(2))
+    );
+    let mut staff = vec![s.author.0.clone(), s.present.0.clone()];
+    staff.sort();
+    assert_eq!(created["staff_ids"], json!(staff));
+    assert_eq!(created["actions"][0]["description"], "Copier le bail");
+}
+
 #[tokio::test]
 async fn every_validation_bound_answers_422_with_its_field() {
     let app = spawn_app().await;
