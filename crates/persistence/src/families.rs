@@ -154,24 +154,42 @@ async fn assemble(
         .collect();
     Ok(rows
         .into_iter()
-        .map(|row| Family {
-            id: row.id,
-            mother: Mother {
-                first_name: row.mother_first_name,
-                last_name: row.mother_last_name,
-                birth_date: row.mother_birth_date,
-                phone: row.mother_phone,
-                email: row.mother_email,
-            },
-            children: kids.remove(&row.id).unwrap_or_default(),
-            referent_id: row.referent_id,
-            team_ids: teams.remove(&row.id).unwrap_or_default(),
-            current_placement_id: active.get(&row.id).copied(),
-            version: row.version,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
+        .map(|row| {
+            let id = row.id;
+            family_of(
+                row,
+                kids.remove(&id).unwrap_or_default(),
+                teams.remove(&id).unwrap_or_default(),
+                active.get(&id).copied(),
+            )
         })
         .collect())
+}
+
+/// A family from its row and what the other tables hold of it.
+fn family_of(
+    row: families::Model,
+    children: Vec<Child>,
+    team_ids: Vec<Uuid>,
+    current_placement_id: Option<Uuid>,
+) -> Family {
+    Family {
+        id: row.id,
+        mother: Mother {
+            first_name: row.mother_first_name,
+            last_name: row.mother_last_name,
+            birth_date: row.mother_birth_date,
+            phone: row.mother_phone,
+            email: row.mother_email,
+        },
+        children,
+        referent_id: row.referent_id,
+        team_ids,
+        current_placement_id,
+        version: row.version,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    }
 }
 
 /// One family, with its children, team and active placement.
@@ -184,16 +202,8 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Family, RepoErr
 /// when there is none), and the count asked for.
 #[derive(Debug, FromQueryResult)]
 struct FamilyJoinRow {
-    id: Uuid,
-    mother_first_name: String,
-    mother_last_name: String,
-    mother_birth_date: NaiveDate,
-    mother_phone: Option<String>,
-    mother_email: Option<String>,
-    referent_id: Option<Uuid>,
-    version: i32,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
+    #[sea_orm(nested)]
+    family: families::Model,
     child_id: Option<Uuid>,
     child_first_name: Option<String>,
     child_last_name: Option<String>,
@@ -292,23 +302,7 @@ pub async fn find_with_count(
     children_found.sort_by_key(|child| child.id);
     team.sort();
     let row = rows.into_iter().next().ok_or(RepoError::NotFound)?;
-    let family = Family {
-        id: row.id,
-        mother: Mother {
-            first_name: row.mother_first_name,
-            last_name: row.mother_last_name,
-            birth_date: row.mother_birth_date,
-            phone: row.mother_phone,
-            email: row.mother_email,
-        },
-        children: children_found,
-        referent_id: row.referent_id,
-        team_ids: team,
-        current_placement_id: active,
-        version: row.version,
-        created_at: row.created_at,
-        updated_at: row.updated_at,
-    };
+    let family = family_of(row.family, children_found, team, active);
     Ok((family, counted))
 }
 
