@@ -1,20 +1,25 @@
 """A coordinator's journey through a Python client generated from nido's
 OpenAPI document (openapi-python-client), as a new user would write it:
-log in without a token, refer a family, admit it, find it among the
+log in without a token (the password, then a code of her authenticator:
+coordinators must have a second factor), refer a family, admit it, find it among the
 deadlines, renew its first period, and see a second renewal of the same
 period refused with 409 `stale_period`.
 
-Usage: python client_journey.py CLIENT_DIR BASE_URL EMAIL PASSWORD
+Usage: python client_journey.py CLIENT_DIR BASE_URL EMAIL PASSWORD TOTP_SECRET
 (CLIENT_DIR holds the generated package `nido_client`).
 """
 
 import datetime
 import sys
+from pathlib import Path
 
 sys.path.insert(0, sys.argv[1])
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import totp  # noqa: E402
 
 from nido_client import AuthenticatedClient, Client  # noqa: E402
-from nido_client.api.auth import login  # noqa: E402
+from nido_client.api.auth import login, login_second_step  # noqa: E402
 from nido_client.api.placements import list_deadlines, renew  # noqa: E402
 from nido_client.api.referrals import admit, create_referral  # noqa: E402
 from nido_client.models import (  # noqa: E402
@@ -24,6 +29,7 @@ from nido_client.models import (  # noqa: E402
     DeadlineStatus,
     LoginRequest,
     LoginResponse,
+    MfaChallenge,
     MotherInput,
     NewFamilyInput,
     PlacementResponse,
@@ -32,6 +38,7 @@ from nido_client.models import (  # noqa: E402
     ReferralResponse,
     ReferralSource,
     RenewalRequest,
+    SecondStep,
 )
 
 
@@ -42,14 +49,21 @@ def expect(value, kind, step):
 
 
 def main():
-    base_url, email, password = sys.argv[2:5]
+    base_url, email, password, secret = sys.argv[2:6]
     today = datetime.date.today()
 
-    # Logging in needs no token: the operation says `security: []`.
-    session = expect(
-        login.sync(client=Client(base_url=base_url), body=LoginRequest(email=email, password=password)),
-        LoginResponse,
+    # Logging in needs no token: the operations say `security: []`. The
+    # password opens a challenge, and the code of the moment finishes it.
+    anonymous = Client(base_url=base_url)
+    challenge = expect(
+        login.sync(client=anonymous, body=LoginRequest(email=email, password=password)),
+        MfaChallenge,
         "login",
+    )
+    session = expect(
+        login_second_step.sync(client=anonymous, body=SecondStep(challenge=challenge.challenge, code=totp.code(secret))),
+        LoginResponse,
+        "login's second step",
     )
     client = AuthenticatedClient(base_url=base_url, token=session.token)
 
@@ -95,7 +109,7 @@ def main():
     refused = expect(second.parsed, Problem, "second renewal")
     if second.status_code != 409 or refused.code != "stale_period":
         raise SystemExit(f"second renewal: expected 409 stale_period, got {second.status_code} {refused.code}")
-    print("client journey: login, referral, admission, deadlines, renewal, 409 stale_period: ok")
+    print("client journey: login with a second factor, referral, admission, deadlines, renewal, 409 stale_period: ok")
 
 
 main()

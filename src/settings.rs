@@ -184,7 +184,9 @@ impl Settings {
                 Environment::with_prefix("NIDO")
                     .prefix_separator("_")
                     .separator("__")
-                    .try_parsing(true),
+                    .try_parsing(true)
+                    .list_separator(",")
+                    .with_list_parse_key("auth.mfa_required_roles"),
             )
             .build()?;
         let settings: Self = settings.try_deserialize()?;

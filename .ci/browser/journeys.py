@@ -20,6 +20,9 @@ import traceback
 
 from playwright.sync_api import Page, expect, sync_playwright
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
+import totp  # noqa: E402  (.ci/totp.py: the codes an authenticator app shows)
+
 BASE = sys.argv[1].rstrip("/")
 ADMIN_PASSWORD_FILE = pathlib.Path(sys.argv[2])
 SHOTS = pathlib.Path(os.environ.get("NIDO_SCREENSHOTS", "target/screenshots"))
@@ -84,6 +87,26 @@ def sign_in(page: Page, email: str, password: str) -> None:
     page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
+
+
+def enrol(page: Page, name: str) -> str:
+    """A first sign-in of a role that requires a second factor: nido shows
+    /securite only; she scans the QR code (here: reads the secret under it),
+    types the first code and is shown her recovery codes. The secret."""
+    expect(page).to_have_url(BASE + "/securite")
+    expect(page.get_by_role("status")).to_contain_text("Votre rôle demande une double authentification")
+    checkpoint(page, f"securite-{name}")
+    page.get_by_role("button", name="Activer la double authentification").click()
+    expect(page.get_by_role("img", name="QR code", exact=False)).to_be_visible()
+    checkpoint(page, f"securite-qr-{name}")
+    secret = page.locator(".secret").inner_text().replace(" ", "")
+    # The previous step's code: the current one stays free for a sign-in.
+    page.get_by_label("Code à 6 chiffres").fill(totp.code(secret, -1))
+    page.get_by_role("button", name="Activer", exact=True).click()
+    expect(page.get_by_role("heading", name="Vos codes de secours")).to_be_visible()
+    checkpoint(page, f"codes-de-secours-{name}")
+    page.get_by_role("link", name="Continuer vers l'accueil").click()
+    return secret
 
 
 def sign_out(page: Page) -> None:
@@ -176,6 +199,15 @@ def social_worker(page: Page) -> None:
 def coordinator(page: Page) -> None:
     """Nadia sees the centre's due dates and every family."""
     sign_in(page, "nadia.haddad@nido.example", DEMO_PASSWORD)
+    secret = enrol(page, "coordination")
+    expect(page.get_by_role("heading", name="Échéances du centre")).to_be_visible()
+    # From now on, the password alone opens nothing: the code follows.
+    sign_out(page)
+    sign_in(page, "nadia.haddad@nido.example", DEMO_PASSWORD)
+    expect(page.get_by_role("heading", name="Code de vérification")).to_be_visible()
+    checkpoint(page, "connexion-code")
+    page.get_by_label("Code", exact=True).fill(totp.code(secret))
+    page.get_by_role("button", name="Valider").click()
     expect(page.get_by_role("heading", name="Échéances du centre")).to_be_visible()
     checkpoint(page, "accueil-coordination")
     page.get_by_role("link", name="Familles").first.click()
@@ -219,7 +251,8 @@ def coordination(page: Page) -> None:
 
 def director(page: Page) -> None:
     """The director's first sign-in, with the one-time password: she must
-    choose her own first; the families are not hers to read."""
+    choose her own first, then enrol a second factor; the families are not
+    hers to read."""
     one_time = ADMIN_PASSWORD_FILE.read_text().strip()
     sign_in(page, "admin@nido.local", one_time)
     expect(page).to_have_url(BASE + "/mot-de-passe")
@@ -228,7 +261,8 @@ def director(page: Page) -> None:
     page.get_by_label("Nouveau mot de passe", exact=True).fill("lanterne-glycine-horizon-58")
     page.get_by_label("Nouveau mot de passe, encore une fois").fill("lanterne-glycine-horizon-58")
     page.get_by_role("button", name="Enregistrer le nouveau mot de passe").click()
-    expect(page.get_by_role("status")).to_have_text("Votre mot de passe a été changé.")
+    # Admins must have a second factor: nido asks for it before anything else.
+    enrol(page, "direction")
     checkpoint(page, "accueil-direction")
     page.goto(BASE + "/familles")
     expect(page.get_by_role("heading", level=1)).to_have_text("Accès refusé")

@@ -62,8 +62,15 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
 
 /// A second server on the same database, as behind a load balancer.
 pub async fn spawn_sibling(app: &TestApp) -> TestApp {
+    spawn_sibling_with(app, |_| {}).await
+}
+
+/// A second server on the same database, its settings changed by
+/// `customize` first.
+pub async fn spawn_sibling_with(app: &TestApp, customize: impl FnOnce(&mut Settings)) -> TestApp {
     let mut settings = app.settings.clone();
     settings.bind = "127.0.0.1:0".into();
+    customize(&mut settings);
     start(settings, app._data_dir.clone(), app.admin_password.clone()).await
 }
 

@@ -27,6 +27,7 @@ mod races;
 mod referrals;
 mod retention;
 mod schema_bounds;
+mod second_factor;
 mod storage;
 mod throttling;
 mod users;

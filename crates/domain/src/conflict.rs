@@ -28,6 +28,10 @@ string_enum! {
         AlreadyParticipating => "already_participating",
         /// The workshop has as many families as its capacity.
         WorkshopFull => "workshop_full",
+        /// The account has a second factor already: remove it first.
+        MfaAlreadyEnrolled => "mfa_already_enrolled",
+        /// No enrolment is waiting for its first code.
+        MfaNotStarted => "mfa_not_started",
     }
 }
 
@@ -63,6 +67,12 @@ impl Conflict {
             }
             Conflict::AlreadyParticipating => "This family already takes part in this workshop.",
             Conflict::WorkshopFull => "This workshop already has as many families as it takes.",
+            Conflict::MfaAlreadyEnrolled => {
+                "This account already has a second factor: remove it before enrolling again."
+            }
+            Conflict::MfaNotStarted => {
+                "No enrolment is waiting for a code: start one with POST /me/mfa/totp."
+            }
         }
     }
 }

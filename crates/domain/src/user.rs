@@ -22,6 +22,9 @@ pub struct User {
     /// The password was set by someone else (an admin, or at installation):
     /// until its owner changes it, the account can do nothing else.
     pub must_change_password: bool,
+    /// The account has a confirmed second factor (TOTP): a right password
+    /// alone opens no session.
+    pub mfa_enrolled: bool,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

@@ -69,6 +69,12 @@ pub enum ApiError {
     /// The account's password was set by someone else: change it first.
     #[error("password change required")]
     PasswordChangeRequired,
+    /// The account's role requires a second factor: enrol one first.
+    #[error("second factor enrolment required")]
+    MfaEnrolmentRequired,
+    /// The second factor's code is wrong, or was used already.
+    #[error("invalid code")]
+    InvalidCode,
     #[error("not found")]
     NotFound,
     /// Answered exactly like `NotFound`, for something that exists but that
@@ -113,8 +119,12 @@ impl ApiError {
             ApiError::MalformedBody(_) => StatusCode::BAD_REQUEST,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::Unauthorized | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden | ApiError::PasswordChangeRequired => StatusCode::FORBIDDEN,
+            ApiError::Unauthorized | ApiError::InvalidCredentials | ApiError::InvalidCode => {
+                StatusCode::UNAUTHORIZED
+            }
+            ApiError::Forbidden
+            | ApiError::PasswordChangeRequired
+            | ApiError::MfaEnrolmentRequired => StatusCode::FORBIDDEN,
             ApiError::NotFound | ApiError::Hidden { .. } => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) | ApiError::ConflictOn(..) => StatusCode::CONFLICT,
@@ -137,6 +147,8 @@ impl ApiError {
             ApiError::InvalidCredentials => "invalid_credentials",
             ApiError::Forbidden => "forbidden",
             ApiError::PasswordChangeRequired => "password_change_required",
+            ApiError::MfaEnrolmentRequired => "mfa_enrolment_required",
+            ApiError::InvalidCode => "invalid_code",
             ApiError::NotFound | ApiError::Hidden { .. } => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::Conflict(conflict) | ApiError::ConflictOn(conflict, _) => conflict.as_str(),
@@ -160,6 +172,13 @@ impl ApiError {
             ApiError::PasswordChangeRequired => {
                 "Your password was set by someone else: change it with PUT /api/v1/me/password first."
                     .into()
+            }
+            ApiError::MfaEnrolmentRequired => {
+                "Your role requires a second factor: enrol one with POST /api/v1/me/mfa/totp first."
+                    .into()
+            }
+            ApiError::InvalidCode => {
+                "The code is wrong or was used already: wait for the next one, then retry.".into()
             }
             ApiError::NotFound | ApiError::Hidden { .. } => "No such resource.".into(),
             ApiError::MethodNotAllowed => "This method is not allowed here.".into(),

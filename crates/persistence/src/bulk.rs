@@ -375,6 +375,7 @@ impl User {
             password_hash: new.password_hash,
             active: true,
             must_change_password: new.must_change_password,
+            mfa_enrolled_at: None,
             version: 1,
             created_at: now,
             updated_at: now,

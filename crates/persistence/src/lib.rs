@@ -12,6 +12,7 @@ pub mod housing;
 pub mod incidents;
 pub mod interventions;
 pub mod login_throttle;
+pub mod mfa;
 pub mod occupancies;
 pub mod placements;
 pub mod projects;

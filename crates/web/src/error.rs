@@ -28,6 +28,9 @@ pub enum WebError {
     /// The password was set by someone else: to `/mot-de-passe` first.
     #[error("password change required")]
     PasswordChangeRequired,
+    /// The role requires a second factor: to `/securite` first.
+    #[error("second factor enrolment required")]
+    MfaEnrolmentRequired,
     /// The role does not allow this page.
     #[error("the role forbids this page")]
     Forbidden,
@@ -54,6 +57,7 @@ impl From<ApiError> for WebError {
                 clear: None,
             },
             ApiError::PasswordChangeRequired => WebError::PasswordChangeRequired,
+            ApiError::MfaEnrolmentRequired => WebError::MfaEnrolmentRequired,
             ApiError::Forbidden => WebError::Forbidden,
             ApiError::NotFound => WebError::NotFound,
             ApiError::Hidden { family_id } => WebError::Hidden { family_id },
@@ -128,6 +132,7 @@ impl IntoResponse for WebError {
                 response
             }
             WebError::PasswordChangeRequired => Redirect::to("/mot-de-passe").into_response(),
+            WebError::MfaEnrolmentRequired => Redirect::to("/securite").into_response(),
             WebError::Forbidden => {
                 let mut response = error_page(
                     StatusCode::FORBIDDEN,

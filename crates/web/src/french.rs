@@ -235,6 +235,10 @@ pub fn conflict(conflict: Conflict) -> &'static str {
         }
         Conflict::AlreadyParticipating => "Cette famille participe déjà à cet atelier.",
         Conflict::WorkshopFull => "Cet atelier est complet.",
+        Conflict::MfaAlreadyEnrolled => "La double authentification de ce compte est déjà activée.",
+        Conflict::MfaNotStarted => {
+            "Aucune activation de double authentification n'est en cours : recommencez-la."
+        }
     }
 }
 

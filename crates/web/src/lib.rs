@@ -53,6 +53,17 @@ pub fn pages(app: AppState, settings: WebSettings) -> Router {
             "/connexion",
             get(pages::sign_in::form).post(pages::sign_in::submit),
         )
+        .route("/connexion/code", post(pages::second_factor::submit_code))
+        .route("/securite", get(pages::second_factor::show))
+        .route("/securite/activation", post(pages::second_factor::start))
+        .route(
+            "/securite/confirmation",
+            post(pages::second_factor::confirm),
+        )
+        .route(
+            "/admin/utilisateurs/{id}/double-authentification",
+            post(pages::second_factor::reset),
+        )
         .route(
             "/deconnexion",
             post(pages::sign_in::sign_out).get(pages::sign_in::to_home),

@@ -20,6 +20,15 @@ pub const SIGN_IN_COOKIE: &str = "nido_connexion";
 
 /// The pages a user whose password was set by someone else may still open.
 const OPEN_BEFORE_PASSWORD_CHANGE: [&str; 2] = ["/mot-de-passe", "/deconnexion"];
+/// The pages an account whose role requires a second factor may open
+/// before it has one.
+const OPEN_BEFORE_ENROLMENT: [&str; 5] = [
+    "/securite",
+    "/securite/activation",
+    "/securite/confirmation",
+    "/mot-de-passe",
+    "/deconnexion",
+];
 
 /// The value of cookie `name`, from the request's `Cookie` headers.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -112,6 +121,11 @@ impl FromRequestParts<Web> for SignedIn {
             && !OPEN_BEFORE_PASSWORD_CHANGE.contains(&parts.uri.path())
         {
             return Err(WebError::PasswordChangeRequired);
+        }
+        if nido_http::auth::enrolment_required(&web.app, signed_in.user())
+            && !OPEN_BEFORE_ENROLMENT.contains(&parts.uri.path())
+        {
+            return Err(WebError::MfaEnrolmentRequired);
         }
         Ok(signed_in)
     }

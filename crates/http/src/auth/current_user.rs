@@ -101,6 +101,11 @@ impl FromRequestParts<AppState> for CurrentUser {
         if caller.user.must_change_password && !changes_password_or_leaves(parts) {
             return Err(ApiError::PasswordChangeRequired);
         }
+        if super::enrolment_required(state, &caller.user)
+            && !super::mfa::enrols_or_leaves(&parts.method, parts.uri.path())
+        {
+            return Err(ApiError::MfaEnrolmentRequired);
+        }
         Ok(caller)
     }
 }

@@ -26,6 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(login))
         .routes(routes!(logout))
+        .merge(super::mfa::router())
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
@@ -43,6 +44,25 @@ impl std::fmt::Debug for LoginRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LoginRequest").finish_non_exhaustive()
     }
+}
+
+/// What a right password gives: a session, or, for an account with a
+/// second factor, a challenge to finish with `POST /auth/login/mfa`.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum LoginAnswer {
+    Session(LoginResponse),
+    SecondFactor(MfaChallenge),
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MfaChallenge {
+    /// Always true: a code must follow.
+    pub mfa_required: bool,
+    /// Send it back with the code to `POST /auth/login/mfa`.
+    pub challenge: String,
+    /// The challenge lapses at this instant.
+    pub expires_at: DateTime<Utc>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -104,10 +124,12 @@ fn forwarded_client(headers: &HeaderMap, trusted_proxies: u32) -> Option<String>
 /// answer in about the same time. Each attempt is counted before the
 /// password is checked: 5 failures on one account from one address, 50 from
 /// one address, or 100 on one account from everywhere within their windows
-/// answer 429 with `Retry-After`. Every attempt is in the audit log.
+/// answer 429 with `Retry-After`. Every attempt is in the audit log. An
+/// account with a second factor gets `{mfa_required: true, challenge}`
+/// instead of a token: `POST /auth/login/mfa` finishes the login.
 #[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest, security(()),
     responses(
-        (status = 200, description = "Logged in", body = LoginResponse),
+        (status = 200, description = "Logged in, or a code is required", body = LoginAnswer),
         (status = 401, description = "Wrong email or password", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed logins", body = crate::error::Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait")))))]
@@ -116,14 +138,42 @@ async fn login(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
     ValidJson(body): ValidJson<LoginRequest>,
-) -> Result<Json<LoginResponse>> {
-    let session = log_in(&state, &address, &body.email, &body.password).await?;
-    Ok(Json(LoginResponse {
-        token: session.token,
-        expires_at: session.expires_at,
-        idle_timeout_seconds: state.auth.session_lifetime().idle.num_seconds(),
-        user: UserResponse::from(session.user),
-    }))
+) -> Result<Json<LoginAnswer>> {
+    Ok(Json(
+        match log_in(&state, &address, &body.email, &body.password).await? {
+            LoginOutcome::Session(session) => {
+                LoginAnswer::Session(LoginResponse::of(&state, session))
+            }
+            LoginOutcome::SecondFactor {
+                challenge,
+                expires_at,
+            } => LoginAnswer::SecondFactor(MfaChallenge {
+                mfa_required: true,
+                challenge,
+                expires_at,
+            }),
+        },
+    ))
+}
+
+/// Where a right password leads.
+pub enum LoginOutcome {
+    Session(NewSession),
+    /// The account has a second factor: the challenge to finish with a code.
+    SecondFactor {
+        challenge: String,
+        expires_at: DateTime<Utc>,
+    },
+}
+
+// Never derive Debug with the challenge in it.
+impl std::fmt::Debug for LoginOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoginOutcome::Session(session) => session.fmt(f),
+            LoginOutcome::SecondFactor { .. } => f.write_str("SecondFactor"),
+        }
+    }
 }
 
 /// A session just opened by [`log_in`]: its token (given to the client
@@ -143,8 +193,9 @@ impl std::fmt::Debug for NewSession {
     }
 }
 
-/// Checks `email` and `password` from `address` and opens a session: the
-/// one login of the API (`POST /auth/login`) and of the web pages alike.
+/// Checks `email` and `password` from `address` and opens a session, or a
+/// second-factor challenge when the account has one: the one login of the
+/// API (`POST /auth/login`) and of the web pages alike.
 /// The attempt is counted before the password is looked at (429
 /// `TooManyRequests` past a limit); an unknown email, a wrong password and a
 /// disabled account all answer `InvalidCredentials` in about the same time.
@@ -155,7 +206,7 @@ pub async fn log_in(
     address: &str,
     email: &str,
     password: &str,
-) -> Result<NewSession> {
+) -> Result<LoginOutcome> {
     let now = state.now();
     let settings = &state.auth;
     let email_key: String = email.trim().to_lowercase().chars().take(254).collect();
@@ -201,13 +252,36 @@ pub async fn log_in(
     // Successes never count; the owner's success from this address also
     // clears the failures made from it.
     forget_failures(state, &counters).await?;
+    if user.mfa_enrolled {
+        let (challenge, expires_at) = super::mfa::open_challenge(state, &user).await?;
+        state
+            .audit_as(user.id, "auth.mfa_challenge", None, &resource)
+            .await?;
+        return Ok(LoginOutcome::SecondFactor {
+            challenge,
+            expires_at,
+        });
+    }
+    Ok(LoginOutcome::Session(
+        open_session(state, user, &resource).await?,
+    ))
+}
+
+/// Opens a session for `user`, whose credentials were checked, and audits
+/// the login (`auth.login`).
+pub(super) async fn open_session(
+    state: &AppState,
+    user: nido_domain::User,
+    resource: &str,
+) -> Result<NewSession> {
+    let now = state.now();
     let token = new_token()?;
-    let lifetime = settings.session_lifetime();
+    let lifetime = state.auth.session_lifetime();
     let expires_at =
         sessions::create(&state.writer, user.id, hash_token(&token), now, lifetime).await?;
     sessions::prune(&state.writer, now, lifetime).await?;
     state
-        .audit_as(user.id, "auth.login", None, &resource)
+        .audit_as(user.id, "auth.login", None, resource)
         .await?;
     tracing::info!(user_id = %user.id, "logged in");
     Ok(NewSession {

@@ -1,5 +1,5 @@
 use chrono::TimeDelta;
-use nido_domain::{FailureLimit, LoginThrottle};
+use nido_domain::{FailureLimit, LoginThrottle, Role};
 use nido_persistence::sessions::SessionLifetime;
 use serde::Deserialize;
 
@@ -32,6 +32,9 @@ pub struct AuthSettings {
     pub trusted_proxies: u32,
     /// Password hashes computed at once; more wait their turn.
     pub max_concurrent_hashes: usize,
+    /// The roles that must have a second factor (TOTP): without one, such
+    /// an account can only enrol.
+    pub mfa_required_roles: Vec<Role>,
 }
 
 impl Default for AuthSettings {
@@ -47,6 +50,7 @@ impl Default for AuthSettings {
             trust_forwarded_for: false,
             trusted_proxies: 1,
             max_concurrent_hashes: 2,
+            mfa_required_roles: vec![Role::Admin, Role::Coordinator],
         }
     }
 }

@@ -14,6 +14,8 @@ pub struct Model {
     pub password_hash: String,
     pub active: bool,
     pub must_change_password: bool,
+    /// Set while the account has a confirmed second factor.
+    pub mfa_enrolled_at: Option<DateTimeUtc>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -16,6 +16,7 @@ pub mod intervention;
 pub mod password;
 pub mod people;
 pub mod placement;
+pub mod second_factor;
 pub mod sign_in;
 pub mod users;
 pub mod waiting_list;

@@ -6,7 +6,7 @@ use axum::extract::{FromRequestParts, RawQuery, Request, State};
 use axum::http::{HeaderValue, StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Redirect, Response};
 use nido_http::ApiError;
-use nido_http::auth::{LoginRequest, log_in, log_out, new_token};
+use nido_http::auth::{LoginOutcome, LoginRequest, log_in, log_out, new_token};
 use validator::Validate;
 
 use crate::Web;
@@ -67,7 +67,11 @@ pub async fn form(
     if SignedIn::of(&parts, &web).await?.is_some() {
         return Ok(Redirect::to(&suite).into_response());
     }
-    let notice = query_value(query.as_deref(), "fin").map(|_| "Vous êtes déconnecté. À bientôt !");
+    let notice = if query_value(query.as_deref(), "expiree").is_some() {
+        Some("Le délai pour saisir le code est dépassé. Connectez-vous de nouveau.")
+    } else {
+        query_value(query.as_deref(), "fin").map(|_| "Vous êtes déconnecté. À bientôt !")
+    };
     let (token, new) = sign_in_token(&parts)?;
     let page_html = SignInPage {
         frame: Frame::signed_out("Connexion"),
@@ -88,7 +92,7 @@ pub async fn form(
 }
 
 /// "12 minutes", rounded up, for the throttle's message.
-fn wait_text(seconds: u64) -> String {
+pub(crate) fn wait_text(seconds: u64) -> String {
     match seconds.div_ceil(60) {
         0 | 1 => "1 minute".to_owned(),
         minutes => format!("{minutes} minutes"),
@@ -126,7 +130,17 @@ pub async fn submit(State(web): State<Web>, request: Request) -> Result<Response
         )
         .await
         {
-            Ok(session) => {
+            Ok(LoginOutcome::SecondFactor { challenge, .. }) => {
+                let code_page = crate::pages::second_factor::CodePage {
+                    frame: Frame::signed_out("Code de vérification"),
+                    csrf: expected.to_owned(),
+                    challenge,
+                    suite,
+                    errors,
+                };
+                return page(StatusCode::OK, &code_page);
+            }
+            Ok(LoginOutcome::Session(session)) => {
                 let mut response = Redirect::to(&suite).into_response();
                 let headers = response.headers_mut();
                 headers.append(

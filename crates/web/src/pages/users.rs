@@ -83,6 +83,8 @@ struct UserPage {
     roles: Vec<Choice>,
     professions: Vec<Choice>,
     states: Vec<Choice>,
+    /// The account has a second factor, which an admin may reset.
+    mfa_enrolled: bool,
 }
 
 fn admin(signed_in: &SignedIn) -> Result<(), WebError> {
@@ -99,6 +101,9 @@ pub async fn list(
             "Le compte a été créé. Transmettez le mot de passe à son titulaire : il devra le changer à sa première connexion.",
         ),
         Some("modifie") => Some("Le compte a été modifié."),
+        Some("double-authentification") => Some(
+            "La double authentification du compte a été réinitialisée : ses sessions sont fermées, et il devra l'activer de nouveau.",
+        ),
         _ => None,
     };
     render_list(
@@ -229,6 +234,7 @@ async fn render_edit(
         name,
         version,
         form,
+        mfa_enrolled: user.mfa_enrolled,
         roles: roles(),
         professions: professions(),
         states: vec![
