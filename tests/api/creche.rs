@@ -233,7 +233,8 @@ async fn a_booking_is_refused_with_the_field_of_each_rule_it_breaks() {
     )
     .await;
     assert_invalid(not_hers, &["child_id"]).await;
-    let before_admission = monday_after(0) - Days::new(35);
+    // The last open day before the admission (30 days ago), whatever today is.
+    let before_admission = weekday_ago(31);
     let not_placed = book(
         &app,
         &coordinator,
