@@ -8,7 +8,9 @@
 //!   spread over many addresses.
 //!
 //! An attempt refused by any counter, or whose password was right, is taken
-//! back from all three: only failures that were really verified count.
+//! back from all three: only failures that were really verified count. An
+//! attempt from a device the owner signed in from before counts on that
+//! device alone ([`LoginThrottle::device_counter`]).
 //!
 //! An address counts as [`counted_address`] makes it: an IPv6 address by its
 //! /64, since one subscriber usually holds a whole /64 and could otherwise
@@ -48,6 +50,16 @@ impl FailureLimit {
     }
 }
 
+/// One counter an attempt bumps: its storage key and its limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Counter {
+    pub key: String,
+    pub limit: FailureLimit,
+    /// Tripping it locks the account from everywhere (its owner and the
+    /// admins are told).
+    pub locks_account: bool,
+}
+
 /// The three limits, from the configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LoginThrottle {
@@ -57,20 +69,42 @@ pub struct LoginThrottle {
 }
 
 impl LoginThrottle {
-    /// The counters one attempt bumps: a storage key and its limit each.
-    /// `email` is the address as typed, lower-cased; unknown accounts are
-    /// counted like known ones, so throttling tells nothing of who exists.
-    /// `address` counts as [`counted_address`] makes it.
-    pub fn counters(&self, email: &str, address: &str) -> [(String, FailureLimit); 3] {
+    /// The counters one attempt bumps, the one its owner's success clears
+    /// first. `email` is the address as typed, lower-cased; unknown accounts
+    /// are counted like known ones, so throttling tells nothing of who
+    /// exists. `address` counts as [`counted_address`] makes it.
+    pub fn counters(&self, email: &str, address: &str) -> [Counter; 3] {
         let address = counted_address(address);
         [
-            (
-                format!("account-address:{email}|{address}"),
-                self.account_from_address,
-            ),
-            (format!("address:{address}"), self.address),
-            (format!("account:{email}"), self.account),
+            Counter {
+                key: format!("account-address:{email}|{address}"),
+                limit: self.account_from_address,
+                locks_account: false,
+            },
+            Counter {
+                key: format!("address:{address}"),
+                limit: self.address,
+                locks_account: false,
+            },
+            Counter {
+                key: format!("account:{email}"),
+                limit: self.account,
+                locks_account: true,
+            },
         ]
+    }
+
+    /// The one counter of an attempt from a device the account's owner
+    /// signed in from before (it carries a device cookie of the account):
+    /// the limit of one account from one address, on that device alone. So
+    /// failures spread over many addresses, which lock the account for
+    /// everybody else, never lock its owner out of her known devices.
+    pub fn device_counter(&self, user_id: uuid::Uuid, device: &str) -> Counter {
+        Counter {
+            key: format!("device:{user_id}|{device}"),
+            limit: self.account_from_address,
+            locks_account: false,
+        }
     }
 
     /// The longest window: a counter opened before `now` minus this is stale.
@@ -168,11 +202,20 @@ mod tests {
             account: hour,
         };
         let keys = throttle.counters("awa@nido.example", "127.0.0.3");
-        assert_eq!(keys[0].0, "account-address:awa@nido.example|127.0.0.3");
-        assert_eq!(keys[1].0, "address:127.0.0.3");
-        assert_eq!(keys[2].0, "account:awa@nido.example");
-        assert_eq!(keys[2].1, hour);
+        assert_eq!(keys[0].key, "account-address:awa@nido.example|127.0.0.3");
+        assert_eq!(keys[1].key, "address:127.0.0.3");
+        assert_eq!(keys[2].key, "account:awa@nido.example");
+        assert_eq!(keys[2].limit, hour);
+        let locking: Vec<bool> = keys.iter().map(|counter| counter.locks_account).collect();
+        assert_eq!(locking, [false, false, true], "only the account's own");
         assert_eq!(throttle.longest_window(), TimeDelta::hours(1));
+        let device = throttle.device_counter(uuid::Uuid::nil(), "d1");
+        assert_eq!(device.limit, FIVE_IN_FIFTEEN);
+        assert!(!device.locks_account);
+        assert_ne!(
+            device.key,
+            throttle.device_counter(uuid::Uuid::nil(), "d2").key
+        );
     }
 
     #[test]
@@ -209,10 +252,10 @@ mod tests {
         };
         let keys = throttle.counters("awa@nido.example", "2001:db8:1:2::abcd");
         assert_eq!(
-            keys[0].0,
+            keys[0].key,
             "account-address:awa@nido.example|2001:db8:1:2::/64"
         );
-        assert_eq!(keys[1].0, "address:2001:db8:1:2::/64");
-        assert_eq!(keys[2].0, "account:awa@nido.example");
+        assert_eq!(keys[1].key, "address:2001:db8:1:2::/64");
+        assert_eq!(keys[2].key, "account:awa@nido.example");
     }
 }

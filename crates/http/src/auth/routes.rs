@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::{HeaderMap, StatusCode, request::Parts};
 use chrono::{DateTime, Utc};
-use nido_domain::{Email, FailureLimit};
+use nido_domain::{Counter, Email};
 use nido_persistence::login_throttle;
 use nido_persistence::{sessions, users};
 use serde::{Deserialize, Serialize};
@@ -16,6 +16,9 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 use validator::Validate;
 
+use super::device::{
+    DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_SECS, device_cookie, known_device, new_device_cookie,
+};
 use super::{CurrentUser, hash_token, new_token};
 use crate::error::{ApiError, Result};
 use crate::extract::ValidJson;
@@ -54,6 +57,10 @@ pub struct LoginResponse {
     pub expires_at: DateTime<Utc>,
     pub idle_timeout_seconds: i64,
     pub user: UserResponse,
+    /// When the account was locked from everywhere (too many failed logins
+    /// from many addresses) since its owner last signed in; null when it
+    /// was not. Told once: the next login answers null.
+    pub account_locked_at: Option<DateTime<Utc>>,
 }
 
 /// The client's address, as throttling counts it: the peer, or behind
@@ -102,12 +109,17 @@ fn forwarded_client(headers: &HeaderMap, trusted_proxies: u32) -> Option<String>
 ///
 /// An unknown email, a wrong password and a disabled account get the same
 /// answer in about the same time. Each attempt is counted before the
-/// password is checked: 5 failures on one account from one address, 50 from
-/// one address, or 100 on one account from everywhere within their windows
-/// answer 429 with `Retry-After`. Every attempt is in the audit log.
+/// password is checked: 5 failures on one account from one address (an IPv6
+/// address counts by its /64), 50 from one address, or 100 on one account
+/// from everywhere within their windows answer 429 with `Retry-After`. A
+/// login leaves a device cookie (`Set-Cookie`); an attempt that sends it
+/// back (`Cookie`) on its account is counted on that device alone (5 in 15
+/// minutes), so a lock from everywhere never keeps the owner out of a
+/// device she signed in from before. Every attempt is in the audit log.
 #[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest, security(()),
     responses(
-        (status = 200, description = "Logged in", body = LoginResponse),
+        (status = 200, description = "Logged in", body = LoginResponse,
+            headers(("Set-Cookie" = String, description = "The device cookie (`nido_device`, `__Host-nido_device` outside development): send it back with the account's next logins"))),
         (status = 401, description = "Wrong email or password", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed logins", body = crate::error::Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait")))))]
@@ -115,15 +127,30 @@ fn forwarded_client(headers: &HeaderMap, trusted_proxies: u32) -> Option<String>
 async fn login(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
     ValidJson(body): ValidJson<LoginRequest>,
-) -> Result<Json<LoginResponse>> {
-    let session = log_in(&state, &address, &body.email, &body.password).await?;
-    Ok(Json(LoginResponse {
-        token: session.token,
-        expires_at: session.expires_at,
-        idle_timeout_seconds: state.auth.session_lifetime().idle.num_seconds(),
-        user: UserResponse::from(session.user),
-    }))
+) -> Result<(HeaderMap, Json<LoginResponse>)> {
+    let device = state.cookies.read(&headers, DEVICE_COOKIE);
+    let session = log_in(
+        &state,
+        &address,
+        device.as_deref(),
+        &body.email,
+        &body.password,
+    )
+    .await?;
+    let mut answer_headers = HeaderMap::new();
+    session.leave_device_cookie(&state, &mut answer_headers);
+    Ok((
+        answer_headers,
+        Json(LoginResponse {
+            token: session.token,
+            expires_at: session.expires_at,
+            idle_timeout_seconds: state.auth.session_lifetime().idle.num_seconds(),
+            user: UserResponse::from(session.user),
+            account_locked_at: session.account_locked_at,
+        }),
+    ))
 }
 
 /// A session just opened by [`log_in`]: its token (given to the client
@@ -132,6 +159,24 @@ pub struct NewSession {
     pub token: String,
     pub expires_at: DateTime<Utc>,
     pub user: nido_domain::User,
+    /// The device cookie to leave: the one the attempt carried, renewed, or
+    /// a new device's.
+    pub device_cookie: String,
+    /// When the account was locked from everywhere, if its owner was not
+    /// told yet: she is told now.
+    pub account_locked_at: Option<DateTime<Utc>>,
+}
+
+impl NewSession {
+    /// Adds the device cookie's `Set-Cookie` to an answer's headers.
+    pub fn leave_device_cookie(&self, state: &AppState, headers: &mut HeaderMap) {
+        state.cookies.append(
+            headers,
+            DEVICE_COOKIE,
+            Some(&self.device_cookie),
+            Some(DEVICE_COOKIE_MAX_AGE_SECS),
+        );
+    }
 }
 
 // Never derive Debug with the token in it.
@@ -146,13 +191,16 @@ impl std::fmt::Debug for NewSession {
 /// Checks `email` and `password` from `address` and opens a session: the
 /// one login of the API (`POST /auth/login`) and of the web pages alike.
 /// The attempt is counted before the password is looked at (429
-/// `TooManyRequests` past a limit); an unknown email, a wrong password and a
-/// disabled account all answer `InvalidCredentials` in about the same time.
-/// Every attempt is audited (`auth.login`, `auth.login_failed`,
-/// `auth.login_throttled`).
+/// `TooManyRequests` past a limit): with `device`, a device cookie of the
+/// account tried, on that device alone, else by account and address; an
+/// unknown email, a wrong password and a disabled account all answer
+/// `InvalidCredentials` in about the same time. Every attempt is audited
+/// (`auth.login`, `auth.login_failed`, `auth.login_throttled`, and
+/// `auth.account_locked` when the account's limit from everywhere trips).
 pub async fn log_in(
     state: &AppState,
     address: &str,
+    device: Option<&str>,
     email: &str,
     password: &str,
 ) -> Result<NewSession> {
@@ -169,9 +217,20 @@ pub async fn log_in(
         .as_ref()
         .map_or(Uuid::nil(), |(user, _)| user.id);
 
+    // A device the account's owner signed in from before counts its own
+    // failures alone; anything else counts by account and address.
+    let known = credentials
+        .as_ref()
+        .zip(device)
+        .and_then(|((user, _), cookie)| known_device(&state.server_key, user.id, cookie));
+    let counters = match &known {
+        Some(device) => vec![settings.throttle().device_counter(tried, device)],
+        None => settings.throttle().counters(&email_key, address).to_vec(),
+    };
     // Count the attempt before looking at the password: of many parallel
     // guesses, only as many as the limits allow are ever verified.
-    let counters = match count_attempt(state, &email_key, address).await {
+    let owner = credentials.as_ref().map(|(user, _)| user.id);
+    let counters = match count_in(state, counters, owner).await {
         Ok(counters) => counters,
         Err(refused @ ApiError::TooManyRequests { .. }) => {
             state
@@ -202,10 +261,17 @@ pub async fn log_in(
     // clears the failures made from it.
     forget_failures(state, &counters).await?;
     let token = new_token()?;
+    let token_hash = hash_token(&token);
     let lifetime = settings.session_lifetime();
     let expires_at =
-        sessions::create(&state.writer, user.id, hash_token(&token), now, lifetime).await?;
+        sessions::create(&state.writer, user.id, token_hash.clone(), now, lifetime).await?;
     sessions::prune(&state.writer, now, lifetime).await?;
+    let account_locked_at =
+        login_throttle::tell_lock(&state.writer, user.id, &token_hash, now).await?;
+    let device_cookie = match known {
+        Some(device) => device_cookie(&state.server_key, user.id, &device),
+        None => new_device_cookie(&state.server_key, user.id)?,
+    };
     state
         .audit_as(user.id, "auth.login", None, &resource)
         .await?;
@@ -214,30 +280,51 @@ pub async fn log_in(
         token,
         expires_at,
         user,
+        device_cookie,
+        account_locked_at,
     })
 }
 
-/// The counters an attempt on `email` from `address` bumped.
-pub(super) type Counters = [(String, FailureLimit); 3];
+/// The counters an attempt bumped.
+pub(super) type Counters = Vec<Counter>;
 
 /// Counts an attempt on `email` from `address` in its three counters, before
 /// any password is checked; 429 (the attempt taken back) past a limit.
+/// `owner` is the account tried, if it exists: she and the admins are told
+/// when its limit from everywhere trips.
 pub(super) async fn count_attempt(
     state: &AppState,
     email: &str,
     address: &str,
+    owner: Option<Uuid>,
 ) -> Result<Counters> {
+    let counters = state.auth.throttle().counters(email, address).to_vec();
+    count_in(state, counters, owner).await
+}
+
+/// Counts an attempt in `counters`; 429 (the attempt taken back) past a limit.
+async fn count_in(state: &AppState, counters: Counters, owner: Option<Uuid>) -> Result<Counters> {
     let now = state.now();
-    let counters = state.auth.throttle().counters(email, address);
     let mut wait = None;
-    for (key, limit) in &counters {
-        let counted = login_throttle::count(&state.writer, key, now, limit.window).await?;
-        wait = wait.max(limit.refusal(counted.failures, counted.window_start, now));
+    let mut locked_window = None;
+    for counter in &counters {
+        let counted =
+            login_throttle::count(&state.writer, &counter.key, now, counter.limit.window).await?;
+        let refusal = counter
+            .limit
+            .refusal(counted.failures, counted.window_start, now);
+        if refusal.is_some() && counter.locks_account {
+            locked_window = Some(counted.window_start);
+        }
+        wait = wait.max(refusal);
     }
     let Some(wait) = wait else {
         return Ok(counters);
     };
     uncount_all(state, &counters).await?;
+    if let Some((user_id, window_start)) = owner.zip(locked_window) {
+        note_lock(state, user_id, window_start).await?;
+    }
     // Whole seconds, rounded up, at least one.
     let secs = u64::try_from((wait.num_milliseconds() + 999) / 1000)
         .unwrap_or(0)
@@ -247,20 +334,54 @@ pub(super) async fn count_attempt(
     })
 }
 
+/// The limit of `user_id`'s account from everywhere tripped in the window
+/// opened at `window_start`: the first time in that window, an audit entry
+/// in her name (the admins read it; she is told at her next sign-in).
+async fn note_lock(state: &AppState, user_id: Uuid, window_start: DateTime<Utc>) -> Result<()> {
+    if login_throttle::record_lock(&state.writer, user_id, window_start, state.now()).await? {
+        state
+            .audit_as(
+                user_id,
+                "auth.account_locked",
+                None,
+                &format!("/users/{user_id}"),
+            )
+            .await?;
+        tracing::warn!(%user_id, "account locked from everywhere");
+    }
+    Ok(())
+}
+
 /// Takes an attempt back from its counters: refused, or its password right.
-async fn uncount_all(state: &AppState, counters: &[(String, FailureLimit)]) -> Result<()> {
-    for (key, _) in counters {
-        login_throttle::uncount(&state.writer, key).await?;
+async fn uncount_all(state: &AppState, counters: &[Counter]) -> Result<()> {
+    for counter in counters {
+        login_throttle::uncount(&state.writer, &counter.key).await?;
     }
     Ok(())
 }
 
 /// The password was right: the attempt is taken back, and the failures
-/// counted against the account from this address are forgotten.
+/// counted against the account from this address (or on this device) are
+/// forgotten.
 pub(super) async fn forget_failures(state: &AppState, counters: &Counters) -> Result<()> {
     uncount_all(state, counters).await?;
-    login_throttle::forget(&state.writer, &counters[0].0).await?;
+    if let Some(first) = counters.first() {
+        login_throttle::forget(&state.writer, &first.key).await?;
+    }
     Ok(())
+}
+
+/// When the caller's account was locked from everywhere before she opened
+/// this session, the first time it is asked (the web home page tells her
+/// once); `None` otherwise.
+pub async fn take_lock_notice(
+    state: &AppState,
+    caller: &CurrentUser,
+) -> Result<Option<DateTime<Utc>>> {
+    Ok(
+        login_throttle::take_lock_notice(&state.writer, caller.user.id, caller.token_hash())
+            .await?,
+    )
 }
 
 /// Log out: the token stops working at once.
@@ -313,7 +434,12 @@ mod tests {
             authorized_places: 20,
             daily_rate_cents: 0,
         };
-        let state = AppState::new(operations, AuthSettings::default(), cases).expect("state");
+        let security = crate::state::Security {
+            server_key: crate::auth::ServerKey::random().expect("key"),
+            cookies: crate::auth::CookiePolicy::default(),
+        };
+        let state =
+            AppState::new(operations, AuthSettings::default(), cases, security).expect("state");
         let password = NewPassword::parse("lanterne-violon-gravier-47", &[]).expect("strong");
         let new = users::NewUser {
             email: Email::parse("awa@nido.example").expect("email"),
