@@ -136,7 +136,7 @@ async fn a_lock_from_everywhere_keeps_strangers_out_but_not_the_owner_on_her_dev
         .iter()
         .filter(|entry| entry["action"] == "auth.account_locked")
         .collect();
-    assert_eq!(locks.len(), 1, "{audit}");
+    assert_eq!(locks.len(), 1, "{locks:?}");
     assert_eq!(locks[0]["resource"], format!("/users/{id}"));
 }
 
