@@ -180,16 +180,18 @@ pub async fn tell_lock(
 }
 
 /// The instant of the lock the session of `session_hash` was opened after,
-/// the first time it is asked for; `None` afterwards.
+/// the first time it is asked for; `None` afterwards. Looked for with
+/// `read`, taken with `write` only when there is one: every home page asks.
 pub async fn take_lock_notice(
-    db: &impl ConnectionTrait,
+    read: &impl ConnectionTrait,
+    write: &impl ConnectionTrait,
     user_id: Uuid,
     session_hash: &str,
 ) -> Result<Option<DateTime<Utc>>, DbErr> {
     use account_locks::Column;
     let Some(lock) = account_locks::Entity::find_by_id(user_id)
         .filter(Column::NoticeSession.eq(session_hash))
-        .one(db)
+        .one(read)
         .await?
     else {
         return Ok(None);
@@ -198,7 +200,7 @@ pub async fn take_lock_notice(
         .col_expr(Column::NoticeSession, Expr::value(Option::<String>::None))
         .filter(Column::UserId.eq(user_id))
         .filter(Column::NoticeSession.eq(session_hash))
-        .exec(db)
+        .exec(write)
         .await?;
     Ok((taken.rows_affected > 0).then_some(lock.locked_at))
 }

@@ -378,10 +378,8 @@ pub async fn take_lock_notice(
     state: &AppState,
     caller: &CurrentUser,
 ) -> Result<Option<DateTime<Utc>>> {
-    Ok(
-        login_throttle::take_lock_notice(&state.writer, caller.user.id, caller.token_hash())
-            .await?,
-    )
+    let (user_id, session) = (caller.user.id, caller.token_hash());
+    Ok(login_throttle::take_lock_notice(&state.db, &state.writer, user_id, session).await?)
 }
 
 /// Log out: the token stops working at once.
