@@ -212,24 +212,22 @@ pub async fn log_in(
         Ok(email) => users::find_credentials(&state.db, &email).await?,
         Err(_) => None,
     };
-    // The account tried, for the audit log; the nil UUID when there is none.
-    let tried = credentials
-        .as_ref()
-        .map_or(Uuid::nil(), |(user, _)| user.id);
+    // The account tried, if it exists; for the audit log the nil UUID
+    // stands for none.
+    let owner = credentials.as_ref().map(|(user, _)| user.id);
+    let tried = owner.unwrap_or(Uuid::nil());
 
     // A device the account's owner signed in from before counts its own
     // failures alone; anything else counts by account and address.
-    let known = credentials
-        .as_ref()
+    let known = owner
         .zip(device)
-        .and_then(|((user, _), cookie)| known_device(&state.server_key, user.id, cookie));
+        .and_then(|(user_id, cookie)| known_device(&state.server_key, user_id, cookie));
     let counters = match &known {
         Some(device) => vec![settings.throttle().device_counter(tried, device)],
         None => settings.throttle().counters(&email_key, address).to_vec(),
     };
     // Count the attempt before looking at the password: of many parallel
     // guesses, only as many as the limits allow are ever verified.
-    let owner = credentials.as_ref().map(|(user, _)| user.id);
     let counters = match count_in(state, counters, owner).await {
         Ok(counters) => counters,
         Err(refused @ ApiError::TooManyRequests { .. }) => {
@@ -257,8 +255,8 @@ pub async fn log_in(
         }
     };
 
-    // Successes never count; the owner's success from this address also
-    // clears the failures made from it.
+    // Successes never count; the owner's success from this address (or
+    // device) also clears the failures made from it.
     forget_failures(state, &counters).await?;
     let token = new_token()?;
     let token_hash = hash_token(&token);
