@@ -76,6 +76,10 @@ pub struct Settings {
     pub web: nido_web::WebSettings,
     #[serde(default)]
     pub testing: TestingSettings,
+    /// The environment loaded (`NIDO_ENV`, or `development`): outside
+    /// development, cookies are `__Host-` prefixed and `Secure`.
+    #[serde(skip)]
+    pub env: String,
 }
 
 /// `[centre]`.
@@ -189,7 +193,8 @@ impl Settings {
                     .with_list_parse_key("auth.mfa_required_roles"),
             )
             .build()?;
-        let settings: Self = settings.try_deserialize()?;
+        let mut settings: Self = settings.try_deserialize()?;
+        settings.env = env.to_owned();
         if settings.centre.authorized_places < 1 {
             anyhow::bail!(
                 "centre.authorized_places (NIDO_CENTRE__AUTHORIZED_PLACES) must be at least 1"
@@ -215,6 +220,12 @@ impl Settings {
             audit_months: self.audit.retention_months,
             time_zone: self.cases.time_zone,
         }
+    }
+
+    /// How cookies are named and flagged: by the environment, and
+    /// `web.secure_cookies`.
+    pub fn cookie_policy(&self) -> nido_http::auth::CookiePolicy {
+        nido_http::auth::CookiePolicy::of_env(&self.env, self.web.secure_cookies)
     }
 
     /// The system clock, or in the test environment the fixed `testing.now`.
@@ -271,6 +282,22 @@ mod tests {
         assert_eq!(settings.billing.daily_rate_cents, 0);
         assert!(!settings.web.secure_cookies);
         assert!(settings.database_url().starts_with("sqlite://data/nido.db"));
+    }
+
+    #[test]
+    fn cookies_keep_plain_names_in_development_only() {
+        let dir = tempfile_dir();
+        for (env, development) in [
+            ("dev", true),
+            ("development", true),
+            ("test", true),
+            ("ci", false),
+            ("production", false),
+        ] {
+            let settings = Settings::load_from(&dir, env).expect("settings");
+            assert_eq!(settings.env, env);
+            assert_eq!(settings.cookie_policy().development, development, "{env}");
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use nido_domain::{DisplayName, Email, NewPassword, Profession, Role};
 use nido_http::AppState;
-use nido_http::auth::PasswordHasher;
+use nido_http::auth::{PasswordHasher, ServerKey};
 use nido_persistence::audit::AuditWriter;
 use nido_persistence::users::{self, NewUser};
 use nido_persistence::{DatabaseConnection, MainDatabase, RepoError};
@@ -32,10 +32,15 @@ impl Application {
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
         let databases = open_databases(settings).await?;
         ensure_initial_admin(&databases.main.write, settings).await?;
+        let security = nido_http::Security {
+            server_key: ServerKey::of_database(&databases.main.write).await?,
+            cookies: settings.cookie_policy(),
+        };
         let state = AppState::new(
             use_cases(settings, &databases),
             settings.auth.clone(),
             settings.cases.clone(),
+            security,
         )?;
         let listener = TcpListener::bind(&settings.bind)
             .await

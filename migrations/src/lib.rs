@@ -21,6 +21,7 @@ mod m20261127_000015_incidents_and_concerns;
 mod m20261128_000016_performance_indexes;
 mod m20261129_000017_interventions_visibility_index;
 mod m20261205_000018_second_factor;
+mod m20261205_000019_server_key_and_account_locks;
 mod schema_helpers;
 
 pub struct Migrator;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000016_performance_indexes::Migration),
             Box::new(m20261129_000017_interventions_visibility_index::Migration),
             Box::new(m20261205_000018_second_factor::Migration),
+            Box::new(m20261205_000019_server_key_and_account_locks::Migration),
         ]
     }
 }

@@ -14,9 +14,11 @@ use serde_json::{Value, json};
 use totp_rs::{Builder, Secret, Totp};
 
 use crate::helpers::{
-    PASSWORD, TestApp, assert_invalid, assert_problem, join_all, spawn_app, spawn_sibling_with,
-    test_now,
+    PASSWORD, TestApp, assert_invalid, assert_problem, join_all, spawn_app, spawn_app_with,
+    spawn_sibling_with, test_now,
 };
+use crate::lockout::lock_from_everywhere;
+use crate::throttling::login_via_proxy;
 use crate::web::Browser;
 
 /// The default: admins and coordinators must have a factor.
@@ -513,4 +515,93 @@ async fn the_pages_ask_for_the_code_and_enrol_with_a_qr_code_drawn_by_nido() {
     assert_eq!(right.status, StatusCode::SEE_OTHER, "{}", right.body);
     assert_eq!(right.location(), "/familles");
     assert_eq!(again.get("/familles").await.status, StatusCode::OK);
+}
+
+/// The login's second step behind the trusted proxy, from `from`, sending
+/// `device` back as the device cookie when given.
+async fn second_step_via_proxy(
+    app: &TestApp,
+    from: &str,
+    device: Option<&str>,
+    challenge: &str,
+    code: &str,
+) -> reqwest::Response {
+    let mut request = app
+        .client
+        .post(app.url("/api/v1/auth/login/mfa"))
+        .header("X-Forwarded-For", from)
+        .json(&json!({"challenge": challenge, "code": code}));
+    if let Some(device) = device {
+        request = request.header("Cookie", format!("nido_device={device}"));
+    }
+    request.send().await.expect("request sent")
+}
+
+#[tokio::test]
+async fn a_lock_from_everywhere_keeps_the_owner_of_a_second_factor_in_on_her_device() {
+    let app = spawn_app_with(|settings| settings.auth.trust_forwarded_for = true).await;
+    app.create_user("awa@nido.example", "staff", "social_worker")
+        .await;
+    let token = app.token_for("awa@nido.example", PASSWORD).await;
+    let (phone, _) = enrol(&app, &token).await;
+    // Her first sign-in with the factor leaves the device cookie, at the code.
+    let opened = login_via_proxy(&app, "192.0.2.10", None, "awa@nido.example", PASSWORD).await;
+    assert!(
+        opened.headers().get("set-cookie").is_none(),
+        "nothing before the code"
+    );
+    let first: Value = opened.json().await.expect("json");
+    let first = first["challenge"].as_str().expect("challenge");
+    let signed_in =
+        second_step_via_proxy(&app, "192.0.2.10", None, first, &code_at(&phone, 0)).await;
+    assert_eq!(signed_in.status(), StatusCode::OK);
+    let device = signed_in
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find_map(|line| line.strip_prefix("nido_device="))
+        .and_then(|rest| rest.split(';').next())
+        .expect("a device cookie")
+        .to_owned();
+
+    lock_from_everywhere(&app, "awa@nido.example").await;
+
+    // A stranger, even with the password, is locked out at the first step.
+    let stranger = login_via_proxy(&app, "203.0.113.5", None, "awa@nido.example", PASSWORD).await;
+    assert_eq!(stranger.status(), StatusCode::TOO_MANY_REQUESTS);
+    // The owner, on her device from a fresh address: the password, then
+    // the code, each counted on her device alone.
+    let opened = login_via_proxy(
+        &app,
+        "203.0.113.77",
+        Some(&device),
+        "awa@nido.example",
+        PASSWORD,
+    )
+    .await;
+    assert_eq!(opened.status(), StatusCode::OK);
+    let challenge: Value = opened.json().await.expect("json");
+    let challenge = challenge["challenge"].as_str().expect("challenge");
+    let without_device =
+        second_step_via_proxy(&app, "203.0.113.77", None, challenge, &code_at(&phone, 1)).await;
+    assert_eq!(
+        without_device.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the code without the device counts from everywhere"
+    );
+    let on_her_device = second_step_via_proxy(
+        &app,
+        "203.0.113.77",
+        Some(&device),
+        challenge,
+        &code_at(&phone, 1),
+    )
+    .await;
+    assert_eq!(on_her_device.status(), StatusCode::OK);
+    let told: Value = on_her_device.json().await.expect("json");
+    assert!(
+        told["account_locked_at"].is_string(),
+        "told of the lock: {told}"
+    );
 }

@@ -2,7 +2,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 use crate::helpers::{
-    PASSWORD, assert_problem, join_all, spawn_app, spawn_app_with, spawn_sibling,
+    PASSWORD, TestApp, assert_problem, join_all, spawn_app, spawn_app_with, spawn_sibling,
 };
 
 const WRONG: &str = "not-the-password-at-all";
@@ -25,6 +25,26 @@ async fn assert_throttled(response: reqwest::Response, at_most: u64) -> u64 {
     assert!((1..=at_most).contains(&wait), "Retry-After {wait}");
     assert_problem(response, 429, "too_many_requests").await;
     wait
+}
+
+/// A login through a trusted proxy that wrote `forwarded_for` in
+/// `X-Forwarded-For`, sending `device` back as the device cookie if given.
+pub(crate) async fn login_via_proxy(
+    app: &TestApp,
+    forwarded_for: &str,
+    device: Option<&str>,
+    email: &str,
+    password: &str,
+) -> reqwest::Response {
+    let mut request = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .header("X-Forwarded-For", forwarded_for)
+        .json(&serde_json::json!({"email": email, "password": password}));
+    if let Some(device) = device {
+        request = request.header("Cookie", format!("nido_device={device}"));
+    }
+    request.send().await.expect("request sent")
 }
 
 /// A wrong password, answered as such.
@@ -183,11 +203,8 @@ async fn behind_a_proxy_the_address_it_added_counts_not_what_the_client_wrote() 
     })
     .await;
     let guess = |forwarded_for: String, email: String| {
-        app.client
-            .post(app.url("/api/v1/auth/login"))
-            .header("X-Forwarded-For", forwarded_for)
-            .json(&serde_json::json!({"email": email, "password": WRONG}))
-            .send()
+        let app = &app;
+        async move { login_via_proxy(app, &forwarded_for, None, &email, WRONG).await }
     };
     // The client rotates the entry it writes; the proxy appends the real one.
     for n in 0..4 {
@@ -195,18 +212,13 @@ async fn behind_a_proxy_the_address_it_added_counts_not_what_the_client_wrote() 
             format!("10.0.0.{n}, 192.0.2.7"),
             format!("guess{n}@nido.example"),
         )
-        .await
-        .expect("sent");
+        .await;
         assert_refused(response).await;
     }
-    let rotated = guess("10.9.9.9, 192.0.2.7".into(), "other@nido.example".into())
-        .await
-        .expect("sent");
+    let rotated = guess("10.9.9.9, 192.0.2.7".into(), "other@nido.example".into()).await;
     assert_throttled(rotated, WINDOW).await;
     // Another client behind the same proxy is not locked out.
-    let neighbour = guess("192.0.2.7, 192.0.2.8".into(), "other@nido.example".into())
-        .await
-        .expect("sent");
+    let neighbour = guess("192.0.2.7, 192.0.2.8".into(), "other@nido.example".into()).await;
     assert_refused(neighbour).await;
 }
 
@@ -224,4 +236,44 @@ async fn failures_counted_on_one_instance_count_on_all() {
     assert_throttled(response, WINDOW).await;
     let response = app.login("awa@nido.example", WRONG).await;
     assert_throttled(response, WINDOW).await;
+}
+
+#[tokio::test]
+async fn the_addresses_of_one_ipv6_slash_64_count_as_one_address() {
+    let app = spawn_app_with(|settings| {
+        settings.auth.trust_forwarded_for = true;
+        settings.auth.address_max_failures = 6;
+    })
+    .await;
+    app.create_user("awa@nido.example", "staff", "social_worker")
+        .await;
+    let awa = "awa@nido.example";
+    // Five guesses at one account, each from another host of one /64...
+    for host in 1..=5 {
+        let from = format!("2001:db8:1:2::{host:x}");
+        assert_refused(login_via_proxy(&app, &from, None, awa, WRONG).await).await;
+    }
+    // ...lock that account from the whole /64, the right password included.
+    let other_host = "2001:db8:1:2:ffff:ffff:ffff:fffe";
+    let response = login_via_proxy(&app, other_host, None, awa, PASSWORD).await;
+    assert_throttled(response, WINDOW).await;
+    // The owner, in another /64, still logs in.
+    let owner = login_via_proxy(&app, "2001:db8:1:3::1", None, awa, PASSWORD).await;
+    assert_eq!(owner.status(), StatusCode::OK);
+
+    // Guesses at many accounts from the hosts of another /64 lock the /64
+    // as one address; so do an IPv4 address and its IPv4-mapped IPv6 form.
+    for (first, second) in [
+        ("2001:db8:9:9:1::1", "2001:db8:9:9:abcd::1"),
+        ("192.0.2.9", "::ffff:192.0.2.9"),
+    ] {
+        for n in 1..=6 {
+            let from = if n % 2 == 0 { first } else { second };
+            let email = format!("guess{n}@nido.example");
+            assert_refused(login_via_proxy(&app, from, None, &email, WRONG).await).await;
+        }
+        let other = "other@nido.example";
+        let rotated = login_via_proxy(&app, second, None, other, WRONG).await;
+        assert_throttled(rotated, WINDOW).await;
+    }
 }

@@ -25,7 +25,7 @@ pub mod workshop;
 
 pub use clock::Clock;
 pub use conflict::Conflict;
-pub use login_throttle::{FailureLimit, LoginThrottle};
+pub use login_throttle::{Counter, FailureLimit, LoginThrottle, counted_address};
 pub use user::{DisplayName, Email, NewPassword, PasswordError, Profession, Role, User};
 
 /// A value refused while parsing, with a message fit to show the caller.

@@ -8,7 +8,7 @@ use nido_persistence::DatabaseConnection;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::auth::{AuthSettings, CurrentUser, PasswordHasher};
+use crate::auth::{AuthSettings, CookiePolicy, CurrentUser, PasswordHasher, ServerKey};
 use crate::error::ApiError;
 
 /// `[cases]` in the configuration.
@@ -30,6 +30,14 @@ impl Default for CaseSettings {
     }
 }
 
+/// What the server MACs with, and how its cookies go out.
+#[derive(Debug, Clone)]
+pub struct Security {
+    /// The database's server key ([`ServerKey::of_database`]).
+    pub server_key: ServerKey,
+    pub cookies: CookiePolicy,
+}
+
 /// What every handler can reach. Cheap to clone.
 #[derive(Clone)]
 pub struct AppState(Arc<Shared>);
@@ -44,6 +52,11 @@ pub struct Shared {
     pub auth: AuthSettings,
     pub cases: CaseSettings,
     pub passwords: PasswordHasher,
+    /// The key nido MACs with (device cookies, the sign-in form's token):
+    /// the same on every instance on one database. Never print it.
+    pub server_key: ServerKey,
+    /// How cookies are named and flagged, and whether answers carry HSTS.
+    pub cookies: CookiePolicy,
     /// The system clock, or a fixed instant in tests.
     pub clock: Clock,
     /// The use cases, over the same databases and clock.
@@ -53,7 +66,12 @@ pub struct Shared {
 impl AppState {
     /// The state over the use cases' databases and clock; `cases` is what
     /// `operations` was built from.
-    pub fn new(operations: Cases, auth: AuthSettings, cases: CaseSettings) -> anyhow::Result<Self> {
+    pub fn new(
+        operations: Cases,
+        auth: AuthSettings,
+        cases: CaseSettings,
+        security: Security,
+    ) -> anyhow::Result<Self> {
         let passwords = PasswordHasher::new(auth.max_concurrent_hashes)?;
         Ok(Self(Arc::new(Shared {
             db: operations.db.clone(),
@@ -62,6 +80,8 @@ impl AppState {
             auth,
             cases,
             passwords,
+            server_key: security.server_key,
+            cookies: security.cookies,
             clock: operations.clock,
             operations,
         })))

@@ -5,14 +5,17 @@
 //!   HMAC-SHA-256 keyed with it. The session token lives only in an
 //!   `HttpOnly` cookie, so another site can neither read nor compute it;
 //!   nothing more is stored, and every instance derives the same one.
-//! - Signed out (the sign-in form), it is a random value kept in its own
-//!   `HttpOnly`, `SameSite=Strict` cookie that the form must repeat (a
-//!   double-submit cookie), so nobody can sign a visitor in to an account of
-//!   their choosing.
+//! - Signed out (the sign-in form), its own `HttpOnly`, `SameSite=Strict`
+//!   cookie holds a random nonce, and the form's token is that nonce with
+//!   its MAC under the server key (a signed double-submit cookie). A post
+//!   is taken only if the MAC verifies and the nonce is the cookie's: a
+//!   value the client chose (the same in cookie and form, say) has no valid
+//!   MAC, so nobody can sign a visitor in to an account of their choosing.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
+use nido_http::auth::ServerKey;
 use sha2::Sha256;
 
 type HmacSha256 = Hmac<Sha256>;
@@ -43,12 +46,32 @@ pub fn is_of_session(session_token: &str, given: &str) -> bool {
     }
 }
 
-/// Whether the sign-in form repeated its cookie's value (constant time).
-pub fn same(expected: &str, given: &str) -> bool {
+const SIGN_IN_PURPOSE: &str = "nido sign-in form";
+
+/// The sign-in form's token for the nonce of its cookie: `<nonce>.<mac>`.
+pub fn for_sign_in(key: &ServerKey, nonce: &str) -> String {
+    let mac = key.mac(SIGN_IN_PURPOSE, &[nonce.as_bytes()]);
+    format!("{nonce}.{}", URL_SAFE_NO_PAD.encode(mac))
+}
+
+/// Whether `given` is a sign-in token made by the server (its MAC
+/// verifies) for the nonce of the visitor's cookie, `nonce`.
+pub fn is_of_sign_in(key: &ServerKey, nonce: &str, given: &str) -> bool {
+    let Some((given_nonce, mac)) = given.trim().split_once('.') else {
+        return false;
+    };
+    let Ok(mac) = URL_SAFE_NO_PAD.decode(mac) else {
+        return false;
+    };
+    !nonce.is_empty()
+        && key.verify(SIGN_IN_PURPOSE, &[given_nonce.as_bytes()], &mac)
+        && same(nonce, given_nonce)
+}
+
+/// Whether two values are equal, in constant time for equal lengths.
+fn same(expected: &str, given: &str) -> bool {
     let (a, b) = (expected.as_bytes(), given.as_bytes());
-    a.len() == b.len()
-        && !a.is_empty()
-        && a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
 }
 
 #[cfg(test)]
@@ -67,10 +90,17 @@ mod tests {
     }
 
     #[test]
-    fn the_sign_in_token_must_be_repeated_exactly() {
-        assert!(same("abc", "abc"));
-        assert!(!same("abc", "abd"));
-        assert!(!same("abc", "ab"));
-        assert!(!same("", ""), "an empty cookie proves nothing");
+    fn the_sign_in_token_is_the_servers_for_the_cookies_nonce() {
+        let key = ServerKey::random().expect("key");
+        let token = for_sign_in(&key, "nonce-one");
+        assert!(is_of_sign_in(&key, "nonce-one", &token));
+        assert!(!is_of_sign_in(&key, "nonce-two", &token), "another cookie");
+        let other_key = ServerKey::random().expect("key");
+        assert!(!is_of_sign_in(&other_key, "nonce-one", &token));
+        // Values the client chose: the same in the cookie and the form.
+        for chosen in ["nonce-one", "nonce-one.", "nonce-one.AAAA", ""] {
+            assert!(!is_of_sign_in(&key, "nonce-one", chosen), "{chosen}");
+        }
+        assert!(!is_of_sign_in(&key, "", &for_sign_in(&key, "")));
     }
 }

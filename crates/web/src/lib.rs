@@ -25,9 +25,11 @@ use tower_http::set_header::SetResponseHeaderLayer;
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct WebSettings {
-    /// Mark the session cookie `Secure` (sent over HTTPS only). Turn it on
-    /// wherever nido is reached through HTTPS, which is everywhere but a
-    /// developer's machine.
+    /// nido is reached through HTTPS only: cookies are `Secure` (as they
+    /// are anyway outside development) and every answer carries
+    /// `Strict-Transport-Security`. Turn it on wherever nido is reached
+    /// through HTTPS, which is everywhere but a developer's machine. Read at
+    /// start into the API state's cookie policy.
     pub secure_cookies: bool,
 }
 

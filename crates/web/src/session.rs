@@ -14,8 +14,10 @@ use crate::error::WebError;
 use crate::form::FormData;
 
 /// The session cookie: the session's token, as the API's bearer token.
+/// Base names: outside development each is `__Host-` prefixed
+/// (`nido_http::auth::CookiePolicy`).
 pub const SESSION_COOKIE: &str = "nido_session";
-/// The sign-in form's own token (see [`csrf`]).
+/// The sign-in form's own nonce (see [`csrf`]).
 pub const SIGN_IN_COOKIE: &str = "nido_connexion";
 
 /// The pages a user whose password was set by someone else may still open.
@@ -30,34 +32,18 @@ const OPEN_BEFORE_ENROLMENT: [&str; 5] = [
     "/deconnexion",
 ];
 
-/// The value of cookie `name`, from the request's `Cookie` headers.
-pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value.trim())
-        .filter(|value| !value.is_empty())
+/// The value of nido's cookie `base` in the request, under the name the
+/// cookie policy gives it.
+pub fn cookie(headers: &HeaderMap, web: &Web, base: &str) -> Option<String> {
+    web.app.cookies.read(headers, base)
 }
 
 /// A `Set-Cookie` value for one of nido's cookies: `HttpOnly`,
-/// `SameSite=Strict`, `Path=/`, and `Secure` when so configured. `None`
-/// clears it. Without `Max-Age` the cookie lasts until the browser closes;
-/// the session itself ends sooner on the server.
-pub fn set_cookie(web: &Web, name: &str, value: Option<&str>) -> HeaderValue {
-    let secure = if web.settings.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    let text = match value {
-        Some(value) => format!("{name}={value}; HttpOnly; SameSite=Strict; Path=/{secure}"),
-        None => format!("{name}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{secure}"),
-    };
-    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
+/// `SameSite=Strict`, `Path=/`, `__Host-` and `Secure` as the cookie policy
+/// says. `None` clears it. Without `Max-Age` the cookie lasts until the
+/// browser closes; the session itself ends sooner on the server.
+pub fn set_cookie(web: &Web, base: &str, value: Option<&str>) -> HeaderValue {
+    web.app.cookies.set(base, value, None)
 }
 
 /// The signed-in user of a page. Without a live session the visitor is
@@ -81,17 +67,17 @@ impl SignedIn {
 
     /// Reads the session of the request, if there is a live one.
     pub async fn of(parts: &Parts, web: &Web) -> Result<Option<Self>, WebError> {
-        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+        let Some(token) = cookie(&parts.headers, web, SESSION_COOKIE) else {
             return Ok(None);
         };
-        let Some(caller) = CurrentUser::from_token(&web.app, token).await? else {
+        let Some(caller) = CurrentUser::from_token(&web.app, &token).await? else {
             return Ok(None);
         };
         caller.fill_slot(parts);
         Ok(Some(SignedIn {
             caller,
-            csrf: csrf::for_session(token),
-            session_token: token.to_owned(),
+            csrf: csrf::for_session(&token),
+            session_token: token,
         }))
     }
 
@@ -111,7 +97,7 @@ impl FromRequestParts<Web> for SignedIn {
                 .then(|| parts.uri.path_and_query().map(|pq| pq.as_str().to_owned()))
                 .flatten()
                 .filter(|path| path != "/");
-            let stale = cookie(&parts.headers, SESSION_COOKIE).is_some();
+            let stale = cookie(&parts.headers, web, SESSION_COOKIE).is_some();
             return Err(WebError::SignInRequired {
                 back,
                 clear: stale.then(|| set_cookie(web, SESSION_COOKIE, None)),

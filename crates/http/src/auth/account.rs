@@ -157,7 +157,7 @@ pub async fn change_own_password(
     };
 
     // The current password is a guess like a login's: counted first.
-    let counters = count_attempt(state, user.email.as_str(), address).await?;
+    let counters = count_attempt(state, user.email.as_str(), address, Some(user.id)).await?;
     let hash = users::own_password_hash(&state.operations, &caller.case_caller()).await?;
     if !state
         .passwords

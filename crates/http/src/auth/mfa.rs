@@ -6,7 +6,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, TimeDelta, Utc};
 use nido_domain::{Role, User};
 use nido_persistence::{mfa, users};
@@ -19,12 +19,15 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 use validator::Validate;
 
-use super::routes::{ClientAddress, LoginResponse, count_attempt, forget_failures};
+use super::device::DEVICE_COOKIE;
+use super::routes::{
+    ClientAddress, LoginResponse, attempt_counters, count_attempt, count_in, forget_failures,
+    open_session,
+};
 use super::{CurrentUser, NewSession, hash_token, new_token};
 use crate::error::{ApiError, Result};
 use crate::extract::{ApiPath, ValidJson};
 use crate::state::AppState;
-use crate::users::UserResponse;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -274,7 +277,7 @@ pub async fn finish_enrolment(
         .await?
         .filter(|stored| !stored.confirmed)
         .ok_or(ApiError::conflict(nido_domain::Conflict::MfaNotStarted))?;
-    let counters = count_attempt(state, user.email.as_str(), address).await?;
+    let counters = count_attempt(state, user.email.as_str(), address, Some(user.id)).await?;
     let generator = generator(&pending.secret, user.email.as_str())?;
     let Some(step) = matching_step(&generator, code, state.now()) else {
         state
@@ -341,7 +344,7 @@ async fn remove_own_factor(
     if !user.mfa_enrolled {
         return Err(ApiError::conflict(nido_domain::Conflict::MfaNotStarted));
     }
-    let counters = count_attempt(&state, user.email.as_str(), &address).await?;
+    let counters = count_attempt(&state, user.email.as_str(), &address, Some(user.id)).await?;
     let hash = users::password_hash(&state.writer, user.id).await?;
     if !state
         .passwords
@@ -390,11 +393,14 @@ impl std::fmt::Debug for SecondStep {
 
 /// Finish a login with the second factor: the challenge the password
 /// opened and a code (TOTP, or a recovery code). A wrong code is 401
-/// `invalid_code` and counted like a failed login (429 past the limits); an
-/// unknown or expired challenge is 401 `invalid_credentials`.
+/// `invalid_code` and counted like a failed login (429 past the limits; on
+/// the device alone when it sends the account's device cookie back); an
+/// unknown or expired challenge is 401 `invalid_credentials`. The session
+/// leaves the device cookie, as a login does.
 #[utoipa::path(post, path = "/auth/login/mfa", tag = "auth", request_body = SecondStep, security(()),
     responses(
-        (status = 200, description = "Logged in", body = LoginResponse),
+        (status = 200, description = "Logged in", body = LoginResponse,
+            headers(("Set-Cookie" = String, description = "The device cookie, as `POST /auth/login` leaves it"))),
         (status = 401, description = "Wrong code, or no such challenge", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed attempts", body = crate::error::Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait")))))]
@@ -402,10 +408,21 @@ impl std::fmt::Debug for SecondStep {
 async fn login_second_step(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
     ValidJson(body): ValidJson<SecondStep>,
-) -> Result<Json<LoginResponse>> {
-    let session = complete_login(&state, &address, &body.challenge, &body.code).await?;
-    Ok(Json(LoginResponse::of(&state, session)))
+) -> Result<(HeaderMap, Json<LoginResponse>)> {
+    let device = state.cookies.read(&headers, DEVICE_COOKIE);
+    let session = complete_login(
+        &state,
+        &address,
+        device.as_deref(),
+        &body.challenge,
+        &body.code,
+    )
+    .await?;
+    let mut answer_headers = HeaderMap::new();
+    let answer = LoginResponse::of(&state, session, &mut answer_headers);
+    Ok((answer_headers, Json(answer)))
 }
 
 /// Opens a challenge for `user`, whose password was right: the token to
@@ -424,6 +441,7 @@ pub(super) async fn open_challenge(
 pub async fn complete_login(
     state: &AppState,
     address: &str,
+    device: Option<&str>,
     challenge: &str,
     code: &str,
 ) -> Result<NewSession> {
@@ -437,7 +455,11 @@ pub async fn complete_login(
     let Some(user) = user.filter(|user| user.active) else {
         return Err(ApiError::InvalidCredentials);
     };
-    let counters = match count_attempt(state, user.email.as_str(), address).await {
+    // Counted as the password was: on the owner's known device alone, else
+    // by account and address.
+    let email_key = user.email.as_str().to_lowercase();
+    let (counters, known) = attempt_counters(state, Some(user.id), device, &email_key, address);
+    let counters = match count_in(state, counters, Some(user.id)).await {
         Ok(counters) => counters,
         Err(refused @ ApiError::TooManyRequests { .. }) => {
             state
@@ -458,7 +480,7 @@ pub async fn complete_login(
         return Err(ApiError::InvalidCredentials);
     }
     forget_failures(state, &counters).await?;
-    super::routes::open_session(state, user, &resource).await
+    open_session(state, user, known, &resource).await
 }
 
 /// Reset a user's second factor (admin): her secret and recovery codes
@@ -487,18 +509,6 @@ pub async fn reset_user_factor(state: &AppState, caller: &CurrentUser, id: Uuid)
         .await?;
     tracing::info!(target_user = %id, "second factor reset");
     Ok(())
-}
-
-/// The session a login opens, answered.
-impl LoginResponse {
-    pub(super) fn of(state: &AppState, session: NewSession) -> Self {
-        LoginResponse {
-            token: session.token,
-            expires_at: session.expires_at,
-            idle_timeout_seconds: state.auth.session_lifetime().idle.num_seconds(),
-            user: UserResponse::from(session.user),
-        }
-    }
 }
 
 #[cfg(test)]

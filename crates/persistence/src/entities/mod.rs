@@ -1,6 +1,7 @@
 //! sea-orm entities: plumbing that mirrors the tables, nothing more. Rules and
 //! conversions to domain types live in the repositories.
 
+pub mod account_locks;
 pub mod actions;
 pub mod audit_log;
 pub mod audit_outbox;

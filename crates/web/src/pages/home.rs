@@ -49,6 +49,8 @@ struct HomePage {
     frame: Frame,
     first_name: String,
     notice: Option<&'static str>,
+    /// Her account was locked from everywhere before this session: told once.
+    lock_notice: Option<String>,
     /// Staff and coordinators; admins see no case data.
     case_work: bool,
     actions: Vec<ActionRow>,
@@ -66,6 +68,9 @@ pub async fn show(
     let notice = query_value(query.as_deref(), "ok")
         .filter(|done| done == "mot-de-passe")
         .map(|_| "Votre mot de passe a été changé.");
+    let lock_notice = nido_http::auth::take_lock_notice(&web.app, &signed_in.caller)
+        .await?
+        .map(|at| lock_notice(at, web.app.cases.time_zone));
     let user = signed_in.user();
     let first_name = user
         .display_name
@@ -78,6 +83,7 @@ pub async fn show(
         frame: Frame::signed_in("Accueil", &signed_in, "/"),
         first_name,
         notice,
+        lock_notice,
         case_work: user.role != Role::Admin,
         actions: Vec::new(),
         families: Vec::new(),
@@ -93,6 +99,15 @@ pub async fn show(
         fill_case_work(&web, &signed_in, &mut home).await?;
     }
     page(StatusCode::OK, &home)
+}
+
+/// What the owner of an account locked from everywhere reads at home.
+fn lock_notice(at: chrono::DateTime<chrono::Utc>, zone: chrono_tz::Tz) -> String {
+    format!(
+        "Votre compte a été bloqué le {} après de nombreuses tentatives de connexion \
+         infructueuses. Si ce n'étaient pas les vôtres, prévenez un administrateur.",
+        french::date_time(at, zone)
+    )
 }
 
 async fn fill_case_work(

@@ -11,8 +11,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use nido_http::ApiError;
 use nido_http::auth::{
-    TotpEnrolment, begin_enrolment, complete_login, enrolment_required, finish_enrolment,
-    pending_enrolment, recovery_codes_left, reset_user_factor,
+    DEVICE_COOKIE, TotpEnrolment, begin_enrolment, complete_login, enrolment_required,
+    finish_enrolment, pending_enrolment, recovery_codes_left, reset_user_factor,
 };
 use qrcode::QrCode;
 use qrcode::render::svg;
@@ -45,27 +45,40 @@ pub async fn submit_code(
     let (mut parts, body) = request.into_parts();
     let Address(address) = Address::from_request_parts(&mut parts, &web).await?;
     let form = FormData::from_body(&parts, body, &web).await?;
-    let expected = crate::session::cookie(&parts.headers, SIGN_IN_COOKIE).unwrap_or_default();
-    if !crate::csrf::same(expected, form.get(crate::csrf::FIELD)) {
+    let nonce = crate::session::cookie(&parts.headers, &web, SIGN_IN_COOKIE).unwrap_or_default();
+    let key = &web.app.server_key;
+    if !crate::csrf::is_of_sign_in(key, &nonce, form.get(crate::csrf::FIELD)) {
         return Err(WebError::CsrfRejected);
     }
+    let expected = crate::csrf::for_sign_in(key, &nonce);
+    let device = crate::session::cookie(&parts.headers, &web, DEVICE_COOKIE);
     let challenge = form.get("challenge").to_owned();
     let suite = local_path(form.get("suite"));
     let again = |errors: FieldErrors| CodePage {
         frame: Frame::signed_out("Code de vérification"),
-        csrf: expected.to_owned(),
+        csrf: expected.clone(),
         challenge: challenge.clone(),
         suite: suite.clone(),
         errors,
     };
     let mut errors = FieldErrors::default();
-    match complete_login(&web.app, &address, &challenge, form.get("code")).await {
+    match complete_login(
+        &web.app,
+        &address,
+        device.as_deref(),
+        &challenge,
+        form.get("code"),
+    )
+    .await
+    {
         Ok(session) => {
             let mut response = Redirect::to(&suite).into_response();
-            response.headers_mut().append(
+            let headers = response.headers_mut();
+            headers.append(
                 header::SET_COOKIE,
                 set_cookie(&web, SESSION_COOKIE, Some(&session.token)),
             );
+            session.leave_device_cookie(&web.app, headers);
             Ok(response)
         }
         Err(ApiError::InvalidCode) => {

@@ -6,7 +6,7 @@ use axum::extract::{FromRequestParts, RawQuery, Request, State};
 use axum::http::{HeaderValue, StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Redirect, Response};
 use nido_http::ApiError;
-use nido_http::auth::{LoginOutcome, LoginRequest, log_in, log_out, new_token};
+use nido_http::auth::{DEVICE_COOKIE, LoginOutcome, LoginRequest, log_in, log_out, new_token};
 use validator::Validate;
 
 use crate::Web;
@@ -49,10 +49,10 @@ impl SignInPage {
 pub const WRONG_CREDENTIALS: &str =
     "Adresse électronique ou mot de passe incorrect. Vérifiez-les, puis réessayez.";
 
-/// The sign-in token of this visitor: her cookie's, or a new one to set.
-fn sign_in_token(parts: &Parts) -> Result<(String, bool), WebError> {
-    match cookie(&parts.headers, SIGN_IN_COOKIE) {
-        Some(token) if token.len() == 43 => Ok((token.to_owned(), false)),
+/// The sign-in nonce of this visitor: her cookie's, or a new one to set.
+fn sign_in_nonce(parts: &Parts, web: &Web) -> Result<(String, bool), WebError> {
+    match cookie(&parts.headers, web, SIGN_IN_COOKIE) {
+        Some(nonce) if nonce.len() == 43 => Ok((nonce, false)),
         _ => Ok((new_token()?, true)),
     }
 }
@@ -72,10 +72,10 @@ pub async fn form(
     } else {
         query_value(query.as_deref(), "fin").map(|_| "Vous êtes déconnecté. À bientôt !")
     };
-    let (token, new) = sign_in_token(&parts)?;
+    let (nonce, new) = sign_in_nonce(&parts, &web)?;
     let page_html = SignInPage {
         frame: Frame::signed_out("Connexion"),
-        csrf: token.clone(),
+        csrf: csrf::for_sign_in(&web.app.server_key, &nonce),
         email: String::new(),
         suite,
         errors: FieldErrors::default(),
@@ -85,7 +85,7 @@ pub async fn form(
     if new {
         response.headers_mut().append(
             header::SET_COOKIE,
-            set_cookie(&web, SIGN_IN_COOKIE, Some(&token)),
+            set_cookie(&web, SIGN_IN_COOKIE, Some(&nonce)),
         );
     }
     Ok(response)
@@ -104,10 +104,13 @@ pub async fn submit(State(web): State<Web>, request: Request) -> Result<Response
     let (mut parts, body) = request.into_parts();
     let Address(address) = Address::from_request_parts(&mut parts, &web).await?;
     let form = FormData::from_body(&parts, body, &web).await?;
-    let expected = cookie(&parts.headers, SIGN_IN_COOKIE).unwrap_or_default();
-    if !csrf::same(expected, form.get(csrf::FIELD)) {
+    let nonce = cookie(&parts.headers, &web, SIGN_IN_COOKIE).unwrap_or_default();
+    let key = &web.app.server_key;
+    if !csrf::is_of_sign_in(key, &nonce, form.get(csrf::FIELD)) {
         return Err(WebError::CsrfRejected);
     }
+    let token = csrf::for_sign_in(key, &nonce);
+    let device = cookie(&parts.headers, &web, DEVICE_COOKIE);
     let email = form.get("email").to_owned();
     let suite = local_path(form.get("suite"));
     let mut errors = FieldErrors::default();
@@ -125,6 +128,7 @@ pub async fn submit(State(web): State<Web>, request: Request) -> Result<Response
         Ok(()) => match log_in(
             &web.app,
             &address,
+            device.as_deref(),
             &credentials.email,
             &credentials.password,
         )
@@ -133,7 +137,7 @@ pub async fn submit(State(web): State<Web>, request: Request) -> Result<Response
             Ok(LoginOutcome::SecondFactor { challenge, .. }) => {
                 let code_page = crate::pages::second_factor::CodePage {
                     frame: Frame::signed_out("Code de vérification"),
-                    csrf: expected.to_owned(),
+                    csrf: token,
                     challenge,
                     suite,
                     errors,
@@ -147,6 +151,7 @@ pub async fn submit(State(web): State<Web>, request: Request) -> Result<Response
                     header::SET_COOKIE,
                     set_cookie(&web, SESSION_COOKIE, Some(&session.token)),
                 );
+                session.leave_device_cookie(&web.app, headers);
                 return Ok(response);
             }
             Err(ApiError::InvalidCredentials) => {
@@ -158,7 +163,7 @@ pub async fn submit(State(web): State<Web>, request: Request) -> Result<Response
                     "Trop de tentatives de connexion infructueuses. Par sécurité, patientez {} avant de réessayer.",
                     wait_text(retry_after_secs)
                 ));
-                let page_html = SignInPage::again(expected, email, suite, errors);
+                let page_html = SignInPage::again(&token, email, suite, errors);
                 let mut response = page(StatusCode::TOO_MANY_REQUESTS, &page_html)?;
                 response
                     .headers_mut()
@@ -168,7 +173,7 @@ pub async fn submit(State(web): State<Web>, request: Request) -> Result<Response
             Err(other) => return Err(other.into()),
         },
     };
-    page(status, &SignInPage::again(expected, email, suite, errors))
+    page(status, &SignInPage::again(&token, email, suite, errors))
 }
 
 /// Ends the session (the API's logout, audited) and forgets the cookie.
