@@ -21,10 +21,10 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::auth::CurrentUser;
 use crate::csv_export::{Cell, Column, CsvRow, Format, csv_response};
 use crate::error::{ApiError, Result};
 use crate::extract::{ApiPath, JsonBody, ValidQuery};
+use crate::gate::{Admins, Allowed, CrecheProfessionals, Management, Team};
 use crate::state::AppState;
 use crate::validation::Errors;
 use crate::versioning::{IfMatch, etag};
@@ -82,7 +82,7 @@ impl From<CrecheSettings> for CrecheSettingsResponse {
     responses((status = 200, description = "The settings", body = CrecheSettingsResponse, headers(("ETag" = String)))))]
 async fn get_settings(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Management>,
 ) -> Result<impl IntoResponse> {
     let settings = cases::settings(&state.operations, &caller.case_caller()).await?;
     Ok((
@@ -122,7 +122,7 @@ pub struct CrecheSettingsRequest {
     responses((status = 200, description = "The settings", body = CrecheSettingsResponse, headers(("ETag" = String)))))]
 async fn put_settings(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Admins>,
     IfMatch(expected): IfMatch,
     JsonBody(body): JsonBody<CrecheSettingsRequest>,
 ) -> Result<impl IntoResponse> {
@@ -192,7 +192,7 @@ pub struct ClosureCreated {
     responses((status = 201, description = "The closure", body = ClosureCreated)))]
 async fn add_closure(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Admins>,
     crate::extract::ValidJson(body): crate::extract::ValidJson<ClosureRequest>,
 ) -> Result<impl IntoResponse> {
     let closure = Closure {
@@ -230,7 +230,7 @@ pub struct Closures {
     responses((status = 200, description = "The closures", body = Closures)))]
 async fn list_closures(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Management>,
     ValidQuery(params): ValidQuery<RangeParams>,
 ) -> Result<Json<Closures>> {
     let from = params.from.unwrap_or_else(|| state.today());
@@ -255,7 +255,7 @@ async fn list_closures(
     responses((status = 204, description = "Open again")))]
 async fn remove_closure(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Admins>,
     ApiPath(on): ApiPath<NaiveDate>,
 ) -> Result<StatusCode> {
     cases::reopen_day(&state.operations, &caller.case_caller(), on).await?;
@@ -347,7 +347,7 @@ pub struct BookingsCreated {
     responses((status = 201, description = "The bookings", body = BookingsCreated)))]
 async fn book(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ApiPath(family_id): ApiPath<Uuid>,
     JsonBody(body): JsonBody<BookingInput>,
 ) -> Result<impl IntoResponse> {
@@ -404,7 +404,7 @@ pub struct Bookings {
     responses((status = 200, description = "The bookings", body = Bookings)))]
 async fn family_bookings(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ApiPath(family_id): ApiPath<Uuid>,
     ValidQuery(params): ValidQuery<BookingRangeParams>,
 ) -> Result<Json<Bookings>> {
@@ -435,7 +435,7 @@ async fn family_bookings(
     responses((status = 200, description = "The booking", body = BookingResponse)))]
 async fn cancel(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
     IfMatch(expected): IfMatch,
 ) -> Result<Json<BookingResponse>> {
@@ -468,7 +468,7 @@ pub struct CrecheAttendanceRequest {
     responses((status = 200, description = "The booking", body = BookingResponse)))]
 async fn attendance(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<CrecheProfessionals>,
     ApiPath(id): ApiPath<Uuid>,
     IfMatch(expected): IfMatch,
     JsonBody(body): JsonBody<CrecheAttendanceRequest>,
@@ -576,7 +576,7 @@ pub struct DayPlanning {
     responses((status = 200, description = "The day's planning", body = DayPlanning)))]
 async fn day(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ValidQuery(params): ValidQuery<DayParams>,
 ) -> Result<Json<DayPlanning>> {
     let on = params.on.unwrap_or_else(|| state.today());
@@ -621,7 +621,7 @@ pub struct Availability {
     responses((status = 200, description = "The free places", body = Availability)))]
 async fn availability(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ValidQuery(params): ValidQuery<AvailabilityParams>,
 ) -> Result<Json<Availability>> {
     let days = cases::availability(
@@ -739,7 +739,7 @@ pub struct CrecheReport {
         content((CrecheReport = "application/json"), (String = "text/csv")))))]
 async fn report(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Management>,
     ValidQuery(params): ValidQuery<ReportParams>,
 ) -> Result<Response> {
     let month = Month::parse(&params.month).map_err(|err| ApiError::invalid("month", err.0))?;

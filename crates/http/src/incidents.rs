@@ -19,6 +19,7 @@ use validator::Validate;
 use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::extract::{ApiPath, ValidJson, ValidQuery};
+use crate::gate::{Allowed, Team};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use crate::versioning::{IfMatch, etag};
@@ -246,7 +247,7 @@ pub struct ConcernRequest {
     responses((status = 201, description = "The concern", body = ConcernResponse)))]
 async fn add_concern(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ApiPath(family_id): ApiPath<Uuid>,
     ValidJson(body): ValidJson<ConcernRequest>,
 ) -> Result<impl IntoResponse> {
@@ -276,7 +277,7 @@ pub struct Concerns {
     responses((status = 200, description = "The concerns", body = Concerns)))]
 async fn list_concerns(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ApiPath(family_id): ApiPath<Uuid>,
 ) -> Result<Json<Concerns>> {
     let concerns = cases::concerns(&state.operations, &caller.case_caller(), family_id).await?;

@@ -19,9 +19,9 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::extract::{ApiPath, JsonBody, ValidJson, ValidQuery};
+use crate::gate::{Allowed, Team};
 use crate::state::AppState;
 use crate::validation::Errors;
 use crate::versioning::{IfMatch, etag};
@@ -71,7 +71,7 @@ impl ContractResponse {
     responses((status = 200, description = "The contract", body = ContractResponse, headers(("ETag" = String)))))]
 async fn get_contract(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<impl IntoResponse> {
     let view = cases::contract(&state.operations, &caller.case_caller(), id).await?;
@@ -97,7 +97,7 @@ pub struct ContractRequest {
     responses((status = 200, description = "The contract", body = ContractResponse, headers(("ETag" = String)))))]
 async fn put_contract(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
     IfMatch(expected): IfMatch,
     ValidJson(body): ValidJson<ContractRequest>,
@@ -194,7 +194,7 @@ impl From<ProjectReview> for ReviewResponse {
     responses((status = 201, description = "The review", body = ReviewResponse)))]
 async fn add_review(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
     JsonBody(body): JsonBody<ReviewBody>,
 ) -> Result<impl IntoResponse> {
@@ -249,7 +249,7 @@ pub struct ProjectResponse {
     responses((status = 200, description = "The project", body = ProjectResponse)))]
 async fn get_project(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<ProjectResponse>> {
     let Project {
@@ -328,7 +328,7 @@ pub struct DueDates {
     responses((status = 200, description = "The due dates", body = DueDates)))]
 async fn list_due_dates(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ValidQuery(params): ValidQuery<DueDateParams>,
 ) -> Result<Json<DueDates>> {
     let as_of = params.as_of.unwrap_or_else(|| state.today());

@@ -17,6 +17,7 @@ use validator::Validate;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, Result};
 use crate::extract::{ApiPath, ValidJson, ValidQuery};
+use crate::gate::{Admins, Allowed};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use crate::validation::Errors;
@@ -194,7 +195,7 @@ pub async fn user_changes(
 #[tracing::instrument(skip_all)]
 async fn create_user(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Admins>,
     ValidJson(body): ValidJson<CreateUserRequest>,
 ) -> Result<impl IntoResponse> {
     caller.require(&[Role::Admin])?;
@@ -217,7 +218,7 @@ async fn create_user(
 #[tracing::instrument(skip_all)]
 async fn list_users(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Admins>,
     ValidQuery(page): ValidQuery<PageParams>,
 ) -> Result<Json<Page<UserResponse>>> {
     caller.require(&[Role::Admin])?;
@@ -238,7 +239,7 @@ async fn list_users(
 #[tracing::instrument(skip_all, fields(user_id = %id))]
 async fn get_user(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Admins>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<impl IntoResponse> {
     caller.require(&[Role::Admin])?;
@@ -254,7 +255,7 @@ async fn get_user(
 #[tracing::instrument(skip_all, fields(user_id = %id))]
 async fn update_user(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Admins>,
     ApiPath(id): ApiPath<Uuid>,
     IfMatch(expected_version): IfMatch,
     ValidJson(body): ValidJson<UpdateUserRequest>,
