@@ -183,8 +183,8 @@ pub async fn user_changes(
         profession: body.profession,
         active: body.active,
         password_hash,
-        // The use case decides: an admin's own new password is hers.
-        must_change_password: false,
+        // Set by an admin: its owner replaces it (the use case sets it).
+        must_change_password: true,
     })
 }
 
@@ -248,7 +248,8 @@ async fn get_user(
 }
 
 /// Change a user (admin): details, role, password, or `active: false` to
-/// disable the account. Accepts `If-Match`.
+/// disable the account. Accepts `If-Match`. Not one's own password or
+/// email: 409 `use_me_password` (`PUT /me/password` is the way).
 #[utoipa::path(patch, path = "/users/{id}", tag = "users", request_body = UpdateUserRequest,
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "The ETag last read")),
     responses((status = 200, description = "The changed user", body = UserResponse, headers(("ETag" = String)))))]
@@ -260,8 +261,13 @@ async fn update_user(
     IfMatch(expected_version): IfMatch,
     ValidJson(body): ValidJson<UpdateUserRequest>,
 ) -> Result<impl IntoResponse> {
-    caller.require(&[Role::Admin])?;
     let current = users::find(&state.db, id).await?;
+    nido_cases::users::own_credentials_untouched(
+        &caller.case_caller(),
+        &current,
+        body.email.as_deref(),
+        body.password.is_some(),
+    )?;
     let changes = user_changes(&state, &current, &body).await?;
     let user = nido_cases::users::update_user(
         &state.operations,
