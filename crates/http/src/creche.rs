@@ -462,17 +462,19 @@ pub struct CrecheAttendanceRequest {
 
 /// Record that the child came, or did not (coordinator; the crèche's
 /// professionals: early childhood educators and childcare assistants).
-/// A recorded attendance may be corrected. Accepts `If-Match`.
+/// A recorded attendance may be corrected. Accepts `If-Match`. Answers the
+/// booking as the day's planning shows it (no notes, no case data), its
+/// version in the `ETag`.
 #[utoipa::path(post, path = "/creche-bookings/{id}/attendance", tag = "creche", request_body = CrecheAttendanceRequest,
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
-    responses((status = 200, description = "The booking", body = BookingResponse)))]
+    responses((status = 200, description = "The booking as the day's planning shows it", body = DayItem, headers(("ETag" = String)))))]
 async fn attendance(
     State(state): State<AppState>,
     caller: Allowed<CrecheProfessionals>,
     ApiPath(id): ApiPath<Uuid>,
     IfMatch(expected): IfMatch,
     JsonBody(body): JsonBody<CrecheAttendanceRequest>,
-) -> Result<Json<BookingResponse>> {
+) -> Result<impl IntoResponse> {
     let mut errors = Errors::default();
     let attendance = match (body.absent, &body.arrived_at, &body.left_at) {
         (Some(true), None, None) => Some(Attendance::Absent),
@@ -498,7 +500,7 @@ async fn attendance(
     let Some(attendance) = attendance else {
         return Err(ApiError::Internal(anyhow::anyhow!("attendance missing")));
     };
-    let booking = cases::record_attendance(
+    let planned = cases::record_attendance(
         &state.operations,
         &caller.case_caller(),
         id,
@@ -506,7 +508,7 @@ async fn attendance(
         expected,
     )
     .await?;
-    Ok(Json(BookingResponse::from(booking)))
+    Ok((etag(planned.booking.version), Json(DayItem::from(planned))))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
