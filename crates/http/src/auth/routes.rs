@@ -312,6 +312,7 @@ mod tests {
             report_lead_days: cases.report_lead_days,
             authorized_places: 20,
             daily_rate_cents: 0,
+            calendar_valid_days: 365,
         };
         let state = AppState::new(operations, AuthSettings::default(), cases).expect("state");
         let password = NewPassword::parse("lanterne-violon-gravier-47", &[]).expect("strong");
