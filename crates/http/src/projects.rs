@@ -290,6 +290,8 @@ pub struct DueDateItem {
     pub due_on: NaiveDate,
     /// `due_on` − `as_of`; negative when overdue.
     pub days_remaining: i64,
+    /// From the day after `due_on`; an `incident_report` from the instant
+    /// 48 hours after the incident when `as_of` is today.
     pub overdue: bool,
     pub family_id: Option<Uuid>,
     pub placement_id: Option<Uuid>,
@@ -300,12 +302,12 @@ pub struct DueDateItem {
 }
 
 impl DueDateItem {
-    fn new(item: DueItem, as_of: NaiveDate) -> Self {
+    fn new(item: DueItem, as_of: NaiveDate, state: &AppState) -> Self {
         Self {
+            overdue: item.is_overdue(as_of, state.today(), state.now()),
             kind: item.kind,
             due_on: item.due_on,
             days_remaining: (item.due_on - as_of).num_days(),
-            overdue: item.due_on < as_of,
             family_id: item.family_id,
             placement_id: item.placement_id,
             mother_name: item.mother_name,
@@ -345,7 +347,7 @@ async fn list_due_dates(
     Ok(Json(DueDates {
         items: items
             .into_iter()
-            .map(|item| DueDateItem::new(item, as_of))
+            .map(|item| DueDateItem::new(item, as_of, &state))
             .collect(),
     }))
 }
