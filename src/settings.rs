@@ -71,6 +71,8 @@ pub struct Settings {
     pub audit: AuditSettings,
     #[serde(default)]
     pub retention: RetentionSettings,
+    #[serde(default)]
+    pub calendar: CalendarSettings,
     /// `[web]`: the pages' session cookie.
     #[serde(default)]
     pub web: nido_web::WebSettings,
@@ -140,6 +142,20 @@ impl Default for RetentionSettings {
     }
 }
 
+/// `[calendar]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct CalendarSettings {
+    /// A calendar address stops working this many days after it was made.
+    pub valid_days: u32,
+}
+
+impl Default for CalendarSettings {
+    fn default() -> Self {
+        Self { valid_days: 365 }
+    }
+}
+
 /// `[testing]`: honoured only when `NIDO_ENV=test`; anywhere else a value
 /// here stops nido from starting, so a production server never runs on a
 /// made-up date.
@@ -204,6 +220,9 @@ impl Settings {
             anyhow::bail!(
                 "billing.daily_rate_cents (NIDO_BILLING__DAILY_RATE_CENTS) must not be negative"
             );
+        }
+        if settings.calendar.valid_days < 1 {
+            anyhow::bail!("calendar.valid_days (NIDO_CALENDAR__VALID_DAYS) must be at least 1");
         }
         if env != TEST_ENV && settings.testing.now.is_some() {
             anyhow::bail!(
@@ -280,6 +299,7 @@ mod tests {
         assert_eq!(settings.audit.retention_months, 12);
         assert_eq!(settings.centre.authorized_places, 20);
         assert_eq!(settings.billing.daily_rate_cents, 0);
+        assert_eq!(settings.calendar.valid_days, 365);
         assert!(!settings.web.secure_cookies);
         assert!(settings.database_url().starts_with("sqlite://data/nido.db"));
     }

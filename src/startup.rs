@@ -119,6 +119,7 @@ pub fn use_cases(settings: &Settings, databases: &Databases) -> nido_cases::Case
         report_lead_days: settings.cases.report_lead_days,
         authorized_places: settings.centre.authorized_places,
         daily_rate_cents: settings.billing.daily_rate_cents,
+        calendar_valid_days: settings.calendar.valid_days,
     }
 }
 

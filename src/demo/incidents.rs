@@ -35,7 +35,7 @@ pub async fn create(cases: &Cases, coordinator: Caller, staff: Caller) -> anyhow
     incidents::update(
         cases,
         &coordinator,
-        heating.id,
+        heating.incident.id,
         None,
         IncidentChanges {
             authority_notified_at: Some(now - Duration::days(11)),

@@ -360,3 +360,103 @@ async fn a_disabled_users_feed_is_not_found_and_an_admins_is_empty() {
     let (_, events) = fetch(&app, &admin_url).await;
     assert!(events.is_empty(), "{events:?}");
 }
+
+#[tokio::test]
+async fn a_password_change_a_password_set_and_a_disabling_each_revoke_the_calendar_address() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let (staff_id, staff) = app.staff_member("lea").await;
+    let user_path = format!("/api/v1/users/{staff_id}");
+
+    // Her own password change.
+    let url = create_feed(&app, &staff).await;
+    fetch(&app, &url).await;
+    app.change_password(
+        &staff,
+        crate::helpers::PASSWORD,
+        "orage-pivoine-tabouret-93",
+    )
+    .await;
+    assert_problem(app.get(&url, None).await, 404, "not_found").await;
+
+    // A password an admin sets (once she has chosen her own again, the old
+    // address would work if it survived).
+    let url = create_feed(&app, &staff).await;
+    fetch(&app, &url).await;
+    let set = app
+        .patch(
+            &user_path,
+            &admin,
+            None,
+            &json!({"password": crate::helpers::SET_BY_ADMIN}),
+        )
+        .await;
+    assert_eq!(set.status(), StatusCode::OK);
+    // Gone at once, not merely masked while she must change the password.
+    assert_eq!(
+        feeds(&app).await,
+        0,
+        "the address survived the password set"
+    );
+    let token = app
+        .token_for("lea@nido.example", crate::helpers::SET_BY_ADMIN)
+        .await;
+    app.change_password(
+        &token,
+        crate::helpers::SET_BY_ADMIN,
+        crate::helpers::PASSWORD,
+    )
+    .await;
+    assert_problem(app.get(&url, None).await, 404, "not_found").await;
+
+    // A disabling, and it stays revoked once the account is enabled again.
+    let staff = app
+        .token_for("lea@nido.example", crate::helpers::PASSWORD)
+        .await;
+    let url = create_feed(&app, &staff).await;
+    fetch(&app, &url).await;
+    for active in [false, true] {
+        let response = app
+            .patch(&user_path, &admin, None, &json!({"active": active}))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    app.token_for("lea@nido.example", crate::helpers::PASSWORD)
+        .await;
+    assert_problem(app.get(&url, None).await, 404, "not_found").await;
+}
+
+/// How many calendar addresses exist.
+async fn feeds(app: &TestApp) -> u64 {
+    use nido_persistence::entities::calendar_feeds;
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    calendar_feeds::Entity::find()
+        .count(&app.db)
+        .await
+        .expect("counted")
+}
+
+/// Backdates every calendar address to `at`.
+async fn made_at(app: &TestApp, at: chrono::DateTime<chrono::Utc>) {
+    use nido_persistence::entities::calendar_feeds;
+    use sea_orm::{EntityTrait, sea_query::Expr};
+    calendar_feeds::Entity::update_many()
+        .col_expr(calendar_feeds::Column::CreatedAt, Expr::value(at))
+        .exec(&app.db)
+        .await
+        .expect("backdated");
+}
+
+#[tokio::test]
+async fn a_calendar_address_expires_after_valid_days() {
+    let app = spawn_app().await;
+    let (_, staff) = app.staff_member("lea").await;
+    let url = create_feed(&app, &staff).await;
+    let valid = chrono::TimeDelta::days(app.settings.calendar.valid_days.into());
+    // The server's clock is fixed at `test_now()`.
+    let now = crate::helpers::test_now();
+    made_at(&app, now - valid + chrono::TimeDelta::minutes(1)).await;
+    fetch(&app, &url).await;
+    made_at(&app, now - valid - chrono::TimeDelta::seconds(1)).await;
+    assert_problem(app.get(&url, None).await, 404, "not_found").await;
+}

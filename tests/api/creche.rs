@@ -1059,3 +1059,50 @@ async fn an_exit_cancels_the_familys_future_bookings_and_bookings_are_audited() 
         );
     }
 }
+
+#[tokio::test]
+async fn a_childcare_assistants_attendance_answer_is_the_plannings_view_without_notes() {
+    let app = spawn_app().await;
+    let coordinator = app.login_as("coordinator").await;
+    let (referent_id, referent) = app.staff_member("referente").await;
+    app.create_user("auxiliaire@nido.example", "staff", "childcare_assistant")
+        .await;
+    let assistant = app
+        .token_for("auxiliaire@nido.example", crate::helpers::PASSWORD)
+        .await;
+    let (family, child, _) = family_with_child(&app, &coordinator, "Notes", days_ago(500)).await;
+    app.assign(&coordinator, &family, &referent_id, &[]).await;
+    let on = weekday_ago(1);
+    let mut body = booking(&child, on, "09:00", "12:00");
+    body["notes"] = json!("NOTE-CONFIDENTIELLE : audience au tribunal pour enfants");
+    let made = booked(&app, &referent, &family, &body).await;
+    let id = made["items"][0]["id"].as_str().expect("id");
+
+    // She does not accompany the family: she records attendance all the
+    // same, and reads back no more than the day's planning shows her.
+    let response = app
+        .post(
+            &format!("/api/v1/creche-bookings/{id}/attendance"),
+            Some(&assistant),
+            &json!({"arrived_at": "09:05", "left_at": "11:50"}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers().contains_key("etag"));
+    let text = response.text().await.expect("text");
+    assert!(!text.contains("NOTE-CONFIDENTIELLE"), "{text}");
+    let answer: Value = serde_json::from_str(&text).expect("json");
+    assert!(answer.get("notes").is_none(), "{answer}");
+    assert_eq!(answer["status"], "attended");
+    assert_eq!(answer["arrived_at"], "09:05");
+    let day = app
+        .get_json(&format!("/api/v1/creche/day?on={on}"), &assistant)
+        .await;
+    let planned = day["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|item| item["booking_id"] == id)
+        .expect("on the planning");
+    assert_eq!(&answer, planned);
+}

@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::cases::{days_ago, today};
-use crate::helpers::{assert_invalid, assert_problem, spawn_app, test_now};
+use crate::helpers::{TestApp, assert_invalid, assert_problem, spawn_app, test_now};
 
 fn incident(occurred_at: chrono::DateTime<Utc>, family: Option<&str>) -> Value {
     json!({"occurred_at": occurred_at, "category": "violent_behaviour",
@@ -16,18 +16,29 @@ fn incident(occurred_at: chrono::DateTime<Utc>, family: Option<&str>) -> Value {
            "family_id": family, "measures_taken": "Séparation, entretien avec chacune."})
 }
 
+/// A coordinator, the admin, a staff member (the declarer: id, token) and
+/// the family she accompanies, placed 30 days ago.
+async fn declarer_of_a_family(
+    app: &TestApp,
+    name: &str,
+) -> (String, String, (String, String), String) {
+    let coordinator = app.login_as("coordinator").await;
+    let admin = app.admin_token().await;
+    let declarer = app.staff_member("declarante").await;
+    let placement = app
+        .placed_family(&coordinator, name, days_ago(300), days_ago(30))
+        .await;
+    let family = placement["family_id"].as_str().expect("family").to_owned();
+    app.assign(&coordinator, &family, &declarer.0, &[]).await;
+    (coordinator, admin, declarer, family)
+}
+
 #[tokio::test]
 async fn an_incident_is_read_by_coordinators_admins_and_its_declarer_only() {
     let app = spawn_app().await;
-    let coordinator = app.login_as("coordinator").await;
-    let admin = app.admin_token().await;
-    let (referent_id, referent) = app.staff_member("declarante").await;
+    let (coordinator, admin, (_, referent), family) = declarer_of_a_family(&app, "Incident").await;
+    let family = family.as_str();
     let (_, other) = app.staff_member("autre").await;
-    let placement = app
-        .placed_family(&coordinator, "Incident", days_ago(300), days_ago(30))
-        .await;
-    let family = placement["family_id"].as_str().expect("family");
-    app.assign(&coordinator, family, &referent_id, &[]).await;
 
     let declared = app
         .post(
@@ -158,7 +169,8 @@ async fn an_unreported_incident_is_due_48_hours_later_for_coordinators_and_its_d
         assert_eq!(seen.len(), 1, "{seen:?}");
         assert_eq!(seen[0]["incident_id"], id);
         assert_eq!(seen[0]["due_on"], json!(due_on));
-        assert_eq!(seen[0]["overdue"], json!(due_on < today()));
+        // Overdue from the instant 48 hours after, 12 hours ago.
+        assert_eq!(seen[0]["overdue"], json!(true));
         assert_eq!(seen[0]["family_id"], Value::Null);
     }
     assert!(reports(&app.get_json("/api/v1/due-dates", &other).await).is_empty());
@@ -224,4 +236,156 @@ async fn concerns_are_on_the_family_file_and_timeline_for_its_team() {
             .any(|event| event["kind"] == "concern" && event["concern_id"] == made["id"]),
         "{timeline}"
     );
+}
+
+#[tokio::test]
+async fn a_declarer_taken_off_the_team_loses_the_incident_and_admins_never_read_its_text() {
+    let app = spawn_app().await;
+    let (coordinator, admin, (_, declarer), family) = declarer_of_a_family(&app, "Retrait").await;
+    let family = family.as_str();
+    let (successor_id, _) = app.staff_member("successeure").await;
+    let declare = |body: Value| {
+        let app = &app;
+        let declarer = &declarer;
+        async move {
+            let response = app.post("/api/v1/incidents", Some(declarer), &body).await;
+            assert_eq!(response.status(), StatusCode::CREATED);
+            let declared: Value = response.json().await.expect("json");
+            declared["id"].as_str().expect("id").to_owned()
+        }
+    };
+    let named = declare(incident(test_now() - Duration::hours(3), Some(family))).await;
+    let unnamed = declare(incident(test_now() - Duration::hours(2), None)).await;
+    let named_path = format!("/api/v1/incidents/{named}");
+    let unnamed_path = format!("/api/v1/incidents/{unnamed}");
+
+    // Admins: the category and dates of an incident naming a family, never
+    // its text, in every answer.
+    let text_withheld = |answer: &Value| {
+        assert_eq!(answer["category"], "violent_behaviour", "{answer}");
+        assert!(answer["occurred_at"].is_string(), "{answer}");
+        assert!(answer["description"].is_null(), "{answer}");
+        assert!(answer["measures_taken"].is_null(), "{answer}");
+    };
+    text_withheld(&app.get_json(&named_path, &admin).await);
+    let listed = app.get_json("/api/v1/incidents", &admin).await;
+    for item in listed["items"].as_array().expect("items") {
+        if item["id"] == named.as_str() {
+            text_withheld(item);
+        } else {
+            assert!(item["description"].is_string(), "{item}");
+        }
+    }
+    let notified = app
+        .patch(
+            &named_path,
+            &admin,
+            None,
+            &json!({"authority_notified_at": test_now() - Duration::hours(1)}),
+        )
+        .await;
+    assert_eq!(notified.status(), StatusCode::OK);
+    text_withheld(&notified.json().await.expect("json"));
+    let rewritten = app
+        .patch(
+            &named_path,
+            &admin,
+            None,
+            &json!({"description": "Réécrit sans l'avoir lu."}),
+        )
+        .await;
+    assert_problem(rewritten, 403, "forbidden").await;
+    let by_admin = app
+        .post(
+            "/api/v1/incidents",
+            Some(&admin),
+            &incident(test_now(), Some(family)),
+        )
+        .await;
+    assert_eq!(by_admin.status(), StatusCode::CREATED);
+    text_withheld(&by_admin.json().await.expect("json"));
+    let unnamed_read = app.get_json(&unnamed_path, &admin).await;
+    assert!(unnamed_read["description"].is_string());
+    // Coordinators read it all.
+    let read = app.get_json(&named_path, &coordinator).await;
+    assert!(read["description"].is_string() && read["measures_taken"].is_string());
+
+    // Taken off the family's team, the declarer loses what she declared
+    // about it, and keeps what names no family.
+    app.assign(&coordinator, family, &successor_id, &[]).await;
+    assert_problem(
+        app.get(&named_path, Some(&declarer)).await,
+        404,
+        "not_found",
+    )
+    .await;
+    let edited = app
+        .patch(
+            &named_path,
+            &declarer,
+            None,
+            &json!({"measures_taken": "Ajout après son départ de l'équipe."}),
+        )
+        .await;
+    assert_problem(edited, 404, "not_found").await;
+    let listed = app.get_json("/api/v1/incidents", &declarer).await;
+    let ids: Vec<&str> = listed["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|item| item["id"].as_str())
+        .collect();
+    assert_eq!(ids, [unnamed.as_str()]);
+    assert_eq!(
+        app.get(&unnamed_path, Some(&declarer)).await.status(),
+        StatusCode::OK
+    );
+    let due = app
+        .get_json("/api/v1/due-dates?kind=incident_report", &declarer)
+        .await;
+    let due_ids: Vec<&Value> = due["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|item| &item["incident_id"])
+        .collect();
+    assert_eq!(due_ids, [&json!(unnamed)]);
+    let unchanged = app.get_json(&named_path, &coordinator).await;
+    assert_eq!(unchanged["measures_taken"], read["measures_taken"]);
+}
+
+#[tokio::test]
+async fn an_incident_report_is_overdue_from_the_instant_48_hours_after_not_from_midnight() {
+    let app = spawn_app().await;
+    let coordinator = app.login_as("coordinator").await;
+    // One fell due a minute ago, the other falls due in a minute: the same
+    // day (but within a minute of midnight), one overdue, one not.
+    let mut declared = Vec::new();
+    for offset in [Duration::minutes(1), -Duration::minutes(1)] {
+        let occurred = test_now() - Duration::hours(48) - offset;
+        let response = app
+            .post(
+                "/api/v1/incidents",
+                Some(&coordinator),
+                &incident(occurred, None),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let body: Value = response.json().await.expect("json");
+        declared.push(body["id"].clone());
+    }
+    let due = app
+        .get_json("/api/v1/due-dates?kind=incident_report", &coordinator)
+        .await;
+    let overdue_of = |id: &Value| {
+        due["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|item| &item["incident_id"] == id)
+            .map(|item| item["overdue"].clone())
+            .expect("listed")
+    };
+    assert_eq!(overdue_of(&declared[0]), json!(true), "{due}");
+    assert_eq!(overdue_of(&declared[1]), json!(false), "{due}");
 }

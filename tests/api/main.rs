@@ -6,6 +6,7 @@ mod account;
 mod activity;
 mod audit;
 mod auth;
+mod authorization;
 mod billing;
 mod calendar;
 mod cases;

@@ -1,7 +1,8 @@
+use nido::startup::INITIAL_ADMIN_EMAIL;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, assert_problem, invalid_fields, spawn_app};
+use crate::helpers::{ADMIN_PASSWORD, PASSWORD, assert_problem, invalid_fields, spawn_app};
 
 fn new_user(email: &str, role: &str) -> Value {
     json!({
@@ -380,4 +381,63 @@ async fn an_admin_cannot_lock_themselves_out() {
         app.get("/api/v1/me", Some(&admin)).await.status(),
         StatusCode::OK
     );
+}
+
+#[tokio::test]
+async fn a_stolen_admin_session_cannot_change_the_admins_own_password_or_email() {
+    let app = spawn_app().await;
+    let stolen = app.admin_token().await;
+    let me = app.get_json("/api/v1/me", &stolen).await;
+    let path = format!("/api/v1/users/{}", me["id"].as_str().expect("id"));
+    let new_password = "orage-pivoine-tabouret-93";
+    for change in [
+        json!({"password": new_password}),
+        json!({"email": "voleuse@nido.example"}),
+        json!({"email": "voleuse@nido.example", "display_name": "Voleuse"}),
+        // Refused before its own checks: nothing to learn from a 422.
+        json!({"password": "court"}),
+        json!({"email": "pas-une-adresse"}),
+    ] {
+        let response = app.patch(&path, &stolen, None, &change).await;
+        let problem = assert_problem(response, 409, "use_me_password").await;
+        assert!(
+            problem["detail"]
+                .as_str()
+                .is_some_and(|detail| detail.contains("PUT /api/v1/me/password")),
+            "{problem}"
+        );
+    }
+    // Nothing changed: the old password still logs in, the new one does not.
+    let after = app.get_json("/api/v1/me", &stolen).await;
+    assert_eq!(after["email"], me["email"]);
+    assert_eq!(after["display_name"], me["display_name"]);
+    assert_eq!(after["version"], me["version"]);
+    app.token_for(INITIAL_ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert_problem(
+        app.login(INITIAL_ADMIN_EMAIL, new_password).await,
+        401,
+        "invalid_credentials",
+    )
+    .await;
+    assert_problem(
+        app.login("voleuse@nido.example", ADMIN_PASSWORD).await,
+        401,
+        "invalid_credentials",
+    )
+    .await;
+
+    // Her other details stay hers to change; her own email, unchanged,
+    // is no change.
+    let renamed = app
+        .patch(
+            &path,
+            &stolen,
+            None,
+            &json!({"display_name": "Directrice", "email": INITIAL_ADMIN_EMAIL}),
+        )
+        .await;
+    assert_eq!(renamed.status(), StatusCode::OK);
+    let renamed: Value = renamed.json().await.expect("json");
+    assert_eq!(renamed["display_name"], "Directrice");
+    assert_eq!(renamed["must_change_password"], false);
 }

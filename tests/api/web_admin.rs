@@ -419,3 +419,112 @@ async fn the_audit_log_page_filters_by_user_and_family_and_pages_with_the_apis_c
     assert!(refused.element("filtre-famille-erreur").is_some());
     assert!(refused.body.contains("value=\"hier\""), "kept");
 }
+
+/// The edit form's fields for the initial admin's own account.
+fn own_account<'f>(
+    me: &'f serde_json::Value,
+    email: &'f str,
+    password: &'f str,
+    version: &'f str,
+) -> Vec<(&'static str, &'f str)> {
+    vec![
+        ("display_name", me["display_name"].as_str().expect("name")),
+        ("email", email),
+        ("role", "admin"),
+        ("profession", me["profession"].as_str().expect("profession")),
+        ("active", "oui"),
+        ("password", password),
+        ("version", version),
+    ]
+}
+
+#[tokio::test]
+async fn a_stolen_admin_page_session_cannot_change_her_own_password_or_email() {
+    let app = spawn_app().await;
+    let mut browser = director(&app).await;
+    let admin = app.admin_token().await;
+    let me = app.get_json("/api/v1/me", &admin).await;
+    let path = format!("/admin/utilisateurs/{}", me["id"].as_str().expect("id"));
+    let csrf = browser.get(&path).await.csrf();
+    let version = me["version"].to_string();
+    let own_email = me["email"].as_str().expect("email");
+    for (email, password) in [
+        (own_email, "orage-pivoine-tabouret-93"),
+        ("voleuse@nido.example", ""),
+    ] {
+        let mut fields = own_account(&me, email, password, &version);
+        fields.push(("csrf", &csrf));
+        let answer = browser.post(&path, &fields).await;
+        assert_eq!(answer.status, StatusCode::CONFLICT, "{}", answer.body);
+        assert!(answer.body.contains("/mot-de-passe"), "{}", answer.body);
+    }
+    let after = app.get_json("/api/v1/me", &admin).await;
+    assert_eq!(after["email"], me["email"]);
+    assert_eq!(after["version"], me["version"]);
+    app.token_for(own_email, ADMIN_PASSWORD).await;
+    // The same form without a new password or email goes through.
+    let mut fields = own_account(&me, own_email, "", &version);
+    fields.push(("csrf", &csrf));
+    let answer = browser.post(&path, &fields).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+}
+
+#[tokio::test]
+async fn an_edit_without_its_state_changes_nothing_and_one_without_its_version_is_refused() {
+    let app = spawn_app().await;
+    let mut browser = director(&app).await;
+    let admin = app.admin_token().await;
+    let user = app
+        .create_user("odile.marchand@nido.example", "staff", "psychologist")
+        .await;
+    let id = user["id"].as_str().expect("id");
+    let disabled = app
+        .patch(
+            &format!("/api/v1/users/{id}"),
+            &admin,
+            None,
+            &json!({"active": false}),
+        )
+        .await;
+    assert_eq!(disabled.status(), StatusCode::OK);
+    let disabled: serde_json::Value = disabled.json().await.expect("json");
+    let version = disabled["version"].to_string();
+    let path = format!("/admin/utilisateurs/{id}");
+    let csrf = browser.get(&path).await.csrf();
+    let fields = |name: &'static str, with_version: bool| {
+        let mut fields = vec![
+            ("csrf", csrf.as_str()),
+            ("display_name", name),
+            ("email", "odile.marchand@nido.example"),
+            ("role", "staff"),
+            ("profession", "psychologist"),
+            ("password", ""),
+        ];
+        if with_version {
+            fields.push(("version", version.as_str()));
+        }
+        fields
+    };
+
+    // No `active` field: the account stays disabled.
+    let answer = browser.post(&path, &fields("Odile M.", true)).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    let after = app.get_json(&format!("/api/v1/users/{id}"), &admin).await;
+    assert_eq!(after["display_name"], "Odile M.");
+    assert_eq!(
+        after["active"], false,
+        "a missing state enabled the account"
+    );
+
+    // No version: refused in French, nothing changed.
+    let answer = browser.post(&path, &fields("Odile Marchand", false)).await;
+    assert_eq!(answer.status, StatusCode::PRECONDITION_FAILED);
+    assert!(
+        answer.body.contains("modifiées entre-temps"),
+        "{}",
+        answer.body
+    );
+    let unchanged = app.get_json(&format!("/api/v1/users/{id}"), &admin).await;
+    assert_eq!(unchanged["display_name"], "Odile M.");
+    assert_eq!(unchanged["version"], after["version"]);
+}

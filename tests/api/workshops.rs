@@ -752,3 +752,94 @@ async fn the_database_itself_refuses_a_second_participation_and_one_past_the_cap
         .await;
     assert!(past.is_err(), "{past:?}");
 }
+
+/// The status, media type and body of an answer, to compare refusals.
+async fn refusal(response: reqwest::Response) -> (u16, String, String) {
+    let status = response.status().as_u16();
+    let media = response.headers()["content-type"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    (status, media, response.text().await.expect("body"))
+}
+
+#[tokio::test]
+async fn a_facilitator_learns_nothing_of_another_teams_family_from_a_refusal() {
+    let app = spawn_app().await;
+    let s = scene(&app).await;
+    // Lea leads both workshops and accompanies neither family; Benali
+    // (Karim's) takes part in both.
+    let coming = app
+        .workshop(&s.coordinator, &workshop_on(in_days(1), &[&s.lea.0], None))
+        .await;
+    let held = app
+        .workshop(&s.coordinator, &workshop_on(days_ago(1), &[&s.lea.0], None))
+        .await;
+    for workshop in [&coming, &held] {
+        let registered = app
+            .register(&s.coordinator, workshop, &s.benali, &[&s.benali_child])
+            .await;
+        assert_eq!(registered.status(), StatusCode::CREATED);
+    }
+    let unknown = uuid::Uuid::now_v7().to_string();
+
+    // Registering: another team's family, or none at all.
+    for workshop in [&coming, &held] {
+        for children in [
+            vec![],
+            vec![s.benali_child.as_str()],
+            vec![s.diallo_child.as_str()],
+        ] {
+            let theirs =
+                refusal(app.register(&s.lea.1, workshop, &s.benali, &children).await).await;
+            let nobody = refusal(app.register(&s.lea.1, workshop, &unknown, &children).await).await;
+            assert_eq!(theirs, nobody);
+            assert_eq!(theirs.0, 404);
+        }
+    }
+    // Attendance before the day: taking part or not, existing or not.
+    for body in [
+        json!({"absent": true}),
+        json!({"arrived_at": "14:05", "left_at": "15:00"}),
+    ] {
+        let mut theirs = body.clone();
+        theirs["family_id"] = json!(s.benali);
+        let mut nobody = body.clone();
+        nobody["family_id"] = json!(unknown);
+        let mut not_taking_part = body.clone();
+        not_taking_part["family_id"] = json!(s.diallo);
+        let theirs = refusal(app.attendance(&s.lea.1, &coming, &theirs).await).await;
+        assert_eq!(
+            theirs,
+            refusal(app.attendance(&s.lea.1, &coming, &nobody).await).await
+        );
+        assert_eq!(
+            theirs,
+            refusal(app.attendance(&s.lea.1, &coming, &not_taking_part).await).await
+        );
+    }
+    // Once held: a family that does not take part is answered like none.
+    let other = app
+        .workshop(&s.coordinator, &workshop_on(days_ago(1), &[&s.lea.0], None))
+        .await;
+    let theirs = refusal(
+        app.attendance(
+            &s.lea.1,
+            &other,
+            &json!({"family_id": s.benali, "absent": true}),
+        )
+        .await,
+    )
+    .await;
+    let nobody = refusal(
+        app.attendance(
+            &s.lea.1,
+            &other,
+            &json!({"family_id": unknown, "absent": true}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(theirs, nobody);
+    assert_eq!(theirs.0, 422);
+}

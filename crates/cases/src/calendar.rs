@@ -43,7 +43,7 @@ pub async fn create_feed(cases: &Cases, caller: &Caller, secret_hash: String) ->
 
 /// Revokes the caller's feed; `NotFound` when she has none.
 pub async fn revoke_feed(cases: &Cases, caller: &Caller) -> CaseResult<()> {
-    if !calendar_feeds::delete(&cases.writer, caller.id).await? {
+    if !calendar_feeds::revoke(&cases.writer, caller.id).await? {
         return Err(CaseError::NotFound);
     }
     cases
@@ -56,10 +56,15 @@ pub async fn revoke_feed(cases: &Cases, caller: &Caller) -> CaseResult<()> {
 /// staff their own families', and everyone her own open actions (admins
 /// have neither). `NotFound` for an unknown or revoked secret, and for an
 /// account that is disabled or must first change a password someone else
-/// set. Audited in the owner's name, one entry per family shown (one
+/// set, and for an address made more than `calendar_valid_days` ago.
+/// Audited in the owner's name, one entry per family shown (one
 /// without a family when none is).
 pub async fn read_feed(cases: &Cases, secret_hash: &str) -> CaseResult<Vec<CalendarEvent>> {
-    let user_id = calendar_feeds::owner(&cases.db, secret_hash)
+    let made_since = cases
+        .now()
+        .checked_sub_signed(chrono::TimeDelta::days(cases.calendar_valid_days.into()))
+        .unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC);
+    let user_id = calendar_feeds::owner(&cases.db, secret_hash, made_since)
         .await?
         .ok_or(CaseError::NotFound)?;
     let user = users::find(&cases.db, user_id).await?;

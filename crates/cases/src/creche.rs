@@ -374,14 +374,16 @@ pub async fn is_creche_professional(cases: &Cases, caller: &Caller) -> CaseResul
 
 /// Records that the child came (arrival and departure) or did not
 /// (coordinators and the crèche's professionals). A recorded attendance may
-/// be corrected; a cancelled booking has none.
+/// be corrected; a cancelled booking has none. Answers the booking as the
+/// day's planning shows it: a crèche professional need not accompany the
+/// family, so the booking's notes and the rest of the file stay out.
 pub async fn record_attendance(
     cases: &Cases,
     caller: &Caller,
     id: Uuid,
     attendance: Attendance,
     expected_version: Option<i32>,
-) -> CaseResult<Booking> {
+) -> CaseResult<PlannedChild> {
     caller.require(&[Role::Coordinator, Role::Staff])?;
     if !is_creche_professional(cases, caller).await? {
         return Err(CaseError::Forbidden);
@@ -419,7 +421,9 @@ pub async fn record_attendance(
             &resource,
         )
         .await?;
-    Ok(recorded)
+    let family = families::find(&cases.db, recorded.family_id).await?;
+    let on = recorded.on;
+    planned_child(&family, recorded, on).ok_or(CaseError::NotFound)
 }
 
 /// A child on the day's planning: who, how old, and the booking.
@@ -429,6 +433,24 @@ pub struct PlannedChild {
     pub first_name: String,
     pub last_name: Option<String>,
     pub age_months: Option<i32>,
+}
+
+/// The booking as the planning shows it on `on`: the child's names and
+/// age, no case data. `None` when the child is not the family's.
+fn planned_child(family: &Family, booking: Booking, on: NaiveDate) -> Option<PlannedChild> {
+    let child = family.children.iter().find(|c| c.id == booking.child_id)?;
+    Some(PlannedChild {
+        first_name: child.first_name.clone(),
+        last_name: child
+            .last_name
+            .clone()
+            .or_else(|| Some(family.mother.last_name.clone())),
+        age_months: child
+            .birth
+            .born_on()
+            .map(|birth| creche::age_in_months(birth, on)),
+        booking,
+    })
 }
 
 /// The day's planning: the bookings not cancelled, by time (coordinators
@@ -456,21 +478,7 @@ pub async fn day(
         let Some(Some(family)) = families.get(&booking.family_id) else {
             continue;
         };
-        let Some(child) = family.children.iter().find(|c| c.id == booking.child_id) else {
-            continue;
-        };
-        items.push(PlannedChild {
-            first_name: child.first_name.clone(),
-            last_name: child
-                .last_name
-                .clone()
-                .or_else(|| Some(family.mother.last_name.clone())),
-            age_months: child
-                .birth
-                .born_on()
-                .map(|birth| creche::age_in_months(birth, on)),
-            booking,
-        });
+        items.extend(planned_child(family, booking, on));
     }
     let shown: HashSet<Uuid> = items.iter().map(|item| item.booking.family_id).collect();
     cases

@@ -6,7 +6,7 @@
 //! read, and of a placement's contract and reviews only the contract's row
 //! and the latest review's date are.
 
-use chrono::{Days, NaiveDate};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use nido_domain::Role;
 use nido_domain::due_dates::{DueKind, PlacementDuties, open_duties};
 use nido_domain::incident::report_due_at;
@@ -28,6 +28,22 @@ pub struct DueItem {
     pub mother_initials: Option<String>,
     pub referent_id: Option<Uuid>,
     pub incident_id: Option<Uuid>,
+    /// The instant an incident's report falls due (48 hours after it):
+    /// overdue from then on, not from the next midnight.
+    pub due_at: Option<DateTime<Utc>>,
+}
+
+impl DueItem {
+    /// Whether it is overdue as of `as_of`: an obligation of a day from
+    /// the day after `due_on`; an incident's report, when `as_of` is
+    /// `today`, from the instant it fell due (`now` ≥ `due_at`), and for
+    /// another day from the day after `due_on`.
+    pub fn is_overdue(&self, as_of: NaiveDate, today: NaiveDate, now: DateTime<Utc>) -> bool {
+        match self.due_at {
+            Some(due_at) if as_of == today => now >= due_at,
+            _ => self.due_on < as_of,
+        }
+    }
 }
 
 /// The longest look ahead, in days.
@@ -87,15 +103,15 @@ pub async fn open_until(
                 )),
                 referent_id: family.referent_id,
                 incident_id: None,
+                due_at: None,
             });
         }
     }
     // Incidents not yet reported to the authority: overdue 48 hours after
     // they happened; shown to coordinators and to their declarer.
     for incident in crate::incidents::unreported_for(cases, caller).await? {
-        let due_on = report_due_at(incident.occurred_at)
-            .with_timezone(&cases.time_zone)
-            .date_naive();
+        let due_at = report_due_at(incident.occurred_at);
+        let due_on = due_at.with_timezone(&cases.time_zone).date_naive();
         if due_on > until || kind.is_some_and(|wanted| wanted != DueKind::IncidentReport) {
             continue;
         }
@@ -115,6 +131,7 @@ pub async fn open_until(
                 .map(|f| initials(&f.mother.first_name, &f.mother.last_name)),
             referent_id: family.as_ref().and_then(|f| f.referent_id),
             incident_id: Some(incident.id),
+            due_at: Some(due_at),
         });
     }
     items.sort_by(|a, b| {

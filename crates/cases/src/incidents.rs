@@ -39,7 +39,7 @@ pub async fn declare(
     cases: &Cases,
     caller: &Caller,
     declaration: Declaration,
-) -> CaseResult<Incident> {
+) -> CaseResult<ShownIncident> {
     let mut invalid = Invalid::default();
     if declaration.occurred_at > cases.now() {
         invalid.add("occurred_at", "must not be in the future");
@@ -92,23 +92,48 @@ pub async fn declare(
     cases
         .audit(caller, "incident.create", incident.family_id, &resource)
         .await?;
-    Ok(incident)
+    Ok(shown_to(caller, incident))
 }
 
 /// Whether the caller reads every incident (coordinators and admins) or
-/// only those she declared.
+/// only those she declared, while she may see the family they name.
 fn reads_all(caller: &Caller) -> bool {
     matches!(caller.role, Role::Coordinator | Role::Admin)
 }
 
-/// Incidents, newest first: every one for coordinators and admins, one's
-/// own for the others.
+/// An incident as its reader may see it.
+#[derive(Debug, Clone)]
+pub struct ShownIncident {
+    /// Its `description` and `measures_taken` are empty when withheld.
+    pub incident: Incident,
+    /// An admin reads the category and dates of an incident naming a
+    /// family, not its text: it is case data.
+    pub text_withheld: bool,
+}
+
+/// What `caller` may read of `incident`: the text goes, for good, when
+/// she may not read it, so no adapter can show it by mistake.
+pub fn shown_to(caller: &Caller, mut incident: Incident) -> ShownIncident {
+    let text_withheld = caller.role == Role::Admin && incident.family_id.is_some();
+    if text_withheld {
+        incident.description.clear();
+        incident.measures_taken.clear();
+    }
+    ShownIncident {
+        incident,
+        text_withheld,
+    }
+}
+
+/// Incidents, newest first: every one for coordinators and admins (without
+/// the text of those naming a family, for admins), one's own for the
+/// others while she may see the family named.
 pub async fn list(
     cases: &Cases,
     caller: &Caller,
     before: Option<Uuid>,
     limit: u64,
-) -> CaseResult<Vec<Incident>> {
+) -> CaseResult<Vec<ShownIncident>> {
     let declared_by = (!reads_all(caller)).then_some(caller.id);
     let incidents = store::list(&cases.db, declared_by, before, limit).await?;
     let mut shown: Vec<Uuid> = incidents.iter().filter_map(|i| i.family_id).collect();
@@ -117,21 +142,38 @@ pub async fn list(
     cases
         .audit_many(caller, "incident.list", shown, "/incidents")
         .await?;
-    Ok(incidents)
+    Ok(incidents
+        .into_iter()
+        .map(|incident| shown_to(caller, incident))
+        .collect())
 }
 
+/// The incident, if the caller may read it: coordinators and admins every
+/// one; its declarer while it names no family or one she still
+/// accompanies (taken off the team, she loses it with the family).
 async fn readable(cases: &Cases, caller: &Caller, id: Uuid) -> CaseResult<Incident> {
     let incident = store::find(&cases.db, id).await?;
-    if !reads_all(caller) && incident.declared_by != caller.id {
-        return Err(CaseError::Hidden {
-            family_id: incident.family_id,
-        });
+    if reads_all(caller) {
+        return Ok(incident);
+    }
+    let hidden = CaseError::Hidden {
+        family_id: incident.family_id,
+    };
+    if incident.declared_by != caller.id {
+        return Err(hidden);
+    }
+    if let Some(family_id) = incident.family_id {
+        match visible_family(&cases.db, caller, family_id).await {
+            Ok(_) => {}
+            Err(CaseError::NotFound | CaseError::Hidden { .. }) => return Err(hidden),
+            Err(err) => return Err(err),
+        }
     }
     Ok(incident)
 }
 
 /// One incident (coordinators, admins, its declarer).
-pub async fn read(cases: &Cases, caller: &Caller, id: Uuid) -> CaseResult<Incident> {
+pub async fn read(cases: &Cases, caller: &Caller, id: Uuid) -> CaseResult<ShownIncident> {
     let incident = readable(cases, caller, id).await?;
     cases
         .audit(
@@ -141,11 +183,12 @@ pub async fn read(cases: &Cases, caller: &Caller, id: Uuid) -> CaseResult<Incide
             &format!("/incidents/{id}"),
         )
         .await?;
-    Ok(incident)
+    Ok(shown_to(caller, incident))
 }
 
 /// Changes an incident: its description and measures (its declarer,
-/// coordinators, admins), and when the authority was notified
+/// coordinators, admins; not an admin when it names a family, since she
+/// may not read that text), and when the authority was notified
 /// (coordinators and admins only; between the incident and now).
 pub async fn update(
     cases: &Cases,
@@ -153,8 +196,12 @@ pub async fn update(
     id: Uuid,
     expected_version: Option<i32>,
     changes: IncidentChanges,
-) -> CaseResult<Incident> {
+) -> CaseResult<ShownIncident> {
     let incident = readable(cases, caller, id).await?;
+    let changes_text = changes.description.is_some() || changes.measures_taken.is_some();
+    if changes_text && shown_to(caller, incident.clone()).text_withheld {
+        return Err(CaseError::Forbidden);
+    }
     let mut invalid = Invalid::default();
     let mut checked = IncidentChanges::default();
     if let Some(raw) = &changes.description {
@@ -195,17 +242,15 @@ pub async fn update(
             &format!("/incidents/{id}"),
         )
         .await?;
-    Ok(updated)
+    Ok(shown_to(caller, updated))
 }
 
 /// The incidents not yet reported that the caller follows: every one for
-/// coordinators, one's own declarations for the others.
+/// coordinators, for the others her own declarations that she may still
+/// read.
 pub async fn unreported_for(cases: &Cases, caller: &Caller) -> CaseResult<Vec<Incident>> {
-    let incidents = store::unreported(&cases.db).await?;
-    Ok(incidents
-        .into_iter()
-        .filter(|incident| caller.role == Role::Coordinator || incident.declared_by == caller.id)
-        .collect())
+    let declared_by = (caller.role != Role::Coordinator).then_some(caller.id);
+    Ok(store::unreported(&cases.db, declared_by).await?)
 }
 
 /// An information préoccupante as written.

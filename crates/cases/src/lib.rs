@@ -54,6 +54,9 @@ pub struct Cases {
     /// The prix de journée in cents (`billing.daily_rate_cents`); 0 while
     /// not set.
     pub daily_rate_cents: i64,
+    /// A calendar address stops working this many days after it was made
+    /// (`calendar.valid_days`).
+    pub calendar_valid_days: u32,
 }
 
 impl Cases {

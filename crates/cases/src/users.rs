@@ -1,7 +1,7 @@
 //! User accounts: created by admins, by the command line or by the demo;
 //! changed by admins.
 
-use nido_domain::{Conflict, Role, User};
+use nido_domain::{Conflict, Email, Role, User};
 use nido_persistence::RepoError;
 use nido_persistence::sessions::{self, SessionInfo, SessionLifetime};
 use nido_persistence::users::{self, NewUser, UserChanges};
@@ -19,10 +19,30 @@ pub async fn create_user(cases: &Cases, caller: &Caller, new: NewUser) -> CaseRe
     Ok(user)
 }
 
+/// Refuses (409 `use_me_password`) a change of the caller's own password,
+/// or of her own email to another one, through the admins' user form: a
+/// stolen admin session must not be able to take over the account for
+/// good. `PUT /me/password` asks for the current password. `email` is as
+/// typed; one that does not parse counts as a change.
+pub fn own_credentials_untouched(
+    caller: &Caller,
+    user: &User,
+    email: Option<&str>,
+    password: bool,
+) -> CaseResult<()> {
+    let email_changes =
+        email.is_some_and(|raw| Email::parse(raw).map_or(true, |new| new != user.email));
+    if user.id == caller.id && (password || email_changes) {
+        return Err(CaseError::Conflict(Conflict::UseMePassword));
+    }
+    Ok(())
+}
+
 /// Changes an account (admins): details, role, a new password (already
-/// hashed: its owner must change it at her next login unless it is the
-/// admin's own), or `active: false`, which ends its sessions. An admin may
-/// not disable herself or give up her own admin role. Each account event
+/// hashed: its owner must change it at her next login), or `active:
+/// false`, which ends its sessions. An admin may not disable herself or
+/// give up her own admin role, nor change her own password or email
+/// (`own_credentials_untouched`). Each account event
 /// gets its own audit entry, so an access review finds a password set or a
 /// role changed without reading every update.
 pub async fn update_user(
@@ -39,7 +59,13 @@ pub async fn update_user(
         return Err(CaseError::Conflict(Conflict::SelfLockout));
     }
     let before = users::find(&cases.db, user_id).await?;
-    changes.must_change_password = user_id != caller.id;
+    own_credentials_untouched(
+        caller,
+        &before,
+        changes.email.as_ref().map(Email::as_str),
+        changes.password_hash.is_some(),
+    )?;
+    changes.must_change_password = true;
     let events = [
         ("user.update", true),
         (

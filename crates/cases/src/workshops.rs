@@ -164,6 +164,14 @@ pub async fn record_attendance(
     if caller.role != Role::Coordinator && !workshop.is_facilitator(caller.id) {
         visible_family(&cases.db, caller, family_id).await?;
     }
+    // The day before the family: a facilitator who may not see the family
+    // must not learn from the refusal whether it takes part.
+    if !workshop.is_held_by(cases.today()) {
+        return Err(CaseError::Unprocessable {
+            code: "workshop_not_held_yet",
+            detail: "Attendance is recorded from the workshop's day on.",
+        });
+    }
     let current = match workshops::participation_of(&cases.db, workshop_id, family_id).await {
         Err(RepoError::NotFound) => {
             return Err(CaseError::invalid(
@@ -173,12 +181,6 @@ pub async fn record_attendance(
         }
         other => other?,
     };
-    if !workshop.is_held_by(cases.today()) {
-        return Err(CaseError::Unprocessable {
-            code: "workshop_not_held_yet",
-            detail: "Attendance is recorded from the workshop's day on.",
-        });
-    }
     let txn = begin_write(&cases.writer).await?;
     let participation =
         workshops::record_attendance(&txn, current.id, attendance, cases.now()).await?;

@@ -7,6 +7,9 @@ string_enum! {
         EmailTaken => "email_taken",
         /// An admin may not disable herself or give up her own admin role.
         SelfLockout => "self_lockout",
+        /// Nobody changes her own password or email through the admins'
+        /// user form: `PUT /me/password` asks for the current password.
+        UseMePassword => "use_me_password",
         AlreadyPlaced => "already_placed",
         ReferralPending => "referral_pending",
         ReferralNotPending => "referral_not_pending",
@@ -42,6 +45,9 @@ impl Conflict {
             Conflict::EmailTaken => "Another user already has this email.",
             Conflict::SelfLockout => {
                 "You cannot disable your own account or give up your own admin role."
+            }
+            Conflict::UseMePassword => {
+                "You cannot change your own password or email here: change your password with PUT /api/v1/me/password, which asks for the current one; another admin may change your email."
             }
             Conflict::AlreadyPlaced => "This family already has an active placement.",
             Conflict::ReferralPending => "This family already has a pending referral.",

@@ -13,10 +13,10 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::CurrentUser;
 use crate::csv_export::{Cell, Column, CsvRow, Format, csv_response};
 use crate::error::Result;
 use crate::extract::ValidQuery;
+use crate::gate::{Allowed, Management};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -299,7 +299,7 @@ fn lines(report: &ActivityResponse) -> Vec<Line> {
         content((ActivityResponse = "application/json"), (String = "text/csv")))))]
 async fn activity_report(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Management>,
     ValidQuery(params): ValidQuery<ActivityParams>,
 ) -> Result<Response> {
     let report =

@@ -12,9 +12,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::extract::ValidQuery;
+use crate::gate::{Admins, Allowed};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 
@@ -67,7 +67,7 @@ impl From<AuditEntry> for AuditItem {
 #[tracing::instrument(skip_all)]
 async fn list_audit(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Admins>,
     ValidQuery(params): ValidQuery<AuditParams>,
 ) -> Result<Json<Page<AuditItem>>> {
     caller.require(&[Role::Admin])?;

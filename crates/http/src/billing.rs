@@ -13,10 +13,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use crate::auth::CurrentUser;
 use crate::csv_export::{Cell, Column, CsvRow, Format, csv_response};
 use crate::error::{ApiError, Result};
 use crate::extract::ValidQuery;
+use crate::gate::{Admins, Allowed};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -87,7 +87,7 @@ pub struct BillingStatementResponse {
         content((BillingStatementResponse = "application/json"), (String = "text/csv")))))]
 async fn statement(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Admins>,
     ValidQuery(params): ValidQuery<BillingParams>,
 ) -> Result<Response> {
     let month = Month::parse(&params.month).map_err(|err| ApiError::invalid("month", err.0))?;

@@ -21,10 +21,10 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::auth::CurrentUser;
 use crate::csv_export::{Cell, Column, CsvRow, Format, csv_response};
 use crate::error::{ApiError, Result};
 use crate::extract::{ApiPath, JsonBody, ValidQuery};
+use crate::gate::{Admins, Allowed, CrecheProfessionals, Management, Team};
 use crate::state::AppState;
 use crate::validation::Errors;
 use crate::versioning::{IfMatch, etag};
@@ -82,7 +82,7 @@ impl From<CrecheSettings> for CrecheSettingsResponse {
     responses((status = 200, description = "The settings", body = CrecheSettingsResponse, headers(("ETag" = String)))))]
 async fn get_settings(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Management>,
 ) -> Result<impl IntoResponse> {
     let settings = cases::settings(&state.operations, &caller.case_caller()).await?;
     Ok((
@@ -122,7 +122,7 @@ pub struct CrecheSettingsRequest {
     responses((status = 200, description = "The settings", body = CrecheSettingsResponse, headers(("ETag" = String)))))]
 async fn put_settings(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Admins>,
     IfMatch(expected): IfMatch,
     JsonBody(body): JsonBody<CrecheSettingsRequest>,
 ) -> Result<impl IntoResponse> {
@@ -192,7 +192,7 @@ pub struct ClosureCreated {
     responses((status = 201, description = "The closure", body = ClosureCreated)))]
 async fn add_closure(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Admins>,
     crate::extract::ValidJson(body): crate::extract::ValidJson<ClosureRequest>,
 ) -> Result<impl IntoResponse> {
     let closure = Closure {
@@ -230,7 +230,7 @@ pub struct Closures {
     responses((status = 200, description = "The closures", body = Closures)))]
 async fn list_closures(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Management>,
     ValidQuery(params): ValidQuery<RangeParams>,
 ) -> Result<Json<Closures>> {
     let from = params.from.unwrap_or_else(|| state.today());
@@ -255,7 +255,7 @@ async fn list_closures(
     responses((status = 204, description = "Open again")))]
 async fn remove_closure(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Admins>,
     ApiPath(on): ApiPath<NaiveDate>,
 ) -> Result<StatusCode> {
     cases::reopen_day(&state.operations, &caller.case_caller(), on).await?;
@@ -347,7 +347,7 @@ pub struct BookingsCreated {
     responses((status = 201, description = "The bookings", body = BookingsCreated)))]
 async fn book(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ApiPath(family_id): ApiPath<Uuid>,
     JsonBody(body): JsonBody<BookingInput>,
 ) -> Result<impl IntoResponse> {
@@ -404,7 +404,7 @@ pub struct Bookings {
     responses((status = 200, description = "The bookings", body = Bookings)))]
 async fn family_bookings(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ApiPath(family_id): ApiPath<Uuid>,
     ValidQuery(params): ValidQuery<BookingRangeParams>,
 ) -> Result<Json<Bookings>> {
@@ -435,7 +435,7 @@ async fn family_bookings(
     responses((status = 200, description = "The booking", body = BookingResponse)))]
 async fn cancel(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
     IfMatch(expected): IfMatch,
 ) -> Result<Json<BookingResponse>> {
@@ -462,17 +462,19 @@ pub struct CrecheAttendanceRequest {
 
 /// Record that the child came, or did not (coordinator; the crèche's
 /// professionals: early childhood educators and childcare assistants).
-/// A recorded attendance may be corrected. Accepts `If-Match`.
+/// A recorded attendance may be corrected. Accepts `If-Match`. Answers the
+/// booking as the day's planning shows it (no notes, no case data), its
+/// version in the `ETag`.
 #[utoipa::path(post, path = "/creche-bookings/{id}/attendance", tag = "creche", request_body = CrecheAttendanceRequest,
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
-    responses((status = 200, description = "The booking", body = BookingResponse)))]
+    responses((status = 200, description = "The booking as the day's planning shows it", body = DayItem, headers(("ETag" = String)))))]
 async fn attendance(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<CrecheProfessionals>,
     ApiPath(id): ApiPath<Uuid>,
     IfMatch(expected): IfMatch,
     JsonBody(body): JsonBody<CrecheAttendanceRequest>,
-) -> Result<Json<BookingResponse>> {
+) -> Result<impl IntoResponse> {
     let mut errors = Errors::default();
     let attendance = match (body.absent, &body.arrived_at, &body.left_at) {
         (Some(true), None, None) => Some(Attendance::Absent),
@@ -498,7 +500,7 @@ async fn attendance(
     let Some(attendance) = attendance else {
         return Err(ApiError::Internal(anyhow::anyhow!("attendance missing")));
     };
-    let booking = cases::record_attendance(
+    let planned = cases::record_attendance(
         &state.operations,
         &caller.case_caller(),
         id,
@@ -506,7 +508,7 @@ async fn attendance(
         expected,
     )
     .await?;
-    Ok(Json(BookingResponse::from(booking)))
+    Ok((etag(planned.booking.version), Json(DayItem::from(planned))))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -576,7 +578,7 @@ pub struct DayPlanning {
     responses((status = 200, description = "The day's planning", body = DayPlanning)))]
 async fn day(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ValidQuery(params): ValidQuery<DayParams>,
 ) -> Result<Json<DayPlanning>> {
     let on = params.on.unwrap_or_else(|| state.today());
@@ -621,7 +623,7 @@ pub struct Availability {
     responses((status = 200, description = "The free places", body = Availability)))]
 async fn availability(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ValidQuery(params): ValidQuery<AvailabilityParams>,
 ) -> Result<Json<Availability>> {
     let days = cases::availability(
@@ -739,7 +741,7 @@ pub struct CrecheReport {
         content((CrecheReport = "application/json"), (String = "text/csv")))))]
 async fn report(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Management>,
     ValidQuery(params): ValidQuery<ReportParams>,
 ) -> Result<Response> {
     let month = Month::parse(&params.month).map_err(|err| ApiError::invalid("month", err.0))?;

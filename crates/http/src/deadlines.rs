@@ -12,9 +12,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use crate::auth::CurrentUser;
 use crate::error::{ApiError, Result};
 use crate::extract::ValidQuery;
+use crate::gate::{Allowed, Team};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -73,7 +73,7 @@ pub struct Deadlines {
 #[tracing::instrument(skip_all)]
 async fn list_deadlines(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ValidQuery(params): ValidQuery<DeadlineParams>,
 ) -> Result<Json<Deadlines>> {
     caller.require(&[Role::Coordinator, Role::Staff])?;

@@ -18,10 +18,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::extract::{ApiPath, ValidQuery};
 use crate::families::FamilyResponse;
+use crate::gate::{Allowed, Coordinators};
 use crate::placements::PlacementResponse;
 use crate::referrals::ReferralResponse;
 use crate::state::AppState;
@@ -168,7 +168,7 @@ pub struct ExportParams {
 #[tracing::instrument(skip_all, fields(family_id = %id))]
 async fn export_family(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Coordinators>,
     ApiPath(id): ApiPath<Uuid>,
     ValidQuery(params): ValidQuery<ExportParams>,
 ) -> Result<Response> {

@@ -20,10 +20,10 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::access;
-use crate::auth::CurrentUser;
 use crate::error::{ApiError, Result};
 use crate::extract::{ApiPath, JsonBody, ValidJson, ValidQuery};
 use crate::family_input::ChildInput;
+use crate::gate::{Allowed, Coordinators, Team};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use crate::validation::{Errors, optional_text};
@@ -125,7 +125,7 @@ impl From<Family> for FamilyResponse {
 #[tracing::instrument(skip_all)]
 async fn list_families(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ValidQuery(page): ValidQuery<PageParams>,
 ) -> Result<Json<Page<FamilyResponse>>> {
     let assigned = access::assigned_filter(&caller)?;
@@ -146,7 +146,7 @@ async fn list_families(
 #[tracing::instrument(skip_all, fields(family_id = %id))]
 async fn get_family(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<impl IntoResponse> {
     let (family, count) =
@@ -195,7 +195,7 @@ pub struct UpdateFamilyRequest {
 #[tracing::instrument(skip_all, fields(family_id = %id))]
 async fn update_family(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
     IfMatch(expected): IfMatch,
     JsonBody(body): JsonBody<UpdateFamilyRequest>,
@@ -242,7 +242,7 @@ async fn update_family(
 #[tracing::instrument(skip_all, fields(family_id = %id))]
 async fn add_child(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
     ValidJson(body): ValidJson<ChildInput>,
 ) -> Result<impl IntoResponse> {
@@ -284,7 +284,7 @@ pub struct UpdateChildRequest {
 #[tracing::instrument(skip_all, fields(family_id = %id, child_id = %child_id))]
 async fn update_child(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ApiPath((id, child_id)): ApiPath<(Uuid, Uuid)>,
     IfMatch(expected): IfMatch,
     ValidJson(body): ValidJson<UpdateChildRequest>,
@@ -326,7 +326,7 @@ pub struct AssignmentRequest {
 #[tracing::instrument(skip_all, fields(family_id = %id))]
 async fn assign(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Coordinators>,
     ApiPath(id): ApiPath<Uuid>,
     IfMatch(expected): IfMatch,
     ValidJson(body): ValidJson<AssignmentRequest>,

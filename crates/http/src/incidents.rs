@@ -6,8 +6,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{DateTime, NaiveDate, Utc};
-use nido_cases::incidents::{self as cases, ConcernInput, Declaration};
-use nido_domain::incident::{Concern, Incident, IncidentCategory, report_due_at};
+use nido_cases::incidents::{self as cases, ConcernInput, Declaration, ShownIncident};
+use nido_domain::incident::{Concern, IncidentCategory, report_due_at};
 use nido_persistence::incidents::IncidentChanges;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -19,6 +19,7 @@ use validator::Validate;
 use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::extract::{ApiPath, ValidJson, ValidQuery};
+use crate::gate::{Allowed, Team};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use crate::versioning::{IfMatch, etag};
@@ -36,9 +37,12 @@ pub struct IncidentResponse {
     pub occurred_at: DateTime<Utc>,
     #[schema(schema_with = crate::schema::incident_category)]
     pub category: IncidentCategory,
-    pub description: String,
+    /// Null for an admin when the incident names a family: she reads its
+    /// category and dates, not its text.
+    pub description: Option<String>,
     pub family_id: Option<Uuid>,
-    pub measures_taken: String,
+    /// Null when `description` is.
+    pub measures_taken: Option<String>,
     pub declared_by: Uuid,
     /// When a coordinator or an admin reported it to the authority.
     pub authority_notified_at: Option<DateTime<Utc>>,
@@ -48,16 +52,21 @@ pub struct IncidentResponse {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<Incident> for IncidentResponse {
-    fn from(incident: Incident) -> Self {
+impl From<ShownIncident> for IncidentResponse {
+    fn from(shown: ShownIncident) -> Self {
+        let ShownIncident {
+            incident,
+            text_withheld,
+        } = shown;
+        let text = |text: String| (!text_withheld).then_some(text);
         Self {
             report_due_at: report_due_at(incident.occurred_at),
             id: incident.id,
             occurred_at: incident.occurred_at,
             category: incident.category,
-            description: incident.description,
+            description: text(incident.description),
             family_id: incident.family_id,
-            measures_taken: incident.measures_taken,
+            measures_taken: text(incident.measures_taken),
             declared_by: incident.declared_by,
             authority_notified_at: incident.authority_notified_at,
             version: incident.version,
@@ -105,7 +114,7 @@ async fn declare(
     .await?;
     Ok((
         StatusCode::CREATED,
-        etag(incident.version),
+        etag(incident.incident.version),
         Json(IncidentResponse::from(incident)),
     ))
 }
@@ -130,7 +139,7 @@ async fn list_incidents(
     Ok(Json(Page::from_rows(
         rows,
         limit,
-        |row| row.id,
+        |row| row.incident.id,
         IncidentResponse::from,
     )))
 }
@@ -145,7 +154,7 @@ async fn get_incident(
 ) -> Result<impl IntoResponse> {
     let incident = cases::read(&state.operations, &caller.case_caller(), id).await?;
     Ok((
-        etag(incident.version),
+        etag(incident.incident.version),
         Json(IncidentResponse::from(incident)),
     ))
 }
@@ -187,7 +196,7 @@ async fn update_incident(
     )
     .await?;
     Ok((
-        etag(incident.version),
+        etag(incident.incident.version),
         Json(IncidentResponse::from(incident)),
     ))
 }
@@ -246,7 +255,7 @@ pub struct ConcernRequest {
     responses((status = 201, description = "The concern", body = ConcernResponse)))]
 async fn add_concern(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ApiPath(family_id): ApiPath<Uuid>,
     ValidJson(body): ValidJson<ConcernRequest>,
 ) -> Result<impl IntoResponse> {
@@ -276,7 +285,7 @@ pub struct Concerns {
     responses((status = 200, description = "The concerns", body = Concerns)))]
 async fn list_concerns(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ApiPath(family_id): ApiPath<Uuid>,
 ) -> Result<Json<Concerns>> {
     let concerns = cases::concerns(&state.operations, &caller.case_caller(), family_id).await?;

@@ -21,6 +21,7 @@ use crate::access;
 use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::extract::{ApiPath, JsonBody, ValidQuery};
+use crate::gate::{Allowed, Team};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use crate::validation::Errors;
@@ -190,7 +191,7 @@ impl InterventionRequest {
 #[tracing::instrument(skip_all, fields(family_id = %family_id))]
 async fn create_intervention(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ApiPath(family_id): ApiPath<Uuid>,
     JsonBody(body): JsonBody<InterventionRequest>,
 ) -> Result<impl IntoResponse> {
@@ -222,7 +223,7 @@ async fn create_intervention(
     responses((status = 200, description = "A page of interventions", body = Page<InterventionResponse>)))]
 async fn list_interventions(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ApiPath(family_id): ApiPath<Uuid>,
     ValidQuery(page): ValidQuery<PageParams>,
 ) -> Result<Json<Page<InterventionResponse>>> {
@@ -266,7 +267,7 @@ async fn visible(state: &AppState, caller: &CurrentUser, id: Uuid) -> Result<Int
     responses((status = 200, description = "The intervention", body = InterventionResponse, headers(("ETag" = String)))))]
 async fn get_intervention(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<impl IntoResponse> {
     let intervention = visible(&state, &caller, id).await?;
@@ -297,7 +298,7 @@ async fn get_intervention(
     responses((status = 200, description = "The intervention", body = InterventionResponse, headers(("ETag" = String)))))]
 async fn update_intervention(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
     IfMatch(expected): IfMatch,
     JsonBody(body): JsonBody<InterventionRequest>,
@@ -332,7 +333,7 @@ async fn update_intervention(
     responses((status = 201, description = "The action", body = ActionResponse)))]
 async fn create_action(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ApiPath(family_id): ApiPath<Uuid>,
     JsonBody(body): JsonBody<ActionInput>,
 ) -> Result<impl IntoResponse> {
@@ -421,7 +422,7 @@ pub struct ActionUpdate {
     responses((status = 200, description = "The action", body = ActionResponse, headers(("ETag" = String)))))]
 async fn update_action(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
     IfMatch(expected): IfMatch,
     JsonBody(body): JsonBody<ActionUpdate>,

@@ -16,6 +16,7 @@ pub mod export;
 pub mod extract;
 pub mod families;
 pub mod family_input;
+pub mod gate;
 pub mod health;
 pub mod housing;
 pub mod housing_views;

@@ -15,9 +15,9 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::extract::{ApiPath, ValidJson};
+use crate::gate::{Allowed, Management};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -67,7 +67,7 @@ pub struct MoveRequest {
 #[tracing::instrument(skip_all, fields(placement_id = %id))]
 async fn move_family(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Management>,
     ApiPath(id): ApiPath<Uuid>,
     ValidJson(body): ValidJson<MoveRequest>,
 ) -> Result<impl IntoResponse> {
@@ -95,7 +95,7 @@ pub struct Occupancies {
     responses((status = 200, description = "The unit's occupancies, oldest first", body = Occupancies)))]
 async fn unit_occupancies(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Management>,
     ApiPath(unit_id): ApiPath<Uuid>,
 ) -> Result<Json<Occupancies>> {
     caller.require(&[Role::Coordinator, Role::Admin])?;

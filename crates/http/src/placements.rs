@@ -22,6 +22,7 @@ use crate::access;
 use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::extract::{ApiPath, ValidJson};
+use crate::gate::{Allowed, Coordinators, Team};
 use crate::state::AppState;
 use crate::versioning::{IfMatch, etag};
 
@@ -116,7 +117,7 @@ async fn readable(
 #[tracing::instrument(skip_all, fields(placement_id = %id))]
 async fn get_placement(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<impl IntoResponse> {
     let (placement, births) = readable(&state, &caller, id).await?;
@@ -163,7 +164,7 @@ pub struct RenewalRequest {
 #[tracing::instrument(skip_all, fields(placement_id = %id))]
 async fn renew(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Coordinators>,
     ApiPath(id): ApiPath<Uuid>,
     ValidJson(body): ValidJson<RenewalRequest>,
 ) -> Result<impl IntoResponse> {
@@ -207,7 +208,7 @@ pub struct ExitRequest {
 #[tracing::instrument(skip_all, fields(placement_id = %id))]
 async fn exit(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Coordinators>,
     ApiPath(id): ApiPath<Uuid>,
     IfMatch(expected): IfMatch,
     ValidJson(body): ValidJson<ExitRequest>,

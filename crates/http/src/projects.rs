@@ -19,9 +19,9 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::extract::{ApiPath, JsonBody, ValidJson, ValidQuery};
+use crate::gate::{Allowed, Team};
 use crate::state::AppState;
 use crate::validation::Errors;
 use crate::versioning::{IfMatch, etag};
@@ -71,7 +71,7 @@ impl ContractResponse {
     responses((status = 200, description = "The contract", body = ContractResponse, headers(("ETag" = String)))))]
 async fn get_contract(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<impl IntoResponse> {
     let view = cases::contract(&state.operations, &caller.case_caller(), id).await?;
@@ -97,7 +97,7 @@ pub struct ContractRequest {
     responses((status = 200, description = "The contract", body = ContractResponse, headers(("ETag" = String)))))]
 async fn put_contract(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
     IfMatch(expected): IfMatch,
     ValidJson(body): ValidJson<ContractRequest>,
@@ -194,7 +194,7 @@ impl From<ProjectReview> for ReviewResponse {
     responses((status = 201, description = "The review", body = ReviewResponse)))]
 async fn add_review(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
     JsonBody(body): JsonBody<ReviewBody>,
 ) -> Result<impl IntoResponse> {
@@ -249,7 +249,7 @@ pub struct ProjectResponse {
     responses((status = 200, description = "The project", body = ProjectResponse)))]
 async fn get_project(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<ProjectResponse>> {
     let Project {
@@ -290,6 +290,8 @@ pub struct DueDateItem {
     pub due_on: NaiveDate,
     /// `due_on` − `as_of`; negative when overdue.
     pub days_remaining: i64,
+    /// From the day after `due_on`; an `incident_report` from the instant
+    /// 48 hours after the incident when `as_of` is today.
     pub overdue: bool,
     pub family_id: Option<Uuid>,
     pub placement_id: Option<Uuid>,
@@ -300,12 +302,12 @@ pub struct DueDateItem {
 }
 
 impl DueDateItem {
-    fn new(item: DueItem, as_of: NaiveDate) -> Self {
+    fn new(item: DueItem, as_of: NaiveDate, state: &AppState) -> Self {
         Self {
+            overdue: item.is_overdue(as_of, state.today(), state.now()),
             kind: item.kind,
             due_on: item.due_on,
             days_remaining: (item.due_on - as_of).num_days(),
-            overdue: item.due_on < as_of,
             family_id: item.family_id,
             placement_id: item.placement_id,
             mother_name: item.mother_name,
@@ -328,7 +330,7 @@ pub struct DueDates {
     responses((status = 200, description = "The due dates", body = DueDates)))]
 async fn list_due_dates(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ValidQuery(params): ValidQuery<DueDateParams>,
 ) -> Result<Json<DueDates>> {
     let as_of = params.as_of.unwrap_or_else(|| state.today());
@@ -345,7 +347,7 @@ async fn list_due_dates(
     Ok(Json(DueDates {
         items: items
             .into_iter()
-            .map(|item| DueDateItem::new(item, as_of))
+            .map(|item| DueDateItem::new(item, as_of, &state))
             .collect(),
     }))
 }

@@ -23,6 +23,7 @@ use crate::auth::CurrentUser;
 use crate::error::{ApiError, Result};
 use crate::extract::{ApiPath, JsonBody, ValidJson, ValidQuery};
 use crate::family_input::{ChildInput, MotherInput};
+use crate::gate::{Allowed, Coordinators};
 use crate::pagination::{Page, PageParams};
 use crate::placements::PlacementResponse;
 use crate::state::AppState;
@@ -186,7 +187,7 @@ impl CreateReferralRequest {
 #[tracing::instrument(skip_all)]
 async fn create_referral(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Coordinators>,
     JsonBody(body): JsonBody<CreateReferralRequest>,
 ) -> Result<impl IntoResponse> {
     caller.require(&[Role::Coordinator])?;
@@ -214,7 +215,7 @@ pub struct ReferralListParams {
 #[tracing::instrument(skip_all)]
 async fn list_referrals(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Coordinators>,
     ValidQuery(params): ValidQuery<ReferralListParams>,
 ) -> Result<Json<Page<ReferralResponse>>> {
     caller.require(&[Role::Coordinator])?;
@@ -244,7 +245,7 @@ async fn list_referrals(
 #[tracing::instrument(skip_all, fields(referral_id = %id))]
 async fn get_referral(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Coordinators>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<ReferralResponse>> {
     caller.require(&[Role::Coordinator])?;
@@ -289,7 +290,7 @@ async fn close(
     responses((status = 200, description = "The declined referral", body = ReferralResponse)))]
 async fn decline(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Coordinators>,
     ApiPath(id): ApiPath<Uuid>,
     ValidJson(body): ValidJson<CloseReferralRequest>,
 ) -> Result<Json<ReferralResponse>> {
@@ -302,7 +303,7 @@ async fn decline(
     responses((status = 200, description = "The withdrawn referral", body = ReferralResponse)))]
 async fn withdraw(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Coordinators>,
     ApiPath(id): ApiPath<Uuid>,
     ValidJson(body): ValidJson<CloseReferralRequest>,
 ) -> Result<Json<ReferralResponse>> {
@@ -327,7 +328,7 @@ pub struct AdmissionRequest {
 #[tracing::instrument(skip_all, fields(referral_id = %id))]
 async fn admit(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Coordinators>,
     ApiPath(id): ApiPath<Uuid>,
     ValidJson(body): ValidJson<AdmissionRequest>,
 ) -> Result<impl IntoResponse> {

@@ -11,10 +11,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use crate::auth::CurrentUser;
 use crate::creche::BookingResponse;
 use crate::error::Result;
 use crate::extract::{ApiPath, ValidQuery};
+use crate::gate::{Allowed, Team};
 use crate::interventions::InterventionResponse;
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
@@ -92,7 +92,7 @@ impl TimelineEvent {
     responses((status = 200, description = "A page of events", body = Page<TimelineEvent>)))]
 async fn timeline(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ApiPath(family_id): ApiPath<Uuid>,
     ValidQuery(page): ValidQuery<PageParams>,
 ) -> Result<Json<Page<TimelineEvent>>> {

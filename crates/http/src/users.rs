@@ -17,6 +17,7 @@ use validator::Validate;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, Result};
 use crate::extract::{ApiPath, ValidJson, ValidQuery};
+use crate::gate::{Admins, Allowed};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use crate::validation::Errors;
@@ -182,8 +183,8 @@ pub async fn user_changes(
         profession: body.profession,
         active: body.active,
         password_hash,
-        // The use case decides: an admin's own new password is hers.
-        must_change_password: false,
+        // Set by an admin: its owner replaces it (the use case sets it).
+        must_change_password: true,
     })
 }
 
@@ -194,7 +195,7 @@ pub async fn user_changes(
 #[tracing::instrument(skip_all)]
 async fn create_user(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Admins>,
     ValidJson(body): ValidJson<CreateUserRequest>,
 ) -> Result<impl IntoResponse> {
     caller.require(&[Role::Admin])?;
@@ -217,7 +218,7 @@ async fn create_user(
 #[tracing::instrument(skip_all)]
 async fn list_users(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Admins>,
     ValidQuery(page): ValidQuery<PageParams>,
 ) -> Result<Json<Page<UserResponse>>> {
     caller.require(&[Role::Admin])?;
@@ -238,7 +239,7 @@ async fn list_users(
 #[tracing::instrument(skip_all, fields(user_id = %id))]
 async fn get_user(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Admins>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<impl IntoResponse> {
     caller.require(&[Role::Admin])?;
@@ -247,20 +248,26 @@ async fn get_user(
 }
 
 /// Change a user (admin): details, role, password, or `active: false` to
-/// disable the account. Accepts `If-Match`.
+/// disable the account. Accepts `If-Match`. Not one's own password or
+/// email: 409 `use_me_password` (`PUT /me/password` is the way).
 #[utoipa::path(patch, path = "/users/{id}", tag = "users", request_body = UpdateUserRequest,
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "The ETag last read")),
     responses((status = 200, description = "The changed user", body = UserResponse, headers(("ETag" = String)))))]
 #[tracing::instrument(skip_all, fields(user_id = %id))]
 async fn update_user(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Admins>,
     ApiPath(id): ApiPath<Uuid>,
     IfMatch(expected_version): IfMatch,
     ValidJson(body): ValidJson<UpdateUserRequest>,
 ) -> Result<impl IntoResponse> {
-    caller.require(&[Role::Admin])?;
     let current = users::find(&state.db, id).await?;
+    nido_cases::users::own_credentials_untouched(
+        &caller.case_caller(),
+        &current,
+        body.email.as_deref(),
+        body.password.is_some(),
+    )?;
     let changes = user_changes(&state, &current, &body).await?;
     let user = nido_cases::users::update_user(
         &state.operations,

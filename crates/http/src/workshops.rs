@@ -19,9 +19,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use crate::auth::CurrentUser;
 use crate::error::{ApiError, FieldError, Result};
 use crate::extract::{ApiPath, JsonBody, ValidQuery};
+use crate::gate::{Allowed, Team};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use crate::validation::Errors;
@@ -152,7 +152,7 @@ pub struct WorkshopRequest {
 #[tracing::instrument(skip_all)]
 async fn create_workshop(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     JsonBody(body): JsonBody<WorkshopRequest>,
 ) -> Result<impl IntoResponse> {
     let draft = WorkshopDraft {
@@ -198,7 +198,7 @@ pub struct WorkshopParams {
     responses((status = 200, description = "A page of workshops", body = Page<WorkshopResponse>)))]
 async fn list_workshops(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ValidQuery(params): ValidQuery<WorkshopParams>,
 ) -> Result<Json<Page<WorkshopResponse>>> {
     let page = PageParams {
@@ -234,7 +234,7 @@ async fn list_workshops(
     responses((status = 200, description = "The workshop", body = WorkshopDetail, headers(("ETag" = String)))))]
 async fn get_workshop(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<impl IntoResponse> {
     let (workshop, participants) =
@@ -268,7 +268,7 @@ pub struct ParticipantRequest {
 #[tracing::instrument(skip_all, fields(workshop_id = %workshop_id))]
 async fn add_participant(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ApiPath(workshop_id): ApiPath<Uuid>,
     JsonBody(body): JsonBody<ParticipantRequest>,
 ) -> Result<impl IntoResponse> {
@@ -321,7 +321,7 @@ pub struct WorkshopAttendanceRequest {
 #[tracing::instrument(skip_all, fields(workshop_id = %workshop_id))]
 async fn record_attendance(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Team>,
     ApiPath(workshop_id): ApiPath<Uuid>,
     JsonBody(body): JsonBody<WorkshopAttendanceRequest>,
 ) -> Result<impl IntoResponse> {

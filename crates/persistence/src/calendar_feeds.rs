@@ -35,18 +35,27 @@ pub async fn replace(
     Ok(())
 }
 
-/// Revokes the user's feed; false when she had none.
-pub async fn delete(db: &impl ConnectionTrait, user_id: Uuid) -> Result<bool, DbErr> {
+/// Revokes the user's calendar address; false when she had none. Called
+/// in the transaction of whatever revokes it: `DELETE /me/calendar`, a
+/// password change (her own or one an admin set), a disabling, a reset of
+/// the second factor.
+pub async fn revoke(db: &impl ConnectionTrait, user_id: Uuid) -> Result<bool, DbErr> {
     let result = calendar_feeds::Entity::delete_by_id(user_id)
         .exec(db)
         .await?;
     Ok(result.rows_affected > 0)
 }
 
-/// The user whose feed has this secret hash, if any.
-pub async fn owner(db: &impl ConnectionTrait, secret_hash: &str) -> Result<Option<Uuid>, DbErr> {
+/// The user whose feed has this secret hash, if any, made at or after
+/// `made_since` (an older one has expired).
+pub async fn owner(
+    db: &impl ConnectionTrait,
+    secret_hash: &str,
+    made_since: DateTime<Utc>,
+) -> Result<Option<Uuid>, DbErr> {
     Ok(calendar_feeds::Entity::find()
         .filter(calendar_feeds::Column::SecretHash.eq(secret_hash))
+        .filter(calendar_feeds::Column::CreatedAt.gte(made_since))
         .one(db)
         .await?
         .map(|feed| feed.user_id))

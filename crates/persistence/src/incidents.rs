@@ -75,6 +75,22 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Incident, RepoE
 }
 
 /// Incidents, newest first: every one, or those `declared_by` declared.
+/// The incidents `user_id` declared and may still read: those naming no
+/// family, or a family she accompanies now.
+fn declared_and_visible(user_id: Uuid) -> Condition {
+    Condition::all()
+        .add(incidents::Column::DeclaredBy.eq(user_id))
+        .add(
+            Condition::any()
+                .add(incidents::Column::FamilyId.is_null())
+                .add(
+                    incidents::Column::FamilyId.in_subquery(crate::families::assigned_ids(user_id)),
+                ),
+        )
+}
+
+/// Newest first; with `declared_by`, only those she declared and may still
+/// read (`declared_and_visible`).
 pub async fn list(
     db: &impl ConnectionTrait,
     declared_by: Option<Uuid>,
@@ -84,7 +100,7 @@ pub async fn list(
     use sea_orm::QuerySelect;
     let mut query = incidents::Entity::find().order_by_desc(incidents::Column::Id);
     if let Some(user_id) = declared_by {
-        query = query.filter(incidents::Column::DeclaredBy.eq(user_id));
+        query = query.filter(declared_and_visible(user_id));
     }
     if let Some(before) = before {
         query = query.filter(incidents::Column::Id.lt(before));
@@ -98,9 +114,17 @@ pub async fn list(
         .collect()
 }
 
-/// The incidents not yet reported to the authority.
-pub async fn unreported(db: &impl ConnectionTrait) -> Result<Vec<Incident>, DbErr> {
-    incidents::Entity::find()
+/// The incidents not yet reported to the authority; with `declared_by`,
+/// only those she declared and may still read.
+pub async fn unreported(
+    db: &impl ConnectionTrait,
+    declared_by: Option<Uuid>,
+) -> Result<Vec<Incident>, DbErr> {
+    let mut query = incidents::Entity::find();
+    if let Some(user_id) = declared_by {
+        query = query.filter(declared_and_visible(user_id));
+    }
+    query
         .filter(incidents::Column::AuthorityNotifiedAt.is_null())
         .order_by_asc(incidents::Column::OccurredAt)
         .all(db)

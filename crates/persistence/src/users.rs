@@ -8,6 +8,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use crate::calendar_feeds;
 use crate::entities::{sessions, users};
 use crate::versioned::Versioned;
 use crate::{RepoError, Rule, begin_write};
@@ -139,8 +140,9 @@ pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
 }
 
 /// Applies `changes` in one transaction. With `expected_version`, a user
-/// changed since is refused (`StaleVersion`); a disabled user loses every
-/// session in the same transaction.
+/// changed since is refused (`StaleVersion`); a disabled user, or one whose
+/// password is set, loses every session and her calendar address in the
+/// same transaction.
 pub async fn update(
     db: &sea_orm::DatabaseConnection,
     id: Uuid,
@@ -183,6 +185,7 @@ pub async fn update(
             .filter(sessions::Column::UserId.eq(id))
             .exec(&txn)
             .await?;
+        calendar_feeds::revoke(&txn, id).await?;
     }
     let row = find_row(&txn, id).await?;
     txn.commit().await?;
@@ -190,8 +193,8 @@ pub async fn update(
 }
 
 /// The owner changes her own password: the flag of a password set by
-/// someone else falls, and every other session of hers ends, in one
-/// transaction.
+/// someone else falls, every other session of hers and her calendar
+/// address end, in one transaction.
 pub async fn set_own_password(
     db: &sea_orm::DatabaseConnection,
     id: Uuid,
@@ -217,6 +220,7 @@ pub async fn set_own_password(
         .filter(sessions::Column::TokenHash.ne(keep_session_token_hash))
         .exec(&txn)
         .await?;
+    calendar_feeds::revoke(&txn, id).await?;
     let row = find_row(&txn, id).await?;
     txn.commit().await?;
     Ok(to_domain(row)?)

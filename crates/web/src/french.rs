@@ -207,6 +207,9 @@ pub fn conflict(conflict: Conflict) -> &'static str {
         Conflict::SelfLockout => {
             "Vous ne pouvez pas désactiver votre propre compte ni renoncer à votre rôle d'administration."
         }
+        Conflict::UseMePassword => {
+            "Vous ne pouvez pas changer ici votre propre mot de passe ni votre adresse électronique : changez votre mot de passe à la page « Changer de mot de passe » (/mot-de-passe), qui demande l'actuel ; un autre administrateur peut changer votre adresse."
+        }
         Conflict::AlreadyPlaced => "Cette famille a déjà une prise en charge en cours.",
         Conflict::ReferralPending => "Cette famille a déjà une orientation en attente.",
         Conflict::ReferralNotPending => {

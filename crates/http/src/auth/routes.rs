@@ -534,6 +534,7 @@ mod tests {
             report_lead_days: cases.report_lead_days,
             authorized_places: 20,
             daily_rate_cents: 0,
+            calendar_valid_days: 365,
         };
         let security = crate::state::Security {
             server_key: crate::auth::ServerKey::random().expect("key"),

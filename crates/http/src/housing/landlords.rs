@@ -15,9 +15,9 @@ use uuid::Uuid;
 use validator::Validate;
 
 use super::{READERS, WRITERS};
-use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::extract::{ApiPath, JsonBody, ValidQuery};
+use crate::gate::{Admins, Allowed, Management};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use crate::validation::{Errors, optional_text};
@@ -125,7 +125,7 @@ impl LandlordRequest {
     responses((status = 201, description = "The landlord", body = LandlordResponse)))]
 async fn create_landlord(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Admins>,
     JsonBody(body): JsonBody<LandlordRequest>,
 ) -> Result<impl IntoResponse> {
     caller.require(&WRITERS)?;
@@ -144,7 +144,7 @@ async fn create_landlord(
     responses((status = 200, description = "A page of landlords", body = Page<LandlordResponse>)))]
 async fn list_landlords(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Management>,
     ValidQuery(page): ValidQuery<PageParams>,
 ) -> Result<Json<Page<LandlordResponse>>> {
     caller.require(&READERS)?;
@@ -163,7 +163,7 @@ async fn list_landlords(
     responses((status = 200, description = "The landlord", body = LandlordResponse)))]
 async fn get_landlord(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Management>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<impl IntoResponse> {
     caller.require(&READERS)?;
@@ -180,7 +180,7 @@ async fn get_landlord(
     responses((status = 200, description = "The landlord", body = LandlordResponse)))]
 async fn update_landlord(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Admins>,
     ApiPath(id): ApiPath<Uuid>,
     IfMatch(expected): IfMatch,
     JsonBody(body): JsonBody<LandlordRequest>,

@@ -15,9 +15,9 @@ use uuid::Uuid;
 use validator::Validate;
 
 use super::{READERS, WRITERS};
-use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::extract::{ApiPath, JsonBody, ValidQuery};
+use crate::gate::{Admins, Allowed, Management};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use crate::validation::Errors;
@@ -102,7 +102,7 @@ impl LeaseRequest {
         (status = 409, description = "`lease_overlap`", body = crate::error::Problem, content_type = "application/problem+json")))]
 async fn create_lease(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Admins>,
     ApiPath(unit_id): ApiPath<Uuid>,
     JsonBody(body): JsonBody<LeaseRequest>,
 ) -> Result<impl IntoResponse> {
@@ -124,7 +124,7 @@ async fn create_lease(
     responses((status = 200, description = "The leases", body = Page<LeaseResponse>)))]
 async fn list_leases(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Management>,
     ApiPath(unit_id): ApiPath<Uuid>,
     ValidQuery(page): ValidQuery<PageParams>,
 ) -> Result<Json<Page<LeaseResponse>>> {
@@ -152,7 +152,7 @@ async fn list_leases(
     responses((status = 200, description = "The lease", body = LeaseResponse)))]
 async fn update_lease(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Admins>,
     ApiPath(id): ApiPath<Uuid>,
     IfMatch(expected): IfMatch,
     JsonBody(body): JsonBody<LeaseRequest>,

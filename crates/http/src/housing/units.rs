@@ -15,9 +15,9 @@ use uuid::Uuid;
 use validator::Validate;
 
 use super::{READERS, WRITERS};
-use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::extract::{ApiPath, JsonBody, ValidQuery};
+use crate::gate::{Admins, Allowed, Management};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use crate::validation::Errors;
@@ -152,7 +152,7 @@ impl UnitRequest {
     responses((status = 201, description = "The unit", body = UnitResponse)))]
 async fn create_unit(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Admins>,
     JsonBody(body): JsonBody<UnitRequest>,
 ) -> Result<impl IntoResponse> {
     caller.require(&WRITERS)?;
@@ -171,7 +171,7 @@ async fn create_unit(
     responses((status = 200, description = "A page of units", body = Page<UnitResponse>)))]
 async fn list_units(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Management>,
     ValidQuery(page): ValidQuery<PageParams>,
 ) -> Result<Json<Page<UnitResponse>>> {
     caller.require(&READERS)?;
@@ -190,7 +190,7 @@ async fn list_units(
     responses((status = 200, description = "The unit", body = UnitResponse)))]
 async fn get_unit(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Management>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<impl IntoResponse> {
     caller.require(&READERS)?;
@@ -204,7 +204,7 @@ async fn get_unit(
     responses((status = 200, description = "The unit", body = UnitResponse)))]
 async fn update_unit(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Admins>,
     ApiPath(id): ApiPath<Uuid>,
     IfMatch(expected): IfMatch,
     JsonBody(body): JsonBody<UnitRequest>,

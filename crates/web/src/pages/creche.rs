@@ -414,8 +414,8 @@ pub async fn submit_attendance(
                 None,
             )
             .await;
-            match settle(answer, place, |booking| {
-                format!("/creche?jour={}&ok=presence", booking.on)
+            match settle(answer, place, |planned| {
+                format!("/creche?jour={}&ok=presence", planned.booking.on)
             })? {
                 Ok(done) => return Ok(done),
                 Err(refused) => refused,

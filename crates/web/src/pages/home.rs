@@ -163,7 +163,7 @@ async fn fill_case_work(
                 label: french::due_kind(item.kind),
                 due_on: french::date(item.due_on),
                 when: french::days_from_now(days),
-                overdue: days < 0,
+                overdue: item.is_overdue(today, today, web.app.now()),
                 family_href: item.family_id.map(|id| format!("/familles/{id}")),
                 mother_name: item.mother_name.unwrap_or_default(),
             }

@@ -9,7 +9,7 @@ use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use nido_cases::users::{create_user, update_user};
+use nido_cases::users::{create_user, own_credentials_untouched, update_user};
 use nido_domain::{Profession, Role, User};
 use nido_http::users::{CreateUserRequest, UpdateUserRequest, new_user, user_changes};
 use nido_persistence::users;
@@ -283,18 +283,48 @@ pub async fn update(
         display_name: Some(typed.value("display_name").to_owned()),
         role,
         profession,
-        active: Some(typed.value("active") != "non"),
+        // A state not sent changes nothing: only an explicit choice
+        // enables or disables.
+        active: match typed.value("active") {
+            "oui" => Some(true),
+            "non" => Some(false),
+            _ => None,
+        },
         password: (!password.is_empty()).then_some(password),
     };
-    let outcome = match user_changes(&web.app, &current, &request).await {
-        Err(refused) => Err(refusal(refused, same_field)?),
-        Ok(changes) => {
-            let caller = signed_in.case_caller();
-            match update_user(&web.app.operations, &caller, current.id, version, changes).await {
-                Ok(_) => Ok(()),
-                Err(refused) => Err(case_refusal(refused, same_field)?),
-            }
-        }
+    let caller = signed_in.case_caller();
+    let outcome = match version {
+        // Without the version shown, the change could overwrite another
+        // admin's: the optimistic check is never skipped.
+        None => Err(case_refusal(
+            nido_cases::CaseError::StaleVersion,
+            same_field,
+        )?),
+        Some(version) => match own_credentials_untouched(
+            &caller,
+            &current,
+            request.email.as_deref(),
+            request.password.is_some(),
+        ) {
+            Err(refused) => Err(case_refusal(refused, same_field)?),
+            Ok(()) => match user_changes(&web.app, &current, &request).await {
+                Err(refused) => Err(refusal(refused, same_field)?),
+                Ok(changes) => {
+                    match update_user(
+                        &web.app.operations,
+                        &caller,
+                        current.id,
+                        Some(version),
+                        changes,
+                    )
+                    .await
+                    {
+                        Ok(_) => Ok(()),
+                        Err(refused) => Err(case_refusal(refused, same_field)?),
+                    }
+                }
+            },
+        },
     };
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!("{SECTION}?ok=modifie")).into_response()),
