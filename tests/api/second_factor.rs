@@ -317,6 +317,14 @@ async fn an_admin_reset_ends_the_sessions_and_the_user_must_enrol_again() {
     let strict = strict(&app).await;
     let token = strict.token_for("samia@nido.example", PASSWORD).await;
     let (phone, _) = enrol(&strict, &token).await;
+    let calendar: Value = strict
+        .post("/api/v1/me/calendar", Some(&token), &json!({}))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let calendar = calendar["url"].as_str().expect("url").to_owned();
+    assert_eq!(strict.get(&calendar, None).await.status(), StatusCode::OK);
 
     // Another coordinator, or the user herself, may not reset it.
     for caller in [&token, &app.login_as("staff").await] {
@@ -344,6 +352,11 @@ async fn an_admin_reset_ends_the_sessions_and_the_user_must_enrol_again() {
         "unauthorized",
     )
     .await;
+    // Her calendar address, which a lost phone may hold, is revoked too.
+    assert_eq!(
+        strict.get(&calendar, None).await.status(),
+        StatusCode::NOT_FOUND
+    );
     // The old phone is worth nothing: a password gives a token that can only enrol.
     let again = strict.token_for("samia@nido.example", PASSWORD).await;
     assert_problem(

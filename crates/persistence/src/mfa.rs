@@ -179,21 +179,19 @@ pub async fn recovery_codes_left(db: &impl ConnectionTrait, user_id: Uuid) -> Re
         .await
 }
 
-/// Removes the user's factor (her own removal, or an admin's reset): the
-/// secret, the recovery codes and the open challenges go, and with
-/// `end_sessions` every session of hers ends, in one transaction.
-pub async fn remove(
-    db: &DatabaseConnection,
-    user_id: Uuid,
-    end_sessions: bool,
-) -> Result<(), RepoError> {
+/// Removes the user's factor (her own removal, or with `reset` an admin's):
+/// the secret, the recovery codes and the open challenges go, and on a
+/// reset every session of hers ends and her calendar address is revoked,
+/// in one transaction.
+pub async fn remove(db: &DatabaseConnection, user_id: Uuid, reset: bool) -> Result<(), RepoError> {
     let txn = begin_write(db).await?;
     remove_in(&txn, user_id).await?;
-    if end_sessions {
+    if reset {
         sessions::Entity::delete_many()
             .filter(sessions::Column::UserId.eq(user_id))
             .exec(&txn)
             .await?;
+        crate::calendar_feeds::revoke(&txn, user_id).await?;
     }
     txn.commit().await?;
     Ok(())

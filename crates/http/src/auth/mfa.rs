@@ -27,6 +27,7 @@ use super::routes::{
 use super::{CurrentUser, NewSession, hash_token, new_token};
 use crate::error::{ApiError, Result};
 use crate::extract::{ApiPath, ValidJson};
+use crate::gate::{Admins, Allowed};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -492,7 +493,7 @@ pub async fn complete_login(
 #[tracing::instrument(skip_all, fields(user_id = %caller.user.id))]
 async fn reset_factor(
     State(state): State<AppState>,
-    caller: CurrentUser,
+    caller: Allowed<Admins>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<StatusCode> {
     reset_user_factor(&state, &caller, id).await?;
