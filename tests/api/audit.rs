@@ -174,3 +174,51 @@ async fn a_change_whose_audit_entry_the_log_refuses_keeps_its_trace_and_reaches_
     assert_eq!(entries[0]["action"], "referral.create");
     assert_eq!(still_waiting, 0, "the outbox is emptied");
 }
+
+#[tokio::test]
+async fn an_admin_who_browses_the_log_leaves_a_trace_another_admin_sees() {
+    let app = spawn_app().await;
+    let coordinator = app.login_as("coordinator").await;
+    let referral = app.refer(&coordinator, "Diallo", days_ago(300)).await;
+    let family_id = referral["family_id"].as_str().expect("id");
+    // A curious admin looks at who read the family's file, then at a
+    // colleague's doings.
+    let curious = app.login_as("admin").await;
+    let curious_id = app.get_json("/api/v1/me", &curious).await["id"].clone();
+    app.get_json(&format!("/api/v1/audit?family_id={family_id}"), &curious)
+        .await;
+    app.get_json("/api/v1/audit?from=2000-01-01T00:00:00Z", &curious)
+        .await;
+
+    let other = app.admin_token().await;
+    let traces = app
+        .get_json(
+            &format!("/api/v1/audit?user_id={}", curious_id.as_str().expect("id")),
+            &other,
+        )
+        .await;
+    let reads: Vec<&Value> = traces["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|entry| entry["action"] == "audit.read")
+        .collect();
+    assert_eq!(reads.len(), 2, "{traces}");
+    // Newest first; the filter she used, ids and instants only.
+    assert_eq!(
+        reads[0]["resource"],
+        "/audit?from=2000-01-01T00:00:00+00:00"
+    );
+    assert_eq!(
+        reads[1]["resource"],
+        format!("/audit?family_id={family_id}").as_str()
+    );
+    for read in reads {
+        assert_eq!(read["user_id"], curious_id);
+        assert!(read["family_id"].is_null(), "the reading names no family");
+        assert!(!read["resource"].as_str().expect("text").contains("Diallo"));
+    }
+    // The other admin's reading is in the log too.
+    let mine = app.audit_actions_where(&curious, "limit=1").await;
+    assert_eq!(mine, ["audit.read"]);
+}

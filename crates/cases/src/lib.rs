@@ -7,6 +7,7 @@
 //! drift from the rules.
 
 pub mod activity;
+pub mod audit_log;
 pub mod billing;
 pub mod calendar;
 pub mod creche;

@@ -1,11 +1,11 @@
 //! `GET /audit`: the audit log, newest first, for admins. There is no way to
-//! change or delete an entry.
+//! change or delete an entry; every reading is itself an entry (`audit.read`).
 
 use axum::Json;
 use axum::extract::State;
 use chrono::{DateTime, Utc};
 use nido_domain::Role;
-use nido_persistence::audit::{self, AuditEntry, AuditFilter};
+use nido_persistence::audit::{AuditEntry, AuditFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -61,7 +61,8 @@ impl From<AuditEntry> for AuditItem {
     }
 }
 
-/// Read the audit log, newest first (admin).
+/// Read the audit log, newest first (admin). The reading is audited
+/// (`audit.read`, the filter as its resource).
 #[utoipa::path(get, path = "/audit", tag = "audit", params(AuditParams),
     responses((status = 200, description = "A page of entries", body = Page<AuditItem>)))]
 #[tracing::instrument(skip_all)]
@@ -70,6 +71,7 @@ async fn list_audit(
     caller: CurrentUser,
     ValidQuery(params): ValidQuery<AuditParams>,
 ) -> Result<Json<Page<AuditItem>>> {
+    // Before the query's checks: a non-admin learns nothing of them.
     caller.require(&[Role::Admin])?;
     let page = PageParams {
         limit: params.limit,
@@ -83,7 +85,9 @@ async fn list_audit(
         to: params.to,
         before: page.position()?,
     };
-    let rows = audit::list(&state.audit_db, filter, limit + 1).await?;
+    let rows =
+        nido_cases::audit_log::read(&state.operations, &caller.case_caller(), filter, limit + 1)
+            .await?;
     Ok(Json(Page::from_rows(
         rows,
         limit,
