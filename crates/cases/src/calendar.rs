@@ -9,7 +9,7 @@ use nido_domain::due_dates::DueKind;
 use nido_persistence::{calendar_feeds, families, interventions, users};
 use uuid::Uuid;
 
-use crate::due_dates::{initials, open_until};
+use crate::due_dates::{families_shown, initials, open_until};
 use crate::interventions::action_viewer;
 use crate::{Caller, CaseError, CaseResult, Cases};
 
@@ -83,11 +83,13 @@ pub async fn read_feed(cases: &Cases, secret_hash: &str) -> CaseResult<Vec<Calen
         Err(CaseError::Forbidden) => Vec::new(),
         Err(err) => return Err(err),
     };
-    for item in due.into_iter().filter(|item| item.due_on >= from) {
+    let due: Vec<_> = due.into_iter().filter(|item| item.due_on >= from).collect();
+    let (own, for_incidents) = families_shown(&due);
+    shown.extend(own);
+    for item in due {
         let Some(subject) = item.placement_id.or(item.incident_id) else {
             continue;
         };
-        shown.extend(item.family_id);
         events.push(CalendarEvent {
             uid: format!("{}-{subject}-{}@nido", item.kind.as_str(), item.due_on),
             on: item.due_on,
@@ -117,6 +119,14 @@ pub async fn read_feed(cases: &Cases, secret_hash: &str) -> CaseResult<Vec<Calen
     shown.dedup();
     cases
         .audit_read(&caller, "calendar.read", shown, FEED_RESOURCE)
+        .await?;
+    cases
+        .audit_many(
+            &caller,
+            "incident.calendar.read",
+            for_incidents,
+            FEED_RESOURCE,
+        )
         .await?;
     Ok(events)
 }
