@@ -20,6 +20,7 @@ mod m20261127_000014_calendar_feeds;
 mod m20261127_000015_incidents_and_concerns;
 mod m20261128_000016_performance_indexes;
 mod m20261129_000017_interventions_visibility_index;
+mod m20261205_000021_audit_entry_families;
 mod schema_helpers;
 
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000015_incidents_and_concerns::Migration),
             Box::new(m20261128_000016_performance_indexes::Migration),
             Box::new(m20261129_000017_interventions_visibility_index::Migration),
+            Box::new(m20261205_000021_audit_entry_families::Outbox),
         ]
     }
 }
@@ -57,6 +59,7 @@ impl MigratorTrait for AuditMigrator {
         vec![
             Box::new(m20261124_000003_audit_log::Migration),
             Box::new(m20261126_000009_audit_retention::Migration),
+            Box::new(m20261205_000021_audit_entry_families::Log),
         ]
     }
 

@@ -372,9 +372,14 @@ async fn audit_entries_are_deleted_after_their_months_by_the_job_and_by_nothing_
     let then = test_now() - chrono::TimeDelta::days(400);
     let past = spawn_app_with(move |settings| settings.testing.now = Some(then)).await;
     let coordinator = past.login_as("coordinator").await;
+    // A list of two families: one entry naming both.
+    for name in ["Aubert", "Benali"] {
+        past.refer(&coordinator, name, then.date_naive()).await;
+    }
     let read = past.get("/api/v1/families", Some(&coordinator)).await;
     assert_eq!(read.status(), StatusCode::OK);
     let audit = past.audit_db().await;
+    let named = "SELECT COUNT(*) AS n FROM audit_log_families";
     let old_entries = nido::retention::run(
         &past.db,
         &audit,
@@ -386,9 +391,15 @@ async fn audit_entries_are_deleted_after_their_months_by_the_job_and_by_nothing_
     .expect("dry run")
     .audit_entries;
     assert!(old_entries >= 3, "{old_entries} old entries");
+    assert_eq!(count(&audit, named).await, 2);
 
     // Outside the job, the database refuses to delete or change any entry.
-    for statement in ["DELETE FROM audit_log", "UPDATE audit_log SET action = 'x'"] {
+    for statement in [
+        "DELETE FROM audit_log",
+        "UPDATE audit_log SET action = 'x'",
+        "DELETE FROM audit_log_families",
+        "UPDATE audit_log_families SET family_id = entry_id",
+    ] {
         assert!(
             audit.execute_unprepared(statement).await.is_err(),
             "{statement} refused"
@@ -413,6 +424,8 @@ async fn audit_entries_are_deleted_after_their_months_by_the_job_and_by_nothing_
         left.iter()
             .all(|entry| entry.at >= report.audit_cutoff || entry.action == "audit.purge")
     );
+    // The families the old list named went with it.
+    assert_eq!(count(&audit, named).await, 0);
     // The purge itself is in the log, and once done the guard is back.
     assert!(left.iter().any(|entry| entry.action == "audit.purge"));
     assert!(
@@ -421,13 +434,21 @@ async fn audit_entries_are_deleted_after_their_months_by_the_job_and_by_nothing_
             .await
             .is_err()
     );
-    let purge_marks = audit
-        .query_one_raw(sea_orm::Statement::from_string(
-            audit.get_database_backend(),
-            "SELECT COUNT(*) AS n FROM audit_purge",
-        ))
-        .await
-        .expect("count")
-        .expect("row");
-    assert_eq!(purge_marks.try_get_by_index::<i64>(0).expect("n"), 0);
+    assert_eq!(
+        count(&audit, "SELECT COUNT(*) AS n FROM audit_purge").await,
+        0
+    );
+}
+
+/// The one number a `SELECT COUNT(*)` answers.
+async fn count(db: &impl ConnectionTrait, query: &str) -> i64 {
+    db.query_one_raw(sea_orm::Statement::from_string(
+        db.get_database_backend(),
+        query,
+    ))
+    .await
+    .expect("count")
+    .expect("row")
+    .try_get_by_index::<i64>(0)
+    .expect("n")
 }

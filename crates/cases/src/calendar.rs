@@ -56,7 +56,7 @@ pub async fn revoke_feed(cases: &Cases, caller: &Caller) -> CaseResult<()> {
 /// staff their own families', and everyone her own open actions (admins
 /// have neither). `NotFound` for an unknown or revoked secret, and for an
 /// account that is disabled or must first change a password someone else
-/// set. Audited in the owner's name, one entry per family shown (one
+/// set. Audited in the owner's name, one entry naming every family shown (one
 /// without a family when none is).
 pub async fn read_feed(cases: &Cases, secret_hash: &str) -> CaseResult<Vec<CalendarEvent>> {
     let user_id = calendar_feeds::owner(&cases.db, secret_hash)

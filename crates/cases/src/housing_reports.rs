@@ -232,7 +232,7 @@ pub struct Residence {
 
 /// Who lives where on `on`: every active placement, its mother's name and
 /// its unit (admins, coordinators), by mother's name. Audited as family
-/// data (`occupancy.list`, one entry per family shown), as a unit's
+/// data (`occupancy.list`, one entry naming every family shown), as a unit's
 /// occupancies are.
 pub async fn residences(
     cases: &Cases,

@@ -44,7 +44,12 @@ pub struct AuditItem {
     pub user_id: Uuid,
     /// e.g. `family.read`, `placement.renew`.
     pub action: String,
+    /// The family of an entry about one family; null for a read that
+    /// listed several.
     pub family_id: Option<Uuid>,
+    /// Every family the entry names: `family_id`'s, or all those a list
+    /// showed (one entry per list, not one per family).
+    pub family_ids: Vec<Uuid>,
     /// The path of what was read or written: ids only.
     pub resource: String,
 }
@@ -56,6 +61,7 @@ impl From<AuditEntry> for AuditItem {
             user_id: entry.user_id,
             action: entry.action,
             family_id: entry.family_id,
+            family_ids: entry.family_ids,
             resource: entry.resource,
         }
     }

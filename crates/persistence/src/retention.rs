@@ -15,8 +15,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::entities::{
-    actions, audit_log, children, concerns, creche_bookings, families, incidents, interventions,
-    periods, placements, project_objectives, project_reviews, referrals,
+    actions, audit_log, audit_log_families, children, concerns, creche_bookings, families,
+    incidents, interventions, periods, placements, project_objectives, project_reviews, referrals,
 };
 use crate::{RepoError, begin_write};
 
@@ -351,6 +351,17 @@ pub async fn purge_audit_before(
         "INSERT INTO audit_purge (purge_before) VALUES ({placeholder})"
     )))
     .await?;
+    // The families an old entry names go first, while it is still there to
+    // show that it is old enough (their guard looks at it).
+    let old_entries = sea_orm::sea_query::Query::select()
+        .column(audit_log::Column::Id)
+        .from(audit_log::Entity)
+        .and_where(audit_log::Column::At.lt(cutoff))
+        .to_owned();
+    audit_log_families::Entity::delete_many()
+        .filter(audit_log_families::Column::EntryId.in_subquery(old_entries))
+        .exec(&txn)
+        .await?;
     let deleted = audit_log::Entity::delete_many()
         .filter(audit_log::Column::At.lt(cutoff))
         .exec(&txn)

@@ -3,7 +3,9 @@
 
 pub mod actions;
 pub mod audit_log;
+pub mod audit_log_families;
 pub mod audit_outbox;
+pub mod audit_outbox_families;
 pub mod calendar_feeds;
 pub mod children;
 pub mod concern_children;
