@@ -20,6 +20,7 @@ mod m20261127_000014_calendar_feeds;
 mod m20261127_000015_incidents_and_concerns;
 mod m20261128_000016_performance_indexes;
 mod m20261129_000017_interventions_visibility_index;
+mod m20261205_000020_anonymised_figures;
 mod m20261205_000021_audit_entry_families;
 mod schema_helpers;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000015_incidents_and_concerns::Migration),
             Box::new(m20261128_000016_performance_indexes::Migration),
             Box::new(m20261129_000017_interventions_visibility_index::Migration),
+            Box::new(m20261205_000020_anonymised_figures::Migration),
             Box::new(m20261205_000021_audit_entry_families::Outbox),
         ]
     }

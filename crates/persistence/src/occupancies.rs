@@ -7,7 +7,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::entities::{occupancies, placements};
+use crate::entities::{detached_occupancies, occupancies, placements};
 use crate::housing::{find_unit, leases_of};
 use crate::{RepoError, Rule};
 use nido_domain::Conflict;
@@ -69,6 +69,27 @@ pub async fn of_unit(db: &impl ConnectionTrait, unit_id: Uuid) -> Result<Vec<Occ
 pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<Occupancy>, DbErr> {
     let rows = occupancies::Entity::find().all(db).await?;
     to_domain(db, rows).await
+}
+
+/// Every occupancy, and the days units were lived in by families since
+/// anonymised: those name nobody (nil placement and family). For the
+/// housing views and the occupancy report, which count a unit's days.
+pub async fn all_with_detached(db: &impl ConnectionTrait) -> Result<Vec<Occupancy>, DbErr> {
+    let mut all = all(db).await?;
+    all.extend(
+        detached_occupancies::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|row| Occupancy {
+                id: row.id,
+                placement_id: Uuid::nil(),
+                family_id: Uuid::nil(),
+                unit_id: row.unit_id,
+                span: DateSpan::new(row.starts_on, Some(row.ends_on)),
+            }),
+    );
+    Ok(all)
 }
 
 /// The placement's occupancy that has not ended.
