@@ -737,3 +737,26 @@ async fn nothing_left_of_an_anonymised_family_can_single_her_out() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_days_an_anonymised_family_lived_in_a_unit_stay_taken() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let coordinator = app.login_as("coordinator").await;
+    let centre = centre_with_closed_files(&app, &admin, &coordinator).await;
+    assert_eq!(run_retention(&app, test_now(), false).await.anonymised, 3);
+    // A family admitted, back-dated, into the second unit (nobody lived
+    // there since) while the anonymised family lived there.
+    let referral = app.refer(&coordinator, "Girard", days_ago(2000)).await;
+    let admission = app
+        .post(
+            &format!(
+                "/api/v1/referrals/{}/admission",
+                referral["id"].as_str().expect("id")
+            ),
+            Some(&coordinator),
+            &json!({"admitted_on": centre.stays[1].0 + chrono::Days::new(10), "unit_id": centre.units[1]}),
+        )
+        .await;
+    crate::helpers::assert_problem(admission, 409, "unit_occupied").await;
+}

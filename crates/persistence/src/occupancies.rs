@@ -139,10 +139,18 @@ pub async fn start(
         return Err(RepoError::Conflict(Conflict::NoActiveLease));
     }
     let from_then_on = DateSpan::new(on, None);
+    // The days an anonymised family lived there count too: they are days
+    // the unit was taken, though they name nobody.
     let taken = of_unit(db, unit_id)
         .await?
         .iter()
-        .any(|other| other.span.overlaps(&from_then_on));
+        .any(|other| other.span.overlaps(&from_then_on))
+        || detached_occupancies::Entity::find()
+            .filter(detached_occupancies::Column::UnitId.eq(unit_id))
+            .filter(detached_occupancies::Column::EndsOn.gte(on))
+            .one(db)
+            .await?
+            .is_some();
     if taken {
         return Err(RepoError::Conflict(Conflict::UnitOccupied));
     }
