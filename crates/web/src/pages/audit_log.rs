@@ -31,6 +31,8 @@ pub struct EntryRow {
     pub user: String,
     pub action: String,
     pub family: Option<(String, String)>,
+    /// How many families a list's entry names (0 or 1 otherwise).
+    pub listed: usize,
     pub resource: String,
 }
 
@@ -175,6 +177,7 @@ pub async fn show(
                     let short = id.to_string()[28..].to_owned();
                     (format!("{SECTION}?famille={id}"), short)
                 }),
+                listed: entry.family_ids.len(),
                 resource: entry.resource,
             })
             .collect();
