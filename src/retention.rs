@@ -89,7 +89,7 @@ pub async fn run(
     }
     let mut anonymised = 0;
     for file in &due {
-        match retention::anonymise(db, file.family_id, now).await {
+        match retention::anonymise(db, file.family_id, now, &policy.time_zone).await {
             Ok(()) => {
                 anonymised += 1;
                 let resource = format!("/families/{}", file.family_id);

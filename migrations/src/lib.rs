@@ -22,6 +22,8 @@ mod m20261128_000016_performance_indexes;
 mod m20261129_000017_interventions_visibility_index;
 mod m20261205_000018_second_factor;
 mod m20261205_000019_server_key_and_account_locks;
+mod m20261205_000020_anonymised_figures;
+mod m20261205_000021_audit_entry_families;
 mod schema_helpers;
 
 pub struct Migrator;
@@ -47,6 +49,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000017_interventions_visibility_index::Migration),
             Box::new(m20261205_000018_second_factor::Migration),
             Box::new(m20261205_000019_server_key_and_account_locks::Migration),
+            Box::new(m20261205_000020_anonymised_figures::Migration),
+            Box::new(m20261205_000021_audit_entry_families::Outbox),
         ]
     }
 }
@@ -61,6 +65,7 @@ impl MigratorTrait for AuditMigrator {
         vec![
             Box::new(m20261124_000003_audit_log::Migration),
             Box::new(m20261126_000009_audit_retention::Migration),
+            Box::new(m20261205_000021_audit_entry_families::Log),
         ]
     }
 

@@ -174,3 +174,158 @@ async fn a_change_whose_audit_entry_the_log_refuses_keeps_its_trace_and_reaches_
     assert_eq!(entries[0]["action"], "referral.create");
     assert_eq!(still_waiting, 0, "the outbox is emptied");
 }
+
+#[tokio::test]
+async fn an_admin_who_browses_the_log_leaves_a_trace_another_admin_sees() {
+    let app = spawn_app().await;
+    let coordinator = app.login_as("coordinator").await;
+    let referral = app.refer(&coordinator, "Diallo", days_ago(300)).await;
+    let family_id = referral["family_id"].as_str().expect("id");
+    // A curious admin looks at who read the family's file, then at a
+    // colleague's doings.
+    let curious = app.login_as("admin").await;
+    let curious_id = app.get_json("/api/v1/me", &curious).await["id"].clone();
+    app.get_json(&format!("/api/v1/audit?family_id={family_id}"), &curious)
+        .await;
+    app.get_json("/api/v1/audit?from=2000-01-01T00:00:00Z", &curious)
+        .await;
+
+    let other = app.admin_token().await;
+    let traces = app
+        .get_json(
+            &format!("/api/v1/audit?user_id={}", curious_id.as_str().expect("id")),
+            &other,
+        )
+        .await;
+    let reads: Vec<&Value> = traces["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|entry| entry["action"] == "audit.read")
+        .collect();
+    assert_eq!(reads.len(), 2, "{traces}");
+    // Newest first; the filter she used, ids and instants only.
+    assert_eq!(
+        reads[0]["resource"],
+        "/audit?from=2000-01-01T00:00:00+00:00"
+    );
+    assert_eq!(
+        reads[1]["resource"],
+        format!("/audit?family_id={family_id}").as_str()
+    );
+    for read in reads {
+        assert_eq!(read["user_id"], curious_id);
+        assert!(read["family_id"].is_null(), "the reading names no family");
+        assert!(!read["resource"].as_str().expect("text").contains("Diallo"));
+    }
+    // The other admin's reading is in the log too.
+    let mine = app.audit_actions_where(&curious, "limit=1").await;
+    assert_eq!(mine, ["audit.read"]);
+}
+
+/// The entries of the log `query` selects, newest first (read by an admin).
+async fn entries(app: &crate::helpers::TestApp, admin: &str, query: &str) -> Vec<Value> {
+    app.get_json(&format!("/api/v1/audit?{query}&limit=200"), admin)
+        .await["items"]
+        .as_array()
+        .expect("items")
+        .clone()
+}
+
+#[tokio::test]
+async fn a_list_of_many_families_writes_one_entry_that_each_family_finds() {
+    let app = spawn_app().await;
+    let coordinator = app.login_as("coordinator").await;
+    let me = app.get_json("/api/v1/me", &coordinator).await["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let mut families = Vec::new();
+    for name in ["Aubert", "Benali", "Carvalho", "Dumont"] {
+        let placement = app
+            .placed_family(&coordinator, name, days_ago(300), days_ago(100))
+            .await;
+        families.push(placement["family_id"].as_str().expect("id").to_owned());
+    }
+    families.sort();
+    let admin = app.admin_token().await;
+    for (path, action) in [
+        ("/api/v1/families", "family.list"),
+        ("/api/v1/deadlines?within_days=400", "deadlines.read"),
+        ("/api/v1/due-dates?within_days=400", "due_dates.read"),
+    ] {
+        let before = entries(&app, &admin, &format!("user_id={me}")).await.len();
+        app.get_json(path, &coordinator).await;
+        let mine = entries(&app, &admin, &format!("user_id={me}")).await;
+        assert_eq!(
+            mine.len(),
+            before + 1,
+            "{path}: one entry, not one per family"
+        );
+        let entry = &mine[0];
+        assert_eq!(entry["action"], action);
+        assert!(entry["family_id"].is_null());
+        assert_eq!(entry["family_ids"], serde_json::json!(families), "{path}");
+        // Each family's history holds it.
+        for family_id in &families {
+            let history = entries(&app, &admin, &format!("family_id={family_id}")).await;
+            assert_eq!(history[0]["action"], action, "{path} for {family_id}");
+            assert_eq!(history[0]["family_ids"], entry["family_ids"]);
+        }
+    }
+    // And the mother's export counts it among the consultations.
+    let export = app
+        .get_json(
+            &format!("/api/v1/families/{}/export", families[0]),
+            &coordinator,
+        )
+        .await;
+    let consulted: Vec<&str> = export["consultations"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|entry| entry["action"].as_str().expect("action"))
+        .collect();
+    for action in ["family.list", "deadlines.read", "due_dates.read"] {
+        assert!(consulted.contains(&action), "{consulted:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_list_entry_waiting_in_the_outbox_reaches_the_log_with_its_families() {
+    let app =
+        crate::helpers::spawn_app_with(|settings| settings.audit.outbox_retry_seconds = 1).await;
+    let admin = app.admin_token().await;
+    let coordinator = app.login_as("coordinator").await;
+    let mut families = Vec::new();
+    for name in ["Aubert", "Benali", "Carvalho"] {
+        let referral = app.refer(&coordinator, name, days_ago(30)).await;
+        families.push(referral["family_id"].as_str().expect("id").to_owned());
+    }
+    let audit = app.audit_db().await;
+    audit
+        .execute_unprepared("ALTER TABLE audit_log RENAME TO audit_log_away")
+        .await
+        .expect("renamed");
+    app.get_json("/api/v1/families", &coordinator).await;
+    audit
+        .execute_unprepared("ALTER TABLE audit_log_away RENAME TO audit_log")
+        .await
+        .expect("renamed back");
+    for family_id in &families {
+        let mut found = Vec::new();
+        for _ in 0..50 {
+            found = entries(&app, &admin, &format!("family_id={family_id}")).await;
+            if found.iter().any(|entry| entry["action"] == "family.list") {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let listed: Vec<&Value> = found
+            .iter()
+            .filter(|entry| entry["action"] == "family.list")
+            .collect();
+        assert_eq!(listed.len(), 1, "{found:?}");
+        assert_eq!(listed[0]["family_ids"].as_array().expect("ids").len(), 3);
+    }
+}

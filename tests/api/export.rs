@@ -219,3 +219,185 @@ async fn only_coordinators_export_a_file() {
     let bad = format!("{path}?format=pdf");
     assert_invalid(app.get(&bad, Some(&coordinator)).await, &["format"]).await;
 }
+
+/// A family placed the same way as its twin, under another name.
+async fn twin(app: &crate::helpers::TestApp, coordinator: &str, last_name: &str) -> Value {
+    let placement = app
+        .placed_family(coordinator, last_name, days_ago(200), days_ago(120))
+        .await;
+    let family_id = placement["family_id"].as_str().expect("id");
+    app.get_json(&format!("/api/v1/families/{family_id}"), coordinator)
+        .await
+}
+
+/// `text` with the other family's ids and name put in place of `twin`'s:
+/// only what must differ between two files built alike.
+fn as_if(text: &str, twin: &Value, other: &Value, names: (&str, &str)) -> String {
+    let ids = |family: &Value, export: &Value| {
+        let mut ids = vec![family["id"].clone()];
+        ids.extend(
+            family["children"]
+                .as_array()
+                .expect("children")
+                .iter()
+                .map(|c| c["id"].clone()),
+        );
+        for list in ["placements", "referrals"] {
+            ids.extend(
+                export[list]
+                    .as_array()
+                    .expect(list)
+                    .iter()
+                    .map(|r| r["id"].clone()),
+            );
+        }
+        ids.into_iter()
+            .map(|id| id.as_str().expect("an id").to_owned())
+            .collect::<Vec<_>>()
+    };
+    let mut text = text.to_owned();
+    for (from, to) in ids(&twin["family"], twin)
+        .iter()
+        .zip(ids(&other["family"], other))
+    {
+        text = text.replace(from.as_str(), &to);
+    }
+    text.replace(names.0, names.1)
+}
+
+#[tokio::test]
+async fn nothing_in_the_export_tells_whether_a_concern_or_an_incident_exists() {
+    let app = spawn_app().await;
+    let coordinator = app.login_as("coordinator").await;
+    let admin = app.admin_token().await;
+    let named = twin(&app, &coordinator, "Lemoine").await;
+    let unnamed = twin(&app, &coordinator, "Garnier").await;
+    let (named_id, unnamed_id) = (
+        named["id"].as_str().expect("id").to_owned(),
+        unnamed["id"].as_str().expect("id").to_owned(),
+    );
+    // An information préoccupante and an incident naming the first family,
+    // created and read by the coordinator and an admin.
+    let child = named["children"][0]["id"].as_str().expect("child");
+    let concerns = format!("/api/v1/families/{named_id}/concerns");
+    let concern = app
+        .post(
+            &concerns,
+            Some(&coordinator),
+            &json!({"child_ids": [child], "summary": "Hématomes inexpliqués.",
+                    "transmitted_on": days_ago(2), "transmitted_to": "CRIP du Val-de-Marne"}),
+        )
+        .await;
+    assert_eq!(concern.status(), StatusCode::CREATED);
+    app.get_json(&concerns, &coordinator).await;
+    let incident = app
+        .post(
+            "/api/v1/incidents",
+            Some(&coordinator),
+            &json!({"occurred_at": crate::helpers::test_now() - chrono::Duration::hours(3),
+                    "category": "violent_behaviour", "description": "Altercation dans la cour.",
+                    "family_id": named_id, "measures_taken": "Entretien."}),
+        )
+        .await;
+    assert_eq!(incident.status(), StatusCode::CREATED);
+    let incident: Value = incident.json().await.expect("json");
+    let incident_path = format!("/api/v1/incidents/{}", incident["id"].as_str().expect("id"));
+    app.get_json(&incident_path, &coordinator).await;
+    app.get_json(&incident_path, &admin).await;
+    app.get_json("/api/v1/incidents", &coordinator).await;
+    // Lists that show both families, one of them also for its incident,
+    // and one that shows her only for it.
+    app.get_json("/api/v1/due-dates?within_days=400", &coordinator)
+        .await;
+    let due = app
+        .get_json(
+            "/api/v1/due-dates?within_days=400&kind=incident_report",
+            &coordinator,
+        )
+        .await;
+    assert!(
+        due["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .any(|item| item["kind"] == "incident_report"),
+        "{due}"
+    );
+    for family_id in [&named_id, &unnamed_id] {
+        app.get_json(
+            &format!("/api/v1/families/{family_id}/timeline"),
+            &coordinator,
+        )
+        .await;
+    }
+
+    let mut exports = Vec::new();
+    for format in ["json", "html"] {
+        for family_id in [&named_id, &unnamed_id] {
+            let response = app
+                .get(
+                    &format!("/api/v1/families/{family_id}/export?format={format}"),
+                    Some(&coordinator),
+                )
+                .await;
+            assert_eq!(response.status(), StatusCode::OK);
+            exports.push(response.text().await.expect("text"));
+        }
+    }
+    let named_json: Value = serde_json::from_str(&exports[0]).expect("json");
+    let unnamed_json: Value = serde_json::from_str(&exports[1]).expect("json");
+    let names = ("Lemoine", "Garnier");
+    assert_eq!(
+        as_if(&exports[0], &named_json, &unnamed_json, names),
+        exports[1],
+        "the two JSON files differ by more than ids and names"
+    );
+    assert_eq!(
+        as_if(&exports[2], &named_json, &unnamed_json, names),
+        exports[3],
+        "the two pages differ by more than ids and names"
+    );
+    // Consultations are there, and the withheld kinds are named in both.
+    assert!(
+        !unnamed_json["consultations"]
+            .as_array()
+            .expect("list")
+            .is_empty()
+    );
+    let left_out = unnamed_json["left_out"].to_string();
+    assert!(
+        left_out.contains("Informations préoccupantes"),
+        "{left_out}"
+    );
+    assert!(left_out.contains("Incidents"), "{left_out}");
+}
+
+#[tokio::test]
+async fn the_printable_file_is_a_download_that_loads_nothing_and_is_never_framed() {
+    let app = spawn_app().await;
+    let coordinator = app.login_as("coordinator").await;
+    let family = twin(&app, &coordinator, "Lemoine").await;
+    let family_id = family["id"].as_str().expect("id");
+    let response = app
+        .get(
+            &format!("/api/v1/families/{family_id}/export?format=html"),
+            Some(&coordinator),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let header = |name: &str| response.headers()[name].to_str().expect("text").to_owned();
+    assert_eq!(
+        header("content-disposition"),
+        format!("attachment; filename=\"dossier-{family_id}.html\"")
+    );
+    let policy = header("content-security-policy");
+    for directive in [
+        "default-src 'none'",
+        "frame-ancestors 'none'",
+        "style-src 'sha256-",
+    ] {
+        assert!(policy.contains(directive), "{policy}");
+    }
+    assert!(!policy.contains("unsafe"), "{policy}");
+    assert_eq!(header("cache-control"), "no-store");
+}

@@ -9,7 +9,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use crate::cases::{days_ago, referral_body};
+use crate::cases::{days_ago, referral_body, today};
 use crate::helpers::{TestApp, spawn_app, spawn_app_with, test_now};
 
 /// The retention job of the server's settings, run once at `now`.
@@ -201,7 +201,6 @@ async fn closed_files_are_anonymised_for_good_after_two_years_and_reports_still_
     );
     let report_before = app.get_json(&report_path, &admin).await;
     let placement_path = format!("/api/v1/placements/{old_placement}");
-    let placement_before = app.get_json(&placement_path, &coordinator).await;
     let timeline_path = format!("/api/v1/families/{old}/timeline?limit=200");
     let timeline_before = app.get_json(&timeline_path, &coordinator).await;
 
@@ -296,45 +295,29 @@ async fn closed_files_are_anonymised_for_good_after_two_years_and_reports_still_
     ] {
         assert!(!whole_file.contains(trace), "{trace} is still in the file");
     }
+    // Nothing of her file is left to single her out: its rows are gone,
+    // the reports still add up (see the tests below).
+    assert_eq!(interventions["items"], json!([]));
     assert_eq!(
-        interventions["items"][0]["duration_minutes"], 60,
-        "durations stay"
+        app.get(&placement_path, Some(&coordinator)).await.status(),
+        StatusCode::NOT_FOUND
     );
     assert_eq!(
-        interventions["items"][0]["kind"], "home_visit",
-        "kinds stay"
+        app.get_json(&timeline_path, &coordinator).await["items"],
+        json!([])
     );
-
-    // Dates, periods, destinations and the reports are as they were.
-    let placement_after = app.get_json(&placement_path, &coordinator).await;
-    for field in ["admitted_on", "status"] {
-        assert_eq!(placement_after[field], placement_before[field], "{field}");
-    }
-    assert_eq!(
-        placement_after["exit"]["exited_on"],
-        placement_before["exit"]["exited_on"]
+    assert!(
+        !timeline_before["items"]
+            .as_array()
+            .expect("items")
+            .is_empty()
     );
-    assert_eq!(placement_after["exit"]["destination"], "social_housing");
-    for (after, before) in placement_after["periods"]
-        .as_array()
-        .expect("periods")
-        .iter()
-        .zip(placement_before["periods"].as_array().expect("periods"))
-    {
-        assert_eq!(after["starts_on"], before["starts_on"]);
-        assert_eq!(after["ends_on"], before["ends_on"]);
-    }
+    assert_eq!(family["referent_id"], Value::Null);
+    assert_eq!(family["team_ids"], json!([]));
     assert_eq!(
         app.get_json(&report_path, &admin).await,
         report_before,
         "the report adds up"
-    );
-    assert_eq!(
-        app.get_json(&timeline_path, &coordinator).await["items"]
-            .as_array()
-            .map(Vec::len),
-        timeline_before["items"].as_array().map(Vec::len),
-        "the same events"
     );
 
     // The others are untouched; a second run finds nothing more.
@@ -372,9 +355,14 @@ async fn audit_entries_are_deleted_after_their_months_by_the_job_and_by_nothing_
     let then = test_now() - chrono::TimeDelta::days(400);
     let past = spawn_app_with(move |settings| settings.testing.now = Some(then)).await;
     let coordinator = past.login_as("coordinator").await;
+    // A list of two families: one entry naming both.
+    for name in ["Aubert", "Benali"] {
+        past.refer(&coordinator, name, then.date_naive()).await;
+    }
     let read = past.get("/api/v1/families", Some(&coordinator)).await;
     assert_eq!(read.status(), StatusCode::OK);
     let audit = past.audit_db().await;
+    let named = "SELECT COUNT(*) AS n FROM audit_log_families";
     let old_entries = nido::retention::run(
         &past.db,
         &audit,
@@ -386,9 +374,15 @@ async fn audit_entries_are_deleted_after_their_months_by_the_job_and_by_nothing_
     .expect("dry run")
     .audit_entries;
     assert!(old_entries >= 3, "{old_entries} old entries");
+    assert_eq!(count(&audit, named).await, 2);
 
     // Outside the job, the database refuses to delete or change any entry.
-    for statement in ["DELETE FROM audit_log", "UPDATE audit_log SET action = 'x'"] {
+    for statement in [
+        "DELETE FROM audit_log",
+        "UPDATE audit_log SET action = 'x'",
+        "DELETE FROM audit_log_families",
+        "UPDATE audit_log_families SET family_id = entry_id",
+    ] {
         assert!(
             audit.execute_unprepared(statement).await.is_err(),
             "{statement} refused"
@@ -413,6 +407,8 @@ async fn audit_entries_are_deleted_after_their_months_by_the_job_and_by_nothing_
         left.iter()
             .all(|entry| entry.at >= report.audit_cutoff || entry.action == "audit.purge")
     );
+    // The families the old list named went with it.
+    assert_eq!(count(&audit, named).await, 0);
     // The purge itself is in the log, and once done the guard is back.
     assert!(left.iter().any(|entry| entry.action == "audit.purge"));
     assert!(
@@ -421,13 +417,346 @@ async fn audit_entries_are_deleted_after_their_months_by_the_job_and_by_nothing_
             .await
             .is_err()
     );
-    let purge_marks = audit
-        .query_one_raw(sea_orm::Statement::from_string(
-            audit.get_database_backend(),
-            "SELECT COUNT(*) AS n FROM audit_purge",
-        ))
+    assert_eq!(
+        count(&audit, "SELECT COUNT(*) AS n FROM audit_purge").await,
+        0
+    );
+}
+
+/// The one number a `SELECT COUNT(*)` answers.
+async fn count(db: &impl ConnectionTrait, query: &str) -> i64 {
+    db.query_one_raw(sea_orm::Statement::from_string(
+        db.get_database_backend(),
+        query,
+    ))
+    .await
+    .expect("count")
+    .expect("row")
+    .try_get_by_index::<i64>(0)
+    .expect("n")
+}
+
+/// Three closed files and a recent one, in two units: what the report tests
+/// anonymise. Answers the units, the files due (family ids) and the one
+/// kept.
+struct Centre {
+    units: Vec<String>,
+    due: Vec<String>,
+    /// Each due family's stay, for ranges that cut it.
+    stays: Vec<(chrono::NaiveDate, chrono::NaiveDate)>,
+}
+
+async fn centre_with_closed_files(app: &TestApp, admin: &str, coordinator: &str) -> Centre {
+    let landlord = app.landlord(admin, "Valophis Habitat", "social").await;
+    let mut units = Vec::new();
+    for label in ["T2 Vitry", "T1 Ivry"] {
+        let unit = app.unit(admin, &landlord, label, 4).await;
+        let start = days_ago(2000).to_string();
+        let lease = app.lease(admin, &unit, &start, None, 60_000, 9_000).await;
+        assert_eq!(lease.status(), StatusCode::CREATED);
+        units.push(unit);
+    }
+    let stays = vec![
+        (days_ago(1300), days_ago(1000)),
+        (days_ago(1290), days_ago(890)),
+    ];
+    let (first, _) = family_with_history(
+        app,
+        coordinator,
+        "Lemoine",
+        &units[0],
+        stays[0].0,
+        Some(stays[0].1),
+    )
+    .await;
+    // The second has a baby born during her stay, and an intervention late
+    // on 31 December (UTC), which is 1 January in Paris.
+    let (second, _) = family_with_history(
+        app,
+        coordinator,
+        "Moreau",
+        &units[1],
+        stays[1].0,
+        Some(stays[1].1),
+    )
+    .await;
+    let born = app
+        .post(
+            &format!("/api/v1/families/{second}/children"),
+            Some(coordinator),
+            &json!({"first_name": "Noé", "birth_date": stays[1].0 + chrono::Days::new(30)}),
+        )
+        .await;
+    assert_eq!(born.status(), StatusCode::CREATED, "birth");
+    let mut new_years_eve =
+        chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&stays[1].0), 12, 31).expect("day");
+    if new_years_eve < stays[1].0 {
+        new_years_eve = new_years_eve + chrono::Months::new(12);
+    }
+    let me = app.get_json("/api/v1/me", coordinator).await;
+    let late = app
+        .post(
+            &format!("/api/v1/families/{second}/interventions"),
+            Some(coordinator),
+            &json!({"kind": "phone_call", "occurred_at": format!("{new_years_eve}T23:30:00Z"),
+                    "duration_minutes": 15, "staff_ids": [me["id"]], "summary": "Appel du soir.",
+                    "confidentiality": "restricted"}),
+        )
+        .await;
+    assert_eq!(late.status(), StatusCode::CREATED, "late intervention");
+    // Kept: left ten months ago, in the first unit.
+    family_with_history(
+        app,
+        coordinator,
+        "Cherif",
+        &units[0],
+        days_ago(700),
+        Some(days_ago(300)),
+    )
+    .await;
+    // Declined three years ago.
+    let declined = app.refer(coordinator, "Petrenko", days_ago(1200)).await;
+    app.decline(coordinator, &declined, "Hors critères d'âge")
+        .await;
+    let declined = declined["family_id"].as_str().expect("id").to_owned();
+    referrals::Entity::update_many()
+        .col_expr(
+            referrals::Column::ClosedAt,
+            Expr::value(test_now() - chrono::TimeDelta::days(1100)),
+        )
+        .filter(referrals::Column::FamilyId.eq(declined.parse::<uuid::Uuid>().expect("uuid")))
+        .exec(&app.db)
         .await
-        .expect("count")
-        .expect("row");
-    assert_eq!(purge_marks.try_get_by_index::<i64>(0).expect("n"), 0);
+        .expect("aged");
+    Centre {
+        units,
+        due: vec![first, second, declined],
+        stays,
+    }
+}
+
+/// Every activity report of the years the files touched, and occupancy
+/// reports over ranges that cut the stays.
+async fn reports(app: &TestApp, admin: &str, centre: &Centre) -> Vec<Value> {
+    let mut paths = Vec::new();
+    let first_year = chrono::Datelike::year(&days_ago(1400));
+    for year in first_year..=chrono::Datelike::year(&today()) {
+        paths.push(format!("/api/v1/reports/activity?year={year}"));
+    }
+    let mut ranges = vec![(days_ago(1500), days_ago(1))];
+    for (admitted, exited) in &centre.stays {
+        // From the middle of a month of the stay to the middle of another.
+        ranges.push((
+            *admitted + chrono::Days::new(45),
+            *exited - chrono::Days::new(40),
+        ));
+        ranges.push((
+            *admitted - chrono::Days::new(5),
+            *admitted + chrono::Days::new(5),
+        ));
+        ranges.push((
+            *exited - chrono::Days::new(3),
+            *exited + chrono::Days::new(3),
+        ));
+    }
+    for (from, to) in ranges {
+        paths.push(format!("/api/v1/reports/occupancy?from={from}&to={to}"));
+    }
+    paths.push(format!("/api/v1/housing/vacancies?as_of={}", days_ago(800)));
+    let mut answers = Vec::new();
+    for path in paths {
+        let answer = app.get_json(&path, admin).await;
+        answers.push(json!({"path": path, "answer": answer}));
+    }
+    answers
+}
+
+#[tokio::test]
+async fn the_activity_and_occupancy_reports_are_the_same_after_anonymisation() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let coordinator = app.login_as("coordinator").await;
+    let centre = centre_with_closed_files(&app, &admin, &coordinator).await;
+    let before = reports(&app, &admin, &centre).await;
+    let done = run_retention(&app, test_now(), false).await;
+    assert_eq!(done.anonymised, 3);
+    let after = reports(&app, &admin, &centre).await;
+    for (before, after) in before.iter().zip(&after) {
+        assert_eq!(after, before);
+    }
+    // The figures are not all zero: the files did count.
+    let busy = &before[0]["answer"];
+    assert!(
+        before
+            .iter()
+            .any(|report| report["answer"]["family_days"].as_i64() > Some(0)),
+        "{busy}"
+    );
+}
+
+/// Each row of the database that holds one of `ids`, as text, by table;
+/// the audit log's tables aside (kept 12 months by law, then purged).
+async fn rows_holding(
+    db: &sea_orm::DatabaseConnection,
+    ids: &[uuid::Uuid],
+) -> Vec<(String, String)> {
+    use sea_orm::Statement;
+    let backend = db.get_database_backend();
+    let texts = |sql: String| async move {
+        db.query_all_raw(Statement::from_string(backend, sql))
+            .await
+            .expect("rows")
+            .into_iter()
+            .map(|row| row.try_get_by_index::<String>(0).expect("text"))
+            .collect::<Vec<String>>()
+    };
+    let postgres = backend == sea_orm::DatabaseBackend::Postgres;
+    let tables = texts(if postgres {
+        "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'"
+            .to_owned()
+    } else {
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            .to_owned()
+    })
+    .await;
+    let mut found = Vec::new();
+    for table in tables
+        .into_iter()
+        .filter(|t| !t.starts_with("audit_") && !t.starts_with("seaql_"))
+    {
+        let sql = if postgres {
+            format!("SELECT row_to_json(t)::text FROM {table} t")
+        } else {
+            let columns = texts(format!("SELECT name FROM pragma_table_info('{table}')")).await;
+            let quoted: Vec<String> = columns.iter().map(|c| format!("quote(\"{c}\")")).collect();
+            format!("SELECT {} FROM \"{table}\"", quoted.join(" || '|' || "))
+        };
+        for row in texts(sql).await {
+            let holds = ids.iter().any(|id| {
+                row.contains(&id.to_string())
+                    || row.contains(&id.simple().to_string().to_uppercase())
+            });
+            if holds {
+                found.push((table.clone(), row));
+            }
+        }
+    }
+    found
+}
+
+/// Every `YYYY-MM-DD` in `text` that is not the first of a month.
+fn exact_dates(text: &str) -> Vec<String> {
+    let bytes = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| range.clone().all(|i| bytes[i].is_ascii_digit());
+    (0..bytes.len().saturating_sub(9))
+        .filter(|&i| {
+            digits(i..i + 4)
+                && bytes[i + 4] == b'-'
+                && digits(i + 5..i + 7)
+                && bytes[i + 7] == b'-'
+                && digits(i + 8..i + 10)
+        })
+        .map(|i| text[i..i + 10].to_owned())
+        .filter(|date| !date.ends_with("-01"))
+        .collect()
+}
+
+#[tokio::test]
+async fn nothing_left_of_an_anonymised_family_can_single_her_out() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let coordinator = app.login_as("coordinator").await;
+    let centre = centre_with_closed_files(&app, &admin, &coordinator).await;
+    // Every id of the due files, before they go.
+    let parse = |raw: &str| raw.parse::<uuid::Uuid>().expect("uuid");
+    let mut ids = Vec::new();
+    for family_id in &centre.due {
+        ids.push(parse(family_id));
+        let family = app
+            .get_json(&format!("/api/v1/families/{family_id}"), &coordinator)
+            .await;
+        for child in family["children"].as_array().expect("children") {
+            ids.push(parse(child["id"].as_str().expect("id")));
+        }
+        let timeline = app
+            .get_json(
+                &format!("/api/v1/families/{family_id}/timeline?limit=200"),
+                &coordinator,
+            )
+            .await;
+        for event in timeline["items"].as_array().expect("items") {
+            for key in ["placement_id", "referral_id", "intervention_id", "id"] {
+                if let Some(id) = event[key].as_str().and_then(|raw| raw.parse().ok()) {
+                    ids.push(id);
+                }
+            }
+        }
+    }
+    let users = app.get_json("/api/v1/users?limit=200", &admin).await;
+    let user_ids: Vec<uuid::Uuid> = users["items"]
+        .as_array()
+        .expect("users")
+        .iter()
+        .map(|user| parse(user["id"].as_str().expect("id")))
+        .collect();
+    let unit_ids: Vec<uuid::Uuid> = centre.units.iter().map(|unit| parse(unit)).collect();
+    assert!(!rows_holding(&app.db, &ids).await.is_empty());
+
+    assert_eq!(run_retention(&app, test_now(), false).await.anonymised, 3);
+    let left = rows_holding(&app.db, &ids).await;
+    let tables: std::collections::BTreeSet<&str> =
+        left.iter().map(|(table, _)| table.as_str()).collect();
+    assert_eq!(
+        tables.into_iter().collect::<Vec<_>>(),
+        ["children", "families"],
+        "{left:#?}"
+    );
+    for (table, row) in &left {
+        assert_eq!(
+            exact_dates(row),
+            Vec::<String>::new(),
+            "an exact date in {table}: {row}"
+        );
+        for other in unit_ids.iter().chain(&user_ids) {
+            assert!(
+                !row.contains(&other.to_string())
+                    && !row.contains(&other.simple().to_string().to_uppercase()),
+                "a unit or a user in {table}: {row}"
+            );
+        }
+        for trace in [
+            "Alfortville",
+            "Lemoine",
+            "Moreau",
+            "Petrenko",
+            "Maëlys",
+            "Noé",
+            "@",
+        ] {
+            assert!(!row.contains(trace), "{trace} in {table}: {row}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_days_an_anonymised_family_lived_in_a_unit_stay_taken() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let coordinator = app.login_as("coordinator").await;
+    let centre = centre_with_closed_files(&app, &admin, &coordinator).await;
+    assert_eq!(run_retention(&app, test_now(), false).await.anonymised, 3);
+    // A family admitted, back-dated, into the second unit (nobody lived
+    // there since) while the anonymised family lived there.
+    let referral = app.refer(&coordinator, "Girard", days_ago(2000)).await;
+    let admission = app
+        .post(
+            &format!(
+                "/api/v1/referrals/{}/admission",
+                referral["id"].as_str().expect("id")
+            ),
+            Some(&coordinator),
+            &json!({"admitted_on": centre.stays[1].0 + chrono::Days::new(10), "unit_id": centre.units[1]}),
+        )
+        .await;
+    crate::helpers::assert_problem(admission, 409, "unit_occupied").await;
 }

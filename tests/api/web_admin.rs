@@ -528,3 +528,46 @@ async fn an_edit_without_its_state_changes_nothing_and_one_without_its_version_i
     assert_eq!(unchanged["display_name"], "Odile M.");
     assert_eq!(unchanged["version"], after["version"]);
 }
+
+#[tokio::test]
+async fn the_audit_log_page_shows_a_lists_families_and_its_reading_is_audited() {
+    let app = spawn_app().await;
+    let coordinator = app.login_as("coordinator").await;
+    let mut families = Vec::new();
+    for name in ["Aubert", "Benali"] {
+        let placement = app
+            .placed_family(
+                &coordinator,
+                name,
+                crate::cases::days_ago(300),
+                crate::cases::days_ago(100),
+            )
+            .await;
+        families.push(placement["family_id"].as_str().expect("id").to_owned());
+    }
+    app.get_json("/api/v1/families", &coordinator).await;
+    let mut browser = director(&app).await;
+    let page = browser
+        .get(&format!("/admin/journal?famille={}", families[1]))
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains("<code>family.list</code>"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("2 dossiers"), "{}", page.body);
+    // Another admin sees that the log was read, and with which filter.
+    let admin = app.login_as("admin").await;
+    let reads = app.get_json("/api/v1/audit?limit=200", &admin).await["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|entry| entry["action"] == "audit.read")
+        .map(|entry| entry["resource"].as_str().expect("text").to_owned())
+        .collect::<Vec<_>>();
+    assert!(
+        reads.contains(&format!("/audit?family_id={}", families[1])),
+        "{reads:?}"
+    );
+}

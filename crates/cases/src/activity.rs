@@ -14,6 +14,7 @@ use nido_domain::family::{ExitDestination, ReferralReason, ReferralSource, Refer
 use nido_domain::housing::days_inclusive;
 use nido_domain::intervention::InterventionKind;
 use nido_domain::reports::{child_days_present, days_present, occupancy};
+use nido_domain::retention::{KeptFigure, figure};
 use nido_persistence::{creche, families, incidents, interventions, placements, referrals};
 
 use crate::{Caller, CaseError, CaseResult, Cases};
@@ -76,11 +77,67 @@ fn tally<K: Copy + Eq + std::hash::Hash>(
         .collect()
 }
 
-fn average(values: &[i64]) -> Option<f64> {
-    (!values.is_empty()).then(|| {
-        let mean = values.iter().sum::<i64>() as f64 / values.len() as f64;
+/// The mean of `count` values adding up to `sum`, to a tenth.
+fn average(sum: i64, count: i64) -> Option<f64> {
+    (count > 0).then(|| {
+        let mean = sum as f64 / count as f64;
         (mean * 10.0).round() / 10.0
     })
+}
+
+/// The figures anonymised files left for the year (their rows are gone):
+/// added to what the rows still there give, so that the report is the same
+/// before and after an anonymisation.
+struct Kept(HashMap<(u32, String, String), i64>);
+
+impl Kept {
+    fn new(figures: Vec<KeptFigure>) -> Self {
+        Self(
+            figures
+                .into_iter()
+                .map(|kept| ((kept.month, kept.figure, kept.item), kept.value))
+                .collect(),
+        )
+    }
+
+    /// The year's `figure` for `item` ("" when it has none).
+    fn year(&self, figure: &str, item: &str) -> i64 {
+        self.0
+            .get(&(0, figure.to_owned(), item.to_owned()))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// `figure` of `month` (1 to 12), without an item.
+    fn month(&self, month: u32, figure: &str) -> i64 {
+        self.0
+            .get(&(month, figure.to_owned(), String::new()))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// The items of the year's `figure`, with their values.
+    fn items<'a>(&'a self, figure: &'a str) -> impl Iterator<Item = (&'a str, i64)> + 'a {
+        self.0
+            .iter()
+            .filter(move |((month, kept, item), _)| {
+                *month == 0 && kept == figure && !item.is_empty()
+            })
+            .map(|((_, _, item), value)| (item.as_str(), *value))
+    }
+
+    /// `counts` (by a vocabulary) with the kept ones added.
+    fn plus<K: Copy>(
+        &self,
+        counts: Vec<(K, i64)>,
+        figure: &str,
+        name: impl Fn(K) -> &'static str,
+    ) -> Vec<(K, i64)> {
+        counts
+            .into_iter()
+            .map(|(key, count)| (key, count + self.year(figure, name(key))))
+            .collect()
+    }
 }
 
 /// The activity report of `year` (2000 to 2100).
@@ -99,10 +156,14 @@ pub async fn activity_report(
     let today = cases.today();
     let db = &cases.db;
 
+    let kept = Kept::new(nido_persistence::retention::kept_figures_of(db, year).await?);
     let received = referrals::referred_between(db, first, last).await?;
     let mut by_eds: BTreeMap<String, i64> = BTreeMap::new();
     for referral in &received {
         *by_eds.entry(referral.eds.clone()).or_default() += 1;
+    }
+    for (eds, count) in kept.items(figure::REFERRALS_BY_EDS) {
+        *by_eds.entry(eds.to_owned()).or_default() += count;
     }
     let mut by_eds: Vec<(String, i64)> = by_eds.into_iter().collect();
     by_eds.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -156,6 +217,8 @@ pub async fn activity_report(
                 }
             }
         }
+        family_days += kept.month(number, figure::FAMILY_DAYS);
+        child_days += kept.month(number, figure::CHILD_DAYS);
         months.push(MonthFigures {
             month,
             family_days,
@@ -167,7 +230,10 @@ pub async fn activity_report(
     let child_days = months.iter().map(|m| m.child_days).sum();
 
     let present_on = last.min(today);
-    let (mut families_present, mut children_present) = (0, 0);
+    let (mut families_present, mut children_present) = (
+        kept.year(figure::FAMILIES_PRESENT, ""),
+        kept.year(figure::CHILDREN_PRESENT, ""),
+    );
     for placement in &present {
         let exited_on = placement.exit.as_ref().map(|exit| exit.exited_on);
         if days_present(
@@ -206,7 +272,15 @@ pub async fn activity_report(
     };
     let kinds = interventions::count_by_kind(db, start, end).await?;
     let concerns = incidents::concerns_between(db, first, last).await?;
-    let mut minutes: HashMap<BookingPurpose, i64> = HashMap::new();
+    let mut minutes: HashMap<BookingPurpose, i64> = BookingPurpose::ALL
+        .iter()
+        .map(|purpose| {
+            (
+                *purpose,
+                kept.year(figure::CRECHE_MINUTES_BY_PURPOSE, purpose.as_str()),
+            )
+        })
+        .collect();
     for booking in creche::bookings_between(db, first, last).await? {
         if booking.status != nido_domain::creche::BookingStatus::Cancelled {
             *minutes.entry(booking.purpose).or_default() += i64::from(booking.slot.minutes());
@@ -221,21 +295,44 @@ pub async fn activity_report(
             &format!("/reports/activity?year={year}"),
         )
         .await?;
+    let exits = ended.len() as i64 + kept.year(figure::EXITS, "");
     Ok(ActivityReport {
         year,
-        referrals: received.len() as i64,
-        by_source: tally(ReferralSource::ALL, received.iter().map(|r| r.source)),
-        by_eds,
-        by_reason: tally(ReferralReason::ALL, received.iter().map(|r| r.reason)),
-        outcomes: tally(ReferralStatus::ALL, received.iter().map(|r| r.status)),
-        admissions: admitted.len() as i64,
-        exits: ended.len() as i64,
-        exits_by_destination: tally(
-            ExitDestination::ALL,
-            ended.iter().map(|(_, exit)| exit.destination),
+        referrals: received.len() as i64 + kept.year(figure::REFERRALS, ""),
+        by_source: kept.plus(
+            tally(ReferralSource::ALL, received.iter().map(|r| r.source)),
+            figure::REFERRALS_BY_SOURCE,
+            ReferralSource::as_str,
         ),
-        average_stay_days: average(&stays),
-        average_wait_days: average(&waits),
+        by_eds,
+        by_reason: kept.plus(
+            tally(ReferralReason::ALL, received.iter().map(|r| r.reason)),
+            figure::REFERRALS_BY_REASON,
+            ReferralReason::as_str,
+        ),
+        outcomes: kept.plus(
+            tally(ReferralStatus::ALL, received.iter().map(|r| r.status)),
+            figure::REFERRALS_BY_OUTCOME,
+            ReferralStatus::as_str,
+        ),
+        admissions: admitted.len() as i64 + kept.year(figure::ADMISSIONS, ""),
+        exits,
+        exits_by_destination: kept.plus(
+            tally(
+                ExitDestination::ALL,
+                ended.iter().map(|(_, exit)| exit.destination),
+            ),
+            figure::EXITS_BY_DESTINATION,
+            ExitDestination::as_str,
+        ),
+        average_stay_days: average(
+            stays.iter().sum::<i64>() + kept.year(figure::STAY_DAYS, ""),
+            exits,
+        ),
+        average_wait_days: average(
+            waits.iter().sum::<i64>() + kept.year(figure::WAIT_DAYS, ""),
+            waits.len() as i64 + kept.year(figure::WAITS, ""),
+        ),
         months,
         family_days,
         child_days,
@@ -245,9 +342,14 @@ pub async fn activity_report(
         children_present,
         interventions_by_kind: InterventionKind::ALL
             .iter()
-            .map(|kind| (*kind, kinds.get(kind).copied().unwrap_or(0)))
+            .map(|kind| {
+                let kept = kept.year(figure::INTERVENTIONS_BY_KIND, kind.as_str());
+                (*kind, kinds.get(kind).copied().unwrap_or(0) + kept)
+            })
             .collect(),
-        concerns: i64::try_from(concerns).unwrap_or(i64::MAX),
+        concerns: i64::try_from(concerns)
+            .unwrap_or(i64::MAX)
+            .saturating_add(kept.year(figure::CONCERNS, "")),
         creche_minutes_by_purpose: BookingPurpose::ALL
             .iter()
             .map(|purpose| (*purpose, minutes.get(purpose).copied().unwrap_or(0)))

@@ -9,7 +9,7 @@ use nido_domain::due_dates::DueKind;
 use nido_persistence::{calendar_feeds, families, interventions, users};
 use uuid::Uuid;
 
-use crate::due_dates::{initials, open_until};
+use crate::due_dates::{families_shown, initials, open_until};
 use crate::interventions::action_viewer;
 use crate::{Caller, CaseError, CaseResult, Cases};
 
@@ -57,7 +57,7 @@ pub async fn revoke_feed(cases: &Cases, caller: &Caller) -> CaseResult<()> {
 /// have neither). `NotFound` for an unknown or revoked secret, and for an
 /// account that is disabled or must first change a password someone else
 /// set, and for an address made more than `calendar_valid_days` ago.
-/// Audited in the owner's name, one entry per family shown (one
+/// Audited in the owner's name, one entry naming every family shown (one
 /// without a family when none is).
 pub async fn read_feed(cases: &Cases, secret_hash: &str) -> CaseResult<Vec<CalendarEvent>> {
     let made_since = cases
@@ -88,11 +88,13 @@ pub async fn read_feed(cases: &Cases, secret_hash: &str) -> CaseResult<Vec<Calen
         Err(CaseError::Forbidden) => Vec::new(),
         Err(err) => return Err(err),
     };
-    for item in due.into_iter().filter(|item| item.due_on >= from) {
+    let due: Vec<_> = due.into_iter().filter(|item| item.due_on >= from).collect();
+    let (own, for_incidents) = families_shown(&due);
+    shown.extend(own);
+    for item in due {
         let Some(subject) = item.placement_id.or(item.incident_id) else {
             continue;
         };
-        shown.extend(item.family_id);
         events.push(CalendarEvent {
             uid: format!("{}-{subject}-{}@nido", item.kind.as_str(), item.due_on),
             on: item.due_on,
@@ -122,6 +124,14 @@ pub async fn read_feed(cases: &Cases, secret_hash: &str) -> CaseResult<Vec<Calen
     shown.dedup();
     cases
         .audit_read(&caller, "calendar.read", shown, FEED_RESOURCE)
+        .await?;
+    cases
+        .audit_many(
+            &caller,
+            "incident.calendar.read",
+            for_incidents,
+            FEED_RESOURCE,
+        )
         .await?;
     Ok(events)
 }

@@ -146,7 +146,7 @@ pub async fn open_until(
 }
 
 /// The due-dates screen: what falls due within `within_days` of `as_of`,
-/// or is overdue. Audited once per family listed.
+/// or is overdue. Audited: one entry naming the families listed.
 pub async fn screen(
     cases: &Cases,
     caller: &Caller,
@@ -165,13 +165,42 @@ pub async fn screen(
         .checked_add_days(Days::new(within_days.into()))
         .unwrap_or(NaiveDate::MAX);
     let items = open_until(cases, caller, until, kind).await?;
-    let mut listed: Vec<Uuid> = items.iter().filter_map(|item| item.family_id).collect();
-    listed.sort_unstable();
-    listed.dedup();
+    let (own, for_incidents) = families_shown(&items);
     cases
-        .audit_many(caller, "due_dates.read", listed, "/due-dates")
+        .audit_many(caller, "due_dates.read", own, "/due-dates")
+        .await?;
+    cases
+        .audit_many(
+            caller,
+            "incident.due_dates.read",
+            for_incidents,
+            "/due-dates",
+        )
         .await?;
     Ok(items)
+}
+
+/// The families a list of due dates shows: those shown for a due date of
+/// their own, and those shown for an incident naming them. The second are
+/// audited apart, under an `incident.` action, which the mother's export
+/// withholds: otherwise the reading of a list would tell her that an
+/// incident names her (SPEC "Privacy").
+pub fn families_shown(items: &[DueItem]) -> (Vec<Uuid>, Vec<Uuid>) {
+    let (mut own, mut for_incidents) = (Vec::new(), Vec::new());
+    for item in items {
+        if let Some(family_id) = item.family_id {
+            if item.kind == DueKind::IncidentReport {
+                for_incidents.push(family_id);
+            } else {
+                own.push(family_id);
+            }
+        }
+    }
+    for list in [&mut own, &mut for_incidents] {
+        list.sort_unstable();
+        list.dedup();
+    }
+    (own, for_incidents)
 }
 
 /// "Awa Diallo" → "A. D.": enough for a calendar that syncs to a

@@ -1,7 +1,9 @@
 //! The right of access (RGPD article 15): a mother may ask for her whole
 //! file. Restricted interventions are the professionals' personal notes and
 //! are left out, with the actions they led to; the consultations of the file
-//! name the reader's profession, never her name.
+//! name the reader's profession, never her name. Informations préoccupantes
+//! and incidents are left out without a trace: not even their creation or
+//! reading is among the consultations.
 
 use std::collections::HashMap;
 
@@ -113,6 +115,9 @@ pub async fn family_file(cases: &Cases, caller: &Caller, id: Uuid) -> CaseResult
     let workshops = workshops::of_family(db, id).await?;
     let mut consultations = Vec::new();
     for entry in all_entries_of(&cases.audit_db, id).await? {
+        if is_withheld(&entry.action) {
+            continue;
+        }
         consultations.push(Consultation {
             at: entry.at,
             profession: professions.of(db, entry.user_id).await?,
@@ -141,6 +146,20 @@ pub async fn family_file(cases: &Cases, caller: &Caller, id: Uuid) -> CaseResult
         creche_bookings,
         workshops,
     })
+}
+
+/// The audit actions on the records the export withholds: nothing in it
+/// may reveal that an information préoccupante or an incident exists, and
+/// their creation and reading would (SPEC "Privacy"). Every action on them
+/// starts with one of these, the readings of lists that show a family only
+/// for an incident too (`incident.due_dates.read`, `incident.calendar.read`).
+pub const WITHHELD_ACTIONS: [&str; 2] = ["concern.", "incident."];
+
+/// Whether the consultation `action` is left out of the export.
+pub fn is_withheld(action: &str) -> bool {
+    WITHHELD_ACTIONS
+        .iter()
+        .any(|prefix| action.starts_with(prefix))
 }
 
 /// Every audit entry of the family, oldest first.

@@ -37,7 +37,7 @@ pub async fn vacancies(
     caller.require(&READERS)?;
     let units = housing::all_units(&cases.db).await?;
     let leases = housing::all_leases(&cases.db).await?;
-    let occupancies = occupancies::all(&cases.db).await?;
+    let occupancies = occupancies::all_with_detached(&cases.db).await?;
     let mut items = Vec::new();
     for unit in units {
         let Some(lease) = leases
@@ -110,7 +110,7 @@ pub async fn leases_ending(
         .into_iter()
         .map(|unit| (unit.id, unit.label))
         .collect();
-    let occupancies = occupancies::all(&cases.db).await?;
+    let occupancies = occupancies::all_with_detached(&cases.db).await?;
     Ok(leases
         .into_iter()
         .filter_map(|lease| {
@@ -191,7 +191,7 @@ pub async fn occupancy_report(
         .filter_map(|unit| kinds.get(&unit.landlord_id).map(|kind| (unit.id, *kind)))
         .collect();
     let leases = housing::all_leases(&cases.db).await?;
-    let occupancies = occupancies::all(&cases.db).await?;
+    let occupancies = occupancies::all_with_detached(&cases.db).await?;
     let mut total = OccupancyFigures::default();
     let mut by_kind: Vec<(LandlordKind, OccupancyFigures)> = LandlordKind::ALL
         .iter()
@@ -232,7 +232,7 @@ pub struct Residence {
 
 /// Who lives where on `on`: every active placement, its mother's name and
 /// its unit (admins, coordinators), by mother's name. Audited as family
-/// data (`occupancy.list`, one entry per family shown), as a unit's
+/// data (`occupancy.list`, one entry naming every family shown), as a unit's
 /// occupancies are.
 pub async fn residences(
     cases: &Cases,

@@ -7,6 +7,7 @@
 //! drift from the rules.
 
 pub mod activity;
+pub mod audit_log;
 pub mod billing;
 pub mod calendar;
 pub mod creche;
@@ -89,7 +90,8 @@ impl Cases {
         self.audit_as(caller.id, action, family_id, resource).await
     }
 
-    /// One entry per family, for reads that show several families.
+    /// One entry naming every family shown, for reads that show several
+    /// families (SPEC "Privacy": one entry naming them all, not one each).
     pub async fn audit_many(
         &self,
         caller: &Caller,
@@ -104,8 +106,9 @@ impl Cases {
         Ok(())
     }
 
-    /// A read that shows several families: one entry per family, or one
-    /// without a family when it showed none, so that every read is traced.
+    /// A read that shows several families: one entry naming them all, or
+    /// one without a family when it showed none, so that every read is
+    /// traced.
     pub async fn audit_read(
         &self,
         caller: &Caller,

@@ -76,7 +76,7 @@ fn assigned_filter(caller: &Caller) -> Option<Uuid> {
 
 /// The workshop and the participants the caller may see: every one for a
 /// coordinator, a staff member's own families for her (the count stays
-/// the total). Audited once per family shown, or once without a family
+/// the total). Audited by one entry naming the families shown, or one without a family
 /// when none is.
 pub async fn workshop_with_participants(
     cases: &Cases,

@@ -1,9 +1,10 @@
 //! How long a family's file is kept (*durée de conservation*). A family with
 //! no active placement and no pending referral, whose last contact (exit,
 //! declined or withdrawn referral, last intervention) is more than
-//! `active_years` ago, is anonymised: what names or describes her is erased
-//! for good; dates, kinds, durations, destinations and amounts stay, so the
-//! reports still add up.
+//! `active_years` ago, is anonymised for good: nothing kept can single her
+//! out to someone who knew her. Her file's rows go; what they added to the
+//! activity report stays as the centre's kept figures (`kept_figures`), so
+//! the reports give the same figures before and after.
 
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 
@@ -44,6 +45,203 @@ pub fn audit_cutoff(now: DateTime<Utc>, retention_months: u32) -> DateTime<Utc> 
         .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
+/// The activity-report figures an anonymised file leaves behind. Its rows
+/// go (dates, units, team, EDS: all that could single her out); what it
+/// added to each figure of each year is added into the centre's kept
+/// totals, one row per (year, month, figure, item) for all anonymised
+/// files together, so the reports give the same figures as before.
+pub mod figure {
+    pub const REFERRALS: &str = "referrals";
+    pub const REFERRALS_BY_SOURCE: &str = "referrals.source";
+    pub const REFERRALS_BY_EDS: &str = "referrals.eds";
+    pub const REFERRALS_BY_REASON: &str = "referrals.reason";
+    pub const REFERRALS_BY_OUTCOME: &str = "referrals.outcome";
+    pub const ADMISSIONS: &str = "admissions";
+    /// Days from referral to admission, added up; `WAITS` counts them.
+    pub const WAIT_DAYS: &str = "wait_days";
+    pub const WAITS: &str = "waits";
+    pub const EXITS: &str = "exits";
+    pub const EXITS_BY_DESTINATION: &str = "exits.destination";
+    /// Days of the stays that ended, added up; `EXITS` counts them.
+    pub const STAY_DAYS: &str = "stay_days";
+    /// A month's figures (month 1 to 12).
+    pub const FAMILY_DAYS: &str = "family_days";
+    pub const CHILD_DAYS: &str = "child_days";
+    /// On 31 December.
+    pub const FAMILIES_PRESENT: &str = "present.families";
+    pub const CHILDREN_PRESENT: &str = "present.children";
+    pub const INTERVENTIONS_BY_KIND: &str = "interventions.kind";
+    pub const CONCERNS: &str = "concerns";
+    pub const CRECHE_MINUTES_BY_PURPOSE: &str = "creche.minutes";
+}
+
+/// One figure kept: `value` added to `figure` (for `item`, a source, an
+/// EDS, a kind…, or empty) of `year`, and of `month` (1 to 12) or of the
+/// whole year (0).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct KeptFigure {
+    pub year: i32,
+    pub month: u32,
+    pub figure: String,
+    pub item: String,
+    pub value: i64,
+}
+
+/// A referral as the activity report counts it.
+#[derive(Debug, Clone)]
+pub struct CountedReferral {
+    pub referred_on: NaiveDate,
+    pub source: String,
+    pub eds: String,
+    pub reason: String,
+    pub status: String,
+}
+
+/// An ended placement as the activity report counts it.
+#[derive(Debug, Clone)]
+pub struct CountedStay {
+    pub admitted_on: NaiveDate,
+    pub exited_on: NaiveDate,
+    pub destination: String,
+    /// When its referral was received.
+    pub referred_on: Option<NaiveDate>,
+}
+
+/// What of a closed file the activity report counts.
+#[derive(Debug, Clone, Default)]
+pub struct CountedFile {
+    pub referrals: Vec<CountedReferral>,
+    pub stays: Vec<CountedStay>,
+    /// The children's birth days (none while expected).
+    pub births: Vec<Option<NaiveDate>>,
+    /// Each intervention's day (in the centre's time zone) and kind.
+    pub interventions: Vec<(NaiveDate, String)>,
+    /// The days informations préoccupantes were transmitted.
+    pub concerns: Vec<NaiveDate>,
+    /// Each crèche booking not cancelled: its day, purpose and minutes.
+    pub creche: Vec<(NaiveDate, String, i64)>,
+}
+
+/// What `file` adds to each figure of the activity report, counted as the
+/// report counts (`reports::days_present`, `child_days_present`): the
+/// figures an anonymisation keeps. Figures that add nothing are left out.
+pub fn kept_figures(file: &CountedFile) -> Vec<KeptFigure> {
+    use std::collections::BTreeMap;
+
+    use crate::calendar::Month;
+    use crate::housing::days_inclusive;
+    use crate::reports::{child_days_present, days_present};
+
+    let mut kept: BTreeMap<(i32, u32, &str, String), i64> = BTreeMap::new();
+    let mut add = |on: NaiveDate, month: bool, figure: &'static str, item: &str, value: i64| {
+        let month = if month { on.month() } else { 0 };
+        *kept
+            .entry((on.year(), month, figure, item.to_owned()))
+            .or_default() += value;
+    };
+    for referral in &file.referrals {
+        let on = referral.referred_on;
+        add(on, false, figure::REFERRALS, "", 1);
+        add(on, false, figure::REFERRALS_BY_SOURCE, &referral.source, 1);
+        add(on, false, figure::REFERRALS_BY_EDS, &referral.eds, 1);
+        add(on, false, figure::REFERRALS_BY_REASON, &referral.reason, 1);
+        add(on, false, figure::REFERRALS_BY_OUTCOME, &referral.status, 1);
+    }
+    for stay in &file.stays {
+        let (admitted, exited) = (stay.admitted_on, stay.exited_on);
+        add(admitted, false, figure::ADMISSIONS, "", 1);
+        if let Some(referred_on) = stay.referred_on {
+            add(
+                admitted,
+                false,
+                figure::WAIT_DAYS,
+                "",
+                (admitted - referred_on).num_days(),
+            );
+            add(admitted, false, figure::WAITS, "", 1);
+        }
+        add(exited, false, figure::EXITS, "", 1);
+        add(
+            exited,
+            false,
+            figure::EXITS_BY_DESTINATION,
+            &stay.destination,
+            1,
+        );
+        add(
+            exited,
+            false,
+            figure::STAY_DAYS,
+            "",
+            days_inclusive(admitted, exited),
+        );
+        let mut month = Month::new(admitted.year(), admitted.month());
+        while let Some(current) = month.filter(|m| m.first_day() <= exited) {
+            let (from, to) = (current.first_day(), current.last_day());
+            add(
+                from,
+                true,
+                figure::FAMILY_DAYS,
+                "",
+                days_present(admitted, Some(exited), exited, from, to),
+            );
+            let child_days: i64 = file
+                .births
+                .iter()
+                .map(|birth| child_days_present(admitted, Some(exited), *birth, exited, from, to))
+                .sum();
+            add(from, true, figure::CHILD_DAYS, "", child_days);
+            let next = crate::calendar::day_after(to);
+            month = Month::new(next.year(), next.month());
+        }
+        for year in admitted.year()..=exited.year() {
+            let Some(december_31) = NaiveDate::from_ymd_opt(year, 12, 31) else {
+                continue;
+            };
+            if days_present(admitted, Some(exited), exited, december_31, december_31) == 1 {
+                add(december_31, false, figure::FAMILIES_PRESENT, "", 1);
+                let born = file
+                    .births
+                    .iter()
+                    .filter(|birth| birth.is_some_and(|birth| birth <= december_31))
+                    .count();
+                add(
+                    december_31,
+                    false,
+                    figure::CHILDREN_PRESENT,
+                    "",
+                    born as i64,
+                );
+            }
+        }
+    }
+    for (on, kind) in &file.interventions {
+        add(*on, false, figure::INTERVENTIONS_BY_KIND, kind, 1);
+    }
+    for on in &file.concerns {
+        add(*on, false, figure::CONCERNS, "", 1);
+    }
+    for (on, purpose, minutes) in &file.creche {
+        add(
+            *on,
+            false,
+            figure::CRECHE_MINUTES_BY_PURPOSE,
+            purpose,
+            *minutes,
+        );
+    }
+    kept.into_iter()
+        .filter(|(_, value)| *value != 0)
+        .map(|((year, month, figure, item), value)| KeptFigure {
+            year,
+            month,
+            figure: figure.to_owned(),
+            item,
+            value,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,6 +276,37 @@ mod tests {
         let dates = [date("2023-05-01"), date("2024-01-10"), date("2022-12-31")];
         assert_eq!(last_contact(dates), Some(date("2024-01-10")));
         assert_eq!(last_contact([]), None);
+    }
+
+    #[test]
+    fn a_stay_keeps_its_days_by_month_and_who_was_there_on_31_december() {
+        let file = CountedFile {
+            stays: vec![CountedStay {
+                admitted_on: date("2023-12-30"),
+                exited_on: date("2024-01-02"),
+                destination: "social_housing".into(),
+                referred_on: Some(date("2023-12-20")),
+            }],
+            births: vec![Some(date("2024-01-01")), None],
+            ..CountedFile::default()
+        };
+        let kept = kept_figures(&file);
+        let value = |year: i32, month: u32, figure: &str| {
+            kept.iter()
+                .filter(|k| k.year == year && k.month == month && k.figure == figure)
+                .map(|k| k.value)
+                .sum::<i64>()
+        };
+        assert_eq!(value(2023, 12, figure::FAMILY_DAYS), 2);
+        assert_eq!(value(2024, 1, figure::FAMILY_DAYS), 2);
+        assert_eq!(value(2023, 12, figure::CHILD_DAYS), 0);
+        assert_eq!(value(2024, 1, figure::CHILD_DAYS), 2);
+        assert_eq!(value(2023, 0, figure::FAMILIES_PRESENT), 1);
+        assert_eq!(value(2023, 0, figure::CHILDREN_PRESENT), 0);
+        assert_eq!(value(2023, 0, figure::WAIT_DAYS), 10);
+        assert_eq!(value(2024, 0, figure::STAY_DAYS), 4);
+        assert_eq!(value(2024, 0, figure::EXITS), 1);
+        assert!(kept.iter().all(|k| k.value != 0));
     }
 
     #[test]

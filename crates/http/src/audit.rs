@@ -1,11 +1,11 @@
 //! `GET /audit`: the audit log, newest first, for admins. There is no way to
-//! change or delete an entry.
+//! change or delete an entry; every reading is itself an entry (`audit.read`).
 
 use axum::Json;
 use axum::extract::State;
 use chrono::{DateTime, Utc};
 use nido_domain::Role;
-use nido_persistence::audit::{self, AuditEntry, AuditFilter};
+use nido_persistence::audit::{AuditEntry, AuditFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -44,7 +44,12 @@ pub struct AuditItem {
     pub user_id: Uuid,
     /// e.g. `family.read`, `placement.renew`.
     pub action: String,
+    /// The family of an entry about one family; null for a read that
+    /// listed several.
     pub family_id: Option<Uuid>,
+    /// Every family the entry names: `family_id`'s, or all those a list
+    /// showed (one entry per list, not one per family).
+    pub family_ids: Vec<Uuid>,
     /// The path of what was read or written: ids only.
     pub resource: String,
 }
@@ -56,12 +61,14 @@ impl From<AuditEntry> for AuditItem {
             user_id: entry.user_id,
             action: entry.action,
             family_id: entry.family_id,
+            family_ids: entry.family_ids,
             resource: entry.resource,
         }
     }
 }
 
-/// Read the audit log, newest first (admin).
+/// Read the audit log, newest first (admin). The reading is audited
+/// (`audit.read`, the filter as its resource).
 #[utoipa::path(get, path = "/audit", tag = "audit", params(AuditParams),
     responses((status = 200, description = "A page of entries", body = Page<AuditItem>)))]
 #[tracing::instrument(skip_all)]
@@ -70,6 +77,7 @@ async fn list_audit(
     caller: Allowed<Admins>,
     ValidQuery(params): ValidQuery<AuditParams>,
 ) -> Result<Json<Page<AuditItem>>> {
+    // Before the query's checks: a non-admin learns nothing of them.
     caller.require(&[Role::Admin])?;
     let page = PageParams {
         limit: params.limit,
@@ -83,7 +91,9 @@ async fn list_audit(
         to: params.to,
         before: page.position()?,
     };
-    let rows = audit::list(&state.audit_db, filter, limit + 1).await?;
+    let rows =
+        nido_cases::audit_log::read(&state.operations, &caller.case_caller(), filter, limit + 1)
+            .await?;
     Ok(Json(Page::from_rows(
         rows,
         limit,

@@ -176,8 +176,19 @@ async fn export_family(
     let export = FamilyExport::from(file);
     Ok(match params.format.unwrap_or_default() {
         ExportFormat::Json => Json(export).into_response(),
+        // A download, never framed, loading nothing but its own style.
         ExportFormat::Html => (
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"dossier-{id}.html\""),
+                ),
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    html::content_security_policy(),
+                ),
+            ],
             html::render(&export, &state.cases.time_zone),
         )
             .into_response(),
@@ -288,8 +299,11 @@ impl From<FamilyFile> for FamilyExport {
                     status: participation.status.as_str().to_owned(),
                 })
                 .collect(),
+            // Always the same list, whether or not the file holds any of
+            // these: its wording must not tell whether one exists.
             left_out: vec![
                 "Informations préoccupantes: transmitted to the département's CRIP, which answers requests for them.".to_owned(),
+                "Incidents (événements indésirables graves): reported to the authority, which answers requests for them.".to_owned(),
                 "Restricted interventions: the personal notes of the professionals present, which are not part of the file.".to_owned(),
                 "The follow-up actions those notes led to.".to_owned(),
                 "The names of those who read the file: their profession is given instead.".to_owned(),

@@ -130,7 +130,7 @@ impl AppState {
             .map_err(ApiError::from)
     }
 
-    /// One entry per family, for reads that list several families.
+    /// One entry naming every family, for reads that list several.
     pub async fn audit_many(
         &self,
         caller: &CurrentUser,

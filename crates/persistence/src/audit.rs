@@ -7,14 +7,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{OnConflict, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection,
+    DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
-use crate::entities::{audit_log, audit_outbox};
+use crate::entities::{audit_log, audit_log_families, audit_outbox, audit_outbox_families};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry {
@@ -23,9 +24,21 @@ pub struct AuditEntry {
     pub user_id: Uuid,
     /// What was done, e.g. `family.read`, `placement.renew`.
     pub action: String,
+    /// The one family of an entry about one family; none for a read that
+    /// listed several (see `family_ids`).
     pub family_id: Option<Uuid>,
+    /// Every family the entry names: the one of `family_id`, or all those a
+    /// list showed (one entry for the list, not one per family).
+    pub family_ids: Vec<Uuid>,
     /// The resource path, ids only.
     pub resource: String,
+}
+
+/// An entry to write, and the families it names when it names several.
+#[derive(Debug, Clone)]
+struct NewEntry {
+    row: audit_log::ActiveModel,
+    families: Vec<Uuid>,
 }
 
 fn entry(
@@ -34,14 +47,17 @@ fn entry(
     action: &str,
     family_id: Option<Uuid>,
     resource: &str,
-) -> audit_log::ActiveModel {
-    audit_log::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        at: Set(at),
-        user_id: Set(user_id),
-        action: Set(action.chars().take(60).collect()),
-        family_id: Set(family_id),
-        resource: Set(resource.chars().take(200).collect()),
+) -> NewEntry {
+    NewEntry {
+        row: audit_log::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            at: Set(at),
+            user_id: Set(user_id),
+            action: Set(action.chars().take(60).collect()),
+            family_id: Set(family_id),
+            resource: Set(resource.chars().take(200).collect()),
+        },
+        families: Vec::new(),
     }
 }
 
@@ -61,7 +77,7 @@ const QUEUE_DEPTH: usize = 4_096;
 
 /// A batch of entries and who waits for them.
 struct Pending {
-    rows: Vec<audit_log::ActiveModel>,
+    rows: Vec<NewEntry>,
     written: oneshot::Sender<Result<(), String>>,
 }
 
@@ -137,7 +153,8 @@ impl AuditWriter {
             .await
     }
 
-    /// Appends one entry per family; returns once they are committed.
+    /// Appends one entry naming every family of `family_ids` (a read that
+    /// listed them); returns once it is committed. Nothing for no family.
     pub async fn record_many(
         &self,
         at: DateTime<Utc>,
@@ -146,11 +163,11 @@ impl AuditWriter {
         family_ids: &[Uuid],
         resource: &str,
     ) -> Result<(), DbErr> {
-        self.write(entries(at, user_id, action, family_ids, resource))
+        self.write(entry_naming(at, user_id, action, family_ids, resource))
             .await
     }
 
-    async fn write(&self, rows: Vec<audit_log::ActiveModel>) -> Result<(), DbErr> {
+    async fn write(&self, rows: Vec<NewEntry>) -> Result<(), DbErr> {
         if rows.is_empty() {
             return Ok(());
         }
@@ -164,16 +181,44 @@ impl AuditWriter {
     }
 }
 
-fn entries(
+/// One entry naming `family_ids`: an entry about one family when there is
+/// one, else an entry without a family of its own that names them all.
+fn entry_naming(
     at: DateTime<Utc>,
     user_id: Uuid,
     action: &str,
     family_ids: &[Uuid],
     resource: &str,
-) -> Vec<audit_log::ActiveModel> {
-    family_ids
-        .iter()
-        .map(|family_id| entry(at, user_id, action, Some(*family_id), resource))
+) -> Vec<NewEntry> {
+    let mut families = family_ids.to_vec();
+    families.sort_unstable();
+    families.dedup();
+    match families.as_slice() {
+        [] => Vec::new(),
+        [one] => vec![entry(at, user_id, action, Some(*one), resource)],
+        _ => {
+            let mut named = entry(at, user_id, action, None, resource);
+            named.families = families;
+            vec![named]
+        }
+    }
+}
+
+fn log_link(entry_id: Uuid, family_id: Uuid) -> audit_log_families::ActiveModel {
+    audit_log_families::ActiveModel {
+        entry_id: Set(entry_id),
+        family_id: Set(family_id),
+    }
+}
+
+/// The (entry, family) pairs of entries that name several families.
+fn pairs(rows: &[NewEntry]) -> Vec<(Uuid, Uuid)> {
+    rows.iter()
+        .filter_map(|new| match &new.row.id {
+            Set(id) => Some((*id, &new.families)),
+            _ => None,
+        })
+        .flat_map(|(id, families)| families.iter().map(move |family| (id, *family)))
         .collect()
 }
 
@@ -181,16 +226,21 @@ fn entries(
 /// locked, its disk full, its table broken), to the main database's outbox,
 /// as durable as the change they trace, whence `drain_outbox` moves them
 /// into the log later. Fails only if both fail.
-async fn write_durably(
-    target: AuditTarget<'_>,
-    rows: Vec<audit_log::ActiveModel>,
-) -> Result<(), DbErr> {
+async fn write_durably(target: AuditTarget<'_>, rows: Vec<NewEntry>) -> Result<(), DbErr> {
     let Err(err) = insert(target.log, rows.clone()).await else {
         return Ok(());
     };
     tracing::error!(error = %err, "the audit log refused entries: they wait in the outbox");
+    let links: Vec<audit_outbox_families::ActiveModel> = pairs(&rows)
+        .into_iter()
+        .map(|(entry_id, family_id)| audit_outbox_families::ActiveModel {
+            entry_id: Set(entry_id),
+            family_id: Set(family_id),
+        })
+        .collect();
     let spooled: Vec<audit_outbox::ActiveModel> = rows
         .into_iter()
+        .map(|new| new.row)
         .map(|row| audit_outbox::ActiveModel {
             id: row.id,
             at: row.at,
@@ -201,11 +251,8 @@ async fn write_durably(
         })
         .collect();
     let txn = target.main.begin().await?;
-    for chunk in spooled.chunks(ROWS_PER_STATEMENT) {
-        audit_outbox::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(&txn)
-            .await?;
-    }
+    insert_chunked(&txn, spooled).await?;
+    insert_chunked(&txn, links).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -223,6 +270,13 @@ pub async fn drain_outbox(target: AuditTarget<'_>, batch: u64) -> Result<u64, Db
         return Ok(0);
     }
     let ids: Vec<Uuid> = waiting.iter().map(|row| row.id).collect();
+    let links: Vec<audit_log_families::ActiveModel> = audit_outbox_families::Entity::find()
+        .filter(audit_outbox_families::Column::EntryId.is_in(ids.clone()))
+        .all(target.main)
+        .await?
+        .into_iter()
+        .map(|link| log_link(link.entry_id, link.family_id))
+        .collect();
     let rows: Vec<audit_log::ActiveModel> = waiting
         .into_iter()
         .map(|row| audit_log::ActiveModel {
@@ -239,7 +293,24 @@ pub async fn drain_outbox(target: AuditTarget<'_>, batch: u64) -> Result<u64, Db
         .on_conflict_do_nothing_on([audit_log::Column::Id])
         .exec_without_returning(&txn)
         .await?;
+    for chunk in links.chunks(ROWS_PER_STATEMENT) {
+        audit_log_families::Entity::insert_many(chunk.to_vec())
+            .on_conflict(
+                OnConflict::columns([
+                    audit_log_families::Column::EntryId,
+                    audit_log_families::Column::FamilyId,
+                ])
+                .do_nothing()
+                .to_owned(),
+            )
+            .exec_without_returning(&txn)
+            .await?;
+    }
     txn.commit().await?;
+    audit_outbox_families::Entity::delete_many()
+        .filter(audit_outbox_families::Column::EntryId.is_in(ids.clone()))
+        .exec(target.main)
+        .await?;
     audit_outbox::Entity::delete_many()
         .filter(audit_outbox::Column::Id.is_in(ids.clone()))
         .exec(target.main)
@@ -252,21 +323,38 @@ pub async fn outbox_len(main: &impl ConnectionTrait) -> Result<u64, DbErr> {
     audit_outbox::Entity::find().count(main).await
 }
 
-async fn insert(db: &DatabaseConnection, rows: Vec<audit_log::ActiveModel>) -> Result<(), DbErr> {
+async fn insert(db: &DatabaseConnection, rows: Vec<NewEntry>) -> Result<(), DbErr> {
     if rows.is_empty() {
         return Ok(());
     }
+    let links: Vec<audit_log_families::ActiveModel> = pairs(&rows)
+        .into_iter()
+        .map(|(entry_id, family_id)| log_link(entry_id, family_id))
+        .collect();
+    let rows: Vec<audit_log::ActiveModel> = rows.into_iter().map(|new| new.row).collect();
     let txn = db.begin().await?;
     if db.get_database_backend() == DatabaseBackend::Postgres {
         txn.execute_unprepared("SET LOCAL synchronous_commit = off")
             .await?;
     }
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        audit_log::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(&txn)
+    insert_chunked(&txn, rows).await?;
+    insert_chunked(&txn, links).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Inserts `rows` in as many statements as their number needs.
+async fn insert_chunked<A>(txn: &impl ConnectionTrait, rows: Vec<A>) -> Result<(), DbErr>
+where
+    A: sea_orm::ActiveModelTrait + Send,
+{
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<A> = rows.by_ref().take(ROWS_PER_STATEMENT).collect();
+        A::Entity::insert_many(chunk)
+            .exec_without_returning(txn)
             .await?;
     }
-    txn.commit().await?;
     Ok(())
 }
 
@@ -292,7 +380,17 @@ pub async fn list(
 ) -> Result<Vec<AuditEntry>, DbErr> {
     let mut query = audit_log::Entity::find().order_by_desc(audit_log::Column::Id);
     if let Some(family_id) = filter.family_id {
-        query = query.filter(audit_log::Column::FamilyId.eq(family_id));
+        // The family's own entries, and the lists that named her.
+        let named = Query::select()
+            .column(audit_log_families::Column::EntryId)
+            .from(audit_log_families::Entity)
+            .and_where(audit_log_families::Column::FamilyId.eq(family_id))
+            .to_owned();
+        query = query.filter(
+            Condition::any()
+                .add(audit_log::Column::FamilyId.eq(family_id))
+                .add(audit_log::Column::Id.in_subquery(named)),
+        );
     }
     if let Some(user_id) = filter.user_id {
         query = query.filter(audit_log::Column::UserId.eq(user_id));
@@ -306,16 +404,34 @@ pub async fn list(
     if let Some(before) = filter.before {
         query = query.filter(audit_log::Column::Id.lt(before));
     }
-    Ok(query
-        .limit(limit)
-        .all(db)
-        .await?
+    let rows = query.limit(limit).all(db).await?;
+    let listed: Vec<Uuid> = rows
+        .iter()
+        .filter(|row| row.family_id.is_none())
+        .map(|row| row.id)
+        .collect();
+    let mut named: std::collections::HashMap<Uuid, Vec<Uuid>> = std::collections::HashMap::new();
+    if !listed.is_empty() {
+        for link in audit_log_families::Entity::find()
+            .filter(audit_log_families::Column::EntryId.is_in(listed))
+            .order_by_asc(audit_log_families::Column::FamilyId)
+            .all(db)
+            .await?
+        {
+            named.entry(link.entry_id).or_default().push(link.family_id);
+        }
+    }
+    Ok(rows
         .into_iter()
         .map(|row| AuditEntry {
             id: row.id,
             at: row.at,
             user_id: row.user_id,
             action: row.action,
+            family_ids: match row.family_id {
+                Some(family_id) => vec![family_id],
+                None => named.remove(&row.id).unwrap_or_default(),
+            },
             family_id: row.family_id,
             resource: row.resource,
         })

@@ -7,7 +7,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::entities::{occupancies, placements};
+use crate::entities::{detached_occupancies, occupancies, placements};
 use crate::housing::{find_unit, leases_of};
 use crate::{RepoError, Rule};
 use nido_domain::Conflict;
@@ -71,6 +71,27 @@ pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<Occupancy>, DbErr> {
     to_domain(db, rows).await
 }
 
+/// Every occupancy, and the days units were lived in by families since
+/// anonymised: those name nobody (nil placement and family). For the
+/// housing views and the occupancy report, which count a unit's days.
+pub async fn all_with_detached(db: &impl ConnectionTrait) -> Result<Vec<Occupancy>, DbErr> {
+    let mut all = all(db).await?;
+    all.extend(
+        detached_occupancies::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|row| Occupancy {
+                id: row.id,
+                placement_id: Uuid::nil(),
+                family_id: Uuid::nil(),
+                unit_id: row.unit_id,
+                span: DateSpan::new(row.starts_on, Some(row.ends_on)),
+            }),
+    );
+    Ok(all)
+}
+
 /// The placement's occupancy that has not ended.
 pub async fn open_of_placement(
     db: &impl ConnectionTrait,
@@ -118,10 +139,18 @@ pub async fn start(
         return Err(RepoError::Conflict(Conflict::NoActiveLease));
     }
     let from_then_on = DateSpan::new(on, None);
+    // The days an anonymised family lived there count too: they are days
+    // the unit was taken, though they name nobody.
     let taken = of_unit(db, unit_id)
         .await?
         .iter()
-        .any(|other| other.span.overlaps(&from_then_on));
+        .any(|other| other.span.overlaps(&from_then_on))
+        || detached_occupancies::Entity::find()
+            .filter(detached_occupancies::Column::UnitId.eq(unit_id))
+            .filter(detached_occupancies::Column::EndsOn.gte(on))
+            .one(db)
+            .await?
+            .is_some();
     if taken {
         return Err(RepoError::Conflict(Conflict::UnitOccupied));
     }

@@ -132,6 +132,23 @@ fn table(out: &mut String, headers: &[&str], rows: Vec<Vec<String>>) {
     out.push_str("</tbody>\n</table>\n");
 }
 
+/// The page's only style, inline: the policy allows it by its hash.
+const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:60rem;margin:1.5rem auto;padding:0 1rem;color:#111}\
+table{border-collapse:collapse;width:100%;margin-bottom:1rem}th,td{border:1px solid #777;padding:.3rem .5rem;text-align:left;vertical-align:top}\
+h2{margin-top:2rem;border-bottom:2px solid #333}@media print{h2{break-after:avoid}tr{break-inside:avoid}}";
+
+/// The page loads nothing, runs nothing, is never framed: its one inline
+/// style is allowed by its hash.
+pub fn content_security_policy() -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(STYLE));
+    format!(
+        "default-src 'none'; style-src 'sha256-{hash}'; frame-ancestors 'none'; \
+         base-uri 'none'; form-action 'none'"
+    )
+}
+
 /// The whole page.
 pub fn render(export: &FamilyExport, zone: &Tz) -> String {
     let mother = &export.family.mother;
@@ -141,9 +158,7 @@ pub fn render(export: &FamilyExport, zone: &Tz) -> String {
         "<!doctype html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>Dossier de {first} {last} — droit d'accès</title>\n\
-         <style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:1.5rem auto;padding:0 1rem;color:#111}}\
-         table{{border-collapse:collapse;width:100%;margin-bottom:1rem}}th,td{{border:1px solid #777;padding:.3rem .5rem;text-align:left;vertical-align:top}}\
-         h2{{margin-top:2rem;border-bottom:2px solid #333}}@media print{{h2{{break-after:avoid}}tr{{break-inside:avoid}}}}</style>\n\
+         <style>{STYLE}</style>\n\
          </head>\n<body>\n<main>\n<h1>Dossier de {first} {last}</h1>\n\
          <p>Document établi le {generated} au titre du droit d'accès (RGPD, article 15).</p>\n",
         first = escape(&mother.first_name),
@@ -435,6 +450,7 @@ pub fn render(export: &FamilyExport, zone: &Tz) -> String {
          <li>Les notes personnelles des professionnels (interventions confidentielles) et les actions qui en découlent : elles ne font pas partie du dossier.</li>\n\
          <li>Le nom des personnes qui ont consulté le dossier : leur profession est indiquée.</li>\n\
          <li>Les informations préoccupantes : transmises à la cellule départementale (CRIP), qui répond aux demandes d'accès les concernant.</li>\n\
+         <li>Les événements indésirables graves (incidents) : signalés aux autorités, qui répondent aux demandes d'accès les concernant.</li>\n\
          </ul>\n</main>\n</body>\n</html>\n",
     );
     out

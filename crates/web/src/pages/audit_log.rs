@@ -12,7 +12,7 @@ use axum::response::Response;
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use nido_domain::Role;
 use nido_http::pagination::{Page, PageParams};
-use nido_persistence::audit::{self, AuditEntry, AuditFilter};
+use nido_persistence::audit::{AuditEntry, AuditFilter};
 use nido_persistence::users;
 use uuid::Uuid;
 
@@ -31,6 +31,8 @@ pub struct EntryRow {
     pub user: String,
     pub action: String,
     pub family: Option<(String, String)>,
+    /// How many families a list's entry names (0 or 1 otherwise).
+    pub listed: usize,
     pub resource: String,
 }
 
@@ -144,7 +146,13 @@ pub async fn show(
             to,
             before,
         };
-        let rows = audit::list(&web.app.audit_db, filter, PAGE_SIZE + 1).await?;
+        let rows = nido_cases::audit_log::read(
+            &web.app.operations,
+            &signed_in.case_caller(),
+            filter,
+            PAGE_SIZE + 1,
+        )
+        .await?;
         let found: Page<AuditEntry> = Page::from_rows(rows, PAGE_SIZE, |e| e.id, |e| e);
         let entries = found
             .items
@@ -169,6 +177,7 @@ pub async fn show(
                     let short = id.to_string()[28..].to_owned();
                     (format!("{SECTION}?famille={id}"), short)
                 }),
+                listed: entry.family_ids.len(),
                 resource: entry.resource,
             })
             .collect();
