@@ -198,10 +198,23 @@ async fn a_token_unused_for_the_idle_timeout_stops_working() {
         app.get("/api/v1/me", Some(&token)).await.status(),
         StatusCode::OK
     );
-    // That use counted: the session is fresh again.
-    age_sessions(&app, TimeDelta::minutes(31), TimeDelta::hours(7)).await;
+    // That use counted: 25 minutes later (another instance, its clock
+    // ahead) the session still works, where 29 + 25 minutes unused would not...
+    let later = |minutes: i64| {
+        move |settings: &mut nido::Settings| {
+            settings.testing.now = Some(crate::helpers::test_now() + TimeDelta::minutes(minutes));
+        }
+    };
+    let in_25_minutes = crate::helpers::spawn_sibling_with(&app, later(25)).await;
+    assert_eq!(
+        in_25_minutes.get("/api/v1/me", Some(&token)).await.status(),
+        StatusCode::OK,
+        "a use refreshes the session"
+    );
+    // ...and 31 minutes after its last use it has ended.
+    let in_56_minutes = crate::helpers::spawn_sibling_with(&app, later(56)).await;
     assert_problem(
-        app.get("/api/v1/me", Some(&token)).await,
+        in_56_minutes.get("/api/v1/me", Some(&token)).await,
         401,
         "unauthorized",
     )

@@ -71,6 +71,36 @@ async fn an_account_is_locked_from_an_address_after_five_failures_even_for_the_r
 }
 
 #[tokio::test]
+async fn a_lock_ends_with_its_window() {
+    let app = spawn_app().await;
+    app.create_user("awa@nido.example", "staff", "social_worker")
+        .await;
+    for _ in 0..5 {
+        assert_refused(app.login("awa@nido.example", WRONG).await).await;
+    }
+    let at = |minutes: i64| {
+        move |settings: &mut nido::Settings| {
+            settings.testing.now =
+                Some(crate::helpers::test_now() + chrono::TimeDelta::minutes(minutes));
+        }
+    };
+    // One minute before the window closes, still locked (another instance,
+    // its clock ahead: the counters are the database's)...
+    let before = crate::helpers::spawn_sibling_with(&app, at(14)).await;
+    assert_eq!(
+        before.login("awa@nido.example", PASSWORD).await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // ...and once it has closed, the right password opens a session.
+    let after = crate::helpers::spawn_sibling_with(&app, at(15)).await;
+    assert_eq!(
+        after.login("awa@nido.example", PASSWORD).await.status(),
+        StatusCode::OK,
+        "a lock is not for ever"
+    );
+}
+
+#[tokio::test]
 async fn a_guesser_locks_only_herself_out_and_the_owner_logs_in_from_her_address() {
     let app = spawn_app().await;
     app.create_user("coord@nido.example", "coordinator", "coordinator")
