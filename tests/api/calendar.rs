@@ -460,3 +460,33 @@ async fn a_calendar_address_expires_after_valid_days() {
     made_at(&app, now - valid - chrono::TimeDelta::seconds(1)).await;
     assert_problem(app.get(&url, None).await, 404, "not_found").await;
 }
+
+#[tokio::test]
+async fn a_feed_holds_due_dates_from_30_days_ago_to_180_days_ahead_only() {
+    let app = spawn_app().await;
+    let coordinator = app.login_as("coordinator").await;
+    // Admitted 100 days ago: its contract was due 85 and 70 days ago (too
+    // old), its first projet personnalisé in about 82 days (inside).
+    let old = app
+        .placed_family(&coordinator, "Ancienne", days_ago(300), days_ago(100))
+        .await;
+    let old_id = old["id"].as_str().expect("id");
+    // Admitted today: its contract is due within a month (inside), its
+    // first projet personnalisé in six months, 181 days or more (too far).
+    let new = app
+        .placed_family(&coordinator, "Nouvelle", days_ago(300), today())
+        .await;
+    let new_id = new["id"].as_str().expect("id");
+    let url = create_feed(&app, &coordinator).await;
+    let (_, events) = fetch(&app, &url).await;
+    let has = |kind: &str, placement: &str| {
+        events
+            .iter()
+            .any(|event| event["UID"].starts_with(&format!("{kind}-{placement}-")))
+    };
+    assert!(has("project_initial", old_id), "{events:?}");
+    assert!(has("contract_delivery", new_id), "{events:?}");
+    assert!(!has("contract_delivery", old_id), "more than 30 days ago");
+    assert!(!has("contract_signature", old_id), "more than 30 days ago");
+    assert!(!has("project_initial", new_id), "more than 180 days ahead");
+}
