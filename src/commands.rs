@@ -67,6 +67,33 @@ pub async fn create_user(
     Ok(())
 }
 
+/// `nido user reset-mfa --email E`: the user's second factor is removed,
+/// her sessions end and her calendar address is revoked, as an admin's
+/// reset does; audited in the name of the system (the nil UUID), since
+/// whoever runs the command holds the server itself.
+pub async fn reset_second_factor(settings: &Settings, email: &str) -> anyhow::Result<()> {
+    let email = Email::parse(email).map_err(|err| anyhow::anyhow!("email {err}"))?;
+    let databases = open_databases(settings).await?;
+    let cases = use_cases(settings, &databases);
+    let (user, _) = nido_persistence::users::find_credentials(&cases.db, &email)
+        .await?
+        .context("no user has this email")?;
+    nido_persistence::mfa::remove(&cases.writer, user.id, true)
+        .await
+        .map_err(|err| anyhow::anyhow!("cannot reset the second factor: {err}"))?;
+    cases
+        .audit_as(
+            Caller::system().id,
+            "user.mfa_reset",
+            None,
+            &format!("/users/{}", user.id),
+        )
+        .await
+        .map_err(|err| anyhow::anyhow!("cannot audit the reset: {err}"))?;
+    println!("{}", user.id);
+    Ok(())
+}
+
 /// `nido retention run [--dry-run]`: prints what is (or would be) done.
 pub async fn retention(settings: &Settings, dry_run: bool) -> anyhow::Result<()> {
     let db = open_database(settings).await?;

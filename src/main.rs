@@ -60,6 +60,12 @@ enum UserCommand {
         #[arg(long, value_parser = |s: &str| s.parse::<Profession>().map_err(|e| e.to_string()))]
         profession: Profession,
     },
+    /// Reset a user's second factor (a lost phone and no recovery code left,
+    /// with no other admin to do it): her sessions end, she enrols again.
+    ResetMfa {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[tokio::main]
@@ -91,5 +97,8 @@ async fn main() -> anyhow::Result<()> {
             };
             commands::create_user(&settings, account, std::io::stdin().lock()).await
         }
+        Command::User {
+            command: UserCommand::ResetMfa { email },
+        } => commands::reset_second_factor(&settings, &email).await,
     }
 }

@@ -618,3 +618,49 @@ async fn a_lock_from_everywhere_keeps_the_owner_of_a_second_factor_in_on_her_dev
         "told of the lock: {told}"
     );
 }
+
+#[tokio::test]
+async fn the_command_line_resets_a_factor_when_no_admin_can() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let admin_id = app.get_json("/api/v1/me", &admin).await["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    enrol(&app, &admin).await;
+    let url = app
+        .settings
+        .database_url
+        .as_ref()
+        .map(|url| secrecy::ExposeSecret::expose_secret(url).to_owned());
+    let output = crate::cli::nido(&app.data_dir, &url)
+        .args(["user", "reset-mfa", "--email", "admin@nido.local"])
+        .output()
+        .expect("nido runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), admin_id);
+    // Her sessions ended; her password alone signs her in again.
+    assert_problem(
+        app.get("/api/v1/me", Some(&admin)).await,
+        401,
+        "unauthorized",
+    )
+    .await;
+    let again = app.admin_token().await;
+    let resets = app
+        .audit_actions_where(&again, &format!("user_id={}", uuid::Uuid::nil()))
+        .await;
+    assert!(
+        resets.iter().any(|action| action == "user.mfa_reset"),
+        "{resets:?}"
+    );
+    let unknown = crate::cli::nido(&app.data_dir, &url)
+        .args(["user", "reset-mfa", "--email", "personne@nido.example"])
+        .output()
+        .expect("nido runs");
+    assert!(!unknown.status.success(), "an unknown email is refused");
+}
