@@ -24,7 +24,7 @@ use crate::form::{FieldErrors, FormData};
 use crate::layout::{Frame, page};
 use crate::pages::local_path;
 use crate::pages::sign_in::wait_text;
-use crate::session::{Address, SESSION_COOKIE, SIGN_IN_COOKIE, SignedForm, SignedIn, set_cookie};
+use crate::session::{Address, SIGN_IN_COOKIE, SignedForm, SignedIn};
 
 /// The page that asks for the code, after a right password.
 #[derive(Template)]
@@ -71,16 +71,7 @@ pub async fn submit_code(
     )
     .await
     {
-        Ok(session) => {
-            let mut response = Redirect::to(&suite).into_response();
-            let headers = response.headers_mut();
-            headers.append(
-                header::SET_COOKIE,
-                set_cookie(&web, SESSION_COOKIE, Some(&session.token)),
-            );
-            session.leave_device_cookie(&web.app, headers);
-            Ok(response)
-        }
+        Ok(session) => Ok(crate::pages::sign_in::signed_in(&web, &session, &suite)),
         Err(ApiError::InvalidCode) => {
             errors.add(
                 "code",

@@ -6,7 +6,9 @@ use axum::extract::{FromRequestParts, RawQuery, Request, State};
 use axum::http::{HeaderValue, StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Redirect, Response};
 use nido_http::ApiError;
-use nido_http::auth::{DEVICE_COOKIE, LoginOutcome, LoginRequest, log_in, log_out, new_token};
+use nido_http::auth::{
+    DEVICE_COOKIE, LoginOutcome, LoginRequest, NewSession, log_in, log_out, new_token,
+};
 use validator::Validate;
 
 use crate::Web;
@@ -144,16 +146,7 @@ pub async fn submit(State(web): State<Web>, request: Request) -> Result<Response
                 };
                 return page(StatusCode::OK, &code_page);
             }
-            Ok(LoginOutcome::Session(session)) => {
-                let mut response = Redirect::to(&suite).into_response();
-                let headers = response.headers_mut();
-                headers.append(
-                    header::SET_COOKIE,
-                    set_cookie(&web, SESSION_COOKIE, Some(&session.token)),
-                );
-                session.leave_device_cookie(&web.app, headers);
-                return Ok(response);
-            }
+            Ok(LoginOutcome::Session(session)) => return Ok(signed_in(&web, &session, &suite)),
             Err(ApiError::InvalidCredentials) => {
                 errors.whole_form = Some(WRONG_CREDENTIALS.to_owned());
                 StatusCode::UNAUTHORIZED
@@ -174,6 +167,19 @@ pub async fn submit(State(web): State<Web>, request: Request) -> Result<Response
         },
     };
     page(status, &SignInPage::again(&token, email, suite, errors))
+}
+
+/// On to `suite` with the new session's cookie and the device cookie: the
+/// end of a sign-in, with the password alone or with its code.
+pub(crate) fn signed_in(web: &Web, session: &NewSession, suite: &str) -> Response {
+    let mut response = Redirect::to(suite).into_response();
+    let headers = response.headers_mut();
+    headers.append(
+        header::SET_COOKIE,
+        set_cookie(web, SESSION_COOKIE, Some(&session.token)),
+    );
+    session.leave_device_cookie(&web.app, headers);
+    response
 }
 
 /// Ends the session (the API's logout, audited) and forgets the cookie.
