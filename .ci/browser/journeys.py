@@ -81,6 +81,17 @@ def checkpoint(page: Page, name: str) -> None:
     print(f"  checked {name} ({page.url})")
 
 
+def submitted(page: Page, button: str, notice: str) -> bool:
+    """Sends a form by its button and waits for the page that answers:
+    True when it says `notice` in its status line, False when it shows a
+    refusal. Never reads the page that was there before the answer."""
+    with page.expect_navigation():
+        page.get_by_role("button", name=button, exact=True).click()
+    done = page.get_by_role("status").filter(has_text=notice)
+    expect(done.or_(page.get_by_role("alert")).first).to_be_visible()
+    return done.count() > 0
+
+
 def sign_in(page: Page, email: str, password: str) -> None:
     page.goto(BASE + "/")
     expect(page).to_have_url(BASE + "/connexion")
@@ -236,13 +247,13 @@ def coordination(page: Page) -> None:
     for index in range(links.count()):
         page.goto(BASE + "/echeances")
         page.locator(".item__title a").nth(index).click()
+        expect(page.get_by_role("heading", name="Journal")).to_be_visible()
         summary = page.get_by_text("Renouveler la prise en charge")
         if summary.count() == 0:
             continue
         summary.click()
         page.get_by_label("Décidée par").fill("ASE du Val-de-Marne")
-        page.get_by_role("button", name="Renouveler", exact=True).click()
-        if page.get_by_text("Renouvellement enregistré").count() == 1:
+        if submitted(page, "Renouveler", "Renouvellement enregistré"):
             checkpoint(page, "famille-renouvelee")
             return
         checkpoint(page, "famille-renouvellement-refuse")
@@ -288,8 +299,7 @@ def housing(page: Page) -> None:
         page.select_option("#demenagement-placement_id", label=family)
         page.select_option("#demenagement-unit_id", label=label)
         page.fill("#demenagement-on", tomorrow)
-        page.get_by_role("button", name="Enregistrer le déménagement").click()
-        if page.get_by_role("status").filter(has_text="déménagement a été enregistré").count():
+        if submitted(page, "Enregistrer le déménagement", "déménagement a été enregistré"):
             moved = True
             break
         # Refused (too small, say): the reason in French, then the next one.
