@@ -65,7 +65,7 @@ pub async fn run(
 ) -> anyhow::Result<RetentionReport> {
     let today = now.with_timezone(&policy.time_zone).date_naive();
     let due = due_files(
-        retention::closed_files(db).await?,
+        retention::closed_files(db, &policy.time_zone).await?,
         today,
         policy.active_years,
     );

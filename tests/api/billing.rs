@@ -258,3 +258,86 @@ async fn only_admins_read_the_statement_and_the_month_must_be_yyyy_mm() {
         assert_eq!(invalid_fields(&problem), [expected], "{query}");
     }
 }
+
+#[tokio::test]
+async fn a_family_readmitted_within_the_month_has_a_line_per_stay_and_the_sort_ignores_case() {
+    let app = spawn_app_with(|settings| settings.billing.daily_rate_cents = RATE).await;
+    let admin = app.admin_token().await;
+    let coordinator = app.login_as("coordinator").await;
+    let month = first_of_month(today()) - Months::new(1);
+    // Names whose case would change a byte-wise order: "de Souza" after
+    // "Duval", "awa" after "Zoé".
+    let mut stays = Vec::new();
+    for (first_name, last_name, admitted_on, exited_on) in [
+        ("Zoé", "Martin", month - Days::new(3), None),
+        ("Inès", "Duval", month + Days::new(2), None),
+        ("awa", "Martin", month + Days::new(6), None),
+        (
+            "Maëlle",
+            "de Souza",
+            month - Days::new(20),
+            Some(month + Days::new(4)),
+        ),
+        ("Awa", "Dauphin", month - Days::new(10), None),
+    ] {
+        let placement = app
+            .admitted_mother(&coordinator, first_name, last_name, admitted_on)
+            .await;
+        if let Some(exited_on) = exited_on {
+            let id = placement["id"].as_str().expect("id");
+            app.exit(&coordinator, id, &exited_on.to_string()).await;
+        }
+        stays.push((placement, admitted_on, exited_on));
+    }
+    // Mme de Souza comes back on the 12th and leaves again on the 20th.
+    let family_id = stays[3].0["family_id"].clone();
+    let again = app
+        .refer_with(
+            &coordinator,
+            &json!({"family_id": family_id, "source": "ase", "eds": "Alfortville",
+                    "referred_on": month + Days::new(6), "referrer_name": "Claire Fontaine",
+                    "referrer_contact": "eds.alfortville@example.org", "reason": "distress"}),
+        )
+        .await;
+    let (readmitted_on, left_on) = (month + Days::new(11), month + Days::new(19));
+    let placement = app.admit(&coordinator, &again, readmitted_on).await;
+    let id = placement["id"].as_str().expect("id");
+    app.exit(&coordinator, id, &left_on.to_string()).await;
+    stays.push((placement, readmitted_on, Some(left_on)));
+
+    let statement = app.billing(&admin, &month_of(month)).await;
+    assert_eq!(
+        names(&statement),
+        [
+            "Awa Dauphin",
+            "Maëlle de Souza",
+            "Maëlle de Souza",
+            "Inès Duval",
+            "awa Martin",
+            "Zoé Martin",
+        ]
+    );
+    let mut total = 0;
+    for (line, stay) in statement["lines"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .zip([4, 3, 5, 1, 2, 0])
+    {
+        let (placement, admitted_on, exited_on) = &stays[stay];
+        let last_day = exited_on.unwrap_or_else(today);
+        let days = days_in_month_present(month, *admitted_on, last_day);
+        assert_eq!(line["placement_id"], placement["id"], "{line}");
+        assert_eq!(line["family_id"], placement["family_id"], "{line}");
+        assert_eq!(line["admitted_on"], json!(admitted_on), "{line}");
+        assert_eq!(line["exited_on"], json!(exited_on), "{line}");
+        assert_eq!(line["days"], days, "{line}");
+        assert_eq!(line["amount_cents"], days * RATE, "{line}");
+        total += days;
+    }
+    // The two stays: the 1st to the 5th, the 12th to the 20th.
+    assert_eq!(statement["lines"][1]["days"], 5);
+    assert_eq!(statement["lines"][2]["days"], 9);
+    assert_eq!(statement["total_days"], total);
+    assert_eq!(statement["total_cents"], total * RATE);
+}

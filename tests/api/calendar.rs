@@ -490,3 +490,142 @@ async fn a_feed_holds_due_dates_from_30_days_ago_to_180_days_ahead_only() {
     assert!(!has("contract_signature", old_id), "more than 30 days ago");
     assert!(!has("project_initial", new_id), "more than 180 days ahead");
 }
+
+/// Sets or clears the owner's duty to change her password, as nothing but
+/// the flag (an admin's setting also revokes the address: see above).
+async fn must_change_password(app: &TestApp, user_id: &str, must: bool) {
+    use nido_persistence::entities::users;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    users::Entity::update_many()
+        .col_expr(users::Column::MustChangePassword, Expr::value(must))
+        .filter(users::Column::Id.eq(user_id.parse::<uuid::Uuid>().expect("uuid")))
+        .exec(&app.db)
+        .await
+        .expect("flag set");
+}
+
+#[tokio::test]
+async fn a_feed_is_not_found_while_its_owner_must_change_her_password_and_serves_once_she_has() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let coordinator = app.login_as("coordinator").await;
+    let (staff_id, staff) = app.staff_member("lea").await;
+    let placement = app
+        .placed_family(&coordinator, "Diallo", days_ago(300), days_ago(10))
+        .await;
+    let placement_id = placement["id"].as_str().expect("id");
+    app.assign(
+        &coordinator,
+        placement["family_id"].as_str().expect("id"),
+        &staff_id,
+        &[],
+    )
+    .await;
+    let holds_her_family = |events: &[Event]| {
+        events
+            .iter()
+            .any(|event| event["UID"].contains(placement_id))
+    };
+    let url = create_feed(&app, &staff).await;
+    assert!(holds_her_family(&fetch(&app, &url).await.1));
+
+    // The feed is read with her account as it is at each fetch.
+    must_change_password(&app, &staff_id, true).await;
+    assert_problem(app.get(&url, None).await, 404, "not_found").await;
+    must_change_password(&app, &staff_id, false).await;
+    assert!(holds_her_family(&fetch(&app, &url).await.1));
+
+    // The whole way: an admin sets her password; until she has chosen her
+    // own, no address answers and she can make none; then a new one serves.
+    let set = app
+        .patch(
+            &format!("/api/v1/users/{staff_id}"),
+            &admin,
+            None,
+            &json!({"password": crate::helpers::SET_BY_ADMIN}),
+        )
+        .await;
+    assert_eq!(set.status(), StatusCode::OK);
+    assert_problem(app.get(&url, None).await, 404, "not_found").await;
+    let token = app
+        .token_for("lea@nido.example", crate::helpers::SET_BY_ADMIN)
+        .await;
+    let refused = app
+        .post("/api/v1/me/calendar", Some(&token), &json!({}))
+        .await;
+    assert_problem(refused, 403, "password_change_required").await;
+    app.change_password(
+        &token,
+        crate::helpers::SET_BY_ADMIN,
+        crate::helpers::PASSWORD,
+    )
+    .await;
+    let url = create_feed(&app, &token).await;
+    assert!(holds_her_family(&fetch(&app, &url).await.1));
+}
+
+#[tokio::test]
+async fn a_staff_member_taken_off_a_familys_team_stops_seeing_its_dates_at_the_next_poll() {
+    let app = spawn_app().await;
+    let coordinator = app.login_as("coordinator").await;
+    let (lea_id, lea) = app.staff_member("lea").await;
+    let (referent_id, _) = app.staff_member("ines").await;
+    // Léa is on the team of two families, with an action for the first.
+    let mut placements = Vec::new();
+    for name in ["Diallo", "Traore"] {
+        let placement = app
+            .placed_family(&coordinator, name, days_ago(300), days_ago(10))
+            .await;
+        app.assign(
+            &coordinator,
+            placement["family_id"].as_str().expect("id"),
+            &referent_id,
+            &[&lea_id],
+        )
+        .await;
+        placements.push(placement);
+    }
+    let (leaving, staying) = (&placements[0], &placements[1]);
+    let family_id = leaving["family_id"].as_str().expect("id");
+    let intervention = app
+        .post(
+            &format!("/api/v1/families/{family_id}/interventions"),
+            Some(&lea),
+            &json!({
+                "kind": "home_visit",
+                "occurred_at": format!("{}T09:30:00Z", days_ago(1)),
+                "duration_minutes": 45,
+                "staff_ids": [lea_id],
+                "summary": "Visite à domicile.",
+                "confidentiality": "team",
+                "actions": [{"description": "Rappeler la PMI",
+                             "due_on": today() + Days::new(3), "assignee_id": lea_id}],
+            }),
+        )
+        .await;
+    assert_eq!(intervention.status(), StatusCode::CREATED, "intervention");
+    let intervention: Value = intervention.json().await.expect("json");
+    let action = format!(
+        "action-{}@nido",
+        intervention["actions"][0]["id"].as_str().expect("id")
+    );
+    let url = create_feed(&app, &lea).await;
+    let shows = |events: &[Event], placement: &Value| {
+        let id = placement["id"].as_str().expect("id");
+        events.iter().any(|event| event["UID"].contains(id))
+    };
+    let (_, events) = fetch(&app, &url).await;
+    assert!(
+        shows(&events, leaving) && shows(&events, staying),
+        "{events:?}"
+    );
+    event(&events, &action);
+
+    // Taken off the first family's team: its due dates and her action for
+    // it leave the feed at the next poll; the other family's stay.
+    app.assign(&coordinator, family_id, &referent_id, &[]).await;
+    let (text, events) = fetch(&app, &url).await;
+    assert!(!shows(&events, leaving), "{text}");
+    assert!(!text.contains(&action), "{text}");
+    assert!(shows(&events, staying), "{text}");
+}

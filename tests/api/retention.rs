@@ -30,6 +30,27 @@ async fn run_retention(
     .expect("the retention job runs")
 }
 
+/// A new family referred and declined for `reason`, the decision recorded
+/// at `at`: the referral.
+async fn declined_at(
+    app: &TestApp,
+    coordinator: &str,
+    last_name: &str,
+    reason: &str,
+    at: DateTime<Utc>,
+) -> Value {
+    let referral = app.refer(coordinator, last_name, days_ago(1200)).await;
+    app.decline(coordinator, &referral, reason).await;
+    let id: uuid::Uuid = referral["id"].as_str().expect("id").parse().expect("uuid");
+    referrals::Entity::update_many()
+        .col_expr(referrals::Column::ClosedAt, Expr::value(at))
+        .filter(referrals::Column::Id.eq(id))
+        .exec(&app.db)
+        .await
+        .expect("decided then");
+    referral
+}
+
 /// A family admitted into `unit` on `admitted_on`, with an intervention and
 /// an action, that left on `exited_on` (or is still there).
 async fn family_with_history(
@@ -173,24 +194,14 @@ async fn closed_files_are_anonymised_for_good_after_two_years_and_reports_still_
     )
     .await;
     // Declined three years ago (the decision's time is when it was recorded).
-    let declined = app.refer(&coordinator, "Petrenko", days_ago(1200)).await;
-    app.decline(&coordinator, &declined, "Hors critères d'âge")
-        .await;
-    referrals::Entity::update_many()
-        .col_expr(
-            referrals::Column::ClosedAt,
-            Expr::value(test_now() - chrono::TimeDelta::days(1100)),
-        )
-        .filter(
-            referrals::Column::FamilyId.eq(declined["family_id"]
-                .as_str()
-                .expect("id")
-                .parse::<uuid::Uuid>()
-                .expect("uuid")),
-        )
-        .exec(&app.db)
-        .await
-        .expect("aged");
+    let declined = declined_at(
+        &app,
+        &coordinator,
+        "Petrenko",
+        "Hors critères d'âge",
+        test_now() - chrono::TimeDelta::days(1100),
+    )
+    .await;
     // Waiting for years, but still waiting: kept.
     let waiting = app.refer(&coordinator, "Baldé", days_ago(1500)).await;
 
@@ -515,19 +526,15 @@ async fn centre_with_closed_files(app: &TestApp, admin: &str, coordinator: &str)
     )
     .await;
     // Declined three years ago.
-    let declined = app.refer(coordinator, "Petrenko", days_ago(1200)).await;
-    app.decline(coordinator, &declined, "Hors critères d'âge")
-        .await;
+    let declined = declined_at(
+        app,
+        coordinator,
+        "Petrenko",
+        "Hors critères d'âge",
+        test_now() - chrono::TimeDelta::days(1100),
+    )
+    .await;
     let declined = declined["family_id"].as_str().expect("id").to_owned();
-    referrals::Entity::update_many()
-        .col_expr(
-            referrals::Column::ClosedAt,
-            Expr::value(test_now() - chrono::TimeDelta::days(1100)),
-        )
-        .filter(referrals::Column::FamilyId.eq(declined.parse::<uuid::Uuid>().expect("uuid")))
-        .exec(&app.db)
-        .await
-        .expect("aged");
     Centre {
         units,
         due: vec![first, second, declined],
@@ -600,6 +607,20 @@ async fn rows_holding(
     db: &sea_orm::DatabaseConnection,
     ids: &[uuid::Uuid],
 ) -> Vec<(String, String)> {
+    rows_where(db, |row| {
+        ids.iter().any(|id| {
+            row.contains(&id.to_string()) || row.contains(&id.simple().to_string().to_uppercase())
+        })
+    })
+    .await
+}
+
+/// Each row of the database, as text, by table, for which `holds` is true;
+/// the audit log's tables aside.
+async fn rows_where(
+    db: &sea_orm::DatabaseConnection,
+    holds: impl Fn(&str) -> bool,
+) -> Vec<(String, String)> {
     use sea_orm::Statement;
     let backend = db.get_database_backend();
     let texts = |sql: String| async move {
@@ -632,11 +653,7 @@ async fn rows_holding(
             format!("SELECT {} FROM \"{table}\"", quoted.join(" || '|' || "))
         };
         for row in texts(sql).await {
-            let holds = ids.iter().any(|id| {
-                row.contains(&id.to_string())
-                    || row.contains(&id.simple().to_string().to_uppercase())
-            });
-            if holds {
+            if holds(&row) {
                 found.push((table.clone(), row));
             }
         }
@@ -759,4 +776,248 @@ async fn the_days_an_anonymised_family_lived_in_a_unit_stay_taken() {
         )
         .await;
     crate::helpers::assert_problem(admission, 409, "unit_occupied").await;
+}
+
+#[tokio::test]
+async fn a_files_referral_texts_renewal_decisions_and_incidents_go_with_it() {
+    let app = spawn_app().await;
+    let coordinator = app.login_as("coordinator").await;
+    // Admitted, renewed by the département, an incident naming her, gone
+    // nearly three years ago.
+    let admitted_on = days_ago(1300);
+    let mut body = referral_body(
+        "Lefebvre",
+        admitted_on - chrono::Days::new(20),
+        json!([{"first_name": "Inaya", "birth_date": admitted_on - chrono::Days::new(100)}]),
+    );
+    body["referrer_name"] = json!("Odile Marchetti");
+    body["referrer_contact"] = json!("marchetti.eds@example.org");
+    body["reason_details"] = json!("Quitte le foyer Lilas-Verdier en urgence.");
+    let admitted = app.refer_with(&coordinator, &body).await;
+    let placement = app.admit(&coordinator, &admitted, admitted_on).await;
+    let placement_id = placement["id"].as_str().expect("id");
+    let family_id = placement["family_id"].as_str().expect("id");
+    let renewal = app
+        .post(
+            &format!("/api/v1/placements/{placement_id}/renewals"),
+            Some(&coordinator),
+            &json!({"period_number": 1, "decided_on": admitted_on + chrono::Days::new(150),
+                    "decided_by": "Inspectrice Bellanger-Roux", "decision_ref": "DEC-ROUX-0777"}),
+        )
+        .await;
+    assert_eq!(renewal.status(), StatusCode::CREATED, "renewal");
+    let incident = app
+        .post(
+            "/api/v1/incidents",
+            Some(&coordinator),
+            &json!({"occurred_at": format!("{}T10:00:00Z", admitted_on + chrono::Days::new(100)),
+                    "category": "relational_difficulties", "family_id": family_id,
+                    "description": "Altercation entre Mme Lefebvre et une voisine.",
+                    "measures_taken": "Entretien Vasseur-Lefebvre le lendemain."}),
+        )
+        .await;
+    assert_eq!(incident.status(), StatusCode::CREATED, "incident");
+    let incident: Value = incident.json().await.expect("json");
+    let incident_path = format!("/api/v1/incidents/{}", incident["id"].as_str().expect("id"));
+    app.exit(&coordinator, placement_id, &days_ago(1000).to_string())
+        .await;
+    // Declined three years ago, for a reason the coordinator wrote.
+    let declined = declined_at(
+        &app,
+        &coordinator,
+        "Petrenko",
+        "Refus motivé : hébergement Kerjean déjà trouvé.",
+        test_now() - chrono::TimeDelta::days(1100),
+    )
+    .await;
+
+    // What each answer carried before: the referrals' texts in the referral,
+    // the list and the export; the decision in the placement and the export;
+    // the incident's texts and family.
+    let texts = [
+        "Marchetti",
+        "marchetti.eds@",
+        "Lilas-Verdier",
+        "Kerjean",
+        "Bellanger-Roux",
+        "DEC-ROUX-0777",
+        "Vasseur-Lefebvre",
+        "voisine",
+    ];
+    let referral_paths: Vec<String> = [&admitted, &declined]
+        .iter()
+        .map(|referral| format!("/api/v1/referrals/{}", referral["id"].as_str().expect("id")))
+        .collect();
+    let export_paths: Vec<String> = [family_id, declined["family_id"].as_str().expect("id")]
+        .iter()
+        .map(|family| format!("/api/v1/families/{family}/export"))
+        .collect();
+    let referral = app.get_json(&referral_paths[0], &coordinator).await;
+    assert_eq!(referral["referrer_name"], "Odile Marchetti");
+    assert_eq!(referral["referrer_contact"], "marchetti.eds@example.org");
+    assert_eq!(
+        referral["reason_details"],
+        "Quitte le foyer Lilas-Verdier en urgence."
+    );
+    let refused = app.get_json(&referral_paths[1], &coordinator).await;
+    assert_eq!(
+        refused["closed_reason"],
+        "Refus motivé : hébergement Kerjean déjà trouvé."
+    );
+    let decided = app
+        .get_json(&format!("/api/v1/placements/{placement_id}"), &coordinator)
+        .await;
+    assert_eq!(
+        decided["periods"][0]["decided_by"],
+        "Inspectrice Bellanger-Roux"
+    );
+    assert_eq!(decided["periods"][0]["decision_ref"], "DEC-ROUX-0777");
+    let before = app.get_json(&incident_path, &coordinator).await;
+    assert_eq!(before["family_id"], family_id);
+    let paths: Vec<String> = referral_paths
+        .iter()
+        .chain(&export_paths)
+        .cloned()
+        .chain([
+            "/api/v1/referrals?limit=200".to_owned(),
+            incident_path.clone(),
+        ])
+        .collect();
+    let answers = async || {
+        let mut text = String::new();
+        for path in &paths {
+            let response = app.get(path, Some(&coordinator)).await;
+            text.push_str(&response.text().await.expect("text"));
+        }
+        text
+    };
+    let found = async || {
+        let said = answers().await;
+        texts
+            .into_iter()
+            .filter(|text| said.contains(text))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(found().await, texts, "in the answers before");
+
+    assert_eq!(run_retention(&app, test_now(), false).await.anonymised, 2);
+
+    // The decision went with the placement, the referrals with their texts.
+    assert_eq!(found().await, [""; 0], "still in the answers");
+    let kept = rows_where(&app.db, |row| texts.iter().any(|text| row.contains(text))).await;
+    assert!(kept.is_empty(), "{kept:#?}");
+    for path in &referral_paths {
+        assert_eq!(
+            app.get(path, Some(&coordinator)).await.status(),
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    // The incident is the centre's record: it stays, of its category and
+    // day, naming nobody, its texts erased.
+    let after = app.get_json(&incident_path, &coordinator).await;
+    assert_eq!(after["family_id"], Value::Null);
+    assert_eq!(after["description"], "[anonymisé]");
+    assert_eq!(after["measures_taken"], "[anonymisé]");
+    assert_eq!(after["category"], before["category"]);
+    assert_eq!(after["occurred_at"], before["occurred_at"]);
+}
+
+#[tokio::test]
+async fn a_later_intervention_keeps_a_closed_file_to_the_day_in_paris() {
+    let app = spawn_app().await;
+    let coordinator = app.login_as("coordinator").await;
+    let me = app.get_json("/api/v1/me", &coordinator).await;
+    // Two families left more than two years ago; one was called since,
+    // at 23:30 UTC, which is the next day in Paris.
+    let exited_on = days_ago(1100);
+    let mut left = Vec::new();
+    for name in ["Rousseau", "Texier"] {
+        let placement = app
+            .placed_family(&coordinator, name, days_ago(1500), days_ago(1300))
+            .await;
+        app.exit(
+            &coordinator,
+            placement["id"].as_str().expect("id"),
+            &exited_on.to_string(),
+        )
+        .await;
+        left.push(placement["family_id"].as_str().expect("id").to_owned());
+    }
+    let called = &left[0];
+    let utc_day = days_ago(400);
+    let late = format!("{utc_day}T23:30:00Z");
+    let paris_day = utc_day + chrono::Days::new(1);
+    let response = app
+        .post(
+            &format!("/api/v1/families/{called}/interventions"),
+            Some(&coordinator),
+            &json!({"kind": "phone_call", "occurred_at": late, "duration_minutes": 20,
+                    "staff_ids": [me["id"]], "summary": "Nouvelles après la sortie.",
+                    "confidentiality": "team"}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED, "intervention");
+    // And a referral declined at that same instant, for a third family.
+    let declined = declined_at(
+        &app,
+        &coordinator,
+        "Vidal",
+        "Hors critères",
+        late.parse().expect("instant"),
+    )
+    .await;
+    let kept = [
+        (called.clone(), "Rousseau"),
+        (
+            declined["family_id"].as_str().expect("id").to_owned(),
+            "Vidal",
+        ),
+    ];
+    let still_named = async || {
+        for (family_id, name) in &kept {
+            let family = app
+                .get_json(&format!("/api/v1/families/{family_id}"), &coordinator)
+                .await;
+            assert_eq!(family["mother"]["last_name"], *name);
+        }
+    };
+
+    // Today: only the family nobody has heard of since her exit is due.
+    let done = run_retention(&app, test_now(), false).await;
+    let due: Vec<String> = done
+        .due
+        .iter()
+        .map(|file| file.family_id.to_string())
+        .collect();
+    assert_eq!(due, [left[1].clone()]);
+    still_named().await;
+
+    // Their last contact is the Paris day: kept through its second
+    // anniversary (a 29 February clamped to the 28th, as chrono does), due
+    // the day after, from midnight in Paris (23:00 or 22:00 UTC).
+    let kept_until = paris_day
+        .checked_add_months(chrono::Months::new(24))
+        .expect("a day");
+    let at_half_past_eleven_utc =
+        |day: chrono::NaiveDate| day.and_hms_opt(23, 30, 0).expect("an instant").and_utc();
+    // Just after midnight in Paris on the last day kept (00:30 or 01:30),
+    // still the day before in UTC.
+    let last_day_kept = at_half_past_eleven_utc(kept_until - chrono::Days::new(1));
+    let run = run_retention(&app, last_day_kept, false).await;
+    assert_eq!(run.anonymised, 0, "{:?}", run.due);
+    still_named().await;
+    // Just after midnight in Paris on the day after, still the last day
+    // kept in UTC.
+    let first_day_due = at_half_past_eleven_utc(kept_until);
+    let run = run_retention(&app, first_day_due, false).await;
+    assert_eq!(run.anonymised, 2, "{:?}", run.due);
+    for (family_id, _) in &kept {
+        let file = run
+            .due
+            .iter()
+            .find(|file| file.family_id.to_string() == *family_id)
+            .expect("due");
+        assert_eq!(file.last_contact, paris_day);
+    }
 }

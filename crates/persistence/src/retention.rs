@@ -33,12 +33,18 @@ pub struct ClosedFile {
     /// The mother's initials, to recognise the file in a listing.
     pub initials: String,
     /// Exits, declined or withdrawn referrals, interventions: the dates
-    /// that count as contact.
+    /// that count as contact, days in the centre's time zone.
     pub contacts: Vec<NaiveDate>,
 }
 
-/// Every closed file not yet anonymised, with its contact dates.
-pub async fn closed_files(db: &impl ConnectionTrait) -> Result<Vec<ClosedFile>, DbErr> {
+/// Every closed file not yet anonymised, with its contact dates: an
+/// instant (a referral's decision, an intervention) counts on its day in
+/// `zone`, the centre's, as "today" does.
+pub async fn closed_files<Tz: chrono::TimeZone>(
+    db: &impl ConnectionTrait,
+    zone: &Tz,
+) -> Result<Vec<ClosedFile>, DbErr> {
+    let day = |at: DateTime<Utc>| at.with_timezone(zone).date_naive();
     let open: HashSet<Uuid> = placements::Entity::find()
         .select_only()
         .column(placements::Column::FamilyId)
@@ -87,11 +93,11 @@ pub async fn closed_files(db: &impl ConnectionTrait) -> Result<Vec<ClosedFile>, 
         contacts.entry(family_id).or_default().push(day);
     }
     for (family_id, at) in closed {
-        contacts.entry(family_id).or_default().push(at.date_naive());
+        contacts.entry(family_id).or_default().push(day(at));
     }
     for (family_id, at) in last_interventions {
         if let Some(at) = at {
-            contacts.entry(family_id).or_default().push(at.date_naive());
+            contacts.entry(family_id).or_default().push(day(at));
         }
     }
     let rows: Vec<(Uuid, String, String)> = families::Entity::find()
