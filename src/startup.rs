@@ -130,7 +130,8 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<DatabaseConnec
 }
 
 /// Creates the data directory (owner-only), then opens the database for
-/// writes and for reads, and migrates it.
+/// writes and for reads, migrates it, and finishes the anonymisations of an
+/// earlier release.
 pub async fn open_main_database(settings: &Settings) -> anyhow::Result<MainDatabase> {
     create_private_dir(&settings.data_dir)?;
     let url = settings.database_url();
@@ -143,6 +144,21 @@ pub async fn open_main_database(settings: &Settings) -> anyhow::Result<MainDatab
     nido_persistence::migrate(&main.write)
         .await
         .context("cannot migrate the database")?;
+    // Files an earlier release anonymised keep rows that anonymisation
+    // now deletes: erased before anything reads them.
+    let finished = nido_persistence::retention::finish_earlier_anonymisations(
+        &main.write,
+        settings.clock().now(),
+        &settings.cases.time_zone,
+    )
+    .await
+    .context("cannot finish the earlier anonymisations")?;
+    if finished > 0 {
+        tracing::info!(
+            families = finished,
+            "finished anonymising the files an earlier release had anonymised"
+        );
+    }
     Ok(main)
 }
 

@@ -33,6 +33,7 @@ mod schema_bounds;
 mod second_factor;
 mod storage;
 mod throttling;
+mod upgrade;
 mod users;
 mod web;
 mod web_admin;

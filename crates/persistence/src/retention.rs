@@ -11,8 +11,8 @@ use nido_domain::retention::{
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QuerySelect, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
+    EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -153,29 +153,97 @@ pub async fn anonymise<Tz: chrono::TimeZone>(
         .one(&txn)
         .await?
         .ok_or(RepoError::NotFound)?;
-    let reopened = placements::Entity::find()
+    if is_open(&txn, family_id).await? || family.anonymised_at.is_some() {
+        return Err(RepoError::Conflict(Conflict::FileOpen));
+    }
+    // The month only: the day she was anonymised would tell her last
+    // contact to the day.
+    erase_file(&txn, family, month_start(now), now, zone).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Finishes the anonymisations of a release before anonymisation deleted a
+/// file's rows (migration 20): such a family is anonymised but still has
+/// her referrals, placements, interventions, team and exact dates, which
+/// can single her out. Her file is erased now as [`anonymise`] erases one,
+/// her figures kept, in the month she was anonymised. Run at every start,
+/// after the migrations (a family anonymised since has no referral left,
+/// so it finds nothing twice); answers how many families it finished.
+pub async fn finish_earlier_anonymisations<Tz: chrono::TimeZone>(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    zone: &Tz,
+) -> Result<usize, RepoError> {
+    let anonymised: Vec<Uuid> = families::Entity::find()
+        .select_only()
+        .column(families::Column::Id)
+        .filter(families::Column::AnonymisedAt.is_not_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    if anonymised.is_empty() {
+        return Ok(0);
+    }
+    let with_rows: HashSet<Uuid> = referrals::Entity::find()
+        .select_only()
+        .column(referrals::Column::FamilyId)
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut finished = 0;
+    for family_id in anonymised.into_iter().filter(|id| with_rows.contains(id)) {
+        let txn = begin_write(db).await?;
+        let family = families::Entity::find_by_id(family_id)
+            .one(&txn)
+            .await?
+            .ok_or(RepoError::NotFound)?;
+        // Open again since (a new referral): left as it is.
+        if is_open(&txn, family_id).await? {
+            continue;
+        }
+        let month = month_start(family.anonymised_at.unwrap_or(now));
+        erase_file(&txn, family, month, now, zone).await?;
+        txn.commit().await?;
+        finished += 1;
+    }
+    Ok(finished)
+}
+
+/// Whether the family has an active placement or a pending referral.
+async fn is_open(txn: &impl ConnectionTrait, family_id: Uuid) -> Result<bool, DbErr> {
+    Ok(placements::Entity::find()
         .filter(placements::Column::FamilyId.eq(family_id))
         .filter(placements::Column::Status.eq("active"))
-        .one(&txn)
+        .one(txn)
         .await?
         .is_some()
         || referrals::Entity::find()
             .filter(referrals::Column::FamilyId.eq(family_id))
             .filter(referrals::Column::Status.eq("pending"))
-            .one(&txn)
+            .one(txn)
             .await?
-            .is_some();
-    if reopened || family.anonymised_at.is_some() {
-        return Err(RepoError::Conflict(Conflict::FileOpen));
-    }
-    let file = FileRows::read(&txn, family_id).await?;
-    keep_figures(&txn, &file.counted(zone)).await?;
-    detach_occupancies(&txn, &file.placement_ids).await?;
-    delete_rows(&txn, family_id, &file).await?;
+            .is_some())
+}
 
-    // The month only: the day she was anonymised would tell her last
-    // contact to the day.
-    let month = month_start(now);
+/// Keeps the figures of `family`'s file, detaches her occupancies and
+/// deletes its rows, then leaves her row and her children's without a name,
+/// a contact, a referent or any date but a year or `month`; an incident
+/// naming her stays, naming nobody.
+async fn erase_file<Tz: chrono::TimeZone>(
+    txn: &DatabaseTransaction,
+    family: families::Model,
+    month: DateTime<Utc>,
+    now: DateTime<Utc>,
+    zone: &Tz,
+) -> Result<(), DbErr> {
+    let family_id = family.id;
+    let file = FileRows::read(txn, family_id).await?;
+    keep_figures(txn, &file.counted(zone)).await?;
+    detach_occupancies(txn, &file.placement_ids).await?;
+    delete_rows(txn, family_id, &file).await?;
     families::Entity::update(families::ActiveModel {
         id: Set(family_id),
         mother_first_name: Set(ERASED.to_owned()),
@@ -189,7 +257,7 @@ pub async fn anonymise<Tz: chrono::TimeZone>(
         created_at: Set(month),
         updated_at: Set(month),
     })
-    .exec(&txn)
+    .exec(txn)
     .await?;
     for child in &file.children {
         children::Entity::update(children::ActiveModel {
@@ -203,7 +271,7 @@ pub async fn anonymise<Tz: chrono::TimeZone>(
             updated_at: Set(month),
             ..Default::default()
         })
-        .exec(&txn)
+        .exec(txn)
         .await?;
     }
     // An incident is the centre's record (reported to the authority): it
@@ -217,9 +285,8 @@ pub async fn anonymise<Tz: chrono::TimeZone>(
         )
         .col_expr(incidents::Column::UpdatedAt, Expr::value(now))
         .filter(incidents::Column::FamilyId.eq(family_id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    txn.commit().await?;
     Ok(())
 }
 
