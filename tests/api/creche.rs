@@ -8,7 +8,9 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::cases::{days_ago, today};
-use crate::helpers::{TestApp, assert_invalid, assert_problem, join_all, spawn_app};
+use crate::helpers::{
+    TestApp, assert_invalid, assert_problem, join_all, spawn_app, the_one_winner,
+};
 
 /// The first Monday at least `days` days from today.
 pub(crate) fn monday_after(days: u64) -> NaiveDate {
@@ -509,6 +511,150 @@ async fn parallel_bookings_of_the_last_place_let_exactly_one_win() {
         .get_json(&format!("/api/v1/creche/day?on={thursday}"), &coordinator)
         .await;
     assert_eq!(day["items"].as_array().expect("items").len(), 1);
+}
+
+/// The family's bookings from `from` to `to` that start at `starts_at`.
+async fn bookings_at(
+    app: &TestApp,
+    coordinator: &str,
+    family: &str,
+    (from, to): (NaiveDate, NaiveDate),
+    starts_at: &str,
+) -> Vec<Value> {
+    let list = app
+        .get_json(
+            &format!("/api/v1/families/{family}/creche-bookings?from={from}&to={to}"),
+            coordinator,
+        )
+        .await;
+    list["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|item| item["starts_at"] == starts_at)
+        .cloned()
+        .collect()
+}
+
+/// The crèche's documented races, a few rounds each: one child booked
+/// twice at once, two weekly series of one child's slot, a closure against
+/// a booking of that day. The database's order decides; never both.
+#[tokio::test]
+async fn parallel_double_bookings_series_and_closures_never_both_win() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let coordinator = app.login_as("coordinator").await;
+    let (family, child, _) = family_with_child(&app, &coordinator, "Course", days_ago(300)).await;
+    let (app, coordinator, family) = (&app, coordinator.as_str(), family.as_str());
+    let monday = monday_after(7);
+    for round in 0..5_u64 {
+        // The same child, the same day and time, twice at once.
+        let day = monday + Days::new(7 * round);
+        let body = booking(&child, day, "09:00", "10:00");
+        let answers = join_all(vec![
+            book(app, coordinator, family, &body),
+            book(app, coordinator, family, &body),
+        ])
+        .await;
+        let (_, _, losers) = the_one_winner(answers, 201).await;
+        for loser in losers {
+            let problem = assert_problem(loser, 409, "booking_overlap").await;
+            assert_eq!(problem["conflicts"], json!([day]), "round {round}");
+        }
+        let kept = bookings_at(app, coordinator, family, (day, day), "09:00").await;
+        assert_eq!(kept.len(), 1, "round {round}: {kept:?}");
+
+        // Two weekly series of the child's slot, the second a week later:
+        // one is kept whole, the other refused with the three days they
+        // share.
+        let tuesday = monday + Days::new(1);
+        let slot = format!("{:02}:00", 9 + round);
+        let until = format!("{:02}:00", 10 + round);
+        let mut first = booking(&child, tuesday, &slot, &until);
+        first["weekly_until"] = json!(tuesday + Days::new(21));
+        let mut second = booking(&child, tuesday + Days::new(7), &slot, &until);
+        second["weekly_until"] = json!(tuesday + Days::new(28));
+        let answers = join_all(vec![
+            book(app, coordinator, family, &first),
+            book(app, coordinator, family, &second),
+        ])
+        .await;
+        let (_, series, losers) = the_one_winner(answers, 201).await;
+        for loser in losers {
+            let problem = assert_problem(loser, 409, "booking_overlap").await;
+            let shared = [7, 14, 21].map(|days| tuesday + Days::new(days));
+            assert_eq!(problem["conflicts"], json!(shared), "round {round}");
+        }
+        // (The closures' race of an earlier round left cancelled bookings
+        // on a Thursday of this span.)
+        let span = (tuesday, tuesday + Days::new(28));
+        let kept: Vec<Value> = bookings_at(app, coordinator, family, span, &slot)
+            .await
+            .into_iter()
+            .filter(|item| item["status"] == "booked")
+            .collect();
+        assert_eq!(kept.len(), 4, "round {round}: one series, {kept:?}");
+        for item in &kept {
+            assert_eq!(item["series_id"], series["items"][0]["series_id"]);
+        }
+
+        // A closure and bookings of that day at once: a booking that came
+        // first is cancelled by the closure, one that came after is
+        // refused; never a booking on a closed day. The requests leave a
+        // few milliseconds apart, the closure a little later each round,
+        // so that the closure falls between a booking's checks and its
+        // writing in some round, whatever the machine's speed.
+        let thursday = day + Days::new(3);
+        let closure = json!({"on": thursday, "reason": "Fuite d'eau"});
+        let slots = [
+            ("09:00", "10:00"),
+            ("10:00", "11:00"),
+            ("11:00", "12:00"),
+            ("14:00", "15:00"),
+        ];
+        let bodies: Vec<Value> = slots
+            .iter()
+            .map(|(from, to)| booking(&child, thursday, from, to))
+            .collect();
+        let after =
+            |milliseconds: u64| tokio::time::sleep(std::time::Duration::from_millis(milliseconds));
+        let closing = async {
+            after(2 * round).await;
+            app.post("/api/v1/creche/closures", Some(&admin), &closure)
+                .await
+        };
+        let booking_all = join_all(
+            bodies
+                .iter()
+                .zip(0_u64..)
+                .map(|(body, at)| async move {
+                    after(2 * at).await;
+                    book(app, coordinator, family, body).await
+                })
+                .collect(),
+        );
+        let (closed, answers) = tokio::join!(closing, booking_all);
+        assert_eq!(closed.status(), StatusCode::CREATED, "round {round}");
+        let closed: Value = closed.json().await.expect("json");
+        let mut made = 0;
+        for answer in answers {
+            if answer.status() == StatusCode::CREATED {
+                made += 1;
+            } else {
+                assert_invalid(answer, &["on"]).await;
+            }
+        }
+        assert_eq!(closed["cancelled_bookings"], made, "round {round}");
+        let path =
+            format!("/api/v1/families/{family}/creche-bookings?from={thursday}&to={thursday}");
+        let list = app.get_json(&path, coordinator).await;
+        let that_day = list["items"].as_array().expect("items");
+        assert_eq!(that_day.len(), made, "round {round}");
+        assert!(
+            that_day.iter().all(|item| item["status"] == "cancelled"),
+            "round {round}: a booking on a closed day: {that_day:?}"
+        );
+    }
 }
 
 #[tokio::test]

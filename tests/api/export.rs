@@ -305,6 +305,28 @@ async fn nothing_in_the_export_tells_whether_a_concern_or_an_incident_exists() {
     app.get_json(&incident_path, &coordinator).await;
     app.get_json(&incident_path, &admin).await;
     app.get_json("/api/v1/incidents", &coordinator).await;
+    let amended = app
+        .patch(
+            &incident_path,
+            &coordinator,
+            None,
+            &json!({"measures_taken": "Entretien, puis rappel du règlement."}),
+        )
+        .await;
+    assert_eq!(amended.status(), StatusCode::OK);
+    // The coordinator's calendar feed, which holds the incident's due date.
+    let feed = app
+        .post("/api/v1/me/calendar", Some(&coordinator), &json!({}))
+        .await;
+    assert_eq!(feed.status(), StatusCode::CREATED);
+    let feed: Value = feed.json().await.expect("json");
+    let feed = app
+        .get(feed["url"].as_str().expect("url"), None)
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert!(feed.contains("Rapport d'incident"), "{feed}");
     // Lists that show both families, one of them also for its incident,
     // and one that shows her only for it.
     app.get_json("/api/v1/due-dates?within_days=400", &coordinator)

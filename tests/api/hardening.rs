@@ -180,25 +180,93 @@ async fn over_https_every_answer_forbids_plain_http_and_only_then() {
     }
 }
 
+/// The pages' policy (`crates/web`): only what nido serves, no inline
+/// script, no framing, forms posted to nido only.
+const PAGES_POLICY: &[&str] = &[
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+];
+
+/// The policy of `/docs` (`crates/http`): Swagger UI's one inline style by
+/// its hash, the OpenAPI document fetched from nido, no form, no framing.
+const DOCS_POLICY: &[&str] = &[
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self' 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+];
+
+/// The value of the header `name`, which must be there once.
+fn header<'h>(headers: &'h reqwest::header::HeaderMap, name: &str, what: &str) -> &'h str {
+    let values: Vec<_> = headers.get_all(name).iter().collect();
+    assert_eq!(values.len(), 1, "{what}: one {name}: {values:?}");
+    values[0].to_str().expect("text")
+}
+
+/// A policy's directives, whitespace and order aside.
+fn directives(policy: &str) -> std::collections::BTreeSet<String> {
+    policy
+        .split(';')
+        .map(|directive| directive.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|directive| !directive.is_empty())
+        .collect()
+}
+
 #[tokio::test]
-async fn the_api_docs_may_not_be_framed_and_load_only_from_nido() {
+async fn pages_and_the_api_docs_carry_the_documented_security_headers_by_value() {
     let app = spawn_app().await;
+    app.staff_member("ines").await;
+    let mut visitor = Browser::new(&app);
+    let mut pages = vec![
+        ("the sign-in page", visitor.get("/connexion").await),
+        ("a redirection to it", visitor.get("/").await),
+    ];
+    let mut ines = Browser::signed_in(&app, "ines@nido.example", PASSWORD).await;
+    pages.push(("a signed-in page", ines.get("/").await));
+    pages.push(("a page that does not exist", ines.get("/nulle-part").await));
+    pages.push(("the style sheet", ines.get("/static/nido.css").await));
+    let statuses: Vec<u16> = pages.iter().map(|(_, page)| page.status.as_u16()).collect();
+    assert_eq!(statuses, [200, 303, 200, 404, 200]);
+    let pages_policy: std::collections::BTreeSet<String> = PAGES_POLICY
+        .iter()
+        .map(|directive| (*directive).to_owned())
+        .collect();
+    for (what, page) in &pages {
+        let headers = &page.headers;
+        let policy = header(headers, "content-security-policy", what);
+        assert_eq!(directives(policy), pages_policy, "{what}: {policy}");
+        assert_eq!(header(headers, "x-frame-options", what), "DENY", "{what}");
+        assert_eq!(
+            header(headers, "permissions-policy", what),
+            "camera=(), microphone=(), geolocation=()",
+            "{what}"
+        );
+        assert_eq!(header(headers, "x-content-type-options", what), "nosniff");
+        assert_eq!(header(headers, "referrer-policy", what), "no-referrer");
+    }
+
+    // The API's documentation has its own policy, also never framed. (The
+    // API's answers are checked in `errors::every_answer_forbids_caching_sniffing_and_referrers`.)
+    let docs_policy: std::collections::BTreeSet<String> = DOCS_POLICY
+        .iter()
+        .map(|directive| (*directive).to_owned())
+        .collect();
     for path in ["/docs/", "/docs/swagger-initializer.js"] {
         let answer = app.get(path, None).await;
         assert_eq!(answer.status(), StatusCode::OK, "{path}");
-        let policy = answer
-            .headers()
-            .get("content-security-policy")
-            .and_then(|value| value.to_str().ok())
-            .unwrap_or_else(|| panic!("{path} has a CSP"))
-            .to_owned();
-        for directive in [
-            "frame-ancestors 'none'",
-            "default-src 'none'",
-            "script-src 'self'",
-        ] {
-            assert!(policy.contains(directive), "{path}: {policy}");
-        }
-        assert!(!policy.contains("unsafe-eval"), "{policy}");
+        let headers = answer.headers();
+        let policy = header(headers, "content-security-policy", path);
+        assert_eq!(directives(policy), docs_policy, "{path}: {policy}");
+        assert_eq!(header(headers, "x-content-type-options", path), "nosniff");
+        assert_eq!(header(headers, "referrer-policy", path), "no-referrer");
     }
 }

@@ -189,11 +189,13 @@ async fn an_unreported_incident_is_due_48_hours_later_for_coordinators_and_its_d
 }
 
 #[tokio::test]
-async fn concerns_are_on_the_family_file_and_timeline_for_its_team() {
+async fn concerns_are_for_the_familys_team_only_and_the_timeline_shows_no_text() {
     let app = spawn_app().await;
     let coordinator = app.login_as("coordinator").await;
+    let admin = app.admin_token().await;
     let (referent_id, referent) = app.staff_member("referente").await;
     let (_, other) = app.staff_member("autre").await;
+    let (successor_id, successor) = app.staff_member("successeure").await;
     let placement = app
         .placed_family(&coordinator, "Préoccupante", days_ago(300), days_ago(30))
         .await;
@@ -204,9 +206,14 @@ async fn concerns_are_on_the_family_file_and_timeline_for_its_team() {
         .await;
     let child = file["children"][0]["id"].as_str().expect("child");
     let path = format!("/api/v1/families/{family}/concerns");
+    let timeline_path = format!("/api/v1/families/{family}/timeline");
+    let (summary, crip) = (
+        "Hématomes constatés au change, explications incohérentes.",
+        "CRIP du Val-de-Marne",
+    );
 
-    let body = json!({"child_ids": [child], "summary": "Hématomes constatés au change, explications incohérentes.",
-                      "transmitted_on": today(), "transmitted_to": "CRIP du Val-de-Marne"});
+    let body = json!({"child_ids": [child], "summary": summary,
+                      "transmitted_on": days_ago(3), "transmitted_to": crip});
     let made = app.post(&path, Some(&referent), &body).await;
     assert_eq!(made.status(), StatusCode::CREATED);
     let made: Value = made.json().await.expect("json");
@@ -222,20 +229,52 @@ async fn concerns_are_on_the_family_file_and_timeline_for_its_team() {
     .await;
     assert_problem(app.post(&path, Some(&other), &body).await, 404, "not_found").await;
     assert_problem(app.get(&path, Some(&other)).await, 404, "not_found").await;
+    // Admins neither read nor write them, on a real family with a valid
+    // body.
+    assert_problem(app.get(&path, Some(&admin)).await, 403, "forbidden").await;
+    assert_problem(app.post(&path, Some(&admin), &body).await, 403, "forbidden").await;
 
-    let listed = app.get_json(&path, &coordinator).await;
+    let listed = app.get_json(&path, &referent).await;
     assert_eq!(listed["items"][0]["id"], made["id"]);
-    let timeline = app
-        .get_json(&format!("/api/v1/families/{family}/timeline"), &referent)
-        .await;
-    assert!(
-        timeline["items"]
-            .as_array()
-            .expect("items")
-            .iter()
-            .any(|event| event["kind"] == "concern" && event["concern_id"] == made["id"]),
-        "{timeline}"
-    );
+    assert_eq!(listed["items"][0]["summary"], summary);
+    // On the timeline, the event and its id, never what was transmitted.
+    let timeline = app.get(&timeline_path, Some(&referent)).await;
+    assert_eq!(timeline.status(), StatusCode::OK);
+    let text = timeline.text().await.expect("text");
+    let timeline: Value = serde_json::from_str(&text).expect("json");
+    let events: Vec<&Value> = timeline["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|event| event["kind"] == "concern")
+        .collect();
+    assert_eq!(events.len(), 1, "{timeline}");
+    assert_eq!(events[0]["concern_id"], made["id"]);
+    assert_eq!(events[0]["date"], json!(days_ago(3)));
+    for said in [summary, crip, "Hématomes"] {
+        assert!(!text.contains(said), "the timeline shows {said:?}: {text}");
+    }
+
+    // Taken off the team, the referent loses the family's concerns; her
+    // successor has them.
+    app.assign(&coordinator, family, &successor_id, &[]).await;
+    assert_problem(app.get(&path, Some(&referent)).await, 404, "not_found").await;
+    assert_problem(
+        app.post(&path, Some(&referent), &body).await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_problem(
+        app.get(&timeline_path, Some(&referent)).await,
+        404,
+        "not_found",
+    )
+    .await;
+    let listed = app.get_json(&path, &successor).await;
+    assert_eq!(listed["items"][0]["id"], made["id"]);
+    let concerns = app.get_json(&path, &coordinator).await;
+    assert_eq!(concerns["items"].as_array().expect("items").len(), 1);
 }
 
 #[tokio::test]

@@ -224,13 +224,26 @@ pub async fn book(
     }
     invalid.finish()?;
 
-    let series_id = (open.len() > 1).then(Uuid::now_v7);
     let notes = optional_text(request.notes.as_deref());
     let txn = begin_write(&cases.writer).await?;
-    let (mut full, mut overlapping) = (Vec::new(), Vec::new());
     // Days in order, so two series lock their common days in one order.
     for day in &open {
         store::lock_day(&txn, *day).await?;
+    }
+    // A closure takes the day's lock too: a day closed since the check
+    // above is seen now, and treated as the check would have.
+    let closed_since = store::closed_days(&txn, request.on, last).await?;
+    if closed_since.contains(&request.on) {
+        return Err(CaseError::invalid("on", "the crèche is closed that day"));
+    }
+    let (open, closed_in_series): (Vec<NaiveDate>, Vec<NaiveDate>) = open
+        .into_iter()
+        .partition(|day| !closed_since.contains(day));
+    skipped.extend(closed_in_series);
+    skipped.sort_unstable();
+    let series_id = (open.len() > 1).then(Uuid::now_v7);
+    let (mut full, mut overlapping) = (Vec::new(), Vec::new());
+    for day in &open {
         let holding: Vec<Booking> = store::bookings_between(&txn, *day, *day)
             .await?
             .into_iter()
