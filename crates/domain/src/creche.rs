@@ -356,6 +356,7 @@ mod tests {
             ("2025-12-31", "2026-12-31", 12),
             ("2024-02-29", "2027-02-28", 36),
             ("2026-05-10", "2026-05-09", -1),
+            ("2026-05-10", "2026-03-09", -3),
         ];
         for (birth, on, months) in cases {
             assert_eq!(
@@ -437,6 +438,59 @@ mod tests {
     }
 
     #[test]
+    fn slots_count_their_minutes_and_overlap_when_they_share_a_minute() {
+        assert_eq!(slot("09:00", "10:30").minutes(), 90);
+        assert_eq!(slot("08:30", "18:00").minutes(), 570);
+        let cases = [
+            (slot("09:00", "10:00"), slot("09:00", "10:00"), true),
+            (slot("09:00", "10:00"), slot("09:30", "10:30"), true),
+            (slot("09:00", "12:00"), slot("10:00", "11:00"), true),
+            (slot("09:00", "10:00"), slot("09:45", "09:46"), true),
+            (slot("09:00", "10:00"), slot("10:00", "11:00"), false),
+            (slot("09:00", "10:00"), slot("11:00", "12:00"), false),
+        ];
+        for (one, other, overlap) in cases {
+            assert_eq!(one.overlaps(other), overlap, "{one:?} {other:?}");
+            assert_eq!(other.overlaps(one), overlap, "{other:?} {one:?}");
+        }
+        assert_eq!(most_at_once([slot("10:00", "10:00")]), 0, "empty slot");
+    }
+
+    #[test]
+    fn booked_and_attended_bookings_hold_a_place_and_attended_ones_count_minutes() {
+        let booking = |status, arrived: Option<&str>, left: Option<&str>| Booking {
+            id: uuid::Uuid::nil(),
+            family_id: uuid::Uuid::nil(),
+            child_id: uuid::Uuid::nil(),
+            on: date("2027-01-04"),
+            slot: slot("09:00", "12:00"),
+            purpose: BookingPurpose::JobInterview,
+            notes: None,
+            status,
+            arrived_at: arrived.map(time),
+            left_at: left.map(time),
+            series_id: None,
+            version: 1,
+            created_at: chrono::DateTime::<chrono::Utc>::MIN_UTC,
+        };
+        use BookingStatus::*;
+        let cases = [
+            (Booked, true, None, None, 0),
+            (Attended, true, Some("09:10"), Some("11:40"), 150),
+            (Attended, true, Some("09:10"), None, 0),
+            (Attended, true, Some("11:40"), Some("09:10"), 0),
+            (Cancelled, false, Some("09:10"), Some("11:40"), 0),
+            (Absent, false, None, None, 0),
+        ];
+        assert_eq!(cases.len(), BookingStatus::ALL.len() + 2);
+        for (status, holds, arrived, left, minutes) in cases {
+            assert_eq!(status.holds_a_place(), holds, "{status}");
+            let booking = booking(status, arrived, left);
+            assert_eq!(booking.attended_minutes(), minutes, "{booking:?}");
+        }
+    }
+
+    #[test]
     fn ages_are_taken_from_the_minimum_up_to_but_not_the_maximum() {
         let settings = CrecheSettings::default();
         assert!(!settings.takes_age(1));
@@ -473,6 +527,28 @@ mod tests {
                 "max_age_months"
             ]
         );
+    }
+
+    #[test]
+    fn open_weekdays_are_one_to_seven_different_iso_days() {
+        for (days, accepted) in [
+            (vec![1, 2, 3, 4, 5], true),
+            (vec![7], true),
+            (vec![1, 2, 3, 4, 5, 6, 7], true),
+            (vec![], false),
+            (vec![1, 1], false),
+            (vec![0, 1], false),
+            (vec![5, 8], false),
+        ] {
+            let settings = CrecheSettings {
+                open_weekdays: days.clone(),
+                ..CrecheSettings::default()
+            };
+            let refused = settings.check().err().unwrap_or_default();
+            let expected: &[&str] = if accepted { &[] } else { &["open_weekdays"] };
+            let fields: Vec<&str> = refused.iter().map(|r| r.field).collect();
+            assert_eq!(fields, expected, "{days:?}");
+        }
     }
 
     #[test]
@@ -519,6 +595,7 @@ mod tests {
             .filter(|day| settings.opens_on_weekday(**day))
             .count() as i64;
         assert_eq!(open_days, 21);
+        assert_eq!(settings.open_minutes_a_day(), 570, "08:30 to 18:00");
         let open_minutes = open_days * i64::from(settings.open_minutes_a_day());
         assert_eq!(occupancy_rate(0, 10, open_minutes), 0.0);
         assert_eq!(occupancy_rate(10 * open_minutes, 10, open_minutes), 1.0);

@@ -396,6 +396,15 @@ mod tests {
         assert_eq!(mother.first_name, "Awa");
         assert_eq!(mother.phone, None, "blank is none");
         assert_eq!(mother.email.as_deref(), Some("awa@example.org"));
+        assert_eq!(mother.full_name(), "Awa Diallo");
+        let at_the_bounds = MotherDraft {
+            first_name: "A",
+            last_name: &"x".repeat(100),
+            birth_date: today,
+            phone: Some(&"0".repeat(40)),
+            email: None,
+        };
+        assert!(Mother::parse(at_the_bounds, today).is_ok());
         let refused = Mother::parse(
             MotherDraft {
                 first_name: "   ",
@@ -476,11 +485,16 @@ mod tests {
             let refused = NewChild::parse(draft(born, expected), today).expect_err("refused");
             assert_eq!(refused[0].field, "birth_date");
         }
+        let unnamed = ChildDraft {
+            first_name: " ",
+            ..draft(Some(today), None)
+        };
+        let refused = NewChild::parse(unnamed, today).expect_err("no first name");
+        assert_eq!(refused[0].field, "first_name");
     }
 
-    #[test]
-    fn an_apartment_holds_the_mother_and_the_children_born_by_then() {
-        let date = |raw: &str| raw.parse::<NaiveDate>().expect("date");
+    /// Awa Diallo, a child born on 2025-09-01 and one expected on 2026-12-20.
+    fn family(referent_id: Option<Uuid>, team_ids: Vec<Uuid>) -> Family {
         let child = |birth| Child {
             id: Uuid::nil(),
             first_name: "Inaya".into(),
@@ -488,32 +502,101 @@ mod tests {
             birth,
             version: 1,
         };
-        let family = Family {
+        Family {
             id: Uuid::nil(),
             mother: Mother {
                 first_name: "Awa".into(),
                 last_name: "Diallo".into(),
-                birth_date: date("2001-05-17"),
+                birth_date: day("2001-05-17"),
                 phone: None,
                 email: None,
             },
             children: vec![
-                child(ChildBirth::Born(date("2025-09-01"))),
-                child(ChildBirth::Expected(date("2026-12-20"))),
+                child(ChildBirth::Born(day("2025-09-01"))),
+                child(ChildBirth::Expected(day("2026-12-20"))),
             ],
-            referent_id: None,
-            team_ids: Vec::new(),
+            referent_id,
+            team_ids,
             current_placement_id: None,
             version: 1,
             created_at: DateTime::<Utc>::MIN_UTC,
             updated_at: DateTime::<Utc>::MIN_UTC,
-        };
-        assert_eq!(family.persons_on(date("2025-08-31")), 1);
-        assert_eq!(family.persons_on(date("2025-09-01")), 2);
+        }
+    }
+
+    #[test]
+    fn an_apartment_holds_the_mother_and_the_children_born_by_then() {
+        let family = family(None, Vec::new());
+        assert_eq!(family.persons_on(day("2025-08-31")), 1);
+        assert_eq!(family.persons_on(day("2025-09-01")), 2);
         assert_eq!(
-            family.persons_on(date("2027-01-01")),
+            family.persons_on(day("2027-01-01")),
             2,
             "expected: no room yet"
+        );
+        assert_eq!(
+            family.births(),
+            [
+                ChildBirth::Born(day("2025-09-01")),
+                ChildBirth::Expected(day("2026-12-20"))
+            ]
+        );
+    }
+
+    #[test]
+    fn the_referent_and_the_team_are_assigned_to_a_family_no_one_else() {
+        let [referent, member, stranger] = [1, 2, 3].map(Uuid::from_u128);
+        let cases = [
+            (family(Some(referent), vec![member]), referent, true),
+            (family(Some(referent), vec![member]), member, true),
+            (family(Some(referent), vec![member]), stranger, false),
+            (family(None, vec![member]), member, true),
+            (family(None, vec![member]), stranger, false),
+            (family(Some(referent), Vec::new()), referent, true),
+            (family(None, Vec::new()), stranger, false),
+        ];
+        for (family, user, assigned) in cases {
+            assert_eq!(
+                family.is_assigned(user),
+                assigned,
+                "{user} in {:?} + {:?}",
+                family.referent_id,
+                family.team_ids
+            );
+        }
+    }
+
+    #[test]
+    fn a_placements_current_period_is_its_last() {
+        let record = |number, starts_on, ends_on| PeriodRecord {
+            period: Period {
+                number,
+                starts_on: day(starts_on),
+                ends_on: day(ends_on),
+            },
+            decided_on: None,
+            decided_by: None,
+            decision_ref: None,
+        };
+        let mut placement = Placement {
+            id: Uuid::nil(),
+            family_id: Uuid::nil(),
+            referral_id: Uuid::nil(),
+            status: PlacementStatus::Active,
+            admitted_on: day("2026-01-10"),
+            periods: Vec::new(),
+            exit: None,
+            version: 1,
+            created_at: DateTime::<Utc>::MIN_UTC,
+        };
+        assert_eq!(placement.current_period(), None);
+        placement.periods = vec![
+            record(1, "2026-01-10", "2026-07-09"),
+            record(2, "2026-07-10", "2027-01-09"),
+        ];
+        assert_eq!(
+            placement.current_period().map(|period| period.number),
+            Some(2)
         );
     }
 

@@ -183,8 +183,8 @@ mod tests {
             id: Uuid::nil(),
             unit_id,
             span: DateSpan::new(date("2026-02-10"), None),
-            monthly_rent_cents: 56_000,
-            monthly_charges_cents: 0,
+            monthly_rent_cents: 52_000,
+            monthly_charges_cents: 4_000,
             deposit_cents: 0,
             version: 1,
         };
@@ -199,7 +199,7 @@ mod tests {
             lease_figures(&lease, &[stay], date("2026-02-01"), date("2026-02-28"));
         assert_eq!(leased, 19, "10 to 28 February");
         assert_eq!(occupied, 9, "20 to 28 February");
-        assert_eq!(cost, 56_000 * 19 / 28, "19 of February's 28 days");
+        assert_eq!(cost, 56_000 * 19 / 28, "rent and charges: 19 of 28 days");
     }
 
     #[test]

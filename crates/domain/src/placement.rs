@@ -242,6 +242,11 @@ mod tests {
         ];
         assert_eq!(latest_end_on(&unborn), Some(date("2029-11-30")));
         assert_eq!(latest_end_on(&[]), None);
+        // Only a born child has a birth date (the crèche takes no other).
+        assert_eq!(
+            unborn.map(ChildBirth::born_on),
+            [Some(date("2023-01-10")), None]
+        );
     }
 
     #[test]

@@ -123,6 +123,21 @@ mod tests {
     }
 
     #[test]
+    fn constants_and_sums_stay_within_the_day_and_a_clock_stops_at_23_59() {
+        assert_eq!(TimeOfDay::at(8, 30), time("08:30"));
+        assert_eq!(TimeOfDay::at(24, 0), TimeOfDay::END_OF_DAY);
+        assert_eq!(TimeOfDay::at(25, 10), TimeOfDay::END_OF_DAY, "past 24:00");
+        assert_eq!(time("08:30").plus(60), Some(time("09:30")));
+        assert_eq!(time("23:00").plus(60), Some(TimeOfDay::END_OF_DAY));
+        assert_eq!(time("23:30").plus(60), None);
+        assert_eq!(time("00:10").plus(-10), Some(TimeOfDay::MIDNIGHT));
+        assert_eq!(time("00:10").plus(-11), None);
+        assert_eq!(TimeOfDay::parse_clock("23:59"), Ok(time("23:59")));
+        assert!(TimeOfDay::parse_clock("24:00").is_err());
+        assert!(TimeOfDay::parse_clock("9:00").is_err());
+    }
+
+    #[test]
     fn a_time_on_a_day_is_that_wall_clock_time() {
         let day = NaiveDate::from_ymd_opt(2026, 12, 2).expect("day");
         assert_eq!(time("14:30").on(day).to_string(), "2026-12-02 14:30:00");

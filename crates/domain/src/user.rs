@@ -201,6 +201,8 @@ mod tests {
     fn emails_are_normalised() {
         let email = Email::parse("  Claire.Martin@Nido.Example ").expect("valid");
         assert_eq!(email.as_str(), "claire.martin@nido.example");
+        assert_eq!(email.as_ref(), "claire.martin@nido.example");
+        assert_eq!(email.to_string(), "claire.martin@nido.example");
     }
 
     #[test]
@@ -220,6 +222,14 @@ mod tests {
         }
         let long_local = format!("{}@nido.example", "a".repeat(65));
         assert!(Email::parse(&long_local).is_err());
+        // At the bounds: a local part of 64 bytes, an address of 254.
+        let longest_local = format!("{}@nido.example", "a".repeat(64));
+        assert!(Email::parse(&longest_local).is_ok());
+        let address = |length: usize| format!("claire@{}.fr", "n".repeat(length - 10));
+        assert_eq!(address(254).len(), 254);
+        assert!(Email::parse(&address(254)).is_ok());
+        assert!(Email::parse(&address(255)).is_err());
+        assert!(Email::parse(&address(256)).is_err());
     }
 
     #[test]
@@ -265,6 +275,8 @@ mod tests {
             );
         }
         assert!(NewPassword::parse("lanterne-violon-gravier-47", &[]).is_ok());
+        // zxcvbn scores it 3 of 4: the lowest score taken.
+        assert!(NewPassword::parse("marmotte-2019", &[]).is_ok());
     }
 
     #[test]
@@ -282,6 +294,7 @@ mod tests {
     #[test]
     fn passwords_never_print() {
         let password = NewPassword::parse("lanterne-violon-gravier-47", &[]).expect("strong");
-        assert!(!format!("{password:?}").contains("lanterne"));
+        assert_eq!(format!("{password:?}"), "NewPassword(**redacted**)");
+        assert_eq!(password.expose(), "lanterne-violon-gravier-47", "to hash");
     }
 }

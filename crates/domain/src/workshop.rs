@@ -329,6 +329,34 @@ mod tests {
     }
 
     #[test]
+    fn attendance_is_taken_from_the_workshops_day_by_its_facilitators() {
+        let [leader, other] = [1, 2].map(Uuid::from_u128);
+        let new = NewWorkshop::parse(draft("14:00", "15:30", &[leader])).expect("valid");
+        let workshop = Workshop {
+            id: Uuid::nil(),
+            title: new.title,
+            on: new.on,
+            starts_at: new.starts_at,
+            ends_at: new.ends_at,
+            partner: new.partner,
+            capacity: new.capacity,
+            facilitator_ids: new.facilitator_ids,
+            participants_count: 0,
+            created_by: other,
+            version: 1,
+            created_at: DateTime::<Utc>::MIN_UTC,
+        };
+        assert!(workshop.is_facilitator(leader));
+        assert!(
+            !workshop.is_facilitator(other),
+            "its creator does not lead it"
+        );
+        assert!(!workshop.is_held_by(day("2026-12-01")));
+        assert!(workshop.is_held_by(day("2026-12-02")));
+        assert!(workshop.is_held_by(day("2026-12-03")));
+    }
+
+    #[test]
     fn attendance_is_a_presence_with_times_or_an_absence() {
         assert_eq!(
             Attendance::parse(Some(true), None, None),

@@ -1,9 +1,12 @@
-//! Property tests of the period and cap arithmetic against an independent
+//! Property tests of the date arithmetic (periods and the cap, a child's age
+//! in whole months, a rent prorated by day) against an independent
 //! computation: plain year/month/day arithmetic written here, sharing no
 //! code with chrono's month addition.
 
 use chrono::{Datelike, NaiveDate};
 use nido_domain::calendar::{add_months_clamped, third_birthday};
+use nido_domain::creche::age_in_months;
+use nido_domain::housing::prorated_cents;
 use nido_domain::placement::{
     ChildBirth, DeadlineStatus, Period, RenewalRefusal, deadline, first_period, is_eligible,
     latest_end_on, next_period, period_ends_on,
@@ -120,6 +123,35 @@ impl Admission {
     }
 }
 
+/// The most months that, added to `birth` by hand, do not pass `on`,
+/// counted one month at a time (`on` not before `birth`).
+fn oracle_age_in_months(birth: NaiveDate, on: NaiveDate) -> u32 {
+    let mut months = 0;
+    while oracle_add_months(parts(birth), months + 1) <= parts(on) {
+        months += 1;
+    }
+    months
+}
+
+/// `monthly` × (days in range ÷ days in their month), summed day by day as
+/// an exact fraction, then rounded to the nearest cent, half up.
+fn oracle_prorated(monthly: i64, from: NaiveDate, days: u64) -> i64 {
+    fn gcd(a: i128, b: i128) -> i128 {
+        if b == 0 { a.abs() } else { gcd(b, a % b) }
+    }
+    let (mut numerator, mut denominator) = (0i128, 1i128);
+    let mut day = parts(from);
+    for _ in 0..days {
+        let length = i128::from(days_in_month(day.0, day.1));
+        numerator = numerator * length + i128::from(monthly) * denominator;
+        denominator *= length;
+        let common = gcd(numerator, denominator).max(1);
+        (numerator, denominator) = (numerator / common, denominator / common);
+        day = oracle_next_day(day);
+    }
+    i64::try_from((2 * numerator + denominator).div_euclid(2 * denominator)).expect("cents")
+}
+
 fn any_admission() -> impl Strategy<Value = Admission> {
     prop_oneof![
         (0u64..1200).prop_map(Admission::AfterBirth),
@@ -137,6 +169,32 @@ proptest! {
     #[test]
     fn the_third_birthday_is_36_months_later(birth in any_date()) {
         prop_assert_eq!(parts(third_birthday(birth)), oracle_add_months(parts(birth), 36));
+    }
+
+    #[test]
+    fn a_childs_age_is_the_most_whole_months_since_birth_and_negative_before(
+        birth in any_date(),
+        days in prop_oneof![0u64..100, 0u64..1200],
+        before in any::<bool>(),
+    ) {
+        if before {
+            let on = oracle_days_before(birth, days + 1);
+            prop_assert!(age_in_months(birth, on) < 0, "{birth} → {on}");
+        } else {
+            let on = oracle_days_after(birth, days);
+            let age = i32::try_from(oracle_age_in_months(birth, on)).expect("months");
+            prop_assert_eq!(age_in_months(birth, on), age, "{} → {}", birth, on);
+        }
+    }
+
+    #[test]
+    fn a_rent_prorated_by_day_is_the_sum_of_each_days_share_of_its_month(
+        monthly in prop_oneof![0i64..100, 0i64..2_000_000],
+        from in any_date(),
+        days in prop_oneof![1u64..62, 1u64..800],
+    ) {
+        let to = oracle_days_after(from, days - 1);
+        prop_assert_eq!(prorated_cents(monthly, from, to), oracle_prorated(monthly, from, days));
     }
 
     #[test]
