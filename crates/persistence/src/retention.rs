@@ -9,7 +9,7 @@ use nido_domain::Conflict;
 use nido_domain::retention::{
     CountedFile, CountedReferral, CountedStay, ERASED, KeptFigure, kept_figures, year_only,
 };
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
     EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
@@ -175,26 +175,25 @@ pub async fn finish_earlier_anonymisations<Tz: chrono::TimeZone>(
     now: DateTime<Utc>,
     zone: &Tz,
 ) -> Result<usize, RepoError> {
-    let anonymised: Vec<Uuid> = families::Entity::find()
+    // Anonymised families that still have a referral: one query, read by
+    // the referrals' family index (idx_referrals_family) at each start.
+    let unfinished: Vec<Uuid> = families::Entity::find()
         .select_only()
         .column(families::Column::Id)
         .filter(families::Column::AnonymisedAt.is_not_null())
+        .filter(
+            families::Column::Id.in_subquery(
+                Query::select()
+                    .column(referrals::Column::FamilyId)
+                    .from(referrals::Entity)
+                    .to_owned(),
+            ),
+        )
         .into_tuple()
         .all(db)
         .await?;
-    if anonymised.is_empty() {
-        return Ok(0);
-    }
-    let with_rows: HashSet<Uuid> = referrals::Entity::find()
-        .select_only()
-        .column(referrals::Column::FamilyId)
-        .into_tuple::<Uuid>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
     let mut finished = 0;
-    for family_id in anonymised.into_iter().filter(|id| with_rows.contains(id)) {
+    for family_id in unfinished {
         let txn = begin_write(db).await?;
         let family = families::Entity::find_by_id(family_id)
             .one(&txn)
