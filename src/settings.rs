@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 
 use config::{Config, Environment, File, FileFormat};
 use nido_domain::Clock;
-use nido_http::CaseSettings;
 use nido_http::auth::AuthSettings;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
@@ -14,6 +13,25 @@ use serde::Deserialize;
 /// The defaults, built in so that the binary runs from any directory.
 /// The environment when `NIDO_ENV` is not set; it needs no file.
 pub const DEFAULT_ENV: &str = "development";
+
+/// `[cases]` in the configuration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct CaseSettings {
+    /// The renewal report is due this many days before a period's end.
+    pub report_lead_days: u32,
+    /// "Today" for deadlines and date checks is today in this time zone.
+    pub time_zone: chrono_tz::Tz,
+}
+
+impl Default for CaseSettings {
+    fn default() -> Self {
+        Self {
+            report_lead_days: 30,
+            time_zone: chrono_tz::Europe::Paris,
+        }
+    }
+}
 
 /// Refuses an environment with no `<dir>/<env>.toml`, naming those there are.
 pub fn require_env_file(dir: &Path, env: &str) -> anyhow::Result<()> {

@@ -39,7 +39,6 @@ impl Application {
         let state = AppState::new(
             use_cases(settings, &databases),
             settings.auth.clone(),
-            settings.cases.clone(),
             security,
         )?;
         let listener = TcpListener::bind(&settings.bind)

@@ -12,7 +12,6 @@ use chrono::{Days, NaiveDate};
 use nido_domain::calendar::Month;
 use nido_domain::creche::{
     self, Attendance, Booking, BookingPurpose, BookingStatus, Closure, CrecheSettings, Slot,
-    TimeOfDay,
 };
 use nido_domain::family::Family;
 use nido_domain::{Conflict, Profession, Role};
@@ -693,9 +692,4 @@ pub async fn month_report(cases: &Cases, caller: &Caller, month: Month) -> CaseR
 pub fn default_range(today: NaiveDate) -> (NaiveDate, NaiveDate) {
     let from = today.checked_sub_days(Days::new(31)).unwrap_or(today);
     (from, from.checked_add_days(Days::new(91)).unwrap_or(from))
-}
-
-/// Whether `time` is a valid time of day, for the edges that parse it.
-pub fn time(raw: &str) -> Result<TimeOfDay, String> {
-    TimeOfDay::parse(raw).map_err(|refused| refused.0)
 }

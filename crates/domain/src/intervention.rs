@@ -46,13 +46,6 @@ pub struct Intervention {
     pub created_at: DateTime<Utc>,
 }
 
-impl Intervention {
-    /// Who may read it besides the team: for a restricted one, only these.
-    pub fn is_present(&self, user_id: Uuid) -> bool {
-        self.author_id == user_id || self.staff_ids.contains(&user_id)
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Action {
     pub id: Uuid,
@@ -93,38 +86,5 @@ mod tests {
         assert!(!action.is_overdue(day("2026-11-20")));
         action.done_on = Some(day("2026-11-22"));
         assert!(!action.is_overdue(day("2026-11-24")));
-    }
-
-    #[test]
-    fn the_author_and_the_staff_present_were_there_no_one_else() {
-        let [author, present, absent] = [1, 2, 3].map(Uuid::from_u128);
-        let intervention = |staff_ids| Intervention {
-            id: Uuid::nil(),
-            family_id: Uuid::nil(),
-            author_id: author,
-            kind: InterventionKind::HomeVisit,
-            occurred_at: DateTime::<Utc>::MIN_UTC,
-            duration_minutes: 45,
-            summary: "Visite à domicile".into(),
-            confidentiality: Confidentiality::Restricted,
-            staff_ids,
-            version: 1,
-            created_at: DateTime::<Utc>::MIN_UTC,
-        };
-        for (staff_ids, user, was_there) in [
-            (vec![present], author, true),
-            (vec![present], present, true),
-            (vec![present], absent, false),
-            (vec![], author, true),
-            (vec![], absent, false),
-        ] {
-            let intervention = intervention(staff_ids);
-            assert_eq!(
-                intervention.is_present(user),
-                was_there,
-                "{user} with {:?}",
-                intervention.staff_ids
-            );
-        }
     }
 }

@@ -303,7 +303,7 @@ async fn activity_report(
     ValidQuery(params): ValidQuery<ActivityParams>,
 ) -> Result<Response> {
     let report =
-        activity::activity_report(&state.operations, &caller.case_caller(), params.year).await?;
+        activity::activity_report(&state.cases, &caller.case_caller(), params.year).await?;
     let response = ActivityResponse::from(report);
     match params.format.unwrap_or_default() {
         Format::Csv => csv_response(&lines(&response), &format!("activite-{}.csv", params.year)),

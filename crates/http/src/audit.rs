@@ -92,8 +92,7 @@ async fn list_audit(
         before: page.position()?,
     };
     let rows =
-        nido_cases::audit_log::read(&state.operations, &caller.case_caller(), filter, limit + 1)
-            .await?;
+        nido_cases::audit_log::read(&state.cases, &caller.case_caller(), filter, limit + 1).await?;
     Ok(Json(Page::from_rows(
         rows,
         limit,

@@ -91,7 +91,7 @@ async fn statement(
     ValidQuery(params): ValidQuery<BillingParams>,
 ) -> Result<Response> {
     let month = Month::parse(&params.month).map_err(|err| ApiError::invalid("month", err.0))?;
-    let statement = billing::statement(&state.operations, &caller.case_caller(), month).await?;
+    let statement = billing::statement(&state.cases, &caller.case_caller(), month).await?;
     match params.format.unwrap_or_default() {
         Format::Csv => csv_response(
             &StatementRow::all(&statement),

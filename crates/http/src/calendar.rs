@@ -67,12 +67,7 @@ async fn create_calendar_feed(
     caller: CurrentUser,
 ) -> Result<(StatusCode, Json<CalendarFeed>)> {
     let secret = new_token()?;
-    cases::create_feed(
-        &state.operations,
-        &caller.case_caller(),
-        hash_token(&secret),
-    )
-    .await?;
+    cases::create_feed(&state.cases, &caller.case_caller(), hash_token(&secret)).await?;
     Ok((
         StatusCode::CREATED,
         Json(CalendarFeed {
@@ -92,7 +87,7 @@ async fn revoke_calendar_feed(
     State(state): State<AppState>,
     caller: CurrentUser,
 ) -> Result<StatusCode> {
-    cases::revoke_feed(&state.operations, &caller.case_caller()).await?;
+    cases::revoke_feed(&state.cases, &caller.case_caller()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -124,7 +119,7 @@ async fn calendar_feed(
     ApiPath(file): ApiPath<String>,
 ) -> Result<impl IntoResponse> {
     let secret = file.strip_suffix(".ics").ok_or(ApiError::NotFound)?;
-    let events = cases::read_feed(&state.operations, &hash_token(secret)).await?;
+    let events = cases::read_feed(&state.cases, &hash_token(secret)).await?;
     Ok((
         [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
         render(&events, state.now()),

@@ -84,7 +84,7 @@ async fn get_settings(
     State(state): State<AppState>,
     caller: Allowed<Management>,
 ) -> Result<impl IntoResponse> {
-    let settings = cases::settings(&state.operations, &caller.case_caller()).await?;
+    let settings = cases::settings(&state.cases, &caller.case_caller()).await?;
     Ok((
         etag(settings.version),
         Json(CrecheSettingsResponse::from(settings)),
@@ -144,7 +144,7 @@ async fn put_settings(
         version: 0,
     };
     let saved = cases::change_settings(
-        &state.operations,
+        &state.cases,
         &caller.case_caller(),
         settings,
         expected,
@@ -199,8 +199,7 @@ async fn add_closure(
         on: body.on,
         reason: body.reason,
     };
-    let cancelled =
-        cases::close_day(&state.operations, &caller.case_caller(), closure.clone()).await?;
+    let cancelled = cases::close_day(&state.cases, &caller.case_caller(), closure.clone()).await?;
     Ok((
         StatusCode::CREATED,
         Json(ClosureCreated {
@@ -238,7 +237,7 @@ async fn list_closures(
         from.checked_add_days(chrono::Days::new(365))
             .unwrap_or(from)
     });
-    let closures = cases::closures(&state.operations, &caller.case_caller(), from, to).await?;
+    let closures = cases::closures(&state.cases, &caller.case_caller(), from, to).await?;
     Ok(Json(Closures {
         items: closures
             .into_iter()
@@ -258,7 +257,7 @@ async fn remove_closure(
     caller: Allowed<Admins>,
     ApiPath(on): ApiPath<NaiveDate>,
 ) -> Result<StatusCode> {
-    cases::reopen_day(&state.operations, &caller.case_caller(), on).await?;
+    cases::reopen_day(&state.cases, &caller.case_caller(), on).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -367,7 +366,7 @@ async fn book(
         weekly_until: body.weekly_until,
     };
     let Booked { items, skipped } = cases::book(
-        &state.operations,
+        &state.cases,
         &caller.case_caller(),
         family_id,
         request,
@@ -415,14 +414,8 @@ async fn family_bookings(
     } else {
         default_to
     });
-    let bookings = cases::bookings_of_family(
-        &state.operations,
-        &caller.case_caller(),
-        family_id,
-        from,
-        to,
-    )
-    .await?;
+    let bookings =
+        cases::bookings_of_family(&state.cases, &caller.case_caller(), family_id, from, to).await?;
     Ok(Json(Bookings {
         items: bookings.into_iter().map(BookingResponse::from).collect(),
     }))
@@ -439,7 +432,7 @@ async fn cancel(
     ApiPath(id): ApiPath<Uuid>,
     IfMatch(expected): IfMatch,
 ) -> Result<Json<BookingResponse>> {
-    let booking = cases::cancel(&state.operations, &caller.case_caller(), id, expected).await?;
+    let booking = cases::cancel(&state.cases, &caller.case_caller(), id, expected).await?;
     Ok(Json(BookingResponse::from(booking)))
 }
 
@@ -501,7 +494,7 @@ async fn attendance(
         return Err(ApiError::Internal(anyhow::anyhow!("attendance missing")));
     };
     let planned = cases::record_attendance(
-        &state.operations,
+        &state.cases,
         &caller.case_caller(),
         id,
         attendance,
@@ -582,7 +575,7 @@ async fn day(
     ValidQuery(params): ValidQuery<DayParams>,
 ) -> Result<Json<DayPlanning>> {
     let on = params.on.unwrap_or_else(|| state.today());
-    let (settings, items) = cases::day(&state.operations, &caller.case_caller(), on).await?;
+    let (settings, items) = cases::day(&state.cases, &caller.case_caller(), on).await?;
     Ok(Json(DayPlanning {
         on,
         capacity: settings.capacity,
@@ -626,13 +619,8 @@ async fn availability(
     caller: Allowed<Team>,
     ValidQuery(params): ValidQuery<AvailabilityParams>,
 ) -> Result<Json<Availability>> {
-    let days = cases::availability(
-        &state.operations,
-        &caller.case_caller(),
-        params.from,
-        params.to,
-    )
-    .await?;
+    let days =
+        cases::availability(&state.cases, &caller.case_caller(), params.from, params.to).await?;
     Ok(Json(Availability {
         days: days
             .into_iter()
@@ -746,7 +734,7 @@ async fn report(
 ) -> Result<Response> {
     let month = Month::parse(&params.month).map_err(|err| ApiError::invalid("month", err.0))?;
     let report: MonthReport =
-        cases::month_report(&state.operations, &caller.case_caller(), month).await?;
+        cases::month_report(&state.cases, &caller.case_caller(), month).await?;
     let children: Vec<ChildMinutes> = report
         .children
         .into_iter()

@@ -172,7 +172,7 @@ async fn export_family(
     ApiPath(id): ApiPath<Uuid>,
     ValidQuery(params): ValidQuery<ExportParams>,
 ) -> Result<Response> {
-    let file = export::family_file(&state.operations, &caller.case_caller(), id).await?;
+    let file = export::family_file(&state.cases, &caller.case_caller(), id).await?;
     let export = FamilyExport::from(file);
     Ok(match params.format.unwrap_or_default() {
         ExportFormat::Json => Json(export).into_response(),

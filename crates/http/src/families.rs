@@ -224,14 +224,9 @@ async fn update_family(
         phone: input.phone.map(|phone| optional_text(Some(&phone))),
         email,
     };
-    let family = cases::families::update_mother(
-        &state.operations,
-        &caller.case_caller(),
-        id,
-        expected,
-        changes,
-    )
-    .await?;
+    let family =
+        cases::families::update_mother(&state.cases, &caller.case_caller(), id, expected, changes)
+            .await?;
     Ok((etag(family.version), Json(FamilyResponse::from(family))))
 }
 
@@ -250,8 +245,7 @@ async fn add_child(
     let child = body.parse("", state.today(), &mut errors);
     errors.finish()?;
     let child = child.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("child not parsed")))?;
-    let child =
-        cases::families::add_child(&state.operations, &caller.case_caller(), id, child).await?;
+    let child = cases::families::add_child(&state.cases, &caller.case_caller(), id, child).await?;
     Ok((
         StatusCode::CREATED,
         etag(child.version),
@@ -296,7 +290,7 @@ async fn update_child(
         expected_birth_date: body.expected_birth_date,
     };
     let child = cases::families::update_child(
-        &state.operations,
+        &state.cases,
         &caller.case_caller(),
         id,
         child_id,
@@ -332,7 +326,7 @@ async fn assign(
     ValidJson(body): ValidJson<AssignmentRequest>,
 ) -> Result<impl IntoResponse> {
     let family = cases::families::assign(
-        &state.operations,
+        &state.cases,
         &caller.case_caller(),
         id,
         expected,

@@ -81,7 +81,7 @@ async fn vacancies(
 ) -> Result<Response> {
     let as_of = params.as_of.unwrap_or_else(|| state.today());
     let items: Vec<Vacancy> =
-        housing_reports::vacancies(&state.operations, &caller.case_caller(), as_of)
+        housing_reports::vacancies(&state.cases, &caller.case_caller(), as_of)
             .await?
             .into_iter()
             .map(|vacancy| Vacancy {
@@ -135,7 +135,7 @@ async fn leases_ending(
 ) -> Result<Json<EndingLeases>> {
     let as_of = params.as_of.unwrap_or_else(|| state.today());
     let items = housing_reports::leases_ending(
-        &state.operations,
+        &state.cases,
         &caller.case_caller(),
         as_of,
         params.within_days.unwrap_or(90),
@@ -200,7 +200,7 @@ async fn occupancy_report(
     ValidQuery(params): ValidQuery<ReportParams>,
 ) -> Result<Response> {
     let report = housing_reports::occupancy_report(
-        &state.operations,
+        &state.cases,
         &caller.case_caller(),
         params.from,
         params.to,

@@ -101,7 +101,7 @@ async fn declare(
     ValidJson(body): ValidJson<IncidentRequest>,
 ) -> Result<impl IntoResponse> {
     let incident = cases::declare(
-        &state.operations,
+        &state.cases,
         &caller.case_caller(),
         Declaration {
             occurred_at: body.occurred_at,
@@ -130,7 +130,7 @@ async fn list_incidents(
 ) -> Result<Json<Page<IncidentResponse>>> {
     let limit = page.limit()?;
     let rows = cases::list(
-        &state.operations,
+        &state.cases,
         &caller.case_caller(),
         page.position()?,
         limit + 1,
@@ -152,7 +152,7 @@ async fn get_incident(
     caller: CurrentUser,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<impl IntoResponse> {
-    let incident = cases::read(&state.operations, &caller.case_caller(), id).await?;
+    let incident = cases::read(&state.cases, &caller.case_caller(), id).await?;
     Ok((
         etag(incident.incident.version),
         Json(IncidentResponse::from(incident)),
@@ -184,7 +184,7 @@ async fn update_incident(
     ValidJson(body): ValidJson<IncidentUpdate>,
 ) -> Result<impl IntoResponse> {
     let incident = cases::update(
-        &state.operations,
+        &state.cases,
         &caller.case_caller(),
         id,
         expected,
@@ -260,7 +260,7 @@ async fn add_concern(
     ValidJson(body): ValidJson<ConcernRequest>,
 ) -> Result<impl IntoResponse> {
     let concern = cases::add_concern(
-        &state.operations,
+        &state.cases,
         &caller.case_caller(),
         family_id,
         ConcernInput {
@@ -288,7 +288,7 @@ async fn list_concerns(
     caller: Allowed<Team>,
     ApiPath(family_id): ApiPath<Uuid>,
 ) -> Result<Json<Concerns>> {
-    let concerns = cases::concerns(&state.operations, &caller.case_caller(), family_id).await?;
+    let concerns = cases::concerns(&state.cases, &caller.case_caller(), family_id).await?;
     Ok(Json(Concerns {
         items: concerns.into_iter().map(ConcernResponse::from).collect(),
     }))

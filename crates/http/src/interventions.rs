@@ -198,7 +198,7 @@ async fn create_intervention(
     let mut errors = Errors::default();
     body.validate_shape(&mut errors);
     let (intervention, actions) = cases::interventions::log_intervention(
-        &state.operations,
+        &state.cases,
         &caller.case_caller(),
         family_id,
         body.fields(),
@@ -256,10 +256,7 @@ async fn list_interventions(
 
 /// The intervention, if the caller may see it and its family.
 async fn visible(state: &AppState, caller: &CurrentUser, id: Uuid) -> Result<Intervention> {
-    Ok(
-        cases::interventions::visible_intervention(&state.operations, &caller.case_caller(), id)
-            .await?,
-    )
+    Ok(cases::interventions::visible_intervention(&state.cases, &caller.case_caller(), id).await?)
 }
 
 /// One intervention, if the caller may see it.
@@ -309,7 +306,7 @@ async fn update_intervention(
         errors.add("actions", "actions are changed through /actions/{id}");
     }
     let (intervention, actions) = cases::interventions::update_intervention(
-        &state.operations,
+        &state.cases,
         &caller.case_caller(),
         id,
         expected,
@@ -345,7 +342,7 @@ async fn create_action(
         assignee_id: body.assignee_id,
     };
     let action = cases::interventions::add_action(
-        &state.operations,
+        &state.cases,
         &caller.case_caller(),
         family_id,
         new,
@@ -428,7 +425,7 @@ async fn update_action(
     JsonBody(body): JsonBody<ActionUpdate>,
 ) -> Result<impl IntoResponse> {
     let action = cases::interventions::set_action_done(
-        &state.operations,
+        &state.cases,
         &caller.case_caller(),
         id,
         expected,

@@ -37,7 +37,6 @@ pub mod versioning;
 pub mod workshops;
 
 use std::any::Any;
-use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
@@ -53,7 +52,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
 pub use error::{ApiError, Problem};
-pub use state::{AppState, CaseSettings, Security};
+pub use state::{AppState, Security};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -231,9 +230,6 @@ fn answer_panic(_payload: Box<dyn Any + Send + 'static>) -> Response<axum::body:
     tracing::error!("a handler panicked");
     ApiError::Internal(anyhow::anyhow!("handler panicked")).into_response()
 }
-
-/// How long a request may run before the server gives up on it during shutdown.
-pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 #[cfg(test)]
 mod tests {

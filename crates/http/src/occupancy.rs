@@ -72,7 +72,7 @@ async fn move_family(
     ValidJson(body): ValidJson<MoveRequest>,
 ) -> Result<impl IntoResponse> {
     let occupancy = nido_cases::housing::move_family(
-        &state.operations,
+        &state.cases,
         &caller.case_caller(),
         id,
         body.unit_id,

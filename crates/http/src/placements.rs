@@ -175,7 +175,7 @@ async fn renew(
         decided_by: body.decided_by,
         decision_ref: body.decision_ref,
     };
-    let next = cases::placements::renew(&state.operations, &caller.case_caller(), renewal).await?;
+    let next = cases::placements::renew(&state.cases, &caller.case_caller(), renewal).await?;
     Ok((
         StatusCode::CREATED,
         Json(PeriodResponse {
@@ -220,8 +220,7 @@ async fn exit(
         destination: body.destination,
         notes: body.notes,
     };
-    let placement =
-        cases::placements::exit(&state.operations, &caller.case_caller(), departure).await?;
+    let placement = cases::placements::exit(&state.cases, &caller.case_caller(), departure).await?;
     let family = families::find(&state.db, placement.family_id).await?;
     Ok((
         etag(placement.version),

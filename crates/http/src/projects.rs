@@ -74,7 +74,7 @@ async fn get_contract(
     caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<impl IntoResponse> {
-    let view = cases::contract(&state.operations, &caller.case_caller(), id).await?;
+    let view = cases::contract(&state.cases, &caller.case_caller(), id).await?;
     let response = ContractResponse::new(id, view);
     Ok((etag(response.version), Json(response)))
 }
@@ -103,7 +103,7 @@ async fn put_contract(
     ValidJson(body): ValidJson<ContractRequest>,
 ) -> Result<impl IntoResponse> {
     let view = cases::set_contract(
-        &state.operations,
+        &state.cases,
         &caller.case_caller(),
         id,
         body.kind,
@@ -216,7 +216,7 @@ async fn add_review(
             .collect(),
     };
     let review = cases::add_review(
-        &state.operations,
+        &state.cases,
         &caller.case_caller(),
         id,
         request,
@@ -255,7 +255,7 @@ async fn get_project(
     let Project {
         mut reviews,
         next_review_due_on,
-    } = cases::project(&state.operations, &caller.case_caller(), id).await?;
+    } = cases::project(&state.cases, &caller.case_caller(), id).await?;
     let dates = reviews
         .iter()
         .map(|review| ReviewDate {
@@ -335,7 +335,7 @@ async fn list_due_dates(
 ) -> Result<Json<DueDates>> {
     let as_of = params.as_of.unwrap_or_else(|| state.today());
     let items = due_dates::screen(
-        &state.operations,
+        &state.cases,
         &caller.case_caller(),
         as_of,
         params

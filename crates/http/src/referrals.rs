@@ -192,7 +192,7 @@ async fn create_referral(
 ) -> Result<impl IntoResponse> {
     caller.require(&[Role::Coordinator])?;
     let input = body.input(state.today())?;
-    let referral = cases::referrals::refer(&state.operations, &caller.case_caller(), input).await?;
+    let referral = cases::referrals::refer(&state.cases, &caller.case_caller(), input).await?;
     Ok((StatusCode::CREATED, Json(ReferralResponse::from(referral))))
 }
 
@@ -279,8 +279,7 @@ async fn close(
     reason: &str,
 ) -> Result<Json<ReferralResponse>> {
     let referral =
-        cases::referrals::close(&state.operations, &caller.case_caller(), id, status, reason)
-            .await?;
+        cases::referrals::close(&state.cases, &caller.case_caller(), id, status, reason).await?;
     Ok(Json(ReferralResponse::from(referral)))
 }
 
@@ -338,8 +337,7 @@ async fn admit(
         referent_id: body.referent_id,
         unit_id: body.unit_id,
     };
-    let placement =
-        cases::referrals::admit(&state.operations, &caller.case_caller(), admission).await?;
+    let placement = cases::referrals::admit(&state.cases, &caller.case_caller(), admission).await?;
     let births = families::find(&state.db, placement.family_id)
         .await?
         .births();

@@ -5,30 +5,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use nido_cases::Cases;
 use nido_domain::Clock;
 use nido_persistence::DatabaseConnection;
-use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::{AuthSettings, CookiePolicy, CurrentUser, PasswordHasher, ServerKey};
 use crate::error::ApiError;
-
-/// `[cases]` in the configuration.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default)]
-pub struct CaseSettings {
-    /// The renewal report is due this many days before a period's end.
-    pub report_lead_days: u32,
-    /// "Today" for deadlines and date checks is today in this time zone.
-    pub time_zone: chrono_tz::Tz,
-}
-
-impl Default for CaseSettings {
-    fn default() -> Self {
-        Self {
-            report_lead_days: 30,
-            time_zone: chrono_tz::Europe::Paris,
-        }
-    }
-}
 
 /// What the server MACs with, and how its cookies go out.
 #[derive(Debug, Clone)]
@@ -50,7 +30,6 @@ pub struct Shared {
     /// The audit log's database: its own SQLite file, or the main PostgreSQL.
     pub audit_db: DatabaseConnection,
     pub auth: AuthSettings,
-    pub cases: CaseSettings,
     pub passwords: PasswordHasher,
     /// The key nido MACs with (device cookies, the sign-in form's token):
     /// the same on every instance on one database. Never print it.
@@ -59,37 +38,31 @@ pub struct Shared {
     pub cookies: CookiePolicy,
     /// The system clock, or a fixed instant in tests.
     pub clock: Clock,
-    /// The use cases, over the same databases and clock.
-    pub operations: Cases,
+    /// The use cases, over the same databases and clock; they hold the
+    /// centre's time zone.
+    pub cases: Cases,
 }
 
 impl AppState {
-    /// The state over the use cases' databases and clock; `cases` is what
-    /// `operations` was built from.
-    pub fn new(
-        operations: Cases,
-        auth: AuthSettings,
-        cases: CaseSettings,
-        security: Security,
-    ) -> anyhow::Result<Self> {
+    /// The state over the use cases' databases and clock.
+    pub fn new(cases: Cases, auth: AuthSettings, security: Security) -> anyhow::Result<Self> {
         let passwords = PasswordHasher::new(auth.max_concurrent_hashes)?;
         Ok(Self(Arc::new(Shared {
-            db: operations.db.clone(),
-            writer: operations.writer.clone(),
-            audit_db: operations.audit_db.clone(),
+            db: cases.db.clone(),
+            writer: cases.writer.clone(),
+            audit_db: cases.audit_db.clone(),
             auth,
-            cases,
             passwords,
             server_key: security.server_key,
             cookies: security.cookies,
-            clock: operations.clock,
-            operations,
+            clock: cases.clock,
+            cases,
         })))
     }
 
     /// Where audit entries go: the log, or if it fails the main database's outbox.
     pub fn audit_target(&self) -> nido_persistence::audit::AuditTarget<'_> {
-        self.operations.audit_target()
+        self.cases.audit_target()
     }
 
     /// Now, by the application's clock.
@@ -99,7 +72,7 @@ impl AppState {
 
     /// Today in the centre's time zone.
     pub fn today(&self) -> NaiveDate {
-        self.clock.today_in(&self.cases.time_zone)
+        self.cases.today()
     }
 
     /// Appends to the audit log before the answer leaves; if the entry cannot
@@ -124,7 +97,7 @@ impl AppState {
         family_id: Option<Uuid>,
         resource: &str,
     ) -> Result<(), ApiError> {
-        self.operations
+        self.cases
             .audit_as(user_id, action, family_id, resource)
             .await
             .map_err(ApiError::from)
@@ -138,7 +111,7 @@ impl AppState {
         family_ids: impl IntoIterator<Item = Uuid>,
         resource: &str,
     ) -> Result<(), ApiError> {
-        self.operations
+        self.cases
             .audit_many(&caller.case_caller(), action, family_ids, resource)
             .await
             .map_err(ApiError::from)

@@ -100,7 +100,7 @@ async fn timeline(
     let offset: usize = page.position()?.unwrap_or(0);
     let wanted = usize::try_from(limit + 1).unwrap_or(usize::MAX);
     let events = timeline::family_timeline(
-        &state.operations,
+        &state.cases,
         &caller.case_caller(),
         family_id,
         Some(offset.saturating_add(wanted)),

@@ -200,8 +200,7 @@ async fn create_user(
 ) -> Result<impl IntoResponse> {
     caller.require(&[Role::Admin])?;
     let new = new_user(&state, &body).await?;
-    let user =
-        nido_cases::users::create_user(&state.operations, &caller.case_caller(), new).await?;
+    let user = nido_cases::users::create_user(&state.cases, &caller.case_caller(), new).await?;
     tracing::info!(user_id = %user.id, role = %user.role, "user created");
     let location = format!("/api/v1/users/{}", user.id);
     Ok((
@@ -270,7 +269,7 @@ async fn update_user(
     )?;
     let changes = user_changes(&state, &current, &body).await?;
     let user = nido_cases::users::update_user(
-        &state.operations,
+        &state.cases,
         &caller.case_caller(),
         id,
         expected_version,

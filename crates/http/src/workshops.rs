@@ -165,7 +165,7 @@ async fn create_workshop(
         facilitator_ids: &body.facilitator_ids,
     };
     let workshop = cases::workshops::create_workshop(
-        &state.operations,
+        &state.cases,
         &caller.case_caller(),
         draft,
         Errors::default().into_case(),
@@ -212,7 +212,7 @@ async fn list_workshops(
         return Err(ApiError::invalid("to", "must not be before from"));
     }
     let rows = cases::workshops::list_workshops(
-        &state.operations,
+        &state.cases,
         &caller.case_caller(),
         from,
         params.to,
@@ -238,7 +238,7 @@ async fn get_workshop(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<impl IntoResponse> {
     let (workshop, participants) =
-        cases::workshops::workshop_with_participants(&state.operations, &caller.case_caller(), id)
+        cases::workshops::workshop_with_participants(&state.cases, &caller.case_caller(), id)
             .await?;
     Ok((
         etag(workshop.version),
@@ -280,7 +280,7 @@ async fn add_participant(
         );
     }
     let participation = cases::workshops::add_participant(
-        &state.operations,
+        &state.cases,
         &caller.case_caller(),
         workshop_id,
         body.family_id,
@@ -339,7 +339,7 @@ async fn record_attendance(
         )
     })?;
     let participation = cases::workshops::record_attendance(
-        &state.operations,
+        &state.cases,
         &caller.case_caller(),
         workshop_id,
         body.family_id,

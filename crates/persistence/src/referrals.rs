@@ -167,19 +167,6 @@ pub async fn close(
     find(db, id).await
 }
 
-/// Whether the family already waits on a pending referral.
-pub async fn has_pending(db: &impl ConnectionTrait, family_id: Uuid) -> Result<bool, DbErr> {
-    Ok(referrals::Entity::find()
-        .select_only()
-        .column(referrals::Column::Id)
-        .filter(referrals::Column::FamilyId.eq(family_id))
-        .filter(referrals::Column::Status.eq(ReferralStatus::Pending.as_str()))
-        .into_tuple::<Uuid>()
-        .one(db)
-        .await?
-        .is_some())
-}
-
 /// The referrals received between two days, both included.
 pub async fn referred_between(
     db: &impl ConnectionTrait,

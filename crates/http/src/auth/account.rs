@@ -49,7 +49,7 @@ pub struct Sessions {
 #[tracing::instrument(skip_all, fields(user_id = %caller.user.id))]
 async fn my_sessions(State(state): State<AppState>, caller: CurrentUser) -> Result<Json<Sessions>> {
     let rows = users::own_sessions(
-        &state.operations,
+        &state.cases,
         &caller.case_caller(),
         state.auth.session_lifetime(),
     )
@@ -78,7 +78,7 @@ async fn end_session(
     caller: CurrentUser,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<StatusCode> {
-    users::end_own_session(&state.operations, &caller.case_caller(), id).await?;
+    users::end_own_session(&state.cases, &caller.case_caller(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -158,7 +158,7 @@ pub async fn change_own_password(
 
     // The current password is a guess like a login's: counted first.
     let counters = count_attempt(state, user.email.as_str(), address, Some(user.id)).await?;
-    let hash = users::own_password_hash(&state.operations, &caller.case_caller()).await?;
+    let hash = users::own_password_hash(&state.cases, &caller.case_caller()).await?;
     if !state
         .passwords
         .verify(current_password, Some(&hash))
@@ -175,7 +175,7 @@ pub async fn change_own_password(
     forget_failures(state, &counters).await?;
     let new_hash = state.passwords.hash(&new_password).await?;
     users::set_own_password(
-        &state.operations,
+        &state.cases,
         &caller.case_caller(),
         new_hash,
         &caller.token_hash,

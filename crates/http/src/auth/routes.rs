@@ -512,7 +512,6 @@ mod tests {
 
     use super::*;
     use crate::auth::AuthSettings;
-    use crate::state::CaseSettings;
 
     /// The application over a fresh in-memory database, with one account.
     async fn state_with_awa() -> AppState {
@@ -523,15 +522,14 @@ mod tests {
         nido_persistence::migrate_audit(&db)
             .await
             .expect("migrated");
-        let cases = CaseSettings::default();
-        let operations = nido_cases::Cases {
+        let cases = nido_cases::Cases {
             db: db.clone(),
             writer: db.clone(),
             audit_log: nido_persistence::audit::AuditWriter::spawn(db.clone(), db.clone()),
             audit_db: db,
             clock: Clock::Fixed(Utc::now()),
-            time_zone: cases.time_zone,
-            report_lead_days: cases.report_lead_days,
+            time_zone: chrono_tz::Europe::Paris,
+            report_lead_days: 30,
             authorized_places: 20,
             daily_rate_cents: 0,
             calendar_valid_days: 365,
@@ -540,8 +538,7 @@ mod tests {
             server_key: crate::auth::ServerKey::random().expect("key"),
             cookies: crate::auth::CookiePolicy::default(),
         };
-        let state =
-            AppState::new(operations, AuthSettings::default(), cases, security).expect("state");
+        let state = AppState::new(cases, AuthSettings::default(), security).expect("state");
         let password = NewPassword::parse("lanterne-violon-gravier-47", &[]).expect("strong");
         let new = users::NewUser {
             email: Email::parse("awa@nido.example").expect("email"),

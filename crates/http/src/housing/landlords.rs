@@ -131,7 +131,7 @@ async fn create_landlord(
     caller.require(&WRITERS)?;
     let fields = body.fields(true)?;
     let landlord =
-        nido_cases::housing::add_landlord(&state.operations, &caller.case_caller(), fields).await?;
+        nido_cases::housing::add_landlord(&state.cases, &caller.case_caller(), fields).await?;
     Ok((
         StatusCode::CREATED,
         etag(landlord.version),
@@ -188,7 +188,7 @@ async fn update_landlord(
     caller.require(&WRITERS)?;
     let fields = body.fields(false)?;
     let landlord = nido_cases::housing::update_landlord(
-        &state.operations,
+        &state.cases,
         &caller.case_caller(),
         id,
         expected,

@@ -110,7 +110,7 @@ async fn create_lease(
     housing::find_unit(&state.db, unit_id).await?;
     let fields = body.fields()?;
     let lease =
-        nido_cases::housing::add_lease(&state.operations, &caller.case_caller(), unit_id, fields)
+        nido_cases::housing::add_lease(&state.cases, &caller.case_caller(), unit_id, fields)
             .await?;
     Ok((
         StatusCode::CREATED,
@@ -161,7 +161,7 @@ async fn update_lease(
     housing::find_lease(&state.db, id).await?;
     let fields = body.fields()?;
     let lease = nido_cases::housing::update_lease(
-        &state.operations,
+        &state.cases,
         &caller.case_caller(),
         id,
         expected,

@@ -157,8 +157,7 @@ async fn create_unit(
 ) -> Result<impl IntoResponse> {
     caller.require(&WRITERS)?;
     let fields = body.fields(&state, true).await?;
-    let unit =
-        nido_cases::housing::add_unit(&state.operations, &caller.case_caller(), fields).await?;
+    let unit = nido_cases::housing::add_unit(&state.cases, &caller.case_caller(), fields).await?;
     Ok((
         StatusCode::CREATED,
         etag(unit.version),
@@ -212,13 +211,8 @@ async fn update_unit(
     caller.require(&WRITERS)?;
     housing::find_unit(&state.db, id).await?;
     let fields = body.fields(&state, false).await?;
-    let unit = nido_cases::housing::update_unit(
-        &state.operations,
-        &caller.case_caller(),
-        id,
-        expected,
-        fields,
-    )
-    .await?;
+    let unit =
+        nido_cases::housing::update_unit(&state.cases, &caller.case_caller(), id, expected, fields)
+            .await?;
     Ok((etag(unit.version), Json(UnitResponse::from(unit))))
 }

@@ -147,7 +147,7 @@ pub async fn show(
             before,
         };
         let rows = nido_cases::audit_log::read(
-            &web.app.operations,
+            &web.app.cases,
             &signed_in.case_caller(),
             filter,
             PAGE_SIZE + 1,

@@ -38,7 +38,7 @@ pub async fn submit(
             };
             let caller = signed_in.case_caller();
             match update_child(
-                &web.app.operations,
+                &web.app.cases,
                 &caller,
                 family_id,
                 child_id,

@@ -128,7 +128,7 @@ async fn render(
     notice: Option<&'static str>,
 ) -> Result<Response, WebError> {
     let caller = signed_in.case_caller();
-    let operations = &web.app.operations;
+    let operations = &web.app.cases;
     let (settings, items) = cases::day(operations, &caller, on).await?;
     let records = cases::is_creche_professional(operations, &caller).await?;
     let free = cases::availability(operations, &caller, on, on)
@@ -255,7 +255,7 @@ async fn child_choices(
     });
     let shown: Vec<Uuid> = visible.iter().map(|family| family.id).collect();
     web.app
-        .operations
+        .cases
         .audit_read(&signed_in.case_caller(), "family.list", shown, "/creche")
         .await?;
     let mut choices = Vec::new();
@@ -352,7 +352,7 @@ pub async fn submit_booking(
                 weekly_until: None,
             };
             let answer = cases::book(
-                &web.app.operations,
+                &web.app.cases,
                 &signed_in.case_caller(),
                 family_id,
                 request,
@@ -407,7 +407,7 @@ pub async fn submit_attendance(
     let (status, found) = match (errors.finish(), attendance) {
         (Ok(()), Some(attendance)) => {
             let answer = cases::record_attendance(
-                &web.app.operations,
+                &web.app.cases,
                 &signed_in.case_caller(),
                 booking_id,
                 attendance,

@@ -60,7 +60,7 @@ pub async fn show(
         .unwrap_or(WINDOWS[0]);
     let caller = signed_in.case_caller();
     let today = web.app.today();
-    let items = due_dates::screen(&web.app.operations, &caller, today, within, None).await?;
+    let items = due_dates::screen(&web.app.cases, &caller, today, within, None).await?;
     let referents: Vec<_> = items.iter().filter_map(|item| item.referent_id).collect();
     let names = user_names(&web, referents).await?;
     let (mut overdue, mut coming) = (Vec::new(), Vec::new());

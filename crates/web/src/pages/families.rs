@@ -154,7 +154,7 @@ pub async fn list(
     let caller = signed_in.case_caller();
     let shown: Vec<Uuid> = visible.iter().map(|f| f.id).collect();
     web.app
-        .operations
+        .cases
         .audit_read(&caller, "family.list", shown, "/familles")
         .await?;
     let today = web.app.today();

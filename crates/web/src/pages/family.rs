@@ -272,13 +272,8 @@ pub async fn render(
     let db = &web.app.db;
     let family = visible_family(db, &caller, family_id).await?;
     let today = web.app.today();
-    let events = family_timeline(
-        &web.app.operations,
-        &caller,
-        family_id,
-        Some(JOURNAL_LENGTH + 1),
-    )
-    .await?;
+    let events =
+        family_timeline(&web.app.cases, &caller, family_id, Some(JOURNAL_LENGTH + 1)).await?;
     let journal_cut = events.len() > JOURNAL_LENGTH;
     let events: Vec<Event> = events.into_iter().take(JOURNAL_LENGTH).collect();
     let placement = current_placement(web, &family).await?;
@@ -287,7 +282,7 @@ pub async fn render(
         None => None,
     };
     web.app
-        .operations
+        .cases
         .audit(
             &caller,
             "family.read",

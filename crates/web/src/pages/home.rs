@@ -115,7 +115,7 @@ async fn fill_case_work(
     signed_in: &SignedIn,
     home: &mut HomePage,
 ) -> Result<(), WebError> {
-    let cases = &web.app.operations;
+    let cases = &web.app.cases;
     let caller = signed_in.case_caller();
     let today = cases.today();
     let db = &web.app.db;

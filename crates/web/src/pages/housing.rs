@@ -208,7 +208,7 @@ pub async fn render(
 ) -> Result<Response, WebError> {
     let caller = signed_in.case_caller();
     caller.require(&[Role::Admin])?;
-    let cases = &web.app.operations;
+    let cases = &web.app.cases;
     let db = &web.app.db;
     let today = web.app.today();
 
@@ -400,7 +400,7 @@ pub async fn occupancy_csv(
     if typed.refused() {
         return Err(WebError::NotFound);
     }
-    let report = housing_reports::occupancy_report(&web.app.operations, &caller, from, to).await;
+    let report = housing_reports::occupancy_report(&web.app.cases, &caller, from, to).await;
     match report {
         Ok(report) => Ok(nido_http::housing_views::occupancy_csv(&report)?),
         Err(nido_cases::CaseError::Invalid(_)) => Err(WebError::NotFound),

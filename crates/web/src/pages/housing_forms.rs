@@ -105,16 +105,14 @@ pub async fn add_landlord_form(
             status
         }
         Ok(_) if typed.refused() => StatusCode::UNPROCESSABLE_ENTITY,
-        Ok(fields) => {
-            match add_landlord(&web.app.operations, &signed_in.case_caller(), fields).await {
-                Ok(_) => return Ok(done("bailleur")),
-                Err(refused) => {
-                    let (errors, status) = case_refusal(refused, same_field)?;
-                    typed.errors = errors;
-                    status
-                }
+        Ok(fields) => match add_landlord(&web.app.cases, &signed_in.case_caller(), fields).await {
+            Ok(_) => return Ok(done("bailleur")),
+            Err(refused) => {
+                let (errors, status) = case_refusal(refused, same_field)?;
+                typed.errors = errors;
+                status
             }
-        }
+        },
     };
     let forms = Forms {
         landlord: typed,
@@ -190,7 +188,7 @@ pub async fn add_unit_form(
             status
         }
         Ok(_) if typed.refused() => StatusCode::UNPROCESSABLE_ENTITY,
-        Ok(fields) => match add_unit(&web.app.operations, &signed_in.case_caller(), fields).await {
+        Ok(fields) => match add_unit(&web.app.cases, &signed_in.case_caller(), fields).await {
             Ok(_) => return Ok(done("logement")),
             Err(refused) => {
                 let (errors, status) = case_refusal(refused, same_field)?;
@@ -286,7 +284,7 @@ pub async fn add_lease_form(
                 }
                 Ok(fields) => {
                     let caller = signed_in.case_caller();
-                    match add_lease(&web.app.operations, &caller, unit_id, fields).await {
+                    match add_lease(&web.app.cases, &caller, unit_id, fields).await {
                         Ok(_) => return Ok(done("bail")),
                         Err(refused) => {
                             let (errors, status) = case_refusal(refused, place)?;
@@ -318,7 +316,7 @@ pub async fn move_form(State(web): State<Web>, posted: SignedForm) -> Result<Res
     let status = match (placement_id, unit_id, on) {
         (Some(placement_id), Some(unit_id), Some(on)) => {
             let caller = signed_in.case_caller();
-            match move_family(&web.app.operations, &caller, placement_id, unit_id, on).await {
+            match move_family(&web.app.cases, &caller, placement_id, unit_id, on).await {
                 Ok(_) => return Ok(done("demenagement")),
                 Err(nido_cases::CaseError::NotFound) => {
                     typed.errors.add(

@@ -199,7 +199,7 @@ pub async fn submit(
     let mut found = Errors::default();
     request.validate_shape(&mut found);
     let logged = log_intervention(
-        &web.app.operations,
+        &web.app.cases,
         &signed_in.case_caller(),
         family_id,
         request.fields(),

@@ -256,7 +256,7 @@ pub async fn submit_renewal(
                     decided_by: request.decided_by,
                     decision_ref: request.decision_ref,
                 };
-                let done = renew(&web.app.operations, &signed_in.case_caller(), renewal).await;
+                let done = renew(&web.app.cases, &signed_in.case_caller(), renewal).await;
                 let place = |field: &str| Some(field.to_owned());
                 settle(done, place, |_| {
                     format!("/familles/{family_id}?ok=renouvellement")
@@ -308,7 +308,7 @@ pub async fn submit_exit(
                     destination: request.destination,
                     notes: request.notes,
                 };
-                let done = exit(&web.app.operations, &signed_in.case_caller(), departure).await;
+                let done = exit(&web.app.cases, &signed_in.case_caller(), departure).await;
                 let place = |field: &str| Some(field.to_owned());
                 settle(done, place, |_| format!("/familles/{family_id}?ok=sortie"))?
             } else {
@@ -357,7 +357,7 @@ pub async fn submit_assignment(
         let version = form.get("version").parse::<i32>().ok();
         let caller = signed_in.case_caller();
         let done = assign(
-            &web.app.operations,
+            &web.app.cases,
             &caller,
             family_id,
             version,

@@ -186,7 +186,7 @@ pub async fn create(State(web): State<Web>, posted: SignedForm) -> Result<Respon
                 }
                 Ok(new) => {
                     let caller = signed_in.case_caller();
-                    match create_user(&web.app.operations, &caller, new).await {
+                    match create_user(&web.app.cases, &caller, new).await {
                         Ok(_) => {
                             return Ok(Redirect::to(&format!("{SECTION}?ok=cree")).into_response());
                         }
@@ -310,14 +310,8 @@ pub async fn update(
             Ok(()) => match user_changes(&web.app, &current, &request).await {
                 Err(refused) => Err(refusal(refused, same_field)?),
                 Ok(changes) => {
-                    match update_user(
-                        &web.app.operations,
-                        &caller,
-                        current.id,
-                        Some(version),
-                        changes,
-                    )
-                    .await
+                    match update_user(&web.app.cases, &caller, current.id, Some(version), changes)
+                        .await
                     {
                         Ok(_) => Ok(()),
                         Err(refused) => Err(case_refusal(refused, same_field)?),

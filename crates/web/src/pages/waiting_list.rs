@@ -196,7 +196,7 @@ async fn render(
     let ids: Vec<Uuid> = pending.iter().map(|referral| referral.family_id).collect();
     let mut found = families::find_many(db, ids.clone()).await?;
     web.app
-        .operations
+        .cases
         .audit_read(&caller, "referral.list", ids, "/liste-attente")
         .await?;
     let members = people::team_members(web).await?;
@@ -510,7 +510,7 @@ pub async fn submit_referral(
             return refused(typed, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
-    let answer = refer(&web.app.operations, &signed_in.case_caller(), input).await;
+    let answer = refer(&web.app.cases, &signed_in.case_caller(), input).await;
     let place = |field: &str| place_referral(field, &rows);
     match settle(answer, place, |_| {
         "/liste-attente?ok=orientation".to_owned()
@@ -563,7 +563,7 @@ pub async fn submit_admission(
                 referent_id,
                 unit_id,
             };
-            let answer = admit(&web.app.operations, &signed_in.case_caller(), admission).await;
+            let answer = admit(&web.app.cases, &signed_in.case_caller(), admission).await;
             let place = |api: &str| {
                 matches!(api, "admitted_on" | "referent_id" | "unit_id").then(|| field(api))
             };
@@ -622,7 +622,7 @@ pub async fn submit_close(
         Some((status, done)) => {
             let caller = signed_in.case_caller();
             let answer = close(
-                &web.app.operations,
+                &web.app.cases,
                 &caller,
                 referral_id,
                 status,
