@@ -6,6 +6,7 @@
 //! command line and `nido demo-data` all call these, so none of them can
 //! drift from the rules.
 
+pub mod accepted;
 pub mod activity;
 pub mod audit_log;
 pub mod billing;
@@ -21,6 +22,7 @@ pub mod interventions;
 pub mod placements;
 pub mod projects;
 pub mod referrals;
+pub mod storage;
 pub mod timeline;
 pub mod users;
 pub mod workshops;
