@@ -226,8 +226,18 @@ async fn list_interventions(
     ApiPath(family_id): ApiPath<Uuid>,
     ValidQuery(page): ValidQuery<PageParams>,
 ) -> Result<Json<Page<InterventionResponse>>> {
-    let limit = page.limit()?;
-    let before: Option<(DateTime<Utc>, Uuid)> = page.position()?;
+    let parsed = page
+        .limit()
+        .and_then(|limit| Ok((limit, page.position::<(DateTime<Utc>, Uuid)>()?)));
+    let (limit, before) = match parsed {
+        Ok(parsed) => parsed,
+        Err(invalid) => {
+            // A family the caller may not see is hidden before the page's
+            // parameters are judged: a bad cursor must not tell it exists.
+            cases::families::find_visible(&state.cases, &caller.case_caller(), family_id).await?;
+            return Err(invalid);
+        }
+    };
     let (rows, actions) = cases::interventions::of_family(
         &state.cases,
         &caller.case_caller(),
