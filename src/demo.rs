@@ -907,7 +907,8 @@ impl DemoFamily<'_> {
         };
         let placement = nido_cases::referrals::admit(cases, coordinator, admission)
             .await
-            .map_err(demo("admission"))?;
+            .map_err(demo("admission"))?
+            .placement;
         nido_cases::families::assign(
             cases,
             coordinator,

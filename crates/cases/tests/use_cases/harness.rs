@@ -186,7 +186,9 @@ impl World {
             referent_id: Some(self.referent.id),
             unit_id: unit,
         };
-        nido_cases::referrals::admit(&self.cases, &self.coordinator, admission).await
+        nido_cases::referrals::admit(&self.cases, &self.coordinator, admission)
+            .await
+            .map(|admitted| admitted.placement)
     }
 
     /// An apartment leased since 2024 from a social landlord.
