@@ -9,6 +9,7 @@
 pub mod accepted;
 pub mod activity;
 pub mod audit_log;
+pub mod auth;
 pub mod billing;
 pub mod calendar;
 pub mod creche;
@@ -65,6 +66,8 @@ pub struct Cases {
     /// A calendar address stops working this many days after it was made
     /// (`calendar.valid_days`).
     pub calendar_valid_days: u32,
+    /// The authentication policy, the password hasher and the server key.
+    pub auth: auth::Authentication,
 }
 
 impl Cases {
@@ -218,8 +221,22 @@ pub enum CaseError {
     /// The resource changed since the caller read it.
     #[error("stale version")]
     StaleVersion,
+    /// A login refused: an unknown email, a wrong password and a disabled
+    /// account alike; or a second step whose challenge is unknown or spent.
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    /// The second factor's code is wrong, or was used already.
+    #[error("invalid code")]
+    InvalidCode,
+    /// Too many failed attempts (logins, codes, current passwords): the
+    /// attempt was not looked at; retry after this many seconds.
+    #[error("too many attempts")]
+    TooManyAttempts { retry_after_secs: u64 },
     #[error(transparent)]
     Db(#[from] DbErr),
+    /// What no user can fix: no randomness, the hashing threads stopped.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
 }
 
 impl CaseError {

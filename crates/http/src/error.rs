@@ -248,7 +248,13 @@ impl From<CaseError> for ApiError {
             CaseError::Conflict(conflict) => ApiError::Conflict(conflict),
             CaseError::ConflictOn(conflict, dates) => ApiError::ConflictOn(conflict, dates),
             CaseError::StaleVersion => ApiError::PreconditionFailed,
+            CaseError::InvalidCredentials => ApiError::InvalidCredentials,
+            CaseError::InvalidCode => ApiError::InvalidCode,
+            CaseError::TooManyAttempts { retry_after_secs } => {
+                ApiError::TooManyRequests { retry_after_secs }
+            }
             CaseError::Db(err) => err.into(),
+            CaseError::Internal(err) => ApiError::Internal(err),
         }
     }
 }

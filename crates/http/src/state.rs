@@ -7,15 +7,14 @@ use nido_domain::Clock;
 use nido_persistence::DatabaseConnection;
 use uuid::Uuid;
 
-use crate::auth::{AuthSettings, CookiePolicy, CurrentUser, PasswordHasher, ServerKey};
+use crate::auth::{CookiePolicy, CurrentUser, ForwardedFor};
 use crate::error::ApiError;
 
-/// What the server MACs with, and how its cookies go out.
-#[derive(Debug, Clone)]
+/// How cookies go out, and which client address the throttle counts.
+#[derive(Debug, Clone, Copy)]
 pub struct Security {
-    /// The database's server key ([`ServerKey::of_database`]).
-    pub server_key: ServerKey,
     pub cookies: CookiePolicy,
+    pub forwarded_for: ForwardedFor,
 }
 
 /// What every handler can reach. Cheap to clone.
@@ -29,35 +28,29 @@ pub struct Shared {
     pub writer: DatabaseConnection,
     /// The audit log's database: its own SQLite file, or the main PostgreSQL.
     pub audit_db: DatabaseConnection,
-    pub auth: AuthSettings,
-    pub passwords: PasswordHasher,
-    /// The key nido MACs with (device cookies, the sign-in form's token):
-    /// the same on every instance on one database. Never print it.
-    pub server_key: ServerKey,
     /// How cookies are named and flagged, and whether answers carry HSTS.
     pub cookies: CookiePolicy,
+    /// Whether the client's address is read from `X-Forwarded-For`.
+    pub forwarded_for: ForwardedFor,
     /// The system clock, or a fixed instant in tests.
     pub clock: Clock,
     /// The use cases, over the same databases and clock; they hold the
-    /// centre's time zone.
+    /// centre's time zone and authentication (policy, hasher, server key).
     pub cases: Cases,
 }
 
 impl AppState {
     /// The state over the use cases' databases and clock.
-    pub fn new(cases: Cases, auth: AuthSettings, security: Security) -> anyhow::Result<Self> {
-        let passwords = PasswordHasher::new(auth.max_concurrent_hashes)?;
-        Ok(Self(Arc::new(Shared {
+    pub fn new(cases: Cases, security: Security) -> Self {
+        Self(Arc::new(Shared {
             db: cases.db.clone(),
             writer: cases.writer.clone(),
             audit_db: cases.audit_db.clone(),
-            auth,
-            passwords,
-            server_key: security.server_key,
             cookies: security.cookies,
+            forwarded_for: security.forwarded_for,
             clock: cases.clock,
             cases,
-        })))
+        }))
     }
 
     /// Where audit entries go: the log, or if it fails the main database's outbox.

@@ -135,7 +135,7 @@ pub async fn new_user(state: &AppState, body: &CreateUserRequest) -> Result<NewU
             "validated fields missing"
         )));
     };
-    let password_hash = state.passwords.hash(&password).await?;
+    let password_hash = state.cases.auth.passwords.hash(&password).await?;
     Ok(NewUser {
         email,
         display_name,
@@ -173,7 +173,7 @@ pub async fn user_changes(
     });
     errors.finish()?;
     let password_hash = match &password {
-        Some(password) => Some(state.passwords.hash(password).await?),
+        Some(password) => Some(state.cases.auth.passwords.hash(password).await?),
         None => None,
     };
     Ok(UserChanges {
@@ -284,5 +284,5 @@ async fn update_user(
 #[utoipa::path(get, path = "/me", tag = "users",
     responses((status = 200, description = "The caller", body = UserResponse)))]
 async fn me(caller: CurrentUser) -> Json<UserResponse> {
-    Json(UserResponse::from(caller.user))
+    Json(UserResponse::from(caller.0.user))
 }

@@ -1,7 +1,8 @@
 //! A `Cases` over a fresh, migrated database, with a fixed clock and a
 //! small team: what each test starts from.
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
+use nido_cases::auth::{AuthPolicy, Authentication, PasswordHasher, ServerKey};
 use nido_cases::referrals::{Admission, NewReferralInput, ReferredFamily};
 use nido_cases::{Caller, Cases};
 use nido_domain::family::{
@@ -9,10 +10,11 @@ use nido_domain::family::{
     ReferralReason, ReferralSource,
 };
 use nido_domain::housing::{DateSpan, LandlordKind, Typology};
-use nido_domain::{Clock, DisplayName, Email, Profession, Role};
+use nido_domain::{Clock, DisplayName, Email, FailureLimit, LoginThrottle, Profession, Role};
 use nido_persistence::DatabaseConnection;
 use nido_persistence::audit::AuditWriter;
 use nido_persistence::housing::{LandlordFields, LeaseFields, UnitFields};
+use nido_persistence::sessions::SessionLifetime;
 use nido_persistence::users::NewUser;
 use uuid::Uuid;
 
@@ -65,6 +67,22 @@ pub async fn world() -> World {
 }
 
 fn cases_over(read: DatabaseConnection, write: DatabaseConnection, clock: Clock) -> Cases {
+    let limit = |max_failures| FailureLimit {
+        max_failures,
+        window: TimeDelta::minutes(15),
+    };
+    let policy = AuthPolicy {
+        session_lifetime: SessionLifetime {
+            idle: TimeDelta::minutes(30),
+            absolute: TimeDelta::hours(8),
+        },
+        throttle: LoginThrottle {
+            account_from_address: limit(5),
+            address: limit(50),
+            account: limit(100),
+        },
+        mfa_required_roles: vec![Role::Admin],
+    };
     Cases {
         audit_log: AuditWriter::spawn(write.clone(), write.clone()),
         audit_db: write.clone(),
@@ -76,6 +94,11 @@ fn cases_over(read: DatabaseConnection, write: DatabaseConnection, clock: Clock)
         authorized_places: 20,
         daily_rate_cents: 0,
         calendar_valid_days: 365,
+        auth: Authentication::new(
+            policy,
+            PasswordHasher::new(1).expect("a hasher"),
+            ServerKey::random().expect("a key"),
+        ),
     }
 }
 

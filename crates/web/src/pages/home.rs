@@ -64,7 +64,7 @@ pub async fn show(
     let notice = query_value(query.as_deref(), "ok")
         .filter(|done| done == "mot-de-passe")
         .map(|_| "Votre mot de passe a été changé.");
-    let lock_notice = nido_http::auth::take_lock_notice(&web.app, &signed_in.caller)
+    let lock_notice = nido_cases::auth::take_lock_notice(&web.app.cases, &signed_in.caller)
         .await?
         .map(|at| lock_notice(at, web.app.cases.time_zone));
     let user = signed_in.user();
