@@ -5,9 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::NaiveDate;
-use nido_domain::Role;
 use nido_domain::housing::Occupancy;
-use nido_persistence::{housing, occupancies};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -98,14 +96,9 @@ async fn unit_occupancies(
     caller: Allowed<Management>,
     ApiPath(unit_id): ApiPath<Uuid>,
 ) -> Result<Json<Occupancies>> {
-    caller.require(&[Role::Coordinator, Role::Admin])?;
-    housing::find_unit(&state.db, unit_id).await?;
-    let rows = occupancies::of_unit(&state.db, unit_id).await?;
-    let families = rows.iter().map(|row| row.family_id);
-    let resource = format!("/units/{unit_id}/occupancies");
-    state
-        .audit_many(&caller, "occupancy.list", families, &resource)
-        .await?;
+    let rows =
+        nido_cases::housing::occupancies_of_unit(&state.cases, &caller.case_caller(), unit_id)
+            .await?;
     Ok(Json(Occupancies {
         items: rows.into_iter().map(OccupancyResponse::from).collect(),
     }))

@@ -4,9 +4,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use nido_cases::housing::{self as cases, UnitFields};
+use nido_cases::{Caller, CaseError, Cases};
 use nido_domain::housing::{Typology, Unit};
-use nido_persistence::RepoError;
-use nido_persistence::housing::{self, UnitFields};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -14,7 +14,6 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 use validator::Validate;
 
-use super::{READERS, WRITERS};
 use crate::error::Result;
 use crate::extract::{ApiPath, JsonBody, ValidQuery};
 use crate::gate::{Admins, Allowed, Management};
@@ -106,8 +105,13 @@ pub struct UnitRequest {
 
 impl UnitRequest {
     /// The fields to store, every error found at once (the web's forms
-    /// call this too).
-    pub async fn fields(self, state: &AppState, creating: bool) -> Result<UnitFields> {
+    /// call this too). The landlord named must exist, as `caller` reads it.
+    pub async fn fields(
+        self,
+        cases: &Cases,
+        caller: &Caller,
+        creating: bool,
+    ) -> Result<UnitFields> {
         let mut errors = Errors::default();
         errors.validate(&self);
         if creating {
@@ -126,9 +130,9 @@ impl UnitRequest {
             }
         }
         if let Some(landlord_id) = self.landlord_id {
-            match housing::find_landlord(&state.db, landlord_id).await {
+            match cases::landlord(cases, caller, landlord_id).await {
                 Ok(_) => {}
-                Err(RepoError::NotFound) => errors.add("landlord_id", "no such landlord"),
+                Err(CaseError::NotFound) => errors.add("landlord_id", "no such landlord"),
                 Err(err) => return Err(err.into()),
             }
         }
@@ -155,9 +159,9 @@ async fn create_unit(
     caller: Allowed<Admins>,
     JsonBody(body): JsonBody<UnitRequest>,
 ) -> Result<impl IntoResponse> {
-    caller.require(&WRITERS)?;
-    let fields = body.fields(&state, true).await?;
-    let unit = nido_cases::housing::add_unit(&state.cases, &caller.case_caller(), fields).await?;
+    let caller = caller.case_caller();
+    let fields = body.fields(&state.cases, &caller, true).await?;
+    let unit = cases::add_unit(&state.cases, &caller, fields).await?;
     Ok((
         StatusCode::CREATED,
         etag(unit.version),
@@ -173,9 +177,14 @@ async fn list_units(
     caller: Allowed<Management>,
     ValidQuery(page): ValidQuery<PageParams>,
 ) -> Result<Json<Page<UnitResponse>>> {
-    caller.require(&READERS)?;
     let limit = page.limit()?;
-    let rows = housing::list_units(&state.db, page.position()?, limit + 1).await?;
+    let rows = cases::units(
+        &state.cases,
+        &caller.case_caller(),
+        page.position()?,
+        limit + 1,
+    )
+    .await?;
     Ok(Json(Page::from_rows(
         rows,
         limit,
@@ -192,8 +201,7 @@ async fn get_unit(
     caller: Allowed<Management>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<impl IntoResponse> {
-    caller.require(&READERS)?;
-    let unit = housing::find_unit(&state.db, id).await?;
+    let unit = cases::unit(&state.cases, &caller.case_caller(), id).await?;
     Ok((etag(unit.version), Json(UnitResponse::from(unit))))
 }
 
@@ -208,11 +216,9 @@ async fn update_unit(
     IfMatch(expected): IfMatch,
     JsonBody(body): JsonBody<UnitRequest>,
 ) -> Result<impl IntoResponse> {
-    caller.require(&WRITERS)?;
-    housing::find_unit(&state.db, id).await?;
-    let fields = body.fields(&state, false).await?;
-    let unit =
-        nido_cases::housing::update_unit(&state.cases, &caller.case_caller(), id, expected, fields)
-            .await?;
+    let caller = caller.case_caller();
+    cases::unit(&state.cases, &caller, id).await?;
+    let fields = body.fields(&state.cases, &caller, false).await?;
+    let unit = cases::update_unit(&state.cases, &caller, id, expected, fields).await?;
     Ok((etag(unit.version), Json(UnitResponse::from(unit))))
 }
