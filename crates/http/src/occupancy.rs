@@ -15,7 +15,7 @@ use validator::Validate;
 
 use crate::error::Result;
 use crate::extract::{ApiPath, ValidJson};
-use crate::gate::{Allowed, Management};
+use crate::gate::{Allowed, HousingReaders};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -65,7 +65,7 @@ pub struct MoveRequest {
 #[tracing::instrument(skip_all, fields(placement_id = %id))]
 async fn move_family(
     State(state): State<AppState>,
-    caller: Allowed<Management>,
+    caller: Allowed<HousingReaders>,
     ApiPath(id): ApiPath<Uuid>,
     ValidJson(body): ValidJson<MoveRequest>,
 ) -> Result<impl IntoResponse> {
@@ -93,7 +93,7 @@ pub struct Occupancies {
     responses((status = 200, description = "The unit's occupancies, oldest first", body = Occupancies)))]
 async fn unit_occupancies(
     State(state): State<AppState>,
-    caller: Allowed<Management>,
+    caller: Allowed<HousingReaders>,
     ApiPath(unit_id): ApiPath<Uuid>,
 ) -> Result<Json<Occupancies>> {
     let rows =

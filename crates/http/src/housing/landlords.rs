@@ -16,7 +16,7 @@ use validator::Validate;
 
 use crate::error::Result;
 use crate::extract::{ApiPath, JsonBody, ValidQuery};
-use crate::gate::{Admins, Allowed, Management};
+use crate::gate::{Allowed, HousingEditors, HousingReaders};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use crate::validation::{Errors, optional_text};
@@ -124,7 +124,7 @@ impl LandlordRequest {
     responses((status = 201, description = "The landlord", body = LandlordResponse)))]
 async fn create_landlord(
     State(state): State<AppState>,
-    caller: Allowed<Admins>,
+    caller: Allowed<HousingEditors>,
     JsonBody(body): JsonBody<LandlordRequest>,
 ) -> Result<impl IntoResponse> {
     let fields = body.fields(true)?;
@@ -141,7 +141,7 @@ async fn create_landlord(
     responses((status = 200, description = "A page of landlords", body = Page<LandlordResponse>)))]
 async fn list_landlords(
     State(state): State<AppState>,
-    caller: Allowed<Management>,
+    caller: Allowed<HousingReaders>,
     ValidQuery(page): ValidQuery<PageParams>,
 ) -> Result<Json<Page<LandlordResponse>>> {
     let limit = page.limit()?;
@@ -165,7 +165,7 @@ async fn list_landlords(
     responses((status = 200, description = "The landlord", body = LandlordResponse)))]
 async fn get_landlord(
     State(state): State<AppState>,
-    caller: Allowed<Management>,
+    caller: Allowed<HousingReaders>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<impl IntoResponse> {
     let landlord = cases::landlord(&state.cases, &caller.case_caller(), id).await?;
@@ -181,7 +181,7 @@ async fn get_landlord(
     responses((status = 200, description = "The landlord", body = LandlordResponse)))]
 async fn update_landlord(
     State(state): State<AppState>,
-    caller: Allowed<Admins>,
+    caller: Allowed<HousingEditors>,
     ApiPath(id): ApiPath<Uuid>,
     IfMatch(expected): IfMatch,
     JsonBody(body): JsonBody<LandlordRequest>,

@@ -16,7 +16,7 @@ use validator::Validate;
 
 use crate::error::Result;
 use crate::extract::{ApiPath, JsonBody, ValidQuery};
-use crate::gate::{Admins, Allowed, Management};
+use crate::gate::{Allowed, HousingEditors, HousingReaders};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use crate::validation::Errors;
@@ -101,7 +101,7 @@ impl LeaseRequest {
         (status = 409, description = "`lease_overlap`", body = crate::error::Problem, content_type = "application/problem+json")))]
 async fn create_lease(
     State(state): State<AppState>,
-    caller: Allowed<Admins>,
+    caller: Allowed<HousingEditors>,
     ApiPath(unit_id): ApiPath<Uuid>,
     JsonBody(body): JsonBody<LeaseRequest>,
 ) -> Result<impl IntoResponse> {
@@ -121,7 +121,7 @@ async fn create_lease(
     responses((status = 200, description = "The leases", body = Page<LeaseResponse>)))]
 async fn list_leases(
     State(state): State<AppState>,
-    caller: Allowed<Management>,
+    caller: Allowed<HousingReaders>,
     ApiPath(unit_id): ApiPath<Uuid>,
     ValidQuery(page): ValidQuery<PageParams>,
 ) -> Result<Json<Page<LeaseResponse>>> {
@@ -147,7 +147,7 @@ async fn list_leases(
     responses((status = 200, description = "The lease", body = LeaseResponse)))]
 async fn update_lease(
     State(state): State<AppState>,
-    caller: Allowed<Admins>,
+    caller: Allowed<HousingEditors>,
     ApiPath(id): ApiPath<Uuid>,
     IfMatch(expected): IfMatch,
     JsonBody(body): JsonBody<LeaseRequest>,

@@ -16,7 +16,7 @@ use validator::Validate;
 
 use crate::error::Result;
 use crate::extract::{ApiPath, JsonBody, ValidQuery};
-use crate::gate::{Admins, Allowed, Management};
+use crate::gate::{Allowed, HousingEditors, HousingReaders};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use crate::validation::Errors;
@@ -156,7 +156,7 @@ impl UnitRequest {
     responses((status = 201, description = "The unit", body = UnitResponse)))]
 async fn create_unit(
     State(state): State<AppState>,
-    caller: Allowed<Admins>,
+    caller: Allowed<HousingEditors>,
     JsonBody(body): JsonBody<UnitRequest>,
 ) -> Result<impl IntoResponse> {
     let caller = caller.case_caller();
@@ -174,7 +174,7 @@ async fn create_unit(
     responses((status = 200, description = "A page of units", body = Page<UnitResponse>)))]
 async fn list_units(
     State(state): State<AppState>,
-    caller: Allowed<Management>,
+    caller: Allowed<HousingReaders>,
     ValidQuery(page): ValidQuery<PageParams>,
 ) -> Result<Json<Page<UnitResponse>>> {
     let limit = page.limit()?;
@@ -198,7 +198,7 @@ async fn list_units(
     responses((status = 200, description = "The unit", body = UnitResponse)))]
 async fn get_unit(
     State(state): State<AppState>,
-    caller: Allowed<Management>,
+    caller: Allowed<HousingReaders>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<impl IntoResponse> {
     let unit = cases::unit(&state.cases, &caller.case_caller(), id).await?;
@@ -211,7 +211,7 @@ async fn get_unit(
     responses((status = 200, description = "The unit", body = UnitResponse)))]
 async fn update_unit(
     State(state): State<AppState>,
-    caller: Allowed<Admins>,
+    caller: Allowed<HousingEditors>,
     ApiPath(id): ApiPath<Uuid>,
     IfMatch(expected): IfMatch,
     JsonBody(body): JsonBody<UnitRequest>,
