@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use nido_cases::housing::{self as cases, LandlordFields};
+use nido_cases::housing::{self, LandlordFields};
 use nido_domain::Email;
 use nido_domain::housing::{Landlord, LandlordKind};
 use serde::{Deserialize, Serialize};
@@ -128,7 +128,7 @@ async fn create_landlord(
     JsonBody(body): JsonBody<LandlordRequest>,
 ) -> Result<impl IntoResponse> {
     let fields = body.fields(true)?;
-    let landlord = cases::add_landlord(&state.cases, &caller.case_caller(), fields).await?;
+    let landlord = housing::add_landlord(&state.cases, &caller.case_caller(), fields).await?;
     Ok((
         StatusCode::CREATED,
         etag(landlord.version),
@@ -145,7 +145,7 @@ async fn list_landlords(
     ValidQuery(page): ValidQuery<PageParams>,
 ) -> Result<Json<Page<LandlordResponse>>> {
     let limit = page.limit()?;
-    let rows = cases::landlords(
+    let rows = housing::landlords(
         &state.cases,
         &caller.case_caller(),
         page.position()?,
@@ -168,7 +168,7 @@ async fn get_landlord(
     caller: Allowed<HousingReaders>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<impl IntoResponse> {
-    let landlord = cases::landlord(&state.cases, &caller.case_caller(), id).await?;
+    let landlord = housing::landlord(&state.cases, &caller.case_caller(), id).await?;
     Ok((
         etag(landlord.version),
         Json(LandlordResponse::from(landlord)),
@@ -188,7 +188,7 @@ async fn update_landlord(
 ) -> Result<impl IntoResponse> {
     let fields = body.fields(false)?;
     let landlord =
-        cases::update_landlord(&state.cases, &caller.case_caller(), id, expected, fields).await?;
+        housing::update_landlord(&state.cases, &caller.case_caller(), id, expected, fields).await?;
     Ok((
         etag(landlord.version),
         Json(LandlordResponse::from(landlord)),

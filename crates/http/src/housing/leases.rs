@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::NaiveDate;
-use nido_cases::housing::{self as cases, LeaseFields};
+use nido_cases::housing::{self, LeaseFields};
 use nido_domain::housing::{DateSpan, Lease};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -106,9 +106,9 @@ async fn create_lease(
     JsonBody(body): JsonBody<LeaseRequest>,
 ) -> Result<impl IntoResponse> {
     let caller = caller.case_caller();
-    cases::unit(&state.cases, &caller, unit_id).await?;
+    housing::unit(&state.cases, &caller, unit_id).await?;
     let fields = body.fields()?;
-    let lease = cases::add_lease(&state.cases, &caller, unit_id, fields).await?;
+    let lease = housing::add_lease(&state.cases, &caller, unit_id, fields).await?;
     Ok((
         StatusCode::CREATED,
         etag(lease.version),
@@ -125,7 +125,7 @@ async fn list_leases(
     ApiPath(unit_id): ApiPath<Uuid>,
     ValidQuery(page): ValidQuery<PageParams>,
 ) -> Result<Json<Page<LeaseResponse>>> {
-    let leases = cases::leases_of_unit(&state.cases, &caller.case_caller(), unit_id).await?;
+    let leases = housing::leases_of_unit(&state.cases, &caller.case_caller(), unit_id).await?;
     let limit = page.limit()?;
     let after: Option<(NaiveDate, Uuid)> = page.position()?;
     let rows: Vec<Lease> = leases
@@ -153,8 +153,8 @@ async fn update_lease(
     JsonBody(body): JsonBody<LeaseRequest>,
 ) -> Result<impl IntoResponse> {
     let caller = caller.case_caller();
-    cases::lease(&state.cases, &caller, id).await?;
+    housing::lease(&state.cases, &caller, id).await?;
     let fields = body.fields()?;
-    let lease = cases::update_lease(&state.cases, &caller, id, expected, fields).await?;
+    let lease = housing::update_lease(&state.cases, &caller, id, expected, fields).await?;
     Ok((etag(lease.version), Json(LeaseResponse::from(lease))))
 }

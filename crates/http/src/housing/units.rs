@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use nido_cases::housing::{self as cases, UnitFields};
+use nido_cases::housing::{self, UnitFields};
 use nido_cases::{Caller, CaseError, Cases};
 use nido_domain::housing::{Typology, Unit};
 use serde::{Deserialize, Serialize};
@@ -130,7 +130,7 @@ impl UnitRequest {
             }
         }
         if let Some(landlord_id) = self.landlord_id {
-            match cases::landlord(cases, caller, landlord_id).await {
+            match housing::landlord(cases, caller, landlord_id).await {
                 Ok(_) => {}
                 Err(CaseError::NotFound) => errors.add("landlord_id", "no such landlord"),
                 Err(err) => return Err(err.into()),
@@ -161,7 +161,7 @@ async fn create_unit(
 ) -> Result<impl IntoResponse> {
     let caller = caller.case_caller();
     let fields = body.fields(&state.cases, &caller, true).await?;
-    let unit = cases::add_unit(&state.cases, &caller, fields).await?;
+    let unit = housing::add_unit(&state.cases, &caller, fields).await?;
     Ok((
         StatusCode::CREATED,
         etag(unit.version),
@@ -178,7 +178,7 @@ async fn list_units(
     ValidQuery(page): ValidQuery<PageParams>,
 ) -> Result<Json<Page<UnitResponse>>> {
     let limit = page.limit()?;
-    let rows = cases::units(
+    let rows = housing::units(
         &state.cases,
         &caller.case_caller(),
         page.position()?,
@@ -201,7 +201,7 @@ async fn get_unit(
     caller: Allowed<HousingReaders>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<impl IntoResponse> {
-    let unit = cases::unit(&state.cases, &caller.case_caller(), id).await?;
+    let unit = housing::unit(&state.cases, &caller.case_caller(), id).await?;
     Ok((etag(unit.version), Json(UnitResponse::from(unit))))
 }
 
@@ -217,8 +217,8 @@ async fn update_unit(
     JsonBody(body): JsonBody<UnitRequest>,
 ) -> Result<impl IntoResponse> {
     let caller = caller.case_caller();
-    cases::unit(&state.cases, &caller, id).await?;
+    housing::unit(&state.cases, &caller, id).await?;
     let fields = body.fields(&state.cases, &caller, false).await?;
-    let unit = cases::update_unit(&state.cases, &caller, id, expected, fields).await?;
+    let unit = housing::update_unit(&state.cases, &caller, id, expected, fields).await?;
     Ok((etag(unit.version), Json(UnitResponse::from(unit))))
 }
