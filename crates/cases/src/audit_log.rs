@@ -4,9 +4,11 @@
 //! trace the other admins see.
 
 use nido_domain::Role;
-use nido_persistence::audit::{self, AuditEntry, AuditFilter};
+use nido_persistence::audit;
 
 use crate::{Caller, CaseResult, Cases};
+
+pub use nido_persistence::audit::{AuditEntry, AuditFilter};
 
 /// Up to `limit` entries that `filter` selects, newest first (admin).
 /// Audited as `audit.read`.
