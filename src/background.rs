@@ -17,7 +17,8 @@ pub fn drain_audit_outbox(state: AppState, every: Duration) -> JoinHandle<()> {
         loop {
             ticks.tick().await;
             loop {
-                match nido_persistence::audit::drain_outbox(state.audit_target(), DRAIN_BATCH).await
+                match nido_persistence::audit::drain_outbox(state.cases.audit_target(), DRAIN_BATCH)
+                    .await
                 {
                     Ok(0) => break,
                     Ok(moved) => {
@@ -43,9 +44,14 @@ pub fn retention_daily(
         let mut ticks = tokio::time::interval(every);
         loop {
             ticks.tick().await;
-            let ran =
-                crate::retention::run(&state.writer, &state.audit_db, policy, state.now(), false)
-                    .await;
+            let ran = crate::retention::run(
+                &state.cases.writer,
+                &state.cases.audit_db,
+                policy,
+                state.now(),
+                false,
+            )
+            .await;
             if let Err(err) = ran {
                 tracing::error!(error = %err, "the retention run failed; it runs again tomorrow");
             }

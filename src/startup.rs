@@ -59,7 +59,7 @@ impl Application {
 
     /// The main database, as its writer (on SQLite the readers cannot write).
     pub fn database(&self) -> DatabaseConnection {
-        self.state.writer.clone()
+        self.state.cases.writer.clone()
     }
 
     /// Serves until SIGTERM or Ctrl-C, then finishes the requests under way.

@@ -234,8 +234,13 @@ pub enum CaseError {
     /// attempt was not looked at; retry after this many seconds.
     #[error("too many attempts")]
     TooManyAttempts { retry_after_secs: u64 },
+    /// A value the database cannot store or compare: only PostgreSQL gets
+    /// here (a date like year -5000 parses, but no column holds it).
+    #[error("out of the supported range")]
+    OutOfRange,
+    /// The database failed: for the server's log, never for the answer.
     #[error(transparent)]
-    Db(#[from] DbErr),
+    Db(DbErr),
     /// What no user can fix: no randomness, the hashing threads stopped.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -256,7 +261,17 @@ impl From<RepoError> for CaseError {
             RepoError::NotFound => CaseError::NotFound,
             RepoError::Conflict(conflict) => CaseError::Conflict(conflict),
             RepoError::StaleVersion => CaseError::StaleVersion,
-            RepoError::Db(err) => CaseError::Db(err),
+            RepoError::Db(err) => err.into(),
+        }
+    }
+}
+
+impl From<DbErr> for CaseError {
+    fn from(err: DbErr) -> Self {
+        if nido_persistence::is_out_of_range(&err) {
+            CaseError::OutOfRange
+        } else {
+            CaseError::Db(err)
         }
     }
 }
