@@ -1,10 +1,12 @@
 //! A social worker reaches a family only while she accompanies it: the
 //! team a coordinator sets decides, at once, for every record of the
-//! family (here, logging an intervention), and taking her off the team
-//! takes the family away again.
+//! family (logging an intervention, reading it, finding it in her lists),
+//! and taking her off the team takes the family away again. Every list she
+//! reads is in the audit log, naming the families it showed.
 
 use chrono::{DateTime, Utc};
-use nido_cases::{CaseError, Invalid, families, interventions};
+use nido_cases::audit_log::{self, AuditFilter};
+use nido_cases::{Caller, CaseError, Invalid, families, family_list, interventions};
 use nido_domain::intervention::{Confidentiality, InterventionKind};
 use nido_persistence::interventions::InterventionFields;
 use uuid::Uuid;
@@ -64,6 +66,30 @@ async fn a_social_worker_reaches_a_family_only_while_she_is_on_its_team() {
     log_visit(&world, family_id)
         .await
         .expect("on the team, she logs her visit");
+    families::read(&world.cases, &world.other_worker, family_id)
+        .await
+        .expect("and reads the family");
+    assert_eq!(accompanied(&world).await, vec![family_id]);
+    let listed = audit_log::read(
+        &world.cases,
+        &Caller::system(),
+        AuditFilter {
+            family_id: Some(family_id),
+            user_id: Some(world.other_worker.id),
+            from: None,
+            to: None,
+            before: None,
+        },
+        50,
+    )
+    .await
+    .expect("the audit log");
+    assert!(
+        listed
+            .iter()
+            .any(|entry| entry.action == "family.list" && entry.family_ids == vec![family_id]),
+        "her list is traced, naming the family: {listed:?}"
+    );
 
     families::assign(
         &world.cases,
@@ -82,4 +108,22 @@ async fn a_social_worker_reaches_a_family_only_while_she_is_on_its_team() {
         matches!(hidden_again, CaseError::Hidden { .. }),
         "{hidden_again:?}"
     );
+    let read_again = families::read(&world.cases, &world.other_worker, family_id)
+        .await
+        .expect_err("nor may she read it");
+    assert!(
+        matches!(read_again, CaseError::Hidden { .. }),
+        "{read_again:?}"
+    );
+    assert_eq!(accompanied(&world).await, Vec::<Uuid>::new());
+}
+
+/// The families `other_worker`'s home page lists.
+async fn accompanied(world: &World) -> Vec<Uuid> {
+    family_list::accompanied(&world.cases, &world.other_worker)
+        .await
+        .expect("her families")
+        .into_iter()
+        .map(|listed| listed.family.id)
+        .collect()
 }
