@@ -173,9 +173,8 @@ async fn export_family(
     ValidQuery(params): ValidQuery<ExportParams>,
 ) -> Result<Response> {
     let file = export::family_file(&state.cases, &caller.case_caller(), id).await?;
-    let export = FamilyExport::from(file);
     Ok(match params.format.unwrap_or_default() {
-        ExportFormat::Json => Json(export).into_response(),
+        ExportFormat::Json => Json(FamilyExport::from(file)).into_response(),
         // A download, never framed, loading nothing but its own style.
         ExportFormat::Html => (
             [
@@ -189,7 +188,7 @@ async fn export_family(
                     html::content_security_policy(),
                 ),
             ],
-            html::render(&export, &state.cases.time_zone),
+            html::render(&file, &state.cases.time_zone).map_err(anyhow::Error::from)?,
         )
             .into_response(),
     })

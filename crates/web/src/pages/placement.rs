@@ -123,7 +123,7 @@ pub async fn view(
                 .iter()
                 .map(|destination| Choice {
                     value: destination.as_str().to_owned(),
-                    label: french::exit_destination(destination.as_str()).to_owned(),
+                    label: french::exit_destination(*destination).to_owned(),
                     selected: chosen == destination.as_str(),
                 })
                 .collect(),
