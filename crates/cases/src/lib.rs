@@ -23,6 +23,7 @@ pub mod placements;
 pub mod projects;
 pub mod records;
 pub mod referrals;
+pub mod retention;
 pub mod timeline;
 pub mod users;
 pub mod workshops;
