@@ -219,8 +219,7 @@ impl FamilyRecord {
 pub enum Export {
     /// In the document, under this key of its JSON.
     In(&'static str),
-    /// In the document under `section`, but for what `left_out` names; the
-    /// document's `left_out` list says so.
+    /// In the document under `section`, without what `left_out` names.
     InExcept {
         section: &'static str,
         left_out: &'static str,

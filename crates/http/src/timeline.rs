@@ -70,7 +70,7 @@ pub struct MoveEvent {
     pub placement_id: Uuid,
     pub unit_id: Uuid,
     pub starts_on: NaiveDate,
-    /// Absent while she still lives there.
+    /// Null while she still lives there.
     pub ends_on: Option<NaiveDate>,
 }
 
@@ -104,7 +104,7 @@ pub struct CrecheBookingEvent {
 #[derive(Debug, ToSchema)]
 pub struct WorkshopEvent {
     pub date: NaiveDate,
-    /// When it starts (absent when that hour does not exist that day).
+    /// When it starts (null when that hour does not exist that day).
     pub at: Option<DateTime<Utc>>,
     /// The participation's status.
     #[schema(schema_with = crate::schema::participation_status)]
@@ -298,21 +298,36 @@ impl PartialSchema for TimelineEvent {
 impl ToSchema for TimelineEvent {
     fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
         for (tag, name, schema, collect) in Self::kinds() {
-            schemas.push((name, tagged(tag, schema)));
+            let kind = kind_name(&name);
+            schemas.push((kind.clone(), kind_schema(tag, &name)));
+            schemas.push((name, tagged(&kind, schema)));
             collect(schemas);
         }
     }
 }
 
-/// `schema` with the property `kind`, required, whose one value is `tag`.
-fn tagged(tag: EventKind, schema: RefOr<Schema>) -> RefOr<Schema> {
+/// The component of a kind's `kind`: a vocabulary of one value, named as
+/// every vocabulary is.
+fn kind_name(variant: &str) -> String {
+    format!("{variant}Kind")
+}
+
+fn kind_schema(tag: EventKind, variant: &str) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some(format!("The `kind` of a `{variant}`.")))
+        .enum_values(Some([tag.as_str()]))
+        .into()
+}
+
+/// `schema` with the property `kind`, required, of the component `kind`.
+fn tagged(kind: &str, schema: RefOr<Schema>) -> RefOr<Schema> {
     let RefOr::T(Schema::Object(mut object)) = schema else {
         return schema;
     };
-    let kind = ObjectBuilder::new()
-        .schema_type(Type::String)
-        .enum_values(Some([tag.as_str()]));
-    object.properties.insert("kind".to_owned(), kind.into());
+    object
+        .properties
+        .insert("kind".to_owned(), Ref::from_schema_name(kind).into());
     object.required.insert(0, "kind".to_owned());
     RefOr::T(Schema::Object(object))
 }
@@ -490,8 +505,8 @@ mod tests {
             .unwrap_or_default();
         assert_eq!(answered.len(), 16, "{answered:?}");
         let mut named = BTreeSet::new();
-        for (tag, _, schema, _) in TimelineEvent::kinds() {
-            let RefOr::T(Schema::Object(object)) = tagged(tag, schema) else {
+        for (tag, name, schema, _) in TimelineEvent::kinds() {
+            let RefOr::T(Schema::Object(object)) = tagged(&kind_name(&name), schema) else {
                 panic!("{} is not an object", tag.as_str());
             };
             for key in object.properties.keys() {
