@@ -310,3 +310,25 @@ impl From<FamilyFile> for FamilyExport {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use nido_cases::records::{Export, FamilyRecord};
+
+    use super::*;
+
+    /// The registry says in which section of the document each kind of
+    /// record goes: the document has that section.
+    #[test]
+    fn every_section_the_registry_names_is_in_the_document() {
+        let document =
+            serde_json::to_value(FamilyExport::from(html::tests::file_of("Awa"))).expect("json");
+        for record in FamilyRecord::ALL {
+            let section = match record.export() {
+                Export::In(section) | Export::InExcept { section, .. } => section,
+                Export::Withheld(_) => continue,
+            };
+            assert!(document.get(section).is_some(), "{record:?} in {section}");
+        }
+    }
+}

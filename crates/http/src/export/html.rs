@@ -354,7 +354,7 @@ pub fn render(file: &FamilyFile, zone: &Tz) -> Result<String, askama::Error> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -372,8 +372,9 @@ mod tests {
         );
     }
 
-    /// A file with a mother whose name holds markup, and nothing else.
-    fn file_of(first_name: &str) -> FamilyFile {
+    /// A file with a mother named `first_name` and one consultation, and
+    /// nothing else.
+    pub(crate) fn file_of(first_name: &str) -> FamilyFile {
         let at: DateTime<Utc> = "2026-03-02T10:00:00Z".parse().expect("instant");
         FamilyFile {
             generated_at: at,
