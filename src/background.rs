@@ -17,7 +17,8 @@ pub fn drain_audit_outbox(state: AppState, every: Duration) -> JoinHandle<()> {
         loop {
             ticks.tick().await;
             loop {
-                match nido_persistence::audit::drain_outbox(state.audit_target(), DRAIN_BATCH).await
+                match nido_persistence::audit::drain_outbox(state.cases.audit_target(), DRAIN_BATCH)
+                    .await
                 {
                     Ok(0) => break,
                     Ok(moved) => {
@@ -44,8 +45,8 @@ pub fn retention_daily(
         loop {
             ticks.tick().await;
             let ran = nido_cases::retention::run(
-                &state.writer,
-                &state.audit_db,
+                &state.cases.writer,
+                &state.cases.audit_db,
                 policy,
                 state.now(),
                 false,

@@ -5,7 +5,6 @@ use std::io::BufRead;
 use anyhow::Context;
 use nido_cases::Caller;
 use nido_domain::{DisplayName, Email, NewPassword, Profession, Role};
-use nido_http::auth::PasswordHasher;
 use nido_persistence::users::NewUser;
 
 use crate::settings::Settings;
@@ -49,7 +48,8 @@ pub async fn create_user(
     let password = NewPassword::parse(&line, &[email.as_str(), display_name.as_str()])
         .map_err(|err| anyhow::anyhow!("password {err}"))?;
     let databases = open_databases(settings).await?;
-    let password_hash = PasswordHasher::new(1)?.hash(&password).await?;
+    let cases = use_cases(settings, &databases).await?;
+    let password_hash = cases.auth.passwords.hash(&password).await?;
     let new = NewUser {
         email,
         display_name,
@@ -59,7 +59,6 @@ pub async fn create_user(
         // Typed by whoever runs the command: its owner replaces it.
         must_change_password: true,
     };
-    let cases = use_cases(settings, &databases);
     let user = nido_cases::users::create_user(&cases, &Caller::system(), new)
         .await
         .map_err(|err| anyhow::anyhow!("cannot create the user: {err}"))?;
@@ -74,7 +73,7 @@ pub async fn create_user(
 pub async fn reset_second_factor(settings: &Settings, email: &str) -> anyhow::Result<()> {
     let email = Email::parse(email).map_err(|err| anyhow::anyhow!("email {err}"))?;
     let databases = open_databases(settings).await?;
-    let cases = use_cases(settings, &databases);
+    let cases = use_cases(settings, &databases).await?;
     let (user, _) = nido_persistence::users::find_credentials(&cases.db, &email)
         .await?
         .context("no user has this email")?;

@@ -16,7 +16,6 @@ use nido_domain::placement::{
 };
 use nido_domain::workshop::{Attendance, TimeOfDay, WorkshopDraft, may_attend};
 use nido_domain::{DisplayName, Email, NewPassword, Profession, Role};
-use nido_http::auth::PasswordHasher;
 use nido_persistence::families;
 use nido_persistence::housing::{LandlordFields, LeaseFields, UnitFields};
 use nido_persistence::interventions::{InterventionFields, NewAction};
@@ -376,7 +375,8 @@ const FAMILIES: [(&str, &str, &str, Stage); 28] = [
 pub async fn load(settings: &Settings, scale: Option<usize>) -> anyhow::Result<()> {
     let databases = open_databases(settings).await?;
     let db = databases.main.write.clone();
-    ensure_initial_admin(&db, settings).await?;
+    let cases = use_cases(settings, &databases).await?;
+    ensure_initial_admin(&cases, settings).await?;
     if users::any_besides(&db, INITIAL_ADMIN_EMAIL).await? {
         anyhow::bail!(
             "this database has user accounts: demo data, whose accounts share a published password, goes only into a new, empty centre"
@@ -387,9 +387,8 @@ pub async fn load(settings: &Settings, scale: Option<usize>) -> anyhow::Result<(
     }
     // Everything goes through the use cases, as the team's own requests do:
     // the demo cannot hold what the rules would refuse.
-    let cases = use_cases(settings, &databases);
     let today = cases.today();
-    let password_hash = demo_password_hash().await?;
+    let password_hash = demo_password_hash(&cases).await?;
     let team = create_team(&cases, &password_hash).await?;
     let units = create_housing(&cases, today).await?;
     let coordinator = team[0];
@@ -614,10 +613,10 @@ fn date_of(year: i32, month: u32, day: u32) -> NaiveDate {
 }
 
 /// The hash every demo account shares, of [`DEMO_PASSWORD`].
-async fn demo_password_hash() -> anyhow::Result<String> {
+async fn demo_password_hash(cases: &Cases) -> anyhow::Result<String> {
     let password =
         NewPassword::parse(DEMO_PASSWORD, &[]).map_err(|err| anyhow::anyhow!("{err}"))?;
-    PasswordHasher::new(1)?.hash(&password).await
+    cases.auth.passwords.hash(&password).await
 }
 
 async fn create_team(cases: &Cases, hash: &str) -> anyhow::Result<Vec<Uuid>> {
@@ -907,7 +906,8 @@ impl DemoFamily<'_> {
         };
         let placement = nido_cases::referrals::admit(cases, coordinator, admission)
             .await
-            .map_err(demo("admission"))?;
+            .map_err(demo("admission"))?
+            .placement;
         nido_cases::families::assign(
             cases,
             coordinator,

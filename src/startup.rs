@@ -5,9 +5,10 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use nido_cases::Cases;
+use nido_cases::auth::{Authentication, PasswordHasher, ServerKey};
 use nido_domain::{DisplayName, Email, NewPassword, Profession, Role};
 use nido_http::AppState;
-use nido_http::auth::{PasswordHasher, ServerKey};
 use nido_persistence::audit::AuditWriter;
 use nido_persistence::users::{self, NewUser};
 use nido_persistence::{DatabaseConnection, MainDatabase, RepoError};
@@ -31,16 +32,13 @@ impl Application {
     /// no user yet, and binds the listener (port 0 picks a free port).
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
         let databases = open_databases(settings).await?;
-        ensure_initial_admin(&databases.main.write, settings).await?;
+        let cases = use_cases(settings, &databases).await?;
+        ensure_initial_admin(&cases, settings).await?;
         let security = nido_http::Security {
-            server_key: ServerKey::of_database(&databases.main.write).await?,
             cookies: settings.cookie_policy(),
+            forwarded_for: settings.auth.forwarded_for(),
         };
-        let state = AppState::new(
-            use_cases(settings, &databases),
-            settings.auth.clone(),
-            security,
-        )?;
+        let state = AppState::new(cases, security);
         let listener = TcpListener::bind(&settings.bind)
             .await
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
@@ -61,7 +59,7 @@ impl Application {
 
     /// The main database, as its writer (on SQLite the readers cannot write).
     pub fn database(&self) -> DatabaseConnection {
-        self.state.writer.clone()
+        self.state.cases.writer.clone()
     }
 
     /// Serves until SIGTERM or Ctrl-C, then finishes the requests under way.
@@ -104,11 +102,18 @@ pub async fn open_databases(settings: &Settings) -> anyhow::Result<Databases> {
 }
 
 /// The use cases over these databases, with the configured clock, time
-/// zone and figures of the centre: what the server, the command line and
-/// the demo call. Starts the audit log's writer task on this runtime.
-pub fn use_cases(settings: &Settings, databases: &Databases) -> nido_cases::Cases {
+/// zone and figures of the centre, and authentication (its policy, the
+/// password-hashing threads, the database's server key, stored now if this
+/// is the first start): what the server, the command line and the demo
+/// call. Starts the audit log's writer task on this runtime.
+pub async fn use_cases(settings: &Settings, databases: &Databases) -> anyhow::Result<Cases> {
     let Databases { main, audit } = databases;
-    nido_cases::Cases {
+    let auth = Authentication::new(
+        settings.auth.policy(),
+        PasswordHasher::new(settings.auth.max_concurrent_hashes)?,
+        ServerKey::of_database(&main.write).await?,
+    );
+    Ok(Cases {
         db: main.read.clone(),
         writer: main.write.clone(),
         audit_log: AuditWriter::spawn(audit.clone(), main.write.clone()),
@@ -119,7 +124,8 @@ pub fn use_cases(settings: &Settings, databases: &Databases) -> nido_cases::Case
         authorized_places: settings.centre.authorized_places,
         daily_rate_cents: settings.billing.daily_rate_cents,
         calendar_valid_days: settings.calendar.valid_days,
-    }
+        auth,
+    })
 }
 
 /// Creates the data directory (owner-only), then opens and migrates the
@@ -223,24 +229,21 @@ fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
 /// On the first start, with no user at all, creates the admin
 /// `admin@nido.local` and writes its one-time password, alone on one line, to
 /// an owner-only file in the data directory. The password is never logged.
-pub async fn ensure_initial_admin(
-    db: &DatabaseConnection,
-    settings: &Settings,
-) -> anyhow::Result<()> {
+pub async fn ensure_initial_admin(cases: &Cases, settings: &Settings) -> anyhow::Result<()> {
     let data_dir = &settings.data_dir;
+    let db = &cases.writer;
     if users::count(db).await? > 0 {
         return Ok(());
     }
-    let raw = nido_http::auth::new_token()?;
+    let raw = nido_cases::auth::new_token()?;
     let password = NewPassword::parse(&raw, &[]).map_err(|err| anyhow::anyhow!("{err}"))?;
-    let hasher = PasswordHasher::new(1)?;
     let new_admin = NewUser {
         email: Email::parse(INITIAL_ADMIN_EMAIL).map_err(|err| anyhow::anyhow!("{err}"))?,
         display_name: DisplayName::parse("Administrator")
             .map_err(|err| anyhow::anyhow!("{err}"))?,
         role: Role::Admin,
         profession: Profession::Director,
-        password_hash: hasher.hash(&password).await?,
+        password_hash: cases.auth.passwords.hash(&password).await?,
         // A one-time password in a file: its owner replaces it first.
         must_change_password: true,
     };

@@ -4,9 +4,13 @@
 //! trace the other admins see.
 
 use nido_domain::Role;
-use nido_persistence::audit::{self, AuditEntry, AuditFilter};
+use nido_persistence::audit;
+
+use uuid::Uuid;
 
 use crate::{Caller, CaseResult, Cases};
+
+pub use nido_persistence::audit::{AuditEntry, AuditFilter};
 
 /// Up to `limit` entries that `filter` selects, newest first (admin).
 /// Audited as `audit.read`.
@@ -48,6 +52,23 @@ fn resource_of(filter: &AuditFilter) -> String {
     } else {
         format!("/audit?{}", query.join("&"))
     }
+}
+
+/// A refusal, in the name of the caller it was answered to, before the
+/// answer leaves: a 403, or the 404 that hides another team's family
+/// (`family.access_denied`, naming it). `resource` is the path asked for.
+pub async fn record_denial(
+    cases: &Cases,
+    caller_id: Uuid,
+    family_id: Option<Uuid>,
+    resource: &str,
+) -> CaseResult<()> {
+    let action = if family_id.is_some() {
+        "family.access_denied"
+    } else {
+        "access_denied"
+    };
+    cases.audit_as(caller_id, action, family_id, resource).await
 }
 
 #[cfg(test)]

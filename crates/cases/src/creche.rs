@@ -371,6 +371,30 @@ pub async fn cancel(
     Ok(cancelled)
 }
 
+/// The families in care whose children the caller may book a place for,
+/// up to `limit` of them: every family for coordinators, staff their own
+/// (in no particular order: the page sorts them by name). Audited as the
+/// families' list is (`family.list`, one entry naming them all).
+pub async fn families_to_book(
+    cases: &Cases,
+    caller: &Caller,
+    limit: u64,
+) -> CaseResult<Vec<Family>> {
+    caller.require(&[Role::Coordinator, Role::Staff])?;
+    let assigned = (caller.role == Role::Staff).then_some(caller.id);
+    let mut in_care = families::list(&cases.db, assigned, None, limit).await?;
+    in_care.retain(|family| family.current_placement_id.is_some());
+    cases
+        .audit_read(
+            caller,
+            "family.list",
+            in_care.iter().map(|family| family.id),
+            "/creche",
+        )
+        .await?;
+    Ok(in_care)
+}
+
 /// Whether the caller works in the crèche (or coordinates): she records
 /// attendance and sees every child on the day's planning.
 pub async fn is_creche_professional(cases: &Cases, caller: &Caller) -> CaseResult<bool> {

@@ -5,9 +5,11 @@ use chrono::NaiveDate;
 use nido_domain::Role;
 use nido_domain::family::{Child, Family};
 use nido_domain::placement::ChildBirth;
-use nido_persistence::families::{ChildChanges, MotherChanges, NewChild};
+use nido_persistence::families::{ChildChanges, NewChild};
 use nido_persistence::{ConnectionTrait, begin_write, families};
 use uuid::Uuid;
+
+pub use nido_persistence::families::MotherChanges;
 
 use crate::users::is_team_member;
 use crate::{Caller, CaseError, CaseResult, Cases, Invalid, optional_text};
@@ -23,14 +25,25 @@ pub async fn visible_family(
     Ok(visible(db, caller, family_id, None).await?.0)
 }
 
-/// The family, if the caller may see it, with how many of its
-/// interventions she may see: one query, for `GET /families/{id}`.
-pub async fn visible_family_with_count(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    family_id: Uuid,
-) -> CaseResult<(Family, u64)> {
-    visible(db, caller, family_id, Some(caller.id)).await
+/// The family, if the caller may see it, not audited: for a form that
+/// checks it before it writes (the write is audited).
+pub async fn find_visible(cases: &Cases, caller: &Caller, family_id: Uuid) -> CaseResult<Family> {
+    visible_family(&cases.db, caller, family_id).await
+}
+
+/// One family, if the caller may see it, with how many of its
+/// interventions she may see (one query); audited as `family.read`.
+pub async fn read(cases: &Cases, caller: &Caller, family_id: Uuid) -> CaseResult<(Family, u64)> {
+    let found = visible(&cases.db, caller, family_id, Some(caller.id)).await?;
+    cases
+        .audit(
+            caller,
+            "family.read",
+            Some(family_id),
+            &format!("/families/{family_id}"),
+        )
+        .await?;
+    Ok(found)
 }
 
 async fn visible(

@@ -4,14 +4,12 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use nido_domain::Role;
 use nido_domain::housing::{LandlordKind, Occupancy, days_inclusive, lease_figures};
 use nido_persistence::{housing, occupancies};
 use uuid::Uuid;
 
+use crate::housing::READERS;
 use crate::{Caller, CaseError, CaseResult, Cases};
-
-const READERS: [Role; 2] = [Role::Admin, Role::Coordinator];
 
 /// The longest range a report or a look-ahead may cover, in days.
 pub const MAX_RANGE_DAYS: i64 = 3660;
@@ -34,7 +32,7 @@ pub async fn vacancies(
     caller: &Caller,
     as_of: NaiveDate,
 ) -> CaseResult<Vec<Vacancy>> {
-    caller.require(&READERS)?;
+    caller.require(READERS)?;
     let units = housing::all_units(&cases.db).await?;
     let leases = housing::all_leases(&cases.db).await?;
     let occupancies = occupancies::all_with_detached(&cases.db).await?;
@@ -96,7 +94,7 @@ pub async fn leases_ending(
     as_of: NaiveDate,
     within_days: u32,
 ) -> CaseResult<Vec<EndingLease>> {
-    caller.require(&READERS)?;
+    caller.require(READERS)?;
     if i64::from(within_days) > MAX_RANGE_DAYS {
         return Err(CaseError::invalid(
             "within_days",
@@ -170,7 +168,7 @@ pub async fn occupancy_report(
     from: NaiveDate,
     to: NaiveDate,
 ) -> CaseResult<OccupancyReport> {
-    caller.require(&READERS)?;
+    caller.require(READERS)?;
     if to < from {
         return Err(CaseError::invalid("to", "must not be before from"));
     }
@@ -239,7 +237,7 @@ pub async fn residences(
     caller: &Caller,
     on: NaiveDate,
 ) -> CaseResult<Vec<Residence>> {
-    caller.require(&READERS)?;
+    caller.require(READERS)?;
     let placements = nido_persistence::placements::active(&cases.db).await?;
     let families = nido_persistence::families::find_many(
         &cases.db,

@@ -4,12 +4,14 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use nido_domain::Role;
 use nido_domain::incident::{Concern, Incident, IncidentCategory};
-use nido_persistence::incidents::{self as store, IncidentChanges, NewConcern, NewIncident};
+use nido_persistence::incidents::{self as store, NewConcern, NewIncident};
 use nido_persistence::{RepoError, begin_write, families};
 use uuid::Uuid;
 
 use crate::families::visible_family;
 use crate::{Caller, CaseError, CaseResult, Cases, Invalid, optional_text};
+
+pub use nido_persistence::incidents::IncidentChanges;
 
 /// The longest description, measures or summary.
 pub const MAX_TEXT_CHARS: usize = 5000;

@@ -1,13 +1,15 @@
 //! Interventions (home visits, interviews, …) and their follow-up actions:
 //! the team's daily log, under the need-to-know rule.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use nido_domain::Role;
 use nido_domain::family::Family;
 use nido_domain::intervention::{Action, Confidentiality, Intervention};
-use nido_persistence::interventions::{self, ActionViewer, InterventionFields, NewAction};
+use nido_persistence::interventions::{self, ActionViewer};
 use nido_persistence::{RepoError, begin_write, users};
 use uuid::Uuid;
+
+pub use nido_persistence::interventions::{InterventionFields, NewAction};
 
 use crate::families::visible_family;
 use crate::users::is_team_member;
@@ -156,6 +158,68 @@ async fn intervention_and_family(
     let intervention = interventions::find_visible(&cases.db, id, caller.id).await?;
     let family = visible_family(&cases.db, caller, intervention.family_id).await?;
     Ok((intervention, family))
+}
+
+/// Up to `limit + 1` of a family's interventions the caller may see,
+/// newest first, before `before` (the extra one tells the page that more
+/// follow), with their actions; audited as `intervention.list`.
+pub async fn of_family(
+    cases: &Cases,
+    caller: &Caller,
+    family_id: Uuid,
+    before: Option<(DateTime<Utc>, Uuid)>,
+    limit: u64,
+) -> CaseResult<(Vec<Intervention>, Vec<Action>)> {
+    visible_family(&cases.db, caller, family_id).await?;
+    let rows =
+        interventions::list_visible(&cases.db, family_id, caller.id, before, Some(limit + 1))
+            .await?;
+    let ids = rows.iter().map(|row| row.id).collect();
+    let actions = interventions::actions_of(&cases.db, ids).await?;
+    let resource = format!("/families/{family_id}/interventions");
+    cases
+        .audit(caller, "intervention.list", Some(family_id), &resource)
+        .await?;
+    Ok((rows, actions))
+}
+
+/// One intervention with its actions, if the caller may see it and its
+/// family; audited as `intervention.read`.
+pub async fn read(
+    cases: &Cases,
+    caller: &Caller,
+    id: Uuid,
+) -> CaseResult<(Intervention, Vec<Action>)> {
+    let intervention = visible_intervention(cases, caller, id).await?;
+    let actions = interventions::actions_of(&cases.db, vec![id]).await?;
+    cases
+        .audit(
+            caller,
+            "intervention.read",
+            Some(intervention.family_id),
+            &format!("/interventions/{id}"),
+        )
+        .await?;
+    Ok((intervention, actions))
+}
+
+/// The caller's own follow-up actions (only the open ones with
+/// `open_only`), audited as `action.list`. Admins have none: actions are
+/// case data.
+pub async fn assigned_to_caller(
+    cases: &Cases,
+    caller: &Caller,
+    open_only: bool,
+) -> CaseResult<Vec<Action>> {
+    let Some(viewer) = action_viewer(caller) else {
+        return Ok(Vec::new());
+    };
+    let rows = interventions::actions_assigned(&cases.db, viewer, open_only).await?;
+    let families: Vec<Uuid> = rows.iter().map(|action| action.family_id).collect();
+    cases
+        .audit_many(caller, "action.list", families, "/me/actions")
+        .await?;
+    Ok(rows)
 }
 
 /// Rewrites an intervention, its actions apart (its author, or a

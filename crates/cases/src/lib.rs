@@ -6,24 +6,34 @@
 //! command line and `nido demo-data` all call these, so none of them can
 //! drift from the rules.
 
+pub mod accepted;
 pub mod activity;
 pub mod audit_log;
+pub mod auth;
 pub mod billing;
 pub mod calendar;
 pub mod creche;
+pub mod deadlines;
 pub mod due_dates;
 pub mod export;
 pub mod families;
+pub mod family_file;
+pub mod family_list;
+pub mod health;
+pub mod home;
 pub mod housing;
 pub mod housing_reports;
 pub mod incidents;
 pub mod interventions;
 pub mod labels;
+pub mod pagination;
 pub mod placements;
 pub mod projects;
 pub mod records;
 pub mod referrals;
 pub mod retention;
+pub mod storage;
+pub mod team;
 pub mod timeline;
 pub mod users;
 pub mod workshops;
@@ -61,6 +71,8 @@ pub struct Cases {
     /// A calendar address stops working this many days after it was made
     /// (`calendar.valid_days`).
     pub calendar_valid_days: u32,
+    /// The authentication policy, the password hasher and the server key.
+    pub auth: auth::Authentication,
 }
 
 impl Cases {
@@ -214,8 +226,27 @@ pub enum CaseError {
     /// The resource changed since the caller read it.
     #[error("stale version")]
     StaleVersion,
+    /// A login refused: an unknown email, a wrong password and a disabled
+    /// account alike; or a second step whose challenge is unknown or spent.
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    /// The second factor's code is wrong, or was used already.
+    #[error("invalid code")]
+    InvalidCode,
+    /// Too many failed attempts (logins, codes, current passwords): the
+    /// attempt was not looked at; retry after this many seconds.
+    #[error("too many attempts")]
+    TooManyAttempts { retry_after_secs: u64 },
+    /// A value the database cannot store or compare: only PostgreSQL gets
+    /// here (a date like year -5000 parses, but no column holds it).
+    #[error("out of the supported range")]
+    OutOfRange,
+    /// The database failed: for the server's log, never for the answer.
     #[error(transparent)]
-    Db(#[from] DbErr),
+    Db(DbErr),
+    /// What no user can fix: no randomness, the hashing threads stopped.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
 }
 
 impl CaseError {
@@ -233,7 +264,17 @@ impl From<RepoError> for CaseError {
             RepoError::NotFound => CaseError::NotFound,
             RepoError::Conflict(conflict) => CaseError::Conflict(conflict),
             RepoError::StaleVersion => CaseError::StaleVersion,
-            RepoError::Db(err) => CaseError::Db(err),
+            RepoError::Db(err) => err.into(),
+        }
+    }
+}
+
+impl From<DbErr> for CaseError {
+    fn from(err: DbErr) -> Self {
+        if nido_persistence::is_out_of_range(&err) {
+            CaseError::OutOfRange
+        } else {
+            CaseError::Db(err)
         }
     }
 }

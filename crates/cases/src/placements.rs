@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use nido_domain::family::{Exit, ExitDestination, Placement, PlacementStatus};
-use nido_domain::placement::{Period, RenewalRefusal, latest_end_on, next_period};
+use nido_domain::placement::{ChildBirth, Period, RenewalRefusal, latest_end_on, next_period};
 use nido_domain::{Conflict, Role};
 use nido_persistence::placements::Decision;
 use nido_persistence::{
@@ -10,7 +10,40 @@ use nido_persistence::{
 };
 use uuid::Uuid;
 
+use crate::families::visible_family;
 use crate::{Caller, CaseError, CaseResult, Cases, Invalid, optional_text};
+
+/// A placement, with its family's children's births now: no period may
+/// run past the youngest child's third birthday.
+#[derive(Debug, Clone)]
+pub struct PlacementRecord {
+    pub placement: Placement,
+    pub births: Vec<ChildBirth>,
+}
+
+/// One placement with its periods, if the caller may see its family
+/// (coordinators; staff for their families), audited as `placement.read`.
+pub async fn read(
+    cases: &Cases,
+    caller: &Caller,
+    placement_id: Uuid,
+) -> CaseResult<PlacementRecord> {
+    caller.require(&[Role::Coordinator, Role::Staff])?;
+    let placement = placements::find(&cases.db, placement_id).await?;
+    let family = visible_family(&cases.db, caller, placement.family_id).await?;
+    cases
+        .audit(
+            caller,
+            "placement.read",
+            Some(placement.family_id),
+            &format!("/placements/{placement_id}"),
+        )
+        .await?;
+    Ok(PlacementRecord {
+        placement,
+        births: family.births(),
+    })
+}
 
 /// The département's decision renewing period `period_number`.
 #[derive(Debug, Clone)]
@@ -100,7 +133,11 @@ pub struct Departure {
 
 /// Ends a placement and the family's occupancy on the same day
 /// (coordinators).
-pub async fn exit(cases: &Cases, caller: &Caller, departure: Departure) -> CaseResult<Placement> {
+pub async fn exit(
+    cases: &Cases,
+    caller: &Caller,
+    departure: Departure,
+) -> CaseResult<PlacementRecord> {
     caller.require(&[Role::Coordinator])?;
     let id = departure.placement_id;
     let txn = begin_write(&cases.writer).await?;
@@ -140,5 +177,10 @@ pub async fn exit(cases: &Cases, caller: &Caller, departure: Departure) -> CaseR
             &resource,
         )
         .await?;
-    Ok(placements::find(&cases.db, id).await?)
+    let placement = placements::find(&cases.db, id).await?;
+    let family = families::find(&cases.db, placement.family_id).await?;
+    Ok(PlacementRecord {
+        placement,
+        births: family.births(),
+    })
 }

@@ -1,16 +1,102 @@
 //! Referrals (*orientations*) and admissions: how a family comes in.
 
 use chrono::NaiveDate;
-use nido_domain::family::{Mother, Placement, Referral, ReferralDetails, ReferralStatus};
+use nido_domain::family::{Family, Mother, Referral, ReferralDetails, ReferralStatus};
+use nido_domain::housing::Unit;
 use nido_domain::placement::{first_period, is_eligible, latest_end_on};
-use nido_domain::{Conflict, Role};
+use nido_domain::{Conflict, Role, User};
 use nido_persistence::families::NewChild;
 use nido_persistence::referrals::NewReferral;
-use nido_persistence::{RepoError, begin_write, families, placements, referrals};
+use nido_persistence::{RepoError, begin_write, families, housing, placements, referrals};
 use uuid::Uuid;
 
+use crate::placements::PlacementRecord;
 use crate::users::is_team_member;
-use crate::{Caller, CaseError, CaseResult, Cases, Invalid};
+use crate::{Caller, CaseError, CaseResult, Cases, Invalid, team};
+
+/// The most referrals the waiting list shows.
+const MAX_WAITING: u64 = 200;
+
+/// Up to `limit + 1` referrals after `after`, oldest first, of one status
+/// or all (coordinators): the extra one tells the page that more follow.
+/// Audited as `referral.list`, naming the families of the `limit` shown.
+pub async fn page(
+    cases: &Cases,
+    caller: &Caller,
+    status: Option<ReferralStatus>,
+    after: Option<(NaiveDate, Uuid)>,
+    limit: u64,
+) -> CaseResult<Vec<Referral>> {
+    caller.require(&[Role::Coordinator])?;
+    let rows = referrals::list(&cases.db, status, after, limit + 1).await?;
+    let shown = usize::try_from(limit).unwrap_or(usize::MAX);
+    let families = rows.iter().take(shown).map(|referral| referral.family_id);
+    cases
+        .audit_many(caller, "referral.list", families, "/referrals")
+        .await?;
+    Ok(rows)
+}
+
+/// One referral (coordinators), audited as `referral.read`.
+pub async fn read(cases: &Cases, caller: &Caller, referral_id: Uuid) -> CaseResult<Referral> {
+    caller.require(&[Role::Coordinator])?;
+    let referral = referrals::find(&cases.db, referral_id).await?;
+    cases
+        .audit(
+            caller,
+            "referral.read",
+            Some(referral.family_id),
+            &format!("/referrals/{referral_id}"),
+        )
+        .await?;
+    Ok(referral)
+}
+
+/// A pending referral and its family.
+#[derive(Debug, Clone)]
+pub struct Waiting {
+    pub referral: Referral,
+    pub family: Family,
+}
+
+/// The waiting list and what its admission forms offer.
+#[derive(Debug, Clone)]
+pub struct WaitingList {
+    /// Oldest first.
+    pub pending: Vec<Waiting>,
+    /// Who may become a family's referent: the active staff and
+    /// coordinators.
+    pub members: Vec<User>,
+    /// The apartments a family may move into.
+    pub units: Vec<Unit>,
+}
+
+/// The pending referrals, oldest first, with their families (coordinators),
+/// audited as `referral.list`.
+pub async fn waiting_list(cases: &Cases, caller: &Caller) -> CaseResult<WaitingList> {
+    caller.require(&[Role::Coordinator])?;
+    let pending =
+        referrals::list(&cases.db, Some(ReferralStatus::Pending), None, MAX_WAITING).await?;
+    let ids: Vec<Uuid> = pending.iter().map(|referral| referral.family_id).collect();
+    let mut found = families::find_many(&cases.db, ids.clone()).await?;
+    cases
+        .audit_read(caller, "referral.list", ids, "/liste-attente")
+        .await?;
+    let members = team::members(cases, caller).await?;
+    let units = housing::all_units(&cases.db).await?;
+    let pending = pending
+        .into_iter()
+        .filter_map(|referral| {
+            let family = found.remove(&referral.family_id)?;
+            Some(Waiting { referral, family })
+        })
+        .collect();
+    Ok(WaitingList {
+        pending,
+        members,
+        units,
+    })
+}
 
 /// The family a referral is about: a new one, or one nido knows.
 #[derive(Debug, Clone)]
@@ -117,7 +203,11 @@ pub struct Admission {
 /// six-month period, capped at the youngest child's third birthday; the
 /// referral is admitted; the family moves in and gets its referent, all in
 /// one transaction.
-pub async fn admit(cases: &Cases, caller: &Caller, admission: Admission) -> CaseResult<Placement> {
+pub async fn admit(
+    cases: &Cases,
+    caller: &Caller,
+    admission: Admission,
+) -> CaseResult<PlacementRecord> {
     caller.require(&[Role::Coordinator])?;
     let mut invalid = Invalid::default();
     if admission.admitted_on > cases.today() {
@@ -183,5 +273,8 @@ pub async fn admit(cases: &Cases, caller: &Caller, admission: Admission) -> Case
     cases
         .audit(caller, "placement.admit", Some(family.id), &resource)
         .await?;
-    Ok(placements::find(&cases.db, placement_id).await?)
+    Ok(PlacementRecord {
+        placement: placements::find(&cases.db, placement_id).await?,
+        births,
+    })
 }

@@ -1,13 +1,15 @@
 //! User accounts: created by admins, by the command line or by the demo;
-//! changed by admins.
+//! read and changed by admins.
 
 use nido_domain::{Conflict, Email, Role, User};
 use nido_persistence::RepoError;
 use nido_persistence::sessions::{self, SessionInfo, SessionLifetime};
-use nido_persistence::users::{self, NewUser, UserChanges};
+use nido_persistence::users;
 use uuid::Uuid;
 
 use crate::{Caller, CaseError, CaseResult, Cases};
+
+pub use nido_persistence::users::{NewUser, UserChanges};
 
 /// Creates an account (admins, or the system: `nido user create`, the
 /// demo). The password is already hashed.
@@ -97,6 +99,24 @@ pub async fn update_user(
         }
     }
     Ok(user)
+}
+
+/// `limit` accounts after `after`, in creation order (admins). Not audited:
+/// an account holds no family's data.
+pub async fn list(
+    cases: &Cases,
+    caller: &Caller,
+    after: Option<Uuid>,
+    limit: u64,
+) -> CaseResult<Vec<User>> {
+    caller.require(&[Role::Admin])?;
+    Ok(users::list(&cases.db, after, limit).await?)
+}
+
+/// One account (admins).
+pub async fn user(cases: &Cases, caller: &Caller, user_id: Uuid) -> CaseResult<User> {
+    caller.require(&[Role::Admin])?;
+    Ok(users::find(&cases.db, user_id).await?)
 }
 
 /// Whether `user_id` is an active staff member or coordinator: someone who

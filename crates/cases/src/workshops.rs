@@ -8,13 +8,16 @@ use nido_domain::Role;
 use nido_domain::workshop::{
     Attendance, NewWorkshop, Participation, Workshop, WorkshopDraft, may_attend,
 };
-use nido_persistence::workshops::{self, Position};
+use nido_persistence::workshops;
 use nido_persistence::{RepoError, begin_write};
 use uuid::Uuid;
 
 use crate::families::visible_family;
 use crate::users::is_team_member;
 use crate::{Caller, CaseError, CaseResult, Cases, Invalid};
+
+/// Where a page of workshops ends: the next page starts after it.
+pub use nido_persistence::workshops::Position;
 
 const TEAM: &[Role] = &[Role::Coordinator, Role::Staff];
 

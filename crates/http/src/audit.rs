@@ -4,8 +4,8 @@
 use axum::Json;
 use axum::extract::State;
 use chrono::{DateTime, Utc};
+use nido_cases::audit_log::{AuditEntry, AuditFilter};
 use nido_domain::Role;
-use nido_persistence::audit::{AuditEntry, AuditFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;

@@ -3,16 +3,16 @@
 use axum::Json;
 use axum::extract::State;
 use chrono::NaiveDate;
-use nido_domain::Role;
-use nido_domain::placement::{DeadlineStatus, deadline, falls_due_within, latest_end_on};
-use nido_persistence::{families, placements};
+use nido_cases as cases;
+use nido_cases::deadlines::RenewalDeadline;
+use nido_domain::placement::DeadlineStatus;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use crate::error::{ApiError, Result};
+use crate::error::Result;
 use crate::extract::ValidQuery;
 use crate::gate::{Allowed, Team};
 use crate::state::AppState;
@@ -21,8 +21,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list_deadlines))
 }
 
-pub const DEFAULT_WITHIN_DAYS: u32 = 60;
-const MAX_WITHIN_DAYS: u32 = 3660;
+pub use nido_cases::deadlines::DEFAULT_WITHIN_DAYS;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -56,8 +55,26 @@ pub struct DeadlineItem {
     pub renewable: bool,
     #[schema(schema_with = crate::schema::deadline_status)]
     pub status: DeadlineStatus,
-    #[serde(skip)]
-    last_name: String,
+}
+
+impl From<RenewalDeadline> for DeadlineItem {
+    fn from(due: RenewalDeadline) -> Self {
+        Self {
+            placement_id: due.placement_id,
+            family_id: due.family_id,
+            mother_name: due.mother_name,
+            referent_id: due.referent_id,
+            current_period: CurrentPeriod {
+                number: due.current_period.number,
+                starts_on: due.current_period.starts_on,
+                ends_on: due.current_period.ends_on,
+            },
+            days_remaining: due.deadline.days_remaining,
+            report_due_on: due.deadline.report_due_on,
+            renewable: due.deadline.renewable,
+            status: due.deadline.status,
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -76,73 +93,14 @@ async fn list_deadlines(
     caller: Allowed<Team>,
     ValidQuery(params): ValidQuery<DeadlineParams>,
 ) -> Result<Json<Deadlines>> {
-    caller.require(&[Role::Coordinator, Role::Staff])?;
-    let within_days = params.within_days.unwrap_or(DEFAULT_WITHIN_DAYS);
-    if within_days > MAX_WITHIN_DAYS {
-        return Err(ApiError::invalid(
-            "within_days",
-            "must be between 0 and 3660",
-        ));
-    }
-    let as_of = params.as_of.unwrap_or_else(|| state.today());
-    let staff = (caller.role() == Role::Staff).then_some(caller.user.id);
-    let until = as_of
-        .checked_add_days(chrono::Days::new(within_days.into()))
-        .unwrap_or(NaiveDate::MAX);
-    let active = placements::active_ending_by(&state.db, staff, until).await?;
-    let due: Vec<_> = active
-        .into_iter()
-        .filter_map(|placement| {
-            let current = *placement.current_period()?;
-            falls_due_within(&current, as_of, within_days).then_some((placement, current))
-        })
-        .collect();
-    let family_ids: Vec<Uuid> = due
-        .iter()
-        .map(|(placement, _)| placement.family_id)
-        .collect();
-    let mut families = families::find_many(&state.db, family_ids).await?;
-    let mut items = Vec::new();
-    for (placement, current) in due {
-        let Some(family) = families.remove(&placement.family_id) else {
-            continue;
-        };
-        if caller.role() == Role::Staff && !family.is_assigned(caller.user.id) {
-            continue;
-        }
-        let computed = deadline(
-            &current,
-            latest_end_on(&family.births()),
-            as_of,
-            state.cases.report_lead_days,
-        );
-        items.push(DeadlineItem {
-            placement_id: placement.id,
-            family_id: family.id,
-            mother_name: family.mother.full_name(),
-            referent_id: family.referent_id,
-            current_period: CurrentPeriod {
-                number: current.number,
-                starts_on: current.starts_on,
-                ends_on: current.ends_on,
-            },
-            days_remaining: computed.days_remaining,
-            report_due_on: computed.report_due_on,
-            renewable: computed.renewable,
-            status: computed.status,
-            last_name: family.mother.last_name,
-        });
-    }
-    items.sort_by(|a, b| {
-        (a.current_period.ends_on, &a.last_name, a.placement_id).cmp(&(
-            b.current_period.ends_on,
-            &b.last_name,
-            b.placement_id,
-        ))
-    });
-    let listed = items.iter().map(|item| item.family_id);
-    state
-        .audit_many(&caller, "deadlines.read", listed, "/deadlines")
-        .await?;
-    Ok(Json(Deadlines { items }))
+    let due = cases::deadlines::renewals_due(
+        &state.cases,
+        &caller.case_caller(),
+        params.as_of,
+        params.within_days,
+    )
+    .await?;
+    Ok(Json(Deadlines {
+        items: due.into_iter().map(DeadlineItem::from).collect(),
+    }))
 }

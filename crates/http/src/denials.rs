@@ -7,7 +7,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::auth::CallerSlot;
-use crate::error::Denied;
+use crate::error::{ApiError, Denied};
 use crate::state::AppState;
 
 /// Gives the request a slot for the caller's id (the authentication
@@ -28,17 +28,10 @@ pub async fn audit_denials(
     let (Some(denied), Some(caller)) = (response.extensions().get::<Denied>(), slot.0.get()) else {
         return response;
     };
-    let action = if denied.family_id.is_some() {
-        "family.access_denied"
-    } else {
-        "access_denied"
-    };
-    match state
-        .audit_as(*caller, action, denied.family_id, &path)
-        .await
+    match nido_cases::audit_log::record_denial(&state.cases, *caller, denied.family_id, &path).await
     {
         Ok(()) => response,
         // The refusal must not go untraced.
-        Err(err) => err.into_response(),
+        Err(err) => ApiError::from(err).into_response(),
     }
 }

@@ -6,7 +6,6 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use nido_cases::CaseError;
 use nido_domain::Conflict;
-use nido_persistence::RepoError;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -218,17 +217,6 @@ impl ApiError {
     }
 }
 
-impl From<RepoError> for ApiError {
-    fn from(err: RepoError) -> Self {
-        match err {
-            RepoError::NotFound => ApiError::NotFound,
-            RepoError::StaleVersion => ApiError::PreconditionFailed,
-            RepoError::Conflict(conflict) => ApiError::Conflict(conflict),
-            RepoError::Db(err) => err.into(),
-        }
-    }
-}
-
 impl From<CaseError> for ApiError {
     fn from(err: CaseError) -> Self {
         match err {
@@ -248,22 +236,18 @@ impl From<CaseError> for ApiError {
             CaseError::Conflict(conflict) => ApiError::Conflict(conflict),
             CaseError::ConflictOn(conflict, dates) => ApiError::ConflictOn(conflict, dates),
             CaseError::StaleVersion => ApiError::PreconditionFailed,
-            CaseError::Db(err) => err.into(),
-        }
-    }
-}
-
-impl From<nido_persistence::DbErr> for ApiError {
-    fn from(err: nido_persistence::DbErr) -> Self {
-        if nido_persistence::is_out_of_range(&err) {
-            // Only PostgreSQL gets here: a date like year -5000 parses, but
-            // the database cannot store or compare it.
-            return ApiError::invalid(
+            CaseError::InvalidCredentials => ApiError::InvalidCredentials,
+            CaseError::InvalidCode => ApiError::InvalidCode,
+            CaseError::TooManyAttempts { retry_after_secs } => {
+                ApiError::TooManyRequests { retry_after_secs }
+            }
+            CaseError::OutOfRange => ApiError::invalid(
                 "request",
                 "a date, time, number or character is out of the supported range",
-            );
+            ),
+            CaseError::Db(err) => ApiError::Internal(err.into()),
+            CaseError::Internal(err) => ApiError::Internal(err),
         }
-        ApiError::Internal(err.into())
     }
 }
 

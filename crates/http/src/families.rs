@@ -7,11 +7,10 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{DateTime, NaiveDate, Utc};
 use nido_cases as cases;
-use nido_cases::families::ChildUpdate;
+use nido_cases::families::{ChildUpdate, MotherChanges};
 use nido_domain::Email;
 use nido_domain::family::{Child, Family};
 use nido_domain::placement::ChildBirth;
-use nido_persistence::families::{self, MotherChanges};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -19,7 +18,6 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::access;
 use crate::error::{ApiError, Result};
 use crate::extract::{ApiPath, JsonBody, ValidJson, ValidQuery};
 use crate::family_input::ChildInput;
@@ -128,16 +126,15 @@ async fn list_families(
     caller: Allowed<Team>,
     ValidQuery(page): ValidQuery<PageParams>,
 ) -> Result<Json<Page<FamilyResponse>>> {
-    let assigned = access::assigned_filter(&caller)?;
     let limit = page.limit()?;
     let after: Option<Uuid> = page.position()?;
-    let rows = families::list(&state.db, assigned, after, limit + 1).await?;
-    let page = Page::from_rows(rows, limit, |family| family.id, FamilyResponse::from);
-    let ids = page.items.iter().map(|family| family.id);
-    state
-        .audit_many(&caller, "family.list", ids, "/families")
-        .await?;
-    Ok(Json(page))
+    let rows = cases::family_list::page(&state.cases, &caller.case_caller(), after, limit).await?;
+    Ok(Json(Page::from_rows(
+        rows,
+        limit,
+        |family| family.id,
+        FamilyResponse::from,
+    )))
 }
 
 /// One family.
@@ -149,12 +146,7 @@ async fn get_family(
     caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<impl IntoResponse> {
-    let (family, count) =
-        nido_cases::families::visible_family_with_count(&state.db, &caller.case_caller(), id)
-            .await?;
-    state
-        .audit(&caller, "family.read", Some(id), &format!("/families/{id}"))
-        .await?;
+    let (family, count) = cases::families::read(&state.cases, &caller.case_caller(), id).await?;
     let version = family.version;
     let mut response = FamilyResponse::from(family);
     response.intervention_count = Some(count);

@@ -27,8 +27,8 @@ pub trait Gate {
     }
 }
 
-/// User accounts, landlords, units and leases, the crèche's settings and
-/// closures, the audit log, billing.
+/// User accounts, the crèche's settings and closures, the audit log,
+/// billing.
 pub struct Admins;
 impl Gate for Admins {
     const ROLES: &'static [Role] = &[Role::Admin];
@@ -46,10 +46,22 @@ impl Gate for Team {
     const ROLES: &'static [Role] = &[Role::Coordinator, Role::Staff];
 }
 
-/// Housing moves, reports and the crèche's settings read by both.
+/// The activity report and the crèche's settings read by both.
 pub struct Management;
 impl Gate for Management {
     const ROLES: &'static [Role] = &[Role::Coordinator, Role::Admin];
+}
+
+/// Changes to the housing stock: landlords, units, leases.
+pub struct HousingEditors;
+impl Gate for HousingEditors {
+    const ROLES: &'static [Role] = nido_cases::housing::EDITORS;
+}
+
+/// The housing stock read, its reports, and the moves.
+pub struct HousingReaders;
+impl Gate for HousingReaders {
+    const ROLES: &'static [Role] = nido_cases::housing::READERS;
 }
 
 /// The crèche's attendance: coordinators and the crèche's professionals.

@@ -35,9 +35,11 @@ async fn live() -> Json<Health> {
         (status = 200, description = "Ready", body = Health),
         (status = 503, description = "The database does not answer", body = crate::error::Problem, content_type = "application/problem+json")))]
 async fn ready(State(state): State<AppState>) -> Result<Json<Health>> {
-    nido_persistence::ping(&state.db).await.map_err(|err| {
-        tracing::error!(error = %err, "database not ready");
-        ApiError::Unavailable
-    })?;
+    nido_cases::health::database_answers(&state.cases)
+        .await
+        .map_err(|err| {
+            tracing::error!(error = %err, "database not ready");
+            ApiError::Unavailable
+        })?;
     Ok(Json(Health { status: "ok" }))
 }

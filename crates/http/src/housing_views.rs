@@ -15,7 +15,7 @@ use uuid::Uuid;
 use crate::csv_export::{Cell, Column, CsvRow, Format, csv_response};
 use crate::error::Result;
 use crate::extract::ValidQuery;
-use crate::gate::{Allowed, Management};
+use crate::gate::{Allowed, HousingReaders};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -76,7 +76,7 @@ pub struct Vacancies {
         content((Vacancies = "application/json"), (String = "text/csv")))))]
 async fn vacancies(
     State(state): State<AppState>,
-    caller: Allowed<Management>,
+    caller: Allowed<HousingReaders>,
     ValidQuery(params): ValidQuery<VacancyParams>,
 ) -> Result<Response> {
     let as_of = params.as_of.unwrap_or_else(|| state.today());
@@ -130,7 +130,7 @@ pub struct EndingLeases {
     responses((status = 200, description = "The leases ending", body = EndingLeases)))]
 async fn leases_ending(
     State(state): State<AppState>,
-    caller: Allowed<Management>,
+    caller: Allowed<HousingReaders>,
     ValidQuery(params): ValidQuery<LeasesEndingParams>,
 ) -> Result<Json<EndingLeases>> {
     let as_of = params.as_of.unwrap_or_else(|| state.today());
@@ -196,7 +196,7 @@ pub struct OccupancyReport {
         content((OccupancyReport = "application/json"), (String = "text/csv")))))]
 async fn occupancy_report(
     State(state): State<AppState>,
-    caller: Allowed<Management>,
+    caller: Allowed<HousingReaders>,
     ValidQuery(params): ValidQuery<ReportParams>,
 ) -> Result<Response> {
     let report = housing_reports::occupancy_report(

@@ -6,9 +6,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{DateTime, NaiveDate, Utc};
-use nido_cases::incidents::{self as cases, ConcernInput, Declaration, ShownIncident};
+use nido_cases::incidents::{
+    self as cases, ConcernInput, Declaration, IncidentChanges, ShownIncident,
+};
 use nido_domain::incident::{Concern, IncidentCategory, report_due_at};
-use nido_persistence::incidents::IncidentChanges;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;

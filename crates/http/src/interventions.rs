@@ -8,8 +8,8 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{DateTime, NaiveDate, Utc};
 use nido_cases as cases;
+use nido_cases::interventions::{InterventionFields, NewAction};
 use nido_domain::intervention::{Action, Confidentiality, Intervention, InterventionKind};
-use nido_persistence::interventions::{self, InterventionFields, NewAction};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -17,7 +17,6 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::access;
 use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::extract::{ApiPath, JsonBody, ValidQuery};
@@ -227,36 +226,33 @@ async fn list_interventions(
     ApiPath(family_id): ApiPath<Uuid>,
     ValidQuery(page): ValidQuery<PageParams>,
 ) -> Result<Json<Page<InterventionResponse>>> {
-    access::family(&state.db, &caller, family_id).await?;
-    let limit = page.limit()?;
-    let before: Option<(DateTime<Utc>, Uuid)> = page.position()?;
-    let rows = interventions::list_visible(
-        &state.db,
+    let parsed = page
+        .limit()
+        .and_then(|limit| Ok((limit, page.position::<(DateTime<Utc>, Uuid)>()?)));
+    let (limit, before) = match parsed {
+        Ok(parsed) => parsed,
+        Err(invalid) => {
+            // A family the caller may not see is hidden before the page's
+            // parameters are judged: a bad cursor must not tell it exists.
+            cases::families::find_visible(&state.cases, &caller.case_caller(), family_id).await?;
+            return Err(invalid);
+        }
+    };
+    let (rows, actions) = cases::interventions::of_family(
+        &state.cases,
+        &caller.case_caller(),
         family_id,
-        caller.user.id,
         before,
-        Some(limit + 1),
+        limit,
     )
     .await?;
-    let ids = rows.iter().map(|row| row.id).collect();
-    let actions = interventions::actions_of(&state.db, ids).await?;
     let today = state.today();
-    let page = Page::from_rows(
+    Ok(Json(Page::from_rows(
         rows,
         limit,
         |row| (row.occurred_at, row.id),
         |row| InterventionResponse::new(row, actions.clone(), today),
-    );
-    let resource = format!("/families/{family_id}/interventions");
-    state
-        .audit(&caller, "intervention.list", Some(family_id), &resource)
-        .await?;
-    Ok(Json(page))
-}
-
-/// The intervention, if the caller may see it and its family.
-async fn visible(state: &AppState, caller: &CurrentUser, id: Uuid) -> Result<Intervention> {
-    Ok(cases::interventions::visible_intervention(&state.cases, &caller.case_caller(), id).await?)
+    )))
 }
 
 /// One intervention, if the caller may see it.
@@ -267,17 +263,8 @@ async fn get_intervention(
     caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<impl IntoResponse> {
-    let intervention = visible(&state, &caller, id).await?;
-    let family_id = intervention.family_id;
-    let actions = interventions::actions_of(&state.db, vec![id]).await?;
-    state
-        .audit(
-            &caller,
-            "intervention.read",
-            Some(family_id),
-            &format!("/interventions/{id}"),
-        )
-        .await?;
+    let (intervention, actions) =
+        cases::interventions::read(&state.cases, &caller.case_caller(), id).await?;
     Ok((
         etag(intervention.version),
         Json(InterventionResponse::new(
@@ -388,15 +375,9 @@ async fn my_actions(
     ValidQuery(params): ValidQuery<ActionParams>,
 ) -> Result<Json<Actions>> {
     let open_only = params.status.unwrap_or_default() == ActionStatus::Open;
-    // Admins never see follow-up actions: they are case data.
-    let Some(viewer) = cases::interventions::action_viewer(&caller.case_caller()) else {
-        return Ok(Json(Actions { items: Vec::new() }));
-    };
-    let rows = interventions::actions_assigned(&state.db, viewer, open_only).await?;
-    let families: Vec<Uuid> = rows.iter().map(|action| action.family_id).collect();
-    state
-        .audit_many(&caller, "action.list", families, "/me/actions")
-        .await?;
+    let rows =
+        cases::interventions::assigned_to_caller(&state.cases, &caller.case_caller(), open_only)
+            .await?;
     let today = state.today();
     Ok(Json(Actions {
         items: rows

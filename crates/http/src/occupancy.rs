@@ -5,9 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::NaiveDate;
-use nido_domain::Role;
 use nido_domain::housing::Occupancy;
-use nido_persistence::{housing, occupancies};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -17,7 +15,7 @@ use validator::Validate;
 
 use crate::error::Result;
 use crate::extract::{ApiPath, ValidJson};
-use crate::gate::{Allowed, Management};
+use crate::gate::{Allowed, HousingReaders};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -67,7 +65,7 @@ pub struct MoveRequest {
 #[tracing::instrument(skip_all, fields(placement_id = %id))]
 async fn move_family(
     State(state): State<AppState>,
-    caller: Allowed<Management>,
+    caller: Allowed<HousingReaders>,
     ApiPath(id): ApiPath<Uuid>,
     ValidJson(body): ValidJson<MoveRequest>,
 ) -> Result<impl IntoResponse> {
@@ -95,17 +93,12 @@ pub struct Occupancies {
     responses((status = 200, description = "The unit's occupancies, oldest first", body = Occupancies)))]
 async fn unit_occupancies(
     State(state): State<AppState>,
-    caller: Allowed<Management>,
+    caller: Allowed<HousingReaders>,
     ApiPath(unit_id): ApiPath<Uuid>,
 ) -> Result<Json<Occupancies>> {
-    caller.require(&[Role::Coordinator, Role::Admin])?;
-    housing::find_unit(&state.db, unit_id).await?;
-    let rows = occupancies::of_unit(&state.db, unit_id).await?;
-    let families = rows.iter().map(|row| row.family_id);
-    let resource = format!("/units/{unit_id}/occupancies");
-    state
-        .audit_many(&caller, "occupancy.list", families, &resource)
-        .await?;
+    let rows =
+        nido_cases::housing::occupancies_of_unit(&state.cases, &caller.case_caller(), unit_id)
+            .await?;
     Ok(Json(Occupancies {
         items: rows.into_iter().map(OccupancyResponse::from).collect(),
     }))

@@ -1,8 +1,8 @@
 //! Cursor pagination: `?limit=` (default 50, at most 200) and an opaque
-//! `cursor`; answers are `{items, next_cursor}`.
+//! `cursor`; answers are `{items, next_cursor}`. The cursor itself is the
+//! use cases' ([`nido_cases::pagination`]), which the pages share.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use nido_cases::pagination::{RowsPage, decode_cursor};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -37,10 +37,7 @@ impl PageParams {
         let Some(cursor) = &self.cursor else {
             return Ok(None);
         };
-        URL_SAFE_NO_PAD
-            .decode(cursor)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        decode_cursor(cursor)
             .map(Some)
             .ok_or_else(|| ApiError::invalid("cursor", "is not a cursor this API gave"))
     }
@@ -58,28 +55,17 @@ impl<T> Page<T> {
     /// Builds a page from up to `limit + 1` rows: the extra row, if present,
     /// only tells that more follow. `position` gives the cursor of an item.
     pub fn from_rows<R, P: Serialize>(
-        mut rows: Vec<R>,
+        rows: Vec<R>,
         limit: u64,
         position: impl Fn(&R) -> P,
         into_item: impl Fn(R) -> T,
     ) -> Self {
-        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-        let more = rows.len() > limit;
-        rows.truncate(limit);
-        let next_cursor = if more {
-            rows.last().map(|last| encode_position(&position(last)))
-        } else {
-            None
-        };
+        let RowsPage { rows, next_cursor } = RowsPage::from_rows(rows, limit, position);
         Page {
             items: rows.into_iter().map(into_item).collect(),
             next_cursor,
         }
     }
-}
-
-fn encode_position<P: Serialize>(position: &P) -> String {
-    URL_SAFE_NO_PAD.encode(serde_json::to_vec(position).unwrap_or_default())
 }
 
 #[cfg(test)]

@@ -7,10 +7,8 @@ use axum::response::IntoResponse;
 use chrono::NaiveDate;
 use nido_cases as cases;
 use nido_cases::placements::{Departure, Renewal};
-use nido_domain::Role;
 use nido_domain::family::{ExitDestination, Placement, PlacementStatus};
 use nido_domain::placement::{ChildBirth, latest_end_on};
-use nido_persistence::{families, placements};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -18,8 +16,6 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::access;
-use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::extract::{ApiPath, ValidJson};
 use crate::gate::{Allowed, Coordinators, Team};
@@ -99,18 +95,6 @@ fn period_response(record: nido_domain::family::PeriodRecord) -> PeriodResponse 
     }
 }
 
-/// The placement and its family, if the caller may see that family.
-async fn readable(
-    state: &AppState,
-    caller: &CurrentUser,
-    id: Uuid,
-) -> Result<(Placement, Vec<ChildBirth>)> {
-    caller.require(&[Role::Coordinator, Role::Staff])?;
-    let placement = placements::find(&state.db, id).await?;
-    let family = access::family(&state.db, caller, placement.family_id).await?;
-    Ok((placement, family.births()))
-}
-
 /// One placement with its periods (coordinator; staff for their families).
 #[utoipa::path(get, path = "/placements/{id}", tag = "placements", params(("id" = Uuid, Path)),
     responses((status = 200, description = "The placement", body = PlacementResponse, headers(("ETag" = String)))))]
@@ -120,19 +104,10 @@ async fn get_placement(
     caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<impl IntoResponse> {
-    let (placement, births) = readable(&state, &caller, id).await?;
-    let resource = format!("/placements/{id}");
-    state
-        .audit(
-            &caller,
-            "placement.read",
-            Some(placement.family_id),
-            &resource,
-        )
-        .await?;
+    let read = cases::placements::read(&state.cases, &caller.case_caller(), id).await?;
     Ok((
-        etag(placement.version),
-        Json(PlacementResponse::new(placement, &births)),
+        etag(read.placement.version),
+        Json(PlacementResponse::new(read.placement, &read.births)),
     ))
 }
 
@@ -220,10 +195,9 @@ async fn exit(
         destination: body.destination,
         notes: body.notes,
     };
-    let placement = cases::placements::exit(&state.cases, &caller.case_caller(), departure).await?;
-    let family = families::find(&state.db, placement.family_id).await?;
+    let ended = cases::placements::exit(&state.cases, &caller.case_caller(), departure).await?;
     Ok((
-        etag(placement.version),
-        Json(PlacementResponse::new(placement, &family.births())),
+        etag(ended.placement.version),
+        Json(PlacementResponse::new(ended.placement, &ended.births)),
     ))
 }

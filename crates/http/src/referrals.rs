@@ -11,7 +11,6 @@ use nido_domain::Role;
 use nido_domain::family::{
     Referral, ReferralDetails, ReferralDraft, ReferralReason, ReferralSource, ReferralStatus,
 };
-use nido_persistence::{families, referrals};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -218,25 +217,26 @@ async fn list_referrals(
     caller: Allowed<Coordinators>,
     ValidQuery(params): ValidQuery<ReferralListParams>,
 ) -> Result<Json<Page<ReferralResponse>>> {
-    caller.require(&[Role::Coordinator])?;
     let page = PageParams {
         limit: params.limit,
         cursor: params.cursor,
     };
     let limit = page.limit()?;
     let after: Option<(NaiveDate, Uuid)> = page.position()?;
-    let rows = referrals::list(&state.db, params.status, after, limit + 1).await?;
-    let page = Page::from_rows(
+    let rows = cases::referrals::page(
+        &state.cases,
+        &caller.case_caller(),
+        params.status,
+        after,
+        limit,
+    )
+    .await?;
+    Ok(Json(Page::from_rows(
         rows,
         limit,
         |referral| (referral.referred_on, referral.id),
         ReferralResponse::from,
-    );
-    let families = page.items.iter().map(|referral| referral.family_id);
-    state
-        .audit_many(&caller, "referral.list", families, "/referrals")
-        .await?;
-    Ok(Json(page))
+    )))
 }
 
 /// One referral (coordinator).
@@ -248,17 +248,7 @@ async fn get_referral(
     caller: Allowed<Coordinators>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<ReferralResponse>> {
-    caller.require(&[Role::Coordinator])?;
-    let referral = referrals::find(&state.db, id).await?;
-    let resource = format!("/referrals/{id}");
-    state
-        .audit(
-            &caller,
-            "referral.read",
-            Some(referral.family_id),
-            &resource,
-        )
-        .await?;
+    let referral = cases::referrals::read(&state.cases, &caller.case_caller(), id).await?;
     Ok(Json(ReferralResponse::from(referral)))
 }
 
@@ -337,12 +327,9 @@ async fn admit(
         referent_id: body.referent_id,
         unit_id: body.unit_id,
     };
-    let placement = cases::referrals::admit(&state.cases, &caller.case_caller(), admission).await?;
-    let births = families::find(&state.db, placement.family_id)
-        .await?
-        .births();
+    let admitted = cases::referrals::admit(&state.cases, &caller.case_caller(), admission).await?;
     Ok((
         StatusCode::CREATED,
-        Json(PlacementResponse::new(placement, &births)),
+        Json(PlacementResponse::new(admitted.placement, &admitted.births)),
     ))
 }

@@ -3,19 +3,14 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use nido_cases::Cases;
-use nido_domain::Clock;
-use nido_persistence::DatabaseConnection;
-use uuid::Uuid;
 
-use crate::auth::{AuthSettings, CookiePolicy, CurrentUser, PasswordHasher, ServerKey};
-use crate::error::ApiError;
+use crate::auth::{CookiePolicy, ForwardedFor};
 
-/// What the server MACs with, and how its cookies go out.
-#[derive(Debug, Clone)]
+/// How cookies go out, and which client address the throttle counts.
+#[derive(Debug, Clone, Copy)]
 pub struct Security {
-    /// The database's server key ([`ServerKey::of_database`]).
-    pub server_key: ServerKey,
     pub cookies: CookiePolicy,
+    pub forwarded_for: ForwardedFor,
 }
 
 /// What every handler can reach. Cheap to clone.
@@ -23,98 +18,33 @@ pub struct Security {
 pub struct AppState(Arc<Shared>);
 
 pub struct Shared {
-    /// Reads; on SQLite these connections cannot write.
-    pub db: DatabaseConnection,
-    /// Writes: on SQLite the one writer connection, on PostgreSQL `db`.
-    pub writer: DatabaseConnection,
-    /// The audit log's database: its own SQLite file, or the main PostgreSQL.
-    pub audit_db: DatabaseConnection,
-    pub auth: AuthSettings,
-    pub passwords: PasswordHasher,
-    /// The key nido MACs with (device cookies, the sign-in form's token):
-    /// the same on every instance on one database. Never print it.
-    pub server_key: ServerKey,
     /// How cookies are named and flagged, and whether answers carry HSTS.
     pub cookies: CookiePolicy,
-    /// The system clock, or a fixed instant in tests.
-    pub clock: Clock,
+    /// Whether the client's address is read from `X-Forwarded-For`.
+    pub forwarded_for: ForwardedFor,
     /// The use cases, over the same databases and clock; they hold the
-    /// centre's time zone.
+    /// centre's time zone and authentication (policy, hasher, server key).
     pub cases: Cases,
 }
 
 impl AppState {
-    /// The state over the use cases' databases and clock.
-    pub fn new(cases: Cases, auth: AuthSettings, security: Security) -> anyhow::Result<Self> {
-        let passwords = PasswordHasher::new(auth.max_concurrent_hashes)?;
-        Ok(Self(Arc::new(Shared {
-            db: cases.db.clone(),
-            writer: cases.writer.clone(),
-            audit_db: cases.audit_db.clone(),
-            auth,
-            passwords,
-            server_key: security.server_key,
+    /// The state over the use cases.
+    pub fn new(cases: Cases, security: Security) -> Self {
+        Self(Arc::new(Shared {
             cookies: security.cookies,
-            clock: cases.clock,
+            forwarded_for: security.forwarded_for,
             cases,
-        })))
-    }
-
-    /// Where audit entries go: the log, or if it fails the main database's outbox.
-    pub fn audit_target(&self) -> nido_persistence::audit::AuditTarget<'_> {
-        self.cases.audit_target()
+        }))
     }
 
     /// Now, by the application's clock.
     pub fn now(&self) -> DateTime<Utc> {
-        self.clock.now()
+        self.cases.now()
     }
 
     /// Today in the centre's time zone.
     pub fn today(&self) -> NaiveDate {
         self.cases.today()
-    }
-
-    /// Appends to the audit log before the answer leaves; if the entry cannot
-    /// be written, the request fails rather than go untraced.
-    pub async fn audit(
-        &self,
-        caller: &CurrentUser,
-        action: &str,
-        family_id: Option<Uuid>,
-        resource: &str,
-    ) -> Result<(), ApiError> {
-        self.audit_as(caller.user.id, action, family_id, resource)
-            .await
-    }
-
-    /// An entry in the name of `user_id`, for events without a session
-    /// (logins); the nil UUID stands for an account that does not exist.
-    pub async fn audit_as(
-        &self,
-        user_id: Uuid,
-        action: &str,
-        family_id: Option<Uuid>,
-        resource: &str,
-    ) -> Result<(), ApiError> {
-        self.cases
-            .audit_as(user_id, action, family_id, resource)
-            .await
-            .map_err(ApiError::from)
-    }
-
-    /// One entry naming every family, for reads that list several.
-    pub async fn audit_many(
-        &self,
-        caller: &CurrentUser,
-        action: &str,
-        family_ids: impl IntoIterator<Item = Uuid>,
-        resource: &str,
-    ) -> Result<(), ApiError> {
-        self.cases
-            .audit_many(&caller.case_caller(), action, family_ids, resource)
-            .await
-            .map_err(ApiError::from)
     }
 }
 

@@ -5,8 +5,8 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use chrono::{DateTime, Utc};
+use nido_cases::users::{self as cases, NewUser, UserChanges};
 use nido_domain::{DisplayName, Email, NewPassword, PasswordError, Profession, Role, User};
-use nido_persistence::users::{self, NewUser, UserChanges};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -135,7 +135,7 @@ pub async fn new_user(state: &AppState, body: &CreateUserRequest) -> Result<NewU
             "validated fields missing"
         )));
     };
-    let password_hash = state.passwords.hash(&password).await?;
+    let password_hash = state.cases.auth.passwords.hash(&password).await?;
     Ok(NewUser {
         email,
         display_name,
@@ -173,7 +173,7 @@ pub async fn user_changes(
     });
     errors.finish()?;
     let password_hash = match &password {
-        Some(password) => Some(state.passwords.hash(password).await?),
+        Some(password) => Some(state.cases.auth.passwords.hash(password).await?),
         None => None,
     };
     Ok(UserChanges {
@@ -200,7 +200,7 @@ async fn create_user(
 ) -> Result<impl IntoResponse> {
     caller.require(&[Role::Admin])?;
     let new = new_user(&state, &body).await?;
-    let user = nido_cases::users::create_user(&state.cases, &caller.case_caller(), new).await?;
+    let user = cases::create_user(&state.cases, &caller.case_caller(), new).await?;
     tracing::info!(user_id = %user.id, role = %user.role, "user created");
     let location = format!("/api/v1/users/{}", user.id);
     Ok((
@@ -223,7 +223,7 @@ async fn list_users(
     caller.require(&[Role::Admin])?;
     let limit = page.limit()?;
     let after: Option<Uuid> = page.position()?;
-    let rows = users::list(&state.db, after, limit + 1).await?;
+    let rows = cases::list(&state.cases, &caller.case_caller(), after, limit + 1).await?;
     Ok(Json(Page::from_rows(
         rows,
         limit,
@@ -242,7 +242,7 @@ async fn get_user(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<impl IntoResponse> {
     caller.require(&[Role::Admin])?;
-    let user = users::find(&state.db, id).await?;
+    let user = cases::user(&state.cases, &caller.case_caller(), id).await?;
     Ok((etag(user.version), Json(UserResponse::from(user))))
 }
 
@@ -260,22 +260,16 @@ async fn update_user(
     IfMatch(expected_version): IfMatch,
     ValidJson(body): ValidJson<UpdateUserRequest>,
 ) -> Result<impl IntoResponse> {
-    let current = users::find(&state.db, id).await?;
-    nido_cases::users::own_credentials_untouched(
-        &caller.case_caller(),
+    let caller = caller.case_caller();
+    let current = cases::user(&state.cases, &caller, id).await?;
+    cases::own_credentials_untouched(
+        &caller,
         &current,
         body.email.as_deref(),
         body.password.is_some(),
     )?;
     let changes = user_changes(&state, &current, &body).await?;
-    let user = nido_cases::users::update_user(
-        &state.cases,
-        &caller.case_caller(),
-        id,
-        expected_version,
-        changes,
-    )
-    .await?;
+    let user = cases::update_user(&state.cases, &caller, id, expected_version, changes).await?;
     tracing::info!(user_id = %user.id, "user updated");
     Ok((etag(user.version), Json(UserResponse::from(user))))
 }
@@ -284,5 +278,5 @@ async fn update_user(
 #[utoipa::path(get, path = "/me", tag = "users",
     responses((status = 200, description = "The caller", body = UserResponse)))]
 async fn me(caller: CurrentUser) -> Json<UserResponse> {
-    Json(UserResponse::from(caller.user))
+    Json(UserResponse::from(caller.0.user))
 }

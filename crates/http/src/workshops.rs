@@ -8,11 +8,11 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{DateTime, NaiveDate, Utc};
 use nido_cases as cases;
+use nido_cases::workshops::Position;
 use nido_domain::workshop::{
     Attendance, MAX_CHILDREN, Participation, ParticipationStatus, TimeOfDay, Workshop,
     WorkshopDraft,
 };
-use nido_persistence::workshops::Position;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;

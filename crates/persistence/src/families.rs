@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use nido_domain::family::{Child, Family, Mother, PlacementStatus};
 use nido_domain::placement::ChildBirth;
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
     JoinType, QueryFilter, QueryOrder, QuerySelect, RelationDef,
@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::RepoError;
 use crate::entities::{children, families, family_team, placements};
+use crate::need_to_know;
 use crate::versioned::Versioned;
 
 pub use nido_domain::family::NewChild;
@@ -266,7 +267,7 @@ pub async fn find_with_count(
         .column_as(placements::Column::Id, "active_placement_id");
     query = match viewer {
         Some(viewer) => query.column_as(
-            Expr::from(crate::interventions::count_visible_of_family(viewer)),
+            Expr::from(need_to_know::interventions_counted_for(viewer)),
             "counted",
         ),
         None => query.column_as(Expr::value(Option::<i64>::None), "counted"),
@@ -322,30 +323,6 @@ pub async fn find_many(
         .collect())
 }
 
-/// Families assigned to `user_id` (as referent or in the team).
-fn assigned_to(user_id: Uuid) -> Condition {
-    Condition::any()
-        .add(families::Column::ReferentId.eq(user_id))
-        .add(
-            families::Column::Id.in_subquery(
-                Query::select()
-                    .column(family_team::Column::FamilyId)
-                    .from(family_team::Entity)
-                    .and_where(Expr::col(family_team::Column::UserId).eq(user_id))
-                    .to_owned(),
-            ),
-        )
-}
-
-/// The ids of the families assigned to `user_id`, as a subquery.
-pub fn assigned_ids(user_id: Uuid) -> sea_orm::sea_query::SelectStatement {
-    Query::select()
-        .column(families::Column::Id)
-        .from(families::Entity)
-        .cond_where(assigned_to(user_id))
-        .to_owned()
-}
-
 /// Whether `user_id` accompanies this family.
 pub async fn is_assigned(
     db: &impl ConnectionTrait,
@@ -356,7 +333,7 @@ pub async fn is_assigned(
         .select_only()
         .column(families::Column::Id)
         .filter(families::Column::Id.eq(family_id))
-        .filter(assigned_to(user_id))
+        .filter(need_to_know::assigned_to(user_id))
         .into_tuple::<Uuid>()
         .one(db)
         .await?
@@ -372,7 +349,7 @@ pub async fn list(
 ) -> Result<Vec<Family>, DbErr> {
     let mut query = families::Entity::find().order_by_asc(families::Column::Id);
     if let Some(user_id) = assigned {
-        query = query.filter(assigned_to(user_id));
+        query = query.filter(need_to_know::assigned_to(user_id));
     }
     if let Some(after) = after {
         query = query.filter(families::Column::Id.gt(after));

@@ -84,7 +84,8 @@ fn declared_and_visible(user_id: Uuid) -> Condition {
             Condition::any()
                 .add(incidents::Column::FamilyId.is_null())
                 .add(
-                    incidents::Column::FamilyId.in_subquery(crate::families::assigned_ids(user_id)),
+                    incidents::Column::FamilyId
+                        .in_subquery(crate::need_to_know::assigned_ids(user_id)),
                 ),
         )
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use nido_domain::intervention::{Action, Confidentiality, Intervention, InterventionKind};
-use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect,
@@ -14,7 +14,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::RepoError;
-use crate::entities::{actions, families, intervention_staff, interventions};
+use crate::entities::{actions, intervention_staff, interventions};
+use crate::need_to_know;
 use crate::versioned::Versioned;
 
 #[derive(Debug, Clone)]
@@ -32,45 +33,6 @@ pub struct NewAction {
     pub description: String,
     pub due_on: NaiveDate,
     pub assignee_id: Uuid,
-}
-
-/// What `viewer` may see: team interventions, and restricted ones they
-/// wrote or were present at.
-/// Correlated: each restricted intervention looks up the viewer's
-/// presence by key, rather than the query listing every intervention she
-/// was ever present at.
-pub fn visible_to(viewer: Uuid) -> Condition {
-    Condition::any()
-        .add(interventions::Column::Confidentiality.eq(Confidentiality::Team.as_str()))
-        .add(interventions::Column::AuthorId.eq(viewer))
-        .add(Expr::exists(
-            Query::select()
-                .expr(Expr::val(1))
-                .from(intervention_staff::Entity)
-                .and_where(Expr::col(intervention_staff::Column::UserId).eq(viewer))
-                .and_where(
-                    Expr::col((
-                        intervention_staff::Entity,
-                        intervention_staff::Column::InterventionId,
-                    ))
-                    .equals((interventions::Entity, interventions::Column::Id)),
-                )
-                .to_owned(),
-        ))
-}
-
-/// A subquery counting the interventions of the family of the enclosing
-/// query (`families.id`) that `viewer` may see.
-pub(crate) fn count_visible_of_family(viewer: Uuid) -> SelectStatement {
-    Query::select()
-        .expr(Expr::col((interventions::Entity, interventions::Column::Id)).count())
-        .from(interventions::Entity)
-        .and_where(
-            Expr::col((interventions::Entity, interventions::Column::FamilyId))
-                .equals((families::Entity, families::Column::Id)),
-        )
-        .cond_where(visible_to(viewer))
-        .to_owned()
 }
 
 /// Who looks at follow-up actions. Need to know, decided in the query: a
@@ -93,7 +55,7 @@ fn actions_visible_to(viewer: ActionViewer) -> Condition {
             Query::select()
                 .expr(Expr::val(1))
                 .from(interventions::Entity)
-                .cond_where(visible_to(viewer.user_id))
+                .cond_where(need_to_know::interventions_visible_to(viewer.user_id))
                 .and_where(
                     Expr::col((interventions::Entity, interventions::Column::Id))
                         .equals((actions::Entity, actions::Column::InterventionId)),
@@ -102,9 +64,8 @@ fn actions_visible_to(viewer: ActionViewer) -> Condition {
         ));
     let mut visible = Condition::all().add(of_visible_intervention);
     if !viewer.every_family {
-        visible = visible.add(
-            actions::Column::FamilyId.in_subquery(crate::families::assigned_ids(viewer.user_id)),
-        );
+        visible = visible
+            .add(actions::Column::FamilyId.in_subquery(need_to_know::assigned_ids(viewer.user_id)));
     }
     visible
 }
@@ -237,7 +198,7 @@ pub async fn find_visible(
     viewer: Uuid,
 ) -> Result<Intervention, RepoError> {
     let row = interventions::Entity::find_by_id(id)
-        .filter(visible_to(viewer))
+        .filter(need_to_know::interventions_visible_to(viewer))
         .one(db)
         .await?
         .ok_or(RepoError::NotFound)?;
@@ -255,7 +216,7 @@ pub async fn list_visible(
 ) -> Result<Vec<Intervention>, DbErr> {
     let mut query = interventions::Entity::find()
         .filter(interventions::Column::FamilyId.eq(family_id))
-        .filter(visible_to(viewer))
+        .filter(need_to_know::interventions_visible_to(viewer))
         .order_by_desc(interventions::Column::OccurredAt)
         .order_by_desc(interventions::Column::Id);
     if let Some((at, id)) = before {

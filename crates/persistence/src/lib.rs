@@ -13,6 +13,7 @@ pub mod incidents;
 pub mod interventions;
 pub mod login_throttle;
 pub mod mfa;
+pub mod need_to_know;
 pub mod occupancies;
 pub mod placements;
 pub mod projects;

@@ -295,7 +295,7 @@ async fn active_where(
         .order_by_asc(placements::Column::Id);
     if let Some(user_id) = assigned {
         query = query.filter(
-            placements::Column::FamilyId.in_subquery(crate::families::assigned_ids(user_id)),
+            placements::Column::FamilyId.in_subquery(crate::need_to_know::assigned_ids(user_id)),
         );
     }
     let rows = query.all(db).await?;

@@ -301,7 +301,7 @@ pub async fn participants(
     if let Some(user_id) = assigned_to {
         query = query.filter(
             workshop_participants::Column::FamilyId
-                .in_subquery(crate::families::assigned_ids(user_id)),
+                .in_subquery(crate::need_to_know::assigned_ids(user_id)),
         );
     }
     let rows = query.all(db).await?;

@@ -15,7 +15,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
-use nido_http::auth::ServerKey;
+use nido_cases::auth::ServerKey;
 use sha2::Sha256;
 
 type HmacSha256 = Hmac<Sha256>;

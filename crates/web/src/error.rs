@@ -76,18 +76,6 @@ impl From<CaseError> for WebError {
     }
 }
 
-impl From<nido_persistence::DbErr> for WebError {
-    fn from(err: nido_persistence::DbErr) -> Self {
-        ApiError::from(err).into()
-    }
-}
-
-impl From<nido_persistence::RepoError> for WebError {
-    fn from(err: nido_persistence::RepoError) -> Self {
-        ApiError::from(err).into()
-    }
-}
-
 #[derive(Template)]
 #[template(path = "erreur.html")]
 struct ErrorPage {

@@ -246,23 +246,7 @@ fn two_numbers(message: &str, prefix: &str, middle: &str, suffix: &str) -> Optio
 
 /// Lower-cased, without accents: what a search by name compares, so that
 /// "helene" finds Hélène.
-pub fn search_key(text: &str) -> String {
-    text.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'à' | 'â' | 'ä' | 'á' | 'ã' => 'a',
-            'ç' => 'c',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'î' | 'ï' | 'í' | 'ì' => 'i',
-            'ô' | 'ö' | 'ó' | 'ò' | 'õ' => 'o',
-            'ù' | 'û' | 'ü' | 'ú' => 'u',
-            'ÿ' => 'y',
-            'ñ' => 'n',
-            '’' => '\'',
-            other => other,
-        })
-        .collect()
-}
+pub use nido_cases::family_list::search_key;
 
 #[cfg(test)]
 mod tests {

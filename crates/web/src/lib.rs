@@ -1,7 +1,7 @@
 //! nido's web front: server-rendered pages in French for the team, at `/`
 //! beside the API. The pages call the same use cases as the API handlers
 //! (`nido_cases`, with the same `Caller`), and the same authentication
-//! (`nido_http::auth`: login throttling, the sessions table and its
+//! (`nido_cases::auth`: login throttling, the sessions table and its
 //! timeouts, the forced password change); they hold no business rule of
 //! their own. See `docs/web.md`.
 

@@ -1,10 +1,12 @@
 //! The web session: a cookie holding a token of the API's sessions table,
-//! with the same idle and absolute timeouts, read by the same
-//! `CurrentUser::from_token`. And the extractors every page starts with.
+//! with the same idle and absolute timeouts, resolved by the same
+//! `nido_cases::auth::resolve_session`. And the extractors every page
+//! starts with.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{HeaderMap, HeaderValue, Method, header, request::Parts};
+use nido_cases::auth;
 use nido_domain::User;
 use nido_http::auth::{ClientAddress, CurrentUser};
 
@@ -70,7 +72,10 @@ impl SignedIn {
         let Some(token) = cookie(&parts.headers, web, SESSION_COOKIE) else {
             return Ok(None);
         };
-        let Some(caller) = CurrentUser::from_token(&web.app, &token).await? else {
+        let Some(caller) = auth::resolve_session(&web.app.cases, &token)
+            .await?
+            .map(CurrentUser)
+        else {
             return Ok(None);
         };
         caller.fill_slot(parts);
@@ -108,7 +113,7 @@ impl FromRequestParts<Web> for SignedIn {
         {
             return Err(WebError::PasswordChangeRequired);
         }
-        if nido_http::auth::enrolment_required(&web.app, signed_in.user())
+        if auth::enrolment_required(&web.app.cases, signed_in.user())
             && !OPEN_BEFORE_ENROLMENT.contains(&parts.uri.path())
         {
             return Err(WebError::MfaEnrolmentRequired);

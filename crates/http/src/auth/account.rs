@@ -4,8 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use nido_cases::users;
-use nido_domain::{NewPassword, PasswordError};
+use nido_cases::{auth, users};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -13,12 +12,10 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 use validator::Validate;
 
-use super::CurrentUser;
-use super::routes::{ClientAddress, count_attempt, forget_failures};
-use crate::error::{ApiError, Result};
+use super::{ClientAddress, CurrentUser};
+use crate::error::Result;
 use crate::extract::{ApiPath, ValidJson};
 use crate::state::AppState;
-use crate::validation::Errors;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -51,7 +48,7 @@ async fn my_sessions(State(state): State<AppState>, caller: CurrentUser) -> Resu
     let rows = users::own_sessions(
         &state.cases,
         &caller.case_caller(),
-        state.auth.session_lifetime(),
+        state.cases.auth.policy.session_lifetime,
     )
     .await?;
     Ok(Json(Sessions {
@@ -62,7 +59,7 @@ async fn my_sessions(State(state): State<AppState>, caller: CurrentUser) -> Resu
                 created_at: row.created_at,
                 last_seen_at: row.last_seen_at,
                 expires_at: row.expires_at,
-                current: row.token_hash == caller.token_hash,
+                current: row.token_hash == caller.token_hash(),
             })
             .collect(),
     }))
@@ -113,8 +110,8 @@ async fn change_password(
     ClientAddress(address): ClientAddress,
     ValidJson(body): ValidJson<PasswordChange>,
 ) -> Result<StatusCode> {
-    change_own_password(
-        &state,
+    auth::change_own_password(
+        &state.cases,
         &caller,
         &address,
         &body.current_password,
@@ -122,65 +119,4 @@ async fn change_password(
     )
     .await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// Replaces the caller's password, from `address`: the new one must follow
-/// the policy and differ (422 on `new_password`), the current one is
-/// required and counted like a login (422 on `current_password` when wrong,
-/// 429 past the limits). The `must_change_password` flag falls and every
-/// other session of the caller ends. `PUT /me/password` and the web's
-/// password page both call this.
-pub async fn change_own_password(
-    state: &AppState,
-    caller: &CurrentUser,
-    address: &str,
-    current_password: &str,
-    new_password: &str,
-) -> Result<()> {
-    let user = &caller.user;
-    let mut errors = Errors::default();
-    let new_password_checked = errors.check::<_, PasswordError>(
-        "new_password",
-        NewPassword::parse(
-            new_password,
-            &[user.email.as_str(), user.display_name.as_str()],
-        ),
-    );
-    if new_password == current_password {
-        errors.add("new_password", "must differ from the current password");
-    }
-    errors.finish()?;
-    let Some(new_password) = new_password_checked else {
-        return Err(ApiError::Internal(anyhow::anyhow!(
-            "validated password missing"
-        )));
-    };
-
-    // The current password is a guess like a login's: counted first.
-    let counters = count_attempt(state, user.email.as_str(), address, Some(user.id)).await?;
-    let hash = users::own_password_hash(&state.cases, &caller.case_caller()).await?;
-    if !state
-        .passwords
-        .verify(current_password, Some(&hash))
-        .await?
-    {
-        state
-            .audit(caller, "user.password_change_failed", None, "/me/password")
-            .await?;
-        return Err(ApiError::invalid(
-            "current_password",
-            "is not your password",
-        ));
-    }
-    forget_failures(state, &counters).await?;
-    let new_hash = state.passwords.hash(&new_password).await?;
-    users::set_own_password(
-        &state.cases,
-        &caller.case_caller(),
-        new_hash,
-        &caller.token_hash,
-    )
-    .await?;
-    tracing::info!("password changed");
-    Ok(())
 }

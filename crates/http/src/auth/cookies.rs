@@ -10,6 +10,7 @@
 //! (a browser refuses a `__Host-` cookie that is not `Secure`).
 
 use axum::http::{HeaderMap, HeaderValue, header};
+use nido_cases::auth::{DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_SECS, NewSession};
 
 /// How cookies are named and flagged, and whether answers carry HSTS.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -84,6 +85,17 @@ impl CookiePolicy {
         max_age_secs: Option<u32>,
     ) {
         headers.append(header::SET_COOKIE, self.set(base, value, max_age_secs));
+    }
+
+    /// Adds the `Set-Cookie` of a session's device cookie (kept a year) to
+    /// an answer's headers: the end of a login, with its code or without.
+    pub fn leave_device_cookie(self, session: &NewSession, headers: &mut HeaderMap) {
+        self.append(
+            headers,
+            DEVICE_COOKIE,
+            Some(&session.device_cookie),
+            Some(DEVICE_COOKIE_MAX_AGE_SECS),
+        );
     }
 }
 

@@ -1,21 +1,27 @@
-use axum::extract::FromRequestParts;
+use std::ops::Deref;
 use std::sync::{Arc, OnceLock};
 
+use axum::extract::FromRequestParts;
 use axum::http::{Method, header, request::Parts};
-use nido_domain::{Role, User};
-use nido_persistence::sessions;
+use nido_cases::auth::{self, Session};
+use nido_domain::Role;
 use uuid::Uuid;
 
-use super::hash_token;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// The user behind the request's bearer token. Extracting it answers 401 when
-/// the token is missing, unknown, expired or revoked.
+/// The session behind the request's bearer token. Extracting it answers
+/// 401 when the token is missing, unknown, expired or revoked. It reads as
+/// the session it wraps (`caller.user`, `caller.token_hash()`).
 #[derive(Debug, Clone)]
-pub struct CurrentUser {
-    pub user: User,
-    pub(super) token_hash: String,
+pub struct CurrentUser(pub Session);
+
+impl Deref for CurrentUser {
+    type Target = Session;
+
+    fn deref(&self) -> &Session {
+        &self.0
+    }
 }
 
 impl CurrentUser {
@@ -30,30 +36,7 @@ impl CurrentUser {
 
     /// The caller as the use cases know her.
     pub fn case_caller(&self) -> nido_cases::Caller {
-        nido_cases::Caller::of(&self.user)
-    }
-
-    /// The user behind a session token (the API's bearer token, or the web
-    /// pages' session cookie), with the same timeouts: `None` when the
-    /// token is unknown, expired or revoked, or its account disabled. A live
-    /// session has its last use recorded. The caller's `must_change_password`
-    /// is not checked here: each front answers it its own way.
-    pub async fn from_token(state: &AppState, token: &str) -> Result<Option<Self>, ApiError> {
-        let token_hash = hash_token(token);
-        let found = sessions::authenticate(
-            &state.db,
-            &state.writer,
-            &token_hash,
-            state.now(),
-            state.auth.session_lifetime(),
-        )
-        .await?;
-        Ok(found.map(|(user, _)| CurrentUser { user, token_hash }))
-    }
-
-    /// The SHA-256 of the session's token, as the sessions table keeps it.
-    pub fn token_hash(&self) -> &str {
-        &self.token_hash
+        self.0.caller()
     }
 }
 
@@ -94,14 +77,15 @@ impl FromRequestParts<AppState> for CurrentUser {
             })
             .filter(|token| !token.is_empty())
             .ok_or(ApiError::Unauthorized)?;
-        let caller = CurrentUser::from_token(state, token)
+        let caller = auth::resolve_session(&state.cases, token)
             .await?
+            .map(CurrentUser)
             .ok_or(ApiError::Unauthorized)?;
         caller.fill_slot(parts);
         if caller.user.must_change_password && !changes_password_or_leaves(parts) {
             return Err(ApiError::PasswordChangeRequired);
         }
-        if super::enrolment_required(state, &caller.user)
+        if auth::enrolment_required(&state.cases, &caller.user)
             && !super::mfa::enrols_or_leaves(&parts.method, parts.uri.path())
         {
             return Err(ApiError::MfaEnrolmentRequired);

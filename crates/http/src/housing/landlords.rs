@@ -4,9 +4,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use nido_cases::housing::{self, LandlordFields};
 use nido_domain::Email;
 use nido_domain::housing::{Landlord, LandlordKind};
-use nido_persistence::housing::{self, LandlordFields};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -14,10 +14,9 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 use validator::Validate;
 
-use super::{READERS, WRITERS};
 use crate::error::Result;
 use crate::extract::{ApiPath, JsonBody, ValidQuery};
-use crate::gate::{Admins, Allowed, Management};
+use crate::gate::{Allowed, HousingEditors, HousingReaders};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use crate::validation::{Errors, optional_text};
@@ -125,13 +124,11 @@ impl LandlordRequest {
     responses((status = 201, description = "The landlord", body = LandlordResponse)))]
 async fn create_landlord(
     State(state): State<AppState>,
-    caller: Allowed<Admins>,
+    caller: Allowed<HousingEditors>,
     JsonBody(body): JsonBody<LandlordRequest>,
 ) -> Result<impl IntoResponse> {
-    caller.require(&WRITERS)?;
     let fields = body.fields(true)?;
-    let landlord =
-        nido_cases::housing::add_landlord(&state.cases, &caller.case_caller(), fields).await?;
+    let landlord = housing::add_landlord(&state.cases, &caller.case_caller(), fields).await?;
     Ok((
         StatusCode::CREATED,
         etag(landlord.version),
@@ -144,12 +141,17 @@ async fn create_landlord(
     responses((status = 200, description = "A page of landlords", body = Page<LandlordResponse>)))]
 async fn list_landlords(
     State(state): State<AppState>,
-    caller: Allowed<Management>,
+    caller: Allowed<HousingReaders>,
     ValidQuery(page): ValidQuery<PageParams>,
 ) -> Result<Json<Page<LandlordResponse>>> {
-    caller.require(&READERS)?;
     let limit = page.limit()?;
-    let rows = housing::list_landlords(&state.db, page.position()?, limit + 1).await?;
+    let rows = housing::landlords(
+        &state.cases,
+        &caller.case_caller(),
+        page.position()?,
+        limit + 1,
+    )
+    .await?;
     Ok(Json(Page::from_rows(
         rows,
         limit,
@@ -163,11 +165,10 @@ async fn list_landlords(
     responses((status = 200, description = "The landlord", body = LandlordResponse)))]
 async fn get_landlord(
     State(state): State<AppState>,
-    caller: Allowed<Management>,
+    caller: Allowed<HousingReaders>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<impl IntoResponse> {
-    caller.require(&READERS)?;
-    let landlord = housing::find_landlord(&state.db, id).await?;
+    let landlord = housing::landlord(&state.cases, &caller.case_caller(), id).await?;
     Ok((
         etag(landlord.version),
         Json(LandlordResponse::from(landlord)),
@@ -180,21 +181,14 @@ async fn get_landlord(
     responses((status = 200, description = "The landlord", body = LandlordResponse)))]
 async fn update_landlord(
     State(state): State<AppState>,
-    caller: Allowed<Admins>,
+    caller: Allowed<HousingEditors>,
     ApiPath(id): ApiPath<Uuid>,
     IfMatch(expected): IfMatch,
     JsonBody(body): JsonBody<LandlordRequest>,
 ) -> Result<impl IntoResponse> {
-    caller.require(&WRITERS)?;
     let fields = body.fields(false)?;
-    let landlord = nido_cases::housing::update_landlord(
-        &state.cases,
-        &caller.case_caller(),
-        id,
-        expected,
-        fields,
-    )
-    .await?;
+    let landlord =
+        housing::update_landlord(&state.cases, &caller.case_caller(), id, expected, fields).await?;
     Ok((
         etag(landlord.version),
         Json(LandlordResponse::from(landlord)),

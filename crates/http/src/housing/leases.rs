@@ -5,8 +5,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::NaiveDate;
+use nido_cases::housing::{self, LeaseFields};
 use nido_domain::housing::{DateSpan, Lease};
-use nido_persistence::housing::{self, LeaseFields};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -14,10 +14,9 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 use validator::Validate;
 
-use super::{READERS, WRITERS};
 use crate::error::Result;
 use crate::extract::{ApiPath, JsonBody, ValidQuery};
-use crate::gate::{Admins, Allowed, Management};
+use crate::gate::{Allowed, HousingEditors, HousingReaders};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use crate::validation::Errors;
@@ -102,16 +101,14 @@ impl LeaseRequest {
         (status = 409, description = "`lease_overlap`", body = crate::error::Problem, content_type = "application/problem+json")))]
 async fn create_lease(
     State(state): State<AppState>,
-    caller: Allowed<Admins>,
+    caller: Allowed<HousingEditors>,
     ApiPath(unit_id): ApiPath<Uuid>,
     JsonBody(body): JsonBody<LeaseRequest>,
 ) -> Result<impl IntoResponse> {
-    caller.require(&WRITERS)?;
-    housing::find_unit(&state.db, unit_id).await?;
+    let caller = caller.case_caller();
+    housing::unit(&state.cases, &caller, unit_id).await?;
     let fields = body.fields()?;
-    let lease =
-        nido_cases::housing::add_lease(&state.cases, &caller.case_caller(), unit_id, fields)
-            .await?;
+    let lease = housing::add_lease(&state.cases, &caller, unit_id, fields).await?;
     Ok((
         StatusCode::CREATED,
         etag(lease.version),
@@ -124,16 +121,14 @@ async fn create_lease(
     responses((status = 200, description = "The leases", body = Page<LeaseResponse>)))]
 async fn list_leases(
     State(state): State<AppState>,
-    caller: Allowed<Management>,
+    caller: Allowed<HousingReaders>,
     ApiPath(unit_id): ApiPath<Uuid>,
     ValidQuery(page): ValidQuery<PageParams>,
 ) -> Result<Json<Page<LeaseResponse>>> {
-    caller.require(&READERS)?;
-    housing::find_unit(&state.db, unit_id).await?;
+    let leases = housing::leases_of_unit(&state.cases, &caller.case_caller(), unit_id).await?;
     let limit = page.limit()?;
     let after: Option<(NaiveDate, Uuid)> = page.position()?;
-    let rows: Vec<Lease> = housing::leases_of(&state.db, unit_id)
-        .await?
+    let rows: Vec<Lease> = leases
         .into_iter()
         .filter(|lease| after.is_none_or(|position| (lease.span.start, lease.id) > position))
         .take(usize::try_from(limit + 1).unwrap_or(usize::MAX))
@@ -152,21 +147,14 @@ async fn list_leases(
     responses((status = 200, description = "The lease", body = LeaseResponse)))]
 async fn update_lease(
     State(state): State<AppState>,
-    caller: Allowed<Admins>,
+    caller: Allowed<HousingEditors>,
     ApiPath(id): ApiPath<Uuid>,
     IfMatch(expected): IfMatch,
     JsonBody(body): JsonBody<LeaseRequest>,
 ) -> Result<impl IntoResponse> {
-    caller.require(&WRITERS)?;
-    housing::find_lease(&state.db, id).await?;
+    let caller = caller.case_caller();
+    housing::lease(&state.cases, &caller, id).await?;
     let fields = body.fields()?;
-    let lease = nido_cases::housing::update_lease(
-        &state.cases,
-        &caller.case_caller(),
-        id,
-        expected,
-        fields,
-    )
-    .await?;
+    let lease = housing::update_lease(&state.cases, &caller, id, expected, fields).await?;
     Ok((etag(lease.version), Json(LeaseResponse::from(lease))))
 }

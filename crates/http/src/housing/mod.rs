@@ -1,11 +1,11 @@
 //! Housing: landlords, units and leases, a file each. Admins write;
-//! coordinators read; staff have no access.
+//! coordinators read; staff have no access (`nido_cases::housing::EDITORS`
+//! and `READERS`, which the use cases check).
 
 mod landlords;
 mod leases;
 mod units;
 
-use nido_domain::Role;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::state::AppState;
@@ -20,6 +20,3 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(units::router())
         .merge(leases::router())
 }
-
-const READERS: [Role; 2] = [Role::Admin, Role::Coordinator];
-const WRITERS: [Role; 1] = [Role::Admin];

@@ -4,9 +4,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use nido_cases::housing::{self, UnitFields};
+use nido_cases::{Caller, CaseError, Cases};
 use nido_domain::housing::{Typology, Unit};
-use nido_persistence::RepoError;
-use nido_persistence::housing::{self, UnitFields};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -14,10 +14,9 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 use validator::Validate;
 
-use super::{READERS, WRITERS};
 use crate::error::Result;
 use crate::extract::{ApiPath, JsonBody, ValidQuery};
-use crate::gate::{Admins, Allowed, Management};
+use crate::gate::{Allowed, HousingEditors, HousingReaders};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use crate::validation::Errors;
@@ -106,8 +105,13 @@ pub struct UnitRequest {
 
 impl UnitRequest {
     /// The fields to store, every error found at once (the web's forms
-    /// call this too).
-    pub async fn fields(self, state: &AppState, creating: bool) -> Result<UnitFields> {
+    /// call this too). The landlord named must exist, as `caller` reads it.
+    pub async fn fields(
+        self,
+        cases: &Cases,
+        caller: &Caller,
+        creating: bool,
+    ) -> Result<UnitFields> {
         let mut errors = Errors::default();
         errors.validate(&self);
         if creating {
@@ -126,9 +130,9 @@ impl UnitRequest {
             }
         }
         if let Some(landlord_id) = self.landlord_id {
-            match housing::find_landlord(&state.db, landlord_id).await {
+            match housing::landlord(cases, caller, landlord_id).await {
                 Ok(_) => {}
-                Err(RepoError::NotFound) => errors.add("landlord_id", "no such landlord"),
+                Err(CaseError::NotFound) => errors.add("landlord_id", "no such landlord"),
                 Err(err) => return Err(err.into()),
             }
         }
@@ -152,12 +156,12 @@ impl UnitRequest {
     responses((status = 201, description = "The unit", body = UnitResponse)))]
 async fn create_unit(
     State(state): State<AppState>,
-    caller: Allowed<Admins>,
+    caller: Allowed<HousingEditors>,
     JsonBody(body): JsonBody<UnitRequest>,
 ) -> Result<impl IntoResponse> {
-    caller.require(&WRITERS)?;
-    let fields = body.fields(&state, true).await?;
-    let unit = nido_cases::housing::add_unit(&state.cases, &caller.case_caller(), fields).await?;
+    let caller = caller.case_caller();
+    let fields = body.fields(&state.cases, &caller, true).await?;
+    let unit = housing::add_unit(&state.cases, &caller, fields).await?;
     Ok((
         StatusCode::CREATED,
         etag(unit.version),
@@ -170,12 +174,17 @@ async fn create_unit(
     responses((status = 200, description = "A page of units", body = Page<UnitResponse>)))]
 async fn list_units(
     State(state): State<AppState>,
-    caller: Allowed<Management>,
+    caller: Allowed<HousingReaders>,
     ValidQuery(page): ValidQuery<PageParams>,
 ) -> Result<Json<Page<UnitResponse>>> {
-    caller.require(&READERS)?;
     let limit = page.limit()?;
-    let rows = housing::list_units(&state.db, page.position()?, limit + 1).await?;
+    let rows = housing::units(
+        &state.cases,
+        &caller.case_caller(),
+        page.position()?,
+        limit + 1,
+    )
+    .await?;
     Ok(Json(Page::from_rows(
         rows,
         limit,
@@ -189,11 +198,10 @@ async fn list_units(
     responses((status = 200, description = "The unit", body = UnitResponse)))]
 async fn get_unit(
     State(state): State<AppState>,
-    caller: Allowed<Management>,
+    caller: Allowed<HousingReaders>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<impl IntoResponse> {
-    caller.require(&READERS)?;
-    let unit = housing::find_unit(&state.db, id).await?;
+    let unit = housing::unit(&state.cases, &caller.case_caller(), id).await?;
     Ok((etag(unit.version), Json(UnitResponse::from(unit))))
 }
 
@@ -203,16 +211,14 @@ async fn get_unit(
     responses((status = 200, description = "The unit", body = UnitResponse)))]
 async fn update_unit(
     State(state): State<AppState>,
-    caller: Allowed<Admins>,
+    caller: Allowed<HousingEditors>,
     ApiPath(id): ApiPath<Uuid>,
     IfMatch(expected): IfMatch,
     JsonBody(body): JsonBody<UnitRequest>,
 ) -> Result<impl IntoResponse> {
-    caller.require(&WRITERS)?;
-    housing::find_unit(&state.db, id).await?;
-    let fields = body.fields(&state, false).await?;
-    let unit =
-        nido_cases::housing::update_unit(&state.cases, &caller.case_caller(), id, expected, fields)
-            .await?;
+    let caller = caller.case_caller();
+    housing::unit(&state.cases, &caller, id).await?;
+    let fields = body.fields(&state.cases, &caller, false).await?;
+    let unit = housing::update_unit(&state.cases, &caller, id, expected, fields).await?;
     Ok((etag(unit.version), Json(UnitResponse::from(unit))))
 }

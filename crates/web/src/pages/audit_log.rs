@@ -1,6 +1,6 @@
 //! `/admin/journal` (admins): the audit log, newest first, filtered by
 //! family, user and dates, a page at a time with the API's cursor (read as
-//! `GET /audit` reads it). It names who did what to which file, never what
+//! `GET /audit` reads it, by the same use case). It names who did what to which file, never what
 //! the file holds.
 
 use std::collections::HashMap;
@@ -10,10 +10,10 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use nido_cases::audit_log::AuditFilter;
+use nido_cases::pagination::{RowsPage, decode_cursor};
+use nido_cases::users;
 use nido_domain::Role;
-use nido_http::pagination::{Page, PageParams};
-use nido_persistence::audit::{AuditEntry, AuditFilter};
-use nido_persistence::users;
 use uuid::Uuid;
 
 use crate::Web;
@@ -107,7 +107,8 @@ pub async fn show(
     signed_in: SignedIn,
     RawQuery(query): RawQuery,
 ) -> Result<Response, WebError> {
-    signed_in.case_caller().require(&[Role::Admin])?;
+    let caller = signed_in.case_caller();
+    caller.require(&[Role::Admin])?;
     let query = query.as_deref();
     let mut filters = Typed::blank("filtre");
     for name in ["famille", "utilisateur", "du", "au"] {
@@ -122,16 +123,16 @@ pub async fn show(
     let user_id = uuid_filter(&mut filters, "utilisateur", "Choisissez un utilisateur.");
     let from = instant(&mut filters, "du", zone, false);
     let to = instant(&mut filters, "au", zone, true);
-    let params = PageParams {
-        limit: Some(PAGE_SIZE),
-        cursor: query_value(query, "suite").filter(|cursor| !cursor.is_empty()),
-    };
-    let before = params.position::<Uuid>().unwrap_or_else(|_| {
-        filters.errors.whole_form =
-            Some("Cette page du journal n'existe pas : repartez de la première.".to_owned());
-        None
+    let cursor = query_value(query, "suite").filter(|cursor| !cursor.is_empty());
+    let before = cursor.and_then(|cursor| {
+        let before = decode_cursor::<Uuid>(&cursor);
+        if before.is_none() {
+            filters.errors.whole_form =
+                Some("Cette page du journal n'existe pas : repartez de la première.".to_owned());
+        }
+        before
     });
-    let everyone = users::list(&web.app.db, None, 1000).await?;
+    let everyone = users::list(&web.app.cases, &caller, None, 1000).await?;
     let names: HashMap<Uuid, String> = everyone
         .iter()
         .map(|user| (user.id, user.display_name.as_str().to_owned()))
@@ -146,16 +147,11 @@ pub async fn show(
             to,
             before,
         };
-        let rows = nido_cases::audit_log::read(
-            &web.app.cases,
-            &signed_in.case_caller(),
-            filter,
-            PAGE_SIZE + 1,
-        )
-        .await?;
-        let found: Page<AuditEntry> = Page::from_rows(rows, PAGE_SIZE, |e| e.id, |e| e);
+        let rows =
+            nido_cases::audit_log::read(&web.app.cases, &caller, filter, PAGE_SIZE + 1).await?;
+        let found = RowsPage::from_rows(rows, PAGE_SIZE, |e| e.id);
         let entries = found
-            .items
+            .rows
             .into_iter()
             .map(|entry| EntryRow {
                 at: entry

@@ -12,10 +12,8 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use nido_cases::creche::{self as cases, BookingRequest, PlannedChild};
 use nido_domain::creche::{Attendance, BookingPurpose, Slot, TimeOfDay};
-use nido_http::access;
 use nido_http::creche::BookingInput;
 use nido_http::validation::Errors;
-use nido_persistence::families;
 use uuid::Uuid;
 
 use crate::Web;
@@ -244,20 +242,14 @@ async fn child_choices(
     selected: &str,
     today: NaiveDate,
 ) -> Result<Vec<Choice>, WebError> {
-    let assigned = access::assigned_filter(&signed_in.caller)?;
-    let mut visible = families::list(&web.app.db, assigned, None, MAX_FAMILIES).await?;
-    visible.retain(|family| family.current_placement_id.is_some());
+    let mut visible =
+        cases::families_to_book(&web.app.cases, &signed_in.case_caller(), MAX_FAMILIES).await?;
     visible.sort_by_key(|family| {
         (
             french::search_key(&family.mother.last_name),
             french::search_key(&family.mother.first_name),
         )
     });
-    let shown: Vec<Uuid> = visible.iter().map(|family| family.id).collect();
-    web.app
-        .cases
-        .audit_read(&signed_in.case_caller(), "family.list", shown, "/creche")
-        .await?;
     let mut choices = Vec::new();
     for family in &visible {
         for child in &family.children {

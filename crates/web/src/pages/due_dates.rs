@@ -14,7 +14,6 @@ use crate::Web;
 use crate::error::WebError;
 use crate::french;
 use crate::layout::{Frame, page};
-use crate::pages::families::user_names;
 use crate::pages::family::Choice;
 use crate::pages::query_value;
 use crate::session::SignedIn;
@@ -62,7 +61,7 @@ pub async fn show(
     let today = web.app.today();
     let items = due_dates::screen(&web.app.cases, &caller, today, within, None).await?;
     let referents: Vec<_> = items.iter().filter_map(|item| item.referent_id).collect();
-    let names = user_names(&web, referents).await?;
+    let names = nido_cases::team::names(&web.app.cases, &caller, referents).await?;
     let (mut overdue, mut coming) = (Vec::new(), Vec::new());
     for item in items {
         let days = (item.due_on - today).num_days();

@@ -10,13 +10,12 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
-use nido_cases::families::visible_family;
-use nido_cases::timeline::{Event, family_timeline};
+use nido_cases::family_file::{self, CurrentHome, FamilyFile};
+use nido_cases::timeline::Event;
 use nido_domain::family::{Family, Placement, PlacementStatus};
 use nido_domain::intervention::{Confidentiality, InterventionKind};
 use nido_domain::placement::{ChildBirth, Deadline, DeadlineStatus, deadline, latest_end_on};
 use nido_domain::{Role, User};
-use nido_persistence::{housing, occupancies, placements, users};
 use uuid::Uuid;
 
 use crate::Web;
@@ -24,7 +23,7 @@ use crate::error::WebError;
 use crate::form::FieldErrors;
 use crate::french;
 use crate::layout::{Frame, page};
-use crate::pages::families::{child_summary, user_names};
+use crate::pages::families::child_summary;
 use crate::pages::placement::{self, CoordinationAttempt, CoordinationView};
 use crate::pages::query_value;
 use crate::session::SignedIn;
@@ -268,45 +267,24 @@ pub async fn render(
     status: StatusCode,
     notice: Option<&'static str>,
 ) -> Result<Response, WebError> {
-    let caller = signed_in.case_caller();
-    let db = &web.app.db;
-    let family = visible_family(db, &caller, family_id).await?;
+    let FamilyFile {
+        family,
+        events,
+        placement,
+        home,
+        people: names,
+        unit_labels: units,
+        members,
+    } = family_file::page(
+        &web.app.cases,
+        &signed_in.case_caller(),
+        family_id,
+        JOURNAL_LENGTH + 1,
+    )
+    .await?;
     let today = web.app.today();
-    let events =
-        family_timeline(&web.app.cases, &caller, family_id, Some(JOURNAL_LENGTH + 1)).await?;
     let journal_cut = events.len() > JOURNAL_LENGTH;
     let events: Vec<Event> = events.into_iter().take(JOURNAL_LENGTH).collect();
-    let placement = current_placement(web, &family).await?;
-    let housing = match &placement {
-        Some(placement) => housing_of(web, placement, today).await?,
-        None => None,
-    };
-    web.app
-        .cases
-        .audit(
-            &caller,
-            "family.read",
-            Some(family_id),
-            &format!("/familles/{family_id}"),
-        )
-        .await?;
-
-    let mut people: Vec<Uuid> = family.referent_id.into_iter().collect();
-    people.extend(family.team_ids.iter().copied());
-    for event in &events {
-        if let Event::Intervention {
-            intervention,
-            actions,
-            ..
-        } = event
-        {
-            people.push(intervention.author_id);
-            people.extend(intervention.staff_ids.iter().copied());
-            people.extend(actions.iter().map(|action| action.assignee_id));
-        }
-    }
-    let names = user_names(web, people).await?;
-    let units = unit_labels(web, &events).await?;
     let cap = latest_end_on(&family.births());
     let children: HashMap<Uuid, String> = family
         .children
@@ -324,7 +302,7 @@ pub async fn render(
         placement: placement
             .as_ref()
             .map(|placement| placement_view(web, placement, cap, today)),
-        housing,
+        housing: home.map(housing_view),
         team: team_views(&family, &names),
         journal_cut,
         journal_length: JOURNAL_LENGTH,
@@ -332,15 +310,15 @@ pub async fn render(
             .into_iter()
             .map(|event| event_view(web, event, &names, &units, &children))
             .collect(),
-        form: intervention_form_view(web, signed_in, &family, &names, forms.intervention).await?,
+        form: intervention_form_view(signed_in, &family, &names, &members, forms.intervention),
         coordination: placement::view(
             web,
             signed_in,
             &family,
             placement.as_ref(),
+            &members,
             forms.coordination,
-        )
-        .await?,
+        ),
     };
     page(status, &page_html)
 }
@@ -406,19 +384,6 @@ fn children_views(
         .collect()
 }
 
-/// The family's current placement, or its last one.
-async fn current_placement(web: &Web, family: &Family) -> Result<Option<Placement>, WebError> {
-    let mut all = placements::for_family(&web.app.db, family.id).await?;
-    let current = match family.current_placement_id {
-        Some(id) => all.iter().position(|placement| placement.id == id),
-        None => None,
-    };
-    Ok(match current {
-        Some(index) => Some(all.swap_remove(index)),
-        None => all.pop(),
-    })
-}
-
 fn placement_view(
     web: &Web,
     placement: &Placement,
@@ -473,40 +438,13 @@ fn placement_view(
     }
 }
 
-async fn housing_of(
-    web: &Web,
-    placement: &Placement,
-    today: NaiveDate,
-) -> Result<Option<HousingView>, WebError> {
-    let stays = occupancies::of_placement(&web.app.db, placement.id).await?;
-    let Some(stay) = stays
-        .into_iter()
-        .filter(|stay| stay.span.start <= today)
-        .find(|stay| stay.span.end.is_none_or(|end| end >= today))
-    else {
-        return Ok(None);
-    };
-    let unit = housing::find_unit(&web.app.db, stay.unit_id).await?;
-    Ok(Some(HousingView {
+fn housing_view(home: CurrentHome) -> HousingView {
+    let unit = home.unit;
+    HousingView {
         label: unit.label,
         address: format!("{}, {} {}", unit.street, unit.postal_code, unit.city),
-        since: french::date(stay.span.start),
-    }))
-}
-
-async fn unit_labels(web: &Web, events: &[Event]) -> Result<HashMap<Uuid, String>, WebError> {
-    let mut labels = HashMap::new();
-    let moves = events.iter().filter_map(|event| match event {
-        Event::Move { unit_id, .. } => Some(*unit_id),
-        _ => None,
-    });
-    for unit_id in moves {
-        if let std::collections::hash_map::Entry::Vacant(entry) = labels.entry(unit_id) {
-            let unit = housing::find_unit(&web.app.db, unit_id).await?;
-            entry.insert(unit.label);
-        }
+        since: french::date(home.since),
     }
-    Ok(labels)
 }
 
 fn team_views(family: &Family, names: &HashMap<Uuid, User>) -> Vec<TeamMember> {
@@ -651,15 +589,18 @@ fn event_view(
     view
 }
 
+/// Colleagues as a form offers them: id and label.
+type Colleagues = Vec<(Uuid, String)>;
+
 /// Who may be present at an intervention or be given an action: the
 /// family's team, the user herself, and for actions the coordinators.
 /// The use case decides; this only offers the likely names.
-async fn people_choices(
-    web: &Web,
+fn people_choices(
     signed_in: &SignedIn,
     family: &Family,
     names: &HashMap<Uuid, User>,
-) -> Result<(Vec<(Uuid, String)>, Vec<(Uuid, String)>), WebError> {
+    members: &[User],
+) -> (Colleagues, Colleagues) {
     let label = |user: &User| {
         format!(
             "{} ({})",
@@ -679,25 +620,25 @@ async fn people_choices(
         }
     }
     let mut assignees = team.clone();
-    for user in users::list(&web.app.db, None, 1000).await? {
+    for user in members {
         if user.active
             && user.role == Role::Coordinator
             && !assignees.iter().any(|(known, _)| *known == user.id)
         {
-            assignees.push((user.id, label(&user)));
+            assignees.push((user.id, label(user)));
         }
     }
-    Ok((team, assignees))
+    (team, assignees)
 }
 
-async fn intervention_form_view(
-    web: &Web,
+fn intervention_form_view(
     signed_in: &SignedIn,
     family: &Family,
     names: &HashMap<Uuid, User>,
+    members: &[User],
     form: InterventionForm,
-) -> Result<InterventionFormView, WebError> {
-    let (team, assignees) = people_choices(web, signed_in, family, names).await?;
+) -> InterventionFormView {
+    let (team, assignees) = people_choices(signed_in, family, names, members);
     let choice = |value: String, label: String, selected: bool| Choice {
         value,
         label,
@@ -748,7 +689,7 @@ async fn intervention_form_view(
             order.push(format!("action_{field}_{index}"));
         }
     }
-    Ok(InterventionFormView {
+    InterventionFormView {
         action: format!("/familles/{}/interventions", family.id),
         kinds: InterventionKind::ALL
             .iter()
@@ -787,5 +728,5 @@ async fn intervention_form_view(
         summary: form.summary,
         rows,
         errors: form.errors,
-    })
+    }
 }

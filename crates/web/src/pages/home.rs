@@ -1,16 +1,12 @@
 //! `/`, Accueil: my open follow-up actions (overdue first), my families,
 //! and the due dates that concern me (a coordinator's: the whole centre's).
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use nido_cases::{due_dates, interventions::action_viewer};
+use nido_cases::home::{ActionToDo, case_work};
 use nido_domain::Role;
-use nido_persistence::{families, interventions};
-use uuid::Uuid;
 
 use crate::Web;
 use crate::error::WebError;
@@ -68,7 +64,7 @@ pub async fn show(
     let notice = query_value(query.as_deref(), "ok")
         .filter(|done| done == "mot-de-passe")
         .map(|_| "Votre mot de passe a été changé.");
-    let lock_notice = nido_http::auth::take_lock_notice(&web.app, &signed_in.caller)
+    let lock_notice = nido_cases::auth::take_lock_notice(&web.app.cases, &signed_in.caller)
         .await?
         .map(|at| lock_notice(at, web.app.cases.time_zone));
     let user = signed_in.user();
@@ -115,46 +111,29 @@ async fn fill_case_work(
     signed_in: &SignedIn,
     home: &mut HomePage,
 ) -> Result<(), WebError> {
-    let cases = &web.app.cases;
-    let caller = signed_in.case_caller();
-    let today = cases.today();
-    let db = &web.app.db;
-
-    // My open actions, overdue first, then by due date.
-    if let Some(viewer) = action_viewer(&caller) {
-        let mut actions = interventions::actions_assigned(db, viewer, true).await?;
-        actions.sort_by_key(|action| (!action.is_overdue(today), action.due_on));
-        let ids: Vec<Uuid> = actions.iter().map(|action| action.family_id).collect();
-        let names: HashMap<Uuid, String> = families::find_many(db, ids.clone())
-            .await?
-            .into_iter()
-            .map(|(id, family)| (id, family.mother.full_name()))
-            .collect();
-        cases.audit_read(&caller, "action.list", ids, "/").await?;
-        home.actions = actions
-            .into_iter()
-            .map(|action| ActionRow {
+    let today = web.app.today();
+    let work = case_work(&web.app.cases, &signed_in.case_caller(), DUE_WITHIN_DAYS).await?;
+    home.actions = work
+        .actions
+        .into_iter()
+        .map(
+            |ActionToDo {
+                 action,
+                 mother_name,
+             }| ActionRow {
                 overdue: action.is_overdue(today),
                 when: french::days_from_now((action.due_on - today).num_days()),
                 due_on: french::date(action.due_on),
                 family_href: format!("/familles/{}", action.family_id),
-                mother_name: names.get(&action.family_id).cloned().unwrap_or_default(),
+                mother_name,
                 description: action.description,
-            })
-            .collect();
-    }
-
-    // The families I accompany (as referent or in the team).
-    let mine = families::list(db, Some(caller.id), None, 500).await?;
-    let shown: Vec<Uuid> = mine.iter().map(|f| f.id).collect();
-    cases.audit_read(&caller, "family.list", shown, "/").await?;
-    home.families = family_rows(web, mine, today).await?;
-
-    // What falls due within the month, or is overdue (the use case limits
-    // staff to their own families, and audits the read).
-    let due = due_dates::screen(cases, &caller, today, DUE_WITHIN_DAYS, None).await?;
-    home.due_more = due.len().saturating_sub(DUE_SHOWN);
-    home.due = due
+            },
+        )
+        .collect();
+    home.families = family_rows(work.families, today);
+    home.due_more = work.due.len().saturating_sub(DUE_SHOWN);
+    home.due = work
+        .due
         .into_iter()
         .take(DUE_SHOWN)
         .map(|item| {

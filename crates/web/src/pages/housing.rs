@@ -1,7 +1,7 @@
 //! `/logements` (admins): who lives where and the moves, vacancies, leases
 //! ending, the occupancy report and its CSV, landlords, units and their
-//! leases. Every figure comes from the API's use cases (`housing_reports`)
-//! or the repositories its handlers read; the forms are in
+//! leases. Every figure comes from the use cases the API calls too
+//! (`housing`, `housing_reports`); the forms are in
 //! [`super::housing_forms`].
 
 use std::collections::HashMap;
@@ -11,10 +11,9 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
+use nido_cases::housing::{self, HousingStock};
 use nido_cases::housing_reports;
-use nido_domain::Role;
 use nido_domain::housing::{LandlordKind, Typology};
-use nido_persistence::housing;
 
 use crate::Web;
 use crate::error::WebError;
@@ -207,9 +206,8 @@ pub async fn render(
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let caller = signed_in.case_caller();
-    caller.require(&[Role::Admin])?;
+    caller.require(housing::EDITORS)?;
     let cases = &web.app.cases;
-    let db = &web.app.db;
     let today = web.app.today();
 
     let residences = housing_reports::residences(cases, &caller, today).await?;
@@ -292,13 +290,15 @@ pub async fn render(
         status = StatusCode::UNPROCESSABLE_ENTITY;
     }
 
-    let all_landlords = housing::all_landlords(db).await?;
+    let HousingStock {
+        landlords: all_landlords,
+        units: all_units,
+        leases,
+    } = housing::stock(cases, &caller).await?;
     let names: HashMap<_, _> = all_landlords
         .iter()
         .map(|l| (l.id, l.name.clone()))
         .collect();
-    let all_units = housing::all_units(db).await?;
-    let leases = housing::all_leases(db).await?;
     let units = all_units
         .iter()
         .map(|unit| UnitRow {
@@ -394,7 +394,7 @@ pub async fn occupancy_csv(
     RawQuery(query): RawQuery,
 ) -> Result<Response, WebError> {
     let caller = signed_in.case_caller();
-    caller.require(&[Role::Admin])?;
+    caller.require(housing::EDITORS)?;
     let mut typed = Typed::blank("rapport");
     let (from, to) = report_range(query.as_deref(), web.app.today(), &mut typed);
     if typed.refused() {

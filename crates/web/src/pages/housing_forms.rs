@@ -6,11 +6,10 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use nido_cases::housing::{add_landlord, add_lease, add_unit, move_family};
-use nido_domain::Role;
+use nido_cases::CaseError;
+use nido_cases::housing::{self, add_landlord, add_lease, add_unit, move_family};
 use nido_domain::housing::{LandlordKind, Typology};
 use nido_http::housing::{LandlordRequest, LeaseRequest, UnitRequest};
-use nido_persistence::{RepoError, housing};
 use uuid::Uuid;
 
 use axum::extract::State;
@@ -28,7 +27,7 @@ fn admin_form(
     names: &[&str],
 ) -> Result<(SignedIn, Typed), WebError> {
     let SignedForm { signed_in, form } = posted;
-    signed_in.case_caller().require(&[Role::Admin])?;
+    signed_in.case_caller().require(housing::EDITORS)?;
     let typed = Typed::of(prefix, &form, names);
     Ok((signed_in, typed))
 }
@@ -181,14 +180,15 @@ pub async fn add_unit_form(
         surface_m2: surface,
         capacity,
     };
-    let status = match request.fields(&web.app, true).await {
+    let caller = signed_in.case_caller();
+    let status = match request.fields(&web.app.cases, &caller, true).await {
         Err(refused) => {
             let (errors, status) = refusal(refused, same_field)?;
             merge(&mut typed, errors);
             status
         }
         Ok(_) if typed.refused() => StatusCode::UNPROCESSABLE_ENTITY,
-        Ok(fields) => match add_unit(&web.app.cases, &signed_in.case_caller(), fields).await {
+        Ok(fields) => match add_unit(&web.app.cases, &caller, fields).await {
             Ok(_) => return Ok(done("logement")),
             Err(refused) => {
                 let (errors, status) = case_refusal(refused, same_field)?;
@@ -242,9 +242,9 @@ pub async fn add_lease_form(
     let charges = amount(&mut typed, "monthly_charges");
     let deposit = amount(&mut typed, "deposit");
     if let Some(unit_id) = unit_id {
-        match housing::find_unit(&web.app.db, unit_id).await {
+        match housing::unit(&web.app.cases, &signed_in.case_caller(), unit_id).await {
             Ok(_) => {}
-            Err(RepoError::NotFound) => typed.errors.add("unit_id", "Ce logement est inconnu."),
+            Err(CaseError::NotFound) => typed.errors.add("unit_id", "Ce logement est inconnu."),
             Err(other) => return Err(other.into()),
         }
     }
@@ -318,7 +318,7 @@ pub async fn move_form(State(web): State<Web>, posted: SignedForm) -> Result<Res
             let caller = signed_in.case_caller();
             match move_family(&web.app.cases, &caller, placement_id, unit_id, on).await {
                 Ok(_) => return Ok(done("demenagement")),
-                Err(nido_cases::CaseError::NotFound) => {
+                Err(CaseError::NotFound) => {
                     typed.errors.add(
                         "placement_id",
                         "Cette famille n'a pas de prise en charge en cours.",

@@ -6,8 +6,8 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use nido_http::ApiError;
-use nido_http::auth::change_own_password;
+use nido_cases::CaseError;
+use nido_cases::auth::change_own_password;
 
 use crate::Web;
 use crate::error::WebError;
@@ -62,9 +62,9 @@ pub async fn submit(
             &password_page(&signed_in, errors),
         );
     }
-    match change_own_password(&web.app, &signed_in.caller, &address, current, new).await {
+    match change_own_password(&web.app.cases, &signed_in.caller, &address, current, new).await {
         Ok(()) => Ok(Redirect::to("/?ok=mot-de-passe").into_response()),
-        Err(ApiError::Validation(fields)) => {
+        Err(CaseError::Invalid(fields)) => {
             for field in fields {
                 errors.add(field.field, french::field_message(&field.message));
             }
@@ -73,7 +73,7 @@ pub async fn submit(
                 &password_page(&signed_in, errors),
             )
         }
-        Err(ApiError::TooManyRequests { retry_after_secs }) => {
+        Err(CaseError::TooManyAttempts { retry_after_secs }) => {
             errors.whole_form = Some(
                 "Trop de mots de passe erronés. Par sécurité, patientez quelques minutes avant de réessayer."
                     .to_owned(),

@@ -1,12 +1,9 @@
 //! The colleagues a form offers: who may be a family's referent or in its
 //! team (the use cases decide; these lists only offer the likely names).
 
-use nido_domain::{Role, User};
-use nido_persistence::users;
+use nido_domain::User;
 use uuid::Uuid;
 
-use crate::Web;
-use crate::error::WebError;
 use crate::french;
 use crate::pages::family::Choice;
 
@@ -19,16 +16,13 @@ pub fn label(user: &User) -> String {
     )
 }
 
-/// The active staff members and coordinators, by name.
-pub async fn team_members(web: &Web) -> Result<Vec<(Uuid, String)>, WebError> {
-    let mut members: Vec<(Uuid, String)> = users::list(&web.app.db, None, 1000)
-        .await?
-        .iter()
-        .filter(|user| user.active && matches!(user.role, Role::Staff | Role::Coordinator))
-        .map(|user| (user.id, label(user)))
-        .collect();
-    members.sort_by(|a, b| a.1.cmp(&b.1));
-    Ok(members)
+/// The team's members (`nido_cases::team::members`) as labelled choices, by
+/// name.
+pub fn by_name(members: &[User]) -> Vec<(Uuid, String)> {
+    let mut labelled: Vec<(Uuid, String)> =
+        members.iter().map(|user| (user.id, label(user))).collect();
+    labelled.sort_by(|a, b| a.1.cmp(&b.1));
+    labelled
 }
 
 /// `members` as options, the one whose id is `selected` chosen.

@@ -10,10 +10,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
-use nido_cases::families::{assign, visible_family};
+use nido_cases::families::{assign, find_visible};
 use nido_cases::placements::{Departure, Renewal, exit, renew};
-use nido_domain::Role;
 use nido_domain::family::{ExitDestination, Family, Placement, PlacementStatus};
+use nido_domain::{Role, User};
 use nido_http::families::AssignmentRequest;
 use nido_http::placements::{ExitRequest, RenewalRequest};
 use nido_http::validation::Errors;
@@ -80,16 +80,17 @@ pub struct CoordinationView {
 }
 
 /// The forms for a coordinator (`None` for anyone else), blank or as sent
-/// back in `attempt`.
-pub async fn view(
+/// back in `attempt`; the referent and the team are chosen among `members`.
+pub fn view(
     web: &Web,
     signed_in: &SignedIn,
     family: &Family,
     placement: Option<&Placement>,
+    members: &[User],
     attempt: Option<CoordinationAttempt>,
-) -> Result<Option<CoordinationView>, WebError> {
+) -> Option<CoordinationView> {
     if signed_in.user().role != Role::Coordinator {
-        return Ok(None);
+        return None;
     }
     let today = web.app.today().to_string();
     let sent = |which: Which| attempt.as_ref().filter(|a| a.which == which);
@@ -132,7 +133,7 @@ pub async fn view(
             open: sent(Which::Exit).is_some(),
         }
     });
-    let members = people::team_members(web).await?;
+    let members = people::by_name(members);
     let (referent, team): (Vec<String>, Vec<String>) = match sent(Which::Assignment) {
         Some(a) => (
             vec![a.fields.get("referent_id").to_owned()],
@@ -147,7 +148,7 @@ pub async fn view(
             family.team_ids.iter().map(Uuid::to_string).collect(),
         ),
     };
-    Ok(Some(CoordinationView {
+    Some(CoordinationView {
         renewal_action: format!("/familles/{}/renouvellement", family.id),
         exit_action: format!("/familles/{}/sortie", family.id),
         assignment_action: format!("/familles/{}/equipe", family.id),
@@ -160,7 +161,7 @@ pub async fn view(
             errors: errors(Which::Assignment),
             open: sent(Which::Assignment).is_some(),
         },
-    }))
+    })
 }
 
 /// The page again with the form sent back, or the redirection on success.
@@ -195,7 +196,7 @@ async fn family_and_placement(
     raw_id: &str,
 ) -> Result<(Uuid, Option<Uuid>), WebError> {
     let family_id = parse_id(raw_id)?;
-    let family = visible_family(&web.app.db, &signed_in.case_caller(), family_id).await?;
+    let family = find_visible(&web.app.cases, &signed_in.case_caller(), family_id).await?;
     Ok((family_id, family.current_placement_id))
 }
 

@@ -3,15 +3,16 @@
 //! enrols an authenticator app (a QR code of its `otpauth://` URL, drawn
 //! here as SVG, and the secret to type) and receives her recovery codes.
 //! An account whose role requires a factor reaches no other page until
-//! then. The API's functions do the work: same throttle, same audit.
+//! then. The use cases do the work, as for the API: same throttle, same
+//! audit.
 
 use askama::Template;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use nido_http::ApiError;
-use nido_http::auth::{
-    DEVICE_COOKIE, TotpEnrolment, begin_enrolment, complete_login, enrolment_required,
+use nido_cases::CaseError;
+use nido_cases::auth::{
+    DEVICE_COOKIE, Origin, TotpEnrolment, begin_enrolment, complete_login, enrolment_required,
     finish_enrolment, pending_enrolment, recovery_codes_left, reset_user_factor,
 };
 use qrcode::QrCode;
@@ -46,7 +47,7 @@ pub async fn submit_code(
     let Address(address) = Address::from_request_parts(&mut parts, &web).await?;
     let form = FormData::from_body(&parts, body, &web).await?;
     let nonce = crate::session::cookie(&parts.headers, &web, SIGN_IN_COOKIE).unwrap_or_default();
-    let key = &web.app.server_key;
+    let key = &web.app.cases.auth.server_key;
     if !crate::csrf::is_of_sign_in(key, &nonce, form.get(crate::csrf::FIELD)) {
         return Err(WebError::CsrfRejected);
     }
@@ -62,27 +63,23 @@ pub async fn submit_code(
         errors,
     };
     let mut errors = FieldErrors::default();
-    match complete_login(
-        &web.app,
-        &address,
-        device.as_deref(),
-        &challenge,
-        form.get("code"),
-    )
-    .await
-    {
+    let origin = Origin {
+        address: &address,
+        device: device.as_deref(),
+    };
+    match complete_login(&web.app.cases, origin, &challenge, form.get("code")).await {
         Ok(session) => Ok(crate::pages::sign_in::signed_in(&web, &session, &suite)),
-        Err(ApiError::InvalidCode) => {
+        Err(CaseError::InvalidCode) => {
             errors.add(
                 "code",
                 "Ce code est incorrect ou a déjà servi. Attendez le suivant, puis réessayez.",
             );
             page(StatusCode::UNAUTHORIZED, &again(errors))
         }
-        Err(ApiError::InvalidCredentials) => {
+        Err(CaseError::InvalidCredentials) => {
             Ok(Redirect::to("/connexion?expiree=1").into_response())
         }
-        Err(ApiError::TooManyRequests { retry_after_secs }) => {
+        Err(CaseError::TooManyAttempts { retry_after_secs }) => {
             errors.whole_form = Some(format!(
                 "Trop de codes erronés. Par sécurité, patientez {} avant de réessayer.",
                 wait_text(retry_after_secs)
@@ -156,7 +153,7 @@ impl SecurityPage {
     ) -> Result<Self, WebError> {
         let user = signed_in.user();
         let codes_left = if user.mfa_enrolled {
-            recovery_codes_left(&web.app, &signed_in.caller).await?
+            recovery_codes_left(&web.app.cases, &signed_in.caller).await?
         } else {
             0
         };
@@ -170,7 +167,7 @@ impl SecurityPage {
         Ok(SecurityPage {
             frame: Frame::signed_in("Sécurité du compte", signed_in, ""),
             csrf: signed_in.csrf.clone(),
-            required: enrolment_required(&web.app, user),
+            required: enrolment_required(&web.app.cases, user),
             enrolled: user.mfa_enrolled,
             codes_left,
             pending,
@@ -182,7 +179,7 @@ impl SecurityPage {
 
 /// `GET /securite`: the factor's state, and the way to enrol.
 pub async fn show(State(web): State<Web>, signed_in: SignedIn) -> Result<Response, WebError> {
-    let pending = pending_enrolment(&web.app, &signed_in.caller).await?;
+    let pending = pending_enrolment(&web.app.cases, &signed_in.caller).await?;
     let security = SecurityPage::of(&web, &signed_in, pending, FieldErrors::default()).await?;
     page(StatusCode::OK, &security)
 }
@@ -190,14 +187,14 @@ pub async fn show(State(web): State<Web>, signed_in: SignedIn) -> Result<Respons
 /// `POST /securite/activation`: a new secret, shown as a QR code.
 pub async fn start(State(web): State<Web>, posted: SignedForm) -> Result<Response, WebError> {
     let signed_in = posted.signed_in;
-    match begin_enrolment(&web.app, &signed_in.caller).await {
+    match begin_enrolment(&web.app.cases, &signed_in.caller).await {
         Ok(enrolment) => {
             let security =
                 SecurityPage::of(&web, &signed_in, Some(enrolment), FieldErrors::default()).await?;
             page(StatusCode::OK, &security)
         }
         // Enrolled already (another tab): the page says so.
-        Err(ApiError::Conflict(_)) => Ok(Redirect::to("/securite").into_response()),
+        Err(CaseError::Conflict(_)) => Ok(Redirect::to("/securite").into_response()),
         Err(other) => Err(other.into()),
     }
 }
@@ -210,8 +207,13 @@ pub async fn confirm(
 ) -> Result<Response, WebError> {
     let SignedForm { signed_in, form } = posted;
     let mut errors = FieldErrors::default();
-    let status = match finish_enrolment(&web.app, &signed_in.caller, &address, form.get("code"))
-        .await
+    let status = match finish_enrolment(
+        &web.app.cases,
+        &signed_in.caller,
+        &address,
+        form.get("code"),
+    )
+    .await
     {
         Ok(codes) => {
             let mut security =
@@ -222,24 +224,24 @@ pub async fn confirm(
             security.recovery_codes = codes;
             return page(StatusCode::OK, &security);
         }
-        Err(ApiError::Validation(_)) => {
+        Err(CaseError::Invalid(_)) => {
             errors.add(
                 "code",
                 "Ce code ne correspond pas. Vérifiez l'heure du téléphone, attendez le code suivant, puis réessayez.",
             );
             StatusCode::UNPROCESSABLE_ENTITY
         }
-        Err(ApiError::TooManyRequests { retry_after_secs }) => {
+        Err(CaseError::TooManyAttempts { retry_after_secs }) => {
             errors.whole_form = Some(format!(
                 "Trop de codes erronés. Par sécurité, patientez {} avant de réessayer.",
                 wait_text(retry_after_secs)
             ));
             StatusCode::TOO_MANY_REQUESTS
         }
-        Err(ApiError::Conflict(_)) => return Ok(Redirect::to("/securite").into_response()),
+        Err(CaseError::Conflict(_)) => return Ok(Redirect::to("/securite").into_response()),
         Err(other) => return Err(other.into()),
     };
-    let pending = pending_enrolment(&web.app, &signed_in.caller).await?;
+    let pending = pending_enrolment(&web.app.cases, &signed_in.caller).await?;
     let security = SecurityPage::of(&web, &signed_in, pending, errors).await?;
     page(status, &security)
 }
@@ -252,7 +254,8 @@ pub async fn reset(
     posted: SignedForm,
 ) -> Result<Response, WebError> {
     let id = Uuid::parse_str(&raw_id).map_err(|_| WebError::NotFound)?;
-    reset_user_factor(&web.app, &posted.signed_in.caller, id).await?;
+    let caller = posted.signed_in.case_caller();
+    reset_user_factor(&web.app.cases, &caller, id).await?;
     Ok(Redirect::to("/admin/utilisateurs?ok=double-authentification").into_response())
 }
 

@@ -5,10 +5,11 @@ use askama::Template;
 use axum::extract::{FromRequestParts, RawQuery, Request, State};
 use axum::http::{HeaderValue, StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Redirect, Response};
-use nido_http::ApiError;
-use nido_http::auth::{
-    DEVICE_COOKIE, LoginOutcome, LoginRequest, NewSession, log_in, log_out, new_token,
+use nido_cases::CaseError;
+use nido_cases::auth::{
+    DEVICE_COOKIE, LoginOutcome, NewSession, Origin, log_in, log_out, new_token,
 };
+use nido_http::auth::LoginRequest;
 use validator::Validate;
 
 use crate::Web;
@@ -77,7 +78,7 @@ pub async fn form(
     let (nonce, new) = sign_in_nonce(&parts, &web)?;
     let page_html = SignInPage {
         frame: Frame::signed_out("Connexion"),
-        csrf: csrf::for_sign_in(&web.app.server_key, &nonce),
+        csrf: csrf::for_sign_in(&web.app.cases.auth.server_key, &nonce),
         email: String::new(),
         suite,
         errors: FieldErrors::default(),
@@ -107,7 +108,7 @@ pub async fn submit(State(web): State<Web>, request: Request) -> Result<Response
     let Address(address) = Address::from_request_parts(&mut parts, &web).await?;
     let form = FormData::from_body(&parts, body, &web).await?;
     let nonce = cookie(&parts.headers, &web, SIGN_IN_COOKIE).unwrap_or_default();
-    let key = &web.app.server_key;
+    let key = &web.app.cases.auth.server_key;
     if !csrf::is_of_sign_in(key, &nonce, form.get(csrf::FIELD)) {
         return Err(WebError::CsrfRejected);
     }
@@ -128,9 +129,11 @@ pub async fn submit(State(web): State<Web>, request: Request) -> Result<Response
             StatusCode::UNPROCESSABLE_ENTITY
         }
         Ok(()) => match log_in(
-            &web.app,
-            &address,
-            device.as_deref(),
+            &web.app.cases,
+            Origin {
+                address: &address,
+                device: device.as_deref(),
+            },
             &credentials.email,
             &credentials.password,
         )
@@ -147,11 +150,11 @@ pub async fn submit(State(web): State<Web>, request: Request) -> Result<Response
                 return page(StatusCode::OK, &code_page);
             }
             Ok(LoginOutcome::Session(session)) => return Ok(signed_in(&web, &session, &suite)),
-            Err(ApiError::InvalidCredentials) => {
+            Err(CaseError::InvalidCredentials) => {
                 errors.whole_form = Some(WRONG_CREDENTIALS.to_owned());
                 StatusCode::UNAUTHORIZED
             }
-            Err(ApiError::TooManyRequests { retry_after_secs }) => {
+            Err(CaseError::TooManyAttempts { retry_after_secs }) => {
                 errors.whole_form = Some(format!(
                     "Trop de tentatives de connexion infructueuses. Par sécurité, patientez {} avant de réessayer.",
                     wait_text(retry_after_secs)
@@ -178,13 +181,13 @@ pub(crate) fn signed_in(web: &Web, session: &NewSession, suite: &str) -> Respons
         header::SET_COOKIE,
         set_cookie(web, SESSION_COOKIE, Some(&session.token)),
     );
-    session.leave_device_cookie(&web.app, headers);
+    web.app.cookies.leave_device_cookie(session, headers);
     response
 }
 
 /// Ends the session (the API's logout, audited) and forgets the cookie.
 pub async fn sign_out(State(web): State<Web>, posted: SignedForm) -> Result<Response, WebError> {
-    log_out(&web.app, &posted.signed_in.caller).await?;
+    log_out(&web.app.cases, &posted.signed_in.caller).await?;
     let mut response = Redirect::to("/connexion?fin=1").into_response();
     response
         .headers_mut()

@@ -9,10 +9,9 @@ use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use nido_cases::users::{create_user, own_credentials_untouched, update_user};
+use nido_cases::users::{self, create_user, own_credentials_untouched, update_user};
 use nido_domain::{Profession, Role, User};
 use nido_http::users::{CreateUserRequest, UpdateUserRequest, new_user, user_changes};
-use nido_persistence::users;
 use uuid::Uuid;
 
 use crate::Web;
@@ -124,7 +123,7 @@ async fn render_list(
     status: StatusCode,
 ) -> Result<Response, WebError> {
     admin(signed_in)?;
-    let rows = users::list(&web.app.db, None, MAX_USERS)
+    let rows = users::list(&web.app.cases, &signed_in.case_caller(), None, MAX_USERS)
         .await?
         .into_iter()
         .map(|user| UserRow {
@@ -252,7 +251,7 @@ pub async fn edit(
     Path(raw_id): Path<String>,
 ) -> Result<Response, WebError> {
     admin(&signed_in)?;
-    let user = users::find(&web.app.db, parse_id(&raw_id)?).await?;
+    let user = users::user(&web.app.cases, &signed_in.case_caller(), parse_id(&raw_id)?).await?;
     render_edit(
         &signed_in,
         &user,
@@ -271,7 +270,7 @@ pub async fn update(
 ) -> Result<Response, WebError> {
     let SignedForm { signed_in, form } = posted;
     admin(&signed_in)?;
-    let current = users::find(&web.app.db, parse_id(&raw_id)?).await?;
+    let current = users::user(&web.app.cases, &signed_in.case_caller(), parse_id(&raw_id)?).await?;
     let mut typed = Typed::of("compte", &form, &FIELDS);
     let password = form.get("password").to_owned();
     typed.set("password", "");

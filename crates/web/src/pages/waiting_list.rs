@@ -9,13 +9,12 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
-use nido_cases::referrals::{Admission, admit, close, refer};
+use nido_cases::referrals::{Admission, Waiting, admit, close, refer, waiting_list};
 use nido_domain::Role;
 use nido_domain::family::{ReferralReason, ReferralSource, ReferralStatus};
 use nido_http::family_input::{ChildInput, MotherInput};
 use nido_http::referrals::{CloseReferralRequest, CreateReferralRequest, NewFamilyInput};
 use nido_http::validation::Errors;
-use nido_persistence::{families, housing, referrals};
 use uuid::Uuid;
 
 use crate::Web;
@@ -31,8 +30,6 @@ use crate::session::{SignedForm, SignedIn};
 /// How many children the form offers (a referral names few; more are
 /// added on the family's page).
 const CHILD_ROWS: usize = 2;
-/// The most referrals the list shows.
-const MAX_SHOWN: u64 = 200;
 
 #[derive(Debug, Default, Clone)]
 struct ChildRow {
@@ -189,19 +186,11 @@ async fn render(
     status: StatusCode,
     notice: Option<&'static str>,
 ) -> Result<Response, WebError> {
-    let caller = signed_in.case_caller();
-    let db = &web.app.db;
     let today = web.app.today();
-    let pending = referrals::list(db, Some(ReferralStatus::Pending), None, MAX_SHOWN).await?;
-    let ids: Vec<Uuid> = pending.iter().map(|referral| referral.family_id).collect();
-    let mut found = families::find_many(db, ids.clone()).await?;
-    web.app
-        .cases
-        .audit_read(&caller, "referral.list", ids, "/liste-attente")
-        .await?;
-    let members = people::team_members(web).await?;
-    let units: Vec<(String, String)> = housing::all_units(db)
-        .await?
+    let list = waiting_list(&web.app.cases, &signed_in.case_caller()).await?;
+    let members = people::by_name(&list.members);
+    let units: Vec<(String, String)> = list
+        .units
         .into_iter()
         .map(|unit| {
             (
@@ -217,10 +206,7 @@ async fn render(
         Attempt::Close(action) => (blank_referral(today), None, Some(action)),
     };
     let mut views = Vec::new();
-    for referral in pending {
-        let Some(family) = found.remove(&referral.family_id) else {
-            continue;
-        };
+    for Waiting { referral, family } in list.pending {
         let key = referral.id.simple().to_string();
         let admitting = admission.as_ref().filter(|a| a.referral_id == referral.id);
         let closing = closing.as_ref().filter(|c| c.referral_id == referral.id);
@@ -567,8 +553,8 @@ pub async fn submit_admission(
             let place = |api: &str| {
                 matches!(api, "admitted_on" | "referent_id" | "unit_id").then(|| field(api))
             };
-            match settle(answer, place, |placement| {
-                format!("/familles/{}?ok=admission", placement.family_id)
+            match settle(answer, place, |admitted| {
+                format!("/familles/{}?ok=admission", admitted.placement.family_id)
             })? {
                 Ok(done) => return Ok(done),
                 Err((status, found)) => {

@@ -1,0 +1,63 @@
+//! The session a token stands for: the API's bearer token and the pages'
+//! session cookie alike, with the same timeouts.
+
+use chrono::{DateTime, Utc};
+use nido_domain::User;
+use nido_persistence::{login_throttle, sessions};
+
+use super::hash_token;
+use crate::{Caller, CaseResult, Cases};
+
+/// A live session: whose it is, and the hash of its token (as the sessions
+/// table keeps it).
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user: User,
+    token_hash: String,
+}
+
+impl Session {
+    /// The caller as the use cases know her.
+    pub fn caller(&self) -> Caller {
+        Caller::of(&self.user)
+    }
+
+    /// The SHA-256 of the session's token, as the sessions table keeps it.
+    pub fn token_hash(&self) -> &str {
+        &self.token_hash
+    }
+}
+
+/// The session of `token`, with the policy's timeouts: `None` when the
+/// token is unknown, expired or revoked, or its account disabled. A live
+/// session has its last use recorded. The user's `must_change_password`
+/// and a second factor still to enrol are not checked here: each front
+/// answers them its own way.
+pub async fn resolve_session(cases: &Cases, token: &str) -> CaseResult<Option<Session>> {
+    let token_hash = hash_token(token);
+    let found = sessions::authenticate(
+        &cases.db,
+        &cases.writer,
+        &token_hash,
+        cases.now(),
+        cases.auth.policy.session_lifetime,
+    )
+    .await?;
+    Ok(found.map(|(user, _)| Session { user, token_hash }))
+}
+
+/// When the account of `session` was locked from everywhere before she
+/// opened it, the first time it is asked (the web home page tells her
+/// once); `None` otherwise.
+pub async fn take_lock_notice(
+    cases: &Cases,
+    session: &Session,
+) -> CaseResult<Option<DateTime<Utc>>> {
+    Ok(login_throttle::take_lock_notice(
+        &cases.db,
+        &cases.writer,
+        session.user.id,
+        &session.token_hash,
+    )
+    .await?)
+}

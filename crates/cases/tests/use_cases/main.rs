@@ -1,0 +1,11 @@
+//! The use cases' own suite: the rules that span several resources,
+//! checked without HTTP, on SQLite, or on PostgreSQL when
+//! `NIDO_TEST_DATABASE_URL` names a server (`.ci/run` sets it; a server
+//! that does not answer fails the test, never skips it).
+
+mod harness;
+
+mod housing;
+mod need_to_know;
+mod renewals;
+mod storage;

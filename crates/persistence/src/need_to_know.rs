@@ -1,0 +1,74 @@
+//! Need-to-know, as query fragments: which families a user accompanies,
+//! and which interventions she may read. The repositories of every
+//! family-scoped record filter with these, so the rule is written once; this
+//! module imports no repository, so any of them may use it.
+
+use nido_domain::intervention::Confidentiality;
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::{ColumnTrait, Condition};
+use uuid::Uuid;
+
+use crate::entities::{families, family_team, intervention_staff, interventions};
+
+/// Families assigned to `user_id` (as referent or in the team).
+pub fn assigned_to(user_id: Uuid) -> Condition {
+    Condition::any()
+        .add(families::Column::ReferentId.eq(user_id))
+        .add(
+            families::Column::Id.in_subquery(
+                Query::select()
+                    .column(family_team::Column::FamilyId)
+                    .from(family_team::Entity)
+                    .and_where(Expr::col(family_team::Column::UserId).eq(user_id))
+                    .to_owned(),
+            ),
+        )
+}
+
+/// The ids of the families assigned to `user_id`, as a subquery.
+pub fn assigned_ids(user_id: Uuid) -> SelectStatement {
+    Query::select()
+        .column(families::Column::Id)
+        .from(families::Entity)
+        .cond_where(assigned_to(user_id))
+        .to_owned()
+}
+
+/// What `viewer` may see: team interventions, and restricted ones they
+/// wrote or were present at.
+/// Correlated: each restricted intervention looks up the viewer's
+/// presence by key, rather than the query listing every intervention she
+/// was ever present at.
+pub fn interventions_visible_to(viewer: Uuid) -> Condition {
+    Condition::any()
+        .add(interventions::Column::Confidentiality.eq(Confidentiality::Team.as_str()))
+        .add(interventions::Column::AuthorId.eq(viewer))
+        .add(Expr::exists(
+            Query::select()
+                .expr(Expr::val(1))
+                .from(intervention_staff::Entity)
+                .and_where(Expr::col(intervention_staff::Column::UserId).eq(viewer))
+                .and_where(
+                    Expr::col((
+                        intervention_staff::Entity,
+                        intervention_staff::Column::InterventionId,
+                    ))
+                    .equals((interventions::Entity, interventions::Column::Id)),
+                )
+                .to_owned(),
+        ))
+}
+
+/// A subquery counting the interventions of the family of the enclosing
+/// query (`families.id`) that `viewer` may see.
+pub fn interventions_counted_for(viewer: Uuid) -> SelectStatement {
+    Query::select()
+        .expr(Expr::col((interventions::Entity, interventions::Column::Id)).count())
+        .from(interventions::Entity)
+        .and_where(
+            Expr::col((interventions::Entity, interventions::Column::FamilyId))
+                .equals((families::Entity, families::Column::Id)),
+        )
+        .cond_where(interventions_visible_to(viewer))
+        .to_owned()
+}
