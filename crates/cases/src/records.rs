@@ -8,8 +8,10 @@
 //! ([`crate::retention`]) and the timeline
 //! ([`crate::timeline::family_timeline`]) each walk [`FamilyRecord::ALL`]
 //! with a `match` that names every variant, so a new kind does not compile
-//! until each says what it does with it; the tests below walk the migrated
-//! schema and fail when a table holding a family's id belongs to no kind.
+//! until each says what it does with it; a test of the use cases' suite
+//! (`crates/cases/tests/use_cases/records.rs`) walks the migrated schema,
+//! on SQLite and PostgreSQL, and fails when a table holding a family's id
+//! belongs to no kind.
 //! The recipe for a new kind is in `docs/architecture.md`.
 
 use crate::timeline::EventKind;
@@ -285,69 +287,6 @@ mod tests {
             .map(|record| format!("{record:?}"))
             .collect();
         assert_eq!(listed.len(), FamilyRecord::ALL.len());
-    }
-
-    /// Every table of `db`'s migrated schema that holds a family's id
-    /// belongs to a kind of record, and every table a kind names exists.
-    async fn every_table_holding_a_family_belongs_to_a_kind(
-        db: &nido_persistence::DatabaseConnection,
-    ) {
-        nido_persistence::migrate(db).await.expect("migrated");
-        nido_persistence::migrate_audit(db)
-            .await
-            .expect("audit log migrated");
-        let holding = nido_persistence::schema::tables_holding_a_family(db)
-            .await
-            .expect("schema read");
-        let covered: BTreeSet<String> = FamilyRecord::ALL
-            .iter()
-            .flat_map(|record| record.tables())
-            .map(|table| (*table).to_owned())
-            .collect();
-        let forgotten: Vec<&String> = holding.difference(&covered).collect();
-        assert!(
-            forgotten.is_empty(),
-            "tables holding a family's id that no kind of record names: {forgotten:?}"
-        );
-        let unknown: Vec<&String> = covered.difference(&holding).collect();
-        assert!(
-            unknown.is_empty(),
-            "kinds name tables that are not there: {unknown:?}"
-        );
-    }
-
-    #[tokio::test]
-    async fn every_table_holding_a_family_belongs_to_a_kind_on_sqlite() {
-        let db = nido_persistence::connect("sqlite::memory:", 1)
-            .await
-            .expect("connected");
-        every_table_holding_a_family_belongs_to_a_kind(&db).await;
-    }
-
-    /// On PostgreSQL, when `NIDO_TEST_DATABASE_URL` names a server: in a
-    /// database of its own, dropped after.
-    #[tokio::test]
-    async fn every_table_holding_a_family_belongs_to_a_kind_on_postgresql() {
-        use nido_persistence::ConnectionTrait;
-        let Ok(url) = std::env::var("NIDO_TEST_DATABASE_URL") else {
-            return;
-        };
-        let server = nido_persistence::connect(&url, 1).await.expect("connected");
-        let name = format!("nido_records_{}", uuid::Uuid::now_v7().simple());
-        server
-            .execute_unprepared(&format!("CREATE DATABASE {name}"))
-            .await
-            .expect("database created");
-        let (base, _) = url.rsplit_once('/').expect("a database in the URL");
-        let db = nido_persistence::connect(&format!("{base}/{name}"), 1)
-            .await
-            .expect("connected");
-        every_table_holding_a_family_belongs_to_a_kind(&db).await;
-        db.close().await.expect("closed");
-        server
-            .execute_unprepared(&format!("DROP DATABASE {name}"))
-            .await
-            .expect("database dropped");
     }
 
     #[test]
