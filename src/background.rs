@@ -37,14 +37,14 @@ pub fn drain_audit_outbox(state: AppState, every: Duration) -> JoinHandle<()> {
 /// Runs the retention job at start, then every `every` (a day).
 pub fn retention_daily(
     state: AppState,
-    policy: crate::retention::RetentionPolicy,
+    policy: nido_cases::retention::RetentionPolicy,
     every: Duration,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(every);
         loop {
             ticks.tick().await;
-            let ran = crate::retention::run(
+            let ran = nido_cases::retention::run(
                 &state.cases.writer,
                 &state.cases.audit_db,
                 policy,

@@ -97,7 +97,7 @@ pub async fn reset_second_factor(settings: &Settings, email: &str) -> anyhow::Re
 pub async fn retention(settings: &Settings, dry_run: bool) -> anyhow::Result<()> {
     let db = open_database(settings).await?;
     let audit_db = open_audit_database(settings, &db).await?;
-    let report = crate::retention::run(
+    let report = nido_cases::retention::run(
         &db,
         &audit_db,
         settings.retention_policy(),

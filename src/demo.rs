@@ -433,7 +433,7 @@ pub async fn load(settings: &Settings, scale: Option<usize>) -> anyhow::Result<(
     let events = incidents::create(&cases, coordinator, staff).await?;
     let workshops = create_workshops(&cases, &coordinator, &team[4..6], today).await?;
     // The file closed long ago is anonymised, as the server's daily run would.
-    let retention = crate::retention::run(
+    let retention = nido_cases::retention::run(
         &db,
         &databases.audit,
         settings.retention_policy(),

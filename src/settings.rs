@@ -342,8 +342,8 @@ impl Settings {
     }
 
     /// How long files and audit entries are kept.
-    pub fn retention_policy(&self) -> crate::retention::RetentionPolicy {
-        crate::retention::RetentionPolicy {
+    pub fn retention_policy(&self) -> nido_cases::retention::RetentionPolicy {
+        nido_cases::retention::RetentionPolicy {
             active_years: self.retention.active_years,
             audit_months: self.audit.retention_months,
             time_zone: self.cases.time_zone,

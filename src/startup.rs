@@ -24,7 +24,7 @@ pub struct Application {
     state: AppState,
     web: nido_web::WebSettings,
     outbox_retry: std::time::Duration,
-    retention: crate::retention::RetentionPolicy,
+    retention: nido_cases::retention::RetentionPolicy,
 }
 
 impl Application {
@@ -151,7 +151,7 @@ pub async fn open_main_database(settings: &Settings) -> anyhow::Result<MainDatab
         .context("cannot migrate the database")?;
     // Files an earlier release anonymised keep rows that anonymisation
     // now deletes: erased before anything reads them.
-    let finished = nido_persistence::retention::finish_earlier_anonymisations(
+    let finished = nido_cases::retention::finish_earlier_anonymisations(
         &main.write,
         settings.clock().now(),
         &settings.cases.time_zone,

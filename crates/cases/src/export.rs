@@ -23,6 +23,7 @@ use nido_persistence::{
 use uuid::Uuid;
 
 use crate::families::visible_family;
+use crate::records::FamilyRecord;
 use crate::{Caller, CaseResult, Cases};
 
 /// A stay in one of the centre's apartments.
@@ -72,57 +73,96 @@ pub struct FamilyFile {
     pub workshops: Vec<(Participation, Workshop)>,
 }
 
-/// The whole file of a family (coordinator). Audited as `family.export`.
+/// The whole file of a family (coordinator): each kind of record of the
+/// registry goes where [`FamilyRecord::export`] says. Audited as
+/// `family.export`.
 pub async fn family_file(cases: &Cases, caller: &Caller, id: Uuid) -> CaseResult<FamilyFile> {
     caller.require(&[Role::Coordinator])?;
     let db = &cases.db;
     let family = visible_family(db, caller, id).await?;
-    let referrals = referrals::for_family(db, id).await?;
     let placements = placements::for_family(db, id).await?;
-    let mut housing = Vec::new();
-    for placement in &placements {
-        for stay in occupancies::of_placement(db, placement.id).await? {
-            housing.push(HousingStay {
-                unit: housing::find_unit(db, stay.unit_id).await?,
-                span: stay.span,
-            });
-        }
-    }
-    let mut professions = Professions::default();
-    let mut shared = Vec::new();
-    for intervention in interventions::team_of_family(db, id).await? {
-        let mut present = Vec::with_capacity(intervention.staff_ids.len());
-        for user_id in &intervention.staff_ids {
-            present.push(professions.of(db, *user_id).await?);
-        }
-        shared.push(SharedIntervention {
-            intervention,
-            professions_present: present,
-        });
-    }
-    let actions = interventions::team_actions_of_family(db, id).await?;
     let placement_ids: Vec<Uuid> = placements.iter().map(|p| p.id).collect();
-    let mut contracts: Vec<Contract> = projects::contracts_of(db, &placement_ids)
-        .await?
-        .into_values()
-        .collect();
-    contracts.sort_by_key(|contract| contract.placement_id);
-    let mut project_reviews = Vec::new();
-    for placement_id in &placement_ids {
-        project_reviews.extend(projects::reviews_of(db, *placement_id).await?);
-    }
-    let creche_bookings = creche::all_bookings_of_family(db, id).await?;
-    let workshops = workshops::of_family(db, id).await?;
-    let mut consultations = Vec::new();
-    for entry in all_entries_of(&cases.audit_db, id).await? {
-        if is_withheld(&entry.action) {
-            continue;
+    let mut professions = Professions::default();
+    let mut file = FamilyFile {
+        generated_at: cases.now(),
+        family,
+        referrals: Vec::new(),
+        placements: Vec::new(),
+        housing: Vec::new(),
+        interventions: Vec::new(),
+        actions: Vec::new(),
+        consultations: Vec::new(),
+        contracts: Vec::new(),
+        project_reviews: Vec::new(),
+        creche_bookings: Vec::new(),
+        workshops: Vec::new(),
+    };
+    for record in FamilyRecord::ALL {
+        match record {
+            // Withheld without a trace.
+            FamilyRecord::Concerns | FamilyRecord::Incidents => {}
+            // The family, her children and her team: read above, where the
+            // caller's right to see her was checked.
+            FamilyRecord::Family | FamilyRecord::Children | FamilyRecord::Team => {}
+            // Each placement holds its periods.
+            FamilyRecord::Periods => {}
+            FamilyRecord::Placements => file.placements.clone_from(&placements),
+            FamilyRecord::Referrals => file.referrals = referrals::for_family(db, id).await?,
+            FamilyRecord::Occupancies => {
+                for placement_id in &placement_ids {
+                    for stay in occupancies::of_placement(db, *placement_id).await? {
+                        file.housing.push(HousingStay {
+                            unit: housing::find_unit(db, stay.unit_id).await?,
+                            span: stay.span,
+                        });
+                    }
+                }
+            }
+            FamilyRecord::Interventions => {
+                for intervention in interventions::team_of_family(db, id).await? {
+                    let mut present = Vec::with_capacity(intervention.staff_ids.len());
+                    for user_id in &intervention.staff_ids {
+                        present.push(professions.of(db, *user_id).await?);
+                    }
+                    file.interventions.push(SharedIntervention {
+                        intervention,
+                        professions_present: present,
+                    });
+                }
+            }
+            FamilyRecord::Actions => {
+                file.actions = interventions::team_actions_of_family(db, id).await?;
+            }
+            FamilyRecord::Contracts => {
+                file.contracts = projects::contracts_of(db, &placement_ids)
+                    .await?
+                    .into_values()
+                    .collect();
+                file.contracts.sort_by_key(|contract| contract.placement_id);
+            }
+            FamilyRecord::ProjectReviews => {
+                for placement_id in &placement_ids {
+                    file.project_reviews
+                        .extend(projects::reviews_of(db, *placement_id).await?);
+                }
+            }
+            FamilyRecord::CrecheBookings => {
+                file.creche_bookings = creche::all_bookings_of_family(db, id).await?;
+            }
+            FamilyRecord::Workshops => file.workshops = workshops::of_family(db, id).await?,
+            FamilyRecord::AuditEntries => {
+                for entry in all_entries_of(&cases.audit_db, id).await? {
+                    if is_withheld(&entry.action) {
+                        continue;
+                    }
+                    file.consultations.push(Consultation {
+                        at: entry.at,
+                        profession: professions.of(db, entry.user_id).await?,
+                        action: entry.action,
+                    });
+                }
+            }
         }
-        consultations.push(Consultation {
-            at: entry.at,
-            profession: professions.of(db, entry.user_id).await?,
-            action: entry.action,
-        });
     }
     cases
         .audit(
@@ -132,34 +172,17 @@ pub async fn family_file(cases: &Cases, caller: &Caller, id: Uuid) -> CaseResult
             &format!("/families/{id}/export"),
         )
         .await?;
-    Ok(FamilyFile {
-        generated_at: cases.now(),
-        family,
-        referrals,
-        placements,
-        housing,
-        interventions: shared,
-        actions,
-        consultations,
-        contracts,
-        project_reviews,
-        creche_bookings,
-        workshops,
-    })
+    Ok(file)
 }
 
-/// The audit actions on the records the export withholds: nothing in it
-/// may reveal that an information préoccupante or an incident exists, and
-/// their creation and reading would (SPEC "Privacy"). Every action on them
-/// starts with one of these, the readings of lists that show a family only
-/// for an incident too (`incident.due_dates.read`, `incident.calendar.read`).
-pub const WITHHELD_ACTIONS: [&str; 2] = ["concern.", "incident."];
-
-/// Whether the consultation `action` is left out of the export.
+/// Whether the consultation `action` is left out of the export: every
+/// action on a record the export withholds (informations préoccupantes,
+/// incidents), since nothing in it may reveal that one exists, and their
+/// creation and reading would (SPEC "Privacy"). That includes the readings
+/// of lists that show a family only for an incident
+/// (`incident.due_dates.read`, `incident.calendar.read`).
 pub fn is_withheld(action: &str) -> bool {
-    WITHHELD_ACTIONS
-        .iter()
-        .any(|prefix| action.starts_with(prefix))
+    crate::records::is_on_withheld_record(action)
 }
 
 /// Every audit entry of the family, oldest first.

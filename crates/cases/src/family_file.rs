@@ -68,7 +68,12 @@ pub async fn page(
     let mut named: Vec<Uuid> = family.referent_id.into_iter().collect();
     named.extend(family.team_ids.iter().copied());
     for event in &events {
-        if let Some((intervention, actions)) = &event.intervention {
+        if let Event::Intervention {
+            intervention,
+            actions,
+            ..
+        } = event
+        {
             named.push(intervention.author_id);
             named.extend(intervention.staff_ids.iter().copied());
             named.extend(actions.iter().map(|action| action.assignee_id));
@@ -124,7 +129,11 @@ async fn home_of(
 
 async fn unit_labels(cases: &Cases, events: &[Event]) -> CaseResult<HashMap<Uuid, String>> {
     let mut labels = HashMap::new();
-    for unit_id in events.iter().filter_map(|event| event.unit_id) {
+    let moves = events.iter().filter_map(|event| match event {
+        Event::Move { unit_id, .. } => Some(*unit_id),
+        _ => None,
+    });
+    for unit_id in moves {
         if let std::collections::hash_map::Entry::Vacant(entry) = labels.entry(unit_id) {
             let unit = housing::find_unit(&cases.db, unit_id).await?;
             entry.insert(unit.label);

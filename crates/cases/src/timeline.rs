@@ -1,15 +1,22 @@
 //! A family's timeline: referral, admission, periods, renewals, moves, the
 //! interventions the caller may see, workshops, and exit, newest first.
+//! Which record makes which event is said once, in the registry of family
+//! records ([`crate::records`]): the timeline walks it.
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use nido_domain::creche::Booking;
+use nido_domain::family::{ExitDestination, ReferralStatus};
+use nido_domain::housing::DateSpan;
 use nido_domain::intervention::{Action, Intervention};
+use nido_domain::placement::Period;
+use nido_domain::workshop::ParticipationStatus;
 use nido_persistence::{
     creche, incidents, interventions, occupancies, placements, projects, referrals, workshops,
 };
 use uuid::Uuid;
 
 use crate::families::visible_family;
+use crate::records::FamilyRecord;
 use crate::{Caller, CaseResult, Cases};
 
 /// What happened. On one day, events come in this order within a
@@ -66,58 +73,135 @@ impl EventKind {
     }
 }
 
-/// One event; `kind` says which of the optional fields are set.
+/// One event, with exactly what its kind says.
 #[derive(Debug, Clone)]
-pub struct Event {
-    pub kind: EventKind,
-    /// The day it happened (in the centre's time zone for interventions).
-    pub date: NaiveDate,
-    /// The instant, for interventions and workshops (when it starts).
-    pub at: Option<DateTime<Utc>>,
-    pub referral_id: Option<Uuid>,
-    pub placement_id: Option<Uuid>,
-    /// For a referral: its status; for an exit: the destination; for a
-    /// workshop: the participation's status.
-    pub status: Option<&'static str>,
-    /// For a period (the new one) and a renewal (the one renewed).
-    pub period_number: Option<i32>,
-    pub starts_on: Option<NaiveDate>,
-    pub ends_on: Option<NaiveDate>,
-    /// For a move.
-    pub unit_id: Option<Uuid>,
-    /// For an intervention: it and its actions.
-    pub intervention: Option<(Intervention, Vec<Action>)>,
-    /// For a crèche booking.
-    pub creche_booking: Option<Booking>,
-    /// For a workshop: it and its title.
-    pub workshop_id: Option<Uuid>,
-    pub title: Option<String>,
-    /// For a review of the projet personnalisé.
-    pub project_review_id: Option<Uuid>,
-    /// For an information préoccupante.
-    pub concern_id: Option<Uuid>,
+pub enum Event {
+    /// The referral was received; `status` is where it stands now.
+    Referral {
+        referral_id: Uuid,
+        referred_on: NaiveDate,
+        status: ReferralStatus,
+    },
+    Admission {
+        placement_id: Uuid,
+        referral_id: Uuid,
+        admitted_on: NaiveDate,
+    },
+    /// A period began.
+    Period {
+        placement_id: Uuid,
+        period: Period,
+    },
+    /// The renewal of the period `period_number` was decided.
+    Renewal {
+        placement_id: Uuid,
+        period_number: i32,
+        decided_on: NaiveDate,
+    },
+    /// The family moved into a unit, for `span`.
+    Move {
+        placement_id: Uuid,
+        unit_id: Uuid,
+        span: DateSpan,
+    },
+    /// An intervention the caller may see, on its day in the centre's time
+    /// zone, with its actions.
+    Intervention {
+        day: NaiveDate,
+        intervention: Box<Intervention>,
+        actions: Vec<Action>,
+    },
+    Exit {
+        placement_id: Uuid,
+        exited_on: NaiveDate,
+        destination: ExitDestination,
+    },
+    CrecheBooking(Box<Booking>),
+    /// The family took part in a workshop, starting at `starts_at` (none
+    /// when that hour does not exist that day in the centre's zone).
+    Workshop {
+        workshop_id: Uuid,
+        on: NaiveDate,
+        starts_at: Option<DateTime<Utc>>,
+        title: String,
+        status: ParticipationStatus,
+    },
+    ProjectReview {
+        placement_id: Uuid,
+        project_review_id: Uuid,
+        reviewed_on: NaiveDate,
+    },
+    /// An information préoccupante was transmitted: the event, never what
+    /// was said.
+    Concern {
+        concern_id: Uuid,
+        transmitted_on: NaiveDate,
+    },
 }
 
 impl Event {
-    fn new(kind: EventKind, date: NaiveDate) -> Self {
-        Self {
-            kind,
-            date,
-            at: None,
-            referral_id: None,
-            placement_id: None,
-            status: None,
-            period_number: None,
-            starts_on: None,
-            ends_on: None,
-            unit_id: None,
-            intervention: None,
-            creche_booking: None,
-            workshop_id: None,
-            title: None,
-            project_review_id: None,
-            concern_id: None,
+    pub fn kind(&self) -> EventKind {
+        match self {
+            Event::Referral { .. } => EventKind::Referral,
+            Event::Admission { .. } => EventKind::Admission,
+            Event::Period { .. } => EventKind::Period,
+            Event::Renewal { .. } => EventKind::Renewal,
+            Event::Move { .. } => EventKind::Move,
+            Event::Intervention { .. } => EventKind::Intervention,
+            Event::Exit { .. } => EventKind::Exit,
+            Event::CrecheBooking(_) => EventKind::CrecheBooking,
+            Event::Workshop { .. } => EventKind::Workshop,
+            Event::ProjectReview { .. } => EventKind::ProjectReview,
+            Event::Concern { .. } => EventKind::Concern,
         }
+    }
+
+    /// The day it happened (in the centre's time zone for interventions).
+    pub fn date(&self) -> NaiveDate {
+        match self {
+            Event::Referral { referred_on, .. } => *referred_on,
+            Event::Admission { admitted_on, .. } => *admitted_on,
+            Event::Period { period, .. } => period.starts_on,
+            Event::Renewal { decided_on, .. } => *decided_on,
+            Event::Move { span, .. } => span.start,
+            Event::Intervention { day, .. } => *day,
+            Event::Exit { exited_on, .. } => *exited_on,
+            Event::CrecheBooking(booking) => booking.on,
+            Event::Workshop { on, .. } => *on,
+            Event::ProjectReview { reviewed_on, .. } => *reviewed_on,
+            Event::Concern { transmitted_on, .. } => *transmitted_on,
+        }
+    }
+
+    /// The instant, for interventions and workshops (when it starts).
+    pub fn at(&self) -> Option<DateTime<Utc>> {
+        match self {
+            Event::Intervention { intervention, .. } => Some(intervention.occurred_at),
+            Event::Workshop { starts_at, .. } => *starts_at,
+            _ => None,
+        }
+    }
+
+    /// The period a period or a renewal is about.
+    pub fn period_number(&self) -> Option<i32> {
+        match self {
+            Event::Period { period, .. } => Some(period.number),
+            Event::Renewal { period_number, .. } => Some(*period_number),
+            _ => None,
+        }
+    }
+
+    /// Newest first; on one day, in the order things happen in a placement.
+    fn newest_first(a: &Event, b: &Event) -> std::cmp::Ordering {
+        let key = |event: &Event| {
+            (
+                event.date(),
+                event.at(),
+                event.kind(),
+                event.period_number(),
+            )
+        };
+        key(b).cmp(&key(a))
     }
 }
 
@@ -135,101 +219,119 @@ pub async fn family_timeline(
 ) -> CaseResult<Vec<Event>> {
     visible_family(&cases.db, caller, family_id).await?;
     let db = &cases.db;
+    let placements = placements::for_family(db, family_id).await?;
     let mut events = Vec::new();
-    for referral in referrals::for_family(db, family_id).await? {
-        let mut event = Event::new(EventKind::Referral, referral.referred_on);
-        event.referral_id = Some(referral.id);
-        event.status = Some(referral.status.as_str());
-        events.push(event);
-    }
-    for placement in placements::for_family(db, family_id).await? {
-        let mut admission = Event::new(EventKind::Admission, placement.admitted_on);
-        admission.placement_id = Some(placement.id);
-        admission.referral_id = Some(placement.referral_id);
-        events.push(admission);
-        for record in &placement.periods {
-            let period = record.period;
-            let mut event = Event::new(EventKind::Period, period.starts_on);
-            event.placement_id = Some(placement.id);
-            event.period_number = Some(period.number);
-            event.starts_on = Some(period.starts_on);
-            event.ends_on = Some(period.ends_on);
-            events.push(event);
-            if let Some(decided_on) = record.decided_on {
-                let mut renewal = Event::new(EventKind::Renewal, decided_on);
-                renewal.placement_id = Some(placement.id);
-                renewal.period_number = Some(period.number);
-                events.push(renewal);
+    for record in FamilyRecord::ALL {
+        match record {
+            // Who the family is and who accompanies her: the family's page
+            // says it; nothing happened.
+            FamilyRecord::Family | FamilyRecord::Children | FamilyRecord::Team => {}
+            // Dates the due dates follow, not events of her story.
+            FamilyRecord::Contracts => {}
+            // Shown with the intervention they came from.
+            FamilyRecord::Actions => {}
+            // The centre's record of an event reported to the authority,
+            // read in the incidents; and who read the file, in the audit log.
+            FamilyRecord::Incidents | FamilyRecord::AuditEntries => {}
+            FamilyRecord::Referrals => {
+                for referral in referrals::for_family(db, family_id).await? {
+                    events.push(Event::Referral {
+                        referral_id: referral.id,
+                        referred_on: referral.referred_on,
+                        status: referral.status,
+                    });
+                }
+            }
+            FamilyRecord::Placements => {
+                for placement in &placements {
+                    events.push(Event::Admission {
+                        placement_id: placement.id,
+                        referral_id: placement.referral_id,
+                        admitted_on: placement.admitted_on,
+                    });
+                    if let Some(exit) = &placement.exit {
+                        events.push(Event::Exit {
+                            placement_id: placement.id,
+                            exited_on: exit.exited_on,
+                            destination: exit.destination,
+                        });
+                    }
+                }
+            }
+            FamilyRecord::Periods => {
+                for placement in &placements {
+                    for record in &placement.periods {
+                        events.push(Event::Period {
+                            placement_id: placement.id,
+                            period: record.period,
+                        });
+                        if let Some(decided_on) = record.decided_on {
+                            events.push(Event::Renewal {
+                                placement_id: placement.id,
+                                period_number: record.period.number,
+                                decided_on,
+                            });
+                        }
+                    }
+                }
+            }
+            FamilyRecord::Occupancies => {
+                for placement in &placements {
+                    for occupancy in occupancies::of_placement(db, placement.id).await? {
+                        events.push(Event::Move {
+                            placement_id: placement.id,
+                            unit_id: occupancy.unit_id,
+                            span: occupancy.span,
+                        });
+                    }
+                }
+            }
+            FamilyRecord::ProjectReviews => {
+                for placement in &placements {
+                    for review in projects::reviews_of(db, placement.id).await? {
+                        events.push(Event::ProjectReview {
+                            placement_id: placement.id,
+                            project_review_id: review.id,
+                            reviewed_on: review.reviewed_on,
+                        });
+                    }
+                }
+            }
+            FamilyRecord::Interventions => {
+                events.extend(visible_interventions(cases, caller, family_id, newest).await?);
+            }
+            FamilyRecord::CrecheBookings => {
+                for booking in creche::all_bookings_of_family(db, family_id).await? {
+                    events.push(Event::CrecheBooking(Box::new(booking)));
+                }
+            }
+            FamilyRecord::Workshops => {
+                for (participation, workshop) in workshops::of_family(db, family_id).await? {
+                    events.push(Event::Workshop {
+                        workshop_id: workshop.id,
+                        on: workshop.on,
+                        starts_at: cases
+                            .time_zone
+                            .from_local_datetime(&workshop.starts_at.on(workshop.on))
+                            .earliest()
+                            .map(|at| at.with_timezone(&Utc)),
+                        title: workshop.title,
+                        status: participation.status,
+                    });
+                }
+            }
+            FamilyRecord::Concerns => {
+                for concern in incidents::concerns_of(db, family_id).await? {
+                    events.push(Event::Concern {
+                        concern_id: concern.id,
+                        transmitted_on: concern.transmitted_on,
+                    });
+                }
             }
         }
-        for occupancy in occupancies::of_placement(db, placement.id).await? {
-            let mut event = Event::new(EventKind::Move, occupancy.span.start);
-            event.placement_id = Some(placement.id);
-            event.unit_id = Some(occupancy.unit_id);
-            event.starts_on = Some(occupancy.span.start);
-            event.ends_on = occupancy.span.end;
-            events.push(event);
-        }
-        for review in projects::reviews_of(db, placement.id).await? {
-            let mut event = Event::new(EventKind::ProjectReview, review.reviewed_on);
-            event.placement_id = Some(placement.id);
-            event.project_review_id = Some(review.id);
-            events.push(event);
-        }
-        if let Some(exit) = placement.exit {
-            let mut event = Event::new(EventKind::Exit, exit.exited_on);
-            event.placement_id = Some(placement.id);
-            event.status = Some(exit.destination.as_str());
-            events.push(event);
-        }
     }
-    // The newest n events hold at most the n newest interventions: an
-    // intervention's day follows its instant, and ties keep the query's order.
-    let enough = newest.map(|n| u64::try_from(n).unwrap_or(u64::MAX));
-    let visible = interventions::list_visible(db, family_id, caller.id, None, enough).await?;
-    let ids = visible.iter().map(|row| row.id).collect();
-    let actions = interventions::actions_of(db, ids).await?;
-    for intervention in visible {
-        let at = intervention.occurred_at;
-        let mut event = Event::new(
-            EventKind::Intervention,
-            at.with_timezone(&cases.time_zone).date_naive(),
-        );
-        event.at = Some(at);
-        let its_actions = actions
-            .iter()
-            .filter(|action| action.intervention_id == Some(intervention.id))
-            .cloned()
-            .collect();
-        event.intervention = Some((intervention, its_actions));
-        events.push(event);
-    }
-    for booking in creche::all_bookings_of_family(db, family_id).await? {
-        let mut event = Event::new(EventKind::CrecheBooking, booking.on);
-        event.creche_booking = Some(booking);
-        events.push(event);
-    }
-    for concern in incidents::concerns_of(db, family_id).await? {
-        let mut event = Event::new(EventKind::Concern, concern.transmitted_on);
-        event.concern_id = Some(concern.id);
-        events.push(event);
-    }
-    for (participation, workshop) in workshops::of_family(db, family_id).await? {
-        let mut event = Event::new(EventKind::Workshop, workshop.on);
-        event.at = cases
-            .time_zone
-            .from_local_datetime(&workshop.starts_at.on(workshop.on))
-            .earliest()
-            .map(|at| at.with_timezone(&Utc));
-        event.status = Some(participation.status.as_str());
-        event.workshop_id = Some(workshop.id);
-        event.title = Some(workshop.title);
-        events.push(event);
-    }
-    // Newest first; on one day, in the order things happen in a placement.
-    events.sort_by(|a, b| {
-        (b.date, b.at, b.kind, b.period_number).cmp(&(a.date, a.at, a.kind, a.period_number))
-    });
+    // Stable: events of one kind on one day keep the order they were read in.
+    events.sort_by(Event::newest_first);
     if let Some(newest) = newest {
         events.truncate(newest);
     }
@@ -242,4 +344,39 @@ pub async fn family_timeline(
         )
         .await?;
     Ok(events)
+}
+
+/// The interventions the caller may see, with their actions: with
+/// `newest`, only as many of the newest as the page can show. The newest n
+/// events hold at most the n newest interventions: an intervention's day
+/// follows its instant, and ties keep the query's order.
+async fn visible_interventions(
+    cases: &Cases,
+    caller: &Caller,
+    family_id: Uuid,
+    newest: Option<usize>,
+) -> CaseResult<Vec<Event>> {
+    let db = &cases.db;
+    let enough = newest.map(|n| u64::try_from(n).unwrap_or(u64::MAX));
+    let visible = interventions::list_visible(db, family_id, caller.id, None, enough).await?;
+    let ids = visible.iter().map(|row| row.id).collect();
+    let actions = interventions::actions_of(db, ids).await?;
+    Ok(visible
+        .into_iter()
+        .map(|intervention| {
+            let its_actions = actions
+                .iter()
+                .filter(|action| action.intervention_id == Some(intervention.id))
+                .cloned()
+                .collect();
+            Event::Intervention {
+                day: intervention
+                    .occurred_at
+                    .with_timezone(&cases.time_zone)
+                    .date_naive(),
+                intervention: Box::new(intervention),
+                actions: its_actions,
+            }
+        })
+        .collect())
 }

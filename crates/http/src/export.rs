@@ -173,9 +173,8 @@ async fn export_family(
     ValidQuery(params): ValidQuery<ExportParams>,
 ) -> Result<Response> {
     let file = export::family_file(&state.cases, &caller.case_caller(), id).await?;
-    let export = FamilyExport::from(file);
     Ok(match params.format.unwrap_or_default() {
-        ExportFormat::Json => Json(export).into_response(),
+        ExportFormat::Json => Json(FamilyExport::from(file)).into_response(),
         // A download, never framed, loading nothing but its own style.
         ExportFormat::Html => (
             [
@@ -189,7 +188,7 @@ async fn export_family(
                     html::content_security_policy(),
                 ),
             ],
-            html::render(&export, &state.cases.time_zone),
+            html::render(&file, &state.cases.time_zone).map_err(anyhow::Error::from)?,
         )
             .into_response(),
     })
@@ -308,6 +307,28 @@ impl From<FamilyFile> for FamilyExport {
                 "The follow-up actions those notes led to.".to_owned(),
                 "The names of those who read the file: their profession is given instead.".to_owned(),
             ],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use nido_cases::records::{Export, FamilyRecord};
+
+    use super::*;
+
+    /// The registry says in which section of the document each kind of
+    /// record goes: the document has that section.
+    #[test]
+    fn every_section_the_registry_names_is_in_the_document() {
+        let document =
+            serde_json::to_value(FamilyExport::from(html::tests::file_of("Awa"))).expect("json");
+        for record in FamilyRecord::ALL {
+            let section = match record.export() {
+                Export::In(section) | Export::InExcept { section, .. } => section,
+                Export::Withheld(_) => continue,
+            };
+            assert!(document.get(section).is_some(), "{record:?} in {section}");
         }
     }
 }

@@ -6,7 +6,6 @@
 use crate::csv_export::Format;
 use crate::export::ExportFormat;
 use crate::interventions::ActionStatus;
-use nido_cases::timeline::EventKind;
 use nido_domain::creche::{BookingPurpose, BookingStatus};
 use nido_domain::due_dates::DueKind;
 use nido_domain::family::{
@@ -149,8 +148,6 @@ vocabularies! {
         "What kind of intervention it was.");
     confidentiality => "Confidentiality": string_enum(Confidentiality::ALL, Confidentiality::as_str,
         "`team`: the family's team sees it; `restricted`: only its author and the staff present.");
-    timeline_event_kind => "TimelineEventKind": string_enum(EventKind::ALL, EventKind::as_str,
-        "What a timeline event is; it says which of the event's optional fields are set.");
     csv_format => "CsvFormat": string_enum(Format::ALL, Format::as_str,
         "`json` (the default), or `csv` for a spreadsheet.");
     html_format => "HtmlFormat": string_enum(ExportFormat::ALL, ExportFormat::as_str,

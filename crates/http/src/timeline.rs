@@ -4,9 +4,11 @@
 use axum::Json;
 use axum::extract::State;
 use chrono::{DateTime, NaiveDate, Utc};
-use nido_cases::timeline::{self, Event};
+use nido_cases::timeline::{self, Event, EventKind};
 use serde::Serialize;
-use utoipa::ToSchema;
+use utoipa::openapi::schema::{Discriminator, ObjectBuilder, OneOfBuilder, Schema, Type};
+use utoipa::openapi::{Ref, RefOr};
+use utoipa::{PartialSchema, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -23,63 +25,425 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(timeline))
 }
 
-/// One event. `kind` says which of the optional fields are set.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TimelineEvent {
-    #[schema(schema_with = crate::schema::timeline_event_kind)]
-    pub kind: &'static str,
-    /// The day it happened (in the centre's time zone for interventions).
+/// A referral was received.
+#[derive(Debug, ToSchema)]
+pub struct ReferralEvent {
     pub date: NaiveDate,
-    /// The instant, for interventions and workshops (when it starts).
-    pub at: Option<DateTime<Utc>>,
-    pub referral_id: Option<Uuid>,
-    pub placement_id: Option<Uuid>,
-    /// For `referral`: its status; for `exit`: the destination; for
-    /// `workshop`: the participation's status (`registered`, `attended`,
-    /// `absent`).
-    pub status: Option<&'static str>,
-    /// For `period` (the new one) and `renewal` (the one renewed).
-    pub period_number: Option<i32>,
-    pub starts_on: Option<NaiveDate>,
+    pub referral_id: Uuid,
+    /// Where the referral stands now.
+    #[schema(schema_with = crate::schema::referral_status)]
+    pub status: &'static str,
+}
+
+/// The family was admitted: a placement began.
+#[derive(Debug, ToSchema)]
+pub struct AdmissionEvent {
+    pub date: NaiveDate,
+    pub placement_id: Uuid,
+    pub referral_id: Uuid,
+}
+
+/// A period of the placement began.
+#[derive(Debug, ToSchema)]
+pub struct PeriodEvent {
+    pub date: NaiveDate,
+    pub placement_id: Uuid,
+    /// The new period.
+    pub period_number: i32,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+}
+
+/// The renewal of a period was decided.
+#[derive(Debug, ToSchema)]
+pub struct RenewalEvent {
+    pub date: NaiveDate,
+    pub placement_id: Uuid,
+    /// The period renewed.
+    pub period_number: i32,
+}
+
+/// The family moved into one of the centre's units.
+#[derive(Debug, ToSchema)]
+pub struct MoveEvent {
+    pub date: NaiveDate,
+    pub placement_id: Uuid,
+    pub unit_id: Uuid,
+    pub starts_on: NaiveDate,
+    /// Null while she still lives there.
     pub ends_on: Option<NaiveDate>,
-    /// For `move`.
-    pub unit_id: Option<Uuid>,
-    /// For `intervention`.
-    pub intervention: Option<InterventionResponse>,
-    /// For `creche_booking`.
-    pub creche_booking: Option<BookingResponse>,
-    /// For `project_review`: read it with `GET /placements/{id}/project`.
-    pub project_review_id: Option<Uuid>,
-    /// For `concern`: read it with `GET /families/{id}/concerns`.
-    pub concern_id: Option<Uuid>,
-    /// For `workshop`: the workshop and its title.
-    pub workshop_id: Option<Uuid>,
+}
+
+/// An intervention the caller may see.
+#[derive(Debug, ToSchema)]
+pub struct InterventionEvent {
+    /// Its day in the centre's time zone.
+    pub date: NaiveDate,
+    pub at: DateTime<Utc>,
+    pub intervention: InterventionResponse,
+}
+
+/// The placement ended.
+#[derive(Debug, ToSchema)]
+pub struct ExitEvent {
+    pub date: NaiveDate,
+    pub placement_id: Uuid,
+    /// The destination.
+    #[schema(schema_with = crate::schema::exit_destination)]
+    pub status: &'static str,
+}
+
+/// A child's day at the crèche.
+#[derive(Debug, ToSchema)]
+pub struct CrecheBookingEvent {
+    pub date: NaiveDate,
+    pub creche_booking: BookingResponse,
+}
+
+/// The family takes part in a workshop.
+#[derive(Debug, ToSchema)]
+pub struct WorkshopEvent {
+    pub date: NaiveDate,
+    /// When it starts (null when that hour does not exist that day).
+    pub at: Option<DateTime<Utc>>,
+    /// The participation's status.
+    #[schema(schema_with = crate::schema::participation_status)]
+    pub status: &'static str,
+    pub workshop_id: Uuid,
     #[schema(max_length = 200)]
-    pub title: Option<String>,
+    pub title: String,
+}
+
+/// A version of the projet personnalisé was written.
+#[derive(Debug, ToSchema)]
+pub struct ProjectReviewEvent {
+    pub date: NaiveDate,
+    pub placement_id: Uuid,
+    /// Read it with `GET /placements/{id}/project`.
+    pub project_review_id: Uuid,
+}
+
+/// An information préoccupante was transmitted: the event, never what was
+/// said.
+#[derive(Debug, ToSchema)]
+pub struct ConcernEvent {
+    pub date: NaiveDate,
+    /// Read it with `GET /families/{id}/concerns`.
+    pub concern_id: Uuid,
+}
+
+/// One event of the family's timeline, by kind: a tagged union on `kind`.
+#[derive(Debug)]
+pub enum TimelineEvent {
+    Referral(ReferralEvent),
+    Admission(AdmissionEvent),
+    Period(PeriodEvent),
+    Renewal(RenewalEvent),
+    Move(MoveEvent),
+    Intervention(InterventionEvent),
+    Exit(ExitEvent),
+    CrecheBooking(CrecheBookingEvent),
+    Workshop(WorkshopEvent),
+    ProjectReview(ProjectReviewEvent),
+    Concern(ConcernEvent),
 }
 
 impl TimelineEvent {
     fn new(event: Event, today: NaiveDate) -> Self {
-        Self {
-            kind: event.kind.as_str(),
-            date: event.date,
-            at: event.at,
-            referral_id: event.referral_id,
-            placement_id: event.placement_id,
-            status: event.status,
-            period_number: event.period_number,
-            starts_on: event.starts_on,
-            ends_on: event.ends_on,
-            unit_id: event.unit_id,
-            intervention: event.intervention.map(|(intervention, actions)| {
-                InterventionResponse::new(intervention, actions, today)
+        let date = event.date();
+        match event {
+            Event::Referral {
+                referral_id,
+                status,
+                ..
+            } => Self::Referral(ReferralEvent {
+                date,
+                referral_id,
+                status: status.as_str(),
             }),
-            creche_booking: event.creche_booking.map(BookingResponse::from),
-            project_review_id: event.project_review_id,
-            concern_id: event.concern_id,
-            workshop_id: event.workshop_id,
-            title: event.title,
+            Event::Admission {
+                placement_id,
+                referral_id,
+                ..
+            } => Self::Admission(AdmissionEvent {
+                date,
+                placement_id,
+                referral_id,
+            }),
+            Event::Period {
+                placement_id,
+                period,
+            } => Self::Period(PeriodEvent {
+                date,
+                placement_id,
+                period_number: period.number,
+                starts_on: period.starts_on,
+                ends_on: period.ends_on,
+            }),
+            Event::Renewal {
+                placement_id,
+                period_number,
+                ..
+            } => Self::Renewal(RenewalEvent {
+                date,
+                placement_id,
+                period_number,
+            }),
+            Event::Move {
+                placement_id,
+                unit_id,
+                span,
+            } => Self::Move(MoveEvent {
+                date,
+                placement_id,
+                unit_id,
+                starts_on: span.start,
+                ends_on: span.end,
+            }),
+            Event::Intervention {
+                intervention,
+                actions,
+                ..
+            } => Self::Intervention(InterventionEvent {
+                date,
+                at: intervention.occurred_at,
+                intervention: InterventionResponse::new(*intervention, actions, today),
+            }),
+            Event::Exit {
+                placement_id,
+                destination,
+                ..
+            } => Self::Exit(ExitEvent {
+                date,
+                placement_id,
+                status: destination.as_str(),
+            }),
+            Event::CrecheBooking(booking) => Self::CrecheBooking(CrecheBookingEvent {
+                date,
+                creche_booking: BookingResponse::from(*booking),
+            }),
+            Event::Workshop {
+                workshop_id,
+                starts_at,
+                title,
+                status,
+                ..
+            } => Self::Workshop(WorkshopEvent {
+                date,
+                at: starts_at,
+                status: status.as_str(),
+                workshop_id,
+                title,
+            }),
+            Event::ProjectReview {
+                placement_id,
+                project_review_id,
+                ..
+            } => Self::ProjectReview(ProjectReviewEvent {
+                date,
+                placement_id,
+                project_review_id,
+            }),
+            Event::Concern { concern_id, .. } => Self::Concern(ConcernEvent { date, concern_id }),
         }
+    }
+
+    /// Every kind: its tag and its variant's component, with its schema and
+    /// the components it refers to.
+    fn kinds() -> [(EventKind, String, RefOr<Schema>, Collect); 11] {
+        fn kind<T: ToSchema>(tag: EventKind) -> (EventKind, String, RefOr<Schema>, Collect) {
+            (tag, T::name().into_owned(), T::schema(), T::schemas)
+        }
+        [
+            kind::<ReferralEvent>(EventKind::Referral),
+            kind::<AdmissionEvent>(EventKind::Admission),
+            kind::<PeriodEvent>(EventKind::Period),
+            kind::<RenewalEvent>(EventKind::Renewal),
+            kind::<MoveEvent>(EventKind::Move),
+            kind::<InterventionEvent>(EventKind::Intervention),
+            kind::<ExitEvent>(EventKind::Exit),
+            kind::<CrecheBookingEvent>(EventKind::CrecheBooking),
+            kind::<WorkshopEvent>(EventKind::Workshop),
+            kind::<ProjectReviewEvent>(EventKind::ProjectReview),
+            kind::<ConcernEvent>(EventKind::Concern),
+        ]
+    }
+}
+
+/// Collects the components a schema refers to.
+type Collect = fn(&mut Vec<(String, RefOr<Schema>)>);
+
+impl PartialSchema for TimelineEvent {
+    fn schema() -> RefOr<Schema> {
+        let kinds = Self::kinds();
+        let mapping = kinds.iter().map(|(tag, name, _, _)| {
+            (
+                tag.as_str(),
+                Ref::from_schema_name(name.as_str()).ref_location,
+            )
+        });
+        let mut union = OneOfBuilder::new()
+            .description(Some(
+                "One event, by `kind`. Each event also carries the fields of the \
+                 other kinds, as null.",
+            ))
+            .discriminator(Some(Discriminator::with_mapping("kind", mapping)));
+        for (_, name, _, _) in &kinds {
+            union = union.item(Ref::from_schema_name(name.as_str()));
+        }
+        union.into()
+    }
+}
+
+impl ToSchema for TimelineEvent {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        for (tag, name, schema, collect) in Self::kinds() {
+            let kind = kind_name(&name);
+            schemas.push((kind.clone(), kind_schema(tag, &name)));
+            schemas.push((name, tagged(&kind, schema)));
+            collect(schemas);
+        }
+    }
+}
+
+/// The component of a kind's `kind`: a vocabulary of one value, named as
+/// every vocabulary is.
+fn kind_name(variant: &str) -> String {
+    format!("{variant}Kind")
+}
+
+fn kind_schema(tag: EventKind, variant: &str) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some(format!("The `kind` of a `{variant}`.")))
+        .enum_values(Some([tag.as_str()]))
+        .into()
+}
+
+/// `schema` with the property `kind`, required, of the component `kind`.
+fn tagged(kind: &str, schema: RefOr<Schema>) -> RefOr<Schema> {
+    let RefOr::T(Schema::Object(mut object)) = schema else {
+        return schema;
+    };
+    object
+        .properties
+        .insert("kind".to_owned(), Ref::from_schema_name(kind).into());
+    object.required.insert(0, "kind".to_owned());
+    RefOr::T(Schema::Object(object))
+}
+
+/// The form every event has always been answered in: every kind's fields,
+/// those of other kinds null, in this order.
+#[derive(Serialize)]
+struct EventJson<'a> {
+    kind: &'static str,
+    date: NaiveDate,
+    at: Option<DateTime<Utc>>,
+    referral_id: Option<Uuid>,
+    placement_id: Option<Uuid>,
+    status: Option<&'static str>,
+    period_number: Option<i32>,
+    starts_on: Option<NaiveDate>,
+    ends_on: Option<NaiveDate>,
+    unit_id: Option<Uuid>,
+    intervention: Option<&'a InterventionResponse>,
+    creche_booking: Option<&'a BookingResponse>,
+    project_review_id: Option<Uuid>,
+    concern_id: Option<Uuid>,
+    workshop_id: Option<Uuid>,
+    title: Option<&'a str>,
+}
+
+impl<'a> EventJson<'a> {
+    fn blank(kind: EventKind, date: NaiveDate) -> Self {
+        Self {
+            kind: kind.as_str(),
+            date,
+            at: None,
+            referral_id: None,
+            placement_id: None,
+            status: None,
+            period_number: None,
+            starts_on: None,
+            ends_on: None,
+            unit_id: None,
+            intervention: None,
+            creche_booking: None,
+            project_review_id: None,
+            concern_id: None,
+            workshop_id: None,
+            title: None,
+        }
+    }
+
+    fn of(event: &'a TimelineEvent) -> Self {
+        match event {
+            TimelineEvent::Referral(e) => Self {
+                referral_id: Some(e.referral_id),
+                status: Some(e.status),
+                ..Self::blank(EventKind::Referral, e.date)
+            },
+            TimelineEvent::Admission(e) => Self {
+                placement_id: Some(e.placement_id),
+                referral_id: Some(e.referral_id),
+                ..Self::blank(EventKind::Admission, e.date)
+            },
+            TimelineEvent::Period(e) => Self {
+                placement_id: Some(e.placement_id),
+                period_number: Some(e.period_number),
+                starts_on: Some(e.starts_on),
+                ends_on: Some(e.ends_on),
+                ..Self::blank(EventKind::Period, e.date)
+            },
+            TimelineEvent::Renewal(e) => Self {
+                placement_id: Some(e.placement_id),
+                period_number: Some(e.period_number),
+                ..Self::blank(EventKind::Renewal, e.date)
+            },
+            TimelineEvent::Move(e) => Self {
+                placement_id: Some(e.placement_id),
+                unit_id: Some(e.unit_id),
+                starts_on: Some(e.starts_on),
+                ends_on: e.ends_on,
+                ..Self::blank(EventKind::Move, e.date)
+            },
+            TimelineEvent::Intervention(e) => Self {
+                at: Some(e.at),
+                intervention: Some(&e.intervention),
+                ..Self::blank(EventKind::Intervention, e.date)
+            },
+            TimelineEvent::Exit(e) => Self {
+                placement_id: Some(e.placement_id),
+                status: Some(e.status),
+                ..Self::blank(EventKind::Exit, e.date)
+            },
+            TimelineEvent::CrecheBooking(e) => Self {
+                creche_booking: Some(&e.creche_booking),
+                ..Self::blank(EventKind::CrecheBooking, e.date)
+            },
+            TimelineEvent::Workshop(e) => Self {
+                at: e.at,
+                status: Some(e.status),
+                workshop_id: Some(e.workshop_id),
+                title: Some(&e.title),
+                ..Self::blank(EventKind::Workshop, e.date)
+            },
+            TimelineEvent::ProjectReview(e) => Self {
+                placement_id: Some(e.placement_id),
+                project_review_id: Some(e.project_review_id),
+                ..Self::blank(EventKind::ProjectReview, e.date)
+            },
+            TimelineEvent::Concern(e) => Self {
+                concern_id: Some(e.concern_id),
+                ..Self::blank(EventKind::Concern, e.date)
+            },
+        }
+    }
+}
+
+impl Serialize for TimelineEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        EventJson::of(self).serialize(serializer)
     }
 }
 
@@ -120,4 +484,36 @@ async fn timeline(
         |(index, _)| index + 1,
         |(_, event)| event,
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    /// The keys every event is answered with, and those each kind's schema
+    /// names: a kind's keys are among them, and together they are all.
+    #[test]
+    fn each_kinds_schema_names_fields_the_answer_carries() {
+        let date = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap_or_default();
+        let blank =
+            serde_json::to_value(EventJson::blank(EventKind::Concern, date)).unwrap_or_default();
+        let answered: BTreeSet<String> = blank
+            .as_object()
+            .map(|object| object.keys().cloned().collect())
+            .unwrap_or_default();
+        assert_eq!(answered.len(), 16, "{answered:?}");
+        let mut named = BTreeSet::new();
+        for (tag, name, schema, _) in TimelineEvent::kinds() {
+            let RefOr::T(Schema::Object(object)) = tagged(&kind_name(&name), schema) else {
+                panic!("{} is not an object", tag.as_str());
+            };
+            for key in object.properties.keys() {
+                assert!(answered.contains(key), "{key} of {}", tag.as_str());
+                named.insert(key.clone());
+            }
+        }
+        assert_eq!(named, answered);
+    }
 }

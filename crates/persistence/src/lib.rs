@@ -19,6 +19,7 @@ pub mod placements;
 pub mod projects;
 pub mod referrals;
 pub mod retention;
+pub mod schema;
 pub mod server_keys;
 pub mod sessions;
 pub mod users;

@@ -1,21 +1,23 @@
-//! Retention: finding the closed files whose time is up, anonymising them
-//! for good, and deleting old audit entries (the only deletion the audit
-//! log allows).
+//! Retention's statements: finding the closed files whose time is up, the
+//! statements that erase each kind of record of a file, and deleting old
+//! audit entries (the only deletion the audit log allows). The use case
+//! (`nido_cases::retention`) runs them, one transaction per file, in the
+//! order the registry of family records gives.
 
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use nido_domain::Conflict;
 use nido_domain::retention::{
     CountedFile, CountedReferral, CountedStay, ERASED, KeptFigure, kept_figures, year_only,
 };
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
-    EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, QuerySelect, TransactionTrait,
 };
 use uuid::Uuid;
 
+use crate::RepoError;
 use crate::entities::{
     actions, audit_log, audit_log_families, children, concern_children, concerns, contracts,
     creche_bookings, detached_occupancies, families, family_team, incidents, intervention_staff,
@@ -23,7 +25,6 @@ use crate::entities::{
     project_review_participants, project_reviews, referrals, report_figures,
     workshop_participant_children, workshop_participants,
 };
-use crate::{RepoError, begin_write};
 
 /// A family not yet anonymised whose file is closed: no active placement,
 /// no pending referral.
@@ -129,55 +130,11 @@ fn initials(first: &str, last: &str) -> String {
         .join(" ")
 }
 
-/// Anonymises one family for good, in one transaction (SPEC "Privacy":
-/// irreversible, not pseudonymisation). What her file added to the
-/// activity report is added to the kept figures (`report_figures`), and
-/// the days she lived in a unit become occupied days of that unit that name
-/// nobody (`detached_occupancies`); then every row of her file goes:
-/// referrals, placements and their periods, contracts, projects,
-/// occupancies, interventions and actions, crèche bookings, workshop
-/// places, informations préoccupantes, her team. An incident naming her
-/// stays the centre's, naming nobody, its texts erased. What remains is the
-/// family's row and her children's, with no name, no contact, no referent,
-/// birth years only and the month of anonymisation. `zone` is the centre's
-/// time zone (the report counts an intervention on its local day). Refused
-/// (`Conflict::FileOpen`) if the file was reopened meanwhile.
-pub async fn anonymise<Tz: chrono::TimeZone>(
-    db: &DatabaseConnection,
-    family_id: Uuid,
-    now: DateTime<Utc>,
-    zone: &Tz,
-) -> Result<(), RepoError> {
-    let txn = begin_write(db).await?;
-    let family = families::Entity::find_by_id(family_id)
-        .one(&txn)
-        .await?
-        .ok_or(RepoError::NotFound)?;
-    if is_open(&txn, family_id).await? || family.anonymised_at.is_some() {
-        return Err(RepoError::Conflict(Conflict::FileOpen));
-    }
-    // The month only: the day she was anonymised would tell her last
-    // contact to the day.
-    erase_file(&txn, family, month_start(now), now, zone).await?;
-    txn.commit().await?;
-    Ok(())
-}
-
-/// Finishes the anonymisations of a release before anonymisation deleted a
-/// file's rows (migration 20): such a family is anonymised but still has
-/// her referrals, placements, interventions, team and exact dates, which
-/// can single her out. Her file is erased now as [`anonymise`] erases one,
-/// her figures kept, in the month she was anonymised. Run at every start,
-/// after the migrations (a family anonymised since has no referral left,
-/// so it finds nothing twice); answers how many families it finished.
-pub async fn finish_earlier_anonymisations<Tz: chrono::TimeZone>(
-    db: &DatabaseConnection,
-    now: DateTime<Utc>,
-    zone: &Tz,
-) -> Result<usize, RepoError> {
-    // Anonymised families that still have a referral: one query, read by
-    // the referrals' family index (idx_referrals_family) at each start.
-    let unfinished: Vec<Uuid> = families::Entity::find()
+/// Anonymised families that still have a referral: files a release before
+/// migration 20 anonymised without deleting their rows. One query, read by
+/// the referrals' family index (idx_referrals_family), at each start.
+pub async fn earlier_anonymisations(db: &impl ConnectionTrait) -> Result<Vec<Uuid>, DbErr> {
+    families::Entity::find()
         .select_only()
         .column(families::Column::Id)
         .filter(families::Column::AnonymisedAt.is_not_null())
@@ -191,28 +148,11 @@ pub async fn finish_earlier_anonymisations<Tz: chrono::TimeZone>(
         )
         .into_tuple()
         .all(db)
-        .await?;
-    let mut finished = 0;
-    for family_id in unfinished {
-        let txn = begin_write(db).await?;
-        let family = families::Entity::find_by_id(family_id)
-            .one(&txn)
-            .await?
-            .ok_or(RepoError::NotFound)?;
-        // Open again since (a new referral): left as it is.
-        if is_open(&txn, family_id).await? {
-            continue;
-        }
-        let month = month_start(family.anonymised_at.unwrap_or(now));
-        erase_file(&txn, family, month, now, zone).await?;
-        txn.commit().await?;
-        finished += 1;
-    }
-    Ok(finished)
+        .await
 }
 
 /// Whether the family has an active placement or a pending referral.
-async fn is_open(txn: &impl ConnectionTrait, family_id: Uuid) -> Result<bool, DbErr> {
+pub async fn is_open(txn: &impl ConnectionTrait, family_id: Uuid) -> Result<bool, DbErr> {
     Ok(placements::Entity::find()
         .filter(placements::Column::FamilyId.eq(family_id))
         .filter(placements::Column::Status.eq("active"))
@@ -227,78 +167,10 @@ async fn is_open(txn: &impl ConnectionTrait, family_id: Uuid) -> Result<bool, Db
             .is_some())
 }
 
-/// Keeps the figures of `family`'s file, detaches her occupancies and
-/// deletes its rows, then leaves her row and her children's without a name,
-/// a contact, a referent or any date but a year or `month`; an incident
-/// naming her stays, naming nobody.
-async fn erase_file<Tz: chrono::TimeZone>(
-    txn: &DatabaseTransaction,
+/// The rows of a family's file that anonymisation reads before it erases
+/// them: what the reports count, and the ids the statements below need.
+pub struct FileRows {
     family: families::Model,
-    month: DateTime<Utc>,
-    now: DateTime<Utc>,
-    zone: &Tz,
-) -> Result<(), DbErr> {
-    let family_id = family.id;
-    let file = FileRows::read(txn, family_id).await?;
-    keep_figures(txn, &file.counted(zone)).await?;
-    detach_occupancies(txn, &file.placement_ids).await?;
-    delete_rows(txn, family_id, &file).await?;
-    families::Entity::update(families::ActiveModel {
-        id: Set(family_id),
-        mother_first_name: Set(ERASED.to_owned()),
-        mother_last_name: Set(ERASED.to_owned()),
-        mother_birth_date: Set(year_only(family.mother_birth_date)),
-        mother_phone: Set(None),
-        mother_email: Set(None),
-        referent_id: Set(None),
-        anonymised_at: Set(Some(month)),
-        version: Set(family.version + 1),
-        created_at: Set(month),
-        updated_at: Set(month),
-    })
-    .exec(txn)
-    .await?;
-    for child in &file.children {
-        children::Entity::update(children::ActiveModel {
-            id: Set(child.id),
-            first_name: Set(ERASED.to_owned()),
-            last_name: Set(None),
-            birth_date: Set(child.birth_date.map(year_only)),
-            expected_birth_date: Set(child.expected_birth_date.map(year_only)),
-            version: Set(child.version + 1),
-            created_at: Set(month),
-            updated_at: Set(month),
-            ..Default::default()
-        })
-        .exec(txn)
-        .await?;
-    }
-    // An incident is the centre's record (reported to the authority): it
-    // stays, naming nobody.
-    incidents::Entity::update_many()
-        .col_expr(incidents::Column::Description, Expr::value(ERASED))
-        .col_expr(incidents::Column::MeasuresTaken, Expr::value(ERASED))
-        .col_expr(
-            incidents::Column::FamilyId,
-            Expr::value(Option::<Uuid>::None),
-        )
-        .col_expr(incidents::Column::UpdatedAt, Expr::value(now))
-        .filter(incidents::Column::FamilyId.eq(family_id))
-        .exec(txn)
-        .await?;
-    Ok(())
-}
-
-/// The first instant of `now`'s month (UTC).
-fn month_start(now: DateTime<Utc>) -> DateTime<Utc> {
-    use chrono::Datelike;
-    NaiveDate::from_ymd_opt(now.year(), now.month(), 1)
-        .and_then(|day| day.and_hms_opt(0, 0, 0))
-        .map_or(now, |start| start.and_utc())
-}
-
-/// The rows of a file that the reports count.
-struct FileRows {
     children: Vec<children::Model>,
     referrals: Vec<referrals::Model>,
     placements: Vec<placements::Model>,
@@ -309,12 +181,18 @@ struct FileRows {
 }
 
 impl FileRows {
-    async fn read(txn: &impl ConnectionTrait, family_id: Uuid) -> Result<Self, DbErr> {
+    /// The file of `family_id`, read in `txn`.
+    pub async fn read(txn: &impl ConnectionTrait, family_id: Uuid) -> Result<Self, RepoError> {
+        let family = families::Entity::find_by_id(family_id)
+            .one(txn)
+            .await?
+            .ok_or(RepoError::NotFound)?;
         let placements = placements::Entity::find()
             .filter(placements::Column::FamilyId.eq(family_id))
             .all(txn)
             .await?;
         Ok(Self {
+            family,
             children: children::Entity::find()
                 .filter(children::Column::FamilyId.eq(family_id))
                 .all(txn)
@@ -338,6 +216,15 @@ impl FileRows {
                 .all(txn)
                 .await?,
         })
+    }
+
+    /// When the family was anonymised, if she was.
+    pub fn anonymised_at(&self) -> Option<DateTime<Utc>> {
+        self.family.anonymised_at
+    }
+
+    fn family_id(&self) -> Uuid {
+        self.family.id
     }
 
     /// What the activity report counts of it.
@@ -403,10 +290,16 @@ impl FileRows {
     }
 }
 
-/// Adds `file`'s figures into the kept totals.
-async fn keep_figures(txn: &impl ConnectionTrait, file: &CountedFile) -> Result<(), DbErr> {
+/// Adds what `file` added to the activity report into the kept totals
+/// (`report_figures`), counted by the report's own rules; `zone` is the
+/// centre's time zone (an intervention counts on its local day).
+pub async fn keep_figures<Tz: chrono::TimeZone>(
+    txn: &impl ConnectionTrait,
+    file: &FileRows,
+    zone: &Tz,
+) -> Result<(), DbErr> {
     use sea_orm::sea_query::OnConflict;
-    for kept in kept_figures(file) {
+    for kept in kept_figures(&file.counted(zone)) {
         report_figures::Entity::insert(report_figures::ActiveModel {
             year: Set(kept.year),
             month: Set(i32::try_from(kept.month).unwrap_or_default()),
@@ -453,14 +346,97 @@ pub async fn kept_figures_of(
         .collect())
 }
 
-/// The placements' occupancies become occupied days of their units that
-/// name nobody.
-async fn detach_occupancies(
+/// Informations préoccupantes and the children they named: deleted.
+pub async fn delete_concerns(txn: &impl ConnectionTrait, file: &FileRows) -> Result<(), DbErr> {
+    let concerns: Vec<Uuid> = file.concerns.iter().map(|row| row.id).collect();
+    concern_children::Entity::delete_many()
+        .filter(concern_children::Column::ConcernId.is_in(concerns))
+        .exec(txn)
+        .await?;
+    concerns::Entity::delete_many()
+        .filter(concerns::Column::FamilyId.eq(file.family_id()))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// Her places in workshops, and the children she brought: deleted.
+pub async fn delete_workshop_places(
     txn: &impl ConnectionTrait,
-    placement_ids: &[Uuid],
+    file: &FileRows,
 ) -> Result<(), DbErr> {
+    let places: Vec<Uuid> = workshop_participants::Entity::find()
+        .select_only()
+        .column(workshop_participants::Column::Id)
+        .filter(workshop_participants::Column::FamilyId.eq(file.family_id()))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    workshop_participant_children::Entity::delete_many()
+        .filter(workshop_participant_children::Column::ParticipantId.is_in(places.clone()))
+        .exec(txn)
+        .await?;
+    workshop_participants::Entity::delete_many()
+        .filter(workshop_participants::Column::Id.is_in(places))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// Her children's crèche bookings: deleted.
+pub async fn delete_creche_bookings(
+    txn: &impl ConnectionTrait,
+    file: &FileRows,
+) -> Result<(), DbErr> {
+    creche_bookings::Entity::delete_many()
+        .filter(creche_bookings::Column::FamilyId.eq(file.family_id()))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// The versions of her projet personnalisé, their objectives and who took
+/// part: deleted.
+pub async fn delete_project_reviews(
+    txn: &impl ConnectionTrait,
+    file: &FileRows,
+) -> Result<(), DbErr> {
+    let reviews: Vec<Uuid> = project_reviews::Entity::find()
+        .select_only()
+        .column(project_reviews::Column::Id)
+        .filter(project_reviews::Column::PlacementId.is_in(file.placement_ids.clone()))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    project_objectives::Entity::delete_many()
+        .filter(project_objectives::Column::ReviewId.is_in(reviews.clone()))
+        .exec(txn)
+        .await?;
+    project_review_participants::Entity::delete_many()
+        .filter(project_review_participants::Column::ReviewId.is_in(reviews.clone()))
+        .exec(txn)
+        .await?;
+    project_reviews::Entity::delete_many()
+        .filter(project_reviews::Column::Id.is_in(reviews))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// Her placements' contracts of stay: deleted.
+pub async fn delete_contracts(txn: &impl ConnectionTrait, file: &FileRows) -> Result<(), DbErr> {
+    contracts::Entity::delete_many()
+        .filter(contracts::Column::PlacementId.is_in(file.placement_ids.clone()))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// Her occupancies become occupied days of their units that name nobody
+/// (`detached_occupancies`), then are deleted.
+pub async fn detach_occupancies(txn: &impl ConnectionTrait, file: &FileRows) -> Result<(), DbErr> {
     let stays = occupancies::Entity::find()
-        .filter(occupancies::Column::PlacementId.is_in(placement_ids.iter().copied()))
+        .filter(occupancies::Column::PlacementId.is_in(file.placement_ids.clone()))
         .all(txn)
         .await?;
     for stay in stays {
@@ -477,101 +453,145 @@ async fn detach_occupancies(
         .exec_without_returning(txn)
         .await?;
     }
+    occupancies::Entity::delete_many()
+        .filter(occupancies::Column::PlacementId.is_in(file.placement_ids.clone()))
+        .exec(txn)
+        .await?;
     Ok(())
 }
 
-/// Deletes every row of the file but the family's and her children's,
-/// those that point at others first.
-async fn delete_rows(
+/// Her placements' periods and their renewal decisions: deleted.
+pub async fn delete_periods(txn: &impl ConnectionTrait, file: &FileRows) -> Result<(), DbErr> {
+    periods::Entity::delete_many()
+        .filter(periods::Column::PlacementId.is_in(file.placement_ids.clone()))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// Her follow-up actions: deleted.
+pub async fn delete_actions(txn: &impl ConnectionTrait, file: &FileRows) -> Result<(), DbErr> {
+    actions::Entity::delete_many()
+        .filter(actions::Column::FamilyId.eq(file.family_id()))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// Her interventions and who was present: deleted.
+pub async fn delete_interventions(
     txn: &impl ConnectionTrait,
-    family_id: Uuid,
     file: &FileRows,
 ) -> Result<(), DbErr> {
-    let placements = file.placement_ids.clone();
     let interventions: Vec<Uuid> = file.interventions.iter().map(|row| row.id).collect();
-    let concerns: Vec<Uuid> = file.concerns.iter().map(|row| row.id).collect();
-    let reviews: Vec<Uuid> = project_reviews::Entity::find()
-        .select_only()
-        .column(project_reviews::Column::Id)
-        .filter(project_reviews::Column::PlacementId.is_in(placements.clone()))
-        .into_tuple()
-        .all(txn)
-        .await?;
-    let places: Vec<Uuid> = workshop_participants::Entity::find()
-        .select_only()
-        .column(workshop_participants::Column::Id)
-        .filter(workshop_participants::Column::FamilyId.eq(family_id))
-        .into_tuple()
-        .all(txn)
-        .await?;
-    concern_children::Entity::delete_many()
-        .filter(concern_children::Column::ConcernId.is_in(concerns))
-        .exec(txn)
-        .await?;
-    concerns::Entity::delete_many()
-        .filter(concerns::Column::FamilyId.eq(family_id))
-        .exec(txn)
-        .await?;
-    workshop_participant_children::Entity::delete_many()
-        .filter(workshop_participant_children::Column::ParticipantId.is_in(places.clone()))
-        .exec(txn)
-        .await?;
-    workshop_participants::Entity::delete_many()
-        .filter(workshop_participants::Column::Id.is_in(places))
-        .exec(txn)
-        .await?;
-    creche_bookings::Entity::delete_many()
-        .filter(creche_bookings::Column::FamilyId.eq(family_id))
-        .exec(txn)
-        .await?;
-    project_objectives::Entity::delete_many()
-        .filter(project_objectives::Column::ReviewId.is_in(reviews.clone()))
-        .exec(txn)
-        .await?;
-    project_review_participants::Entity::delete_many()
-        .filter(project_review_participants::Column::ReviewId.is_in(reviews.clone()))
-        .exec(txn)
-        .await?;
-    project_reviews::Entity::delete_many()
-        .filter(project_reviews::Column::Id.is_in(reviews))
-        .exec(txn)
-        .await?;
-    contracts::Entity::delete_many()
-        .filter(contracts::Column::PlacementId.is_in(placements.clone()))
-        .exec(txn)
-        .await?;
-    occupancies::Entity::delete_many()
-        .filter(occupancies::Column::PlacementId.is_in(placements.clone()))
-        .exec(txn)
-        .await?;
-    periods::Entity::delete_many()
-        .filter(periods::Column::PlacementId.is_in(placements.clone()))
-        .exec(txn)
-        .await?;
-    actions::Entity::delete_many()
-        .filter(actions::Column::FamilyId.eq(family_id))
-        .exec(txn)
-        .await?;
     intervention_staff::Entity::delete_many()
         .filter(intervention_staff::Column::InterventionId.is_in(interventions))
         .exec(txn)
         .await?;
     interventions::Entity::delete_many()
-        .filter(interventions::Column::FamilyId.eq(family_id))
+        .filter(interventions::Column::FamilyId.eq(file.family_id()))
         .exec(txn)
         .await?;
+    Ok(())
+}
+
+/// Her placements: deleted.
+pub async fn delete_placements(txn: &impl ConnectionTrait, file: &FileRows) -> Result<(), DbErr> {
     placements::Entity::delete_many()
-        .filter(placements::Column::Id.is_in(placements))
+        .filter(placements::Column::Id.is_in(file.placement_ids.clone()))
         .exec(txn)
         .await?;
+    Ok(())
+}
+
+/// Her referrals: deleted.
+pub async fn delete_referrals(txn: &impl ConnectionTrait, file: &FileRows) -> Result<(), DbErr> {
     referrals::Entity::delete_many()
-        .filter(referrals::Column::FamilyId.eq(family_id))
+        .filter(referrals::Column::FamilyId.eq(file.family_id()))
         .exec(txn)
         .await?;
+    Ok(())
+}
+
+/// Her team: deleted.
+pub async fn delete_team(txn: &impl ConnectionTrait, file: &FileRows) -> Result<(), DbErr> {
     family_team::Entity::delete_many()
-        .filter(family_team::Column::FamilyId.eq(family_id))
+        .filter(family_team::Column::FamilyId.eq(file.family_id()))
         .exec(txn)
         .await?;
+    Ok(())
+}
+
+/// An incident naming her is the centre's record (reported to the
+/// authority): it stays, naming nobody, its texts erased.
+pub async fn unname_incidents(
+    txn: &impl ConnectionTrait,
+    file: &FileRows,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    incidents::Entity::update_many()
+        .col_expr(incidents::Column::Description, Expr::value(ERASED))
+        .col_expr(incidents::Column::MeasuresTaken, Expr::value(ERASED))
+        .col_expr(
+            incidents::Column::FamilyId,
+            Expr::value(Option::<Uuid>::None),
+        )
+        .col_expr(incidents::Column::UpdatedAt, Expr::value(now))
+        .filter(incidents::Column::FamilyId.eq(file.family_id()))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// Her children's rows stay without a name, birth years only, dated
+/// `month`.
+pub async fn erase_children(
+    txn: &impl ConnectionTrait,
+    file: &FileRows,
+    month: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    for child in &file.children {
+        children::Entity::update(children::ActiveModel {
+            id: Set(child.id),
+            first_name: Set(ERASED.to_owned()),
+            last_name: Set(None),
+            birth_date: Set(child.birth_date.map(year_only)),
+            expected_birth_date: Set(child.expected_birth_date.map(year_only)),
+            version: Set(child.version + 1),
+            created_at: Set(month),
+            updated_at: Set(month),
+            ..Default::default()
+        })
+        .exec(txn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Her row stays, so the job never takes her again: no name, phone, email
+/// or referent, her birth year only, anonymised, created and updated in
+/// `month`.
+pub async fn erase_family(
+    txn: &impl ConnectionTrait,
+    file: &FileRows,
+    month: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let family = &file.family;
+    families::Entity::update(families::ActiveModel {
+        id: Set(family.id),
+        mother_first_name: Set(ERASED.to_owned()),
+        mother_last_name: Set(ERASED.to_owned()),
+        mother_birth_date: Set(year_only(family.mother_birth_date)),
+        mother_phone: Set(None),
+        mother_email: Set(None),
+        referent_id: Set(None),
+        anonymised_at: Set(Some(month)),
+        version: Set(family.version + 1),
+        created_at: Set(month),
+        updated_at: Set(month),
+    })
+    .exec(txn)
+    .await?;
     Ok(())
 }
 
@@ -633,13 +653,6 @@ pub async fn purge_audit_before(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_month_of_an_anonymisation_is_its_first_instant() {
-        let now: DateTime<Utc> = "2026-12-31T23:59:59Z".parse().expect("instant");
-        let month: DateTime<Utc> = "2026-12-01T00:00:00Z".parse().expect("instant");
-        assert_eq!(month_start(now), month);
-    }
 
     #[test]
     fn initials_of_a_name() {

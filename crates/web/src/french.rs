@@ -1,4 +1,5 @@
-//! What the pages say, in French: dates, ages, the vocabularies' labels, and
+//! What the pages say, in French: dates, ages, the vocabularies' labels
+//! (written once in `nido_cases::labels`, which the export shares), and
 //! the API's field messages and conflicts turned into sentences a social
 //! worker reads. Each English message the use cases answer is translated
 //! here once; one nobody translated yet reads as a generic refusal rather
@@ -6,11 +7,13 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use nido_domain::Conflict;
-use nido_domain::creche::{BookingPurpose, BookingStatus};
-use nido_domain::due_dates::DueKind;
-use nido_domain::family::{ExitDestination, ReferralReason, ReferralSource, ReferralStatus};
-use nido_domain::intervention::{Confidentiality, InterventionKind};
-use nido_domain::{Profession, Role};
+
+/// The labels of the vocabularies, which the right-of-access export shares.
+pub use nido_cases::labels::{
+    booking_purpose, booking_status, confidentiality, due_kind, exit_destination,
+    intervention_kind, participation_status, profession, referral_reason, referral_source,
+    referral_status, role,
+};
 
 const MONTHS: [&str; 12] = [
     "janvier",
@@ -77,126 +80,6 @@ pub fn days_from_now(days: i64) -> String {
         -1 => "en retard d'un jour".to_owned(),
         n if n < 0 => format!("en retard de {} jours", -n),
         n => format!("dans {n} jours"),
-    }
-}
-
-pub fn intervention_kind(kind: InterventionKind) -> &'static str {
-    match kind {
-        InterventionKind::HomeVisit => "Visite à domicile",
-        InterventionKind::Interview => "Entretien",
-        InterventionKind::PhoneCall => "Appel téléphonique",
-        InterventionKind::Accompaniment => "Accompagnement",
-        InterventionKind::Workshop => "Atelier",
-        InterventionKind::Childcare => "Temps d'accueil de l'enfant",
-        InterventionKind::Other => "Autre",
-    }
-}
-
-pub fn confidentiality(level: Confidentiality) -> &'static str {
-    match level {
-        Confidentiality::Team => "Toute l'équipe de la famille",
-        Confidentiality::Restricted => "Restreinte : l'auteur et les personnes présentes",
-    }
-}
-
-pub fn due_kind(kind: DueKind) -> &'static str {
-    match kind {
-        DueKind::RenewalReport => "Rapport de renouvellement",
-        DueKind::PeriodEnd => "Fin de période",
-        DueKind::ContractDelivery => "Remise du contrat de séjour",
-        DueKind::ContractSignature => "Signature du contrat de séjour",
-        DueKind::ProjectInitial => "Premier projet personnalisé",
-        DueKind::ProjectReview => "Révision du projet personnalisé",
-        DueKind::IncidentReport => "Déclaration d'un incident à l'autorité",
-    }
-}
-
-pub fn role(role: Role) -> &'static str {
-    match role {
-        Role::Staff => "Équipe",
-        Role::Coordinator => "Coordination",
-        Role::Admin => "Administration",
-    }
-}
-
-pub fn profession(profession: Profession) -> &'static str {
-    match profession {
-        // The trade rather than a gendered title.
-        Profession::SocialWorker => "service social",
-        Profession::SpecializedEducator => "éducation spécialisée",
-        Profession::EarlyChildhoodEducator => "éducation de jeunes enfants",
-        Profession::ChildcareAssistant => "puériculture",
-        Profession::Psychologist => "psychologie",
-        Profession::TechnicalAgent => "services techniques",
-        Profession::Coordinator => "chef de service",
-        Profession::Director => "direction",
-        Profession::Other => "autre métier",
-    }
-}
-
-pub fn referral_status(status: &str) -> &'static str {
-    match status.parse::<ReferralStatus>() {
-        Ok(ReferralStatus::Pending) => "en attente",
-        Ok(ReferralStatus::Admitted) => "admise",
-        Ok(ReferralStatus::Declined) => "refusée",
-        Ok(ReferralStatus::Withdrawn) => "retirée",
-        Err(_) => "",
-    }
-}
-
-pub fn referral_source(source: ReferralSource) -> &'static str {
-    match source {
-        ReferralSource::Ase => "Aide sociale à l'enfance (ASE)",
-        ReferralSource::Mhl => "Mission hébergement logement (MHL)",
-    }
-}
-
-pub fn referral_reason(reason: ReferralReason) -> &'static str {
-    match reason {
-        ReferralReason::Distress => "détresse",
-        ReferralReason::EducationalDifficulties => "difficultés éducatives",
-        ReferralReason::Other => "autre motif",
-    }
-}
-
-pub fn exit_destination(destination: &str) -> &'static str {
-    match destination.parse::<ExitDestination>() {
-        Ok(ExitDestination::SocialHousing) => "logement social",
-        Ok(ExitDestination::PrivateHousing) => "logement privé",
-        Ok(ExitDestination::FamilyOrFriends) => "chez de la famille ou des proches",
-        Ok(ExitDestination::OtherFacility) => "autre établissement",
-        Ok(ExitDestination::Unknown) => "destination inconnue",
-        Err(_) => "",
-    }
-}
-
-pub fn booking_purpose(purpose: BookingPurpose) -> &'static str {
-    match purpose {
-        BookingPurpose::JobInterview => "entretien d'embauche",
-        BookingPurpose::Training => "formation",
-        BookingPurpose::Employment => "emploi",
-        BookingPurpose::Appointment => "rendez-vous",
-        BookingPurpose::Workshop => "atelier",
-        BookingPurpose::Respite => "répit",
-        BookingPurpose::Other => "autre motif",
-    }
-}
-
-pub fn booking_status(status: BookingStatus) -> &'static str {
-    match status {
-        BookingStatus::Booked => "réservé",
-        BookingStatus::Cancelled => "annulé",
-        BookingStatus::Attended => "venu",
-        BookingStatus::Absent => "absent",
-    }
-}
-
-pub fn workshop_status(status: &str) -> &'static str {
-    match status {
-        "registered" => "inscrite",
-        "attended" => "présente",
-        "absent" => "absente",
-        _ => "",
     }
 }
 

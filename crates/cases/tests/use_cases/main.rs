@@ -7,5 +7,6 @@ mod harness;
 
 mod housing;
 mod need_to_know;
+mod records;
 mod renewals;
 mod storage;

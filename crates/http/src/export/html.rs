@@ -1,27 +1,83 @@
-//! The right-of-access export as a printable page in French. Every value is
-//! escaped; the page loads nothing from elsewhere.
+//! The right-of-access export as a printable page in French, rendered by
+//! the template `dossier.html`: every value is escaped by askama, the
+//! vocabularies say what the pages say (`nido_cases::labels`), and the page
+//! loads nothing from elsewhere.
 
-use std::fmt::Write;
-
+use askama::Template;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
+use nido_cases::export::FamilyFile;
+use nido_cases::labels;
+use nido_domain::Profession;
+use nido_domain::placement::ChildBirth;
 
-use super::FamilyExport;
+/// A table of the page: its column headers and its rows of cells.
+struct Table {
+    headers: &'static [&'static str],
+    rows: Vec<Vec<String>>,
+}
 
-/// `text` safe inside HTML elements and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
+impl Table {
+    fn new(headers: &'static [&'static str], rows: impl IntoIterator<Item = Vec<String>>) -> Self {
+        Self {
+            headers,
+            rows: rows.into_iter().collect(),
         }
     }
-    out
+}
+
+/// One placement: its admission, its status, its periods and its exit.
+struct PlacementView {
+    admitted_on: String,
+    status: &'static str,
+    periods: Table,
+    /// "day : destination." and the notes.
+    exit: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "dossier.html", escape = "named-entities")]
+struct FilePage {
+    style: &'static str,
+    mother_name: String,
+    generated: String,
+    family: Table,
+    children: Table,
+    referrals: Table,
+    placements: Vec<PlacementView>,
+    housing: Table,
+    contracts: Table,
+    project: Table,
+    creche: Table,
+    workshops: Table,
+    interventions: Table,
+    actions: Table,
+    consultations: Table,
+}
+
+/// Escapes a value with named entities (`&lt;`, `&amp;`, `&quot;`, `&#39;`),
+/// the form the export has always written; `askama.toml` names it.
+#[derive(Debug, Clone, Copy)]
+pub struct NamedEntities;
+
+impl askama::filters::Escaper for NamedEntities {
+    fn write_escaped_str<W: std::fmt::Write>(&self, mut dest: W, text: &str) -> std::fmt::Result {
+        let mut written = 0;
+        for (index, byte) in text.bytes().enumerate() {
+            let entity = match byte {
+                b'&' => "&amp;",
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                b'"' => "&quot;",
+                b'\'' => "&#39;",
+                _ => continue,
+            };
+            dest.write_str(&text[written..index])?;
+            dest.write_str(entity)?;
+            written = index + 1;
+        }
+        dest.write_str(&text[written..])
+    }
 }
 
 fn day(date: NaiveDate) -> String {
@@ -36,66 +92,13 @@ fn instant(at: DateTime<Utc>, zone: &Tz) -> String {
     at.with_timezone(zone).format("%d/%m/%Y %H:%M").to_string()
 }
 
-/// The French word for a code of nido's vocabularies; the code itself when
-/// there is none.
-fn fr(code: &str) -> &str {
-    match code {
-        "home_visit" => "visite à domicile",
-        "interview" => "entretien",
-        "phone_call" => "appel téléphonique",
-        "accompaniment" => "accompagnement",
-        "workshop" => "atelier",
-        "childcare" => "accueil de l'enfant",
-        "other" => "autre",
-        "social_housing" => "logement social",
-        "private_housing" => "logement privé",
-        "family_or_friends" => "famille ou amis",
-        "other_facility" => "autre établissement",
-        "unknown" => "inconnue",
-        "ase" => "Aide sociale à l'enfance",
-        "mhl" => "Mission hébergement logement",
-        "distress" => "détresse",
-        "educational_difficulties" => "difficultés éducatives",
-        "pending" => "en attente",
-        "admitted" => "admise",
-        "declined" => "refusée",
-        "withdrawn" => "retirée",
-        "active" => "en cours",
-        "ended" => "terminée",
-        "social_worker" => "assistante sociale",
-        "specialized_educator" => "éducatrice spécialisée",
-        "early_childhood_educator" => "éducatrice de jeunes enfants",
-        "childcare_assistant" => "auxiliaire de puériculture",
-        "psychologist" => "psychologue",
-        "technical_agent" => "agent technique",
-        "coordinator" => "cheffe de service",
-        "director" => "direction",
-        "system" => "nido (traitement automatique)",
-        "contrat_de_sejour" => "contrat de séjour",
-        "dipc" => "document individuel de prise en charge",
-        "housing" => "logement",
-        "employment_training" => "emploi et formation",
-        "health" => "santé",
-        "parenting" => "parentalité",
-        "child_development" => "développement de l'enfant",
-        "rights_and_papers" => "droits et papiers",
-        "budget" => "budget",
-        "social_ties" => "liens sociaux",
-        "planned" => "prévu",
-        "in_progress" => "en cours",
-        "achieved" => "atteint",
-        "abandoned" => "abandonné",
-        "job_interview" => "entretien d'embauche",
-        "training" => "formation",
-        "employment" => "emploi",
-        "appointment" => "rendez-vous",
-        "respite" => "temps pour soi",
-        "booked" => "réservée",
-        "cancelled" => "annulée",
-        "attended" => "présente",
-        "absent" => "absente",
-        "registered" => "inscrite",
-        other => other,
+/// A profession as the audit log and the export keep it (`system` for
+/// nido's own jobs), in French.
+fn profession(code: &str) -> &str {
+    match code.parse::<Profession>() {
+        Ok(profession) => labels::profession(profession),
+        Err(_) if code == "system" => "nido (traitement automatique)",
+        Err(_) => code,
     }
 }
 
@@ -110,26 +113,6 @@ fn consultation(action: &str) -> &'static str {
     } else {
         "écriture"
     }
-}
-
-fn table(out: &mut String, headers: &[&str], rows: Vec<Vec<String>>) {
-    if rows.is_empty() {
-        out.push_str("<p>Aucun élément.</p>\n");
-        return;
-    }
-    out.push_str("<table>\n<thead><tr>");
-    for header in headers {
-        let _ = write!(out, "<th scope=\"col\">{}</th>", escape(header));
-    }
-    out.push_str("</tr></thead>\n<tbody>\n");
-    for row in rows {
-        out.push_str("<tr>");
-        for cell in row {
-            let _ = write!(out, "<td>{}</td>", escape(&cell));
-        }
-        out.push_str("</tr>\n");
-    }
-    out.push_str("</tbody>\n</table>\n");
 }
 
 /// The page's only style, inline: the policy allows it by its hash.
@@ -150,321 +133,303 @@ pub fn content_security_policy() -> String {
 }
 
 /// The whole page.
-pub fn render(export: &FamilyExport, zone: &Tz) -> String {
-    let mother = &export.family.mother;
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        "<!doctype html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>Dossier de {first} {last} — droit d'accès</title>\n\
-         <style>{STYLE}</style>\n\
-         </head>\n<body>\n<main>\n<h1>Dossier de {first} {last}</h1>\n\
-         <p>Document établi le {generated} au titre du droit d'accès (RGPD, article 15).</p>\n",
-        first = escape(&mother.first_name),
-        last = escape(&mother.last_name),
-        generated = instant(export.generated_at, zone),
-    );
-
-    out.push_str("<h2>La famille</h2>\n");
-    table(
-        &mut out,
-        &[
-            "Prénom",
-            "Nom",
-            "Date de naissance",
-            "Téléphone",
-            "Courriel",
-        ],
-        vec![vec![
-            mother.first_name.clone(),
-            mother.last_name.clone(),
-            day(mother.birth_date),
-            mother.phone.clone().unwrap_or_default(),
-            mother.email.clone().unwrap_or_default(),
-        ]],
-    );
-    out.push_str("<h3>Enfants</h3>\n");
-    table(
-        &mut out,
-        &["Prénom", "Nom", "Né(e) le", "Naissance attendue le"],
-        export
-            .family
-            .children
-            .iter()
-            .map(|child| {
+pub fn render(file: &FamilyFile, zone: &Tz) -> Result<String, askama::Error> {
+    let mother = &file.family.mother;
+    FilePage {
+        style: STYLE,
+        mother_name: mother.full_name(),
+        generated: instant(file.generated_at, zone),
+        family: Table::new(
+            &[
+                "Prénom",
+                "Nom",
+                "Date de naissance",
+                "Téléphone",
+                "Courriel",
+            ],
+            [vec![
+                mother.first_name.clone(),
+                mother.last_name.clone(),
+                day(mother.birth_date),
+                mother.phone.clone().unwrap_or_default(),
+                mother.email.clone().unwrap_or_default(),
+            ]],
+        ),
+        children: Table::new(
+            &["Prénom", "Nom", "Né(e) le", "Naissance attendue le"],
+            file.family.children.iter().map(|child| {
+                let (born, expected) = match child.birth {
+                    ChildBirth::Born(date) => (Some(date), None),
+                    ChildBirth::Expected(date) => (None, Some(date)),
+                };
                 vec![
                     child.first_name.clone(),
                     child.last_name.clone().unwrap_or_default(),
-                    day_opt(child.birth_date),
-                    day_opt(child.expected_birth_date),
+                    day_opt(born),
+                    day_opt(expected),
                 ]
-            })
-            .collect(),
-    );
-
-    out.push_str("<h2>Orientations</h2>\n");
-    table(
-        &mut out,
-        &[
-            "Reçue le",
-            "Origine",
-            "EDS",
-            "Motif",
-            "Précisions",
-            "Statut",
-        ],
-        export
-            .referrals
-            .iter()
-            .map(|referral| {
+            }),
+        ),
+        referrals: Table::new(
+            &[
+                "Reçue le",
+                "Origine",
+                "EDS",
+                "Motif",
+                "Précisions",
+                "Statut",
+            ],
+            file.referrals.iter().map(|referral| {
                 vec![
                     day(referral.referred_on),
-                    fr(referral.source.as_str()).to_owned(),
+                    labels::referral_source(referral.source).to_owned(),
                     referral.eds.clone(),
-                    fr(referral.reason.as_str()).to_owned(),
+                    labels::referral_reason(referral.reason).to_owned(),
                     referral.reason_details.clone().unwrap_or_default(),
-                    fr(referral.status.as_str()).to_owned(),
+                    labels::referral_status(referral.status).to_owned(),
                 ]
+            }),
+        ),
+        placements: file
+            .placements
+            .iter()
+            .map(|placement| PlacementView {
+                admitted_on: day(placement.admitted_on),
+                status: labels::placement_status(placement.status),
+                periods: Table::new(
+                    &["Période", "Du", "Au", "Décision du"],
+                    placement.periods.iter().map(|record| {
+                        vec![
+                            record.period.number.to_string(),
+                            day(record.period.starts_on),
+                            day(record.period.ends_on),
+                            day_opt(record.decided_on),
+                        ]
+                    }),
+                ),
+                exit: placement.exit.as_ref().map(|exit| {
+                    let notes = exit
+                        .notes
+                        .as_deref()
+                        .map(|notes| format!(" {notes}"))
+                        .unwrap_or_default();
+                    format!(
+                        "{} : {}.{notes}",
+                        day(exit.exited_on),
+                        labels::exit_destination(exit.destination)
+                    )
+                }),
             })
             .collect(),
-    );
-
-    out.push_str("<h2>Prises en charge</h2>\n");
-    if export.placements.is_empty() {
-        out.push_str("<p>Aucun élément.</p>\n");
-    }
-    for placement in &export.placements {
-        let _ = writeln!(
-            out,
-            "<h3>Admission du {}</h3>\n<p>Statut : {}.</p>",
-            day(placement.admitted_on),
-            escape(fr(placement.status.as_str())),
-        );
-        table(
-            &mut out,
-            &["Période", "Du", "Au", "Décision du"],
-            placement
-                .periods
-                .iter()
-                .map(|period| {
-                    vec![
-                        period.number.to_string(),
-                        day(period.starts_on),
-                        day(period.ends_on),
-                        day_opt(period.decided_on),
-                    ]
-                })
-                .collect(),
-        );
-        if let Some(exit) = &placement.exit {
-            let _ = writeln!(
-                out,
-                "<p>Sortie le {} : {}.{}</p>",
-                day(exit.exited_on),
-                escape(fr(exit.destination.as_str())),
-                exit.notes
-                    .as_deref()
-                    .map(|notes| format!(" {}", escape(notes)))
-                    .unwrap_or_default(),
-            );
-        }
-    }
-
-    out.push_str("<h2>Logement</h2>\n");
-    table(
-        &mut out,
-        &["Logement", "Adresse", "Du", "Au"],
-        export
-            .housing
-            .iter()
-            .map(|stay| {
+        housing: Table::new(
+            &["Logement", "Adresse", "Du", "Au"],
+            file.housing.iter().map(|stay| {
                 vec![
-                    stay.label.clone(),
-                    format!("{}, {} {}", stay.street, stay.postal_code, stay.city),
-                    day(stay.starts_on),
-                    day_opt(stay.ends_on),
+                    stay.unit.label.clone(),
+                    format!(
+                        "{}, {} {}",
+                        stay.unit.street, stay.unit.postal_code, stay.unit.city
+                    ),
+                    day(stay.span.start),
+                    day_opt(stay.span.end),
                 ]
-            })
-            .collect(),
-    );
-
-    out.push_str("<h2>Contrat de séjour</h2>\n");
-    table(
-        &mut out,
-        &["Document", "Remis le", "Signé le"],
-        export
-            .contracts
-            .iter()
-            .map(|contract| {
+            }),
+        ),
+        contracts: Table::new(
+            &["Document", "Remis le", "Signé le"],
+            file.contracts.iter().map(|contract| {
                 vec![
-                    fr(contract.kind.as_str()).to_owned(),
+                    labels::contract_kind(contract.kind).to_owned(),
                     day_opt(contract.delivered_on),
                     day_opt(contract.signed_on),
                 ]
-            })
-            .collect(),
-    );
-
-    out.push_str("<h2>Projet personnalisé</h2>\n");
-    table(
-        &mut out,
-        &[
-            "Revu le",
-            "Vous étiez présente",
-            "Domaine",
-            "Objectif",
-            "Où il en est",
-            "Échéance",
-        ],
-        export
-            .project_reviews
-            .iter()
-            .flat_map(|review| {
+            }),
+        ),
+        project: Table::new(
+            &[
+                "Revu le",
+                "Vous étiez présente",
+                "Domaine",
+                "Objectif",
+                "Où il en est",
+                "Échéance",
+            ],
+            file.project_reviews.iter().flat_map(|review| {
                 review.objectives.iter().map(move |objective| {
                     vec![
                         day(review.reviewed_on),
                         if review.mother_present { "oui" } else { "non" }.to_owned(),
-                        fr(objective.domain.as_str()).to_owned(),
+                        labels::objective_domain(objective.domain).to_owned(),
                         objective.description.clone(),
-                        fr(objective.status.as_str()).to_owned(),
+                        labels::objective_status(objective.status).to_owned(),
                         day_opt(objective.target_on),
                     ]
                 })
-            })
-            .collect(),
-    );
-
-    out.push_str("<h2>Crèche</h2>\n");
-    table(
-        &mut out,
-        &[
-            "Jour",
-            "Horaires",
-            "Motif",
-            "Réservation",
-            "Arrivée",
-            "Départ",
-        ],
-        export
-            .creche_bookings
-            .iter()
-            .map(|booking| {
+            }),
+        ),
+        creche: Table::new(
+            &[
+                "Jour",
+                "Horaires",
+                "Motif",
+                "Réservation",
+                "Arrivée",
+                "Départ",
+            ],
+            file.creche_bookings.iter().map(|booking| {
                 vec![
                     day(booking.on),
-                    format!("{} – {}", booking.starts_at, booking.ends_at),
-                    fr(booking.purpose.as_str()).to_owned(),
-                    fr(booking.status.as_str()).to_owned(),
-                    booking.arrived_at.clone().unwrap_or_default(),
-                    booking.left_at.clone().unwrap_or_default(),
+                    format!("{} – {}", booking.slot.starts_at, booking.slot.ends_at),
+                    labels::booking_purpose(booking.purpose).to_owned(),
+                    labels::booking_status(booking.status).to_owned(),
+                    booking
+                        .arrived_at
+                        .map(|time| time.to_string())
+                        .unwrap_or_default(),
+                    booking
+                        .left_at
+                        .map(|time| time.to_string())
+                        .unwrap_or_default(),
                 ]
-            })
-            .collect(),
-    );
-
-    out.push_str("<h2>Ateliers</h2>\n");
-    table(
-        &mut out,
-        &["Atelier", "Jour", "Horaires", "Partenaire", "Participation"],
-        export
-            .workshops
-            .iter()
-            .map(|workshop| {
+            }),
+        ),
+        workshops: Table::new(
+            &["Atelier", "Jour", "Horaires", "Partenaire", "Participation"],
+            file.workshops.iter().map(|(participation, workshop)| {
                 vec![
                     workshop.title.clone(),
                     day(workshop.on),
                     format!("{} – {}", workshop.starts_at, workshop.ends_at),
                     workshop.partner.clone().unwrap_or_default(),
-                    fr(&workshop.status).to_owned(),
+                    labels::participation_status(participation.status).to_owned(),
                 ]
-            })
-            .collect(),
-    );
-
-    out.push_str("<h2>Interventions</h2>\n");
-    table(
-        &mut out,
-        &[
-            "Date",
-            "Nature",
-            "Durée",
-            "Professionnels présents",
-            "Compte rendu",
-        ],
-        export
-            .interventions
-            .iter()
-            .map(|intervention| {
+            }),
+        ),
+        interventions: Table::new(
+            &[
+                "Date",
+                "Nature",
+                "Durée",
+                "Professionnels présents",
+                "Compte rendu",
+            ],
+            file.interventions.iter().map(|shared| {
+                let intervention = &shared.intervention;
                 vec![
                     instant(intervention.occurred_at, zone),
-                    fr(&intervention.kind).to_owned(),
+                    labels::intervention_kind(intervention.kind).to_owned(),
                     format!("{} min", intervention.duration_minutes),
-                    intervention
+                    shared
                         .professions_present
                         .iter()
-                        .map(|profession| fr(profession))
+                        .map(|code| profession(code))
                         .collect::<Vec<_>>()
                         .join(", "),
                     intervention.summary.clone(),
                 ]
-            })
-            .collect(),
-    );
-
-    out.push_str("<h2>Actions de suivi</h2>\n");
-    table(
-        &mut out,
-        &["Action", "Prévue le", "Faite le"],
-        export
-            .actions
-            .iter()
-            .map(|action| {
+            }),
+        ),
+        actions: Table::new(
+            &["Action", "Prévue le", "Faite le"],
+            file.actions.iter().map(|action| {
                 vec![
                     action.description.clone(),
                     day(action.due_on),
                     day_opt(action.done_on),
                 ]
-            })
-            .collect(),
-    );
-
-    out.push_str("<h2>Consultations du dossier</h2>\n");
-    table(
-        &mut out,
-        &["Date", "Profession", "Nature"],
-        export
-            .consultations
-            .iter()
-            .map(|entry| {
+            }),
+        ),
+        consultations: Table::new(
+            &["Date", "Profession", "Nature"],
+            file.consultations.iter().map(|entry| {
                 vec![
                     instant(entry.at, zone),
-                    fr(&entry.profession).to_owned(),
+                    profession(&entry.profession).to_owned(),
                     consultation(&entry.action).to_owned(),
                 ]
-            })
-            .collect(),
-    );
-
-    out.push_str(
-        "<h2>Ce que ce document ne montre pas</h2>\n<ul>\n\
-         <li>Les notes personnelles des professionnels (interventions confidentielles) et les actions qui en découlent : elles ne font pas partie du dossier.</li>\n\
-         <li>Le nom des personnes qui ont consulté le dossier : leur profession est indiquée.</li>\n\
-         <li>Les informations préoccupantes : transmises à la cellule départementale (CRIP), qui répond aux demandes d'accès les concernant.</li>\n\
-         <li>Les événements indésirables graves (incidents) : signalés aux autorités, qui répondent aux demandes d'accès les concernant.</li>\n\
-         </ul>\n</main>\n</body>\n</html>\n",
-    );
-    out
+            }),
+        ),
+    }
+    .render()
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
     fn markup_in_a_value_comes_out_as_text() {
+        let mut out = String::new();
+        askama::filters::Escaper::write_escaped_str(
+            &NamedEntities,
+            &mut out,
+            "<script>alert('x')</script> & \"y\" é",
+        )
+        .expect("written");
         assert_eq!(
-            escape("<script>alert('x')</script> & \"y\""),
-            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;"
+            out,
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot; é"
+        );
+    }
+
+    /// A file with a mother named `first_name` and one consultation, and
+    /// nothing else.
+    pub(crate) fn file_of(first_name: &str) -> FamilyFile {
+        let at: DateTime<Utc> = "2026-03-02T10:00:00Z".parse().expect("instant");
+        FamilyFile {
+            generated_at: at,
+            family: nido_domain::family::Family {
+                id: uuid::Uuid::nil(),
+                mother: nido_domain::family::Mother {
+                    first_name: first_name.to_owned(),
+                    last_name: "Exemple".to_owned(),
+                    birth_date: NaiveDate::from_ymd_opt(2000, 1, 31).expect("date"),
+                    phone: None,
+                    email: None,
+                },
+                children: Vec::new(),
+                referent_id: None,
+                team_ids: Vec::new(),
+                current_placement_id: None,
+                version: 1,
+                created_at: at,
+                updated_at: at,
+            },
+            referrals: Vec::new(),
+            placements: Vec::new(),
+            housing: Vec::new(),
+            interventions: Vec::new(),
+            actions: Vec::new(),
+            consultations: vec![nido_cases::export::Consultation {
+                at,
+                profession: "system".to_owned(),
+                action: "family.anonymise".to_owned(),
+            }],
+            contracts: Vec::new(),
+            project_reviews: Vec::new(),
+            creche_bookings: Vec::new(),
+            workshops: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_page_escapes_every_value_and_carries_its_one_style() {
+        let page = render(&file_of("<b>Awa</b>"), &chrono_tz::Europe::Paris).expect("page");
+        assert!(
+            page.contains("<h1>Dossier de &lt;b&gt;Awa&lt;/b&gt; Exemple</h1>"),
+            "{page}"
+        );
+        assert!(!page.contains("<b>"), "{page}");
+        assert!(page.contains(&format!("<style>{STYLE}</style>")), "{page}");
+        assert!(
+            page.contains(
+                "<td>02/03/2026 11:00</td><td>nido (traitement automatique)</td><td>écriture</td>"
+            ),
+            "{page}"
+        );
+        assert!(
+            page.contains("<h2>Orientations</h2>\n<p>Aucun élément.</p>"),
+            "{page}"
         );
     }
 
@@ -474,5 +439,11 @@ mod tests {
         assert_eq!(consultation("intervention.list"), "consultation");
         assert_eq!(consultation("family.access_denied"), "accès refusé");
         assert_eq!(consultation("placement.renew"), "écriture");
+    }
+
+    #[test]
+    fn professions_read_as_on_the_pages() {
+        assert_eq!(profession("social_worker"), "service social");
+        assert_eq!(profession("system"), "nido (traitement automatique)");
     }
 }

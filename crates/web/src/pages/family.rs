@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use nido_cases::family_file::{self, CurrentHome, FamilyFile};
-use nido_cases::timeline::{Event, EventKind};
+use nido_cases::timeline::Event;
 use nido_domain::family::{Family, Placement, PlacementStatus};
 use nido_domain::intervention::{Confidentiality, InterventionKind};
 use nido_domain::placement::{ChildBirth, Deadline, DeadlineStatus, deadline, latest_end_on};
@@ -432,7 +432,7 @@ fn placement_view(
             format!(
                 "Sortie le {} ({})",
                 french::date(exit.exited_on),
-                french::exit_destination(exit.destination.as_str())
+                french::exit_destination(exit.destination)
             )
         }),
     }
@@ -479,7 +479,7 @@ fn event_view(
 ) -> EventView {
     let zone = web.app.cases.time_zone;
     let mut view = EventView {
-        date: french::date(event.date),
+        date: french::date(event.date()),
         title: String::new(),
         details: Vec::new(),
         summary: None,
@@ -496,102 +496,94 @@ fn event_view(
         (Some(starts), None) => format!("depuis le {}", french::short_date(starts)),
         _ => String::new(),
     };
-    match event.kind {
-        EventKind::Referral => {
+    match event {
+        Event::Referral { status, .. } => {
             view.title = "Orientation reçue".to_owned();
-            if let Some(status) = event.status {
-                view.details
-                    .push(format!("Orientation {}", french::referral_status(status)));
-            }
+            view.details
+                .push(format!("Orientation {}", french::referral_status(status)));
         }
-        EventKind::Admission => view.title = "Admission".to_owned(),
-        EventKind::Period => {
-            view.title = format!("Période {}", event.period_number.unwrap_or_default());
-            view.details.push(span(event.starts_on, event.ends_on));
+        Event::Admission { .. } => view.title = "Admission".to_owned(),
+        Event::Period { period, .. } => {
+            view.title = format!("Période {}", period.number);
+            view.details
+                .push(span(Some(period.starts_on), Some(period.ends_on)));
         }
-        EventKind::Renewal => {
-            view.title = format!(
-                "Renouvellement de la période {} décidé",
-                event.period_number.unwrap_or_default()
-            );
+        Event::Renewal { period_number, .. } => {
+            view.title = format!("Renouvellement de la période {period_number} décidé");
         }
-        EventKind::Move => {
-            let unit = event
-                .unit_id
-                .and_then(|id| units.get(&id))
-                .cloned()
-                .unwrap_or_default();
+        Event::Move {
+            unit_id,
+            span: stay,
+            ..
+        } => {
+            let unit = units.get(&unit_id).cloned().unwrap_or_default();
             view.title = format!("Emménagement : {unit}");
-            view.details.push(span(event.starts_on, event.ends_on));
+            view.details.push(span(Some(stay.start), stay.end));
         }
-        EventKind::Intervention => {
-            if let Some((intervention, actions)) = event.intervention {
-                view.intervention = true;
-                view.title = french::intervention_kind(intervention.kind).to_owned();
-                view.date = french::date_time(intervention.occurred_at, zone);
-                let present: Vec<String> = intervention
-                    .staff_ids
-                    .iter()
-                    .map(|id| name_of(names, *id))
-                    .collect();
-                view.details.push(format!(
-                    "{} min · écrite par {} · avec {}",
-                    intervention.duration_minutes,
-                    name_of(names, intervention.author_id),
-                    present.join(", ")
-                ));
-                view.restricted = intervention.confidentiality == Confidentiality::Restricted;
-                view.summary = Some(intervention.summary);
-                let today = web.app.today();
-                view.actions = actions
-                    .into_iter()
-                    .map(|action| {
-                        let state = match action.done_on {
-                            Some(done) => format!("faite le {}", french::short_date(done)),
-                            None if action.is_overdue(today) => "en retard".to_owned(),
-                            None => "à faire".to_owned(),
-                        };
-                        format!(
-                            "{} — pour le {}, confiée à {} ({state})",
-                            action.description,
-                            french::short_date(action.due_on),
-                            name_of(names, action.assignee_id)
-                        )
-                    })
-                    .collect();
-            }
+        Event::Intervention {
+            intervention,
+            actions,
+            ..
+        } => {
+            view.intervention = true;
+            view.title = french::intervention_kind(intervention.kind).to_owned();
+            view.date = french::date_time(intervention.occurred_at, zone);
+            let present: Vec<String> = intervention
+                .staff_ids
+                .iter()
+                .map(|id| name_of(names, *id))
+                .collect();
+            view.details.push(format!(
+                "{} min · écrite par {} · avec {}",
+                intervention.duration_minutes,
+                name_of(names, intervention.author_id),
+                present.join(", ")
+            ));
+            view.restricted = intervention.confidentiality == Confidentiality::Restricted;
+            view.summary = Some(intervention.summary);
+            let today = web.app.today();
+            view.actions = actions
+                .into_iter()
+                .map(|action| {
+                    let state = match action.done_on {
+                        Some(done) => format!("faite le {}", french::short_date(done)),
+                        None if action.is_overdue(today) => "en retard".to_owned(),
+                        None => "à faire".to_owned(),
+                    };
+                    format!(
+                        "{} — pour le {}, confiée à {} ({state})",
+                        action.description,
+                        french::short_date(action.due_on),
+                        name_of(names, action.assignee_id)
+                    )
+                })
+                .collect();
         }
-        EventKind::Exit => {
+        Event::Exit { destination, .. } => {
             view.title = "Sortie".to_owned();
-            if let Some(destination) = event.status {
-                view.details
-                    .push(french::exit_destination(destination).to_owned());
-            }
+            view.details
+                .push(french::exit_destination(destination).to_owned());
         }
-        EventKind::CrecheBooking => {
-            view.title = "Accueil à la crèche".to_owned();
-            if let Some(booking) = event.creche_booking {
-                if let Some(child) = children.get(&booking.child_id) {
-                    view.title = format!("Accueil de {child} à la crèche");
-                }
-                view.details.push(format!(
-                    "de {} à {} · {} · {}",
-                    booking.slot.starts_at,
-                    booking.slot.ends_at,
-                    french::booking_purpose(booking.purpose),
-                    french::booking_status(booking.status)
-                ));
-            }
+        Event::CrecheBooking(booking) => {
+            view.title = match children.get(&booking.child_id) {
+                Some(child) => format!("Accueil de {child} à la crèche"),
+                None => "Accueil à la crèche".to_owned(),
+            };
+            view.details.push(format!(
+                "de {} à {} · {} · {}",
+                booking.slot.starts_at,
+                booking.slot.ends_at,
+                french::booking_purpose(booking.purpose),
+                french::booking_status(booking.status)
+            ));
         }
-        EventKind::Workshop => {
-            view.title = format!("Atelier : {}", event.title.unwrap_or_default());
-            if let Some(status) = event.status {
-                view.details
-                    .push(french::workshop_status(status).to_owned());
-            }
+        Event::Workshop { title, status, .. } => {
+            view.title = format!("Atelier : {title}");
+            view.details
+                .push(french::participation_status(status).to_owned());
         }
-        EventKind::ProjectReview => view.title = "Projet personnalisé revu".to_owned(),
-        EventKind::Concern => view.title = "Information préoccupante transmise".to_owned(),
+        Event::ProjectReview { .. } => view.title = "Projet personnalisé revu".to_owned(),
+        Event::Concern { .. } => view.title = "Information préoccupante transmise".to_owned(),
     }
     view.details.retain(|line| !line.is_empty());
     view

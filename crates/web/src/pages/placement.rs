@@ -124,7 +124,7 @@ pub fn view(
                 .iter()
                 .map(|destination| Choice {
                     value: destination.as_str().to_owned(),
-                    label: french::exit_destination(destination.as_str()).to_owned(),
+                    label: french::exit_destination(*destination).to_owned(),
                     selected: chosen == destination.as_str(),
                 })
                 .collect(),

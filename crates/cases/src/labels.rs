@@ -1,0 +1,169 @@
+//! The French labels of nido's vocabularies (roles, professions, statuses,
+//! kinds, destinations…), written once: the pages and the right-of-access
+//! export say the same words. A vocabulary of its own, it imports nothing
+//! of its sibling modules, only the domain's types.
+
+use nido_domain::creche::{BookingPurpose, BookingStatus};
+use nido_domain::due_dates::DueKind;
+use nido_domain::family::{
+    ExitDestination, PlacementStatus, ReferralReason, ReferralSource, ReferralStatus,
+};
+use nido_domain::intervention::{Confidentiality, InterventionKind};
+use nido_domain::project::{ContractKind, ObjectiveDomain, ObjectiveStatus};
+use nido_domain::workshop::ParticipationStatus;
+use nido_domain::{Profession, Role};
+
+pub fn intervention_kind(kind: InterventionKind) -> &'static str {
+    match kind {
+        InterventionKind::HomeVisit => "Visite à domicile",
+        InterventionKind::Interview => "Entretien",
+        InterventionKind::PhoneCall => "Appel téléphonique",
+        InterventionKind::Accompaniment => "Accompagnement",
+        InterventionKind::Workshop => "Atelier",
+        InterventionKind::Childcare => "Temps d'accueil de l'enfant",
+        InterventionKind::Other => "Autre",
+    }
+}
+
+pub fn confidentiality(level: Confidentiality) -> &'static str {
+    match level {
+        Confidentiality::Team => "Toute l'équipe de la famille",
+        Confidentiality::Restricted => "Restreinte : l'auteur et les personnes présentes",
+    }
+}
+
+pub fn due_kind(kind: DueKind) -> &'static str {
+    match kind {
+        DueKind::RenewalReport => "Rapport de renouvellement",
+        DueKind::PeriodEnd => "Fin de période",
+        DueKind::ContractDelivery => "Remise du contrat de séjour",
+        DueKind::ContractSignature => "Signature du contrat de séjour",
+        DueKind::ProjectInitial => "Premier projet personnalisé",
+        DueKind::ProjectReview => "Révision du projet personnalisé",
+        DueKind::IncidentReport => "Déclaration d'un incident à l'autorité",
+    }
+}
+
+pub fn role(role: Role) -> &'static str {
+    match role {
+        Role::Staff => "Équipe",
+        Role::Coordinator => "Coordination",
+        Role::Admin => "Administration",
+    }
+}
+
+pub fn profession(profession: Profession) -> &'static str {
+    match profession {
+        // The trade rather than a gendered title.
+        Profession::SocialWorker => "service social",
+        Profession::SpecializedEducator => "éducation spécialisée",
+        Profession::EarlyChildhoodEducator => "éducation de jeunes enfants",
+        Profession::ChildcareAssistant => "puériculture",
+        Profession::Psychologist => "psychologie",
+        Profession::TechnicalAgent => "services techniques",
+        Profession::Coordinator => "chef de service",
+        Profession::Director => "direction",
+        Profession::Other => "autre métier",
+    }
+}
+
+pub fn referral_status(status: ReferralStatus) -> &'static str {
+    match status {
+        ReferralStatus::Pending => "en attente",
+        ReferralStatus::Admitted => "admise",
+        ReferralStatus::Declined => "refusée",
+        ReferralStatus::Withdrawn => "retirée",
+    }
+}
+
+pub fn referral_source(source: ReferralSource) -> &'static str {
+    match source {
+        ReferralSource::Ase => "Aide sociale à l'enfance (ASE)",
+        ReferralSource::Mhl => "Mission hébergement logement (MHL)",
+    }
+}
+
+pub fn referral_reason(reason: ReferralReason) -> &'static str {
+    match reason {
+        ReferralReason::Distress => "détresse",
+        ReferralReason::EducationalDifficulties => "difficultés éducatives",
+        ReferralReason::Other => "autre motif",
+    }
+}
+
+pub fn exit_destination(destination: ExitDestination) -> &'static str {
+    match destination {
+        ExitDestination::SocialHousing => "logement social",
+        ExitDestination::PrivateHousing => "logement privé",
+        ExitDestination::FamilyOrFriends => "chez de la famille ou des proches",
+        ExitDestination::OtherFacility => "autre établissement",
+        ExitDestination::Unknown => "destination inconnue",
+    }
+}
+
+pub fn booking_purpose(purpose: BookingPurpose) -> &'static str {
+    match purpose {
+        BookingPurpose::JobInterview => "entretien d'embauche",
+        BookingPurpose::Training => "formation",
+        BookingPurpose::Employment => "emploi",
+        BookingPurpose::Appointment => "rendez-vous",
+        BookingPurpose::Workshop => "atelier",
+        BookingPurpose::Respite => "répit",
+        BookingPurpose::Other => "autre motif",
+    }
+}
+
+pub fn booking_status(status: BookingStatus) -> &'static str {
+    match status {
+        BookingStatus::Booked => "réservé",
+        BookingStatus::Cancelled => "annulé",
+        BookingStatus::Attended => "venu",
+        BookingStatus::Absent => "absent",
+    }
+}
+
+/// A family's participation in a workshop.
+pub fn participation_status(status: ParticipationStatus) -> &'static str {
+    match status {
+        ParticipationStatus::Registered => "inscrite",
+        ParticipationStatus::Attended => "présente",
+        ParticipationStatus::Absent => "absente",
+    }
+}
+
+pub fn placement_status(status: PlacementStatus) -> &'static str {
+    match status {
+        PlacementStatus::Active => "en cours",
+        PlacementStatus::Ended => "terminée",
+    }
+}
+
+pub fn contract_kind(kind: ContractKind) -> &'static str {
+    match kind {
+        ContractKind::ContratDeSejour => "contrat de séjour",
+        ContractKind::Dipc => "document individuel de prise en charge",
+    }
+}
+
+/// The domain of an objective of the projet personnalisé.
+pub fn objective_domain(domain: ObjectiveDomain) -> &'static str {
+    match domain {
+        ObjectiveDomain::Housing => "logement",
+        ObjectiveDomain::EmploymentTraining => "emploi et formation",
+        ObjectiveDomain::Health => "santé",
+        ObjectiveDomain::Parenting => "parentalité",
+        ObjectiveDomain::ChildDevelopment => "développement de l'enfant",
+        ObjectiveDomain::RightsAndPapers => "droits et papiers",
+        ObjectiveDomain::Budget => "budget",
+        ObjectiveDomain::SocialTies => "liens sociaux",
+    }
+}
+
+pub fn objective_status(status: ObjectiveStatus) -> &'static str {
+    match status {
+        ObjectiveStatus::Planned => "prévu",
+        ObjectiveStatus::InProgress => "en cours",
+        ObjectiveStatus::Achieved => "atteint",
+        ObjectiveStatus::Abandoned => "abandonné",
+    }
+}
