@@ -15,6 +15,7 @@ pub mod calendar;
 pub mod creche;
 pub mod deadlines;
 pub mod due_dates;
+pub mod event_kind;
 pub mod export;
 pub mod families;
 pub mod family_file;

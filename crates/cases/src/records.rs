@@ -14,7 +14,7 @@
 //! belongs to no kind.
 //! The recipe for a new kind is in `docs/architecture.md`.
 
-use crate::timeline::EventKind;
+use crate::event_kind::EventKind;
 
 /// A kind of record of a family's file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

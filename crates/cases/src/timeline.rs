@@ -15,63 +15,10 @@ use nido_persistence::{
 };
 use uuid::Uuid;
 
+pub use crate::event_kind::EventKind;
 use crate::families::visible_family;
 use crate::records::FamilyRecord;
 use crate::{Caller, CaseResult, Cases};
-
-/// What happened. On one day, events come in this order within a
-/// placement (the declaration order is the ranking); interventions and
-/// workshops, which have an instant, come by their instant; a crèche
-/// booking comes last.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum EventKind {
-    Referral,
-    Admission,
-    Period,
-    Move,
-    Intervention,
-    Renewal,
-    Exit,
-    CrecheBooking,
-    /// The family took part in a workshop (*atelier*).
-    Workshop,
-    /// A version of the projet personnalisé was written.
-    ProjectReview,
-    /// An information préoccupante was transmitted about a child.
-    Concern,
-}
-
-impl EventKind {
-    pub const ALL: &'static [EventKind] = &[
-        EventKind::Referral,
-        EventKind::Admission,
-        EventKind::Period,
-        EventKind::Move,
-        EventKind::Intervention,
-        EventKind::Renewal,
-        EventKind::Exit,
-        EventKind::CrecheBooking,
-        EventKind::Workshop,
-        EventKind::ProjectReview,
-        EventKind::Concern,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventKind::Referral => "referral",
-            EventKind::Admission => "admission",
-            EventKind::Period => "period",
-            EventKind::Move => "move",
-            EventKind::Intervention => "intervention",
-            EventKind::Renewal => "renewal",
-            EventKind::Exit => "exit",
-            EventKind::CrecheBooking => "creche_booking",
-            EventKind::Workshop => "workshop",
-            EventKind::ProjectReview => "project_review",
-            EventKind::Concern => "concern",
-        }
-    }
-}
 
 /// One event, with exactly what its kind says.
 #[derive(Debug, Clone)]

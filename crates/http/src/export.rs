@@ -24,6 +24,7 @@ use crate::families::FamilyResponse;
 use crate::gate::{Allowed, Coordinators};
 use crate::placements::PlacementResponse;
 use crate::referrals::ReferralResponse;
+use crate::schema::ExportFormat;
 use crate::state::AppState;
 
 mod html;
@@ -139,16 +140,6 @@ pub struct FamilyExport {
     pub workshops: Vec<ExportedWorkshop>,
     /// What the file holds that this export does not show, and why.
     pub left_out: Vec<String>,
-}
-
-nido_domain::string_enum! {
-    /// The file as JSON or as a printable page.
-    #[derive(Default)]
-    ExportFormat {
-        #[default]
-        Json => "json",
-        Html => "html",
-    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -22,6 +22,7 @@ use crate::error::Result;
 use crate::extract::{ApiPath, JsonBody, ValidQuery};
 use crate::gate::{Allowed, Team};
 use crate::pagination::{Page, PageParams};
+use crate::schema::ActionStatus;
 use crate::state::AppState;
 use crate::validation::Errors;
 use crate::versioning::{IfMatch, etag};
@@ -341,16 +342,6 @@ async fn create_action(
         etag(action.version),
         Json(ActionResponse::new(action, state.today())),
     ))
-}
-
-nido_domain::string_enum! {
-    /// Which of one's actions to list.
-    #[derive(Default)]
-    ActionStatus {
-        #[default]
-        Open => "open",
-        All => "all",
-    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

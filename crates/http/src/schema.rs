@@ -4,8 +4,6 @@
 //! parameter using it refers to, so a generated client gets one type each.
 
 use crate::csv_export::Format;
-use crate::export::ExportFormat;
-use crate::interventions::ActionStatus;
 use nido_domain::creche::{BookingPurpose, BookingStatus};
 use nido_domain::due_dates::DueKind;
 use nido_domain::family::{
@@ -23,6 +21,26 @@ use utoipa::openapi::schema::{
     Type,
 };
 use utoipa::openapi::{Ref, RefOr};
+
+nido_domain::string_enum! {
+    /// The file as JSON or as a printable page.
+    #[derive(Default)]
+    ExportFormat {
+        #[default]
+        Json => "json",
+        Html => "html",
+    }
+}
+
+nido_domain::string_enum! {
+    /// Which of one's actions to list.
+    #[derive(Default)]
+    ActionStatus {
+        #[default]
+        Open => "open",
+        All => "all",
+    }
+}
 
 fn string_enum<T: Copy>(
     values: &[T],

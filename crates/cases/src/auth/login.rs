@@ -1,15 +1,18 @@
 //! The login: a password (and, for an account with one, a second factor's
 //! code) for a session; and the logout.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use nido_domain::{Email, User};
-use nido_persistence::{login_throttle, sessions, users};
+use nido_persistence::{login_throttle, mfa, sessions, users};
 use uuid::Uuid;
 
 use super::device::{device_cookie, new_device_cookie};
 use super::throttle::{attempt_counters, count_in, forget_failures, prune};
 use super::{Session, hash_token, new_token};
 use crate::{CaseError, CaseResult, Cases};
+
+/// How long a right password waits for its code.
+const CHALLENGE_LIFETIME: TimeDelta = TimeDelta::minutes(5);
 
 /// Where an attempt comes from: the client's address, as the throttle
 /// counts it, and the device cookie it carried, if any.
@@ -123,7 +126,7 @@ pub async fn log_in(
     // device) also clears the failures made from it.
     forget_failures(cases, &counters).await?;
     if user.mfa_enrolled {
-        let (challenge, expires_at) = super::second_factor::open_challenge(cases, &user).await?;
+        let (challenge, expires_at) = open_challenge(cases, &user).await?;
         cases
             .audit_as(user.id, "auth.mfa_challenge", None, &resource)
             .await?;
@@ -174,6 +177,15 @@ pub(super) async fn open_session(
 }
 
 /// Ends `session` at once and audits it (`auth.logout`): the API's logout
+/// Opens a challenge for `user`, whose password was right: the token to
+/// send back with the code, and when it lapses.
+async fn open_challenge(cases: &Cases, user: &User) -> CaseResult<(String, DateTime<Utc>)> {
+    let challenge = new_token()?;
+    let expires_at = cases.now() + CHALLENGE_LIFETIME;
+    mfa::open_challenge(&cases.writer, user.id, hash_token(&challenge), expires_at).await?;
+    Ok((challenge, expires_at))
+}
+
 /// and the web pages' sign-out alike.
 pub async fn log_out(cases: &Cases, session: &Session) -> CaseResult<()> {
     sessions::delete(&cases.writer, session.token_hash()).await?;

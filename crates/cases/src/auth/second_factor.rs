@@ -2,7 +2,6 @@
 //! step, removing one's own factor and an admin's reset. Each code is
 //! accepted once; a wrong one is counted like a failed login.
 
-use chrono::{DateTime, TimeDelta, Utc};
 use nido_domain::{Conflict, Role, User};
 use nido_persistence::{mfa, users};
 use uuid::Uuid;
@@ -12,11 +11,8 @@ use super::throttle::{attempt_counters, count_attempt, count_in, forget_failures
 use super::totp::{
     generator, hash_recovery_code, matching_step, new_recovery_codes, new_secret, otpauth_url,
 };
-use super::{NewSession, Session, hash_token, new_token};
+use super::{NewSession, Session, hash_token};
 use crate::{Caller, CaseError, CaseResult, Cases};
-
-/// How long a right password waits for its code.
-const CHALLENGE_LIFETIME: TimeDelta = TimeDelta::minutes(5);
 
 /// A secret waiting for its first code.
 #[derive(Debug)]
@@ -184,18 +180,6 @@ pub async fn remove_own_factor(
     forget_failures(cases, &counters).await?;
     mfa::remove(&cases.writer, user.id, false).await?;
     cases.audit_as(user.id, "mfa.remove", None, "/me/mfa").await
-}
-
-/// Opens a challenge for `user`, whose password was right: the token to
-/// send back with the code, and when it lapses.
-pub(super) async fn open_challenge(
-    cases: &Cases,
-    user: &User,
-) -> CaseResult<(String, DateTime<Utc>)> {
-    let challenge = new_token()?;
-    let expires_at = cases.now() + CHALLENGE_LIFETIME;
-    mfa::open_challenge(&cases.writer, user.id, hash_token(&challenge), expires_at).await?;
-    Ok((challenge, expires_at))
 }
 
 /// The second step of a login from `origin`: the API's and the pages'. A
