@@ -152,7 +152,9 @@ impl FromRequestParts<Web> for Address {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, web: &Web) -> Result<Self, WebError> {
-        let ClientAddress(address) = ClientAddress::from_request_parts(parts, &web.app).await?;
+        let ClientAddress(address) = ClientAddress::from_request_parts(parts, &web.app)
+            .await
+            .map_err(crate::form::api_refusal)?;
         Ok(Address(address))
     }
 }

@@ -402,7 +402,9 @@ pub async fn occupancy_csv(
     }
     let report = housing_reports::occupancy_report(&web.app.cases, &caller, from, to).await;
     match report {
-        Ok(report) => Ok(nido_http::housing_views::occupancy_csv(&report)?),
+        Ok(report) => {
+            nido_http::housing_views::occupancy_csv(&report).map_err(crate::form::api_refusal)
+        }
         Err(nido_cases::CaseError::Invalid(_)) => Err(WebError::NotFound),
         Err(other) => Err(other.into()),
     }

@@ -148,7 +148,7 @@ struct WaitingListPage {
 }
 
 fn coordinators_only(signed_in: &SignedIn) -> Result<(), WebError> {
-    Ok(signed_in.caller.require(&[Role::Coordinator])?)
+    Ok(signed_in.case_caller().require(&[Role::Coordinator])?)
 }
 
 pub async fn show(
