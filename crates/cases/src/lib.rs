@@ -29,6 +29,7 @@ pub mod pagination;
 pub mod placements;
 pub mod projects;
 pub mod referrals;
+pub mod spreadsheet;
 pub mod storage;
 pub mod team;
 pub mod timeline;

@@ -8,11 +8,12 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{RawQuery, State};
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
 use nido_cases::housing::{self, HousingStock};
 use nido_cases::housing_reports;
+use nido_cases::spreadsheet::{self, CsvFile};
 use nido_domain::housing::{LandlordKind, Typology};
 
 use crate::Web;
@@ -402,10 +403,20 @@ pub async fn occupancy_csv(
     }
     let report = housing_reports::occupancy_report(&web.app.cases, &caller, from, to).await;
     match report {
-        Ok(report) => {
-            nido_http::housing_views::occupancy_csv(&report).map_err(crate::form::api_refusal)
-        }
+        Ok(report) => Ok(download(housing_reports::occupancy_csv(&report)?)),
         Err(nido_cases::CaseError::Invalid(_)) => Err(WebError::NotFound),
         Err(other) => Err(other.into()),
     }
+}
+
+/// A spreadsheet as an attachment, with the API's headers.
+fn download(file: CsvFile) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, spreadsheet::CONTENT_TYPE.to_owned()),
+            (header::CONTENT_DISPOSITION, file.content_disposition()),
+        ],
+        file.bytes,
+    )
+        .into_response()
 }
