@@ -8,7 +8,7 @@ use axum::extract::{FromRequestParts, Request};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use nido_cases::CaseError;
-use nido_http::error::Denied;
+use nido_cases::audit_log::Denied;
 use uuid::Uuid;
 
 use crate::Web;

@@ -208,8 +208,8 @@ pub async fn render(
 ) -> Result<Response, WebError> {
     let caller = signed_in.case_caller();
     caller.require(housing::EDITORS)?;
-    let cases = &web.app.cases;
-    let today = web.app.today();
+    let cases = &web.cases;
+    let today = web.today();
 
     let residences = housing_reports::residences(cases, &caller, today).await?;
     let placements = residences
@@ -397,11 +397,11 @@ pub async fn occupancy_csv(
     let caller = signed_in.case_caller();
     caller.require(housing::EDITORS)?;
     let mut typed = Typed::blank("rapport");
-    let (from, to) = report_range(query.as_deref(), web.app.today(), &mut typed);
+    let (from, to) = report_range(query.as_deref(), web.today(), &mut typed);
     if typed.refused() {
         return Err(WebError::NotFound);
     }
-    let report = housing_reports::occupancy_report(&web.app.cases, &caller, from, to).await;
+    let report = housing_reports::occupancy_report(&web.cases, &caller, from, to).await;
     match report {
         Ok(report) => Ok(download(housing_reports::occupancy_csv(&report)?)),
         Err(nido_cases::CaseError::Invalid(_)) => Err(WebError::NotFound),
