@@ -3,9 +3,9 @@
 //! `nido_cases::auth::resolve_session`. And the extractors every page
 //! starts with.
 
-use axum::body::Bytes;
 use std::net::SocketAddr;
 
+use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::{HeaderMap, HeaderValue, Method, header, request::Parts};
 use nido_cases::audit_log::CallerSlot;
