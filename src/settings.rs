@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use chrono::TimeDelta;
 use config::{Config, Environment, File, FileFormat};
 use nido_cases::auth::AuthPolicy;
+use nido_cases::auth::ForwardedFor;
 use nido_domain::{Clock, FailureLimit, LoginThrottle, Role};
-use nido_http::auth::ForwardedFor;
 use nido_persistence::sessions::SessionLifetime;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
@@ -352,8 +352,8 @@ impl Settings {
 
     /// How cookies are named and flagged: by the environment, and
     /// `web.secure_cookies`.
-    pub fn cookie_policy(&self) -> nido_http::auth::CookiePolicy {
-        nido_http::auth::CookiePolicy::of_env(&self.env, self.web.secure_cookies)
+    pub fn cookie_policy(&self) -> nido_cases::auth::CookiePolicy {
+        nido_cases::auth::CookiePolicy::of_env(&self.env, self.web.secure_cookies)
     }
 
     /// The system clock, or in the test environment the fixed `testing.now`.

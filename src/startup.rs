@@ -22,7 +22,8 @@ pub const INITIAL_ADMIN_PASSWORD_FILE: &str = "initial-admin-password";
 pub struct Application {
     listener: TcpListener,
     state: AppState,
-    web: nido_web::WebSettings,
+    /// The pages' state, over the same use cases as `state`.
+    pages: nido_web::Web,
     outbox_retry: std::time::Duration,
     retention: nido_cases::retention::RetentionPolicy,
 }
@@ -34,9 +35,15 @@ impl Application {
         let databases = open_databases(settings).await?;
         let cases = use_cases(settings, &databases).await?;
         ensure_initial_admin(&cases, settings).await?;
-        let security = nido_http::Security {
+        let pages = nido_web::Web {
+            cases: cases.clone(),
             cookies: settings.cookie_policy(),
             forwarded_for: settings.auth.forwarded_for(),
+            settings: settings.web.clone(),
+        };
+        let security = nido_http::Security {
+            cookies: pages.cookies,
+            forwarded_for: pages.forwarded_for,
         };
         let state = AppState::new(cases, security);
         let listener = TcpListener::bind(&settings.bind)
@@ -45,7 +52,7 @@ impl Application {
         Ok(Self {
             listener,
             state,
-            web: settings.web.clone(),
+            pages,
             outbox_retry: std::time::Duration::from_secs(
                 settings.audit.outbox_retry_seconds.max(1),
             ),
@@ -72,8 +79,10 @@ impl Application {
             self.retention,
             std::time::Duration::from_secs(24 * 60 * 60),
         );
-        // The web pages at `/`, the API under `/api/v1`.
-        let pages = nido_web::pages(self.state.clone(), self.web);
+        // The API under `/api/v1`; the pages at `/`, behind the API's
+        // fallback and inside its layers (request ids, tracing, the audit of
+        // refusals, the security headers).
+        let pages = nido_web::pages(self.pages);
         let app = nido_http::app_with_pages(self.state, Some(pages))
             .into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, app)

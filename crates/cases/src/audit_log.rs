@@ -3,6 +3,8 @@
 //! resource (ids and instants only): an admin who browses the log leaves a
 //! trace the other admins see.
 
+use std::sync::{Arc, OnceLock};
+
 use nido_domain::Role;
 use nido_persistence::audit;
 
@@ -51,6 +53,32 @@ fn resource_of(filter: &AuditFilter) -> String {
         "/audit".to_owned()
     } else {
         format!("/audit?{}", query.join("&"))
+    }
+}
+
+/// Marks an answer that refused access (a 403, or the 404 hiding another
+/// team's family), for the audit of refusals around both fronts to record
+/// with [`record_denial`]. Either front leaves it on its answer.
+#[derive(Debug, Clone, Copy)]
+pub struct Denied {
+    pub family_id: Option<Uuid>,
+}
+
+/// Where a front leaves the caller's id once her session is checked, for
+/// the audit of refusals around the handler (which gives each request an
+/// empty one). Cheap to clone: the clones share the slot.
+#[derive(Debug, Clone, Default)]
+pub struct CallerSlot(Arc<OnceLock<Uuid>>);
+
+impl CallerSlot {
+    /// Leaves the caller's id; the first one stays.
+    pub fn fill(&self, caller_id: Uuid) {
+        let _ = self.0.set(caller_id);
+    }
+
+    /// The caller's id, if a front left it.
+    pub fn caller_id(&self) -> Option<Uuid> {
+        self.0.get().copied()
     }
 }
 

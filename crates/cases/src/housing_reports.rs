@@ -9,6 +9,7 @@ use nido_persistence::{housing, occupancies};
 use uuid::Uuid;
 
 use crate::housing::READERS;
+use crate::spreadsheet::{Cell, Column, CsvFile, CsvRow};
 use crate::{Caller, CaseError, CaseResult, Cases};
 
 /// The longest range a report or a look-ahead may cover, in days.
@@ -215,6 +216,70 @@ pub async fn occupancy_report(
         total,
         by_landlord_kind: by_kind,
     })
+}
+
+/// The occupancy report as a spreadsheet, a line per scope (the whole
+/// stock, then each kind of landlord): the file the API's
+/// `?format=csv` and the pages' download both serve.
+pub fn occupancy_csv(report: &OccupancyReport) -> CaseResult<CsvFile> {
+    let mut lines = vec![OccupancyLine::new("total", &report.total)];
+    lines.extend(
+        report
+            .by_landlord_kind
+            .iter()
+            .map(|(kind, figures)| OccupancyLine::new(kind.as_str(), figures)),
+    );
+    CsvFile::of(
+        &lines,
+        format!("occupation-{}-{}.csv", report.from, report.to),
+    )
+    .map_err(|err| CaseError::Internal(err.into()))
+}
+
+/// One scope's line of the occupancy spreadsheet.
+struct OccupancyLine {
+    /// `total`, or a landlord kind.
+    scope: &'static str,
+    figures: OccupancyFigures,
+}
+
+impl OccupancyLine {
+    fn new(scope: &'static str, figures: &OccupancyFigures) -> Self {
+        Self {
+            scope,
+            figures: figures.clone(),
+        }
+    }
+}
+
+impl CsvRow for OccupancyLine {
+    const COLUMNS: &'static [Column<Self>] = &[
+        Column::new("Périmètre", |line| {
+            Cell::text(scope_in_french(line.scope))
+        }),
+        Column::new("Jours-logements sous bail", |line| {
+            Cell::Integer(line.figures.leased_unit_days)
+        }),
+        Column::new("Jours-logements occupés", |line| {
+            Cell::Integer(line.figures.occupied_unit_days)
+        }),
+        Column::new("Taux d'occupation", |line| {
+            Cell::Rate(line.figures.occupancy_rate())
+        }),
+        Column::new("Coût des loyers (€)", |line| {
+            Cell::Cents(line.figures.rent_cost_cents)
+        }),
+    ];
+}
+
+/// The report's scopes as the spreadsheet names them.
+fn scope_in_french(scope: &str) -> &str {
+    match scope {
+        "total" => "Ensemble du parc",
+        "private" => "Bailleurs privés",
+        "social" => "Bailleurs sociaux",
+        other => other,
+    }
 }
 
 /// A family in the centre and where it lives.

@@ -33,6 +33,7 @@ pub mod projects;
 pub mod records;
 pub mod referrals;
 pub mod retention;
+pub mod spreadsheet;
 pub mod storage;
 pub mod team;
 pub mod timeline;

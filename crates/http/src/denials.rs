@@ -6,8 +6,9 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::auth::CallerSlot;
-use crate::error::{ApiError, Denied};
+use nido_cases::audit_log::{CallerSlot, Denied};
+
+use crate::error::ApiError;
 use crate::state::AppState;
 
 /// Gives the request a slot for the caller's id (the authentication
@@ -25,10 +26,11 @@ pub async fn audit_denials(
         .take(200)
         .collect();
     let response = next.run(request).await;
-    let (Some(denied), Some(caller)) = (response.extensions().get::<Denied>(), slot.0.get()) else {
+    let (Some(denied), Some(caller)) = (response.extensions().get::<Denied>(), slot.caller_id())
+    else {
         return response;
     };
-    match nido_cases::audit_log::record_denial(&state.cases, *caller, denied.family_id, &path).await
+    match nido_cases::audit_log::record_denial(&state.cases, caller, denied.family_id, &path).await
     {
         Ok(()) => response,
         // The refusal must not go untraced.

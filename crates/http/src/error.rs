@@ -5,6 +5,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use nido_cases::CaseError;
+use nido_cases::audit_log::Denied;
 use nido_domain::Conflict;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -280,12 +281,6 @@ impl IntoResponse for ApiError {
         }
         response
     }
-}
-
-/// Marks an answer that refused access, for the audit layer to record.
-#[derive(Debug, Clone, Copy)]
-pub struct Denied {
-    pub family_id: Option<Uuid>,
 }
 
 /// Serialises a problem with its media type.

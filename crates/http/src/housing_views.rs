@@ -12,7 +12,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use crate::csv_export::{Cell, Column, CsvRow, Format, csv_response};
+use crate::csv_export::{Cell, Column, CsvRow, Format, csv_file_response, csv_response};
 use crate::error::Result;
 use crate::extract::ValidQuery;
 use crate::gate::{Allowed, HousingReaders};
@@ -233,45 +233,9 @@ fn scopes(report: &housing_reports::OccupancyReport) -> (OccupancyFigures, Vec<O
 }
 
 /// The occupancy report as the spreadsheet `?format=csv` answers (the
-/// web's page serves the very same file).
-pub fn occupancy_csv(report: &housing_reports::OccupancyReport) -> Result<Response> {
-    let (total, by_kind) = scopes(report);
-    let mut rows = vec![total];
-    rows.extend(by_kind);
-    csv_response(
-        &rows,
-        &format!("occupation-{}-{}.csv", report.from, report.to),
-    )
-}
-
-impl CsvRow for OccupancyFigures {
-    const COLUMNS: &'static [Column<Self>] = &[
-        Column::new("Périmètre", |figures| {
-            Cell::text(scope_in_french(&figures.scope))
-        }),
-        Column::new("Jours-logements sous bail", |figures| {
-            Cell::Integer(figures.leased_unit_days)
-        }),
-        Column::new("Jours-logements occupés", |figures| {
-            Cell::Integer(figures.occupied_unit_days)
-        }),
-        Column::new("Taux d'occupation", |figures| {
-            Cell::Rate(figures.occupancy_rate)
-        }),
-        Column::new("Coût des loyers (€)", |figures| {
-            Cell::Cents(figures.rent_cost_cents)
-        }),
-    ];
-}
-
-/// The report's scopes as the spreadsheet names them.
-fn scope_in_french(scope: &str) -> &str {
-    match scope {
-        "total" => "Ensemble du parc",
-        "private" => "Bailleurs privés",
-        "social" => "Bailleurs sociaux",
-        other => other,
-    }
+/// web's page serves the very same file, written by the use cases).
+fn occupancy_csv(report: &housing_reports::OccupancyReport) -> Result<Response> {
+    Ok(csv_file_response(housing_reports::occupancy_csv(report)?))
 }
 
 impl OccupancyFigures {

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, Utc};
 use nido_cases::Cases;
 
-use crate::auth::{CookiePolicy, ForwardedFor};
+use nido_cases::auth::{CookiePolicy, ForwardedFor};
 
 /// How cookies go out, and which client address the throttle counts.
 #[derive(Debug, Clone, Copy)]

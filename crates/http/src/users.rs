@@ -124,7 +124,7 @@ fn parse_password(
 
 /// The account to create, its password checked and hashed: every invalid
 /// field at once (the web's form calls this too).
-pub async fn new_user(state: &AppState, body: &CreateUserRequest) -> Result<NewUser> {
+pub async fn new_user(use_cases: &nido_cases::Cases, body: &CreateUserRequest) -> Result<NewUser> {
     let mut errors = Errors::default();
     let email = errors.check("email", Email::parse(&body.email));
     let display_name = errors.check("display_name", DisplayName::parse(&body.display_name));
@@ -135,7 +135,7 @@ pub async fn new_user(state: &AppState, body: &CreateUserRequest) -> Result<NewU
             "validated fields missing"
         )));
     };
-    let password_hash = state.cases.auth.passwords.hash(&password).await?;
+    let password_hash = use_cases.auth.passwords.hash(&password).await?;
     Ok(NewUser {
         email,
         display_name,
@@ -150,7 +150,7 @@ pub async fn new_user(state: &AppState, body: &CreateUserRequest) -> Result<NewU
 /// The changes to `current`, a new password checked and hashed: every
 /// invalid field at once (the web's form calls this too).
 pub async fn user_changes(
-    state: &AppState,
+    use_cases: &nido_cases::Cases,
     current: &User,
     body: &UpdateUserRequest,
 ) -> Result<UserChanges> {
@@ -173,7 +173,7 @@ pub async fn user_changes(
     });
     errors.finish()?;
     let password_hash = match &password {
-        Some(password) => Some(state.cases.auth.passwords.hash(password).await?),
+        Some(password) => Some(use_cases.auth.passwords.hash(password).await?),
         None => None,
     };
     Ok(UserChanges {
@@ -199,7 +199,7 @@ async fn create_user(
     ValidJson(body): ValidJson<CreateUserRequest>,
 ) -> Result<impl IntoResponse> {
     caller.require(&[Role::Admin])?;
-    let new = new_user(&state, &body).await?;
+    let new = new_user(&state.cases, &body).await?;
     let user = cases::create_user(&state.cases, &caller.case_caller(), new).await?;
     tracing::info!(user_id = %user.id, role = %user.role, "user created");
     let location = format!("/api/v1/users/{}", user.id);
@@ -268,7 +268,7 @@ async fn update_user(
         body.email.as_deref(),
         body.password.is_some(),
     )?;
-    let changes = user_changes(&state, &current, &body).await?;
+    let changes = user_changes(&state.cases, &current, &body).await?;
     let user = cases::update_user(&state.cases, &caller, id, expected_version, changes).await?;
     tracing::info!(user_id = %user.id, "user updated");
     Ok((etag(user.version), Json(UserResponse::from(user))))

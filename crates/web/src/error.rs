@@ -8,8 +8,7 @@ use axum::extract::{FromRequestParts, Request};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use nido_cases::CaseError;
-use nido_http::ApiError;
-use nido_http::error::Denied;
+use nido_cases::audit_log::Denied;
 use uuid::Uuid;
 
 use crate::Web;
@@ -49,30 +48,19 @@ pub enum WebError {
     Internal(#[from] anyhow::Error),
 }
 
-impl From<ApiError> for WebError {
-    fn from(err: ApiError) -> Self {
+impl From<CaseError> for WebError {
+    /// A use case's refusal that reaches a page instead of a form's errors:
+    /// what the user may not do or see answers its page; a refusal of the
+    /// input here is the page's mistake, logged in full as unexpected.
+    fn from(err: CaseError) -> Self {
         match err {
-            ApiError::Unauthorized => WebError::SignInRequired {
-                back: None,
-                clear: None,
-            },
-            ApiError::PasswordChangeRequired => WebError::PasswordChangeRequired,
-            ApiError::MfaEnrolmentRequired => WebError::MfaEnrolmentRequired,
-            ApiError::Forbidden => WebError::Forbidden,
-            ApiError::NotFound => WebError::NotFound,
-            ApiError::Hidden { family_id } => WebError::Hidden { family_id },
-            ApiError::MalformedBody(_)
-            | ApiError::UnsupportedMediaType
-            | ApiError::PayloadTooLarge => WebError::BadRequest,
-            ApiError::Internal(err) => WebError::Internal(err),
+            CaseError::Forbidden => WebError::Forbidden,
+            CaseError::NotFound => WebError::NotFound,
+            CaseError::Hidden { family_id } => WebError::Hidden { family_id },
+            CaseError::Db(err) => WebError::Internal(err.into()),
+            CaseError::Internal(err) => WebError::Internal(err),
             other => WebError::Internal(anyhow::anyhow!("unexpected refusal: {other}")),
         }
-    }
-}
-
-impl From<CaseError> for WebError {
-    fn from(err: CaseError) -> Self {
-        ApiError::from(err).into()
     }
 }
 

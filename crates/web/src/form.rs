@@ -137,7 +137,7 @@ impl FieldErrors {
                 ),
                 place,
             ),
-            other => Err(other.into()),
+            other => Err(api_refusal(other)),
         }
     }
 
@@ -150,6 +150,29 @@ impl FieldErrors {
             CaseError::StaleVersion => StatusCode::PRECONDITION_FAILED,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         }
+    }
+}
+
+/// A refusal of an API request type's own checks (or of the use case it
+/// calls) that is not about the input: the page it answers. Goes with the
+/// request types, once each write input is a domain type.
+pub fn api_refusal(error: nido_http::ApiError) -> WebError {
+    use nido_http::ApiError;
+    match error {
+        ApiError::Unauthorized => WebError::SignInRequired {
+            back: None,
+            clear: None,
+        },
+        ApiError::PasswordChangeRequired => WebError::PasswordChangeRequired,
+        ApiError::MfaEnrolmentRequired => WebError::MfaEnrolmentRequired,
+        ApiError::Forbidden => WebError::Forbidden,
+        ApiError::NotFound => WebError::NotFound,
+        ApiError::Hidden { family_id } => WebError::Hidden { family_id },
+        ApiError::MalformedBody(_) | ApiError::UnsupportedMediaType | ApiError::PayloadTooLarge => {
+            WebError::BadRequest
+        }
+        ApiError::Internal(err) => WebError::Internal(err),
+        other => WebError::Internal(anyhow::anyhow!("unexpected refusal: {other}")),
     }
 }
 

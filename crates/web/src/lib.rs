@@ -17,7 +17,9 @@ mod session;
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::routing::{get, post};
-use nido_http::AppState;
+use chrono::{DateTime, NaiveDate, Utc};
+use nido_cases::Cases;
+use nido_cases::auth::{CookiePolicy, ForwardedFor};
 use serde::Deserialize;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -29,16 +31,35 @@ pub struct WebSettings {
     /// are anyway outside development) and every answer carries
     /// `Strict-Transport-Security`. Turn it on wherever nido is reached
     /// through HTTPS, which is everywhere but a developer's machine. Read at
-    /// start into the API state's cookie policy.
+    /// start into the cookie policy.
     pub secure_cookies: bool,
 }
 
-/// What every page handler reaches: the API's state (databases, use cases,
-/// authentication settings, clock) and the web's own settings.
+/// What every page handler reaches: the use cases (over the databases and
+/// the clock, with authentication), how cookies go out, which client
+/// address the login throttle counts, and the web's own settings. Built by
+/// the binary beside the API's state, over the same use cases. Cheap to
+/// clone.
 #[derive(Clone)]
 pub struct Web {
-    pub app: AppState,
+    pub cases: Cases,
+    /// How cookies are named and flagged.
+    pub cookies: CookiePolicy,
+    /// Whether the client's address is read from `X-Forwarded-For`.
+    pub forwarded_for: ForwardedFor,
     pub settings: WebSettings,
+}
+
+impl Web {
+    /// Now, by the application's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.cases.now()
+    }
+
+    /// Today in the centre's time zone.
+    pub fn today(&self) -> NaiveDate {
+        self.cases.today()
+    }
 }
 
 /// Pages only ever load what nido serves itself: no inline script, no
@@ -46,9 +67,9 @@ pub struct Web {
 const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
      img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-/// The pages, with their own state, fallback and headers: to be served
-/// beside the API with `nido_http::app_with_pages`.
-pub fn pages(app: AppState, settings: WebSettings) -> Router {
+/// The pages, with their own state, fallback and headers: the binary
+/// serves them behind the API's fallback, inside its layers.
+pub fn pages(web: Web) -> Router {
     Router::new()
         .route("/", get(pages::home::show))
         .route(
@@ -158,5 +179,5 @@ pub fn pages(app: AppState, settings: WebSettings) -> Router {
             HeaderName::from_static("permissions-policy"),
             HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
         ))
-        .with_state(Web { app, settings })
+        .with_state(web)
 }

@@ -3,12 +3,14 @@
 //! `nido_cases::auth::resolve_session`. And the extractors every page
 //! starts with.
 
+use std::net::SocketAddr;
+
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::{HeaderMap, HeaderValue, Method, header, request::Parts};
-use nido_cases::auth;
+use nido_cases::audit_log::CallerSlot;
+use nido_cases::auth::{self, NewSession, Session};
 use nido_domain::User;
-use nido_http::auth::{ClientAddress, CurrentUser};
 
 use crate::Web;
 use crate::csrf;
@@ -17,7 +19,7 @@ use crate::form::FormData;
 
 /// The session cookie: the session's token, as the API's bearer token.
 /// Base names: outside development each is `__Host-` prefixed
-/// (`nido_http::auth::CookiePolicy`).
+/// (`nido_cases::auth::CookiePolicy`).
 pub const SESSION_COOKIE: &str = "nido_session";
 /// The sign-in form's own nonce (see [`csrf`]).
 pub const SIGN_IN_COOKIE: &str = "nido_connexion";
@@ -37,7 +39,11 @@ const OPEN_BEFORE_ENROLMENT: [&str; 5] = [
 /// The value of nido's cookie `base` in the request, under the name the
 /// cookie policy gives it.
 pub fn cookie(headers: &HeaderMap, web: &Web, base: &str) -> Option<String> {
-    web.app.cookies.read(headers, base)
+    let cookie_headers = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok());
+    web.cookies.read(cookie_headers, base)
 }
 
 /// A `Set-Cookie` value for one of nido's cookies: `HttpOnly`,
@@ -45,14 +51,25 @@ pub fn cookie(headers: &HeaderMap, web: &Web, base: &str) -> Option<String> {
 /// says. `None` clears it. Without `Max-Age` the cookie lasts until the
 /// browser closes; the session itself ends sooner on the server.
 pub fn set_cookie(web: &Web, base: &str, value: Option<&str>) -> HeaderValue {
-    web.app.cookies.set(base, value, None)
+    header_value(&web.cookies.set(base, value, None))
+}
+
+/// The `Set-Cookie` of a session's device cookie (kept a year).
+pub fn device_cookie(web: &Web, session: &NewSession) -> HeaderValue {
+    header_value(&web.cookies.device_cookie(session))
+}
+
+/// A cookie policy's `Set-Cookie` text as a header (always visible ASCII).
+fn header_value(text: &str) -> HeaderValue {
+    HeaderValue::from_str(text).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// The signed-in user of a page. Without a live session the visitor is
 /// sent to `/connexion` (and back here after); a user who must replace a
 /// password someone else set is sent to `/mot-de-passe`, whatever she asked.
 pub struct SignedIn {
-    pub caller: CurrentUser,
+    /// Her session: who she is, and the token it goes by.
+    pub caller: Session,
     /// The token her forms carry.
     pub csrf: String,
     session_token: String,
@@ -64,7 +81,7 @@ impl SignedIn {
     }
 
     pub fn case_caller(&self) -> nido_cases::Caller {
-        self.caller.case_caller()
+        self.caller.caller()
     }
 
     /// Reads the session of the request, if there is a live one.
@@ -72,13 +89,13 @@ impl SignedIn {
         let Some(token) = cookie(&parts.headers, web, SESSION_COOKIE) else {
             return Ok(None);
         };
-        let Some(caller) = auth::resolve_session(&web.app.cases, &token)
-            .await?
-            .map(CurrentUser)
-        else {
+        let Some(caller) = auth::resolve_session(&web.cases, &token).await? else {
             return Ok(None);
         };
-        caller.fill_slot(parts);
+        // For the audit of refusals around the page.
+        if let Some(slot) = parts.extensions.get::<CallerSlot>() {
+            slot.fill(caller.user.id);
+        }
         Ok(Some(SignedIn {
             caller,
             csrf: csrf::for_session(&token),
@@ -113,7 +130,7 @@ impl FromRequestParts<Web> for SignedIn {
         {
             return Err(WebError::PasswordChangeRequired);
         }
-        if auth::enrolment_required(&web.app.cases, signed_in.user())
+        if auth::enrolment_required(&web.cases, signed_in.user())
             && !OPEN_BEFORE_ENROLMENT.contains(&parts.uri.path())
         {
             return Err(WebError::MfaEnrolmentRequired);
@@ -144,16 +161,25 @@ impl FromRequest<Web> for SignedForm {
     }
 }
 
-/// The client's address, as the login throttle counts it: the API's
-/// [`ClientAddress`], for the pages.
+/// The client's address, as the login throttle counts it: the peer, or
+/// behind trusted proxies what `X-Forwarded-For` says
+/// (`nido_cases::auth::ForwardedFor`).
 pub struct Address(pub String);
 
 impl FromRequestParts<Web> for Address {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, web: &Web) -> Result<Self, WebError> {
-        let ClientAddress(address) = ClientAddress::from_request_parts(parts, &web.app).await?;
-        Ok(Address(address))
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip());
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|value| value.to_str().ok());
+        Ok(Address(web.forwarded_for.client_address(peer, forwarded)))
     }
 }
 

@@ -1,8 +1,11 @@
 //! Authentication: passwords and their hashing, logins and their throttle,
 //! sessions, the second factor, the device cookies and the server key that
-//! MACs them. The API and the pages call these alike; each writes the same
+//! MACs them, the cookie policy and the client's address the throttle
+//! counts. The API and the pages call these alike; each writes the same
 //! audit entries whichever front asked.
 
+mod client_address;
+mod cookies;
 mod device;
 mod login;
 mod own_password;
@@ -15,6 +18,8 @@ mod throttle;
 mod token;
 mod totp;
 
+pub use client_address::ForwardedFor;
+pub use cookies::CookiePolicy;
 pub use device::{DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_SECS};
 pub use login::{LoginOutcome, NewSession, Origin, log_in, log_out};
 pub use own_password::change_own_password;

@@ -1,11 +1,10 @@
 use std::ops::Deref;
-use std::sync::{Arc, OnceLock};
 
 use axum::extract::FromRequestParts;
 use axum::http::{Method, header, request::Parts};
+use nido_cases::audit_log::CallerSlot;
 use nido_cases::auth::{self, Session};
 use nido_domain::Role;
-use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -40,17 +39,12 @@ impl CurrentUser {
     }
 }
 
-/// Where the caller's id is left for the layers around the handler (the
-/// audit of refused requests), once the token is checked.
-#[derive(Debug, Clone, Default)]
-pub struct CallerSlot(pub Arc<OnceLock<Uuid>>);
-
 impl CurrentUser {
     /// Leaves the caller's id in the request's [`CallerSlot`], for the
     /// audit of refused requests around the handler.
     pub fn fill_slot(&self, parts: &Parts) {
-        if let Some(CallerSlot(slot)) = parts.extensions.get::<CallerSlot>() {
-            let _ = slot.set(self.user.id);
+        if let Some(slot) = parts.extensions.get::<CallerSlot>() {
+            slot.fill(self.user.id);
         }
     }
 }

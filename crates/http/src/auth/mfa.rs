@@ -194,7 +194,7 @@ async fn login_second_step(
     headers: HeaderMap,
     ValidJson(body): ValidJson<SecondStep>,
 ) -> Result<(HeaderMap, Json<LoginResponse>)> {
-    let device = state.cookies.read(&headers, DEVICE_COOKIE);
+    let device = super::cookies::read(state.cookies, &headers, DEVICE_COOKIE);
     let origin = Origin {
         address: &address,
         device: device.as_deref(),

@@ -10,8 +10,7 @@ mod mfa;
 mod routes;
 
 pub use account::router as account_router;
-pub use client_address::{ClientAddress, ForwardedFor};
-pub use cookies::{CookiePolicy, cookie};
-pub use current_user::{CallerSlot, CurrentUser};
+pub use client_address::ClientAddress;
+pub use current_user::CurrentUser;
 pub use nido_cases::auth::{hash_token, new_token};
 pub use routes::{LoginRequest, router};

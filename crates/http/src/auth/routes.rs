@@ -103,7 +103,7 @@ async fn login(
     headers: HeaderMap,
     ValidJson(body): ValidJson<LoginRequest>,
 ) -> Result<(HeaderMap, Json<LoginAnswer>)> {
-    let device = state.cookies.read(&headers, DEVICE_COOKIE);
+    let device = super::cookies::read(state.cookies, &headers, DEVICE_COOKIE);
     let origin = Origin {
         address: &address,
         device: device.as_deref(),
@@ -130,7 +130,7 @@ impl LoginResponse {
     /// The answer of a session just opened; its device cookie left in
     /// `headers`.
     pub(super) fn of(state: &AppState, session: NewSession, headers: &mut HeaderMap) -> Self {
-        state.cookies.leave_device_cookie(&session, headers);
+        super::cookies::leave_device_cookie(state.cookies, &session, headers);
         let lifetime = state.cases.auth.policy.session_lifetime;
         LoginResponse {
             token: session.token,

@@ -9,7 +9,7 @@ use nido_cases::{CaseError, FieldError};
 use nido_http::ApiError;
 
 use crate::error::WebError;
-use crate::form::{FieldErrors, FormData};
+use crate::form::{FieldErrors, FormData, api_refusal};
 
 /// A form as typed, and its errors. `prefix` keeps the ids of several forms
 /// on one page apart.
@@ -97,7 +97,7 @@ pub fn refusal(
         ),
         ApiError::Conflict(conflict) => CaseError::Conflict(conflict),
         ApiError::PreconditionFailed => CaseError::StaleVersion,
-        other => return Err(other.into()),
+        other => return Err(api_refusal(other)),
     };
     let status = FieldErrors::status_for(&case);
     Ok((FieldErrors::from_case(case, place)?, status))

@@ -114,7 +114,7 @@ pub async fn show(
     for name in ["famille", "utilisateur", "du", "au"] {
         filters.set(name, query_value(query, name).unwrap_or_default().trim());
     }
-    let zone = web.app.cases.time_zone;
+    let zone = web.cases.time_zone;
     let family_id = uuid_filter(
         &mut filters,
         "famille",
@@ -132,7 +132,7 @@ pub async fn show(
         }
         before
     });
-    let everyone = users::list(&web.app.cases, &caller, None, 1000).await?;
+    let everyone = users::list(&web.cases, &caller, None, 1000).await?;
     let names: HashMap<Uuid, String> = everyone
         .iter()
         .map(|user| (user.id, user.display_name.as_str().to_owned()))
@@ -147,8 +147,7 @@ pub async fn show(
             to,
             before,
         };
-        let rows =
-            nido_cases::audit_log::read(&web.app.cases, &caller, filter, PAGE_SIZE + 1).await?;
+        let rows = nido_cases::audit_log::read(&web.cases, &caller, filter, PAGE_SIZE + 1).await?;
         let found = RowsPage::from_rows(rows, PAGE_SIZE, |e| e.id);
         let entries = found
             .rows

@@ -37,16 +37,7 @@ pub async fn submit(
                 ..ChildUpdate::default()
             };
             let caller = signed_in.case_caller();
-            match update_child(
-                &web.app.cases,
-                &caller,
-                family_id,
-                child_id,
-                version,
-                update,
-            )
-            .await
-            {
+            match update_child(&web.cases, &caller, family_id, child_id, version, update).await {
                 Ok(_) => {
                     return Ok(Redirect::to(&format!("/familles/{family_id}?ok=naissance"))
                         .into_response());

@@ -103,7 +103,7 @@ pub async fn show(
 ) -> Result<Response, WebError> {
     let on = query_value(query.as_deref(), "jour")
         .and_then(|raw| raw.parse::<NaiveDate>().ok())
-        .unwrap_or_else(|| web.app.today());
+        .unwrap_or_else(|| web.today());
     let notice = match query_value(query.as_deref(), "ok").as_deref() {
         Some("reservation") => Some("Réservation enregistrée."),
         Some("presence") => Some("Présence enregistrée."),
@@ -126,7 +126,7 @@ async fn render(
     notice: Option<&'static str>,
 ) -> Result<Response, WebError> {
     let caller = signed_in.case_caller();
-    let operations = &web.app.cases;
+    let operations = &web.cases;
     let (settings, items) = cases::day(operations, &caller, on).await?;
     let records = cases::is_creche_professional(operations, &caller).await?;
     let free = cases::availability(operations, &caller, on, on)
@@ -147,7 +147,7 @@ async fn render(
                 })
                 .collect()
         });
-    let today = web.app.today();
+    let today = web.today();
     let planned = items
         .into_iter()
         .map(|item| planned_row(item, records && on <= today, attendance.as_ref()))
@@ -243,7 +243,7 @@ async fn child_choices(
     today: NaiveDate,
 ) -> Result<Vec<Choice>, WebError> {
     let mut visible =
-        cases::families_to_book(&web.app.cases, &signed_in.case_caller(), MAX_FAMILIES).await?;
+        cases::families_to_book(&web.cases, &signed_in.case_caller(), MAX_FAMILIES).await?;
     visible.sort_by_key(|family| {
         (
             french::search_key(&family.mother.last_name),
@@ -301,7 +301,7 @@ pub async fn submit_booking(
         notes: form.get("notes").to_owned(),
         errors: FieldErrors::default(),
     };
-    let today = web.app.today();
+    let today = web.today();
     let shown_day = typed.on.parse::<NaiveDate>().ok();
     let ids = typed
         .child
@@ -344,7 +344,7 @@ pub async fn submit_booking(
                 weekly_until: None,
             };
             let answer = cases::book(
-                &web.app.cases,
+                &web.cases,
                 &signed_in.case_caller(),
                 family_id,
                 request,
@@ -395,11 +395,11 @@ pub async fn submit_attendance(
     let day = form
         .get("jour")
         .parse::<NaiveDate>()
-        .unwrap_or_else(|_| web.app.today());
+        .unwrap_or_else(|_| web.today());
     let (status, found) = match (errors.finish(), attendance) {
         (Ok(()), Some(attendance)) => {
             let answer = cases::record_attendance(
-                &web.app.cases,
+                &web.cases,
                 &signed_in.case_caller(),
                 booking_id,
                 attendance,

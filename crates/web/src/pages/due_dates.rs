@@ -58,10 +58,10 @@ pub async fn show(
         .filter(|days| WINDOWS.contains(days))
         .unwrap_or(WINDOWS[0]);
     let caller = signed_in.case_caller();
-    let today = web.app.today();
-    let items = due_dates::screen(&web.app.cases, &caller, today, within, None).await?;
+    let today = web.today();
+    let items = due_dates::screen(&web.cases, &caller, today, within, None).await?;
     let referents: Vec<_> = items.iter().filter_map(|item| item.referent_id).collect();
-    let names = nido_cases::team::names(&web.app.cases, &caller, referents).await?;
+    let names = nido_cases::team::names(&web.cases, &caller, referents).await?;
     let (mut overdue, mut coming) = (Vec::new(), Vec::new());
     for item in items {
         let days = (item.due_on - today).num_days();
@@ -69,7 +69,7 @@ pub async fn show(
             label: french::due_kind(item.kind),
             due_on: french::date(item.due_on),
             when: french::days_from_now(days),
-            overdue: item.is_overdue(today, today, web.app.now()),
+            overdue: item.is_overdue(today, today, web.now()),
             family_href: item.family_id.map(|id| format!("/familles/{id}")),
             mother_name: item.mother_name.unwrap_or_default(),
             referent: item

@@ -81,8 +81,8 @@ pub async fn list(
         .chars()
         .take(100)
         .collect();
-    let found = family_list::search(&web.app.cases, &signed_in.case_caller(), &query).await?;
-    let today = web.app.today();
+    let found = family_list::search(&web.cases, &signed_in.case_caller(), &query).await?;
+    let today = web.today();
     page(
         StatusCode::OK,
         &FamiliesPage {

@@ -74,7 +74,7 @@ pub struct InterventionForm {
 impl InterventionForm {
     /// A new form: today, now, with the user among the staff present.
     pub fn blank(web: &Web, user: &User) -> Self {
-        let now = web.app.now().with_timezone(&web.app.cases.time_zone);
+        let now = web.now().with_timezone(&web.cases.time_zone);
         InterventionForm {
             occurred_on: now.date_naive().to_string(),
             occurred_time: now.format("%H:%M").to_string(),
@@ -276,13 +276,13 @@ pub async fn render(
         unit_labels: units,
         members,
     } = family_file::page(
-        &web.app.cases,
+        &web.cases,
         &signed_in.case_caller(),
         family_id,
         JOURNAL_LENGTH + 1,
     )
     .await?;
-    let today = web.app.today();
+    let today = web.today();
     let journal_cut = events.len() > JOURNAL_LENGTH;
     let events: Vec<Event> = events.into_iter().take(JOURNAL_LENGTH).collect();
     let cap = latest_end_on(&family.births());
@@ -395,7 +395,7 @@ fn placement_view(
         .current_period()
         .filter(|_| active)
         .map(|current| {
-            let due = deadline(current, cap, today, web.app.cases.report_lead_days);
+            let due = deadline(current, cap, today, web.cases.report_lead_days);
             DeadlineView {
                 ends_on: french::date(current.ends_on),
                 when: french::days_from_now(due.days_remaining),
@@ -477,7 +477,7 @@ fn event_view(
     units: &HashMap<Uuid, String>,
     children: &HashMap<Uuid, String>,
 ) -> EventView {
-    let zone = web.app.cases.time_zone;
+    let zone = web.cases.time_zone;
     let mut view = EventView {
         date: french::date(event.date()),
         title: String::new(),
@@ -541,7 +541,7 @@ fn event_view(
             ));
             view.restricted = intervention.confidentiality == Confidentiality::Restricted;
             view.summary = Some(intervention.summary);
-            let today = web.app.today();
+            let today = web.today();
             view.actions = actions
                 .into_iter()
                 .map(|action| {

@@ -64,9 +64,9 @@ pub async fn show(
     let notice = query_value(query.as_deref(), "ok")
         .filter(|done| done == "mot-de-passe")
         .map(|_| "Votre mot de passe a été changé.");
-    let lock_notice = nido_cases::auth::take_lock_notice(&web.app.cases, &signed_in.caller)
+    let lock_notice = nido_cases::auth::take_lock_notice(&web.cases, &signed_in.caller)
         .await?
-        .map(|at| lock_notice(at, web.app.cases.time_zone));
+        .map(|at| lock_notice(at, web.cases.time_zone));
     let user = signed_in.user();
     let first_name = user
         .display_name
@@ -111,8 +111,8 @@ async fn fill_case_work(
     signed_in: &SignedIn,
     home: &mut HomePage,
 ) -> Result<(), WebError> {
-    let today = web.app.today();
-    let work = case_work(&web.app.cases, &signed_in.case_caller(), DUE_WITHIN_DAYS).await?;
+    let today = web.today();
+    let work = case_work(&web.cases, &signed_in.case_caller(), DUE_WITHIN_DAYS).await?;
     home.actions = work
         .actions
         .into_iter()
@@ -142,7 +142,7 @@ async fn fill_case_work(
                 label: french::due_kind(item.kind),
                 due_on: french::date(item.due_on),
                 when: french::days_from_now(days),
-                overdue: item.is_overdue(today, today, web.app.now()),
+                overdue: item.is_overdue(today, today, web.now()),
                 family_href: item.family_id.map(|id| format!("/familles/{id}")),
                 mother_name: item.mother_name.unwrap_or_default(),
             }

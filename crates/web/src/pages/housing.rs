@@ -8,11 +8,12 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{RawQuery, State};
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
 use nido_cases::housing::{self, HousingStock};
 use nido_cases::housing_reports;
+use nido_cases::spreadsheet::{self, CsvFile};
 use nido_domain::housing::{LandlordKind, Typology};
 
 use crate::Web;
@@ -207,8 +208,8 @@ pub async fn render(
 ) -> Result<Response, WebError> {
     let caller = signed_in.case_caller();
     caller.require(housing::EDITORS)?;
-    let cases = &web.app.cases;
-    let today = web.app.today();
+    let cases = &web.cases;
+    let today = web.today();
 
     let residences = housing_reports::residences(cases, &caller, today).await?;
     let placements = residences
@@ -396,14 +397,26 @@ pub async fn occupancy_csv(
     let caller = signed_in.case_caller();
     caller.require(housing::EDITORS)?;
     let mut typed = Typed::blank("rapport");
-    let (from, to) = report_range(query.as_deref(), web.app.today(), &mut typed);
+    let (from, to) = report_range(query.as_deref(), web.today(), &mut typed);
     if typed.refused() {
         return Err(WebError::NotFound);
     }
-    let report = housing_reports::occupancy_report(&web.app.cases, &caller, from, to).await;
+    let report = housing_reports::occupancy_report(&web.cases, &caller, from, to).await;
     match report {
-        Ok(report) => Ok(nido_http::housing_views::occupancy_csv(&report)?),
+        Ok(report) => Ok(download(housing_reports::occupancy_csv(&report)?)),
         Err(nido_cases::CaseError::Invalid(_)) => Err(WebError::NotFound),
         Err(other) => Err(other.into()),
     }
+}
+
+/// A spreadsheet as an attachment, with the API's headers.
+fn download(file: CsvFile) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, spreadsheet::CONTENT_TYPE.to_owned()),
+            (header::CONTENT_DISPOSITION, file.content_disposition()),
+        ],
+        file.bytes,
+    )
+        .into_response()
 }

@@ -104,7 +104,7 @@ pub async fn add_landlord_form(
             status
         }
         Ok(_) if typed.refused() => StatusCode::UNPROCESSABLE_ENTITY,
-        Ok(fields) => match add_landlord(&web.app.cases, &signed_in.case_caller(), fields).await {
+        Ok(fields) => match add_landlord(&web.cases, &signed_in.case_caller(), fields).await {
             Ok(_) => return Ok(done("bailleur")),
             Err(refused) => {
                 let (errors, status) = case_refusal(refused, same_field)?;
@@ -181,14 +181,14 @@ pub async fn add_unit_form(
         capacity,
     };
     let caller = signed_in.case_caller();
-    let status = match request.fields(&web.app.cases, &caller, true).await {
+    let status = match request.fields(&web.cases, &caller, true).await {
         Err(refused) => {
             let (errors, status) = refusal(refused, same_field)?;
             merge(&mut typed, errors);
             status
         }
         Ok(_) if typed.refused() => StatusCode::UNPROCESSABLE_ENTITY,
-        Ok(fields) => match add_unit(&web.app.cases, &caller, fields).await {
+        Ok(fields) => match add_unit(&web.cases, &caller, fields).await {
             Ok(_) => return Ok(done("logement")),
             Err(refused) => {
                 let (errors, status) = case_refusal(refused, same_field)?;
@@ -242,7 +242,7 @@ pub async fn add_lease_form(
     let charges = amount(&mut typed, "monthly_charges");
     let deposit = amount(&mut typed, "deposit");
     if let Some(unit_id) = unit_id {
-        match housing::unit(&web.app.cases, &signed_in.case_caller(), unit_id).await {
+        match housing::unit(&web.cases, &signed_in.case_caller(), unit_id).await {
             Ok(_) => {}
             Err(CaseError::NotFound) => typed.errors.add("unit_id", "Ce logement est inconnu."),
             Err(other) => return Err(other.into()),
@@ -284,7 +284,7 @@ pub async fn add_lease_form(
                 }
                 Ok(fields) => {
                     let caller = signed_in.case_caller();
-                    match add_lease(&web.app.cases, &caller, unit_id, fields).await {
+                    match add_lease(&web.cases, &caller, unit_id, fields).await {
                         Ok(_) => return Ok(done("bail")),
                         Err(refused) => {
                             let (errors, status) = case_refusal(refused, place)?;
@@ -316,7 +316,7 @@ pub async fn move_form(State(web): State<Web>, posted: SignedForm) -> Result<Res
     let status = match (placement_id, unit_id, on) {
         (Some(placement_id), Some(unit_id), Some(on)) => {
             let caller = signed_in.case_caller();
-            match move_family(&web.app.cases, &caller, placement_id, unit_id, on).await {
+            match move_family(&web.cases, &caller, placement_id, unit_id, on).await {
                 Ok(_) => return Ok(done("demenagement")),
                 Err(CaseError::NotFound) => {
                     typed.errors.add(

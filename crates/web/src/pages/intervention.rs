@@ -186,7 +186,7 @@ pub async fn submit(
     let SignedForm { signed_in, form } = posted;
     let mut typed = typed(&form);
     let mut errors = FieldErrors::default();
-    let Some((request, rows)) = request_of(&typed, web.app.cases.time_zone, &mut errors) else {
+    let Some((request, rows)) = request_of(&typed, web.cases.time_zone, &mut errors) else {
         typed.errors = errors;
         let forms = Forms {
             intervention: typed,
@@ -199,7 +199,7 @@ pub async fn submit(
     let mut found = Errors::default();
     request.validate_shape(&mut found);
     let logged = log_intervention(
-        &web.app.cases,
+        &web.cases,
         &signed_in.case_caller(),
         family_id,
         request.fields(),

@@ -62,7 +62,7 @@ pub async fn submit(
             &password_page(&signed_in, errors),
         );
     }
-    match change_own_password(&web.app.cases, &signed_in.caller, &address, current, new).await {
+    match change_own_password(&web.cases, &signed_in.caller, &address, current, new).await {
         Ok(()) => Ok(Redirect::to("/?ok=mot-de-passe").into_response()),
         Err(CaseError::Invalid(fields)) => {
             for field in fields {

@@ -92,7 +92,7 @@ pub fn view(
     if signed_in.user().role != Role::Coordinator {
         return None;
     }
-    let today = web.app.today().to_string();
+    let today = web.today().to_string();
     let sent = |which: Which| attempt.as_ref().filter(|a| a.which == which);
     let typed = |which: Which, name: &str, blank: &str| {
         sent(which).map_or_else(|| blank.to_owned(), |a| a.fields.get(name).to_owned())
@@ -196,7 +196,7 @@ async fn family_and_placement(
     raw_id: &str,
 ) -> Result<(Uuid, Option<Uuid>), WebError> {
     let family_id = parse_id(raw_id)?;
-    let family = find_visible(&web.app.cases, &signed_in.case_caller(), family_id).await?;
+    let family = find_visible(&web.cases, &signed_in.case_caller(), family_id).await?;
     Ok((family_id, family.current_placement_id))
 }
 
@@ -257,7 +257,7 @@ pub async fn submit_renewal(
                     decided_by: request.decided_by,
                     decision_ref: request.decision_ref,
                 };
-                let done = renew(&web.app.cases, &signed_in.case_caller(), renewal).await;
+                let done = renew(&web.cases, &signed_in.case_caller(), renewal).await;
                 let place = |field: &str| Some(field.to_owned());
                 settle(done, place, |_| {
                     format!("/familles/{family_id}?ok=renouvellement")
@@ -309,7 +309,7 @@ pub async fn submit_exit(
                     destination: request.destination,
                     notes: request.notes,
                 };
-                let done = exit(&web.app.cases, &signed_in.case_caller(), departure).await;
+                let done = exit(&web.cases, &signed_in.case_caller(), departure).await;
                 let place = |field: &str| Some(field.to_owned());
                 settle(done, place, |_| format!("/familles/{family_id}?ok=sortie"))?
             } else {
@@ -358,7 +358,7 @@ pub async fn submit_assignment(
         let version = form.get("version").parse::<i32>().ok();
         let caller = signed_in.case_caller();
         let done = assign(
-            &web.app.cases,
+            &web.cases,
             &caller,
             family_id,
             version,

@@ -47,7 +47,7 @@ pub async fn submit_code(
     let Address(address) = Address::from_request_parts(&mut parts, &web).await?;
     let form = FormData::from_body(&parts, body, &web).await?;
     let nonce = crate::session::cookie(&parts.headers, &web, SIGN_IN_COOKIE).unwrap_or_default();
-    let key = &web.app.cases.auth.server_key;
+    let key = &web.cases.auth.server_key;
     if !crate::csrf::is_of_sign_in(key, &nonce, form.get(crate::csrf::FIELD)) {
         return Err(WebError::CsrfRejected);
     }
@@ -67,7 +67,7 @@ pub async fn submit_code(
         address: &address,
         device: device.as_deref(),
     };
-    match complete_login(&web.app.cases, origin, &challenge, form.get("code")).await {
+    match complete_login(&web.cases, origin, &challenge, form.get("code")).await {
         Ok(session) => Ok(crate::pages::sign_in::signed_in(&web, &session, &suite)),
         Err(CaseError::InvalidCode) => {
             errors.add(
@@ -153,7 +153,7 @@ impl SecurityPage {
     ) -> Result<Self, WebError> {
         let user = signed_in.user();
         let codes_left = if user.mfa_enrolled {
-            recovery_codes_left(&web.app.cases, &signed_in.caller).await?
+            recovery_codes_left(&web.cases, &signed_in.caller).await?
         } else {
             0
         };
@@ -167,7 +167,7 @@ impl SecurityPage {
         Ok(SecurityPage {
             frame: Frame::signed_in("Sécurité du compte", signed_in, ""),
             csrf: signed_in.csrf.clone(),
-            required: enrolment_required(&web.app.cases, user),
+            required: enrolment_required(&web.cases, user),
             enrolled: user.mfa_enrolled,
             codes_left,
             pending,
@@ -179,7 +179,7 @@ impl SecurityPage {
 
 /// `GET /securite`: the factor's state, and the way to enrol.
 pub async fn show(State(web): State<Web>, signed_in: SignedIn) -> Result<Response, WebError> {
-    let pending = pending_enrolment(&web.app.cases, &signed_in.caller).await?;
+    let pending = pending_enrolment(&web.cases, &signed_in.caller).await?;
     let security = SecurityPage::of(&web, &signed_in, pending, FieldErrors::default()).await?;
     page(StatusCode::OK, &security)
 }
@@ -187,7 +187,7 @@ pub async fn show(State(web): State<Web>, signed_in: SignedIn) -> Result<Respons
 /// `POST /securite/activation`: a new secret, shown as a QR code.
 pub async fn start(State(web): State<Web>, posted: SignedForm) -> Result<Response, WebError> {
     let signed_in = posted.signed_in;
-    match begin_enrolment(&web.app.cases, &signed_in.caller).await {
+    match begin_enrolment(&web.cases, &signed_in.caller).await {
         Ok(enrolment) => {
             let security =
                 SecurityPage::of(&web, &signed_in, Some(enrolment), FieldErrors::default()).await?;
@@ -207,13 +207,8 @@ pub async fn confirm(
 ) -> Result<Response, WebError> {
     let SignedForm { signed_in, form } = posted;
     let mut errors = FieldErrors::default();
-    let status = match finish_enrolment(
-        &web.app.cases,
-        &signed_in.caller,
-        &address,
-        form.get("code"),
-    )
-    .await
+    let status = match finish_enrolment(&web.cases, &signed_in.caller, &address, form.get("code"))
+        .await
     {
         Ok(codes) => {
             let mut security =
@@ -241,7 +236,7 @@ pub async fn confirm(
         Err(CaseError::Conflict(_)) => return Ok(Redirect::to("/securite").into_response()),
         Err(other) => return Err(other.into()),
     };
-    let pending = pending_enrolment(&web.app.cases, &signed_in.caller).await?;
+    let pending = pending_enrolment(&web.cases, &signed_in.caller).await?;
     let security = SecurityPage::of(&web, &signed_in, pending, errors).await?;
     page(status, &security)
 }
@@ -255,7 +250,7 @@ pub async fn reset(
 ) -> Result<Response, WebError> {
     let id = Uuid::parse_str(&raw_id).map_err(|_| WebError::NotFound)?;
     let caller = posted.signed_in.case_caller();
-    reset_user_factor(&web.app.cases, &caller, id).await?;
+    reset_user_factor(&web.cases, &caller, id).await?;
     Ok(Redirect::to("/admin/utilisateurs?ok=double-authentification").into_response())
 }
 

@@ -20,7 +20,8 @@ use crate::french;
 use crate::layout::{Frame, page};
 use crate::pages::{local_path, query_value};
 use crate::session::{
-    Address, SESSION_COOKIE, SIGN_IN_COOKIE, SignedForm, SignedIn, cookie, set_cookie,
+    Address, SESSION_COOKIE, SIGN_IN_COOKIE, SignedForm, SignedIn, cookie, device_cookie,
+    set_cookie,
 };
 
 #[derive(Template)]
@@ -78,7 +79,7 @@ pub async fn form(
     let (nonce, new) = sign_in_nonce(&parts, &web)?;
     let page_html = SignInPage {
         frame: Frame::signed_out("Connexion"),
-        csrf: csrf::for_sign_in(&web.app.cases.auth.server_key, &nonce),
+        csrf: csrf::for_sign_in(&web.cases.auth.server_key, &nonce),
         email: String::new(),
         suite,
         errors: FieldErrors::default(),
@@ -108,7 +109,7 @@ pub async fn submit(State(web): State<Web>, request: Request) -> Result<Response
     let Address(address) = Address::from_request_parts(&mut parts, &web).await?;
     let form = FormData::from_body(&parts, body, &web).await?;
     let nonce = cookie(&parts.headers, &web, SIGN_IN_COOKIE).unwrap_or_default();
-    let key = &web.app.cases.auth.server_key;
+    let key = &web.cases.auth.server_key;
     if !csrf::is_of_sign_in(key, &nonce, form.get(csrf::FIELD)) {
         return Err(WebError::CsrfRejected);
     }
@@ -129,7 +130,7 @@ pub async fn submit(State(web): State<Web>, request: Request) -> Result<Response
             StatusCode::UNPROCESSABLE_ENTITY
         }
         Ok(()) => match log_in(
-            &web.app.cases,
+            &web.cases,
             Origin {
                 address: &address,
                 device: device.as_deref(),
@@ -181,13 +182,13 @@ pub(crate) fn signed_in(web: &Web, session: &NewSession, suite: &str) -> Respons
         header::SET_COOKIE,
         set_cookie(web, SESSION_COOKIE, Some(&session.token)),
     );
-    web.app.cookies.leave_device_cookie(session, headers);
+    headers.append(header::SET_COOKIE, device_cookie(web, session));
     response
 }
 
 /// Ends the session (the API's logout, audited) and forgets the cookie.
 pub async fn sign_out(State(web): State<Web>, posted: SignedForm) -> Result<Response, WebError> {
-    log_out(&web.app.cases, &posted.signed_in.caller).await?;
+    log_out(&web.cases, &posted.signed_in.caller).await?;
     let mut response = Redirect::to("/connexion?fin=1").into_response();
     response
         .headers_mut()

@@ -123,7 +123,7 @@ async fn render_list(
     status: StatusCode,
 ) -> Result<Response, WebError> {
     admin(signed_in)?;
-    let rows = users::list(&web.app.cases, &signed_in.case_caller(), None, MAX_USERS)
+    let rows = users::list(&web.cases, &signed_in.case_caller(), None, MAX_USERS)
         .await?
         .into_iter()
         .map(|user| UserRow {
@@ -177,7 +177,7 @@ pub async fn create(State(web): State<Web>, posted: SignedForm) -> Result<Respon
                 profession,
                 password,
             };
-            match new_user(&web.app, &request).await {
+            match new_user(&web.cases, &request).await {
                 Err(refused) => {
                     let (errors, status) = refusal(refused, same_field)?;
                     typed.errors = errors;
@@ -185,7 +185,7 @@ pub async fn create(State(web): State<Web>, posted: SignedForm) -> Result<Respon
                 }
                 Ok(new) => {
                     let caller = signed_in.case_caller();
-                    match create_user(&web.app.cases, &caller, new).await {
+                    match create_user(&web.cases, &caller, new).await {
                         Ok(_) => {
                             return Ok(Redirect::to(&format!("{SECTION}?ok=cree")).into_response());
                         }
@@ -251,7 +251,7 @@ pub async fn edit(
     Path(raw_id): Path<String>,
 ) -> Result<Response, WebError> {
     admin(&signed_in)?;
-    let user = users::user(&web.app.cases, &signed_in.case_caller(), parse_id(&raw_id)?).await?;
+    let user = users::user(&web.cases, &signed_in.case_caller(), parse_id(&raw_id)?).await?;
     render_edit(
         &signed_in,
         &user,
@@ -270,7 +270,7 @@ pub async fn update(
 ) -> Result<Response, WebError> {
     let SignedForm { signed_in, form } = posted;
     admin(&signed_in)?;
-    let current = users::user(&web.app.cases, &signed_in.case_caller(), parse_id(&raw_id)?).await?;
+    let current = users::user(&web.cases, &signed_in.case_caller(), parse_id(&raw_id)?).await?;
     let mut typed = Typed::of("compte", &form, &FIELDS);
     let password = form.get("password").to_owned();
     typed.set("password", "");
@@ -306,11 +306,10 @@ pub async fn update(
             request.password.is_some(),
         ) {
             Err(refused) => Err(case_refusal(refused, same_field)?),
-            Ok(()) => match user_changes(&web.app, &current, &request).await {
+            Ok(()) => match user_changes(&web.cases, &current, &request).await {
                 Err(refused) => Err(refusal(refused, same_field)?),
                 Ok(changes) => {
-                    match update_user(&web.app.cases, &caller, current.id, Some(version), changes)
-                        .await
+                    match update_user(&web.cases, &caller, current.id, Some(version), changes).await
                     {
                         Ok(_) => Ok(()),
                         Err(refused) => Err(case_refusal(refused, same_field)?),

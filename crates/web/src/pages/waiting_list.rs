@@ -148,7 +148,7 @@ struct WaitingListPage {
 }
 
 fn coordinators_only(signed_in: &SignedIn) -> Result<(), WebError> {
-    Ok(signed_in.caller.require(&[Role::Coordinator])?)
+    Ok(signed_in.case_caller().require(&[Role::Coordinator])?)
 }
 
 pub async fn show(
@@ -166,7 +166,7 @@ pub async fn show(
         _ => None,
     };
     let blank = ReferralForm {
-        referred_on: web.app.today().to_string(),
+        referred_on: web.today().to_string(),
         ..ReferralForm::default()
     };
     render(
@@ -186,8 +186,8 @@ async fn render(
     status: StatusCode,
     notice: Option<&'static str>,
 ) -> Result<Response, WebError> {
-    let today = web.app.today();
-    let list = waiting_list(&web.app.cases, &signed_in.case_caller()).await?;
+    let today = web.today();
+    let list = waiting_list(&web.cases, &signed_in.case_caller()).await?;
     let members = people::by_name(&list.members);
     let units: Vec<(String, String)> = list
         .units
@@ -489,14 +489,14 @@ pub async fn submit_referral(
         typed.errors = errors;
         return refused(typed, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
-    let input = match request.input(web.app.today()) {
+    let input = match request.input(web.today()) {
         Ok(input) => input,
         Err(invalid) => {
             typed.errors = FieldErrors::from_api(invalid, |field| place_referral(field, &rows))?;
             return refused(typed, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
-    let answer = refer(&web.app.cases, &signed_in.case_caller(), input).await;
+    let answer = refer(&web.cases, &signed_in.case_caller(), input).await;
     let place = |field: &str| place_referral(field, &rows);
     match settle(answer, place, |_| {
         "/liste-attente?ok=orientation".to_owned()
@@ -549,7 +549,7 @@ pub async fn submit_admission(
                 referent_id,
                 unit_id,
             };
-            let answer = admit(&web.app.cases, &signed_in.case_caller(), admission).await;
+            let answer = admit(&web.cases, &signed_in.case_caller(), admission).await;
             let place = |api: &str| {
                 matches!(api, "admitted_on" | "referent_id" | "unit_id").then(|| field(api))
             };
@@ -607,13 +607,7 @@ pub async fn submit_close(
         None => StatusCode::UNPROCESSABLE_ENTITY,
         Some((status, done)) => {
             let caller = signed_in.case_caller();
-            let answer = close(
-                &web.app.cases,
-                &caller,
-                referral_id,
-                status,
-                &request.reason,
-            );
+            let answer = close(&web.cases, &caller, referral_id, status, &request.reason);
             match settle(answer.await, place, |_| format!("/liste-attente?ok={done}"))? {
                 Ok(done) => return Ok(done),
                 Err((status, found)) => {
