@@ -104,7 +104,8 @@ pub(super) async fn load(
         }
         rows.users.push(user);
     }
-    let homes = housing::housing(&plans, today, &mut rows);
+    let born_children: Vec<usize> = plans.iter().map(Plan::born_children).collect();
+    let homes = housing::housing(&born_children, today, &mut rows);
     let mut figures = Figures {
         families: count,
         colleagues: rows.users.len(),

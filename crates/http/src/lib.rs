@@ -60,6 +60,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let api = OpenApiRouter::new()
         .merge(auth::router())
+        .merge(auth::second_factor_router())
         .merge(auth::account_router())
         .merge(users::router())
         .merge(families::router())

@@ -6,18 +6,18 @@ use nido_persistence::bulk::Rows;
 use uuid::Uuid;
 
 use super::dice::{Dice, LANDLORD, UNIT};
-use super::family::Plan;
 use super::words::{CITIES, LAST_NAMES, SOCIAL_LANDLORDS, STREETS};
 use crate::demo::days_before;
 
 /// The units of the scale families. Family `i` lives in unit `i` (sized
 /// for her); one unit more per ten families is where the families that
 /// moved lived first (family `i` with `i % 10 == 3`, in spare `i / 10`),
-/// empty since, some with a lease ending soon. Answers the homes, then the
-/// spares.
-pub(super) fn housing(plans: &[Plan], today: NaiveDate, rows: &mut Rows) -> Homes {
-    let spares = plans.len() / 10 + 1;
-    let units = plans.len() + spares;
+/// empty since, some with a lease ending soon. `born_children` holds, for
+/// each family in order, how many of her children are born (the size of
+/// her home follows). Answers the homes, then the spares.
+pub(super) fn housing(born_children: &[usize], today: NaiveDate, rows: &mut Rows) -> Homes {
+    let spares = born_children.len() / 10 + 1;
+    let units = born_children.len() + spares;
     let social = (units / 150).max(3);
     let private = (units / 300).max(2);
     for index in 0..social + private {
@@ -49,9 +49,9 @@ pub(super) fn housing(plans: &[Plan], today: NaiveDate, rows: &mut Rows) -> Home
     let mut ids = Vec::with_capacity(units);
     for index in 0..units {
         let mut dice = Dice::for_item(UNIT, index);
-        let home_of = plans.get(index);
+        let home_of = born_children.get(index);
         let typology = match home_of {
-            Some(plan) if plan.born_children() >= 2 => dice.pick(&[Typology::T2, Typology::T3]),
+            Some(born) if *born >= 2 => dice.pick(&[Typology::T2, Typology::T3]),
             Some(_) => dice.pick(&[Typology::Studio, Typology::T1, Typology::T1, Typology::T2]),
             // A spare holds any family: three persons at least.
             None => dice.pick(&[Typology::T1, Typology::T2, Typology::T3]),
@@ -99,7 +99,7 @@ pub(super) fn housing(plans: &[Plan], today: NaiveDate, rows: &mut Rows) -> Home
         });
         ids.push(id);
     }
-    let spares = ids.split_off(plans.len());
+    let spares = ids.split_off(born_children.len());
     Homes { homes: ids, spares }
 }
 

@@ -17,11 +17,11 @@ use crate::extract::ValidJson;
 use crate::state::AppState;
 use crate::users::UserResponse;
 
+/// The login with a password, and the logout.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(login))
         .routes(routes!(logout))
-        .merge(super::mfa::router())
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
