@@ -83,6 +83,14 @@ pub fn days_from_now(days: i64) -> String {
     }
 }
 
+/// "12 minutes", rounded up, for the throttle's message.
+pub fn wait_text(seconds: u64) -> String {
+    match seconds.div_ceil(60) {
+        0 | 1 => "1 minute".to_owned(),
+        minutes => format!("{minutes} minutes"),
+    }
+}
+
 /// A 409's code, as one French sentence.
 pub fn conflict(conflict: Conflict) -> &'static str {
     match conflict {
@@ -285,6 +293,14 @@ mod tests {
         assert_eq!(days_from_now(12), "dans 12 jours");
         assert_eq!(days_from_now(-1), "en retard d'un jour");
         assert_eq!(days_from_now(-4), "en retard de 4 jours");
+    }
+
+    #[test]
+    fn the_wait_is_told_in_whole_minutes_rounded_up() {
+        assert_eq!(wait_text(1), "1 minute");
+        assert_eq!(wait_text(60), "1 minute");
+        assert_eq!(wait_text(61), "2 minutes");
+        assert_eq!(wait_text(900), "15 minutes");
     }
 
     #[test]
