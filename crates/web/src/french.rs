@@ -148,7 +148,7 @@ pub fn field_message(message: &str) -> String {
     if let Some(known) = exact_message(message) {
         return known.to_owned();
     }
-    if let Some(known) = crate::pages::admin_form::message(message) {
+    if let Some(known) = admin_message(message) {
         return known.to_owned();
     }
     if let Some((min, max)) = two_numbers(message, "must be ", " to ", " characters") {
@@ -241,6 +241,26 @@ fn exact_message(message: &str) -> Option<&'static str> {
         "is too easy to guess; use a longer phrase of unrelated words" => {
             "Ce mot de passe est trop facile à deviner : préférez une suite de mots sans rapport entre eux."
         }
+        _ => return None,
+    })
+}
+
+/// The API's messages about housing and accounts, in French.
+fn admin_message(message: &str) -> Option<&'static str> {
+    Some(match message {
+        "no such landlord" => "Ce bailleur est inconnu.",
+        "no such housing unit" => "Ce logement est inconnu.",
+        "must be more than 0 and at most 1000" => "Plus de 0 et au plus 1 000 m².",
+        "must be 1 to 20" => "De 1 à 20 personnes.",
+        "must be 0 to 10000000 cents" => "De 0 à 100 000 €.",
+        "must not be before starts_on" => "La fin du bail ne peut pas précéder son début.",
+        "must be after the day the family moved into its current unit" => {
+            "Le déménagement doit suivre l'entrée dans le logement actuel."
+        }
+        "must not be before the admission" => "Le déménagement ne peut pas précéder l'admission.",
+        "must not be before from" => "La fin ne peut pas précéder le début.",
+        "the range may cover at most 3660 days" => "La période couvre au plus 3 660 jours.",
+        "must not contain control characters" => "Ce texte contient des caractères invalides.",
         _ => return None,
     })
 }
@@ -343,6 +363,19 @@ mod tests {
             field_message("must be 1 to 1440 minutes"),
             "Entre 1 et 1440 minutes."
         );
+    }
+
+    #[test]
+    fn the_messages_of_the_admin_forms_are_translated() {
+        for each in [
+            "no such landlord",
+            "must be 1 to 20",
+            "must be 0 to 10000000 cents",
+            "must not be before starts_on",
+            "must not be before the admission",
+        ] {
+            assert!(admin_message(each).is_some(), "{each}");
+        }
     }
 
     #[test]
