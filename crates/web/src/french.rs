@@ -83,6 +83,14 @@ pub fn days_from_now(days: i64) -> String {
     }
 }
 
+/// "12 minutes", rounded up, for the throttle's message.
+pub fn wait_text(seconds: u64) -> String {
+    match seconds.div_ceil(60) {
+        0 | 1 => "1 minute".to_owned(),
+        minutes => format!("{minutes} minutes"),
+    }
+}
+
 /// A 409's code, as one French sentence.
 pub fn conflict(conflict: Conflict) -> &'static str {
     match conflict {
@@ -140,7 +148,7 @@ pub fn field_message(message: &str) -> String {
     if let Some(known) = exact_message(message) {
         return known.to_owned();
     }
-    if let Some(known) = crate::pages::admin_form::message(message) {
+    if let Some(known) = admin_message(message) {
         return known.to_owned();
     }
     if let Some((min, max)) = two_numbers(message, "must be ", " to ", " characters") {
@@ -237,6 +245,26 @@ fn exact_message(message: &str) -> Option<&'static str> {
     })
 }
 
+/// The API's messages about housing and accounts, in French.
+fn admin_message(message: &str) -> Option<&'static str> {
+    Some(match message {
+        "no such landlord" => "Ce bailleur est inconnu.",
+        "no such housing unit" => "Ce logement est inconnu.",
+        "must be more than 0 and at most 1000" => "Plus de 0 et au plus 1 000 m².",
+        "must be 1 to 20" => "De 1 à 20 personnes.",
+        "must be 0 to 10000000 cents" => "De 0 à 100 000 €.",
+        "must not be before starts_on" => "La fin du bail ne peut pas précéder son début.",
+        "must be after the day the family moved into its current unit" => {
+            "Le déménagement doit suivre l'entrée dans le logement actuel."
+        }
+        "must not be before the admission" => "Le déménagement ne peut pas précéder l'admission.",
+        "must not be before from" => "La fin ne peut pas précéder le début.",
+        "the range may cover at most 3660 days" => "La période couvre au plus 3 660 jours.",
+        "must not contain control characters" => "Ce texte contient des caractères invalides.",
+        _ => return None,
+    })
+}
+
 /// `prefix` A `middle` B `suffix`, with A and B numbers.
 fn two_numbers(message: &str, prefix: &str, middle: &str, suffix: &str) -> Option<(u64, u64)> {
     let rest = message.strip_prefix(prefix)?.strip_suffix(suffix)?;
@@ -288,6 +316,14 @@ mod tests {
     }
 
     #[test]
+    fn the_wait_is_told_in_whole_minutes_rounded_up() {
+        assert_eq!(wait_text(1), "1 minute");
+        assert_eq!(wait_text(60), "1 minute");
+        assert_eq!(wait_text(61), "2 minutes");
+        assert_eq!(wait_text(900), "15 minutes");
+    }
+
+    #[test]
     fn the_messages_of_the_forms_are_translated() {
         for message in [
             "is required",
@@ -327,6 +363,19 @@ mod tests {
             field_message("must be 1 to 1440 minutes"),
             "Entre 1 et 1440 minutes."
         );
+    }
+
+    #[test]
+    fn the_messages_of_the_admin_forms_are_translated() {
+        for each in [
+            "no such landlord",
+            "must be 1 to 20",
+            "must be 0 to 10000000 cents",
+            "must not be before starts_on",
+            "must not be before the admission",
+        ] {
+            assert!(admin_message(each).is_some(), "{each}");
+        }
     }
 
     #[test]

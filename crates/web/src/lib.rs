@@ -8,6 +8,7 @@
 mod assets;
 mod csrf;
 mod error;
+mod error_page;
 mod form;
 mod french;
 mod layout;
@@ -165,8 +166,8 @@ pub fn pages(web: Web) -> Router {
         .route("/admin/journal", get(pages::audit_log::show))
         .route(assets::STYLE_PATH, get(assets::style))
         .route(assets::SCRIPT_PATH, get(assets::script))
-        .fallback(error::not_found)
-        .method_not_allowed_fallback(error::method_not_allowed)
+        .fallback(error_page::not_found)
+        .method_not_allowed_fallback(error_page::method_not_allowed)
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),

@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::{HeaderMap, HeaderValue, Method, header, request::Parts};
+use axum::response::{IntoResponse, Redirect, Response};
 use nido_cases::audit_log::CallerSlot;
 use nido_cases::auth::{self, NewSession, Session};
 use nido_domain::User;
@@ -44,6 +45,19 @@ pub fn cookie(headers: &HeaderMap, web: &Web, base: &str) -> Option<String> {
         .iter()
         .filter_map(|value| value.to_str().ok());
     web.cookies.read(cookie_headers, base)
+}
+
+/// On to `suite` with the new session's cookie and the device cookie: the
+/// end of a sign-in, with the password alone or with its code.
+pub fn signed_in(web: &Web, session: &NewSession, suite: &str) -> Response {
+    let mut response = Redirect::to(suite).into_response();
+    let headers = response.headers_mut();
+    headers.append(
+        header::SET_COOKIE,
+        set_cookie(web, SESSION_COOKIE, Some(&session.token)),
+    );
+    headers.append(header::SET_COOKIE, device_cookie(web, session));
+    response
 }
 
 /// A `Set-Cookie` value for one of nido's cookies: `HttpOnly`,

@@ -1,6 +1,5 @@
 //! What the admins' forms share: a form as typed with its errors, the
-//! choices of a `select`, the API's refusals placed next to fields, and the
-//! French of the API's messages about housing and accounts.
+//! choices of a `select`, and the API's refusals placed next to fields.
 
 use std::collections::BTreeMap;
 
@@ -168,26 +167,6 @@ pub fn decimal(typed: &str) -> Option<f64> {
         .filter(|value| value.is_finite())
 }
 
-/// The API's messages about housing and accounts, in French.
-pub fn message(message: &str) -> Option<&'static str> {
-    Some(match message {
-        "no such landlord" => "Ce bailleur est inconnu.",
-        "no such housing unit" => "Ce logement est inconnu.",
-        "must be more than 0 and at most 1000" => "Plus de 0 et au plus 1 000 m².",
-        "must be 1 to 20" => "De 1 à 20 personnes.",
-        "must be 0 to 10000000 cents" => "De 0 à 100 000 €.",
-        "must not be before starts_on" => "La fin du bail ne peut pas précéder son début.",
-        "must be after the day the family moved into its current unit" => {
-            "Le déménagement doit suivre l'entrée dans le logement actuel."
-        }
-        "must not be before the admission" => "Le déménagement ne peut pas précéder l'admission.",
-        "must not be before from" => "La fin ne peut pas précéder le début.",
-        "the range may cover at most 3660 days" => "La période couvre au plus 3 660 jours.",
-        "must not contain control characters" => "Ce texte contient des caractères invalides.",
-        _ => return None,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,18 +182,5 @@ mod tests {
         }
         assert_eq!(euros(123_456), "1\u{202f}234,56\u{a0}€");
         assert_eq!(euros(5), "0,05\u{a0}€");
-    }
-
-    #[test]
-    fn the_messages_of_the_admin_forms_are_translated() {
-        for each in [
-            "no such landlord",
-            "must be 1 to 20",
-            "must be 0 to 10000000 cents",
-            "must not be before starts_on",
-            "must not be before the admission",
-        ] {
-            assert!(message(each).is_some(), "{each}");
-        }
     }
 }

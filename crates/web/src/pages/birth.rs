@@ -11,7 +11,8 @@ use nido_cases::families::{ChildUpdate, update_child};
 use crate::Web;
 use crate::error::WebError;
 use crate::form::FieldErrors;
-use crate::pages::family::{BirthAttempt, Forms, InterventionForm, parse_id, render};
+use crate::pages::family::{BirthAttempt, Forms, InterventionForm, render};
+use crate::pages::parse_id;
 use crate::session::SignedForm;
 
 pub async fn submit(

@@ -21,8 +21,8 @@ use crate::error::WebError;
 use crate::form::{FieldErrors, FormData, settle};
 use crate::french;
 use crate::layout::{Frame, page};
-use crate::pages::family::{Choice, parse_id};
 use crate::pages::query_value;
+use crate::pages::{Choice, parse_id};
 use crate::session::{SignedForm, SignedIn};
 
 /// The most families the booking form offers.

@@ -14,7 +14,7 @@ use crate::Web;
 use crate::error::WebError;
 use crate::french;
 use crate::layout::{Frame, page};
-use crate::pages::family::Choice;
+use crate::pages::Choice;
 use crate::pages::query_value;
 use crate::session::SignedIn;
 

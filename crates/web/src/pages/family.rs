@@ -23,26 +23,14 @@ use crate::error::WebError;
 use crate::form::FieldErrors;
 use crate::french;
 use crate::layout::{Frame, page};
+use crate::pages::coordination::{self, CoordinationAttempt, CoordinationView};
 use crate::pages::families::child_summary;
-use crate::pages::placement::{self, CoordinationAttempt, CoordinationView};
-use crate::pages::query_value;
+use crate::pages::{Choice, parse_id, query_value};
 use crate::session::SignedIn;
 
 /// The journal shows this many of the newest events; the API's timeline
 /// pages through them all.
 const JOURNAL_LENGTH: usize = 200;
-
-/// An id in an address; one that is not a UUID names nothing (404).
-pub fn parse_id(raw: &str) -> Result<Uuid, WebError> {
-    raw.parse().map_err(|_| WebError::NotFound)
-}
-
-/// An option of a select, or a radio button.
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
-}
 
 /// How many follow-up actions the form offers at once (the script shows
 /// the second and third on demand).
@@ -311,7 +299,7 @@ pub async fn render(
             .map(|event| event_view(web, event, &names, &units, &children))
             .collect(),
         form: intervention_form_view(signed_in, &family, &names, &members, forms.intervention),
-        coordination: placement::view(
+        coordination: coordination::view(
             web,
             signed_in,
             &family,

@@ -17,9 +17,8 @@ use uuid::Uuid;
 use crate::Web;
 use crate::error::WebError;
 use crate::form::{FieldErrors, FormData};
-use crate::pages::family::{
-    ACTION_ROWS, ActionInputRow, Forms, InterventionForm, parse_id, render,
-};
+use crate::pages::family::{ACTION_ROWS, ActionInputRow, Forms, InterventionForm, render};
+use crate::pages::parse_id;
 use crate::session::SignedForm;
 
 /// The form as typed.

@@ -1,10 +1,13 @@
 //! One module per page (or per form of a page). A page handler extracts the
 //! signed-in user, calls the use cases (or, for a plain read, the
 //! repositories the API's handler reads), and renders its template.
+//! What several pages share (an option of a select, an id in an address,
+//! the query's values) is here, so that no page imports another for it.
 
 pub mod admin_form;
 pub mod audit_log;
 pub mod birth;
+pub mod coordination;
 pub mod creche;
 pub mod due_dates;
 pub mod families;
@@ -20,6 +23,22 @@ pub mod second_factor;
 pub mod sign_in;
 pub mod users;
 pub mod waiting_list;
+
+use uuid::Uuid;
+
+use crate::error::WebError;
+
+/// An id in an address; one that is not a UUID names nothing (404).
+pub fn parse_id(raw: &str) -> Result<Uuid, WebError> {
+    raw.parse().map_err(|_| WebError::NotFound)
+}
+
+/// An option of a select, or a radio button.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
 
 /// A path of this site to go back to after signing in: a local path only
 /// (never `//elsewhere` nor an absolute address), else the home page.

@@ -5,7 +5,7 @@ use nido_domain::User;
 use uuid::Uuid;
 
 use crate::french;
-use crate::pages::family::Choice;
+use crate::pages::Choice;
 
 /// "Inès Martin (service social)".
 pub fn label(user: &User) -> String {

@@ -4,7 +4,8 @@
 //! API's request checks. A form shown before someone else changed the file
 //! answers as the API does: a renewal of a period already renewed is
 //! `stale_period` (409), an exit or an assignment carrying an old version
-//! is stale (412); each says so in French.
+//! is stale (412); each says so in French. The forms as the family page
+//! shows them are in [`super::coordination`].
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -12,8 +13,7 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use nido_cases::families::{assign, find_visible};
 use nido_cases::placements::{Departure, Renewal, exit, renew};
-use nido_domain::family::{ExitDestination, Family, Placement, PlacementStatus};
-use nido_domain::{Role, User};
+use nido_domain::family::ExitDestination;
 use nido_http::families::AssignmentRequest;
 use nido_http::placements::{ExitRequest, RenewalRequest};
 use nido_http::validation::Errors;
@@ -22,147 +22,10 @@ use uuid::Uuid;
 use crate::Web;
 use crate::error::WebError;
 use crate::form::{FieldErrors, FormData, settle};
-use crate::french;
-use crate::pages::family::{Choice, Forms, InterventionForm, parse_id, render};
-use crate::pages::people;
+use crate::pages::coordination::{CoordinationAttempt, Which};
+use crate::pages::family::{Forms, InterventionForm, render};
+use crate::pages::parse_id;
 use crate::session::{SignedForm, SignedIn};
-
-/// Which of the coordinators' forms was sent back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Which {
-    Renewal,
-    Exit,
-    Assignment,
-}
-
-/// A coordinators' form sent back with what was typed and its errors.
-pub struct CoordinationAttempt {
-    pub which: Which,
-    pub fields: FormData,
-    pub errors: FieldErrors,
-}
-
-pub struct RenewalView {
-    pub period_number: i32,
-    pub period: String,
-    pub decided_on: String,
-    pub decided_by: String,
-    pub decision_ref: String,
-    pub errors: FieldErrors,
-    pub open: bool,
-}
-
-pub struct ExitView {
-    pub version: i32,
-    pub exited_on: String,
-    pub destinations: Vec<Choice>,
-    pub notes: String,
-    pub errors: FieldErrors,
-    pub open: bool,
-}
-
-pub struct AssignmentView {
-    pub version: i32,
-    pub referents: Vec<Choice>,
-    pub team: Vec<Choice>,
-    pub errors: FieldErrors,
-    pub open: bool,
-}
-
-/// The coordinators' part of the family page.
-pub struct CoordinationView {
-    pub renewal_action: String,
-    pub exit_action: String,
-    pub assignment_action: String,
-    pub renewal: Option<RenewalView>,
-    pub exit: Option<ExitView>,
-    pub assignment: AssignmentView,
-}
-
-/// The forms for a coordinator (`None` for anyone else), blank or as sent
-/// back in `attempt`; the referent and the team are chosen among `members`.
-pub fn view(
-    web: &Web,
-    signed_in: &SignedIn,
-    family: &Family,
-    placement: Option<&Placement>,
-    members: &[User],
-    attempt: Option<CoordinationAttempt>,
-) -> Option<CoordinationView> {
-    if signed_in.user().role != Role::Coordinator {
-        return None;
-    }
-    let today = web.today().to_string();
-    let sent = |which: Which| attempt.as_ref().filter(|a| a.which == which);
-    let typed = |which: Which, name: &str, blank: &str| {
-        sent(which).map_or_else(|| blank.to_owned(), |a| a.fields.get(name).to_owned())
-    };
-    let errors = |which: Which| sent(which).map(|a| a.errors.clone()).unwrap_or_default();
-    let active = placement.filter(|p| p.status == PlacementStatus::Active);
-    let renewal = active
-        .and_then(|p| p.current_period())
-        .map(|current| RenewalView {
-            period_number: current.number,
-            period: format!(
-                "période n° {} (du {} au {})",
-                current.number,
-                french::date(current.starts_on),
-                french::date(current.ends_on)
-            ),
-            decided_on: typed(Which::Renewal, "decided_on", &today),
-            decided_by: typed(Which::Renewal, "decided_by", ""),
-            decision_ref: typed(Which::Renewal, "decision_ref", ""),
-            errors: errors(Which::Renewal),
-            open: sent(Which::Renewal).is_some(),
-        });
-    let exit = active.map(|p| {
-        let chosen = typed(Which::Exit, "destination", "");
-        ExitView {
-            version: p.version,
-            exited_on: typed(Which::Exit, "exited_on", &today),
-            destinations: ExitDestination::ALL
-                .iter()
-                .map(|destination| Choice {
-                    value: destination.as_str().to_owned(),
-                    label: french::exit_destination(*destination).to_owned(),
-                    selected: chosen == destination.as_str(),
-                })
-                .collect(),
-            notes: typed(Which::Exit, "notes", ""),
-            errors: errors(Which::Exit),
-            open: sent(Which::Exit).is_some(),
-        }
-    });
-    let members = people::by_name(members);
-    let (referent, team): (Vec<String>, Vec<String>) = match sent(Which::Assignment) {
-        Some(a) => (
-            vec![a.fields.get("referent_id").to_owned()],
-            a.fields
-                .all("team_ids")
-                .into_iter()
-                .map(str::to_owned)
-                .collect(),
-        ),
-        None => (
-            family.referent_id.iter().map(Uuid::to_string).collect(),
-            family.team_ids.iter().map(Uuid::to_string).collect(),
-        ),
-    };
-    Some(CoordinationView {
-        renewal_action: format!("/familles/{}/renouvellement", family.id),
-        exit_action: format!("/familles/{}/sortie", family.id),
-        assignment_action: format!("/familles/{}/equipe", family.id),
-        renewal,
-        exit,
-        assignment: AssignmentView {
-            version: family.version,
-            referents: people::choices(&members, &referent),
-            team: people::choices(&members, &team),
-            errors: errors(Which::Assignment),
-            open: sent(Which::Assignment).is_some(),
-        },
-    })
-}
 
 /// The page again with the form sent back, or the redirection on success.
 async fn answer(

@@ -22,10 +22,10 @@ use uuid::Uuid;
 use crate::Web;
 use crate::error::WebError;
 use crate::form::{FieldErrors, FormData};
+use crate::french;
 use crate::layout::{Frame, page};
 use crate::pages::local_path;
-use crate::pages::sign_in::wait_text;
-use crate::session::{Address, SIGN_IN_COOKIE, SignedForm, SignedIn};
+use crate::session::{Address, SIGN_IN_COOKIE, SignedForm, SignedIn, signed_in};
 
 /// The page that asks for the code, after a right password.
 #[derive(Template)]
@@ -68,7 +68,7 @@ pub async fn submit_code(
         device: device.as_deref(),
     };
     match complete_login(&web.cases, origin, &challenge, form.get("code")).await {
-        Ok(session) => Ok(crate::pages::sign_in::signed_in(&web, &session, &suite)),
+        Ok(session) => Ok(signed_in(&web, &session, &suite)),
         Err(CaseError::InvalidCode) => {
             errors.add(
                 "code",
@@ -82,7 +82,7 @@ pub async fn submit_code(
         Err(CaseError::TooManyAttempts { retry_after_secs }) => {
             errors.whole_form = Some(format!(
                 "Trop de codes erronés. Par sécurité, patientez {} avant de réessayer.",
-                wait_text(retry_after_secs)
+                french::wait_text(retry_after_secs)
             ));
             let mut response = page(StatusCode::TOO_MANY_REQUESTS, &again(errors))?;
             response
@@ -229,7 +229,7 @@ pub async fn confirm(
         Err(CaseError::TooManyAttempts { retry_after_secs }) => {
             errors.whole_form = Some(format!(
                 "Trop de codes erronés. Par sécurité, patientez {} avant de réessayer.",
-                wait_text(retry_after_secs)
+                french::wait_text(retry_after_secs)
             ));
             StatusCode::TOO_MANY_REQUESTS
         }

@@ -6,9 +6,7 @@ use axum::extract::{FromRequestParts, RawQuery, Request, State};
 use axum::http::{HeaderValue, StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Redirect, Response};
 use nido_cases::CaseError;
-use nido_cases::auth::{
-    DEVICE_COOKIE, LoginOutcome, NewSession, Origin, log_in, log_out, new_token,
-};
+use nido_cases::auth::{DEVICE_COOKIE, LoginOutcome, Origin, log_in, log_out, new_token};
 use nido_http::auth::LoginRequest;
 use validator::Validate;
 
@@ -20,8 +18,7 @@ use crate::french;
 use crate::layout::{Frame, page};
 use crate::pages::{local_path, query_value};
 use crate::session::{
-    Address, SESSION_COOKIE, SIGN_IN_COOKIE, SignedForm, SignedIn, cookie, device_cookie,
-    set_cookie,
+    Address, SESSION_COOKIE, SIGN_IN_COOKIE, SignedForm, SignedIn, cookie, set_cookie, signed_in,
 };
 
 #[derive(Template)]
@@ -95,14 +92,6 @@ pub async fn form(
     Ok(response)
 }
 
-/// "12 minutes", rounded up, for the throttle's message.
-pub(crate) fn wait_text(seconds: u64) -> String {
-    match seconds.div_ceil(60) {
-        0 | 1 => "1 minute".to_owned(),
-        minutes => format!("{minutes} minutes"),
-    }
-}
-
 /// Signs in with the API's login: same throttle, same audit, same session.
 pub async fn submit(State(web): State<Web>, request: Request) -> Result<Response, WebError> {
     let (mut parts, body) = request.into_parts();
@@ -158,7 +147,7 @@ pub async fn submit(State(web): State<Web>, request: Request) -> Result<Response
             Err(CaseError::TooManyAttempts { retry_after_secs }) => {
                 errors.whole_form = Some(format!(
                     "Trop de tentatives de connexion infructueuses. Par sécurité, patientez {} avant de réessayer.",
-                    wait_text(retry_after_secs)
+                    french::wait_text(retry_after_secs)
                 ));
                 let page_html = SignInPage::again(&token, email, suite, errors);
                 let mut response = page(StatusCode::TOO_MANY_REQUESTS, &page_html)?;
@@ -171,19 +160,6 @@ pub async fn submit(State(web): State<Web>, request: Request) -> Result<Response
         },
     };
     page(status, &SignInPage::again(&token, email, suite, errors))
-}
-
-/// On to `suite` with the new session's cookie and the device cookie: the
-/// end of a sign-in, with the password alone or with its code.
-pub(crate) fn signed_in(web: &Web, session: &NewSession, suite: &str) -> Response {
-    let mut response = Redirect::to(suite).into_response();
-    let headers = response.headers_mut();
-    headers.append(
-        header::SET_COOKIE,
-        set_cookie(web, SESSION_COOKIE, Some(&session.token)),
-    );
-    headers.append(header::SET_COOKIE, device_cookie(web, session));
-    response
 }
 
 /// Ends the session (the API's logout, audited) and forgets the cookie.
@@ -199,17 +175,4 @@ pub async fn sign_out(State(web): State<Web>, posted: SignedForm) -> Result<Resp
 /// A sign-out is a form's POST; a link to it leads home.
 pub async fn to_home() -> Redirect {
     Redirect::to("/")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_wait_is_told_in_whole_minutes_rounded_up() {
-        assert_eq!(wait_text(1), "1 minute");
-        assert_eq!(wait_text(60), "1 minute");
-        assert_eq!(wait_text(61), "2 minutes");
-        assert_eq!(wait_text(900), "15 minutes");
-    }
 }

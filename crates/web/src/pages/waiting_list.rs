@@ -23,7 +23,7 @@ use crate::form::{FieldErrors, FormData, settle};
 use crate::french;
 use crate::layout::{Frame, page};
 use crate::pages::families::child_summary;
-use crate::pages::family::{Choice, parse_id};
+use crate::pages::{Choice, parse_id};
 use crate::pages::{people, query_value};
 use crate::session::{SignedForm, SignedIn};
 
