@@ -12,6 +12,6 @@ mod routes;
 pub use account::router as account_router;
 pub use client_address::ClientAddress;
 pub use current_user::CurrentUser;
-pub use nido_cases::auth::{hash_token, new_token};
 pub use mfa::router as second_factor_router;
+pub use nido_cases::auth::{hash_token, new_token};
 pub use routes::{LoginRequest, router};
