@@ -11,6 +11,7 @@ pub mod activity;
 pub mod audit_log;
 pub mod auth;
 pub mod billing;
+pub mod bounds;
 pub mod calendar;
 pub mod creche;
 pub mod deadlines;
@@ -300,6 +301,20 @@ impl Invalid {
         for refusal in refused {
             self.add(refusal.field, refusal.message);
         }
+    }
+
+    /// Keeps the value, or records its refusal under `field`.
+    pub fn check<T, E: ToString>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
+        result.map_err(|err| self.add(field, err.to_string())).ok()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The refusals so far, by field.
+    pub fn errors(&self) -> &[FieldError] {
+        &self.0
     }
 
     pub fn finish(mut self) -> CaseResult<()> {
