@@ -70,22 +70,29 @@ pub struct AuthSettings {
     pub mfa_required_roles: Vec<Role>,
 }
 
+/// The use cases' defaults, in the configuration's units.
 impl Default for AuthSettings {
     fn default() -> Self {
+        let policy = AuthPolicy::default();
+        let throttle = policy.throttle;
         Self {
-            idle_timeout_minutes: 30,
-            absolute_timeout_minutes: 8 * 60,
-            account_max_failures: 5,
-            address_max_failures: 50,
-            failure_window_minutes: 15,
-            account_everywhere_max_failures: 100,
-            account_everywhere_window_minutes: 60,
+            idle_timeout_minutes: minutes(policy.session_lifetime.idle),
+            absolute_timeout_minutes: minutes(policy.session_lifetime.absolute),
+            account_max_failures: throttle.account_from_address.max_failures,
+            address_max_failures: throttle.address.max_failures,
+            failure_window_minutes: minutes(throttle.account_from_address.window),
+            account_everywhere_max_failures: throttle.account.max_failures,
+            account_everywhere_window_minutes: minutes(throttle.account.window),
             trust_forwarded_for: false,
             trusted_proxies: 1,
             max_concurrent_hashes: 2,
-            mfa_required_roles: vec![Role::Admin, Role::Coordinator],
+            mfa_required_roles: policy.mfa_required_roles,
         }
     }
+}
+
+fn minutes(span: TimeDelta) -> u32 {
+    u32::try_from(span.num_minutes()).unwrap_or(u32::MAX)
 }
 
 impl AuthSettings {

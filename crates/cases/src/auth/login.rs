@@ -176,7 +176,6 @@ pub(super) async fn open_session(
     })
 }
 
-/// Ends `session` at once and audits it (`auth.logout`): the API's logout
 /// Opens a challenge for `user`, whose password was right: the token to
 /// send back with the code, and when it lapses.
 async fn open_challenge(cases: &Cases, user: &User) -> CaseResult<(String, DateTime<Utc>)> {
@@ -186,6 +185,7 @@ async fn open_challenge(cases: &Cases, user: &User) -> CaseResult<(String, DateT
     Ok((challenge, expires_at))
 }
 
+/// Ends `session` at once and audits it (`auth.logout`): the API's logout
 /// and the web pages' sign-out alike.
 pub async fn log_out(cases: &Cases, session: &Session) -> CaseResult<()> {
     sessions::delete(&cases.writer, session.token_hash()).await?;
@@ -196,11 +196,7 @@ pub async fn log_out(cases: &Cases, session: &Session) -> CaseResult<()> {
 
 #[cfg(test)]
 mod tests {
-    use chrono::TimeDelta;
-    use nido_domain::{
-        Clock, DisplayName, FailureLimit, LoginThrottle, NewPassword, Profession, Role,
-    };
-    use nido_persistence::sessions::SessionLifetime;
+    use nido_domain::{Clock, DisplayName, NewPassword, Profession, Role};
 
     use super::*;
     use crate::auth::{AuthPolicy, Authentication, PasswordHasher, ServerKey};
@@ -214,22 +210,7 @@ mod tests {
         nido_persistence::migrate_audit(&db)
             .await
             .expect("migrated");
-        let limit = |max_failures| FailureLimit {
-            max_failures,
-            window: TimeDelta::minutes(15),
-        };
-        let policy = AuthPolicy {
-            session_lifetime: SessionLifetime {
-                idle: TimeDelta::minutes(30),
-                absolute: TimeDelta::hours(8),
-            },
-            throttle: LoginThrottle {
-                account_from_address: limit(5),
-                address: limit(50),
-                account: limit(100),
-            },
-            mfa_required_roles: vec![Role::Admin],
-        };
+        let policy = AuthPolicy::default();
         let cases = Cases {
             db: db.clone(),
             writer: db.clone(),

@@ -1,7 +1,7 @@
 //! A `Cases` over a fresh, migrated database, with a fixed clock and a
 //! small team: what each test starts from.
 
-use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use nido_cases::auth::{AuthPolicy, Authentication, PasswordHasher, ServerKey};
 use nido_cases::referrals::{Admission, NewReferralInput, ReferredFamily};
 use nido_cases::{Caller, Cases};
@@ -10,11 +10,10 @@ use nido_domain::family::{
     ReferralReason, ReferralSource,
 };
 use nido_domain::housing::{DateSpan, LandlordKind, Typology};
-use nido_domain::{Clock, DisplayName, Email, FailureLimit, LoginThrottle, Profession, Role};
+use nido_domain::{Clock, DisplayName, Email, Profession, Role};
 use nido_persistence::DatabaseConnection;
 use nido_persistence::audit::AuditWriter;
 use nido_persistence::housing::{LandlordFields, LeaseFields, UnitFields};
-use nido_persistence::sessions::SessionLifetime;
 use nido_persistence::users::NewUser;
 use uuid::Uuid;
 
@@ -67,22 +66,7 @@ pub async fn world() -> World {
 }
 
 fn cases_over(read: DatabaseConnection, write: DatabaseConnection, clock: Clock) -> Cases {
-    let limit = |max_failures| FailureLimit {
-        max_failures,
-        window: TimeDelta::minutes(15),
-    };
-    let policy = AuthPolicy {
-        session_lifetime: SessionLifetime {
-            idle: TimeDelta::minutes(30),
-            absolute: TimeDelta::hours(8),
-        },
-        throttle: LoginThrottle {
-            account_from_address: limit(5),
-            address: limit(50),
-            account: limit(100),
-        },
-        mfa_required_roles: vec![Role::Admin],
-    };
+    let policy = AuthPolicy::default();
     Cases {
         audit_log: AuditWriter::spawn(write.clone(), write.clone()),
         audit_db: write.clone(),
