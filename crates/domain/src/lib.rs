@@ -17,6 +17,7 @@ pub mod intervention;
 pub mod login_throttle;
 pub mod placement;
 pub mod project;
+pub mod refusal;
 pub mod reports;
 pub mod retention;
 pub mod time_of_day;
@@ -26,6 +27,7 @@ pub mod workshop;
 pub use clock::Clock;
 pub use conflict::Conflict;
 pub use login_throttle::{Counter, FailureLimit, LoginThrottle, counted_address};
+pub use refusal::{FieldRefusal, Refusal};
 pub use user::{DisplayName, Email, NewPassword, PasswordError, Profession, Role, User};
 
 /// A value refused while parsing, with a message fit to show the caller.
