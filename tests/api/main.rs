@@ -39,4 +39,5 @@ mod web;
 mod web_admin;
 mod web_coordination;
 mod web_creche;
+mod web_refusals;
 mod workshops;

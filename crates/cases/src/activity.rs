@@ -4,6 +4,7 @@
 //! 31 December, and counts of interventions, informations préoccupantes
 //! and crèche minutes. Counts only: no case text.
 
+use nido_domain::Refusal;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{NaiveDate, NaiveTime, TimeZone};
@@ -147,7 +148,15 @@ pub async fn activity_report(
     year: i32,
 ) -> CaseResult<ActivityReport> {
     caller.require(&[Role::Admin, Role::Coordinator])?;
-    let invalid = || CaseError::invalid("year", "must be a year from 2000 to 2100");
+    let invalid = || {
+        CaseError::invalid(
+            "year",
+            Refusal::Year {
+                min: 2000,
+                max: 2100,
+            },
+        )
+    };
     if !YEARS.contains(&year) {
         return Err(invalid());
     }

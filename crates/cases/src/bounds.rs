@@ -1,11 +1,14 @@
 //! The bounds of a write input, checked where the use cases take it, so
-//! that the API and the pages refuse the same values with the same words.
-//! Each check adds its refusal to an [`Invalid`] under the field's path
-//! (`family.mother.first_name`, `actions[2].description`), in the API's
-//! English; the pages translate it. The limits are constants beside the
-//! domain type they bound, which the OpenAPI schema states too.
+//! that the API and the pages refuse the same values for the same reason.
+//! Each check adds its [`Refusal`] to an [`Invalid`] under the field's
+//! path (`family.mother.first_name`, `actions[2].description`). The limits
+//! are constants beside the domain type they bound, which the OpenAPI
+//! schema states too.
 //!
 //! A length counts characters, not bytes.
+
+use nido_domain::Refusal;
+use nido_domain::refusal::{Counted, Unit};
 
 use crate::Invalid;
 
@@ -14,7 +17,7 @@ use crate::Invalid;
 pub fn text(invalid: &mut Invalid, field: &str, text: &str, min: u64, max: u64) {
     let length = chars(text);
     if length < min || length > max {
-        invalid.add(field, length_message(min, max));
+        invalid.add(field, Refusal::Length { min, max });
     }
     not_blank(invalid, field, text);
 }
@@ -22,53 +25,34 @@ pub fn text(invalid: &mut Invalid, field: &str, text: &str, min: u64, max: u64) 
 /// An optional text: at most `max` characters when given.
 pub fn optional_text(invalid: &mut Invalid, field: &str, text: Option<&str>, max: u64) {
     if text.is_some_and(|text| chars(text) > max) {
-        invalid.add(field, length_message(0, max));
+        invalid.add(field, Refusal::Length { min: 0, max });
     }
 }
 
 /// A text that holds more than spaces when it holds anything.
 pub fn not_blank(invalid: &mut Invalid, field: &str, text: &str) {
     if !text.is_empty() && text.trim().is_empty() {
-        invalid.add(field, "must not be blank");
+        invalid.add(field, Refusal::Blank);
     }
 }
 
-/// A whole number from `min` to `max`; `unit` follows the bounds in the
-/// message ("must be 1 to 1440 minutes"), or nothing when empty.
-pub fn number(invalid: &mut Invalid, field: &str, value: i64, min: i64, max: i64, unit: &str) {
+/// A whole number from `min` to `max`, counted in `unit`.
+pub fn number(invalid: &mut Invalid, field: &str, value: i64, min: i64, max: i64, unit: Unit) {
     if value < min || value > max {
-        let unit = if unit.is_empty() {
-            String::new()
-        } else {
-            format!(" {unit}")
-        };
-        invalid.add(field, format!("must be {min} to {max}{unit}"));
+        invalid.add(field, Refusal::Range { min, max, unit });
     }
 }
 
-/// A list of `min` to `max` items (`what`: "people", "children").
-pub fn count(invalid: &mut Invalid, field: &str, length: usize, min: u64, max: u64, what: &str) {
+/// A list of `min` to `max` items of what `of` names.
+pub fn count(invalid: &mut Invalid, field: &str, length: usize, min: u64, max: u64, of: Counted) {
     let length = u64::try_from(length).unwrap_or(u64::MAX);
     if length < min || length > max {
-        let message = if min == 0 {
-            format!("must list at most {max} {what}")
-        } else {
-            format!("must list {min} to {max} {what}")
-        };
-        invalid.add(field, message);
+        invalid.add(field, Refusal::Count { min, max, of });
     }
 }
 
 fn chars(text: &str) -> u64 {
     u64::try_from(text.chars().count()).unwrap_or(u64::MAX)
-}
-
-fn length_message(min: u64, max: u64) -> String {
-    if min == 0 {
-        format!("must be at most {max} characters")
-    } else {
-        format!("must be {min} to {max} characters")
-    }
 }
 
 #[cfg(test)]
@@ -83,7 +67,7 @@ mod tests {
             Ok(()) => Vec::new(),
             Err(CaseError::Invalid(errors)) => errors
                 .into_iter()
-                .map(|error| (error.field, error.message))
+                .map(|error| (error.field, error.refusal.english()))
                 .collect(),
             Err(other) => panic!("{other:?}"),
         }
@@ -122,31 +106,31 @@ mod tests {
     #[test]
     fn numbers_and_lists_stay_within_their_bounds() {
         assert_eq!(
-            refusals(|i| number(i, "minutes", 1, 1, 1440, "minutes")),
+            refusals(|i| number(i, "minutes", 1, 1, 1440, Unit::Minutes)),
             vec![]
         );
         assert_eq!(
-            refusals(|i| number(i, "minutes", 1440, 1, 1440, "minutes")),
+            refusals(|i| number(i, "minutes", 1440, 1, 1440, Unit::Minutes)),
             vec![]
         );
         assert_eq!(
-            refusals(|i| number(i, "minutes", 0, 1, 1440, "minutes")),
+            refusals(|i| number(i, "minutes", 0, 1, 1440, Unit::Minutes)),
             one("minutes", "must be 1 to 1440 minutes")
         );
         assert_eq!(
-            refusals(|i| number(i, "capacity", 21, 1, 20, "")),
+            refusals(|i| number(i, "capacity", 21, 1, 20, Unit::Occupants)),
             one("capacity", "must be 1 to 20")
         );
         assert_eq!(
-            refusals(|i| count(i, "staff_ids", 20, 1, 20, "people")),
+            refusals(|i| count(i, "staff_ids", 20, 1, 20, Counted::People)),
             vec![]
         );
         assert_eq!(
-            refusals(|i| count(i, "staff_ids", 0, 1, 20, "people")),
+            refusals(|i| count(i, "staff_ids", 0, 1, 20, Counted::People)),
             one("staff_ids", "must list 1 to 20 people")
         );
         assert_eq!(
-            refusals(|i| count(i, "participant_ids", 51, 0, 50, "people")),
+            refusals(|i| count(i, "participant_ids", 51, 0, 50, Counted::People)),
             one("participant_ids", "must list at most 50 people")
         );
     }

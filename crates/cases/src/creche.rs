@@ -5,6 +5,7 @@
 //! (`persistence::creche::lock_day`), so parallel bookings of the last place
 //! let exactly one win.
 
+use nido_domain::Refusal;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -50,9 +51,7 @@ pub async fn change_settings(
 ) -> CaseResult<CrecheSettings> {
     caller.require(&[Role::Admin])?;
     if let Err(refused) = new.check() {
-        for refusal in refused {
-            found.add(refusal.field, refusal.message);
-        }
+        found.add_all(refused);
     }
     found.finish()?;
     let saved = store::save_settings(&cases.writer, &new, expected_version, cases.now()).await?;
@@ -71,7 +70,7 @@ pub async fn closures(
 ) -> CaseResult<Vec<Closure>> {
     caller.require(&[Role::Admin, Role::Coordinator])?;
     if to < from {
-        return Err(CaseError::invalid("to", "must not be before from"));
+        return Err(CaseError::invalid("to", Refusal::RangeEndsBeforeStart));
     }
     Ok(store::closures(&cases.db, from, to).await?)
 }
@@ -82,7 +81,7 @@ pub async fn closures(
 pub async fn close_day(cases: &Cases, caller: &Caller, closure: Closure) -> CaseResult<u64> {
     caller.require(&[Role::Admin])?;
     let Some(reason) = optional_text(Some(&closure.reason)) else {
-        return Err(CaseError::invalid("reason", "must not be blank"));
+        return Err(CaseError::invalid("reason", Refusal::Blank));
     };
     let closure = Closure {
         on: closure.on,
@@ -143,25 +142,23 @@ pub async fn book(
     let family = visible_family(&cases.db, caller, family_id).await?;
     let settings = store::settings(&cases.db).await?;
     if let Err(refused) = settings.check_slot(request.slot) {
-        for refusal in refused {
-            invalid.add(refusal.field, refusal.message);
-        }
+        invalid.add_all(refused);
     }
     if request
         .notes
         .as_deref()
         .is_some_and(|notes| notes.chars().count() > 2000)
     {
-        invalid.add("notes", "must be at most 2000 characters");
+        invalid.add("notes", Refusal::Length { min: 0, max: 2000 });
     }
     let birth = match family.children.iter().find(|c| c.id == request.child_id) {
         None => {
-            invalid.add("child_id", "is not a child of this family");
+            invalid.add("child_id", Refusal::NotAChildOfTheFamily);
             None
         }
         Some(child) => match child.birth.born_on() {
             None => {
-                invalid.add("child_id", "is not born yet");
+                invalid.add("child_id", Refusal::NotBornYet);
                 None
             }
             born => born,
@@ -194,7 +191,7 @@ pub async fn book(
         let is_open = settings.opens_on_weekday(day) && !closed.contains(&day);
         match (is_open, day == request.on) {
             (true, _) => open.push(day),
-            (false, true) => invalid.add("on", "the crèche is closed that day"),
+            (false, true) => invalid.add("on", Refusal::CrecheClosed),
             (false, false) => skipped.push(day),
         }
     }
@@ -207,17 +204,19 @@ pub async fn book(
             if !settings.takes_age(age) {
                 invalid.add(
                     if first { "child_id" } else { "weekly_until" },
-                    format!(
-                        "the child is {age} months old on {day}; the crèche takes children from {} months up to {} months",
-                        settings.min_age_months, settings.max_age_months
-                    ),
+                    Refusal::CrecheAge {
+                        age_months: age,
+                        day: *day,
+                        min_months: settings.min_age_months,
+                        max_months: settings.max_age_months,
+                    },
                 );
             }
         }
         if !placed_on(*day) {
             invalid.add(
                 if first { "on" } else { "weekly_until" },
-                format!("the family has no placement active on {day}"),
+                Refusal::NoActivePlacement { day: *day },
             );
         }
     }
@@ -233,7 +232,7 @@ pub async fn book(
     // above is seen now, and treated as the check would have.
     let closed_since = store::closed_days(&txn, request.on, last).await?;
     if closed_since.contains(&request.on) {
-        return Err(CaseError::invalid("on", "the crèche is closed that day"));
+        return Err(CaseError::invalid("on", Refusal::CrecheClosed));
     }
     let (open, closed_in_series): (Vec<NaiveDate>, Vec<NaiveDate>) = open
         .into_iter()
@@ -319,13 +318,10 @@ pub async fn bookings_of_family(
 
 fn check_range(from: NaiveDate, to: NaiveDate, max_days: i64) -> CaseResult<()> {
     if to < from {
-        return Err(CaseError::invalid("to", "must not be before from"));
+        return Err(CaseError::invalid("to", Refusal::RangeEndsBeforeStart));
     }
     if (to - from).num_days() + 1 > max_days {
-        return Err(CaseError::invalid(
-            "to",
-            format!("the range may cover at most {max_days} days"),
-        ));
+        return Err(CaseError::invalid("to", Refusal::RangeTooLong { max_days }));
     }
     Ok(())
 }
@@ -430,7 +426,7 @@ pub async fn record_attendance(
     }
     let mut invalid = Invalid::default();
     if booking.on > cases.today() {
-        invalid.add("on", "the booked day has not come yet");
+        invalid.add("on", Refusal::DayNotCome);
     }
     let (status, times) = match attendance {
         Attendance::Absent => (BookingStatus::Absent, None),
@@ -439,7 +435,7 @@ pub async fn record_attendance(
             left_at,
         } => {
             if left_at <= arrived_at {
-                invalid.add("left_at", "must be after arrived_at");
+                invalid.add("left_at", Refusal::LeavesBeforeArrival);
             }
             (BookingStatus::Attended, Some((arrived_at, left_at)))
         }

@@ -3,6 +3,7 @@
 //! ended without a renewal.
 
 use chrono::{Days, NaiveDate};
+use nido_domain::Refusal;
 use nido_domain::Role;
 use nido_domain::placement::{Deadline, Period, deadline, falls_due_within, latest_end_on};
 use nido_persistence::{families, placements};
@@ -41,7 +42,7 @@ pub async fn renewals_due(
     if within_days > MAX_WITHIN_DAYS {
         return Err(CaseError::invalid(
             "within_days",
-            "must be between 0 and 3660",
+            Refusal::Between { min: 0, max: 3660 },
         ));
     }
     let as_of = as_of.unwrap_or_else(|| cases.today());

@@ -7,6 +7,7 @@
 //! and the latest review's date are.
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
+use nido_domain::Refusal;
 use nido_domain::Role;
 use nido_domain::due_dates::{DueKind, PlacementDuties, open_duties};
 use nido_domain::incident::report_due_at;
@@ -158,7 +159,7 @@ pub async fn screen(
     if within_days > MAX_WITHIN_DAYS {
         return Err(crate::CaseError::invalid(
             "within_days",
-            "must be between 0 and 3660",
+            Refusal::Between { min: 0, max: 3660 },
         ));
     }
     let until = as_of

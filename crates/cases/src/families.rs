@@ -2,6 +2,7 @@
 //! births, the team that accompanies it.
 
 use chrono::NaiveDate;
+use nido_domain::Refusal;
 use nido_domain::Role;
 use nido_domain::family::{Child, Family};
 use nido_domain::placement::ChildBirth;
@@ -132,21 +133,18 @@ pub async fn update_child(
     let mut invalid = Invalid::default();
     let birth = match (update.birth_date, update.expected_birth_date) {
         (Some(_), Some(_)) => {
-            invalid.add(
-                "birth_date",
-                "give at most one of birth_date and expected_birth_date",
-            );
+            invalid.add("birth_date", Refusal::BirthAndExpected);
             None
         }
         (Some(born), None) => {
             if born > cases.today() {
-                invalid.add("birth_date", "must not be after today");
+                invalid.add("birth_date", Refusal::AfterToday);
             }
             Some(ChildBirth::Born(born))
         }
         (None, Some(expected)) => {
             if matches!(current.birth, ChildBirth::Born(_)) {
-                invalid.add("expected_birth_date", "the child is already born");
+                invalid.add("expected_birth_date", Refusal::AlreadyBorn);
             }
             Some(ChildBirth::Expected(expected))
         }
@@ -189,19 +187,13 @@ pub async fn assign(
     let mut invalid = Invalid::default();
     for (index, id) in team_ids.iter().enumerate() {
         if !is_team_member(cases, *id).await? {
-            invalid.add(
-                format!("team_ids[{index}]"),
-                "must be an active staff member or coordinator",
-            );
+            invalid.add(format!("team_ids[{index}]"), Refusal::NotActiveStaff);
         }
     }
     if let Some(id) = referent_id
         && !is_team_member(cases, id).await?
     {
-        invalid.add(
-            "referent_id",
-            "must be an active staff member or coordinator",
-        );
+        invalid.add("referent_id", Refusal::NotActiveStaff);
     }
     invalid.finish()?;
     let mut team: Vec<Uuid> = team_ids

@@ -3,6 +3,7 @@
 //! admins and coordinators, and the moves into its apartments.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use nido_domain::Refusal;
 use nido_domain::calendar::day_before;
 use nido_domain::family::{Family, PlacementStatus};
 use nido_domain::housing::{Landlord, Lease, Occupancy, Unit};
@@ -38,17 +39,14 @@ pub(crate) async fn move_into(
 ) -> CaseResult<Occupancy> {
     if let Some(current) = occupancies::open_of_placement(txn, placement_id).await? {
         if on <= current.span.start {
-            return Err(CaseError::invalid(
-                "on",
-                "must be after the day the family moved into its current unit",
-            ));
+            return Err(CaseError::invalid("on", Refusal::MoveBeforeCurrentUnit));
         }
         occupancies::end(txn, current.id, day_before(on)).await?;
     }
     occupancies::start(txn, placement_id, unit_id, on, family.persons_on(on), now)
         .await
         .map_err(|err| match err {
-            RepoError::NotFound => CaseError::invalid("unit_id", "no such housing unit"),
+            RepoError::NotFound => CaseError::invalid("unit_id", Refusal::NoSuchUnit),
             // PostgreSQL may settle two moves racing for one unit with a
             // deadlock between its unique index and its exclusion
             // constraint rather than a violation: the loser is told the
@@ -75,7 +73,7 @@ pub async fn move_family(
         return Err(CaseError::Conflict(Conflict::PlacementEnded));
     }
     if on < placement.admitted_on {
-        return Err(CaseError::invalid("on", "must not be before the admission"));
+        return Err(CaseError::invalid("on", Refusal::MoveBeforeAdmission));
     }
     let family = families::find(&txn, placement.family_id).await?;
     let occupancy = move_into(&txn, placement_id, &family, unit_id, on, cases.now()).await?;

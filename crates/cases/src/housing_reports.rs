@@ -1,6 +1,7 @@
 //! The admins' views of the housing stock: vacancies, leases ending, and
 //! the occupancy and cost report (admins and coordinators).
 
+use nido_domain::Refusal;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -99,7 +100,7 @@ pub async fn leases_ending(
     if i64::from(within_days) > MAX_RANGE_DAYS {
         return Err(CaseError::invalid(
             "within_days",
-            "must be between 0 and 3660",
+            Refusal::Between { min: 0, max: 3660 },
         ));
     }
     let until = as_of + chrono::Days::new(within_days.into());
@@ -171,12 +172,12 @@ pub async fn occupancy_report(
 ) -> CaseResult<OccupancyReport> {
     caller.require(READERS)?;
     if to < from {
-        return Err(CaseError::invalid("to", "must not be before from"));
+        return Err(CaseError::invalid("to", Refusal::RangeEndsBeforeStart));
     }
     if days_inclusive(from, to) > MAX_RANGE_DAYS {
         return Err(CaseError::invalid(
             "to",
-            "the range may cover at most 3660 days",
+            Refusal::RangeTooLong { max_days: 3660 },
         ));
     }
     let kinds: HashMap<Uuid, LandlordKind> = housing::all_landlords(&cases.db)

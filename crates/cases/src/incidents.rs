@@ -2,8 +2,10 @@
 //! informations préoccupantes transmitted about a child.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use nido_domain::Refusal;
 use nido_domain::Role;
 use nido_domain::incident::{Concern, Incident, IncidentCategory};
+use nido_domain::refusal::Counted;
 use nido_persistence::incidents::{self as store, NewConcern, NewIncident};
 use nido_persistence::{RepoError, begin_write, families};
 use uuid::Uuid;
@@ -20,7 +22,13 @@ fn required_text(invalid: &mut Invalid, field: &str, raw: &str, max: usize) -> S
     let text = optional_text(Some(raw)).unwrap_or_default();
     let length = text.chars().count();
     if length == 0 || length > max {
-        invalid.add(field, format!("must be 1 to {max} characters"));
+        invalid.add(
+            field,
+            Refusal::Length {
+                min: 1,
+                max: max as u64,
+            },
+        );
     }
     text
 }
@@ -44,7 +52,7 @@ pub async fn declare(
 ) -> CaseResult<ShownIncident> {
     let mut invalid = Invalid::default();
     if declaration.occurred_at > cases.now() {
-        invalid.add("occurred_at", "must not be in the future");
+        invalid.add("occurred_at", Refusal::InFuture);
     }
     let description = required_text(
         &mut invalid,
@@ -73,7 +81,7 @@ pub async fn declare(
             },
         };
         if !known {
-            invalid.add("family_id", "no such family");
+            invalid.add("family_id", Refusal::NoSuchFamily);
         }
     }
     invalid.finish()?;
@@ -227,10 +235,10 @@ pub async fn update(
             return Err(CaseError::Forbidden);
         }
         if at > cases.now() {
-            invalid.add("authority_notified_at", "must not be in the future");
+            invalid.add("authority_notified_at", Refusal::InFuture);
         }
         if at < incident.occurred_at {
-            invalid.add("authority_notified_at", "must not be before occurred_at");
+            invalid.add("authority_notified_at", Refusal::NotifiedBeforeIncident);
         }
         checked.authority_notified_at = Some(at);
     }
@@ -275,15 +283,19 @@ pub async fn add_concern(
     let family = visible_family(&cases.db, caller, family_id).await?;
     let mut invalid = Invalid::default();
     if input.child_ids.is_empty() || input.child_ids.len() > 12 {
-        invalid.add("child_ids", "must list 1 to 12 children");
+        invalid.add(
+            "child_ids",
+            Refusal::Count {
+                min: 1,
+                max: 12,
+                of: Counted::Children,
+            },
+        );
     }
     let mut children = Vec::new();
     for (index, child_id) in input.child_ids.iter().enumerate() {
         if !family.children.iter().any(|child| child.id == *child_id) {
-            invalid.add(
-                format!("child_ids[{index}]"),
-                "is not a child of this family",
-            );
+            invalid.add(format!("child_ids[{index}]"), Refusal::NotAChildOfTheFamily);
         } else if !children.contains(child_id) {
             children.push(*child_id);
         }
@@ -291,7 +303,7 @@ pub async fn add_concern(
     let summary = required_text(&mut invalid, "summary", &input.summary, MAX_TEXT_CHARS);
     let transmitted_to = required_text(&mut invalid, "transmitted_to", &input.transmitted_to, 200);
     if input.transmitted_on > cases.today() {
-        invalid.add("transmitted_on", "must not be after today");
+        invalid.add("transmitted_on", Refusal::AfterToday);
     }
     invalid.finish()?;
     let txn = begin_write(&cases.writer).await?;

@@ -2,6 +2,7 @@
 //! the team's daily log, under the need-to-know rule.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use nido_domain::Refusal;
 use nido_domain::Role;
 use nido_domain::family::Family;
 use nido_domain::intervention::{Action, Confidentiality, Intervention};
@@ -47,10 +48,7 @@ async fn check_assignee(
                 || (user.role == Role::Staff && family.is_assigned(user.id)))
     });
     if !may_see {
-        invalid.add(
-            field,
-            "must be on the family's team (its referent or a member) or a coordinator",
-        );
+        invalid.add(field, Refusal::NotOnTheTeam);
     }
     Ok(())
 }
@@ -68,10 +66,7 @@ async fn check_people(
 ) -> CaseResult<()> {
     for (index, id) in fields.staff_ids.iter().enumerate() {
         if !is_team_member(cases, *id).await? {
-            invalid.add(
-                format!("staff_ids[{index}]"),
-                "must be an active staff member or coordinator",
-            );
+            invalid.add(format!("staff_ids[{index}]"), Refusal::NotActiveStaff);
         }
     }
     for (index, action) in actions.iter().enumerate() {
@@ -80,10 +75,7 @@ async fn check_people(
         let present =
             action.assignee_id == author || fields.staff_ids.contains(&action.assignee_id);
         if fields.confidentiality == Confidentiality::Restricted && !present {
-            invalid.add(
-                field,
-                "must be the author or present: the intervention is restricted",
-            );
+            invalid.add(field, Refusal::NotAuthorOrPresent);
         }
     }
     invalid.finish()
@@ -316,7 +308,7 @@ pub async fn set_action_done(
         return Err(CaseError::Forbidden);
     }
     if done_on.is_some_and(|day| day > cases.today()) {
-        return Err(CaseError::invalid("done_on", "must not be after today"));
+        return Err(CaseError::invalid("done_on", Refusal::AfterToday));
     }
     let action = interventions::set_action_done(
         &cases.writer,

@@ -42,7 +42,7 @@ pub mod users;
 pub mod workshops;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use nido_domain::{Clock, Conflict, Role, User};
+use nido_domain::{Clock, Conflict, FieldInvalid, Refusal, Role, User};
 use nido_persistence::audit::{AuditTarget, AuditWriter};
 use nido_persistence::{DatabaseConnection, DbErr, RepoError};
 use uuid::Uuid;
@@ -193,11 +193,14 @@ impl Caller {
     }
 }
 
-/// One invalid field of an operation's input.
+/// One invalid field of an operation's input: its path in the input
+/// (`family.mother.first_name`, `actions[2].description`) and the rule it
+/// breaks, which says itself in English for the API and in French for the
+/// pages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     pub field: String,
-    pub message: String,
+    pub refusal: Refusal,
 }
 
 /// Why an operation was refused.
@@ -253,10 +256,10 @@ pub enum CaseError {
 }
 
 impl CaseError {
-    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn invalid(field: impl Into<String>, refusal: Refusal) -> Self {
         CaseError::Invalid(vec![FieldError {
             field: field.into(),
-            message: message.into(),
+            refusal,
         }])
     }
 }
@@ -289,23 +292,23 @@ pub type CaseResult<T> = Result<T, CaseError>;
 pub struct Invalid(Vec<FieldError>);
 
 impl Invalid {
-    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+    pub fn add(&mut self, field: impl Into<String>, refusal: Refusal) {
         self.0.push(FieldError {
             field: field.into(),
-            message: message.into(),
+            refusal,
         });
     }
 
     /// Adds the refusals of a domain type's parsing.
-    pub fn add_all(&mut self, refused: Vec<nido_domain::family::FieldInvalid>) {
-        for refusal in refused {
-            self.add(refusal.field, refusal.message);
+    pub fn add_all(&mut self, refused: Vec<FieldInvalid>) {
+        for FieldInvalid { field, refusal } in refused {
+            self.add(field, refusal);
         }
     }
 
     /// Keeps the value, or records its refusal under `field`.
-    pub fn check<T, E: ToString>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
-        result.map_err(|err| self.add(field, err.to_string())).ok()
+    pub fn check<T, E: Into<Refusal>>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
+        result.map_err(|err| self.add(field, err.into())).ok()
     }
 
     pub fn is_empty(&self) -> bool {

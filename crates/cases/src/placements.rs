@@ -1,6 +1,7 @@
 //! A placement's life: renewals of its six-month periods, and its exit.
 
 use chrono::NaiveDate;
+use nido_domain::Refusal;
 use nido_domain::family::{Exit, ExitDestination, Placement, PlacementStatus};
 use nido_domain::placement::{ChildBirth, Period, RenewalRefusal, latest_end_on, next_period};
 use nido_domain::{Conflict, Role};
@@ -63,7 +64,7 @@ pub async fn renew(cases: &Cases, caller: &Caller, renewal: Renewal) -> CaseResu
     caller.require(&[Role::Coordinator])?;
     let id = renewal.placement_id;
     if renewal.decided_on > cases.today() {
-        return Err(CaseError::invalid("decided_on", "must not be after today"));
+        return Err(CaseError::invalid("decided_on", Refusal::AfterToday));
     }
     let txn = begin_write(&cases.writer).await?;
     let placement = placements::find(&txn, id).await?;
@@ -147,10 +148,10 @@ pub async fn exit(
     }
     let mut invalid = Invalid::default();
     if departure.exited_on > cases.today() {
-        invalid.add("exited_on", "must not be after today");
+        invalid.add("exited_on", Refusal::AfterToday);
     }
     if departure.exited_on < placement.admitted_on {
-        invalid.add("exited_on", "must not be before the admission");
+        invalid.add("exited_on", Refusal::ExitBeforeAdmission);
     }
     invalid.finish()?;
     let exit = Exit {

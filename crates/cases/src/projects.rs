@@ -2,6 +2,7 @@
 //! personnalisé (coordinators; staff for the families they accompany).
 
 use chrono::NaiveDate;
+use nido_domain::Refusal;
 use nido_domain::due_dates::{
     contract_delivery_due, contract_signature_due, project_initial_due, project_review_due,
 };
@@ -10,6 +11,7 @@ use nido_domain::project::{
     Contract, ContractKind, MAX_DESCRIPTION_CHARS, MAX_OBJECTIVES, MAX_PARTICIPANTS, Objective,
     ProjectReview,
 };
+use nido_domain::refusal::Counted;
 use nido_domain::{Conflict, Role};
 use nido_persistence::projects::{self as store, NewReview};
 use nido_persistence::{begin_write, placements};
@@ -37,10 +39,10 @@ fn within_the_stay(
 ) {
     let Some(day) = day else { return };
     if day > today {
-        invalid.add(field, "must not be after today");
+        invalid.add(field, Refusal::AfterToday);
     }
     if day < placement.admitted_on {
-        invalid.add(field, "must not be before the admission");
+        invalid.add(field, Refusal::ProjectBeforeAdmission);
     }
 }
 
@@ -107,9 +109,9 @@ pub async fn set_contract(
     );
     within_the_stay(&mut invalid, "signed_on", signed_on, &placement, today);
     match (delivered_on, signed_on) {
-        (None, Some(_)) => invalid.add("delivered_on", "is required once the contract is signed"),
+        (None, Some(_)) => invalid.add("delivered_on", Refusal::DeliveredRequiredWhenSigned),
         (Some(delivered), Some(signed)) if signed < delivered => {
-            invalid.add("signed_on", "must not be before delivered_on");
+            invalid.add("signed_on", Refusal::SignedBeforeDelivered);
         }
         _ => {}
     }
@@ -173,27 +175,35 @@ pub async fn add_review(
         .get(&placement_id)
         && request.reviewed_on < *last
     {
-        invalid.add(
-            "reviewed_on",
-            format!("must not be before the latest review, on {last}"),
-        );
+        invalid.add("reviewed_on", Refusal::BeforeLatestReview { last: *last });
     }
     if request.participant_ids.len() > MAX_PARTICIPANTS {
-        invalid.add("participant_ids", "must list at most 20 people");
+        invalid.add(
+            "participant_ids",
+            Refusal::Count {
+                min: 0,
+                max: 20,
+                of: Counted::People,
+            },
+        );
     }
     let mut participants: Vec<Uuid> = Vec::new();
     for (index, user_id) in request.participant_ids.iter().enumerate() {
         if !is_team_member(cases, *user_id).await? {
-            invalid.add(
-                format!("participant_ids[{index}]"),
-                "must be an active staff member or coordinator",
-            );
+            invalid.add(format!("participant_ids[{index}]"), Refusal::NotActiveStaff);
         } else if !participants.contains(user_id) {
             participants.push(*user_id);
         }
     }
     if request.objectives.is_empty() || request.objectives.len() > MAX_OBJECTIVES {
-        invalid.add("objectives", "must list 1 to 30 objectives");
+        invalid.add(
+            "objectives",
+            Refusal::Count {
+                min: 1,
+                max: 30,
+                of: Counted::Objectives,
+            },
+        );
     }
     let mut objectives = Vec::with_capacity(request.objectives.len());
     for (index, objective) in request.objectives.into_iter().enumerate() {
@@ -202,7 +212,7 @@ pub async fn add_review(
         if length == 0 || length > MAX_DESCRIPTION_CHARS {
             invalid.add(
                 format!("objectives[{index}].description"),
-                "must be 1 to 2000 characters",
+                Refusal::Length { min: 1, max: 2000 },
             );
         }
         if objective
@@ -211,7 +221,7 @@ pub async fn add_review(
         {
             invalid.add(
                 format!("objectives[{index}].target_on"),
-                "must not be before reviewed_on",
+                Refusal::TargetBeforeReview,
             );
         }
         objectives.push(Objective {

@@ -1,6 +1,7 @@
 //! Referrals (*orientations*) and admissions: how a family comes in.
 
 use chrono::NaiveDate;
+use nido_domain::Refusal;
 use nido_domain::family::{Family, Mother, Referral, ReferralDetails, ReferralStatus};
 use nido_domain::housing::Unit;
 use nido_domain::placement::{first_period, is_eligible, latest_end_on};
@@ -135,7 +136,7 @@ pub async fn refer(
             let family = families::find(&txn, family_id)
                 .await
                 .map_err(|err| match err {
-                    RepoError::NotFound => CaseError::invalid("family_id", "no such family"),
+                    RepoError::NotFound => CaseError::invalid("family_id", Refusal::NoSuchFamily),
                     other => other.into(),
                 })?;
             if family.current_placement_id.is_some() {
@@ -211,15 +212,12 @@ pub async fn admit(
     caller.require(&[Role::Coordinator])?;
     let mut invalid = Invalid::default();
     if admission.admitted_on > cases.today() {
-        invalid.add("admitted_on", "must not be after today");
+        invalid.add("admitted_on", Refusal::AfterToday);
     }
     if let Some(referent_id) = admission.referent_id
         && !is_team_member(cases, referent_id).await?
     {
-        invalid.add(
-            "referent_id",
-            "must be an active staff member or coordinator",
-        );
+        invalid.add("referent_id", Refusal::NotActiveStaff);
     }
     invalid.finish()?;
 
@@ -232,7 +230,7 @@ pub async fn admit(
     if admission.admitted_on < referral.referred_on {
         return Err(CaseError::invalid(
             "admitted_on",
-            "must not be before the referral",
+            Refusal::AdmissionBeforeReferral,
         ));
     }
     let family = families::find(&txn, referral.family_id).await?;

@@ -4,6 +4,7 @@
 //! staff see and register only the families they accompany.
 
 use chrono::NaiveDate;
+use nido_domain::Refusal;
 use nido_domain::Role;
 use nido_domain::workshop::{
     Attendance, NewWorkshop, Participation, Workshop, WorkshopDraft, may_attend,
@@ -37,10 +38,7 @@ pub async fn create_workshop(
         .ok();
     for (index, id) in draft.facilitator_ids.iter().enumerate() {
         if !is_team_member(cases, *id).await? {
-            invalid.add(
-                format!("facilitator_ids[{index}]"),
-                "must be an active staff member or coordinator",
-            );
+            invalid.add(format!("facilitator_ids[{index}]"), Refusal::NotActiveStaff);
         }
     }
     invalid.finish()?;
@@ -122,10 +120,7 @@ pub async fn add_participant(
                 coming.push(*id);
             }
         } else {
-            invalid.add(
-                format!("child_ids[{index}]"),
-                "must be a child of this family, born by the workshop's day",
-            );
+            invalid.add(format!("child_ids[{index}]"), Refusal::NotAWorkshopChild);
         }
     }
     invalid.finish()?;
@@ -177,10 +172,7 @@ pub async fn record_attendance(
     }
     let current = match workshops::participation_of(&cases.db, workshop_id, family_id).await {
         Err(RepoError::NotFound) => {
-            return Err(CaseError::invalid(
-                "family_id",
-                "does not take part in this workshop",
-            ));
+            return Err(CaseError::invalid("family_id", Refusal::NotAParticipant));
         }
         other => other?,
     };

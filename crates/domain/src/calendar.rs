@@ -4,7 +4,7 @@ use std::fmt;
 
 use chrono::{Datelike, Months, NaiveDate};
 
-use crate::Invalid;
+use crate::{Invalid, Refusal};
 
 /// `date` plus `months`, clamped to the last day of the target month:
 /// 2025-08-31 + 6 months = 2026-02-28. When the result would fall past
@@ -45,7 +45,7 @@ impl Month {
 
     /// `YYYY-MM`, exactly: four digits, a dash, a month from 01 to 12.
     pub fn parse(raw: &str) -> Result<Month, Invalid> {
-        let refused = || Invalid::new("must be a month written YYYY-MM");
+        let refused = || Invalid::new(Refusal::MonthWritten);
         let (year, month) = raw.split_once('-').ok_or_else(refused)?;
         let digits =
             |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());

@@ -6,6 +6,8 @@
 use chrono::{Datelike, Days, Months, NaiveDate};
 
 use crate::Invalid;
+use crate::family::FieldInvalid;
+use crate::refusal::Refusal;
 pub use crate::time_of_day::TimeOfDay;
 
 string_enum! {
@@ -135,38 +137,25 @@ impl Default for CrecheSettings {
     }
 }
 
-/// A field of a change refused, with its message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refusal {
-    pub field: &'static str,
-    pub message: String,
-}
-
-impl Refusal {
-    fn new(field: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            field,
-            message: message.into(),
-        }
-    }
-}
-
 impl CrecheSettings {
     /// The settings' own coherence: opening before closing, on quarter
     /// hours, at least one open weekday, ages that leave a range.
-    pub fn check(&self) -> Result<(), Vec<Refusal>> {
+    pub fn check(&self) -> Result<(), Vec<FieldInvalid>> {
         let mut refused = Vec::new();
         if !(1..=200).contains(&self.capacity) {
-            refused.push(Refusal::new("capacity", "must be between 1 and 200"));
+            refused.push(FieldInvalid::new(
+                "capacity",
+                Refusal::Between { min: 1, max: 200 },
+            ));
         }
         if !self.opens_at.is_quarter_hour() {
-            refused.push(Refusal::new("opens_at", "must be on a quarter hour"));
+            refused.push(FieldInvalid::new("opens_at", Refusal::SettingQuarterHour));
         }
         if !self.closes_at.is_quarter_hour() {
-            refused.push(Refusal::new("closes_at", "must be on a quarter hour"));
+            refused.push(FieldInvalid::new("closes_at", Refusal::SettingQuarterHour));
         }
         if self.closes_at <= self.opens_at {
-            refused.push(Refusal::new("closes_at", "must be after opens_at"));
+            refused.push(FieldInvalid::new("closes_at", Refusal::ClosesBeforeOpening));
         }
         let mut days = self.open_weekdays.clone();
         days.sort_unstable();
@@ -175,20 +164,23 @@ impl CrecheSettings {
             || days.len() != self.open_weekdays.len()
             || days.iter().any(|day| !(1..=7).contains(day))
         {
-            refused.push(Refusal::new(
-                "open_weekdays",
-                "must list 1 to 7 different ISO weekdays (1 Monday to 7 Sunday)",
-            ));
+            refused.push(FieldInvalid::new("open_weekdays", Refusal::OpeningDays));
         }
         if !(0..=72).contains(&self.min_age_months) {
-            refused.push(Refusal::new("min_age_months", "must be between 0 and 72"));
+            refused.push(FieldInvalid::new(
+                "min_age_months",
+                Refusal::Between { min: 0, max: 72 },
+            ));
         }
         if !(1..=72).contains(&self.max_age_months) {
-            refused.push(Refusal::new("max_age_months", "must be between 1 and 72"));
-        } else if self.max_age_months <= self.min_age_months {
-            refused.push(Refusal::new(
+            refused.push(FieldInvalid::new(
                 "max_age_months",
-                "must be more than min_age_months",
+                Refusal::Between { min: 1, max: 72 },
+            ));
+        } else if self.max_age_months <= self.min_age_months {
+            refused.push(FieldInvalid::new(
+                "max_age_months",
+                Refusal::MaxAgeNotAboveMin,
             ));
         }
         if refused.is_empty() {
@@ -211,26 +203,23 @@ impl CrecheSettings {
 
     /// The slot's own refusals: quarter hours, start before end, within
     /// opening hours.
-    pub fn check_slot(&self, slot: Slot) -> Result<(), Vec<Refusal>> {
+    pub fn check_slot(&self, slot: Slot) -> Result<(), Vec<FieldInvalid>> {
         let mut refused = Vec::new();
         for (field, time) in [("starts_at", slot.starts_at), ("ends_at", slot.ends_at)] {
             if !time.is_quarter_hour() {
-                refused.push(Refusal::new(
-                    field,
-                    "must be on a quarter hour (:00, :15, :30, :45)",
-                ));
+                refused.push(FieldInvalid::new(field, Refusal::QuarterHour));
             } else if time < self.opens_at || time > self.closes_at {
-                refused.push(Refusal::new(
+                refused.push(FieldInvalid::new(
                     field,
-                    format!(
-                        "must be within opening hours, {} to {}",
-                        self.opens_at, self.closes_at
-                    ),
+                    Refusal::OutsideOpeningHours {
+                        opens: self.opens_at,
+                        closes: self.closes_at,
+                    },
                 ));
             }
         }
         if slot.ends_at <= slot.starts_at {
-            refused.push(Refusal::new("ends_at", "must be after starts_at"));
+            refused.push(FieldInvalid::new("ends_at", Refusal::EndsBeforeStart));
         }
         if refused.is_empty() {
             Ok(())
@@ -293,13 +282,13 @@ pub const MAX_SERIES_WEEKS: u64 = 26;
 /// first day and 26 weeks).
 pub fn weekly_dates(on: NaiveDate, until: NaiveDate) -> Result<Vec<NaiveDate>, Invalid> {
     if until < on {
-        return Err(Invalid::new("must not be before on"));
+        return Err(Invalid::new(Refusal::RepeatEndsBeforeDay));
     }
     let last = on
         .checked_add_days(Days::new(7 * MAX_SERIES_WEEKS))
         .unwrap_or(NaiveDate::MAX);
     if until > last {
-        return Err(Invalid::new("must be at most 26 weeks after on"));
+        return Err(Invalid::new(Refusal::RepeatTooLong { weeks: 26 }));
     }
     Ok(
         std::iter::successors(Some(on), |date| date.checked_add_days(Days::new(7)))
@@ -407,7 +396,7 @@ mod tests {
     fn slots_must_be_quarter_hours_within_opening_hours() {
         let settings = CrecheSettings::default();
         assert!(settings.check_slot(slot("08:30", "18:00")).is_ok());
-        let fields = |result: Result<(), Vec<Refusal>>| -> Vec<&'static str> {
+        let fields = |result: Result<(), Vec<FieldInvalid>>| -> Vec<&'static str> {
             result
                 .err()
                 .unwrap_or_default()

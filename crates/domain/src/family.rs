@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use crate::Email;
 use crate::placement::ChildBirth;
+use crate::refusal::Refusal;
 // Placements have their own module; these paths stay for the callers
 // written before it.
 pub use crate::placement::{Exit, ExitDestination, PeriodRecord, Placement, PlacementStatus};
@@ -57,7 +58,7 @@ impl Mother {
         let first_name = text(&mut refused, "first_name", draft.first_name, 1, 100);
         let last_name = text(&mut refused, "last_name", draft.last_name, 1, 100);
         if draft.birth_date > today {
-            refused.push(FieldInvalid::new("birth_date", "must not be after today"));
+            refused.push(FieldInvalid::new("birth_date", Refusal::AfterToday));
         }
         let phone = optional_text(&mut refused, "phone", draft.phone, 40);
         let email = match draft.email.map(str::trim).filter(|raw| !raw.is_empty()) {
@@ -120,16 +121,13 @@ impl NewChild {
         let last_name = optional_text(&mut refused, "last_name", draft.last_name, 100);
         let birth = match (draft.birth_date, draft.expected_birth_date) {
             (Some(born), None) if born > today => {
-                refused.push(FieldInvalid::new("birth_date", "must not be after today"));
+                refused.push(FieldInvalid::new("birth_date", Refusal::AfterToday));
                 None
             }
             (Some(born), None) => Some(ChildBirth::Born(born)),
             (None, Some(expected)) => Some(ChildBirth::Expected(expected)),
             _ => {
-                refused.push(FieldInvalid::new(
-                    "birth_date",
-                    "give exactly one of birth_date and expected_birth_date",
-                ));
+                refused.push(FieldInvalid::new("birth_date", Refusal::BirthOrExpected));
                 None
             }
         };
@@ -180,7 +178,7 @@ impl ReferralDetails {
         let mut refused = Vec::new();
         let eds = text(&mut refused, "eds", draft.eds, 1, 100);
         if draft.referred_on > today {
-            refused.push(FieldInvalid::new("referred_on", "must not be after today"));
+            refused.push(FieldInvalid::new("referred_on", Refusal::AfterToday));
         }
         let referrer_name = text(&mut refused, "referrer_name", draft.referrer_name, 1, 200);
         let referrer_contact = text(
@@ -207,21 +205,7 @@ impl ReferralDetails {
     }
 }
 
-/// A field refused while building a value, named within that value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldInvalid {
-    pub field: &'static str,
-    pub message: String,
-}
-
-impl FieldInvalid {
-    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            field,
-            message: message.into(),
-        }
-    }
-}
+pub use crate::refusal::FieldInvalid;
 
 /// A required text, trimmed, of `min` to `max` characters.
 pub(crate) fn text(
@@ -236,7 +220,10 @@ pub(crate) fn text(
     if length < min || length > max {
         refused.push(FieldInvalid::new(
             field,
-            format!("must be {min} to {max} characters"),
+            Refusal::Length {
+                min: min as u64,
+                max: max as u64,
+            },
         ));
     }
     trimmed.to_owned()
@@ -253,7 +240,10 @@ pub(crate) fn optional_text(
     if trimmed.chars().count() > max {
         refused.push(FieldInvalid::new(
             field,
-            format!("must be at most {max} characters"),
+            Refusal::Length {
+                min: 0,
+                max: max as u64,
+            },
         ));
     }
     Some(trimmed.to_owned())
@@ -530,7 +520,7 @@ mod tests {
             );
         }
         let refused = "asE".parse::<ReferralSource>().expect_err("unknown");
-        assert_eq!(refused.0, "must be one of ase, mhl");
+        assert_eq!(refused.to_string(), "must be one of ase, mhl");
         assert_eq!(
             serde_json_like(ReferralReason::EducationalDifficulties),
             "educational_difficulties"

@@ -27,16 +27,22 @@ pub mod workshop;
 pub use clock::Clock;
 pub use conflict::Conflict;
 pub use login_throttle::{Counter, FailureLimit, LoginThrottle, counted_address};
-pub use refusal::{FieldRefusal, Refusal};
+pub use refusal::{FieldInvalid, Refusal};
 pub use user::{DisplayName, Email, NewPassword, PasswordError, Profession, Role, User};
 
-/// A value refused while parsing, with a message fit to show the caller.
+/// A value refused while parsing: the rule it breaks.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
-pub struct Invalid(pub String);
+pub struct Invalid(pub Refusal);
 
 impl Invalid {
-    pub fn new(message: impl Into<String>) -> Self {
-        Self(message.into())
+    pub fn new(refusal: Refusal) -> Self {
+        Self(refusal)
+    }
+}
+
+impl From<Invalid> for Refusal {
+    fn from(invalid: Invalid) -> Self {
+        invalid.0
     }
 }

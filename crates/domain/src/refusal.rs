@@ -41,6 +41,8 @@ pub enum Refusal {
     ControlCharacter,
     /// A pagination cursor nido did not give.
     Cursor,
+    /// A value the database cannot hold (a date in year -5000).
+    OutOfRange,
 
     // Dates and times.
     /// A day after today.
@@ -117,12 +119,17 @@ pub enum Refusal {
     NotBornYet,
     /// A workshop's child must be of the family and born by its day.
     NotAWorkshopChild,
+    /// A family that does not take part in the workshop.
+    NotAParticipant,
 
     // The team.
     /// Someone who is not an active staff member or coordinator.
     NotActiveStaff,
     /// Someone off the family's team.
     NotOnTheTeam,
+    /// Actions given with a change of their intervention: each is changed
+    /// on its own.
+    ActionsChangedApart,
     /// A restricted intervention's action given to someone neither its
     /// author nor present.
     NotAuthorOrPresent,
@@ -171,6 +178,9 @@ pub enum Refusal {
     WrongCode,
     /// A code that is neither an authenticator's nor a recovery code.
     InvalidCode,
+    /// TRANSITIONAL: a message of the API's own request checks, until each
+    /// write input is checked by its use case.
+    Unconverted(String),
 }
 
 /// What a [`Refusal::Range`] counts.
@@ -249,6 +259,7 @@ impl Refusal {
             Email => "must be an email address",
             ControlCharacter => "must not contain control characters",
             Cursor => "is not a cursor this API gave",
+            OutOfRange => "a date, time, number or character is out of the supported range",
             AfterToday => "must not be after today",
             InFuture => "must not be in the future",
             AdmissionBeforeReferral => "must not be before the referral",
@@ -291,11 +302,13 @@ impl Refusal {
             NotAChildOfTheFamily => "is not a child of this family",
             NotBornYet => "is not born yet",
             NotAWorkshopChild => "must be a child of this family, born by the workshop's day",
+            NotAParticipant => "does not take part in this workshop",
             NotActiveStaff => "must be an active staff member or coordinator",
             NotOnTheTeam => {
                 "must be on the family's team (its referent or a member) or a coordinator"
             }
             NotAuthorOrPresent => "must be the author or present: the intervention is restricted",
+            ActionsChangedApart => "actions are changed through /actions/{id}",
             NoSuchLandlord => "no such landlord",
             NoSuchUnit => "no such housing unit",
             CrecheClosed => "the crèche is closed that day",
@@ -324,6 +337,7 @@ impl Refusal {
             SamePassword => "must differ from the current password",
             WrongCode => "is not the code the app shows now",
             InvalidCode => "is not a valid code",
+            Unconverted(message) => return message.clone(),
         };
         fixed.to_owned()
     }
@@ -363,6 +377,9 @@ impl Refusal {
             Email => "Indiquez une adresse électronique valide.",
             ControlCharacter => "Ce texte contient des caractères invalides.",
             Cursor => "Ce lien de page n'est plus valable : repartez de la première page.",
+            OutOfRange => {
+                "Une date, une heure, un nombre ou un caractère sort des limites prises en charge."
+            }
             AfterToday => "La date ne peut pas être postérieure à aujourd'hui.",
             InFuture => "Ce moment ne peut pas être dans le futur.",
             AdmissionBeforeReferral => "La date d'admission ne peut pas précéder l'orientation.",
@@ -421,6 +438,8 @@ impl Refusal {
             NotAuthorOrPresent => {
                 "L'intervention est restreinte : confiez l'action à son auteur ou à une personne présente."
             }
+            NotAParticipant => "Cette famille ne participe pas à cet atelier.",
+            ActionsChangedApart => "Les actions de suivi se modifient une à une.",
             NoSuchLandlord => "Ce bailleur est inconnu.",
             NoSuchUnit => "Ce logement est inconnu.",
             CrecheClosed => "La crèche est fermée ce jour-là.",
@@ -454,6 +473,7 @@ impl Refusal {
             SamePassword => "Le nouveau mot de passe doit être différent de l'actuel.",
             WrongCode => "Ce n'est pas le code que l'application affiche en ce moment.",
             InvalidCode => "Ce code n'est pas valide.",
+            Unconverted(_) => "Cette valeur n'est pas acceptée.",
         };
         fixed.to_owned()
     }
@@ -498,12 +518,12 @@ fn euros(cents: i64) -> String {
 
 /// A field refused while building a value, named within that value.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldRefusal {
+pub struct FieldInvalid {
     pub field: &'static str,
     pub refusal: Refusal,
 }
 
-impl FieldRefusal {
+impl FieldInvalid {
     pub fn new(field: &'static str, refusal: Refusal) -> Self {
         Self { field, refusal }
     }
@@ -583,6 +603,7 @@ mod tests {
             Email,
             ControlCharacter,
             Cursor,
+            OutOfRange,
             AfterToday,
             InFuture,
             AdmissionBeforeReferral,
@@ -624,8 +645,10 @@ mod tests {
             NotAChildOfTheFamily,
             NotBornYet,
             NotAWorkshopChild,
+            NotAParticipant,
             NotActiveStaff,
             NotOnTheTeam,
+            ActionsChangedApart,
             NotAuthorOrPresent,
             NoSuchLandlord,
             NoSuchUnit,

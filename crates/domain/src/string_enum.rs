@@ -38,8 +38,8 @@ macro_rules! string_enum {
                     .copied()
                     .find(|value| value.as_str() == s)
                     .ok_or_else(|| {
-                        let names: Vec<&str> = Self::ALL.iter().map(|value| value.as_str()).collect();
-                        $crate::Invalid::new(format!("must be one of {}", names.join(", ")))
+                        let names = Self::ALL.iter().map(|value| value.as_str()).collect();
+                        $crate::Invalid::new($crate::Refusal::OneOf { names })
                     })
             }
         }

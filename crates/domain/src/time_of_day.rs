@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
-use crate::Invalid;
+use crate::{Invalid, Refusal};
 
 /// A time of day to the minute, written `"HH:MM"`, from 00:00 to 24:00.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -26,12 +26,12 @@ impl TimeOfDay {
             .ok()
             .filter(|minutes| *minutes <= 24 * 60)
             .map(TimeOfDay)
-            .ok_or_else(|| Invalid::new("must be a time from 00:00 to 24:00"))
+            .ok_or_else(|| Invalid::new(Refusal::TimeOutOfDay))
     }
 
     /// `"HH:MM"`, two digits each.
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
-        let invalid = || Invalid::new("must be a time written HH:MM, from 00:00 to 24:00");
+        let invalid = || Invalid::new(Refusal::TimeWritten);
         let bytes = raw.as_bytes();
         if bytes.len() != 5 || bytes[2] != b':' {
             return Err(invalid());
@@ -56,9 +56,7 @@ impl TimeOfDay {
     pub fn parse_clock(raw: &str) -> Result<Self, Invalid> {
         match Self::parse(raw) {
             Ok(time) if time < Self::END_OF_DAY => Ok(time),
-            _ => Err(Invalid::new(
-                "must be a time of day written HH:MM, 00:00 to 23:59",
-            )),
+            _ => Err(Invalid::new(Refusal::TimeOfDayWritten)),
         }
     }
 

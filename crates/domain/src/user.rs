@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use uuid::Uuid;
 
-use crate::Invalid;
+use crate::{Invalid, Refusal};
 
 /// A user account as nido knows it. The password hash never leaves the
 /// persistence layer in this type.
@@ -70,7 +70,7 @@ pub struct Email(String);
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
         let email = raw.trim().to_lowercase();
-        let invalid = || Invalid::new("must be an email address");
+        let invalid = || Invalid::new(Refusal::Email);
         if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(invalid());
         }
@@ -114,10 +114,10 @@ impl DisplayName {
         let name = raw.trim();
         let chars = name.chars().count();
         if chars == 0 || chars > Self::MAX_CHARS {
-            return Err(Invalid::new("must be 1 to 100 characters"));
+            return Err(Invalid::new(Refusal::Length { min: 1, max: 100 }));
         }
         if name.chars().any(char::is_control) {
-            return Err(Invalid::new("must not contain control characters"));
+            return Err(Invalid::new(Refusal::ControlCharacter));
         }
         Ok(Self(name.to_owned()))
     }
@@ -128,12 +128,23 @@ impl DisplayName {
 }
 
 /// Why a new password was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{}", Refusal::from(*self))]
 pub enum PasswordError {
-    #[error("must be 12 to 128 characters")]
     Length,
-    #[error("is too easy to guess; use a longer phrase of unrelated words")]
     Weak,
+}
+
+impl From<PasswordError> for Refusal {
+    fn from(error: PasswordError) -> Self {
+        match error {
+            PasswordError::Length => Refusal::PasswordLength {
+                min: NewPassword::MIN_CHARS as u64,
+                max: NewPassword::MAX_CHARS as u64,
+            },
+            PasswordError::Weak => Refusal::PasswordTooEasy,
+        }
+    }
 }
 
 /// A password that meets the policy: 12 to 128 characters and a zxcvbn score of

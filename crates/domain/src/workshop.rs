@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::family::{Child, FieldInvalid, optional_text, text};
 use crate::placement::ChildBirth;
+use crate::refusal::{Counted, Refusal, Unit};
 pub use crate::time_of_day::TimeOfDay;
 
 pub const MAX_TITLE_CHARS: usize = 200;
@@ -74,7 +75,7 @@ impl NewWorkshop {
         if let (Some(starts), Some(ends)) = (starts_at, ends_at)
             && ends <= starts
         {
-            refused.push(FieldInvalid::new("ends_at", "must be after starts_at"));
+            refused.push(FieldInvalid::new("ends_at", Refusal::EndsBeforeStart));
         }
         let capacity = match draft.capacity {
             None => None,
@@ -84,7 +85,11 @@ impl NewWorkshop {
             Some(_) => {
                 refused.push(FieldInvalid::new(
                     "capacity",
-                    format!("must be 1 to {MAX_CAPACITY} families"),
+                    Refusal::Range {
+                        min: 1,
+                        max: MAX_CAPACITY,
+                        unit: Unit::Families,
+                    },
                 ));
                 None
             }
@@ -92,7 +97,11 @@ impl NewWorkshop {
         if draft.facilitator_ids.is_empty() || draft.facilitator_ids.len() > MAX_FACILITATORS {
             refused.push(FieldInvalid::new(
                 "facilitator_ids",
-                format!("must list 1 to {MAX_FACILITATORS} people"),
+                Refusal::Count {
+                    min: 1,
+                    max: MAX_FACILITATORS as u64,
+                    of: Counted::People,
+                },
             ));
         }
         let mut facilitator_ids = Vec::new();
@@ -187,36 +196,29 @@ impl Attendance {
         let mut refused = Vec::new();
         match (absent, arrived_at, left_at) {
             (Some(true), None, None) => return Ok(Attendance::Absent),
-            (Some(false), _, _) => refused.push(FieldInvalid::new(
-                "absent",
-                "must be true; a presence gives arrived_at and left_at",
-            )),
-            (Some(true), _, _) => refused.push(FieldInvalid::new(
-                "absent",
-                "give either absent or arrived_at and left_at",
-            )),
-            (None, None, None) => refused.push(FieldInvalid::new(
-                "arrived_at",
-                "give arrived_at and left_at, or absent: true",
-            )),
+            (Some(false), _, _) => {
+                refused.push(FieldInvalid::new("absent", Refusal::AbsentMustBeTrue))
+            }
+            (Some(true), _, _) => refused.push(FieldInvalid::new("absent", Refusal::AbsentOrTimes)),
+            (None, None, None) => {
+                refused.push(FieldInvalid::new("arrived_at", Refusal::TimesOrAbsent))
+            }
             (None, arrived, left) => {
-                let mut time = |field: &'static str, raw: Option<&str>, other: &str| match raw {
-                    None => {
-                        refused.push(FieldInvalid::new(
-                            field,
-                            format!("is required with {other}"),
-                        ));
-                        None
-                    }
-                    Some(raw) => TimeOfDay::parse_clock(raw)
-                        .map_err(|err| refused.push(FieldInvalid::new(field, err.0)))
-                        .ok(),
-                };
+                let mut time =
+                    |field: &'static str, raw: Option<&str>, other: &'static str| match raw {
+                        None => {
+                            refused.push(FieldInvalid::new(field, Refusal::RequiredWith { other }));
+                            None
+                        }
+                        Some(raw) => TimeOfDay::parse_clock(raw)
+                            .map_err(|err| refused.push(FieldInvalid::new(field, err.0)))
+                            .ok(),
+                    };
                 let arrived = time("arrived_at", arrived, "left_at");
                 let left = time("left_at", left, "arrived_at");
                 if let (Some(arrived_at), Some(left_at)) = (arrived, left) {
                     if left_at <= arrived_at {
-                        refused.push(FieldInvalid::new("left_at", "must be after arrived_at"));
+                        refused.push(FieldInvalid::new("left_at", Refusal::LeavesBeforeArrival));
                     } else {
                         return Ok(Attendance::Attended {
                             arrived_at,

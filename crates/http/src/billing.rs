@@ -90,7 +90,8 @@ async fn statement(
     caller: Allowed<Admins>,
     ValidQuery(params): ValidQuery<BillingParams>,
 ) -> Result<Response> {
-    let month = Month::parse(&params.month).map_err(|err| ApiError::invalid("month", err.0))?;
+    let month =
+        Month::parse(&params.month).map_err(|err| ApiError::invalid("month", err.into()))?;
     let statement = billing::statement(&state.cases, &caller.case_caller(), month).await?;
     match params.format.unwrap_or_default() {
         Format::Csv => csv_response(

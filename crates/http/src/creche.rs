@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use nido_cases::creche::{
     self as cases, Booked, BookingRequest, ChildMonth, FreeSlot, MonthReport, PlannedChild,
 };
+use nido_domain::Refusal;
 use nido_domain::calendar::Month;
 use nido_domain::creche::{
     Attendance, Booking, BookingPurpose, BookingStatus, Closure, CrecheSettings, Slot, TimeOfDay,
@@ -482,10 +483,7 @@ async fn attendance(
                 })
         }
         _ => {
-            errors.add(
-                "absent",
-                "give either arrived_at and left_at, or absent: true alone",
-            );
+            errors.add("absent", Refusal::TimesOrAbsentAlone);
             None
         }
     };
@@ -732,7 +730,8 @@ async fn report(
     caller: Allowed<Management>,
     ValidQuery(params): ValidQuery<ReportParams>,
 ) -> Result<Response> {
-    let month = Month::parse(&params.month).map_err(|err| ApiError::invalid("month", err.0))?;
+    let month =
+        Month::parse(&params.month).map_err(|err| ApiError::invalid("month", err.into()))?;
     let report: MonthReport =
         cases::month_report(&state.cases, &caller.case_caller(), month).await?;
     let children: Vec<ChildMinutes> = report

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use nido_cases::CaseError;
 use nido_cases::audit_log::Denied;
 use nido_domain::Conflict;
+use nido_domain::Refusal;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -106,8 +107,9 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        ApiError::Validation(vec![FieldError::new(field, message)])
+    /// A 422 for one field, refused for `refusal`.
+    pub fn invalid(field: impl Into<String>, refusal: Refusal) -> Self {
+        ApiError::Validation(vec![FieldError::new(field, refusal.english())])
     }
 
     pub fn conflict(conflict: Conflict) -> Self {
@@ -227,7 +229,7 @@ impl From<CaseError> for ApiError {
             CaseError::Invalid(errors) => ApiError::Validation(
                 errors
                     .into_iter()
-                    .map(|error| FieldError::new(error.field, error.message))
+                    .map(|error| FieldError::new(error.field, error.refusal.english()))
                     .collect(),
             ),
             CaseError::Unprocessable { code, detail } => ApiError::Unprocessable {
@@ -242,10 +244,7 @@ impl From<CaseError> for ApiError {
             CaseError::TooManyAttempts { retry_after_secs } => {
                 ApiError::TooManyRequests { retry_after_secs }
             }
-            CaseError::OutOfRange => ApiError::invalid(
-                "request",
-                "a date, time, number or character is out of the supported range",
-            ),
+            CaseError::OutOfRange => ApiError::invalid("request", Refusal::OutOfRange),
             CaseError::Db(err) => ApiError::Internal(err.into()),
             CaseError::Internal(err) => ApiError::Internal(err),
         }
@@ -314,7 +313,7 @@ mod tests {
 
     #[test]
     fn validation_problems_list_their_fields() {
-        let problem = ApiError::invalid("email", "must be an email address").to_problem();
+        let problem = ApiError::invalid("email", Refusal::Email).to_problem();
         assert_eq!(problem.status, 422);
         assert_eq!(problem.code, "validation_failed");
         assert_eq!(

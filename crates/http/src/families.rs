@@ -195,12 +195,7 @@ async fn update_family(
     let mut errors = Errors::default();
     errors.validate(&body);
     let input = body.mother;
-    errors.not_after(
-        "mother.birth_date",
-        input.birth_date,
-        state.today(),
-        "today",
-    );
+    errors.not_after_today("mother.birth_date", input.birth_date, state.today());
     let email = match input.email.as_deref().map(str::trim) {
         None => None,
         Some("") => Some(None),

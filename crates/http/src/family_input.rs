@@ -91,6 +91,6 @@ fn add_all(errors: &mut Errors, prefix: &str, refused: Vec<FieldInvalid>) {
         } else {
             format!("{prefix}.{}", refusal.field)
         };
-        errors.add(field, refusal.message);
+        errors.add(field, refusal.refusal);
     }
 }

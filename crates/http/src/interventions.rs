@@ -9,7 +9,9 @@ use axum::response::IntoResponse;
 use chrono::{DateTime, NaiveDate, Utc};
 use nido_cases as cases;
 use nido_cases::interventions::{InterventionFields, NewAction};
+use nido_domain::Refusal;
 use nido_domain::intervention::{Action, Confidentiality, Intervention, InterventionKind};
+use nido_domain::refusal::Counted;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -155,7 +157,14 @@ impl InterventionRequest {
     pub fn validate_shape(&self, errors: &mut Errors) {
         errors.validate(self);
         if self.actions.len() > 20 {
-            errors.add("actions", "must list at most 20 actions");
+            errors.add(
+                "actions",
+                Refusal::Count {
+                    min: 0,
+                    max: 20,
+                    of: Counted::Actions,
+                },
+            );
         }
     }
 
@@ -291,7 +300,7 @@ async fn update_intervention(
     let mut errors = Errors::default();
     body.validate_shape(&mut errors);
     if !body.actions.is_empty() {
-        errors.add("actions", "actions are changed through /actions/{id}");
+        errors.add("actions", Refusal::ActionsChangedApart);
     }
     let (intervention, actions) = cases::interventions::update_intervention(
         &state.cases,

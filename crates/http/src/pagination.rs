@@ -3,6 +3,7 @@
 //! use cases' ([`nido_cases::pagination`]), which the pages share.
 
 use nido_cases::pagination::{RowsPage, decode_cursor};
+use nido_domain::Refusal;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -28,7 +29,10 @@ impl PageParams {
         match self.limit {
             None => Ok(DEFAULT_LIMIT),
             Some(limit) if (1..=MAX_LIMIT).contains(&limit) => Ok(limit),
-            Some(_) => Err(ApiError::invalid("limit", "must be between 1 and 200")),
+            Some(_) => Err(ApiError::invalid(
+                "limit",
+                Refusal::Between { min: 1, max: 200 },
+            )),
         }
     }
 
@@ -39,7 +43,7 @@ impl PageParams {
         };
         decode_cursor(cursor)
             .map(Some)
-            .ok_or_else(|| ApiError::invalid("cursor", "is not a cursor this API gave"))
+            .ok_or_else(|| ApiError::invalid("cursor", Refusal::Cursor))
     }
 }
 

@@ -7,10 +7,12 @@ use axum::response::IntoResponse;
 use chrono::{DateTime, NaiveDate, Utc};
 use nido_cases as cases;
 use nido_cases::referrals::{Admission, NewReferralInput, ReferredFamily};
+use nido_domain::Refusal;
 use nido_domain::Role;
 use nido_domain::family::{
     Referral, ReferralDetails, ReferralDraft, ReferralReason, ReferralSource, ReferralStatus,
 };
+use nido_domain::refusal::Counted;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -139,14 +141,21 @@ impl CreateReferralRequest {
         let details = ReferralDetails::parse(draft, today)
             .map_err(|refused| {
                 for refusal in refused {
-                    errors.add(refusal.field, refusal.message);
+                    errors.add(refusal.field, refusal.refusal);
                 }
             })
             .ok();
         let new_family = match (&self.family, self.family_id) {
             (Some(family), None) => {
                 if family.children.len() > 12 {
-                    errors.add("family.children", "must list at most 12 children");
+                    errors.add(
+                        "family.children",
+                        Refusal::Count {
+                            min: 0,
+                            max: 12,
+                            of: Counted::Children,
+                        },
+                    );
                 }
                 let mother = family.mother.parse("family.mother", today, &mut errors);
                 let children: Vec<_> = family
@@ -161,7 +170,7 @@ impl CreateReferralRequest {
             }
             (None, Some(_)) => None,
             _ => {
-                errors.add("family", "give exactly one of family and family_id");
+                errors.add("family", Refusal::FamilyOrFamilyId);
                 None
             }
         };
@@ -169,7 +178,7 @@ impl CreateReferralRequest {
         let family = match (new_family, self.family_id) {
             (Some((mother, children)), _) => ReferredFamily::New { mother, children },
             (None, Some(family_id)) => ReferredFamily::Known(family_id),
-            (None, None) => return Err(ApiError::invalid("family", "is required")),
+            (None, None) => return Err(ApiError::invalid("family", Refusal::Required)),
         };
         let Some(details) = details else {
             return Err(ApiError::Internal(anyhow::anyhow!(

@@ -2,6 +2,7 @@
 //! and collecting every field error before answering.
 
 use chrono::NaiveDate;
+use nido_domain::Refusal;
 
 use crate::error::{ApiError, FieldError, Result};
 
@@ -10,13 +11,13 @@ use crate::error::{ApiError, FieldError, Result};
 pub struct Errors(Vec<FieldError>);
 
 impl Errors {
-    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.0.push(FieldError::new(field, message));
+    pub fn add(&mut self, field: impl Into<String>, refusal: Refusal) {
+        self.0.push(FieldError::new(field, refusal.english()));
     }
 
     /// Keeps the value, or records the error under `field`.
-    pub fn check<T, E: ToString>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
-        result.map_err(|err| self.add(field, err.to_string())).ok()
+    pub fn check<T, E: Into<Refusal>>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
+        result.map_err(|err| self.add(field, err.into())).ok()
     }
 
     /// Adds the `validator` errors of `value`.
@@ -26,15 +27,10 @@ impl Errors {
         }
     }
 
-    pub fn not_after(
-        &mut self,
-        field: &str,
-        date: Option<NaiveDate>,
-        limit: NaiveDate,
-        what: &str,
-    ) {
-        if date.is_some_and(|date| date > limit) {
-            self.add(field, format!("must not be after {what}"));
+    /// Refuses a day after today.
+    pub fn not_after_today(&mut self, field: &str, date: Option<NaiveDate>, today: NaiveDate) {
+        if date.is_some_and(|date| date > today) {
+            self.add(field, Refusal::AfterToday);
         }
     }
 
@@ -43,7 +39,7 @@ impl Errors {
     pub fn into_case(self) -> nido_cases::Invalid {
         let mut invalid = nido_cases::Invalid::default();
         for error in self.0 {
-            invalid.add(error.field, error.message);
+            invalid.add(error.field, Refusal::Unconverted(error.message));
         }
         invalid
     }

@@ -9,6 +9,8 @@ use axum::response::IntoResponse;
 use chrono::{DateTime, NaiveDate, Utc};
 use nido_cases as cases;
 use nido_cases::workshops::Position;
+use nido_domain::Refusal;
+use nido_domain::refusal::Counted;
 use nido_domain::workshop::{
     Attendance, MAX_CHILDREN, Participation, ParticipationStatus, TimeOfDay, Workshop,
     WorkshopDraft,
@@ -209,7 +211,7 @@ async fn list_workshops(
     let after: Option<Position> = page.position()?;
     let from = params.from.unwrap_or_else(|| state.today());
     if params.to.is_some_and(|to| to < from) {
-        return Err(ApiError::invalid("to", "must not be before from"));
+        return Err(ApiError::invalid("to", Refusal::RangeEndsBeforeStart));
     }
     let rows = cases::workshops::list_workshops(
         &state.cases,
@@ -276,7 +278,11 @@ async fn add_participant(
     if body.child_ids.len() > MAX_CHILDREN {
         errors.add(
             "child_ids",
-            format!("must list at most {MAX_CHILDREN} children"),
+            Refusal::Count {
+                min: 0,
+                max: MAX_CHILDREN as u64,
+                of: Counted::Children,
+            },
         );
     }
     let participation = cases::workshops::add_participant(
@@ -334,7 +340,7 @@ async fn record_attendance(
         ApiError::Validation(
             refused
                 .into_iter()
-                .map(|refusal| FieldError::new(refusal.field, refusal.message))
+                .map(|refusal| FieldError::new(refusal.field, refusal.refusal.english()))
                 .collect(),
         )
     })?;

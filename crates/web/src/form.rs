@@ -98,7 +98,12 @@ impl FieldErrors {
         match error {
             CaseError::Invalid(fields) => {
                 for field in fields {
-                    let message = french::field_message(&field.message);
+                    let message = match &field.refusal {
+                        // TRANSITIONAL, until the API's request types no
+                        // longer check anything themselves.
+                        nido_domain::Refusal::Unconverted(said) => french::field_message(said),
+                        refusal => refusal.french(),
+                    };
                     match place(&field.field) {
                         Some(name) => errors.add(name, message),
                         None => errors.whole_form = Some(message),
@@ -131,7 +136,7 @@ impl FieldErrors {
                         .into_iter()
                         .map(|field| nido_cases::FieldError {
                             field: field.field,
-                            message: field.message,
+                            refusal: nido_domain::Refusal::Unconverted(field.message),
                         })
                         .collect(),
                 ),
@@ -213,11 +218,11 @@ mod tests {
         let error = CaseError::Invalid(vec![
             nido_cases::FieldError {
                 field: "summary".into(),
-                message: "must not be blank".into(),
+                refusal: nido_domain::Refusal::Blank,
             },
             nido_cases::FieldError {
                 field: "elsewhere".into(),
-                message: "is required".into(),
+                refusal: nido_domain::Refusal::Required,
             },
         ]);
         let place = |field: &str| (field == "summary").then(|| "summary".to_owned());

@@ -1,6 +1,7 @@
 //! Changing one's own password, with the current one.
 
 use nido_domain::NewPassword;
+use nido_domain::Refusal;
 
 use super::Session;
 use super::throttle::{count_attempt, forget_failures};
@@ -26,10 +27,10 @@ pub async fn change_own_password(
         &[user.email.as_str(), user.display_name.as_str()],
     );
     if let Err(refused) = &parsed {
-        invalid.add("new_password", refused.to_string());
+        invalid.add("new_password", (*refused).into());
     }
     if new_password == current_password {
-        invalid.add("new_password", "must differ from the current password");
+        invalid.add("new_password", Refusal::SamePassword);
     }
     invalid.finish()?;
     let new_password =
@@ -46,7 +47,7 @@ pub async fn change_own_password(
             .await?;
         return Err(CaseError::invalid(
             "current_password",
-            "is not your password",
+            Refusal::NotYourPassword,
         ));
     }
     forget_failures(cases, &counters).await?;

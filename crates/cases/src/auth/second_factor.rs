@@ -2,6 +2,7 @@
 //! step, removing one's own factor and an admin's reset. Each code is
 //! accepted once; a wrong one is counted like a failed login.
 
+use nido_domain::Refusal;
 use nido_domain::{Conflict, Role, User};
 use nido_persistence::{mfa, users};
 use uuid::Uuid;
@@ -117,10 +118,7 @@ pub async fn finish_enrolment(
                 "/me/mfa/totp/confirm",
             )
             .await?;
-        return Err(CaseError::invalid(
-            "code",
-            "is not the code the app shows now",
-        ));
+        return Err(CaseError::invalid("code", Refusal::WrongCode));
     };
     forget_failures(cases, &counters).await?;
     let codes = new_recovery_codes()?;
@@ -168,14 +166,14 @@ pub async fn remove_own_factor(
             .await?;
         return Err(CaseError::invalid(
             "current_password",
-            "is not your password",
+            Refusal::NotYourPassword,
         ));
     }
     if !spend_code(cases, user, code).await? {
         cases
             .audit_as(user.id, "mfa.remove_failed", None, "/me/mfa")
             .await?;
-        return Err(CaseError::invalid("code", "is not a valid code"));
+        return Err(CaseError::invalid("code", Refusal::InvalidCode));
     }
     forget_failures(cases, &counters).await?;
     mfa::remove(&cases.writer, user.id, false).await?;

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use nido_cases::housing::{self, LandlordFields};
 use nido_domain::Email;
+use nido_domain::Refusal;
 use nido_domain::housing::{Landlord, LandlordKind};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -93,10 +94,10 @@ impl LandlordRequest {
         errors.validate(&self);
         if creating {
             if self.name.is_none() {
-                errors.add("name", "is required");
+                errors.add("name", Refusal::Required);
             }
             if self.kind.is_none() {
-                errors.add("kind", "is required");
+                errors.add("kind", Refusal::Required);
             }
         }
         let email = match self.email.as_deref().map(str::trim) {

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::NaiveDate;
 use nido_cases::housing::{self, LeaseFields};
+use nido_domain::Refusal;
 use nido_domain::housing::{DateSpan, Lease};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -81,7 +82,7 @@ impl LeaseRequest {
         let mut errors = Errors::default();
         errors.validate(self);
         if self.ends_on.is_some_and(|end| end < self.starts_on) {
-            errors.add("ends_on", "must not be before starts_on");
+            errors.add("ends_on", Refusal::LeaseEndsBeforeStart);
         }
         errors.finish()?;
         Ok(LeaseFields {

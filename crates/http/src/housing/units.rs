@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use nido_cases::housing::{self, UnitFields};
 use nido_cases::{Caller, CaseError, Cases};
+use nido_domain::Refusal;
 use nido_domain::housing::{Typology, Unit};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -126,13 +127,13 @@ impl UnitRequest {
                 ("capacity", self.capacity.is_some()),
             ];
             for (field, _) in present.iter().filter(|(_, present)| !present) {
-                errors.add(*field, "is required");
+                errors.add(*field, Refusal::Required);
             }
         }
         if let Some(landlord_id) = self.landlord_id {
             match housing::landlord(cases, caller, landlord_id).await {
                 Ok(_) => {}
-                Err(CaseError::NotFound) => errors.add("landlord_id", "no such landlord"),
+                Err(CaseError::NotFound) => errors.add("landlord_id", Refusal::NoSuchLandlord),
                 Err(err) => return Err(err.into()),
             }
         }

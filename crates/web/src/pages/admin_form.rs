@@ -90,7 +90,7 @@ pub fn refusal(
                 .into_iter()
                 .map(|field| FieldError {
                     field: field.field,
-                    message: field.message,
+                    refusal: nido_domain::Refusal::Unconverted(field.message),
                 })
                 .collect(),
         ),

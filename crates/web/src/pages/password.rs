@@ -12,7 +12,6 @@ use nido_cases::auth::change_own_password;
 use crate::Web;
 use crate::error::WebError;
 use crate::form::FieldErrors;
-use crate::french;
 use crate::layout::{Frame, page};
 use crate::session::{Address, SignedForm, SignedIn};
 
@@ -66,7 +65,7 @@ pub async fn submit(
         Ok(()) => Ok(Redirect::to("/?ok=mot-de-passe").into_response()),
         Err(CaseError::Invalid(fields)) => {
             for field in fields {
-                errors.add(field.field, french::field_message(&field.message));
+                errors.add(field.field, field.refusal.french());
             }
             page(
                 StatusCode::UNPROCESSABLE_ENTITY,
