@@ -63,6 +63,21 @@ string_enum! {
     }
 }
 
+/// The longest email address (in characters) a login or an account takes.
+pub const EMAIL_MAX: u64 = 254;
+
+/// The longest password (in characters) typed to prove who one is: at a
+/// login, to change one's password or to remove one's second factor. A
+/// bound on the work of hashing, not the policy (that is [`NewPassword`]).
+pub const TYPED_PASSWORD_MAX: u64 = 1024;
+
+/// The longest second factor's code (in characters) typed: the
+/// authenticator's 6 digits, or a recovery code.
+pub const CODE_MAX: u64 = 64;
+
+/// The longest login challenge (in characters) sent back with a code.
+pub const CHALLENGE_MAX: u64 = 128;
+
 /// An email address, trimmed and lower-cased so that one person has one account.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Email(String);
