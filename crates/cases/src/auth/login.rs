@@ -236,7 +236,7 @@ mod tests {
             ),
         };
         let password = NewPassword::parse("lanterne-violon-gravier-47", &[]).expect("strong");
-        let new = users::NewUser {
+        let new = nido_domain::user::NewUser {
             email: Email::parse("awa@nido.example").expect("email"),
             display_name: DisplayName::parse("Awa").expect("name"),
             role: Role::Staff,

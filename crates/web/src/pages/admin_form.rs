@@ -4,11 +4,12 @@
 use std::collections::BTreeMap;
 
 use axum::http::StatusCode;
-use nido_cases::{CaseError, FieldError};
-use nido_http::ApiError;
+use nido_cases::CaseError;
 
 use crate::error::WebError;
-use crate::form::{FieldErrors, FormData, api_refusal};
+/// The API's refusals, for the forms its request types still check.
+pub use crate::form::api_form_refusal as refusal;
+use crate::form::{FieldErrors, FormData};
 
 /// A form as typed, and its errors. `prefix` keeps the ids of several forms
 /// on one page apart.
@@ -76,30 +77,6 @@ impl Choice {
             label: label.into(),
         }
     }
-}
-
-/// The errors of a refusal (the API's checks or a use case's), placed by
-/// `place`, with the status the API would answer.
-pub fn refusal(
-    error: ApiError,
-    place: impl Fn(&str) -> Option<String>,
-) -> Result<(FieldErrors, StatusCode), WebError> {
-    let case = match error {
-        ApiError::Validation(fields) => CaseError::Invalid(
-            fields
-                .into_iter()
-                .map(|field| FieldError {
-                    field: field.field,
-                    message: field.message,
-                })
-                .collect(),
-        ),
-        ApiError::Conflict(conflict) => CaseError::Conflict(conflict),
-        ApiError::PreconditionFailed => CaseError::StaleVersion,
-        other => return Err(api_refusal(other)),
-    };
-    let status = FieldErrors::status_for(&case);
-    Ok((FieldErrors::from_case(case, place)?, status))
 }
 
 /// A refusal of a use case, placed by `place`.
