@@ -1,5 +1,5 @@
 //! What the admins' forms share: a form as typed with its errors, the
-//! choices of a `select`, and the API's refusals placed next to fields.
+//! choices of a `select`, and the refusals placed next to fields.
 
 use std::collections::BTreeMap;
 
@@ -7,9 +7,10 @@ use axum::http::StatusCode;
 use nido_cases::CaseError;
 
 use crate::error::WebError;
+use crate::form::{FieldErrors, FormData};
+
 /// The API's refusals, for the forms its request types still check.
 pub use crate::form::api_form_refusal as refusal;
-use crate::form::{FieldErrors, FormData};
 
 /// A form as typed, and its errors. `prefix` keeps the ids of several forms
 /// on one page apart.
