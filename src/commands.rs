@@ -4,8 +4,8 @@ use std::io::BufRead;
 
 use anyhow::Context;
 use nido_cases::Caller;
+use nido_domain::user::NewUser;
 use nido_domain::{DisplayName, Email, NewPassword, Profession, Role};
-use nido_persistence::users::NewUser;
 
 use crate::settings::Settings;
 use crate::startup::{Application, open_audit_database, open_database, open_databases, use_cases};

@@ -14,12 +14,13 @@ use nido_domain::intervention::{Confidentiality, InterventionKind};
 use nido_domain::placement::{
     ChildBirth, Period, first_period, latest_end_on, next_period, period_ends_on,
 };
+use nido_domain::user::NewUser;
 use nido_domain::workshop::{Attendance, TimeOfDay, WorkshopDraft, may_attend};
 use nido_domain::{DisplayName, Email, NewPassword, Profession, Role};
 use nido_persistence::families;
 use nido_persistence::housing::{LandlordFields, LeaseFields, UnitFields};
 use nido_persistence::interventions::{InterventionFields, NewAction};
-use nido_persistence::users::{self, NewUser};
+use nido_persistence::users;
 use uuid::Uuid;
 
 use crate::settings::Settings;

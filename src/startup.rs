@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use nido_cases::Cases;
 use nido_cases::auth::{Authentication, PasswordHasher, ServerKey};
+use nido_domain::user::NewUser;
 use nido_domain::{DisplayName, Email, NewPassword, Profession, Role};
 use nido_http::AppState;
 use nido_persistence::audit::AuditWriter;
-use nido_persistence::users::{self, NewUser};
+use nido_persistence::users;
 use nido_persistence::{DatabaseConnection, MainDatabase, RepoError};
 use tokio::net::TcpListener;
 

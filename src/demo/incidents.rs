@@ -4,11 +4,11 @@
 //! family in care. Fictional, through the same use cases.
 
 use chrono::{Days, Duration};
-use nido_cases::incidents::{self, ConcernInput, Declaration};
+use nido_cases::incidents;
 use nido_cases::{Caller, Cases};
 use nido_domain::incident::IncidentCategory;
+use nido_domain::incident::{ConcernInput, Declaration, IncidentChanges};
 use nido_persistence::families;
-use nido_persistence::incidents::IncidentChanges;
 
 /// How many of each were recorded.
 pub struct Figures {

@@ -5,9 +5,11 @@
 //! yearly review. Through the same use cases as the team's requests.
 
 use chrono::{Days, Months, NaiveDate};
-use nido_cases::projects::{self, ReviewRequest};
-use nido_cases::{Caller, Cases, Invalid};
-use nido_domain::project::{ContractKind, Objective, ObjectiveDomain, ObjectiveStatus};
+use nido_cases::projects;
+use nido_cases::{Caller, Cases};
+use nido_domain::project::{
+    ContractKind, Objective, ObjectiveDomain, ObjectiveStatus, ReviewRequest,
+};
 use nido_persistence::placements;
 use uuid::Uuid;
 
@@ -116,15 +118,9 @@ pub async fn create(
                     participant_ids: participants.iter().copied().take(2 + nth).collect(),
                     objectives: objectives(reviewed_on, progress, 3 + nth),
                 };
-                projects::add_review(
-                    cases,
-                    &coordinator,
-                    placement.id,
-                    request,
-                    Invalid::default(),
-                )
-                .await
-                .map_err(|err| anyhow::anyhow!("demo project review: {err}"))?;
+                projects::add_review(cases, &coordinator, placement.id, request)
+                    .await
+                    .map_err(|err| anyhow::anyhow!("demo project review: {err}"))?;
                 figures.reviews += 1;
             }
         }

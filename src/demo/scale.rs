@@ -20,10 +20,10 @@ mod words;
 use std::time::Instant;
 
 use nido_cases::Cases;
+use nido_domain::user::NewUser;
 use nido_domain::{DisplayName, Email, Profession, Role};
 use nido_persistence::begin_write;
 use nido_persistence::bulk::{self, Rows};
-use nido_persistence::users::NewUser;
 use uuid::Uuid;
 
 use dice::{COLLEAGUE, Dice};

@@ -1,46 +1,26 @@
 //! Serious incidents, reported to the authority within 48 hours, and the
 //! informations préoccupantes transmitted about a child.
 
-use chrono::{DateTime, NaiveDate, Utc};
 use nido_domain::Refusal;
 use nido_domain::Role;
-use nido_domain::incident::{Concern, Incident, IncidentCategory};
+use nido_domain::incident::{
+    CONCERN_CHILDREN_MAX, CONCERN_RECIPIENT_MAX, Concern, ConcernInput, Declaration,
+    INCIDENT_TEXT_MAX, Incident, IncidentChanges,
+};
 use nido_domain::refusal::Counted;
 use nido_persistence::incidents::{self as store, NewConcern, NewIncident};
 use nido_persistence::{RepoError, begin_write, families};
 use uuid::Uuid;
 
 use crate::families::visible_family;
-use crate::{Caller, CaseError, CaseResult, Cases, Invalid, optional_text};
+use crate::{Caller, CaseError, CaseResult, Cases, Invalid, bounds, optional_text};
 
-pub use nido_persistence::incidents::IncidentChanges;
-
-/// The longest description, measures or summary.
-pub const MAX_TEXT_CHARS: usize = 5000;
-
-fn required_text(invalid: &mut Invalid, field: &str, raw: &str, max: usize) -> String {
+/// A required text, trimmed: 1 to `max` characters once trimmed (one of
+/// spaces is refused by its length).
+fn required_text(invalid: &mut Invalid, field: &str, raw: &str, max: u64) -> String {
     let text = optional_text(Some(raw)).unwrap_or_default();
-    let length = text.chars().count();
-    if length == 0 || length > max {
-        invalid.add(
-            field,
-            Refusal::Length {
-                min: 1,
-                max: max as u64,
-            },
-        );
-    }
+    bounds::text(invalid, field, &text, 1, max);
     text
-}
-
-/// An incident as declared.
-#[derive(Debug, Clone)]
-pub struct Declaration {
-    pub occurred_at: DateTime<Utc>,
-    pub category: IncidentCategory,
-    pub description: String,
-    pub family_id: Option<Uuid>,
-    pub measures_taken: String,
 }
 
 /// Declares an incident (anyone). A family named must be one the declarer
@@ -58,13 +38,13 @@ pub async fn declare(
         &mut invalid,
         "description",
         &declaration.description,
-        MAX_TEXT_CHARS,
+        INCIDENT_TEXT_MAX,
     );
     let measures_taken = required_text(
         &mut invalid,
         "measures_taken",
         &declaration.measures_taken,
-        MAX_TEXT_CHARS,
+        INCIDENT_TEXT_MAX,
     );
     if let Some(family_id) = declaration.family_id {
         // Another team's family is answered like one that does not exist.
@@ -219,7 +199,7 @@ pub async fn update(
             &mut invalid,
             "description",
             raw,
-            MAX_TEXT_CHARS,
+            INCIDENT_TEXT_MAX,
         ));
     }
     if let Some(raw) = &changes.measures_taken {
@@ -227,7 +207,7 @@ pub async fn update(
             &mut invalid,
             "measures_taken",
             raw,
-            MAX_TEXT_CHARS,
+            INCIDENT_TEXT_MAX,
         ));
     }
     if let Some(at) = changes.authority_notified_at {
@@ -263,15 +243,6 @@ pub async fn unreported_for(cases: &Cases, caller: &Caller) -> CaseResult<Vec<In
     Ok(store::unreported(&cases.db, declared_by).await?)
 }
 
-/// An information préoccupante as written.
-#[derive(Debug, Clone)]
-pub struct ConcernInput {
-    pub child_ids: Vec<Uuid>,
-    pub summary: String,
-    pub transmitted_on: NaiveDate,
-    pub transmitted_to: String,
-}
-
 /// Records an information préoccupante transmitted about children of the
 /// family (coordinators; staff for their families).
 pub async fn add_concern(
@@ -282,16 +253,14 @@ pub async fn add_concern(
 ) -> CaseResult<Concern> {
     let family = visible_family(&cases.db, caller, family_id).await?;
     let mut invalid = Invalid::default();
-    if input.child_ids.is_empty() || input.child_ids.len() > 12 {
-        invalid.add(
-            "child_ids",
-            Refusal::Count {
-                min: 1,
-                max: 12,
-                of: Counted::Children,
-            },
-        );
-    }
+    bounds::count(
+        &mut invalid,
+        "child_ids",
+        input.child_ids.len(),
+        1,
+        CONCERN_CHILDREN_MAX,
+        Counted::Children,
+    );
     let mut children = Vec::new();
     for (index, child_id) in input.child_ids.iter().enumerate() {
         if !family.children.iter().any(|child| child.id == *child_id) {
@@ -300,8 +269,13 @@ pub async fn add_concern(
             children.push(*child_id);
         }
     }
-    let summary = required_text(&mut invalid, "summary", &input.summary, MAX_TEXT_CHARS);
-    let transmitted_to = required_text(&mut invalid, "transmitted_to", &input.transmitted_to, 200);
+    let summary = required_text(&mut invalid, "summary", &input.summary, INCIDENT_TEXT_MAX);
+    let transmitted_to = required_text(
+        &mut invalid,
+        "transmitted_to",
+        &input.transmitted_to,
+        CONCERN_RECIPIENT_MAX,
+    );
     if input.transmitted_on > cases.today() {
         invalid.add("transmitted_on", Refusal::AfterToday);
     }

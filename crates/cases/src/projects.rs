@@ -9,7 +9,7 @@ use nido_domain::due_dates::{
 use nido_domain::family::{Placement, PlacementStatus};
 use nido_domain::project::{
     Contract, ContractKind, MAX_DESCRIPTION_CHARS, MAX_OBJECTIVES, MAX_PARTICIPANTS, Objective,
-    ProjectReview,
+    ProjectReview, ReviewRequest,
 };
 use nido_domain::refusal::Counted;
 use nido_domain::{Conflict, Role};
@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use crate::families::visible_family;
 use crate::users::is_team_member;
-use crate::{Caller, CaseError, CaseResult, Cases, Invalid};
+use crate::{Caller, CaseError, CaseResult, Cases, Invalid, bounds};
 
 /// The placement, if the caller may see its family.
 async fn visible_placement(cases: &Cases, caller: &Caller, id: Uuid) -> CaseResult<Placement> {
@@ -138,15 +138,6 @@ pub async fn set_contract(
     Ok(view(&placement, Some(contract)))
 }
 
-/// A review as asked for.
-#[derive(Debug, Clone)]
-pub struct ReviewRequest {
-    pub reviewed_on: NaiveDate,
-    pub mother_present: bool,
-    pub participant_ids: Vec<Uuid>,
-    pub objectives: Vec<Objective>,
-}
-
 /// Writes the next version of the projet personnalisé, whole: on or after
 /// admission and the latest review, not in the future; the participants
 /// active members of the team; each objective described, its target not
@@ -156,12 +147,12 @@ pub async fn add_review(
     caller: &Caller,
     placement_id: Uuid,
     request: ReviewRequest,
-    mut invalid: Invalid,
 ) -> CaseResult<ProjectReview> {
     let placement = visible_placement(cases, caller, placement_id).await?;
     if placement.status != PlacementStatus::Active {
         return Err(CaseError::Conflict(Conflict::PlacementEnded));
     }
+    let mut invalid = Invalid::default();
     let today = cases.today();
     within_the_stay(
         &mut invalid,
@@ -177,16 +168,14 @@ pub async fn add_review(
     {
         invalid.add("reviewed_on", Refusal::BeforeLatestReview { last: *last });
     }
-    if request.participant_ids.len() > MAX_PARTICIPANTS {
-        invalid.add(
-            "participant_ids",
-            Refusal::Count {
-                min: 0,
-                max: 20,
-                of: Counted::People,
-            },
-        );
-    }
+    bounds::count(
+        &mut invalid,
+        "participant_ids",
+        request.participant_ids.len(),
+        0,
+        MAX_PARTICIPANTS,
+        Counted::People,
+    );
     let mut participants: Vec<Uuid> = Vec::new();
     for (index, user_id) in request.participant_ids.iter().enumerate() {
         if !is_team_member(cases, *user_id).await? {
@@ -195,26 +184,24 @@ pub async fn add_review(
             participants.push(*user_id);
         }
     }
-    if request.objectives.is_empty() || request.objectives.len() > MAX_OBJECTIVES {
-        invalid.add(
-            "objectives",
-            Refusal::Count {
-                min: 1,
-                max: 30,
-                of: Counted::Objectives,
-            },
-        );
-    }
+    bounds::count(
+        &mut invalid,
+        "objectives",
+        request.objectives.len(),
+        1,
+        MAX_OBJECTIVES,
+        Counted::Objectives,
+    );
     let mut objectives = Vec::with_capacity(request.objectives.len());
     for (index, objective) in request.objectives.into_iter().enumerate() {
         let description = objective.description.trim().to_owned();
-        let length = description.chars().count();
-        if length == 0 || length > MAX_DESCRIPTION_CHARS {
-            invalid.add(
-                format!("objectives[{index}].description"),
-                Refusal::Length { min: 1, max: 2000 },
-            );
-        }
+        bounds::text(
+            &mut invalid,
+            &format!("objectives[{index}].description"),
+            &description,
+            1,
+            MAX_DESCRIPTION_CHARS,
+        );
         if objective
             .target_on
             .is_some_and(|target| target < request.reviewed_on)

@@ -1,15 +1,111 @@
 //! User accounts: created by admins, by the command line or by the demo;
 //! read and changed by admins.
 
-use nido_domain::{Conflict, Email, Role, User};
+use nido_domain::user::{NewUser, UserChanges, UserEdit, UserInput};
+use nido_domain::{Conflict, DisplayName, Email, NewPassword, Role, User};
 use nido_persistence::RepoError;
 use nido_persistence::sessions::{self, SessionInfo, SessionLifetime};
 use nido_persistence::users;
 use uuid::Uuid;
 
-use crate::{Caller, CaseError, CaseResult, Cases};
+use crate::{Caller, CaseError, CaseResult, Cases, Invalid};
 
-pub use nido_persistence::users::{NewUser, UserChanges};
+/// Creates the account an admin typed (admins): its email, name and
+/// password checked (every invalid field at once), the password hashed;
+/// its owner must replace it at her first sign-in. `POST /users` and the
+/// admins' page.
+pub async fn create(cases: &Cases, caller: &Caller, input: UserInput) -> CaseResult<User> {
+    caller.require(&[Role::Admin])?;
+    let new = new_user(cases, input).await?;
+    create_user(cases, caller, new).await
+}
+
+/// The account to create, its password checked and hashed.
+async fn new_user(cases: &Cases, input: UserInput) -> CaseResult<NewUser> {
+    let mut invalid = Invalid::default();
+    let email = invalid.check("email", Email::parse(&input.email));
+    let display_name = invalid.check("display_name", DisplayName::parse(&input.display_name));
+    let password = invalid.check(
+        "password",
+        NewPassword::parse(&input.password, &[&input.email, &input.display_name]),
+    );
+    invalid.finish()?;
+    let (Some(email), Some(display_name), Some(password)) = (email, display_name, password) else {
+        return Err(CaseError::Internal(anyhow::anyhow!(
+            "validated fields missing"
+        )));
+    };
+    let password_hash = cases.auth.passwords.hash(&password).await?;
+    Ok(NewUser {
+        email,
+        display_name,
+        role: input.role,
+        profession: input.profession,
+        password_hash,
+        // An admin chose it: its owner replaces it at her first login.
+        must_change_password: true,
+    })
+}
+
+/// Changes account `user_id` as an admin typed it (admins): not found
+/// before anything else, then her own password or email refused
+/// (`own_credentials_untouched`), then every invalid field at once, a new
+/// password hashed; then [`update_user`]. `PATCH /users/{id}` and the
+/// admins' page.
+pub async fn change(
+    cases: &Cases,
+    caller: &Caller,
+    user_id: Uuid,
+    expected_version: Option<i32>,
+    edit: UserEdit,
+) -> CaseResult<User> {
+    let current = user(cases, caller, user_id).await?;
+    own_credentials_untouched(
+        caller,
+        &current,
+        edit.email.as_deref(),
+        edit.password.is_some(),
+    )?;
+    let changes = user_changes(cases, &current, edit).await?;
+    update_user(cases, caller, user_id, expected_version, changes).await
+}
+
+/// The changes to `current`, a new password checked (against the new
+/// email and name, or the current ones) and hashed.
+async fn user_changes(cases: &Cases, current: &User, edit: UserEdit) -> CaseResult<UserChanges> {
+    let mut invalid = Invalid::default();
+    let email = edit
+        .email
+        .as_deref()
+        .and_then(|raw| invalid.check("email", Email::parse(raw)));
+    let display_name = edit
+        .display_name
+        .as_deref()
+        .and_then(|raw| invalid.check("display_name", DisplayName::parse(raw)));
+    let password = edit.password.as_deref().and_then(|raw| {
+        let email = edit.email.as_deref().unwrap_or(current.email.as_str());
+        let name = edit
+            .display_name
+            .as_deref()
+            .unwrap_or(current.display_name.as_str());
+        invalid.check("password", NewPassword::parse(raw, &[email, name]))
+    });
+    invalid.finish()?;
+    let password_hash = match &password {
+        Some(password) => Some(cases.auth.passwords.hash(password).await?),
+        None => None,
+    };
+    Ok(UserChanges {
+        email,
+        display_name,
+        role: edit.role,
+        profession: edit.profession,
+        active: edit.active,
+        password_hash,
+        // Set by an admin: its owner replaces it (`update_user` sets it).
+        must_change_password: true,
+    })
+}
 
 /// Creates an account (admins, or the system: `nido user create`, the
 /// demo). The password is already hashed.

@@ -34,6 +34,16 @@ pub fn report_due_at(occurred_at: DateTime<Utc>) -> DateTime<Utc> {
         .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
+/// The longest description or measures of an incident, and summary of an
+/// information préoccupante (characters, once trimmed).
+pub const INCIDENT_TEXT_MAX: u64 = 5000;
+
+/// The longest recipient of an information préoccupante (characters).
+pub const CONCERN_RECIPIENT_MAX: u64 = 200;
+
+/// The most children one information préoccupante is about.
+pub const CONCERN_CHILDREN_MAX: u64 = 12;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Incident {
     pub id: Uuid,
@@ -60,6 +70,34 @@ pub struct Concern {
     pub transmitted_to: String,
     pub created_by: Uuid,
     pub created_at: DateTime<Utc>,
+}
+
+/// An incident as declared; checked by the use case.
+#[derive(Debug, Clone)]
+pub struct Declaration {
+    pub occurred_at: DateTime<Utc>,
+    pub category: IncidentCategory,
+    pub description: String,
+    pub family_id: Option<Uuid>,
+    pub measures_taken: String,
+}
+
+/// What a change of an incident sets; `None` leaves a field as it is. As
+/// typed, then as checked (its texts trimmed).
+#[derive(Debug, Clone, Default)]
+pub struct IncidentChanges {
+    pub description: Option<String>,
+    pub measures_taken: Option<String>,
+    pub authority_notified_at: Option<DateTime<Utc>>,
+}
+
+/// An information préoccupante as written; checked by the use case.
+#[derive(Debug, Clone)]
+pub struct ConcernInput {
+    pub child_ids: Vec<Uuid>,
+    pub summary: String,
+    pub transmitted_on: NaiveDate,
+    pub transmitted_to: String,
 }
 
 #[cfg(test)]

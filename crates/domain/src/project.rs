@@ -71,9 +71,19 @@ pub struct ProjectReview {
     pub created_at: DateTime<Utc>,
 }
 
-/// The longest objective description.
-pub const MAX_DESCRIPTION_CHARS: usize = 2000;
+/// The longest objective description (characters, once trimmed).
+pub const MAX_DESCRIPTION_CHARS: u64 = 2000;
 /// The most objectives in one review.
-pub const MAX_OBJECTIVES: usize = 30;
+pub const MAX_OBJECTIVES: u64 = 30;
 /// The most participants in one review.
-pub const MAX_PARTICIPANTS: usize = 20;
+pub const MAX_PARTICIPANTS: u64 = 20;
+
+/// A review as asked for, whole: checked by the use case
+/// (`nido_cases::projects::add_review`).
+#[derive(Debug, Clone)]
+pub struct ReviewRequest {
+    pub reviewed_on: NaiveDate,
+    pub mother_present: bool,
+    pub participant_ids: Vec<Uuid>,
+    pub objectives: Vec<Objective>,
+}

@@ -30,6 +30,78 @@ pub struct User {
     pub updated_at: DateTime<Utc>,
 }
 
+/// An account to create, checked; the password is already hashed.
+#[derive(Debug)]
+pub struct NewUser {
+    pub email: Email,
+    pub display_name: DisplayName,
+    pub role: Role,
+    pub profession: Profession,
+    pub password_hash: String,
+    /// Set by someone other than its owner: to be changed at first login.
+    pub must_change_password: bool,
+}
+
+/// The changes to an account, checked (a new password already hashed);
+/// `None` leaves a field alone.
+#[derive(Debug, Default)]
+pub struct UserChanges {
+    pub email: Option<Email>,
+    pub display_name: Option<DisplayName>,
+    pub role: Option<Role>,
+    pub profession: Option<Profession>,
+    pub active: Option<bool>,
+    pub password_hash: Option<String>,
+    /// With `password_hash`: whether its owner must change it (it was set
+    /// by an admin) or not (she set it herself).
+    pub must_change_password: bool,
+}
+
+/// An account as an admin types it: checked, and its password hashed,
+/// by the use case (`nido_cases::users::create`).
+pub struct UserInput {
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub profession: Profession,
+    /// The one-time password, in clear: its owner replaces it at her
+    /// first sign-in.
+    pub password: String,
+}
+
+// Never print a password.
+impl fmt::Debug for UserInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UserInput")
+            .field("email", &self.email)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The changes to an account as an admin types them; `None` leaves a field
+/// alone. Checked, and a new password hashed, by the use case
+/// (`nido_cases::users::change`).
+#[derive(Default)]
+pub struct UserEdit {
+    pub email: Option<String>,
+    pub display_name: Option<String>,
+    pub role: Option<Role>,
+    pub profession: Option<Profession>,
+    /// `false` disables the account and ends its sessions.
+    pub active: Option<bool>,
+    /// A new one-time password, in clear; ends the user's sessions.
+    pub password: Option<String>,
+}
+
+// Never print a password.
+impl fmt::Debug for UserEdit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UserEdit")
+            .field("email", &self.email)
+            .finish_non_exhaustive()
+    }
+}
+
 string_enum! {
     /// What a user may do. Least privilege: staff see only their own families.
     Role {
@@ -62,6 +134,21 @@ string_enum! {
         Other => "other",
     }
 }
+
+/// The longest email address (in characters) a login or an account takes.
+pub const EMAIL_MAX: u64 = 254;
+
+/// The longest password (in characters) typed to prove who one is: at a
+/// login, to change one's password or to remove one's second factor. A
+/// bound on the work of hashing, not the policy (that is [`NewPassword`]).
+pub const TYPED_PASSWORD_MAX: u64 = 1024;
+
+/// The longest second factor's code (in characters) typed: the
+/// authenticator's 6 digits, or a recovery code.
+pub const CODE_MAX: u64 = 64;
+
+/// The longest login challenge (in characters) sent back with a code.
+pub const CHALLENGE_MAX: u64 = 128;
 
 /// An email address, trimmed and lower-cased so that one person has one account.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -6,20 +6,19 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{DateTime, NaiveDate, Utc};
-use nido_cases::incidents::{
-    self as cases, ConcernInput, Declaration, IncidentChanges, ShownIncident,
+use nido_cases::incidents::{self as cases, ShownIncident};
+use nido_domain::incident::{
+    Concern, ConcernInput, Declaration, IncidentCategory, IncidentChanges, report_due_at,
 };
-use nido_domain::incident::{Concern, IncidentCategory, report_due_at};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
-use validator::Validate;
 
 use crate::auth::CurrentUser;
 use crate::error::Result;
-use crate::extract::{ApiPath, ValidJson, ValidQuery};
+use crate::extract::{ApiPath, JsonBody, ValidQuery};
 use crate::gate::{Allowed, Team};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
@@ -76,7 +75,7 @@ impl From<ShownIncident> for IncidentResponse {
     }
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IncidentRequest {
     /// Not in the future.
@@ -99,7 +98,7 @@ pub struct IncidentRequest {
 async fn declare(
     State(state): State<AppState>,
     caller: CurrentUser,
-    ValidJson(body): ValidJson<IncidentRequest>,
+    JsonBody(body): JsonBody<IncidentRequest>,
 ) -> Result<impl IntoResponse> {
     let incident = cases::declare(
         &state.cases,
@@ -160,7 +159,7 @@ async fn get_incident(
     ))
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IncidentUpdate {
     #[schema(min_length = 1, pattern = r"[^\s\x85]", max_length = 5000)]
@@ -182,7 +181,7 @@ async fn update_incident(
     caller: CurrentUser,
     ApiPath(id): ApiPath<Uuid>,
     IfMatch(expected): IfMatch,
-    ValidJson(body): ValidJson<IncidentUpdate>,
+    JsonBody(body): JsonBody<IncidentUpdate>,
 ) -> Result<impl IntoResponse> {
     let incident = cases::update(
         &state.cases,
@@ -229,7 +228,7 @@ impl From<Concern> for ConcernResponse {
     }
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConcernRequest {
     /// The children of the family believed in danger.
@@ -258,7 +257,7 @@ async fn add_concern(
     State(state): State<AppState>,
     caller: Allowed<Team>,
     ApiPath(family_id): ApiPath<Uuid>,
-    ValidJson(body): ValidJson<ConcernRequest>,
+    JsonBody(body): JsonBody<ConcernRequest>,
 ) -> Result<impl IntoResponse> {
     let concern = cases::add_concern(
         &state.cases,

@@ -7,23 +7,21 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{DateTime, NaiveDate, Utc};
 use nido_cases::due_dates::{self, DueItem};
-use nido_cases::projects::{self as cases, ContractView, Project, ReviewRequest};
+use nido_cases::projects::{self as cases, ContractView, Project};
 use nido_domain::due_dates::DueKind;
 use nido_domain::project::{
-    ContractKind, Objective, ObjectiveDomain, ObjectiveStatus, ProjectReview,
+    ContractKind, Objective, ObjectiveDomain, ObjectiveStatus, ProjectReview, ReviewRequest,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
-use validator::Validate;
 
 use crate::error::Result;
-use crate::extract::{ApiPath, JsonBody, ValidJson, ValidQuery};
+use crate::extract::{ApiPath, JsonBody, ValidQuery};
 use crate::gate::{Allowed, Team};
 use crate::state::AppState;
-use crate::validation::Errors;
 use crate::versioning::{IfMatch, etag};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -79,7 +77,7 @@ async fn get_contract(
     Ok((etag(response.version), Json(response)))
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContractRequest {
     #[schema(schema_with = crate::schema::contract_kind)]
@@ -100,7 +98,7 @@ async fn put_contract(
     caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
     IfMatch(expected): IfMatch,
-    ValidJson(body): ValidJson<ContractRequest>,
+    JsonBody(body): JsonBody<ContractRequest>,
 ) -> Result<impl IntoResponse> {
     let view = cases::set_contract(
         &state.cases,
@@ -116,7 +114,7 @@ async fn put_contract(
     Ok((etag(response.version), Json(response)))
 }
 
-#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ObjectiveBody {
     #[schema(schema_with = crate::schema::objective_domain)]
@@ -141,7 +139,7 @@ impl From<Objective> for ObjectiveBody {
     }
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewBody {
     /// On or after admission and the latest review, not in the future.
@@ -198,8 +196,6 @@ async fn add_review(
     ApiPath(id): ApiPath<Uuid>,
     JsonBody(body): JsonBody<ReviewBody>,
 ) -> Result<impl IntoResponse> {
-    let mut errors = Errors::default();
-    errors.validate(&body);
     let request = ReviewRequest {
         reviewed_on: body.reviewed_on,
         mother_present: body.mother_present,
@@ -215,14 +211,7 @@ async fn add_review(
             })
             .collect(),
     };
-    let review = cases::add_review(
-        &state.cases,
-        &caller.case_caller(),
-        id,
-        request,
-        errors.into_case(),
-    )
-    .await?;
+    let review = cases::add_review(&state.cases, &caller.case_caller(), id, request).await?;
     Ok((StatusCode::CREATED, Json(ReviewResponse::from(review))))
 }
 

@@ -5,22 +5,21 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use chrono::{DateTime, Utc};
-use nido_cases::users::{self as cases, NewUser, UserChanges};
-use nido_domain::{DisplayName, Email, NewPassword, PasswordError, Profession, Role, User};
+use nido_cases::users as cases;
+use nido_domain::user::{UserEdit, UserInput};
+use nido_domain::{Profession, Role, User};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
-use validator::Validate;
 
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, Result};
-use crate::extract::{ApiPath, ValidJson, ValidQuery};
+use crate::error::Result;
+use crate::extract::{ApiPath, JsonBody, ValidQuery};
 use crate::gate::{Admins, Allowed};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
-use crate::validation::Errors;
 use crate::versioning::{IfMatch, etag};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -66,7 +65,7 @@ impl From<User> for UserResponse {
     }
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUserRequest {
     #[schema(example = "ines.morel@nido.example", format = Email, max_length = 254)]
@@ -91,7 +90,7 @@ pub struct CreateUserRequest {
     pub password: String,
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserRequest {
     #[schema(format = Email, max_length = 254)]
@@ -113,79 +112,29 @@ pub struct UpdateUserRequest {
     pub password: Option<String>,
 }
 
-fn parse_password(
-    errors: &mut Errors,
-    raw: &str,
-    email: &str,
-    display_name: &str,
-) -> Option<NewPassword> {
-    errors.check::<_, PasswordError>("password", NewPassword::parse(raw, &[email, display_name]))
+impl From<CreateUserRequest> for UserInput {
+    fn from(body: CreateUserRequest) -> Self {
+        UserInput {
+            email: body.email,
+            display_name: body.display_name,
+            role: body.role,
+            profession: body.profession,
+            password: body.password,
+        }
+    }
 }
 
-/// The account to create, its password checked and hashed: every invalid
-/// field at once (the web's form calls this too).
-pub async fn new_user(use_cases: &nido_cases::Cases, body: &CreateUserRequest) -> Result<NewUser> {
-    let mut errors = Errors::default();
-    let email = errors.check("email", Email::parse(&body.email));
-    let display_name = errors.check("display_name", DisplayName::parse(&body.display_name));
-    let password = parse_password(&mut errors, &body.password, &body.email, &body.display_name);
-    errors.finish()?;
-    let (Some(email), Some(display_name), Some(password)) = (email, display_name, password) else {
-        return Err(ApiError::Internal(anyhow::anyhow!(
-            "validated fields missing"
-        )));
-    };
-    let password_hash = use_cases.auth.passwords.hash(&password).await?;
-    Ok(NewUser {
-        email,
-        display_name,
-        role: body.role,
-        profession: body.profession,
-        password_hash,
-        // An admin chose it: its owner replaces it at her first login.
-        must_change_password: true,
-    })
-}
-
-/// The changes to `current`, a new password checked and hashed: every
-/// invalid field at once (the web's form calls this too).
-pub async fn user_changes(
-    use_cases: &nido_cases::Cases,
-    current: &User,
-    body: &UpdateUserRequest,
-) -> Result<UserChanges> {
-    let mut errors = Errors::default();
-    let email = body
-        .email
-        .as_deref()
-        .and_then(|raw| errors.check("email", Email::parse(raw)));
-    let display_name = body
-        .display_name
-        .as_deref()
-        .and_then(|raw| errors.check("display_name", DisplayName::parse(raw)));
-    let password = body.password.as_deref().and_then(|raw| {
-        let email = body.email.as_deref().unwrap_or(current.email.as_str());
-        let name = body
-            .display_name
-            .as_deref()
-            .unwrap_or(current.display_name.as_str());
-        parse_password(&mut errors, raw, email, name)
-    });
-    errors.finish()?;
-    let password_hash = match &password {
-        Some(password) => Some(use_cases.auth.passwords.hash(password).await?),
-        None => None,
-    };
-    Ok(UserChanges {
-        email,
-        display_name,
-        role: body.role,
-        profession: body.profession,
-        active: body.active,
-        password_hash,
-        // Set by an admin: its owner replaces it (the use case sets it).
-        must_change_password: true,
-    })
+impl From<UpdateUserRequest> for UserEdit {
+    fn from(body: UpdateUserRequest) -> Self {
+        UserEdit {
+            email: body.email,
+            display_name: body.display_name,
+            role: body.role,
+            profession: body.profession,
+            active: body.active,
+            password: body.password,
+        }
+    }
 }
 
 /// Create a user (admin).
@@ -196,11 +145,9 @@ pub async fn user_changes(
 async fn create_user(
     State(state): State<AppState>,
     caller: Allowed<Admins>,
-    ValidJson(body): ValidJson<CreateUserRequest>,
+    JsonBody(body): JsonBody<CreateUserRequest>,
 ) -> Result<impl IntoResponse> {
-    caller.require(&[Role::Admin])?;
-    let new = new_user(&state.cases, &body).await?;
-    let user = cases::create_user(&state.cases, &caller.case_caller(), new).await?;
+    let user = cases::create(&state.cases, &caller.case_caller(), body.into()).await?;
     tracing::info!(user_id = %user.id, role = %user.role, "user created");
     let location = format!("/api/v1/users/{}", user.id);
     Ok((
@@ -258,18 +205,10 @@ async fn update_user(
     caller: Allowed<Admins>,
     ApiPath(id): ApiPath<Uuid>,
     IfMatch(expected_version): IfMatch,
-    ValidJson(body): ValidJson<UpdateUserRequest>,
+    JsonBody(body): JsonBody<UpdateUserRequest>,
 ) -> Result<impl IntoResponse> {
     let caller = caller.case_caller();
-    let current = cases::user(&state.cases, &caller, id).await?;
-    cases::own_credentials_untouched(
-        &caller,
-        &current,
-        body.email.as_deref(),
-        body.password.is_some(),
-    )?;
-    let changes = user_changes(&state.cases, &current, &body).await?;
-    let user = cases::update_user(&state.cases, &caller, id, expected_version, changes).await?;
+    let user = cases::change(&state.cases, &caller, id, expected_version, body.into()).await?;
     tracing::info!(user_id = %user.id, "user updated");
     Ok((etag(user.version), Json(UserResponse::from(user))))
 }

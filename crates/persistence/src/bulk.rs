@@ -31,7 +31,7 @@ use crate::entities::{
 };
 use crate::interventions::{InterventionFields, NewAction};
 use crate::projects::NewReview;
-use crate::users::NewUser;
+use nido_domain::user::NewUser;
 
 /// The bound on one statement's variables: SQLite's default (32,766 since
 /// 3.32; PostgreSQL allows 65,535).

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use nido_domain::incident::{Concern, Incident, IncidentCategory};
+use nido_domain::incident::{Concern, Incident, IncidentCategory, IncidentChanges};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
     QueryOrder, Set,
@@ -133,14 +133,6 @@ pub async fn unreported(
         .into_iter()
         .map(incident)
         .collect()
-}
-
-/// What a change sets; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default)]
-pub struct IncidentChanges {
-    pub description: Option<String>,
-    pub measures_taken: Option<String>,
-    pub authority_notified_at: Option<DateTime<Utc>>,
 }
 
 pub async fn update(

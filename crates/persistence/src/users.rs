@@ -1,7 +1,8 @@
 //! User accounts.
 
 use chrono::{DateTime, Utc};
-use nido_domain::{Conflict, DisplayName, Email, Profession, Role, User};
+use nido_domain::user::{NewUser, UserChanges};
+use nido_domain::{Conflict, DisplayName, Email, User};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,
@@ -15,32 +16,6 @@ use crate::{RepoError, Rule, begin_write};
 
 /// One account per email: PostgreSQL names the index, SQLite its column.
 const EMAIL_RULES: [Rule; 1] = [(&["users_email_key", "users.email"], Conflict::EmailTaken)];
-
-/// A user to create; the password is already hashed.
-#[derive(Debug)]
-pub struct NewUser {
-    pub email: Email,
-    pub display_name: DisplayName,
-    pub role: Role,
-    pub profession: Profession,
-    pub password_hash: String,
-    /// Set by someone other than its owner: to be changed at first login.
-    pub must_change_password: bool,
-}
-
-/// The changes a `PATCH /users/{id}` may bring; `None` leaves a field alone.
-#[derive(Debug, Default)]
-pub struct UserChanges {
-    pub email: Option<Email>,
-    pub display_name: Option<DisplayName>,
-    pub role: Option<Role>,
-    pub profession: Option<Profession>,
-    pub active: Option<bool>,
-    pub password_hash: Option<String>,
-    /// With `password_hash`: whether its owner must change it (it was set
-    /// by an admin) or not (she set it herself).
-    pub must_change_password: bool,
-}
 
 pub(crate) fn to_domain(row: users::Model) -> Result<User, DbErr> {
     let corrupt = |what: &str| DbErr::Custom(format!("users row {}: invalid {what}", row.id));

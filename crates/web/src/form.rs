@@ -181,6 +181,31 @@ pub fn api_refusal(error: nido_http::ApiError) -> WebError {
     }
 }
 
+/// The errors of a refusal of an API request type's checks (or of a use
+/// case it calls), placed by `place`, with the status the API would
+/// answer. Goes with the request types, as [`api_refusal`] does.
+pub fn api_form_refusal(
+    error: nido_http::ApiError,
+    place: impl Fn(&str) -> Option<String>,
+) -> Result<(FieldErrors, axum::http::StatusCode), WebError> {
+    let case = match error {
+        nido_http::ApiError::Validation(fields) => CaseError::Invalid(
+            fields
+                .into_iter()
+                .map(|field| nido_cases::FieldError {
+                    field: field.field,
+                    refusal: nido_domain::Refusal::Unconverted(field.message),
+                })
+                .collect(),
+        ),
+        nido_http::ApiError::Conflict(conflict) => CaseError::Conflict(conflict),
+        nido_http::ApiError::PreconditionFailed => CaseError::StaleVersion,
+        other => return Err(api_refusal(other)),
+    };
+    let status = FieldErrors::status_for(&case);
+    Ok((FieldErrors::from_case(case, place)?, status))
+}
+
 /// A form's answer from its use case: on success, a redirection (303) to
 /// the address `to` makes of the result; on a refusal of the input, the
 /// status and the errors to show with the form again.

@@ -2,6 +2,7 @@
 //! code) for a session; and the logout.
 
 use chrono::{DateTime, TimeDelta, Utc};
+use nido_domain::user::{EMAIL_MAX, TYPED_PASSWORD_MAX};
 use nido_domain::{Email, User};
 use nido_persistence::{login_throttle, mfa, sessions, users};
 use uuid::Uuid;
@@ -9,7 +10,7 @@ use uuid::Uuid;
 use super::device::{device_cookie, new_device_cookie};
 use super::throttle::{attempt_counters, count_in, forget_failures, prune};
 use super::{Session, hash_token, new_token};
-use crate::{CaseError, CaseResult, Cases};
+use crate::{CaseError, CaseResult, Cases, Invalid, bounds};
 
 /// How long a right password waits for its code.
 const CHALLENGE_LIFETIME: TimeDelta = TimeDelta::minutes(5);
@@ -68,6 +69,8 @@ impl std::fmt::Debug for NewSession {
 /// Checks `email` and `password` from `origin` and opens a session, or a
 /// second-factor challenge when the account has one: the one login of the
 /// API (`POST /auth/login`) and of the web pages alike.
+/// An email or a password longer than its bound is invalid, before
+/// anything is counted.
 /// The attempt is counted before the password is looked at
 /// (`TooManyAttempts` past a limit): with a device cookie of the account
 /// tried, on that device alone, else by account and address; an unknown
@@ -81,6 +84,10 @@ pub async fn log_in(
     email: &str,
     password: &str,
 ) -> CaseResult<LoginOutcome> {
+    let mut invalid = Invalid::default();
+    bounds::optional_text(&mut invalid, "email", Some(email), EMAIL_MAX);
+    bounds::optional_text(&mut invalid, "password", Some(password), TYPED_PASSWORD_MAX);
+    invalid.finish()?;
     let email_key: String = email.trim().to_lowercase().chars().take(254).collect();
     let resource = format!("/auth/login from {}", origin.address);
     let credentials = match Email::parse(email) {
@@ -229,7 +236,7 @@ mod tests {
             ),
         };
         let password = NewPassword::parse("lanterne-violon-gravier-47", &[]).expect("strong");
-        let new = users::NewUser {
+        let new = nido_domain::user::NewUser {
             email: Email::parse("awa@nido.example").expect("email"),
             display_name: DisplayName::parse("Awa").expect("name"),
             role: Role::Staff,

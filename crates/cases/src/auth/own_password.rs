@@ -2,14 +2,15 @@
 
 use nido_domain::NewPassword;
 use nido_domain::Refusal;
+use nido_domain::user::TYPED_PASSWORD_MAX;
 
 use super::Session;
 use super::throttle::{count_attempt, forget_failures};
-use crate::{CaseError, CaseResult, Cases, Invalid, users};
+use crate::{CaseError, CaseResult, Cases, Invalid, bounds, users};
 
 /// Replaces the caller's password, from `address`: the new one must follow
 /// the policy and differ (invalid on `new_password`), the current one is
-/// required and counted like a login (invalid on `current_password` when
+/// at most `TYPED_PASSWORD_MAX` characters and required and counted like a login (invalid on `current_password` when
 /// wrong, `TooManyAttempts` past the limits). The `must_change_password`
 /// flag falls and every other session of the caller ends.
 /// `PUT /me/password` and the web's password page both call this.
@@ -22,6 +23,12 @@ pub async fn change_own_password(
 ) -> CaseResult<()> {
     let user = &session.user;
     let mut invalid = Invalid::default();
+    bounds::optional_text(
+        &mut invalid,
+        "current_password",
+        Some(current_password),
+        TYPED_PASSWORD_MAX,
+    );
     let parsed = NewPassword::parse(
         new_password,
         &[user.email.as_str(), user.display_name.as_str()],

@@ -3,6 +3,7 @@
 //! accepted once; a wrong one is counted like a failed login.
 
 use nido_domain::Refusal;
+use nido_domain::user::{CHALLENGE_MAX, CODE_MAX, TYPED_PASSWORD_MAX};
 use nido_domain::{Conflict, Role, User};
 use nido_persistence::{mfa, users};
 use uuid::Uuid;
@@ -13,7 +14,7 @@ use super::totp::{
     generator, hash_recovery_code, matching_step, new_recovery_codes, new_secret, otpauth_url,
 };
 use super::{NewSession, Session, hash_token};
-use crate::{Caller, CaseError, CaseResult, Cases};
+use crate::{Caller, CaseError, CaseResult, Cases, Invalid, bounds};
 
 /// A secret waiting for its first code.
 #[derive(Debug)]
@@ -95,13 +96,17 @@ pub async fn recovery_codes_left(cases: &Cases, session: &Session) -> CaseResult
 
 /// Confirms the caller's pending secret with `code` (counted like a
 /// password, from `address`): the recovery codes, shown once. A wrong code
-/// is invalid on `code`; no pending secret is 409 `mfa_not_started`.
+/// is invalid on `code`, as is one longer than `CODE_MAX` (before
+/// anything else); no pending secret is 409 `mfa_not_started`.
 pub async fn finish_enrolment(
     cases: &Cases,
     session: &Session,
     address: &str,
     code: &str,
 ) -> CaseResult<Vec<String>> {
+    let mut invalid = Invalid::default();
+    bounds::optional_text(&mut invalid, "code", Some(code), CODE_MAX);
+    invalid.finish()?;
     let user = &session.user;
     let pending = mfa::totp(&cases.writer, user.id)
         .await?
@@ -141,7 +146,8 @@ pub async fn finish_enrolment(
 
 /// Removes the caller's own factor, with her current password and a code
 /// (each wrong one invalid on its field, counted like a failed login, from
-/// `address`); 409 `mfa_not_started` when she has none.
+/// `address`; each longer than its bound invalid before anything else);
+/// 409 `mfa_not_started` when she has none.
 pub async fn remove_own_factor(
     cases: &Cases,
     session: &Session,
@@ -149,6 +155,15 @@ pub async fn remove_own_factor(
     current_password: &str,
     code: &str,
 ) -> CaseResult<()> {
+    let mut invalid = Invalid::default();
+    bounds::optional_text(
+        &mut invalid,
+        "current_password",
+        Some(current_password),
+        TYPED_PASSWORD_MAX,
+    );
+    bounds::optional_text(&mut invalid, "code", Some(code), CODE_MAX);
+    invalid.finish()?;
     let user = &session.user;
     if !user.mfa_enrolled {
         return Err(CaseError::Conflict(Conflict::MfaNotStarted));
@@ -183,13 +198,18 @@ pub async fn remove_own_factor(
 /// The second step of a login from `origin`: the API's and the pages'. A
 /// wrong code is `InvalidCode`, counted as the password was (on the
 /// owner's known device alone, else by account and address); an unknown
-/// or lapsed challenge is `InvalidCredentials`.
+/// or lapsed challenge is `InvalidCredentials`. A challenge or a code
+/// longer than its bound is invalid, before anything is counted.
 pub async fn complete_login(
     cases: &Cases,
     origin: Origin<'_>,
     challenge: &str,
     code: &str,
 ) -> CaseResult<NewSession> {
+    let mut invalid = Invalid::default();
+    bounds::optional_text(&mut invalid, "challenge", Some(challenge), CHALLENGE_MAX);
+    bounds::optional_text(&mut invalid, "code", Some(code), CODE_MAX);
+    invalid.finish()?;
     let now = cases.now();
     let challenge_hash = hash_token(challenge);
     let resource = format!("/auth/login/mfa from {}", origin.address);

@@ -10,11 +10,11 @@ use nido_domain::family::{
     ReferralReason, ReferralSource,
 };
 use nido_domain::housing::{DateSpan, LandlordKind, Typology};
+use nido_domain::user::NewUser;
 use nido_domain::{Clock, DisplayName, Email, Profession, Role};
 use nido_persistence::DatabaseConnection;
 use nido_persistence::audit::AuditWriter;
 use nido_persistence::housing::{LandlordFields, LeaseFields, UnitFields};
-use nido_persistence::users::NewUser;
 use uuid::Uuid;
 
 /// Now, for every test: a Monday in June, mid-morning in Paris.

@@ -10,11 +10,10 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
-use validator::Validate;
 
 use super::{ClientAddress, CurrentUser};
 use crate::error::Result;
-use crate::extract::{ApiPath, ValidJson};
+use crate::extract::{ApiPath, JsonBody};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -79,10 +78,9 @@ async fn end_session(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize, Validate, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordChange {
-    #[validate(length(max = 1024, message = "must be at most 1024 characters"))]
     #[schema(max_length = 1024)]
     pub current_password: String,
     /// 12 to 128 characters, not easy to guess, not the current one.
@@ -108,7 +106,7 @@ async fn change_password(
     State(state): State<AppState>,
     caller: CurrentUser,
     ClientAddress(address): ClientAddress,
-    ValidJson(body): ValidJson<PasswordChange>,
+    JsonBody(body): JsonBody<PasswordChange>,
 ) -> Result<StatusCode> {
     auth::change_own_password(
         &state.cases,

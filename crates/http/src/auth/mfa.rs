@@ -12,12 +12,11 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
-use validator::Validate;
 
 use super::routes::LoginResponse;
 use super::{ClientAddress, CurrentUser};
 use crate::error::Result;
-use crate::extract::{ApiPath, ValidJson};
+use crate::extract::{ApiPath, JsonBody};
 use crate::gate::{Admins, Allowed};
 use crate::state::AppState;
 
@@ -68,11 +67,10 @@ async fn start_enrolment(
     Ok((StatusCode::CREATED, Json(enrolment)))
 }
 
-#[derive(Deserialize, Validate, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CodeRequest {
     /// The 6 digits the authenticator shows now.
-    #[validate(length(max = 64, message = "must be at most 64 characters"))]
     #[schema(max_length = 64, example = "123456")]
     pub code: String,
 }
@@ -103,21 +101,19 @@ async fn confirm_enrolment(
     State(state): State<AppState>,
     caller: CurrentUser,
     ClientAddress(address): ClientAddress,
-    ValidJson(body): ValidJson<CodeRequest>,
+    JsonBody(body): JsonBody<CodeRequest>,
 ) -> Result<Json<RecoveryCodes>> {
     let recovery_codes =
         auth::finish_enrolment(&state.cases, &caller, &address, &body.code).await?;
     Ok(Json(RecoveryCodes { recovery_codes }))
 }
 
-#[derive(Deserialize, Validate, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RemoveFactor {
-    #[validate(length(max = 1024, message = "must be at most 1024 characters"))]
     #[schema(max_length = 1024)]
     pub current_password: String,
     /// A code of the authenticator, or a recovery code.
-    #[validate(length(max = 64, message = "must be at most 64 characters"))]
     #[schema(max_length = 64)]
     pub code: String,
 }
@@ -141,7 +137,7 @@ async fn remove_own_factor(
     State(state): State<AppState>,
     caller: CurrentUser,
     ClientAddress(address): ClientAddress,
-    ValidJson(body): ValidJson<RemoveFactor>,
+    JsonBody(body): JsonBody<RemoveFactor>,
 ) -> Result<StatusCode> {
     auth::remove_own_factor(
         &state.cases,
@@ -154,15 +150,13 @@ async fn remove_own_factor(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize, Validate, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SecondStep {
     /// What `POST /auth/login` answered in `challenge`.
-    #[validate(length(max = 128, message = "must be at most 128 characters"))]
     #[schema(max_length = 128)]
     pub challenge: String,
     /// The 6 digits the authenticator shows now, or a recovery code.
-    #[validate(length(max = 64, message = "must be at most 64 characters"))]
     #[schema(max_length = 64, example = "123456")]
     pub code: String,
 }
@@ -192,7 +186,7 @@ async fn login_second_step(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
     headers: HeaderMap,
-    ValidJson(body): ValidJson<SecondStep>,
+    JsonBody(body): JsonBody<SecondStep>,
 ) -> Result<(HeaderMap, Json<LoginResponse>)> {
     let device = super::cookies::read(state.cookies, &headers, DEVICE_COOKIE);
     let origin = Origin {

@@ -14,4 +14,4 @@ pub use client_address::ClientAddress;
 pub use current_user::CurrentUser;
 pub use mfa::router as second_factor_router;
 pub use nido_cases::auth::{hash_token, new_token};
-pub use routes::{LoginRequest, router};
+pub use routes::router;

@@ -9,11 +9,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use validator::Validate;
 
 use super::{ClientAddress, CurrentUser};
 use crate::error::Result;
-use crate::extract::ValidJson;
+use crate::extract::JsonBody;
 use crate::state::AppState;
 use crate::users::UserResponse;
 
@@ -24,12 +23,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(logout))
 }
 
-#[derive(Deserialize, Validate, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 pub struct LoginRequest {
-    #[validate(length(max = 254, message = "must be at most 254 characters"))]
     #[schema(example = "admin@nido.local", max_length = 254)]
     pub email: String,
-    #[validate(length(max = 1024, message = "must be at most 1024 characters"))]
     #[schema(max_length = 1024)]
     pub password: String,
 }
@@ -101,7 +98,7 @@ async fn login(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
     headers: HeaderMap,
-    ValidJson(body): ValidJson<LoginRequest>,
+    JsonBody(body): JsonBody<LoginRequest>,
 ) -> Result<(HeaderMap, Json<LoginAnswer>)> {
     let device = super::cookies::read(state.cookies, &headers, DEVICE_COOKIE);
     let origin = Origin {

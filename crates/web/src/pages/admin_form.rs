@@ -1,14 +1,16 @@
 //! What the admins' forms share: a form as typed with its errors, the
-//! choices of a `select`, and the API's refusals placed next to fields.
+//! choices of a `select`, and the refusals placed next to fields.
 
 use std::collections::BTreeMap;
 
 use axum::http::StatusCode;
-use nido_cases::{CaseError, FieldError};
-use nido_http::ApiError;
+use nido_cases::CaseError;
 
 use crate::error::WebError;
-use crate::form::{FieldErrors, FormData, api_refusal};
+use crate::form::{FieldErrors, FormData};
+
+/// The API's refusals, for the forms its request types still check.
+pub use crate::form::api_form_refusal as refusal;
 
 /// A form as typed, and its errors. `prefix` keeps the ids of several forms
 /// on one page apart.
@@ -76,30 +78,6 @@ impl Choice {
             label: label.into(),
         }
     }
-}
-
-/// The errors of a refusal (the API's checks or a use case's), placed by
-/// `place`, with the status the API would answer.
-pub fn refusal(
-    error: ApiError,
-    place: impl Fn(&str) -> Option<String>,
-) -> Result<(FieldErrors, StatusCode), WebError> {
-    let case = match error {
-        ApiError::Validation(fields) => CaseError::Invalid(
-            fields
-                .into_iter()
-                .map(|field| FieldError {
-                    field: field.field,
-                    refusal: nido_domain::Refusal::Unconverted(field.message),
-                })
-                .collect(),
-        ),
-        ApiError::Conflict(conflict) => CaseError::Conflict(conflict),
-        ApiError::PreconditionFailed => CaseError::StaleVersion,
-        other => return Err(api_refusal(other)),
-    };
-    let status = FieldErrors::status_for(&case);
-    Ok((FieldErrors::from_case(case, place)?, status))
 }
 
 /// A refusal of a use case, placed by `place`.

@@ -79,6 +79,13 @@ pub async fn submit_code(
         Err(CaseError::InvalidCredentials) => {
             Ok(Redirect::to("/connexion?expiree=1").into_response())
         }
+        Err(refused @ CaseError::Invalid(_)) => {
+            // The challenge is no field of hers: the whole form says it.
+            let errors = FieldErrors::from_case(refused, |field| {
+                (field == "code").then(|| field.to_owned())
+            })?;
+            page(StatusCode::UNPROCESSABLE_ENTITY, &again(errors))
+        }
         Err(CaseError::TooManyAttempts { retry_after_secs }) => {
             errors.whole_form = Some(format!(
                 "Trop de codes erronés. Par sécurité, patientez {} avant de réessayer.",

@@ -7,8 +7,6 @@ use axum::http::{HeaderValue, StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Redirect, Response};
 use nido_cases::CaseError;
 use nido_cases::auth::{DEVICE_COOKIE, LoginOutcome, Origin, log_in, log_out, new_token};
-use nido_http::auth::LoginRequest;
-use validator::Validate;
 
 use crate::Web;
 use crate::csrf;
@@ -107,57 +105,43 @@ pub async fn submit(State(web): State<Web>, request: Request) -> Result<Response
     let email = form.get("email").to_owned();
     let suite = local_path(form.get("suite"));
     let mut errors = FieldErrors::default();
-    let credentials = LoginRequest {
-        email: email.clone(),
-        password: form.get("password").to_owned(),
+    let origin = Origin {
+        address: &address,
+        device: device.as_deref(),
     };
-    let status = match credentials.validate() {
-        Err(invalid) => {
-            for error in nido_http::extract::field_errors(&invalid) {
-                errors.add(error.field, french::field_message(&error.message));
-            }
+    let status = match log_in(&web.cases, origin, &email, form.get("password")).await {
+        Ok(LoginOutcome::SecondFactor { challenge, .. }) => {
+            let code_page = crate::pages::second_factor::CodePage {
+                frame: Frame::signed_out("Code de vérification"),
+                csrf: token,
+                challenge,
+                suite,
+                errors,
+            };
+            return page(StatusCode::OK, &code_page);
+        }
+        Ok(LoginOutcome::Session(session)) => return Ok(signed_in(&web, &session, &suite)),
+        Err(CaseError::InvalidCredentials) => {
+            errors.whole_form = Some(WRONG_CREDENTIALS.to_owned());
+            StatusCode::UNAUTHORIZED
+        }
+        Err(CaseError::TooManyAttempts { retry_after_secs }) => {
+            errors.whole_form = Some(format!(
+                "Trop de tentatives de connexion infructueuses. Par sécurité, patientez {} avant de réessayer.",
+                french::wait_text(retry_after_secs)
+            ));
+            let page_html = SignInPage::again(&token, email, suite, errors);
+            let mut response = page(StatusCode::TOO_MANY_REQUESTS, &page_html)?;
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+            return Ok(response);
+        }
+        Err(refused @ CaseError::Invalid(_)) => {
+            errors = FieldErrors::from_case(refused, |field| Some(field.to_owned()))?;
             StatusCode::UNPROCESSABLE_ENTITY
         }
-        Ok(()) => match log_in(
-            &web.cases,
-            Origin {
-                address: &address,
-                device: device.as_deref(),
-            },
-            &credentials.email,
-            &credentials.password,
-        )
-        .await
-        {
-            Ok(LoginOutcome::SecondFactor { challenge, .. }) => {
-                let code_page = crate::pages::second_factor::CodePage {
-                    frame: Frame::signed_out("Code de vérification"),
-                    csrf: token,
-                    challenge,
-                    suite,
-                    errors,
-                };
-                return page(StatusCode::OK, &code_page);
-            }
-            Ok(LoginOutcome::Session(session)) => return Ok(signed_in(&web, &session, &suite)),
-            Err(CaseError::InvalidCredentials) => {
-                errors.whole_form = Some(WRONG_CREDENTIALS.to_owned());
-                StatusCode::UNAUTHORIZED
-            }
-            Err(CaseError::TooManyAttempts { retry_after_secs }) => {
-                errors.whole_form = Some(format!(
-                    "Trop de tentatives de connexion infructueuses. Par sécurité, patientez {} avant de réessayer.",
-                    french::wait_text(retry_after_secs)
-                ));
-                let page_html = SignInPage::again(&token, email, suite, errors);
-                let mut response = page(StatusCode::TOO_MANY_REQUESTS, &page_html)?;
-                response
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
-                return Ok(response);
-            }
-            Err(other) => return Err(other.into()),
-        },
+        Err(other) => return Err(other.into()),
     };
     page(status, &SignInPage::again(&token, email, suite, errors))
 }

@@ -1,24 +1,23 @@
 //! `/admin/utilisateurs` (admins): the accounts, a new account with a
 //! one-time password (its owner must replace it at her first sign-in), and
 //! `/admin/utilisateurs/{id}` to change or deactivate one, its version
-//! checked (a stale page is the API's 412, said in French). The checks are
-//! the API's (`nido_http::users::new_user`, `user_changes`), the writes its
-//! use cases (`create_user`, `update_user`).
+//! checked (a stale page is the API's 412, said in French). The checks and
+//! the writes are the API's use cases (`users::create`, `users::change`).
 
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use nido_cases::users::{self, create_user, own_credentials_untouched, update_user};
+use nido_cases::users;
+use nido_domain::user::{UserEdit, UserInput};
 use nido_domain::{Profession, Role, User};
-use nido_http::users::{CreateUserRequest, UpdateUserRequest, new_user, user_changes};
 use uuid::Uuid;
 
 use crate::Web;
 use crate::error::WebError;
 use crate::french;
 use crate::layout::{Frame, page};
-use crate::pages::admin_form::{Choice, Typed, case_refusal, refusal, same_field};
+use crate::pages::admin_form::{Choice, Typed, case_refusal, same_field};
 use crate::pages::query_value;
 use crate::session::{SignedForm, SignedIn};
 
@@ -170,31 +169,22 @@ pub async fn create(State(web): State<Web>, posted: SignedForm) -> Result<Respon
     }
     let status = match (role, profession) {
         (Some(role), Some(profession)) => {
-            let request = CreateUserRequest {
+            let input = UserInput {
                 email: typed.value("email").to_owned(),
                 display_name: typed.value("display_name").to_owned(),
                 role,
                 profession,
                 password,
             };
-            match new_user(&web.cases, &request).await {
+            let caller = signed_in.case_caller();
+            match users::create(&web.cases, &caller, input).await {
+                Ok(_) => {
+                    return Ok(Redirect::to(&format!("{SECTION}?ok=cree")).into_response());
+                }
                 Err(refused) => {
-                    let (errors, status) = refusal(refused, same_field)?;
+                    let (errors, status) = case_refusal(refused, same_field)?;
                     typed.errors = errors;
                     status
-                }
-                Ok(new) => {
-                    let caller = signed_in.case_caller();
-                    match create_user(&web.cases, &caller, new).await {
-                        Ok(_) => {
-                            return Ok(Redirect::to(&format!("{SECTION}?ok=cree")).into_response());
-                        }
-                        Err(refused) => {
-                            let (errors, status) = case_refusal(refused, same_field)?;
-                            typed.errors = errors;
-                            status
-                        }
-                    }
                 }
             }
         }
@@ -277,7 +267,7 @@ pub async fn update(
     let version = form.get("version").parse::<i32>().ok();
     let role = typed.value("role").parse::<Role>().ok();
     let profession = typed.value("profession").parse::<Profession>().ok();
-    let request = UpdateUserRequest {
+    let edit = UserEdit {
         email: Some(typed.value("email").to_owned()),
         display_name: Some(typed.value("display_name").to_owned()),
         role,
@@ -299,24 +289,12 @@ pub async fn update(
             nido_cases::CaseError::StaleVersion,
             same_field,
         )?),
-        Some(version) => match own_credentials_untouched(
-            &caller,
-            &current,
-            request.email.as_deref(),
-            request.password.is_some(),
-        ) {
-            Err(refused) => Err(case_refusal(refused, same_field)?),
-            Ok(()) => match user_changes(&web.cases, &current, &request).await {
-                Err(refused) => Err(refusal(refused, same_field)?),
-                Ok(changes) => {
-                    match update_user(&web.cases, &caller, current.id, Some(version), changes).await
-                    {
-                        Ok(_) => Ok(()),
-                        Err(refused) => Err(case_refusal(refused, same_field)?),
-                    }
-                }
-            },
-        },
+        Some(version) => {
+            match users::change(&web.cases, &caller, current.id, Some(version), edit).await {
+                Ok(_) => Ok(()),
+                Err(refused) => Err(case_refusal(refused, same_field)?),
+            }
+        }
     };
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!("{SECTION}?ok=modifie")).into_response()),
