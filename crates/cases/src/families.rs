@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use nido_domain::Role;
-use nido_domain::family::{Child, Family};
+use nido_domain::family::{Child, Family, TEAM_MAX};
 use nido_domain::placement::ChildBirth;
 use nido_persistence::families::{ChildChanges, NewChild};
 use nido_persistence::{ConnectionTrait, begin_write, families};
@@ -12,7 +12,7 @@ use uuid::Uuid;
 pub use nido_persistence::families::MotherChanges;
 
 use crate::users::is_team_member;
-use crate::{Caller, CaseError, CaseResult, Cases, Invalid, optional_text};
+use crate::{Caller, CaseError, CaseResult, Cases, Invalid, bounds, optional_text};
 
 /// The family, if the caller may see it: coordinators see every family,
 /// staff those they accompany now (referent or team). Another family is
@@ -174,8 +174,8 @@ pub async fn update_child(
     Ok(child)
 }
 
-/// Assigns the referent and the team (coordinators): each an active staff
-/// member or coordinator.
+/// Assigns the referent and the team of at most [`TEAM_MAX`] people
+/// (coordinators): each an active staff member or coordinator.
 pub async fn assign(
     cases: &Cases,
     caller: &Caller,
@@ -185,6 +185,16 @@ pub async fn assign(
     team_ids: Vec<Uuid>,
 ) -> CaseResult<Family> {
     caller.require(&[Role::Coordinator])?;
+    let mut bounded = Invalid::default();
+    bounds::count(
+        &mut bounded,
+        "team_ids",
+        team_ids.len(),
+        0,
+        TEAM_MAX,
+        "people",
+    );
+    bounded.finish()?;
     families::find(&cases.db, family_id).await?;
     let mut invalid = Invalid::default();
     for (index, id) in team_ids.iter().enumerate() {

@@ -1,7 +1,9 @@
 //! Referrals (*orientations*) and admissions: how a family comes in.
 
 use chrono::NaiveDate;
-use nido_domain::family::{Family, Mother, Referral, ReferralDetails, ReferralStatus};
+use nido_domain::family::{
+    CLOSING_REASON_MAX, Family, Mother, Referral, ReferralDetails, ReferralStatus,
+};
 use nido_domain::housing::Unit;
 use nido_domain::placement::{first_period, is_eligible, latest_end_on};
 use nido_domain::{Conflict, Role, User};
@@ -12,7 +14,7 @@ use uuid::Uuid;
 
 use crate::placements::PlacementRecord;
 use crate::users::is_team_member;
-use crate::{Caller, CaseError, CaseResult, Cases, Invalid, team};
+use crate::{Caller, CaseError, CaseResult, Cases, Invalid, bounds, team};
 
 /// The most referrals the waiting list shows.
 const MAX_WAITING: u64 = 200;
@@ -162,7 +164,8 @@ pub async fn refer(
     Ok(referral)
 }
 
-/// Declines or withdraws a pending referral, with the reason (coordinators).
+/// Declines or withdraws a pending referral, with the reason: 1 to
+/// [`CLOSING_REASON_MAX`] characters, not blank (coordinators).
 pub async fn close(
     cases: &Cases,
     caller: &Caller,
@@ -171,6 +174,9 @@ pub async fn close(
     reason: &str,
 ) -> CaseResult<Referral> {
     caller.require(&[Role::Coordinator])?;
+    let mut invalid = Invalid::default();
+    bounds::text(&mut invalid, "reason", reason, 1, CLOSING_REASON_MAX);
+    invalid.finish()?;
     let referral = referrals::close(
         &cases.writer,
         referral_id,

@@ -207,6 +207,10 @@ impl ReferralDetails {
     }
 }
 
+/// The longest reason given for declining or withdrawing a referral, in
+/// characters.
+pub const CLOSING_REASON_MAX: u64 = 2000;
+
 /// A field refused while building a value, named within that value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldInvalid {
@@ -268,6 +272,9 @@ pub struct Child {
     pub birth: ChildBirth,
     pub version: i32,
 }
+
+/// The most people of a family's team besides its referent.
+pub const TEAM_MAX: u64 = 50;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Family {

@@ -20,7 +20,7 @@ use validator::Validate;
 
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, Result};
-use crate::extract::{ApiPath, JsonBody, ValidJson, ValidQuery};
+use crate::extract::{ApiPath, JsonBody, ValidQuery};
 use crate::family_input::{ChildInput, MotherInput};
 use crate::gate::{Allowed, Coordinators};
 use crate::pagination::{Page, PageParams};
@@ -252,11 +252,9 @@ async fn get_referral(
     Ok(Json(ReferralResponse::from(referral)))
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CloseReferralRequest {
-    #[validate(length(min = 1, max = 2000, message = "must be 1 to 2000 characters"))]
-    #[validate(custom(function = "crate::validation::not_blank"))]
     #[schema(min_length = 1, pattern = r"[^\s\x85]", max_length = 2000)]
     pub reason: String,
 }
@@ -281,7 +279,7 @@ async fn decline(
     State(state): State<AppState>,
     caller: Allowed<Coordinators>,
     ApiPath(id): ApiPath<Uuid>,
-    ValidJson(body): ValidJson<CloseReferralRequest>,
+    JsonBody(body): JsonBody<CloseReferralRequest>,
 ) -> Result<Json<ReferralResponse>> {
     close(&state, &caller, id, ReferralStatus::Declined, &body.reason).await
 }
@@ -294,12 +292,12 @@ async fn withdraw(
     State(state): State<AppState>,
     caller: Allowed<Coordinators>,
     ApiPath(id): ApiPath<Uuid>,
-    ValidJson(body): ValidJson<CloseReferralRequest>,
+    JsonBody(body): JsonBody<CloseReferralRequest>,
 ) -> Result<Json<ReferralResponse>> {
     close(&state, &caller, id, ReferralStatus::Withdrawn, &body.reason).await
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AdmissionRequest {
     pub admitted_on: NaiveDate,
@@ -319,7 +317,7 @@ async fn admit(
     State(state): State<AppState>,
     caller: Allowed<Coordinators>,
     ApiPath(id): ApiPath<Uuid>,
-    ValidJson(body): ValidJson<AdmissionRequest>,
+    JsonBody(body): JsonBody<AdmissionRequest>,
 ) -> Result<impl IntoResponse> {
     let admission = Admission {
         referral_id: id,

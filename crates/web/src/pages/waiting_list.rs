@@ -13,8 +13,7 @@ use nido_cases::referrals::{Admission, Waiting, admit, close, refer, waiting_lis
 use nido_domain::Role;
 use nido_domain::family::{ReferralReason, ReferralSource, ReferralStatus};
 use nido_http::family_input::{ChildInput, MotherInput};
-use nido_http::referrals::{CloseReferralRequest, CreateReferralRequest, NewFamilyInput};
-use nido_http::validation::Errors;
+use nido_http::referrals::{CreateReferralRequest, NewFamilyInput};
 use uuid::Uuid;
 
 use crate::Web;
@@ -591,23 +590,12 @@ pub async fn submit_close(
             None
         }
     };
-    let request = CloseReferralRequest {
-        reason: form.get("reason").to_owned(),
-    };
-    let mut checked = Errors::default();
-    checked.validate(&request);
     let place = |api: &str| (api == "reason").then(|| format!("reason-{key}"));
-    if let Err(invalid) = checked.finish() {
-        let found = FieldErrors::from_api(invalid, place)?;
-        if let Some(message) = found.get(&format!("reason-{key}")) {
-            errors.add(format!("reason-{key}"), message);
-        }
-    }
-    let status = match outcome.filter(|_| errors.is_empty()) {
+    let status = match outcome {
         None => StatusCode::UNPROCESSABLE_ENTITY,
         Some((status, done)) => {
             let caller = signed_in.case_caller();
-            let answer = close(&web.cases, &caller, referral_id, status, &request.reason);
+            let answer = close(&web.cases, &caller, referral_id, status, form.get("reason"));
             match settle(answer.await, place, |_| format!("/liste-attente?ok={done}"))? {
                 Ok(done) => return Ok(done),
                 Err((status, found)) => {
