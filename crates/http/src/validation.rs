@@ -1,7 +1,5 @@
-//! Helpers for the checks `validator` cannot express: dates against today,
-//! and collecting every field error before answering.
-
-use chrono::NaiveDate;
+//! Helpers for the checks `validator` cannot express: collecting every
+//! field error before answering.
 
 use crate::error::{ApiError, FieldError, Result};
 
@@ -23,18 +21,6 @@ impl Errors {
     pub fn validate(&mut self, value: &impl validator::Validate) {
         if let Err(errors) = value.validate() {
             self.0.extend(crate::extract::field_errors(&errors));
-        }
-    }
-
-    pub fn not_after(
-        &mut self,
-        field: &str,
-        date: Option<NaiveDate>,
-        limit: NaiveDate,
-        what: &str,
-    ) {
-        if date.is_some_and(|date| date > limit) {
-            self.add(field, format!("must not be after {what}"));
         }
     }
 
