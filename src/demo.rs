@@ -3,11 +3,11 @@
 
 use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 use nido_cases::placements::{Departure, Renewal};
-use nido_cases::referrals::{Admission, NewReferralInput, ReferredFamily};
+use nido_cases::referrals::{Admission, ReferralInput};
 use nido_cases::{Caller, Cases};
 use nido_domain::family::{
-    ChildDraft, ExitDestination, Mother, MotherDraft, NewChild, ReferralDetails, ReferralDraft,
-    ReferralReason, ReferralSource, ReferralStatus,
+    ChildDraft, ExitDestination, FamilyDraft, MotherDraft, ReferralDraft, ReferralReason,
+    ReferralSource, ReferralStatus,
 };
 use nido_domain::housing::{DateSpan, LandlordKind, Typology};
 use nido_domain::intervention::{Confidentiality, InterventionKind};
@@ -815,17 +815,13 @@ impl DemoFamily<'_> {
         let coordinator = &people.coordinator;
         let (admitted_on, birth, periods) = self.timeline(today);
         let phone = format!("06 00 00 {:02} {:02}", self.index, 40 + self.index);
-        let mother = Mother::parse(
-            MotherDraft {
-                first_name: self.first_name,
-                last_name: self.last_name,
-                birth_date: days_before(today, 365 * 18 + 170 * self.index as u64),
-                phone: Some(&phone),
-                email: None,
-            },
-            today,
-        )
-        .map_err(|refused| anyhow::anyhow!("demo mother: {refused:?}"))?;
+        let mother = MotherDraft {
+            first_name: self.first_name.to_owned(),
+            last_name: self.last_name.to_owned(),
+            birth_date: days_before(today, 365 * 18 + 170 * self.index as u64),
+            phone: Some(phone),
+            email: None,
+        };
         let child_name = if self.child.is_empty() {
             "Bébé"
         } else {
@@ -835,46 +831,41 @@ impl DemoFamily<'_> {
             ChildBirth::Born(day) => (Some(day), None),
             ChildBirth::Expected(day) => (None, Some(day)),
         };
-        let child = NewChild::parse(
-            ChildDraft {
-                first_name: child_name,
-                last_name: None,
-                birth_date,
-                expected_birth_date,
-            },
-            today,
-        )
-        .map_err(|refused| anyhow::anyhow!("demo child: {refused:?}"))?;
+        let child = ChildDraft {
+            first_name: child_name.to_owned(),
+            last_name: None,
+            birth_date,
+            expected_birth_date,
+        };
         let referred_on = match self.stage {
             Stage::Waiting(days) => days_before(today, days),
             _ => days_before(admitted_on, 20),
         };
-        let draft = ReferralDraft {
+        let details = ReferralDraft {
             source: if self.index.is_multiple_of(3) {
                 ReferralSource::Mhl
             } else {
                 ReferralSource::Ase
             },
-            eds: EDS[self.index % EDS.len()],
+            eds: EDS[self.index % EDS.len()].to_owned(),
             referred_on,
-            referrer_name: "Service de l'aide sociale à l'enfance",
-            referrer_contact: "01 00 00 00 00",
+            referrer_name: "Service de l'aide sociale à l'enfance".to_owned(),
+            referrer_contact: "01 00 00 00 00".to_owned(),
             reason: if self.index.is_multiple_of(2) {
                 ReferralReason::Distress
             } else {
                 ReferralReason::EducationalDifficulties
             },
             reason_details: Some(
-                "Hébergée chez un tiers, sans solution stable pour elle et son enfant.",
+                "Hébergée chez un tiers, sans solution stable pour elle et son enfant.".to_owned(),
             ),
         };
-        let details = ReferralDetails::parse(draft, today)
-            .map_err(|refused| anyhow::anyhow!("demo referral: {refused:?}"))?;
-        let input = NewReferralInput {
-            family: ReferredFamily::New {
+        let input = ReferralInput {
+            family: Some(FamilyDraft {
                 mother,
                 children: vec![child],
-            },
+            }),
+            family_id: None,
             details,
         };
         let demo = |what: &'static str| move |err| anyhow::anyhow!("demo {what}: {err}");

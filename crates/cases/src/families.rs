@@ -3,17 +3,18 @@
 
 use chrono::NaiveDate;
 use nido_domain::Refusal;
-use nido_domain::Role;
-use nido_domain::family::{Child, Family};
+use nido_domain::family::{
+    Child, ChildDraft, Family, FieldInvalid, MotherChanges, NAME_MAX, NewChild, PHONE_MAX, TEAM_MAX,
+};
 use nido_domain::placement::ChildBirth;
-use nido_persistence::families::{ChildChanges, NewChild};
+use nido_domain::refusal::Counted;
+use nido_domain::{Email, Role};
+use nido_persistence::families::ChildChanges;
 use nido_persistence::{ConnectionTrait, begin_write, families};
 use uuid::Uuid;
 
-pub use nido_persistence::families::MotherChanges;
-
 use crate::users::is_team_member;
-use crate::{Caller, CaseError, CaseResult, Cases, Invalid, optional_text};
+use crate::{Caller, CaseError, CaseResult, Cases, Invalid, bounds, optional_text};
 
 /// The family, if the caller may see it: coordinators see every family,
 /// staff those they accompany now (referent or team). Another family is
@@ -63,15 +64,66 @@ async fn visible(
     Ok((family, count))
 }
 
-/// Changes the mother's details, already checked (coordinators; staff for
-/// their families).
+/// What may change about the mother, as typed: `None` leaves a detail as
+/// it is; an empty phone or email clears it.
+#[derive(Debug, Clone, Default)]
+pub struct MotherUpdate {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+/// The mother's changes, checked (named as the API's `mother` object's
+/// fields): names 1 to [`NAME_MAX`] characters and not blank, a phone of at
+/// most [`PHONE_MAX`], a birth date not after `today`, an email address.
+fn mother_changes(update: MotherUpdate, today: NaiveDate) -> CaseResult<MotherChanges> {
+    let mut invalid = Invalid::default();
+    for (field, name) in [
+        ("mother.first_name", &update.first_name),
+        ("mother.last_name", &update.last_name),
+    ] {
+        if let Some(name) = name {
+            bounds::text(&mut invalid, field, name, 1, NAME_MAX);
+        }
+    }
+    bounds::optional_text(
+        &mut invalid,
+        "mother.phone",
+        update.phone.as_deref(),
+        PHONE_MAX,
+    );
+    if update.birth_date.is_some_and(|born| born > today) {
+        invalid.add("mother.birth_date", Refusal::AfterToday);
+    }
+    let email = match update.email.as_deref().map(str::trim) {
+        None => None,
+        Some("") => Some(None),
+        Some(raw) => invalid
+            .check("mother.email", Email::parse(raw))
+            .map(|email| Some(email.as_str().to_owned())),
+    };
+    invalid.finish()?;
+    Ok(MotherChanges {
+        first_name: update.first_name.map(|name| name.trim().to_owned()),
+        last_name: update.last_name.map(|name| name.trim().to_owned()),
+        birth_date: update.birth_date,
+        phone: update.phone.map(|phone| optional_text(Some(&phone))),
+        email,
+    })
+}
+
+/// Changes the mother's details (coordinators; staff for their families).
 pub async fn update_mother(
     cases: &Cases,
     caller: &Caller,
     family_id: Uuid,
     expected_version: Option<i32>,
-    changes: MotherChanges,
+    update: MotherUpdate,
 ) -> CaseResult<Family> {
+    caller.require(&[Role::Coordinator, Role::Staff])?;
+    let changes = mother_changes(update, cases.today())?;
     visible_family(&cases.db, caller, family_id).await?;
     families::update_mother(
         &cases.writer,
@@ -88,13 +140,16 @@ pub async fn update_mother(
     Ok(families::find(&cases.db, family_id).await?)
 }
 
-/// Adds a child, born or expected (coordinators; staff for their families).
+/// Adds a child, born or expected, as [`NewChild::parse`] checks her
+/// (coordinators; staff for their families).
 pub async fn add_child(
     cases: &Cases,
     caller: &Caller,
     family_id: Uuid,
-    child: NewChild,
+    child: ChildDraft,
 ) -> CaseResult<Child> {
+    caller.require(&[Role::Coordinator, Role::Staff])?;
+    let child = NewChild::parse(&child, cases.today()).map_err(refusal)?;
     visible_family(&cases.db, caller, family_id).await?;
     let child = families::insert_child(&cases.writer, family_id, &child, cases.now()).await?;
     let resource = format!("/families/{family_id}/children/{}", child.id);
@@ -104,11 +159,23 @@ pub async fn add_child(
     Ok(child)
 }
 
-/// What may change about a child. Giving `birth_date` records the birth.
+/// The refusals of a domain type's parsing, as the use case answers them.
+fn refusal(refused: Vec<FieldInvalid>) -> CaseError {
+    let mut invalid = Invalid::default();
+    invalid.add_all(refused);
+    match invalid.finish() {
+        Err(error) => error,
+        Ok(()) => CaseError::Invalid(Vec::new()),
+    }
+}
+
+/// What may change about a child, as typed. Giving `birth_date` records
+/// the birth.
 #[derive(Debug, Clone, Default)]
 pub struct ChildUpdate {
+    /// 1 to [`NAME_MAX`] characters, not blank.
     pub first_name: Option<String>,
-    /// `Some("")` clears it.
+    /// At most [`NAME_MAX`] characters; `Some("")` clears it.
     pub last_name: Option<String>,
     pub birth_date: Option<NaiveDate>,
     pub expected_birth_date: Option<NaiveDate>,
@@ -124,6 +191,18 @@ pub async fn update_child(
     expected_version: Option<i32>,
     update: ChildUpdate,
 ) -> CaseResult<Child> {
+    caller.require(&[Role::Coordinator, Role::Staff])?;
+    let mut bounded = Invalid::default();
+    if let Some(first_name) = &update.first_name {
+        bounds::text(&mut bounded, "first_name", first_name, 1, NAME_MAX);
+    }
+    bounds::optional_text(
+        &mut bounded,
+        "last_name",
+        update.last_name.as_deref(),
+        NAME_MAX,
+    );
+    bounded.finish()?;
     let family = visible_family(&cases.db, caller, family_id).await?;
     let current = family
         .children
@@ -172,8 +251,8 @@ pub async fn update_child(
     Ok(child)
 }
 
-/// Assigns the referent and the team (coordinators): each an active staff
-/// member or coordinator.
+/// Assigns the referent and the team of at most [`TEAM_MAX`] people
+/// (coordinators): each an active staff member or coordinator.
 pub async fn assign(
     cases: &Cases,
     caller: &Caller,
@@ -183,6 +262,16 @@ pub async fn assign(
     team_ids: Vec<Uuid>,
 ) -> CaseResult<Family> {
     caller.require(&[Role::Coordinator])?;
+    let mut bounded = Invalid::default();
+    bounds::count(
+        &mut bounded,
+        "team_ids",
+        team_ids.len(),
+        0,
+        TEAM_MAX,
+        Counted::People,
+    );
+    bounded.finish()?;
     families::find(&cases.db, family_id).await?;
     let mut invalid = Invalid::default();
     for (index, id) in team_ids.iter().enumerate() {

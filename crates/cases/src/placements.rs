@@ -3,7 +3,10 @@
 use chrono::NaiveDate;
 use nido_domain::Refusal;
 use nido_domain::family::{Exit, ExitDestination, Placement, PlacementStatus};
-use nido_domain::placement::{ChildBirth, Period, RenewalRefusal, latest_end_on, next_period};
+use nido_domain::placement::{
+    ChildBirth, DECIDED_BY_MAX, DECISION_REF_MAX, EXIT_NOTES_MAX, Period, RenewalRefusal,
+    latest_end_on, next_period,
+};
 use nido_domain::{Conflict, Role};
 use nido_persistence::placements::Decision;
 use nido_persistence::{
@@ -12,7 +15,7 @@ use nido_persistence::{
 use uuid::Uuid;
 
 use crate::families::visible_family;
-use crate::{Caller, CaseError, CaseResult, Cases, Invalid, optional_text};
+use crate::{Caller, CaseError, CaseResult, Cases, Invalid, bounds, optional_text};
 
 /// A placement, with its family's children's births now: no period may
 /// run past the youngest child's third birthday.
@@ -58,14 +61,30 @@ pub struct Renewal {
 }
 
 /// Records the decision on the current period and appends the next one
-/// (coordinators). Of two renewals of one period at once, exactly one wins;
-/// the other answers `stale_period`.
+/// (coordinators). Who decided is 1 to [`DECIDED_BY_MAX`] characters, not
+/// blank; the reference at most [`DECISION_REF_MAX`]. Of two renewals of
+/// one period at once, exactly one wins; the other answers `stale_period`.
 pub async fn renew(cases: &Cases, caller: &Caller, renewal: Renewal) -> CaseResult<Period> {
     caller.require(&[Role::Coordinator])?;
     let id = renewal.placement_id;
+    let mut invalid = Invalid::default();
+    bounds::text(
+        &mut invalid,
+        "decided_by",
+        &renewal.decided_by,
+        1,
+        DECIDED_BY_MAX,
+    );
+    bounds::optional_text(
+        &mut invalid,
+        "decision_ref",
+        renewal.decision_ref.as_deref(),
+        DECISION_REF_MAX,
+    );
     if renewal.decided_on > cases.today() {
-        return Err(CaseError::invalid("decided_on", Refusal::AfterToday));
+        invalid.add("decided_on", Refusal::AfterToday);
     }
+    invalid.finish()?;
     let txn = begin_write(&cases.writer).await?;
     let placement = placements::find(&txn, id).await?;
     if placement.status != PlacementStatus::Active {
@@ -133,7 +152,7 @@ pub struct Departure {
 }
 
 /// Ends a placement and the family's occupancy on the same day
-/// (coordinators).
+/// (coordinators). The notes are at most [`EXIT_NOTES_MAX`] characters.
 pub async fn exit(
     cases: &Cases,
     caller: &Caller,
@@ -141,6 +160,14 @@ pub async fn exit(
 ) -> CaseResult<PlacementRecord> {
     caller.require(&[Role::Coordinator])?;
     let id = departure.placement_id;
+    let mut bounded = Invalid::default();
+    bounds::optional_text(
+        &mut bounded,
+        "notes",
+        departure.notes.as_deref(),
+        EXIT_NOTES_MAX,
+    );
+    bounded.finish()?;
     let txn = begin_write(&cases.writer).await?;
     let placement = placements::find(&txn, id).await?;
     if placement.status != PlacementStatus::Active {

@@ -2,18 +2,21 @@
 
 use chrono::NaiveDate;
 use nido_domain::Refusal;
-use nido_domain::family::{Family, Mother, Referral, ReferralDetails, ReferralStatus};
+use nido_domain::family::{
+    CLOSING_REASON_MAX, Family, FamilyDraft, FieldInvalid, Mother, NewChild, REFERRAL_CHILDREN_MAX,
+    Referral, ReferralDetails, ReferralDraft, ReferralStatus,
+};
 use nido_domain::housing::Unit;
 use nido_domain::placement::{first_period, is_eligible, latest_end_on};
+use nido_domain::refusal::Counted;
 use nido_domain::{Conflict, Role, User};
-use nido_persistence::families::NewChild;
 use nido_persistence::referrals::NewReferral;
 use nido_persistence::{RepoError, begin_write, families, housing, placements, referrals};
 use uuid::Uuid;
 
 use crate::placements::PlacementRecord;
 use crate::users::is_team_member;
-use crate::{Caller, CaseError, CaseResult, Cases, Invalid, team};
+use crate::{Caller, CaseError, CaseResult, Cases, Invalid, bounds, team};
 
 /// The most referrals the waiting list shows.
 const MAX_WAITING: u64 = 200;
@@ -99,9 +102,18 @@ pub async fn waiting_list(cases: &Cases, caller: &Caller) -> CaseResult<WaitingL
     })
 }
 
-/// The family a referral is about: a new one, or one nido knows.
+/// A referral as typed (the API's body, the pages' form): a new family or
+/// one nido knows (exactly one of the two), and the département's words.
+/// [`refer`] checks it.
 #[derive(Debug, Clone)]
-pub enum ReferredFamily {
+pub struct ReferralInput {
+    pub family: Option<FamilyDraft>,
+    pub family_id: Option<Uuid>,
+    pub details: ReferralDraft,
+}
+
+/// The family a referral is about, checked: a new one, or one nido knows.
+enum ReferredFamily {
     New {
         mother: Mother,
         children: Vec<NewChild>,
@@ -109,26 +121,77 @@ pub enum ReferredFamily {
     Known(Uuid),
 }
 
-/// A referral as the département sends it: its family and its details,
-/// both already checked by the domain's constructors.
-#[derive(Debug, Clone)]
-pub struct NewReferralInput {
-    pub family: ReferredFamily,
-    pub details: ReferralDetails,
+/// The referral's family and details, checked by the domain's
+/// constructors, every refusal at once, named by the API's fields: a new
+/// family names at most [`REFERRAL_CHILDREN_MAX`] children.
+fn checked(
+    input: &ReferralInput,
+    today: NaiveDate,
+) -> CaseResult<(ReferredFamily, ReferralDetails)> {
+    let mut invalid = Invalid::default();
+    let details = ReferralDetails::parse(&input.details, today)
+        .map_err(|refused| invalid.add_all(refused))
+        .ok();
+    let new_family = match (&input.family, input.family_id) {
+        (Some(family), None) => {
+            bounds::count(
+                &mut invalid,
+                "family.children",
+                family.children.len(),
+                0,
+                REFERRAL_CHILDREN_MAX,
+                Counted::Children,
+            );
+            let mother = Mother::parse(&family.mother, today)
+                .map_err(|refused| add_under(&mut invalid, "family.mother", refused))
+                .ok();
+            let children: Vec<NewChild> = family
+                .children
+                .iter()
+                .enumerate()
+                .filter_map(|(index, child)| {
+                    NewChild::parse(child, today)
+                        .map_err(|refused| {
+                            let prefix = format!("family.children[{index}]");
+                            add_under(&mut invalid, &prefix, refused);
+                        })
+                        .ok()
+                })
+                .collect();
+            mother.map(|mother| (mother, children))
+        }
+        (None, Some(_)) => None,
+        _ => {
+            invalid.add("family", Refusal::FamilyOrFamilyId);
+            None
+        }
+    };
+    invalid.finish()?;
+    let family = match (new_family, input.family_id) {
+        (Some((mother, children)), _) => ReferredFamily::New { mother, children },
+        (None, Some(family_id)) => ReferredFamily::Known(family_id),
+        (None, None) => return Err(CaseError::invalid("family", Refusal::Required)),
+    };
+    let details = details.ok_or_else(|| anyhow::anyhow!("checked details missing"))?;
+    Ok((family, details))
+}
+
+/// Adds the refusals of a part of the input, under its path.
+fn add_under(invalid: &mut Invalid, prefix: &str, refused: Vec<FieldInvalid>) {
+    for refusal in refused {
+        invalid.add(format!("{prefix}.{}", refusal.field), refusal.refusal);
+    }
 }
 
 /// Records a pending referral, with its new family if it has none yet
 /// (coordinators). A known family must have no active placement and no
 /// pending referral (the database decides the latter).
-pub async fn refer(
-    cases: &Cases,
-    caller: &Caller,
-    input: NewReferralInput,
-) -> CaseResult<Referral> {
+pub async fn refer(cases: &Cases, caller: &Caller, input: ReferralInput) -> CaseResult<Referral> {
     caller.require(&[Role::Coordinator])?;
+    let (family, details) = checked(&input, cases.today())?;
     let now = cases.now();
     let txn = begin_write(&cases.writer).await?;
-    let family_id = match input.family {
+    let family_id = match family {
         ReferredFamily::New { mother, children } => {
             families::insert(&txn, &mother, &children, now).await?
         }
@@ -149,7 +212,7 @@ pub async fn refer(
         &txn,
         NewReferral {
             family_id,
-            details: input.details,
+            details,
             created_by: caller.id,
         },
         now,
@@ -163,7 +226,8 @@ pub async fn refer(
     Ok(referral)
 }
 
-/// Declines or withdraws a pending referral, with the reason (coordinators).
+/// Declines or withdraws a pending referral, with the reason: 1 to
+/// [`CLOSING_REASON_MAX`] characters, not blank (coordinators).
 pub async fn close(
     cases: &Cases,
     caller: &Caller,
@@ -172,6 +236,9 @@ pub async fn close(
     reason: &str,
 ) -> CaseResult<Referral> {
     caller.require(&[Role::Coordinator])?;
+    let mut invalid = Invalid::default();
+    bounds::text(&mut invalid, "reason", reason, 1, CLOSING_REASON_MAX);
+    invalid.finish()?;
     let referral = referrals::close(
         &cases.writer,
         referral_id,

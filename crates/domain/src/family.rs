@@ -35,6 +35,11 @@ string_enum! {
     }
 }
 
+/// The longest first or last name of a mother or a child, in characters.
+pub const NAME_MAX: u64 = 100;
+/// The longest phone number of a mother, in characters.
+pub const PHONE_MAX: u64 = 40;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mother {
     pub first_name: String,
@@ -49,19 +54,24 @@ impl Mother {
         format!("{} {}", self.first_name, self.last_name)
     }
 
-    /// A mother from her details as typed: names trimmed, 1 to 100
-    /// characters; a birth date not after `today`; a phone of at most 40
-    /// characters and an email address, each optional (blank is none).
-    /// Every refusal is returned, named by its field.
-    pub fn parse(draft: MotherDraft<'_>, today: NaiveDate) -> Result<Mother, Vec<FieldInvalid>> {
+    /// A mother from her details as typed: names trimmed, 1 to
+    /// [`NAME_MAX`] characters; a birth date not after `today`; a phone of
+    /// at most [`PHONE_MAX`] characters and an email address, each optional
+    /// (blank is none). Every refusal is returned, named by its field.
+    pub fn parse(draft: &MotherDraft, today: NaiveDate) -> Result<Mother, Vec<FieldInvalid>> {
         let mut refused = Vec::new();
-        let first_name = text(&mut refused, "first_name", draft.first_name, 1, 100);
-        let last_name = text(&mut refused, "last_name", draft.last_name, 1, 100);
+        let first_name = text(&mut refused, "first_name", &draft.first_name, 1, NAME_MAX);
+        let last_name = text(&mut refused, "last_name", &draft.last_name, 1, NAME_MAX);
         if draft.birth_date > today {
             refused.push(FieldInvalid::new("birth_date", Refusal::AfterToday));
         }
-        let phone = optional_text(&mut refused, "phone", draft.phone, 40);
-        let email = match draft.email.map(str::trim).filter(|raw| !raw.is_empty()) {
+        let phone = optional_text(&mut refused, "phone", draft.phone.as_deref(), PHONE_MAX);
+        let email = match draft
+            .email
+            .as_deref()
+            .map(str::trim)
+            .filter(|raw| !raw.is_empty())
+        {
             None => None,
             Some(raw) => match Email::parse(raw) {
                 Ok(email) => Some(email.as_str().to_owned()),
@@ -85,13 +95,36 @@ impl Mother {
 }
 
 /// A mother's details as typed, before they are checked.
-#[derive(Debug, Clone, Copy)]
-pub struct MotherDraft<'a> {
-    pub first_name: &'a str,
-    pub last_name: &'a str,
+#[derive(Debug, Clone)]
+pub struct MotherDraft {
+    pub first_name: String,
+    pub last_name: String,
     pub birth_date: NaiveDate,
-    pub phone: Option<&'a str>,
-    pub email: Option<&'a str>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+/// What may change about a mother, checked and trimmed: `None` leaves a
+/// detail as it is, `Some(None)` clears an optional one.
+#[derive(Debug, Clone, Default)]
+pub struct MotherChanges {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub phone: Option<Option<String>>,
+    pub email: Option<Option<String>>,
+}
+
+/// The most children a referral names (more are added on the family's
+/// file).
+pub const REFERRAL_CHILDREN_MAX: u64 = 12;
+
+/// A new family as typed: the mother and her children, before they are
+/// checked.
+#[derive(Debug, Clone)]
+pub struct FamilyDraft {
+    pub mother: MotherDraft,
+    pub children: Vec<ChildDraft>,
 }
 
 /// A child to add to a family: born, or expected.
@@ -103,22 +136,28 @@ pub struct NewChild {
 }
 
 /// A child's details as typed, before they are checked.
-#[derive(Debug, Clone, Copy)]
-pub struct ChildDraft<'a> {
-    pub first_name: &'a str,
-    pub last_name: Option<&'a str>,
+#[derive(Debug, Clone)]
+pub struct ChildDraft {
+    pub first_name: String,
+    pub last_name: Option<String>,
     pub birth_date: Option<NaiveDate>,
     pub expected_birth_date: Option<NaiveDate>,
 }
 
 impl NewChild {
-    /// A child from her details as typed: a first name trimmed, 1 to 100
-    /// characters; a last name of at most 100, optional; exactly one of a
-    /// birth date (not after `today`) and an expected birth date.
-    pub fn parse(draft: ChildDraft<'_>, today: NaiveDate) -> Result<NewChild, Vec<FieldInvalid>> {
+    /// A child from her details as typed: a first name trimmed, 1 to
+    /// [`NAME_MAX`] characters; a last name of at most [`NAME_MAX`],
+    /// optional; exactly one of a birth date (not after `today`) and an
+    /// expected birth date.
+    pub fn parse(draft: &ChildDraft, today: NaiveDate) -> Result<NewChild, Vec<FieldInvalid>> {
         let mut refused = Vec::new();
-        let first_name = text(&mut refused, "first_name", draft.first_name, 1, 100);
-        let last_name = optional_text(&mut refused, "last_name", draft.last_name, 100);
+        let first_name = text(&mut refused, "first_name", &draft.first_name, 1, NAME_MAX);
+        let last_name = optional_text(
+            &mut refused,
+            "last_name",
+            draft.last_name.as_deref(),
+            NAME_MAX,
+        );
         let birth = match (draft.birth_date, draft.expected_birth_date) {
             (Some(born), None) if born > today => {
                 refused.push(FieldInvalid::new("birth_date", Refusal::AfterToday));
@@ -156,40 +195,58 @@ pub struct ReferralDetails {
 }
 
 /// A referral's details as typed, before they are checked.
-#[derive(Debug, Clone, Copy)]
-pub struct ReferralDraft<'a> {
+#[derive(Debug, Clone)]
+pub struct ReferralDraft {
     pub source: ReferralSource,
-    pub eds: &'a str,
+    pub eds: String,
     pub referred_on: NaiveDate,
-    pub referrer_name: &'a str,
-    pub referrer_contact: &'a str,
+    pub referrer_name: String,
+    pub referrer_contact: String,
     pub reason: ReferralReason,
-    pub reason_details: Option<&'a str>,
+    pub reason_details: Option<String>,
 }
 
+/// The longest name of an EDS (its commune), in characters.
+pub const EDS_MAX: u64 = 100;
+/// The longest referrer's name, or contact, in characters.
+pub const REFERRER_MAX: u64 = 200;
+/// The longest details of a referral's reason, in characters.
+pub const REASON_DETAILS_MAX: u64 = 5000;
+
 impl ReferralDetails {
-    /// Texts trimmed: the EDS 1 to 100 characters, the referrer's name and
-    /// contact 1 to 200, the details at most 5,000 (blank is none); the
-    /// referral not dated after `today`.
+    /// Texts trimmed: the EDS 1 to [`EDS_MAX`] characters, the referrer's
+    /// name and contact 1 to [`REFERRER_MAX`], the details at most
+    /// [`REASON_DETAILS_MAX`] (blank is none); the referral not dated after
+    /// `today`.
     pub fn parse(
-        draft: ReferralDraft<'_>,
+        draft: &ReferralDraft,
         today: NaiveDate,
     ) -> Result<ReferralDetails, Vec<FieldInvalid>> {
         let mut refused = Vec::new();
-        let eds = text(&mut refused, "eds", draft.eds, 1, 100);
+        let eds = text(&mut refused, "eds", &draft.eds, 1, EDS_MAX);
         if draft.referred_on > today {
             refused.push(FieldInvalid::new("referred_on", Refusal::AfterToday));
         }
-        let referrer_name = text(&mut refused, "referrer_name", draft.referrer_name, 1, 200);
+        let referrer_name = text(
+            &mut refused,
+            "referrer_name",
+            &draft.referrer_name,
+            1,
+            REFERRER_MAX,
+        );
         let referrer_contact = text(
             &mut refused,
             "referrer_contact",
-            draft.referrer_contact,
+            &draft.referrer_contact,
             1,
-            200,
+            REFERRER_MAX,
         );
-        let reason_details =
-            optional_text(&mut refused, "reason_details", draft.reason_details, 5000);
+        let reason_details = optional_text(
+            &mut refused,
+            "reason_details",
+            draft.reason_details.as_deref(),
+            REASON_DETAILS_MAX,
+        );
         if !refused.is_empty() {
             return Err(refused);
         }
@@ -205,6 +262,10 @@ impl ReferralDetails {
     }
 }
 
+/// The longest reason given for declining or withdrawing a referral, in
+/// characters.
+pub const CLOSING_REASON_MAX: u64 = 2000;
+
 pub use crate::refusal::FieldInvalid;
 
 /// A required text, trimmed, of `min` to `max` characters.
@@ -212,19 +273,13 @@ pub(crate) fn text(
     refused: &mut Vec<FieldInvalid>,
     field: &'static str,
     raw: &str,
-    min: usize,
-    max: usize,
+    min: u64,
+    max: u64,
 ) -> String {
     let trimmed = raw.trim();
-    let length = trimmed.chars().count();
+    let length = chars(trimmed);
     if length < min || length > max {
-        refused.push(FieldInvalid::new(
-            field,
-            Refusal::Length {
-                min: min as u64,
-                max: max as u64,
-            },
-        ));
+        refused.push(FieldInvalid::new(field, Refusal::Length { min, max }));
     }
     trimmed.to_owned()
 }
@@ -234,19 +289,17 @@ pub(crate) fn optional_text(
     refused: &mut Vec<FieldInvalid>,
     field: &'static str,
     raw: Option<&str>,
-    max: usize,
+    max: u64,
 ) -> Option<String> {
     let trimmed = raw.map(str::trim).filter(|text| !text.is_empty())?;
-    if trimmed.chars().count() > max {
-        refused.push(FieldInvalid::new(
-            field,
-            Refusal::Length {
-                min: 0,
-                max: max as u64,
-            },
-        ));
+    if chars(trimmed) > max {
+        refused.push(FieldInvalid::new(field, Refusal::Length { min: 0, max }));
     }
     Some(trimmed.to_owned())
+}
+
+fn chars(text: &str) -> u64 {
+    u64::try_from(text.chars().count()).unwrap_or(u64::MAX)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -258,6 +311,9 @@ pub struct Child {
     pub birth: ChildBirth,
     pub version: i32,
 }
+
+/// The most people of a family's team besides its referent.
+pub const TEAM_MAX: u64 = 50;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Family {
@@ -328,32 +384,32 @@ mod tests {
     fn a_mother_is_trimmed_and_checked_field_by_field() {
         let today = day("2026-11-26");
         let draft = MotherDraft {
-            first_name: "  Awa ",
-            last_name: "Diallo",
+            first_name: "  Awa ".into(),
+            last_name: "Diallo".into(),
             birth_date: day("2001-05-17"),
-            phone: Some("  "),
-            email: Some(" Awa@Example.org "),
+            phone: Some("  ".into()),
+            email: Some(" Awa@Example.org ".into()),
         };
-        let mother = Mother::parse(draft, today).expect("valid");
+        let mother = Mother::parse(&draft, today).expect("valid");
         assert_eq!(mother.first_name, "Awa");
         assert_eq!(mother.phone, None, "blank is none");
         assert_eq!(mother.email.as_deref(), Some("awa@example.org"));
         assert_eq!(mother.full_name(), "Awa Diallo");
         let at_the_bounds = MotherDraft {
-            first_name: "A",
-            last_name: &"x".repeat(100),
+            first_name: "A".into(),
+            last_name: "x".repeat(100),
             birth_date: today,
-            phone: Some(&"0".repeat(40)),
+            phone: Some("0".repeat(40)),
             email: None,
         };
-        assert!(Mother::parse(at_the_bounds, today).is_ok());
+        assert!(Mother::parse(&at_the_bounds, today).is_ok());
         let refused = Mother::parse(
-            MotherDraft {
-                first_name: "   ",
-                last_name: &"x".repeat(101),
+            &MotherDraft {
+                first_name: "   ".into(),
+                last_name: "x".repeat(101),
                 birth_date: day("2026-11-27"),
-                phone: Some(&"0".repeat(41)),
-                email: Some("not-an-email"),
+                phone: Some("0".repeat(41)),
+                email: Some("not-an-email".into()),
             },
             today,
         )
@@ -370,24 +426,24 @@ mod tests {
         let today = day("2026-11-26");
         let draft = ReferralDraft {
             source: ReferralSource::Ase,
-            eds: " Alfortville ",
+            eds: " Alfortville ".into(),
             referred_on: today,
-            referrer_name: "EDS d'Alfortville",
-            referrer_contact: "01 00 00 00 00",
+            referrer_name: "EDS d'Alfortville".into(),
+            referrer_contact: "01 00 00 00 00".into(),
             reason: ReferralReason::Distress,
-            reason_details: Some(""),
+            reason_details: Some(String::new()),
         };
-        let details = ReferralDetails::parse(draft, today).expect("valid");
+        let details = ReferralDetails::parse(&draft, today).expect("valid");
         assert_eq!(details.eds, "Alfortville");
         assert_eq!(details.reason_details, None);
         let long = "x".repeat(5001);
         let refused = ReferralDetails::parse(
-            ReferralDraft {
-                eds: " ",
+            &ReferralDraft {
+                eds: " ".into(),
                 referred_on: day("2026-11-27"),
-                referrer_name: &long[..201],
-                referrer_contact: "",
-                reason_details: Some(&long),
+                referrer_name: long[..201].to_owned(),
+                referrer_contact: String::new(),
+                reason_details: Some(long.clone()),
                 ..draft
             },
             today,
@@ -410,28 +466,28 @@ mod tests {
     fn a_child_is_born_or_expected_never_both() {
         let today = day("2026-11-26");
         let draft = |born, expected| ChildDraft {
-            first_name: "Inaya",
-            last_name: Some(" "),
+            first_name: "Inaya".into(),
+            last_name: Some(" ".into()),
             birth_date: born,
             expected_birth_date: expected,
         };
-        let child = NewChild::parse(draft(Some(today), None), today).expect("born today");
+        let child = NewChild::parse(&draft(Some(today), None), today).expect("born today");
         assert_eq!(child.birth, ChildBirth::Born(today));
         assert_eq!(child.last_name, None);
-        assert!(NewChild::parse(draft(None, Some(day("2027-03-01"))), today).is_ok());
+        assert!(NewChild::parse(&draft(None, Some(day("2027-03-01"))), today).is_ok());
         for (born, expected) in [
             (Some(day("2026-11-27")), None),
             (Some(today), Some(day("2027-03-01"))),
             (None, None),
         ] {
-            let refused = NewChild::parse(draft(born, expected), today).expect_err("refused");
+            let refused = NewChild::parse(&draft(born, expected), today).expect_err("refused");
             assert_eq!(refused[0].field, "birth_date");
         }
         let unnamed = ChildDraft {
-            first_name: " ",
+            first_name: " ".into(),
             ..draft(Some(today), None)
         };
-        let refused = NewChild::parse(unnamed, today).expect_err("no first name");
+        let refused = NewChild::parse(&unnamed, today).expect_err("no first name");
         assert_eq!(refused[0].field, "first_name");
     }
 

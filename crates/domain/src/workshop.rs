@@ -11,8 +11,8 @@ use crate::placement::ChildBirth;
 use crate::refusal::{Counted, Refusal, Unit};
 pub use crate::time_of_day::TimeOfDay;
 
-pub const MAX_TITLE_CHARS: usize = 200;
-pub const MAX_PARTNER_CHARS: usize = 200;
+pub const MAX_TITLE_CHARS: u64 = 200;
+pub const MAX_PARTNER_CHARS: u64 = 200;
 /// At most this many families in one workshop.
 pub const MAX_CAPACITY: i64 = 100;
 pub const MAX_FACILITATORS: usize = 10;

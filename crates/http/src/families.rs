@@ -7,8 +7,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{DateTime, NaiveDate, Utc};
 use nido_cases as cases;
-use nido_cases::families::{ChildUpdate, MotherChanges};
-use nido_domain::Email;
+use nido_cases::families::{ChildUpdate, MotherUpdate};
 use nido_domain::family::{Child, Family};
 use nido_domain::placement::ChildBirth;
 use serde::{Deserialize, Serialize};
@@ -16,15 +15,13 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
-use validator::Validate;
 
-use crate::error::{ApiError, Result};
-use crate::extract::{ApiPath, JsonBody, ValidJson, ValidQuery};
+use crate::error::Result;
+use crate::extract::{ApiPath, JsonBody, ValidQuery};
 use crate::family_input::ChildInput;
 use crate::gate::{Allowed, Coordinators, Team};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
-use crate::validation::{Errors, optional_text};
 use crate::versioning::{IfMatch, etag};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -153,30 +150,24 @@ async fn get_family(
     Ok((etag(version), Json(response)))
 }
 
-#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MotherChangesInput {
-    #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
-    #[validate(custom(function = "crate::validation::not_blank"))]
     #[schema(min_length = 1, pattern = r"[^\s\x85]", max_length = 100)]
     pub first_name: Option<String>,
-    #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
-    #[validate(custom(function = "crate::validation::not_blank"))]
     #[schema(min_length = 1, pattern = r"[^\s\x85]", max_length = 100)]
     pub last_name: Option<String>,
     pub birth_date: Option<NaiveDate>,
     /// An empty string clears it.
-    #[validate(length(max = 40, message = "must be at most 40 characters"))]
     #[schema(max_length = 40)]
     pub phone: Option<String>,
     #[schema(schema_with = crate::schema::email_or_empty)]
     pub email: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateFamilyRequest {
-    #[validate(nested)]
     pub mother: MotherChangesInput,
 }
 
@@ -192,27 +183,16 @@ async fn update_family(
     IfMatch(expected): IfMatch,
     JsonBody(body): JsonBody<UpdateFamilyRequest>,
 ) -> Result<impl IntoResponse> {
-    let mut errors = Errors::default();
-    errors.validate(&body);
     let input = body.mother;
-    errors.not_after_today("mother.birth_date", input.birth_date, state.today());
-    let email = match input.email.as_deref().map(str::trim) {
-        None => None,
-        Some("") => Some(None),
-        Some(raw) => errors
-            .check("mother.email", Email::parse(raw))
-            .map(|email| Some(email.as_str().to_owned())),
-    };
-    errors.finish()?;
-    let changes = MotherChanges {
-        first_name: input.first_name.map(|name| name.trim().to_owned()),
-        last_name: input.last_name.map(|name| name.trim().to_owned()),
+    let update = MotherUpdate {
+        first_name: input.first_name,
+        last_name: input.last_name,
         birth_date: input.birth_date,
-        phone: input.phone.map(|phone| optional_text(Some(&phone))),
-        email,
+        phone: input.phone,
+        email: input.email,
     };
     let family =
-        cases::families::update_mother(&state.cases, &caller.case_caller(), id, expected, changes)
+        cases::families::update_mother(&state.cases, &caller.case_caller(), id, expected, update)
             .await?;
     Ok((etag(family.version), Json(FamilyResponse::from(family))))
 }
@@ -226,13 +206,10 @@ async fn add_child(
     State(state): State<AppState>,
     caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
-    ValidJson(body): ValidJson<ChildInput>,
+    JsonBody(body): JsonBody<ChildInput>,
 ) -> Result<impl IntoResponse> {
-    let mut errors = Errors::default();
-    let child = body.parse("", state.today(), &mut errors);
-    errors.finish()?;
-    let child = child.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("child not parsed")))?;
-    let child = cases::families::add_child(&state.cases, &caller.case_caller(), id, child).await?;
+    let child =
+        cases::families::add_child(&state.cases, &caller.case_caller(), id, body.into()).await?;
     Ok((
         StatusCode::CREATED,
         etag(child.version),
@@ -240,15 +217,12 @@ async fn add_child(
     ))
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateChildRequest {
-    #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
-    #[validate(custom(function = "crate::validation::not_blank"))]
     #[schema(min_length = 1, pattern = r"[^\s\x85]", max_length = 100)]
     pub first_name: Option<String>,
     /// An empty string clears it.
-    #[validate(length(max = 100, message = "must be at most 100 characters"))]
     #[schema(max_length = 100)]
     pub last_name: Option<String>,
     /// Records the birth: sets `birth_date` and clears `expected_birth_date`.
@@ -268,7 +242,7 @@ async fn update_child(
     caller: Allowed<Team>,
     ApiPath((id, child_id)): ApiPath<(Uuid, Uuid)>,
     IfMatch(expected): IfMatch,
-    ValidJson(body): ValidJson<UpdateChildRequest>,
+    JsonBody(body): JsonBody<UpdateChildRequest>,
 ) -> Result<impl IntoResponse> {
     let update = ChildUpdate {
         first_name: body.first_name,
@@ -288,14 +262,13 @@ async fn update_child(
     Ok((etag(child.version), Json(ChildResponse::from(child))))
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssignmentRequest {
     /// The *référent*; `null` for none.
     pub referent_id: Option<Uuid>,
     /// The rest of the team.
     #[serde(default)]
-    #[validate(length(max = 50, message = "must list at most 50 people"))]
     #[schema(max_items = 50)]
     pub team_ids: Vec<Uuid>,
 }
@@ -310,7 +283,7 @@ async fn assign(
     caller: Allowed<Coordinators>,
     ApiPath(id): ApiPath<Uuid>,
     IfMatch(expected): IfMatch,
-    ValidJson(body): ValidJson<AssignmentRequest>,
+    JsonBody(body): JsonBody<AssignmentRequest>,
 ) -> Result<impl IntoResponse> {
     let family = cases::families::assign(
         &state.cases,

@@ -1,17 +1,14 @@
 //! The request types of a family's people, shared by the referral (a new
 //! family) and the family's own endpoints. Their rules are the domain's
-//! (`Mother::parse`, `NewChild::parse`): here they are only named by the
-//! request's field paths.
+//! (`Mother::parse`, `NewChild::parse`), which the use cases apply: here
+//! they only become the domain's drafts.
 
 use chrono::NaiveDate;
-use nido_domain::family::{ChildDraft, FieldInvalid, Mother, MotherDraft, NewChild};
+use nido_domain::family::{ChildDraft, MotherDraft};
 use serde::Deserialize;
 use utoipa::ToSchema;
-use validator::Validate;
 
-use crate::validation::Errors;
-
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MotherInput {
     #[schema(
@@ -36,23 +33,19 @@ pub struct MotherInput {
     pub email: Option<String>,
 }
 
-impl MotherInput {
-    /// The mother, or her refusals under `prefix`.
-    pub fn parse(&self, prefix: &str, today: NaiveDate, errors: &mut Errors) -> Option<Mother> {
-        let draft = MotherDraft {
-            first_name: &self.first_name,
-            last_name: &self.last_name,
-            birth_date: self.birth_date,
-            phone: self.phone.as_deref(),
-            email: self.email.as_deref(),
-        };
-        Mother::parse(draft, today)
-            .map_err(|refused| add_all(errors, prefix, refused))
-            .ok()
+impl From<MotherInput> for MotherDraft {
+    fn from(input: MotherInput) -> Self {
+        MotherDraft {
+            first_name: input.first_name,
+            last_name: input.last_name,
+            birth_date: input.birth_date,
+            phone: input.phone,
+            email: input.email,
+        }
     }
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChildInput {
     #[schema(
@@ -69,28 +62,13 @@ pub struct ChildInput {
     pub expected_birth_date: Option<NaiveDate>,
 }
 
-impl ChildInput {
-    /// The child, or her refusals under `prefix` (none: top level).
-    pub fn parse(&self, prefix: &str, today: NaiveDate, errors: &mut Errors) -> Option<NewChild> {
-        let draft = ChildDraft {
-            first_name: &self.first_name,
-            last_name: self.last_name.as_deref(),
-            birth_date: self.birth_date,
-            expected_birth_date: self.expected_birth_date,
-        };
-        NewChild::parse(draft, today)
-            .map_err(|refused| add_all(errors, prefix, refused))
-            .ok()
-    }
-}
-
-fn add_all(errors: &mut Errors, prefix: &str, refused: Vec<FieldInvalid>) {
-    for refusal in refused {
-        let field = if prefix.is_empty() {
-            refusal.field.to_owned()
-        } else {
-            format!("{prefix}.{}", refusal.field)
-        };
-        errors.add(field, refusal.refusal);
+impl From<ChildInput> for ChildDraft {
+    fn from(input: ChildInput) -> Self {
+        ChildDraft {
+            first_name: input.first_name,
+            last_name: input.last_name,
+            birth_date: input.birth_date,
+            expected_birth_date: input.expected_birth_date,
+        }
     }
 }

@@ -11,10 +11,9 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
-use validator::Validate;
 
 use crate::error::Result;
-use crate::extract::{ApiPath, ValidJson};
+use crate::extract::{ApiPath, JsonBody};
 use crate::gate::{Allowed, HousingReaders};
 use crate::state::AppState;
 
@@ -48,7 +47,7 @@ impl From<Occupancy> for OccupancyResponse {
     }
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MoveRequest {
     pub unit_id: Uuid,
@@ -67,7 +66,7 @@ async fn move_family(
     State(state): State<AppState>,
     caller: Allowed<HousingReaders>,
     ApiPath(id): ApiPath<Uuid>,
-    ValidJson(body): ValidJson<MoveRequest>,
+    JsonBody(body): JsonBody<MoveRequest>,
 ) -> Result<impl IntoResponse> {
     let occupancy = nido_cases::housing::move_family(
         &state.cases,

@@ -14,10 +14,9 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
-use validator::Validate;
 
 use crate::error::Result;
-use crate::extract::{ApiPath, ValidJson};
+use crate::extract::{ApiPath, JsonBody};
 use crate::gate::{Allowed, Coordinators, Team};
 use crate::state::AppState;
 use crate::versioning::{IfMatch, etag};
@@ -111,7 +110,7 @@ async fn get_placement(
     ))
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RenewalRequest {
     /// The period being renewed: it must be the current, last one.
@@ -120,11 +119,8 @@ pub struct RenewalRequest {
     /// When the département decided; not in the future.
     pub decided_on: NaiveDate,
     /// Who decided (the département's service or officer).
-    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
-    #[validate(custom(function = "crate::validation::not_blank"))]
     #[schema(min_length = 1, pattern = r"[^\s\x85]", max_length = 200)]
     pub decided_by: String,
-    #[validate(length(max = 100, message = "must be at most 100 characters"))]
     #[schema(max_length = 100)]
     pub decision_ref: Option<String>,
 }
@@ -141,7 +137,7 @@ async fn renew(
     State(state): State<AppState>,
     caller: Allowed<Coordinators>,
     ApiPath(id): ApiPath<Uuid>,
-    ValidJson(body): ValidJson<RenewalRequest>,
+    JsonBody(body): JsonBody<RenewalRequest>,
 ) -> Result<impl IntoResponse> {
     let renewal = Renewal {
         placement_id: id,
@@ -164,14 +160,13 @@ async fn renew(
     ))
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExitRequest {
     /// Not before the admission, not after today.
     pub exited_on: NaiveDate,
     #[schema(schema_with = crate::schema::exit_destination)]
     pub destination: ExitDestination,
-    #[validate(length(max = 5000, message = "must be at most 5000 characters"))]
     #[schema(max_length = 5000)]
     pub notes: Option<String>,
 }
@@ -186,7 +181,7 @@ async fn exit(
     caller: Allowed<Coordinators>,
     ApiPath(id): ApiPath<Uuid>,
     IfMatch(expected): IfMatch,
-    ValidJson(body): ValidJson<ExitRequest>,
+    JsonBody(body): JsonBody<ExitRequest>,
 ) -> Result<impl IntoResponse> {
     let departure = Departure {
         placement_id: id,

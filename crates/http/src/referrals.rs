@@ -6,29 +6,24 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{DateTime, NaiveDate, Utc};
 use nido_cases as cases;
-use nido_cases::referrals::{Admission, NewReferralInput, ReferredFamily};
-use nido_domain::Refusal;
-use nido_domain::Role;
+use nido_cases::referrals::{Admission, ReferralInput};
 use nido_domain::family::{
-    Referral, ReferralDetails, ReferralDraft, ReferralReason, ReferralSource, ReferralStatus,
+    FamilyDraft, Referral, ReferralDraft, ReferralReason, ReferralSource, ReferralStatus,
 };
-use nido_domain::refusal::Counted;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
-use validator::Validate;
 
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, Result};
-use crate::extract::{ApiPath, JsonBody, ValidJson, ValidQuery};
+use crate::error::Result;
+use crate::extract::{ApiPath, JsonBody, ValidQuery};
 use crate::family_input::{ChildInput, MotherInput};
 use crate::gate::{Allowed, Coordinators};
 use crate::pagination::{Page, PageParams};
 use crate::placements::PlacementResponse;
 use crate::state::AppState;
-use crate::validation::Errors;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -82,23 +77,20 @@ impl From<Referral> for ReferralResponse {
     }
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewFamilyInput {
-    #[validate(nested)]
     pub mother: MotherInput,
     #[serde(default)]
     /// At most 12.
-    #[validate(nested)]
     #[schema(max_items = 12)]
     pub children: Vec<ChildInput>,
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateReferralRequest {
     /// A new family; or give `family_id` for a family nido already knows.
-    #[validate(nested)]
     pub family: Option<NewFamilyInput>,
     pub family_id: Option<Uuid>,
     #[schema(schema_with = crate::schema::referral_source)]
@@ -123,69 +115,30 @@ pub struct CreateReferralRequest {
     pub reason_details: Option<String>,
 }
 
-impl CreateReferralRequest {
-    /// The referral, checked by the API's rules (the request's, the
-    /// domain's): every refusal at once, named by the request's fields.
-    pub fn input(&self, today: NaiveDate) -> Result<NewReferralInput> {
-        let mut errors = Errors::default();
-        errors.validate(self);
-        let draft = ReferralDraft {
-            source: self.source,
-            eds: &self.eds,
-            referred_on: self.referred_on,
-            referrer_name: &self.referrer_name,
-            referrer_contact: &self.referrer_contact,
-            reason: self.reason,
-            reason_details: self.reason_details.as_deref(),
-        };
-        let details = ReferralDetails::parse(draft, today)
-            .map_err(|refused| {
-                for refusal in refused {
-                    errors.add(refusal.field, refusal.refusal);
-                }
-            })
-            .ok();
-        let new_family = match (&self.family, self.family_id) {
-            (Some(family), None) => {
-                if family.children.len() > 12 {
-                    errors.add(
-                        "family.children",
-                        Refusal::Count {
-                            min: 0,
-                            max: 12,
-                            of: Counted::Children,
-                        },
-                    );
-                }
-                let mother = family.mother.parse("family.mother", today, &mut errors);
-                let children: Vec<_> = family
-                    .children
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(index, child)| {
-                        child.parse(&format!("family.children[{index}]"), today, &mut errors)
-                    })
-                    .collect();
-                mother.map(|mother| (mother, children))
-            }
-            (None, Some(_)) => None,
-            _ => {
-                errors.add("family", Refusal::FamilyOrFamilyId);
-                None
-            }
-        };
-        errors.finish()?;
-        let family = match (new_family, self.family_id) {
-            (Some((mother, children)), _) => ReferredFamily::New { mother, children },
-            (None, Some(family_id)) => ReferredFamily::Known(family_id),
-            (None, None) => return Err(ApiError::invalid("family", Refusal::Required)),
-        };
-        let Some(details) = details else {
-            return Err(ApiError::Internal(anyhow::anyhow!(
-                "checked details missing"
-            )));
-        };
-        Ok(NewReferralInput { family, details })
+impl From<NewFamilyInput> for FamilyDraft {
+    fn from(input: NewFamilyInput) -> Self {
+        FamilyDraft {
+            mother: input.mother.into(),
+            children: input.children.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+impl From<CreateReferralRequest> for ReferralInput {
+    fn from(request: CreateReferralRequest) -> Self {
+        ReferralInput {
+            family: request.family.map(Into::into),
+            family_id: request.family_id,
+            details: ReferralDraft {
+                source: request.source,
+                eds: request.eds,
+                referred_on: request.referred_on,
+                referrer_name: request.referrer_name,
+                referrer_contact: request.referrer_contact,
+                reason: request.reason,
+                reason_details: request.reason_details,
+            },
+        }
     }
 }
 
@@ -198,8 +151,7 @@ async fn create_referral(
     caller: Allowed<Coordinators>,
     JsonBody(body): JsonBody<CreateReferralRequest>,
 ) -> Result<impl IntoResponse> {
-    caller.require(&[Role::Coordinator])?;
-    let input = body.input(state.today())?;
+    let input = ReferralInput::from(body);
     let referral = cases::referrals::refer(&state.cases, &caller.case_caller(), input).await?;
     Ok((StatusCode::CREATED, Json(ReferralResponse::from(referral))))
 }
@@ -261,11 +213,9 @@ async fn get_referral(
     Ok(Json(ReferralResponse::from(referral)))
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CloseReferralRequest {
-    #[validate(length(min = 1, max = 2000, message = "must be 1 to 2000 characters"))]
-    #[validate(custom(function = "crate::validation::not_blank"))]
     #[schema(min_length = 1, pattern = r"[^\s\x85]", max_length = 2000)]
     pub reason: String,
 }
@@ -290,7 +240,7 @@ async fn decline(
     State(state): State<AppState>,
     caller: Allowed<Coordinators>,
     ApiPath(id): ApiPath<Uuid>,
-    ValidJson(body): ValidJson<CloseReferralRequest>,
+    JsonBody(body): JsonBody<CloseReferralRequest>,
 ) -> Result<Json<ReferralResponse>> {
     close(&state, &caller, id, ReferralStatus::Declined, &body.reason).await
 }
@@ -303,12 +253,12 @@ async fn withdraw(
     State(state): State<AppState>,
     caller: Allowed<Coordinators>,
     ApiPath(id): ApiPath<Uuid>,
-    ValidJson(body): ValidJson<CloseReferralRequest>,
+    JsonBody(body): JsonBody<CloseReferralRequest>,
 ) -> Result<Json<ReferralResponse>> {
     close(&state, &caller, id, ReferralStatus::Withdrawn, &body.reason).await
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AdmissionRequest {
     pub admitted_on: NaiveDate,
@@ -328,7 +278,7 @@ async fn admit(
     State(state): State<AppState>,
     caller: Allowed<Coordinators>,
     ApiPath(id): ApiPath<Uuid>,
-    ValidJson(body): ValidJson<AdmissionRequest>,
+    JsonBody(body): JsonBody<AdmissionRequest>,
 ) -> Result<impl IntoResponse> {
     let admission = Admission {
         referral_id: id,

@@ -1,7 +1,6 @@
-//! Helpers for the checks `validator` cannot express: dates against today,
-//! and collecting every field error before answering.
+//! Helpers for the checks `validator` cannot express: collecting every
+//! field error before answering.
 
-use chrono::NaiveDate;
 use nido_domain::Refusal;
 
 use crate::error::{ApiError, FieldError, Result};
@@ -24,13 +23,6 @@ impl Errors {
     pub fn validate(&mut self, value: &impl validator::Validate) {
         if let Err(errors) = value.validate() {
             self.0.extend(crate::extract::field_errors(&errors));
-        }
-    }
-
-    /// Refuses a day after today.
-    pub fn not_after_today(&mut self, field: &str, date: Option<NaiveDate>, today: NaiveDate) {
-        if date.is_some_and(|date| date > today) {
-            self.add(field, Refusal::AfterToday);
         }
     }
 

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use nido_domain::family::{Child, Family, Mother, PlacementStatus};
+use nido_domain::family::{Child, Family, Mother, MotherChanges, PlacementStatus};
 use nido_domain::placement::ChildBirth;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -18,16 +18,6 @@ use crate::need_to_know;
 use crate::versioned::Versioned;
 
 pub use nido_domain::family::NewChild;
-
-/// The mother's details a `PATCH /families/{id}` may change.
-#[derive(Debug, Default)]
-pub struct MotherChanges {
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub birth_date: Option<NaiveDate>,
-    pub phone: Option<Option<String>>,
-    pub email: Option<Option<String>>,
-}
 
 pub async fn insert(
     db: &impl ConnectionTrait,

@@ -112,12 +112,12 @@ impl Plan {
         let last_name = dice.pick(&LAST_NAMES);
         let phone = format!("06 39 98 {:02} {:02}", dice.below(100), dice.below(100));
         let mother = Mother::parse(
-            MotherDraft {
-                first_name,
-                last_name,
+            &MotherDraft {
+                first_name: first_name.to_owned(),
+                last_name: last_name.to_owned(),
                 birth_date: days_before(self.admitted_on, 6_600 + dice.below(7_300)),
                 // In the range set aside for fiction (06 39 98 xx xx).
-                phone: Some(&phone),
+                phone: Some(phone),
                 email: None,
             },
             today,
@@ -137,8 +137,8 @@ impl Plan {
                     "Bébé"
                 };
                 NewChild::parse(
-                    ChildDraft {
-                        first_name,
+                    &ChildDraft {
+                        first_name: first_name.to_owned(),
                         last_name: None,
                         birth_date,
                         expected_birth_date,
@@ -163,22 +163,23 @@ impl Plan {
             ReferralSource::Mhl
         };
         let details = ReferralDetails::parse(
-            ReferralDraft {
+            &ReferralDraft {
                 source,
-                eds: dice.pick(&EDS),
+                eds: dice.pick(&EDS).to_owned(),
                 referred_on: days_before(self.admitted_on, 7 + dice.below(80)),
                 referrer_name: match source {
                     ReferralSource::Ase => "Service de l'aide sociale à l'enfance",
                     ReferralSource::Mhl => "Mission hébergement logement",
-                },
-                referrer_contact: "01 00 00 00 00",
+                }
+                .to_owned(),
+                referrer_contact: "01 00 00 00 00".to_owned(),
                 reason: dice.pick(&[
                     ReferralReason::Distress,
                     ReferralReason::Distress,
                     ReferralReason::EducationalDifficulties,
                     ReferralReason::Other,
                 ]),
-                reason_details: Some(dice.pick(&REASON_DETAILS)),
+                reason_details: Some(dice.pick(&REASON_DETAILS).to_owned()),
             },
             today,
         )

@@ -3,11 +3,11 @@
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use nido_cases::auth::{AuthPolicy, Authentication, PasswordHasher, ServerKey};
-use nido_cases::referrals::{Admission, NewReferralInput, ReferredFamily};
+use nido_cases::referrals::{Admission, ReferralInput};
 use nido_cases::{Caller, Cases};
 use nido_domain::family::{
-    ChildDraft, Mother, MotherDraft, NewChild, Placement, Referral, ReferralDetails, ReferralDraft,
-    ReferralReason, ReferralSource,
+    ChildDraft, FamilyDraft, MotherDraft, Placement, Referral, ReferralDraft, ReferralReason,
+    ReferralSource,
 };
 use nido_domain::housing::{DateSpan, LandlordKind, Typology};
 use nido_domain::user::NewUser;
@@ -133,46 +133,32 @@ impl World {
     /// `child_age_days` ago, referred `days_ago` days ago.
     pub async fn referral(&self, last_name: &str, days_ago: u64, child_age_days: u64) -> Referral {
         let today = self.today();
-        let mother = Mother::parse(
-            MotherDraft {
-                first_name: "Inès",
-                last_name,
-                birth_date: today - Days::new(365 * 24),
-                phone: None,
-                email: None,
-            },
-            today,
-        )
-        .expect("a mother");
-        let child = NewChild::parse(
-            ChildDraft {
-                first_name: "Lou",
-                last_name: None,
-                birth_date: Some(today - Days::new(child_age_days)),
-                expected_birth_date: None,
-            },
-            today,
-        )
-        .expect("a child");
-        let details = ReferralDetails::parse(
-            ReferralDraft {
+        let input = ReferralInput {
+            family: Some(FamilyDraft {
+                mother: MotherDraft {
+                    first_name: "Inès".into(),
+                    last_name: last_name.into(),
+                    birth_date: today - Days::new(365 * 24),
+                    phone: None,
+                    email: None,
+                },
+                children: vec![ChildDraft {
+                    first_name: "Lou".into(),
+                    last_name: None,
+                    birth_date: Some(today - Days::new(child_age_days)),
+                    expected_birth_date: None,
+                }],
+            }),
+            family_id: None,
+            details: ReferralDraft {
                 source: ReferralSource::Ase,
-                eds: "EDS Nord",
+                eds: "EDS Nord".into(),
                 referred_on: today - Days::new(days_ago),
-                referrer_name: "Service de l'aide sociale à l'enfance",
-                referrer_contact: "01 00 00 00 00",
+                referrer_name: "Service de l'aide sociale à l'enfance".into(),
+                referrer_contact: "01 00 00 00 00".into(),
                 reason: ReferralReason::Distress,
                 reason_details: None,
             },
-            today,
-        )
-        .expect("referral details");
-        let input = NewReferralInput {
-            family: ReferredFamily::New {
-                mother,
-                children: vec![child],
-            },
-            details,
         };
         nido_cases::referrals::refer(&self.cases, &self.coordinator, input)
             .await

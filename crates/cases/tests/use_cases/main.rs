@@ -6,6 +6,7 @@
 mod harness;
 
 mod housing;
+mod inputs;
 mod need_to_know;
 mod records;
 mod renewals;

@@ -33,6 +33,14 @@ pub struct PeriodRecord {
     pub decision_ref: Option<String>,
 }
 
+/// The longest name of who decided a renewal (the département's service
+/// or officer), in characters.
+pub const DECIDED_BY_MAX: u64 = 200;
+/// The longest reference of a renewal decision, in characters.
+pub const DECISION_REF_MAX: u64 = 100;
+/// The longest notes on a family's exit, in characters.
+pub const EXIT_NOTES_MAX: u64 = 5000;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exit {
     pub exited_on: NaiveDate,

@@ -1,7 +1,7 @@
 //! The coordinators' forms on a family's page: renewal of the current
 //! period, exit, and the referent and team. Each calls the API's use case
-//! (`placements::renew`, `placements::exit`, `families::assign`) with the
-//! API's request checks. A form shown before someone else changed the file
+//! (`placements::renew`, `placements::exit`, `families::assign`), which
+//! checks the input as it does the API's. A form shown before someone else changed the file
 //! answers as the API does: a renewal of a period already renewed is
 //! `stale_period` (409), an exit or an assignment carrying an old version
 //! is stale (412); each says so in French. The forms as the family page
@@ -14,9 +14,6 @@ use chrono::NaiveDate;
 use nido_cases::families::{assign, find_visible};
 use nido_cases::placements::{Departure, Renewal, exit, renew};
 use nido_domain::family::ExitDestination;
-use nido_http::families::AssignmentRequest;
-use nido_http::placements::{ExitRequest, RenewalRequest};
-use nido_http::validation::Errors;
 use uuid::Uuid;
 
 use crate::Web;
@@ -72,16 +69,6 @@ fn date(form: &FormData, field: &str, errors: &mut FieldErrors) -> Option<NaiveD
     parsed
 }
 
-fn unless_invalid(checked: Errors, errors: &mut FieldErrors) -> Result<(), WebError> {
-    if let Err(invalid) = checked.finish() {
-        let found = FieldErrors::from_api(invalid, |field| Some(field.to_owned()))?;
-        for (field, message) in found.listed() {
-            errors.add(field, message);
-        }
-    }
-    Ok(())
-}
-
 const STALE_PLACEMENT: &str =
     "Cette prise en charge n'est plus en cours : rechargez la page pour voir où elle en est.";
 
@@ -103,31 +90,18 @@ pub async fn submit_renewal(
             Err((StatusCode::CONFLICT, errors))
         }
         (Some(placement_id), Some(decided_on), Some(period_number)) => {
-            let request = RenewalRequest {
+            let renewal = Renewal {
+                placement_id,
                 period_number,
                 decided_on,
                 decided_by: form.get("decided_by").to_owned(),
                 decision_ref: (!optional.is_empty()).then(|| optional.to_owned()),
             };
-            let mut checked = Errors::default();
-            checked.validate(&request);
-            unless_invalid(checked, &mut errors)?;
-            if errors.is_empty() {
-                let renewal = Renewal {
-                    placement_id,
-                    period_number: request.period_number,
-                    decided_on: request.decided_on,
-                    decided_by: request.decided_by,
-                    decision_ref: request.decision_ref,
-                };
-                let done = renew(&web.cases, &signed_in.case_caller(), renewal).await;
-                let place = |field: &str| Some(field.to_owned());
-                settle(done, place, |_| {
-                    format!("/familles/{family_id}?ok=renouvellement")
-                })?
-            } else {
-                Err((StatusCode::UNPROCESSABLE_ENTITY, errors))
-            }
+            let done = renew(&web.cases, &signed_in.case_caller(), renewal).await;
+            let place = |field: &str| Some(field.to_owned());
+            settle(done, place, |_| {
+                format!("/familles/{family_id}?ok=renouvellement")
+            })?
         }
         (Some(_), None, Some(_)) => Err((StatusCode::UNPROCESSABLE_ENTITY, errors)),
     };
@@ -156,28 +130,16 @@ pub async fn submit_exit(
             Err((StatusCode::CONFLICT, errors))
         }
         (Some(placement_id), Some(exited_on), Some(destination)) => {
-            let request = ExitRequest {
+            let departure = Departure {
+                placement_id,
+                expected_version: version,
                 exited_on,
                 destination,
                 notes: (!notes.is_empty()).then(|| notes.to_owned()),
             };
-            let mut checked = Errors::default();
-            checked.validate(&request);
-            unless_invalid(checked, &mut errors)?;
-            if errors.is_empty() {
-                let departure = Departure {
-                    placement_id,
-                    expected_version: version,
-                    exited_on: request.exited_on,
-                    destination: request.destination,
-                    notes: request.notes,
-                };
-                let done = exit(&web.cases, &signed_in.case_caller(), departure).await;
-                let place = |field: &str| Some(field.to_owned());
-                settle(done, place, |_| format!("/familles/{family_id}?ok=sortie"))?
-            } else {
-                Err((StatusCode::UNPROCESSABLE_ENTITY, errors))
-            }
+            let done = exit(&web.cases, &signed_in.case_caller(), departure).await;
+            let place = |field: &str| Some(field.to_owned());
+            settle(done, place, |_| format!("/familles/{family_id}?ok=sortie"))?
         }
         _ => Err((StatusCode::UNPROCESSABLE_ENTITY, errors)),
     };
@@ -210,13 +172,6 @@ pub async fn submit_assignment(
             Err(_) => errors.add("team_ids", "Cette personne est inconnue."),
         }
     }
-    let request = AssignmentRequest {
-        referent_id,
-        team_ids,
-    };
-    let mut checked = Errors::default();
-    checked.validate(&request);
-    unless_invalid(checked, &mut errors)?;
     let outcome = if errors.is_empty() {
         let version = form.get("version").parse::<i32>().ok();
         let caller = signed_in.case_caller();
@@ -225,8 +180,8 @@ pub async fn submit_assignment(
             &caller,
             family_id,
             version,
-            request.referent_id,
-            request.team_ids,
+            referent_id,
+            team_ids,
         )
         .await;
         let place = |field: &str| {

@@ -1,20 +1,19 @@
 //! `/liste-attente` (coordinators): the pending referrals, oldest first,
 //! each with its admission and its decline or withdrawal; and the
-//! "nouvelle orientation" form. The referral is checked by the API's own
-//! request type (`CreateReferralRequest::input`), then recorded, admitted
-//! or closed by the API's use cases (`nido_cases::referrals`).
+//! "nouvelle orientation" form. The referral is checked, recorded,
+//! admitted or closed by the API's use cases (`nido_cases::referrals`).
 
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
-use nido_cases::referrals::{Admission, Waiting, admit, close, refer, waiting_list};
+use nido_cases::referrals::{Admission, ReferralInput, Waiting, admit, close, refer, waiting_list};
 use nido_domain::Role;
-use nido_domain::family::{ReferralReason, ReferralSource, ReferralStatus};
-use nido_http::family_input::{ChildInput, MotherInput};
-use nido_http::referrals::{CloseReferralRequest, CreateReferralRequest, NewFamilyInput};
-use nido_http::validation::Errors;
+use nido_domain::family::{
+    ChildDraft, FamilyDraft, MotherDraft, ReferralDraft, ReferralReason, ReferralSource,
+    ReferralStatus,
+};
 use uuid::Uuid;
 
 use crate::Web;
@@ -376,12 +375,12 @@ fn optional_date(raw: &str, field: &str, errors: &mut FieldErrors) -> Option<Nai
     parsed
 }
 
-/// The API's request, and the form's rows that became its children; `None`
-/// when a value does not even parse (`errors` says which).
-fn referral_request(
+/// The referral as typed, and the form's rows that became its children;
+/// `None` when a value does not even parse (`errors` says which).
+fn referral_input(
     typed: &ReferralForm,
     errors: &mut FieldErrors,
-) -> Option<(CreateReferralRequest, Vec<usize>)> {
+) -> Option<(ReferralInput, Vec<usize>)> {
     let mother_birth = optional_date(&typed.mother_birth_date, "mother_birth_date", errors);
     if typed.mother_birth_date.is_empty() {
         errors.add(
@@ -417,7 +416,7 @@ fn referral_request(
             &format!("child_expected_birth_date_{index}"),
             errors,
         );
-        children.push(ChildInput {
+        children.push(ChildDraft {
             first_name: row.first_name.clone(),
             last_name: Some(row.last_name.clone()).filter(|name| !name.is_empty()),
             birth_date,
@@ -426,9 +425,9 @@ fn referral_request(
         rows.push(index);
     }
     let optional = |text: &str| Some(text.to_owned()).filter(|text| !text.trim().is_empty());
-    let request = CreateReferralRequest {
-        family: Some(NewFamilyInput {
-            mother: MotherInput {
+    let input = ReferralInput {
+        family: Some(FamilyDraft {
+            mother: MotherDraft {
                 first_name: typed.mother_first_name.clone(),
                 last_name: typed.mother_last_name.clone(),
                 birth_date: mother_birth?,
@@ -438,18 +437,21 @@ fn referral_request(
             children,
         }),
         family_id: None,
-        source: source?,
-        eds: typed.eds.clone(),
-        referred_on: referred_on?,
-        referrer_name: typed.referrer_name.clone(),
-        referrer_contact: typed.referrer_contact.clone(),
-        reason: reason?,
-        reason_details: optional(&typed.reason_details),
+        details: ReferralDraft {
+            source: source?,
+            eds: typed.eds.clone(),
+            referred_on: referred_on?,
+            referrer_name: typed.referrer_name.clone(),
+            referrer_contact: typed.referrer_contact.clone(),
+            reason: reason?,
+            reason_details: optional(&typed.reason_details),
+        },
     };
-    errors.is_empty().then_some((request, rows))
+    errors.is_empty().then_some((input, rows))
 }
 
-/// Where an error of the API's referral shows on the form.
+/// Where a refusal of the referral (named by the API's fields) shows on the
+/// form.
 fn place_referral(field: &str, rows: &[usize]) -> Option<String> {
     if let Some(member) = field.strip_prefix("family.mother.") {
         return Some(format!("mother_{member}"));
@@ -485,16 +487,9 @@ pub async fn submit_referral(
             None,
         )
     };
-    let Some((request, rows)) = referral_request(&typed, &mut errors) else {
+    let Some((input, rows)) = referral_input(&typed, &mut errors) else {
         typed.errors = errors;
         return refused(typed, StatusCode::UNPROCESSABLE_ENTITY).await;
-    };
-    let input = match request.input(web.today()) {
-        Ok(input) => input,
-        Err(invalid) => {
-            typed.errors = FieldErrors::from_api(invalid, |field| place_referral(field, &rows))?;
-            return refused(typed, StatusCode::UNPROCESSABLE_ENTITY).await;
-        }
     };
     let answer = refer(&web.cases, &signed_in.case_caller(), input).await;
     let place = |field: &str| place_referral(field, &rows);
@@ -591,23 +586,12 @@ pub async fn submit_close(
             None
         }
     };
-    let request = CloseReferralRequest {
-        reason: form.get("reason").to_owned(),
-    };
-    let mut checked = Errors::default();
-    checked.validate(&request);
     let place = |api: &str| (api == "reason").then(|| format!("reason-{key}"));
-    if let Err(invalid) = checked.finish() {
-        let found = FieldErrors::from_api(invalid, place)?;
-        if let Some(message) = found.get(&format!("reason-{key}")) {
-            errors.add(format!("reason-{key}"), message);
-        }
-    }
-    let status = match outcome.filter(|_| errors.is_empty()) {
+    let status = match outcome {
         None => StatusCode::UNPROCESSABLE_ENTITY,
         Some((status, done)) => {
             let caller = signed_in.case_caller();
-            let answer = close(&web.cases, &caller, referral_id, status, &request.reason);
+            let answer = close(&web.cases, &caller, referral_id, status, form.get("reason"));
             match settle(answer.await, place, |_| format!("/liste-attente?ok={done}"))? {
                 Ok(done) => return Ok(done),
                 Err((status, found)) => {
