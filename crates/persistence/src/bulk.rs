@@ -29,9 +29,9 @@ use crate::entities::{
     landlords, leases, occupancies, periods, placements, project_objectives,
     project_review_participants, project_reviews, referrals, units, users,
 };
-use crate::interventions::{InterventionFields, NewAction};
 use crate::projects::NewReview;
 use crate::users::NewUser;
+use nido_domain::intervention::{InterventionFields, NewAction};
 
 /// The bound on one statement's variables: SQLite's default (32,766 since
 /// 3.32; PostgreSQL allows 65,535).
