@@ -557,10 +557,9 @@ async fn create_workshops(
             capacity: Some(8),
             facilitator_ids: facilitators,
         };
-        let workshop =
-            nido_cases::workshops::create_workshop(cases, coordinator, draft, Default::default())
-                .await
-                .map_err(|err| anyhow::anyhow!("demo workshop: {err}"))?;
+        let workshop = nido_cases::workshops::create_workshop(cases, coordinator, draft)
+            .await
+            .map_err(|err| anyhow::anyhow!("demo workshop: {err}"))?;
         let coming = placed
             .iter()
             .cycle()
@@ -580,7 +579,6 @@ async fn create_workshops(
                 workshop.id,
                 family.id,
                 &children,
-                Default::default(),
             )
             .await
             .map_err(|err| anyhow::anyhow!("demo participant: {err}"))?;

@@ -16,7 +16,7 @@ pub const MAX_PARTNER_CHARS: usize = 200;
 pub const MAX_CAPACITY: i64 = 100;
 pub const MAX_FACILITATORS: usize = 10;
 /// At most this many children with their mother in one participation.
-pub const MAX_CHILDREN: usize = 10;
+pub const MAX_CHILDREN: u64 = 10;
 
 string_enum! {
     /// Where a family's participation stands: registered, then marked

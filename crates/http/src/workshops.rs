@@ -10,8 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use nido_cases as cases;
 use nido_cases::workshops::Position;
 use nido_domain::workshop::{
-    Attendance, MAX_CHILDREN, Participation, ParticipationStatus, TimeOfDay, Workshop,
-    WorkshopDraft,
+    Attendance, Participation, ParticipationStatus, TimeOfDay, Workshop, WorkshopDraft,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -24,7 +23,6 @@ use crate::extract::{ApiPath, JsonBody, ValidQuery};
 use crate::gate::{Allowed, Team};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
-use crate::validation::Errors;
 use crate::versioning::etag;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -164,13 +162,8 @@ async fn create_workshop(
         capacity: body.capacity,
         facilitator_ids: &body.facilitator_ids,
     };
-    let workshop = cases::workshops::create_workshop(
-        &state.cases,
-        &caller.case_caller(),
-        draft,
-        Errors::default().into_case(),
-    )
-    .await?;
+    let workshop =
+        cases::workshops::create_workshop(&state.cases, &caller.case_caller(), draft).await?;
     Ok((
         StatusCode::CREATED,
         etag(workshop.version),
@@ -272,20 +265,12 @@ async fn add_participant(
     ApiPath(workshop_id): ApiPath<Uuid>,
     JsonBody(body): JsonBody<ParticipantRequest>,
 ) -> Result<impl IntoResponse> {
-    let mut errors = Errors::default();
-    if body.child_ids.len() > MAX_CHILDREN {
-        errors.add(
-            "child_ids",
-            format!("must list at most {MAX_CHILDREN} children"),
-        );
-    }
     let participation = cases::workshops::add_participant(
         &state.cases,
         &caller.case_caller(),
         workshop_id,
         body.family_id,
         &body.child_ids,
-        errors.into_case(),
     )
     .await?;
     Ok((
