@@ -439,3 +439,74 @@ pub async fn stock(cases: &Cases, caller: &Caller) -> CaseResult<HousingStock> {
         leases: housing::all_leases(&cases.db).await?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refusals<T: std::fmt::Debug>(result: CaseResult<T>) -> Vec<(String, String)> {
+        match result {
+            Err(CaseError::Invalid(errors)) => errors
+                .into_iter()
+                .map(|error| (error.field, error.message))
+                .collect(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_landlord_is_refused_every_bound_at_once_in_the_apis_words() {
+        let input = LandlordInput {
+            name: Some("   ".to_owned()),
+            phone: Some("0".repeat(41)),
+            email: Some("nobody".to_owned()),
+            ..LandlordInput::default()
+        };
+        let refused = refusals(landlord_fields(input, true));
+        let fields: Vec<&str> = refused.iter().map(|(field, _)| field.as_str()).collect();
+        assert_eq!(fields, ["email", "kind", "name", "phone"], "{refused:?}");
+        assert!(refused.contains(&("name".to_owned(), "must not be blank".to_owned())));
+        assert!(refused.contains(&(
+            "phone".to_owned(),
+            "must be at most 40 characters".to_owned()
+        )));
+    }
+
+    #[test]
+    fn a_landlord_change_clears_an_empty_optional_text_and_trims_the_name() {
+        let input = LandlordInput {
+            name: Some(" Valophis ".to_owned()),
+            phone: Some(String::new()),
+            email: Some(" ".to_owned()),
+            ..LandlordInput::default()
+        };
+        let Ok(fields) = landlord_fields(input, false) else {
+            panic!("accepted");
+        };
+        assert_eq!(fields.name.as_deref(), Some("Valophis"));
+        assert_eq!(fields.phone, Some(None));
+        assert_eq!(fields.email, Some(None));
+        assert_eq!(fields.address, None, "an absent field stays as it is");
+    }
+
+    #[test]
+    fn a_lease_keeps_its_amounts_in_bounds_and_ends_after_it_starts() {
+        let day = |raw: &str| raw.parse::<NaiveDate>().expect("a day");
+        let input = LeaseInput {
+            starts_on: day("2026-01-01"),
+            ends_on: Some(day("2025-12-31")),
+            monthly_rent_cents: -1,
+            monthly_charges_cents: 0,
+            deposit_cents: rules::LEASE_AMOUNT_MAX_CENTS + 1,
+        };
+        assert_eq!(
+            refusals(lease_fields(input)),
+            [
+                ("deposit_cents", "must be 0 to 10000000 cents"),
+                ("ends_on", "must not be before starts_on"),
+                ("monthly_rent_cents", "must be 0 to 10000000 cents"),
+            ]
+            .map(|(field, message)| (field.to_owned(), message.to_owned()))
+        );
+    }
+}
