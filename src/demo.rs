@@ -15,7 +15,7 @@ use nido_domain::intervention::{Confidentiality, InterventionKind};
 use nido_domain::placement::{
     ChildBirth, Period, first_period, latest_end_on, next_period, period_ends_on,
 };
-use nido_domain::workshop::{Attendance, TimeOfDay, WorkshopDraft, may_attend};
+use nido_domain::workshop::{AttendanceInput, WorkshopDraft, may_attend};
 use nido_domain::{DisplayName, Email, NewPassword, Profession, Role};
 use nido_persistence::families;
 use nido_persistence::users::{self, NewUser};
@@ -584,11 +584,15 @@ async fn create_workshops(
             .map_err(|err| anyhow::anyhow!("demo participant: {err}"))?;
             if *on <= today {
                 let attendance = if turn == 2 {
-                    Attendance::Absent
+                    AttendanceInput {
+                        absent: Some(true),
+                        ..AttendanceInput::default()
+                    }
                 } else {
-                    Attendance::Attended {
-                        arrived_at: TimeOfDay::parse("14:30")?,
-                        left_at: TimeOfDay::parse(if turn == 0 { "16:00" } else { "15:45" })?,
+                    AttendanceInput {
+                        arrived_at: Some("14:30".to_owned()),
+                        left_at: Some(if turn == 0 { "16:00" } else { "15:45" }.to_owned()),
+                        absent: None,
                     }
                 };
                 nido_cases::workshops::record_attendance(

@@ -6,7 +6,8 @@
 use chrono::NaiveDate;
 use nido_domain::Role;
 use nido_domain::workshop::{
-    Attendance, MAX_CHILDREN, NewWorkshop, Participation, Workshop, WorkshopDraft, may_attend,
+    Attendance, AttendanceInput, MAX_CHILDREN, NewWorkshop, Participation, Workshop, WorkshopDraft,
+    may_attend,
 };
 use nido_persistence::workshops;
 use nido_persistence::{RepoError, begin_write};
@@ -160,15 +161,29 @@ pub async fn add_participant(
 
 /// Records whether a registered family came, once the workshop's day has
 /// come; recording again corrects it (coordinators, the workshop's
-/// facilitators, and staff for the families they accompany).
+/// facilitators, and staff for the families they accompany). What was
+/// typed is read first: its refusals come before the workshop is looked at.
 pub async fn record_attendance(
     cases: &Cases,
     caller: &Caller,
     workshop_id: Uuid,
     family_id: Uuid,
-    attendance: Attendance,
+    input: AttendanceInput,
 ) -> CaseResult<Participation> {
     caller.require(TEAM)?;
+    let attendance = Attendance::parse(
+        input.absent,
+        input.arrived_at.as_deref(),
+        input.left_at.as_deref(),
+    )
+    .map_err(|refused| {
+        let mut invalid = Invalid::default();
+        invalid.add_all(refused);
+        invalid
+            .finish()
+            .err()
+            .unwrap_or(CaseError::Invalid(Vec::new()))
+    })?;
     let workshop = workshops::find(&cases.db, workshop_id).await?;
     if caller.role != Role::Coordinator && !workshop.is_facilitator(caller.id) {
         visible_family(&cases.db, caller, family_id).await?;

@@ -166,6 +166,16 @@ pub struct Participation {
     pub created_at: DateTime<Utc>,
 }
 
+/// An attendance as typed: `arrived_at` and `left_at` (`"HH:MM"`) when the
+/// family came, `absent: Some(true)` alone when not. Read by
+/// [`Attendance::parse`] where the use case takes it.
+#[derive(Debug, Clone, Default)]
+pub struct AttendanceInput {
+    pub absent: Option<bool>,
+    pub arrived_at: Option<String>,
+    pub left_at: Option<String>,
+}
+
 /// What was recorded of a family at a held workshop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Attendance {

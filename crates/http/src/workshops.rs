@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use nido_cases as cases;
 use nido_cases::workshops::Position;
 use nido_domain::workshop::{
-    Attendance, Participation, ParticipationStatus, TimeOfDay, Workshop, WorkshopDraft,
+    AttendanceInput, Participation, ParticipationStatus, TimeOfDay, Workshop, WorkshopDraft,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -18,7 +18,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use crate::error::{ApiError, FieldError, Result};
+use crate::error::{ApiError, Result};
 use crate::extract::{ApiPath, JsonBody, ValidQuery};
 use crate::gate::{Allowed, Team};
 use crate::pagination::{Page, PageParams};
@@ -310,19 +310,11 @@ async fn record_attendance(
     ApiPath(workshop_id): ApiPath<Uuid>,
     JsonBody(body): JsonBody<WorkshopAttendanceRequest>,
 ) -> Result<impl IntoResponse> {
-    let attendance = Attendance::parse(
-        body.absent,
-        body.arrived_at.as_deref(),
-        body.left_at.as_deref(),
-    )
-    .map_err(|refused| {
-        ApiError::Validation(
-            refused
-                .into_iter()
-                .map(|refusal| FieldError::new(refusal.field, refusal.message))
-                .collect(),
-        )
-    })?;
+    let attendance = AttendanceInput {
+        absent: body.absent,
+        arrived_at: body.arrived_at,
+        left_at: body.left_at,
+    };
     let participation = cases::workshops::record_attendance(
         &state.cases,
         &caller.case_caller(),
