@@ -9,17 +9,16 @@ use nido_domain::family::{
     ChildDraft, ExitDestination, FamilyDraft, MotherDraft, ReferralDraft, ReferralReason,
     ReferralSource, ReferralStatus,
 };
-use nido_domain::housing::{DateSpan, LandlordKind, Typology};
+use nido_domain::housing::{LandlordInput, LandlordKind, LeaseInput, Typology, UnitInput};
+use nido_domain::intervention::{ActionInput, InterventionInput};
 use nido_domain::intervention::{Confidentiality, InterventionKind};
 use nido_domain::placement::{
     ChildBirth, Period, first_period, latest_end_on, next_period, period_ends_on,
 };
 use nido_domain::user::NewUser;
-use nido_domain::workshop::{Attendance, TimeOfDay, WorkshopDraft, may_attend};
+use nido_domain::workshop::{AttendanceInput, WorkshopDraft, may_attend};
 use nido_domain::{DisplayName, Email, NewPassword, Profession, Role};
 use nido_persistence::families;
-use nido_persistence::housing::{LandlordFields, LeaseFields, UnitFields};
-use nido_persistence::interventions::{InterventionFields, NewAction};
 use nido_persistence::users;
 use uuid::Uuid;
 
@@ -478,11 +477,11 @@ pub async fn load(settings: &Settings, scale: Option<usize>) -> anyhow::Result<(
 async fn create_housing(cases: &Cases, today: NaiveDate) -> anyhow::Result<Vec<Uuid>> {
     let mut landlords = Vec::new();
     for (name, kind) in LANDLORDS {
-        let fields = LandlordFields {
+        let fields = LandlordInput {
             name: Some(name.to_owned()),
             kind: Some(kind),
-            contact_name: Some(Some("Service gestion locative".to_owned())),
-            phone: Some(Some("01 00 00 00 00".to_owned())),
+            contact_name: Some("Service gestion locative".to_owned()),
+            phone: Some("01 00 00 00 00".to_owned()),
             ..Default::default()
         };
         let landlord = nido_cases::housing::add_landlord(cases, &Caller::system(), fields)
@@ -494,7 +493,7 @@ async fn create_housing(cases: &Cases, today: NaiveDate) -> anyhow::Result<Vec<U
     for (index, (street, typology, surface, capacity, rent, charges)) in
         UNITS.into_iter().enumerate()
     {
-        let fields = UnitFields {
+        let fields = UnitInput {
             landlord_id: Some(landlords[index % landlords.len()]),
             label: Some(format!(
                 "{} {street}, logement {}",
@@ -512,8 +511,9 @@ async fn create_housing(cases: &Cases, today: NaiveDate) -> anyhow::Result<Vec<U
             .await
             .map_err(|err| anyhow::anyhow!("demo unit: {err}"))?;
         let ends_on = (index == 21).then(|| today + Days::new(35));
-        let lease = LeaseFields {
-            span: DateSpan::new(date_of(2023, 1, 1), ends_on),
+        let lease = LeaseInput {
+            starts_on: date_of(2023, 1, 1),
+            ends_on,
             monthly_rent_cents: rent,
             monthly_charges_cents: charges,
             deposit_cents: rent,
@@ -558,10 +558,9 @@ async fn create_workshops(
             capacity: Some(8),
             facilitator_ids: facilitators,
         };
-        let workshop =
-            nido_cases::workshops::create_workshop(cases, coordinator, draft, Default::default())
-                .await
-                .map_err(|err| anyhow::anyhow!("demo workshop: {err}"))?;
+        let workshop = nido_cases::workshops::create_workshop(cases, coordinator, draft)
+            .await
+            .map_err(|err| anyhow::anyhow!("demo workshop: {err}"))?;
         let coming = placed
             .iter()
             .cycle()
@@ -581,17 +580,20 @@ async fn create_workshops(
                 workshop.id,
                 family.id,
                 &children,
-                Default::default(),
             )
             .await
             .map_err(|err| anyhow::anyhow!("demo participant: {err}"))?;
             if *on <= today {
                 let attendance = if turn == 2 {
-                    Attendance::Absent
+                    AttendanceInput {
+                        absent: Some(true),
+                        ..AttendanceInput::default()
+                    }
                 } else {
-                    Attendance::Attended {
-                        arrived_at: TimeOfDay::parse("14:30")?,
-                        left_at: TimeOfDay::parse(if turn == 0 { "16:00" } else { "15:45" })?,
+                    AttendanceInput {
+                        arrived_at: Some("14:30".to_owned()),
+                        left_at: Some(if turn == 0 { "16:00" } else { "15:45" }.to_owned()),
+                        absent: None,
                     }
                 };
                 nido_cases::workshops::record_attendance(
@@ -710,37 +712,32 @@ impl DemoFamily<'_> {
                 id: author,
                 role: Role::Staff,
             };
-            let fields = InterventionFields {
+            let mut actions = Vec::new();
+            if n == 0 {
+                let (description, after) = FOLLOW_UPS[self.index % FOLLOW_UPS.len()];
+                actions.push(ActionInput {
+                    description: description.to_owned(),
+                    due_on: day + Days::new(after),
+                    assignee_id: author.id,
+                });
+            }
+            let input = InterventionInput {
                 kind,
                 occurred_at,
                 duration_minutes: minutes,
+                staff_ids: staff,
                 summary: summary.to_owned(),
                 confidentiality: if restricted {
                     Confidentiality::Restricted
                 } else {
                     Confidentiality::Team
                 },
-                staff_ids: staff,
-            };
-            let mut actions = Vec::new();
-            if n == 0 {
-                let (description, after) = FOLLOW_UPS[self.index % FOLLOW_UPS.len()];
-                actions.push(NewAction {
-                    description: description.to_owned(),
-                    due_on: day + Days::new(after),
-                    assignee_id: author.id,
-                });
-            }
-            let (_, actions) = nido_cases::interventions::log_intervention(
-                cases,
-                &author,
-                family_id,
-                fields,
                 actions,
-                nido_cases::Invalid::default(),
-            )
-            .await
-            .map_err(|err| anyhow::anyhow!("demo note: {err}"))?;
+            };
+            let (_, actions) =
+                nido_cases::interventions::log_intervention(cases, &author, family_id, input)
+                    .await
+                    .map_err(|err| anyhow::anyhow!("demo note: {err}"))?;
             // Older follow-ups were mostly dealt with; a few stay open, overdue.
             for action in actions {
                 if action.due_on < today && !self.index.is_multiple_of(3) {

@@ -7,8 +7,8 @@
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use nido_cases::creche::{self, BookingRequest};
-use nido_cases::{Caller, Cases, Invalid};
-use nido_domain::creche::{Attendance, BookingPurpose, Closure, Slot, TimeOfDay};
+use nido_cases::{Caller, Cases};
+use nido_domain::creche::{AttendanceInput, BookingPurpose, Closure};
 use nido_persistence::families;
 
 /// Slots and purposes the families come back to each week.
@@ -68,18 +68,14 @@ pub async fn create(
             let request = BookingRequest {
                 child_id: child.id,
                 on: weekday_on_or_after(start, weekday),
-                slot: Slot {
-                    starts_at: time(from)?,
-                    ends_at: time(to)?,
-                },
+                starts_at: from.to_owned(),
+                ends_at: to.to_owned(),
                 purpose,
                 notes: None,
                 weekly_until: Some(until),
             };
             let caller = coordinator;
-            let Ok(booked) =
-                creche::book(cases, &caller, family.id, request, Invalid::default()).await
-            else {
+            let Ok(booked) = creche::book(cases, &caller, family.id, request).await else {
                 continue;
             };
             for (nth, booking) in booked.items.iter().enumerate() {
@@ -90,20 +86,19 @@ pub async fn create(
                 // One day in five the child stays home; otherwise she comes a
                 // few minutes after the slot opens and leaves before it ends.
                 let attendance = if (nth + index) % 5 == 0 {
-                    Attendance::Absent
+                    AttendanceInput {
+                        absent: Some(true),
+                        ..AttendanceInput::default()
+                    }
                 } else {
                     figures.attended += 1;
-                    Attendance::Came {
-                        arrived_at: booking
-                            .slot
-                            .starts_at
-                            .plus(5)
-                            .unwrap_or(booking.slot.starts_at),
-                        left_at: booking
-                            .slot
-                            .ends_at
-                            .plus(-10)
-                            .unwrap_or(booking.slot.ends_at),
+                    let slot = booking.slot;
+                    AttendanceInput {
+                        arrived_at: Some(
+                            slot.starts_at.plus(5).unwrap_or(slot.starts_at).to_string(),
+                        ),
+                        left_at: Some(slot.ends_at.plus(-10).unwrap_or(slot.ends_at).to_string()),
+                        absent: None,
                     }
                 };
                 creche::record_attendance(cases, &educator, booking.id, attendance, None)
@@ -113,10 +108,6 @@ pub async fn create(
         }
     }
     Ok(figures)
-}
-
-fn time(raw: &str) -> anyhow::Result<TimeOfDay> {
-    TimeOfDay::parse(raw).map_err(|err| anyhow::anyhow!("demo time {raw}: {err}"))
 }
 
 fn weekday_on_or_after(day: NaiveDate, weekday: Weekday) -> NaiveDate {

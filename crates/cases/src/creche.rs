@@ -12,7 +12,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{Days, NaiveDate};
 use nido_domain::calendar::Month;
 use nido_domain::creche::{
-    self, Attendance, Booking, BookingPurpose, BookingStatus, Closure, CrecheSettings, Slot,
+    self, Attendance, AttendanceInput, Booking, BookingPurpose, BookingStatus, Closure,
+    CrecheSettings, CrecheSettingsInput, Slot, TimeOfDay,
 };
 use nido_domain::family::Family;
 use nido_domain::{Conflict, Profession, Role};
@@ -21,7 +22,7 @@ use nido_persistence::{begin_write, families, placements, users};
 use uuid::Uuid;
 
 use crate::families::visible_family;
-use crate::{Caller, CaseError, CaseResult, Cases, Invalid, optional_text};
+use crate::{Caller, CaseError, CaseResult, Cases, Invalid, bounds, optional_text};
 
 /// Professions that work in the crèche: they record attendance and see
 /// every child on the day's planning.
@@ -45,11 +46,26 @@ pub async fn settings(cases: &Cases, caller: &Caller) -> CaseResult<CrecheSettin
 pub async fn change_settings(
     cases: &Cases,
     caller: &Caller,
-    new: CrecheSettings,
+    input: CrecheSettingsInput,
     expected_version: Option<i32>,
-    mut found: Invalid,
 ) -> CaseResult<CrecheSettings> {
     caller.require(&[Role::Admin])?;
+    let mut found = Invalid::default();
+    let opens_at = found.check("opens_at", TimeOfDay::parse(&input.opens_at));
+    let closes_at = found.check("closes_at", TimeOfDay::parse(&input.closes_at));
+    let new = CrecheSettings {
+        capacity: input.capacity,
+        opens_at: opens_at.unwrap_or(TimeOfDay::MIDNIGHT),
+        closes_at: closes_at.unwrap_or(TimeOfDay::END_OF_DAY),
+        open_weekdays: input
+            .open_weekdays
+            .iter()
+            .map(|day| u8::try_from(*day).unwrap_or(0))
+            .collect(),
+        min_age_months: input.min_age_months,
+        max_age_months: input.max_age_months,
+        version: 0,
+    };
     if let Err(refused) = new.check() {
         found.add_all(refused);
     }
@@ -80,6 +96,15 @@ pub async fn closures(
 /// Answers how many were cancelled.
 pub async fn close_day(cases: &Cases, caller: &Caller, closure: Closure) -> CaseResult<u64> {
     caller.require(&[Role::Admin])?;
+    let mut invalid = Invalid::default();
+    bounds::text(
+        &mut invalid,
+        "reason",
+        &closure.reason,
+        1,
+        creche::CLOSURE_REASON_MAX,
+    );
+    invalid.finish()?;
     let Some(reason) = optional_text(Some(&closure.reason)) else {
         return Err(CaseError::invalid("reason", Refusal::Blank));
     };
@@ -109,12 +134,14 @@ pub async fn reopen_day(cases: &Cases, caller: &Caller, on: NaiveDate) -> CaseRe
         .await
 }
 
-/// A booking asked for, its times already read.
+/// A booking asked for, as typed: its times are text ("09:00"), read by
+/// [`book`].
 #[derive(Debug, Clone)]
 pub struct BookingRequest {
     pub child_id: Uuid,
     pub on: NaiveDate,
-    pub slot: Slot,
+    pub starts_at: String,
+    pub ends_at: String,
     pub purpose: BookingPurpose,
     pub notes: Option<String>,
     /// The same slot every 7 days up to this day (at most 26 weeks).
@@ -136,20 +163,25 @@ pub async fn book(
     caller: &Caller,
     family_id: Uuid,
     request: BookingRequest,
-    mut invalid: Invalid,
 ) -> CaseResult<Booked> {
     caller.require(&[Role::Coordinator, Role::Staff])?;
+    let mut invalid = Invalid::default();
+    bounds::optional_text(
+        &mut invalid,
+        "notes",
+        request.notes.as_deref(),
+        creche::BOOKING_NOTES_MAX,
+    );
+    let starts_at = invalid.check("starts_at", TimeOfDay::parse(&request.starts_at));
+    let ends_at = invalid.check("ends_at", TimeOfDay::parse(&request.ends_at));
+    let slot = Slot {
+        starts_at: starts_at.unwrap_or(TimeOfDay::MIDNIGHT),
+        ends_at: ends_at.unwrap_or(TimeOfDay::END_OF_DAY),
+    };
     let family = visible_family(&cases.db, caller, family_id).await?;
     let settings = store::settings(&cases.db).await?;
-    if let Err(refused) = settings.check_slot(request.slot) {
+    if let Err(refused) = settings.check_slot(slot) {
         invalid.add_all(refused);
-    }
-    if request
-        .notes
-        .as_deref()
-        .is_some_and(|notes| notes.chars().count() > 2000)
-    {
-        invalid.add("notes", Refusal::Length { min: 0, max: 2000 });
     }
     let birth = match family.children.iter().find(|c| c.id == request.child_id) {
         None => {
@@ -245,7 +277,7 @@ pub async fn book(
         let holding: Vec<Booking> = store::bookings_between(&txn, *day, *day)
             .await?
             .into_iter()
-            .filter(|booking| booking.status.holds_a_place() && booking.slot.overlaps(request.slot))
+            .filter(|booking| booking.status.holds_a_place() && booking.slot.overlaps(slot))
             .collect();
         if holding
             .iter()
@@ -254,9 +286,7 @@ pub async fn book(
             overlapping.push(*day);
             continue;
         }
-        let within = holding
-            .iter()
-            .map(|booking| clip(booking.slot, request.slot));
+        let within = holding.iter().map(|booking| clip(booking.slot, slot));
         if creche::most_at_once(within) + 1 > usize::try_from(settings.capacity).unwrap_or(0) {
             full.push(*day);
         }
@@ -273,7 +303,7 @@ pub async fn book(
             family_id,
             child_id: request.child_id,
             on: day,
-            slot: request.slot,
+            slot,
             purpose: request.purpose,
             notes: notes.clone(),
             series_id,
@@ -404,6 +434,32 @@ pub async fn is_creche_professional(cases: &Cases, caller: &Caller) -> CaseResul
     })
 }
 
+/// What an attendance as typed says: the child came at these times, or was
+/// absent; anything else is refused.
+fn attendance_of(input: &AttendanceInput) -> CaseResult<Attendance> {
+    let mut invalid = Invalid::default();
+    let attendance = match (input.absent, &input.arrived_at, &input.left_at) {
+        (Some(true), None, None) => Some(Attendance::Absent),
+        (None | Some(false), Some(arrived), Some(left)) => {
+            let arrived_at = invalid.check("arrived_at", TimeOfDay::parse(arrived));
+            let left_at = invalid.check("left_at", TimeOfDay::parse(left));
+            arrived_at
+                .zip(left_at)
+                .map(|(arrived_at, left_at)| Attendance::Came {
+                    arrived_at,
+                    left_at,
+                })
+        }
+        _ => {
+            invalid.add("absent", Refusal::TimesOrAbsentAlone);
+            None
+        }
+    };
+    invalid.finish()?;
+    // Both times read make an attendance: the refusals above cover the rest.
+    attendance.ok_or_else(|| CaseError::Internal(anyhow::anyhow!("attendance missing")))
+}
+
 /// Records that the child came (arrival and departure) or did not
 /// (coordinators and the crèche's professionals). A recorded attendance may
 /// be corrected; a cancelled booking has none. Answers the booking as the
@@ -413,13 +469,14 @@ pub async fn record_attendance(
     cases: &Cases,
     caller: &Caller,
     id: Uuid,
-    attendance: Attendance,
+    input: AttendanceInput,
     expected_version: Option<i32>,
 ) -> CaseResult<PlannedChild> {
     caller.require(&[Role::Coordinator, Role::Staff])?;
     if !is_creche_professional(cases, caller).await? {
         return Err(CaseError::Forbidden);
     }
+    let attendance = attendance_of(&input)?;
     let booking = store::find_booking(&cases.db, id).await?;
     if booking.status == BookingStatus::Cancelled {
         return Err(CaseError::Conflict(Conflict::BookingClosed));

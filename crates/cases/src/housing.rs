@@ -3,20 +3,21 @@
 //! admins and coordinators, and the moves into its apartments.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use nido_domain::Refusal;
 use nido_domain::calendar::day_before;
 use nido_domain::family::{Family, PlacementStatus};
-use nido_domain::housing::{Landlord, Lease, Occupancy, Unit};
-use nido_domain::{Conflict, Role};
+use nido_domain::housing::{
+    self as rules, DateSpan, Landlord, LandlordFields, LandlordInput, Lease, LeaseFields,
+    LeaseInput, Occupancy, Unit, UnitFields, UnitInput,
+};
+use nido_domain::{Conflict, Email, Role};
+use nido_domain::{Refusal, refusal};
 use nido_persistence::housing;
 use nido_persistence::{
     ConnectionTrait, RepoError, begin_write, families, is_contention, occupancies, placements,
 };
 use uuid::Uuid;
 
-use crate::{Caller, CaseError, CaseResult, Cases};
-
-pub use nido_persistence::housing::{LandlordFields, LeaseFields, UnitFields};
+use crate::{Caller, CaseError, CaseResult, Cases, Invalid, bounds, optional_text};
 
 /// Who changes the housing stock (landlords, units, leases): admins. The
 /// API's gate, the pages and the use cases all ask this.
@@ -91,10 +92,11 @@ pub async fn add_lease(
     cases: &Cases,
     caller: &Caller,
     unit_id: Uuid,
-    fields: LeaseFields,
+    input: LeaseInput,
 ) -> CaseResult<Lease> {
     caller.require(EDITORS)?;
     housing::find_unit(&cases.db, unit_id).await?;
+    let fields = lease_fields(input)?;
     let txn = begin_write(&cases.writer).await?;
     let lease = housing::insert_lease(&txn, unit_id, fields, cases.now())
         .await
@@ -109,16 +111,47 @@ pub async fn update_lease(
     caller: &Caller,
     lease_id: Uuid,
     expected_version: Option<i32>,
-    fields: LeaseFields,
+    input: LeaseInput,
 ) -> CaseResult<Lease> {
     caller.require(EDITORS)?;
     housing::find_lease(&cases.db, lease_id).await?;
+    let fields = lease_fields(input)?;
     let txn = begin_write(&cases.writer).await?;
     let lease = housing::update_lease(&txn, lease_id, expected_version, fields, cases.now())
         .await
         .map_err(overlap_when_contended)?;
     txn.commit().await?;
     Ok(lease)
+}
+
+/// A lease's bounds: amounts from 0 to [`rules::LEASE_AMOUNT_MAX_CENTS`],
+/// an end not before the start.
+fn lease_fields(input: LeaseInput) -> CaseResult<LeaseFields> {
+    let mut invalid = Invalid::default();
+    for (field, cents) in [
+        ("deposit_cents", input.deposit_cents),
+        ("monthly_charges_cents", input.monthly_charges_cents),
+        ("monthly_rent_cents", input.monthly_rent_cents),
+    ] {
+        bounds::number(
+            &mut invalid,
+            field,
+            cents,
+            0,
+            rules::LEASE_AMOUNT_MAX_CENTS,
+            refusal::Unit::Cents,
+        );
+    }
+    if input.ends_on.is_some_and(|end| end < input.starts_on) {
+        invalid.add("ends_on", Refusal::LeaseEndsBeforeStart);
+    }
+    invalid.finish()?;
+    Ok(LeaseFields {
+        span: DateSpan::new(input.starts_on, input.ends_on),
+        monthly_rent_cents: input.monthly_rent_cents,
+        monthly_charges_cents: input.monthly_charges_cents,
+        deposit_cents: input.deposit_cents,
+    })
 }
 
 /// PostgreSQL may settle two overlapping leases written at once with a
@@ -135,9 +168,10 @@ fn overlap_when_contended(err: RepoError) -> CaseError {
 pub async fn add_landlord(
     cases: &Cases,
     caller: &Caller,
-    fields: LandlordFields,
+    input: LandlordInput,
 ) -> CaseResult<Landlord> {
     caller.require(EDITORS)?;
+    let fields = landlord_fields(input, true)?;
     Ok(housing::insert_landlord(&cases.writer, fields, cases.now()).await?)
 }
 
@@ -147,9 +181,10 @@ pub async fn update_landlord(
     caller: &Caller,
     landlord_id: Uuid,
     expected_version: Option<i32>,
-    fields: LandlordFields,
+    input: LandlordInput,
 ) -> CaseResult<Landlord> {
     caller.require(EDITORS)?;
+    let fields = landlord_fields(input, false)?;
     Ok(housing::update_landlord(
         &cases.writer,
         landlord_id,
@@ -160,9 +195,132 @@ pub async fn update_landlord(
     .await?)
 }
 
+/// A landlord's bounds, every refusal at once; `creating` requires the
+/// name and the kind. An empty optional text clears it.
+fn landlord_fields(input: LandlordInput, creating: bool) -> CaseResult<LandlordFields> {
+    let mut invalid = Invalid::default();
+    if let Some(name) = &input.name {
+        bounds::text(&mut invalid, "name", name, 1, rules::LANDLORD_NAME_MAX);
+    }
+    let optional = [
+        (
+            "contact_name",
+            &input.contact_name,
+            rules::LANDLORD_CONTACT_NAME_MAX,
+        ),
+        ("phone", &input.phone, rules::LANDLORD_PHONE_MAX),
+        ("address", &input.address, rules::LANDLORD_ADDRESS_MAX),
+    ];
+    for (field, text, max) in optional {
+        bounds::optional_text(&mut invalid, field, text.as_deref(), max);
+    }
+    if creating {
+        if input.name.is_none() {
+            invalid.add("name", Refusal::Required);
+        }
+        if input.kind.is_none() {
+            invalid.add("kind", Refusal::Required);
+        }
+    }
+    let email = match input.email.as_deref().map(str::trim) {
+        None => None,
+        Some("") => Some(None),
+        Some(raw) => invalid
+            .check("email", Email::parse(raw))
+            .map(|email| Some(email.as_str().to_owned())),
+    };
+    invalid.finish()?;
+    let clearable = |value: Option<String>| value.map(|text| optional_text(Some(&text)));
+    Ok(LandlordFields {
+        name: input.name.map(|name| name.trim().to_owned()),
+        kind: input.kind,
+        contact_name: clearable(input.contact_name),
+        phone: clearable(input.phone),
+        email,
+        address: clearable(input.address),
+    })
+}
+
+/// A unit's bounds and its landlord, every refusal at once; `creating`
+/// requires every field.
+async fn unit_fields(cases: &Cases, input: UnitInput, creating: bool) -> CaseResult<UnitFields> {
+    let mut invalid = Invalid::default();
+    let texts = [
+        ("label", &input.label, rules::UNIT_LABEL_MAX),
+        ("street", &input.street, rules::UNIT_STREET_MAX),
+        (
+            "postal_code",
+            &input.postal_code,
+            rules::UNIT_POSTAL_CODE_MAX,
+        ),
+        ("city", &input.city, rules::UNIT_CITY_MAX),
+    ];
+    for (field, text, max) in texts {
+        if let Some(text) = text {
+            bounds::text(&mut invalid, field, text, 1, max);
+        }
+    }
+    if input
+        .surface_m2
+        .is_some_and(|surface| !(surface > 0.0 && surface <= rules::UNIT_SURFACE_M2_MAX))
+    {
+        invalid.add(
+            "surface_m2",
+            Refusal::Surface {
+                max: rules::UNIT_SURFACE_M2_MAX as i64,
+            },
+        );
+    }
+    if let Some(capacity) = input.capacity {
+        bounds::number(
+            &mut invalid,
+            "capacity",
+            i64::from(capacity),
+            rules::UNIT_CAPACITY_MIN,
+            rules::UNIT_CAPACITY_MAX,
+            refusal::Unit::Occupants,
+        );
+    }
+    if creating {
+        let present = [
+            ("landlord_id", input.landlord_id.is_some()),
+            ("label", input.label.is_some()),
+            ("street", input.street.is_some()),
+            ("postal_code", input.postal_code.is_some()),
+            ("city", input.city.is_some()),
+            ("typology", input.typology.is_some()),
+            ("surface_m2", input.surface_m2.is_some()),
+            ("capacity", input.capacity.is_some()),
+        ];
+        for (field, _) in present.iter().filter(|(_, present)| !present) {
+            invalid.add(*field, Refusal::Required);
+        }
+    }
+    if let Some(landlord_id) = input.landlord_id {
+        match housing::find_landlord(&cases.db, landlord_id).await {
+            Ok(_) => {}
+            Err(RepoError::NotFound) => invalid.add("landlord_id", Refusal::NoSuchLandlord),
+            Err(err) => return Err(err.into()),
+        }
+    }
+    invalid.finish()?;
+    let trimmed = |value: Option<String>| value.map(|text| text.trim().to_owned());
+    Ok(UnitFields {
+        landlord_id: input.landlord_id,
+        label: trimmed(input.label),
+        street: trimmed(input.street),
+        postal_code: trimmed(input.postal_code),
+        city: trimmed(input.city),
+        typology: input.typology,
+        surface_m2: input.surface_m2,
+        capacity: input.capacity,
+    })
+}
+
 /// Adds a housing unit (admins).
-pub async fn add_unit(cases: &Cases, caller: &Caller, fields: UnitFields) -> CaseResult<Unit> {
+pub async fn add_unit(cases: &Cases, caller: &Caller, input: UnitInput) -> CaseResult<Unit> {
     caller.require(EDITORS)?;
+    let fields = unit_fields(cases, input, true).await?;
     Ok(housing::insert_unit(&cases.writer, fields, cases.now()).await?)
 }
 
@@ -172,9 +330,11 @@ pub async fn update_unit(
     caller: &Caller,
     unit_id: Uuid,
     expected_version: Option<i32>,
-    fields: UnitFields,
+    input: UnitInput,
 ) -> CaseResult<Unit> {
     caller.require(EDITORS)?;
+    housing::find_unit(&cases.db, unit_id).await?;
+    let fields = unit_fields(cases, input, false).await?;
     Ok(housing::update_unit(
         &cases.writer,
         unit_id,
@@ -275,4 +435,75 @@ pub async fn stock(cases: &Cases, caller: &Caller) -> CaseResult<HousingStock> {
         units: housing::all_units(&cases.db).await?,
         leases: housing::all_leases(&cases.db).await?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refusals<T: std::fmt::Debug>(result: CaseResult<T>) -> Vec<(String, String)> {
+        match result {
+            Err(CaseError::Invalid(errors)) => errors
+                .into_iter()
+                .map(|error| (error.field, error.refusal.english()))
+                .collect(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_landlord_is_refused_every_bound_at_once_in_the_apis_words() {
+        let input = LandlordInput {
+            name: Some("   ".to_owned()),
+            phone: Some("0".repeat(41)),
+            email: Some("nobody".to_owned()),
+            ..LandlordInput::default()
+        };
+        let refused = refusals(landlord_fields(input, true));
+        let fields: Vec<&str> = refused.iter().map(|(field, _)| field.as_str()).collect();
+        assert_eq!(fields, ["email", "kind", "name", "phone"], "{refused:?}");
+        assert!(refused.contains(&("name".to_owned(), "must not be blank".to_owned())));
+        assert!(refused.contains(&(
+            "phone".to_owned(),
+            "must be at most 40 characters".to_owned()
+        )));
+    }
+
+    #[test]
+    fn a_landlord_change_clears_an_empty_optional_text_and_trims_the_name() {
+        let input = LandlordInput {
+            name: Some(" Valophis ".to_owned()),
+            phone: Some(String::new()),
+            email: Some(" ".to_owned()),
+            ..LandlordInput::default()
+        };
+        let Ok(fields) = landlord_fields(input, false) else {
+            panic!("accepted");
+        };
+        assert_eq!(fields.name.as_deref(), Some("Valophis"));
+        assert_eq!(fields.phone, Some(None));
+        assert_eq!(fields.email, Some(None));
+        assert_eq!(fields.address, None, "an absent field stays as it is");
+    }
+
+    #[test]
+    fn a_lease_keeps_its_amounts_in_bounds_and_ends_after_it_starts() {
+        let day = |raw: &str| raw.parse::<NaiveDate>().expect("a day");
+        let input = LeaseInput {
+            starts_on: day("2026-01-01"),
+            ends_on: Some(day("2025-12-31")),
+            monthly_rent_cents: -1,
+            monthly_charges_cents: 0,
+            deposit_cents: rules::LEASE_AMOUNT_MAX_CENTS + 1,
+        };
+        assert_eq!(
+            refusals(lease_fields(input)),
+            [
+                ("deposit_cents", "must be 0 to 10000000 cents"),
+                ("ends_on", "must not be before starts_on"),
+                ("monthly_rent_cents", "must be 0 to 10000000 cents"),
+            ]
+            .map(|(field, message)| (field.to_owned(), message.to_owned()))
+        );
+    }
 }

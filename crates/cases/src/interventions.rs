@@ -5,16 +5,18 @@ use chrono::{DateTime, NaiveDate, Utc};
 use nido_domain::Refusal;
 use nido_domain::Role;
 use nido_domain::family::Family;
-use nido_domain::intervention::{Action, Confidentiality, Intervention};
+use nido_domain::intervention::{
+    self as rules, Action, ActionInput, Confidentiality, Intervention, InterventionFields,
+    InterventionInput, NewAction,
+};
+use nido_domain::refusal::{Counted, Unit};
 use nido_persistence::interventions::{self, ActionViewer};
 use nido_persistence::{RepoError, begin_write, users};
 use uuid::Uuid;
 
-pub use nido_persistence::interventions::{InterventionFields, NewAction};
-
 use crate::families::visible_family;
 use crate::users::is_team_member;
-use crate::{Caller, CaseError, CaseResult, Cases, Invalid};
+use crate::{Caller, CaseError, CaseResult, Cases, Invalid, bounds};
 
 /// Who sees actions, by role: coordinators every family's, staff their own
 /// families'; admins none.
@@ -25,6 +27,79 @@ pub fn action_viewer(caller: &Caller) -> Option<ActionViewer> {
             user_id: caller.id,
             every_family: role == Role::Coordinator,
         }),
+    }
+}
+
+/// An intervention's bounds, added to `invalid`: its duration, the staff
+/// present, its summary and at most [`rules::MAX_ACTIONS`] actions, each
+/// checked as [`action_bounds`] does under `actions[i]`. Answers its fields
+/// and its actions, their descriptions trimmed.
+fn intervention_bounds(
+    input: InterventionInput,
+    invalid: &mut Invalid,
+) -> (InterventionFields, Vec<NewAction>) {
+    bounds::number(
+        invalid,
+        "duration_minutes",
+        i64::from(input.duration_minutes),
+        rules::MIN_DURATION_MINUTES,
+        rules::MAX_DURATION_MINUTES,
+        Unit::Minutes,
+    );
+    bounds::count(
+        invalid,
+        "staff_ids",
+        input.staff_ids.len(),
+        rules::MIN_STAFF_PRESENT,
+        rules::MAX_STAFF_PRESENT,
+        Counted::People,
+    );
+    bounds::text(
+        invalid,
+        "summary",
+        &input.summary,
+        1,
+        rules::MAX_SUMMARY_CHARS,
+    );
+    bounds::count(
+        invalid,
+        "actions",
+        input.actions.len(),
+        0,
+        rules::MAX_ACTIONS,
+        Counted::Actions,
+    );
+    let actions = input
+        .actions
+        .into_iter()
+        .enumerate()
+        .map(|(index, action)| action_bounds(action, &format!("actions[{index}]."), invalid))
+        .collect();
+    let fields = InterventionFields {
+        kind: input.kind,
+        occurred_at: input.occurred_at,
+        duration_minutes: input.duration_minutes,
+        summary: input.summary,
+        confidentiality: input.confidentiality,
+        staff_ids: input.staff_ids,
+    };
+    (fields, actions)
+}
+
+/// A follow-up action's bounds, added to `invalid` under `prefix`: its
+/// description. Answers it, its description trimmed.
+fn action_bounds(action: ActionInput, prefix: &str, invalid: &mut Invalid) -> NewAction {
+    bounds::text(
+        invalid,
+        &format!("{prefix}description"),
+        &action.description,
+        1,
+        rules::MAX_ACTION_DESCRIPTION_CHARS,
+    );
+    NewAction {
+        description: action.description.trim().to_owned(),
+        due_on: action.due_on,
+        assignee_id: action.assignee_id,
     }
 }
 
@@ -83,18 +158,17 @@ async fn check_people(
 
 /// Logs an intervention with its follow-up actions, in one transaction
 /// (coordinators; staff for their families). Answers it with its actions.
-/// `found` holds the errors the input's own checks found: they are answered
-/// together with these rules' ones.
+/// Its bounds are answered together with the rules on the people named.
 pub async fn log_intervention(
     cases: &Cases,
     caller: &Caller,
     family_id: Uuid,
-    fields: InterventionFields,
-    actions: Vec<NewAction>,
-    found: Invalid,
+    input: InterventionInput,
 ) -> CaseResult<(Intervention, Vec<Action>)> {
     let family = visible_family(&cases.db, caller, family_id).await?;
-    check_people(cases, &family, caller.id, &fields, &actions, found).await?;
+    let mut invalid = Invalid::default();
+    let (fields, actions) = intervention_bounds(input, &mut invalid);
+    check_people(cases, &family, caller.id, &fields, &actions, invalid).await?;
     let now = cases.now();
     let txn = begin_write(&cases.writer).await?;
     let intervention = interventions::insert(&txn, family_id, caller.id, fields, now).await?;
@@ -215,20 +289,25 @@ pub async fn assigned_to_caller(
 }
 
 /// Rewrites an intervention, its actions apart (its author, or a
-/// coordinator who may see it).
+/// coordinator who may see it): `input` lists no action.
 pub async fn update_intervention(
     cases: &Cases,
     caller: &Caller,
     id: Uuid,
     expected_version: Option<i32>,
-    fields: InterventionFields,
-    found: Invalid,
+    input: InterventionInput,
 ) -> CaseResult<(Intervention, Vec<Action>)> {
+    let mut invalid = Invalid::default();
+    let lists_actions = !input.actions.is_empty();
+    let (fields, _) = intervention_bounds(input, &mut invalid);
+    if lists_actions {
+        invalid.add("actions", Refusal::ActionsChangedApart);
+    }
     let (current, family) = intervention_and_family(cases, caller, id).await?;
     if current.author_id != caller.id && caller.role != Role::Coordinator {
         return Err(CaseError::Forbidden);
     }
-    check_people(cases, &family, current.author_id, &fields, &[], found).await?;
+    check_people(cases, &family, current.author_id, &fields, &[], invalid).await?;
     let txn = begin_write(&cases.writer).await?;
     interventions::update(&txn, id, expected_version, fields, cases.now()).await?;
     txn.commit().await?;
@@ -250,11 +329,11 @@ pub async fn add_action(
     cases: &Cases,
     caller: &Caller,
     family_id: Uuid,
-    action: NewAction,
-    found: Invalid,
+    input: ActionInput,
 ) -> CaseResult<Action> {
     let family = visible_family(&cases.db, caller, family_id).await?;
-    let mut invalid = found;
+    let mut invalid = Invalid::default();
+    let action = action_bounds(input, "", &mut invalid);
     check_assignee(
         cases,
         &family,

@@ -6,8 +6,10 @@
 use chrono::NaiveDate;
 use nido_domain::Refusal;
 use nido_domain::Role;
+use nido_domain::refusal::Counted;
 use nido_domain::workshop::{
-    Attendance, NewWorkshop, Participation, Workshop, WorkshopDraft, may_attend,
+    Attendance, AttendanceInput, MAX_CHILDREN, NewWorkshop, Participation, Workshop, WorkshopDraft,
+    may_attend,
 };
 use nido_persistence::workshops;
 use nido_persistence::{RepoError, begin_write};
@@ -15,7 +17,7 @@ use uuid::Uuid;
 
 use crate::families::visible_family;
 use crate::users::is_team_member;
-use crate::{Caller, CaseError, CaseResult, Cases, Invalid};
+use crate::{Caller, CaseError, CaseResult, Cases, Invalid, bounds};
 
 /// Where a page of workshops ends: the next page starts after it.
 pub use nido_persistence::workshops::Position;
@@ -23,16 +25,14 @@ pub use nido_persistence::workshops::Position;
 const TEAM: &[Role] = &[Role::Coordinator, Role::Staff];
 
 /// Creates a workshop (coordinators and staff). Its facilitators are
-/// active staff members or coordinators. `found` holds the errors the
-/// request's own checks found: they are answered with these.
+/// active staff members or coordinators.
 pub async fn create_workshop(
     cases: &Cases,
     caller: &Caller,
     draft: WorkshopDraft<'_>,
-    found: Invalid,
 ) -> CaseResult<Workshop> {
     caller.require(TEAM)?;
-    let mut invalid = found;
+    let mut invalid = Invalid::default();
     let workshop = NewWorkshop::parse(draft)
         .map_err(|refused| invalid.add_all(refused))
         .ok();
@@ -97,7 +97,8 @@ pub async fn workshop_with_participants(
 
 /// Registers a family with the children who come (coordinators; staff for
 /// the families they accompany). Each child is the family's and born by
-/// the workshop's day. The database refuses a family twice
+/// the workshop's day, [`MAX_CHILDREN`] at most. The database refuses a
+/// family twice
 /// (`already_participating`) and a family more than the capacity
 /// (`workshop_full`).
 pub async fn add_participant(
@@ -106,12 +107,19 @@ pub async fn add_participant(
     workshop_id: Uuid,
     family_id: Uuid,
     child_ids: &[Uuid],
-    found: Invalid,
 ) -> CaseResult<Participation> {
     caller.require(TEAM)?;
     let workshop = workshops::find(&cases.db, workshop_id).await?;
     let family = visible_family(&cases.db, caller, family_id).await?;
-    let mut invalid = found;
+    let mut invalid = Invalid::default();
+    bounds::count(
+        &mut invalid,
+        "child_ids",
+        child_ids.len(),
+        0,
+        MAX_CHILDREN,
+        Counted::Children,
+    );
     let mut coming = Vec::new();
     for (index, id) in child_ids.iter().enumerate() {
         let child = family.children.iter().find(|child| child.id == *id);
@@ -149,15 +157,29 @@ pub async fn add_participant(
 
 /// Records whether a registered family came, once the workshop's day has
 /// come; recording again corrects it (coordinators, the workshop's
-/// facilitators, and staff for the families they accompany).
+/// facilitators, and staff for the families they accompany). What was
+/// typed is read first: its refusals come before the workshop is looked at.
 pub async fn record_attendance(
     cases: &Cases,
     caller: &Caller,
     workshop_id: Uuid,
     family_id: Uuid,
-    attendance: Attendance,
+    input: AttendanceInput,
 ) -> CaseResult<Participation> {
     caller.require(TEAM)?;
+    let attendance = Attendance::parse(
+        input.absent,
+        input.arrived_at.as_deref(),
+        input.left_at.as_deref(),
+    )
+    .map_err(|refused| {
+        let mut invalid = Invalid::default();
+        invalid.add_all(refused);
+        invalid
+            .finish()
+            .err()
+            .unwrap_or(CaseError::Invalid(Vec::new()))
+    })?;
     let workshop = workshops::find(&cases.db, workshop_id).await?;
     if caller.role != Role::Coordinator && !workshop.is_facilitator(caller.id) {
         visible_family(&cases.db, caller, family_id).await?;

@@ -58,7 +58,12 @@ impl Slot {
     }
 }
 
-/// A day the crèche is closed (a holiday, a training day).
+/// The longest reason of a closure, in characters.
+pub const CLOSURE_REASON_MAX: u64 = 200;
+
+/// A day the crèche is closed (a holiday, a training day); as typed, it is
+/// checked by `nido_cases::creche::close_day` (its reason 1 to
+/// [`CLOSURE_REASON_MAX`] characters, not blank) and stored trimmed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Closure {
     pub on: NaiveDate,
@@ -95,6 +100,19 @@ impl Booking {
             _ => 0,
         }
     }
+}
+
+/// The longest notes of a booking, in characters.
+pub const BOOKING_NOTES_MAX: u64 = 2000;
+
+/// An attendance as typed: `arrived_at` and `left_at` ("09:05") when the
+/// child came, `absent: Some(true)` alone when not. Read by
+/// `nido_cases::creche::record_attendance` into an [`Attendance`].
+#[derive(Debug, Clone, Default)]
+pub struct AttendanceInput {
+    pub arrived_at: Option<String>,
+    pub left_at: Option<String>,
+    pub absent: Option<bool>,
 }
 
 /// What happened to a booked child on the day.
@@ -135,6 +153,19 @@ impl Default for CrecheSettings {
             version: 1,
         }
     }
+}
+
+/// The crèche's settings as typed, times as text ("08:30"). Read by
+/// `nido_cases::creche::change_settings` into [`CrecheSettings`].
+#[derive(Debug, Clone)]
+pub struct CrecheSettingsInput {
+    pub capacity: i32,
+    pub opens_at: String,
+    pub closes_at: String,
+    /// ISO weekdays, 1 (Monday) to 7 (Sunday), each once.
+    pub open_weekdays: Vec<i64>,
+    pub min_age_months: i32,
+    pub max_age_months: i32,
 }
 
 impl CrecheSettings {

@@ -61,6 +61,108 @@ pub struct Lease {
     pub version: i32,
 }
 
+/// The longest landlord's name, in characters.
+pub const LANDLORD_NAME_MAX: u64 = 200;
+/// The longest name of a landlord's contact person.
+pub const LANDLORD_CONTACT_NAME_MAX: u64 = 200;
+/// The longest landlord's phone number.
+pub const LANDLORD_PHONE_MAX: u64 = 40;
+/// The longest landlord's postal address.
+pub const LANDLORD_ADDRESS_MAX: u64 = 300;
+
+/// A landlord as typed, to create (every field but the optional texts) or
+/// to change (any field; an empty optional text clears it). Checked by
+/// `nido_cases::housing` into [`LandlordFields`].
+#[derive(Debug, Clone, Default)]
+pub struct LandlordInput {
+    pub name: Option<String>,
+    pub kind: Option<LandlordKind>,
+    pub contact_name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+}
+
+/// A landlord's fields to store, checked and trimmed: `None` leaves a field
+/// as it is, `Some(None)` clears an optional one.
+#[derive(Debug, Clone, Default)]
+pub struct LandlordFields {
+    pub name: Option<String>,
+    pub kind: Option<LandlordKind>,
+    pub contact_name: Option<Option<String>>,
+    pub phone: Option<Option<String>>,
+    pub email: Option<Option<String>>,
+    pub address: Option<Option<String>>,
+}
+
+/// The longest unit's label (the way the team names it), in characters.
+pub const UNIT_LABEL_MAX: u64 = 100;
+/// The longest unit's street address.
+pub const UNIT_STREET_MAX: u64 = 200;
+/// The longest postal code.
+pub const UNIT_POSTAL_CODE_MAX: u64 = 10;
+/// The longest city name.
+pub const UNIT_CITY_MAX: u64 = 100;
+/// The largest surface of a unit, in m² (it must be more than 0).
+pub const UNIT_SURFACE_M2_MAX: f64 = 1000.0;
+/// The fewest people a unit houses.
+pub const UNIT_CAPACITY_MIN: i64 = 1;
+/// The most people a unit houses.
+pub const UNIT_CAPACITY_MAX: i64 = 20;
+
+/// A housing unit as typed, to create (every field) or change (any field).
+/// Checked by `nido_cases::housing` into [`UnitFields`].
+#[derive(Debug, Clone, Default)]
+pub struct UnitInput {
+    pub landlord_id: Option<Uuid>,
+    pub label: Option<String>,
+    pub street: Option<String>,
+    pub postal_code: Option<String>,
+    pub city: Option<String>,
+    pub typology: Option<Typology>,
+    pub surface_m2: Option<f64>,
+    pub capacity: Option<i32>,
+}
+
+/// A unit's fields to store, checked and trimmed: `None` leaves a field as
+/// it is.
+#[derive(Debug, Clone, Default)]
+pub struct UnitFields {
+    pub landlord_id: Option<Uuid>,
+    pub label: Option<String>,
+    pub street: Option<String>,
+    pub postal_code: Option<String>,
+    pub city: Option<String>,
+    pub typology: Option<Typology>,
+    pub surface_m2: Option<f64>,
+    pub capacity: Option<i32>,
+}
+
+/// The largest monthly rent, monthly charges or deposit of a lease, in
+/// cents (the smallest is 0).
+pub const LEASE_AMOUNT_MAX_CENTS: i64 = 10_000_000;
+
+/// A lease as typed (the whole lease, to create or rewrite it); amounts in
+/// integer euro cents. Checked by `nido_cases::housing` into [`LeaseFields`].
+#[derive(Debug, Clone, Copy)]
+pub struct LeaseInput {
+    pub starts_on: NaiveDate,
+    /// `None` for a lease with no end date.
+    pub ends_on: Option<NaiveDate>,
+    pub monthly_rent_cents: i64,
+    pub monthly_charges_cents: i64,
+    pub deposit_cents: i64,
+}
+
+/// A lease's fields to store, checked.
+#[derive(Debug, Clone, Copy)]
+pub struct LeaseFields {
+    pub span: DateSpan,
+    pub monthly_rent_cents: i64,
+    pub monthly_charges_cents: i64,
+    pub deposit_cents: i64,
+}
+
 /// A placement living in a unit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Occupancy {

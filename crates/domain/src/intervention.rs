@@ -27,8 +27,62 @@ string_enum! {
     Confidentiality { Team => "team", Restricted => "restricted" }
 }
 
+/// The longest summary of an intervention, in characters.
 pub const MAX_SUMMARY_CHARS: u64 = 10_000;
+/// The shortest intervention, in minutes.
+pub const MIN_DURATION_MINUTES: i64 = 1;
+/// The longest intervention, in minutes: a whole day.
 pub const MAX_DURATION_MINUTES: i64 = 1440;
+/// The fewest staff present at an intervention.
+pub const MIN_STAFF_PRESENT: u64 = 1;
+/// The most staff present at an intervention.
+pub const MAX_STAFF_PRESENT: u64 = 20;
+/// The most follow-up actions logged with one intervention.
+pub const MAX_ACTIONS: u64 = 20;
+/// The longest description of a follow-up action, in characters.
+pub const MAX_ACTION_DESCRIPTION_CHARS: u64 = 2000;
+
+/// An intervention as typed, to log (with its follow-up actions) or to
+/// rewrite (without). Checked by `nido_cases::interventions` into
+/// [`InterventionFields`] and [`NewAction`]s.
+#[derive(Debug, Clone)]
+pub struct InterventionInput {
+    pub kind: InterventionKind,
+    pub occurred_at: DateTime<Utc>,
+    pub duration_minutes: i32,
+    /// The staff present.
+    pub staff_ids: Vec<Uuid>,
+    pub summary: String,
+    pub confidentiality: Confidentiality,
+    pub actions: Vec<ActionInput>,
+}
+
+/// A follow-up action as typed.
+#[derive(Debug, Clone)]
+pub struct ActionInput {
+    pub description: String,
+    pub due_on: NaiveDate,
+    pub assignee_id: Uuid,
+}
+
+/// An intervention's fields to store, checked.
+#[derive(Debug, Clone)]
+pub struct InterventionFields {
+    pub kind: InterventionKind,
+    pub occurred_at: DateTime<Utc>,
+    pub duration_minutes: i32,
+    pub summary: String,
+    pub confidentiality: Confidentiality,
+    pub staff_ids: Vec<Uuid>,
+}
+
+/// A follow-up action to store, checked, its description trimmed.
+#[derive(Debug, Clone)]
+pub struct NewAction {
+    pub description: String,
+    pub due_on: NaiveDate,
+    pub assignee_id: Uuid,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Intervention {

@@ -178,9 +178,6 @@ pub enum Refusal {
     WrongCode,
     /// A code that is neither an authenticator's nor a recovery code.
     InvalidCode,
-    /// TRANSITIONAL: a message of the API's own request checks, until each
-    /// write input is checked by its use case.
-    Unconverted(String),
 }
 
 /// What a [`Refusal::Range`] counts.
@@ -337,7 +334,6 @@ impl Refusal {
             SamePassword => "must differ from the current password",
             WrongCode => "is not the code the app shows now",
             InvalidCode => "is not a valid code",
-            Unconverted(message) => return message.clone(),
         };
         fixed.to_owned()
     }
@@ -473,7 +469,6 @@ impl Refusal {
             SamePassword => "Le nouveau mot de passe doit être différent de l'actuel.",
             WrongCode => "Ce n'est pas le code que l'application affiche en ce moment.",
             InvalidCode => "Ce code n'est pas valide.",
-            Unconverted(_) => "Cette valeur n'est pas acceptée.",
         };
         fixed.to_owned()
     }

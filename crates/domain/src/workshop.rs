@@ -17,7 +17,7 @@ pub const MAX_PARTNER_CHARS: u64 = 200;
 pub const MAX_CAPACITY: i64 = 100;
 pub const MAX_FACILITATORS: usize = 10;
 /// At most this many children with their mother in one participation.
-pub const MAX_CHILDREN: usize = 10;
+pub const MAX_CHILDREN: u64 = 10;
 
 string_enum! {
     /// Where a family's participation stands: registered, then marked
@@ -173,6 +173,16 @@ pub struct Participation {
     pub registered_by: Uuid,
     pub version: i32,
     pub created_at: DateTime<Utc>,
+}
+
+/// An attendance as typed: `arrived_at` and `left_at` (`"HH:MM"`) when the
+/// family came, `absent: Some(true)` alone when not. Read by
+/// [`Attendance::parse`] where the use case takes it.
+#[derive(Debug, Clone, Default)]
+pub struct AttendanceInput {
+    pub absent: Option<bool>,
+    pub arrived_at: Option<String>,
+    pub left_at: Option<String>,
 }
 
 /// What was recorded of a family at a held workshop.

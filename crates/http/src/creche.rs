@@ -10,24 +10,22 @@ use chrono::NaiveDate;
 use nido_cases::creche::{
     self as cases, Booked, BookingRequest, ChildMonth, FreeSlot, MonthReport, PlannedChild,
 };
-use nido_domain::Refusal;
 use nido_domain::calendar::Month;
 use nido_domain::creche::{
-    Attendance, Booking, BookingPurpose, BookingStatus, Closure, CrecheSettings, Slot, TimeOfDay,
+    AttendanceInput, Booking, BookingPurpose, BookingStatus, Closure, CrecheSettings,
+    CrecheSettingsInput,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
-use validator::Validate;
 
 use crate::csv_export::{Cell, Column, CsvRow, Format, csv_response};
 use crate::error::{ApiError, Result};
 use crate::extract::{ApiPath, JsonBody, ValidQuery};
 use crate::gate::{Admins, Allowed, CrecheProfessionals, Management, Team};
 use crate::state::AppState;
-use crate::validation::Errors;
 use crate::versioning::{IfMatch, etag};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -41,10 +39,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(day))
         .routes(routes!(availability))
         .routes(routes!(report))
-}
-
-fn time(errors: &mut Errors, field: &str, raw: &str) -> Option<TimeOfDay> {
-    errors.check(field, TimeOfDay::parse(raw))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -92,7 +86,7 @@ async fn get_settings(
     ))
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CrecheSettingsRequest {
     #[schema(minimum = 1, maximum = 200, example = 10)]
@@ -127,43 +121,26 @@ async fn put_settings(
     IfMatch(expected): IfMatch,
     JsonBody(body): JsonBody<CrecheSettingsRequest>,
 ) -> Result<impl IntoResponse> {
-    let mut errors = Errors::default();
-    let opens_at = time(&mut errors, "opens_at", &body.opens_at);
-    let closes_at = time(&mut errors, "closes_at", &body.closes_at);
-    let open_weekdays: Vec<u8> = body
-        .open_weekdays
-        .iter()
-        .map(|day| u8::try_from(*day).unwrap_or(0))
-        .collect();
-    let settings = CrecheSettings {
+    let input = CrecheSettingsInput {
         capacity: body.capacity,
-        opens_at: opens_at.unwrap_or(TimeOfDay::MIDNIGHT),
-        closes_at: closes_at.unwrap_or(TimeOfDay::END_OF_DAY),
-        open_weekdays,
+        opens_at: body.opens_at,
+        closes_at: body.closes_at,
+        open_weekdays: body.open_weekdays,
         min_age_months: body.min_age_months,
         max_age_months: body.max_age_months,
-        version: 0,
     };
-    let saved = cases::change_settings(
-        &state.cases,
-        &caller.case_caller(),
-        settings,
-        expected,
-        errors.into_case(),
-    )
-    .await?;
+    let saved =
+        cases::change_settings(&state.cases, &caller.case_caller(), input, expected).await?;
     Ok((
         etag(saved.version),
         Json(CrecheSettingsResponse::from(saved)),
     ))
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClosureRequest {
     pub on: NaiveDate,
-    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
-    #[validate(custom(function = "crate::validation::not_blank"))]
     #[schema(
         min_length = 1,
         pattern = r"[^\s\x85]",
@@ -194,7 +171,7 @@ pub struct ClosureCreated {
 async fn add_closure(
     State(state): State<AppState>,
     caller: Allowed<Admins>,
-    crate::extract::ValidJson(body): crate::extract::ValidJson<ClosureRequest>,
+    JsonBody(body): JsonBody<ClosureRequest>,
 ) -> Result<impl IntoResponse> {
     let closure = Closure {
         on: body.on,
@@ -304,7 +281,7 @@ impl From<Booking> for BookingResponse {
     }
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BookingInput {
     pub child_id: Uuid,
@@ -323,7 +300,6 @@ pub struct BookingInput {
     pub ends_at: String,
     #[schema(schema_with = crate::schema::booking_purpose)]
     pub purpose: BookingPurpose,
-    #[validate(length(max = 2000, message = "must be at most 2000 characters"))]
     #[schema(max_length = 2000)]
     pub notes: Option<String>,
     /// Book the same slot every 7 days up to this day (at most 26 weeks
@@ -351,29 +327,17 @@ async fn book(
     ApiPath(family_id): ApiPath<Uuid>,
     JsonBody(body): JsonBody<BookingInput>,
 ) -> Result<impl IntoResponse> {
-    let mut errors = Errors::default();
-    errors.validate(&body);
-    let starts_at = time(&mut errors, "starts_at", &body.starts_at);
-    let ends_at = time(&mut errors, "ends_at", &body.ends_at);
     let request = BookingRequest {
         child_id: body.child_id,
         on: body.on,
-        slot: Slot {
-            starts_at: starts_at.unwrap_or(TimeOfDay::MIDNIGHT),
-            ends_at: ends_at.unwrap_or(TimeOfDay::END_OF_DAY),
-        },
+        starts_at: body.starts_at,
+        ends_at: body.ends_at,
         purpose: body.purpose,
         notes: body.notes,
         weekly_until: body.weekly_until,
     };
-    let Booked { items, skipped } = cases::book(
-        &state.cases,
-        &caller.case_caller(),
-        family_id,
-        request,
-        errors.into_case(),
-    )
-    .await?;
+    let Booked { items, skipped } =
+        cases::book(&state.cases, &caller.case_caller(), family_id, request).await?;
     Ok((
         StatusCode::CREATED,
         Json(BookingsCreated {
@@ -438,7 +402,7 @@ async fn cancel(
 }
 
 /// `{arrived_at, left_at}` when the child came, `{absent: true}` when not.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CrecheAttendanceRequest {
     #[schema(
@@ -469,27 +433,10 @@ async fn attendance(
     IfMatch(expected): IfMatch,
     JsonBody(body): JsonBody<CrecheAttendanceRequest>,
 ) -> Result<impl IntoResponse> {
-    let mut errors = Errors::default();
-    let attendance = match (body.absent, &body.arrived_at, &body.left_at) {
-        (Some(true), None, None) => Some(Attendance::Absent),
-        (None | Some(false), Some(arrived), Some(left)) => {
-            let arrived_at = time(&mut errors, "arrived_at", arrived);
-            let left_at = time(&mut errors, "left_at", left);
-            arrived_at
-                .zip(left_at)
-                .map(|(arrived_at, left_at)| Attendance::Came {
-                    arrived_at,
-                    left_at,
-                })
-        }
-        _ => {
-            errors.add("absent", Refusal::TimesOrAbsentAlone);
-            None
-        }
-    };
-    errors.finish()?;
-    let Some(attendance) = attendance else {
-        return Err(ApiError::Internal(anyhow::anyhow!("attendance missing")));
+    let attendance = AttendanceInput {
+        arrived_at: body.arrived_at,
+        left_at: body.left_at,
+        absent: body.absent,
     };
     let planned = cases::record_attendance(
         &state.cases,
@@ -730,8 +677,7 @@ async fn report(
     caller: Allowed<Management>,
     ValidQuery(params): ValidQuery<ReportParams>,
 ) -> Result<Response> {
-    let month =
-        Month::parse(&params.month).map_err(|err| ApiError::invalid("month", err.into()))?;
+    let month = Month::parse(&params.month).map_err(|err| ApiError::invalid("month", err.0))?;
     let report: MonthReport =
         cases::month_report(&state.cases, &caller.case_caller(), month).await?;
     let children: Vec<ChildMinutes> = report

@@ -6,7 +6,6 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{header, request::Parts};
 use serde::de::DeserializeOwned;
-use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
 use crate::error::{ApiError, FieldError};
 
@@ -14,28 +13,9 @@ use crate::error::{ApiError, FieldError};
 /// 10,000 characters; nothing needs more).
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
-/// A JSON body, deserialised and then validated.
-#[derive(Debug, Clone)]
-pub struct ValidJson<T>(pub T);
-
-impl<T, S> FromRequest<S> for ValidJson<T>
-where
-    T: DeserializeOwned + Validate,
-    S: Send + Sync,
-{
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let JsonBody(value) = JsonBody::<T>::from_request(req, state).await?;
-        value
-            .validate()
-            .map_err(|errors| ApiError::Validation(field_errors(&errors)))?;
-        Ok(ValidJson(value))
-    }
-}
-
-/// A JSON body, deserialised only: for handlers that validate it together
-/// with checks of their own, so that every field error comes back at once.
+/// A JSON body, deserialised into the request type: its shape only. The
+/// bounds and rules of what it holds are the use case's, which answers
+/// every refused field at once.
 #[derive(Debug, Clone)]
 pub struct JsonBody<T>(pub T);
 
@@ -129,42 +109,6 @@ fn shape_error(path: &str, message: &str) -> ApiError {
         message.to_owned()
     };
     ApiError::Validation(vec![FieldError::new(field, message)])
-}
-
-/// Flattens validator's nested errors into dotted field paths.
-pub fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {
-    let mut out = Vec::new();
-    collect(errors, "", &mut out);
-    out.sort_by(|a, b| a.field.cmp(&b.field));
-    out
-}
-
-fn collect(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
-    for (field, kind) in errors.errors() {
-        let path = if prefix.is_empty() {
-            field.to_string()
-        } else {
-            format!("{prefix}.{field}")
-        };
-        match kind {
-            ValidationErrorsKind::Field(list) => {
-                for error in list {
-                    let message = error
-                        .message
-                        .as_ref()
-                        .map(ToString::to_string)
-                        .unwrap_or_else(|| format!("is invalid ({})", error.code));
-                    out.push(FieldError::new(path.clone(), message));
-                }
-            }
-            ValidationErrorsKind::Struct(nested) => collect(nested, &path, out),
-            ValidationErrorsKind::List(items) => {
-                for (index, nested) in items {
-                    collect(nested, &format!("{path}[{index}]"), out);
-                }
-            }
-        }
-    }
 }
 
 /// A query string, deserialised; a bad value answers 422 naming the parameter.

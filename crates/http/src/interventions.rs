@@ -8,16 +8,14 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{DateTime, NaiveDate, Utc};
 use nido_cases as cases;
-use nido_cases::interventions::{InterventionFields, NewAction};
-use nido_domain::Refusal;
-use nido_domain::intervention::{Action, Confidentiality, Intervention, InterventionKind};
-use nido_domain::refusal::Counted;
+use nido_domain::intervention::{
+    self, Action, Confidentiality, Intervention, InterventionInput, InterventionKind,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
-use validator::Validate;
 
 use crate::auth::CurrentUser;
 use crate::error::Result;
@@ -26,7 +24,6 @@ use crate::gate::{Allowed, Team};
 use crate::pagination::{Page, PageParams};
 use crate::schema::ActionStatus;
 use crate::state::AppState;
-use crate::validation::Errors;
 use crate::versioning::{IfMatch, etag};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -109,11 +106,9 @@ impl InterventionResponse {
     }
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActionInput {
-    #[validate(length(min = 1, max = 2000, message = "must be 1 to 2000 characters"))]
-    #[validate(custom(function = "crate::validation::not_blank"))]
     #[schema(
         example = "Accompagner Mme à la CAF pour le dossier d'allocations",
         min_length = 1,
@@ -124,71 +119,48 @@ pub struct ActionInput {
     pub assignee_id: Uuid,
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InterventionRequest {
     #[schema(schema_with = crate::schema::intervention_kind)]
     pub kind: InterventionKind,
     /// RFC 3339.
     pub occurred_at: DateTime<Utc>,
-    #[validate(range(min = 1, max = 1440, message = "must be 1 to 1440 minutes"))]
     #[schema(minimum = 1, maximum = 1440)]
     pub duration_minutes: i32,
     /// The staff present: at least one, all active.
-    #[validate(length(min = 1, max = 20, message = "must list 1 to 20 people"))]
     #[schema(min_items = 1, max_items = 20)]
     pub staff_ids: Vec<Uuid>,
-    #[validate(length(min = 1, max = 10000, message = "must be 1 to 10000 characters"))]
-    #[validate(custom(function = "crate::validation::not_blank"))]
     #[schema(min_length = 1, pattern = r"[^\s\x85]", max_length = 10000)]
     pub summary: String,
     #[schema(schema_with = crate::schema::confidentiality)]
     pub confidentiality: Confidentiality,
     /// Follow-up actions coming out of it, at most 20.
     #[serde(default)]
-    #[validate(nested)]
     #[schema(max_items = 20)]
     pub actions: Vec<ActionInput>,
 }
 
-impl InterventionRequest {
-    /// The request's own checks (bounds, blanks, at most 20 actions),
-    /// added to `errors`; the API and the web form run the same ones.
-    pub fn validate_shape(&self, errors: &mut Errors) {
-        errors.validate(self);
-        if self.actions.len() > 20 {
-            errors.add(
-                "actions",
-                Refusal::Count {
-                    min: 0,
-                    max: 20,
-                    of: Counted::Actions,
-                },
-            );
+impl From<ActionInput> for intervention::ActionInput {
+    fn from(action: ActionInput) -> Self {
+        intervention::ActionInput {
+            description: action.description,
+            due_on: action.due_on,
+            assignee_id: action.assignee_id,
         }
     }
+}
 
-    /// The follow-up actions, their descriptions trimmed.
-    pub fn new_actions(&self) -> Vec<NewAction> {
-        self.actions
-            .iter()
-            .map(|action| NewAction {
-                description: action.description.trim().to_owned(),
-                due_on: action.due_on,
-                assignee_id: action.assignee_id,
-            })
-            .collect()
-    }
-
-    /// The intervention's fields as the use case takes them.
-    pub fn fields(&self) -> InterventionFields {
-        InterventionFields {
-            kind: self.kind,
-            occurred_at: self.occurred_at,
-            duration_minutes: self.duration_minutes,
-            summary: self.summary.clone(),
-            confidentiality: self.confidentiality,
-            staff_ids: self.staff_ids.clone(),
+impl From<InterventionRequest> for InterventionInput {
+    fn from(request: InterventionRequest) -> Self {
+        InterventionInput {
+            kind: request.kind,
+            occurred_at: request.occurred_at,
+            duration_minutes: request.duration_minutes,
+            staff_ids: request.staff_ids,
+            summary: request.summary,
+            confidentiality: request.confidentiality,
+            actions: request.actions.into_iter().map(Into::into).collect(),
         }
     }
 }
@@ -204,15 +176,11 @@ async fn create_intervention(
     ApiPath(family_id): ApiPath<Uuid>,
     JsonBody(body): JsonBody<InterventionRequest>,
 ) -> Result<impl IntoResponse> {
-    let mut errors = Errors::default();
-    body.validate_shape(&mut errors);
     let (intervention, actions) = cases::interventions::log_intervention(
         &state.cases,
         &caller.case_caller(),
         family_id,
-        body.fields(),
-        body.new_actions(),
-        errors.into_case(),
+        body.into(),
     )
     .await?;
     Ok((
@@ -297,18 +265,12 @@ async fn update_intervention(
     IfMatch(expected): IfMatch,
     JsonBody(body): JsonBody<InterventionRequest>,
 ) -> Result<impl IntoResponse> {
-    let mut errors = Errors::default();
-    body.validate_shape(&mut errors);
-    if !body.actions.is_empty() {
-        errors.add("actions", Refusal::ActionsChangedApart);
-    }
     let (intervention, actions) = cases::interventions::update_intervention(
         &state.cases,
         &caller.case_caller(),
         id,
         expected,
-        body.fields(),
-        errors.into_case(),
+        body.into(),
     )
     .await?;
     Ok((
@@ -331,19 +293,11 @@ async fn create_action(
     ApiPath(family_id): ApiPath<Uuid>,
     JsonBody(body): JsonBody<ActionInput>,
 ) -> Result<impl IntoResponse> {
-    let mut errors = Errors::default();
-    errors.validate(&body);
-    let new = NewAction {
-        description: body.description.trim().to_owned(),
-        due_on: body.due_on,
-        assignee_id: body.assignee_id,
-    };
     let action = cases::interventions::add_action(
         &state.cases,
         &caller.case_caller(),
         family_id,
-        new,
-        errors.into_case(),
+        body.into(),
     )
     .await?;
     Ok((
@@ -387,7 +341,7 @@ async fn my_actions(
     }))
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActionUpdate {
     /// The day it was done; `null` opens it again. Not in the future.

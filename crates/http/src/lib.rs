@@ -32,7 +32,6 @@ mod schema;
 pub mod state;
 pub mod timeline;
 pub mod users;
-pub mod validation;
 pub mod versioning;
 pub mod workshops;
 

@@ -10,10 +10,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use nido_cases as cases;
 use nido_cases::workshops::Position;
 use nido_domain::Refusal;
-use nido_domain::refusal::Counted;
 use nido_domain::workshop::{
-    Attendance, MAX_CHILDREN, Participation, ParticipationStatus, TimeOfDay, Workshop,
-    WorkshopDraft,
+    AttendanceInput, Participation, ParticipationStatus, TimeOfDay, Workshop, WorkshopDraft,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -21,12 +19,11 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use crate::error::{ApiError, FieldError, Result};
+use crate::error::{ApiError, Result};
 use crate::extract::{ApiPath, JsonBody, ValidQuery};
 use crate::gate::{Allowed, Team};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
-use crate::validation::Errors;
 use crate::versioning::etag;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -166,13 +163,8 @@ async fn create_workshop(
         capacity: body.capacity,
         facilitator_ids: &body.facilitator_ids,
     };
-    let workshop = cases::workshops::create_workshop(
-        &state.cases,
-        &caller.case_caller(),
-        draft,
-        Errors::default().into_case(),
-    )
-    .await?;
+    let workshop =
+        cases::workshops::create_workshop(&state.cases, &caller.case_caller(), draft).await?;
     Ok((
         StatusCode::CREATED,
         etag(workshop.version),
@@ -274,24 +266,12 @@ async fn add_participant(
     ApiPath(workshop_id): ApiPath<Uuid>,
     JsonBody(body): JsonBody<ParticipantRequest>,
 ) -> Result<impl IntoResponse> {
-    let mut errors = Errors::default();
-    if body.child_ids.len() > MAX_CHILDREN {
-        errors.add(
-            "child_ids",
-            Refusal::Count {
-                min: 0,
-                max: MAX_CHILDREN as u64,
-                of: Counted::Children,
-            },
-        );
-    }
     let participation = cases::workshops::add_participant(
         &state.cases,
         &caller.case_caller(),
         workshop_id,
         body.family_id,
         &body.child_ids,
-        errors.into_case(),
     )
     .await?;
     Ok((
@@ -331,19 +311,11 @@ async fn record_attendance(
     ApiPath(workshop_id): ApiPath<Uuid>,
     JsonBody(body): JsonBody<WorkshopAttendanceRequest>,
 ) -> Result<impl IntoResponse> {
-    let attendance = Attendance::parse(
-        body.absent,
-        body.arrived_at.as_deref(),
-        body.left_at.as_deref(),
-    )
-    .map_err(|refused| {
-        ApiError::Validation(
-            refused
-                .into_iter()
-                .map(|refusal| FieldError::new(refusal.field, refusal.refusal.english()))
-                .collect(),
-        )
-    })?;
+    let attendance = AttendanceInput {
+        absent: body.absent,
+        arrived_at: body.arrived_at,
+        left_at: body.left_at,
+    };
     let participation = cases::workshops::record_attendance(
         &state.cases,
         &caller.case_caller(),

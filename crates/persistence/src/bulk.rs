@@ -29,8 +29,8 @@ use crate::entities::{
     landlords, leases, occupancies, periods, placements, project_objectives,
     project_review_participants, project_reviews, referrals, units, users,
 };
-use crate::interventions::{InterventionFields, NewAction};
 use crate::projects::NewReview;
+use nido_domain::intervention::{InterventionFields, NewAction};
 use nido_domain::user::NewUser;
 
 /// The bound on one statement's variables: SQLite's default (32,766 since

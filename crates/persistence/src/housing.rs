@@ -1,7 +1,9 @@
 //! Landlords, units and leases.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use nido_domain::housing::{DateSpan, Landlord, LandlordKind, Lease, Typology, Unit};
+use nido_domain::housing::{
+    DateSpan, Landlord, LandlordFields, Lease, LeaseFields, Unit, UnitFields,
+};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect,
@@ -12,36 +14,6 @@ use crate::entities::{landlords, leases, units};
 use crate::versioned::Versioned;
 use crate::{RepoError, Rule};
 use nido_domain::Conflict;
-
-#[derive(Debug, Clone, Default)]
-pub struct LandlordFields {
-    pub name: Option<String>,
-    pub kind: Option<LandlordKind>,
-    pub contact_name: Option<Option<String>>,
-    pub phone: Option<Option<String>>,
-    pub email: Option<Option<String>>,
-    pub address: Option<Option<String>>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct UnitFields {
-    pub landlord_id: Option<Uuid>,
-    pub label: Option<String>,
-    pub street: Option<String>,
-    pub postal_code: Option<String>,
-    pub city: Option<String>,
-    pub typology: Option<Typology>,
-    pub surface_m2: Option<f64>,
-    pub capacity: Option<i32>,
-}
-
-#[derive(Debug, Clone, Copy)]
-pub struct LeaseFields {
-    pub span: DateSpan,
-    pub monthly_rent_cents: i64,
-    pub monthly_charges_cents: i64,
-    pub deposit_cents: i64,
-}
 
 fn corrupt(table: &str, id: Uuid) -> DbErr {
     DbErr::Custom(format!("{table} row {id}: invalid value"))

@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
-use nido_domain::intervention::{Action, Confidentiality, Intervention, InterventionKind};
+use nido_domain::intervention::{
+    Action, Confidentiality, Intervention, InterventionFields, InterventionKind, NewAction,
+};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
@@ -17,23 +19,6 @@ use crate::RepoError;
 use crate::entities::{actions, intervention_staff, interventions};
 use crate::need_to_know;
 use crate::versioned::Versioned;
-
-#[derive(Debug, Clone)]
-pub struct InterventionFields {
-    pub kind: InterventionKind,
-    pub occurred_at: DateTime<Utc>,
-    pub duration_minutes: i32,
-    pub summary: String,
-    pub confidentiality: Confidentiality,
-    pub staff_ids: Vec<Uuid>,
-}
-
-#[derive(Debug, Clone)]
-pub struct NewAction {
-    pub description: String,
-    pub due_on: NaiveDate,
-    pub assignee_id: Uuid,
-}
 
 /// Who looks at follow-up actions. Need to know, decided in the query: a
 /// coordinator sees the actions of every family, a staff member those of

@@ -98,12 +98,7 @@ impl FieldErrors {
         match error {
             CaseError::Invalid(fields) => {
                 for field in fields {
-                    let message = match &field.refusal {
-                        // TRANSITIONAL, until the API's request types no
-                        // longer check anything themselves.
-                        nido_domain::Refusal::Unconverted(said) => french::field_message(said),
-                        refusal => refusal.french(),
-                    };
+                    let message = field.refusal.french();
                     match place(&field.field) {
                         Some(name) => errors.add(name, message),
                         None => errors.whole_form = Some(message),
@@ -123,29 +118,6 @@ impl FieldErrors {
         Ok(errors)
     }
 
-    /// The refusals of an API request type's own checks, placed as
-    /// [`from_case`](Self::from_case) places a use case's.
-    pub fn from_api(
-        error: nido_http::ApiError,
-        place: impl Fn(&str) -> Option<String>,
-    ) -> Result<Self, WebError> {
-        match error {
-            nido_http::ApiError::Validation(fields) => Self::from_case(
-                CaseError::Invalid(
-                    fields
-                        .into_iter()
-                        .map(|field| nido_cases::FieldError {
-                            field: field.field,
-                            refusal: nido_domain::Refusal::Unconverted(field.message),
-                        })
-                        .collect(),
-                ),
-                place,
-            ),
-            other => Err(api_refusal(other)),
-        }
-    }
-
     /// The HTTP status of the answer that shows these errors, as the API
     /// would answer: 409 for a conflict, 412 for a stale version, else 422.
     pub fn status_for(error: &CaseError) -> axum::http::StatusCode {
@@ -156,54 +128,6 @@ impl FieldErrors {
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
-}
-
-/// A refusal of an API request type's own checks (or of the use case it
-/// calls) that is not about the input: the page it answers. Goes with the
-/// request types, once each write input is a domain type.
-pub fn api_refusal(error: nido_http::ApiError) -> WebError {
-    use nido_http::ApiError;
-    match error {
-        ApiError::Unauthorized => WebError::SignInRequired {
-            back: None,
-            clear: None,
-        },
-        ApiError::PasswordChangeRequired => WebError::PasswordChangeRequired,
-        ApiError::MfaEnrolmentRequired => WebError::MfaEnrolmentRequired,
-        ApiError::Forbidden => WebError::Forbidden,
-        ApiError::NotFound => WebError::NotFound,
-        ApiError::Hidden { family_id } => WebError::Hidden { family_id },
-        ApiError::MalformedBody(_) | ApiError::UnsupportedMediaType | ApiError::PayloadTooLarge => {
-            WebError::BadRequest
-        }
-        ApiError::Internal(err) => WebError::Internal(err),
-        other => WebError::Internal(anyhow::anyhow!("unexpected refusal: {other}")),
-    }
-}
-
-/// The errors of a refusal of an API request type's checks (or of a use
-/// case it calls), placed by `place`, with the status the API would
-/// answer. Goes with the request types, as [`api_refusal`] does.
-pub fn api_form_refusal(
-    error: nido_http::ApiError,
-    place: impl Fn(&str) -> Option<String>,
-) -> Result<(FieldErrors, axum::http::StatusCode), WebError> {
-    let case = match error {
-        nido_http::ApiError::Validation(fields) => CaseError::Invalid(
-            fields
-                .into_iter()
-                .map(|field| nido_cases::FieldError {
-                    field: field.field,
-                    refusal: nido_domain::Refusal::Unconverted(field.message),
-                })
-                .collect(),
-        ),
-        nido_http::ApiError::Conflict(conflict) => CaseError::Conflict(conflict),
-        nido_http::ApiError::PreconditionFailed => CaseError::StaleVersion,
-        other => return Err(api_refusal(other)),
-    };
-    let status = FieldErrors::status_for(&case);
-    Ok((FieldErrors::from_case(case, place)?, status))
 }
 
 /// A form's answer from its use case: on success, a redirection (303) to

@@ -1,9 +1,7 @@
 //! What the pages say, in French: dates, ages, the vocabularies' labels
-//! (written once in `nido_cases::labels`, which the export shares), and
-//! the API's field messages and conflicts turned into sentences a social
-//! worker reads. Each English message the use cases answer is translated
-//! here once; one nobody translated yet reads as a generic refusal rather
-//! than in English (and is logged, so it gets its translation).
+//! (written once in `nido_cases::labels`, which the export shares) and the
+//! conflicts' sentences. A refused field says itself in French
+//! (`nido_domain::Refusal::french`): nothing here reads an English message.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use nido_domain::Conflict;
@@ -139,138 +137,9 @@ pub fn conflict(conflict: Conflict) -> &'static str {
 /// A 412: what was shown changed since.
 pub const STALE: &str = "Ces informations ont été modifiées entre-temps : rechargez la page, vérifiez-les, puis recommencez.";
 
-/// The refusal shown when a message has no translation yet.
+/// The refusal shown for a business rule's code that has no sentence of
+/// its own yet (logged, so that it gets one).
 pub const REFUSED: &str = "Cette valeur n'est pas acceptée.";
-
-/// A field message of the API (`validator`'s, the domain's, the use
-/// cases'), in French.
-pub fn field_message(message: &str) -> String {
-    if let Some(known) = exact_message(message) {
-        return known.to_owned();
-    }
-    if let Some(known) = admin_message(message) {
-        return known.to_owned();
-    }
-    if let Some((min, max)) = two_numbers(message, "must be ", " to ", " characters") {
-        return format!("Doit compter de {min} à {max} caractères.");
-    }
-    if let Some(max) = message
-        .strip_prefix("must be at most ")
-        .and_then(|rest| rest.strip_suffix(" characters"))
-    {
-        return format!("{max} caractères au plus.");
-    }
-    if let Some((min, max)) = two_numbers(message, "must be ", " to ", " minutes") {
-        return format!("Entre {min} et {max} minutes.");
-    }
-    if let Some((min, max)) = two_numbers(message, "must list ", " to ", " people") {
-        return format!("Cochez de {min} à {max} personnes.");
-    }
-    if let Some(hours) = message.strip_prefix("must be within opening hours, ") {
-        return format!(
-            "En dehors des heures d'ouverture ({}).",
-            hours.replace(" to ", " à ")
-        );
-    }
-    if message.starts_with("the family has no placement active on ") {
-        return "La famille n'a pas de prise en charge en cours ce jour-là.".to_owned();
-    }
-    if let Some(rest) = message.strip_prefix("the child is ")
-        && let Some((age, range)) = rest.split_once(" months old on ")
-        && let Some((_, limits)) = range.split_once("; the crèche takes children from ")
-        && let Some((min, max)) = limits
-            .strip_suffix(" months")
-            .and_then(|l| l.split_once(" months up to "))
-    {
-        return format!(
-            "L'enfant aura {age} mois ce jour-là ; la crèche accueille les enfants de {min} mois jusqu'à {max} mois."
-        );
-    }
-    tracing::warn!(message, "a field message has no French translation");
-    REFUSED.to_owned()
-}
-
-fn exact_message(message: &str) -> Option<&'static str> {
-    Some(match message {
-        "is required" => "Ce champ est obligatoire.",
-        "must not be blank" => "Ce champ ne peut pas être vide.",
-        "must not be after today" => "La date ne peut pas être postérieure à aujourd'hui.",
-        "must list at most 20 actions" => "20 actions de suivi au plus.",
-        "must be an email address" => "Indiquez une adresse électronique valide.",
-        "must be an active staff member or coordinator" => {
-            "Doit être un membre actif de l'équipe ou de la coordination."
-        }
-        "must be on the family's team (its referent or a member) or a coordinator" => {
-            "Doit faire partie de l'équipe de la famille (référent ou membre) ou de la coordination."
-        }
-        "must be the author or present: the intervention is restricted" => {
-            "L'intervention est restreinte : confiez l'action à son auteur ou à une personne présente."
-        }
-        "give at most one of birth_date and expected_birth_date"
-        | "give exactly one of birth_date and expected_birth_date" => {
-            "Indiquez soit la date de naissance, soit la date prévue."
-        }
-        "the child is already born" => "L'enfant est déjà né.",
-        "give exactly one of family and family_id" => "Indiquez la famille.",
-        "must list at most 12 children" => "12 enfants au plus.",
-        "must not be before the referral" => {
-            "La date d'admission ne peut pas précéder l'orientation."
-        }
-        "must not be before the admission" => "La date de sortie ne peut pas précéder l'admission.",
-        "must be on a quarter hour (:00, :15, :30, :45)" => {
-            "Choisissez une heure au quart d'heure (:00, :15, :30, :45)."
-        }
-        "must be after starts_at" => "L'heure de fin doit suivre l'heure de début.",
-        "must be after arrived_at" => "L'heure de départ doit suivre l'heure d'arrivée.",
-        "is not a child of this family" => "Cet enfant n'est pas de cette famille.",
-        "is not born yet" => "Cet enfant n'est pas encore né.",
-        "must be a time written HH:MM, from 00:00 to 24:00" => {
-            "Indiquez une heure, par exemple 09:30."
-        }
-        "the crèche is closed that day" => "La crèche est fermée ce jour-là.",
-        "the booked day has not come yet" => {
-            "Ce jour n'est pas encore arrivé : la présence se note le jour même ou après."
-        }
-        "must not be before on" => "Cette date ne peut pas précéder le jour réservé.",
-        "must be at most 26 weeks after on" => "26 semaines au plus après le jour réservé.",
-        "is not your password" => "Ce n'est pas votre mot de passe actuel.",
-        "must differ from the current password" => {
-            "Le nouveau mot de passe doit être différent de l'actuel."
-        }
-        "must be 12 to 128 characters" => "Le mot de passe doit compter de 12 à 128 caractères.",
-        "is too easy to guess; use a longer phrase of unrelated words" => {
-            "Ce mot de passe est trop facile à deviner : préférez une suite de mots sans rapport entre eux."
-        }
-        _ => return None,
-    })
-}
-
-/// The API's messages about housing and accounts, in French.
-fn admin_message(message: &str) -> Option<&'static str> {
-    Some(match message {
-        "no such landlord" => "Ce bailleur est inconnu.",
-        "no such housing unit" => "Ce logement est inconnu.",
-        "must be more than 0 and at most 1000" => "Plus de 0 et au plus 1 000 m².",
-        "must be 1 to 20" => "De 1 à 20 personnes.",
-        "must be 0 to 10000000 cents" => "De 0 à 100 000 €.",
-        "must not be before starts_on" => "La fin du bail ne peut pas précéder son début.",
-        "must be after the day the family moved into its current unit" => {
-            "Le déménagement doit suivre l'entrée dans le logement actuel."
-        }
-        "must not be before the admission" => "Le déménagement ne peut pas précéder l'admission.",
-        "must not be before from" => "La fin ne peut pas précéder le début.",
-        "the range may cover at most 3660 days" => "La période couvre au plus 3 660 jours.",
-        "must not contain control characters" => "Ce texte contient des caractères invalides.",
-        _ => return None,
-    })
-}
-
-/// `prefix` A `middle` B `suffix`, with A and B numbers.
-fn two_numbers(message: &str, prefix: &str, middle: &str, suffix: &str) -> Option<(u64, u64)> {
-    let rest = message.strip_prefix(prefix)?.strip_suffix(suffix)?;
-    let (min, max) = rest.split_once(middle)?;
-    Some((min.parse().ok()?, max.parse().ok()?))
-}
 
 /// Lower-cased, without accents: what a search by name compares, so that
 /// "helene" finds Hélène.
@@ -321,61 +190,6 @@ mod tests {
         assert_eq!(wait_text(60), "1 minute");
         assert_eq!(wait_text(61), "2 minutes");
         assert_eq!(wait_text(900), "15 minutes");
-    }
-
-    #[test]
-    fn the_messages_of_the_forms_are_translated() {
-        for message in [
-            "is required",
-            "must not be blank",
-            "must be 1 to 10000 characters",
-            "must be 1 to 2000 characters",
-            "must be 1 to 1440 minutes",
-            "must list 1 to 20 people",
-            "must list at most 20 actions",
-            "must be an active staff member or coordinator",
-            "must be on the family's team (its referent or a member) or a coordinator",
-            "must be the author or present: the intervention is restricted",
-            "must not be after today",
-            "give at most one of birth_date and expected_birth_date",
-            "the child is already born",
-            "is not your password",
-            "must differ from the current password",
-            "must be 12 to 128 characters",
-            "is too easy to guess; use a longer phrase of unrelated words",
-            "must be at most 254 characters",
-            "must not be before the referral",
-            "must not be before the admission",
-            "must be on a quarter hour (:00, :15, :30, :45)",
-            "must be within opening hours, 08:30 to 18:00",
-            "must be after starts_at",
-            "is not born yet",
-            "the crèche is closed that day",
-            "the family has no placement active on 2026-03-02",
-            "the child is 1 months old on 2026-03-02; the crèche takes children from 2 months up to 36 months",
-        ] {
-            let french = field_message(message);
-            assert_ne!(french, REFUSED, "{message}");
-            assert!(!french.contains("must"), "{message} → {french}");
-        }
-        assert_eq!(field_message("something new"), REFUSED);
-        assert_eq!(
-            field_message("must be 1 to 1440 minutes"),
-            "Entre 1 et 1440 minutes."
-        );
-    }
-
-    #[test]
-    fn the_messages_of_the_admin_forms_are_translated() {
-        for each in [
-            "no such landlord",
-            "must be 1 to 20",
-            "must be 0 to 10000000 cents",
-            "must not be before starts_on",
-            "must not be before the admission",
-        ] {
-            assert!(admin_message(each).is_some(), "{each}");
-        }
     }
 
     #[test]

@@ -8,10 +8,10 @@ use nido_domain::family::{
 };
 use nido_domain::housing::DateSpan;
 use nido_domain::intervention::Confidentiality;
+use nido_domain::intervention::{InterventionFields, NewAction};
 use nido_domain::placement::{ChildBirth, Period, first_period, latest_end_on, next_period};
 use nido_domain::project::{Contract, ContractKind, Objective, ObjectiveStatus};
 use nido_persistence::bulk::{self, Rows};
-use nido_persistence::interventions::{InterventionFields, NewAction};
 use nido_persistence::projects::NewReview;
 use uuid::Uuid;
 

@@ -9,12 +9,11 @@ use nido_domain::family::{
     ChildDraft, FamilyDraft, MotherDraft, Placement, Referral, ReferralDraft, ReferralReason,
     ReferralSource,
 };
-use nido_domain::housing::{DateSpan, LandlordKind, Typology};
+use nido_domain::housing::{LandlordInput, LandlordKind, LeaseInput, Typology, UnitInput};
 use nido_domain::user::NewUser;
 use nido_domain::{Clock, DisplayName, Email, Profession, Role};
 use nido_persistence::DatabaseConnection;
 use nido_persistence::audit::AuditWriter;
-use nido_persistence::housing::{LandlordFields, LeaseFields, UnitFields};
 use uuid::Uuid;
 
 /// Now, for every test: a Monday in June, mid-morning in Paris.
@@ -190,7 +189,7 @@ impl World {
         let landlord = nido_cases::housing::add_landlord(
             &self.cases,
             &admin,
-            LandlordFields {
+            LandlordInput {
                 name: Some(format!("Bailleur de {label}")),
                 kind: Some(LandlordKind::Social),
                 ..Default::default()
@@ -201,7 +200,7 @@ impl World {
         let unit = nido_cases::housing::add_unit(
             &self.cases,
             &admin,
-            UnitFields {
+            UnitInput {
                 landlord_id: Some(landlord.id),
                 label: Some(label.to_owned()),
                 street: Some("1 rue des Tilleuls".to_owned()),
@@ -218,8 +217,9 @@ impl World {
             &self.cases,
             &admin,
             unit.id,
-            LeaseFields {
-                span: DateSpan::new(day("2024-01-01"), None),
+            LeaseInput {
+                starts_on: day("2024-01-01"),
+                ends_on: None,
                 monthly_rent_cents: 65_000,
                 monthly_charges_cents: 5_000,
                 deposit_cents: 65_000,

@@ -6,33 +6,26 @@
 
 use chrono::{DateTime, Utc};
 use nido_cases::audit_log::{self, AuditFilter};
-use nido_cases::{Caller, CaseError, Invalid, families, family_list, interventions};
-use nido_domain::intervention::{Confidentiality, InterventionKind};
-use nido_persistence::interventions::InterventionFields;
+use nido_cases::{Caller, CaseError, families, family_list, interventions};
+use nido_domain::intervention::{Confidentiality, InterventionInput, InterventionKind};
 use uuid::Uuid;
 
 use crate::harness::{NOW, World, day, world};
 
 async fn log_visit(world: &World, family_id: Uuid) -> Result<(), CaseError> {
     let occurred_at: DateTime<Utc> = NOW.parse().expect("an instant");
-    let fields = InterventionFields {
+    let input = InterventionInput {
         kind: InterventionKind::HomeVisit,
         occurred_at,
         duration_minutes: 45,
+        staff_ids: vec![world.other_worker.id],
         summary: "Visite à domicile : installation dans le logement.".to_owned(),
         confidentiality: Confidentiality::Team,
-        staff_ids: Vec::new(),
+        actions: Vec::new(),
     };
-    interventions::log_intervention(
-        &world.cases,
-        &world.other_worker,
-        family_id,
-        fields,
-        Vec::new(),
-        Invalid::default(),
-    )
-    .await
-    .map(|_| ())
+    interventions::log_intervention(&world.cases, &world.other_worker, family_id, input)
+        .await
+        .map(|_| ())
 }
 
 #[tokio::test]

@@ -4,23 +4,19 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use nido_cases::housing::{self, LandlordFields};
-use nido_domain::Email;
-use nido_domain::Refusal;
-use nido_domain::housing::{Landlord, LandlordKind};
+use nido_cases::housing;
+use nido_domain::housing::{Landlord, LandlordInput, LandlordKind};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
-use validator::Validate;
 
 use crate::error::Result;
 use crate::extract::{ApiPath, JsonBody, ValidQuery};
 use crate::gate::{Allowed, HousingEditors, HousingReaders};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
-use crate::validation::{Errors, optional_text};
 use crate::versioning::{IfMatch, etag};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -59,11 +55,9 @@ impl From<Landlord> for LandlordResponse {
 
 /// A landlord to create (every field) or change (any field; an empty
 /// optional text clears it).
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LandlordRequest {
-    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
-    #[validate(custom(function = "crate::validation::not_blank"))]
     #[schema(
         example = "Valophis Habitat",
         min_length = 1,
@@ -73,50 +67,26 @@ pub struct LandlordRequest {
     pub name: Option<String>,
     #[schema(schema_with = crate::schema::landlord_kind_or_null)]
     pub kind: Option<LandlordKind>,
-    #[validate(length(max = 200, message = "must be at most 200 characters"))]
     #[schema(max_length = 200)]
     pub contact_name: Option<String>,
-    #[validate(length(max = 40, message = "must be at most 40 characters"))]
     #[schema(max_length = 40)]
     pub phone: Option<String>,
     #[schema(schema_with = crate::schema::email_or_empty)]
     pub email: Option<String>,
-    #[validate(length(max = 300, message = "must be at most 300 characters"))]
     #[schema(max_length = 300)]
     pub address: Option<String>,
 }
 
-impl LandlordRequest {
-    /// The fields to store, every error found at once (the web's forms
-    /// call this too).
-    pub fn fields(self, creating: bool) -> Result<LandlordFields> {
-        let mut errors = Errors::default();
-        errors.validate(&self);
-        if creating {
-            if self.name.is_none() {
-                errors.add("name", Refusal::Required);
-            }
-            if self.kind.is_none() {
-                errors.add("kind", Refusal::Required);
-            }
+impl From<LandlordRequest> for LandlordInput {
+    fn from(request: LandlordRequest) -> Self {
+        LandlordInput {
+            name: request.name,
+            kind: request.kind,
+            contact_name: request.contact_name,
+            phone: request.phone,
+            email: request.email,
+            address: request.address,
         }
-        let email = match self.email.as_deref().map(str::trim) {
-            None => None,
-            Some("") => Some(None),
-            Some(raw) => errors
-                .check("email", Email::parse(raw))
-                .map(|email| Some(email.as_str().to_owned())),
-        };
-        errors.finish()?;
-        let clearable = |value: Option<String>| value.map(|text| optional_text(Some(&text)));
-        Ok(LandlordFields {
-            name: self.name.map(|name| name.trim().to_owned()),
-            kind: self.kind,
-            contact_name: clearable(self.contact_name),
-            phone: clearable(self.phone),
-            email,
-            address: clearable(self.address),
-        })
     }
 }
 
@@ -128,8 +98,7 @@ async fn create_landlord(
     caller: Allowed<HousingEditors>,
     JsonBody(body): JsonBody<LandlordRequest>,
 ) -> Result<impl IntoResponse> {
-    let fields = body.fields(true)?;
-    let landlord = housing::add_landlord(&state.cases, &caller.case_caller(), fields).await?;
+    let landlord = housing::add_landlord(&state.cases, &caller.case_caller(), body.into()).await?;
     Ok((
         StatusCode::CREATED,
         etag(landlord.version),
@@ -187,9 +156,14 @@ async fn update_landlord(
     IfMatch(expected): IfMatch,
     JsonBody(body): JsonBody<LandlordRequest>,
 ) -> Result<impl IntoResponse> {
-    let fields = body.fields(false)?;
-    let landlord =
-        housing::update_landlord(&state.cases, &caller.case_caller(), id, expected, fields).await?;
+    let landlord = housing::update_landlord(
+        &state.cases,
+        &caller.case_caller(),
+        id,
+        expected,
+        body.into(),
+    )
+    .await?;
     Ok((
         etag(landlord.version),
         Json(LandlordResponse::from(landlord)),

@@ -5,22 +5,19 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::NaiveDate;
-use nido_cases::housing::{self, LeaseFields};
-use nido_domain::Refusal;
-use nido_domain::housing::{DateSpan, Lease};
+use nido_cases::housing;
+use nido_domain::housing::{Lease, LeaseInput};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
-use validator::Validate;
 
 use crate::error::Result;
 use crate::extract::{ApiPath, JsonBody, ValidQuery};
 use crate::gate::{Allowed, HousingEditors, HousingReaders};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
-use crate::validation::Errors;
 use crate::versioning::{IfMatch, etag};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -58,39 +55,29 @@ impl From<Lease> for LeaseResponse {
 }
 
 /// A lease (*bail*); amounts in integer euro cents.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LeaseRequest {
     pub starts_on: NaiveDate,
     /// `null` for a lease with no end date.
     pub ends_on: Option<NaiveDate>,
-    #[validate(range(min = 0, max = 10_000_000, message = "must be 0 to 10000000 cents"))]
     #[schema(minimum = 0, maximum = 10_000_000, example = 68_000)]
     pub monthly_rent_cents: i64,
-    #[validate(range(min = 0, max = 10_000_000, message = "must be 0 to 10000000 cents"))]
     #[schema(minimum = 0, maximum = 10_000_000, example = 9_500)]
     pub monthly_charges_cents: i64,
-    #[validate(range(min = 0, max = 10_000_000, message = "must be 0 to 10000000 cents"))]
     #[schema(minimum = 0, maximum = 10_000_000, example = 68_000)]
     pub deposit_cents: i64,
 }
 
-impl LeaseRequest {
-    /// The fields to store, every error found at once (the web's forms
-    /// call this too).
-    pub fn fields(&self) -> Result<LeaseFields> {
-        let mut errors = Errors::default();
-        errors.validate(self);
-        if self.ends_on.is_some_and(|end| end < self.starts_on) {
-            errors.add("ends_on", Refusal::LeaseEndsBeforeStart);
+impl From<LeaseRequest> for LeaseInput {
+    fn from(request: LeaseRequest) -> Self {
+        LeaseInput {
+            starts_on: request.starts_on,
+            ends_on: request.ends_on,
+            monthly_rent_cents: request.monthly_rent_cents,
+            monthly_charges_cents: request.monthly_charges_cents,
+            deposit_cents: request.deposit_cents,
         }
-        errors.finish()?;
-        Ok(LeaseFields {
-            span: DateSpan::new(self.starts_on, self.ends_on),
-            monthly_rent_cents: self.monthly_rent_cents,
-            monthly_charges_cents: self.monthly_charges_cents,
-            deposit_cents: self.deposit_cents,
-        })
     }
 }
 
@@ -106,10 +93,8 @@ async fn create_lease(
     ApiPath(unit_id): ApiPath<Uuid>,
     JsonBody(body): JsonBody<LeaseRequest>,
 ) -> Result<impl IntoResponse> {
-    let caller = caller.case_caller();
-    housing::unit(&state.cases, &caller, unit_id).await?;
-    let fields = body.fields()?;
-    let lease = housing::add_lease(&state.cases, &caller, unit_id, fields).await?;
+    let lease =
+        housing::add_lease(&state.cases, &caller.case_caller(), unit_id, body.into()).await?;
     Ok((
         StatusCode::CREATED,
         etag(lease.version),
@@ -153,9 +138,13 @@ async fn update_lease(
     IfMatch(expected): IfMatch,
     JsonBody(body): JsonBody<LeaseRequest>,
 ) -> Result<impl IntoResponse> {
-    let caller = caller.case_caller();
-    housing::lease(&state.cases, &caller, id).await?;
-    let fields = body.fields()?;
-    let lease = housing::update_lease(&state.cases, &caller, id, expected, fields).await?;
+    let lease = housing::update_lease(
+        &state.cases,
+        &caller.case_caller(),
+        id,
+        expected,
+        body.into(),
+    )
+    .await?;
     Ok((etag(lease.version), Json(LeaseResponse::from(lease))))
 }

@@ -4,23 +4,19 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use nido_cases::housing::{self, UnitFields};
-use nido_cases::{Caller, CaseError, Cases};
-use nido_domain::Refusal;
-use nido_domain::housing::{Typology, Unit};
+use nido_cases::housing;
+use nido_domain::housing::{Typology, Unit, UnitInput};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
-use validator::Validate;
 
 use crate::error::Result;
 use crate::extract::{ApiPath, JsonBody, ValidQuery};
 use crate::gate::{Allowed, HousingEditors, HousingReaders};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
-use crate::validation::Errors;
 use crate::versioning::{IfMatch, etag};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -61,24 +57,18 @@ impl From<Unit> for UnitResponse {
     }
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UnitRequest {
     pub landlord_id: Option<Uuid>,
-    #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
-    #[validate(custom(function = "crate::validation::not_blank"))]
     #[schema(
         example = "Alfortville, bât. B, 3e gauche",
         min_length = 1,
         max_length = 100
     )]
     pub label: Option<String>,
-    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
-    #[validate(custom(function = "crate::validation::not_blank"))]
     #[schema(min_length = 1, pattern = r"[^\s\x85]", max_length = 200)]
     pub street: Option<String>,
-    #[validate(length(min = 1, max = 10, message = "must be 1 to 10 characters"))]
-    #[validate(custom(function = "crate::validation::not_blank"))]
     #[schema(
         example = "94140",
         min_length = 1,
@@ -86,69 +76,28 @@ pub struct UnitRequest {
         max_length = 10
     )]
     pub postal_code: Option<String>,
-    #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
-    #[validate(custom(function = "crate::validation::not_blank"))]
     #[schema(min_length = 1, pattern = r"[^\s\x85]", max_length = 100)]
     pub city: Option<String>,
     #[schema(schema_with = crate::schema::typology_or_null)]
     pub typology: Option<Typology>,
-    #[validate(range(
-        exclusive_min = 0.0,
-        max = 1000.0,
-        message = "must be more than 0 and at most 1000"
-    ))]
     #[schema(exclusive_minimum = 0.0, maximum = 1000.0)]
     pub surface_m2: Option<f64>,
-    #[validate(range(min = 1, max = 20, message = "must be 1 to 20"))]
     #[schema(minimum = 1, maximum = 20)]
     pub capacity: Option<i32>,
 }
 
-impl UnitRequest {
-    /// The fields to store, every error found at once (the web's forms
-    /// call this too). The landlord named must exist, as `caller` reads it.
-    pub async fn fields(
-        self,
-        cases: &Cases,
-        caller: &Caller,
-        creating: bool,
-    ) -> Result<UnitFields> {
-        let mut errors = Errors::default();
-        errors.validate(&self);
-        if creating {
-            let present = [
-                ("landlord_id", self.landlord_id.is_some()),
-                ("label", self.label.is_some()),
-                ("street", self.street.is_some()),
-                ("postal_code", self.postal_code.is_some()),
-                ("city", self.city.is_some()),
-                ("typology", self.typology.is_some()),
-                ("surface_m2", self.surface_m2.is_some()),
-                ("capacity", self.capacity.is_some()),
-            ];
-            for (field, _) in present.iter().filter(|(_, present)| !present) {
-                errors.add(*field, Refusal::Required);
-            }
+impl From<UnitRequest> for UnitInput {
+    fn from(request: UnitRequest) -> Self {
+        UnitInput {
+            landlord_id: request.landlord_id,
+            label: request.label,
+            street: request.street,
+            postal_code: request.postal_code,
+            city: request.city,
+            typology: request.typology,
+            surface_m2: request.surface_m2,
+            capacity: request.capacity,
         }
-        if let Some(landlord_id) = self.landlord_id {
-            match housing::landlord(cases, caller, landlord_id).await {
-                Ok(_) => {}
-                Err(CaseError::NotFound) => errors.add("landlord_id", Refusal::NoSuchLandlord),
-                Err(err) => return Err(err.into()),
-            }
-        }
-        errors.finish()?;
-        let trimmed = |value: Option<String>| value.map(|text| text.trim().to_owned());
-        Ok(UnitFields {
-            landlord_id: self.landlord_id,
-            label: trimmed(self.label),
-            street: trimmed(self.street),
-            postal_code: trimmed(self.postal_code),
-            city: trimmed(self.city),
-            typology: self.typology,
-            surface_m2: self.surface_m2,
-            capacity: self.capacity,
-        })
     }
 }
 
@@ -160,9 +109,7 @@ async fn create_unit(
     caller: Allowed<HousingEditors>,
     JsonBody(body): JsonBody<UnitRequest>,
 ) -> Result<impl IntoResponse> {
-    let caller = caller.case_caller();
-    let fields = body.fields(&state.cases, &caller, true).await?;
-    let unit = housing::add_unit(&state.cases, &caller, fields).await?;
+    let unit = housing::add_unit(&state.cases, &caller.case_caller(), body.into()).await?;
     Ok((
         StatusCode::CREATED,
         etag(unit.version),
@@ -217,9 +164,13 @@ async fn update_unit(
     IfMatch(expected): IfMatch,
     JsonBody(body): JsonBody<UnitRequest>,
 ) -> Result<impl IntoResponse> {
-    let caller = caller.case_caller();
-    housing::unit(&state.cases, &caller, id).await?;
-    let fields = body.fields(&state.cases, &caller, false).await?;
-    let unit = housing::update_unit(&state.cases, &caller, id, expected, fields).await?;
+    let unit = housing::update_unit(
+        &state.cases,
+        &caller.case_caller(),
+        id,
+        expected,
+        body.into(),
+    )
+    .await?;
     Ok((etag(unit.version), Json(UnitResponse::from(unit))))
 }

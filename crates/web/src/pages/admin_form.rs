@@ -9,9 +9,6 @@ use nido_cases::CaseError;
 use crate::error::WebError;
 use crate::form::{FieldErrors, FormData};
 
-/// The API's refusals, for the forms its request types still check.
-pub use crate::form::api_form_refusal as refusal;
-
 /// A form as typed, and its errors. `prefix` keeps the ids of several forms
 /// on one page apart.
 #[derive(Debug, Default, Clone)]

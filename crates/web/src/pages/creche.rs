@@ -1,9 +1,9 @@
 //! `/creche`: the day's planning as the API's `GET /creche/day` shows it to
 //! the caller (`creche::day`: coordinators and the crèche's professionals
 //! see every child, other staff their own families' children), the free
-//! places (`creche::availability`), the booking form (`creche::book`, with
-//! the API's `BookingInput` checks) and the attendance
-//! (`creche::record_attendance`). The rules are the use cases'.
+//! places (`creche::availability`), the booking form (`creche::book`) and
+//! the attendance (`creche::record_attendance`). The rules and the checks
+//! of what was typed are the use cases'.
 
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
@@ -11,9 +11,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use nido_cases::creche::{self as cases, BookingRequest, PlannedChild};
-use nido_domain::creche::{Attendance, BookingPurpose, Slot, TimeOfDay};
-use nido_http::creche::BookingInput;
-use nido_http::validation::Errors;
+use nido_domain::creche::{AttendanceInput, BookingPurpose, Slot, TimeOfDay};
 use uuid::Uuid;
 
 use crate::Web;
@@ -319,7 +317,7 @@ pub async fn submit_booking(
     }
     let status = match (ids, shown_day, purpose) {
         (Some((family_id, child_id)), Some(on), Some(purpose)) => {
-            let input = BookingInput {
+            let request = BookingRequest {
                 child_id,
                 on,
                 starts_at: typed.starts_at.clone(),
@@ -328,29 +326,8 @@ pub async fn submit_booking(
                 notes: Some(typed.notes.trim().to_owned()).filter(|notes| !notes.is_empty()),
                 weekly_until: None,
             };
-            let mut errors = Errors::default();
-            errors.validate(&input);
-            let starts_at = errors.check("starts_at", TimeOfDay::parse(&input.starts_at));
-            let ends_at = errors.check("ends_at", TimeOfDay::parse(&input.ends_at));
-            let request = BookingRequest {
-                child_id,
-                on,
-                slot: Slot {
-                    starts_at: starts_at.unwrap_or(TimeOfDay::MIDNIGHT),
-                    ends_at: ends_at.unwrap_or(TimeOfDay::END_OF_DAY),
-                },
-                purpose,
-                notes: input.notes,
-                weekly_until: None,
-            };
-            let answer = cases::book(
-                &web.cases,
-                &signed_in.case_caller(),
-                family_id,
-                request,
-                errors.into_case(),
-            )
-            .await;
+            let answer =
+                cases::book(&web.cases, &signed_in.case_caller(), family_id, request).await;
             match settle(answer, place_booking, |_| {
                 format!("/creche?jour={on}&ok=reservation")
             })? {
@@ -378,46 +355,34 @@ pub async fn submit_attendance(
     let SignedForm { signed_in, form } = posted;
     let key = booking_id.simple().to_string();
     let place = |api: &str| matches!(api, "arrived_at" | "left_at").then(|| format!("{api}-{key}"));
-    let mut errors = Errors::default();
     let attendance = match form.get("presence") {
-        "absent" => Some(Attendance::Absent),
-        _ => {
-            let arrived_at = errors.check("arrived_at", TimeOfDay::parse(form.get("arrived_at")));
-            let left_at = errors.check("left_at", TimeOfDay::parse(form.get("left_at")));
-            arrived_at
-                .zip(left_at)
-                .map(|(arrived_at, left_at)| Attendance::Came {
-                    arrived_at,
-                    left_at,
-                })
-        }
+        "absent" => AttendanceInput {
+            absent: Some(true),
+            ..AttendanceInput::default()
+        },
+        _ => AttendanceInput {
+            arrived_at: Some(form.get("arrived_at").to_owned()),
+            left_at: Some(form.get("left_at").to_owned()),
+            absent: None,
+        },
     };
     let day = form
         .get("jour")
         .parse::<NaiveDate>()
         .unwrap_or_else(|_| web.today());
-    let (status, found) = match (errors.finish(), attendance) {
-        (Ok(()), Some(attendance)) => {
-            let answer = cases::record_attendance(
-                &web.cases,
-                &signed_in.case_caller(),
-                booking_id,
-                attendance,
-                None,
-            )
-            .await;
-            match settle(answer, place, |planned| {
-                format!("/creche?jour={}&ok=presence", planned.booking.on)
-            })? {
-                Ok(done) => return Ok(done),
-                Err(refused) => refused,
-            }
-        }
-        (Err(invalid), _) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            FieldErrors::from_api(invalid, place)?,
-        ),
-        (Ok(()), None) => (StatusCode::UNPROCESSABLE_ENTITY, FieldErrors::default()),
+    let answer = cases::record_attendance(
+        &web.cases,
+        &signed_in.case_caller(),
+        booking_id,
+        attendance,
+        None,
+    )
+    .await;
+    let (status, found) = match settle(answer, place, |planned| {
+        format!("/creche?jour={}&ok=presence", planned.booking.on)
+    })? {
+        Ok(done) => return Ok(done),
+        Err(refused) => refused,
     };
     let attempt = AttendanceAttempt {
         booking_id,

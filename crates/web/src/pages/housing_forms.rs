@@ -1,22 +1,21 @@
 //! The forms of `/logements`: a landlord, a unit, a lease, a move. Each is
-//! read as text, turned into the API's request (checked by its own rules)
-//! and handed to the API's use case; a refusal comes back next to its field
-//! with what was typed, with the API's status (422, 409).
+//! read as text, turned into the use case's input and handed to the use
+//! case the API calls too, which checks it; a refusal comes back next to its
+//! field with what was typed, with the API's status (422, 409).
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use nido_cases::CaseError;
 use nido_cases::housing::{self, add_landlord, add_lease, add_unit, move_family};
-use nido_domain::housing::{LandlordKind, Typology};
-use nido_http::housing::{LandlordRequest, LeaseRequest, UnitRequest};
+use nido_domain::housing::{LandlordInput, LandlordKind, LeaseInput, Typology, UnitInput};
 use uuid::Uuid;
 
 use axum::extract::State;
 
 use crate::Web;
 use crate::error::WebError;
-use crate::pages::admin_form::{Typed, case_refusal, cents, decimal, refusal, same_field};
+use crate::pages::admin_form::{Typed, case_refusal, cents, decimal, same_field};
 use crate::pages::housing::{Forms, render};
 use crate::session::{SignedForm, SignedIn};
 
@@ -89,7 +88,9 @@ pub async fn add_landlord_form(
             .errors
             .add("kind", "Choisissez : particulier ou bailleur social.");
     }
-    let request = LandlordRequest {
+    // A kind the page could not read is missing: the use case refuses the
+    // landlord with the other fields' refusals, the page's own shown first.
+    let input = LandlordInput {
         name: Some(typed.value("name").to_owned()),
         kind,
         contact_name: Some(typed.value("contact_name").to_owned()),
@@ -97,21 +98,13 @@ pub async fn add_landlord_form(
         email: Some(typed.value("email").to_owned()),
         address: Some(typed.value("address").to_owned()),
     };
-    let status = match request.fields(true) {
+    let status = match add_landlord(&web.cases, &signed_in.case_caller(), input).await {
+        Ok(_) => return Ok(done("bailleur")),
         Err(refused) => {
-            let (errors, status) = refusal(refused, same_field)?;
+            let (errors, status) = case_refusal(refused, same_field)?;
             merge(&mut typed, errors);
             status
         }
-        Ok(_) if typed.refused() => StatusCode::UNPROCESSABLE_ENTITY,
-        Ok(fields) => match add_landlord(&web.cases, &signed_in.case_caller(), fields).await {
-            Ok(_) => return Ok(done("bailleur")),
-            Err(refused) => {
-                let (errors, status) = case_refusal(refused, same_field)?;
-                typed.errors = errors;
-                status
-            }
-        },
     };
     let forms = Forms {
         landlord: typed,
@@ -170,7 +163,9 @@ pub async fn add_unit_form(
             "Indiquez le nombre de personnes, par un nombre entier.",
         );
     }
-    let request = UnitRequest {
+    // What the page could not read is missing: the use case refuses the
+    // unit with the other fields' refusals, the page's own shown first.
+    let input = UnitInput {
         landlord_id,
         label: Some(typed.value("label").to_owned()),
         street: Some(typed.value("street").to_owned()),
@@ -180,22 +175,13 @@ pub async fn add_unit_form(
         surface_m2: surface,
         capacity,
     };
-    let caller = signed_in.case_caller();
-    let status = match request.fields(&web.cases, &caller, true).await {
+    let status = match add_unit(&web.cases, &signed_in.case_caller(), input).await {
+        Ok(_) => return Ok(done("logement")),
         Err(refused) => {
-            let (errors, status) = refusal(refused, same_field)?;
+            let (errors, status) = case_refusal(refused, same_field)?;
             merge(&mut typed, errors);
             status
         }
-        Ok(_) if typed.refused() => StatusCode::UNPROCESSABLE_ENTITY,
-        Ok(fields) => match add_unit(&web.cases, &caller, fields).await {
-            Ok(_) => return Ok(done("logement")),
-            Err(refused) => {
-                let (errors, status) = case_refusal(refused, same_field)?;
-                typed.errors = errors;
-                status
-            }
-        },
     };
     let forms = Forms {
         unit: typed,
@@ -258,7 +244,7 @@ pub async fn add_lease_form(
             Some(charges),
             Some(deposit),
         ) if !typed.refused() => {
-            let request = LeaseRequest {
+            let input = LeaseInput {
                 starts_on,
                 ends_on,
                 monthly_rent_cents: rent,
@@ -276,22 +262,12 @@ pub async fn add_lease_form(
                     .to_owned(),
                 )
             };
-            match request.fields() {
+            match add_lease(&web.cases, &signed_in.case_caller(), unit_id, input).await {
+                Ok(_) => return Ok(done("bail")),
                 Err(refused) => {
-                    let (errors, status) = refusal(refused, place)?;
+                    let (errors, status) = case_refusal(refused, place)?;
                     typed.errors = errors;
                     status
-                }
-                Ok(fields) => {
-                    let caller = signed_in.case_caller();
-                    match add_lease(&web.cases, &caller, unit_id, fields).await {
-                        Ok(_) => return Ok(done("bail")),
-                        Err(refused) => {
-                            let (errors, status) = case_refusal(refused, place)?;
-                            typed.errors = errors;
-                            status
-                        }
-                    }
                 }
             }
         }

@@ -1,17 +1,17 @@
 //! `POST /familles/{id}/interventions`: the "nouvelle intervention" form,
-//! read as text, turned into the API's request, checked by the API's own
-//! rules (`InterventionRequest::validate_shape`) and logged by the same use
-//! case (`log_intervention`). On an error the page comes back with what was
-//! typed and a French message next to each field.
+//! read as text, turned into the use case's input and logged by the use
+//! case the API calls too (`log_intervention`), which checks it. On an error
+//! the page comes back with what was typed and a French message next to
+//! each field.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use nido_cases::interventions::log_intervention;
-use nido_domain::intervention::{Confidentiality, InterventionKind};
-use nido_http::interventions::{ActionInput, InterventionRequest};
-use nido_http::validation::Errors;
+use nido_domain::intervention::{
+    ActionInput, Confidentiality, InterventionInput, InterventionKind,
+};
 use uuid::Uuid;
 
 use crate::Web;
@@ -49,14 +49,14 @@ fn typed(form: &FormData) -> InterventionForm {
     }
 }
 
-/// The request the API would have received, and the form's rows that
+/// The use case's input, and the form's rows that
 /// became its actions (so that an error on `actions[i]` finds its row).
 /// `None` when a value does not even parse; `errors` then says which.
-fn request_of(
+fn input_of(
     typed: &InterventionForm,
     zone: chrono_tz::Tz,
     errors: &mut FieldErrors,
-) -> Option<(InterventionRequest, Vec<usize>)> {
+) -> Option<(InterventionInput, Vec<usize>)> {
     let kind = typed.kind.parse::<InterventionKind>().ok();
     if kind.is_none() {
         errors.add("kind", "Choisissez le type d'intervention.");
@@ -110,7 +110,7 @@ fn request_of(
         }
     }
     Some((
-        InterventionRequest {
+        InterventionInput {
             kind: kind?,
             occurred_at: occurred_at?,
             duration_minutes: duration?,
@@ -149,7 +149,7 @@ fn occurred_at(
     Some(at?.with_timezone(&Utc))
 }
 
-/// Where an error of the API's request shows on the form.
+/// Where a refusal of the use case's input shows on the form.
 fn place(field: &str, rows: &[usize]) -> Option<String> {
     let simple = match field {
         "kind" | "duration_minutes" | "summary" | "confidentiality" | "actions" => {
@@ -185,7 +185,7 @@ pub async fn submit(
     let SignedForm { signed_in, form } = posted;
     let mut typed = typed(&form);
     let mut errors = FieldErrors::default();
-    let Some((request, rows)) = request_of(&typed, web.cases.time_zone, &mut errors) else {
+    let Some((input, rows)) = input_of(&typed, web.cases.time_zone, &mut errors) else {
         typed.errors = errors;
         let forms = Forms {
             intervention: typed,
@@ -195,17 +195,7 @@ pub async fn submit(
         let status = StatusCode::UNPROCESSABLE_ENTITY;
         return render(&web, &signed_in, family_id, forms, status, None).await;
     };
-    let mut found = Errors::default();
-    request.validate_shape(&mut found);
-    let logged = log_intervention(
-        &web.cases,
-        &signed_in.case_caller(),
-        family_id,
-        request.fields(),
-        request.new_actions(),
-        found.into_case(),
-    )
-    .await;
+    let logged = log_intervention(&web.cases, &signed_in.case_caller(), family_id, input).await;
     match logged {
         Ok(_) => Ok(
             Redirect::to(&format!("/familles/{family_id}?ok=intervention#journal")).into_response(),
