@@ -33,6 +33,8 @@ pub mod state;
 pub mod timeline;
 pub mod users;
 pub mod versioning;
+
+mod schema_bounds;
 pub mod workshops;
 
 use std::any::Any;

@@ -1,0 +1,367 @@
+//! The bounds the OpenAPI document states are the domain's constants, which
+//! the use cases check: utoipa takes only literals in `#[schema(...)]`, so
+//! this test holds each literal to its constant.
+
+#[cfg(test)]
+mod tests {
+    use nido_domain::workshop;
+    use nido_domain::{creche, family, housing, incident, intervention, placement, project, user};
+
+    /// (schema, property, keyword, the constant it must equal).
+    fn bounds() -> Vec<(&'static str, &'static str, &'static str, i128)> {
+        let n = |value: u64| i128::from(value);
+        let i = |value: i64| i128::from(value);
+        let z = |value: usize| value as i128;
+        vec![
+            (
+                "ActionInput",
+                "description",
+                "maxLength",
+                n(intervention::MAX_ACTION_DESCRIPTION_CHARS),
+            ),
+            (
+                "AssignmentRequest",
+                "team_ids",
+                "maxItems",
+                n(family::TEAM_MAX),
+            ),
+            (
+                "BookingInput",
+                "notes",
+                "maxLength",
+                n(creche::BOOKING_NOTES_MAX),
+            ),
+            (
+                "CloseReferralRequest",
+                "reason",
+                "maxLength",
+                n(family::CLOSING_REASON_MAX),
+            ),
+            (
+                "ClosureRequest",
+                "reason",
+                "maxLength",
+                n(creche::CLOSURE_REASON_MAX),
+            ),
+            ("CodeRequest", "code", "maxLength", n(user::CODE_MAX)),
+            (
+                "ConcernRequest",
+                "child_ids",
+                "maxItems",
+                n(incident::CONCERN_CHILDREN_MAX),
+            ),
+            (
+                "ConcernRequest",
+                "summary",
+                "maxLength",
+                n(incident::INCIDENT_TEXT_MAX),
+            ),
+            (
+                "ConcernRequest",
+                "transmitted_to",
+                "maxLength",
+                n(incident::CONCERN_RECIPIENT_MAX),
+            ),
+            (
+                "CreateUserRequest",
+                "email",
+                "maxLength",
+                n(user::EMAIL_MAX),
+            ),
+            (
+                "CreateUserRequest",
+                "display_name",
+                "maxLength",
+                z(user::DisplayName::MAX_CHARS),
+            ),
+            (
+                "CreateUserRequest",
+                "password",
+                "minLength",
+                z(user::NewPassword::MIN_CHARS),
+            ),
+            (
+                "CreateUserRequest",
+                "password",
+                "maxLength",
+                z(user::NewPassword::MAX_CHARS),
+            ),
+            (
+                "PasswordChange",
+                "new_password",
+                "minLength",
+                z(user::NewPassword::MIN_CHARS),
+            ),
+            (
+                "PasswordChange",
+                "new_password",
+                "maxLength",
+                z(user::NewPassword::MAX_CHARS),
+            ),
+            (
+                "ExitRequest",
+                "notes",
+                "maxLength",
+                n(placement::EXIT_NOTES_MAX),
+            ),
+            (
+                "IncidentRequest",
+                "description",
+                "maxLength",
+                n(incident::INCIDENT_TEXT_MAX),
+            ),
+            (
+                "InterventionRequest",
+                "actions",
+                "maxItems",
+                n(intervention::MAX_ACTIONS),
+            ),
+            (
+                "InterventionRequest",
+                "duration_minutes",
+                "minimum",
+                i(intervention::MIN_DURATION_MINUTES),
+            ),
+            (
+                "InterventionRequest",
+                "duration_minutes",
+                "maximum",
+                i(intervention::MAX_DURATION_MINUTES),
+            ),
+            (
+                "InterventionRequest",
+                "staff_ids",
+                "minItems",
+                n(intervention::MIN_STAFF_PRESENT),
+            ),
+            (
+                "InterventionRequest",
+                "staff_ids",
+                "maxItems",
+                n(intervention::MAX_STAFF_PRESENT),
+            ),
+            (
+                "InterventionRequest",
+                "summary",
+                "maxLength",
+                n(intervention::MAX_SUMMARY_CHARS),
+            ),
+            (
+                "LandlordRequest",
+                "address",
+                "maxLength",
+                n(housing::LANDLORD_ADDRESS_MAX),
+            ),
+            (
+                "LandlordRequest",
+                "contact_name",
+                "maxLength",
+                n(housing::LANDLORD_CONTACT_NAME_MAX),
+            ),
+            (
+                "LandlordRequest",
+                "name",
+                "maxLength",
+                n(housing::LANDLORD_NAME_MAX),
+            ),
+            (
+                "LandlordRequest",
+                "phone",
+                "maxLength",
+                n(housing::LANDLORD_PHONE_MAX),
+            ),
+            (
+                "LeaseRequest",
+                "deposit_cents",
+                "maximum",
+                i(housing::LEASE_AMOUNT_MAX_CENTS),
+            ),
+            (
+                "LeaseRequest",
+                "monthly_charges_cents",
+                "maximum",
+                i(housing::LEASE_AMOUNT_MAX_CENTS),
+            ),
+            (
+                "LeaseRequest",
+                "monthly_rent_cents",
+                "maximum",
+                i(housing::LEASE_AMOUNT_MAX_CENTS),
+            ),
+            ("LoginRequest", "email", "maxLength", n(user::EMAIL_MAX)),
+            (
+                "LoginRequest",
+                "password",
+                "maxLength",
+                n(user::TYPED_PASSWORD_MAX),
+            ),
+            (
+                "MotherChangesInput",
+                "first_name",
+                "maxLength",
+                n(family::NAME_MAX),
+            ),
+            (
+                "MotherChangesInput",
+                "phone",
+                "maxLength",
+                n(family::PHONE_MAX),
+            ),
+            ("MotherInput", "email", "maxLength", n(user::EMAIL_MAX)),
+            (
+                "MotherInput",
+                "first_name",
+                "maxLength",
+                n(family::NAME_MAX),
+            ),
+            ("MotherInput", "last_name", "maxLength", n(family::NAME_MAX)),
+            ("MotherInput", "phone", "maxLength", n(family::PHONE_MAX)),
+            (
+                "NewFamilyInput",
+                "children",
+                "maxItems",
+                n(family::REFERRAL_CHILDREN_MAX),
+            ),
+            (
+                "ObjectiveBody",
+                "description",
+                "maxLength",
+                n(project::MAX_DESCRIPTION_CHARS),
+            ),
+            (
+                "ParticipantRequest",
+                "child_ids",
+                "maxItems",
+                n(workshop::MAX_CHILDREN),
+            ),
+            (
+                "PasswordChange",
+                "current_password",
+                "maxLength",
+                n(user::TYPED_PASSWORD_MAX),
+            ),
+            ("RemoveFactor", "code", "maxLength", n(user::CODE_MAX)),
+            (
+                "RenewalRequest",
+                "decided_by",
+                "maxLength",
+                n(placement::DECIDED_BY_MAX),
+            ),
+            (
+                "RenewalRequest",
+                "decision_ref",
+                "maxLength",
+                n(placement::DECISION_REF_MAX),
+            ),
+            (
+                "ReviewBody",
+                "objectives",
+                "maxItems",
+                n(project::MAX_OBJECTIVES),
+            ),
+            (
+                "ReviewBody",
+                "participant_ids",
+                "maxItems",
+                n(project::MAX_PARTICIPANTS),
+            ),
+            (
+                "SecondStep",
+                "challenge",
+                "maxLength",
+                n(user::CHALLENGE_MAX),
+            ),
+            ("SecondStep", "code", "maxLength", n(user::CODE_MAX)),
+            (
+                "UnitRequest",
+                "capacity",
+                "minimum",
+                i(housing::UNIT_CAPACITY_MIN),
+            ),
+            (
+                "UnitRequest",
+                "capacity",
+                "maximum",
+                i(housing::UNIT_CAPACITY_MAX),
+            ),
+            (
+                "UnitRequest",
+                "city",
+                "maxLength",
+                n(housing::UNIT_CITY_MAX),
+            ),
+            (
+                "UnitRequest",
+                "label",
+                "maxLength",
+                n(housing::UNIT_LABEL_MAX),
+            ),
+            (
+                "UnitRequest",
+                "postal_code",
+                "maxLength",
+                n(housing::UNIT_POSTAL_CODE_MAX),
+            ),
+            (
+                "UnitRequest",
+                "street",
+                "maxLength",
+                n(housing::UNIT_STREET_MAX),
+            ),
+            (
+                "UpdateChildRequest",
+                "first_name",
+                "maxLength",
+                n(family::NAME_MAX),
+            ),
+            (
+                "UpdateUserRequest",
+                "email",
+                "maxLength",
+                n(user::EMAIL_MAX),
+            ),
+            (
+                "WorkshopRequest",
+                "capacity",
+                "maximum",
+                i(workshop::MAX_CAPACITY),
+            ),
+            (
+                "WorkshopRequest",
+                "partner",
+                "maxLength",
+                n(workshop::MAX_PARTNER_CHARS),
+            ),
+            (
+                "WorkshopRequest",
+                "title",
+                "maxLength",
+                n(workshop::MAX_TITLE_CHARS),
+            ),
+        ]
+    }
+
+    #[test]
+    fn the_documents_bounds_are_the_constants_the_use_cases_check() {
+        let document = serde_json::to_value(crate::openapi_document()).expect("a JSON document");
+        let schemas = &document["components"]["schemas"];
+        let mut wrong = Vec::new();
+        for (schema, property, keyword, constant) in bounds() {
+            let stated = &schemas[schema]["properties"][property][keyword];
+            let stated = stated
+                .as_i64()
+                .map(i128::from)
+                .or_else(|| stated.as_f64().map(|value| value as i128));
+            if stated != Some(constant) {
+                wrong.push(format!(
+                    "{schema}.{property} {keyword}: {stated:?}, the domain says {constant}"
+                ));
+            }
+        }
+        let surface = &schemas["UnitRequest"]["properties"]["surface_m2"]["maximum"];
+        if surface.as_f64() != Some(housing::UNIT_SURFACE_M2_MAX) {
+            wrong.push(format!("UnitRequest.surface_m2 maximum: {surface}"));
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+}
