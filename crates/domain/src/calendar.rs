@@ -116,43 +116,23 @@ mod tests {
     }
 
     #[test]
-    fn months_clamp_to_the_end_of_the_month() {
-        assert_eq!(
-            add_months_clamped(date("2025-08-31"), 6),
-            date("2026-02-28")
-        );
-        assert_eq!(
-            add_months_clamped(date("2027-08-31"), 6),
-            date("2028-02-29")
-        );
-        assert_eq!(
-            add_months_clamped(date("2025-01-15"), 6),
-            date("2025-07-15")
-        );
-        assert_eq!(
-            add_months_clamped(date("2025-03-31"), 1),
-            date("2025-04-30")
-        );
-    }
-
-    #[test]
-    fn no_months_leaves_the_date_alone_and_leap_days_clamp() {
-        assert_eq!(
-            add_months_clamped(date("2024-02-29"), 0),
-            date("2024-02-29")
-        );
-        assert_eq!(
-            add_months_clamped(date("2024-02-29"), 12),
-            date("2025-02-28")
-        );
-        assert_eq!(
-            add_months_clamped(date("2024-02-29"), 48),
-            date("2028-02-29")
-        );
-        assert_eq!(
-            add_months_clamped(date("2025-12-31"), 2),
-            date("2026-02-28")
-        );
+    fn months_clamp_to_the_end_of_the_month_and_leap_days_too() {
+        for (from, months, to) in [
+            ("2025-08-31", 6, "2026-02-28"),
+            ("2027-08-31", 6, "2028-02-29"),
+            ("2025-01-15", 6, "2025-07-15"),
+            ("2025-03-31", 1, "2025-04-30"),
+            ("2024-02-29", 0, "2024-02-29"),
+            ("2024-02-29", 12, "2025-02-28"),
+            ("2024-02-29", 48, "2028-02-29"),
+            ("2025-12-31", 2, "2026-02-28"),
+        ] {
+            assert_eq!(
+                add_months_clamped(date(from), months),
+                date(to),
+                "{from} + {months}"
+            );
+        }
     }
 
     #[test]

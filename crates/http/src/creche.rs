@@ -26,7 +26,7 @@ use crate::error::{ApiError, Result};
 use crate::extract::{ApiPath, JsonBody, ValidQuery};
 use crate::gate::{Admins, Allowed, CrecheProfessionals, Management, Team};
 use crate::state::AppState;
-use crate::versioning::{IfMatch, etag};
+use crate::versioning::{IfMatch, versioned};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -80,9 +80,9 @@ async fn get_settings(
     caller: Allowed<Management>,
 ) -> Result<impl IntoResponse> {
     let settings = cases::settings(&state.cases, &caller.case_caller()).await?;
-    Ok((
-        etag(settings.version),
-        Json(CrecheSettingsResponse::from(settings)),
+    Ok(versioned(
+        settings.version,
+        CrecheSettingsResponse::from(settings),
     ))
 }
 
@@ -131,9 +131,9 @@ async fn put_settings(
     };
     let saved =
         cases::change_settings(&state.cases, &caller.case_caller(), input, expected).await?;
-    Ok((
-        etag(saved.version),
-        Json(CrecheSettingsResponse::from(saved)),
+    Ok(versioned(
+        saved.version,
+        CrecheSettingsResponse::from(saved),
     ))
 }
 
@@ -446,7 +446,7 @@ async fn attendance(
         expected,
     )
     .await?;
-    Ok((etag(planned.booking.version), Json(DayItem::from(planned))))
+    Ok(versioned(planned.booking.version, DayItem::from(planned)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -3,7 +3,6 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{DateTime, NaiveDate, Utc};
 use nido_cases as cases;
@@ -22,7 +21,7 @@ use crate::family_input::ChildInput;
 use crate::gate::{Allowed, Coordinators, Team};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
-use crate::versioning::{IfMatch, etag};
+use crate::versioning::{IfMatch, created, versioned};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -147,7 +146,7 @@ async fn get_family(
     let version = family.version;
     let mut response = FamilyResponse::from(family);
     response.intervention_count = Some(count);
-    Ok((etag(version), Json(response)))
+    Ok(versioned(version, response))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -194,7 +193,7 @@ async fn update_family(
     let family =
         cases::families::update_mother(&state.cases, &caller.case_caller(), id, expected, update)
             .await?;
-    Ok((etag(family.version), Json(FamilyResponse::from(family))))
+    Ok(versioned(family.version, FamilyResponse::from(family)))
 }
 
 /// Add a child, born or expected.
@@ -210,11 +209,7 @@ async fn add_child(
 ) -> Result<impl IntoResponse> {
     let child =
         cases::families::add_child(&state.cases, &caller.case_caller(), id, body.into()).await?;
-    Ok((
-        StatusCode::CREATED,
-        etag(child.version),
-        Json(ChildResponse::from(child)),
-    ))
+    Ok(created(child.version, ChildResponse::from(child)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -259,7 +254,7 @@ async fn update_child(
         update,
     )
     .await?;
-    Ok((etag(child.version), Json(ChildResponse::from(child))))
+    Ok(versioned(child.version, ChildResponse::from(child)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -294,5 +289,5 @@ async fn assign(
         body.team_ids,
     )
     .await?;
-    Ok((etag(family.version), Json(FamilyResponse::from(family))))
+    Ok(versioned(family.version, FamilyResponse::from(family)))
 }

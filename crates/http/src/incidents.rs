@@ -22,7 +22,7 @@ use crate::extract::{ApiPath, JsonBody, ValidQuery};
 use crate::gate::{Allowed, Team};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
-use crate::versioning::{IfMatch, etag};
+use crate::versioning::{IfMatch, created, versioned};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -112,10 +112,9 @@ async fn declare(
         },
     )
     .await?;
-    Ok((
-        StatusCode::CREATED,
-        etag(incident.incident.version),
-        Json(IncidentResponse::from(incident)),
+    Ok(created(
+        incident.incident.version,
+        IncidentResponse::from(incident),
     ))
 }
 
@@ -153,9 +152,9 @@ async fn get_incident(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<impl IntoResponse> {
     let incident = cases::read(&state.cases, &caller.case_caller(), id).await?;
-    Ok((
-        etag(incident.incident.version),
-        Json(IncidentResponse::from(incident)),
+    Ok(versioned(
+        incident.incident.version,
+        IncidentResponse::from(incident),
     ))
 }
 
@@ -195,9 +194,9 @@ async fn update_incident(
         },
     )
     .await?;
-    Ok((
-        etag(incident.incident.version),
-        Json(IncidentResponse::from(incident)),
+    Ok(versioned(
+        incident.incident.version,
+        IncidentResponse::from(incident),
     ))
 }
 

@@ -4,7 +4,6 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{DateTime, NaiveDate, Utc};
 use nido_cases as cases;
@@ -24,7 +23,7 @@ use crate::gate::{Allowed, Team};
 use crate::pagination::{Page, PageParams};
 use crate::schema::ActionStatus;
 use crate::state::AppState;
-use crate::versioning::{IfMatch, etag};
+use crate::versioning::{IfMatch, created, versioned};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -183,14 +182,9 @@ async fn create_intervention(
         body.into(),
     )
     .await?;
-    Ok((
-        StatusCode::CREATED,
-        etag(intervention.version),
-        Json(InterventionResponse::new(
-            intervention,
-            actions,
-            state.today(),
-        )),
+    Ok(created(
+        intervention.version,
+        InterventionResponse::new(intervention, actions, state.today()),
     ))
 }
 
@@ -243,13 +237,9 @@ async fn get_intervention(
 ) -> Result<impl IntoResponse> {
     let (intervention, actions) =
         cases::interventions::read(&state.cases, &caller.case_caller(), id).await?;
-    Ok((
-        etag(intervention.version),
-        Json(InterventionResponse::new(
-            intervention,
-            actions,
-            state.today(),
-        )),
+    Ok(versioned(
+        intervention.version,
+        InterventionResponse::new(intervention, actions, state.today()),
     ))
 }
 
@@ -273,13 +263,9 @@ async fn update_intervention(
         body.into(),
     )
     .await?;
-    Ok((
-        etag(intervention.version),
-        Json(InterventionResponse::new(
-            intervention,
-            actions,
-            state.today(),
-        )),
+    Ok(versioned(
+        intervention.version,
+        InterventionResponse::new(intervention, actions, state.today()),
     ))
 }
 
@@ -300,10 +286,9 @@ async fn create_action(
         body.into(),
     )
     .await?;
-    Ok((
-        StatusCode::CREATED,
-        etag(action.version),
-        Json(ActionResponse::new(action, state.today())),
+    Ok(created(
+        action.version,
+        ActionResponse::new(action, state.today()),
     ))
 }
 
@@ -367,8 +352,8 @@ async fn update_action(
         body.done_on,
     )
     .await?;
-    Ok((
-        etag(action.version),
-        Json(ActionResponse::new(action, state.today())),
+    Ok(versioned(
+        action.version,
+        ActionResponse::new(action, state.today()),
     ))
 }

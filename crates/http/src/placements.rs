@@ -19,7 +19,7 @@ use crate::error::Result;
 use crate::extract::{ApiPath, JsonBody};
 use crate::gate::{Allowed, Coordinators, Team};
 use crate::state::AppState;
-use crate::versioning::{IfMatch, etag};
+use crate::versioning::{IfMatch, versioned};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -104,9 +104,9 @@ async fn get_placement(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<impl IntoResponse> {
     let read = cases::placements::read(&state.cases, &caller.case_caller(), id).await?;
-    Ok((
-        etag(read.placement.version),
-        Json(PlacementResponse::new(read.placement, &read.births)),
+    Ok(versioned(
+        read.placement.version,
+        PlacementResponse::new(read.placement, &read.births),
     ))
 }
 
@@ -191,8 +191,8 @@ async fn exit(
         notes: body.notes,
     };
     let ended = cases::placements::exit(&state.cases, &caller.case_caller(), departure).await?;
-    Ok((
-        etag(ended.placement.version),
-        Json(PlacementResponse::new(ended.placement, &ended.births)),
+    Ok(versioned(
+        ended.placement.version,
+        PlacementResponse::new(ended.placement, &ended.births),
     ))
 }

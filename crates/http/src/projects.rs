@@ -22,7 +22,7 @@ use crate::error::Result;
 use crate::extract::{ApiPath, JsonBody, ValidQuery};
 use crate::gate::{Allowed, Team};
 use crate::state::AppState;
-use crate::versioning::{IfMatch, etag};
+use crate::versioning::{IfMatch, versioned};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -74,7 +74,7 @@ async fn get_contract(
 ) -> Result<impl IntoResponse> {
     let view = cases::contract(&state.cases, &caller.case_caller(), id).await?;
     let response = ContractResponse::new(id, view);
-    Ok((etag(response.version), Json(response)))
+    Ok(versioned(response.version, response))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -111,7 +111,7 @@ async fn put_contract(
     )
     .await?;
     let response = ContractResponse::new(id, view);
-    Ok((etag(response.version), Json(response)))
+    Ok(versioned(response.version, response))
 }
 
 #[derive(Debug, Deserialize, Serialize, ToSchema)]

@@ -20,7 +20,7 @@ use crate::extract::{ApiPath, JsonBody, ValidQuery};
 use crate::gate::{Admins, Allowed};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
-use crate::versioning::{IfMatch, etag};
+use crate::versioning::{IfMatch, etag, versioned};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -190,7 +190,7 @@ async fn get_user(
 ) -> Result<impl IntoResponse> {
     caller.require(&[Role::Admin])?;
     let user = cases::user(&state.cases, &caller.case_caller(), id).await?;
-    Ok((etag(user.version), Json(UserResponse::from(user))))
+    Ok(versioned(user.version, UserResponse::from(user)))
 }
 
 /// Change a user (admin): details, role, password, or `active: false` to
@@ -210,7 +210,7 @@ async fn update_user(
     let caller = caller.case_caller();
     let user = cases::change(&state.cases, &caller, id, expected_version, body.into()).await?;
     tracing::info!(user_id = %user.id, "user updated");
-    Ok((etag(user.version), Json(UserResponse::from(user))))
+    Ok(versioned(user.version, UserResponse::from(user)))
 }
 
 /// The caller's own account.

@@ -1,8 +1,11 @@
 //! Optimistic concurrency: a resource's `version` is its `ETag`, and an
 //! update carrying a stale `If-Match` answers 412.
 
+use axum::Json;
 use axum::extract::FromRequestParts;
-use axum::http::{HeaderValue, header, request::Parts};
+use axum::http::{HeaderValue, StatusCode, header, request::Parts};
+use axum::response::IntoResponse;
+use serde::Serialize;
 
 use crate::error::ApiError;
 
@@ -11,6 +14,16 @@ pub fn etag(version: i32) -> [(header::HeaderName, HeaderValue); 1] {
     let value = HeaderValue::from_str(&format!("\"{version}\""))
         .unwrap_or_else(|_| HeaderValue::from_static("\"0\""));
     [(header::ETAG, value)]
+}
+
+/// A versioned resource's answer: its `ETag` and its JSON.
+pub fn versioned<T: Serialize>(version: i32, body: T) -> impl IntoResponse {
+    (etag(version), Json(body))
+}
+
+/// A versioned resource just created: 201, its `ETag` and its JSON.
+pub fn created<T: Serialize>(version: i32, body: T) -> impl IntoResponse {
+    (StatusCode::CREATED, etag(version), Json(body))
 }
 
 /// The version an update expects, from `If-Match`. Absent or `*`: any version.

@@ -4,7 +4,6 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{DateTime, NaiveDate, Utc};
 use nido_cases as cases;
@@ -24,7 +23,7 @@ use crate::extract::{ApiPath, JsonBody, ValidQuery};
 use crate::gate::{Allowed, Team};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
-use crate::versioning::etag;
+use crate::versioning::{created, versioned};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -165,11 +164,7 @@ async fn create_workshop(
     };
     let workshop =
         cases::workshops::create_workshop(&state.cases, &caller.case_caller(), draft).await?;
-    Ok((
-        StatusCode::CREATED,
-        etag(workshop.version),
-        Json(WorkshopResponse::from(workshop)),
-    ))
+    Ok(created(workshop.version, WorkshopResponse::from(workshop)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -234,12 +229,12 @@ async fn get_workshop(
     let (workshop, participants) =
         cases::workshops::workshop_with_participants(&state.cases, &caller.case_caller(), id)
             .await?;
-    Ok((
-        etag(workshop.version),
-        Json(WorkshopDetail {
+    Ok(versioned(
+        workshop.version,
+        WorkshopDetail {
             workshop: workshop.into(),
             participants: participants.into_iter().map(Into::into).collect(),
-        }),
+        },
     ))
 }
 
@@ -274,10 +269,9 @@ async fn add_participant(
         &body.child_ids,
     )
     .await?;
-    Ok((
-        StatusCode::CREATED,
-        etag(participation.version),
-        Json(ParticipationResponse::from(participation)),
+    Ok(created(
+        participation.version,
+        ParticipationResponse::from(participation),
     ))
 }
 
@@ -324,8 +318,8 @@ async fn record_attendance(
         attendance,
     )
     .await?;
-    Ok((
-        etag(participation.version),
-        Json(ParticipationResponse::from(participation)),
+    Ok(versioned(
+        participation.version,
+        ParticipationResponse::from(participation),
     ))
 }

@@ -2,7 +2,6 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use nido_cases::housing;
 use nido_domain::housing::{Landlord, LandlordInput, LandlordKind};
@@ -17,7 +16,7 @@ use crate::extract::{ApiPath, JsonBody, ValidQuery};
 use crate::gate::{Allowed, HousingEditors, HousingReaders};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
-use crate::versioning::{IfMatch, etag};
+use crate::versioning::{IfMatch, created, versioned};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -99,11 +98,7 @@ async fn create_landlord(
     JsonBody(body): JsonBody<LandlordRequest>,
 ) -> Result<impl IntoResponse> {
     let landlord = housing::add_landlord(&state.cases, &caller.case_caller(), body.into()).await?;
-    Ok((
-        StatusCode::CREATED,
-        etag(landlord.version),
-        Json(LandlordResponse::from(landlord)),
-    ))
+    Ok(created(landlord.version, LandlordResponse::from(landlord)))
 }
 
 /// List landlords (admin, coordinator).
@@ -139,9 +134,9 @@ async fn get_landlord(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<impl IntoResponse> {
     let landlord = housing::landlord(&state.cases, &caller.case_caller(), id).await?;
-    Ok((
-        etag(landlord.version),
-        Json(LandlordResponse::from(landlord)),
+    Ok(versioned(
+        landlord.version,
+        LandlordResponse::from(landlord),
     ))
 }
 
@@ -164,8 +159,8 @@ async fn update_landlord(
         body.into(),
     )
     .await?;
-    Ok((
-        etag(landlord.version),
-        Json(LandlordResponse::from(landlord)),
+    Ok(versioned(
+        landlord.version,
+        LandlordResponse::from(landlord),
     ))
 }

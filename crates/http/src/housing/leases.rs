@@ -2,7 +2,6 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::NaiveDate;
 use nido_cases::housing;
@@ -18,7 +17,7 @@ use crate::extract::{ApiPath, JsonBody, ValidQuery};
 use crate::gate::{Allowed, HousingEditors, HousingReaders};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
-use crate::versioning::{IfMatch, etag};
+use crate::versioning::{IfMatch, created, versioned};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -95,11 +94,7 @@ async fn create_lease(
 ) -> Result<impl IntoResponse> {
     let lease =
         housing::add_lease(&state.cases, &caller.case_caller(), unit_id, body.into()).await?;
-    Ok((
-        StatusCode::CREATED,
-        etag(lease.version),
-        Json(LeaseResponse::from(lease)),
-    ))
+    Ok(created(lease.version, LeaseResponse::from(lease)))
 }
 
 /// A unit's leases, oldest first (admin, coordinator).
@@ -146,5 +141,5 @@ async fn update_lease(
         body.into(),
     )
     .await?;
-    Ok((etag(lease.version), Json(LeaseResponse::from(lease))))
+    Ok(versioned(lease.version, LeaseResponse::from(lease)))
 }

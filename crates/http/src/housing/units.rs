@@ -2,7 +2,6 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use nido_cases::housing;
 use nido_domain::housing::{Typology, Unit, UnitInput};
@@ -17,7 +16,7 @@ use crate::extract::{ApiPath, JsonBody, ValidQuery};
 use crate::gate::{Allowed, HousingEditors, HousingReaders};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
-use crate::versioning::{IfMatch, etag};
+use crate::versioning::{IfMatch, created, versioned};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -110,11 +109,7 @@ async fn create_unit(
     JsonBody(body): JsonBody<UnitRequest>,
 ) -> Result<impl IntoResponse> {
     let unit = housing::add_unit(&state.cases, &caller.case_caller(), body.into()).await?;
-    Ok((
-        StatusCode::CREATED,
-        etag(unit.version),
-        Json(UnitResponse::from(unit)),
-    ))
+    Ok(created(unit.version, UnitResponse::from(unit)))
 }
 
 /// List housing units (admin, coordinator).
@@ -150,7 +145,7 @@ async fn get_unit(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<impl IntoResponse> {
     let unit = housing::unit(&state.cases, &caller.case_caller(), id).await?;
-    Ok((etag(unit.version), Json(UnitResponse::from(unit))))
+    Ok(versioned(unit.version, UnitResponse::from(unit)))
 }
 
 /// Change a housing unit (admin). Accepts `If-Match`.
@@ -172,5 +167,5 @@ async fn update_unit(
         body.into(),
     )
     .await?;
-    Ok((etag(unit.version), Json(UnitResponse::from(unit))))
+    Ok(versioned(unit.version, UnitResponse::from(unit)))
 }
