@@ -4,7 +4,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::schema_helpers::{foreign_key, index};
+use crate::schema_helpers::{References, index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -130,12 +130,7 @@ impl MigrationTrait for Migration {
                     .col(integer(Families::Version))
                     .col(timestamp_with_time_zone(Families::CreatedAt))
                     .col(timestamp_with_time_zone(Families::UpdatedAt))
-                    .foreign_key(&mut foreign_key(
-                        Families::Table,
-                        Families::ReferentId,
-                        Users::Table,
-                        Users::Id,
-                    ))
+                    .references(Families::ReferentId, Users::Table, Users::Id)
                     .to_owned(),
             )
             .await?;
@@ -173,12 +168,7 @@ impl MigrationTrait for Migration {
                             .is_null()
                             .ne(Expr::col(Children::ExpectedBirthDate).is_null()),
                     )
-                    .foreign_key(&mut foreign_key(
-                        Children::Table,
-                        Children::FamilyId,
-                        Families::Table,
-                        Families::Id,
-                    ))
+                    .references(Children::FamilyId, Families::Table, Families::Id)
                     .to_owned(),
             )
             .await?;
@@ -201,18 +191,8 @@ impl MigrationTrait for Migration {
                             .col(FamilyTeam::FamilyId)
                             .col(FamilyTeam::UserId),
                     )
-                    .foreign_key(&mut foreign_key(
-                        FamilyTeam::Table,
-                        FamilyTeam::FamilyId,
-                        Families::Table,
-                        Families::Id,
-                    ))
-                    .foreign_key(&mut foreign_key(
-                        FamilyTeam::Table,
-                        FamilyTeam::UserId,
-                        Users::Table,
-                        Users::Id,
-                    ))
+                    .references(FamilyTeam::FamilyId, Families::Table, Families::Id)
+                    .references(FamilyTeam::UserId, Users::Table, Users::Id)
                     .to_owned(),
             )
             .await?;
@@ -253,18 +233,8 @@ impl MigrationTrait for Migration {
                     .col(integer(Referrals::Version))
                     .col(timestamp_with_time_zone(Referrals::CreatedAt))
                     .col(timestamp_with_time_zone(Referrals::UpdatedAt))
-                    .foreign_key(&mut foreign_key(
-                        Referrals::Table,
-                        Referrals::FamilyId,
-                        Families::Table,
-                        Families::Id,
-                    ))
-                    .foreign_key(&mut foreign_key(
-                        Referrals::Table,
-                        Referrals::CreatedBy,
-                        Users::Table,
-                        Users::Id,
-                    ))
+                    .references(Referrals::FamilyId, Families::Table, Families::Id)
+                    .references(Referrals::CreatedBy, Users::Table, Users::Id)
                     .to_owned(),
             )
             .await?;
@@ -312,18 +282,8 @@ impl MigrationTrait for Migration {
                     .col(integer(Placements::Version))
                     .col(timestamp_with_time_zone(Placements::CreatedAt))
                     .col(timestamp_with_time_zone(Placements::UpdatedAt))
-                    .foreign_key(&mut foreign_key(
-                        Placements::Table,
-                        Placements::FamilyId,
-                        Families::Table,
-                        Families::Id,
-                    ))
-                    .foreign_key(&mut foreign_key(
-                        Placements::Table,
-                        Placements::ReferralId,
-                        Referrals::Table,
-                        Referrals::Id,
-                    ))
+                    .references(Placements::FamilyId, Families::Table, Families::Id)
+                    .references(Placements::ReferralId, Referrals::Table, Referrals::Id)
                     .to_owned(),
             )
             .await?;
@@ -358,12 +318,7 @@ impl MigrationTrait for Migration {
                     .col(uuid_null(Periods::RecordedBy))
                     .col(timestamp_with_time_zone(Periods::CreatedAt))
                     .check(Expr::col(Periods::EndsOn).gte(Expr::col(Periods::StartsOn)))
-                    .foreign_key(&mut foreign_key(
-                        Periods::Table,
-                        Periods::PlacementId,
-                        Placements::Table,
-                        Placements::Id,
-                    ))
+                    .references(Periods::PlacementId, Placements::Table, Placements::Id)
                     .to_owned(),
             )
             .await?;

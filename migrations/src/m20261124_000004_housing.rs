@@ -7,7 +7,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::schema_helpers::{foreign_key, index};
+use crate::schema_helpers::{References, index};
 use sea_orm_migration::sea_orm::DatabaseBackend;
 
 #[derive(DeriveMigrationName)]
@@ -125,12 +125,7 @@ impl MigrationTrait for Migration {
                     .col(integer(Units::Version))
                     .col(timestamp_with_time_zone(Units::CreatedAt))
                     .col(timestamp_with_time_zone(Units::UpdatedAt))
-                    .foreign_key(&mut foreign_key(
-                        Units::Table,
-                        Units::LandlordId,
-                        Landlords::Table,
-                        Landlords::Id,
-                    ))
+                    .references(Units::LandlordId, Landlords::Table, Landlords::Id)
                     .to_owned(),
             )
             .await?;
@@ -163,12 +158,7 @@ impl MigrationTrait for Migration {
                             .is_null()
                             .or(Expr::col(Leases::EndsOn).gte(Expr::col(Leases::StartsOn))),
                     )
-                    .foreign_key(&mut foreign_key(
-                        Leases::Table,
-                        Leases::UnitId,
-                        Units::Table,
-                        Units::Id,
-                    ))
+                    .references(Leases::UnitId, Units::Table, Units::Id)
                     .to_owned(),
             )
             .await?;
@@ -189,18 +179,8 @@ impl MigrationTrait for Migration {
                             .or(Expr::col(Occupancies::EndsOn)
                                 .gte(Expr::col(Occupancies::StartsOn))),
                     )
-                    .foreign_key(&mut foreign_key(
-                        Occupancies::Table,
-                        Occupancies::PlacementId,
-                        Placements::Table,
-                        Placements::Id,
-                    ))
-                    .foreign_key(&mut foreign_key(
-                        Occupancies::Table,
-                        Occupancies::UnitId,
-                        Units::Table,
-                        Units::Id,
-                    ))
+                    .references(Occupancies::PlacementId, Placements::Table, Placements::Id)
+                    .references(Occupancies::UnitId, Units::Table, Units::Id)
                     .to_owned(),
             )
             .await?;

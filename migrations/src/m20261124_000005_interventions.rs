@@ -4,7 +4,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::schema_helpers::{foreign_key, index};
+use crate::schema_helpers::{References, index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -102,18 +102,8 @@ impl MigrationTrait for Migration {
                     .col(integer(Interventions::Version))
                     .col(timestamp_with_time_zone(Interventions::CreatedAt))
                     .col(timestamp_with_time_zone(Interventions::UpdatedAt))
-                    .foreign_key(&mut foreign_key(
-                        Interventions::Table,
-                        Interventions::FamilyId,
-                        Families::Table,
-                        Families::Id,
-                    ))
-                    .foreign_key(&mut foreign_key(
-                        Interventions::Table,
-                        Interventions::AuthorId,
-                        Users::Table,
-                        Users::Id,
-                    ))
+                    .references(Interventions::FamilyId, Families::Table, Families::Id)
+                    .references(Interventions::AuthorId, Users::Table, Users::Id)
                     .to_owned(),
             )
             .await?;
@@ -128,18 +118,12 @@ impl MigrationTrait for Migration {
                             .col(InterventionStaff::InterventionId)
                             .col(InterventionStaff::UserId),
                     )
-                    .foreign_key(&mut foreign_key(
-                        InterventionStaff::Table,
+                    .references(
                         InterventionStaff::InterventionId,
                         Interventions::Table,
                         Interventions::Id,
-                    ))
-                    .foreign_key(&mut foreign_key(
-                        InterventionStaff::Table,
-                        InterventionStaff::UserId,
-                        Users::Table,
-                        Users::Id,
-                    ))
+                    )
+                    .references(InterventionStaff::UserId, Users::Table, Users::Id)
                     .to_owned(),
             )
             .await?;
@@ -158,30 +142,14 @@ impl MigrationTrait for Migration {
                     .col(integer(Actions::Version))
                     .col(timestamp_with_time_zone(Actions::CreatedAt))
                     .col(timestamp_with_time_zone(Actions::UpdatedAt))
-                    .foreign_key(&mut foreign_key(
-                        Actions::Table,
-                        Actions::FamilyId,
-                        Families::Table,
-                        Families::Id,
-                    ))
-                    .foreign_key(&mut foreign_key(
-                        Actions::Table,
+                    .references(Actions::FamilyId, Families::Table, Families::Id)
+                    .references(
                         Actions::InterventionId,
                         Interventions::Table,
                         Interventions::Id,
-                    ))
-                    .foreign_key(&mut foreign_key(
-                        Actions::Table,
-                        Actions::AssigneeId,
-                        Users::Table,
-                        Users::Id,
-                    ))
-                    .foreign_key(&mut foreign_key(
-                        Actions::Table,
-                        Actions::CreatedBy,
-                        Users::Table,
-                        Users::Id,
-                    ))
+                    )
+                    .references(Actions::AssigneeId, Users::Table, Users::Id)
+                    .references(Actions::CreatedBy, Users::Table, Users::Id)
                     .to_owned(),
             )
             .await?;

@@ -7,7 +7,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::schema_helpers::{foreign_key, index};
+use crate::schema_helpers::{References, index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -177,24 +177,9 @@ impl MigrationTrait for Migration {
                     .check(
                         Expr::col(CrecheBookings::StartsAt).lt(Expr::col(CrecheBookings::EndsAt)),
                     )
-                    .foreign_key(&mut foreign_key(
-                        CrecheBookings::Table,
-                        CrecheBookings::FamilyId,
-                        Families::Table,
-                        Families::Id,
-                    ))
-                    .foreign_key(&mut foreign_key(
-                        CrecheBookings::Table,
-                        CrecheBookings::ChildId,
-                        Children::Table,
-                        Children::Id,
-                    ))
-                    .foreign_key(&mut foreign_key(
-                        CrecheBookings::Table,
-                        CrecheBookings::CreatedBy,
-                        Users::Table,
-                        Users::Id,
-                    ))
+                    .references(CrecheBookings::FamilyId, Families::Table, Families::Id)
+                    .references(CrecheBookings::ChildId, Children::Table, Children::Id)
+                    .references(CrecheBookings::CreatedBy, Users::Table, Users::Id)
                     .to_owned(),
             )
             .await?;

@@ -8,7 +8,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::schema_helpers::{foreign_key, index, link_table};
+use crate::schema_helpers::{References, index, link_table};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -123,12 +123,7 @@ impl MigrationTrait for Migration {
                                     .lte(Expr::col(Workshops::Capacity))),
                         ),
                     )
-                    .foreign_key(&mut foreign_key(
-                        Workshops::Table,
-                        Workshops::CreatedBy,
-                        Users::Table,
-                        Users::Id,
-                    ))
+                    .references(Workshops::CreatedBy, Users::Table, Users::Id)
                     .to_owned(),
             )
             .await?;
@@ -180,24 +175,17 @@ impl MigrationTrait for Migration {
                             .is_null()
                             .eq(Expr::col(WorkshopParticipants::LeftMinute).is_null()),
                     )
-                    .foreign_key(&mut foreign_key(
-                        WorkshopParticipants::Table,
+                    .references(
                         WorkshopParticipants::WorkshopId,
                         Workshops::Table,
                         Workshops::Id,
-                    ))
-                    .foreign_key(&mut foreign_key(
-                        WorkshopParticipants::Table,
+                    )
+                    .references(
                         WorkshopParticipants::FamilyId,
                         Families::Table,
                         Families::Id,
-                    ))
-                    .foreign_key(&mut foreign_key(
-                        WorkshopParticipants::Table,
-                        WorkshopParticipants::RegisteredBy,
-                        Users::Table,
-                        Users::Id,
-                    ))
+                    )
+                    .references(WorkshopParticipants::RegisteredBy, Users::Table, Users::Id)
                     .to_owned(),
             )
             .await?;

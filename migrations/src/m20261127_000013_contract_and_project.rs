@@ -5,7 +5,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::schema_helpers::{foreign_key, index, link_table};
+use crate::schema_helpers::{References, index, link_table};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -98,12 +98,7 @@ impl MigrationTrait for Migration {
                     .col(date_null(Contracts::SignedOn))
                     .col(integer(Contracts::Version))
                     .col(timestamp_with_time_zone(Contracts::UpdatedAt))
-                    .foreign_key(&mut foreign_key(
-                        Contracts::Table,
-                        Contracts::PlacementId,
-                        Placements::Table,
-                        Placements::Id,
-                    ))
+                    .references(Contracts::PlacementId, Placements::Table, Placements::Id)
                     .to_owned(),
             )
             .await?;
@@ -117,18 +112,12 @@ impl MigrationTrait for Migration {
                     .col(boolean(ProjectReviews::MotherPresent))
                     .col(uuid(ProjectReviews::CreatedBy))
                     .col(timestamp_with_time_zone(ProjectReviews::CreatedAt))
-                    .foreign_key(&mut foreign_key(
-                        ProjectReviews::Table,
+                    .references(
                         ProjectReviews::PlacementId,
                         Placements::Table,
                         Placements::Id,
-                    ))
-                    .foreign_key(&mut foreign_key(
-                        ProjectReviews::Table,
-                        ProjectReviews::CreatedBy,
-                        Users::Table,
-                        Users::Id,
-                    ))
+                    )
+                    .references(ProjectReviews::CreatedBy, Users::Table, Users::Id)
                     .to_owned(),
             )
             .await?;
@@ -167,12 +156,11 @@ impl MigrationTrait for Migration {
                             .check(Expr::col(ProjectObjectives::Status).is_in(STATUSES)),
                     )
                     .col(date_null(ProjectObjectives::TargetOn))
-                    .foreign_key(&mut foreign_key(
-                        ProjectObjectives::Table,
+                    .references(
                         ProjectObjectives::ReviewId,
                         ProjectReviews::Table,
                         ProjectReviews::Id,
-                    ))
+                    )
                     .to_owned(),
             )
             .await?;

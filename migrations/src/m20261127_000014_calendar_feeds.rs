@@ -4,7 +4,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::schema_helpers::foreign_key;
+use crate::schema_helpers::References;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -39,12 +39,7 @@ impl MigrationTrait for Migration {
                     .col(pk_uuid(CalendarFeeds::UserId))
                     .col(string_len_uniq(CalendarFeeds::SecretHash, 64))
                     .col(timestamp_with_time_zone(CalendarFeeds::CreatedAt))
-                    .foreign_key(&mut foreign_key(
-                        CalendarFeeds::Table,
-                        CalendarFeeds::UserId,
-                        Users::Table,
-                        Users::Id,
-                    ))
+                    .references(CalendarFeeds::UserId, Users::Table, Users::Id)
                     .to_owned(),
             )
             .await

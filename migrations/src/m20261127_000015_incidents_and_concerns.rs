@@ -4,7 +4,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::schema_helpers::{foreign_key, index, link_table};
+use crate::schema_helpers::{References, index, link_table};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -105,18 +105,8 @@ impl MigrationTrait for Migration {
                     .col(integer(Incidents::Version))
                     .col(timestamp_with_time_zone(Incidents::CreatedAt))
                     .col(timestamp_with_time_zone(Incidents::UpdatedAt))
-                    .foreign_key(&mut foreign_key(
-                        Incidents::Table,
-                        Incidents::FamilyId,
-                        Families::Table,
-                        Families::Id,
-                    ))
-                    .foreign_key(&mut foreign_key(
-                        Incidents::Table,
-                        Incidents::DeclaredBy,
-                        Users::Table,
-                        Users::Id,
-                    ))
+                    .references(Incidents::FamilyId, Families::Table, Families::Id)
+                    .references(Incidents::DeclaredBy, Users::Table, Users::Id)
                     .to_owned(),
             )
             .await?;
@@ -139,18 +129,8 @@ impl MigrationTrait for Migration {
                     .col(string_len(Concerns::TransmittedTo, 200))
                     .col(uuid(Concerns::CreatedBy))
                     .col(timestamp_with_time_zone(Concerns::CreatedAt))
-                    .foreign_key(&mut foreign_key(
-                        Concerns::Table,
-                        Concerns::FamilyId,
-                        Families::Table,
-                        Families::Id,
-                    ))
-                    .foreign_key(&mut foreign_key(
-                        Concerns::Table,
-                        Concerns::CreatedBy,
-                        Users::Table,
-                        Users::Id,
-                    ))
+                    .references(Concerns::FamilyId, Families::Table, Families::Id)
+                    .references(Concerns::CreatedBy, Users::Table, Users::Id)
                     .to_owned(),
             )
             .await?;

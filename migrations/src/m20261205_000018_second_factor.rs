@@ -7,7 +7,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::schema_helpers::{foreign_key, index};
+use crate::schema_helpers::{References, index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -72,12 +72,7 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone_null(UserTotp::ConfirmedAt))
                     .col(big_integer_null(UserTotp::LastStep))
                     .col(timestamp_with_time_zone(UserTotp::CreatedAt))
-                    .foreign_key(&mut foreign_key(
-                        UserTotp::Table,
-                        UserTotp::UserId,
-                        Users::Table,
-                        Users::Id,
-                    ))
+                    .references(UserTotp::UserId, Users::Table, Users::Id)
                     .to_owned(),
             )
             .await?;
@@ -89,12 +84,7 @@ impl MigrationTrait for Migration {
                     .col(uuid(RecoveryCodes::UserId))
                     .col(string_len(RecoveryCodes::CodeHash, 64))
                     .col(timestamp_with_time_zone_null(RecoveryCodes::UsedAt))
-                    .foreign_key(&mut foreign_key(
-                        RecoveryCodes::Table,
-                        RecoveryCodes::UserId,
-                        Users::Table,
-                        Users::Id,
-                    ))
+                    .references(RecoveryCodes::UserId, Users::Table, Users::Id)
                     .to_owned(),
             )
             .await?;
@@ -112,12 +102,7 @@ impl MigrationTrait for Migration {
                     .col(string_len(MfaChallenges::TokenHash, 64).primary_key())
                     .col(uuid(MfaChallenges::UserId))
                     .col(timestamp_with_time_zone(MfaChallenges::ExpiresAt))
-                    .foreign_key(&mut foreign_key(
-                        MfaChallenges::Table,
-                        MfaChallenges::UserId,
-                        Users::Table,
-                        Users::Id,
-                    ))
+                    .references(MfaChallenges::UserId, Users::Table, Users::Id)
                     .to_owned(),
             )
             .await

@@ -14,7 +14,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::schema_helpers::foreign_key;
+use crate::schema_helpers::References;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -69,12 +69,7 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone(AccountLocks::LockedAt))
                     .col(timestamp_with_time_zone_null(AccountLocks::ToldAt))
                     .col(string_len_null(AccountLocks::NoticeSession, 64))
-                    .foreign_key(&mut foreign_key(
-                        AccountLocks::Table,
-                        AccountLocks::UserId,
-                        Users::Table,
-                        Users::Id,
-                    ))
+                    .references(AccountLocks::UserId, Users::Table, Users::Id)
                     .to_owned(),
             )
             .await

@@ -8,7 +8,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::schema_helpers::foreign_key;
+use crate::schema_helpers::References;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -74,12 +74,7 @@ impl MigrationTrait for Migration {
                     .col(uuid(DetachedOccupancies::UnitId))
                     .col(date(DetachedOccupancies::StartsOn))
                     .col(date(DetachedOccupancies::EndsOn))
-                    .foreign_key(&mut foreign_key(
-                        DetachedOccupancies::Table,
-                        DetachedOccupancies::UnitId,
-                        Units::Table,
-                        Units::Id,
-                    ))
+                    .references(DetachedOccupancies::UnitId, Units::Table, Units::Id)
                     .to_owned(),
             )
             .await?;

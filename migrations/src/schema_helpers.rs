@@ -17,6 +17,36 @@ pub fn foreign_key(
         .to_owned()
 }
 
+/// A table's foreign keys, built with [`foreign_key`]'s rule and naming the
+/// table being created once.
+pub trait References {
+    /// Adds a foreign key from `column` of this table to `to` of `to_table`.
+    fn references(
+        &mut self,
+        column: impl IntoIden,
+        to_table: impl IntoIden,
+        to: impl IntoIden,
+    ) -> &mut Self;
+}
+
+impl References for TableCreateStatement {
+    fn references(
+        &mut self,
+        column: impl IntoIden,
+        to_table: impl IntoIden,
+        to: impl IntoIden,
+    ) -> &mut Self {
+        let mut key = ForeignKey::create();
+        if let Some(table) = self.get_table_name() {
+            key.from_tbl(table.clone());
+        }
+        key.from_col(column)
+            .to(to_table, to)
+            .on_delete(ForeignKeyAction::Restrict);
+        self.foreign_key(&mut key)
+    }
+}
+
 /// A plain index named `name` on `columns` of `table`.
 pub async fn index<const N: usize>(
     manager: &SchemaManager<'_>,
