@@ -23,25 +23,16 @@ enum Users {
     Id,
 }
 
-// async_trait cannot take the elided lifetime that rust_2018_idioms asks for.
-#[allow(elided_lifetimes_in_paths)]
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    fn use_transaction(&self) -> Option<bool> {
-        Some(true)
-    }
-
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_table(
-                Table::create()
-                    .table(CalendarFeeds::Table)
-                    .col(pk_uuid(CalendarFeeds::UserId))
-                    .col(string_len_uniq(CalendarFeeds::SecretHash, 64))
-                    .col(timestamp_with_time_zone(CalendarFeeds::CreatedAt))
-                    .references(CalendarFeeds::UserId, Users::Table, Users::Id)
-                    .to_owned(),
-            )
-            .await
-    }
-}
+transactional_up!(Migration, |manager| {
+    manager
+        .create_table(
+            Table::create()
+                .table(CalendarFeeds::Table)
+                .col(pk_uuid(CalendarFeeds::UserId))
+                .col(string_len_uniq(CalendarFeeds::SecretHash, 64))
+                .col(timestamp_with_time_zone(CalendarFeeds::CreatedAt))
+                .references(CalendarFeeds::UserId, Users::Table, Users::Id)
+                .to_owned(),
+        )
+        .await
+});

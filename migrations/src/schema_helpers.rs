@@ -2,6 +2,23 @@
 
 use sea_orm_migration::prelude::*;
 
+/// Implements `MigrationTrait` for `$migration`: `up` runs `$body` with the
+/// schema `$manager`, in a transaction on both databases (every migration).
+macro_rules! transactional_up {
+    ($migration:ty, |$manager:ident| $body:block) => {
+        // async_trait cannot take the elided lifetime that rust_2018_idioms asks for.
+        #[allow(elided_lifetimes_in_paths)]
+        #[async_trait::async_trait]
+        impl MigrationTrait for $migration {
+            fn use_transaction(&self) -> Option<bool> {
+                Some(true)
+            }
+
+            async fn up(&self, $manager: &SchemaManager) -> Result<(), DbErr> $body
+        }
+    };
+}
+
 /// A foreign key that refuses to delete a row still referenced: case data
 /// is never removed behind the team's back.
 pub fn foreign_key(
