@@ -4,9 +4,6 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
 #[derive(DeriveIden)]
 enum Users {
     Table,
@@ -55,7 +52,7 @@ const PROFESSIONS: [&str; 9] = [
     "other",
 ];
 
-transactional_up!(Migration, |manager| {
+transactional_up!(|manager| {
     manager
         .create_table(
             Table::create()

@@ -4,16 +4,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::schema_helpers::{References, index};
-
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-#[derive(DeriveIden)]
-enum Users {
-    Table,
-    Id,
-}
+use crate::schema_helpers::{References, Users, index};
 
 #[derive(DeriveIden)]
 enum Families {
@@ -107,7 +98,7 @@ fn one_of<const N: usize>(column: impl IntoIden, values: [&str; N]) -> Expr {
     Expr::col(column).is_in(values)
 }
 
-transactional_up!(Migration, |manager| {
+transactional_up!(|manager| {
     manager
         .create_table(
             Table::create()

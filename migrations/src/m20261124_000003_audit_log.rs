@@ -2,42 +2,22 @@
 //! database file, apart from the data it traces. Rows can only be added.
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::schema::*;
 use sea_orm_migration::sea_orm::DatabaseBackend;
 
-#[derive(DeriveMigrationName)]
-pub struct Migration;
+use crate::schema_helpers::{AuditEntry, audit_entries};
 
 #[derive(DeriveIden)]
 enum AuditLog {
     Table,
-    Id,
-    At,
-    UserId,
-    Action,
-    FamilyId,
-    Resource,
 }
 
-transactional_up!(Migration, |manager| {
-    manager
-        .create_table(
-            Table::create()
-                .table(AuditLog::Table)
-                .col(pk_uuid(AuditLog::Id))
-                .col(timestamp_with_time_zone(AuditLog::At))
-                .col(uuid(AuditLog::UserId))
-                .col(string_len(AuditLog::Action, 60))
-                .col(uuid_null(AuditLog::FamilyId))
-                .col(string_len(AuditLog::Resource, 200))
-                .to_owned(),
-        )
-        .await?;
+transactional_up!(|manager| {
+    audit_entries(manager, AuditLog::Table).await?;
     // Entries are read newest first by id (UUIDv7, so in time order),
     // for one family or one user.
     for (name, column) in [
-        ("idx_audit_log_family", AuditLog::FamilyId),
-        ("idx_audit_log_user", AuditLog::UserId),
+        ("idx_audit_log_family", AuditEntry::FamilyId),
+        ("idx_audit_log_user", AuditEntry::UserId),
     ] {
         manager
             .create_index(
@@ -45,7 +25,7 @@ transactional_up!(Migration, |manager| {
                     .name(name)
                     .table(AuditLog::Table)
                     .col(column)
-                    .col(AuditLog::Id)
+                    .col(AuditEntry::Id)
                     .to_owned(),
             )
             .await?;

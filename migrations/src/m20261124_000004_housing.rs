@@ -7,17 +7,8 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::schema_helpers::{References, index};
+use crate::schema_helpers::{Placements, References, index};
 use sea_orm_migration::sea_orm::DatabaseBackend;
-
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-#[derive(DeriveIden)]
-enum Placements {
-    Table,
-    Id,
-}
 
 #[derive(DeriveIden)]
 enum Landlords {
@@ -77,7 +68,7 @@ enum Occupancies {
     CreatedAt,
 }
 
-transactional_up!(Migration, |manager| {
+transactional_up!(|manager| {
     manager
         .create_table(
             Table::create()

@@ -4,22 +4,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::schema_helpers::{References, index};
-
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-#[derive(DeriveIden)]
-enum Users {
-    Table,
-    Id,
-}
-
-#[derive(DeriveIden)]
-enum Families {
-    Table,
-    Id,
-}
+use crate::schema_helpers::{Families, References, Users, index};
 
 #[derive(DeriveIden)]
 enum Interventions {
@@ -70,7 +55,7 @@ const KINDS: [&str; 7] = [
     "other",
 ];
 
-transactional_up!(Migration, |manager| {
+transactional_up!(|manager| {
     manager
         .create_table(
             Table::create()

@@ -6,9 +6,6 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
 #[derive(DeriveIden)]
 enum LoginThrottle {
     Table,
@@ -28,7 +25,7 @@ enum Users {
     MustChangePassword,
 }
 
-transactional_up!(Migration, |manager| {
+transactional_up!(|manager| {
     manager
         .create_table(
             Table::create()

@@ -4,16 +4,13 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
 #[derive(DeriveIden)]
 enum Families {
     Table,
     AnonymisedAt,
 }
 
-transactional_up!(Migration, |manager| {
+transactional_up!(|manager| {
     manager
         .alter_table(
             Table::alter()

@@ -8,16 +8,13 @@ use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 use sea_orm_migration::sea_orm::DatabaseBackend;
 
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
 #[derive(DeriveIden)]
 enum AuditPurge {
     Table,
     PurgeBefore,
 }
 
-transactional_up!(Migration, |manager| {
+transactional_up!(|manager| {
     manager
         .create_table(
             Table::create()

@@ -10,9 +10,6 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::DatabaseBackend;
 
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
 /// (index name, table, column, condition): a unique index on the rows that
 /// meet the condition.
 const PARTIAL_UNIQUE: [(&str, &str, &str, &str); 4] = [
@@ -54,7 +51,7 @@ const NO_OVERLAP: [(&str, &str, &str); 3] = [
     ),
 ];
 
-transactional_up!(Migration, |manager| {
+transactional_up!(|manager| {
     let connection = manager.get_connection();
     for (name, table, column, condition) in PARTIAL_UNIQUE {
         connection

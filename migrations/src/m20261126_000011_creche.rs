@@ -7,28 +7,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::schema_helpers::{References, index};
-
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-#[derive(DeriveIden)]
-enum Users {
-    Table,
-    Id,
-}
-
-#[derive(DeriveIden)]
-enum Families {
-    Table,
-    Id,
-}
-
-#[derive(DeriveIden)]
-enum Children {
-    Table,
-    Id,
-}
+use crate::schema_helpers::{Children, Families, References, Users, index};
 
 #[derive(DeriveIden)]
 enum CrecheSettings {
@@ -93,7 +72,7 @@ const PURPOSES: [&str; 7] = [
 
 const STATUSES: [&str; 4] = ["booked", "cancelled", "attended", "absent"];
 
-transactional_up!(Migration, |manager| {
+transactional_up!(|manager| {
     manager
         .create_table(
             Table::create()

@@ -8,28 +8,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::schema_helpers::{References, index, link_table};
-
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-#[derive(Clone, Copy, DeriveIden)]
-enum Users {
-    Table,
-    Id,
-}
-
-#[derive(Clone, Copy, DeriveIden)]
-enum Families {
-    Table,
-    Id,
-}
-
-#[derive(Clone, Copy, DeriveIden)]
-enum Children {
-    Table,
-    Id,
-}
+use crate::schema_helpers::{Children, Families, References, Users, index, link_table};
 
 #[derive(Clone, Copy, DeriveIden)]
 enum Workshops {
@@ -82,7 +61,7 @@ fn minute_of_day(column: impl IntoIden + 'static) -> Expr {
     Expr::col(column).between(0, 24 * 60 - 1)
 }
 
-transactional_up!(Migration, |manager| {
+transactional_up!(|manager| {
     manager
         .create_table(
             Table::create()

@@ -5,22 +5,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::schema_helpers::{References, index, link_table};
-
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-#[derive(Clone, Copy, DeriveIden)]
-enum Users {
-    Table,
-    Id,
-}
-
-#[derive(Clone, Copy, DeriveIden)]
-enum Placements {
-    Table,
-    Id,
-}
+use crate::schema_helpers::{Placements, References, Users, index, link_table};
 
 #[derive(Clone, Copy, DeriveIden)]
 enum Contracts {
@@ -76,7 +61,7 @@ const DOMAINS: [&str; 8] = [
 ];
 const STATUSES: [&str; 4] = ["planned", "in_progress", "achieved", "abandoned"];
 
-transactional_up!(Migration, |manager| {
+transactional_up!(|manager| {
     manager
         .create_table(
             Table::create()

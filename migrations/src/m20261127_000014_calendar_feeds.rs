@@ -4,10 +4,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::schema_helpers::References;
-
-#[derive(DeriveMigrationName)]
-pub struct Migration;
+use crate::schema_helpers::{References, Users};
 
 #[derive(DeriveIden)]
 enum CalendarFeeds {
@@ -17,13 +14,7 @@ enum CalendarFeeds {
     CreatedAt,
 }
 
-#[derive(DeriveIden)]
-enum Users {
-    Table,
-    Id,
-}
-
-transactional_up!(Migration, |manager| {
+transactional_up!(|manager| {
     manager
         .create_table(
             Table::create()

@@ -4,28 +4,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::schema_helpers::{References, index, link_table};
-
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-#[derive(Clone, Copy, DeriveIden)]
-enum Users {
-    Table,
-    Id,
-}
-
-#[derive(Clone, Copy, DeriveIden)]
-enum Families {
-    Table,
-    Id,
-}
-
-#[derive(Clone, Copy, DeriveIden)]
-enum Children {
-    Table,
-    Id,
-}
+use crate::schema_helpers::{Children, Families, References, Users, index, link_table};
 
 #[derive(Clone, Copy, DeriveIden)]
 enum Incidents {
@@ -76,7 +55,7 @@ const CATEGORIES: [&str; 11] = [
     "malicious_act",
 ];
 
-transactional_up!(Migration, |manager| {
+transactional_up!(|manager| {
     manager
         .create_table(
             Table::create()

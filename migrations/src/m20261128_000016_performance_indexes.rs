@@ -16,9 +16,6 @@ use sea_orm_migration::prelude::*;
 
 use crate::schema_helpers::index;
 
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
 #[derive(DeriveIden)]
 enum Placements {
     Table,
@@ -47,7 +44,7 @@ enum Interventions {
     Id,
 }
 
-transactional_up!(Migration, |manager| {
+transactional_up!(|manager| {
     index(
         manager,
         "idx_placements_status_id",

@@ -10,9 +10,6 @@ use sea_orm_migration::prelude::*;
 
 use crate::schema_helpers::index;
 
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
 #[derive(DeriveIden)]
 enum Interventions {
     Table,
@@ -23,7 +20,7 @@ enum Interventions {
     AuthorId,
 }
 
-transactional_up!(Migration, |manager| {
+transactional_up!(|manager| {
     index(
         manager,
         "idx_interventions_family_visibility",

@@ -9,9 +9,6 @@ use sea_orm_migration::schema::*;
 
 use crate::schema_helpers::{References, index};
 
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
 #[derive(DeriveIden)]
 enum Users {
     Table,
@@ -46,7 +43,7 @@ enum MfaChallenges {
     ExpiresAt,
 }
 
-transactional_up!(Migration, |manager| {
+transactional_up!(|manager| {
     manager
         .alter_table(
             Table::alter()

@@ -14,10 +14,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::schema_helpers::References;
-
-#[derive(DeriveMigrationName)]
-pub struct Migration;
+use crate::schema_helpers::{References, Users};
 
 #[derive(DeriveIden)]
 enum ServerKeys {
@@ -36,13 +33,7 @@ enum AccountLocks {
     NoticeSession,
 }
 
-#[derive(DeriveIden)]
-enum Users {
-    Table,
-    Id,
-}
-
-transactional_up!(Migration, |manager| {
+transactional_up!(|manager| {
     manager
         .create_table(
             Table::create()

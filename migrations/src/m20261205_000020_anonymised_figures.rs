@@ -10,9 +10,6 @@ use sea_orm_migration::schema::*;
 
 use crate::schema_helpers::References;
 
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
 #[derive(DeriveIden)]
 enum ReportFigures {
     Table,
@@ -38,7 +35,7 @@ enum Units {
     Id,
 }
 
-transactional_up!(Migration, |manager| {
+transactional_up!(|manager| {
     manager
         .create_table(
             Table::create()
