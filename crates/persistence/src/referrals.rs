@@ -9,6 +9,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::entities::referrals;
+use crate::row_by_id;
 use crate::{RepoError, Rule};
 use nido_domain::Conflict;
 
@@ -87,10 +88,7 @@ const PENDING_RULES: [Rule; 1] = [(
 )];
 
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Referral, RepoError> {
-    let row = referrals::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(RepoError::NotFound)?;
+    let row = row_by_id::<referrals::Entity>(db, id).await?;
     Ok(to_domain(row)?)
 }
 
@@ -142,10 +140,7 @@ pub async fn close(
     reason: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<Referral, RepoError> {
-    let current = referrals::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(RepoError::NotFound)?;
+    let current = row_by_id::<referrals::Entity>(db, id).await?;
     let result = referrals::Entity::update_many()
         .set(referrals::ActiveModel {
             status: Set(status.as_str().to_owned()),
