@@ -3,6 +3,9 @@
 
 pub use sea_orm_migration::prelude::*;
 
+#[macro_use]
+mod schema_helpers;
+
 mod m20261124_000001_users_and_sessions;
 mod m20261124_000002_families_and_placements;
 mod m20261124_000003_audit_log;
@@ -24,7 +27,6 @@ mod m20261205_000018_second_factor;
 mod m20261205_000019_server_key_and_account_locks;
 mod m20261205_000020_anonymised_figures;
 mod m20261205_000021_audit_entry_families;
-mod schema_helpers;
 
 pub struct Migrator;
 

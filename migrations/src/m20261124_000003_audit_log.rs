@@ -2,92 +2,63 @@
 //! database file, apart from the data it traces. Rows can only be added.
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::schema::*;
 use sea_orm_migration::sea_orm::DatabaseBackend;
 
-#[derive(DeriveMigrationName)]
-pub struct Migration;
+use crate::schema_helpers::{AuditEntry, audit_entries};
 
 #[derive(DeriveIden)]
 enum AuditLog {
     Table,
-    Id,
-    At,
-    UserId,
-    Action,
-    FamilyId,
-    Resource,
 }
 
-// async_trait cannot take the elided lifetime that rust_2018_idioms asks for.
-#[allow(elided_lifetimes_in_paths)]
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    fn use_transaction(&self) -> Option<bool> {
-        Some(true)
-    }
-
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+transactional_up!(|manager| {
+    audit_entries(manager, AuditLog::Table).await?;
+    // Entries are read newest first by id (UUIDv7, so in time order),
+    // for one family or one user.
+    for (name, column) in [
+        ("idx_audit_log_family", AuditEntry::FamilyId),
+        ("idx_audit_log_user", AuditEntry::UserId),
+    ] {
         manager
-            .create_table(
-                Table::create()
+            .create_index(
+                Index::create()
+                    .name(name)
                     .table(AuditLog::Table)
-                    .col(pk_uuid(AuditLog::Id))
-                    .col(timestamp_with_time_zone(AuditLog::At))
-                    .col(uuid(AuditLog::UserId))
-                    .col(string_len(AuditLog::Action, 60))
-                    .col(uuid_null(AuditLog::FamilyId))
-                    .col(string_len(AuditLog::Resource, 200))
+                    .col(column)
+                    .col(AuditEntry::Id)
                     .to_owned(),
             )
             .await?;
-        // Entries are read newest first by id (UUIDv7, so in time order),
-        // for one family or one user.
-        for (name, column) in [
-            ("idx_audit_log_family", AuditLog::FamilyId),
-            ("idx_audit_log_user", AuditLog::UserId),
-        ] {
-            manager
-                .create_index(
-                    Index::create()
-                        .name(name)
-                        .table(AuditLog::Table)
-                        .col(column)
-                        .col(AuditLog::Id)
-                        .to_owned(),
+    }
+    // Append-only, enforced by the database itself.
+    let connection = manager.get_connection();
+    match manager.get_database_backend() {
+        DatabaseBackend::Sqlite => {
+            for event in ["UPDATE", "DELETE"] {
+                connection
+                    .execute_unprepared(&format!(
+                        "CREATE TRIGGER audit_log_no_{lower} BEFORE {event} ON audit_log \
+                         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+                        lower = event.to_lowercase()
+                    ))
+                    .await?;
+            }
+        }
+        _ => {
+            connection
+                .execute_unprepared(
+                    "CREATE FUNCTION audit_log_append_only() RETURNS trigger AS $$ \
+                     BEGIN RAISE EXCEPTION 'the audit log is append-only'; END; \
+                     $$ LANGUAGE plpgsql",
+                )
+                .await?;
+            connection
+                .execute_unprepared(
+                    "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log \
+                     FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
                 )
                 .await?;
         }
-        // Append-only, enforced by the database itself.
-        let connection = manager.get_connection();
-        match manager.get_database_backend() {
-            DatabaseBackend::Sqlite => {
-                for event in ["UPDATE", "DELETE"] {
-                    connection
-                        .execute_unprepared(&format!(
-                            "CREATE TRIGGER audit_log_no_{lower} BEFORE {event} ON audit_log \
-                             BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
-                            lower = event.to_lowercase()
-                        ))
-                        .await?;
-                }
-            }
-            _ => {
-                connection
-                    .execute_unprepared(
-                        "CREATE FUNCTION audit_log_append_only() RETURNS trigger AS $$ \
-                         BEGIN RAISE EXCEPTION 'the audit log is append-only'; END; \
-                         $$ LANGUAGE plpgsql",
-                    )
-                    .await?;
-                connection
-                    .execute_unprepared(
-                        "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log \
-                         FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
-                    )
-                    .await?;
-            }
-        }
-        Ok(())
     }
-}
+    Ok(())
+});

@@ -4,22 +4,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::schema_helpers::{foreign_key, index};
-
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-#[derive(DeriveIden)]
-enum Users {
-    Table,
-    Id,
-}
-
-#[derive(DeriveIden)]
-enum Families {
-    Table,
-    Id,
-}
+use crate::schema_helpers::{Families, References, Users, index};
 
 #[derive(DeriveIden)]
 enum Interventions {
@@ -70,149 +55,110 @@ const KINDS: [&str; 7] = [
     "other",
 ];
 
-// async_trait cannot take the elided lifetime that rust_2018_idioms asks for.
-#[allow(elided_lifetimes_in_paths)]
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    fn use_transaction(&self) -> Option<bool> {
-        Some(true)
-    }
-
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_table(
-                Table::create()
-                    .table(Interventions::Table)
-                    .col(pk_uuid(Interventions::Id))
-                    .col(uuid(Interventions::FamilyId))
-                    .col(uuid(Interventions::AuthorId))
-                    .col(
-                        string_len(Interventions::Kind, 20)
-                            .check(Expr::col(Interventions::Kind).is_in(KINDS)),
-                    )
-                    .col(timestamp_with_time_zone(Interventions::OccurredAt))
-                    .col(
-                        integer(Interventions::DurationMinutes)
-                            .check(Expr::col(Interventions::DurationMinutes).between(1, 1440)),
-                    )
-                    .col(text(Interventions::Summary))
-                    .col(string_len(Interventions::Confidentiality, 12).check(
+transactional_up!(|manager| {
+    manager
+        .create_table(
+            Table::create()
+                .table(Interventions::Table)
+                .col(pk_uuid(Interventions::Id))
+                .col(uuid(Interventions::FamilyId))
+                .col(uuid(Interventions::AuthorId))
+                .col(
+                    string_len(Interventions::Kind, 20)
+                        .check(Expr::col(Interventions::Kind).is_in(KINDS)),
+                )
+                .col(timestamp_with_time_zone(Interventions::OccurredAt))
+                .col(
+                    integer(Interventions::DurationMinutes)
+                        .check(Expr::col(Interventions::DurationMinutes).between(1, 1440)),
+                )
+                .col(text(Interventions::Summary))
+                .col(
+                    string_len(Interventions::Confidentiality, 12).check(
                         Expr::col(Interventions::Confidentiality).is_in(["team", "restricted"]),
-                    ))
-                    .col(integer(Interventions::Version))
-                    .col(timestamp_with_time_zone(Interventions::CreatedAt))
-                    .col(timestamp_with_time_zone(Interventions::UpdatedAt))
-                    .foreign_key(&mut foreign_key(
-                        Interventions::Table,
-                        Interventions::FamilyId,
-                        Families::Table,
-                        Families::Id,
-                    ))
-                    .foreign_key(&mut foreign_key(
-                        Interventions::Table,
-                        Interventions::AuthorId,
-                        Users::Table,
-                        Users::Id,
-                    ))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_table(
-                Table::create()
-                    .table(InterventionStaff::Table)
-                    .col(uuid(InterventionStaff::InterventionId))
-                    .col(uuid(InterventionStaff::UserId))
-                    .primary_key(
-                        Index::create()
-                            .col(InterventionStaff::InterventionId)
-                            .col(InterventionStaff::UserId),
-                    )
-                    .foreign_key(&mut foreign_key(
-                        InterventionStaff::Table,
-                        InterventionStaff::InterventionId,
-                        Interventions::Table,
-                        Interventions::Id,
-                    ))
-                    .foreign_key(&mut foreign_key(
-                        InterventionStaff::Table,
-                        InterventionStaff::UserId,
-                        Users::Table,
-                        Users::Id,
-                    ))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_table(
-                Table::create()
-                    .table(Actions::Table)
-                    .col(pk_uuid(Actions::Id))
-                    .col(uuid(Actions::FamilyId))
-                    .col(uuid_null(Actions::InterventionId))
-                    .col(text(Actions::Description))
-                    .col(date(Actions::DueOn))
-                    .col(uuid(Actions::AssigneeId))
-                    .col(date_null(Actions::DoneOn))
-                    .col(uuid(Actions::CreatedBy))
-                    .col(integer(Actions::Version))
-                    .col(timestamp_with_time_zone(Actions::CreatedAt))
-                    .col(timestamp_with_time_zone(Actions::UpdatedAt))
-                    .foreign_key(&mut foreign_key(
-                        Actions::Table,
-                        Actions::FamilyId,
-                        Families::Table,
-                        Families::Id,
-                    ))
-                    .foreign_key(&mut foreign_key(
-                        Actions::Table,
-                        Actions::InterventionId,
-                        Interventions::Table,
-                        Interventions::Id,
-                    ))
-                    .foreign_key(&mut foreign_key(
-                        Actions::Table,
-                        Actions::AssigneeId,
-                        Users::Table,
-                        Users::Id,
-                    ))
-                    .foreign_key(&mut foreign_key(
-                        Actions::Table,
-                        Actions::CreatedBy,
-                        Users::Table,
-                        Users::Id,
-                    ))
-                    .to_owned(),
-            )
-            .await?;
-        index(
-            manager,
-            "idx_interventions_family",
-            Interventions::Table,
-            [Interventions::FamilyId],
+                    ),
+                )
+                .col(integer(Interventions::Version))
+                .col(timestamp_with_time_zone(Interventions::CreatedAt))
+                .col(timestamp_with_time_zone(Interventions::UpdatedAt))
+                .references(Interventions::FamilyId, Families::Table, Families::Id)
+                .references(Interventions::AuthorId, Users::Table, Users::Id)
+                .to_owned(),
         )
         .await?;
-        index(
-            manager,
-            "idx_intervention_staff_user",
-            InterventionStaff::Table,
-            [InterventionStaff::UserId],
+    manager
+        .create_table(
+            Table::create()
+                .table(InterventionStaff::Table)
+                .col(uuid(InterventionStaff::InterventionId))
+                .col(uuid(InterventionStaff::UserId))
+                .primary_key(
+                    Index::create()
+                        .col(InterventionStaff::InterventionId)
+                        .col(InterventionStaff::UserId),
+                )
+                .references(
+                    InterventionStaff::InterventionId,
+                    Interventions::Table,
+                    Interventions::Id,
+                )
+                .references(InterventionStaff::UserId, Users::Table, Users::Id)
+                .to_owned(),
         )
         .await?;
-        index(
-            manager,
-            "idx_actions_assignee",
-            Actions::Table,
-            [Actions::AssigneeId],
+    manager
+        .create_table(
+            Table::create()
+                .table(Actions::Table)
+                .col(pk_uuid(Actions::Id))
+                .col(uuid(Actions::FamilyId))
+                .col(uuid_null(Actions::InterventionId))
+                .col(text(Actions::Description))
+                .col(date(Actions::DueOn))
+                .col(uuid(Actions::AssigneeId))
+                .col(date_null(Actions::DoneOn))
+                .col(uuid(Actions::CreatedBy))
+                .col(integer(Actions::Version))
+                .col(timestamp_with_time_zone(Actions::CreatedAt))
+                .col(timestamp_with_time_zone(Actions::UpdatedAt))
+                .references(Actions::FamilyId, Families::Table, Families::Id)
+                .references(
+                    Actions::InterventionId,
+                    Interventions::Table,
+                    Interventions::Id,
+                )
+                .references(Actions::AssigneeId, Users::Table, Users::Id)
+                .references(Actions::CreatedBy, Users::Table, Users::Id)
+                .to_owned(),
         )
         .await?;
-        index(
-            manager,
-            "idx_actions_family",
-            Actions::Table,
-            [Actions::FamilyId],
-        )
-        .await?;
-        Ok(())
-    }
-}
+    index(
+        manager,
+        "idx_interventions_family",
+        Interventions::Table,
+        [Interventions::FamilyId],
+    )
+    .await?;
+    index(
+        manager,
+        "idx_intervention_staff_user",
+        InterventionStaff::Table,
+        [InterventionStaff::UserId],
+    )
+    .await?;
+    index(
+        manager,
+        "idx_actions_assignee",
+        Actions::Table,
+        [Actions::AssigneeId],
+    )
+    .await?;
+    index(
+        manager,
+        "idx_actions_family",
+        Actions::Table,
+        [Actions::FamilyId],
+    )
+    .await?;
+    Ok(())
+});

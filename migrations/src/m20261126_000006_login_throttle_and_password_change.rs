@@ -6,9 +6,6 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
 #[derive(DeriveIden)]
 enum LoginThrottle {
     Table,
@@ -28,45 +25,36 @@ enum Users {
     MustChangePassword,
 }
 
-// async_trait cannot take the elided lifetime that rust_2018_idioms asks for.
-#[allow(elided_lifetimes_in_paths)]
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    fn use_transaction(&self) -> Option<bool> {
-        Some(true)
-    }
-
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_table(
-                Table::create()
-                    .table(LoginThrottle::Table)
-                    .col(string_len(LoginThrottle::Key, 400).primary_key())
-                    .col(big_integer(LoginThrottle::WindowStartMs))
-                    .col(integer(LoginThrottle::Failures))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_login_throttle_window")
-                    .table(LoginThrottle::Table)
-                    .col(LoginThrottle::WindowStartMs)
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .drop_table(Table::drop().table(LoginFailures::Table).to_owned())
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Users::Table)
-                    .add_column(boolean(Users::MustChangePassword).default(false))
-                    .to_owned(),
-            )
-            .await?;
-        Ok(())
-    }
-}
+transactional_up!(|manager| {
+    manager
+        .create_table(
+            Table::create()
+                .table(LoginThrottle::Table)
+                .col(string_len(LoginThrottle::Key, 400).primary_key())
+                .col(big_integer(LoginThrottle::WindowStartMs))
+                .col(integer(LoginThrottle::Failures))
+                .to_owned(),
+        )
+        .await?;
+    manager
+        .create_index(
+            Index::create()
+                .name("idx_login_throttle_window")
+                .table(LoginThrottle::Table)
+                .col(LoginThrottle::WindowStartMs)
+                .to_owned(),
+        )
+        .await?;
+    manager
+        .drop_table(Table::drop().table(LoginFailures::Table).to_owned())
+        .await?;
+    manager
+        .alter_table(
+            Table::alter()
+                .table(Users::Table)
+                .add_column(boolean(Users::MustChangePassword).default(false))
+                .to_owned(),
+        )
+        .await?;
+    Ok(())
+});

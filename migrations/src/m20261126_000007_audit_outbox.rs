@@ -3,43 +3,12 @@
 //! moves it into the log.
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::schema::*;
 
-#[derive(DeriveMigrationName)]
-pub struct Migration;
+use crate::schema_helpers::audit_entries;
 
 #[derive(DeriveIden)]
 enum AuditOutbox {
     Table,
-    Id,
-    At,
-    UserId,
-    Action,
-    FamilyId,
-    Resource,
 }
 
-// async_trait cannot take the elided lifetime that rust_2018_idioms asks for.
-#[allow(elided_lifetimes_in_paths)]
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    fn use_transaction(&self) -> Option<bool> {
-        Some(true)
-    }
-
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_table(
-                Table::create()
-                    .table(AuditOutbox::Table)
-                    .col(pk_uuid(AuditOutbox::Id))
-                    .col(timestamp_with_time_zone(AuditOutbox::At))
-                    .col(uuid(AuditOutbox::UserId))
-                    .col(string_len(AuditOutbox::Action, 60))
-                    .col(uuid_null(AuditOutbox::FamilyId))
-                    .col(string_len(AuditOutbox::Resource, 200))
-                    .to_owned(),
-            )
-            .await
-    }
-}
+transactional_up!(|manager| { audit_entries(manager, AuditOutbox::Table).await });

@@ -10,9 +10,6 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::DatabaseBackend;
 
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
 /// (index name, table, column, condition): a unique index on the rows that
 /// meet the condition.
 const PARTIAL_UNIQUE: [(&str, &str, &str, &str); 4] = [
@@ -54,48 +51,39 @@ const NO_OVERLAP: [(&str, &str, &str); 3] = [
     ),
 ];
 
-// async_trait cannot take the elided lifetime that rust_2018_idioms asks for.
-#[allow(elided_lifetimes_in_paths)]
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    fn use_transaction(&self) -> Option<bool> {
-        Some(true)
+transactional_up!(|manager| {
+    let connection = manager.get_connection();
+    for (name, table, column, condition) in PARTIAL_UNIQUE {
+        connection
+            .execute_unprepared(&format!(
+                "CREATE UNIQUE INDEX {name} ON {table} ({column}) WHERE {condition}"
+            ))
+            .await?;
     }
-
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let connection = manager.get_connection();
-        for (name, table, column, condition) in PARTIAL_UNIQUE {
-            connection
-                .execute_unprepared(&format!(
-                    "CREATE UNIQUE INDEX {name} ON {table} ({column}) WHERE {condition}"
-                ))
-                .await?;
-        }
-        if manager.get_database_backend() == DatabaseBackend::Sqlite {
-            for (name, table, key) in NO_OVERLAP {
-                // Dates are ISO text on SQLite: they compare as strings.
-                let overlap = format!(
-                    "EXISTS (SELECT 1 FROM {table} other WHERE other.{key} = NEW.{key} \
-                     AND other.id <> NEW.id \
-                     AND other.starts_on <= COALESCE(NEW.ends_on, '9999-12-31') \
-                     AND NEW.starts_on <= COALESCE(other.ends_on, '9999-12-31'))"
-                );
-                for (event, suffix) in [
-                    ("INSERT", "insert"),
-                    (
-                        &format!("UPDATE OF {key}, starts_on, ends_on") as &str,
-                        "update",
-                    ),
-                ] {
-                    connection
-                        .execute_unprepared(&format!(
-                            "CREATE TRIGGER {name}_{suffix} BEFORE {event} ON {table} \
-                             WHEN {overlap} BEGIN SELECT RAISE(ABORT, '{name}'); END"
-                        ))
-                        .await?;
-                }
+    if manager.get_database_backend() == DatabaseBackend::Sqlite {
+        for (name, table, key) in NO_OVERLAP {
+            // Dates are ISO text on SQLite: they compare as strings.
+            let overlap = format!(
+                "EXISTS (SELECT 1 FROM {table} other WHERE other.{key} = NEW.{key} \
+                 AND other.id <> NEW.id \
+                 AND other.starts_on <= COALESCE(NEW.ends_on, '9999-12-31') \
+                 AND NEW.starts_on <= COALESCE(other.ends_on, '9999-12-31'))"
+            );
+            for (event, suffix) in [
+                ("INSERT", "insert"),
+                (
+                    &format!("UPDATE OF {key}, starts_on, ends_on") as &str,
+                    "update",
+                ),
+            ] {
+                connection
+                    .execute_unprepared(&format!(
+                        "CREATE TRIGGER {name}_{suffix} BEFORE {event} ON {table} \
+                         WHEN {overlap} BEGIN SELECT RAISE(ABORT, '{name}'); END"
+                    ))
+                    .await?;
             }
         }
-        Ok(())
     }
-}
+    Ok(())
+});

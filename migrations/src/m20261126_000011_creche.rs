@@ -7,28 +7,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::schema_helpers::{foreign_key, index};
-
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-#[derive(DeriveIden)]
-enum Users {
-    Table,
-    Id,
-}
-
-#[derive(DeriveIden)]
-enum Families {
-    Table,
-    Id,
-}
-
-#[derive(DeriveIden)]
-enum Children {
-    Table,
-    Id,
-}
+use crate::schema_helpers::{Children, Families, References, Users, index};
 
 #[derive(DeriveIden)]
 enum CrecheSettings {
@@ -93,131 +72,105 @@ const PURPOSES: [&str; 7] = [
 
 const STATUSES: [&str; 4] = ["booked", "cancelled", "attended", "absent"];
 
-// async_trait cannot take the elided lifetime that rust_2018_idioms asks for.
-#[allow(elided_lifetimes_in_paths)]
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    fn use_transaction(&self) -> Option<bool> {
-        Some(true)
-    }
-
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_table(
-                Table::create()
-                    .table(CrecheSettings::Table)
-                    .col(
-                        integer(CrecheSettings::Id)
-                            .primary_key()
-                            .check(Expr::col(CrecheSettings::Id).eq(1)),
-                    )
-                    .col(integer(CrecheSettings::Capacity))
-                    .col(integer(CrecheSettings::OpensAt))
-                    .col(integer(CrecheSettings::ClosesAt))
-                    .col(string_len(CrecheSettings::OpenWeekdays, 20))
-                    .col(integer(CrecheSettings::MinAgeMonths))
-                    .col(integer(CrecheSettings::MaxAgeMonths))
-                    .col(integer(CrecheSettings::Version))
-                    .col(timestamp_with_time_zone(CrecheSettings::UpdatedAt))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_table(
-                Table::create()
-                    .table(CrecheClosures::Table)
-                    .col(date(CrecheClosures::On).primary_key())
-                    .col(text(CrecheClosures::Reason))
-                    .col(uuid(CrecheClosures::CreatedBy))
-                    .col(timestamp_with_time_zone(CrecheClosures::CreatedAt))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_table(
-                Table::create()
-                    .table(CrecheDays::Table)
-                    .col(date(CrecheDays::On).primary_key())
-                    .col(big_integer(CrecheDays::Changes))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_table(
-                Table::create()
-                    .table(CrecheBookings::Table)
-                    .col(pk_uuid(CrecheBookings::Id))
-                    .col(uuid(CrecheBookings::FamilyId))
-                    .col(uuid(CrecheBookings::ChildId))
-                    .col(date(CrecheBookings::On))
-                    .col(
-                        integer(CrecheBookings::StartsAt)
-                            .check(Expr::col(CrecheBookings::StartsAt).between(0, 1440)),
-                    )
-                    .col(
-                        integer(CrecheBookings::EndsAt)
-                            .check(Expr::col(CrecheBookings::EndsAt).between(0, 1440)),
-                    )
-                    .col(
-                        string_len(CrecheBookings::Purpose, 20)
-                            .check(Expr::col(CrecheBookings::Purpose).is_in(PURPOSES)),
-                    )
-                    .col(text_null(CrecheBookings::Notes))
-                    .col(
-                        string_len(CrecheBookings::Status, 12)
-                            .check(Expr::col(CrecheBookings::Status).is_in(STATUSES)),
-                    )
-                    .col(integer_null(CrecheBookings::ArrivedAt))
-                    .col(integer_null(CrecheBookings::LeftAt))
-                    .col(uuid_null(CrecheBookings::SeriesId))
-                    .col(uuid(CrecheBookings::CreatedBy))
-                    .col(integer(CrecheBookings::Version))
-                    .col(timestamp_with_time_zone(CrecheBookings::CreatedAt))
-                    .col(timestamp_with_time_zone(CrecheBookings::UpdatedAt))
-                    .check(
-                        Expr::col(CrecheBookings::StartsAt).lt(Expr::col(CrecheBookings::EndsAt)),
-                    )
-                    .foreign_key(&mut foreign_key(
-                        CrecheBookings::Table,
-                        CrecheBookings::FamilyId,
-                        Families::Table,
-                        Families::Id,
-                    ))
-                    .foreign_key(&mut foreign_key(
-                        CrecheBookings::Table,
-                        CrecheBookings::ChildId,
-                        Children::Table,
-                        Children::Id,
-                    ))
-                    .foreign_key(&mut foreign_key(
-                        CrecheBookings::Table,
-                        CrecheBookings::CreatedBy,
-                        Users::Table,
-                        Users::Id,
-                    ))
-                    .to_owned(),
-            )
-            .await?;
-        index(
-            manager,
-            "creche_bookings_on",
-            CrecheBookings::Table,
-            [CrecheBookings::On],
+transactional_up!(|manager| {
+    manager
+        .create_table(
+            Table::create()
+                .table(CrecheSettings::Table)
+                .col(
+                    integer(CrecheSettings::Id)
+                        .primary_key()
+                        .check(Expr::col(CrecheSettings::Id).eq(1)),
+                )
+                .col(integer(CrecheSettings::Capacity))
+                .col(integer(CrecheSettings::OpensAt))
+                .col(integer(CrecheSettings::ClosesAt))
+                .col(string_len(CrecheSettings::OpenWeekdays, 20))
+                .col(integer(CrecheSettings::MinAgeMonths))
+                .col(integer(CrecheSettings::MaxAgeMonths))
+                .col(integer(CrecheSettings::Version))
+                .col(timestamp_with_time_zone(CrecheSettings::UpdatedAt))
+                .to_owned(),
         )
         .await?;
-        index(
-            manager,
-            "creche_bookings_family_on",
-            CrecheBookings::Table,
-            [CrecheBookings::FamilyId, CrecheBookings::On],
+    manager
+        .create_table(
+            Table::create()
+                .table(CrecheClosures::Table)
+                .col(date(CrecheClosures::On).primary_key())
+                .col(text(CrecheClosures::Reason))
+                .col(uuid(CrecheClosures::CreatedBy))
+                .col(timestamp_with_time_zone(CrecheClosures::CreatedAt))
+                .to_owned(),
         )
         .await?;
-        index(
-            manager,
-            "creche_bookings_child_on",
-            CrecheBookings::Table,
-            [CrecheBookings::ChildId, CrecheBookings::On],
+    manager
+        .create_table(
+            Table::create()
+                .table(CrecheDays::Table)
+                .col(date(CrecheDays::On).primary_key())
+                .col(big_integer(CrecheDays::Changes))
+                .to_owned(),
         )
-        .await
-    }
-}
+        .await?;
+    manager
+        .create_table(
+            Table::create()
+                .table(CrecheBookings::Table)
+                .col(pk_uuid(CrecheBookings::Id))
+                .col(uuid(CrecheBookings::FamilyId))
+                .col(uuid(CrecheBookings::ChildId))
+                .col(date(CrecheBookings::On))
+                .col(
+                    integer(CrecheBookings::StartsAt)
+                        .check(Expr::col(CrecheBookings::StartsAt).between(0, 1440)),
+                )
+                .col(
+                    integer(CrecheBookings::EndsAt)
+                        .check(Expr::col(CrecheBookings::EndsAt).between(0, 1440)),
+                )
+                .col(
+                    string_len(CrecheBookings::Purpose, 20)
+                        .check(Expr::col(CrecheBookings::Purpose).is_in(PURPOSES)),
+                )
+                .col(text_null(CrecheBookings::Notes))
+                .col(
+                    string_len(CrecheBookings::Status, 12)
+                        .check(Expr::col(CrecheBookings::Status).is_in(STATUSES)),
+                )
+                .col(integer_null(CrecheBookings::ArrivedAt))
+                .col(integer_null(CrecheBookings::LeftAt))
+                .col(uuid_null(CrecheBookings::SeriesId))
+                .col(uuid(CrecheBookings::CreatedBy))
+                .col(integer(CrecheBookings::Version))
+                .col(timestamp_with_time_zone(CrecheBookings::CreatedAt))
+                .col(timestamp_with_time_zone(CrecheBookings::UpdatedAt))
+                .check(Expr::col(CrecheBookings::StartsAt).lt(Expr::col(CrecheBookings::EndsAt)))
+                .references(CrecheBookings::FamilyId, Families::Table, Families::Id)
+                .references(CrecheBookings::ChildId, Children::Table, Children::Id)
+                .references(CrecheBookings::CreatedBy, Users::Table, Users::Id)
+                .to_owned(),
+        )
+        .await?;
+    index(
+        manager,
+        "creche_bookings_on",
+        CrecheBookings::Table,
+        [CrecheBookings::On],
+    )
+    .await?;
+    index(
+        manager,
+        "creche_bookings_family_on",
+        CrecheBookings::Table,
+        [CrecheBookings::FamilyId, CrecheBookings::On],
+    )
+    .await?;
+    index(
+        manager,
+        "creche_bookings_child_on",
+        CrecheBookings::Table,
+        [CrecheBookings::ChildId, CrecheBookings::On],
+    )
+    .await
+});

@@ -8,28 +8,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::schema_helpers::{foreign_key, index, link_table};
-
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-#[derive(Clone, Copy, DeriveIden)]
-enum Users {
-    Table,
-    Id,
-}
-
-#[derive(Clone, Copy, DeriveIden)]
-enum Families {
-    Table,
-    Id,
-}
-
-#[derive(Clone, Copy, DeriveIden)]
-enum Children {
-    Table,
-    Id,
-}
+use crate::schema_helpers::{Children, Families, References, Users, index, link_table};
 
 #[derive(Clone, Copy, DeriveIden)]
 enum Workshops {
@@ -82,173 +61,146 @@ fn minute_of_day(column: impl IntoIden + 'static) -> Expr {
     Expr::col(column).between(0, 24 * 60 - 1)
 }
 
-// async_trait cannot take the elided lifetime that rust_2018_idioms asks for.
-#[allow(elided_lifetimes_in_paths)]
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    fn use_transaction(&self) -> Option<bool> {
-        Some(true)
-    }
-
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_table(
-                Table::create()
-                    .table(Workshops::Table)
-                    .col(pk_uuid(Workshops::Id))
-                    .col(string_len(Workshops::Title, 200))
-                    .col(date(Workshops::HeldOn))
-                    .col(
-                        integer(Workshops::StartsMinute)
-                            .check(minute_of_day(Workshops::StartsMinute)),
-                    )
-                    .col(integer(Workshops::EndsMinute).check(minute_of_day(Workshops::EndsMinute)))
-                    .col(string_len_null(Workshops::Partner, 200))
-                    .col(
-                        integer_null(Workshops::Capacity)
-                            .check(Expr::col(Workshops::Capacity).between(1, 100)),
-                    )
-                    .col(integer(Workshops::ParticipantsCount).default(0))
-                    .col(uuid(Workshops::CreatedBy))
-                    .col(integer(Workshops::Version))
-                    .col(timestamp_with_time_zone(Workshops::CreatedAt))
-                    .col(timestamp_with_time_zone(Workshops::UpdatedAt))
-                    .check(Expr::col(Workshops::StartsMinute).lt(Expr::col(Workshops::EndsMinute)))
-                    // Never more families than the capacity.
-                    .check(
-                        Expr::col(Workshops::ParticipantsCount).gte(0).and(
-                            Expr::col(Workshops::Capacity)
-                                .is_null()
-                                .or(Expr::col(Workshops::ParticipantsCount)
-                                    .lte(Expr::col(Workshops::Capacity))),
-                        ),
-                    )
-                    .foreign_key(&mut foreign_key(
-                        Workshops::Table,
-                        Workshops::CreatedBy,
-                        Users::Table,
-                        Users::Id,
-                    ))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_table(link_table(
-                WorkshopFacilitators::Table,
-                (
-                    WorkshopFacilitators::WorkshopId,
+transactional_up!(|manager| {
+    manager
+        .create_table(
+            Table::create()
+                .table(Workshops::Table)
+                .col(pk_uuid(Workshops::Id))
+                .col(string_len(Workshops::Title, 200))
+                .col(date(Workshops::HeldOn))
+                .col(integer(Workshops::StartsMinute).check(minute_of_day(Workshops::StartsMinute)))
+                .col(integer(Workshops::EndsMinute).check(minute_of_day(Workshops::EndsMinute)))
+                .col(string_len_null(Workshops::Partner, 200))
+                .col(
+                    integer_null(Workshops::Capacity)
+                        .check(Expr::col(Workshops::Capacity).between(1, 100)),
+                )
+                .col(integer(Workshops::ParticipantsCount).default(0))
+                .col(uuid(Workshops::CreatedBy))
+                .col(integer(Workshops::Version))
+                .col(timestamp_with_time_zone(Workshops::CreatedAt))
+                .col(timestamp_with_time_zone(Workshops::UpdatedAt))
+                .check(Expr::col(Workshops::StartsMinute).lt(Expr::col(Workshops::EndsMinute)))
+                // Never more families than the capacity.
+                .check(Expr::col(Workshops::ParticipantsCount).gte(0).and(
+                    Expr::col(Workshops::Capacity).is_null().or(
+                        Expr::col(Workshops::ParticipantsCount).lte(Expr::col(Workshops::Capacity)),
+                    ),
+                ))
+                .references(Workshops::CreatedBy, Users::Table, Users::Id)
+                .to_owned(),
+        )
+        .await?;
+    manager
+        .create_table(link_table(
+            WorkshopFacilitators::Table,
+            (
+                WorkshopFacilitators::WorkshopId,
+                Workshops::Table,
+                Workshops::Id,
+            ),
+            (WorkshopFacilitators::UserId, Users::Table, Users::Id),
+        ))
+        .await?;
+    manager
+        .create_table(
+            Table::create()
+                .table(WorkshopParticipants::Table)
+                .col(pk_uuid(WorkshopParticipants::Id))
+                .col(uuid(WorkshopParticipants::WorkshopId))
+                .col(uuid(WorkshopParticipants::FamilyId))
+                .col(string_len(WorkshopParticipants::Status, 12).check(
+                    Expr::col(WorkshopParticipants::Status).is_in([
+                        "registered",
+                        "attended",
+                        "absent",
+                    ]),
+                ))
+                .col(
+                    integer_null(WorkshopParticipants::ArrivedMinute)
+                        .check(minute_of_day(WorkshopParticipants::ArrivedMinute)),
+                )
+                .col(
+                    integer_null(WorkshopParticipants::LeftMinute)
+                        .check(minute_of_day(WorkshopParticipants::LeftMinute)),
+                )
+                .col(uuid(WorkshopParticipants::RegisteredBy))
+                .col(integer(WorkshopParticipants::Version))
+                .col(timestamp_with_time_zone(WorkshopParticipants::CreatedAt))
+                .col(timestamp_with_time_zone(WorkshopParticipants::UpdatedAt))
+                // Times exactly when the family attended.
+                .check(
+                    Expr::col(WorkshopParticipants::ArrivedMinute)
+                        .is_null()
+                        .eq(Expr::col(WorkshopParticipants::Status).ne("attended")),
+                )
+                .check(
+                    Expr::col(WorkshopParticipants::ArrivedMinute)
+                        .is_null()
+                        .eq(Expr::col(WorkshopParticipants::LeftMinute).is_null()),
+                )
+                .references(
+                    WorkshopParticipants::WorkshopId,
                     Workshops::Table,
                     Workshops::Id,
-                ),
-                (WorkshopFacilitators::UserId, Users::Table, Users::Id),
-            ))
-            .await?;
-        manager
-            .create_table(
-                Table::create()
-                    .table(WorkshopParticipants::Table)
-                    .col(pk_uuid(WorkshopParticipants::Id))
-                    .col(uuid(WorkshopParticipants::WorkshopId))
-                    .col(uuid(WorkshopParticipants::FamilyId))
-                    .col(string_len(WorkshopParticipants::Status, 12).check(
-                        Expr::col(WorkshopParticipants::Status).is_in([
-                            "registered",
-                            "attended",
-                            "absent",
-                        ]),
-                    ))
-                    .col(
-                        integer_null(WorkshopParticipants::ArrivedMinute)
-                            .check(minute_of_day(WorkshopParticipants::ArrivedMinute)),
-                    )
-                    .col(
-                        integer_null(WorkshopParticipants::LeftMinute)
-                            .check(minute_of_day(WorkshopParticipants::LeftMinute)),
-                    )
-                    .col(uuid(WorkshopParticipants::RegisteredBy))
-                    .col(integer(WorkshopParticipants::Version))
-                    .col(timestamp_with_time_zone(WorkshopParticipants::CreatedAt))
-                    .col(timestamp_with_time_zone(WorkshopParticipants::UpdatedAt))
-                    // Times exactly when the family attended.
-                    .check(
-                        Expr::col(WorkshopParticipants::ArrivedMinute)
-                            .is_null()
-                            .eq(Expr::col(WorkshopParticipants::Status).ne("attended")),
-                    )
-                    .check(
-                        Expr::col(WorkshopParticipants::ArrivedMinute)
-                            .is_null()
-                            .eq(Expr::col(WorkshopParticipants::LeftMinute).is_null()),
-                    )
-                    .foreign_key(&mut foreign_key(
-                        WorkshopParticipants::Table,
-                        WorkshopParticipants::WorkshopId,
-                        Workshops::Table,
-                        Workshops::Id,
-                    ))
-                    .foreign_key(&mut foreign_key(
-                        WorkshopParticipants::Table,
-                        WorkshopParticipants::FamilyId,
-                        Families::Table,
-                        Families::Id,
-                    ))
-                    .foreign_key(&mut foreign_key(
-                        WorkshopParticipants::Table,
-                        WorkshopParticipants::RegisteredBy,
-                        Users::Table,
-                        Users::Id,
-                    ))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_table(link_table(
-                WorkshopParticipantChildren::Table,
-                (
-                    WorkshopParticipantChildren::ParticipantId,
-                    WorkshopParticipants::Table,
-                    WorkshopParticipants::Id,
-                ),
-                (
-                    WorkshopParticipantChildren::ChildId,
-                    Children::Table,
-                    Children::Id,
-                ),
-            ))
-            .await?;
-        // One participation per family and workshop.
-        manager
-            .create_index(
-                Index::create()
-                    .name("workshop_participants_one_per_family")
-                    .table(WorkshopParticipants::Table)
-                    .col(WorkshopParticipants::WorkshopId)
-                    .col(WorkshopParticipants::FamilyId)
-                    .unique()
-                    .to_owned(),
-            )
-            .await?;
-        index(
-            manager,
-            "idx_workshops_held_on",
-            Workshops::Table,
-            [Workshops::HeldOn],
+                )
+                .references(
+                    WorkshopParticipants::FamilyId,
+                    Families::Table,
+                    Families::Id,
+                )
+                .references(WorkshopParticipants::RegisteredBy, Users::Table, Users::Id)
+                .to_owned(),
         )
         .await?;
-        index(
-            manager,
-            "idx_workshop_participants_family",
-            WorkshopParticipants::Table,
-            [WorkshopParticipants::FamilyId],
+    manager
+        .create_table(link_table(
+            WorkshopParticipantChildren::Table,
+            (
+                WorkshopParticipantChildren::ParticipantId,
+                WorkshopParticipants::Table,
+                WorkshopParticipants::Id,
+            ),
+            (
+                WorkshopParticipantChildren::ChildId,
+                Children::Table,
+                Children::Id,
+            ),
+        ))
+        .await?;
+    // One participation per family and workshop.
+    manager
+        .create_index(
+            Index::create()
+                .name("workshop_participants_one_per_family")
+                .table(WorkshopParticipants::Table)
+                .col(WorkshopParticipants::WorkshopId)
+                .col(WorkshopParticipants::FamilyId)
+                .unique()
+                .to_owned(),
         )
         .await?;
-        index(
-            manager,
-            "idx_workshop_facilitators_user",
-            WorkshopFacilitators::Table,
-            [WorkshopFacilitators::UserId],
-        )
-        .await?;
-        Ok(())
-    }
-}
+    index(
+        manager,
+        "idx_workshops_held_on",
+        Workshops::Table,
+        [Workshops::HeldOn],
+    )
+    .await?;
+    index(
+        manager,
+        "idx_workshop_participants_family",
+        WorkshopParticipants::Table,
+        [WorkshopParticipants::FamilyId],
+    )
+    .await?;
+    index(
+        manager,
+        "idx_workshop_facilitators_user",
+        WorkshopFacilitators::Table,
+        [WorkshopFacilitators::UserId],
+    )
+    .await?;
+    Ok(())
+});

@@ -5,22 +5,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::schema_helpers::{foreign_key, index, link_table};
-
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-#[derive(Clone, Copy, DeriveIden)]
-enum Users {
-    Table,
-    Id,
-}
-
-#[derive(Clone, Copy, DeriveIden)]
-enum Placements {
-    Table,
-    Id,
-}
+use crate::schema_helpers::{Placements, References, Users, index, link_table};
 
 #[derive(Clone, Copy, DeriveIden)]
 enum Contracts {
@@ -76,112 +61,88 @@ const DOMAINS: [&str; 8] = [
 ];
 const STATUSES: [&str; 4] = ["planned", "in_progress", "achieved", "abandoned"];
 
-// async_trait cannot take the elided lifetime that rust_2018_idioms asks for.
-#[allow(elided_lifetimes_in_paths)]
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    fn use_transaction(&self) -> Option<bool> {
-        Some(true)
-    }
-
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_table(
-                Table::create()
-                    .table(Contracts::Table)
-                    .col(uuid(Contracts::PlacementId).primary_key())
-                    .col(
-                        string_len(Contracts::Kind, 20)
-                            .check(Expr::col(Contracts::Kind).is_in(KINDS)),
-                    )
-                    .col(date_null(Contracts::DeliveredOn))
-                    .col(date_null(Contracts::SignedOn))
-                    .col(integer(Contracts::Version))
-                    .col(timestamp_with_time_zone(Contracts::UpdatedAt))
-                    .foreign_key(&mut foreign_key(
-                        Contracts::Table,
-                        Contracts::PlacementId,
-                        Placements::Table,
-                        Placements::Id,
-                    ))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_table(
-                Table::create()
-                    .table(ProjectReviews::Table)
-                    .col(pk_uuid(ProjectReviews::Id))
-                    .col(uuid(ProjectReviews::PlacementId))
-                    .col(date(ProjectReviews::ReviewedOn))
-                    .col(boolean(ProjectReviews::MotherPresent))
-                    .col(uuid(ProjectReviews::CreatedBy))
-                    .col(timestamp_with_time_zone(ProjectReviews::CreatedAt))
-                    .foreign_key(&mut foreign_key(
-                        ProjectReviews::Table,
-                        ProjectReviews::PlacementId,
-                        Placements::Table,
-                        Placements::Id,
-                    ))
-                    .foreign_key(&mut foreign_key(
-                        ProjectReviews::Table,
-                        ProjectReviews::CreatedBy,
-                        Users::Table,
-                        Users::Id,
-                    ))
-                    .to_owned(),
-            )
-            .await?;
-        index(
-            manager,
-            "project_reviews_placement_reviewed_on",
-            ProjectReviews::Table,
-            [ProjectReviews::PlacementId, ProjectReviews::ReviewedOn],
+transactional_up!(|manager| {
+    manager
+        .create_table(
+            Table::create()
+                .table(Contracts::Table)
+                .col(uuid(Contracts::PlacementId).primary_key())
+                .col(string_len(Contracts::Kind, 20).check(Expr::col(Contracts::Kind).is_in(KINDS)))
+                .col(date_null(Contracts::DeliveredOn))
+                .col(date_null(Contracts::SignedOn))
+                .col(integer(Contracts::Version))
+                .col(timestamp_with_time_zone(Contracts::UpdatedAt))
+                .references(Contracts::PlacementId, Placements::Table, Placements::Id)
+                .to_owned(),
         )
         .await?;
-        manager
-            .create_table(link_table(
-                ProjectReviewParticipants::Table,
-                (
-                    ProjectReviewParticipants::ReviewId,
+    manager
+        .create_table(
+            Table::create()
+                .table(ProjectReviews::Table)
+                .col(pk_uuid(ProjectReviews::Id))
+                .col(uuid(ProjectReviews::PlacementId))
+                .col(date(ProjectReviews::ReviewedOn))
+                .col(boolean(ProjectReviews::MotherPresent))
+                .col(uuid(ProjectReviews::CreatedBy))
+                .col(timestamp_with_time_zone(ProjectReviews::CreatedAt))
+                .references(
+                    ProjectReviews::PlacementId,
+                    Placements::Table,
+                    Placements::Id,
+                )
+                .references(ProjectReviews::CreatedBy, Users::Table, Users::Id)
+                .to_owned(),
+        )
+        .await?;
+    index(
+        manager,
+        "project_reviews_placement_reviewed_on",
+        ProjectReviews::Table,
+        [ProjectReviews::PlacementId, ProjectReviews::ReviewedOn],
+    )
+    .await?;
+    manager
+        .create_table(link_table(
+            ProjectReviewParticipants::Table,
+            (
+                ProjectReviewParticipants::ReviewId,
+                ProjectReviews::Table,
+                ProjectReviews::Id,
+            ),
+            (ProjectReviewParticipants::UserId, Users::Table, Users::Id),
+        ))
+        .await?;
+    manager
+        .create_table(
+            Table::create()
+                .table(ProjectObjectives::Table)
+                .col(pk_uuid(ProjectObjectives::Id))
+                .col(uuid(ProjectObjectives::ReviewId))
+                .col(integer(ProjectObjectives::Position))
+                .col(
+                    string_len(ProjectObjectives::Domain, 30)
+                        .check(Expr::col(ProjectObjectives::Domain).is_in(DOMAINS)),
+                )
+                .col(text(ProjectObjectives::Description))
+                .col(
+                    string_len(ProjectObjectives::Status, 20)
+                        .check(Expr::col(ProjectObjectives::Status).is_in(STATUSES)),
+                )
+                .col(date_null(ProjectObjectives::TargetOn))
+                .references(
+                    ProjectObjectives::ReviewId,
                     ProjectReviews::Table,
                     ProjectReviews::Id,
-                ),
-                (ProjectReviewParticipants::UserId, Users::Table, Users::Id),
-            ))
-            .await?;
-        manager
-            .create_table(
-                Table::create()
-                    .table(ProjectObjectives::Table)
-                    .col(pk_uuid(ProjectObjectives::Id))
-                    .col(uuid(ProjectObjectives::ReviewId))
-                    .col(integer(ProjectObjectives::Position))
-                    .col(
-                        string_len(ProjectObjectives::Domain, 30)
-                            .check(Expr::col(ProjectObjectives::Domain).is_in(DOMAINS)),
-                    )
-                    .col(text(ProjectObjectives::Description))
-                    .col(
-                        string_len(ProjectObjectives::Status, 20)
-                            .check(Expr::col(ProjectObjectives::Status).is_in(STATUSES)),
-                    )
-                    .col(date_null(ProjectObjectives::TargetOn))
-                    .foreign_key(&mut foreign_key(
-                        ProjectObjectives::Table,
-                        ProjectObjectives::ReviewId,
-                        ProjectReviews::Table,
-                        ProjectReviews::Id,
-                    ))
-                    .to_owned(),
-            )
-            .await?;
-        index(
-            manager,
-            "project_objectives_review",
-            ProjectObjectives::Table,
-            [ProjectObjectives::ReviewId, ProjectObjectives::Position],
+                )
+                .to_owned(),
         )
-        .await
-    }
-}
+        .await?;
+    index(
+        manager,
+        "project_objectives_review",
+        ProjectObjectives::Table,
+        [ProjectObjectives::ReviewId, ProjectObjectives::Position],
+    )
+    .await
+});

@@ -4,10 +4,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::schema_helpers::foreign_key;
-
-#[derive(DeriveMigrationName)]
-pub struct Migration;
+use crate::schema_helpers::{References, Users};
 
 #[derive(DeriveIden)]
 enum CalendarFeeds {
@@ -17,36 +14,16 @@ enum CalendarFeeds {
     CreatedAt,
 }
 
-#[derive(DeriveIden)]
-enum Users {
-    Table,
-    Id,
-}
-
-// async_trait cannot take the elided lifetime that rust_2018_idioms asks for.
-#[allow(elided_lifetimes_in_paths)]
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    fn use_transaction(&self) -> Option<bool> {
-        Some(true)
-    }
-
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_table(
-                Table::create()
-                    .table(CalendarFeeds::Table)
-                    .col(pk_uuid(CalendarFeeds::UserId))
-                    .col(string_len_uniq(CalendarFeeds::SecretHash, 64))
-                    .col(timestamp_with_time_zone(CalendarFeeds::CreatedAt))
-                    .foreign_key(&mut foreign_key(
-                        CalendarFeeds::Table,
-                        CalendarFeeds::UserId,
-                        Users::Table,
-                        Users::Id,
-                    ))
-                    .to_owned(),
-            )
-            .await
-    }
-}
+transactional_up!(|manager| {
+    manager
+        .create_table(
+            Table::create()
+                .table(CalendarFeeds::Table)
+                .col(pk_uuid(CalendarFeeds::UserId))
+                .col(string_len_uniq(CalendarFeeds::SecretHash, 64))
+                .col(timestamp_with_time_zone(CalendarFeeds::CreatedAt))
+                .references(CalendarFeeds::UserId, Users::Table, Users::Id)
+                .to_owned(),
+        )
+        .await
+});

@@ -4,28 +4,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::schema_helpers::{foreign_key, index, link_table};
-
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-#[derive(Clone, Copy, DeriveIden)]
-enum Users {
-    Table,
-    Id,
-}
-
-#[derive(Clone, Copy, DeriveIden)]
-enum Families {
-    Table,
-    Id,
-}
-
-#[derive(Clone, Copy, DeriveIden)]
-enum Children {
-    Table,
-    Id,
-}
+use crate::schema_helpers::{Children, Families, References, Users, index, link_table};
 
 #[derive(Clone, Copy, DeriveIden)]
 enum Incidents {
@@ -76,97 +55,68 @@ const CATEGORIES: [&str; 11] = [
     "malicious_act",
 ];
 
-// async_trait cannot take the elided lifetime that rust_2018_idioms asks for.
-#[allow(elided_lifetimes_in_paths)]
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    fn use_transaction(&self) -> Option<bool> {
-        Some(true)
-    }
-
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_table(
-                Table::create()
-                    .table(Incidents::Table)
-                    .col(pk_uuid(Incidents::Id))
-                    .col(timestamp_with_time_zone(Incidents::OccurredAt))
-                    .col(
-                        string_len(Incidents::Category, 40)
-                            .check(Expr::col(Incidents::Category).is_in(CATEGORIES)),
-                    )
-                    .col(text(Incidents::Description))
-                    .col(uuid_null(Incidents::FamilyId))
-                    .col(text(Incidents::MeasuresTaken))
-                    .col(uuid(Incidents::DeclaredBy))
-                    .col(timestamp_with_time_zone_null(
-                        Incidents::AuthorityNotifiedAt,
-                    ))
-                    .col(integer(Incidents::Version))
-                    .col(timestamp_with_time_zone(Incidents::CreatedAt))
-                    .col(timestamp_with_time_zone(Incidents::UpdatedAt))
-                    .foreign_key(&mut foreign_key(
-                        Incidents::Table,
-                        Incidents::FamilyId,
-                        Families::Table,
-                        Families::Id,
-                    ))
-                    .foreign_key(&mut foreign_key(
-                        Incidents::Table,
-                        Incidents::DeclaredBy,
-                        Users::Table,
-                        Users::Id,
-                    ))
-                    .to_owned(),
-            )
-            .await?;
-        // The due-dates screen reads the incidents not yet reported only.
-        index(
-            manager,
-            "incidents_notified_occurred",
-            Incidents::Table,
-            [Incidents::AuthorityNotifiedAt, Incidents::OccurredAt],
+transactional_up!(|manager| {
+    manager
+        .create_table(
+            Table::create()
+                .table(Incidents::Table)
+                .col(pk_uuid(Incidents::Id))
+                .col(timestamp_with_time_zone(Incidents::OccurredAt))
+                .col(
+                    string_len(Incidents::Category, 40)
+                        .check(Expr::col(Incidents::Category).is_in(CATEGORIES)),
+                )
+                .col(text(Incidents::Description))
+                .col(uuid_null(Incidents::FamilyId))
+                .col(text(Incidents::MeasuresTaken))
+                .col(uuid(Incidents::DeclaredBy))
+                .col(timestamp_with_time_zone_null(
+                    Incidents::AuthorityNotifiedAt,
+                ))
+                .col(integer(Incidents::Version))
+                .col(timestamp_with_time_zone(Incidents::CreatedAt))
+                .col(timestamp_with_time_zone(Incidents::UpdatedAt))
+                .references(Incidents::FamilyId, Families::Table, Families::Id)
+                .references(Incidents::DeclaredBy, Users::Table, Users::Id)
+                .to_owned(),
         )
         .await?;
-        manager
-            .create_table(
-                Table::create()
-                    .table(Concerns::Table)
-                    .col(pk_uuid(Concerns::Id))
-                    .col(uuid(Concerns::FamilyId))
-                    .col(text(Concerns::Summary))
-                    .col(date(Concerns::TransmittedOn))
-                    .col(string_len(Concerns::TransmittedTo, 200))
-                    .col(uuid(Concerns::CreatedBy))
-                    .col(timestamp_with_time_zone(Concerns::CreatedAt))
-                    .foreign_key(&mut foreign_key(
-                        Concerns::Table,
-                        Concerns::FamilyId,
-                        Families::Table,
-                        Families::Id,
-                    ))
-                    .foreign_key(&mut foreign_key(
-                        Concerns::Table,
-                        Concerns::CreatedBy,
-                        Users::Table,
-                        Users::Id,
-                    ))
-                    .to_owned(),
-            )
-            .await?;
-        index(
-            manager,
-            "concerns_family_transmitted_on",
-            Concerns::Table,
-            [Concerns::FamilyId, Concerns::TransmittedOn],
+    // The due-dates screen reads the incidents not yet reported only.
+    index(
+        manager,
+        "incidents_notified_occurred",
+        Incidents::Table,
+        [Incidents::AuthorityNotifiedAt, Incidents::OccurredAt],
+    )
+    .await?;
+    manager
+        .create_table(
+            Table::create()
+                .table(Concerns::Table)
+                .col(pk_uuid(Concerns::Id))
+                .col(uuid(Concerns::FamilyId))
+                .col(text(Concerns::Summary))
+                .col(date(Concerns::TransmittedOn))
+                .col(string_len(Concerns::TransmittedTo, 200))
+                .col(uuid(Concerns::CreatedBy))
+                .col(timestamp_with_time_zone(Concerns::CreatedAt))
+                .references(Concerns::FamilyId, Families::Table, Families::Id)
+                .references(Concerns::CreatedBy, Users::Table, Users::Id)
+                .to_owned(),
         )
         .await?;
-        manager
-            .create_table(link_table(
-                ConcernChildren::Table,
-                (ConcernChildren::ConcernId, Concerns::Table, Concerns::Id),
-                (ConcernChildren::ChildId, Children::Table, Children::Id),
-            ))
-            .await
-    }
-}
+    index(
+        manager,
+        "concerns_family_transmitted_on",
+        Concerns::Table,
+        [Concerns::FamilyId, Concerns::TransmittedOn],
+    )
+    .await?;
+    manager
+        .create_table(link_table(
+            ConcernChildren::Table,
+            (ConcernChildren::ConcernId, Concerns::Table, Concerns::Id),
+            (ConcernChildren::ChildId, Children::Table, Children::Id),
+        ))
+        .await
+});

@@ -16,9 +16,6 @@ use sea_orm_migration::prelude::*;
 
 use crate::schema_helpers::index;
 
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
 #[derive(DeriveIden)]
 enum Placements {
     Table,
@@ -47,59 +44,50 @@ enum Interventions {
     Id,
 }
 
-// async_trait cannot take the elided lifetime that rust_2018_idioms asks for.
-#[allow(elided_lifetimes_in_paths)]
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    fn use_transaction(&self) -> Option<bool> {
-        Some(true)
+transactional_up!(|manager| {
+    index(
+        manager,
+        "idx_placements_status_id",
+        Placements::Table,
+        [Placements::Status, Placements::Id],
+    )
+    .await?;
+    index(
+        manager,
+        "idx_actions_intervention",
+        Actions::Table,
+        [Actions::InterventionId],
+    )
+    .await?;
+    index(
+        manager,
+        "idx_interventions_family_occurred_at",
+        Interventions::Table,
+        [
+            Interventions::FamilyId,
+            Interventions::OccurredAt,
+            Interventions::Id,
+        ],
+    )
+    .await?;
+    index(
+        manager,
+        "idx_intervention_staff_user_intervention",
+        InterventionStaff::Table,
+        [InterventionStaff::UserId, InterventionStaff::InterventionId],
+    )
+    .await?;
+    // Each is the prefix of one above.
+    for (name, table) in [
+        ("idx_interventions_family", Interventions::Table.into_iden()),
+        (
+            "idx_intervention_staff_user",
+            InterventionStaff::Table.into_iden(),
+        ),
+    ] {
+        manager
+            .drop_index(Index::drop().name(name).table(table).to_owned())
+            .await?;
     }
-
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        index(
-            manager,
-            "idx_placements_status_id",
-            Placements::Table,
-            [Placements::Status, Placements::Id],
-        )
-        .await?;
-        index(
-            manager,
-            "idx_actions_intervention",
-            Actions::Table,
-            [Actions::InterventionId],
-        )
-        .await?;
-        index(
-            manager,
-            "idx_interventions_family_occurred_at",
-            Interventions::Table,
-            [
-                Interventions::FamilyId,
-                Interventions::OccurredAt,
-                Interventions::Id,
-            ],
-        )
-        .await?;
-        index(
-            manager,
-            "idx_intervention_staff_user_intervention",
-            InterventionStaff::Table,
-            [InterventionStaff::UserId, InterventionStaff::InterventionId],
-        )
-        .await?;
-        // Each is the prefix of one above.
-        for (name, table) in [
-            ("idx_interventions_family", Interventions::Table.into_iden()),
-            (
-                "idx_intervention_staff_user",
-                InterventionStaff::Table.into_iden(),
-            ),
-        ] {
-            manager
-                .drop_index(Index::drop().name(name).table(table).to_owned())
-                .await?;
-        }
-        Ok(())
-    }
-}
+    Ok(())
+});

@@ -10,9 +10,6 @@ use sea_orm_migration::prelude::*;
 
 use crate::schema_helpers::index;
 
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
 #[derive(DeriveIden)]
 enum Interventions {
     Table,
@@ -23,35 +20,26 @@ enum Interventions {
     AuthorId,
 }
 
-// async_trait cannot take the elided lifetime that rust_2018_idioms asks for.
-#[allow(elided_lifetimes_in_paths)]
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    fn use_transaction(&self) -> Option<bool> {
-        Some(true)
-    }
-
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        index(
-            manager,
-            "idx_interventions_family_visibility",
-            Interventions::Table,
-            [
-                Interventions::FamilyId,
-                Interventions::OccurredAt,
-                Interventions::Id,
-                Interventions::Confidentiality,
-                Interventions::AuthorId,
-            ],
+transactional_up!(|manager| {
+    index(
+        manager,
+        "idx_interventions_family_visibility",
+        Interventions::Table,
+        [
+            Interventions::FamilyId,
+            Interventions::OccurredAt,
+            Interventions::Id,
+            Interventions::Confidentiality,
+            Interventions::AuthorId,
+        ],
+    )
+    .await?;
+    manager
+        .drop_index(
+            Index::drop()
+                .name("idx_interventions_family_occurred_at")
+                .table(Interventions::Table)
+                .to_owned(),
         )
-        .await?;
-        manager
-            .drop_index(
-                Index::drop()
-                    .name("idx_interventions_family_occurred_at")
-                    .table(Interventions::Table)
-                    .to_owned(),
-            )
-            .await
-    }
-}
+        .await
+});

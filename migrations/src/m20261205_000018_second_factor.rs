@@ -7,10 +7,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::schema_helpers::{foreign_key, index};
-
-#[derive(DeriveMigrationName)]
-pub struct Migration;
+use crate::schema_helpers::{References, index};
 
 #[derive(DeriveIden)]
 enum Users {
@@ -46,80 +43,56 @@ enum MfaChallenges {
     ExpiresAt,
 }
 
-// async_trait cannot take the elided lifetime that rust_2018_idioms asks for.
-#[allow(elided_lifetimes_in_paths)]
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    fn use_transaction(&self) -> Option<bool> {
-        Some(true)
-    }
-
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Users::Table)
-                    .add_column(timestamp_with_time_zone_null(Users::MfaEnrolledAt))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_table(
-                Table::create()
-                    .table(UserTotp::Table)
-                    .col(pk_uuid(UserTotp::UserId))
-                    .col(string_len(UserTotp::Secret, 64))
-                    .col(timestamp_with_time_zone_null(UserTotp::ConfirmedAt))
-                    .col(big_integer_null(UserTotp::LastStep))
-                    .col(timestamp_with_time_zone(UserTotp::CreatedAt))
-                    .foreign_key(&mut foreign_key(
-                        UserTotp::Table,
-                        UserTotp::UserId,
-                        Users::Table,
-                        Users::Id,
-                    ))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_table(
-                Table::create()
-                    .table(RecoveryCodes::Table)
-                    .col(pk_uuid(RecoveryCodes::Id))
-                    .col(uuid(RecoveryCodes::UserId))
-                    .col(string_len(RecoveryCodes::CodeHash, 64))
-                    .col(timestamp_with_time_zone_null(RecoveryCodes::UsedAt))
-                    .foreign_key(&mut foreign_key(
-                        RecoveryCodes::Table,
-                        RecoveryCodes::UserId,
-                        Users::Table,
-                        Users::Id,
-                    ))
-                    .to_owned(),
-            )
-            .await?;
-        index(
-            manager,
-            "idx_recovery_codes_user_code",
-            RecoveryCodes::Table,
-            [RecoveryCodes::UserId, RecoveryCodes::CodeHash],
+transactional_up!(|manager| {
+    manager
+        .alter_table(
+            Table::alter()
+                .table(Users::Table)
+                .add_column(timestamp_with_time_zone_null(Users::MfaEnrolledAt))
+                .to_owned(),
         )
         .await?;
-        manager
-            .create_table(
-                Table::create()
-                    .table(MfaChallenges::Table)
-                    .col(string_len(MfaChallenges::TokenHash, 64).primary_key())
-                    .col(uuid(MfaChallenges::UserId))
-                    .col(timestamp_with_time_zone(MfaChallenges::ExpiresAt))
-                    .foreign_key(&mut foreign_key(
-                        MfaChallenges::Table,
-                        MfaChallenges::UserId,
-                        Users::Table,
-                        Users::Id,
-                    ))
-                    .to_owned(),
-            )
-            .await
-    }
-}
+    manager
+        .create_table(
+            Table::create()
+                .table(UserTotp::Table)
+                .col(pk_uuid(UserTotp::UserId))
+                .col(string_len(UserTotp::Secret, 64))
+                .col(timestamp_with_time_zone_null(UserTotp::ConfirmedAt))
+                .col(big_integer_null(UserTotp::LastStep))
+                .col(timestamp_with_time_zone(UserTotp::CreatedAt))
+                .references(UserTotp::UserId, Users::Table, Users::Id)
+                .to_owned(),
+        )
+        .await?;
+    manager
+        .create_table(
+            Table::create()
+                .table(RecoveryCodes::Table)
+                .col(pk_uuid(RecoveryCodes::Id))
+                .col(uuid(RecoveryCodes::UserId))
+                .col(string_len(RecoveryCodes::CodeHash, 64))
+                .col(timestamp_with_time_zone_null(RecoveryCodes::UsedAt))
+                .references(RecoveryCodes::UserId, Users::Table, Users::Id)
+                .to_owned(),
+        )
+        .await?;
+    index(
+        manager,
+        "idx_recovery_codes_user_code",
+        RecoveryCodes::Table,
+        [RecoveryCodes::UserId, RecoveryCodes::CodeHash],
+    )
+    .await?;
+    manager
+        .create_table(
+            Table::create()
+                .table(MfaChallenges::Table)
+                .col(string_len(MfaChallenges::TokenHash, 64).primary_key())
+                .col(uuid(MfaChallenges::UserId))
+                .col(timestamp_with_time_zone(MfaChallenges::ExpiresAt))
+                .references(MfaChallenges::UserId, Users::Table, Users::Id)
+                .to_owned(),
+        )
+        .await
+});

@@ -14,10 +14,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::schema_helpers::foreign_key;
-
-#[derive(DeriveMigrationName)]
-pub struct Migration;
+use crate::schema_helpers::{References, Users};
 
 #[derive(DeriveIden)]
 enum ServerKeys {
@@ -36,47 +33,27 @@ enum AccountLocks {
     NoticeSession,
 }
 
-#[derive(DeriveIden)]
-enum Users {
-    Table,
-    Id,
-}
-
-// async_trait cannot take the elided lifetime that rust_2018_idioms asks for.
-#[allow(elided_lifetimes_in_paths)]
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    fn use_transaction(&self) -> Option<bool> {
-        Some(true)
-    }
-
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_table(
-                Table::create()
-                    .table(ServerKeys::Table)
-                    .col(string_len(ServerKeys::Name, 40).primary_key())
-                    .col(string_len(ServerKeys::Secret, 64))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_table(
-                Table::create()
-                    .table(AccountLocks::Table)
-                    .col(pk_uuid(AccountLocks::UserId))
-                    .col(big_integer(AccountLocks::WindowStartMs))
-                    .col(timestamp_with_time_zone(AccountLocks::LockedAt))
-                    .col(timestamp_with_time_zone_null(AccountLocks::ToldAt))
-                    .col(string_len_null(AccountLocks::NoticeSession, 64))
-                    .foreign_key(&mut foreign_key(
-                        AccountLocks::Table,
-                        AccountLocks::UserId,
-                        Users::Table,
-                        Users::Id,
-                    ))
-                    .to_owned(),
-            )
-            .await
-    }
-}
+transactional_up!(|manager| {
+    manager
+        .create_table(
+            Table::create()
+                .table(ServerKeys::Table)
+                .col(string_len(ServerKeys::Name, 40).primary_key())
+                .col(string_len(ServerKeys::Secret, 64))
+                .to_owned(),
+        )
+        .await?;
+    manager
+        .create_table(
+            Table::create()
+                .table(AccountLocks::Table)
+                .col(pk_uuid(AccountLocks::UserId))
+                .col(big_integer(AccountLocks::WindowStartMs))
+                .col(timestamp_with_time_zone(AccountLocks::LockedAt))
+                .col(timestamp_with_time_zone_null(AccountLocks::ToldAt))
+                .col(string_len_null(AccountLocks::NoticeSession, 64))
+                .references(AccountLocks::UserId, Users::Table, Users::Id)
+                .to_owned(),
+        )
+        .await
+});

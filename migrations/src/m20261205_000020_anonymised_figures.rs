@@ -8,10 +8,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::schema_helpers::foreign_key;
-
-#[derive(DeriveMigrationName)]
-pub struct Migration;
+use crate::schema_helpers::References;
 
 #[derive(DeriveIden)]
 enum ReportFigures {
@@ -38,59 +35,45 @@ enum Units {
     Id,
 }
 
-// async_trait cannot take the elided lifetime that rust_2018_idioms asks for.
-#[allow(elided_lifetimes_in_paths)]
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    fn use_transaction(&self) -> Option<bool> {
-        Some(true)
-    }
-
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_table(
-                Table::create()
-                    .table(ReportFigures::Table)
-                    .col(integer(ReportFigures::Year))
-                    .col(integer(ReportFigures::Month))
-                    .col(string_len(ReportFigures::Figure, 40))
-                    .col(string_len(ReportFigures::Item, 200))
-                    .col(big_integer(ReportFigures::Value))
-                    .primary_key(
-                        Index::create()
-                            .col(ReportFigures::Year)
-                            .col(ReportFigures::Month)
-                            .col(ReportFigures::Figure)
-                            .col(ReportFigures::Item),
-                    )
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_table(
-                Table::create()
-                    .table(DetachedOccupancies::Table)
-                    .col(pk_uuid(DetachedOccupancies::Id))
-                    .col(uuid(DetachedOccupancies::UnitId))
-                    .col(date(DetachedOccupancies::StartsOn))
-                    .col(date(DetachedOccupancies::EndsOn))
-                    .foreign_key(&mut foreign_key(
-                        DetachedOccupancies::Table,
-                        DetachedOccupancies::UnitId,
-                        Units::Table,
-                        Units::Id,
-                    ))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_detached_occupancies_unit")
-                    .table(DetachedOccupancies::Table)
-                    .col(DetachedOccupancies::UnitId)
-                    .to_owned(),
-            )
-            .await
-    }
-}
+transactional_up!(|manager| {
+    manager
+        .create_table(
+            Table::create()
+                .table(ReportFigures::Table)
+                .col(integer(ReportFigures::Year))
+                .col(integer(ReportFigures::Month))
+                .col(string_len(ReportFigures::Figure, 40))
+                .col(string_len(ReportFigures::Item, 200))
+                .col(big_integer(ReportFigures::Value))
+                .primary_key(
+                    Index::create()
+                        .col(ReportFigures::Year)
+                        .col(ReportFigures::Month)
+                        .col(ReportFigures::Figure)
+                        .col(ReportFigures::Item),
+                )
+                .to_owned(),
+        )
+        .await?;
+    manager
+        .create_table(
+            Table::create()
+                .table(DetachedOccupancies::Table)
+                .col(pk_uuid(DetachedOccupancies::Id))
+                .col(uuid(DetachedOccupancies::UnitId))
+                .col(date(DetachedOccupancies::StartsOn))
+                .col(date(DetachedOccupancies::EndsOn))
+                .references(DetachedOccupancies::UnitId, Units::Table, Units::Id)
+                .to_owned(),
+        )
+        .await?;
+    manager
+        .create_index(
+            Index::create()
+                .name("idx_detached_occupancies_unit")
+                .table(DetachedOccupancies::Table)
+                .col(DetachedOccupancies::UnitId)
+                .to_owned(),
+        )
+        .await
+});

@@ -65,69 +65,60 @@ impl MigrationName for Log {
     }
 }
 
-// async_trait cannot take the elided lifetime that rust_2018_idioms asks for.
-#[allow(elided_lifetimes_in_paths)]
-#[async_trait::async_trait]
-impl MigrationTrait for Log {
-    fn use_transaction(&self) -> Option<bool> {
-        Some(true)
-    }
-
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        create(
-            manager,
-            AuditLogFamilies::Table,
-            AuditLogFamilies::EntryId,
-            AuditLogFamilies::FamilyId,
-            "idx_audit_log_families_family",
-        )
-        .await?;
-        // Append-only as the log is: a row may go only with its entry, when
-        // the purge mark allows the entry to go.
-        let purged = "EXISTS (SELECT 1 FROM audit_log JOIN audit_purge \
-                      ON audit_log.at < audit_purge.purge_before \
-                      WHERE audit_log.id = OLD.entry_id)";
-        let connection = manager.get_connection();
-        match manager.get_database_backend() {
-            DatabaseBackend::Sqlite => {
-                connection
-                    .execute_unprepared(
-                        "CREATE TRIGGER audit_log_families_no_update BEFORE UPDATE ON audit_log_families \
-                         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
-                    )
-                    .await?;
-                connection
-                    .execute_unprepared(&format!(
-                        "CREATE TRIGGER audit_log_families_no_delete BEFORE DELETE ON audit_log_families \
-                         WHEN NOT {purged} \
-                         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
-                    ))
-                    .await?;
-            }
-            _ => {
-                connection
-                    .execute_unprepared(&format!(
-                        "CREATE FUNCTION audit_log_families_append_only() RETURNS trigger AS $$ \
-                         BEGIN \
-                           IF TG_OP = 'DELETE' AND {purged} THEN \
-                             RETURN OLD; \
-                           END IF; \
-                           RAISE EXCEPTION 'the audit log is append-only'; \
-                         END; $$ LANGUAGE plpgsql"
-                    ))
-                    .await?;
-                connection
-                    .execute_unprepared(
-                        "CREATE TRIGGER audit_log_families_append_only \
-                         BEFORE UPDATE OR DELETE ON audit_log_families \
-                         FOR EACH ROW EXECUTE FUNCTION audit_log_families_append_only()",
-                    )
-                    .await?;
-            }
+transactional_up!(Log, |manager| {
+    create(
+        manager,
+        AuditLogFamilies::Table,
+        AuditLogFamilies::EntryId,
+        AuditLogFamilies::FamilyId,
+        "idx_audit_log_families_family",
+    )
+    .await?;
+    // Append-only as the log is: a row may go only with its entry, when
+    // the purge mark allows the entry to go.
+    let purged = "EXISTS (SELECT 1 FROM audit_log JOIN audit_purge \
+                  ON audit_log.at < audit_purge.purge_before \
+                  WHERE audit_log.id = OLD.entry_id)";
+    let connection = manager.get_connection();
+    match manager.get_database_backend() {
+        DatabaseBackend::Sqlite => {
+            connection
+                .execute_unprepared(
+                    "CREATE TRIGGER audit_log_families_no_update BEFORE UPDATE ON audit_log_families \
+                     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+                )
+                .await?;
+            connection
+                .execute_unprepared(&format!(
+                    "CREATE TRIGGER audit_log_families_no_delete BEFORE DELETE ON audit_log_families \
+                     WHEN NOT {purged} \
+                     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+                ))
+                .await?;
         }
-        Ok(())
+        _ => {
+            connection
+                .execute_unprepared(&format!(
+                    "CREATE FUNCTION audit_log_families_append_only() RETURNS trigger AS $$ \
+                     BEGIN \
+                       IF TG_OP = 'DELETE' AND {purged} THEN \
+                         RETURN OLD; \
+                       END IF; \
+                       RAISE EXCEPTION 'the audit log is append-only'; \
+                     END; $$ LANGUAGE plpgsql"
+                ))
+                .await?;
+            connection
+                .execute_unprepared(
+                    "CREATE TRIGGER audit_log_families_append_only \
+                     BEFORE UPDATE OR DELETE ON audit_log_families \
+                     FOR EACH ROW EXECUTE FUNCTION audit_log_families_append_only()",
+                )
+                .await?;
+        }
     }
-}
+    Ok(())
+});
 
 /// The main database's step: the outbox's families.
 pub struct Outbox;
@@ -138,22 +129,13 @@ impl MigrationName for Outbox {
     }
 }
 
-// async_trait cannot take the elided lifetime that rust_2018_idioms asks for.
-#[allow(elided_lifetimes_in_paths)]
-#[async_trait::async_trait]
-impl MigrationTrait for Outbox {
-    fn use_transaction(&self) -> Option<bool> {
-        Some(true)
-    }
-
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        create(
-            manager,
-            AuditOutboxFamilies::Table,
-            AuditOutboxFamilies::EntryId,
-            AuditOutboxFamilies::FamilyId,
-            "idx_audit_outbox_families_family",
-        )
-        .await
-    }
-}
+transactional_up!(Outbox, |manager| {
+    create(
+        manager,
+        AuditOutboxFamilies::Table,
+        AuditOutboxFamilies::EntryId,
+        AuditOutboxFamilies::FamilyId,
+        "idx_audit_outbox_families_family",
+    )
+    .await
+});

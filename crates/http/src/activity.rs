@@ -228,37 +228,25 @@ fn lines(report: &ActivityResponse) -> Vec<Line> {
         "Attente moyenne (jours)",
         average(report.average_wait_days),
     );
+    // A month's or the year's days and occupancy.
+    let mut days = |item: &str, family_days: i64, child_days: i64, occupancy_rate: f64| {
+        push("Journées familles", item, Cell::Integer(family_days));
+        push("Journées enfants", item, Cell::Integer(child_days));
+        push("Taux d'occupation", item, Cell::Rate(occupancy_rate));
+    };
     for month in &report.months {
-        push(
-            "Journées familles",
+        days(
             &month.month,
-            Cell::Integer(month.family_days),
-        );
-        push(
-            "Journées enfants",
-            &month.month,
-            Cell::Integer(month.child_days),
-        );
-        push(
-            "Taux d'occupation",
-            &month.month,
-            Cell::Rate(month.occupancy_rate),
+            month.family_days,
+            month.child_days,
+            month.occupancy_rate,
         );
     }
-    push(
-        "Journées familles",
+    days(
         "Année",
-        Cell::Integer(report.family_days),
-    );
-    push(
-        "Journées enfants",
-        "Année",
-        Cell::Integer(report.child_days),
-    );
-    push(
-        "Taux d'occupation",
-        "Année",
-        Cell::Rate(report.occupancy_rate),
+        report.family_days,
+        report.child_days,
+        report.occupancy_rate,
     );
     let present = &report.present_on_dec_31;
     push(

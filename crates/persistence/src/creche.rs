@@ -19,6 +19,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::entities::{creche_bookings, creche_closures, creche_days, creche_settings};
+use crate::row_by_id;
 use crate::versioned::Versioned;
 use crate::{RepoError, Rule};
 
@@ -280,10 +281,7 @@ async fn family_bookings(
 }
 
 pub async fn find_booking(db: &impl ConnectionTrait, id: Uuid) -> Result<Booking, RepoError> {
-    let row = creche_bookings::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(RepoError::NotFound)?;
+    let row = row_by_id::<creche_bookings::Entity>(db, id).await?;
     Ok(booking(row)?)
 }
 

@@ -37,3 +37,15 @@ pub use error::{RepoError, Rule, is_contention, is_out_of_range};
 pub use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait,
 };
+
+/// The row of `E` whose primary key is `id`, or [`RepoError::NotFound`].
+pub(crate) async fn row_by_id<E>(
+    db: &impl ConnectionTrait,
+    id: uuid::Uuid,
+) -> Result<E::Model, RepoError>
+where
+    E: sea_orm::EntityTrait,
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<uuid::Uuid>,
+{
+    E::find_by_id(id).one(db).await?.ok_or(RepoError::NotFound)
+}

@@ -13,6 +13,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::entities::{periods, placements};
+use crate::row_by_id;
 use crate::versioned::Versioned;
 use crate::{RepoError, Rule};
 use nido_domain::Conflict;
@@ -169,10 +170,7 @@ async fn update_active(
     now: DateTime<Utc>,
     row: placements::ActiveModel,
 ) -> Result<(), RepoError> {
-    let current = placements::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(RepoError::NotFound)?;
+    let current = row_by_id::<placements::Entity>(db, id).await?;
     let update = Versioned::<placements::Entity>::new(id, current.version, expected_version, now);
     update.check()?;
     if current.status != PlacementStatus::Active.as_str() {
@@ -249,10 +247,7 @@ async fn assemble(
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Placement, RepoError> {
-    let row = placements::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(RepoError::NotFound)?;
+    let row = row_by_id::<placements::Entity>(db, id).await?;
     Ok(assemble(db, vec![row]).await?.remove(0))
 }
 

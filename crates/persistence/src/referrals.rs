@@ -4,13 +4,22 @@ use chrono::{DateTime, NaiveDate, Utc};
 use nido_domain::family::{Referral, ReferralDetails, ReferralStatus};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    QueryOrder, QuerySelect, Select,
 };
 use uuid::Uuid;
 
 use crate::entities::referrals;
+use crate::row_by_id;
 use crate::{RepoError, Rule};
 use nido_domain::Conflict;
+
+/// The referrals `query` selects, in its order.
+async fn all(
+    db: &impl ConnectionTrait,
+    query: Select<referrals::Entity>,
+) -> Result<Vec<Referral>, DbErr> {
+    query.all(db).await?.into_iter().map(to_domain).collect()
+}
 
 /// A referral to record: its family, its checked details, who recorded it.
 #[derive(Debug, Clone)]
@@ -79,10 +88,7 @@ const PENDING_RULES: [Rule; 1] = [(
 )];
 
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Referral, RepoError> {
-    let row = referrals::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(RepoError::NotFound)?;
+    let row = row_by_id::<referrals::Entity>(db, id).await?;
     Ok(to_domain(row)?)
 }
 
@@ -111,13 +117,7 @@ pub async fn list(
                 ),
         );
     }
-    query
-        .limit(limit)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(to_domain)
-        .collect()
+    all(db, query.limit(limit)).await
 }
 
 /// The family's referrals, oldest first.
@@ -125,14 +125,10 @@ pub async fn for_family(
     db: &impl ConnectionTrait,
     family_id: Uuid,
 ) -> Result<Vec<Referral>, DbErr> {
-    referrals::Entity::find()
+    let query = referrals::Entity::find()
         .filter(referrals::Column::FamilyId.eq(family_id))
-        .order_by_asc(referrals::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(to_domain)
-        .collect()
+        .order_by_asc(referrals::Column::Id);
+    all(db, query).await
 }
 
 /// Moves a pending referral to `status`. Only a pending referral moves: the
@@ -144,10 +140,7 @@ pub async fn close(
     reason: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<Referral, RepoError> {
-    let current = referrals::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(RepoError::NotFound)?;
+    let current = row_by_id::<referrals::Entity>(db, id).await?;
     let result = referrals::Entity::update_many()
         .set(referrals::ActiveModel {
             status: Set(status.as_str().to_owned()),
@@ -173,15 +166,11 @@ pub async fn referred_between(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<Referral>, DbErr> {
-    referrals::Entity::find()
+    let query = referrals::Entity::find()
         .filter(referrals::Column::ReferredOn.between(from, to))
         .order_by_asc(referrals::Column::ReferredOn)
-        .order_by_asc(referrals::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(to_domain)
-        .collect()
+        .order_by_asc(referrals::Column::Id);
+    all(db, query).await
 }
 
 /// These referrals, by id.

@@ -17,7 +17,6 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::RepoError;
 use crate::entities::{
     actions, audit_log, audit_log_families, children, concern_children, concerns, contracts,
     creche_bookings, detached_occupancies, families, family_team, incidents, intervention_staff,
@@ -25,6 +24,7 @@ use crate::entities::{
     project_review_participants, project_reviews, referrals, report_figures,
     workshop_participant_children, workshop_participants,
 };
+use crate::{RepoError, row_by_id};
 
 /// A family not yet anonymised whose file is closed: no active placement,
 /// no pending referral.
@@ -183,10 +183,7 @@ pub struct FileRows {
 impl FileRows {
     /// The file of `family_id`, read in `txn`.
     pub async fn read(txn: &impl ConnectionTrait, family_id: Uuid) -> Result<Self, RepoError> {
-        let family = families::Entity::find_by_id(family_id)
-            .one(txn)
-            .await?
-            .ok_or(RepoError::NotFound)?;
+        let family = row_by_id::<families::Entity>(txn, family_id).await?;
         let placements = placements::Entity::find()
             .filter(placements::Column::FamilyId.eq(family_id))
             .all(txn)

@@ -22,6 +22,7 @@ use uuid::Uuid;
 use crate::entities::{
     workshop_facilitators, workshop_participant_children, workshop_participants, workshops,
 };
+use crate::row_by_id;
 use crate::{RepoError, Rule};
 
 /// A family takes part in a workshop once.
@@ -113,10 +114,7 @@ pub async fn insert(
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Workshop, RepoError> {
-    let row = workshops::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(RepoError::NotFound)?;
+    let row = row_by_id::<workshops::Entity>(db, id).await?;
     Ok(assemble(db, vec![row]).await?.remove(0))
 }
 
@@ -266,10 +264,7 @@ pub async fn find_participation(
     db: &impl ConnectionTrait,
     id: Uuid,
 ) -> Result<Participation, RepoError> {
-    let row = workshop_participants::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(RepoError::NotFound)?;
+    let row = row_by_id::<workshop_participants::Entity>(db, id).await?;
     Ok(participations(db, vec![row]).await?.remove(0))
 }
 

@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::Web;
 use crate::form::{FieldErrors, FormData};
 use crate::french;
+use crate::pages::family::value_choices;
 use crate::pages::{Choice, people};
 use crate::session::SignedIn;
 
@@ -107,14 +108,12 @@ pub fn view(
         ExitView {
             version: p.version,
             exited_on: typed(Which::Exit, "exited_on", &today),
-            destinations: ExitDestination::ALL
-                .iter()
-                .map(|destination| Choice {
-                    value: destination.as_str().to_owned(),
-                    label: french::exit_destination(*destination).to_owned(),
-                    selected: chosen == destination.as_str(),
-                })
-                .collect(),
+            destinations: value_choices(
+                ExitDestination::ALL,
+                ExitDestination::as_str,
+                french::exit_destination,
+                &chosen,
+            ),
             notes: typed(Which::Exit, "notes", ""),
             errors: errors(Which::Exit),
             open: sent(Which::Exit).is_some(),

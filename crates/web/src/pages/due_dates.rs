@@ -7,7 +7,8 @@ use askama::Template;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use nido_cases::due_dates;
+use chrono::{DateTime, NaiveDate, Utc};
+use nido_cases::due_dates::{self, DueItem};
 use nido_domain::Role;
 
 use crate::Web;
@@ -21,14 +22,45 @@ use crate::session::SignedIn;
 /// The look-aheads offered, in days; the first is the default.
 const WINDOWS: [u32; 4] = [60, 30, 90, 365];
 
-struct DueRow {
-    label: &'static str,
-    due_on: String,
-    when: String,
-    overdue: bool,
-    family_href: Option<String>,
-    mother_name: String,
-    referent: Option<String>,
+/// A due date as a list shows it (`echeance.html`): here and at home.
+pub(crate) struct DueRow {
+    pub(crate) label: &'static str,
+    pub(crate) due_on: String,
+    pub(crate) when: String,
+    pub(crate) overdue: bool,
+    pub(crate) family_href: Option<String>,
+    pub(crate) mother_name: String,
+    /// Her referent's name, where the list shows it.
+    pub(crate) referent: Option<String>,
+}
+
+impl DueRow {
+    /// The row of `item` as seen `today` (at `now`), naming `referent`.
+    pub(crate) fn new(
+        item: DueItem,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+        referent: Option<String>,
+    ) -> Self {
+        DueRow {
+            label: french::due_kind(item.kind),
+            due_on: french::date(item.due_on),
+            when: french::days_from_now((item.due_on - today).num_days()),
+            overdue: item.is_overdue(today, today, now),
+            family_href: item.family_id.map(|id| format!("/familles/{id}")),
+            mother_name: item.mother_name.unwrap_or_default(),
+            referent,
+        }
+    }
+}
+
+/// Whose due dates a list shows: a coordinator's, the whole centre's.
+pub(crate) fn scope(role: Role) -> &'static str {
+    if role == Role::Coordinator {
+        "du centre"
+    } else {
+        "de vos familles"
+    }
 }
 
 #[derive(Template)]
@@ -64,19 +96,11 @@ pub async fn show(
     let names = nido_cases::team::names(&web.cases, &caller, referents).await?;
     let (mut overdue, mut coming) = (Vec::new(), Vec::new());
     for item in items {
-        let days = (item.due_on - today).num_days();
-        let row = DueRow {
-            label: french::due_kind(item.kind),
-            due_on: french::date(item.due_on),
-            when: french::days_from_now(days),
-            overdue: item.is_overdue(today, today, web.now()),
-            family_href: item.family_id.map(|id| format!("/familles/{id}")),
-            mother_name: item.mother_name.unwrap_or_default(),
-            referent: item
-                .referent_id
-                .and_then(|id| names.get(&id))
-                .map(|user| user.display_name.as_str().to_owned()),
-        };
+        let referent = item
+            .referent_id
+            .and_then(|id| names.get(&id))
+            .map(|user| user.display_name.as_str().to_owned());
+        let row = DueRow::new(item, today, web.now(), referent);
         if row.overdue {
             overdue.push(row);
         } else {
@@ -85,11 +109,7 @@ pub async fn show(
     }
     let screen = DueDatesPage {
         frame: Frame::signed_in("Échéances", &signed_in, "/echeances"),
-        scope: if signed_in.user().role == Role::Coordinator {
-            "du centre"
-        } else {
-            "de vos familles"
-        },
+        scope: scope(signed_in.user().role),
         windows: WINDOWS
             .iter()
             .map(|days| Choice {

@@ -583,6 +583,23 @@ type Colleagues = Vec<(Uuid, String)>;
 /// Who may be present at an intervention or be given an action: the
 /// family's team, the user herself, and for actions the coordinators.
 /// The use case decides; this only offers the likely names.
+/// The choices of the values `all` of an enumeration, named in French by
+/// `label`, the one whose value is `chosen` selected.
+pub(crate) fn value_choices<T: Copy>(
+    all: &[T],
+    value: impl Fn(T) -> &'static str,
+    label: impl Fn(T) -> &'static str,
+    chosen: &str,
+) -> Vec<Choice> {
+    all.iter()
+        .map(|item| Choice {
+            value: value(*item).to_owned(),
+            label: label(*item).to_owned(),
+            selected: chosen == value(*item),
+        })
+        .collect()
+}
+
 fn people_choices(
     signed_in: &SignedIn,
     family: &Family,
@@ -679,16 +696,12 @@ fn intervention_form_view(
     }
     InterventionFormView {
         action: format!("/familles/{}/interventions", family.id),
-        kinds: InterventionKind::ALL
-            .iter()
-            .map(|kind| {
-                choice(
-                    kind.as_str().to_owned(),
-                    french::intervention_kind(*kind).to_owned(),
-                    form.kind == kind.as_str(),
-                )
-            })
-            .collect(),
+        kinds: value_choices(
+            InterventionKind::ALL,
+            InterventionKind::as_str,
+            french::intervention_kind,
+            &form.kind,
+        ),
         staff: team
             .iter()
             .map(|(id, label)| {
@@ -699,16 +712,12 @@ fn intervention_form_view(
                 )
             })
             .collect(),
-        confidentialities: Confidentiality::ALL
-            .iter()
-            .map(|level| {
-                choice(
-                    level.as_str().to_owned(),
-                    french::confidentiality(*level).to_owned(),
-                    form.confidentiality == level.as_str(),
-                )
-            })
-            .collect(),
+        confidentialities: value_choices(
+            Confidentiality::ALL,
+            Confidentiality::as_str,
+            french::confidentiality,
+            &form.confidentiality,
+        ),
         summary_list: form.errors.summary(&order),
         occurred_on: form.occurred_on,
         occurred_time: form.occurred_time,

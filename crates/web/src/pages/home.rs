@@ -12,6 +12,7 @@ use crate::Web;
 use crate::error::WebError;
 use crate::french;
 use crate::layout::{Frame, page};
+use crate::pages::due_dates::{self, DueRow};
 use crate::pages::families::{FamilyRow, family_rows};
 use crate::pages::query_value;
 use crate::session::SignedIn;
@@ -27,15 +28,6 @@ struct ActionRow {
     when: String,
     overdue: bool,
     family_href: String,
-    mother_name: String,
-}
-
-struct DueRow {
-    label: &'static str,
-    due_on: String,
-    when: String,
-    overdue: bool,
-    family_href: Option<String>,
     mother_name: String,
 }
 
@@ -85,11 +77,7 @@ pub async fn show(
         families: Vec::new(),
         due: Vec::new(),
         due_more: 0,
-        due_scope: if user.role == Role::Coordinator {
-            "du centre"
-        } else {
-            "de vos familles"
-        },
+        due_scope: due_dates::scope(user.role),
     };
     if home.case_work {
         fill_case_work(&web, &signed_in, &mut home).await?;
@@ -136,17 +124,7 @@ async fn fill_case_work(
         .due
         .into_iter()
         .take(DUE_SHOWN)
-        .map(|item| {
-            let days = (item.due_on - today).num_days();
-            DueRow {
-                label: french::due_kind(item.kind),
-                due_on: french::date(item.due_on),
-                when: french::days_from_now(days),
-                overdue: item.is_overdue(today, today, web.now()),
-                family_href: item.family_id.map(|id| format!("/familles/{id}")),
-                mother_name: item.mother_name.unwrap_or_default(),
-            }
-        })
+        .map(|item| DueRow::new(item, today, web.now(), None))
         .collect();
     Ok(())
 }
