@@ -1,4 +1,9 @@
 //! Small builders the migrations share.
+//!
+//! Past migrations build their tables from what is here: a change to a
+//! name or a builder changes every database built from scratch, and no
+//! longer matches the databases already migrated. Treat this file as
+//! frozen; a new schema change is a new migration with its own names.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
