@@ -6,12 +6,13 @@ use nido_cases::placements::{Departure, Renewal};
 use nido_cases::referrals::{Admission, ReferralInput};
 use nido_cases::{Caller, Cases};
 use nido_domain::family::{
-    ChildDraft, ExitDestination, FamilyDraft, MotherDraft, ReferralDraft, ReferralReason,
-    ReferralSource, ReferralStatus,
+    ChildDraft, FamilyDraft, MotherDraft, ReferralDraft, ReferralReason, ReferralSource,
+    ReferralStatus,
 };
 use nido_domain::housing::{LandlordInput, LandlordKind, LeaseInput, Typology, UnitInput};
 use nido_domain::intervention::{ActionInput, InterventionInput};
 use nido_domain::intervention::{Confidentiality, InterventionKind};
+use nido_domain::placement::ExitDestination;
 use nido_domain::placement::{
     ChildBirth, Period, first_period, latest_end_on, next_period, period_ends_on,
 };

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::{Caller, CaseResult, Cases};
 
-pub use nido_persistence::audit::{AuditEntry, AuditFilter};
+pub use nido_domain::audit::{AuditEntry, AuditFilter};
 
 /// Up to `limit` entries that `filter` selects, newest first (admin).
 /// Audited as `audit.read`.

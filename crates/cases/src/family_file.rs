@@ -7,8 +7,9 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use nido_domain::User;
-use nido_domain::family::{Family, Placement};
+use nido_domain::family::Family;
 use nido_domain::housing::Unit;
+use nido_domain::placement::Placement;
 use nido_persistence::{housing, occupancies, placements};
 use uuid::Uuid;
 

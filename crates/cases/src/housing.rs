@@ -4,11 +4,12 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use nido_domain::calendar::day_before;
-use nido_domain::family::{Family, PlacementStatus};
+use nido_domain::family::Family;
 use nido_domain::housing::{
     self as rules, DateSpan, Landlord, LandlordFields, LandlordInput, Lease, LeaseFields,
     LeaseInput, Occupancy, Unit, UnitFields, UnitInput,
 };
+use nido_domain::placement::PlacementStatus;
 use nido_domain::{Conflict, Email, Role};
 use nido_domain::{Refusal, refusal};
 use nido_persistence::housing;

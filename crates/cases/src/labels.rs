@@ -5,10 +5,9 @@
 
 use nido_domain::creche::{BookingPurpose, BookingStatus};
 use nido_domain::due_dates::DueKind;
-use nido_domain::family::{
-    ExitDestination, PlacementStatus, ReferralReason, ReferralSource, ReferralStatus,
-};
+use nido_domain::family::{ReferralReason, ReferralSource, ReferralStatus};
 use nido_domain::intervention::{Confidentiality, InterventionKind};
+use nido_domain::placement::{ExitDestination, PlacementStatus};
 use nido_domain::project::{ContractKind, ObjectiveDomain, ObjectiveStatus};
 use nido_domain::workshop::ParticipationStatus;
 use nido_domain::{Profession, Role};

@@ -2,11 +2,11 @@
 
 use chrono::NaiveDate;
 use nido_domain::Refusal;
-use nido_domain::family::{Exit, ExitDestination, Placement, PlacementStatus};
 use nido_domain::placement::{
     ChildBirth, DECIDED_BY_MAX, DECISION_REF_MAX, EXIT_NOTES_MAX, Period, RenewalRefusal,
     latest_end_on, next_period,
 };
+use nido_domain::placement::{Exit, ExitDestination, Placement, PlacementStatus};
 use nido_domain::{Conflict, Role};
 use nido_persistence::placements::Decision;
 use nido_persistence::{

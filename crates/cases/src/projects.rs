@@ -6,7 +6,7 @@ use nido_domain::Refusal;
 use nido_domain::due_dates::{
     contract_delivery_due, contract_signature_due, project_initial_due, project_review_due,
 };
-use nido_domain::family::{Placement, PlacementStatus};
+use nido_domain::placement::{Placement, PlacementStatus};
 use nido_domain::project::{
     Contract, ContractKind, MAX_DESCRIPTION_CHARS, MAX_OBJECTIVES, MAX_PARTICIPANTS, Objective,
     ProjectReview, ReviewRequest,

@@ -5,9 +5,10 @@
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use nido_domain::creche::Booking;
-use nido_domain::family::{ExitDestination, ReferralStatus};
+use nido_domain::family::ReferralStatus;
 use nido_domain::housing::DateSpan;
 use nido_domain::intervention::{Action, Intervention};
+use nido_domain::placement::ExitDestination;
 use nido_domain::placement::Period;
 use nido_domain::workshop::ParticipationStatus;
 use nido_persistence::{

@@ -20,7 +20,7 @@ use crate::users::is_team_member;
 use crate::{Caller, CaseError, CaseResult, Cases, Invalid, bounds};
 
 /// Where a page of workshops ends: the next page starts after it.
-pub use nido_persistence::workshops::Position;
+pub use nido_domain::workshop::Position;
 
 const TEAM: &[Role] = &[Role::Coordinator, Role::Staff];
 

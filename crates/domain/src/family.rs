@@ -9,7 +9,6 @@ use crate::placement::ChildBirth;
 use crate::refusal::Refusal;
 // Placements have their own module; these paths stay for the callers
 // written before it.
-pub use crate::placement::{Exit, ExitDestination, PeriodRecord, Placement, PlacementStatus};
 
 string_enum! {
     /// Who referred the family: *Aide sociale à l'enfance* or *Mission hébergement logement*.
@@ -375,6 +374,7 @@ pub struct Referral {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::placement::ExitDestination;
 
     fn day(raw: &str) -> NaiveDate {
         raw.parse().expect("date")

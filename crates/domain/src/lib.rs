@@ -5,6 +5,7 @@
 #[macro_use]
 mod string_enum;
 
+pub mod audit;
 pub mod calendar;
 pub mod clock;
 pub mod conflict;

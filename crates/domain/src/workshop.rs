@@ -19,6 +19,10 @@ pub const MAX_FACILITATORS: usize = 10;
 /// At most this many children with their mother in one participation.
 pub const MAX_CHILDREN: u64 = 10;
 
+/// Where a list of workshops stands: the day, the start and the id of the
+/// last one given.
+pub type Position = (NaiveDate, i32, Uuid);
+
 string_enum! {
     /// Where a family's participation stands: registered, then marked
     /// attended or absent once the workshop has been held.

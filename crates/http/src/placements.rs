@@ -7,8 +7,8 @@ use axum::response::IntoResponse;
 use chrono::NaiveDate;
 use nido_cases as cases;
 use nido_cases::placements::{Departure, Renewal};
-use nido_domain::family::{ExitDestination, Placement, PlacementStatus};
 use nido_domain::placement::{ChildBirth, latest_end_on};
+use nido_domain::placement::{ExitDestination, Placement, PlacementStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -83,7 +83,7 @@ impl PlacementResponse {
     }
 }
 
-fn period_response(record: nido_domain::family::PeriodRecord) -> PeriodResponse {
+fn period_response(record: nido_domain::placement::PeriodRecord) -> PeriodResponse {
     PeriodResponse {
         number: record.period.number,
         starts_on: record.period.starts_on,

@@ -6,13 +6,12 @@
 use crate::csv_export::Format;
 use nido_domain::creche::{BookingPurpose, BookingStatus};
 use nido_domain::due_dates::DueKind;
-use nido_domain::family::{
-    ExitDestination, PlacementStatus, ReferralReason, ReferralSource, ReferralStatus,
-};
+use nido_domain::family::{ReferralReason, ReferralSource, ReferralStatus};
 use nido_domain::housing::{LandlordKind, Typology};
 use nido_domain::incident::IncidentCategory;
 use nido_domain::intervention::{Confidentiality, InterventionKind};
 use nido_domain::placement::DeadlineStatus;
+use nido_domain::placement::{ExitDestination, PlacementStatus};
 use nido_domain::project::{ContractKind, ObjectiveDomain, ObjectiveStatus};
 use nido_domain::workshop::ParticipationStatus;
 use nido_domain::{Profession, Role};

@@ -17,22 +17,7 @@ use uuid::Uuid;
 
 use crate::entities::{audit_log, audit_log_families, audit_outbox, audit_outbox_families};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditEntry {
-    pub id: Uuid,
-    pub at: DateTime<Utc>,
-    pub user_id: Uuid,
-    /// What was done, e.g. `family.read`, `placement.renew`.
-    pub action: String,
-    /// The one family of an entry about one family; none for a read that
-    /// listed several (see `family_ids`).
-    pub family_id: Option<Uuid>,
-    /// Every family the entry names: the one of `family_id`, or all those a
-    /// list showed (one entry for the list, not one per family).
-    pub family_ids: Vec<Uuid>,
-    /// The resource path, ids only.
-    pub resource: String,
-}
+pub use nido_domain::audit::{AuditEntry, AuditFilter};
 
 /// An entry to write, and the families it names when it names several.
 #[derive(Debug, Clone)]
@@ -361,16 +346,6 @@ where
 /// Rows per `INSERT`: 7 values each stays far below SQLite's 32,766
 /// variables and PostgreSQL's 65,535, however many families a read showed.
 const ROWS_PER_STATEMENT: usize = 1_000;
-
-/// What `GET /audit` filters on; `before` is the pagination cursor.
-#[derive(Debug, Default, Clone)]
-pub struct AuditFilter {
-    pub family_id: Option<Uuid>,
-    pub user_id: Option<Uuid>,
-    pub from: Option<DateTime<Utc>>,
-    pub to: Option<DateTime<Utc>>,
-    pub before: Option<Uuid>,
-}
 
 /// Entries newest first.
 pub async fn list(

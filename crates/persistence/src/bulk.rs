@@ -12,11 +12,10 @@
 //! Nothing here writes an audit entry: nobody read or changed a real file.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use nido_domain::family::{
-    Mother, NewChild, PeriodRecord, PlacementStatus, ReferralDetails, ReferralStatus,
-};
+use nido_domain::family::{Mother, NewChild, ReferralDetails, ReferralStatus};
 use nido_domain::housing::{DateSpan, Landlord, Lease, Unit};
 use nido_domain::placement::ChildBirth;
+use nido_domain::placement::{PeriodRecord, PlacementStatus};
 use nido_domain::project::Contract;
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, IntoActiveModel,

@@ -3,8 +3,9 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use nido_domain::family::{Child, Family, Mother, MotherChanges, PlacementStatus};
+use nido_domain::family::{Child, Family, Mother, MotherChanges};
 use nido_domain::placement::ChildBirth;
+use nido_domain::placement::PlacementStatus;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,

@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use nido_domain::family::{Exit, PeriodRecord, Placement, PlacementStatus};
 use nido_domain::placement::Period;
+use nido_domain::placement::{Exit, PeriodRecord, Placement, PlacementStatus};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,

@@ -118,9 +118,7 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Workshop, RepoE
     Ok(assemble(db, vec![row]).await?.remove(0))
 }
 
-/// Where a list of workshops stands: the day, the start and the id of the
-/// last one given.
-pub type Position = (NaiveDate, i32, Uuid);
+pub use nido_domain::workshop::Position;
 
 /// The workshops held from `from` to `to` (both included), in the order
 /// they take place, after `after`.

@@ -3,12 +3,13 @@
 
 use chrono::{Days, Months, NaiveDate, NaiveTime, TimeDelta};
 use nido_domain::family::{
-    ChildDraft, Mother, MotherDraft, NewChild, PeriodRecord, ReferralDetails, ReferralDraft,
-    ReferralReason, ReferralSource, ReferralStatus,
+    ChildDraft, Mother, MotherDraft, NewChild, ReferralDetails, ReferralDraft, ReferralReason,
+    ReferralSource, ReferralStatus,
 };
 use nido_domain::housing::DateSpan;
 use nido_domain::intervention::Confidentiality;
 use nido_domain::intervention::{InterventionFields, NewAction};
+use nido_domain::placement::PeriodRecord;
 use nido_domain::placement::{ChildBirth, Period, first_period, latest_end_on, next_period};
 use nido_domain::project::{Contract, ContractKind, Objective, ObjectiveStatus};
 use nido_persistence::bulk::{self, Rows};

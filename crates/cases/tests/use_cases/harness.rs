@@ -6,10 +6,10 @@ use nido_cases::auth::{AuthPolicy, Authentication, PasswordHasher, ServerKey};
 use nido_cases::referrals::{Admission, ReferralInput};
 use nido_cases::{Caller, Cases};
 use nido_domain::family::{
-    ChildDraft, FamilyDraft, MotherDraft, Placement, Referral, ReferralDraft, ReferralReason,
-    ReferralSource,
+    ChildDraft, FamilyDraft, MotherDraft, Referral, ReferralDraft, ReferralReason, ReferralSource,
 };
 use nido_domain::housing::{LandlordInput, LandlordKind, LeaseInput, Typology, UnitInput};
+use nido_domain::placement::Placement;
 use nido_domain::user::NewUser;
 use nido_domain::{Clock, DisplayName, Email, Profession, Role};
 use nido_persistence::DatabaseConnection;

@@ -5,7 +5,7 @@
 use nido_cases::placements::Departure;
 use nido_cases::{CaseError, housing, placements};
 use nido_domain::Conflict;
-use nido_domain::family::ExitDestination;
+use nido_domain::placement::ExitDestination;
 
 use crate::harness::{day, world};
 

@@ -4,7 +4,8 @@
 //! family page and those answers both name this module, which names
 //! neither.
 
-use nido_domain::family::{ExitDestination, Family, Placement, PlacementStatus};
+use nido_domain::family::Family;
+use nido_domain::placement::{ExitDestination, Placement, PlacementStatus};
 use nido_domain::{Role, User};
 use uuid::Uuid;
 

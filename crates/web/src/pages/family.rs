@@ -12,9 +12,10 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use nido_cases::family_file::{self, CurrentHome, FamilyFile};
 use nido_cases::timeline::Event;
-use nido_domain::family::{Family, Placement, PlacementStatus};
+use nido_domain::family::Family;
 use nido_domain::intervention::{Confidentiality, InterventionKind};
 use nido_domain::placement::{ChildBirth, Deadline, DeadlineStatus, deadline, latest_end_on};
+use nido_domain::placement::{Placement, PlacementStatus};
 use nido_domain::{Role, User};
 use uuid::Uuid;
 

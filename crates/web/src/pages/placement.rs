@@ -13,7 +13,7 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use nido_cases::families::{assign, find_visible};
 use nido_cases::placements::{Departure, Renewal, exit, renew};
-use nido_domain::family::ExitDestination;
+use nido_domain::placement::ExitDestination;
 use uuid::Uuid;
 
 use crate::Web;
