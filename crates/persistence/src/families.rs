@@ -357,10 +357,7 @@ async fn bump_version(
     now: DateTime<Utc>,
     changes: families::ActiveModel,
 ) -> Result<(), RepoError> {
-    let current = families::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(RepoError::NotFound)?;
+    let current = crate::row_by_id::<families::Entity>(db, id).await?;
     Versioned::<families::Entity>::new(id, current.version, expected_version, now)
         .apply(db, changes, Condition::all(), RepoError::from)
         .await
@@ -459,9 +456,6 @@ pub async fn update_child(
     Versioned::<children::Entity>::new(child_id, current.version, expected_version, now)
         .apply(db, row, Condition::all(), RepoError::from)
         .await?;
-    let row = children::Entity::find_by_id(child_id)
-        .one(db)
-        .await?
-        .ok_or(RepoError::NotFound)?;
+    let row = crate::row_by_id::<children::Entity>(db, child_id).await?;
     Ok(child_to_domain(row)?)
 }

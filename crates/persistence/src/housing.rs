@@ -106,10 +106,7 @@ pub async fn insert_landlord(
 }
 
 pub async fn find_landlord(db: &impl ConnectionTrait, id: Uuid) -> Result<Landlord, RepoError> {
-    let row = landlords::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(RepoError::NotFound)?;
+    let row = crate::row_by_id::<landlords::Entity>(db, id).await?;
     Ok(landlord(row)?)
 }
 
@@ -192,10 +189,7 @@ pub async fn insert_unit(
 }
 
 pub async fn find_unit(db: &impl ConnectionTrait, id: Uuid) -> Result<Unit, RepoError> {
-    let row = units::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(RepoError::NotFound)?;
+    let row = crate::row_by_id::<units::Entity>(db, id).await?;
     Ok(unit(row)?)
 }
 
@@ -274,10 +268,7 @@ pub async fn all_landlords(db: &impl ConnectionTrait) -> Result<Vec<Landlord>, D
 }
 
 pub async fn find_lease(db: &impl ConnectionTrait, id: Uuid) -> Result<Lease, RepoError> {
-    let row = leases::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(RepoError::NotFound)?;
+    let row = crate::row_by_id::<leases::Entity>(db, id).await?;
     Ok(lease(row))
 }
 

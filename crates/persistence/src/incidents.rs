@@ -67,10 +67,7 @@ pub async fn insert(
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Incident, RepoError> {
-    let row = incidents::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(RepoError::NotFound)?;
+    let row = crate::row_by_id::<incidents::Entity>(db, id).await?;
     Ok(incident(row)?)
 }
 

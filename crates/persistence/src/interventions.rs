@@ -276,10 +276,7 @@ pub async fn update(
     fields: InterventionFields,
     now: DateTime<Utc>,
 ) -> Result<(), RepoError> {
-    let current = interventions::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(RepoError::NotFound)?;
+    let current = crate::row_by_id::<interventions::Entity>(db, id).await?;
     let row = interventions::ActiveModel {
         kind: Set(fields.kind.as_str().to_owned()),
         occurred_at: Set(fields.occurred_at),
@@ -389,10 +386,7 @@ pub async fn find_visible_action(
 }
 
 pub async fn find_action(db: &impl ConnectionTrait, id: Uuid) -> Result<Action, RepoError> {
-    let row = actions::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(RepoError::NotFound)?;
+    let row = crate::row_by_id::<actions::Entity>(db, id).await?;
     Ok(action(row))
 }
 

@@ -61,17 +61,11 @@ pub async fn insert(
 }
 
 async fn find_row(db: &impl ConnectionTrait, id: Uuid) -> Result<users::Model, RepoError> {
-    users::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(RepoError::NotFound)
+    crate::row_by_id::<users::Entity>(db, id).await
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<User, RepoError> {
-    let row = users::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(RepoError::NotFound)?;
+    let row = crate::row_by_id::<users::Entity>(db, id).await?;
     Ok(to_domain(row)?)
 }
 
