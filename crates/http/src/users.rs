@@ -65,7 +65,7 @@ impl From<User> for UserResponse {
     }
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUserRequest {
     #[schema(example = "ines.morel@nido.example", format = Email, max_length = 254)]
@@ -90,7 +90,14 @@ pub struct CreateUserRequest {
     pub password: String,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+/// Never printed: it may carry a password.
+impl std::fmt::Debug for CreateUserRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateUserRequest").finish_non_exhaustive()
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserRequest {
     #[schema(format = Email, max_length = 254)]
@@ -110,6 +117,13 @@ pub struct UpdateUserRequest {
     /// A new password; ends the user's sessions.
     #[schema(min_length = 12, max_length = 128)]
     pub password: Option<String>,
+}
+
+/// Never printed: it may carry a password.
+impl std::fmt::Debug for UpdateUserRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateUserRequest").finish_non_exhaustive()
+    }
 }
 
 impl From<CreateUserRequest> for UserInput {
