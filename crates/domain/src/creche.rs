@@ -61,6 +61,13 @@ impl Slot {
 /// The longest reason of a closure, in characters.
 pub const CLOSURE_REASON_MAX: u64 = 200;
 
+/// The most children the crèche's settings may take at once.
+pub const CAPACITY_MAX: i32 = 200;
+
+/// The oldest age, in months, the crèche's settings may name (either
+/// bound).
+pub const AGE_MONTHS_MAX: i32 = 72;
+
 /// A day the crèche is closed (a holiday, a training day); as typed, it is
 /// checked by `nido_cases::creche::close_day` (its reason 1 to
 /// [`CLOSURE_REASON_MAX`] characters, not blank) and stored trimmed.
@@ -173,10 +180,13 @@ impl CrecheSettings {
     /// hours, at least one open weekday, ages that leave a range.
     pub fn check(&self) -> Result<(), Vec<FieldInvalid>> {
         let mut refused = Vec::new();
-        if !(1..=200).contains(&self.capacity) {
+        if !(1..=CAPACITY_MAX).contains(&self.capacity) {
             refused.push(FieldInvalid::new(
                 "capacity",
-                Refusal::Between { min: 1, max: 200 },
+                Refusal::Between {
+                    min: 1,
+                    max: i64::from(CAPACITY_MAX),
+                },
             ));
         }
         if !self.opens_at.is_quarter_hour() {
@@ -197,16 +207,22 @@ impl CrecheSettings {
         {
             refused.push(FieldInvalid::new("open_weekdays", Refusal::OpeningDays));
         }
-        if !(0..=72).contains(&self.min_age_months) {
+        if !(0..=AGE_MONTHS_MAX).contains(&self.min_age_months) {
             refused.push(FieldInvalid::new(
                 "min_age_months",
-                Refusal::Between { min: 0, max: 72 },
+                Refusal::Between {
+                    min: 0,
+                    max: i64::from(AGE_MONTHS_MAX),
+                },
             ));
         }
-        if !(1..=72).contains(&self.max_age_months) {
+        if !(1..=AGE_MONTHS_MAX).contains(&self.max_age_months) {
             refused.push(FieldInvalid::new(
                 "max_age_months",
-                Refusal::Between { min: 1, max: 72 },
+                Refusal::Between {
+                    min: 1,
+                    max: i64::from(AGE_MONTHS_MAX),
+                },
             ));
         } else if self.max_age_months <= self.min_age_months {
             refused.push(FieldInvalid::new(

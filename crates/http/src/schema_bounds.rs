@@ -99,6 +99,24 @@ mod tests {
                 z(user::NewPassword::MAX_CHARS),
             ),
             (
+                "CrecheSettingsRequest",
+                "capacity",
+                "maximum",
+                i(creche::CAPACITY_MAX.into()),
+            ),
+            (
+                "CrecheSettingsRequest",
+                "min_age_months",
+                "maximum",
+                i(creche::AGE_MONTHS_MAX.into()),
+            ),
+            (
+                "CrecheSettingsRequest",
+                "max_age_months",
+                "maximum",
+                i(creche::AGE_MONTHS_MAX.into()),
+            ),
+            (
                 "ExitRequest",
                 "notes",
                 "maxLength",
