@@ -10,18 +10,12 @@ use chrono::NaiveDate;
 use nido_cases::activity::{self, ActivityReport};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::csv_export::{Cell, Column, CsvRow, Format, csv_response};
 use crate::error::Result;
 use crate::extract::ValidQuery;
 use crate::gate::{Allowed, Management};
 use crate::state::AppState;
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(activity_report))
-}
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -285,7 +279,7 @@ fn lines(report: &ActivityResponse) -> Vec<Line> {
 #[utoipa::path(get, path = "/reports/activity", tag = "reports", params(ActivityParams),
     responses((status = 200, description = "The report",
         content((ActivityResponse = "application/json"), (String = "text/csv")))))]
-async fn activity_report(
+pub(crate) async fn activity_report(
     State(state): State<AppState>,
     caller: Allowed<Management>,
     ValidQuery(params): ValidQuery<ActivityParams>,

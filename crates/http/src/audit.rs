@@ -8,8 +8,6 @@ use nido_cases::audit_log::{AuditEntry, AuditFilter};
 use nido_domain::Role;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::error::Result;
@@ -17,10 +15,6 @@ use crate::extract::ValidQuery;
 use crate::gate::{Admins, Allowed};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_audit))
-}
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -72,7 +66,7 @@ impl From<AuditEntry> for AuditItem {
 #[utoipa::path(get, path = "/audit", tag = "audit", params(AuditParams),
     responses((status = 200, description = "A page of entries", body = Page<AuditItem>)))]
 #[tracing::instrument(skip_all)]
-async fn list_audit(
+pub(crate) async fn list_audit(
     State(state): State<AppState>,
     caller: Allowed<Admins>,
     ValidQuery(params): ValidQuery<AuditParams>,
@@ -83,20 +77,20 @@ async fn list_audit(
         limit: params.limit,
         cursor: params.cursor,
     };
-    let limit = page.limit()?;
-    let filter = AuditFilter {
-        family_id: params.family_id,
-        user_id: params.user_id,
-        from: params.from,
-        to: params.to,
-        before: page.position()?,
-    };
-    let rows =
-        nido_cases::audit_log::read(&state.cases, &caller.case_caller(), filter, limit + 1).await?;
-    Ok(Json(Page::from_rows(
-        rows,
-        limit,
+    let caller = caller.case_caller();
+    page.read(
+        |before, limit| {
+            let filter = AuditFilter {
+                family_id: params.family_id,
+                user_id: params.user_id,
+                from: params.from,
+                to: params.to,
+                before,
+            };
+            nido_cases::audit_log::read(&state.cases, &caller, filter, limit + 1)
+        },
         |entry| entry.id,
         AuditItem::from,
-    )))
+    )
+    .await
 }

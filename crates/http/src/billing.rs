@@ -9,8 +9,6 @@ use nido_cases::billing::{self, BillingLine, BillingStatement};
 use nido_domain::calendar::Month;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::csv_export::{Cell, Column, CsvRow, Format, csv_response};
@@ -18,10 +16,6 @@ use crate::error::{ApiError, Result};
 use crate::extract::ValidQuery;
 use crate::gate::{Admins, Allowed};
 use crate::state::AppState;
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(statement))
-}
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -85,7 +79,7 @@ pub struct BillingStatementResponse {
 #[utoipa::path(get, path = "/reports/billing", tag = "reports", params(BillingParams),
     responses((status = 200, description = "The statement",
         content((BillingStatementResponse = "application/json"), (String = "text/csv")))))]
-async fn statement(
+pub(crate) async fn statement(
     State(state): State<AppState>,
     caller: Allowed<Admins>,
     ValidQuery(params): ValidQuery<BillingParams>,

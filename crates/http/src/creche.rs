@@ -17,8 +17,6 @@ use nido_domain::creche::{
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::csv_export::{Cell, Column, CsvRow, Format, csv_response};
@@ -27,19 +25,6 @@ use crate::extract::{ApiPath, JsonBody, ValidQuery};
 use crate::gate::{Admins, Allowed, CrecheProfessionals, Management, Team};
 use crate::state::AppState;
 use crate::versioning::{IfMatch, versioned};
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(get_settings, put_settings))
-        .routes(routes!(add_closure, list_closures))
-        .routes(routes!(remove_closure))
-        .routes(routes!(book, family_bookings))
-        .routes(routes!(cancel))
-        .routes(routes!(attendance))
-        .routes(routes!(day))
-        .routes(routes!(availability))
-        .routes(routes!(report))
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CrecheSettingsResponse {
@@ -75,7 +60,7 @@ impl From<CrecheSettings> for CrecheSettingsResponse {
 /// The crèche's settings (admin, coordinator).
 #[utoipa::path(get, path = "/creche/settings", tag = "creche",
     responses((status = 200, description = "The settings", body = CrecheSettingsResponse, headers(("ETag" = String)))))]
-async fn get_settings(
+pub(crate) async fn get_settings(
     State(state): State<AppState>,
     caller: Allowed<Management>,
 ) -> Result<impl IntoResponse> {
@@ -115,7 +100,7 @@ pub struct CrecheSettingsRequest {
 #[utoipa::path(put, path = "/creche/settings", tag = "creche", request_body = CrecheSettingsRequest,
     params(("If-Match" = Option<String>, Header)),
     responses((status = 200, description = "The settings", body = CrecheSettingsResponse, headers(("ETag" = String)))))]
-async fn put_settings(
+pub(crate) async fn put_settings(
     State(state): State<AppState>,
     caller: Allowed<Admins>,
     IfMatch(expected): IfMatch,
@@ -168,7 +153,7 @@ pub struct ClosureCreated {
 /// cancelled.
 #[utoipa::path(post, path = "/creche/closures", tag = "creche", request_body = ClosureRequest,
     responses((status = 201, description = "The closure", body = ClosureCreated)))]
-async fn add_closure(
+pub(crate) async fn add_closure(
     State(state): State<AppState>,
     caller: Allowed<Admins>,
     JsonBody(body): JsonBody<ClosureRequest>,
@@ -205,7 +190,7 @@ pub struct Closures {
 /// The closures between two days (admin, coordinator).
 #[utoipa::path(get, path = "/creche/closures", tag = "creche", params(RangeParams),
     responses((status = 200, description = "The closures", body = Closures)))]
-async fn list_closures(
+pub(crate) async fn list_closures(
     State(state): State<AppState>,
     caller: Allowed<Management>,
     ValidQuery(params): ValidQuery<RangeParams>,
@@ -230,7 +215,7 @@ async fn list_closures(
 /// Open a closed day again (admin).
 #[utoipa::path(delete, path = "/creche/closures/{on}", tag = "creche", params(("on" = NaiveDate, Path)),
     responses((status = 204, description = "Open again")))]
-async fn remove_closure(
+pub(crate) async fn remove_closure(
     State(state): State<AppState>,
     caller: Allowed<Admins>,
     ApiPath(on): ApiPath<NaiveDate>,
@@ -321,7 +306,7 @@ pub struct BookingsCreated {
 #[utoipa::path(post, path = "/families/{id}/creche-bookings", tag = "creche", request_body = BookingInput,
     params(("id" = Uuid, Path)),
     responses((status = 201, description = "The bookings", body = BookingsCreated)))]
-async fn book(
+pub(crate) async fn book(
     State(state): State<AppState>,
     caller: Allowed<Team>,
     ApiPath(family_id): ApiPath<Uuid>,
@@ -366,7 +351,7 @@ pub struct Bookings {
 #[utoipa::path(get, path = "/families/{id}/creche-bookings", tag = "creche",
     params(("id" = Uuid, Path), BookingRangeParams),
     responses((status = 200, description = "The bookings", body = Bookings)))]
-async fn family_bookings(
+pub(crate) async fn family_bookings(
     State(state): State<AppState>,
     caller: Allowed<Team>,
     ApiPath(family_id): ApiPath<Uuid>,
@@ -391,7 +376,7 @@ async fn family_bookings(
 #[utoipa::path(post, path = "/creche-bookings/{id}/cancel", tag = "creche",
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
     responses((status = 200, description = "The booking", body = BookingResponse)))]
-async fn cancel(
+pub(crate) async fn cancel(
     State(state): State<AppState>,
     caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
@@ -426,7 +411,7 @@ pub struct CrecheAttendanceRequest {
 #[utoipa::path(post, path = "/creche-bookings/{id}/attendance", tag = "creche", request_body = CrecheAttendanceRequest,
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
     responses((status = 200, description = "The booking as the day's planning shows it", body = DayItem, headers(("ETag" = String)))))]
-async fn attendance(
+pub(crate) async fn attendance(
     State(state): State<AppState>,
     caller: Allowed<CrecheProfessionals>,
     ApiPath(id): ApiPath<Uuid>,
@@ -514,7 +499,7 @@ pub struct DayPlanning {
 /// children. No case data.
 #[utoipa::path(get, path = "/creche/day", tag = "creche", params(DayParams),
     responses((status = 200, description = "The day's planning", body = DayPlanning)))]
-async fn day(
+pub(crate) async fn day(
     State(state): State<AppState>,
     caller: Allowed<Team>,
     ValidQuery(params): ValidQuery<DayParams>,
@@ -559,7 +544,7 @@ pub struct Availability {
 /// staff).
 #[utoipa::path(get, path = "/creche/availability", tag = "creche", params(AvailabilityParams),
     responses((status = 200, description = "The free places", body = Availability)))]
-async fn availability(
+pub(crate) async fn availability(
     State(state): State<AppState>,
     caller: Allowed<Team>,
     ValidQuery(params): ValidQuery<AvailabilityParams>,
@@ -672,7 +657,7 @@ pub struct CrecheReport {
 #[utoipa::path(get, path = "/reports/creche", tag = "creche", params(ReportParams),
     responses((status = 200, description = "The report",
         content((CrecheReport = "application/json"), (String = "text/csv")))))]
-async fn report(
+pub(crate) async fn report(
     State(state): State<AppState>,
     caller: Allowed<Management>,
     ValidQuery(params): ValidQuery<ReportParams>,

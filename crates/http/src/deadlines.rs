@@ -8,18 +8,12 @@ use nido_cases::deadlines::RenewalDeadline;
 use nido_domain::placement::DeadlineStatus;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::error::Result;
 use crate::extract::ValidQuery;
 use crate::gate::{Allowed, Team};
 use crate::state::AppState;
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_deadlines))
-}
 
 pub use nido_cases::deadlines::DEFAULT_WITHIN_DAYS;
 
@@ -88,7 +82,7 @@ pub struct Deadlines {
 #[utoipa::path(get, path = "/deadlines", tag = "placements", params(DeadlineParams),
     responses((status = 200, description = "The deadlines", body = Deadlines)))]
 #[tracing::instrument(skip_all)]
-async fn list_deadlines(
+pub(crate) async fn list_deadlines(
     State(state): State<AppState>,
     caller: Allowed<Team>,
     ValidQuery(params): ValidQuery<DeadlineParams>,

@@ -14,8 +14,6 @@ use nido_domain::creche::{BookingPurpose, BookingStatus};
 use nido_domain::project::ContractKind;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::error::Result;
@@ -28,10 +26,6 @@ use crate::schema::ExportFormat;
 use crate::state::AppState;
 
 mod html;
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(export_family))
-}
 
 /// A stay in one of the centre's apartments.
 #[derive(Debug, Serialize, ToSchema)]
@@ -157,7 +151,7 @@ pub struct ExportParams {
     responses((status = 200, description = "The whole file",
         content((FamilyExport = "application/json"), (String = "text/html")))))]
 #[tracing::instrument(skip_all, fields(family_id = %id))]
-async fn export_family(
+pub(crate) async fn export_family(
     State(state): State<AppState>,
     caller: Allowed<Coordinators>,
     ApiPath(id): ApiPath<Uuid>,

@@ -11,8 +11,6 @@ use nido_domain::family::{Child, Family};
 use nido_domain::placement::ChildBirth;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::error::Result;
@@ -22,15 +20,6 @@ use crate::gate::{Allowed, Coordinators, Team};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use crate::versioning::{IfMatch, created, versioned};
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list_families))
-        .routes(routes!(get_family, update_family))
-        .routes(routes!(add_child))
-        .routes(routes!(update_child))
-        .routes(routes!(assign))
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MotherResponse {
@@ -117,27 +106,25 @@ impl From<Family> for FamilyResponse {
 #[utoipa::path(get, path = "/families", tag = "families", params(PageParams),
     responses((status = 200, description = "A page of families", body = Page<FamilyResponse>)))]
 #[tracing::instrument(skip_all)]
-async fn list_families(
+pub(crate) async fn list_families(
     State(state): State<AppState>,
     caller: Allowed<Team>,
     ValidQuery(page): ValidQuery<PageParams>,
 ) -> Result<Json<Page<FamilyResponse>>> {
-    let limit = page.limit()?;
-    let after: Option<Uuid> = page.position()?;
-    let rows = cases::family_list::page(&state.cases, &caller.case_caller(), after, limit).await?;
-    Ok(Json(Page::from_rows(
-        rows,
-        limit,
+    let caller = caller.case_caller();
+    page.read(
+        |after, limit| cases::family_list::page(&state.cases, &caller, after, limit),
         |family| family.id,
         FamilyResponse::from,
-    )))
+    )
+    .await
 }
 
 /// One family.
 #[utoipa::path(get, path = "/families/{id}", tag = "families", params(("id" = Uuid, Path)),
     responses((status = 200, description = "The family", body = FamilyResponse, headers(("ETag" = String)))))]
 #[tracing::instrument(skip_all, fields(family_id = %id))]
-async fn get_family(
+pub(crate) async fn get_family(
     State(state): State<AppState>,
     caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
@@ -175,7 +162,7 @@ pub struct UpdateFamilyRequest {
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "The ETag last read")),
     responses((status = 200, description = "The family", body = FamilyResponse, headers(("ETag" = String)))))]
 #[tracing::instrument(skip_all, fields(family_id = %id))]
-async fn update_family(
+pub(crate) async fn update_family(
     State(state): State<AppState>,
     caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
@@ -201,7 +188,7 @@ async fn update_family(
     params(("id" = Uuid, Path)),
     responses((status = 201, description = "The child", body = ChildResponse)))]
 #[tracing::instrument(skip_all, fields(family_id = %id))]
-async fn add_child(
+pub(crate) async fn add_child(
     State(state): State<AppState>,
     caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
@@ -232,7 +219,7 @@ pub struct UpdateChildRequest {
     params(("id" = Uuid, Path), ("child_id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
     responses((status = 200, description = "The child", body = ChildResponse)))]
 #[tracing::instrument(skip_all, fields(family_id = %id, child_id = %child_id))]
-async fn update_child(
+pub(crate) async fn update_child(
     State(state): State<AppState>,
     caller: Allowed<Team>,
     ApiPath((id, child_id)): ApiPath<(Uuid, Uuid)>,
@@ -273,7 +260,7 @@ pub struct AssignmentRequest {
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
     responses((status = 200, description = "The family", body = FamilyResponse, headers(("ETag" = String)))))]
 #[tracing::instrument(skip_all, fields(family_id = %id))]
-async fn assign(
+pub(crate) async fn assign(
     State(state): State<AppState>,
     caller: Allowed<Coordinators>,
     ApiPath(id): ApiPath<Uuid>,

@@ -8,8 +8,6 @@ use chrono::NaiveDate;
 use nido_cases::housing_reports;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::csv_export::{Cell, Column, CsvRow, Format, csv_file_response, csv_response};
@@ -17,13 +15,6 @@ use crate::error::Result;
 use crate::extract::ValidQuery;
 use crate::gate::{Allowed, HousingReaders};
 use crate::state::AppState;
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(vacancies))
-        .routes(routes!(leases_ending))
-        .routes(routes!(occupancy_report))
-}
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -74,7 +65,7 @@ pub struct Vacancies {
 #[utoipa::path(get, path = "/housing/vacancies", tag = "housing", params(VacancyParams),
     responses((status = 200, description = "The vacant units",
         content((Vacancies = "application/json"), (String = "text/csv")))))]
-async fn vacancies(
+pub(crate) async fn vacancies(
     State(state): State<AppState>,
     caller: Allowed<HousingReaders>,
     ValidQuery(params): ValidQuery<VacancyParams>,
@@ -128,7 +119,7 @@ pub struct EndingLeases {
 /// whose unit is still occupied (admin, coordinator).
 #[utoipa::path(get, path = "/housing/leases-ending", tag = "housing", params(LeasesEndingParams),
     responses((status = 200, description = "The leases ending", body = EndingLeases)))]
-async fn leases_ending(
+pub(crate) async fn leases_ending(
     State(state): State<AppState>,
     caller: Allowed<HousingReaders>,
     ValidQuery(params): ValidQuery<LeasesEndingParams>,
@@ -194,7 +185,7 @@ pub struct OccupancyReport {
 #[utoipa::path(get, path = "/reports/occupancy", tag = "housing", params(ReportParams),
     responses((status = 200, description = "The report",
         content((OccupancyReport = "application/json"), (String = "text/csv")))))]
-async fn occupancy_report(
+pub(crate) async fn occupancy_report(
     State(state): State<AppState>,
     caller: Allowed<HousingReaders>,
     ValidQuery(params): ValidQuery<ReportParams>,

@@ -12,8 +12,6 @@ use nido_domain::incident::{
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::auth::CurrentUser;
@@ -23,13 +21,6 @@ use crate::gate::{Allowed, Team};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use crate::versioning::{IfMatch, created, versioned};
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(declare, list_incidents))
-        .routes(routes!(get_incident, update_incident))
-        .routes(routes!(add_concern, list_concerns))
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct IncidentResponse {
@@ -95,7 +86,7 @@ pub struct IncidentRequest {
 /// it is an `incident_report` due date.
 #[utoipa::path(post, path = "/incidents", tag = "incidents", request_body = IncidentRequest,
     responses((status = 201, description = "The incident", body = IncidentResponse)))]
-async fn declare(
+pub(crate) async fn declare(
     State(state): State<AppState>,
     caller: CurrentUser,
     JsonBody(body): JsonBody<IncidentRequest>,
@@ -122,31 +113,24 @@ async fn declare(
 /// own declarations for the others.
 #[utoipa::path(get, path = "/incidents", tag = "incidents", params(PageParams),
     responses((status = 200, description = "A page of incidents", body = Page<IncidentResponse>)))]
-async fn list_incidents(
+pub(crate) async fn list_incidents(
     State(state): State<AppState>,
     caller: CurrentUser,
     ValidQuery(page): ValidQuery<PageParams>,
 ) -> Result<Json<Page<IncidentResponse>>> {
-    let limit = page.limit()?;
-    let rows = cases::list(
-        &state.cases,
-        &caller.case_caller(),
-        page.position()?,
-        limit + 1,
-    )
-    .await?;
-    Ok(Json(Page::from_rows(
-        rows,
-        limit,
+    let caller = caller.case_caller();
+    page.read(
+        |after, limit| cases::list(&state.cases, &caller, after, limit + 1),
         |row| row.incident.id,
         IncidentResponse::from,
-    )))
+    )
+    .await
 }
 
 /// One incident (coordinators, admins, its declarer).
 #[utoipa::path(get, path = "/incidents/{id}", tag = "incidents", params(("id" = Uuid, Path)),
     responses((status = 200, description = "The incident", body = IncidentResponse, headers(("ETag" = String)))))]
-async fn get_incident(
+pub(crate) async fn get_incident(
     State(state): State<AppState>,
     caller: CurrentUser,
     ApiPath(id): ApiPath<Uuid>,
@@ -175,7 +159,7 @@ pub struct IncidentUpdate {
 #[utoipa::path(patch, path = "/incidents/{id}", tag = "incidents", request_body = IncidentUpdate,
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
     responses((status = 200, description = "The incident", body = IncidentResponse, headers(("ETag" = String)))))]
-async fn update_incident(
+pub(crate) async fn update_incident(
     State(state): State<AppState>,
     caller: CurrentUser,
     ApiPath(id): ApiPath<Uuid>,
@@ -252,7 +236,7 @@ pub struct ConcernRequest {
 #[utoipa::path(post, path = "/families/{id}/concerns", tag = "incidents", request_body = ConcernRequest,
     params(("id" = Uuid, Path)),
     responses((status = 201, description = "The concern", body = ConcernResponse)))]
-async fn add_concern(
+pub(crate) async fn add_concern(
     State(state): State<AppState>,
     caller: Allowed<Team>,
     ApiPath(family_id): ApiPath<Uuid>,
@@ -282,7 +266,7 @@ pub struct Concerns {
 /// staff for their families).
 #[utoipa::path(get, path = "/families/{id}/concerns", tag = "incidents", params(("id" = Uuid, Path)),
     responses((status = 200, description = "The concerns", body = Concerns)))]
-async fn list_concerns(
+pub(crate) async fn list_concerns(
     State(state): State<AppState>,
     caller: Allowed<Team>,
     ApiPath(family_id): ApiPath<Uuid>,

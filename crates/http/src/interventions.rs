@@ -12,8 +12,6 @@ use nido_domain::intervention::{
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::auth::CurrentUser;
@@ -24,15 +22,6 @@ use crate::pagination::{Page, PageParams};
 use crate::schema::ActionStatus;
 use crate::state::AppState;
 use crate::versioning::{IfMatch, created, versioned};
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(create_intervention, list_interventions))
-        .routes(routes!(get_intervention, update_intervention))
-        .routes(routes!(create_action))
-        .routes(routes!(my_actions))
-        .routes(routes!(update_action))
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ActionResponse {
@@ -169,7 +158,7 @@ impl From<InterventionRequest> for InterventionInput {
     request_body = InterventionRequest, params(("id" = Uuid, Path)),
     responses((status = 201, description = "The intervention", body = InterventionResponse)))]
 #[tracing::instrument(skip_all, fields(family_id = %family_id))]
-async fn create_intervention(
+pub(crate) async fn create_intervention(
     State(state): State<AppState>,
     caller: Allowed<Team>,
     ApiPath(family_id): ApiPath<Uuid>,
@@ -192,7 +181,7 @@ async fn create_intervention(
 #[utoipa::path(get, path = "/families/{id}/interventions", tag = "interventions",
     params(("id" = Uuid, Path), PageParams),
     responses((status = 200, description = "A page of interventions", body = Page<InterventionResponse>)))]
-async fn list_interventions(
+pub(crate) async fn list_interventions(
     State(state): State<AppState>,
     caller: Allowed<Team>,
     ApiPath(family_id): ApiPath<Uuid>,
@@ -230,7 +219,7 @@ async fn list_interventions(
 /// One intervention, if the caller may see it.
 #[utoipa::path(get, path = "/interventions/{id}", tag = "interventions", params(("id" = Uuid, Path)),
     responses((status = 200, description = "The intervention", body = InterventionResponse, headers(("ETag" = String)))))]
-async fn get_intervention(
+pub(crate) async fn get_intervention(
     State(state): State<AppState>,
     caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
@@ -248,7 +237,7 @@ async fn get_intervention(
 #[utoipa::path(patch, path = "/interventions/{id}", tag = "interventions", request_body = InterventionRequest,
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
     responses((status = 200, description = "The intervention", body = InterventionResponse, headers(("ETag" = String)))))]
-async fn update_intervention(
+pub(crate) async fn update_intervention(
     State(state): State<AppState>,
     caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
@@ -273,7 +262,7 @@ async fn update_intervention(
 #[utoipa::path(post, path = "/families/{id}/actions", tag = "interventions", request_body = ActionInput,
     params(("id" = Uuid, Path)),
     responses((status = 201, description = "The action", body = ActionResponse)))]
-async fn create_action(
+pub(crate) async fn create_action(
     State(state): State<AppState>,
     caller: Allowed<Team>,
     ApiPath(family_id): ApiPath<Uuid>,
@@ -308,7 +297,7 @@ pub struct Actions {
 /// The caller's own follow-up actions: open ones first, by due date, overdue flagged.
 #[utoipa::path(get, path = "/me/actions", tag = "interventions", params(ActionParams),
     responses((status = 200, description = "The caller's actions", body = Actions)))]
-async fn my_actions(
+pub(crate) async fn my_actions(
     State(state): State<AppState>,
     caller: CurrentUser,
     ValidQuery(params): ValidQuery<ActionParams>,
@@ -337,7 +326,7 @@ pub struct ActionUpdate {
 #[utoipa::path(patch, path = "/actions/{id}", tag = "interventions", request_body = ActionUpdate,
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
     responses((status = 200, description = "The action", body = ActionResponse, headers(("ETag" = String)))))]
-async fn update_action(
+pub(crate) async fn update_action(
     State(state): State<AppState>,
     caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,

@@ -50,6 +50,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use utoipa_swagger_ui::SwaggerUi;
 
 pub use error::{ApiError, Problem};
@@ -57,30 +58,106 @@ pub use state::{AppState, Security};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// Every route, and the OpenAPI document that describes them.
+/// Every route, and the OpenAPI document that describes them: the API's
+/// operations in one table, each handler beside its request and answer
+/// types in its module.
 fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let api = OpenApiRouter::new()
-        .merge(auth::router())
-        .merge(auth::second_factor_router())
-        .merge(auth::account_router())
-        .merge(users::router())
-        .merge(families::router())
-        .merge(referrals::router())
-        .merge(placements::router())
-        .merge(deadlines::router())
-        .merge(creche::router())
-        .merge(projects::router())
-        .merge(incidents::router())
-        .merge(activity::router())
-        .merge(audit::router())
-        .merge(housing::router())
-        .merge(occupancy::router())
-        .merge(housing_views::router())
-        .merge(billing::router())
-        .merge(interventions::router())
-        .merge(timeline::router())
-        .merge(export::router())
-        .merge(workshops::router())
+        .routes(routes!(auth::routes::login))
+        .routes(routes!(auth::routes::logout))
+        .routes(routes!(auth::mfa::start_enrolment))
+        .routes(routes!(auth::mfa::confirm_enrolment))
+        .routes(routes!(auth::mfa::remove_own_factor))
+        .routes(routes!(auth::mfa::login_second_step))
+        .routes(routes!(auth::mfa::reset_factor))
+        .routes(routes!(auth::account::my_sessions))
+        .routes(routes!(auth::account::end_session))
+        .routes(routes!(auth::account::change_password))
+        .routes(routes!(users::create_user, users::list_users))
+        .routes(routes!(users::get_user, users::update_user))
+        .routes(routes!(users::me))
+        .routes(routes!(families::list_families))
+        .routes(routes!(families::get_family, families::update_family))
+        .routes(routes!(families::add_child))
+        .routes(routes!(families::update_child))
+        .routes(routes!(families::assign))
+        .routes(routes!(
+            referrals::create_referral,
+            referrals::list_referrals
+        ))
+        .routes(routes!(referrals::get_referral))
+        .routes(routes!(referrals::decline))
+        .routes(routes!(referrals::withdraw))
+        .routes(routes!(referrals::admit))
+        .routes(routes!(placements::get_placement))
+        .routes(routes!(placements::renew))
+        .routes(routes!(placements::exit))
+        .routes(routes!(deadlines::list_deadlines))
+        .routes(routes!(creche::get_settings, creche::put_settings))
+        .routes(routes!(creche::add_closure, creche::list_closures))
+        .routes(routes!(creche::remove_closure))
+        .routes(routes!(creche::book, creche::family_bookings))
+        .routes(routes!(creche::cancel))
+        .routes(routes!(creche::attendance))
+        .routes(routes!(creche::day))
+        .routes(routes!(creche::availability))
+        .routes(routes!(creche::report))
+        .routes(routes!(projects::get_contract, projects::put_contract))
+        .routes(routes!(projects::add_review))
+        .routes(routes!(projects::get_project))
+        .routes(routes!(projects::list_due_dates))
+        .routes(routes!(incidents::declare, incidents::list_incidents))
+        .routes(routes!(incidents::get_incident, incidents::update_incident))
+        .routes(routes!(incidents::add_concern, incidents::list_concerns))
+        .routes(routes!(activity::activity_report))
+        .routes(routes!(audit::list_audit))
+        .routes(routes!(
+            housing::landlords::create_landlord,
+            housing::landlords::list_landlords
+        ))
+        .routes(routes!(
+            housing::landlords::get_landlord,
+            housing::landlords::update_landlord
+        ))
+        .routes(routes!(
+            housing::units::create_unit,
+            housing::units::list_units
+        ))
+        .routes(routes!(
+            housing::units::get_unit,
+            housing::units::update_unit
+        ))
+        .routes(routes!(
+            housing::leases::create_lease,
+            housing::leases::list_leases
+        ))
+        .routes(routes!(housing::leases::update_lease))
+        .routes(routes!(occupancy::move_family))
+        .routes(routes!(occupancy::unit_occupancies))
+        .routes(routes!(housing_views::vacancies))
+        .routes(routes!(housing_views::leases_ending))
+        .routes(routes!(housing_views::occupancy_report))
+        .routes(routes!(billing::statement))
+        .routes(routes!(
+            interventions::create_intervention,
+            interventions::list_interventions
+        ))
+        .routes(routes!(
+            interventions::get_intervention,
+            interventions::update_intervention
+        ))
+        .routes(routes!(interventions::create_action))
+        .routes(routes!(interventions::my_actions))
+        .routes(routes!(interventions::update_action))
+        .routes(routes!(timeline::timeline))
+        .routes(routes!(export::export_family))
+        .routes(routes!(
+            workshops::create_workshop,
+            workshops::list_workshops
+        ))
+        .routes(routes!(workshops::get_workshop))
+        .routes(routes!(workshops::add_participant))
+        .routes(routes!(workshops::record_attendance))
         .merge(calendar::router());
     let (router, mut document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .nest("/api/v1", api)

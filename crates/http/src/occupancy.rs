@@ -8,20 +8,12 @@ use chrono::NaiveDate;
 use nido_domain::housing::Occupancy;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::error::Result;
 use crate::extract::{ApiPath, JsonBody};
 use crate::gate::{Allowed, HousingReaders};
 use crate::state::AppState;
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(move_family))
-        .routes(routes!(unit_occupancies))
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OccupancyResponse {
@@ -62,7 +54,7 @@ pub struct MoveRequest {
         (status = 201, description = "The new occupancy", body = OccupancyResponse),
         (status = 409, description = "`unit_occupied`, `no_active_lease`, `over_capacity` or `placement_ended`", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[tracing::instrument(skip_all, fields(placement_id = %id))]
-async fn move_family(
+pub(crate) async fn move_family(
     State(state): State<AppState>,
     caller: Allowed<HousingReaders>,
     ApiPath(id): ApiPath<Uuid>,
@@ -90,7 +82,7 @@ pub struct Occupancies {
 /// Who lived in a unit, and when (admin, coordinator).
 #[utoipa::path(get, path = "/units/{id}/occupancies", tag = "housing", params(("id" = Uuid, Path)),
     responses((status = 200, description = "The unit's occupancies, oldest first", body = Occupancies)))]
-async fn unit_occupancies(
+pub(crate) async fn unit_occupancies(
     State(state): State<AppState>,
     caller: Allowed<HousingReaders>,
     ApiPath(unit_id): ApiPath<Uuid>,

@@ -2,6 +2,8 @@
 //! `cursor`; answers are `{items, next_cursor}`. The cursor itself is the
 //! use cases' ([`nido_cases::pagination`]), which the pages share.
 
+use axum::Json;
+use nido_cases::CaseResult;
 use nido_cases::pagination::{RowsPage, decode_cursor};
 use nido_domain::Refusal;
 use serde::de::DeserializeOwned;
@@ -44,6 +46,25 @@ impl PageParams {
         decode_cursor(cursor)
             .map(Some)
             .ok_or_else(|| ApiError::invalid("cursor", Refusal::Cursor))
+    }
+
+    /// The page these parameters ask for: `read` gets the cursor's position
+    /// and the limit, and answers up to `limit + 1` rows (the extra row only
+    /// tells that more follow); `position` gives the cursor of a row.
+    pub async fn read<A, R, P, T, Rows>(
+        &self,
+        read: impl FnOnce(Option<A>, u64) -> Rows,
+        position: impl Fn(&R) -> P,
+        into_item: impl Fn(R) -> T,
+    ) -> Result<Json<Page<T>>, ApiError>
+    where
+        A: DeserializeOwned,
+        P: Serialize,
+        Rows: Future<Output = CaseResult<Vec<R>>>,
+    {
+        let limit = self.limit()?;
+        let rows = read(self.position()?, limit).await?;
+        Ok(Json(Page::from_rows(rows, limit, position, into_item)))
     }
 }
 

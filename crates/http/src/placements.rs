@@ -11,8 +11,6 @@ use nido_domain::placement::{ChildBirth, latest_end_on};
 use nido_domain::placement::{ExitDestination, Placement, PlacementStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::error::Result;
@@ -20,13 +18,6 @@ use crate::extract::{ApiPath, JsonBody};
 use crate::gate::{Allowed, Coordinators, Team};
 use crate::state::AppState;
 use crate::versioning::{IfMatch, versioned};
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(get_placement))
-        .routes(routes!(renew))
-        .routes(routes!(exit))
-}
 
 /// A six-month period (*période*), with the renewal decision once recorded.
 #[derive(Debug, Serialize, ToSchema)]
@@ -98,7 +89,7 @@ fn period_response(record: nido_domain::placement::PeriodRecord) -> PeriodRespon
 #[utoipa::path(get, path = "/placements/{id}", tag = "placements", params(("id" = Uuid, Path)),
     responses((status = 200, description = "The placement", body = PlacementResponse, headers(("ETag" = String)))))]
 #[tracing::instrument(skip_all, fields(placement_id = %id))]
-async fn get_placement(
+pub(crate) async fn get_placement(
     State(state): State<AppState>,
     caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
@@ -133,7 +124,7 @@ pub struct RenewalRequest {
         (status = 201, description = "The new period", body = PeriodResponse),
         (status = 409, description = "`cap_reached`, `stale_period` or `placement_ended`", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[tracing::instrument(skip_all, fields(placement_id = %id))]
-async fn renew(
+pub(crate) async fn renew(
     State(state): State<AppState>,
     caller: Allowed<Coordinators>,
     ApiPath(id): ApiPath<Uuid>,
@@ -176,7 +167,7 @@ pub struct ExitRequest {
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
     responses((status = 200, description = "The ended placement", body = PlacementResponse, headers(("ETag" = String)))))]
 #[tracing::instrument(skip_all, fields(placement_id = %id))]
-async fn exit(
+pub(crate) async fn exit(
     State(state): State<AppState>,
     caller: Allowed<Coordinators>,
     ApiPath(id): ApiPath<Uuid>,

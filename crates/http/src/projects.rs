@@ -14,8 +14,6 @@ use nido_domain::project::{
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::error::Result;
@@ -23,14 +21,6 @@ use crate::extract::{ApiPath, JsonBody, ValidQuery};
 use crate::gate::{Allowed, Team};
 use crate::state::AppState;
 use crate::versioning::{IfMatch, versioned};
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(get_contract, put_contract))
-        .routes(routes!(add_review))
-        .routes(routes!(get_project))
-        .routes(routes!(list_due_dates))
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ContractResponse {
@@ -67,7 +57,7 @@ impl ContractResponse {
 /// for their families).
 #[utoipa::path(get, path = "/placements/{id}/contract", tag = "projects", params(("id" = Uuid, Path)),
     responses((status = 200, description = "The contract", body = ContractResponse, headers(("ETag" = String)))))]
-async fn get_contract(
+pub(crate) async fn get_contract(
     State(state): State<AppState>,
     caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
@@ -93,7 +83,7 @@ pub struct ContractRequest {
 #[utoipa::path(put, path = "/placements/{id}/contract", tag = "projects", request_body = ContractRequest,
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
     responses((status = 200, description = "The contract", body = ContractResponse, headers(("ETag" = String)))))]
-async fn put_contract(
+pub(crate) async fn put_contract(
     State(state): State<AppState>,
     caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
@@ -190,7 +180,7 @@ impl From<ProjectReview> for ReviewResponse {
 #[utoipa::path(post, path = "/placements/{id}/project-reviews", tag = "projects", request_body = ReviewBody,
     params(("id" = Uuid, Path)),
     responses((status = 201, description = "The review", body = ReviewResponse)))]
-async fn add_review(
+pub(crate) async fn add_review(
     State(state): State<AppState>,
     caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
@@ -236,7 +226,7 @@ pub struct ProjectResponse {
 /// (coordinator; staff for their families).
 #[utoipa::path(get, path = "/placements/{id}/project", tag = "projects", params(("id" = Uuid, Path)),
     responses((status = 200, description = "The project", body = ProjectResponse)))]
-async fn get_project(
+pub(crate) async fn get_project(
     State(state): State<AppState>,
     caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
@@ -317,7 +307,7 @@ pub struct DueDates {
 /// and sign, projects to set and review.
 #[utoipa::path(get, path = "/due-dates", tag = "projects", params(DueDateParams),
     responses((status = 200, description = "The due dates", body = DueDates)))]
-async fn list_due_dates(
+pub(crate) async fn list_due_dates(
     State(state): State<AppState>,
     caller: Allowed<Team>,
     ValidQuery(params): ValidQuery<DueDateParams>,

@@ -12,8 +12,6 @@ use nido_domain::family::{
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::auth::CurrentUser;
@@ -24,15 +22,6 @@ use crate::gate::{Allowed, Coordinators};
 use crate::pagination::{Page, PageParams};
 use crate::placements::PlacementResponse;
 use crate::state::AppState;
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(create_referral, list_referrals))
-        .routes(routes!(get_referral))
-        .routes(routes!(decline))
-        .routes(routes!(withdraw))
-        .routes(routes!(admit))
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReferralResponse {
@@ -146,7 +135,7 @@ impl From<CreateReferralRequest> for ReferralInput {
 #[utoipa::path(post, path = "/referrals", tag = "referrals", request_body = CreateReferralRequest,
     responses((status = 201, description = "The pending referral", body = ReferralResponse)))]
 #[tracing::instrument(skip_all)]
-async fn create_referral(
+pub(crate) async fn create_referral(
     State(state): State<AppState>,
     caller: Allowed<Coordinators>,
     JsonBody(body): JsonBody<CreateReferralRequest>,
@@ -173,7 +162,7 @@ pub struct ReferralListParams {
 #[utoipa::path(get, path = "/referrals", tag = "referrals", params(ReferralListParams),
     responses((status = 200, description = "A page of referrals", body = Page<ReferralResponse>)))]
 #[tracing::instrument(skip_all)]
-async fn list_referrals(
+pub(crate) async fn list_referrals(
     State(state): State<AppState>,
     caller: Allowed<Coordinators>,
     ValidQuery(params): ValidQuery<ReferralListParams>,
@@ -182,29 +171,20 @@ async fn list_referrals(
         limit: params.limit,
         cursor: params.cursor,
     };
-    let limit = page.limit()?;
-    let after: Option<(NaiveDate, Uuid)> = page.position()?;
-    let rows = cases::referrals::page(
-        &state.cases,
-        &caller.case_caller(),
-        params.status,
-        after,
-        limit,
-    )
-    .await?;
-    Ok(Json(Page::from_rows(
-        rows,
-        limit,
+    let caller = caller.case_caller();
+    page.read(
+        |after, limit| cases::referrals::page(&state.cases, &caller, params.status, after, limit),
         |referral| (referral.referred_on, referral.id),
         ReferralResponse::from,
-    )))
+    )
+    .await
 }
 
 /// One referral (coordinator).
 #[utoipa::path(get, path = "/referrals/{id}", tag = "referrals", params(("id" = Uuid, Path)),
     responses((status = 200, description = "The referral", body = ReferralResponse)))]
 #[tracing::instrument(skip_all, fields(referral_id = %id))]
-async fn get_referral(
+pub(crate) async fn get_referral(
     State(state): State<AppState>,
     caller: Allowed<Coordinators>,
     ApiPath(id): ApiPath<Uuid>,
@@ -236,7 +216,7 @@ async fn close(
 #[utoipa::path(post, path = "/referrals/{id}/decline", tag = "referrals", request_body = CloseReferralRequest,
     params(("id" = Uuid, Path)),
     responses((status = 200, description = "The declined referral", body = ReferralResponse)))]
-async fn decline(
+pub(crate) async fn decline(
     State(state): State<AppState>,
     caller: Allowed<Coordinators>,
     ApiPath(id): ApiPath<Uuid>,
@@ -249,7 +229,7 @@ async fn decline(
 #[utoipa::path(post, path = "/referrals/{id}/withdraw", tag = "referrals", request_body = CloseReferralRequest,
     params(("id" = Uuid, Path)),
     responses((status = 200, description = "The withdrawn referral", body = ReferralResponse)))]
-async fn withdraw(
+pub(crate) async fn withdraw(
     State(state): State<AppState>,
     caller: Allowed<Coordinators>,
     ApiPath(id): ApiPath<Uuid>,
@@ -274,7 +254,7 @@ pub struct AdmissionRequest {
     params(("id" = Uuid, Path)),
     responses((status = 201, description = "The placement", body = PlacementResponse)))]
 #[tracing::instrument(skip_all, fields(referral_id = %id))]
-async fn admit(
+pub(crate) async fn admit(
     State(state): State<AppState>,
     caller: Allowed<Coordinators>,
     ApiPath(id): ApiPath<Uuid>,

@@ -9,8 +9,6 @@ use serde::Serialize;
 use utoipa::openapi::schema::{Discriminator, ObjectBuilder, OneOfBuilder, Schema, Type};
 use utoipa::openapi::{Ref, RefOr};
 use utoipa::{PartialSchema, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::creche::BookingResponse;
@@ -20,10 +18,6 @@ use crate::gate::{Allowed, Team};
 use crate::interventions::InterventionResponse;
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(timeline))
-}
 
 /// A referral was received.
 #[derive(Debug, ToSchema)]
@@ -454,7 +448,7 @@ impl Serialize for TimelineEvent {
 #[utoipa::path(get, path = "/families/{id}/timeline", tag = "interventions",
     params(("id" = Uuid, Path), PageParams),
     responses((status = 200, description = "A page of events", body = Page<TimelineEvent>)))]
-async fn timeline(
+pub(crate) async fn timeline(
     State(state): State<AppState>,
     caller: Allowed<Team>,
     ApiPath(family_id): ApiPath<Uuid>,

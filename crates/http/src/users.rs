@@ -10,8 +10,6 @@ use nido_domain::user::{UserEdit, UserInput};
 use nido_domain::{Profession, Role, User};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::auth::CurrentUser;
@@ -21,13 +19,6 @@ use crate::gate::{Admins, Allowed};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use crate::versioning::{IfMatch, etag, versioned};
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(create_user, list_users))
-        .routes(routes!(get_user, update_user))
-        .routes(routes!(me))
-}
 
 /// A user as the API shows it. The password hash is never shown.
 #[derive(Debug, Serialize, ToSchema)]
@@ -156,7 +147,7 @@ impl From<UpdateUserRequest> for UserEdit {
     responses((status = 201, description = "The new user", body = UserResponse,
         headers(("ETag" = String), ("Location" = String)))))]
 #[tracing::instrument(skip_all)]
-async fn create_user(
+pub(crate) async fn create_user(
     State(state): State<AppState>,
     caller: Allowed<Admins>,
     JsonBody(body): JsonBody<CreateUserRequest>,
@@ -176,28 +167,26 @@ async fn create_user(
 #[utoipa::path(get, path = "/users", tag = "users", params(PageParams),
     responses((status = 200, description = "A page of users", body = Page<UserResponse>)))]
 #[tracing::instrument(skip_all)]
-async fn list_users(
+pub(crate) async fn list_users(
     State(state): State<AppState>,
     caller: Allowed<Admins>,
     ValidQuery(page): ValidQuery<PageParams>,
 ) -> Result<Json<Page<UserResponse>>> {
     caller.require(&[Role::Admin])?;
-    let limit = page.limit()?;
-    let after: Option<Uuid> = page.position()?;
-    let rows = cases::list(&state.cases, &caller.case_caller(), after, limit + 1).await?;
-    Ok(Json(Page::from_rows(
-        rows,
-        limit,
+    let caller = caller.case_caller();
+    page.read(
+        |after, limit| cases::list(&state.cases, &caller, after, limit + 1),
         |user| user.id,
         UserResponse::from,
-    )))
+    )
+    .await
 }
 
 /// One user (admin).
 #[utoipa::path(get, path = "/users/{id}", tag = "users", params(("id" = Uuid, Path)),
     responses((status = 200, description = "The user", body = UserResponse, headers(("ETag" = String)))))]
 #[tracing::instrument(skip_all, fields(user_id = %id))]
-async fn get_user(
+pub(crate) async fn get_user(
     State(state): State<AppState>,
     caller: Allowed<Admins>,
     ApiPath(id): ApiPath<Uuid>,
@@ -214,7 +203,7 @@ async fn get_user(
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "The ETag last read")),
     responses((status = 200, description = "The changed user", body = UserResponse, headers(("ETag" = String)))))]
 #[tracing::instrument(skip_all, fields(user_id = %id))]
-async fn update_user(
+pub(crate) async fn update_user(
     State(state): State<AppState>,
     caller: Allowed<Admins>,
     ApiPath(id): ApiPath<Uuid>,
@@ -230,6 +219,6 @@ async fn update_user(
 /// The caller's own account.
 #[utoipa::path(get, path = "/me", tag = "users",
     responses((status = 200, description = "The caller", body = UserResponse)))]
-async fn me(caller: CurrentUser) -> Json<UserResponse> {
+pub(crate) async fn me(caller: CurrentUser) -> Json<UserResponse> {
     Json(UserResponse::from(caller.0.user))
 }

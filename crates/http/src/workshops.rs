@@ -14,24 +14,14 @@ use nido_domain::workshop::{
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use uuid::Uuid;
 
-use crate::error::{ApiError, Result};
+use crate::error::Result;
 use crate::extract::{ApiPath, JsonBody, ValidQuery};
 use crate::gate::{Allowed, Team};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use crate::versioning::{created, versioned};
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(create_workshop, list_workshops))
-        .routes(routes!(get_workshop))
-        .routes(routes!(add_participant))
-        .routes(routes!(record_attendance))
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WorkshopResponse {
@@ -148,7 +138,7 @@ pub struct WorkshopRequest {
 #[utoipa::path(post, path = "/workshops", tag = "workshops", request_body = WorkshopRequest,
     responses((status = 201, description = "The workshop", body = WorkshopResponse)))]
 #[tracing::instrument(skip_all)]
-async fn create_workshop(
+pub(crate) async fn create_workshop(
     State(state): State<AppState>,
     caller: Allowed<Team>,
     JsonBody(body): JsonBody<WorkshopRequest>,
@@ -185,7 +175,7 @@ pub struct WorkshopParams {
 /// staff), by pages of `limit` (default 50, at most 200).
 #[utoipa::path(get, path = "/workshops", tag = "workshops", params(WorkshopParams),
     responses((status = 200, description = "A page of workshops", body = Page<WorkshopResponse>)))]
-async fn list_workshops(
+pub(crate) async fn list_workshops(
     State(state): State<AppState>,
     caller: Allowed<Team>,
     ValidQuery(params): ValidQuery<WorkshopParams>,
@@ -194,34 +184,31 @@ async fn list_workshops(
         limit: params.limit,
         cursor: params.cursor,
     };
-    let limit = page.limit()?;
-    let after: Option<Position> = page.position()?;
+    let caller = caller.case_caller();
     let from = params.from.unwrap_or_else(|| state.today());
-    if params.to.is_some_and(|to| to < from) {
-        return Err(ApiError::invalid("to", Refusal::RangeEndsBeforeStart));
-    }
-    let rows = cases::workshops::list_workshops(
-        &state.cases,
-        &caller.case_caller(),
-        from,
-        params.to,
-        after,
-        limit + 1,
-    )
-    .await?;
-    Ok(Json(Page::from_rows(
-        rows,
-        limit,
+    page.read(
+        |after: Option<Position>, limit| async move {
+            if params.to.is_some_and(|to| to < from) {
+                return Err(cases::CaseError::invalid(
+                    "to",
+                    Refusal::RangeEndsBeforeStart,
+                ));
+            }
+            let to = params.to;
+            cases::workshops::list_workshops(&state.cases, &caller, from, to, after, limit + 1)
+                .await
+        },
         |workshop| (workshop.on, workshop.starts_at.minutes(), workshop.id),
         WorkshopResponse::from,
-    )))
+    )
+    .await
 }
 
 /// A workshop with the participants the caller may see: every one for a
 /// coordinator, a staff member's own families for her.
 #[utoipa::path(get, path = "/workshops/{id}", tag = "workshops", params(("id" = Uuid, Path)),
     responses((status = 200, description = "The workshop", body = WorkshopDetail, headers(("ETag" = String)))))]
-async fn get_workshop(
+pub(crate) async fn get_workshop(
     State(state): State<AppState>,
     caller: Allowed<Team>,
     ApiPath(id): ApiPath<Uuid>,
@@ -255,7 +242,7 @@ pub struct ParticipantRequest {
     request_body = ParticipantRequest, params(("id" = Uuid, Path)),
     responses((status = 201, description = "The participation", body = ParticipationResponse)))]
 #[tracing::instrument(skip_all, fields(workshop_id = %workshop_id))]
-async fn add_participant(
+pub(crate) async fn add_participant(
     State(state): State<AppState>,
     caller: Allowed<Team>,
     ApiPath(workshop_id): ApiPath<Uuid>,
@@ -299,7 +286,7 @@ pub struct WorkshopAttendanceRequest {
     request_body = WorkshopAttendanceRequest, params(("id" = Uuid, Path)),
     responses((status = 200, description = "The participation", body = ParticipationResponse)))]
 #[tracing::instrument(skip_all, fields(workshop_id = %workshop_id))]
-async fn record_attendance(
+pub(crate) async fn record_attendance(
     State(state): State<AppState>,
     caller: Allowed<Team>,
     ApiPath(workshop_id): ApiPath<Uuid>,

@@ -7,21 +7,12 @@ use chrono::{DateTime, Utc};
 use nido_cases::{auth, users};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::{ClientAddress, CurrentUser};
 use crate::error::Result;
 use crate::extract::{ApiPath, JsonBody};
 use crate::state::AppState;
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(my_sessions))
-        .routes(routes!(end_session))
-        .routes(routes!(change_password))
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SessionResponse {
@@ -43,7 +34,10 @@ pub struct Sessions {
 #[utoipa::path(get, path = "/me/sessions", tag = "users",
     responses((status = 200, description = "The caller's sessions", body = Sessions)))]
 #[tracing::instrument(skip_all, fields(user_id = %caller.user.id))]
-async fn my_sessions(State(state): State<AppState>, caller: CurrentUser) -> Result<Json<Sessions>> {
+pub(crate) async fn my_sessions(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+) -> Result<Json<Sessions>> {
     let rows = users::own_sessions(
         &state.cases,
         &caller.case_caller(),
@@ -69,7 +63,7 @@ async fn my_sessions(State(state): State<AppState>, caller: CurrentUser) -> Resu
     responses((status = 204, description = "The session ended"),
         (status = 404, description = "No such session of yours", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[tracing::instrument(skip_all, fields(user_id = %caller.user.id))]
-async fn end_session(
+pub(crate) async fn end_session(
     State(state): State<AppState>,
     caller: CurrentUser,
     ApiPath(id): ApiPath<Uuid>,
@@ -102,7 +96,7 @@ impl std::fmt::Debug for PasswordChange {
     responses((status = 204, description = "Changed; the other sessions ended"),
         (status = 429, description = "Too many wrong passwords", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[tracing::instrument(skip_all, fields(user_id = %caller.user.id))]
-async fn change_password(
+pub(crate) async fn change_password(
     State(state): State<AppState>,
     caller: CurrentUser,
     ClientAddress(address): ClientAddress,

@@ -9,8 +9,6 @@ use axum::http::{HeaderMap, StatusCode};
 use nido_cases::auth::{self, DEVICE_COOKIE, Origin};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::routes::LoginResponse;
@@ -19,15 +17,6 @@ use crate::error::Result;
 use crate::extract::{ApiPath, JsonBody};
 use crate::gate::{Admins, Allowed};
 use crate::state::AppState;
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(start_enrolment))
-        .routes(routes!(confirm_enrolment))
-        .routes(routes!(remove_own_factor))
-        .routes(routes!(login_second_step))
-        .routes(routes!(reset_factor))
-}
 
 /// The paths an account that must enrol may still use (inside `/api/v1`).
 pub(super) fn enrols_or_leaves(method: &axum::http::Method, path: &str) -> bool {
@@ -55,7 +44,7 @@ pub struct TotpEnrolment {
     responses((status = 201, description = "A pending secret", body = TotpEnrolment),
         (status = 409, description = "The account already has a factor", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[tracing::instrument(skip_all, fields(user_id = %caller.user.id))]
-async fn start_enrolment(
+pub(crate) async fn start_enrolment(
     State(state): State<AppState>,
     caller: CurrentUser,
 ) -> Result<(StatusCode, Json<TotpEnrolment>)> {
@@ -97,7 +86,7 @@ pub struct RecoveryCodes {
         (status = 409, description = "No enrolment waiting for a code", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong codes", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[tracing::instrument(skip_all, fields(user_id = %caller.user.id))]
-async fn confirm_enrolment(
+pub(crate) async fn confirm_enrolment(
     State(state): State<AppState>,
     caller: CurrentUser,
     ClientAddress(address): ClientAddress,
@@ -133,7 +122,7 @@ impl std::fmt::Debug for RemoveFactor {
         (status = 409, description = "The account has no factor", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong attempts", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[tracing::instrument(skip_all, fields(user_id = %caller.user.id))]
-async fn remove_own_factor(
+pub(crate) async fn remove_own_factor(
     State(state): State<AppState>,
     caller: CurrentUser,
     ClientAddress(address): ClientAddress,
@@ -182,7 +171,7 @@ impl std::fmt::Debug for SecondStep {
         (status = 429, description = "Too many failed attempts", body = crate::error::Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait")))))]
 #[tracing::instrument(skip_all)]
-async fn login_second_step(
+pub(crate) async fn login_second_step(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
     headers: HeaderMap,
@@ -206,7 +195,7 @@ async fn login_second_step(
     responses((status = 204, description = "The factor is reset"),
         (status = 404, description = "No such user", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[tracing::instrument(skip_all, fields(user_id = %caller.user.id))]
-async fn reset_factor(
+pub(crate) async fn reset_factor(
     State(state): State<AppState>,
     caller: Allowed<Admins>,
     ApiPath(id): ApiPath<Uuid>,

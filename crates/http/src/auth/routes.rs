@@ -7,21 +7,12 @@ use chrono::{DateTime, Utc};
 use nido_cases::auth::{self, DEVICE_COOKIE, LoginOutcome, NewSession, Origin};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use super::{ClientAddress, CurrentUser};
 use crate::error::Result;
 use crate::extract::JsonBody;
 use crate::state::AppState;
 use crate::users::UserResponse;
-
-/// The login with a password, and the logout.
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(login))
-        .routes(routes!(logout))
-}
 
 #[derive(Deserialize, ToSchema)]
 pub struct LoginRequest {
@@ -94,7 +85,7 @@ pub struct MfaChallenge {
         (status = 429, description = "Too many failed logins", body = crate::error::Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait")))))]
 #[tracing::instrument(skip_all)]
-async fn login(
+pub(crate) async fn login(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
     headers: HeaderMap,
@@ -143,7 +134,10 @@ impl LoginResponse {
 #[utoipa::path(post, path = "/auth/logout", tag = "auth",
     responses((status = 204, description = "Logged out")))]
 #[tracing::instrument(skip_all, fields(user_id = %caller.user.id))]
-async fn logout(State(state): State<AppState>, caller: CurrentUser) -> Result<StatusCode> {
+pub(crate) async fn logout(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+) -> Result<StatusCode> {
     auth::log_out(&state.cases, &caller).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -7,8 +7,6 @@ use nido_cases::housing;
 use nido_domain::housing::{Landlord, LandlordInput, LandlordKind};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::error::Result;
@@ -17,12 +15,6 @@ use crate::gate::{Allowed, HousingEditors, HousingReaders};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use crate::versioning::{IfMatch, created, versioned};
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(create_landlord, list_landlords))
-        .routes(routes!(get_landlord, update_landlord))
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LandlordResponse {
@@ -92,7 +84,7 @@ impl From<LandlordRequest> for LandlordInput {
 /// Add a landlord (admin).
 #[utoipa::path(post, path = "/landlords", tag = "housing", request_body = LandlordRequest,
     responses((status = 201, description = "The landlord", body = LandlordResponse)))]
-async fn create_landlord(
+pub(crate) async fn create_landlord(
     State(state): State<AppState>,
     caller: Allowed<HousingEditors>,
     JsonBody(body): JsonBody<LandlordRequest>,
@@ -104,31 +96,24 @@ async fn create_landlord(
 /// List landlords (admin, coordinator).
 #[utoipa::path(get, path = "/landlords", tag = "housing", params(PageParams),
     responses((status = 200, description = "A page of landlords", body = Page<LandlordResponse>)))]
-async fn list_landlords(
+pub(crate) async fn list_landlords(
     State(state): State<AppState>,
     caller: Allowed<HousingReaders>,
     ValidQuery(page): ValidQuery<PageParams>,
 ) -> Result<Json<Page<LandlordResponse>>> {
-    let limit = page.limit()?;
-    let rows = housing::landlords(
-        &state.cases,
-        &caller.case_caller(),
-        page.position()?,
-        limit + 1,
-    )
-    .await?;
-    Ok(Json(Page::from_rows(
-        rows,
-        limit,
+    let caller = caller.case_caller();
+    page.read(
+        |after, limit| housing::landlords(&state.cases, &caller, after, limit + 1),
         |row| row.id,
         LandlordResponse::from,
-    )))
+    )
+    .await
 }
 
 /// One landlord (admin, coordinator).
 #[utoipa::path(get, path = "/landlords/{id}", tag = "housing", params(("id" = Uuid, Path)),
     responses((status = 200, description = "The landlord", body = LandlordResponse)))]
-async fn get_landlord(
+pub(crate) async fn get_landlord(
     State(state): State<AppState>,
     caller: Allowed<HousingReaders>,
     ApiPath(id): ApiPath<Uuid>,
@@ -144,7 +129,7 @@ async fn get_landlord(
 #[utoipa::path(patch, path = "/landlords/{id}", tag = "housing", request_body = LandlordRequest,
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
     responses((status = 200, description = "The landlord", body = LandlordResponse)))]
-async fn update_landlord(
+pub(crate) async fn update_landlord(
     State(state): State<AppState>,
     caller: Allowed<HousingEditors>,
     ApiPath(id): ApiPath<Uuid>,

@@ -8,8 +8,6 @@ use nido_cases::housing;
 use nido_domain::housing::{Lease, LeaseInput};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::error::Result;
@@ -18,12 +16,6 @@ use crate::gate::{Allowed, HousingEditors, HousingReaders};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use crate::versioning::{IfMatch, created, versioned};
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(create_lease, list_leases))
-        .routes(routes!(update_lease))
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LeaseResponse {
@@ -86,7 +78,7 @@ impl From<LeaseRequest> for LeaseInput {
     responses(
         (status = 201, description = "The lease", body = LeaseResponse),
         (status = 409, description = "`lease_overlap`", body = crate::error::Problem, content_type = "application/problem+json")))]
-async fn create_lease(
+pub(crate) async fn create_lease(
     State(state): State<AppState>,
     caller: Allowed<HousingEditors>,
     ApiPath(unit_id): ApiPath<Uuid>,
@@ -100,7 +92,7 @@ async fn create_lease(
 /// A unit's leases, oldest first (admin, coordinator).
 #[utoipa::path(get, path = "/units/{id}/leases", tag = "housing", params(("id" = Uuid, Path), PageParams),
     responses((status = 200, description = "The leases", body = Page<LeaseResponse>)))]
-async fn list_leases(
+pub(crate) async fn list_leases(
     State(state): State<AppState>,
     caller: Allowed<HousingReaders>,
     ApiPath(unit_id): ApiPath<Uuid>,
@@ -126,7 +118,7 @@ async fn list_leases(
 #[utoipa::path(patch, path = "/leases/{id}", tag = "housing", request_body = LeaseRequest,
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
     responses((status = 200, description = "The lease", body = LeaseResponse)))]
-async fn update_lease(
+pub(crate) async fn update_lease(
     State(state): State<AppState>,
     caller: Allowed<HousingEditors>,
     ApiPath(id): ApiPath<Uuid>,

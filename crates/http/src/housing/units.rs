@@ -7,8 +7,6 @@ use nido_cases::housing;
 use nido_domain::housing::{Typology, Unit, UnitInput};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::error::Result;
@@ -17,12 +15,6 @@ use crate::gate::{Allowed, HousingEditors, HousingReaders};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use crate::versioning::{IfMatch, created, versioned};
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(create_unit, list_units))
-        .routes(routes!(get_unit, update_unit))
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UnitResponse {
@@ -103,7 +95,7 @@ impl From<UnitRequest> for UnitInput {
 /// Add a housing unit (admin).
 #[utoipa::path(post, path = "/units", tag = "housing", request_body = UnitRequest,
     responses((status = 201, description = "The unit", body = UnitResponse)))]
-async fn create_unit(
+pub(crate) async fn create_unit(
     State(state): State<AppState>,
     caller: Allowed<HousingEditors>,
     JsonBody(body): JsonBody<UnitRequest>,
@@ -115,31 +107,24 @@ async fn create_unit(
 /// List housing units (admin, coordinator).
 #[utoipa::path(get, path = "/units", tag = "housing", params(PageParams),
     responses((status = 200, description = "A page of units", body = Page<UnitResponse>)))]
-async fn list_units(
+pub(crate) async fn list_units(
     State(state): State<AppState>,
     caller: Allowed<HousingReaders>,
     ValidQuery(page): ValidQuery<PageParams>,
 ) -> Result<Json<Page<UnitResponse>>> {
-    let limit = page.limit()?;
-    let rows = housing::units(
-        &state.cases,
-        &caller.case_caller(),
-        page.position()?,
-        limit + 1,
-    )
-    .await?;
-    Ok(Json(Page::from_rows(
-        rows,
-        limit,
+    let caller = caller.case_caller();
+    page.read(
+        |after, limit| housing::units(&state.cases, &caller, after, limit + 1),
         |row| row.id,
         UnitResponse::from,
-    )))
+    )
+    .await
 }
 
 /// One housing unit (admin, coordinator).
 #[utoipa::path(get, path = "/units/{id}", tag = "housing", params(("id" = Uuid, Path)),
     responses((status = 200, description = "The unit", body = UnitResponse)))]
-async fn get_unit(
+pub(crate) async fn get_unit(
     State(state): State<AppState>,
     caller: Allowed<HousingReaders>,
     ApiPath(id): ApiPath<Uuid>,
@@ -152,7 +137,7 @@ async fn get_unit(
 #[utoipa::path(patch, path = "/units/{id}", tag = "housing", request_body = UnitRequest,
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
     responses((status = 200, description = "The unit", body = UnitResponse)))]
-async fn update_unit(
+pub(crate) async fn update_unit(
     State(state): State<AppState>,
     caller: Allowed<HousingEditors>,
     ApiPath(id): ApiPath<Uuid>,
