@@ -5,13 +5,17 @@
 #
 #   bash benches/run.sh                                  # SQLite, 10,000 families
 #   bash benches/run.sh --scale 300 --duration 5         # a quick run
+#   bash benches/run.sh --scales 1000,10000,100000      # and how costs grow
 #   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres bash benches/run.sh
 #
 # Settings (flags or environment): SCALE (--scale, families loaded by
 # `nido demo-data --scale`), DURATION (--duration, seconds per workload),
+# SCALES (--scales, a comma-separated list: after the main run, a fresh
+# centre of each size for the scale series; empty for none),
 # BENCH_DATABASE_URL (--postgres, a server where the run creates and drops
-# its own database nido_bench_<time>_<pid>), FAMILIES (ids the workloads
-# rotate over). The data of the last run stays in target/bench/<engine>/.
+# its own databases nido_bench_<time>_<pid>_<scale>), FAMILIES (ids the
+# workloads rotate over). The data of the last main run stays in
+# target/bench/<engine>/.
 #
 # Exits non-zero on an error (a build, a refused request, a wrk socket
 # error), never on a goal missed: the table says which goals are met.
@@ -20,6 +24,7 @@ set -euo pipefail
 SCALE=${SCALE:-10000}
 DURATION=${DURATION:-10}
 FAMILIES=${FAMILIES:-1000}
+SCALES=${SCALES:-}
 BENCH_DATABASE_URL=${BENCH_DATABASE_URL:-}
 CONNECTIONS=16
 
@@ -27,8 +32,9 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --scale) SCALE=$2; shift 2 ;;
         --duration) DURATION=$2; shift 2 ;;
+        --scales) SCALES=$2; shift 2 ;;
         --postgres) BENCH_DATABASE_URL=$2; shift 2 ;;
-        -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -57,16 +63,24 @@ if [ -n "$BENCH_DATABASE_URL" ]; then need psql postgresql-client; fi
 
 # --- everything started is stopped on the way out, failure or not --------
 PIDS=()
-BENCH_DB=""
+BENCH_DBS=()
+drop_databases() {
+    for db in "${BENCH_DBS[@]}"; do
+        psql -q "$BENCH_DATABASE_URL" -c "DROP DATABASE IF EXISTS $db" > /dev/null ||
+            echo "warning: could not drop the database $db" >&2
+    done
+    BENCH_DBS=()
+}
+stop_processes() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2> /dev/null || true; done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2> /dev/null || true; done
+    PIDS=()
+}
 cleanup() {
     local status=$?
     trap - EXIT INT TERM
-    for pid in "${PIDS[@]}"; do kill "$pid" 2> /dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2> /dev/null || true; done
-    if [ -n "$BENCH_DB" ]; then
-        psql -q "$BENCH_DATABASE_URL" -c "DROP DATABASE IF EXISTS $BENCH_DB" > /dev/null ||
-            echo "warning: could not drop the database $BENCH_DB" >&2
-    fi
+    stop_processes
+    drop_databases
     exit "$status"
 }
 trap cleanup EXIT
@@ -81,37 +95,11 @@ BARE=$TARGET/release/nido-bare
 ENGINE=sqlite
 [ -n "$BENCH_DATABASE_URL" ] && ENGINE=postgres
 RUN_DIR=$TARGET/bench/$ENGINE
-DATA=$RUN_DIR/data
 RESULTS=$RUN_DIR/results.txt
 rm -rf "$RUN_DIR"
-mkdir -p "$DATA"
+mkdir -p "$RUN_DIR"
 : > "$RESULTS"
-
-export NIDO_DATA_DIR=$DATA
 export NIDO_LOG__FORMAT=json
-BARE_DATABASE=(--dir "$DATA")
-if [ "$ENGINE" = postgres ]; then
-    BENCH_DB="nido_bench_$(date +%s)_$$"
-    psql -q "$BENCH_DATABASE_URL" -c "CREATE DATABASE $BENCH_DB" > /dev/null
-    # The same server and options, the database path replaced.
-    DB_URL=$(sed -E "s#^(postgres(ql)?://[^/?]+)(/[^?]*)?#\1/$BENCH_DB#" <<< "$BENCH_DATABASE_URL")
-    export NIDO_DATABASE_URL=$DB_URL
-    BARE_DATABASE=(--url "$DB_URL")
-fi
-
-log "loading the demo centre"
-SCALE_ARGS=()
-if "$NIDO" demo-data --help 2> /dev/null | grep -q -- '--scale'; then
-    SCALE_ARGS=(--scale "$SCALE")
-else
-    echo "note: this nido has no 'demo-data --scale': the ordinary demo centre is loaded (SCALE ignored)" >&2
-    SCALE="demo"
-fi
-started=$SECONDS
-"$NIDO" demo-data "${SCALE_ARGS[@]}" > "$RUN_DIR/demo-data.log" 2>&1 ||
-    { tail -5 "$RUN_DIR/demo-data.log" >&2; die "nido demo-data failed"; }
-LOAD_SECONDS=$((SECONDS - started))
-echo "loaded in ${LOAD_SECONDS}s" >&2
 
 # Waits for "$2" (a regular expression) in the log "$1" of process "$3"
 # and prints the address the line holds.
@@ -128,20 +116,6 @@ address_in_log() {
     die "$file: no address after 60 s"
 }
 
-log "starting nido and nido-bare on free ports"
-# BENCH_NIDO_SETTINGS: NIDO_* assignments for the server alone, to try a
-# setting (e.g. "NIDO_AUTH__MAX_CONCURRENT_HASHES=1").
-read -ra NIDO_SETTINGS <<< "${BENCH_NIDO_SETTINGS:-}"
-env "${NIDO_SETTINGS[@]}" NIDO_BIND=127.0.0.1:0 "$NIDO" serve > "$RUN_DIR/nido.log" 2>&1 &
-NIDO_PID=$!
-PIDS+=("$NIDO_PID")
-NIDO_URL="http://$(address_in_log "$RUN_DIR/nido.log" 'nido is listening' "$NIDO_PID")"
-"$BARE" serve "${BARE_DATABASE[@]}" --bind 127.0.0.1:0 > "$RUN_DIR/bare.log" 2>&1 &
-BARE_PID=$!
-PIDS+=("$BARE_PID")
-BARE_URL="http://$(address_in_log "$RUN_DIR/bare.log" 'listening on' "$BARE_PID")"
-echo "nido $NIDO_URL, bare $BARE_URL" >&2
-
 # The demo team's published password (src/demo.rs); demo accounts keep it
 # (no forced change: that is only for the initial admin).
 PASSWORD=$(sed -nE 's/^pub const DEMO_PASSWORD: &str = "(.*)";/\1/p' src/demo.rs)
@@ -154,12 +128,9 @@ login() {
     [ -n "$token" ] || die "cannot log in as $1"
     echo "$token"
 }
-COORDINATOR=$(login "$COORDINATOR_EMAIL")
-STAFF=$(login "$STAFF_EMAIL")
 api() { # token, path, curl arguments
     curl -sf --get "$NIDO_URL/api/v1$2" -H "authorization: Bearer $1" "${@:3}"
 }
-COORDINATOR_ID=$(api "$COORDINATOR" /me | jq -r .id)
 
 # pick_families TOKEN FILE: up to $FAMILIES families with an active
 # placement that the token's user sees, listed through the API.
@@ -179,11 +150,67 @@ pick_families() {
     [ -s "$file" ] || die "no family with an active placement in $file"
     echo "$(wc -l < "$file") families in $file" >&2
 }
-log "picking up to $FAMILIES families with an active placement through the API"
-IDS=$RUN_DIR/family-ids.txt
-STAFF_IDS=$RUN_DIR/staff-family-ids.txt
-pick_families "$COORDINATOR" "$IDS"
-pick_families "$STAFF" "$STAFF_IDS"
+
+# open_centre SCALE DIR: a fresh centre of SCALE families in DIR (its data
+# directory, or a database of its own on the PostgreSQL server), nido
+# serving it, the coordinator and the staff member signed in, the families
+# picked. Sets DATA, DB_URL, LOAD_SECONDS, NIDO_PID, NIDO_URL, COORDINATOR,
+# STAFF, COORDINATOR_ID, IDS and STAFF_IDS.
+open_centre() {
+    local scale=$1 dir=$2
+    DATA=$dir/data
+    rm -rf "$DATA"
+    mkdir -p "$DATA"
+    export NIDO_DATA_DIR=$DATA
+    DB_URL=""
+    if [ "$ENGINE" = postgres ]; then
+        local db="nido_bench_$(date +%s)_$$_$scale"
+        psql -q "$BENCH_DATABASE_URL" -c "CREATE DATABASE $db" > /dev/null
+        BENCH_DBS+=("$db")
+        # The same server and options, the database path replaced.
+        DB_URL=$(sed -E "s#^(postgres(ql)?://[^/?]+)(/[^?]*)?#\1/$db#" <<< "$BENCH_DATABASE_URL")
+        export NIDO_DATABASE_URL=$DB_URL
+    fi
+
+    log "loading a centre of $scale families"
+    local started=$SECONDS
+    "$NIDO" demo-data --scale "$scale" > "$dir/demo-data.log" 2>&1 ||
+        { tail -5 "$dir/demo-data.log" >&2; die "nido demo-data failed"; }
+    LOAD_SECONDS=$((SECONDS - started))
+    echo "loaded in ${LOAD_SECONDS}s" >&2
+
+    # BENCH_NIDO_SETTINGS: NIDO_* assignments for the server alone, to try a
+    # setting (e.g. "NIDO_AUTH__MAX_CONCURRENT_HASHES=1").
+    local settings
+    read -ra settings <<< "${BENCH_NIDO_SETTINGS:-}"
+    # The demo's coordinator has no second factor: the bench measures the
+    # requests of a session, not the sign-in, so only admins need one here.
+    env NIDO_AUTH__MFA_REQUIRED_ROLES=admin "${settings[@]}" NIDO_BIND=127.0.0.1:0 \
+        "$NIDO" serve > "$dir/nido.log" 2>&1 &
+    NIDO_PID=$!
+    PIDS+=("$NIDO_PID")
+    NIDO_URL="http://$(address_in_log "$dir/nido.log" 'nido is listening' "$NIDO_PID")"
+    echo "nido $NIDO_URL" >&2
+
+    COORDINATOR=$(login "$COORDINATOR_EMAIL")
+    STAFF=$(login "$STAFF_EMAIL")
+    COORDINATOR_ID=$(api "$COORDINATOR" /me | jq -r .id)
+    log "picking up to $FAMILIES families with an active placement through the API"
+    IDS=$dir/family-ids.txt
+    STAFF_IDS=$dir/staff-family-ids.txt
+    pick_families "$COORDINATOR" "$IDS"
+    pick_families "$STAFF" "$STAFF_IDS"
+}
+
+open_centre "$SCALE" "$RUN_DIR"
+log "starting nido-bare on a free port, over the same database"
+BARE_DATABASE=(--dir "$DATA")
+[ "$ENGINE" = sqlite ] || BARE_DATABASE=(--url "$DB_URL")
+"$BARE" serve "${BARE_DATABASE[@]}" --bind 127.0.0.1:0 > "$RUN_DIR/bare.log" 2>&1 &
+BARE_PID=$!
+PIDS+=("$BARE_PID")
+BARE_URL="http://$(address_in_log "$RUN_DIR/bare.log" 'listening on' "$BARE_PID")"
+echo "bare $BARE_URL" >&2
 
 # --- workloads -----------------------------------------------------------
 ERRORS=0
@@ -200,8 +227,10 @@ run_wrk() {
     env BENCH_NAME="$name" BENCH_WRK_DIR="$WRK_DIR" "$@" \
         wrk -t"$threads" -c"$connections" -d"${seconds}s" --timeout 10s \
         -s "$WRK_DIR/$script" "$url" > "$RUN_DIR/wrk-$name.txt" 2>&1 || true
-    check_run "$name" "$(cpu_percent "$server" "$cpu_before" "$started")"
+    check_run "$name" "$(cpu_percent "$server" "$cpu_before" "$started")" "$(rss_mib "$server")"
 }
+# rss_mib PID: the process's resident memory now, in MiB.
+rss_mib() { awk '$1 == "VmRSS:" { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 # The CPU time a process has used, in clock ticks (utime + stime).
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 # cpu_percent PID TICKS_BEFORE STARTED: its CPU use since, in % of one core.
@@ -210,12 +239,13 @@ cpu_percent() {
         -v started="$3" -v now="$EPOCHREALTIME" \
         'BEGIN { printf "%.0f", 100 * (ticks - before) / hz / (now - started) }'
 }
-# check_run NAME [CPU]: records a run's result line (with the server's CPU).
+# check_run NAME [CPU [RSS]]: records a run's result line (with the
+# server's CPU, and its resident memory at the end of the run).
 check_run() {
     local line
     line=$(grep '^BENCH ' "$RUN_DIR/wrk-$1.txt") ||
         { cat "$RUN_DIR/wrk-$1.txt" >&2; die "wrk $1 printed no result"; }
-    line="$line server_cpu_pct=${2:--}"
+    line="$line server_cpu_pct=${2:--} server_rss_mib=${3:--}"
     echo "$line" >> "$RESULTS"
     if [ "$(value "$1" socket_errors)" != 0 ] || [ "$(value "$1" non2xx)" != 0 ]; then
         echo "error: $1: $(value "$1" non2xx) answers not 2xx, $(value "$1" socket_errors) socket errors (see $RUN_DIR/wrk-$1.txt)" >&2
@@ -280,7 +310,7 @@ PIDS+=("$STORM")
 sleep 1
 run_wrk read-storm get.lua "$NIDO_URL" "$CONNECTIONS" "$DURATION" "${AS_COORDINATOR[@]}" BENCH_PATH="/api/v1/families/{id}"
 wait "$STORM" || true
-check_run login-storm "$(cpu_percent "$NIDO_PID" "$STORM_CPU" "$STORM_STARTED")"
+check_run login-storm "$(cpu_percent "$NIDO_PID" "$STORM_CPU" "$STORM_STARTED")" "$(rss_mib "$NIDO_PID")"
 
 # --- the table ------------------------------------------------------------
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
@@ -290,30 +320,32 @@ verdict() { # measured, ">=" or "<=", goal
         else if ((op == ">=" && v + 0 >= goal + 0) || (op == "<=" && v + 0 <= goal + 0)) print "pass";
         else print "FAIL" }'
 }
-FORMAT='%-46s %9s %8s %8s %5s  %-22s %10s %9s  %s\n'
+FORMAT='%-46s %9s %8s %8s %5s %7s  %-22s %10s %9s  %s\n'
 row() { # label, run, reference, measured, op, goal, unit
     local measured=$4 goal_text="-" result="-"
     if [ -n "$5" ]; then goal_text="$5 $6$7"; result=$(verdict "$measured" "$5" "$6"); fi
     # shellcheck disable=SC2059
     printf "$FORMAT" "$1" "$(value "$2" rps)" "$(value "$2" p50_ms)" "$(value "$2" p99_ms)" \
-        "$(value "$2" server_cpu_pct)" "$3" "$measured$7" "$goal_text" "$result"
+        "$(value "$2" server_cpu_pct)" "$(value "$2" server_rss_mib)" "$3" "$measured$7" "$goal_text" "$result"
 }
 {
     echo
     echo "nido benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $ENGINE, scale $SCALE (loaded in ${LOAD_SECONDS}s), ${DURATION}s per workload"
     echo "machine: $(nproc) cores, Linux $(uname -r), data on $(df -hT "$DATA" | awk 'NR == 2 { print $1 " (" $2 ")" }'), load average before the run $LOAD_BEFORE"
     [ -z "${BENCH_NIDO_SETTINGS:-}" ] || echo "nido run with $BENCH_NIDO_SETTINGS"
-    echo "cpu%: the server's CPU during the workload, in % of one core (wrk runs on the same cores)"
+    echo "cpu%: the server's CPU during the workload, in % of one core (wrk runs on the same cores);"
+    echo "rss MiB: the server's resident memory at the end of the workload"
     echo
     # shellcheck disable=SC2059
-    printf "$FORMAT" workload "req/s" "p50 ms" "p99 ms" "cpu%" reference measured goal result
+    printf "$FORMAT" workload "req/s" "p50 ms" "p99 ms" "cpu%" "rss MiB" reference measured goal result
     row "GET /families/{id} (c$CONNECTIONS)" read "bare $(value bare-read rps)/s" \
         "$(ratio "$(value read rps)" "$(value bare-read rps)")" ">=" 0.50 ""
     row "  bare GET /families/{id} (c$CONNECTIONS)" bare-read "" "" "" "" ""
     row "  nido read p99/p50" read "" \
         "$(ratio "$(value read p99_ms)" "$(value read p50_ms)")" "<=" 5 ""
+    row "  nido resident memory after the reads" "" "scale $SCALE" "$(value read server_rss_mib)" "<=" 64 " MiB"
     row "POST /families/{id}/interventions (c$CONNECTIONS)" write "commits ${COMMITS_PER_S}/s" \
-        "$(ratio "$(value write rps)" "$COMMITS_PER_S")" ">=" 0.50 ""
+        "$(ratio "$(value write rps)" "$COMMITS_PER_S")" ">=" 1.0 ""
     row "  nido write p99/p50" write "" \
         "$(ratio "$(value write p99_ms)" "$(value write p50_ms)")" "<=" 5 ""
     row "GET /me (c$CONNECTIONS)" me "bare $(value bare-read rps)/s" \
@@ -328,6 +360,57 @@ row() { # label, run, reference, measured, op, goal, unit
         "$(ratio "$(value read-storm p99_ms)" "$(value read p99_ms)")" "<=" 2 ""
     row "  the storm: POST /auth/login (c$STORM_CONNECTIONS)" login-storm "" "" "" "" ""
 } | tee "$RUN_DIR/table.txt"
+
+# --- the scale series -------------------------------------------------------
+# A fresh centre of each size in SCALES, nido alone on it: the first page
+# of each screen, one client, and how its p95 grows from the smallest
+# centre to the largest.
+SERIES=(read timeline deadlines due-dates)
+series_label() {
+    case $1 in
+        read) echo "GET /families/{id}" ;;
+        timeline) echo "GET /families/{id}/timeline" ;;
+        deadlines) echo "GET /deadlines, coordinator" ;;
+        due-dates) echo "GET /due-dates, coordinator" ;;
+    esac
+}
+if [ -n "$SCALES" ]; then
+    stop_processes
+    drop_databases
+    IFS=, read -ra SIZES <<< "$SCALES"
+    for size in "${SIZES[@]}"; do
+        open_centre "$size" "$RUN_DIR/scale-$size"
+        echo "scale $size loaded in ${LOAD_SECONDS}s" >> "$RUN_DIR/scales.txt"
+        log "the first pages at $size families, one client"
+        run_wrk "scale-$size-read" get.lua "$NIDO_URL" 1 "$DURATION" BENCH_TOKEN="$COORDINATOR" \
+            BENCH_IDS_FILE="$IDS" BENCH_PATH="/api/v1/families/{id}"
+        run_wrk "scale-$size-timeline" get.lua "$NIDO_URL" 1 "$DURATION" BENCH_TOKEN="$COORDINATOR" \
+            BENCH_IDS_FILE="$IDS" BENCH_PATH="/api/v1/families/{id}/timeline"
+        run_wrk "scale-$size-deadlines" get.lua "$NIDO_URL" 1 "$DURATION" BENCH_TOKEN="$COORDINATOR" \
+            BENCH_PATH="/api/v1/deadlines"
+        run_wrk "scale-$size-due-dates" get.lua "$NIDO_URL" 1 "$DURATION" BENCH_TOKEN="$COORDINATOR" \
+            BENCH_PATH="/api/v1/due-dates"
+        stop_processes
+        drop_databases
+        rm -rf "$RUN_DIR/scale-$size/data"
+    done
+    {
+        echo
+        echo "scale series: p95 ms of the first page, one client, a fresh centre of each size ($(tr '\n' ';' < "$RUN_DIR/scales.txt"))"
+        printf '%-34s' "workload"
+        for size in "${SIZES[@]}"; do printf ' %10s' "$size"; done
+        printf ' %8s %8s  %s\n' growth goal result
+        for workload in "${SERIES[@]}"; do
+            printf '%-34s' "$(series_label "$workload")"
+            for size in "${SIZES[@]}"; do printf ' %10s' "$(value "scale-$size-$workload" p95_ms)"; done
+            growth=$(ratio "$(value "scale-${SIZES[-1]}-$workload" p95_ms)" "$(value "scale-${SIZES[0]}-$workload" p95_ms)")
+            printf ' %8s %8s  %s\n' "$growth" "< 2" "$(verdict "$growth" "<=" 2)"
+        done
+        printf '%-34s' "nido resident memory, MiB"
+        for size in "${SIZES[@]}"; do printf ' %10s' "$(value "scale-$size-due-dates" server_rss_mib)"; done
+        printf '\n'
+    } | tee -a "$RUN_DIR/table.txt"
+fi
 
 if [ "$ERRORS" -gt 0 ]; then
     die "$ERRORS workloads had errors (see above): the figures are not to be trusted"
