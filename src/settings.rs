@@ -176,6 +176,9 @@ pub struct Settings {
     /// Secret: a PostgreSQL URL may carry a password.
     pub database_url: Option<SecretString>,
     pub database_max_connections: u32,
+    /// Whether writes share commits (`auto`: on SQLite, not on PostgreSQL).
+    #[serde(default)]
+    pub group_commit: GroupCommitSetting,
     pub log: LogSettings,
     pub auth: AuthSettings,
     pub cases: CaseSettings,
@@ -198,6 +201,26 @@ pub struct Settings {
     /// development, cookies are `__Host-` prefixed and `Secure`.
     #[serde(skip)]
     pub env: String,
+}
+
+/// `group_commit`: `auto`, `on` or `off`.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupCommitSetting {
+    #[default]
+    Auto,
+    On,
+    Off,
+}
+
+impl From<GroupCommitSetting> for nido_persistence::GroupCommit {
+    fn from(setting: GroupCommitSetting) -> Self {
+        match setting {
+            GroupCommitSetting::Auto => Self::Auto,
+            GroupCommitSetting::On => Self::On,
+            GroupCommitSetting::Off => Self::Off,
+        }
+    }
 }
 
 /// `[centre]`.

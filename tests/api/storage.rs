@@ -143,9 +143,12 @@ async fn sqlite_writes_have_one_connection_and_reads_cannot_write() {
     let pool = |db: &DatabaseConnection| db.get_sqlite_connection_pool().size();
     assert_eq!(pool(&main.write), 1, "one writer connection");
 
-    // A queue of writers at the one connection: all pass, in turn.
+    // A queue of writers at the one connection: all pass, in turn, and
+    // those that queued together share a commit.
+    let grouped = nido_persistence::Writer::new(main.write.clone(), Default::default());
+    assert!(grouped.is_grouped(), "grouped by default on SQLite");
     let inserts = (0..20).map(|id| {
-        let writer = main.write.clone();
+        let writer = grouped.clone();
         async move {
             let txn = nido_persistence::begin_write(&writer).await?;
             txn.execute_unprepared(&format!("INSERT INTO scratch VALUES ({id})"))
@@ -159,6 +162,11 @@ async fn sqlite_writes_have_one_connection_and_reads_cannot_write() {
     assert_eq!(
         value_of(&main.read, "SELECT COUNT(*) FROM scratch").await,
         "20"
+    );
+    assert!(
+        grouped.commits() < 20,
+        "20 writes in {} commits",
+        grouped.commits()
     );
 }
 
