@@ -109,6 +109,28 @@ async fn the_audit_log_is_where_the_engine_keeps_it() {
     }
 }
 
+/// Writes share commits where the setting says: by default on SQLite,
+/// whose every commit waits for the disk alone, and not on PostgreSQL.
+#[tokio::test]
+async fn writes_share_commits_on_sqlite_by_default() {
+    let app = spawn_app().await;
+    let sqlite = app.db.get_database_backend() == DatabaseBackend::Sqlite;
+    let expected = match app.settings.group_commit {
+        nido::settings::GroupCommitSetting::Auto => sqlite,
+        nido::settings::GroupCommitSetting::On => true,
+        nido::settings::GroupCommitSetting::Off => false,
+    };
+    assert_eq!(app.writer.is_grouped(), expected);
+    let token = app.admin_token().await;
+    assert!(!token.is_empty());
+    if expected {
+        assert!(
+            app.writer.commits() > 0,
+            "the login's writes went through batches"
+        );
+    }
+}
+
 /// On SQLite the data file has one writer connection, for which writers
 /// queue in nido, and a pool of readers that cannot write: a write that
 /// strays onto a reader fails at once instead of queuing in SQLite's busy
