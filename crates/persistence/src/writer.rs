@@ -321,12 +321,18 @@ impl Held {
         if *self.batch.lost.get_mut() && self.batch.finish().await {
             self.group.commits.fetch_add(1, Ordering::Relaxed);
         }
-        let outer = match self.batch.outer.take() {
-            Some(outer) => outer,
-            None => begin_alone(connection).await?,
+        // The batch stays in its place while the savepoint opens: were this
+        // request dropped meanwhile, the writes already in it must not go
+        // with it.
+        let savepoint = match &self.batch.outer {
+            Some(outer) => outer.begin().await,
+            None => {
+                let outer = begin_alone(connection).await?;
+                let savepoint = outer.begin().await;
+                self.batch.outer = Some(outer);
+                savepoint
+            }
         };
-        let savepoint = outer.begin().await;
-        self.batch.outer = Some(outer);
         match savepoint {
             Ok(savepoint) => Ok(Write(Inner::Grouped {
                 savepoint,
