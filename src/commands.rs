@@ -98,7 +98,7 @@ pub async fn retention(settings: &Settings, dry_run: bool) -> anyhow::Result<()>
     let db = open_database(settings).await?;
     let audit_db = open_audit_database(settings, &db).await?;
     let report = nido_cases::retention::run(
-        &db,
+        &nido_persistence::Writer::alone(db.clone()),
         &audit_db,
         settings.retention_policy(),
         settings.clock().now(),

@@ -435,7 +435,7 @@ pub async fn load(settings: &Settings, scale: Option<usize>) -> anyhow::Result<(
     let workshops = create_workshops(&cases, &coordinator, &team[4..6], today).await?;
     // The file closed long ago is anonymised, as the server's daily run would.
     let retention = nido_cases::retention::run(
-        &db,
+        &cases.writer,
         &databases.audit,
         settings.retention_policy(),
         cases.now(),

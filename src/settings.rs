@@ -176,6 +176,9 @@ pub struct Settings {
     /// Secret: a PostgreSQL URL may carry a password.
     pub database_url: Option<SecretString>,
     pub database_max_connections: u32,
+    /// Whether writes share commits (`auto`: on SQLite, not on PostgreSQL).
+    #[serde(default)]
+    pub group_commit: GroupCommitSetting,
     pub log: LogSettings,
     pub auth: AuthSettings,
     pub cases: CaseSettings,
@@ -198,6 +201,26 @@ pub struct Settings {
     /// development, cookies are `__Host-` prefixed and `Secure`.
     #[serde(skip)]
     pub env: String,
+}
+
+/// `group_commit`: `auto`, `on` or `off`.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupCommitSetting {
+    #[default]
+    Auto,
+    On,
+    Off,
+}
+
+impl From<GroupCommitSetting> for nido_persistence::GroupCommit {
+    fn from(setting: GroupCommitSetting) -> Self {
+        match setting {
+            GroupCommitSetting::Auto => Self::Auto,
+            GroupCommitSetting::On => Self::On,
+            GroupCommitSetting::Off => Self::Off,
+        }
+    }
 }
 
 /// `[centre]`.
@@ -418,6 +441,39 @@ mod tests {
         assert_eq!(settings.calendar.valid_days, 365);
         assert!(!settings.web.secure_cookies);
         assert!(settings.database_url().starts_with("sqlite://data/nido.db"));
+        assert_eq!(settings.group_commit, GroupCommitSetting::Auto);
+    }
+
+    #[test]
+    fn group_commit_is_auto_on_or_off_and_nothing_else() {
+        let [on, off, typo] = staging_loads(
+            "group",
+            [
+                "group_commit = \"on\"\n",
+                "group_commit = \"off\"\n",
+                "group_commit = \"yes\"\n",
+            ],
+        );
+        assert_eq!(on.expect("on").group_commit, GroupCommitSetting::On);
+        assert_eq!(off.expect("off").group_commit, GroupCommitSetting::Off);
+        let refused = typo.expect_err("refused").to_string();
+        assert!(refused.contains("yes"), "{refused}");
+    }
+
+    /// The settings of an environment `staging` whose file is each of
+    /// `tomls` in turn.
+    fn staging_loads<const N: usize>(
+        name: &str,
+        tomls: [&str; N],
+    ) -> [anyhow::Result<Settings>; N] {
+        let dir = std::env::temp_dir().join(format!("nido-settings-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let loaded = tomls.map(|toml| {
+            std::fs::write(dir.join("staging.toml"), toml).expect("write");
+            Settings::load_from(&dir, "staging")
+        });
+        std::fs::remove_dir_all(&dir).ok();
+        loaded
     }
 
     #[test]
@@ -466,17 +522,14 @@ mod tests {
 
     #[test]
     fn places_and_the_daily_rate_are_read_and_checked() {
-        let dir =
-            std::env::temp_dir().join(format!("nido-settings-billing-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("dir");
-        let load = |toml: &str| {
-            std::fs::write(dir.join("staging.toml"), toml).expect("write");
-            Settings::load_from(&dir, "staging")
-        };
-        let set = load("[centre]\nauthorized_places = 24\n[billing]\ndaily_rate_cents = 12000\n");
-        let no_places = load("[centre]\nauthorized_places = 0\n");
-        let negative_rate = load("[billing]\ndaily_rate_cents = -1\n");
-        std::fs::remove_dir_all(&dir).ok();
+        let [set, no_places, negative_rate] = staging_loads(
+            "billing",
+            [
+                "[centre]\nauthorized_places = 24\n[billing]\ndaily_rate_cents = 12000\n",
+                "[centre]\nauthorized_places = 0\n",
+                "[billing]\ndaily_rate_cents = -1\n",
+            ],
+        );
         let set = set.expect("settings");
         assert_eq!(set.centre.authorized_places, 24);
         assert_eq!(set.billing.daily_rate_cents, 12_000);

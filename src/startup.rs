@@ -12,7 +12,7 @@ use nido_domain::{DisplayName, Email, NewPassword, Profession, Role};
 use nido_http::AppState;
 use nido_persistence::audit::AuditWriter;
 use nido_persistence::users;
-use nido_persistence::{DatabaseConnection, MainDatabase, RepoError};
+use nido_persistence::{DatabaseConnection, MainDatabase, RepoError, Writer};
 use tokio::net::TcpListener;
 
 use crate::settings::Settings;
@@ -65,8 +65,14 @@ impl Application {
         self.listener.local_addr()
     }
 
-    /// The main database, as its writer (on SQLite the readers cannot write).
+    /// The main database, as its writer's connection (on SQLite the
+    /// readers cannot write).
     pub fn database(&self) -> DatabaseConnection {
+        self.state.cases.writer.connection().clone()
+    }
+
+    /// The main database's writer, as the use cases write.
+    pub fn writer(&self) -> Writer {
         self.state.cases.writer.clone()
     }
 
@@ -125,7 +131,7 @@ pub async fn use_cases(settings: &Settings, databases: &Databases) -> anyhow::Re
     );
     Ok(Cases {
         db: main.read.clone(),
-        writer: main.write.clone(),
+        writer: Writer::new(main.write.clone(), settings.group_commit.into()),
         audit_log: AuditWriter::spawn(audit.clone(), main.write.clone()),
         audit_db: audit.clone(),
         clock: settings.clock(),
@@ -162,7 +168,7 @@ pub async fn open_main_database(settings: &Settings) -> anyhow::Result<MainDatab
     // Files an earlier release anonymised keep rows that anonymisation
     // now deletes: erased before anything reads them.
     let finished = nido_cases::retention::finish_earlier_anonymisations(
-        &main.write,
+        &Writer::alone(main.write.clone()),
         settings.clock().now(),
         &settings.cases.time_zone,
     )

@@ -21,6 +21,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub db: DatabaseConnection,
+    /// The server's own writer (its batches, when grouped).
+    pub writer: nido_persistence::Writer,
     pub settings: Settings,
     pub data_dir: PathBuf,
     _data_dir: std::sync::Arc<TempDir>,
@@ -84,11 +86,13 @@ async fn start(
         .expect("the application builds");
     let address = format!("http://{}", application.local_addr().expect("bound"));
     let db = application.database();
+    let writer = application.writer();
     tokio::spawn(application.run_until_stopped());
     TestApp {
         address,
         client: reqwest::Client::new(),
         db,
+        writer,
         data_dir: settings.data_dir.clone(),
         settings,
         _data_dir: data_dir,

@@ -20,7 +20,7 @@ async fn run_retention(
 ) -> nido::retention::RetentionReport {
     let audit = app.audit_db().await;
     nido::retention::run(
-        &app.db,
+        &app.writer,
         &audit,
         app.settings.retention_policy(),
         now,
@@ -375,7 +375,7 @@ async fn audit_entries_are_deleted_after_their_months_by_the_job_and_by_nothing_
     let audit = past.audit_db().await;
     let named = "SELECT COUNT(*) AS n FROM audit_log_families";
     let old_entries = nido::retention::run(
-        &past.db,
+        &past.writer,
         &audit,
         past.settings.retention_policy(),
         test_now(),
@@ -401,7 +401,7 @@ async fn audit_entries_are_deleted_after_their_months_by_the_job_and_by_nothing_
     }
 
     let report = nido::retention::run(
-        &past.db,
+        &past.writer,
         &audit,
         past.settings.retention_policy(),
         test_now(),

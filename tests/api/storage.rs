@@ -109,6 +109,28 @@ async fn the_audit_log_is_where_the_engine_keeps_it() {
     }
 }
 
+/// Writes share commits where the setting says: by default on SQLite,
+/// whose every commit waits for the disk alone, and not on PostgreSQL.
+#[tokio::test]
+async fn writes_share_commits_on_sqlite_by_default() {
+    let app = spawn_app().await;
+    let sqlite = app.db.get_database_backend() == DatabaseBackend::Sqlite;
+    let expected = match app.settings.group_commit {
+        nido::settings::GroupCommitSetting::Auto => sqlite,
+        nido::settings::GroupCommitSetting::On => true,
+        nido::settings::GroupCommitSetting::Off => false,
+    };
+    assert_eq!(app.writer.is_grouped(), expected);
+    let token = app.admin_token().await;
+    assert!(!token.is_empty());
+    if expected {
+        assert!(
+            app.writer.commits() > 0,
+            "the login's writes went through batches"
+        );
+    }
+}
+
 /// On SQLite the data file has one writer connection, for which writers
 /// queue in nido, and a pool of readers that cannot write: a write that
 /// strays onto a reader fails at once instead of queuing in SQLite's busy
@@ -143,9 +165,12 @@ async fn sqlite_writes_have_one_connection_and_reads_cannot_write() {
     let pool = |db: &DatabaseConnection| db.get_sqlite_connection_pool().size();
     assert_eq!(pool(&main.write), 1, "one writer connection");
 
-    // A queue of writers at the one connection: all pass, in turn.
+    // A queue of writers at the one connection: all pass, in turn, and
+    // those that queued together share a commit.
+    let grouped = nido_persistence::Writer::new(main.write.clone(), Default::default());
+    assert!(grouped.is_grouped(), "grouped by default on SQLite");
     let inserts = (0..20).map(|id| {
-        let writer = main.write.clone();
+        let writer = grouped.clone();
         async move {
             let txn = nido_persistence::begin_write(&writer).await?;
             txn.execute_unprepared(&format!("INSERT INTO scratch VALUES ({id})"))
@@ -159,6 +184,11 @@ async fn sqlite_writes_have_one_connection_and_reads_cannot_write() {
     assert_eq!(
         value_of(&main.read, "SELECT COUNT(*) FROM scratch").await,
         "20"
+    );
+    assert!(
+        grouped.commits() < 20,
+        "20 writes in {} commits",
+        grouped.commits()
     );
 }
 

@@ -44,7 +44,7 @@ pub mod workshops;
 use chrono::{DateTime, NaiveDate, Utc};
 use nido_domain::{Clock, Conflict, FieldInvalid, Refusal, Role, User};
 use nido_persistence::audit::{AuditTarget, AuditWriter};
-use nido_persistence::{DatabaseConnection, DbErr, RepoError};
+use nido_persistence::{DatabaseConnection, DbErr, RepoError, Writer};
 use uuid::Uuid;
 
 /// What every use case reaches: the databases, the clock, the centre's
@@ -55,8 +55,9 @@ pub struct Cases {
     /// through `writer`, in a transaction begun with `begin_write`.
     pub db: DatabaseConnection,
     /// Writes: on SQLite the one writer connection, for which writers queue
-    /// in order; on PostgreSQL the same pool as `db`.
-    pub writer: DatabaseConnection,
+    /// in order, their commits grouped; on PostgreSQL the same pool as
+    /// `db`. A use case holding a `Write` never writes on it directly.
+    pub writer: Writer,
     /// The audit log's database: its own SQLite file, or the main PostgreSQL.
     pub audit_db: DatabaseConnection,
     /// Writes audit entries, many requests' in one commit.
@@ -92,7 +93,7 @@ impl Cases {
     pub fn audit_target(&self) -> AuditTarget<'_> {
         AuditTarget {
             log: &self.audit_db,
-            main: &self.writer,
+            main: self.writer.connection(),
         }
     }
 

@@ -10,7 +10,7 @@ use nido_domain::Conflict;
 use nido_domain::retention::{audit_cutoff, is_due, last_contact};
 use nido_persistence::audit::AuditWriter;
 use nido_persistence::retention::{self as statements, ClosedFile, FileRows};
-use nido_persistence::{DatabaseConnection, DatabaseTransaction, RepoError, begin_write};
+use nido_persistence::{DatabaseConnection, RepoError, Write, Writer, begin_write};
 use uuid::Uuid;
 
 use crate::records::FamilyRecord;
@@ -65,7 +65,7 @@ pub fn due_files(files: Vec<ClosedFile>, today: NaiveDate, active_years: u32) ->
 /// anonymisation and the purge are in the audit log, in the name of nobody
 /// (the nil UUID: the system).
 pub async fn run(
-    db: &DatabaseConnection,
+    db: &Writer,
     audit_db: &DatabaseConnection,
     policy: RetentionPolicy,
     now: DateTime<Utc>,
@@ -87,7 +87,7 @@ pub async fn run(
             audit_entries,
         });
     }
-    let audit_log = AuditWriter::spawn(audit_db.clone(), db.clone());
+    let audit_log = AuditWriter::spawn(audit_db.clone(), db.connection().clone());
     let audit_entries = statements::purge_audit_before(audit_db, cutoff).await?;
     if audit_entries > 0 {
         let resource = format!("/audit before {}", cutoff.to_rfc3339());
@@ -131,7 +131,7 @@ pub async fn run(
 /// day). Refused (`Conflict::FileOpen`) if the file was reopened meanwhile
 /// or is anonymised already.
 pub async fn anonymise(
-    db: &DatabaseConnection,
+    db: &Writer,
     family_id: Uuid,
     now: DateTime<Utc>,
     zone: &chrono_tz::Tz,
@@ -157,7 +157,7 @@ pub async fn anonymise(
 /// so it finds nothing twice); answers how many families it finished.
 /// Nothing new is audited: her `family.anonymise` entry stands.
 pub async fn finish_earlier_anonymisations(
-    db: &DatabaseConnection,
+    db: &Writer,
     now: DateTime<Utc>,
     zone: &chrono_tz::Tz,
 ) -> CaseResult<usize> {
@@ -184,7 +184,7 @@ pub async fn finish_earlier_anonymisations(
 /// nobody, and her row and her children's stay without a name, a contact, a
 /// referent or any date but a year or `month`.
 async fn erase_file(
-    txn: &DatabaseTransaction,
+    txn: &Write,
     file: &FileRows,
     month: DateTime<Utc>,
     now: DateTime<Utc>,

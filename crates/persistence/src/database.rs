@@ -2,10 +2,7 @@ use std::time::Duration;
 
 use nido_migrations::{AuditMigrator, Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{
-    ConnectOptions, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
-};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 
 /// Which database a URL selects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,20 +154,4 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 /// Checks that the database answers.
 pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
     db.ping().await
-}
-
-/// Begins a transaction that will write. On SQLite it takes the write lock at
-/// once (`BEGIN IMMEDIATE`), so that of two racing writers the second waits
-/// for the busy timeout instead of failing on its first write.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    match db.get_database_backend() {
-        DatabaseBackend::Sqlite => {
-            db.begin_with_options(TransactionOptions {
-                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-                ..Default::default()
-            })
-            .await
-        }
-        _ => db.begin().await,
-    }
 }

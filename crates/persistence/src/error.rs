@@ -39,15 +39,20 @@ impl RepoError {
     }
 }
 
-/// The driver's own error behind a sea-orm error.
-fn database_error(err: &DbErr) -> Option<&dyn sea_orm::sqlx::error::DatabaseError> {
+/// The driver's error behind a sea-orm error.
+fn sqlx_error(err: &DbErr) -> Option<&sea_orm::sqlx::Error> {
     let (DbErr::Query(RuntimeErr::SqlxError(sqlx))
     | DbErr::Exec(RuntimeErr::SqlxError(sqlx))
     | DbErr::Conn(RuntimeErr::SqlxError(sqlx))) = err
     else {
         return None;
     };
-    match sqlx.as_ref() {
+    Some(sqlx.as_ref())
+}
+
+/// The database's own error behind a sea-orm error.
+fn database_error(err: &DbErr) -> Option<&dyn sea_orm::sqlx::error::DatabaseError> {
+    match sqlx_error(err)? {
         sea_orm::sqlx::Error::Database(db) => Some(db.as_ref()),
         _ => None,
     }
@@ -88,4 +93,28 @@ pub fn is_out_of_range(err: &DbErr) -> bool {
     database_error(err)
         .and_then(|db| db.code())
         .is_some_and(|code| matches!(code.as_ref(), "22008" | "22003" | "22021" | "22P05"))
+}
+
+/// Whether a failed statement may have ended the transaction it ran in,
+/// not only itself: SQLite may roll the whole transaction back on a busy,
+/// full, corrupt or unreadable database, out of memory or interrupted
+/// (primary codes 5, 7, 9, 10, 11, 13, 26; PostgreSQL's codes have five
+/// characters, SQLite's fewer); and a connection that broke (I/O,
+/// protocol) takes its transaction with it on either engine.
+pub(crate) fn loses_transaction(err: &DbErr) -> bool {
+    if let Some(db) = database_error(err) {
+        return db
+            .code()
+            .filter(|code| code.len() < 5)
+            .and_then(|code| code.parse::<u32>().ok())
+            .is_some_and(|code| matches!(code & 0xff, 5 | 7 | 9 | 10 | 11 | 13 | 26));
+    }
+    matches!(
+        sqlx_error(err),
+        Some(
+            sea_orm::sqlx::Error::Io(_)
+                | sea_orm::sqlx::Error::Protocol(_)
+                | sea_orm::sqlx::Error::WorkerCrashed
+        )
+    )
 }

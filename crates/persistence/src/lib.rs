@@ -28,15 +28,16 @@ pub mod workshops;
 mod database;
 mod error;
 mod versioned;
+mod writer;
 
 pub use database::{
-    Backend, MainDatabase, begin_write, connect, connect_audit, connect_main, migrate,
-    migrate_audit, ping,
+    Backend, MainDatabase, connect, connect_audit, connect_main, migrate, migrate_audit, ping,
 };
 pub use error::{RepoError, Rule, is_contention, is_out_of_range};
 pub use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait,
 };
+pub use writer::{GroupCommit, Write, Writer, begin_write};
 
 /// The row of `E` whose primary key is `id`, or [`RepoError::NotFound`].
 pub(crate) async fn row_by_id<E>(

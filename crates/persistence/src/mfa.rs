@@ -7,13 +7,13 @@ use chrono::{DateTime, Utc};
 use nido_domain::Conflict;
 use sea_orm::prelude::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, PaginatorTrait, QueryFilter,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter,
 };
 use uuid::Uuid;
 
 use crate::entities::{mfa_challenges, recovery_codes, sessions, user_totp, users};
-use crate::{RepoError, begin_write};
+use crate::{RepoError, Writer, begin_write};
 
 /// A user's TOTP secret, as stored.
 #[derive(Clone, PartialEq, Eq)]
@@ -49,7 +49,7 @@ pub async fn totp(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Option<Tot
 /// first code confirms it. 409 `mfa_already_enrolled` when the account has a
 /// confirmed factor: it must be removed first.
 pub async fn start_enrolment(
-    db: &DatabaseConnection,
+    db: &Writer,
     user_id: Uuid,
     secret: String,
     now: DateTime<Utc>,
@@ -79,7 +79,7 @@ pub async fn start_enrolment(
 /// ones go), in one transaction. 409 `mfa_not_started` when there is no
 /// pending secret (none, or confirmed meanwhile).
 pub async fn confirm(
-    db: &DatabaseConnection,
+    db: &Writer,
     user_id: Uuid,
     secret: &str,
     step: i64,
@@ -183,7 +183,7 @@ pub async fn recovery_codes_left(db: &impl ConnectionTrait, user_id: Uuid) -> Re
 /// the secret, the recovery codes and the open challenges go, and on a
 /// reset every session of hers ends and her calendar address is revoked,
 /// in one transaction.
-pub async fn remove(db: &DatabaseConnection, user_id: Uuid, reset: bool) -> Result<(), RepoError> {
+pub async fn remove(db: &Writer, user_id: Uuid, reset: bool) -> Result<(), RepoError> {
     let txn = begin_write(db).await?;
     remove_in(&txn, user_id).await?;
     if reset {

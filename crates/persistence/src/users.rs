@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::calendar_feeds;
 use crate::entities::{sessions, users};
 use crate::versioned::Versioned;
-use crate::{RepoError, Rule, begin_write};
+use crate::{RepoError, Rule, Writer, begin_write};
 
 /// One account per email: PostgreSQL names the index, SQLite its column.
 const EMAIL_RULES: [Rule; 1] = [(&["users_email_key", "users.email"], Conflict::EmailTaken)];
@@ -113,7 +113,7 @@ pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
 /// password is set, loses every session and her calendar address in the
 /// same transaction.
 pub async fn update(
-    db: &sea_orm::DatabaseConnection,
+    db: &Writer,
     id: Uuid,
     expected_version: Option<i32>,
     changes: UserChanges,
@@ -165,7 +165,7 @@ pub async fn update(
 /// someone else falls, every other session of hers and her calendar
 /// address end, in one transaction.
 pub async fn set_own_password(
-    db: &sea_orm::DatabaseConnection,
+    db: &Writer,
     id: Uuid,
     password_hash: String,
     keep_session_token_hash: &str,

@@ -220,7 +220,7 @@ mod tests {
         let policy = AuthPolicy::default();
         let cases = Cases {
             db: db.clone(),
-            writer: db.clone(),
+            writer: nido_persistence::Writer::new(db.clone(), nido_persistence::GroupCommit::Auto),
             audit_log: nido_persistence::audit::AuditWriter::spawn(db.clone(), db.clone()),
             audit_db: db,
             clock: Clock::Fixed(Utc::now()),

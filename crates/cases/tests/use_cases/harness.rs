@@ -12,8 +12,8 @@ use nido_domain::housing::{LandlordInput, LandlordKind, LeaseInput, Typology, Un
 use nido_domain::placement::Placement;
 use nido_domain::user::NewUser;
 use nido_domain::{Clock, DisplayName, Email, Profession, Role};
-use nido_persistence::DatabaseConnection;
 use nido_persistence::audit::AuditWriter;
+use nido_persistence::{DatabaseConnection, GroupCommit, Writer};
 use uuid::Uuid;
 
 /// Now, for every test: a Monday in June, mid-morning in Paris.
@@ -70,7 +70,7 @@ fn cases_over(read: DatabaseConnection, write: DatabaseConnection, clock: Clock)
         audit_log: AuditWriter::spawn(write.clone(), write.clone()),
         audit_db: write.clone(),
         db: read,
-        writer: write,
+        writer: Writer::new(write, GroupCommit::Auto),
         clock,
         time_zone: chrono_tz::Europe::Paris,
         report_lead_days: 30,

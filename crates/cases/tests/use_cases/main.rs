@@ -5,6 +5,7 @@
 
 mod harness;
 
+mod group_commit;
 mod housing;
 mod inputs;
 mod need_to_know;
