@@ -34,6 +34,17 @@ pub fn assigned_ids(user_id: Uuid) -> SelectStatement {
         .to_owned()
 }
 
+/// [`assigned_to`] as SQL text, for the screens written in SQL
+/// (`crate::screens`): whether the family whose id is the expression
+/// `family_id` is assigned to the user bound as `user` (a placeholder).
+pub fn assigned_sql(family_id: &str, user: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM families nk_family WHERE nk_family.id = {family_id} \
+         AND (nk_family.referent_id = {user} OR EXISTS (SELECT 1 FROM family_team nk_team \
+         WHERE nk_team.family_id = nk_family.id AND nk_team.user_id = {user})))"
+    )
+}
+
 /// What `viewer` may see: team interventions, and restricted ones they
 /// wrote or were present at.
 /// Correlated: each restricted intervention looks up the viewer's
