@@ -442,3 +442,44 @@ pub async fn due_counts(
     );
     Ok(query(db, sql, binds).await?.pop().unwrap_or_default())
 }
+
+/// The screens' date arithmetic applied to `days`, as the database
+/// computes it: what a test holds to the domain's rules
+/// (`nido_domain::due_dates`) on each engine.
+#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
+pub struct SqlDates {
+    pub day: NaiveDate,
+    pub plus_15_days: NaiveDate,
+    pub plus_1_month: NaiveDate,
+    pub plus_6_months: NaiveDate,
+    pub plus_12_months: NaiveDate,
+    pub plus_36_months: NaiveDate,
+}
+
+pub async fn sql_dates(
+    db: &impl ConnectionTrait,
+    days: &[NaiveDate],
+) -> Result<Vec<SqlDates>, DbErr> {
+    let d = Dialect::of(db);
+    let mut answers = Vec::new();
+    for chunk in days.chunks(500) {
+        let mut binds = Binds::default();
+        let values: Vec<String> = chunk
+            .iter()
+            .map(|day| format!("({})", binds.bind(*day)))
+            .collect();
+        let sql = format!(
+            "WITH d(day) AS (VALUES {}) \
+             SELECT day, {} AS plus_15_days, {} AS plus_1_month, {} AS plus_6_months, \
+                    {} AS plus_12_months, {} AS plus_36_months FROM d ORDER BY day",
+            values.join(", "),
+            d.add_days("day", 15),
+            d.add_months("day", 1),
+            d.add_months("day", 6),
+            d.add_months("day", 12),
+            d.add_months("day", 36),
+        );
+        answers.extend(query::<SqlDates>(db, sql, binds).await?);
+    }
+    Ok(answers)
+}

@@ -5,6 +5,7 @@
 
 mod harness;
 
+mod due_dates;
 mod housing;
 mod inputs;
 mod need_to_know;
