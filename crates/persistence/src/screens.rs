@@ -96,7 +96,7 @@ fn current_periods(binds: &mut Binds, staff: Option<Uuid>) -> String {
     );
     if let Some(user_id) = staff {
         let user = binds.bind(user_id);
-        sql.push_str(&format!(" AND {}", assigned_sql("f.id", &user)));
+        sql.push_str(&format!(" AND {}", assigned_sql("p.family_id", &user)));
     }
     sql
 }
@@ -284,7 +284,8 @@ impl TryFrom<RawDueRow> for DueRow {
 }
 
 /// `WITH cur AS (…), due AS (…)`: every open obligation of the scope, one
-/// row each (`kind`, `due_on`, `subject_id`, `placement_id`, `family_id`,
+/// row each (the current periods computed once, `MATERIALIZED`, rather
+/// than once for each kind) (`kind`, `due_on`, `subject_id`, `placement_id`, `family_id`,
 /// `incident_id`, `occurred_at`), by the rules of
 /// `nido_domain::due_dates::open_duties` and of incidents.
 fn open_obligations(binds: &mut Binds, dialect: Dialect, scope: DueScope, lead: u32) -> String {
@@ -321,7 +322,7 @@ fn open_obligations(binds: &mut Binds, dialect: Dialect, scope: DueScope, lead: 
                         CAST(NULL AS uuid) AS incident_id, \
                         CAST(NULL AS timestamptz) AS occurred_at FROM cur";
     format!(
-        "WITH cur AS (SELECT p.id AS placement_id, p.family_id, p.admitted_on, c.ends_on {current}), \
+        "WITH cur AS MATERIALIZED (SELECT p.id AS placement_id, p.family_id, p.admitted_on, c.ends_on {current}), \
          due AS ( \
            SELECT 'renewal_report' AS kind, {report_due_on} AS due_on, {of_placement} \
              WHERE EXISTS (SELECT 1 FROM children ch WHERE ch.family_id = cur.family_id \
