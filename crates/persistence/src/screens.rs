@@ -84,15 +84,16 @@ async fn query<R: FromQueryResult>(
 
 /// The active placements' current (last) periods, as `c`, with their
 /// placement `p` and family `f`; only the families `staff` accompanies
-/// when given.
+/// when given. The last period's number is one seek of the `(placement_id,
+/// number)` index, and its row one more: cheaper than testing every period
+/// for a later one.
 fn current_periods(binds: &mut Binds, staff: Option<Uuid>) -> String {
     let mut sql = String::from(
         "FROM placements p \
          JOIN periods c ON c.placement_id = p.id \
+              AND c.number = (SELECT MAX(l.number) FROM periods l WHERE l.placement_id = p.id) \
          JOIN families f ON f.id = p.family_id \
-         WHERE p.status = 'active' \
-         AND NOT EXISTS (SELECT 1 FROM periods l \
-                         WHERE l.placement_id = c.placement_id AND l.number > c.number)",
+         WHERE p.status = 'active'",
     );
     if let Some(user_id) = staff {
         let user = binds.bind(user_id);
