@@ -285,10 +285,10 @@ impl TryFrom<RawDueRow> for DueRow {
 }
 
 /// `WITH cur AS (…), due AS (…)`: every open obligation of the scope, one
-/// row each (the current periods computed once, `MATERIALIZED`, rather
-/// than once for each kind) (`kind`, `due_on`, `subject_id`, `placement_id`, `family_id`,
+/// row each (`kind`, `due_on`, `subject_id`, `placement_id`, `family_id`,
 /// `incident_id`, `occurred_at`), by the rules of
-/// `nido_domain::due_dates::open_duties` and of incidents.
+/// `nido_domain::due_dates::open_duties` and of incidents. The current
+/// periods are computed once (`MATERIALIZED`), not once for each kind.
 fn open_obligations(binds: &mut Binds, dialect: Dialect, scope: DueScope, lead: u32) -> String {
     let staff = match scope {
         DueScope::Centre => None,
