@@ -27,6 +27,7 @@ mod m20261205_000018_second_factor;
 mod m20261205_000019_server_key_and_account_locks;
 mod m20261205_000020_anonymised_figures;
 mod m20261205_000021_audit_entry_families;
+mod m20261205_000022_due_dates_paged;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000019_server_key_and_account_locks::Migration),
             Box::new(m20261205_000020_anonymised_figures::Migration),
             Box::new(m20261205_000021_audit_entry_families::Outbox),
+            Box::new(m20261205_000022_due_dates_paged::Migration),
         ]
     }
 }

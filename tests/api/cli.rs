@@ -364,7 +364,7 @@ async fn demo_data_fills_an_empty_centre_with_families_at_every_stage() {
     );
 
     // Loi 2002-2 duties at every stage, some overdue.
-    let due = get("/api/v1/due-dates?within_days=365".into()).await;
+    let due = get("/api/v1/due-dates?within_days=365&limit=200".into()).await;
     let due = due["items"].as_array().expect("items");
     for kind in [
         "contract_delivery",
@@ -500,10 +500,15 @@ async fn demo_data_at_scale_adds_families_with_consistent_histories() {
         "each with an active placement"
     );
     // Every period lasts six months at most: within a year, every active
-    // placement is on the coordinators' screen.
+    // placement is on the coordinators' screen (one page of 200 holds the
+    // demo's and these).
     let deadlines = server
-        .get(&coordinator, "/api/v1/deadlines?within_days=365".into())
+        .get(
+            &coordinator,
+            "/api/v1/deadlines?within_days=365&limit=200".into(),
+        )
         .await;
+    assert!(deadlines["next_cursor"].is_null(), "{deadlines}");
     let on_screen = deadlines["items"]
         .as_array()
         .expect("items")

@@ -24,6 +24,7 @@ mod housing;
 mod incidents;
 mod interventions;
 mod lockout;
+mod paging_screens;
 mod placements;
 mod projects;
 mod races;

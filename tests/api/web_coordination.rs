@@ -238,6 +238,54 @@ async fn a_staff_member_sees_only_her_families_due_dates() {
     assert!(overdue < coming);
 }
 
+/// More due dates than a page holds: the page says how many the whole
+/// window holds ("En retard (N)") and links to the next page, which holds
+/// the rest; a page address nido did not give is refused, not a failure.
+#[tokio::test]
+async fn the_due_dates_page_shows_the_windows_counts_and_links_to_the_next_page() {
+    let app = spawn_app().await;
+    let scene = scene(&app).await;
+    for n in 0..10 {
+        app.placed_family(
+            &scene.coordinator,
+            &format!("Famille{n}"),
+            days_ago(300),
+            days_ago(20 + n),
+        )
+        .await;
+    }
+    let api = app
+        .get_json(
+            "/api/v1/due-dates?within_days=365&limit=200",
+            &scene.coordinator,
+        )
+        .await;
+    let total = api["items"].as_array().expect("items").len();
+    assert!(total > 50, "{total}");
+    let mut clara = Browser::signed_in(&app, "clara@nido.example", PASSWORD).await;
+    let first = clara.get("/echeances?jours=365").await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    for (heading, count) in [("En retard", "overdue"), ("À venir", "upcoming")] {
+        let shown = format!("{heading} ({})", api["counts"][count]);
+        assert!(first.body.contains(&shown), "{shown}: {}", first.body);
+    }
+    let link = first
+        .body
+        .split("href=\"")
+        .filter_map(|rest| rest.split('"').next())
+        .find(|href| href.contains("suite="))
+        .expect("a link to the next page")
+        .replace("&#38;", "&")
+        .replace("&amp;", "&");
+    let next = clara.get(&link).await;
+    assert_eq!(next.status, StatusCode::OK, "{}", next.body);
+    let rows = |body: &str| body.matches("<li class=\"item").count();
+    assert_eq!(rows(&first.body) + rows(&next.body), total);
+    assert!(!next.body.contains("suite="), "the last page");
+    let forged = clara.get("/echeances?jours=365&suite=bm90IGpzb24").await;
+    assert_eq!(forged.status, StatusCode::BAD_REQUEST);
+}
+
 async fn periods(app: &TestApp, coordinator: &str, placement_id: &str) -> usize {
     app.get_json(&format!("/api/v1/placements/{placement_id}"), coordinator)
         .await["periods"]

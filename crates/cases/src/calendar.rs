@@ -9,7 +9,7 @@ use nido_domain::due_dates::DueKind;
 use nido_persistence::{calendar_feeds, families, interventions, users};
 use uuid::Uuid;
 
-use crate::due_dates::{families_shown, initials, open_until};
+use crate::due_dates::{families_shown, initials, open_between};
 use crate::interventions::action_viewer;
 use crate::{Caller, CaseError, CaseResult, Cases};
 
@@ -82,13 +82,14 @@ pub async fn read_feed(cases: &Cases, secret_hash: &str) -> CaseResult<Vec<Calen
     let mut events = Vec::new();
     let mut shown: Vec<Uuid> = Vec::new();
 
-    let due = match open_until(cases, &caller, until, None).await {
+    // Only the window's, chosen by the database: a staff member's feed
+    // reads her families', never the centre's.
+    let due = match open_between(cases, &caller, from, until).await {
         Ok(items) => items,
         // Admins have no families, hence no due dates.
         Err(CaseError::Forbidden) => Vec::new(),
         Err(err) => return Err(err),
     };
-    let due: Vec<_> = due.into_iter().filter(|item| item.due_on >= from).collect();
     let (own, for_incidents) = families_shown(&due);
     shown.extend(own);
     for item in due {

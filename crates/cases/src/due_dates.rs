@@ -1,20 +1,20 @@
 //! The one screen of what must be done: every open obligation of every
 //! active placement (renewal report, period end, contract, projet
 //! personnalisé), for the families the caller may see, and the incidents
-//! not yet reported to the authority. Its cost grows with
-//! the active placements, never with the history: ended placements are not
-//! read, and of a placement's contract and reviews only the contract's row
-//! and the latest review's date are.
+//! not yet reported to the authority. Paged by the database
+//! (`nido_persistence::screens`, which computes each due date in SQL with
+//! the rules of `nido_domain::due_dates`): a page reads what it shows,
+//! and its counts are one query over the window.
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
-use nido_domain::Refusal;
+use chrono::{DateTime, NaiveDate, Utc};
 use nido_domain::Role;
-use nido_domain::due_dates::{DueKind, PlacementDuties, open_duties};
-use nido_domain::incident::report_due_at;
-use nido_domain::placement::latest_end_on;
-use nido_persistence::{families, placements, projects};
+use nido_domain::due_dates::DueKind;
+use nido_domain::incident::{REPORT_WITHIN, report_due_at};
+use nido_persistence::screens::{self, DuePosition, DueRow, DueScope, DueWindow, OverdueRule};
 use uuid::Uuid;
 
+use crate::deadlines::{position, window_end, within};
+use crate::pagination::RowsPage;
 use crate::{Caller, CaseResult, Cases};
 
 /// One obligation on the screen.
@@ -50,122 +50,114 @@ impl DueItem {
 /// The longest look ahead, in days.
 pub const MAX_WITHIN_DAYS: u32 = 3660;
 
-/// The obligations due on or before `until` (overdue ones included), of
-/// the families the caller may see (coordinators every family, staff the
-/// families they accompany), by due date, then the mother's name and the
-/// kind.
-pub async fn open_until(
+/// The due dates of the whole window, overdue or to come.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DueCounts {
+    pub overdue: u64,
+    pub upcoming: u64,
+}
+
+/// One page of the screen, and the counts of its whole window.
+#[derive(Debug, Clone)]
+pub struct DuePage {
+    pub items: Vec<DueItem>,
+    /// Absent on the last page.
+    pub next_cursor: Option<String>,
+    pub counts: DueCounts,
+}
+
+/// The window to look at and the page of it to show.
+#[derive(Debug, Clone, Default)]
+pub struct DueQuery {
+    /// Default today.
+    pub as_of: Option<NaiveDate>,
+    /// Default 60, at most [`MAX_WITHIN_DAYS`].
+    pub within_days: Option<u32>,
+    /// Only this kind.
+    pub kind: Option<DueKind>,
+    /// How many items a page holds (the adapter bounds it).
+    pub limit: u64,
+    /// The `next_cursor` of the page before.
+    pub cursor: Option<String>,
+}
+
+/// Whose obligations the caller follows: coordinators every family's and
+/// every incident's; staff their families' and the incidents they declared
+/// and may still read. Admins none.
+fn scope_of(caller: &Caller) -> CaseResult<DueScope> {
+    caller.require(&[Role::Coordinator, Role::Staff])?;
+    Ok(match caller.role {
+        Role::Coordinator => DueScope::Centre,
+        _ => DueScope::Staff(caller.id),
+    })
+}
+
+/// A row of the query as the screen shows it.
+fn item(row: DueRow) -> DueItem {
+    let names = row.mother_first_name.zip(row.mother_last_name);
+    DueItem {
+        kind: row.kind,
+        due_on: row.due_on,
+        family_id: row.family_id,
+        placement_id: row.placement_id,
+        mother_name: names
+            .as_ref()
+            .map(|(first, last)| format!("{first} {last}")),
+        mother_initials: names.as_ref().map(|(first, last)| initials(first, last)),
+        referent_id: row.referent_id,
+        incident_id: row.incident_id,
+        due_at: row.occurred_at.map(report_due_at),
+    }
+}
+
+/// Every obligation due from `from` to `until`, of the families the caller
+/// may see (coordinators every family, staff the families they
+/// accompany), by due date, then the kind, then the placement or incident:
+/// for the calendar feed, whose window is bounded.
+pub async fn open_between(
     cases: &Cases,
     caller: &Caller,
+    from: NaiveDate,
     until: NaiveDate,
-    kind: Option<DueKind>,
 ) -> CaseResult<Vec<DueItem>> {
-    caller.require(&[Role::Coordinator, Role::Staff])?;
-    let staff = (caller.role == Role::Staff).then_some(caller.id);
-    let active = placements::active_of(&cases.db, staff).await?;
-    let ids: Vec<Uuid> = active.iter().map(|placement| placement.id).collect();
-    let contracts = projects::contracts_of(&cases.db, &ids).await?;
-    let last_reviews = projects::last_reviews_of(&cases.db, &ids).await?;
-    let mut families =
-        families::find_many(&cases.db, active.iter().map(|p| p.family_id).collect()).await?;
-    let mut items = Vec::new();
-    for placement in active {
-        let Some(current) = placement.current_period().copied() else {
-            continue;
-        };
-        let Some(family) = families.remove(&placement.family_id) else {
-            continue;
-        };
-        if caller.role == Role::Staff && !family.is_assigned(caller.id) {
-            continue;
-        }
-        let contract = contracts.get(&placement.id);
-        let duties = PlacementDuties {
-            admitted_on: placement.admitted_on,
-            current,
-            latest_end_on: latest_end_on(&family.births()),
-            contract_delivered_on: contract.and_then(|c| c.delivered_on),
-            contract_signed_on: contract.and_then(|c| c.signed_on),
-            last_review_on: last_reviews.get(&placement.id).copied(),
-        };
-        for (due_kind, due_on) in open_duties(&duties, cases.report_lead_days) {
-            if due_on > until || kind.is_some_and(|wanted| wanted != due_kind) {
-                continue;
-            }
-            items.push(DueItem {
-                kind: due_kind,
-                due_on,
-                family_id: Some(family.id),
-                placement_id: Some(placement.id),
-                mother_name: Some(family.mother.full_name()),
-                mother_initials: Some(initials(
-                    &family.mother.first_name,
-                    &family.mother.last_name,
-                )),
-                referent_id: family.referent_id,
-                incident_id: None,
-                due_at: None,
-            });
-        }
-    }
-    // Incidents not yet reported to the authority: overdue 48 hours after
-    // they happened; shown to coordinators and to their declarer.
-    for incident in crate::incidents::unreported_for(cases, caller).await? {
-        let due_at = report_due_at(incident.occurred_at);
-        let due_on = due_at.with_timezone(&cases.time_zone).date_naive();
-        if due_on > until || kind.is_some_and(|wanted| wanted != DueKind::IncidentReport) {
-            continue;
-        }
-        let family = match incident.family_id {
-            Some(family_id) => Some(families::find(&cases.db, family_id).await?),
-            None => None,
-        }
-        .filter(|family| caller.role == Role::Coordinator || family.is_assigned(caller.id));
-        items.push(DueItem {
-            kind: DueKind::IncidentReport,
-            due_on,
-            family_id: family.as_ref().map(|f| f.id),
-            placement_id: family.as_ref().and_then(|f| f.current_placement_id),
-            mother_name: family.as_ref().map(|f| f.mother.full_name()),
-            mother_initials: family
-                .as_ref()
-                .map(|f| initials(&f.mother.first_name, &f.mother.last_name)),
-            referent_id: family.as_ref().and_then(|f| f.referent_id),
-            incident_id: Some(incident.id),
-            due_at: Some(due_at),
-        });
-    }
-    items.sort_by(|a, b| {
-        (a.due_on, &a.mother_name, a.kind.as_str(), a.placement_id).cmp(&(
-            b.due_on,
-            &b.mother_name,
-            b.kind.as_str(),
-            b.placement_id,
-        ))
-    });
-    Ok(items)
+    let scope = scope_of(caller)?;
+    let window = DueWindow {
+        from: Some(from),
+        until,
+        kind: None,
+        report_lead_days: cases.report_lead_days,
+    };
+    let rows = screens::due_page(&cases.db, scope, &window, None, None).await?;
+    Ok(rows.into_iter().map(item).collect())
 }
 
 /// The due-dates screen: what falls due within `within_days` of `as_of`,
-/// or is overdue. Audited: one entry naming the families listed.
-pub async fn screen(
-    cases: &Cases,
-    caller: &Caller,
-    as_of: NaiveDate,
-    within_days: u32,
-    kind: Option<DueKind>,
-) -> CaseResult<Vec<DueItem>> {
-    caller.require(&[Role::Coordinator, Role::Staff])?;
-    if within_days > MAX_WITHIN_DAYS {
-        return Err(crate::CaseError::invalid(
-            "within_days",
-            Refusal::Between { min: 0, max: 3660 },
-        ));
-    }
-    let until = as_of
-        .checked_add_days(Days::new(within_days.into()))
-        .unwrap_or(NaiveDate::MAX);
-    let items = open_until(cases, caller, until, kind).await?;
+/// or is overdue, by due date, then the kind, then the placement or
+/// incident: one page, and the counts of the whole window. Audited: one
+/// entry naming the families of the page.
+pub async fn screen(cases: &Cases, caller: &Caller, query: DueQuery) -> CaseResult<DuePage> {
+    let scope = scope_of(caller)?;
+    let within_days = within(query.within_days)?;
+    let after: Option<DuePosition> = position(query.cursor.as_deref())?;
+    let as_of = query.as_of.unwrap_or_else(|| cases.today());
+    let window = DueWindow {
+        from: None,
+        until: window_end(as_of, within_days),
+        kind: query.kind,
+        report_lead_days: cases.report_lead_days,
+    };
+    let rows = screens::due_page(&cases.db, scope, &window, after, Some(query.limit + 1)).await?;
+    let page = RowsPage::from_rows(rows, query.limit, |row| row.position());
+    // Seen from today, an incident's report is overdue from the instant
+    // 48 hours after it (DueItem::is_overdue).
+    let overdue = OverdueRule {
+        as_of,
+        incidents_before: (as_of == cases.today())
+            .then(|| cases.now().checked_sub_signed(REPORT_WITHIN))
+            .flatten(),
+    };
+    let counted = screens::due_counts(&cases.db, scope, &window, overdue).await?;
+    let items: Vec<DueItem> = page.rows.into_iter().map(item).collect();
     let (own, for_incidents) = families_shown(&items);
     cases
         .audit_many(caller, "due_dates.read", own, "/due-dates")
@@ -178,7 +170,15 @@ pub async fn screen(
             "/due-dates",
         )
         .await?;
-    Ok(items)
+    let count = |n: i64| u64::try_from(n).unwrap_or(0);
+    Ok(DuePage {
+        items,
+        next_cursor: page.next_cursor,
+        counts: DueCounts {
+            overdue: count(counted.overdue),
+            upcoming: count(counted.total - counted.overdue),
+        },
+    })
 }
 
 /// The families a list of due dates shows: those shown for a due date of

@@ -7,7 +7,7 @@ use nido_domain::intervention::Action;
 use nido_persistence::{families, interventions};
 use uuid::Uuid;
 
-use crate::due_dates::{self, DueItem};
+use crate::due_dates::{self, DuePage, DueQuery};
 use crate::family_list::{self, ListedFamily};
 use crate::interventions::action_viewer;
 use crate::{Caller, CaseResult, Cases};
@@ -27,8 +27,9 @@ pub struct CaseWork {
     /// The families she accompanies (as referent or in the team).
     pub families: Vec<ListedFamily>,
     /// What falls due within `due_within_days`, or is overdue: the whole
-    /// centre's for a coordinator, her families' for staff.
-    pub due: Vec<DueItem>,
+    /// centre's for a coordinator, her families' for staff; the first
+    /// page, and the counts of the whole window.
+    pub due: DuePage,
 }
 
 /// The caller's case work (coordinators and staff). Each of the three
@@ -37,6 +38,7 @@ pub async fn case_work(
     cases: &Cases,
     caller: &Caller,
     due_within_days: u32,
+    due_shown: u64,
 ) -> CaseResult<CaseWork> {
     let today = cases.today();
     let mut open = Vec::new();
@@ -59,7 +61,17 @@ pub async fn case_work(
             .collect();
     }
     let families = family_list::accompanied(cases, caller).await?;
-    let due = due_dates::screen(cases, caller, today, due_within_days, None).await?;
+    let due = due_dates::screen(
+        cases,
+        caller,
+        DueQuery {
+            as_of: Some(today),
+            within_days: Some(due_within_days),
+            limit: due_shown,
+            ..DueQuery::default()
+        },
+    )
+    .await?;
     Ok(CaseWork {
         actions: open,
         families,

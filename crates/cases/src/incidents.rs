@@ -5,7 +5,7 @@ use nido_domain::Refusal;
 use nido_domain::Role;
 use nido_domain::incident::{
     CONCERN_CHILDREN_MAX, CONCERN_RECIPIENT_MAX, Concern, ConcernInput, Declaration,
-    INCIDENT_TEXT_MAX, Incident, IncidentChanges,
+    INCIDENT_TEXT_MAX, Incident, IncidentChanges, report_due_at,
 };
 use nido_domain::refusal::Counted;
 use nido_persistence::incidents::{self as store, NewConcern, NewIncident};
@@ -74,6 +74,9 @@ pub async fn declare(
             family_id: declaration.family_id,
             measures_taken,
             declared_by: caller.id,
+            report_due_on: report_due_at(declaration.occurred_at)
+                .with_timezone(&cases.time_zone)
+                .date_naive(),
         },
         cases.now(),
     )

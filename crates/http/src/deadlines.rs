@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use chrono::NaiveDate;
 use nido_cases as cases;
-use nido_cases::deadlines::RenewalDeadline;
+use nido_cases::deadlines::{DeadlinesQuery, RenewalDeadline};
 use nido_domain::placement::DeadlineStatus;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -13,6 +13,7 @@ use uuid::Uuid;
 use crate::error::Result;
 use crate::extract::ValidQuery;
 use crate::gate::{Allowed, Team};
+use crate::pagination::PageParams;
 use crate::state::AppState;
 
 pub use nido_cases::deadlines::DEFAULT_WITHIN_DAYS;
@@ -25,6 +26,12 @@ pub struct DeadlineParams {
     /// How far ahead to look, in days (default 60).
     #[param(minimum = 0, maximum = 3660)]
     pub within_days: Option<u32>,
+    /// How many items to return, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u64>,
+    /// The `next_cursor` of the previous page.
+    #[param(min_length = 1, max_length = 1000, pattern = "^[A-Za-z0-9_-]+$")]
+    pub cursor: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -71,14 +78,27 @@ impl From<RenewalDeadline> for DeadlineItem {
     }
 }
 
+/// How many deadlines the whole window holds, by status (not the page's).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeadlineCounts {
+    pub overdue: u64,
+    pub report_due: u64,
+    pub upcoming: u64,
+}
+
+/// One page of deadlines, and the counts of the whole window.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Deadlines {
     pub items: Vec<DeadlineItem>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+    pub counts: DeadlineCounts,
 }
 
 /// Active placements whose current period ends within `within_days` of
-/// `as_of`, or has already ended; by `ends_on`, then the mother's last name.
-/// Staff see only their own families.
+/// `as_of`, or has already ended; by `ends_on`, then the mother's last name,
+/// then the placement; paged (`limit`, `cursor`), with the counts by status
+/// of the whole window. Staff see only their own families.
 #[utoipa::path(get, path = "/deadlines", tag = "placements", params(DeadlineParams),
     responses((status = 200, description = "The deadlines", body = Deadlines)))]
 #[tracing::instrument(skip_all)]
@@ -87,14 +107,29 @@ pub(crate) async fn list_deadlines(
     caller: Allowed<Team>,
     ValidQuery(params): ValidQuery<DeadlineParams>,
 ) -> Result<Json<Deadlines>> {
-    let due = cases::deadlines::renewals_due(
+    let limit = PageParams {
+        limit: params.limit,
+        cursor: None,
+    }
+    .limit()?;
+    let page = cases::deadlines::renewals_due(
         &state.cases,
         &caller.case_caller(),
-        params.as_of,
-        params.within_days,
+        DeadlinesQuery {
+            as_of: params.as_of,
+            within_days: params.within_days,
+            limit,
+            cursor: params.cursor,
+        },
     )
     .await?;
     Ok(Json(Deadlines {
-        items: due.into_iter().map(DeadlineItem::from).collect(),
+        items: page.items.into_iter().map(DeadlineItem::from).collect(),
+        next_cursor: page.next_cursor,
+        counts: DeadlineCounts {
+            overdue: page.counts.overdue,
+            report_due: page.counts.report_due,
+            upcoming: page.counts.upcoming,
+        },
     }))
 }

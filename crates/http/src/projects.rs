@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{DateTime, NaiveDate, Utc};
-use nido_cases::due_dates::{self, DueItem};
+use nido_cases::due_dates::{self, DueItem, DueQuery};
 use nido_cases::projects::{self as cases, ContractView, Project};
 use nido_domain::due_dates::DueKind;
 use nido_domain::project::{
@@ -19,6 +19,7 @@ use uuid::Uuid;
 use crate::error::Result;
 use crate::extract::{ApiPath, JsonBody, ValidQuery};
 use crate::gate::{Allowed, Team};
+use crate::pagination::PageParams;
 use crate::state::AppState;
 use crate::versioning::{IfMatch, versioned};
 
@@ -260,6 +261,12 @@ pub struct DueDateParams {
     /// Only this kind.
     #[param(schema_with = crate::schema::due_kind)]
     pub kind: Option<DueKind>,
+    /// How many items to return, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u64>,
+    /// The `next_cursor` of the previous page.
+    #[param(min_length = 1, max_length = 1000, pattern = "^[A-Za-z0-9_-]+$")]
+    pub cursor: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -296,15 +303,29 @@ impl DueDateItem {
     }
 }
 
+/// How many due dates the whole window holds (not the page's), with the
+/// `kind` asked for.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DueDateCounts {
+    pub overdue: u64,
+    pub upcoming: u64,
+}
+
+/// One page of due dates, and the counts of the whole window.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DueDates {
     pub items: Vec<DueDateItem>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+    pub counts: DueDateCounts,
 }
 
 /// Every open obligation of the active placements that falls due within
-/// `within_days` of `as_of`, or is overdue, by due date (coordinator; staff
-/// for their families): renewal reports, period ends, contracts to deliver
-/// and sign, projects to set and review.
+/// `within_days` of `as_of`, or is overdue, by due date, then kind, then
+/// placement or incident (coordinator; staff for their families): renewal
+/// reports, period ends, contracts to deliver and sign, projects to set and
+/// review, incidents to report. Paged (`limit`, `cursor`), with the counts
+/// of the whole window.
 #[utoipa::path(get, path = "/due-dates", tag = "projects", params(DueDateParams),
     responses((status = 200, description = "The due dates", body = DueDates)))]
 pub(crate) async fn list_due_dates(
@@ -313,20 +334,33 @@ pub(crate) async fn list_due_dates(
     ValidQuery(params): ValidQuery<DueDateParams>,
 ) -> Result<Json<DueDates>> {
     let as_of = params.as_of.unwrap_or_else(|| state.today());
-    let items = due_dates::screen(
+    let limit = PageParams {
+        limit: params.limit,
+        cursor: None,
+    }
+    .limit()?;
+    let page = due_dates::screen(
         &state.cases,
         &caller.case_caller(),
-        as_of,
-        params
-            .within_days
-            .unwrap_or(crate::deadlines::DEFAULT_WITHIN_DAYS),
-        params.kind,
+        DueQuery {
+            as_of: Some(as_of),
+            within_days: params.within_days,
+            kind: params.kind,
+            limit,
+            cursor: params.cursor,
+        },
     )
     .await?;
     Ok(Json(DueDates {
-        items: items
+        items: page
+            .items
             .into_iter()
             .map(|item| DueDateItem::new(item, as_of, &state))
             .collect(),
+        next_cursor: page.next_cursor,
+        counts: DueDateCounts {
+            overdue: page.counts.overdue,
+            upcoming: page.counts.upcoming,
+        },
     }))
 }

@@ -41,6 +41,8 @@ pub struct NewIncident {
     pub family_id: Option<Uuid>,
     pub measures_taken: String,
     pub declared_by: Uuid,
+    /// The day, in the centre's time zone, its report falls due.
+    pub report_due_on: NaiveDate,
 }
 
 pub async fn insert(
@@ -57,6 +59,7 @@ pub async fn insert(
         measures_taken: Set(new.measures_taken),
         declared_by: Set(new.declared_by),
         authority_notified_at: Set(None),
+        report_due_on: Set(Some(new.report_due_on)),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),

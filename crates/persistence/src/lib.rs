@@ -20,6 +20,7 @@ pub mod projects;
 pub mod referrals;
 pub mod retention;
 pub mod schema;
+pub mod screens;
 pub mod server_keys;
 pub mod sessions;
 pub mod users;

@@ -5,6 +5,7 @@
 
 mod harness;
 
+mod due_dates;
 mod group_commit;
 mod housing;
 mod inputs;

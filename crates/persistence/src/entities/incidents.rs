@@ -13,6 +13,9 @@ pub struct Model {
     pub measures_taken: String,
     pub declared_by: Uuid,
     pub authority_notified_at: Option<DateTimeUtc>,
+    /// The day its report to the authority falls due, in the centre's
+    /// time zone (SQLite has none to compute it with).
+    pub report_due_on: Option<Date>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

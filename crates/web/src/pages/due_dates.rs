@@ -1,14 +1,16 @@
 //! `/echeances`: the due-dates screen — renewal reports, period ends, the
 //! contract of stay, the personalised project, incidents to report —
 //! overdue first, by the API's use case (`due_dates::screen`): coordinators
-//! see the whole centre, staff their own families only.
+//! see the whole centre, staff their own families only. A page shows 50,
+//! with the counts of the whole window and a link to the next page.
 
 use askama::Template;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
-use nido_cases::due_dates::{self, DueItem};
+use nido_cases::CaseError;
+use nido_cases::due_dates::{self, DueItem, DueQuery};
 use nido_domain::Role;
 
 use crate::Web;
@@ -21,6 +23,9 @@ use crate::session::SignedIn;
 
 /// The look-aheads offered, in days; the first is the default.
 const WINDOWS: [u32; 4] = [60, 30, 90, 365];
+
+/// How many due dates a page shows.
+const PAGE_SIZE: u64 = 50;
 
 /// A due date as a list shows it (`echeance.html`): here and at home.
 pub(crate) struct DueRow {
@@ -70,12 +75,20 @@ struct DueDatesPage {
     scope: &'static str,
     windows: Vec<Choice>,
     sections: Vec<Section>,
+    /// The next page's address, when more follow.
+    next: Option<String>,
+    /// Whether this is a page after the first.
+    later_page: bool,
+    /// The look-ahead shown, in days.
+    within: u32,
 }
 
 /// Overdue, then to come.
 struct Section {
     id: &'static str,
     heading: &'static str,
+    /// How many the whole window holds ("24 en retard"), not only the page.
+    total: u64,
     empty: &'static str,
     rows: Vec<DueRow>,
 }
@@ -89,13 +102,29 @@ pub async fn show(
         .and_then(|raw| raw.parse::<u32>().ok())
         .filter(|days| WINDOWS.contains(days))
         .unwrap_or(WINDOWS[0]);
+    let cursor = query_value(query.as_deref(), "suite").filter(|cursor| !cursor.is_empty());
     let caller = signed_in.case_caller();
     let today = web.today();
-    let items = due_dates::screen(&web.cases, &caller, today, within, None).await?;
-    let referents: Vec<_> = items.iter().filter_map(|item| item.referent_id).collect();
+    let asked = DueQuery {
+        as_of: Some(today),
+        within_days: Some(within),
+        kind: None,
+        limit: PAGE_SIZE,
+        cursor: cursor.clone(),
+    };
+    let found = match due_dates::screen(&web.cases, &caller, asked).await {
+        // A page address nido did not give (or edited by hand).
+        Err(CaseError::Invalid(_)) => return Err(WebError::BadRequest),
+        other => other?,
+    };
+    let referents: Vec<_> = found
+        .items
+        .iter()
+        .filter_map(|item| item.referent_id)
+        .collect();
     let names = nido_cases::team::names(&web.cases, &caller, referents).await?;
     let (mut overdue, mut coming) = (Vec::new(), Vec::new());
-    for item in items {
+    for item in found.items {
         let referent = item
             .referent_id
             .and_then(|id| names.get(&id))
@@ -122,16 +151,23 @@ pub async fn show(
             Section {
                 id: "retard",
                 heading: "En retard",
+                total: found.counts.overdue,
                 empty: "Rien n'est en retard.",
                 rows: overdue,
             },
             Section {
                 id: "a-venir",
                 heading: "À venir",
+                total: found.counts.upcoming,
                 empty: "Rien n'arrive à échéance dans cette période.",
                 rows: coming,
             },
         ],
+        next: found
+            .next_cursor
+            .map(|next| format!("/echeances?jours={within}&suite={next}")),
+        later_page: cursor.is_some(),
+        within,
     };
     page(StatusCode::OK, &screen)
 }

@@ -20,7 +20,7 @@ use crate::session::SignedIn;
 /// How far ahead the home page looks for due dates.
 const DUE_WITHIN_DAYS: u32 = 30;
 /// At most this many due dates on the home page.
-const DUE_SHOWN: usize = 12;
+const DUE_SHOWN: u64 = 12;
 
 struct ActionRow {
     description: String,
@@ -100,7 +100,13 @@ async fn fill_case_work(
     home: &mut HomePage,
 ) -> Result<(), WebError> {
     let today = web.today();
-    let work = case_work(&web.cases, &signed_in.case_caller(), DUE_WITHIN_DAYS).await?;
+    let work = case_work(
+        &web.cases,
+        &signed_in.case_caller(),
+        DUE_WITHIN_DAYS,
+        DUE_SHOWN,
+    )
+    .await?;
     home.actions = work
         .actions
         .into_iter()
@@ -119,12 +125,15 @@ async fn fill_case_work(
         )
         .collect();
     home.families = family_rows(work.families, today);
-    home.due_more = work.due.len().saturating_sub(DUE_SHOWN);
+    let counts = work.due.counts;
     home.due = work
         .due
+        .items
         .into_iter()
-        .take(DUE_SHOWN)
         .map(|item| DueRow::new(item, today, web.now(), None))
         .collect();
+    home.due_more = usize::try_from(counts.overdue + counts.upcoming)
+        .unwrap_or(usize::MAX)
+        .saturating_sub(home.due.len());
     Ok(())
 }
