@@ -31,6 +31,7 @@ mod referrals;
 mod retention;
 mod schema_bounds;
 mod second_factor;
+mod sessions;
 mod storage;
 mod throttling;
 mod upgrade;

@@ -21,6 +21,7 @@ pub mod referrals;
 pub mod retention;
 pub mod schema;
 pub mod server_keys;
+pub mod session_notices;
 pub mod sessions;
 pub mod users;
 pub mod workshops;

@@ -1,0 +1,137 @@
+//! Revoked sessions, told to every process that may hold them in memory.
+//!
+//! A process keeps the sessions it has checked in memory; a revocation
+//! (logout, a session ended, a password changed or set, a disabling, a role
+//! changed, a factor reset) and any change to an account must reach them
+//! all at once. On PostgreSQL the revoking transaction sends a `NOTIFY` on
+//! [`CHANNEL`] (delivered only if it commits), which every process hears on
+//! a [`Listener`]. On SQLite one process owns the data directory: there is
+//! nobody else to tell.
+
+use std::str::FromStr;
+
+use sea_orm::sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Statement};
+use uuid::Uuid;
+
+/// The PostgreSQL channel the notices go on.
+pub const CHANNEL: &str = "nido_sessions";
+
+/// The `application_name` of the listening connection, followed by the
+/// process id, so that an operator (or a test) finds it in
+/// `pg_stat_activity`: `nido-session-notices 4242`.
+pub const LISTENER_APPLICATION_NAME: &str = "nido-session-notices";
+
+/// What a process must drop from the sessions it keeps in memory: the
+/// session of one token, or every session of one account (revoked, or
+/// whose account changed: the session carries the account).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use = "the revoked sessions must be dropped from memory too"]
+pub enum Revoked {
+    /// The session whose token has this SHA-256.
+    Token(String),
+    /// Every session of this account.
+    User(Uuid),
+    /// Every session (a notice this release cannot read).
+    All,
+}
+
+impl Revoked {
+    fn payload(&self) -> String {
+        match self {
+            Revoked::Token(hash) => format!("token:{hash}"),
+            Revoked::User(id) => format!("user:{id}"),
+            Revoked::All => "all".to_owned(),
+        }
+    }
+
+    /// A notice's payload; anything unknown means every session.
+    pub fn parse(payload: &str) -> Self {
+        if let Some(hash) = payload.strip_prefix("token:") {
+            return Revoked::Token(hash.to_owned());
+        }
+        payload
+            .strip_prefix("user:")
+            .and_then(|id| Uuid::parse_str(id).ok())
+            .map_or(Revoked::All, Revoked::User)
+    }
+}
+
+/// Tells every process of `revoked` when the transaction `db` belongs to
+/// commits (PostgreSQL's `NOTIFY`); nothing on SQLite. Call it inside the
+/// revoking transaction, so the notice goes only if the revocation holds.
+pub async fn announce(db: &impl ConnectionTrait, revoked: &Revoked) -> Result<(), DbErr> {
+    if db.get_database_backend() != DatabaseBackend::Postgres {
+        return Ok(());
+    }
+    db.execute_raw(Statement::from_sql_and_values(
+        DatabaseBackend::Postgres,
+        "SELECT pg_notify($1, $2)",
+        [CHANNEL.into(), revoked.payload().into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// One connection of its own, `LISTEN`ing on [`CHANNEL`].
+pub struct Listener {
+    listener: PgListener,
+}
+
+impl Listener {
+    /// Connects to the PostgreSQL database at `url` and listens: notices
+    /// sent from the moment this answers are heard.
+    pub async fn connect(url: &str) -> Result<Self, DbErr> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(sqlx_error)?
+            .application_name(&format!(
+                "{LISTENER_APPLICATION_NAME} {}",
+                std::process::id()
+            ));
+        // A pool of one, never replaced behind our back: a lost connection
+        // is answered by connecting anew (see `next`).
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_lazy_with(options);
+        let mut listener = PgListener::connect_with(&pool).await.map_err(sqlx_error)?;
+        listener.eager_reconnect(false);
+        listener.listen(CHANNEL).await.map_err(sqlx_error)?;
+        Ok(Self { listener })
+    }
+
+    /// The next notice; an error when the connection is lost (notices sent
+    /// meanwhile are lost too: connect anew and forget what was kept).
+    pub async fn next(&mut self) -> Result<Revoked, DbErr> {
+        match self.listener.try_recv().await.map_err(sqlx_error)? {
+            Some(notice) => Ok(Revoked::parse(notice.payload())),
+            None => Err(DbErr::Custom(
+                "the connection listening for session notices was lost".to_owned(),
+            )),
+        }
+    }
+}
+
+fn sqlx_error(err: sea_orm::sqlx::Error) -> DbErr {
+    DbErr::Conn(sea_orm::RuntimeErr::SqlxError(err.into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_notice_reads_back_what_was_sent_and_anything_else_means_every_session() {
+        let user = Uuid::now_v7();
+        for revoked in [
+            Revoked::Token("ab12".to_owned()),
+            Revoked::User(user),
+            Revoked::All,
+        ] {
+            assert_eq!(Revoked::parse(&revoked.payload()), revoked);
+        }
+        assert_eq!(Revoked::parse("user:not-a-uuid"), Revoked::All);
+        assert_eq!(Revoked::parse("something new"), Revoked::All);
+    }
+}
