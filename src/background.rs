@@ -39,7 +39,7 @@ pub fn follow_session_notices(database_url: String, sessions: SessionCache) -> S
                     retry = LISTEN_RETRY_FIRST;
                     let lost = loop {
                         match listener.next().await {
-                            Ok(revoked) => sessions.forget(revoked),
+                            Ok(announced) => sessions.heard(announced),
                             Err(err) => break err,
                         }
                     };

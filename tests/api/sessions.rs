@@ -482,5 +482,11 @@ async fn two_servers_on_one_postgresql_refuse_a_session_revoked_by_the_other_at_
         &other,
     )
     .await;
-    assert_eq!(b.server.me(&other).await, StatusCode::UNAUTHORIZED);
+    let status = b.server.me(&other).await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "{}",
+        b.log.lock().expect("the log").join("\n")
+    );
 }

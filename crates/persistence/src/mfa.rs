@@ -13,7 +13,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::entities::{mfa_challenges, recovery_codes, user_totp, users};
-use crate::session_notices::{Revoked, announce};
+use crate::session_notices::{Announced, Revoked, announce};
 use crate::{RepoError, begin_write};
 
 /// A user's TOTP secret, as stored.
@@ -87,7 +87,7 @@ pub async fn confirm(
     step: i64,
     code_hashes: Vec<String>,
     now: DateTime<Utc>,
-) -> Result<Revoked, RepoError> {
+) -> Result<Announced, RepoError> {
     let txn = begin_write(db).await?;
     let confirmed = user_totp::Entity::update_many()
         .col_expr(user_totp::Column::ConfirmedAt, Expr::value(now))
@@ -106,10 +106,9 @@ pub async fn confirm(
         .filter(users::Column::Id.eq(user_id))
         .exec(&txn)
         .await?;
-    let revoked = Revoked::User(user_id);
-    announce(&txn, &revoked).await?;
+    let announced = announce(&txn, Revoked::User(user_id)).await?;
     txn.commit().await?;
-    Ok(revoked)
+    Ok(announced)
 }
 
 async fn replace_recovery_codes(
@@ -191,17 +190,16 @@ pub async fn remove(
     db: &DatabaseConnection,
     user_id: Uuid,
     reset: bool,
-) -> Result<Revoked, RepoError> {
+) -> Result<Announced, RepoError> {
     let txn = begin_write(db).await?;
     remove_in(&txn, user_id).await?;
     if reset {
         crate::sessions::delete_all_of_user(&txn, user_id).await?;
         crate::calendar_feeds::revoke(&txn, user_id).await?;
     }
-    let revoked = Revoked::User(user_id);
-    announce(&txn, &revoked).await?;
+    let announced = announce(&txn, Revoked::User(user_id)).await?;
     txn.commit().await?;
-    Ok(revoked)
+    Ok(announced)
 }
 
 async fn remove_in(db: &impl ConnectionTrait, user_id: Uuid) -> Result<(), DbErr> {

@@ -26,7 +26,6 @@ pub const LISTENER_APPLICATION_NAME: &str = "nido-session-notices";
 /// session of one token, or every session of one account (revoked, or
 /// whose account changed: the session carries the account).
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[must_use = "the revoked sessions must be dropped from memory too"]
 pub enum Revoked {
     /// The session whose token has this SHA-256.
     Token(String),
@@ -57,20 +56,47 @@ impl Revoked {
     }
 }
 
+/// A revocation told to every process: what it revokes, and the notice's
+/// own id, by which the process that sent it knows its notice came back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use = "the revoked sessions must be dropped from memory too"]
+pub struct Announced {
+    pub revoked: Revoked,
+    pub notice: Uuid,
+}
+
+impl Announced {
+    fn payload(&self) -> String {
+        format!("{} {}", self.notice, self.revoked.payload())
+    }
+
+    /// A notice's payload; anything unknown means every session.
+    pub fn parse(payload: &str) -> Self {
+        let (notice, revoked) = payload.split_once(' ').unwrap_or(("", payload));
+        Self {
+            revoked: Revoked::parse(revoked),
+            notice: Uuid::parse_str(notice).unwrap_or_default(),
+        }
+    }
+}
+
 /// Tells every process of `revoked` when the transaction `db` belongs to
 /// commits (PostgreSQL's `NOTIFY`); nothing on SQLite. Call it inside the
 /// revoking transaction, so the notice goes only if the revocation holds.
-pub async fn announce(db: &impl ConnectionTrait, revoked: &Revoked) -> Result<(), DbErr> {
-    if db.get_database_backend() != DatabaseBackend::Postgres {
-        return Ok(());
+pub async fn announce(db: &impl ConnectionTrait, revoked: Revoked) -> Result<Announced, DbErr> {
+    let announced = Announced {
+        revoked,
+        notice: Uuid::now_v7(),
+    };
+    if db.get_database_backend() == DatabaseBackend::Postgres {
+        db.execute_raw(Statement::from_sql_and_values(
+            DatabaseBackend::Postgres,
+            "SELECT pg_notify($1, $2)",
+            [CHANNEL.into(), announced.payload().into()],
+        ))
+        .await?;
     }
-    db.execute_raw(Statement::from_sql_and_values(
-        DatabaseBackend::Postgres,
-        "SELECT pg_notify($1, $2)",
-        [CHANNEL.into(), revoked.payload().into()],
-    ))
-    .await?;
-    Ok(())
+    Ok(announced)
 }
 
 /// One connection of its own, `LISTEN`ing on [`CHANNEL`].
@@ -103,9 +129,9 @@ impl Listener {
 
     /// The next notice; an error when the connection is lost (notices sent
     /// meanwhile are lost too: connect anew and forget what was kept).
-    pub async fn next(&mut self) -> Result<Revoked, DbErr> {
+    pub async fn next(&mut self) -> Result<Announced, DbErr> {
         match self.listener.try_recv().await.map_err(sqlx_error)? {
-            Some(notice) => Ok(Revoked::parse(notice.payload())),
+            Some(notice) => Ok(Announced::parse(notice.payload())),
             None => Err(DbErr::Custom(
                 "the connection listening for session notices was lost".to_owned(),
             )),
@@ -133,5 +159,11 @@ mod tests {
         }
         assert_eq!(Revoked::parse("user:not-a-uuid"), Revoked::All);
         assert_eq!(Revoked::parse("something new"), Revoked::All);
+        let announced = Announced {
+            revoked: Revoked::User(user),
+            notice: Uuid::now_v7(),
+        };
+        assert_eq!(Announced::parse(&announced.payload()), announced);
+        assert_eq!(Announced::parse("all").revoked, Revoked::All);
     }
 }

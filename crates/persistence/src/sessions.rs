@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::begin_write;
 use crate::entities::{sessions, users};
-use crate::session_notices::{Revoked, announce};
+use crate::session_notices::{Announced, Revoked, announce};
 use crate::users::to_domain;
 
 /// How long a session lives: `idle` since its last use, `absolute` in all.
@@ -144,16 +144,15 @@ pub async fn touch(
 }
 
 /// Ends the session of this token hash, and tells every process.
-pub async fn delete(db: &DatabaseConnection, token_hash: &str) -> Result<Revoked, DbErr> {
+pub async fn delete(db: &DatabaseConnection, token_hash: &str) -> Result<Announced, DbErr> {
     let txn = begin_write(db).await?;
     sessions::Entity::delete_many()
         .filter(sessions::Column::TokenHash.eq(token_hash))
         .exec(&txn)
         .await?;
-    let revoked = Revoked::Token(token_hash.to_owned());
-    announce(&txn, &revoked).await?;
+    let announced = announce(&txn, Revoked::Token(token_hash.to_owned())).await?;
     txn.commit().await?;
-    Ok(revoked)
+    Ok(announced)
 }
 
 /// Ends every session of `user_id` within the transaction `txn` (which
@@ -227,7 +226,7 @@ pub async fn delete_of_user(
     db: &DatabaseConnection,
     id: Uuid,
     user_id: Uuid,
-) -> Result<Option<Revoked>, DbErr> {
+) -> Result<Option<Announced>, DbErr> {
     let txn = begin_write(db).await?;
     let result = sessions::Entity::delete_many()
         .filter(sessions::Column::Id.eq(id))
@@ -239,8 +238,7 @@ pub async fn delete_of_user(
     }
     // Her other sessions are dropped from memory too: cheaper than
     // reading the token's hash back, and they are read again at once.
-    let revoked = Revoked::User(user_id);
-    announce(&txn, &revoked).await?;
+    let announced = announce(&txn, Revoked::User(user_id)).await?;
     txn.commit().await?;
-    Ok(Some(revoked))
+    Ok(Some(announced))
 }

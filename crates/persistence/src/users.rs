@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::calendar_feeds;
 use crate::entities::{sessions, users};
-use crate::session_notices::{Revoked, announce};
+use crate::session_notices::{Announced, Revoked, announce};
 use crate::versioned::Versioned;
 use crate::{RepoError, Rule, begin_write};
 
@@ -121,7 +121,7 @@ pub async fn update(
     expected_version: Option<i32>,
     changes: UserChanges,
     now: DateTime<Utc>,
-) -> Result<(User, Revoked), RepoError> {
+) -> Result<(User, Announced), RepoError> {
     let txn = begin_write(db).await?;
     let current = find_row(&txn, id).await?;
     let update = Versioned::<users::Entity>::new(id, current.version, expected_version, now);
@@ -162,11 +162,10 @@ pub async fn update(
     if disabled || password_changed {
         calendar_feeds::revoke(&txn, id).await?;
     }
-    let revoked = Revoked::User(id);
-    announce(&txn, &revoked).await?;
+    let announced = announce(&txn, Revoked::User(id)).await?;
     let row = find_row(&txn, id).await?;
     txn.commit().await?;
-    Ok((to_domain(row)?, revoked))
+    Ok((to_domain(row)?, announced))
 }
 
 /// The owner changes her own password: the flag of a password set by
@@ -178,7 +177,7 @@ pub async fn set_own_password(
     password_hash: String,
     keep_session_token_hash: &str,
     now: DateTime<Utc>,
-) -> Result<(User, Revoked), RepoError> {
+) -> Result<(User, Announced), RepoError> {
     let txn = begin_write(db).await?;
     let current = find_row(&txn, id).await?;
     let version = current.version;
@@ -198,11 +197,10 @@ pub async fn set_own_password(
         .exec(&txn)
         .await?;
     calendar_feeds::revoke(&txn, id).await?;
-    let revoked = Revoked::User(id);
-    announce(&txn, &revoked).await?;
+    let announced = announce(&txn, Revoked::User(id)).await?;
     let row = find_row(&txn, id).await?;
     txn.commit().await?;
-    Ok((to_domain(row)?, revoked))
+    Ok((to_domain(row)?, announced))
 }
 
 /// The password hash of a user, to check her current password.

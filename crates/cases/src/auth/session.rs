@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use nido_domain::User;
-use nido_persistence::session_notices::Revoked;
+use nido_persistence::session_notices::{Announced, Revoked};
 use nido_persistence::{login_throttle, sessions};
 
 use super::hash_token;
@@ -66,12 +66,13 @@ pub async fn resolve_session(cases: &Cases, token: &str) -> CaseResult<Option<Se
     }))
 }
 
-/// Drops from this process's memory the sessions `revoked` names, once the
-/// transaction that revoked them (and told the other processes) committed.
-/// Every revocation goes through here: the repository functions that
-/// revoke answer a `Revoked` that must be used.
-pub(crate) fn forget(cases: &Cases, revoked: Revoked) {
-    cases.auth.sessions.forget(revoked);
+/// Drops from this process's memory the sessions `announced` names, once
+/// the transaction that revoked them (and told the other processes)
+/// committed, and waits until the other processes have been told. Every
+/// revocation goes through here: the repository functions that revoke
+/// answer an `Announced` that must be used.
+pub(crate) async fn forget(cases: &Cases, announced: Announced) {
+    cases.auth.sessions.revoked(announced).await;
 }
 
 /// When the account of `session` was locked from everywhere before she

@@ -10,24 +10,50 @@
 //! A session read from the database is kept only if no revocation was
 //! heard since the read began (the `generation` taken before it): a read
 //! that raced a revocation could otherwise keep what was revoked.
+//!
+//! A notice travels on its own: a process that revokes waits (a moment at
+//! most) until its own notice comes back on its listening connection
+//! before it answers, so that PostgreSQL has handed it to every listener
+//! before the client can try the token elsewhere.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use nido_persistence::session_notices::Revoked;
+use nido_persistence::session_notices::{Announced, Revoked};
 use nido_persistence::sessions::{LiveSession, SessionLifetime};
+use uuid::Uuid;
 
 /// How many sessions a process keeps at most: far more than a centre has
 /// people signed in; past it, the expired go first, then the nearest to
 /// their end.
 pub const CAPACITY: usize = 10_000;
 
+/// How long a revoking request waits at most for its own notice to come
+/// back (a listener that slow is as good as lost; the answer goes anyway).
+const ECHO_WAIT: Duration = Duration::from_secs(2);
+
+/// How many notices heard are remembered, for the revoking request that
+/// asks after its own only once it committed.
+const ECHOES_REMEMBERED: usize = 1_000;
+
 /// The sessions this process keeps, shared by its clones.
 #[derive(Clone)]
 pub struct SessionCache {
     state: Arc<Mutex<State>>,
     capacity: usize,
+    /// The database is shared with other processes (PostgreSQL), who hear
+    /// of revocations by notice.
+    shared: bool,
+    echoes: Arc<Echoes>,
+}
+
+/// The notices this process heard last, and a bell for those waiting.
+#[derive(Default)]
+struct Echoes {
+    heard: Mutex<VecDeque<Uuid>>,
+    bell: tokio::sync::Notify,
 }
 
 struct State {
@@ -66,14 +92,16 @@ impl SessionCache {
         Self::new(false, CAPACITY)
     }
 
-    fn new(trusted: bool, capacity: usize) -> Self {
+    fn new(owner: bool, capacity: usize) -> Self {
         Self {
             state: Arc::new(Mutex::new(State {
                 entries: HashMap::new(),
-                trusted,
+                trusted: owner,
                 generation: 0,
             })),
             capacity,
+            shared: !owner,
+            echoes: Arc::default(),
         }
     }
 
@@ -99,6 +127,48 @@ impl SessionCache {
             Revoked::All => state.entries.clear(),
         }
         state.generation += 1;
+    }
+
+    /// A notice heard on the listening connection: drops what it names,
+    /// and tells the request that sent it, if it is this process's.
+    pub fn heard(&self, announced: Announced) {
+        self.forget(announced.revoked);
+        if let Ok(mut heard) = self.echoes.heard.lock() {
+            if heard.len() >= ECHOES_REMEMBERED {
+                heard.pop_front();
+            }
+            heard.push_back(announced.notice);
+        }
+        self.echoes.bell.notify_waiters();
+    }
+
+    /// This process revoked `announced` (its transaction committed): drops
+    /// it here, then, on a shared database while listening, waits (at most
+    /// [`ECHO_WAIT`]) until the notice comes back, so that every listening
+    /// process has been handed it before the revocation is answered.
+    pub async fn revoked(&self, announced: Announced) {
+        self.forget(announced.revoked);
+        if !self.shared {
+            return;
+        }
+        let deadline = tokio::time::Instant::now() + ECHO_WAIT;
+        loop {
+            let bell = self.echoes.bell.notified();
+            tokio::pin!(bell);
+            bell.as_mut().enable();
+            let back = self
+                .echoes
+                .heard
+                .lock()
+                .map_or(true, |heard| heard.contains(&announced.notice));
+            if back || !self.lock().trusted {
+                return;
+            }
+            if tokio::time::timeout_at(deadline, bell).await.is_err() {
+                tracing::warn!("a revocation's notice did not come back in time");
+                return;
+            }
+        }
     }
 
     /// How many sessions are kept.
@@ -309,6 +379,42 @@ mod tests {
         assert!(is_alive(&cache, "a", later + TimeDelta::minutes(29)));
         assert!(!is_alive(&cache, "a", later + TimeDelta::minutes(60)));
         assert!(cache.is_empty(), "an ended session is dropped");
+    }
+
+    #[tokio::test]
+    async fn a_revocation_on_a_shared_database_waits_for_its_notice_to_come_back() {
+        let cache = SessionCache::shared();
+        let announced = Announced {
+            revoked: Revoked::All,
+            notice: Uuid::now_v7(),
+        };
+        // Not listening: nothing can come back, nothing to wait for.
+        tokio::time::timeout(Duration::from_millis(100), cache.revoked(announced.clone()))
+            .await
+            .expect("no wait");
+        cache.listening(true);
+        let waiting = tokio::spawn({
+            let cache = cache.clone();
+            let announced = announced.clone();
+            async move { cache.revoked(announced).await }
+        });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(!waiting.is_finished(), "waits for its notice");
+        cache.heard(Announced {
+            revoked: Revoked::All,
+            notice: Uuid::now_v7(),
+        });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(!waiting.is_finished(), "another notice is not its own");
+        cache.heard(announced.clone());
+        tokio::time::timeout(Duration::from_secs(1), waiting)
+            .await
+            .expect("answered once its notice is back")
+            .expect("no panic");
+        // Heard before it asked: no wait either.
+        tokio::time::timeout(Duration::from_millis(100), cache.revoked(announced))
+            .await
+            .expect("already back");
     }
 
     #[test]
