@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use nido_cases::auth::SessionCache;
 use nido_http::AppState;
-use nido_persistence::session_notices::Listener;
+use nido_persistence::session_notices::{Heard, Listener};
 use tokio::task::JoinHandle;
 
 /// A background task that stops when this is dropped.
@@ -23,8 +23,10 @@ impl Drop for Stopped {
 const LISTEN_RETRY_FIRST: Duration = Duration::from_secs(1);
 const LISTEN_RETRY_MAX: Duration = Duration::from_secs(30);
 
-/// On PostgreSQL, hears the revocations every process announces and drops
-/// them from `sessions`. `sessions` is used only while the listening
+/// On PostgreSQL, hears the revocations every process announces, drops
+/// them from `sessions` and acknowledges each (the revoking process waits
+/// for every listener's), and counts the acknowledgements of this
+/// process's own. `sessions` is used only while the listening
 /// connection is up: until it first is, while it is lost and until it is
 /// back, every session is read from the database, and what was kept is
 /// forgotten each time (notices may have been missed).
@@ -39,7 +41,14 @@ pub fn follow_session_notices(database_url: String, sessions: SessionCache) -> S
                     retry = LISTEN_RETRY_FIRST;
                     let lost = loop {
                         match listener.next().await {
-                            Ok(announced) => sessions.heard(announced),
+                            Ok(Heard::Revoked(announced)) => {
+                                let notice = announced.notice;
+                                sessions.forget(announced.revoked);
+                                if let Err(err) = listener.acknowledge(notice).await {
+                                    break err;
+                                }
+                            }
+                            Ok(Heard::Acknowledged(notice)) => sessions.acknowledged(notice),
                             Err(err) => break err,
                         }
                     };

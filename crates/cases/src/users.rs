@@ -188,7 +188,7 @@ pub async fn update_user(
         cases.now(),
     )
     .await?;
-    crate::auth::forget(cases, revoked).await;
+    crate::auth::forget(cases, revoked).await?;
     let resource = format!("/users/{user_id}");
     for (action, happened) in events {
         if happened {
@@ -240,7 +240,7 @@ pub async fn end_own_session(cases: &Cases, caller: &Caller, session_id: Uuid) -
     let revoked = sessions::delete_of_user(&cases.writer, session_id, caller.id)
         .await?
         .ok_or(CaseError::NotFound)?;
-    crate::auth::forget(cases, revoked).await;
+    crate::auth::forget(cases, revoked).await?;
     let resource = format!("/me/sessions/{session_id}");
     cases.audit(caller, "session.end", None, &resource).await
 }
@@ -267,7 +267,7 @@ pub async fn set_own_password(
         cases.now(),
     )
     .await?;
-    crate::auth::forget(cases, revoked).await;
+    crate::auth::forget(cases, revoked).await?;
     let resource = format!("/users/{}", caller.id);
     cases
         .audit(caller, "user.password_change", None, &resource)

@@ -80,6 +80,45 @@ impl Announced {
     }
 }
 
+/// What a listening connection hears.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Heard {
+    /// A revocation, by this process or another.
+    Revoked(Announced),
+    /// A listening process dropped what the notice of this id names.
+    Acknowledged(Uuid),
+}
+
+impl Heard {
+    fn parse(payload: &str) -> Self {
+        match payload.strip_prefix("ack ") {
+            Some(notice) => Heard::Acknowledged(Uuid::parse_str(notice).unwrap_or_default()),
+            None => Heard::Revoked(Announced::parse(payload)),
+        }
+    }
+}
+
+/// How many processes listen for notices on this database (PostgreSQL;
+/// none on SQLite): the acknowledgements a revocation waits for.
+pub async fn listeners(db: &impl ConnectionTrait) -> Result<usize, DbErr> {
+    if db.get_database_backend() != DatabaseBackend::Postgres {
+        return Ok(0);
+    }
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            DatabaseBackend::Postgres,
+            "SELECT count(*) AS listeners FROM pg_stat_activity \
+             WHERE datname = current_database() AND application_name LIKE $1",
+            [format!("{LISTENER_APPLICATION_NAME} %").into()],
+        ))
+        .await?;
+    let count: i64 = match row {
+        Some(row) => row.try_get("", "listeners")?,
+        None => 0,
+    };
+    Ok(usize::try_from(count).unwrap_or_default())
+}
+
 /// Tells every process of `revoked` when the transaction `db` belongs to
 /// commits (PostgreSQL's `NOTIFY`); nothing on SQLite. Call it inside the
 /// revoking transaction, so the notice goes only if the revocation holds.
@@ -127,11 +166,23 @@ impl Listener {
         Ok(Self { listener })
     }
 
+    /// Tells every process that this one dropped what notice `notice`
+    /// names.
+    pub async fn acknowledge(&mut self, notice: Uuid) -> Result<(), DbErr> {
+        sea_orm::sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(CHANNEL)
+            .bind(format!("ack {notice}"))
+            .execute(&mut self.listener)
+            .await
+            .map_err(sqlx_error)?;
+        Ok(())
+    }
+
     /// The next notice; an error when the connection is lost (notices sent
     /// meanwhile are lost too: connect anew and forget what was kept).
-    pub async fn next(&mut self) -> Result<Announced, DbErr> {
+    pub async fn next(&mut self) -> Result<Heard, DbErr> {
         match self.listener.try_recv().await.map_err(sqlx_error)? {
-            Some(notice) => Ok(Announced::parse(notice.payload())),
+            Some(notice) => Ok(Heard::parse(notice.payload())),
             None => Err(DbErr::Custom(
                 "the connection listening for session notices was lost".to_owned(),
             )),
@@ -165,5 +216,14 @@ mod tests {
         };
         assert_eq!(Announced::parse(&announced.payload()), announced);
         assert_eq!(Announced::parse("all").revoked, Revoked::All);
+        let notice = Uuid::now_v7();
+        assert_eq!(
+            Heard::parse(&format!("ack {notice}")),
+            Heard::Acknowledged(notice)
+        );
+        assert_eq!(
+            Heard::parse(&announced.payload()),
+            Heard::Revoked(announced)
+        );
     }
 }

@@ -196,7 +196,7 @@ async fn open_challenge(cases: &Cases, user: &User) -> CaseResult<(String, DateT
 /// and the web pages' sign-out alike.
 pub async fn log_out(cases: &Cases, session: &Session) -> CaseResult<()> {
     let revoked = sessions::delete(&cases.writer, session.token_hash()).await?;
-    super::session::forget(cases, revoked).await;
+    super::session::forget(cases, revoked).await?;
     cases
         .audit_as(session.user.id, "auth.logout", None, "/auth/logout")
         .await

@@ -137,7 +137,7 @@ pub async fn finish_enrolment(
         cases.now(),
     )
     .await?;
-    super::session::forget(cases, revoked).await;
+    super::session::forget(cases, revoked).await?;
     cases
         .audit_as(user.id, "mfa.enrol", None, "/me/mfa/totp/confirm")
         .await?;
@@ -193,7 +193,7 @@ pub async fn remove_own_factor(
     }
     forget_failures(cases, &counters).await?;
     let revoked = mfa::remove(&cases.writer, user.id, false).await?;
-    super::session::forget(cases, revoked).await;
+    super::session::forget(cases, revoked).await?;
     cases.audit_as(user.id, "mfa.remove", None, "/me/mfa").await
 }
 
@@ -272,7 +272,7 @@ pub async fn reset_factor_from_the_command_line(cases: &Cases, id: Uuid) -> Case
 
 async fn reset_factor(cases: &Cases, by: Uuid, id: Uuid) -> CaseResult<()> {
     let revoked = mfa::remove(&cases.writer, id, true).await?;
-    super::session::forget(cases, revoked).await;
+    super::session::forget(cases, revoked).await?;
     cases
         .audit_as(by, "user.mfa_reset", None, &format!("/users/{id}"))
         .await?;

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use nido_domain::User;
-use nido_persistence::session_notices::{Announced, Revoked};
+use nido_persistence::session_notices::{self, Announced, Revoked};
 use nido_persistence::{login_throttle, sessions};
 
 use super::hash_token;
@@ -68,11 +68,18 @@ pub async fn resolve_session(cases: &Cases, token: &str) -> CaseResult<Option<Se
 
 /// Drops from this process's memory the sessions `announced` names, once
 /// the transaction that revoked them (and told the other processes)
-/// committed, and waits until the other processes have been told. Every
-/// revocation goes through here: the repository functions that revoke
-/// answer an `Announced` that must be used.
-pub(crate) async fn forget(cases: &Cases, announced: Announced) {
-    cases.auth.sessions.revoked(announced).await;
+/// committed, and waits until every listening process dropped them too.
+/// Every revocation goes through here: the repository functions that
+/// revoke answer an `Announced` that must be used.
+pub(crate) async fn forget(cases: &Cases, announced: Announced) -> CaseResult<()> {
+    let kept = &cases.auth.sessions;
+    let listeners = if kept.awaits_acknowledgements() {
+        session_notices::listeners(&cases.db).await?
+    } else {
+        0
+    };
+    kept.revoked(announced, listeners).await;
+    Ok(())
 }
 
 /// When the account of `session` was locked from everywhere before she

@@ -11,10 +11,11 @@
 //! heard since the read began (the `generation` taken before it): a read
 //! that raced a revocation could otherwise keep what was revoked.
 //!
-//! A notice travels on its own: a process that revokes waits (a moment at
-//! most) until its own notice comes back on its listening connection
-//! before it answers, so that PostgreSQL has handed it to every listener
-//! before the client can try the token elsewhere.
+//! A notice travels on its own: every listening process, once it dropped
+//! what a notice names, acknowledges it (a notice of its own), and the
+//! process that revoked waits (a moment at most) until every listening
+//! process has, before it answers: the client cannot try the token
+//! elsewhere before it is dropped there.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -30,13 +31,14 @@ use uuid::Uuid;
 /// their end.
 pub const CAPACITY: usize = 10_000;
 
-/// How long a revoking request waits at most for its own notice to come
-/// back (a listener that slow is as good as lost; the answer goes anyway).
-const ECHO_WAIT: Duration = Duration::from_secs(2);
+/// How long a revoking request waits at most for the listening processes'
+/// acknowledgements (one that slow is as good as lost; the answer goes
+/// anyway).
+const ACKNOWLEDGEMENT_WAIT: Duration = Duration::from_secs(2);
 
-/// How many notices heard are remembered, for the revoking request that
-/// asks after its own only once it committed.
-const ECHOES_REMEMBERED: usize = 1_000;
+/// How many notices' acknowledgements are remembered, for the revoking
+/// request that asks after its own only once it committed.
+const NOTICES_REMEMBERED: usize = 1_000;
 
 /// The sessions this process keeps, shared by its clones.
 #[derive(Clone)]
@@ -46,13 +48,14 @@ pub struct SessionCache {
     /// The database is shared with other processes (PostgreSQL), who hear
     /// of revocations by notice.
     shared: bool,
-    echoes: Arc<Echoes>,
+    acknowledgements: Arc<Acknowledgements>,
 }
 
-/// The notices this process heard last, and a bell for those waiting.
+/// How many processes acknowledged each of the last notices, and a bell
+/// for the requests waiting.
 #[derive(Default)]
-struct Echoes {
-    heard: Mutex<VecDeque<Uuid>>,
+struct Acknowledgements {
+    counted: Mutex<VecDeque<(Uuid, usize)>>,
     bell: tokio::sync::Notify,
 }
 
@@ -101,7 +104,7 @@ impl SessionCache {
             })),
             capacity,
             shared: !owner,
-            echoes: Arc::default(),
+            acknowledgements: Arc::default(),
         }
     }
 
@@ -129,43 +132,58 @@ impl SessionCache {
         state.generation += 1;
     }
 
-    /// A notice heard on the listening connection: drops what it names,
-    /// and tells the request that sent it, if it is this process's.
-    pub fn heard(&self, announced: Announced) {
-        self.forget(announced.revoked);
-        if let Ok(mut heard) = self.echoes.heard.lock() {
-            if heard.len() >= ECHOES_REMEMBERED {
-                heard.pop_front();
+    /// Whether a revocation by this process waits for the listening
+    /// processes' acknowledgements: on a shared database, while listening.
+    pub fn awaits_acknowledgements(&self) -> bool {
+        self.shared && self.lock().trusted
+    }
+
+    /// A listening process acknowledged notice `notice`.
+    pub fn acknowledged(&self, notice: Uuid) {
+        if let Ok(mut counted) = self.acknowledgements.counted.lock() {
+            match counted.iter_mut().find(|(id, _)| *id == notice) {
+                Some((_, count)) => *count += 1,
+                None => {
+                    if counted.len() >= NOTICES_REMEMBERED {
+                        counted.pop_front();
+                    }
+                    counted.push_back((notice, 1));
+                }
             }
-            heard.push_back(announced.notice);
         }
-        self.echoes.bell.notify_waiters();
+        self.acknowledgements.bell.notify_waiters();
     }
 
     /// This process revoked `announced` (its transaction committed): drops
-    /// it here, then, on a shared database while listening, waits (at most
-    /// [`ECHO_WAIT`]) until the notice comes back, so that every listening
-    /// process has been handed it before the revocation is answered.
-    pub async fn revoked(&self, announced: Announced) {
+    /// it here, then waits (at most [`ACKNOWLEDGEMENT_WAIT`]) until
+    /// `listeners` processes acknowledged its notice, so that every process
+    /// dropped it before the revocation is answered.
+    pub async fn revoked(&self, announced: Announced, listeners: usize) {
         self.forget(announced.revoked);
-        if !self.shared {
-            return;
-        }
-        let deadline = tokio::time::Instant::now() + ECHO_WAIT;
+        let deadline = tokio::time::Instant::now() + ACKNOWLEDGEMENT_WAIT;
         loop {
-            let bell = self.echoes.bell.notified();
+            let bell = self.acknowledgements.bell.notified();
             tokio::pin!(bell);
             bell.as_mut().enable();
-            let back = self
-                .echoes
-                .heard
+            let acknowledged = self
+                .acknowledgements
+                .counted
                 .lock()
-                .map_or(true, |heard| heard.contains(&announced.notice));
-            if back || !self.lock().trusted {
+                .map_or(usize::MAX, |counted| {
+                    counted
+                        .iter()
+                        .find(|(id, _)| *id == announced.notice)
+                        .map_or(0, |(_, count)| *count)
+                });
+            if acknowledged >= listeners {
                 return;
             }
             if tokio::time::timeout_at(deadline, bell).await.is_err() {
-                tracing::warn!("a revocation's notice did not come back in time");
+                tracing::warn!(
+                    acknowledged,
+                    listeners,
+                    "a revocation was not acknowledged in time by every process"
+                );
                 return;
             }
         }
@@ -382,39 +400,34 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_revocation_on_a_shared_database_waits_for_its_notice_to_come_back() {
+    async fn a_revocation_waits_until_every_listening_process_acknowledged_it() {
         let cache = SessionCache::shared();
+        assert!(!cache.awaits_acknowledgements(), "not listening");
+        cache.listening(true);
+        assert!(cache.awaits_acknowledgements());
         let announced = Announced {
             revoked: Revoked::All,
             notice: Uuid::now_v7(),
         };
-        // Not listening: nothing can come back, nothing to wait for.
-        tokio::time::timeout(Duration::from_millis(100), cache.revoked(announced.clone()))
-            .await
-            .expect("no wait");
-        cache.listening(true);
         let waiting = tokio::spawn({
             let cache = cache.clone();
             let announced = announced.clone();
-            async move { cache.revoked(announced).await }
+            async move { cache.revoked(announced, 2).await }
         });
+        cache.acknowledged(Uuid::now_v7());
+        cache.acknowledged(announced.notice);
         tokio::time::sleep(Duration::from_millis(50)).await;
-        assert!(!waiting.is_finished(), "waits for its notice");
-        cache.heard(Announced {
-            revoked: Revoked::All,
-            notice: Uuid::now_v7(),
-        });
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        assert!(!waiting.is_finished(), "another notice is not its own");
-        cache.heard(announced.clone());
+        assert!(!waiting.is_finished(), "one process of two");
+        cache.acknowledged(announced.notice);
         tokio::time::timeout(Duration::from_secs(1), waiting)
             .await
-            .expect("answered once its notice is back")
+            .expect("answered once both acknowledged")
             .expect("no panic");
-        // Heard before it asked: no wait either.
-        tokio::time::timeout(Duration::from_millis(100), cache.revoked(announced))
+        // Acknowledged before it asked: no wait.
+        tokio::time::timeout(Duration::from_millis(100), cache.revoked(announced, 2))
             .await
-            .expect("already back");
+            .expect("already acknowledged");
+        assert!(!SessionCache::owner().awaits_acknowledgements());
     }
 
     #[test]
