@@ -1,10 +1,73 @@
 //! The server's own chores, in the background: moving audit entries that
-//! waited in the outbox into the audit log, and the daily retention run.
+//! waited in the outbox into the audit log, the daily retention run, and
+//! (PostgreSQL) hearing the other processes' revocations.
 
 use std::time::Duration;
 
+use nido_cases::auth::SessionCache;
 use nido_http::AppState;
+use nido_persistence::session_notices::{Heard, Listener};
 use tokio::task::JoinHandle;
+
+/// A background task that stops when this is dropped.
+pub struct Stopped(JoinHandle<()>);
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// The first wait before listening again after the connection was lost or
+/// refused; it doubles up to [`LISTEN_RETRY_MAX`].
+const LISTEN_RETRY_FIRST: Duration = Duration::from_secs(1);
+const LISTEN_RETRY_MAX: Duration = Duration::from_secs(30);
+
+/// On PostgreSQL, hears the revocations every process announces, drops
+/// them from `sessions` and acknowledges each (the revoking process waits
+/// for every listener's), and counts the acknowledgements of this
+/// process's own. `sessions` is used only while the listening
+/// connection is up: until it first is, while it is lost and until it is
+/// back, every session is read from the database, and what was kept is
+/// forgotten each time (notices may have been missed).
+pub fn follow_session_notices(database_url: String, sessions: SessionCache) -> Stopped {
+    Stopped(tokio::spawn(async move {
+        let mut retry = LISTEN_RETRY_FIRST;
+        loop {
+            match Listener::connect(&database_url).await {
+                Ok(mut listener) => {
+                    sessions.listening(true);
+                    tracing::info!("listening for session notices: sessions are kept in memory");
+                    retry = LISTEN_RETRY_FIRST;
+                    let lost = loop {
+                        match listener.next().await {
+                            Ok(Heard::Revoked(announced)) => {
+                                let notice = announced.notice;
+                                sessions.forget(announced.revoked);
+                                if let Err(err) = listener.acknowledge(notice).await {
+                                    break err;
+                                }
+                            }
+                            Ok(Heard::Acknowledged(notice)) => sessions.acknowledged(notice),
+                            Err(err) => break err,
+                        }
+                    };
+                    sessions.listening(false);
+                    tracing::warn!(
+                        error = %lost,
+                        "session notices lost: every session is read from the database until they are heard again"
+                    );
+                }
+                Err(err) => tracing::warn!(
+                    error = %err,
+                    "cannot listen for session notices: every session is read from the database"
+                ),
+            }
+            tokio::time::sleep(retry).await;
+            retry = (retry * 2).min(LISTEN_RETRY_MAX);
+        }
+    }))
+}
 
 /// Entries moved per transaction.
 const DRAIN_BATCH: u64 = 500;

@@ -18,7 +18,7 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
 }
 
 pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
-    let db = open_database(settings).await?;
+    let (db, _ownership) = open_database(settings).await?;
     open_audit_database(settings, &db).await?;
     tracing::info!("the database is up to date");
     Ok(())
@@ -77,25 +77,16 @@ pub async fn reset_second_factor(settings: &Settings, email: &str) -> anyhow::Re
     let (user, _) = nido_persistence::users::find_credentials(&cases.db, &email)
         .await?
         .context("no user has this email")?;
-    nido_persistence::mfa::remove(&cases.writer, user.id, true)
+    nido_cases::auth::reset_factor_from_the_command_line(&cases, user.id)
         .await
         .map_err(|err| anyhow::anyhow!("cannot reset the second factor: {err}"))?;
-    cases
-        .audit_as(
-            Caller::system().id,
-            "user.mfa_reset",
-            None,
-            &format!("/users/{}", user.id),
-        )
-        .await
-        .map_err(|err| anyhow::anyhow!("cannot audit the reset: {err}"))?;
     println!("{}", user.id);
     Ok(())
 }
 
 /// `nido retention run [--dry-run]`: prints what is (or would be) done.
 pub async fn retention(settings: &Settings, dry_run: bool) -> anyhow::Result<()> {
-    let db = open_database(settings).await?;
+    let (db, _ownership) = open_database(settings).await?;
     let audit_db = open_audit_database(settings, &db).await?;
     let report = nido_cases::retention::run(
         &nido_persistence::Writer::alone(db.clone()),

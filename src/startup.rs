@@ -15,6 +15,7 @@ use nido_persistence::users;
 use nido_persistence::{DatabaseConnection, MainDatabase, RepoError, Writer};
 use tokio::net::TcpListener;
 
+use crate::ownership::Ownership;
 use crate::settings::Settings;
 
 pub const INITIAL_ADMIN_EMAIL: &str = "admin@nido.local";
@@ -27,6 +28,11 @@ pub struct Application {
     pages: nido_web::Web,
     outbox_retry: std::time::Duration,
     retention: nido_cases::retention::RetentionPolicy,
+    /// The data directory, held while the server lives (SQLite).
+    _ownership: Ownership,
+    /// Hears other processes' revocations (PostgreSQL); stopped with the
+    /// server.
+    _session_notices: Option<crate::background::Stopped>,
 }
 
 impl Application {
@@ -35,6 +41,15 @@ impl Application {
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
         let databases = open_databases(settings).await?;
         let cases = use_cases(settings, &databases).await?;
+        let session_notices = match nido_persistence::Backend::of_url(&settings.database_url()) {
+            Some(nido_persistence::Backend::Postgres) => {
+                Some(crate::background::follow_session_notices(
+                    settings.database_url(),
+                    cases.auth.sessions.clone(),
+                ))
+            }
+            _ => None,
+        };
         ensure_initial_admin(&cases, settings).await?;
         let pages = nido_web::Web {
             cases: cases.clone(),
@@ -58,6 +73,8 @@ impl Application {
                 settings.audit.outbox_retry_seconds.max(1),
             ),
             retention: settings.retention_policy(),
+            _ownership: databases.ownership,
+            _session_notices: session_notices,
         })
     }
 
@@ -104,17 +121,23 @@ impl Application {
 }
 
 /// The databases nido works on: the main one, opened for reads and for
-/// writes, and the audit log's.
+/// writes, and the audit log's; and, on SQLite, the data directory this
+/// process owns while it holds them.
 pub struct Databases {
     pub main: MainDatabase,
     pub audit: DatabaseConnection,
+    pub ownership: Ownership,
 }
 
 /// Opens and migrates the main database and the audit log.
 pub async fn open_databases(settings: &Settings) -> anyhow::Result<Databases> {
-    let main = open_main_database(settings).await?;
+    let (main, ownership) = open_main_database(settings).await?;
     let audit = open_audit_database(settings, &main.write).await?;
-    Ok(Databases { main, audit })
+    Ok(Databases {
+        main,
+        audit,
+        ownership,
+    })
 }
 
 /// The use cases over these databases, with the configured clock, time
@@ -123,12 +146,17 @@ pub async fn open_databases(settings: &Settings) -> anyhow::Result<Databases> {
 /// is the first start): what the server, the command line and the demo
 /// call. Starts the audit log's writer task on this runtime.
 pub async fn use_cases(settings: &Settings, databases: &Databases) -> anyhow::Result<Cases> {
-    let Databases { main, audit } = databases;
+    let Databases {
+        main,
+        audit,
+        ownership,
+    } = databases;
     let auth = Authentication::new(
         settings.auth.policy(),
         PasswordHasher::new(settings.auth.max_concurrent_hashes)?,
         ServerKey::of_database(&main.write).await?,
-    );
+    )
+    .with_sessions(ownership.sessions());
     Ok(Cases {
         db: main.read.clone(),
         writer: Writer::new(main.write.clone(), settings.group_commit.into()),
@@ -145,19 +173,23 @@ pub async fn use_cases(settings: &Settings, databases: &Databases) -> anyhow::Re
 }
 
 /// Creates the data directory (owner-only), then opens and migrates the
-/// database; answers its writer (on SQLite, its one writer connection).
-pub async fn open_database(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
-    Ok(open_main_database(settings).await?.write)
+/// database; answers its writer (on SQLite, its one writer connection), and
+/// the data directory held meanwhile (keep it as long as the connection).
+pub async fn open_database(settings: &Settings) -> anyhow::Result<(DatabaseConnection, Ownership)> {
+    let (main, ownership) = open_main_database(settings).await?;
+    Ok((main.write, ownership))
 }
 
-/// Creates the data directory (owner-only), then opens the database for
-/// writes and for reads, migrates it, and finishes the anonymisations of an
-/// earlier release.
-pub async fn open_main_database(settings: &Settings) -> anyhow::Result<MainDatabase> {
+/// Creates the data directory (owner-only), takes it for this process
+/// (SQLite: refused while another process holds it), then opens the
+/// database for writes and for reads, migrates it, and finishes the
+/// anonymisations of an earlier release.
+pub async fn open_main_database(settings: &Settings) -> anyhow::Result<(MainDatabase, Ownership)> {
     create_private_dir(&settings.data_dir)?;
     let url = settings.database_url();
     let backend = nido_persistence::Backend::of_url(&url)
         .context("database_url must start with sqlite: or postgres://")?;
+    let ownership = Ownership::take(&url)?;
     make_sqlite_files_private(&url)?;
     let main = nido_persistence::connect_main(&url, settings.database_max_connections)
         .await
@@ -180,7 +212,7 @@ pub async fn open_main_database(settings: &Settings) -> anyhow::Result<MainDatab
             "finished anonymising the files an earlier release had anonymised"
         );
     }
-    Ok(main)
+    Ok((main, ownership))
 }
 
 /// Opens and migrates the audit log: its own SQLite file, or the main
@@ -210,21 +242,17 @@ pub async fn open_audit_database(
 /// the database file, so a database file created 0600 keeps them 0600 too.
 fn make_sqlite_files_private(url: &str) -> anyhow::Result<()> {
     use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    let Some(rest) = url.strip_prefix("sqlite://") else {
+    let Some(path) = crate::ownership::sqlite_file(url) else {
         return Ok(());
     };
-    let path = rest.split('?').next().unwrap_or_default();
-    if path.is_empty() || path == ":memory:" {
-        return Ok(());
-    }
     std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .mode(0o600)
-        .open(path)
-        .with_context(|| format!("cannot create {path}"))?;
+        .open(&path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
     for suffix in ["", "-wal", "-shm"] {
-        let file = format!("{path}{suffix}");
+        let file = format!("{}{suffix}", path.display());
         if Path::new(&file).exists() {
             std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))
                 .with_context(|| format!("cannot make {file} private"))?;

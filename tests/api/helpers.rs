@@ -29,6 +29,7 @@ pub struct TestApp {
     /// The admin's own password once the one-time one was replaced; shared
     /// with sibling instances, which use the same database.
     admin_password: std::sync::Arc<tokio::sync::Mutex<Option<String>>>,
+    server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
 }
 
 /// The instant every test's clock is fixed at: `NIDO_TEST_NOW` (RFC 3339)
@@ -87,7 +88,7 @@ async fn start(
     let address = format!("http://{}", application.local_addr().expect("bound"));
     let db = application.database();
     let writer = application.writer();
-    tokio::spawn(application.run_until_stopped());
+    let server = tokio::spawn(application.run_until_stopped());
     TestApp {
         address,
         client: reqwest::Client::new(),
@@ -97,6 +98,7 @@ async fn start(
         settings,
         _data_dir: data_dir,
         admin_password,
+        server: Some(server),
     }
 }
 
@@ -125,6 +127,15 @@ pub async fn fresh_database_url() -> Option<String> {
 }
 
 impl TestApp {
+    /// Stops the server (on SQLite, its data directory is free once its
+    /// siblings stop too).
+    pub async fn stop(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.abort();
+            let _ = server.await;
+        }
+    }
+
     /// The audit log's database, as the application uses it.
     pub async fn audit_db(&self) -> DatabaseConnection {
         nido::startup::open_audit_database(&self.settings, &self.db)

@@ -32,6 +32,7 @@ mod referrals;
 mod retention;
 mod schema_bounds;
 mod second_factor;
+mod sessions;
 mod storage;
 mod throttling;
 mod upgrade;

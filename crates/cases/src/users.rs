@@ -180,7 +180,7 @@ pub async fn update_user(
             changes.active == Some(true) && !before.active,
         ),
     ];
-    let user = users::update(
+    let (user, revoked) = users::update(
         &cases.writer,
         user_id,
         expected_version,
@@ -188,6 +188,7 @@ pub async fn update_user(
         cases.now(),
     )
     .await?;
+    crate::auth::forget(cases, revoked).await?;
     let resource = format!("/users/{user_id}");
     for (action, happened) in events {
         if happened {
@@ -236,9 +237,10 @@ pub async fn own_sessions(
 
 /// Ends one of the caller's own sessions; anyone else's is not found.
 pub async fn end_own_session(cases: &Cases, caller: &Caller, session_id: Uuid) -> CaseResult<()> {
-    if !sessions::delete_of_user(&cases.writer, session_id, caller.id).await? {
-        return Err(CaseError::NotFound);
-    }
+    let revoked = sessions::delete_of_user(&cases.writer, session_id, caller.id)
+        .await?
+        .ok_or(CaseError::NotFound)?;
+    crate::auth::forget(cases, revoked).await?;
     let resource = format!("/me/sessions/{session_id}");
     cases.audit(caller, "session.end", None, &resource).await
 }
@@ -257,7 +259,7 @@ pub async fn set_own_password(
     new_hash: String,
     keep_session: &str,
 ) -> CaseResult<()> {
-    users::set_own_password(
+    let (_, revoked) = users::set_own_password(
         &cases.writer,
         caller.id,
         new_hash,
@@ -265,6 +267,7 @@ pub async fn set_own_password(
         cases.now(),
     )
     .await?;
+    crate::auth::forget(cases, revoked).await?;
     let resource = format!("/users/{}", caller.id);
     cases
         .audit(caller, "user.password_change", None, &resource)

@@ -22,6 +22,7 @@ pub mod retention;
 pub mod schema;
 pub mod screens;
 pub mod server_keys;
+pub mod session_notices;
 pub mod sessions;
 pub mod users;
 pub mod workshops;

@@ -12,7 +12,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::entities::{mfa_challenges, recovery_codes, sessions, user_totp, users};
+use crate::entities::{mfa_challenges, recovery_codes, user_totp, users};
+use crate::session_notices::{Announced, Revoked, announce};
 use crate::{RepoError, Writer, begin_write};
 
 /// A user's TOTP secret, as stored.
@@ -77,7 +78,8 @@ pub async fn start_enrolment(
 /// Confirms the pending secret whose first code matched at `step`: the
 /// factor is on, `code_hashes` become the user's recovery codes (any older
 /// ones go), in one transaction. 409 `mfa_not_started` when there is no
-/// pending secret (none, or confirmed meanwhile).
+/// pending secret (none, or confirmed meanwhile). Every process is told
+/// that her account changed.
 pub async fn confirm(
     db: &Writer,
     user_id: Uuid,
@@ -85,7 +87,7 @@ pub async fn confirm(
     step: i64,
     code_hashes: Vec<String>,
     now: DateTime<Utc>,
-) -> Result<(), RepoError> {
+) -> Result<Announced, RepoError> {
     let txn = begin_write(db).await?;
     let confirmed = user_totp::Entity::update_many()
         .col_expr(user_totp::Column::ConfirmedAt, Expr::value(now))
@@ -104,8 +106,9 @@ pub async fn confirm(
         .filter(users::Column::Id.eq(user_id))
         .exec(&txn)
         .await?;
+    let announced = announce(&txn, Revoked::User(user_id)).await?;
     txn.commit().await?;
-    Ok(())
+    Ok(announced)
 }
 
 async fn replace_recovery_codes(
@@ -182,19 +185,17 @@ pub async fn recovery_codes_left(db: &impl ConnectionTrait, user_id: Uuid) -> Re
 /// Removes the user's factor (her own removal, or with `reset` an admin's):
 /// the secret, the recovery codes and the open challenges go, and on a
 /// reset every session of hers ends and her calendar address is revoked,
-/// in one transaction.
-pub async fn remove(db: &Writer, user_id: Uuid, reset: bool) -> Result<(), RepoError> {
+/// in one transaction. Every process is told that her account changed.
+pub async fn remove(db: &Writer, user_id: Uuid, reset: bool) -> Result<Announced, RepoError> {
     let txn = begin_write(db).await?;
     remove_in(&txn, user_id).await?;
     if reset {
-        sessions::Entity::delete_many()
-            .filter(sessions::Column::UserId.eq(user_id))
-            .exec(&txn)
-            .await?;
+        crate::sessions::delete_all_of_user(&txn, user_id).await?;
         crate::calendar_feeds::revoke(&txn, user_id).await?;
     }
+    let announced = announce(&txn, Revoked::User(user_id)).await?;
     txn.commit().await?;
-    Ok(())
+    Ok(announced)
 }
 
 async fn remove_in(db: &impl ConnectionTrait, user_id: Uuid) -> Result<(), DbErr> {

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::calendar_feeds;
 use crate::entities::{sessions, users};
+use crate::session_notices::{Announced, Revoked, announce};
 use crate::versioned::Versioned;
 use crate::{RepoError, Rule, Writer, begin_write};
 
@@ -111,18 +112,23 @@ pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
 /// Applies `changes` in one transaction. With `expected_version`, a user
 /// changed since is refused (`StaleVersion`); a disabled user, or one whose
 /// password is set, loses every session and her calendar address in the
-/// same transaction.
+/// same transaction, and one whose role changes every session. Every
+/// process is told to drop the sessions it keeps of her (they carry her
+/// account as it was).
 pub async fn update(
     db: &Writer,
     id: Uuid,
     expected_version: Option<i32>,
     changes: UserChanges,
     now: DateTime<Utc>,
-) -> Result<User, RepoError> {
+) -> Result<(User, Announced), RepoError> {
     let txn = begin_write(db).await?;
     let current = find_row(&txn, id).await?;
     let update = Versioned::<users::Entity>::new(id, current.version, expected_version, now);
     update.check()?;
+    let role_changed = changes
+        .role
+        .is_some_and(|role| role.as_str() != current.role);
     let mut row = users::ActiveModel::default();
     if let Some(email) = changes.email {
         row.email = Set(email.as_str().to_owned());
@@ -149,28 +155,29 @@ pub async fn update(
             RepoError::on_constraint(err, &EMAIL_RULES)
         })
         .await?;
-    if changes.active == Some(false) || password_changed {
-        sessions::Entity::delete_many()
-            .filter(sessions::Column::UserId.eq(id))
-            .exec(&txn)
-            .await?;
+    let disabled = changes.active == Some(false);
+    if disabled || password_changed || role_changed {
+        crate::sessions::delete_all_of_user(&txn, id).await?;
+    }
+    if disabled || password_changed {
         calendar_feeds::revoke(&txn, id).await?;
     }
+    let announced = announce(&txn, Revoked::User(id)).await?;
     let row = find_row(&txn, id).await?;
     txn.commit().await?;
-    Ok(to_domain(row)?)
+    Ok((to_domain(row)?, announced))
 }
 
 /// The owner changes her own password: the flag of a password set by
 /// someone else falls, every other session of hers and her calendar
-/// address end, in one transaction.
+/// address end, in one transaction, and every process is told.
 pub async fn set_own_password(
     db: &Writer,
     id: Uuid,
     password_hash: String,
     keep_session_token_hash: &str,
     now: DateTime<Utc>,
-) -> Result<User, RepoError> {
+) -> Result<(User, Announced), RepoError> {
     let txn = begin_write(db).await?;
     let current = find_row(&txn, id).await?;
     let version = current.version;
@@ -190,9 +197,10 @@ pub async fn set_own_password(
         .exec(&txn)
         .await?;
     calendar_feeds::revoke(&txn, id).await?;
+    let announced = announce(&txn, Revoked::User(id)).await?;
     let row = find_row(&txn, id).await?;
     txn.commit().await?;
-    Ok(to_domain(row)?)
+    Ok((to_domain(row)?, announced))
 }
 
 /// The password hash of a user, to check her current password.

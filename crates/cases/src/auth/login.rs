@@ -195,7 +195,8 @@ async fn open_challenge(cases: &Cases, user: &User) -> CaseResult<(String, DateT
 /// Ends `session` at once and audits it (`auth.logout`): the API's logout
 /// and the web pages' sign-out alike.
 pub async fn log_out(cases: &Cases, session: &Session) -> CaseResult<()> {
-    sessions::delete(&cases.writer, session.token_hash()).await?;
+    let revoked = sessions::delete(&cases.writer, session.token_hash()).await?;
+    super::session::forget(cases, revoked).await?;
     cases
         .audit_as(session.user.id, "auth.logout", None, "/auth/logout")
         .await

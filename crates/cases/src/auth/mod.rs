@@ -14,6 +14,7 @@ mod policy;
 mod second_factor;
 mod server_key;
 mod session;
+mod session_cache;
 mod throttle;
 mod token;
 mod totp;
@@ -27,10 +28,12 @@ pub use password::PasswordHasher;
 pub use policy::AuthPolicy;
 pub use second_factor::{
     TotpEnrolment, begin_enrolment, complete_login, finish_enrolment, pending_enrolment,
-    recovery_codes_left, remove_own_factor, reset_user_factor,
+    recovery_codes_left, remove_own_factor, reset_factor_from_the_command_line, reset_user_factor,
 };
 pub use server_key::ServerKey;
+pub(crate) use session::forget;
 pub use session::{Session, resolve_session, take_lock_notice};
+pub use session_cache::SessionCache;
 pub use token::{hash_token, new_token};
 
 /// What authentication needs beyond the databases: its policy, the one
@@ -43,15 +46,25 @@ pub struct Authentication {
     /// The database's server key ([`ServerKey::of_database`]): the same on
     /// every instance on one database. Never print it.
     pub server_key: ServerKey,
+    /// The sessions this process keeps in memory.
+    pub sessions: SessionCache,
 }
 
 impl Authentication {
+    /// Authentication that reads every session from the database; the
+    /// server gives it a cache it may use ([`Authentication::with_sessions`]).
     pub fn new(policy: AuthPolicy, passwords: PasswordHasher, server_key: ServerKey) -> Self {
         Self {
             policy,
             passwords,
             server_key,
+            sessions: SessionCache::shared(),
         }
+    }
+
+    /// The same, keeping sessions in `sessions`.
+    pub fn with_sessions(self, sessions: SessionCache) -> Self {
+        Self { sessions, ..self }
     }
 }
 

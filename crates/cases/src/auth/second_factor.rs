@@ -128,7 +128,7 @@ pub async fn finish_enrolment(
     forget_failures(cases, &counters).await?;
     let codes = new_recovery_codes()?;
     let hashes = codes.iter().map(|code| hash_recovery_code(code)).collect();
-    mfa::confirm(
+    let revoked = mfa::confirm(
         &cases.writer,
         user.id,
         &pending.secret,
@@ -137,6 +137,7 @@ pub async fn finish_enrolment(
         cases.now(),
     )
     .await?;
+    super::session::forget(cases, revoked).await?;
     cases
         .audit_as(user.id, "mfa.enrol", None, "/me/mfa/totp/confirm")
         .await?;
@@ -191,7 +192,8 @@ pub async fn remove_own_factor(
         return Err(CaseError::invalid("code", Refusal::InvalidCode));
     }
     forget_failures(cases, &counters).await?;
-    mfa::remove(&cases.writer, user.id, false).await?;
+    let revoked = mfa::remove(&cases.writer, user.id, false).await?;
+    super::session::forget(cases, revoked).await?;
     cases.audit_as(user.id, "mfa.remove", None, "/me/mfa").await
 }
 
@@ -258,9 +260,21 @@ pub async fn complete_login(
 pub async fn reset_user_factor(cases: &Cases, caller: &Caller, id: Uuid) -> CaseResult<()> {
     caller.require(&[Role::Admin])?;
     users::find(&cases.writer, id).await?;
-    mfa::remove(&cases.writer, id, true).await?;
+    reset_factor(cases, caller.id, id).await
+}
+
+/// `nido user reset-mfa`: the same reset, for a centre whose only admin
+/// lost her factor, audited in the system's name (whoever runs the command
+/// holds the server itself).
+pub async fn reset_factor_from_the_command_line(cases: &Cases, id: Uuid) -> CaseResult<()> {
+    reset_factor(cases, Caller::system().id, id).await
+}
+
+async fn reset_factor(cases: &Cases, by: Uuid, id: Uuid) -> CaseResult<()> {
+    let revoked = mfa::remove(&cases.writer, id, true).await?;
+    super::session::forget(cases, revoked).await?;
     cases
-        .audit(caller, "user.mfa_reset", None, &format!("/users/{id}"))
+        .audit_as(by, "user.mfa_reset", None, &format!("/users/{id}"))
         .await?;
     tracing::info!(target_user = %id, "second factor reset");
     Ok(())
