@@ -11,6 +11,7 @@ use nido_domain::user::NewUser;
 use nido_domain::{DisplayName, Email, NewPassword, Profession, Role};
 use nido_http::AppState;
 use nido_persistence::audit::AuditWriter;
+use nido_persistence::screens::KeptOn;
 use nido_persistence::users;
 use nido_persistence::{DatabaseConnection, MainDatabase, RepoError, Writer};
 use tokio::net::TcpListener;
@@ -197,6 +198,10 @@ pub async fn open_main_database(settings: &Settings) -> anyhow::Result<(MainData
     nido_persistence::migrate(&main.write)
         .await
         .context("cannot migrate the database")?;
+    // Placements recorded before migration 23 keep their due dates from now.
+    nido_persistence::screens::keep_due_dates(&main.write, KeptOn::NotYetKept)
+        .await
+        .context("cannot keep the placements' due dates")?;
     // Files an earlier release anonymised keep rows that anonymisation
     // now deletes: erased before anything reads them.
     let finished = nido_cases::retention::finish_earlier_anonymisations(

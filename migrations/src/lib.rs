@@ -28,6 +28,7 @@ mod m20261205_000019_server_key_and_account_locks;
 mod m20261205_000020_anonymised_figures;
 mod m20261205_000021_audit_entry_families;
 mod m20261205_000022_due_dates_paged;
+mod m20261205_000023_placement_due_dates;
 
 pub struct Migrator;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000020_anonymised_figures::Migration),
             Box::new(m20261205_000021_audit_entry_families::Outbox),
             Box::new(m20261205_000022_due_dates_paged::Migration),
+            Box::new(m20261205_000023_placement_due_dates::Migration),
         ]
     }
 }

@@ -284,6 +284,28 @@ async fn the_previous_releases_centre_reads_back_the_same_after_every_migration(
         assert_eq!(date(text(&pair[1], "starts_on")), ended + Days::new(1));
     }
 
+    // The due dates a placement keeps on its row, filled in when nido first
+    // opened the upgraded database: each placement in care owes its
+    // period's end and its projet personnalisé's next review, Rokia's
+    // period the end of her fourth.
+    let due = all(app, "/api/v1/due-dates?within_days=3660", &nadia).await;
+    let of_kind = |kinds: &[&str]| -> Vec<&Value> {
+        due.iter()
+            .filter(|item| kinds.iter().any(|kind| item["kind"] == *kind))
+            .collect()
+    };
+    assert_eq!(of_kind(&["period_end"]).len(), 17, "{due:?}");
+    assert_eq!(
+        of_kind(&["project_initial", "project_review"]).len(),
+        17,
+        "{due:?}"
+    );
+    let rokia_ends = of_kind(&["period_end"])
+        .into_iter()
+        .find(|item| item["placement_id"] == placement["id"])
+        .expect("Rokia's period end");
+    assert_eq!(rokia_ends["due_on"], periods[3]["ends_on"]);
+
     // The notes: a restricted one stays its author's; a family's
     // information préoccupante stays on her file.
     let rokia = text(&rokia, "id");

@@ -116,8 +116,9 @@ pub async fn set_contract(
         _ => {}
     }
     invalid.finish()?;
+    let txn = begin_write(&cases.writer).await?;
     let contract = store::save_contract(
-        &cases.writer,
+        &txn,
         placement_id,
         kind,
         delivered_on,
@@ -126,6 +127,7 @@ pub async fn set_contract(
         cases.now(),
     )
     .await?;
+    txn.commit().await?;
     let resource = format!("/placements/{placement_id}/contract");
     cases
         .audit(

@@ -153,6 +153,7 @@ pub async fn insert(
     insert_reviews(db, reviews, now).await?;
     insert_interventions(db, interventions, now).await?;
     insert_all(db, actions.into_iter().map(|row| row.model(now))).await?;
+    crate::screens::keep_due_dates(db, crate::screens::KeptOn::NotYetKept).await?;
     Ok(())
 }
 

@@ -76,8 +76,9 @@ pub async fn insert(
     Ok(id)
 }
 
-/// Appends a period. Two renewals racing to append the same number: the
-/// unique index lets one win; the other gets `stale_period`.
+/// Appends a period, and moves the due dates the placement keeps
+/// (`screens::keep_due_dates`). Two renewals racing to append the same
+/// number: the unique index lets one win; the other gets `stale_period`.
 pub async fn insert_period(
     db: &impl ConnectionTrait,
     placement_id: Uuid,
@@ -100,6 +101,7 @@ pub async fn insert_period(
     .exec_without_returning(db)
     .await
     .map_err(|err| RepoError::on_constraint(err, &PERIOD_RULES))?;
+    crate::screens::keep_due_dates(db, crate::screens::KeptOn::Placement(placement_id)).await?;
     Ok(())
 }
 

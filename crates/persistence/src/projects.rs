@@ -56,7 +56,9 @@ pub async fn contracts_of(
 }
 
 /// Writes the placement's contract whole, if the caller read its current
-/// version (a placement without one is at version 0).
+/// version (a placement without one is at version 0), and the due dates
+/// the placement keeps (`screens::keep_due_dates`): run it in a
+/// transaction.
 pub async fn save_contract(
     db: &impl ConnectionTrait,
     placement_id: Uuid,
@@ -102,6 +104,7 @@ pub async fn save_contract(
     if written == 0 {
         return Err(RepoError::StaleVersion);
     }
+    crate::screens::keep_due_dates(db, crate::screens::KeptOn::Placement(placement_id)).await?;
     find_contract(db, placement_id)
         .await?
         .ok_or(RepoError::NotFound)
@@ -181,6 +184,7 @@ pub async fn insert_review(
         .insert(db)
         .await?;
     }
+    crate::screens::keep_due_dates(db, crate::screens::KeptOn::Placement(new.placement_id)).await?;
     Ok(ProjectReview {
         id,
         placement_id: new.placement_id,

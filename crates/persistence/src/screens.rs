@@ -9,7 +9,7 @@
 //! An incident's day in the centre's time zone is stored
 //! (`incidents.report_due_on`): SQLite knows no time zone.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use nido_domain::due_dates::DueKind;
 use nido_domain::placement::Period;
 use sea_orm::{
@@ -82,24 +82,71 @@ async fn query<R: FromQueryResult>(
         .collect()
 }
 
-/// The active placements' current (last) periods, as `c`, with their
-/// placement `p` and family `f`; only the families `staff` accompanies
-/// when given. The last period's number is one seek of the `(placement_id,
-/// number)` index, and its row one more: cheaper than testing every period
-/// for a later one.
-fn current_periods(binds: &mut Binds, staff: Option<Uuid>) -> String {
-    let mut sql = String::from(
+/// The active placements' current (last) periods ending on or before
+/// `until`, as `c`, with their placement `p` and family `f`; only the
+/// families `staff` accompanies when given. The placement keeps its
+/// current period's end (`current_ends_on`, indexed), so only the
+/// placements of the window are read; their last period is one seek of the
+/// `(placement_id, number)` index.
+fn current_periods(binds: &mut Binds, staff: Option<Uuid>, until: NaiveDate) -> String {
+    let mut sql = format!(
         "FROM placements p \
          JOIN periods c ON c.placement_id = p.id \
               AND c.number = (SELECT MAX(l.number) FROM periods l WHERE l.placement_id = p.id) \
          JOIN families f ON f.id = p.family_id \
-         WHERE p.status = 'active'",
+         WHERE p.status = 'active' AND p.current_ends_on <= {}",
+        binds.bind(until)
     );
     if let Some(user_id) = staff {
         let user = binds.bind(user_id);
         sql.push_str(&format!(" AND {}", assigned_sql("p.family_id", &user)));
     }
     sql
+}
+
+/// Which placements [`keep_due_dates`] rewrites.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeptOn {
+    /// The placement a change moved.
+    Placement(Uuid),
+    /// Those that keep none yet: a bulk load's.
+    NotYetKept,
+}
+
+/// Rewrites the due dates a placement keeps on its row (migration 23): its
+/// current period's end, the contract's delivery and signature while they
+/// are owed, the projet personnalisé's next review. Run it in the
+/// transaction of the change that moves one of them (a period appended,
+/// the contract written, a review recorded).
+pub async fn keep_due_dates(db: &impl ConnectionTrait, which: KeptOn) -> Result<(), DbErr> {
+    let d = Dialect::of(db);
+    let mut binds = Binds::default();
+    let only = match which {
+        KeptOn::Placement(id) => format!(" WHERE id = {}", binds.bind(id)),
+        KeptOn::NotYetKept => " WHERE current_ends_on IS NULL".to_owned(),
+    };
+    let last_review = d.add_months(
+        "(SELECT MAX(r.reviewed_on) FROM project_reviews r WHERE r.placement_id = placements.id)",
+        12,
+    );
+    let sql = format!(
+        "UPDATE placements SET \
+           current_ends_on = (SELECT c.ends_on FROM periods c WHERE c.placement_id = placements.id \
+                              ORDER BY c.number DESC LIMIT 1), \
+           contract_delivery_due_on = CASE WHEN EXISTS (SELECT 1 FROM contracts k \
+               WHERE k.placement_id = placements.id AND k.delivered_on IS NOT NULL) \
+               THEN NULL ELSE {} END, \
+           contract_signature_due_on = CASE WHEN EXISTS (SELECT 1 FROM contracts k \
+               WHERE k.placement_id = placements.id AND k.signed_on IS NOT NULL) \
+               THEN NULL ELSE {} END, \
+           project_due_on = COALESCE({last_review}, {}){only}",
+        d.add_days("placements.admitted_on", 15),
+        d.add_months("placements.admitted_on", 1),
+        d.add_months("placements.admitted_on", 6),
+    );
+    let statement = Statement::from_sql_and_values(db.get_database_backend(), sql, binds.0);
+    db.execute_raw(statement).await?;
+    Ok(())
 }
 
 /// Where the deadlines screen stands: by the period's end, then the
@@ -146,12 +193,11 @@ pub async fn deadlines_page(
     limit: u64,
 ) -> Result<Vec<DeadlineRow>, DbErr> {
     let mut binds = Binds::default();
-    let from = current_periods(&mut binds, staff);
+    let from = current_periods(&mut binds, staff, until);
     let mut sql = format!(
         "SELECT p.id AS placement_id, p.family_id, f.mother_last_name, \
                 c.number, c.starts_on, c.ends_on \
-         {from} AND c.ends_on <= {}",
-        binds.bind(until)
+         {from}"
     );
     if let Some((ends_on, last_name, placement_id)) = after {
         sql.push_str(&format!(
@@ -187,16 +233,15 @@ pub async fn deadline_counts(
     report_due_until: NaiveDate,
 ) -> Result<DeadlineCounts, DbErr> {
     let mut binds = Binds::default();
-    let from = current_periods(&mut binds, staff);
+    let from = current_periods(&mut binds, staff, until);
     let as_of = binds.bind(as_of);
     let sql = format!(
         "SELECT COUNT(*) AS total, \
                 COALESCE(SUM(CASE WHEN c.ends_on < {as_of} THEN 1 ELSE 0 END), 0) AS overdue, \
                 COALESCE(SUM(CASE WHEN c.ends_on >= {as_of} AND c.ends_on <= {} \
                              THEN 1 ELSE 0 END), 0) AS report_due \
-         {from} AND c.ends_on <= {}",
+         {from}",
         binds.bind(report_due_until),
-        binds.bind(until)
     );
     Ok(query(db, sql, binds).await?.pop().unwrap_or_default())
 }
@@ -284,85 +329,144 @@ impl TryFrom<RawDueRow> for DueRow {
     }
 }
 
-/// `WITH cur AS (…), due AS (…)`: every open obligation of the scope, one
-/// row each (`kind`, `due_on`, `subject_id`, `placement_id`, `family_id`,
-/// `incident_id`, `occurred_at`), by the rules of
-/// `nido_domain::due_dates::open_duties` and of incidents. The current
-/// periods are computed once (`MATERIALIZED`), not once for each kind.
-fn open_obligations(binds: &mut Binds, dialect: Dialect, scope: DueScope, lead: u32) -> String {
-    let staff = match scope {
-        DueScope::Centre => None,
-        DueScope::Staff(user_id) => Some(user_id),
-    };
-    let current = current_periods(binds, staff);
-    let d = dialect;
-    // The renewal report: ends_on + 1 day − lead, only while the period
-    // ends before the cap (the youngest child's third birthday − 1 day): some
-    // child's third birthday is after the day after it ends, or no child.
-    let report_due_on = d.add_days("cur.ends_on", 1 - i64::from(lead));
-    let third_birthday = d.add_months("COALESCE(ch.birth_date, ch.expected_birth_date)", 36);
-    let day_after_end = d.add_days("cur.ends_on", 1);
-    let delivery = d.add_days("cur.admitted_on", 15);
-    let signature = d.add_months("cur.admitted_on", 1);
-    let initial = d.add_months("cur.admitted_on", 6);
-    let review = d.add_months(
-        "(SELECT MAX(r.reviewed_on) FROM project_reviews r WHERE r.placement_id = cur.placement_id)",
-        12,
-    );
-    let incidents_seen = match staff {
-        None => String::new(),
-        Some(user_id) => {
-            let user = binds.bind(user_id);
-            format!(
-                " AND i.declared_by = {user} AND (i.family_id IS NULL OR {})",
-                assigned_sql("i.family_id", &user)
-            )
-        }
-    };
-    let of_placement = "cur.placement_id AS subject_id, cur.placement_id, cur.family_id, \
-                        CAST(NULL AS uuid) AS incident_id, \
-                        CAST(NULL AS timestamptz) AS occurred_at FROM cur";
-    format!(
-        "WITH cur AS MATERIALIZED (SELECT p.id AS placement_id, p.family_id, p.admitted_on, c.ends_on {current}), \
-         due AS ( \
-           SELECT 'renewal_report' AS kind, {report_due_on} AS due_on, {of_placement} \
-             WHERE EXISTS (SELECT 1 FROM children ch WHERE ch.family_id = cur.family_id \
-                           AND {third_birthday} > {day_after_end}) \
-                OR NOT EXISTS (SELECT 1 FROM children ch WHERE ch.family_id = cur.family_id) \
-           UNION ALL SELECT 'period_end', cur.ends_on, {of_placement} \
-           UNION ALL SELECT 'contract_delivery', {delivery}, {of_placement} \
-             WHERE NOT EXISTS (SELECT 1 FROM contracts k WHERE k.placement_id = cur.placement_id \
-                               AND k.delivered_on IS NOT NULL) \
-           UNION ALL SELECT 'contract_signature', {signature}, {of_placement} \
-             WHERE NOT EXISTS (SELECT 1 FROM contracts k WHERE k.placement_id = cur.placement_id \
-                               AND k.signed_on IS NOT NULL) \
-           UNION ALL SELECT 'project_initial', {initial}, {of_placement} \
-             WHERE NOT EXISTS (SELECT 1 FROM project_reviews r WHERE r.placement_id = cur.placement_id) \
-           UNION ALL SELECT 'project_review', {review}, {of_placement} \
-             WHERE EXISTS (SELECT 1 FROM project_reviews r WHERE r.placement_id = cur.placement_id) \
-           UNION ALL SELECT 'incident_report', i.report_due_on, i.id, ap.id, i.family_id, i.id, \
-                            i.occurred_at \
-             FROM incidents i \
-             LEFT JOIN placements ap ON ap.family_id = i.family_id AND ap.status = 'active' \
-             WHERE i.authority_notified_at IS NULL{incidents_seen} \
-         ) "
-    )
+/// A day moved by `days`, kept within the calendar's range.
+fn shifted(day: NaiveDate, days: i64) -> NaiveDate {
+    day.checked_add_signed(TimeDelta::days(days))
+        .unwrap_or(if days < 0 {
+            NaiveDate::MIN
+        } else {
+            NaiveDate::MAX
+        })
 }
 
-/// The window's conditions on `due`.
-fn in_window(binds: &mut Binds, window: &DueWindow) -> String {
-    let mut sql = format!("due.due_on <= {}", binds.bind(window.until));
-    if let Some(from) = window.from {
-        sql.push_str(&format!(" AND due.due_on >= {}", binds.bind(from)));
+/// `WITH due AS (…)`: the open obligations of the scope due in the window
+/// (and on or after `from_day`, a page's first day), one row each (`kind`,
+/// `due_on`, `subject_id`, `placement_id`, `family_id`, `incident_id`,
+/// `occurred_at`), by the rules of `nido_domain::due_dates::open_duties`
+/// and of incidents. Each kind reads a range of an index of the dates its
+/// placements keep ([`keep_due_dates`]), so an obligation outside the
+/// window costs nothing.
+fn open_obligations(
+    binds: &mut Binds,
+    dialect: Dialect,
+    scope: DueScope,
+    window: &DueWindow,
+    from_day: Option<NaiveDate>,
+) -> String {
+    let from = match (window.from, from_day) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    };
+    let until = window.until;
+    let wanted = |kind: DueKind| window.kind.is_none_or(|wanted| wanted == kind);
+    let staff = match scope {
+        DueScope::Centre => None,
+        DueScope::Staff(user_id) => Some(binds.bind(user_id)),
+    };
+    let assigned = staff
+        .as_ref()
+        .map(|user| format!(" AND {}", assigned_sql("p.family_id", user)))
+        .unwrap_or_default();
+    let d = dialect;
+    // The window on `column`, for a due date `shift` days after it: each
+    // bound moved back by `shift`, so that the index is read, not computed.
+    let mut range = |column: &str, shift: i64| {
+        let mut sql = format!("{column} <= {}", binds.bind(shifted(until, -shift)));
+        if let Some(from) = from {
+            sql.push_str(&format!(
+                " AND {column} >= {}",
+                binds.bind(shifted(from, -shift))
+            ));
+        }
+        sql
+    };
+    let of_placement = "p.id AS subject_id, p.id AS placement_id, p.family_id, \
+                        CAST(NULL AS uuid) AS incident_id, \
+                        CAST(NULL AS timestamptz) AS occurred_at \
+                        FROM placements p WHERE p.status = 'active'";
+    let mut branches = Vec::new();
+    // The renewal report: the day after the period ends − the lead, only
+    // while the period ends before the cap (the youngest child's third
+    // birthday − 1 day): some child's third birthday is after the day after
+    // it ends, or no child.
+    if wanted(DueKind::RenewalReport) {
+        let shift = 1 - i64::from(window.report_lead_days);
+        let third_birthday = d.add_months("COALESCE(ch.birth_date, ch.expected_birth_date)", 36);
+        branches.push(format!(
+            "SELECT 'renewal_report' AS kind, {} AS due_on, {of_placement} AND {}{assigned} \
+               AND (EXISTS (SELECT 1 FROM children ch WHERE ch.family_id = p.family_id \
+                            AND {third_birthday} > {}) \
+                    OR NOT EXISTS (SELECT 1 FROM children ch WHERE ch.family_id = p.family_id))",
+            d.add_days("p.current_ends_on", shift),
+            range("p.current_ends_on", shift),
+            d.add_days("p.current_ends_on", 1),
+        ));
     }
-    if let Some(kind) = window.kind {
-        sql.push_str(&format!(" AND due.kind = {}", binds.bind(kind.as_str())));
+    for (kind, column) in [
+        (DueKind::PeriodEnd, "p.current_ends_on"),
+        (DueKind::ContractDelivery, "p.contract_delivery_due_on"),
+        (DueKind::ContractSignature, "p.contract_signature_due_on"),
+    ] {
+        if wanted(kind) {
+            branches.push(format!(
+                "SELECT '{}' AS kind, {column} AS due_on, {of_placement} AND {}{assigned}",
+                kind.as_str(),
+                range(column, 0)
+            ));
+        }
     }
-    sql
+    // The projet personnalisé: its first review until one is recorded,
+    // then the next.
+    let reviewed = "EXISTS (SELECT 1 FROM project_reviews r WHERE r.placement_id = p.id)";
+    let project = match window.kind {
+        None => Some((
+            format!("CASE WHEN {reviewed} THEN 'project_review' ELSE 'project_initial' END"),
+            String::new(),
+        )),
+        Some(DueKind::ProjectInitial) => Some((
+            "'project_initial'".to_owned(),
+            format!(" AND NOT {reviewed}"),
+        )),
+        Some(DueKind::ProjectReview) => {
+            Some(("'project_review'".to_owned(), format!(" AND {reviewed}")))
+        }
+        Some(_) => None,
+    };
+    if let Some((kind, condition)) = project {
+        branches.push(format!(
+            "SELECT {kind} AS kind, p.project_due_on AS due_on, {of_placement} AND {}{condition}{assigned}",
+            range("p.project_due_on", 0)
+        ));
+    }
+    if wanted(DueKind::IncidentReport) {
+        let seen = match &staff {
+            None => String::new(),
+            Some(user) => format!(
+                " AND i.declared_by = {user} AND (i.family_id IS NULL OR {})",
+                assigned_sql("i.family_id", user)
+            ),
+        };
+        branches.push(format!(
+            "SELECT 'incident_report' AS kind, i.report_due_on AS due_on, i.id AS subject_id, \
+                    ap.id AS placement_id, i.family_id, i.id AS incident_id, i.occurred_at \
+             FROM incidents i \
+             LEFT JOIN placements ap ON ap.family_id = i.family_id AND ap.status = 'active' \
+             WHERE i.authority_notified_at IS NULL AND {}{seen}",
+            range("i.report_due_on", 0)
+        ));
+    }
+    if branches.is_empty() {
+        // Every kind is one of the above: no window selects none.
+        branches.push(format!(
+            "SELECT 'period_end' AS kind, p.current_ends_on AS due_on, {of_placement} AND 1 = 0"
+        ));
+    }
+    format!("WITH due AS ({}) ", branches.join(" UNION ALL "))
 }
 
 /// The open obligations of `scope` in `window`, after `after`, in the
-/// screen's order: up to `limit` of them, or all with `None`.
+/// screen's order: up to `limit` of them, or all with `None`. The page is
+/// chosen before the families are joined, so only its rows are.
 pub async fn due_page(
     db: &impl ConnectionTrait,
     scope: DueScope,
@@ -371,30 +475,36 @@ pub async fn due_page(
     limit: Option<u64>,
 ) -> Result<Vec<DueRow>, DbErr> {
     let mut binds = Binds::default();
-    let with = open_obligations(&mut binds, Dialect::of(db), scope, window.report_lead_days);
-    let mut sql = format!(
-        "{with} SELECT due.kind, due.due_on, due.subject_id, due.placement_id, due.family_id, \
-                due.incident_id, due.occurred_at, f.mother_first_name, f.mother_last_name, \
-                f.referent_id \
-         FROM due LEFT JOIN families f ON f.id = due.family_id \
-         WHERE {}",
-        in_window(&mut binds, window)
+    let with = open_obligations(
+        &mut binds,
+        Dialect::of(db),
+        scope,
+        window,
+        after.map(|(day, _, _)| day),
     );
+    let mut page = String::from("SELECT * FROM due");
     if let Some((due_on, kind, subject_id)) = after {
-        sql.push_str(&format!(
-            " AND (due.due_on, due.kind, due.subject_id) > ({}, {}, {})",
+        page.push_str(&format!(
+            " WHERE (due.due_on, due.kind, due.subject_id) > ({}, {}, {})",
             binds.bind(due_on),
             binds.bind(kind.as_str()),
             binds.bind(subject_id)
         ));
     }
-    sql.push_str(" ORDER BY due.due_on, due.kind, due.subject_id");
+    page.push_str(" ORDER BY due.due_on, due.kind, due.subject_id");
     if let Some(limit) = limit {
-        sql.push_str(&format!(
+        page.push_str(&format!(
             " LIMIT {}",
             binds.bind(limit.min(i64::MAX as u64) as i64)
         ));
     }
+    let sql = format!(
+        "{with} SELECT d.kind, d.due_on, d.subject_id, d.placement_id, d.family_id, \
+                d.incident_id, d.occurred_at, f.mother_first_name, f.mother_last_name, \
+                f.referent_id \
+         FROM ({page}) d LEFT JOIN families f ON f.id = d.family_id \
+         ORDER BY d.due_on, d.kind, d.subject_id"
+    );
     query::<RawDueRow>(db, sql, binds)
         .await?
         .into_iter()
@@ -426,7 +536,7 @@ pub async fn due_counts(
     overdue: OverdueRule,
 ) -> Result<DueCounts, DbErr> {
     let mut binds = Binds::default();
-    let with = open_obligations(&mut binds, Dialect::of(db), scope, window.report_lead_days);
+    let with = open_obligations(&mut binds, Dialect::of(db), scope, window, None);
     let as_of = binds.bind(overdue.as_of);
     let late = match overdue.incidents_before {
         None => format!("due.due_on < {as_of}"),
@@ -439,8 +549,7 @@ pub async fn due_counts(
     let sql = format!(
         "{with} SELECT COUNT(*) AS total, \
                 COALESCE(SUM(CASE WHEN {late} THEN 1 ELSE 0 END), 0) AS overdue \
-         FROM due WHERE {}",
-        in_window(&mut binds, window)
+         FROM due"
     );
     Ok(query(db, sql, binds).await?.pop().unwrap_or_default())
 }

@@ -1,0 +1,71 @@
+//! The due dates a placement owes are kept on its row (issue 23), so that
+//! the coordinator's due-dates screen reads a window of an index instead
+//! of computing every obligation of the centre for each page:
+//!
+//! - `current_ends_on`: the end of its current (last) period;
+//! - `contract_delivery_due_on`: admission + 15 days, while no contract was
+//!   delivered (NULL once one was);
+//! - `contract_signature_due_on`: admission + 1 month, while none was signed;
+//! - `project_due_on`: the projet personnalisé's next review, admission +
+//!   6 months before the first, the last review + 12 months after.
+//!
+//! The writes that move one of them (a period appended, the contract
+//! written, a review recorded) rewrite them in their transaction
+//! (`nido_persistence::screens::keep_due_dates`). The placements recorded
+//! before this migration get them when nido next opens the database
+//! (`keep_due_dates` on those that keep none yet), so that the date
+//! arithmetic is written in one place.
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::*;
+
+use crate::schema_helpers::index;
+
+#[derive(DeriveIden)]
+enum Placements {
+    Table,
+    Status,
+    CurrentEndsOn,
+    ContractDeliveryDueOn,
+    ContractSignatureDueOn,
+    ProjectDueOn,
+}
+
+transactional_up!(|manager| {
+    for column in [
+        Placements::CurrentEndsOn,
+        Placements::ContractDeliveryDueOn,
+        Placements::ContractSignatureDueOn,
+        Placements::ProjectDueOn,
+    ] {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Placements::Table)
+                    .add_column(date_null(column))
+                    .to_owned(),
+            )
+            .await?;
+    }
+    for (name, column) in [
+        ("idx_placements_current_ends_on", Placements::CurrentEndsOn),
+        (
+            "idx_placements_contract_delivery_due_on",
+            Placements::ContractDeliveryDueOn,
+        ),
+        (
+            "idx_placements_contract_signature_due_on",
+            Placements::ContractSignatureDueOn,
+        ),
+        ("idx_placements_project_due_on", Placements::ProjectDueOn),
+    ] {
+        index(
+            manager,
+            name,
+            Placements::Table,
+            [Placements::Status, column],
+        )
+        .await?;
+    }
+    Ok(())
+});
