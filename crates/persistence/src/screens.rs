@@ -9,6 +9,8 @@
 //! An incident's day in the centre's time zone is stored
 //! (`incidents.report_due_on`): SQLite knows no time zone.
 
+use std::cmp::Ordering;
+
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use nido_domain::due_dates::DueKind;
 use nido_domain::placement::Period;
@@ -82,24 +84,16 @@ async fn query<R: FromQueryResult>(
         .collect()
 }
 
-/// The active placements' current (last) periods ending on or before
-/// `until`, as `c`, with their placement `p` and family `f`; only the
-/// families `staff` accompanies when given. The placement keeps its
-/// current period's end (`current_ends_on`, indexed), so only the
-/// placements of the window are read; their last period is one seek of the
-/// `(placement_id, number)` index.
-fn current_periods(binds: &mut Binds, staff: Option<Uuid>, until: NaiveDate) -> String {
-    let mut sql = format!(
-        "FROM placements p \
-         JOIN periods c ON c.placement_id = p.id \
-              AND c.number = (SELECT MAX(l.number) FROM periods l WHERE l.placement_id = p.id) \
-         JOIN families f ON f.id = p.family_id \
-         WHERE p.status = 'active' AND p.current_ends_on <= {}",
-        binds.bind(until)
-    );
-    if let Some(user_id) = staff {
-        let user = binds.bind(user_id);
-        sql.push_str(&format!(" AND {}", assigned_sql("p.family_id", &user)));
+/// The active placements (`alias`) whose kept current period's end
+/// (`current_ends_on`, indexed with the status) is on or before `until`;
+/// only the families `staff` (a placeholder) accompanies when given.
+fn placements_ending_by(alias: &str, until: &str, staff: Option<&str>) -> String {
+    let mut sql = format!("{alias}.status = 'active' AND {alias}.current_ends_on <= {until}");
+    if let Some(user) = staff {
+        sql.push_str(&format!(
+            " AND {}",
+            assigned_sql(&format!("{alias}.family_id"), user)
+        ));
     }
     sql
 }
@@ -193,24 +187,42 @@ pub async fn deadlines_page(
     limit: u64,
 ) -> Result<Vec<DeadlineRow>, DbErr> {
     let mut binds = Binds::default();
-    let from = current_periods(&mut binds, staff, until);
-    let mut sql = format!(
-        "SELECT p.id AS placement_id, p.family_id, f.mother_last_name, \
-                c.number, c.starts_on, c.ends_on \
-         {from}"
-    );
+    let until = binds.bind(until);
+    let staff = staff.map(|user_id| binds.bind(user_id));
+    let mut cursor = String::new();
+    let mut later = String::new();
     if let Some((ends_on, last_name, placement_id)) = after {
-        sql.push_str(&format!(
-            " AND (c.ends_on, f.mother_last_name, p.id) > ({}, {}, {})",
-            binds.bind(ends_on),
+        let day = binds.bind(ends_on);
+        cursor = format!(
+            " AND p.current_ends_on >= {day} AND (c.ends_on, f.mother_last_name, p.id) > ({day}, {}, {})",
             binds.bind(last_name),
             binds.bind(placement_id)
-        ));
+        );
+        later = format!(" AND q.current_ends_on > {day}");
     }
-    sql.push_str(&format!(
-        " ORDER BY c.ends_on, f.mother_last_name, p.id LIMIT {}",
-        binds.bind(limit.min(i64::MAX as u64) as i64)
-    ));
+    let offset = binds.bind(limit.saturating_sub(1).min(i64::MAX as u64) as i64);
+    let limit = binds.bind(limit.min(i64::MAX as u64) as i64);
+    // The page's last day: that of the `limit`-th placement ending after
+    // the cursor's day, in the index's order (the window's end when fewer
+    // do). A page never goes past it, so that only the placements of that
+    // stretch (and the cursor's day) are joined to their names and sorted,
+    // not the whole window.
+    let last_day = format!(
+        "COALESCE((SELECT q.current_ends_on FROM placements q WHERE {}{later} \
+                   ORDER BY q.current_ends_on LIMIT 1 OFFSET {offset}), {until})",
+        placements_ending_by("q", &until, staff.as_deref()),
+    );
+    let sql = format!(
+        "SELECT p.id AS placement_id, p.family_id, f.mother_last_name, \
+                c.number, c.starts_on, c.ends_on \
+         FROM placements p \
+         JOIN periods c ON c.placement_id = p.id \
+              AND c.number = (SELECT MAX(l.number) FROM periods l WHERE l.placement_id = p.id) \
+         JOIN families f ON f.id = p.family_id \
+         WHERE {}{cursor} AND p.current_ends_on <= {last_day} \
+         ORDER BY c.ends_on, f.mother_last_name, p.id LIMIT {limit}",
+        placements_ending_by("p", &until, staff.as_deref()),
+    );
     query(db, sql, binds).await
 }
 
@@ -224,7 +236,8 @@ pub struct DeadlineCounts {
 
 /// Counts the current periods ending on or before `until`: `overdue`
 /// those ended before `as_of`, `report_due` those ending from `as_of` to
-/// `report_due_until` (their report due by `as_of`).
+/// `report_due_until` (their report due by `as_of`). The placements' kept
+/// ends are enough: for a coordinator, the count reads the index alone.
 pub async fn deadline_counts(
     db: &impl ConnectionTrait,
     staff: Option<Uuid>,
@@ -233,15 +246,17 @@ pub async fn deadline_counts(
     report_due_until: NaiveDate,
 ) -> Result<DeadlineCounts, DbErr> {
     let mut binds = Binds::default();
-    let from = current_periods(&mut binds, staff, until);
+    let until = binds.bind(until);
+    let staff = staff.map(|user_id| binds.bind(user_id));
     let as_of = binds.bind(as_of);
     let sql = format!(
         "SELECT COUNT(*) AS total, \
-                COALESCE(SUM(CASE WHEN c.ends_on < {as_of} THEN 1 ELSE 0 END), 0) AS overdue, \
-                COALESCE(SUM(CASE WHEN c.ends_on >= {as_of} AND c.ends_on <= {} \
+                COALESCE(SUM(CASE WHEN p.current_ends_on < {as_of} THEN 1 ELSE 0 END), 0) AS overdue, \
+                COALESCE(SUM(CASE WHEN p.current_ends_on >= {as_of} AND p.current_ends_on <= {} \
                              THEN 1 ELSE 0 END), 0) AS report_due \
-         {from}",
+         FROM placements p WHERE {}",
         binds.bind(report_due_until),
+        placements_ending_by("p", &until, staff.as_deref()),
     );
     Ok(query(db, sql, binds).await?.pop().unwrap_or_default())
 }
@@ -339,25 +354,41 @@ fn shifted(day: NaiveDate, days: i64) -> NaiveDate {
         })
 }
 
-/// `WITH due AS (…)`: the open obligations of the scope due in the window
-/// (and on or after `from_day`, a page's first day), one row each (`kind`,
-/// `due_on`, `subject_id`, `placement_id`, `family_id`, `incident_id`,
-/// `occurred_at`), by the rules of `nido_domain::due_dates::open_duties`
-/// and of incidents. Each kind reads a range of an index of the dates its
-/// placements keep ([`keep_due_dates`]), so an obligation outside the
-/// window costs nothing.
-fn open_obligations(
+/// One kind of open obligation as SQL, over the rows of its index that
+/// the window selects.
+struct Branch {
+    kind: DueKind,
+    /// Its due date.
+    due_on: String,
+    /// The subject: the placement, or the incident.
+    subject: String,
+    /// The columns of a `due` row after `kind`, `due_on` and `subject_id`.
+    columns: &'static str,
+    /// `FROM … WHERE …`: its rows in the scope and the window.
+    rows: String,
+    /// The indexed column its due date follows (the same order).
+    indexed: &'static str,
+    /// Whether a row is overdue, as [`OverdueRule`] says (`None`: never asked).
+    overdue: String,
+}
+
+/// Every kind of open obligation of `scope` due in `window` (and on or
+/// after `from_day`, a page's first day), by the rules of
+/// `nido_domain::due_dates::open_duties` and of incidents. Each kind reads
+/// a range of an index of the dates its placements keep
+/// ([`keep_due_dates`]): an obligation outside the window costs nothing.
+fn branches(
     binds: &mut Binds,
     dialect: Dialect,
     scope: DueScope,
     window: &DueWindow,
     from_day: Option<NaiveDate>,
-) -> String {
+    overdue: Option<OverdueRule>,
+) -> Vec<Branch> {
     let from = match (window.from, from_day) {
         (Some(a), Some(b)) => Some(a.max(b)),
         (a, b) => a.or(b),
     };
-    let until = window.until;
     let wanted = |kind: DueKind| window.kind.is_none_or(|wanted| wanted == kind);
     let staff = match scope {
         DueScope::Centre => None,
@@ -369,21 +400,24 @@ fn open_obligations(
         .unwrap_or_default();
     let d = dialect;
     // The window on `column`, for a due date `shift` days after it: each
-    // bound moved back by `shift`, so that the index is read, not computed.
+    // bound moved back by `shift`, so that the index is read, not computed;
+    // and whether the row is overdue, on the column likewise.
     let mut range = |column: &str, shift: i64| {
-        let mut sql = format!("{column} <= {}", binds.bind(shifted(until, -shift)));
+        let mut sql = format!("{column} <= {}", binds.bind(shifted(window.until, -shift)));
         if let Some(from) = from {
             sql.push_str(&format!(
                 " AND {column} >= {}",
                 binds.bind(shifted(from, -shift))
             ));
         }
-        sql
+        let late = match overdue {
+            Some(rule) => format!("{column} < {}", binds.bind(shifted(rule.as_of, -shift))),
+            None => "1 = 0".to_owned(),
+        };
+        (sql, late)
     };
-    let of_placement = "p.id AS subject_id, p.id AS placement_id, p.family_id, \
-                        CAST(NULL AS uuid) AS incident_id, \
-                        CAST(NULL AS timestamptz) AS occurred_at \
-                        FROM placements p WHERE p.status = 'active'";
+    const OF_PLACEMENT: &str = "p.id AS placement_id, p.family_id AS family_id, \
+         CAST(NULL AS uuid) AS incident_id, CAST(NULL AS timestamptz) AS occurred_at";
     let mut branches = Vec::new();
     // The renewal report: the day after the period ends − the lead, only
     // while the period ends before the cap (the youngest child's third
@@ -392,51 +426,63 @@ fn open_obligations(
     if wanted(DueKind::RenewalReport) {
         let shift = 1 - i64::from(window.report_lead_days);
         let third_birthday = d.add_months("COALESCE(ch.birth_date, ch.expected_birth_date)", 36);
-        branches.push(format!(
-            "SELECT 'renewal_report' AS kind, {} AS due_on, {of_placement} AND {}{assigned} \
-               AND (EXISTS (SELECT 1 FROM children ch WHERE ch.family_id = p.family_id \
-                            AND {third_birthday} > {}) \
-                    OR NOT EXISTS (SELECT 1 FROM children ch WHERE ch.family_id = p.family_id))",
-            d.add_days("p.current_ends_on", shift),
-            range("p.current_ends_on", shift),
-            d.add_days("p.current_ends_on", 1),
-        ));
-    }
-    for (kind, column) in [
-        (DueKind::PeriodEnd, "p.current_ends_on"),
-        (DueKind::ContractDelivery, "p.contract_delivery_due_on"),
-        (DueKind::ContractSignature, "p.contract_signature_due_on"),
-    ] {
-        if wanted(kind) {
-            branches.push(format!(
-                "SELECT '{}' AS kind, {column} AS due_on, {of_placement} AND {}{assigned}",
-                kind.as_str(),
-                range(column, 0)
-            ));
-        }
+        let (range, overdue) = range("p.current_ends_on", shift);
+        branches.push(Branch {
+            kind: DueKind::RenewalReport,
+            due_on: d.add_days("p.current_ends_on", shift),
+            subject: "p.id".to_owned(),
+            columns: OF_PLACEMENT,
+            rows: format!(
+                "FROM placements p WHERE p.status = 'active' AND {range}{assigned} \
+                 AND (EXISTS (SELECT 1 FROM children ch WHERE ch.family_id = p.family_id \
+                              AND {third_birthday} > {}) \
+                      OR NOT EXISTS (SELECT 1 FROM children ch WHERE ch.family_id = p.family_id))",
+                d.add_days("p.current_ends_on", 1),
+            ),
+            indexed: "p.current_ends_on",
+            overdue,
+        });
     }
     // The projet personnalisé: its first review until one is recorded,
     // then the next.
     let reviewed = "EXISTS (SELECT 1 FROM project_reviews r WHERE r.placement_id = p.id)";
-    let project = match window.kind {
-        None => Some((
-            format!("CASE WHEN {reviewed} THEN 'project_review' ELSE 'project_initial' END"),
+    for (kind, column, condition) in [
+        (DueKind::PeriodEnd, "p.current_ends_on", String::new()),
+        (
+            DueKind::ContractDelivery,
+            "p.contract_delivery_due_on",
             String::new(),
-        )),
-        Some(DueKind::ProjectInitial) => Some((
-            "'project_initial'".to_owned(),
+        ),
+        (
+            DueKind::ContractSignature,
+            "p.contract_signature_due_on",
+            String::new(),
+        ),
+        (
+            DueKind::ProjectInitial,
+            "p.project_due_on",
             format!(" AND NOT {reviewed}"),
-        )),
-        Some(DueKind::ProjectReview) => {
-            Some(("'project_review'".to_owned(), format!(" AND {reviewed}")))
+        ),
+        (
+            DueKind::ProjectReview,
+            "p.project_due_on",
+            format!(" AND {reviewed}"),
+        ),
+    ] {
+        if wanted(kind) {
+            let (range, overdue) = range(column, 0);
+            branches.push(Branch {
+                kind,
+                due_on: column.to_owned(),
+                subject: "p.id".to_owned(),
+                columns: OF_PLACEMENT,
+                rows: format!(
+                    "FROM placements p WHERE p.status = 'active' AND {range}{condition}{assigned}"
+                ),
+                indexed: column,
+                overdue,
+            });
         }
-        Some(_) => None,
-    };
-    if let Some((kind, condition)) = project {
-        branches.push(format!(
-            "SELECT {kind} AS kind, p.project_due_on AS due_on, {of_placement} AND {}{condition}{assigned}",
-            range("p.project_due_on", 0)
-        ));
     }
     if wanted(DueKind::IncidentReport) {
         let seen = match &staff {
@@ -446,27 +492,36 @@ fn open_obligations(
                 assigned_sql("i.family_id", user)
             ),
         };
-        branches.push(format!(
-            "SELECT 'incident_report' AS kind, i.report_due_on AS due_on, i.id AS subject_id, \
-                    ap.id AS placement_id, i.family_id, i.id AS incident_id, i.occurred_at \
-             FROM incidents i \
-             LEFT JOIN placements ap ON ap.family_id = i.family_id AND ap.status = 'active' \
-             WHERE i.authority_notified_at IS NULL AND {}{seen}",
-            range("i.report_due_on", 0)
-        ));
+        let (range, day_late) = range("i.report_due_on", 0);
+        // Seen from today, an incident's report is late from the instant
+        // 48 hours after it.
+        let overdue = match overdue.and_then(|rule| rule.incidents_before) {
+            Some(instant) => format!("i.occurred_at <= {}", binds.bind(instant)),
+            None => day_late,
+        };
+        branches.push(Branch {
+            kind: DueKind::IncidentReport,
+            due_on: "i.report_due_on".to_owned(),
+            subject: "i.id".to_owned(),
+            columns: "ap.id AS placement_id, i.family_id AS family_id, i.id AS incident_id, \
+                      i.occurred_at AS occurred_at",
+            rows: format!(
+                "FROM incidents i \
+                 LEFT JOIN placements ap ON ap.family_id = i.family_id AND ap.status = 'active' \
+                 WHERE i.authority_notified_at IS NULL AND {range}{seen}"
+            ),
+            indexed: "i.report_due_on",
+            overdue,
+        });
     }
-    if branches.is_empty() {
-        // Every kind is one of the above: no window selects none.
-        branches.push(format!(
-            "SELECT 'period_end' AS kind, p.current_ends_on AS due_on, {of_placement} AND 1 = 0"
-        ));
-    }
-    format!("WITH due AS ({}) ", branches.join(" UNION ALL "))
+    branches
 }
 
 /// The open obligations of `scope` in `window`, after `after`, in the
-/// screen's order: up to `limit` of them, or all with `None`. The page is
-/// chosen before the families are joined, so only its rows are.
+/// screen's order: up to `limit` of them, or all with `None`. Each kind
+/// gives its first `limit` after the cursor, in the order of its index;
+/// the page is the first `limit` of those, and only its rows are joined
+/// to the families.
 pub async fn due_page(
     db: &impl ConnectionTrait,
     scope: DueScope,
@@ -475,35 +530,55 @@ pub async fn due_page(
     limit: Option<u64>,
 ) -> Result<Vec<DueRow>, DbErr> {
     let mut binds = Binds::default();
-    let with = open_obligations(
+    let branches = branches(
         &mut binds,
         Dialect::of(db),
         scope,
         window,
         after.map(|(day, _, _)| day),
+        None,
     );
-    let mut page = String::from("SELECT * FROM due");
-    if let Some((due_on, kind, subject_id)) = after {
-        page.push_str(&format!(
-            " WHERE (due.due_on, due.kind, due.subject_id) > ({}, {}, {})",
-            binds.bind(due_on),
-            binds.bind(kind.as_str()),
-            binds.bind(subject_id)
-        ));
-    }
-    page.push_str(" ORDER BY due.due_on, due.kind, due.subject_id");
-    if let Some(limit) = limit {
-        page.push_str(&format!(
-            " LIMIT {}",
-            binds.bind(limit.min(i64::MAX as u64) as i64)
-        ));
-    }
+    let after = after.map(|(day, kind, subject)| (binds.bind(day), kind, binds.bind(subject)));
+    let limit = limit.map(|limit| binds.bind(limit.min(i64::MAX as u64) as i64));
+    let arms: Vec<String> = branches
+        .iter()
+        .enumerate()
+        .map(|(n, branch)| {
+            let Branch { due_on, subject, .. } = branch;
+            // After the cursor: a later day; on its day, a later kind, or
+            // the same kind and a later subject.
+            let cursor = match &after {
+                None => String::new(),
+                Some((day, kind, subject_after)) => match branch.kind.as_str().cmp(kind.as_str()) {
+                    Ordering::Greater => format!(" AND {due_on} >= {day}"),
+                    Ordering::Equal => format!(" AND ({due_on}, {subject}) > ({day}, {subject_after})"),
+                    Ordering::Less => format!(" AND {due_on} > {day}"),
+                },
+            };
+            let first = match &limit {
+                None => String::new(),
+                Some(limit) => format!(" ORDER BY {}, {subject} LIMIT {limit}", branch.indexed),
+            };
+            format!(
+                "SELECT * FROM (SELECT '{}' AS kind, {due_on} AS due_on, {subject} AS subject_id, {} \
+                 {}{cursor}{first}) arm_{n}",
+                branch.kind.as_str(),
+                branch.columns,
+                branch.rows,
+            )
+        })
+        .collect();
+    let page_limit = limit
+        .map(|limit| format!(" LIMIT {limit}"))
+        .unwrap_or_default();
     let sql = format!(
-        "{with} SELECT d.kind, d.due_on, d.subject_id, d.placement_id, d.family_id, \
+        "SELECT d.kind, d.due_on, d.subject_id, d.placement_id, d.family_id, \
                 d.incident_id, d.occurred_at, f.mother_first_name, f.mother_last_name, \
                 f.referent_id \
-         FROM ({page}) d LEFT JOIN families f ON f.id = d.family_id \
-         ORDER BY d.due_on, d.kind, d.subject_id"
+         FROM (SELECT * FROM ({}) due ORDER BY due.due_on, due.kind, due.subject_id{page_limit}) d \
+         LEFT JOIN families f ON f.id = d.family_id \
+         ORDER BY d.due_on, d.kind, d.subject_id",
+        arms.join(" UNION ALL ")
     );
     query::<RawDueRow>(db, sql, binds)
         .await?
@@ -528,7 +603,8 @@ pub struct OverdueRule {
     pub incidents_before: Option<DateTime<Utc>>,
 }
 
-/// Counts the open obligations of `scope` in `window`, and those overdue.
+/// Counts the open obligations of `scope` in `window`, and those overdue:
+/// one count per kind over its index's range.
 pub async fn due_counts(
     db: &impl ConnectionTrait,
     scope: DueScope,
@@ -536,20 +612,28 @@ pub async fn due_counts(
     overdue: OverdueRule,
 ) -> Result<DueCounts, DbErr> {
     let mut binds = Binds::default();
-    let with = open_obligations(&mut binds, Dialect::of(db), scope, window, None);
-    let as_of = binds.bind(overdue.as_of);
-    let late = match overdue.incidents_before {
-        None => format!("due.due_on < {as_of}"),
-        Some(instant) => format!(
-            "(due.occurred_at IS NULL AND due.due_on < {as_of}) \
-             OR (due.occurred_at IS NOT NULL AND due.occurred_at <= {})",
-            binds.bind(instant)
-        ),
-    };
+    let arms: Vec<String> = branches(
+        &mut binds,
+        Dialect::of(db),
+        scope,
+        window,
+        None,
+        Some(overdue),
+    )
+    .into_iter()
+    .map(|branch| {
+        format!(
+            "SELECT COUNT(*) AS total, \
+                        COALESCE(SUM(CASE WHEN {} THEN 1 ELSE 0 END), 0) AS overdue {}",
+            branch.overdue, branch.rows
+        )
+    })
+    .collect();
     let sql = format!(
-        "{with} SELECT COUNT(*) AS total, \
-                COALESCE(SUM(CASE WHEN {late} THEN 1 ELSE 0 END), 0) AS overdue \
-         FROM due"
+        "SELECT CAST(COALESCE(SUM(total), 0) AS bigint) AS total, \
+                CAST(COALESCE(SUM(overdue), 0) AS bigint) AS overdue \
+         FROM ({}) counted",
+        arms.join(" UNION ALL ")
     );
     Ok(query(db, sql, binds).await?.pop().unwrap_or_default())
 }
