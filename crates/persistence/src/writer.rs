@@ -298,7 +298,26 @@ pub async fn begin_write(writer: &Writer) -> Result<Write, DbErr> {
         batch,
         group: group.clone(),
     };
-    held.open(&writer.connection).await
+    // Run to its end even if the request is dropped meanwhile (its client
+    // left): a savepoint begun but never handed back would leave the
+    // driver counting one transaction too many. Handed back to nobody, the
+    // write is dropped, its savepoint rolled back, and the lane left.
+    uncancelled(held.open(writer.connection.clone())).await?
+}
+
+/// Runs `work` on a task of its own and waits for it: dropping the wait
+/// does not stop the work. The steps that change what is open on the
+/// writer's connection (a savepoint begun or released) go through it, so
+/// that a request dropped at any instant never leaves the driver and SQLite
+/// disagreeing on what is open: a savepoint release cut off after it was
+/// sent would otherwise be followed by the driver's rollback of the
+/// transaction it thinks is still open, which is then the whole batch.
+async fn uncancelled<T: Send + 'static>(
+    work: impl std::future::Future<Output = T> + Send + 'static,
+) -> Result<T, DbErr> {
+    tokio::spawn(work)
+        .await
+        .map_err(|err| DbErr::Custom(format!("a step of the writer stopped: {err}")))
 }
 
 /// The lane, held by one write. Dropping it leaves the lane and wakes the
@@ -317,7 +336,7 @@ impl Drop for Held {
 
 impl Held {
     /// Opens the write's savepoint, in the batch under way or a new one.
-    async fn open(mut self, connection: &DatabaseConnection) -> Result<Write, DbErr> {
+    async fn open(mut self, connection: DatabaseConnection) -> Result<Write, DbErr> {
         if *self.batch.lost.get_mut() && self.batch.finish().await {
             self.group.commits.fetch_add(1, Ordering::Relaxed);
         }
@@ -327,7 +346,7 @@ impl Held {
         let savepoint = match &self.batch.outer {
             Some(outer) => outer.begin().await,
             None => {
-                let outer = begin_alone(connection).await?;
+                let outer = begin_alone(&connection).await?;
                 let savepoint = outer.begin().await;
                 self.batch.outer = Some(outer);
                 savepoint
@@ -393,17 +412,23 @@ impl Write {
             Inner::Alone(transaction) => return transaction.commit().await,
             Inner::Grouped { savepoint, held } => (savepoint, held),
         };
-        if let Err(err) = savepoint.commit().await {
-            // A savepoint that cannot be released: the batch is not what
-            // it should be.
-            held.batch.lost.store(true, Ordering::Relaxed);
-            return Err(err);
-        }
-        let (committed, answer) = oneshot::channel();
-        held.batch.waiting.push(committed);
-        // The committer must outlive the wait.
-        let group = held.group.clone();
-        drop(held);
+        // The release runs to its end (see `uncancelled`); the wait for
+        // the commit may be dropped at any instant.
+        let (answer, group) = uncancelled(async move {
+            if let Err(err) = savepoint.commit().await {
+                // A savepoint that cannot be released: the batch is not
+                // what it should be.
+                held.batch.lost.store(true, Ordering::Relaxed);
+                return Err(err);
+            }
+            let (committed, answer) = oneshot::channel();
+            held.batch.waiting.push(committed);
+            // The committer must outlive the wait.
+            let group = held.group.clone();
+            drop(held);
+            Ok((answer, group))
+        })
+        .await??;
         let stopped = || DbErr::Custom("the writer stopped before the commit".into());
         let answer = answer.await.map_err(|_| stopped())?.map_err(DbErr::Custom);
         drop(group);

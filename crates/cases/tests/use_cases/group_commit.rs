@@ -242,3 +242,36 @@ async fn on_a_full_disk_the_whole_batch_fails_and_the_writer_recovers() {
         .await
         .expect("ended");
 }
+
+/// Clients that leave at any instant: sixteen writes at a time, each
+/// dropped after a different delay, so that some are dropped while their
+/// savepoint opens, some while it is released, some while they wait for
+/// the commit. No write answered done is lost, and the writer still writes.
+#[tokio::test]
+async fn writes_dropped_at_any_instant_lose_no_answered_write_and_the_writer_goes_on() {
+    let world = world().await;
+    let writer = grouped(&world).await;
+    let mut answered = Vec::new();
+    for round in 0..20_i64 {
+        let writes = (0..16_i64).map(|n| {
+            let id = round * 16 + n;
+            let writer = writer.clone();
+            let patience = Duration::from_micros(u64::try_from((id * 37) % 1_500).unwrap_or(0));
+            async move {
+                let name = format!("w{id}");
+                let done =
+                    tokio::time::timeout(patience, write_row(writer, id, name.clone())).await;
+                matches!(done, Ok(Ok(()))).then_some(name)
+            }
+        });
+        answered.extend(together(writes.collect()).await.into_iter().flatten());
+    }
+    write_row(writer.clone(), 10_000, "last".to_owned())
+        .await
+        .expect("the writer still writes");
+    let kept = names(&world.cases.db).await;
+    for name in &answered {
+        assert!(kept.contains(name), "{name} was answered done, and is lost");
+    }
+    assert!(kept.contains(&"last".to_owned()));
+}
