@@ -7,7 +7,10 @@
 //!   delivered (NULL once one was);
 //! - `contract_signature_due_on`: admission + 1 month, while none was signed;
 //! - `project_due_on`: the projet personnalisé's next review, admission +
-//!   6 months before the first, the last review + 12 months after.
+//!   6 months before the first, the last review + 12 months after;
+//! - `renewable_before`: the day before the youngest child's third
+//!   birthday (NULL without a child): a period that ends before it may be
+//!   renewed, and its renewal report is due.
 //!
 //! The writes that move one of them (a period appended, the contract
 //! written, a review recorded) rewrite them in their transaction
@@ -29,6 +32,7 @@ enum Placements {
     ContractDeliveryDueOn,
     ContractSignatureDueOn,
     ProjectDueOn,
+    RenewableBefore,
 }
 
 transactional_up!(|manager| {
@@ -37,6 +41,7 @@ transactional_up!(|manager| {
         Placements::ContractDeliveryDueOn,
         Placements::ContractSignatureDueOn,
         Placements::ProjectDueOn,
+        Placements::RenewableBefore,
     ] {
         manager
             .alter_table(
@@ -47,8 +52,19 @@ transactional_up!(|manager| {
             )
             .await?;
     }
+    // The renewal report's window is counted from this index alone.
+    index(
+        manager,
+        "idx_placements_current_ends_on",
+        Placements::Table,
+        [
+            Placements::Status,
+            Placements::CurrentEndsOn,
+            Placements::RenewableBefore,
+        ],
+    )
+    .await?;
     for (name, column) in [
-        ("idx_placements_current_ends_on", Placements::CurrentEndsOn),
         (
             "idx_placements_contract_delivery_due_on",
             Placements::ContractDeliveryDueOn,

@@ -396,3 +396,37 @@ async fn project_reviews_are_versions_kept_whole_on_the_timeline_and_audited() {
         );
     }
 }
+
+/// The renewal report is owed only while the period may be renewed: not
+/// when it ends on the eve of the youngest child's third birthday. A child
+/// added (expected) moves that cap, and the report is owed at once.
+#[tokio::test]
+async fn the_renewal_report_follows_the_youngest_childs_third_birthday() {
+    let app = spawn_app().await;
+    let coordinator = app.login_as("coordinator").await;
+    // Three years old in about four months: the first period stops on the eve.
+    let born = today()
+        .checked_sub_months(chrono::Months::new(32))
+        .expect("a date");
+    let placement = app
+        .placed_family(&coordinator, "Keita", born, days_ago(5))
+        .await;
+    let placement_id = placement["id"].as_str().expect("id");
+    let family_id = placement["family_id"].as_str().expect("family");
+    let window = "?within_days=365";
+    let kinds = kinds_of(&due(&app, &coordinator, window).await, placement_id);
+    assert!(kinds.contains(&"period_end".to_owned()), "{kinds:?}");
+    assert!(!kinds.contains(&"renewal_report".to_owned()), "{kinds:?}");
+
+    let expected = json!({"first_name": "Bébé", "expected_birth_date": today() + Days::new(60)});
+    let added = app
+        .post(
+            &format!("/api/v1/families/{family_id}/children"),
+            Some(&coordinator),
+            &expected,
+        )
+        .await;
+    assert_eq!(added.status(), StatusCode::CREATED);
+    let kinds = kinds_of(&due(&app, &coordinator, window).await, placement_id);
+    assert!(kinds.contains(&"renewal_report".to_owned()), "{kinds:?}");
+}

@@ -151,7 +151,11 @@ pub async fn add_child(
     caller.require(&[Role::Coordinator, Role::Staff])?;
     let child = NewChild::parse(&child, cases.today()).map_err(refusal)?;
     visible_family(&cases.db, caller, family_id).await?;
-    let child = families::insert_child(&cases.writer, family_id, &child, cases.now()).await?;
+    // The child moves the due dates her family's placement keeps: both in
+    // one transaction.
+    let txn = begin_write(&cases.writer).await?;
+    let child = families::insert_child(&txn, family_id, &child, cases.now()).await?;
+    txn.commit().await?;
     let resource = format!("/families/{family_id}/children/{}", child.id);
     cases
         .audit(caller, "child.create", Some(family_id), &resource)
@@ -235,8 +239,9 @@ pub async fn update_child(
         last_name: update.last_name.map(|name| optional_text(Some(&name))),
         birth,
     };
+    let txn = begin_write(&cases.writer).await?;
     let child = families::update_child(
-        &cases.writer,
+        &txn,
         family_id,
         child_id,
         expected_version,
@@ -244,6 +249,7 @@ pub async fn update_child(
         cases.now(),
     )
     .await?;
+    txn.commit().await?;
     let resource = format!("/families/{family_id}/children/{child_id}");
     cases
         .audit(caller, "child.update", Some(family_id), &resource)

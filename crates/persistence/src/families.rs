@@ -48,6 +48,8 @@ pub async fn insert(
     Ok(id)
 }
 
+/// Adds a child to the family, and moves the due dates its placement keeps
+/// (`screens::keep_due_dates`: the renewal's cap): run it in a transaction.
 pub async fn insert_child(
     db: &impl ConnectionTrait,
     family_id: Uuid,
@@ -68,6 +70,7 @@ pub async fn insert_child(
     })
     .exec_with_returning(db)
     .await?;
+    crate::screens::keep_due_dates(db, crate::screens::KeptOn::Family(family_id)).await?;
     child_to_domain(row)
 }
 
@@ -427,7 +430,8 @@ pub struct ChildChanges {
 }
 
 /// Changes a child; recording a birth sets `birth_date` and clears
-/// `expected_birth_date`.
+/// `expected_birth_date`. Moves the due dates the family's placement keeps
+/// (`screens::keep_due_dates`): run it in a transaction.
 pub async fn update_child(
     db: &impl ConnectionTrait,
     family_id: Uuid,
@@ -456,6 +460,7 @@ pub async fn update_child(
     Versioned::<children::Entity>::new(child_id, current.version, expected_version, now)
         .apply(db, row, Condition::all(), RepoError::from)
         .await?;
+    crate::screens::keep_due_dates(db, crate::screens::KeptOn::Family(family_id)).await?;
     let row = crate::row_by_id::<children::Entity>(db, child_id).await?;
     Ok(child_to_domain(row)?)
 }

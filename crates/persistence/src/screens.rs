@@ -103,21 +103,27 @@ fn placements_ending_by(alias: &str, until: &str, staff: Option<&str>) -> String
 pub enum KeptOn {
     /// The placement a change moved.
     Placement(Uuid),
-    /// Those that keep none yet: a bulk load's.
+    /// The placements of a family whose children changed.
+    Family(Uuid),
+    /// The active ones that keep none yet (a bulk load's, an earlier
+    /// release's), found by the index of the kept ends.
     NotYetKept,
 }
 
 /// Rewrites the due dates a placement keeps on its row (migration 23): its
 /// current period's end, the contract's delivery and signature while they
-/// are owed, the projet personnalisé's next review. Run it in the
-/// transaction of the change that moves one of them (a period appended,
-/// the contract written, a review recorded).
+/// are owed, the projet personnalisé's next review, and the day before the
+/// youngest child's third birthday (a period ending before it is
+/// renewable). Run it in the transaction of the change that moves one of
+/// them (a period appended, the contract written, a review recorded, a
+/// child added or her birth changed).
 pub async fn keep_due_dates(db: &impl ConnectionTrait, which: KeptOn) -> Result<(), DbErr> {
     let d = Dialect::of(db);
     let mut binds = Binds::default();
     let only = match which {
         KeptOn::Placement(id) => format!(" WHERE id = {}", binds.bind(id)),
-        KeptOn::NotYetKept => " WHERE current_ends_on IS NULL".to_owned(),
+        KeptOn::Family(id) => format!(" WHERE family_id = {}", binds.bind(id)),
+        KeptOn::NotYetKept => " WHERE status = 'active' AND current_ends_on IS NULL".to_owned(),
     };
     let last_review = d.add_months(
         "(SELECT MAX(r.reviewed_on) FROM project_reviews r WHERE r.placement_id = placements.id)",
@@ -133,10 +139,18 @@ pub async fn keep_due_dates(db: &impl ConnectionTrait, which: KeptOn) -> Result<
            contract_signature_due_on = CASE WHEN EXISTS (SELECT 1 FROM contracts k \
                WHERE k.placement_id = placements.id AND k.signed_on IS NOT NULL) \
                THEN NULL ELSE {} END, \
-           project_due_on = COALESCE({last_review}, {}){only}",
+           project_due_on = COALESCE({last_review}, {}), \
+           renewable_before = {}{only}",
         d.add_days("placements.admitted_on", 15),
         d.add_months("placements.admitted_on", 1),
         d.add_months("placements.admitted_on", 6),
+        d.add_days(
+            &format!(
+                "(SELECT MAX({}) FROM children ch WHERE ch.family_id = placements.family_id)",
+                d.add_months("COALESCE(ch.birth_date, ch.expected_birth_date)", 36)
+            ),
+            -1
+        ),
     );
     let statement = Statement::from_sql_and_values(db.get_database_backend(), sql, binds.0);
     db.execute_raw(statement).await?;
@@ -421,11 +435,9 @@ fn branches(
     let mut branches = Vec::new();
     // The renewal report: the day after the period ends − the lead, only
     // while the period ends before the cap (the youngest child's third
-    // birthday − 1 day): some child's third birthday is after the day after
-    // it ends, or no child.
+    // birthday − 1 day; no cap without a child), which the placement keeps.
     if wanted(DueKind::RenewalReport) {
         let shift = 1 - i64::from(window.report_lead_days);
-        let third_birthday = d.add_months("COALESCE(ch.birth_date, ch.expected_birth_date)", 36);
         let (range, overdue) = range("p.current_ends_on", shift);
         branches.push(Branch {
             kind: DueKind::RenewalReport,
@@ -434,10 +446,7 @@ fn branches(
             columns: OF_PLACEMENT,
             rows: format!(
                 "FROM placements p WHERE p.status = 'active' AND {range}{assigned} \
-                 AND (EXISTS (SELECT 1 FROM children ch WHERE ch.family_id = p.family_id \
-                              AND {third_birthday} > {}) \
-                      OR NOT EXISTS (SELECT 1 FROM children ch WHERE ch.family_id = p.family_id))",
-                d.add_days("p.current_ends_on", 1),
+                 AND (p.renewable_before IS NULL OR p.current_ends_on < p.renewable_before)"
             ),
             indexed: "p.current_ends_on",
             overdue,
