@@ -6,14 +6,16 @@
 //! - `contract_delivery_due_on`: admission + 15 days, while no contract was
 //!   delivered (NULL once one was);
 //! - `contract_signature_due_on`: admission + 1 month, while none was signed;
-//! - `project_due_on`: the projet personnalisé's next review, admission +
-//!   6 months before the first, the last review + 12 months after;
+//! - `project_initial_due_on`: the projet personnalisé's first review,
+//!   admission + 6 months, until it is recorded;
+//! - `project_review_due_on`: then its next, the last review + 12 months;
 //! - `renewable_before`: the day before the youngest child's third
 //!   birthday (NULL without a child): a period that ends before it may be
 //!   renewed, and its renewal report is due.
 //!
 //! The writes that move one of them (a period appended, the contract
-//! written, a review recorded) rewrite them in their transaction
+//! written, a review recorded, a child added or her birth changed) rewrite
+//! them in their transaction
 //! (`nido_persistence::screens::keep_due_dates`). The placements recorded
 //! before this migration get them when nido next opens the database
 //! (`keep_due_dates` on those that keep none yet), so that the date
@@ -31,7 +33,8 @@ enum Placements {
     CurrentEndsOn,
     ContractDeliveryDueOn,
     ContractSignatureDueOn,
-    ProjectDueOn,
+    ProjectInitialDueOn,
+    ProjectReviewDueOn,
     RenewableBefore,
 }
 
@@ -40,7 +43,8 @@ transactional_up!(|manager| {
         Placements::CurrentEndsOn,
         Placements::ContractDeliveryDueOn,
         Placements::ContractSignatureDueOn,
-        Placements::ProjectDueOn,
+        Placements::ProjectInitialDueOn,
+        Placements::ProjectReviewDueOn,
         Placements::RenewableBefore,
     ] {
         manager
@@ -73,7 +77,14 @@ transactional_up!(|manager| {
             "idx_placements_contract_signature_due_on",
             Placements::ContractSignatureDueOn,
         ),
-        ("idx_placements_project_due_on", Placements::ProjectDueOn),
+        (
+            "idx_placements_project_initial_due_on",
+            Placements::ProjectInitialDueOn,
+        ),
+        (
+            "idx_placements_project_review_due_on",
+            Placements::ProjectReviewDueOn,
+        ),
     ] {
         index(
             manager,

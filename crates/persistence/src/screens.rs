@@ -112,7 +112,8 @@ pub enum KeptOn {
 
 /// Rewrites the due dates a placement keeps on its row (migration 23): its
 /// current period's end, the contract's delivery and signature while they
-/// are owed, the projet personnalisé's next review, and the day before the
+/// are owed, the projet personnalisé's first review until it is recorded
+/// and then the next one, and the day before the
 /// youngest child's third birthday (a period ending before it is
 /// renewable). Run it in the transaction of the change that moves one of
 /// them (a period appended, the contract written, a review recorded, a
@@ -139,7 +140,9 @@ pub async fn keep_due_dates(db: &impl ConnectionTrait, which: KeptOn) -> Result<
            contract_signature_due_on = CASE WHEN EXISTS (SELECT 1 FROM contracts k \
                WHERE k.placement_id = placements.id AND k.signed_on IS NOT NULL) \
                THEN NULL ELSE {} END, \
-           project_due_on = COALESCE({last_review}, {}), \
+           project_initial_due_on = CASE WHEN EXISTS (SELECT 1 FROM project_reviews r \
+               WHERE r.placement_id = placements.id) THEN NULL ELSE {} END, \
+           project_review_due_on = {last_review}, \
            renewable_before = {}{only}",
         d.add_days("placements.admitted_on", 15),
         d.add_months("placements.admitted_on", 1),
@@ -220,7 +223,8 @@ pub async fn deadlines_page(
     // the cursor's day, in the index's order (the window's end when fewer
     // do). A page never goes past it, so that only the placements of that
     // stretch (and the cursor's day) are joined to their names and sorted,
-    // not the whole window.
+    // not the whole window; it is the one upper bound of the index's range
+    // (with two, SQLite would read the range up to the window's end).
     let last_day = format!(
         "COALESCE((SELECT q.current_ends_on FROM placements q WHERE {}{later} \
                    ORDER BY q.current_ends_on LIMIT 1 OFFSET {offset}), {until})",
@@ -233,9 +237,9 @@ pub async fn deadlines_page(
          JOIN periods c ON c.placement_id = p.id \
               AND c.number = (SELECT MAX(l.number) FROM periods l WHERE l.placement_id = p.id) \
          JOIN families f ON f.id = p.family_id \
-         WHERE {}{cursor} AND p.current_ends_on <= {last_day} \
+         WHERE {}{cursor} \
          ORDER BY c.ends_on, f.mother_last_name, p.id LIMIT {limit}",
-        placements_ending_by("p", &until, staff.as_deref()),
+        placements_ending_by("p", &last_day, staff.as_deref()),
     );
     query(db, sql, binds).await
 }
@@ -453,30 +457,13 @@ fn branches(
         });
     }
     // The projet personnalisé: its first review until one is recorded,
-    // then the next.
-    let reviewed = "EXISTS (SELECT 1 FROM project_reviews r WHERE r.placement_id = p.id)";
-    for (kind, column, condition) in [
-        (DueKind::PeriodEnd, "p.current_ends_on", String::new()),
-        (
-            DueKind::ContractDelivery,
-            "p.contract_delivery_due_on",
-            String::new(),
-        ),
-        (
-            DueKind::ContractSignature,
-            "p.contract_signature_due_on",
-            String::new(),
-        ),
-        (
-            DueKind::ProjectInitial,
-            "p.project_due_on",
-            format!(" AND NOT {reviewed}"),
-        ),
-        (
-            DueKind::ProjectReview,
-            "p.project_due_on",
-            format!(" AND {reviewed}"),
-        ),
+    // then the next (the placement keeps each in its own column).
+    for (kind, column) in [
+        (DueKind::PeriodEnd, "p.current_ends_on"),
+        (DueKind::ContractDelivery, "p.contract_delivery_due_on"),
+        (DueKind::ContractSignature, "p.contract_signature_due_on"),
+        (DueKind::ProjectInitial, "p.project_initial_due_on"),
+        (DueKind::ProjectReview, "p.project_review_due_on"),
     ] {
         if wanted(kind) {
             let (range, overdue) = range(column, 0);
@@ -485,9 +472,7 @@ fn branches(
                 due_on: column.to_owned(),
                 subject: "p.id".to_owned(),
                 columns: OF_PLACEMENT,
-                rows: format!(
-                    "FROM placements p WHERE p.status = 'active' AND {range}{condition}{assigned}"
-                ),
+                rows: format!("FROM placements p WHERE p.status = 'active' AND {range}{assigned}"),
                 indexed: column,
                 overdue,
             });
