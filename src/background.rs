@@ -1,12 +1,14 @@
 //! The server's own chores, in the background: moving audit entries that
-//! waited in the outbox into the audit log, the daily retention run, and
-//! (PostgreSQL) hearing the other processes' revocations.
+//! waited in the outbox into the audit log, the daily retention run and
+//! (SQLite) the query planner's statistics, and (PostgreSQL) hearing the
+//! other processes' revocations.
 
 use std::time::Duration;
 
 use nido_cases::auth::SessionCache;
 use nido_http::AppState;
 use nido_persistence::session_notices::{Heard, Listener};
+use nido_persistence::{DatabaseBackend, DbErr, Writer};
 use tokio::task::JoinHandle;
 
 /// A background task that stops when this is dropped.
@@ -97,7 +99,18 @@ pub fn drain_audit_outbox(state: AppState, every: Duration) -> JoinHandle<()> {
     })
 }
 
-/// Runs the retention job at start, then every `every` (a day).
+/// SQLite's planner statistics refreshed in the writer's lane, so that
+/// they follow the centre as it grows (PostgreSQL's autovacuum keeps its
+/// own).
+async fn refresh_sqlite_statistics(writer: &Writer) -> Result<(), DbErr> {
+    if writer.connection().get_database_backend() != DatabaseBackend::Sqlite {
+        return Ok(());
+    }
+    nido_persistence::refresh_statistics(writer).await
+}
+
+/// Runs the retention job at start, then every `every` (a day), and
+/// refreshes SQLite's planner statistics after it.
 pub fn retention_daily(
     state: AppState,
     policy: nido_cases::retention::RetentionPolicy,
@@ -117,6 +130,9 @@ pub fn retention_daily(
             .await;
             if let Err(err) = ran {
                 tracing::error!(error = %err, "the retention run failed; it runs again tomorrow");
+            }
+            if let Err(err) = refresh_sqlite_statistics(&state.cases.writer).await {
+                tracing::warn!(error = %err, "cannot refresh the query planner's statistics");
             }
         }
     })

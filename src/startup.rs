@@ -202,6 +202,11 @@ pub async fn open_main_database(settings: &Settings) -> anyhow::Result<(MainData
     nido_persistence::screens::keep_due_dates(&main.write, KeptOn::NotYetKept)
         .await
         .context("cannot keep the placements' due dates")?;
+    if backend == nido_persistence::Backend::Sqlite {
+        nido_persistence::refresh_statistics(&main.write)
+            .await
+            .context("cannot refresh the query planner's statistics")?;
+    }
     // Files an earlier release anonymised keep rows that anonymisation
     // now deletes: erased before anything reads them.
     let finished = nido_cases::retention::finish_earlier_anonymisations(

@@ -17,10 +17,7 @@ use nido_domain::housing::{DateSpan, Landlord, Lease, Unit};
 use nido_domain::placement::ChildBirth;
 use nido_domain::placement::{PeriodRecord, PlacementStatus};
 use nido_domain::project::Contract;
-use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, IntoActiveModel,
-    Iterable,
-};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, Iterable};
 use uuid::Uuid;
 
 use crate::entities::{
@@ -154,17 +151,6 @@ pub async fn insert(
     insert_interventions(db, interventions, now).await?;
     insert_all(db, actions.into_iter().map(|row| row.model(now))).await?;
     crate::screens::keep_due_dates(db, crate::screens::KeptOn::NotYetKept).await?;
-    Ok(())
-}
-
-/// Brings PostgreSQL's planner statistics up to date after a load, as
-/// autovacuum would within a minute or so, so that the first queries are
-/// planned on the real figures. SQLite keeps none unless told to gather
-/// them, and nido never does: it is left as a server in use would be.
-pub async fn gather_statistics(db: &impl ConnectionTrait) -> Result<(), DbErr> {
-    if db.get_database_backend() == DatabaseBackend::Postgres {
-        db.execute_unprepared("ANALYZE").await?;
-    }
     Ok(())
 }
 

@@ -34,10 +34,12 @@ mod writer;
 
 pub use database::{
     Backend, MainDatabase, connect, connect_audit, connect_main, migrate, migrate_audit, ping,
+    refresh_statistics,
 };
 pub use error::{RepoError, Rule, is_contention, is_out_of_range};
 pub use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait,
+    ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr,
+    TransactionTrait,
 };
 pub use writer::{GroupCommit, Write, Writer, begin_write};
 

@@ -35,16 +35,21 @@ pub fn assigned_ids(user_id: Uuid) -> SelectStatement {
 }
 
 /// [`assigned_to`] as SQL text, for the screens written in SQL
-/// (`crate::screens`): whether the family whose id is the expression
-/// `family_id` is assigned to the user bound as `user` (a placeholder).
-/// An `IN` list of her families, found by the referent's and the team's
-/// indexes, so that a staff member's screen is driven by her few families.
-pub fn assigned_sql(family_id: &str, user: &str) -> String {
+/// (`crate::screens`): the ids (`family_id`) of the families assigned to
+/// the user bound as `user` (a placeholder), found by the referent's and
+/// the team's indexes.
+pub fn assigned_families_sql(user: &str) -> String {
     format!(
-        "{family_id} IN (SELECT nk_family.id FROM families nk_family \
+        "SELECT nk_family.id AS family_id FROM families nk_family \
          WHERE nk_family.referent_id = {user} \
-         UNION SELECT nk_team.family_id FROM family_team nk_team WHERE nk_team.user_id = {user})"
+         UNION SELECT nk_team.family_id FROM family_team nk_team WHERE nk_team.user_id = {user}"
     )
+}
+
+/// Whether the family whose id is the expression `family_id` is assigned
+/// to the user bound as `user` ([`assigned_families_sql`]).
+pub fn assigned_sql(family_id: &str, user: &str) -> String {
+    format!("{family_id} IN ({})", assigned_families_sql(user))
 }
 
 /// What `viewer` may see: team interventions, and restricted ones they

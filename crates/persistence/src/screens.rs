@@ -19,7 +19,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::need_to_know::assigned_sql;
+use crate::need_to_know::{assigned_families_sql, assigned_sql};
 
 /// How an engine writes date arithmetic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,18 +84,39 @@ async fn query<R: FromQueryResult>(
         .collect()
 }
 
-/// The active placements (`alias`) whose kept current period's end
-/// (`current_ends_on`, indexed with the status) is on or before `until`;
-/// only the families `staff` (a placeholder) accompanies when given.
-fn placements_ending_by(alias: &str, until: &str, staff: Option<&str>) -> String {
-    let mut sql = format!("{alias}.status = 'active' AND {alias}.current_ends_on <= {until}");
-    if let Some(user) = staff {
-        sql.push_str(&format!(
-            " AND {}",
-            assigned_sql(&format!("{alias}.family_id"), user)
-        ));
+/// The placements (`alias`) a screen reads: the centre's, or, for a
+/// staff member (`staff`, a placeholder), those of the families she
+/// accompanies, read from her families (a caseload of tens) by the
+/// placements' family index rather than picked out of the centre's by
+/// date. SQLite keeps a `CROSS JOIN`'s order; [`placements_ending_by`]
+/// (or [`of_her_families`]) joins the two.
+fn placements_from(alias: &str, staff: Option<&str>) -> String {
+    match staff {
+        None => format!("placements {alias}"),
+        Some(user) => format!(
+            "({}) mine_{alias} CROSS JOIN placements {alias}",
+            assigned_families_sql(user)
+        ),
     }
-    sql
+}
+
+/// ` AND` the placement (`alias`) is one of her families' when
+/// [`placements_from`] read them from hers.
+fn of_her_families(alias: &str, staff: Option<&str>) -> String {
+    match staff {
+        None => String::new(),
+        Some(_) => format!(" AND {alias}.family_id = mine_{alias}.family_id"),
+    }
+}
+
+/// Of the placements [`placements_from`] reads (`alias`), the active ones
+/// whose kept current period's end (`current_ends_on`, indexed with the
+/// status) is on or before `until`.
+fn placements_ending_by(alias: &str, until: &str, staff: Option<&str>) -> String {
+    format!(
+        "{alias}.status = 'active' AND {alias}.current_ends_on <= {until}{}",
+        of_her_families(alias, staff)
+    )
 }
 
 /// Which placements [`keep_due_dates`] rewrites.
@@ -226,19 +247,21 @@ pub async fn deadlines_page(
     // not the whole window; it is the one upper bound of the index's range
     // (with two, SQLite would read the range up to the window's end).
     let last_day = format!(
-        "COALESCE((SELECT q.current_ends_on FROM placements q WHERE {}{later} \
+        "COALESCE((SELECT q.current_ends_on FROM {} WHERE {}{later} \
                    ORDER BY q.current_ends_on LIMIT 1 OFFSET {offset}), {until})",
+        placements_from("q", staff.as_deref()),
         placements_ending_by("q", &until, staff.as_deref()),
     );
     let sql = format!(
         "SELECT p.id AS placement_id, p.family_id, f.mother_last_name, \
                 c.number, c.starts_on, c.ends_on \
-         FROM placements p \
+         FROM {} \
          JOIN periods c ON c.placement_id = p.id \
               AND c.number = (SELECT MAX(l.number) FROM periods l WHERE l.placement_id = p.id) \
          JOIN families f ON f.id = p.family_id \
          WHERE {}{cursor} \
          ORDER BY c.ends_on, f.mother_last_name, p.id LIMIT {limit}",
+        placements_from("p", staff.as_deref()),
         placements_ending_by("p", &last_day, staff.as_deref()),
     );
     query(db, sql, binds).await
@@ -272,8 +295,9 @@ pub async fn deadline_counts(
                 COALESCE(SUM(CASE WHEN p.current_ends_on < {as_of} THEN 1 ELSE 0 END), 0) AS overdue, \
                 COALESCE(SUM(CASE WHEN p.current_ends_on >= {as_of} AND p.current_ends_on <= {} \
                              THEN 1 ELSE 0 END), 0) AS report_due \
-         FROM placements p WHERE {}",
+         FROM {} WHERE {}",
         binds.bind(report_due_until),
+        placements_from("p", staff.as_deref()),
         placements_ending_by("p", &until, staff.as_deref()),
     );
     Ok(query(db, sql, binds).await?.pop().unwrap_or_default())
@@ -412,10 +436,8 @@ fn branches(
         DueScope::Centre => None,
         DueScope::Staff(user_id) => Some(binds.bind(user_id)),
     };
-    let assigned = staff
-        .as_ref()
-        .map(|user| format!(" AND {}", assigned_sql("p.family_id", user)))
-        .unwrap_or_default();
+    let placements = placements_from("p", staff.as_deref());
+    let assigned = of_her_families("p", staff.as_deref());
     let d = dialect;
     // The window on `column`, for a due date `shift` days after it: each
     // bound moved back by `shift`, so that the index is read, not computed;
@@ -449,7 +471,7 @@ fn branches(
             subject: "p.id".to_owned(),
             columns: OF_PLACEMENT,
             rows: format!(
-                "FROM placements p WHERE p.status = 'active' AND {range}{assigned} \
+                "FROM {placements} WHERE p.status = 'active' AND {range}{assigned} \
                  AND (p.renewable_before IS NULL OR p.current_ends_on < p.renewable_before)"
             ),
             indexed: "p.current_ends_on",
@@ -472,7 +494,7 @@ fn branches(
                 due_on: column.to_owned(),
                 subject: "p.id".to_owned(),
                 columns: OF_PLACEMENT,
-                rows: format!("FROM placements p WHERE p.status = 'active' AND {range}{assigned}"),
+                rows: format!("FROM {placements} WHERE p.status = 'active' AND {range}{assigned}"),
                 indexed: column,
                 overdue,
             });
