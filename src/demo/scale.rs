@@ -147,7 +147,7 @@ pub(super) async fn load(
     }
     // The first queries planned on the real figures, as they will be once
     // the server has refreshed them.
-    nido_persistence::refresh_statistics(&cases.writer).await?;
+    nido_persistence::refresh_statistics(cases.writer.connection()).await?;
     figures.seconds = started.elapsed().as_secs_f64();
     Ok(figures)
 }
