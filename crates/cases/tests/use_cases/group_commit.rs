@@ -275,3 +275,50 @@ async fn writes_dropped_at_any_instant_lose_no_answered_write_and_the_writer_goe
     }
     assert!(kept.contains(&"last".to_owned()));
 }
+
+/// The planner's statistics refreshed as the server does: on SQLite in the
+/// writer's lane while writes come (each day's run), on PostgreSQL on the
+/// bare connection after a bulk load (`VACUUM` refuses a transaction).
+/// Either way the scratch table's statistics are there after, and no
+/// write is lost.
+#[tokio::test]
+async fn statistics_are_refreshed_without_losing_a_write() {
+    let world = world().await;
+    let writer = grouped(&world).await;
+    let connection = writer.connection().clone();
+    for id in 0..20 {
+        write_row(writer.clone(), id, format!("before{id}"))
+            .await
+            .expect("written");
+    }
+    let postgres = connection.get_database_backend() == sea_orm::DatabaseBackend::Postgres;
+    let writes = (20..36)
+        .map(|id| write_row(writer.clone(), id, format!("during{id}")))
+        .collect();
+    let (refreshed, answers) = if postgres {
+        tokio::join!(
+            nido_persistence::refresh_statistics(&connection),
+            together(writes)
+        )
+    } else {
+        tokio::join!(
+            nido_persistence::refresh_statistics(&writer),
+            together(writes)
+        )
+    };
+    refreshed.expect("statistics refreshed");
+    for answer in answers {
+        answer.expect("a write beside the refresh");
+    }
+    assert_eq!(names(&world.cases.db).await.len(), 36);
+    let kept = if postgres {
+        "SELECT COUNT(*) FROM pg_stat_user_tables \
+         WHERE relname = 'group_scratch' AND last_vacuum IS NOT NULL AND last_analyze IS NOT NULL"
+    } else {
+        "SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'group_scratch'"
+    };
+    assert!(
+        pragma(&connection, kept).await > 0,
+        "the scratch table's statistics"
+    );
+}
