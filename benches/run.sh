@@ -295,8 +295,8 @@ run_wrk timeline get.lua "$NIDO_URL" 1 "$DURATION" "${AS_COORDINATOR[@]}" BENCH_
 run_wrk staff-timeline get.lua "$NIDO_URL" 1 "$DURATION" BENCH_TOKEN="$STAFF" BENCH_IDS_FILE="$STAFF_IDS" \
     BENCH_PATH="/api/v1/families/{id}/timeline"
 
-# Four logins in flight keep the two argon2 slots (auth.max_concurrent_hashes)
-# always busy; more, on one account from one address, would only meet the
+# Four logins in flight keep every argon2 slot (auth.max_concurrent_hashes,
+# half the cores by default) always busy; more, on one account from one address, would only meet the
 # throttle, which counts an attempt in flight until its password is checked.
 STORM_CONNECTIONS=4
 log "family read during a login storm ($STORM_CONNECTIONS logins in flight)"

@@ -63,7 +63,8 @@ pub struct AuthSettings {
     /// client is the entry that many places from the right (the leftmost
     /// ones are whatever the client sent).
     pub trusted_proxies: u32,
-    /// Password hashes computed at once; more wait their turn.
+    /// Password hashes computed at once; more wait their turn. By default
+    /// half the machine's cores, at least one ([`half_the_cores`]).
     pub max_concurrent_hashes: usize,
     /// The roles that must have a second factor (TOTP): without one, such
     /// an account can only enrol.
@@ -85,10 +86,20 @@ impl Default for AuthSettings {
             account_everywhere_window_minutes: minutes(throttle.account.window),
             trust_forwarded_for: false,
             trusted_proxies: 1,
-            max_concurrent_hashes: 2,
+            max_concurrent_hashes: half_the_cores(),
             mfa_required_roles: policy.mfa_required_roles,
         }
     }
+}
+
+/// Half the cores this process may use, at least one: the hashing threads'
+/// default. Their nice value keeps them behind nido's own threads, but not
+/// behind other processes' (Linux groups a session's threads, and shares
+/// the CPU between the groups first): with every core hashing, PostgreSQL's
+/// backends, serving the reads, got only what the hashes left them
+/// (`docs/performance.md`, "The login storm on PostgreSQL").
+fn half_the_cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |cores| (cores.get() / 2).max(1))
 }
 
 fn minutes(span: TimeDelta) -> u32 {
@@ -442,6 +453,10 @@ mod tests {
         assert!(!settings.web.secure_cookies);
         assert!(settings.database_url().starts_with("sqlite://data/nido.db"));
         assert_eq!(settings.group_commit, GroupCommitSetting::Auto);
+        // Half the cores hash at most: never all of them, never none.
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        assert_eq!(settings.auth.max_concurrent_hashes, (cores / 2).max(1));
+        assert!(settings.auth.max_concurrent_hashes < cores || cores == 1);
     }
 
     #[test]
