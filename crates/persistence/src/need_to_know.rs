@@ -56,7 +56,12 @@ pub fn assigned_sql(family_id: &str, user: &str) -> String {
 /// wrote or were present at.
 /// Correlated: each restricted intervention looks up the viewer's
 /// presence by key, rather than the query listing every intervention she
-/// was ever present at.
+/// was ever present at. `LIMIT 1 OFFSET 0` keeps it so on PostgreSQL,
+/// whose planner otherwise turns such an `EXISTS` into a hashed `IN` and
+/// may build the hash from every presence of the viewer at each read (a
+/// coordinator present at 40,000 interventions: 37 ms for a family's count
+/// of 257, against 1.5 ms probing by key); an `OFFSET` keeps a subquery as
+/// written. SQLite probes by key either way.
 pub fn interventions_visible_to(viewer: Uuid) -> Condition {
     Condition::any()
         .add(interventions::Column::Confidentiality.eq(Confidentiality::Team.as_str()))
@@ -73,6 +78,8 @@ pub fn interventions_visible_to(viewer: Uuid) -> Condition {
                     ))
                     .equals((interventions::Entity, interventions::Column::Id)),
                 )
+                .limit(1)
+                .offset(0)
                 .to_owned(),
         ))
 }
@@ -89,4 +96,33 @@ pub fn interventions_counted_for(viewer: Uuid) -> SelectStatement {
         )
         .cond_where(interventions_visible_to(viewer))
         .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::sea_query::{PostgresQueryBuilder, SqliteQueryBuilder};
+
+    use super::*;
+
+    /// The presence lookup stays a subquery probed by key: without its
+    /// `OFFSET`, PostgreSQL may hash every presence of the viewer at each
+    /// read (see [`interventions_visible_to`]).
+    #[test]
+    fn the_presence_lookup_keeps_its_offset_on_both_engines() {
+        let query = Query::select()
+            .expr(Expr::val(1))
+            .from(interventions::Entity)
+            .cond_where(interventions_visible_to(Uuid::nil()))
+            .to_owned();
+        for sql in [
+            query.to_string(PostgresQueryBuilder),
+            query.to_string(SqliteQueryBuilder),
+        ] {
+            let presence = sql.split("EXISTS").nth(1).expect("an EXISTS");
+            assert!(
+                presence.contains("LIMIT 1 OFFSET 0"),
+                "the presence lookup lost its fence: {sql}"
+            );
+        }
+    }
 }
