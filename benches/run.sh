@@ -296,8 +296,9 @@ run_wrk staff-timeline get.lua "$NIDO_URL" 1 "$DURATION" BENCH_TOKEN="$STAFF" BE
     BENCH_PATH="/api/v1/families/{id}/timeline"
 
 # Four logins in flight keep every argon2 slot (auth.max_concurrent_hashes,
-# half the cores by default) always busy; more, on one account from one address, would only meet the
-# throttle, which counts an attempt in flight until its password is checked.
+# half the cores by default) always busy; more, on one account from one
+# address, would only meet the throttle, which counts an attempt in flight
+# until its password is checked.
 STORM_CONNECTIONS=4
 log "family read during a login storm ($STORM_CONNECTIONS logins in flight)"
 STORM_CPU=$(cpu_ticks "$NIDO_PID")
