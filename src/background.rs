@@ -122,6 +122,7 @@ pub fn retention_daily(
             ticks.tick().await;
             let ran = nido_cases::retention::run(
                 &state.cases.writer,
+                state.cases.documents.store.as_ref(),
                 &state.cases.audit_db,
                 policy,
                 state.now(),

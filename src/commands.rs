@@ -86,11 +86,12 @@ pub async fn reset_second_factor(settings: &Settings, email: &str) -> anyhow::Re
 
 /// `nido retention run [--dry-run]`: prints what is (or would be) done.
 pub async fn retention(settings: &Settings, dry_run: bool) -> anyhow::Result<()> {
-    let (db, _ownership) = open_database(settings).await?;
-    let audit_db = open_audit_database(settings, &db).await?;
+    let databases = crate::startup::open_databases(settings).await?;
+    let cases = crate::startup::use_cases(settings, &databases).await?;
     let report = nido_cases::retention::run(
-        &nido_persistence::Writer::alone(db.clone()),
-        &audit_db,
+        &cases.writer,
+        cases.documents.store.as_ref(),
+        &cases.audit_db,
         settings.retention_policy(),
         settings.clock().now(),
         dry_run,

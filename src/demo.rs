@@ -26,6 +26,7 @@ use uuid::Uuid;
 use crate::settings::Settings;
 
 mod creche;
+mod documents;
 mod incidents;
 mod projects;
 mod scale;
@@ -432,10 +433,12 @@ pub async fn load(settings: &Settings, scale: Option<usize>) -> anyhow::Result<(
         role: Role::Staff,
     };
     let events = incidents::create(&cases, coordinator, staff).await?;
+    let papers = documents::create(&cases, staff).await?;
     let workshops = create_workshops(&cases, &coordinator, &team[4..6], today).await?;
     // The file closed long ago is anonymised, as the server's daily run would.
     let retention = nido_cases::retention::run(
         &cases.writer,
+        cases.documents.store.as_ref(),
         &databases.audit,
         settings.retention_policy(),
         cases.now(),
@@ -443,7 +446,7 @@ pub async fn load(settings: &Settings, scale: Option<usize>) -> anyhow::Result<(
     )
     .await?;
     println!(
-        "Demo centre created: {} families ({} closed long ago, anonymised), {} team members, a crèche of 10 places with {} bookings ({} attended), {workshops} workshops, {} contracts of stay and {} project reviews, {} incidents and {} information préoccupante. Every demo account's password is {DEMO_PASSWORD}; the coordinator is nadia.haddad@nido.example.",
+        "Demo centre created: {} families ({} closed long ago, anonymised), {} team members, a crèche of 10 places with {} bookings ({} attended), {workshops} workshops, {} contracts of stay and {} project reviews, {} incidents and {} information préoccupante, {papers} documents in the paper files. Every demo account's password is {DEMO_PASSWORD}; the coordinator is nadia.haddad@nido.example.",
         FAMILIES.len(),
         retention.anonymised,
         TEAM.len(),

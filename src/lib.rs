@@ -4,6 +4,7 @@
 pub mod background;
 pub mod commands;
 pub mod demo;
+pub mod documents;
 pub mod ownership;
 pub mod settings;
 pub mod startup;

@@ -203,6 +203,8 @@ pub struct Settings {
     pub retention: RetentionSettings,
     #[serde(default)]
     pub calendar: CalendarSettings,
+    #[serde(default)]
+    pub documents: DocumentsSettings,
     /// `[web]`: the pages' session cookie.
     #[serde(default)]
     pub web: nido_web::WebSettings,
@@ -306,6 +308,44 @@ impl Default for CalendarSettings {
     }
 }
 
+/// `[documents]`: the paper file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct DocumentsSettings {
+    /// The largest document, in bytes.
+    pub max_bytes: u64,
+    /// The master key's file; unset: `documents.key` in the data directory.
+    pub key_file: Option<PathBuf>,
+    /// Where the contents go.
+    pub store: DocumentStoreSetting,
+    /// The database store erases a content no document keeps (a crash's)
+    /// this long after it was stored: an upload in another instance stores
+    /// its content just before its row.
+    pub orphan_grace_seconds: u64,
+}
+
+impl Default for DocumentsSettings {
+    fn default() -> Self {
+        Self {
+            max_bytes: nido_cases::documents::DEFAULT_MAX_BYTES,
+            key_file: None,
+            store: DocumentStoreSetting::Auto,
+            orphan_grace_seconds: 600,
+        }
+    }
+}
+
+/// `documents.store`: `auto` (files on SQLite, the database on
+/// PostgreSQL), `files` or `database`.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum DocumentStoreSetting {
+    #[default]
+    Auto,
+    Files,
+    Database,
+}
+
 /// `[testing]`: honoured only when `NIDO_ENV=test`; anywhere else a value
 /// here stops nido from starting, so a production server never runs on a
 /// made-up date.
@@ -403,6 +443,28 @@ impl Settings {
     }
 
     /// The database to use: `database_url`, or a SQLite file in the data directory.
+    /// The documents' store: as set, or for `auto` the database on
+    /// PostgreSQL and files on SQLite.
+    pub fn document_store(&self) -> DocumentStoreSetting {
+        match self.documents.store {
+            DocumentStoreSetting::Auto => {
+                match nido_persistence::Backend::of_url(&self.database_url()) {
+                    Some(nido_persistence::Backend::Postgres) => DocumentStoreSetting::Database,
+                    _ => DocumentStoreSetting::Files,
+                }
+            }
+            chosen => chosen,
+        }
+    }
+
+    /// The documents' master key file.
+    pub fn documents_key_file(&self) -> PathBuf {
+        self.documents
+            .key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("documents.key"))
+    }
+
     pub fn database_url(&self) -> String {
         match &self.database_url {
             Some(url) if !url.expose_secret().trim().is_empty() => {

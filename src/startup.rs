@@ -52,6 +52,16 @@ impl Application {
             _ => None,
         };
         ensure_initial_admin(&cases, settings).await?;
+        // What a crash left in the documents' store. The files are this
+        // process's alone; the database may be other instances' too, whose
+        // uploads in flight are spared by the grace.
+        let grace = match settings.document_store() {
+            crate::settings::DocumentStoreSetting::Files => 0,
+            _ => settings.documents.orphan_grace_seconds,
+        };
+        nido_cases::documents::sweep(&cases, std::time::Duration::from_secs(grace))
+            .await
+            .context("cannot sweep the documents' store")?;
         let pages = nido_web::Web {
             cases: cases.clone(),
             cookies: settings.cookie_policy(),
@@ -87,6 +97,11 @@ impl Application {
     /// readers cannot write).
     pub fn database(&self) -> DatabaseConnection {
         self.state.cases.writer.connection().clone()
+    }
+
+    /// Where the documents go, as the use cases keep them.
+    pub fn documents(&self) -> nido_cases::documents::Vault {
+        self.state.cases.documents.clone()
     }
 
     /// The main database's writer, as the use cases write.
@@ -158,9 +173,11 @@ pub async fn use_cases(settings: &Settings, databases: &Databases) -> anyhow::Re
         ServerKey::of_database(&main.write).await?,
     )
     .with_sessions(ownership.sessions());
+    let writer = Writer::new(main.write.clone(), settings.group_commit.into());
     Ok(Cases {
         db: main.read.clone(),
-        writer: Writer::new(main.write.clone(), settings.group_commit.into()),
+        documents: documents_vault(settings, main, &writer)?,
+        writer,
         audit_log: AuditWriter::spawn(audit.clone(), main.write.clone()),
         audit_db: audit.clone(),
         clock: settings.clock(),
@@ -170,6 +187,32 @@ pub async fn use_cases(settings: &Settings, databases: &Databases) -> anyhow::Re
         daily_rate_cents: settings.billing.daily_rate_cents,
         calendar_valid_days: settings.calendar.valid_days,
         auth,
+    })
+}
+
+/// Where the documents go: the store the settings choose, the master key
+/// from its file (made on the first start), the largest document.
+fn documents_vault(
+    settings: &Settings,
+    main: &MainDatabase,
+    writer: &Writer,
+) -> anyhow::Result<nido_cases::documents::Vault> {
+    let store: std::sync::Arc<dyn nido_cases::storage::ContentStore> =
+        match settings.document_store() {
+            crate::settings::DocumentStoreSetting::Database => {
+                std::sync::Arc::new(crate::documents::DatabaseStore {
+                    read: main.read.clone(),
+                    writer: writer.clone(),
+                })
+            }
+            _ => std::sync::Arc::new(crate::documents::FileStore::open(
+                settings.data_dir.join("documents"),
+            )?),
+        };
+    Ok(nido_cases::documents::Vault {
+        store,
+        master: crate::documents::master_key(&settings.documents_key_file())?,
+        max_bytes: settings.documents.max_bytes,
     })
 }
 

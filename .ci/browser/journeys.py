@@ -192,6 +192,32 @@ def social_worker(page: Page) -> None:
     expect(journal).to_contain_text("Relancer la CAF pour l'APL")
     checkpoint(page, "famille-intervention-enregistree")
 
+    # A scan added to the paper file with the plain form, then downloaded:
+    # the same bytes come back.
+    scan = (
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+        b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
+        b"trailer << /Root 1 0 R >>\n%%EOF\n"
+    )
+    documents = page.locator("#documents")
+    documents.get_by_text("Ajouter un document").click()
+    documents.get_by_label("Fichier", exact=False).set_input_files(
+        {"name": "avis-imposition.pdf", "mimeType": "application/pdf", "buffer": scan}
+    )
+    documents.get_by_label("Nature").select_option("income")
+    documents.get_by_label("Titre").fill("Avis d'imposition (navigateur)")
+    checkpoint(page, "famille-document-formulaire")
+    documents.get_by_role("button", name="Ajouter le document").click()
+    expect(page.get_by_role("status")).to_have_text("Document ajouté au dossier.")
+    link = page.locator("#documents").get_by_role("link", name="Avis d'imposition (navigateur)")
+    expect(link).to_be_visible()
+    checkpoint(page, "famille-document-ajoute")
+    with page.expect_download() as download:
+        link.click()
+    saved = download.value.path()
+    if pathlib.Path(saved).read_bytes() != scan:
+        problems.append("the downloaded document is not the one uploaded")
+
     # A family she does not accompany reads as one that does not exist.
     page.goto(BASE + "/familles/01234567-89ab-7def-8123-456789abcdef")
     expect(page.get_by_role("heading", level=1)).to_have_text("Page introuvable")

@@ -1,6 +1,8 @@
-//! An answered write is on disk: `kill -9` under concurrent writes and
-//! audited reads, then a restart, loses none of the answered interventions
-//! nor any of their audit entries (SPEC, "Durability").
+//! An answered write is on disk: `kill -9` under concurrent writes, uploads
+//! and audited reads, then a restart, loses none of the answered
+//! interventions nor any of their audit entries, nor any answered
+//! document; and leaves no document without its content, no content
+//! without its document (SPEC, "Durability", "Documents").
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -16,6 +18,10 @@ use crate::helpers::fresh_database_url;
 
 const WRITERS: usize = 6;
 const READERS: usize = 4;
+/// Tasks uploading documents, beside the writers and the readers.
+const UPLOADERS: usize = 2;
+/// Answered uploads before the crash (at least).
+const UPLOADED: usize = 5;
 /// Answered writes and reads before the crash (each at least).
 const UNDER_LOAD: usize = 20;
 
@@ -47,6 +53,8 @@ async fn get(client: &reqwest::Client, address: &str, path: &str, token: &str) -
 struct Answered {
     interventions: Vec<String>,
     reads: usize,
+    /// Each answered document's id and the SHA-256 it was answered with.
+    documents: Vec<(String, String)>,
 }
 
 #[tokio::test]
@@ -80,9 +88,13 @@ async fn kill_9_under_writes_loses_no_answered_write_nor_its_audit_entry() {
     // Answers so far, writes and reads: the crash comes once both have
     // reached `UNDER_LOAD`, however slow the machine is, not after a fixed
     // time that a busy machine may not fill.
-    let counts = Arc::new([AtomicUsize::new(0), AtomicUsize::new(0)]);
+    let counts = Arc::new([
+        AtomicUsize::new(0),
+        AtomicUsize::new(0),
+        AtomicUsize::new(0),
+    ]);
     let mut tasks = Vec::new();
-    for index in 0..WRITERS + READERS {
+    for index in 0..WRITERS + READERS + UPLOADERS {
         let (client, address, worker, me, family, stop, counts) = (
             client.clone(),
             address.clone(),
@@ -94,8 +106,30 @@ async fn kill_9_under_writes_loses_no_answered_write_nor_its_audit_entry() {
         );
         tasks.push(tokio::spawn(async move {
             let mut answered = Answered::default();
+            let role = match index {
+                i if i < WRITERS => 0,
+                i if i < WRITERS + READERS => 1,
+                _ => 2,
+            };
+            let mut sent = 0;
             while !stop.load(Ordering::Relaxed) {
-                let request = if index < WRITERS {
+                sent += 1;
+                let request = if role == 2 {
+                    // A scan of some hundred kilobytes, each different.
+                    let mut scan =
+                        format!("%PDF-1.7\n% uploader {index} scan {sent}\n").into_bytes();
+                    scan.resize(200_000 + 997 * sent, b'.');
+                    let (content_type, body) = crate::documents::multipart(
+                        &[("kind", "income"), ("title", "Bulletin de salaire")],
+                        Some(&scan),
+                    );
+                    client
+                        .post(format!(
+                            "http://{address}/api/v1/families/{family}/documents"
+                        ))
+                        .header("content-type", content_type)
+                        .body(body)
+                } else if index < WRITERS {
                     client
                         .post(format!(
                             "http://{address}/api/v1/families/{family}/interventions"
@@ -119,22 +153,27 @@ async fn kill_9_under_writes_loses_no_answered_write_nor_its_audit_entry() {
                 let Ok(body) = response.json::<Value>().await else {
                     break;
                 };
-                match (index < WRITERS, status) {
-                    (true, 201) => answered
+                match (role, status) {
+                    (0, 201) => answered
                         .interventions
                         .push(body["id"].as_str().expect("id").to_owned()),
-                    (false, 200) => answered.reads += 1,
+                    (1, 200) => answered.reads += 1,
+                    (2, 201) => answered.documents.push((
+                        body["id"].as_str().expect("id").to_owned(),
+                        body["sha256"].as_str().expect("sha256").to_owned(),
+                    )),
                     _ => panic!("unexpected answer {status}: {body}"),
                 }
-                counts[usize::from(index >= WRITERS)].fetch_add(1, Ordering::Relaxed);
+                counts[role].fetch_add(1, Ordering::Relaxed);
             }
             answered
         }));
     }
     let loaded = tokio::time::timeout(Duration::from_secs(120), async {
-        while counts
+        while counts[..2]
             .iter()
             .any(|count| count.load(Ordering::Relaxed) < UNDER_LOAD)
+            || counts[2].load(Ordering::Relaxed) < UPLOADED
         {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
@@ -153,11 +192,13 @@ async fn kill_9_under_writes_loses_no_answered_write_nor_its_audit_entry() {
         let done = task.await.expect("client task");
         answered.interventions.extend(done.interventions);
         answered.reads += done.reads;
+        answered.documents.extend(done.documents);
     }
     eprintln!(
-        "answered before the crash: {} writes, {} reads",
+        "answered before the crash: {} writes, {} reads, {} uploads",
         answered.interventions.len(),
-        answered.reads
+        answered.reads,
+        answered.documents.len()
     );
     assert!(
         answered.interventions.len() >= UNDER_LOAD && answered.reads >= UNDER_LOAD,
@@ -175,8 +216,65 @@ async fn kill_9_under_writes_loses_no_answered_write_nor_its_audit_entry() {
     for id in &answered.interventions {
         get(&client, &address, &format!("/interventions/{id}"), &worker).await;
     }
+    // Every document listed (answered or not) has its content; every
+    // answered one is listed and reads back whole.
+    let listed = get(
+        &client,
+        &address,
+        &format!("/families/{family}/documents"),
+        &worker,
+    )
+    .await;
+    let listed: Vec<String> = listed
+        .as_array()
+        .expect("documents")
+        .iter()
+        .map(|document| document["id"].as_str().expect("id").to_owned())
+        .collect();
+    let answered_documents: std::collections::HashMap<&String, &String> = answered
+        .documents
+        .iter()
+        .map(|(id, sha256)| (id, sha256))
+        .collect();
+    for id in &answered.documents {
+        assert!(
+            listed.contains(&id.0),
+            "the answered document {} is kept",
+            id.0
+        );
+    }
+    for id in &listed {
+        let content = client
+            .get(format!("http://{address}/api/v1/documents/{id}/content"))
+            .bearer_auth(&worker)
+            .send()
+            .await
+            .expect("answers");
+        assert_eq!(content.status(), 200, "the document {id} has its content");
+        use sha2::Digest;
+        let digest: String = sha2::Sha256::digest(content.bytes().await.expect("body"))
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        if let Some(sha256) = answered_documents.get(id) {
+            assert_eq!(&&digest, sha256, "the answered document {id} whole");
+        }
+    }
     restarted.kill().ok();
     restarted.wait().ok();
+    // No content without its document: the restart swept what the crash
+    // left (files under documents/ on SQLite, rows on PostgreSQL).
+    let (mut stored, mut kept) = stored_contents(data_dir.path(), &url).await;
+    stored.sort();
+    kept.sort();
+    assert!(
+        listed.iter().all(|id| kept.contains(id)),
+        "the listed documents are kept"
+    );
+    assert_eq!(
+        stored, kept,
+        "the store holds the documents' contents, and nothing else"
+    );
 
     let audit = audit_entries(data_dir.path(), &url, &family).await;
     let created: HashSet<String> = audit
@@ -199,6 +297,68 @@ async fn kill_9_under_writes_loses_no_answered_write_nor_its_audit_entry() {
         "every answered read left its entry: {reads} < {}",
         answered.reads
     );
+}
+
+/// The ids of the contents in the documents' store (the files of
+/// `documents/`, SQLite's default, or the rows of `document_contents`,
+/// PostgreSQL's), and of the documents not removed.
+async fn stored_contents(
+    data_dir: &std::path::Path,
+    url: &Option<String>,
+) -> (Vec<String>, Vec<String>) {
+    let ids = |db: &sea_orm::DatabaseConnection, sql: &'static str| {
+        let db = db.clone();
+        async move {
+            let rows = db
+                .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+                .await
+                .expect("ids");
+            rows.iter()
+                .map(|row| {
+                    row.try_get::<String>("", "id")
+                        .or_else(|_| row.try_get::<uuid::Uuid>("", "id").map(|id| id.to_string()))
+                        .expect("id")
+                })
+                .collect::<Vec<String>>()
+        }
+    };
+    match url {
+        None => {
+            let db = nido_persistence::connect(
+                &format!("sqlite://{}?mode=ro", data_dir.join("nido.db").display()),
+                1,
+            )
+            .await
+            .expect("the database opens");
+            let stored = std::fs::read_dir(data_dir.join("documents"))
+                .expect("the documents' directory")
+                .map(|entry| {
+                    entry
+                        .expect("entry")
+                        .file_name()
+                        .to_string_lossy()
+                        .into_owned()
+                })
+                .collect();
+            (
+                stored,
+                ids(&db, "SELECT id FROM documents WHERE removed_at IS NULL").await,
+            )
+        }
+        Some(url) => {
+            let db = nido_persistence::connect(url, 1)
+                .await
+                .expect("the database opens");
+            (
+                ids(&db, "SELECT document_id::text AS id FROM document_contents").await,
+                ids(
+                    &db,
+                    "SELECT id::text AS id FROM documents WHERE removed_at IS NULL",
+                )
+                .await,
+            )
+        }
+    }
 }
 
 /// The family's audit entries (action, resource), read from the log's own

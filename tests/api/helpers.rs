@@ -23,6 +23,8 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     /// The server's own writer (its batches, when grouped).
     pub writer: nido_persistence::Writer,
+    /// The server's documents: its store and master key.
+    pub documents: nido_cases::documents::Vault,
     pub settings: Settings,
     pub data_dir: PathBuf,
     _data_dir: std::sync::Arc<TempDir>,
@@ -88,12 +90,14 @@ async fn start(
     let address = format!("http://{}", application.local_addr().expect("bound"));
     let db = application.database();
     let writer = application.writer();
+    let documents = application.documents();
     let server = tokio::spawn(application.run_until_stopped());
     TestApp {
         address,
         client: reqwest::Client::new(),
         db,
         writer,
+        documents,
         data_dir: settings.data_dir.clone(),
         settings,
         _data_dir: data_dir,

@@ -14,6 +14,7 @@ mod cli;
 mod creche;
 mod deadlines;
 mod docs;
+mod documents;
 mod durability;
 mod errors;
 mod export;

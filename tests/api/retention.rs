@@ -21,6 +21,7 @@ async fn run_retention(
     let audit = app.audit_db().await;
     nido::retention::run(
         &app.writer,
+        app.documents.store.as_ref(),
         &audit,
         app.settings.retention_policy(),
         now,
@@ -138,6 +139,14 @@ async fn family_with_history(
         )
         .await;
     assert_eq!(response.status(), StatusCode::CREATED, "concern");
+    let scan = crate::documents::pdf(&format!("Avis d'imposition de Mme {last_name}"));
+    app.uploaded(
+        coordinator,
+        &family_id,
+        &format!("Avis d'imposition {last_name}"),
+        &scan,
+    )
+    .await;
     if let Some(exited_on) = exited_on {
         let exit = json!({"exited_on": exited_on, "destination": "social_housing", "notes": format!("Mme {last_name} part chez sa sœur.")});
         let response = app
@@ -376,6 +385,7 @@ async fn audit_entries_are_deleted_after_their_months_by_the_job_and_by_nothing_
     let named = "SELECT COUNT(*) AS n FROM audit_log_families";
     let old_entries = nido::retention::run(
         &past.writer,
+        past.documents.store.as_ref(),
         &audit,
         past.settings.retention_policy(),
         test_now(),
@@ -402,6 +412,7 @@ async fn audit_entries_are_deleted_after_their_months_by_the_job_and_by_nothing_
 
     let report = nido::retention::run(
         &past.writer,
+        past.documents.store.as_ref(),
         &audit,
         past.settings.retention_policy(),
         test_now(),
@@ -719,7 +730,23 @@ async fn nothing_left_of_an_anonymised_family_can_single_her_out() {
     let unit_ids: Vec<uuid::Uuid> = centre.units.iter().map(|unit| parse(unit)).collect();
     assert!(!rows_holding(&app.db, &ids).await.is_empty());
 
+    let stored_before = app.documents.store.keys().await.expect("keys").len();
     assert_eq!(run_retention(&app, test_now(), false).await.anonymised, 3);
+    // Their documents' contents went with their rows; the others' stay.
+    let stored = app.documents.store.keys().await.expect("keys");
+    // Two of the three had one (the third was a referral declined).
+    assert_eq!(
+        stored.len(),
+        stored_before - 2,
+        "their documents' contents are erased"
+    );
+    for key in stored {
+        let path = format!("/api/v1/documents/{}/content", key.0);
+        assert_eq!(
+            app.get(&path, Some(&coordinator)).await.status(),
+            StatusCode::OK
+        );
+    }
     let left = rows_holding(&app.db, &ids).await;
     let tables: std::collections::BTreeSet<&str> =
         left.iter().map(|(table, _)| table.as_str()).collect();

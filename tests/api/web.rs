@@ -126,6 +126,26 @@ impl<'a> Browser<'a> {
         self.read(response).await
     }
 
+    /// Posts a multipart form (the fields in order, then the file).
+    pub(crate) async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: Option<&[u8]>,
+    ) -> Page {
+        let (content_type, body) = crate::documents::multipart(fields, file);
+        let response = self
+            .client
+            .post(self.app.url(path))
+            .header("cookie", self.cookie_header())
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("sent");
+        self.read(response).await
+    }
+
     /// Fills in the sign-in form; the answer to it.
     pub(crate) async fn try_sign_in(&mut self, email: &str, password: &str) -> Page {
         let form = self.get("/connexion").await;
@@ -960,4 +980,98 @@ async fn the_style_sheet_and_script_are_served_by_nido_and_cached() {
         );
     }
     assert!(!home.body.contains("https://"), "nothing from elsewhere");
+}
+
+#[tokio::test]
+async fn a_document_is_added_from_the_family_page_and_downloaded_from_it() {
+    let app = spawn_app().await;
+    let coordinator = app.login_as("coordinator").await;
+    let ines = app.staff_member("ines").await;
+    let placement = app
+        .placed_family(&coordinator, "Papiers", days_ago(300), days_ago(10))
+        .await;
+    let family_id = placement["family_id"].as_str().expect("id").to_owned();
+    app.assign(&coordinator, &family_id, &ines.0, &[]).await;
+
+    let mut browser = Browser::signed_in(&app, "ines@nido.example", PASSWORD).await;
+    let path = format!("/familles/{family_id}");
+    let page = browser.get(&path).await;
+    assert!(page.body.contains("Aucun document dans le dossier."));
+    assert!(page.body.contains("enctype=\"multipart/form-data\""));
+    let csrf = page.csrf();
+    let action = format!("{path}/documents");
+
+    // Without the form's token: refused before the file is read.
+    let forged = browser
+        .post_multipart(
+            &action,
+            &[("kind", "caf"), ("title", "Faux")],
+            Some(&crate::documents::pdf("FAUX")),
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    // Not a PDF nor a photo: said in French beside the file, what was typed kept.
+    let refused = browser
+        .post_multipart(
+            &action,
+            &[
+                ("csrf", &csrf),
+                ("kind", "income"),
+                ("title", "Fiche de paie"),
+                ("confidentiality", "team"),
+            ],
+            Some(b"<html>pas un document</html>"),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(
+        refused
+            .element("document_file-erreur")
+            .is_some_and(|m| m.contains("ni un PDF ni une photo")),
+        "{:?}",
+        refused.element("document_file-erreur")
+    );
+    assert!(refused.body.contains("value=\"Fiche de paie\""));
+    assert!(app.documents.store.keys().await.expect("keys").is_empty());
+
+    let scan = crate::documents::pdf("ATTESTATION-FICTIVE");
+    let added = browser
+        .post_multipart(
+            &action,
+            &[
+                ("csrf", &csrf),
+                ("kind", "caf"),
+                ("title", "Attestation CAF"),
+                ("confidentiality", "team"),
+            ],
+            Some(&scan),
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let page = browser.get(&format!("{path}?ok=document")).await;
+    assert!(page.body.contains("Document ajouté au dossier."));
+    let marker = "<a href=\"/documents/";
+    let at = page.body.find(marker).expect("a download link");
+    let href: String = page.body[at + "<a href=\"".len()..]
+        .chars()
+        .take_while(|c| *c != '"')
+        .collect();
+    assert!(page.body.contains("Attestation CAF</a>"));
+    assert!(page.body.contains("CAF · ajouté le"));
+    let response = browser
+        .client
+        .get(app.url(&href))
+        .header("cookie", browser.cookie_header())
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .expect("ascii")
+            .starts_with("attachment;")
+    );
+    assert_eq!(response.bytes().await.expect("body").as_ref(), &scan[..]);
 }

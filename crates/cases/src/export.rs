@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use nido_domain::Role;
 use nido_domain::creche::Booking;
+use nido_domain::document::Document;
 use nido_domain::family::{Family, Referral};
 use nido_domain::housing::{DateSpan, Unit};
 use nido_domain::intervention::{Action, Intervention};
@@ -39,6 +40,13 @@ pub struct HousingStay {
 pub struct SharedIntervention {
     pub intervention: Intervention,
     pub professions_present: Vec<String>,
+}
+
+/// A team document of the file, with its author's profession.
+#[derive(Debug, Clone)]
+pub struct SharedDocument {
+    pub document: Document,
+    pub author_profession: String,
 }
 
 /// Someone read or changed the file: when, her profession (`system` for
@@ -72,6 +80,9 @@ pub struct FamilyFile {
     pub creche_bookings: Vec<Booking>,
     /// The workshops she took part in, with their participation.
     pub workshops: Vec<(Participation, Workshop)>,
+    /// The team documents of her paper file, oldest first (removed ones
+    /// say when); their contents go in the archive form of the export.
+    pub documents: Vec<SharedDocument>,
 }
 
 /// The whole file of a family (coordinator): each kind of record of the
@@ -97,6 +108,7 @@ pub async fn family_file(cases: &Cases, caller: &Caller, id: Uuid) -> CaseResult
         project_reviews: Vec::new(),
         creche_bookings: Vec::new(),
         workshops: Vec::new(),
+        documents: Vec::new(),
     };
     for record in FamilyRecord::ALL {
         match record {
@@ -151,6 +163,14 @@ pub async fn family_file(cases: &Cases, caller: &Caller, id: Uuid) -> CaseResult
                 file.creche_bookings = creche::all_bookings_of_family(db, id).await?;
             }
             FamilyRecord::Workshops => file.workshops = workshops::of_family(db, id).await?,
+            FamilyRecord::Documents => {
+                for document in nido_persistence::documents::team_of_family(db, id).await? {
+                    file.documents.push(SharedDocument {
+                        author_profession: professions.of(db, document.author_id).await?,
+                        document,
+                    });
+                }
+            }
             FamilyRecord::AuditEntries => {
                 for entry in all_entries_of(&cases.audit_db, id).await? {
                     if is_withheld(&entry.action) {

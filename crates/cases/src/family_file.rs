@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use nido_domain::User;
+use nido_domain::document::Document;
 use nido_domain::family::Family;
 use nido_domain::housing::Unit;
 use nido_domain::placement::Placement;
@@ -41,6 +42,8 @@ pub struct FamilyFile {
     pub unit_labels: HashMap<Uuid, String>,
     /// The active staff members and coordinators, whom the forms offer.
     pub members: Vec<User>,
+    /// The paper file's documents the caller may see, newest first.
+    pub documents: Vec<Document>,
 }
 
 /// The family's file with its `newest` events (coordinators; staff for
@@ -66,7 +69,9 @@ pub async fn page(
             &format!("/familles/{family_id}"),
         )
         .await?;
+    let documents = nido_persistence::documents::of_family(&cases.db, family_id, caller.id).await?;
     let mut named: Vec<Uuid> = family.referent_id.into_iter().collect();
+    named.extend(documents.iter().map(|document| document.author_id));
     named.extend(family.team_ids.iter().copied());
     for event in &events {
         if let Event::Intervention {
@@ -91,6 +96,7 @@ pub async fn page(
         people,
         unit_labels,
         members,
+        documents,
     })
 }
 

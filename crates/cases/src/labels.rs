@@ -4,6 +4,7 @@
 //! of its sibling modules, only the domain's types.
 
 use nido_domain::creche::{BookingPurpose, BookingStatus};
+use nido_domain::document::DocumentKind;
 use nido_domain::due_dates::DueKind;
 use nido_domain::family::{ReferralReason, ReferralSource, ReferralStatus};
 use nido_domain::intervention::{Confidentiality, InterventionKind};
@@ -11,6 +12,21 @@ use nido_domain::placement::{ExitDestination, PlacementStatus};
 use nido_domain::project::{ContractKind, ObjectiveDomain, ObjectiveStatus};
 use nido_domain::workshop::ParticipationStatus;
 use nido_domain::{Profession, Role};
+
+pub fn document_kind(kind: DocumentKind) -> &'static str {
+    match kind {
+        DocumentKind::Identity => "Pièce d'identité",
+        DocumentKind::ResidencePermit => "Titre de séjour",
+        DocumentKind::Caf => "CAF",
+        DocumentKind::Health => "Santé",
+        DocumentKind::AseDecision => "Décision de l'ASE",
+        DocumentKind::SignedContract => "Contrat de séjour signé",
+        DocumentKind::Housing => "Logement",
+        DocumentKind::Income => "Ressources",
+        DocumentKind::Schooling => "Scolarité",
+        DocumentKind::Other => "Autre",
+    }
+}
 
 pub fn intervention_kind(kind: InterventionKind) -> &'static str {
     match kind {

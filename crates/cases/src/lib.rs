@@ -15,6 +15,7 @@ pub mod bounds;
 pub mod calendar;
 pub mod creche;
 pub mod deadlines;
+pub mod documents;
 pub mod due_dates;
 pub mod event_kind;
 pub mod export;
@@ -77,6 +78,8 @@ pub struct Cases {
     pub calendar_valid_days: u32,
     /// The authentication policy, the password hasher and the server key.
     pub auth: auth::Authentication,
+    /// Where the paper file's documents are kept, and their master key.
+    pub documents: documents::Vault,
 }
 
 impl Cases {
@@ -244,6 +247,12 @@ pub enum CaseError {
     /// attempt was not looked at; retry after this many seconds.
     #[error("too many attempts")]
     TooManyAttempts { retry_after_secs: u64 },
+    /// A document in none of the formats nido keeps (415).
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    /// A document over `documents.max_bytes` (413).
+    #[error("too large")]
+    TooLarge,
     /// A value the database cannot store or compare: only PostgreSQL gets
     /// here (a date like year -5000 parses, but no column holds it).
     #[error("out of the supported range")]

@@ -19,6 +19,9 @@ use crate::event_kind::EventKind;
 /// A kind of record of a family's file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FamilyRecord {
+    /// The paper file's documents (their encrypted contents are in the
+    /// store, named by the row's id).
+    Documents,
     /// Informations préoccupantes and the children they are about.
     Concerns,
     /// The families taking part in workshops, and the children they bring.
@@ -55,6 +58,7 @@ impl FamilyRecord {
     /// Every kind, in the order the retention run erases them: a record
     /// before those it points at.
     pub const ALL: &'static [FamilyRecord] = &[
+        FamilyRecord::Documents,
         FamilyRecord::Concerns,
         FamilyRecord::Workshops,
         FamilyRecord::CrecheBookings,
@@ -77,6 +81,7 @@ impl FamilyRecord {
     pub fn tables(self) -> &'static [&'static str] {
         match self {
             FamilyRecord::Concerns => &["concerns", "concern_children"],
+            FamilyRecord::Documents => &["documents"],
             FamilyRecord::Workshops => &["workshop_participants", "workshop_participant_children"],
             FamilyRecord::CrecheBookings => &["creche_bookings"],
             FamilyRecord::ProjectReviews => &[
@@ -115,6 +120,11 @@ impl FamilyRecord {
                 "reported to the authority, which answers requests for them; \
                  the same caution as for informations préoccupantes",
             ),
+            FamilyRecord::Documents => Export::InExcept {
+                section: "documents",
+                left_out: "the restricted documents of other professionals (their personal \
+                           papers), and the names of their authors: their profession is given",
+            },
             FamilyRecord::Workshops => Export::In("workshops"),
             FamilyRecord::CrecheBookings => Export::In("creche_bookings"),
             FamilyRecord::ProjectReviews => Export::InExcept {
@@ -154,7 +164,8 @@ impl FamilyRecord {
             | FamilyRecord::Placements
             | FamilyRecord::Interventions
             | FamilyRecord::CrecheBookings => Retention::DeletedKeepingFigures,
-            FamilyRecord::Workshops
+            FamilyRecord::Documents
+            | FamilyRecord::Workshops
             | FamilyRecord::ProjectReviews
             | FamilyRecord::Contracts
             | FamilyRecord::Actions
@@ -181,6 +192,9 @@ impl FamilyRecord {
             FamilyRecord::Contracts => {
                 Timeline::Nothing("its delivery and signature are due dates, not events")
             }
+            FamilyRecord::Documents => Timeline::Nothing(
+                "papers kept in the file, listed on its page: adding one is no event of her stay",
+            ),
             FamilyRecord::Actions => {
                 Timeline::Nothing("shown with the intervention they came from")
             }
@@ -198,6 +212,7 @@ impl FamilyRecord {
     /// its first dot (`referral` in `referral.create`).
     pub fn audit_resources(self) -> &'static [&'static str] {
         match self {
+            FamilyRecord::Documents => &["document"],
             FamilyRecord::Concerns => &["concern"],
             FamilyRecord::Workshops => &["workshop"],
             FamilyRecord::CrecheBookings => &["creche"],

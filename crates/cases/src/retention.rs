@@ -10,6 +10,8 @@ use nido_domain::Conflict;
 use nido_domain::retention::{audit_cutoff, is_due, last_contact};
 use nido_persistence::audit::AuditWriter;
 use nido_persistence::retention::{self as statements, ClosedFile, FileRows};
+
+use crate::storage::{ContentKey, ContentStore};
 use nido_persistence::{DatabaseConnection, RepoError, Write, Writer, begin_write};
 use uuid::Uuid;
 
@@ -66,6 +68,7 @@ pub fn due_files(files: Vec<ClosedFile>, today: NaiveDate, active_years: u32) ->
 /// (the nil UUID: the system).
 pub async fn run(
     db: &Writer,
+    contents: &dyn ContentStore,
     audit_db: &DatabaseConnection,
     policy: RetentionPolicy,
     now: DateTime<Utc>,
@@ -97,7 +100,7 @@ pub async fn run(
     }
     let mut anonymised = 0;
     for file in &due {
-        match anonymise(db, file.family_id, now, &policy.time_zone).await {
+        match anonymise(db, contents, file.family_id, now, &policy.time_zone).await {
             Ok(()) => {
                 anonymised += 1;
                 let resource = format!("/families/{}", file.family_id);
@@ -130,8 +133,12 @@ pub async fn run(
 /// centre's time zone (the report counts an intervention on its local
 /// day). Refused (`Conflict::FileOpen`) if the file was reopened meanwhile
 /// or is anonymised already.
+/// Her documents' contents are erased from `contents` once the rows are
+/// gone (a crash between leaves contents no row keeps, which the sweep at
+/// start erases).
 pub async fn anonymise(
     db: &Writer,
+    contents: &dyn ContentStore,
     family_id: Uuid,
     now: DateTime<Utc>,
     zone: &chrono_tz::Tz,
@@ -141,10 +148,17 @@ pub async fn anonymise(
     if statements::is_open(&txn, family_id).await? || file.anonymised_at().is_some() {
         return Err(RepoError::Conflict(Conflict::FileOpen).into());
     }
+    let documents = nido_persistence::documents::ids_of_family(&txn, family_id).await?;
     // The month only: the day she was anonymised would tell her last
     // contact to the day.
     erase_file(&txn, &file, month_start(now), now, zone).await?;
     txn.commit().await?;
+    for id in documents {
+        contents
+            .delete(ContentKey(id))
+            .await
+            .map_err(|err| CaseError::Internal(anyhow::anyhow!("{err}")))?;
+    }
     Ok(())
 }
 
@@ -193,6 +207,7 @@ async fn erase_file(
     statements::keep_figures(txn, file, zone).await?;
     for record in FamilyRecord::ALL {
         match record {
+            FamilyRecord::Documents => statements::delete_documents(txn, file).await?,
             FamilyRecord::Concerns => statements::delete_concerns(txn, file).await?,
             FamilyRecord::Workshops => statements::delete_workshop_places(txn, file).await?,
             FamilyRecord::CrecheBookings => statements::delete_creche_bookings(txn, file).await?,

@@ -176,6 +176,8 @@ pub async fn family_timeline(
             FamilyRecord::Family | FamilyRecord::Children | FamilyRecord::Team => {}
             // Dates the due dates follow, not events of her story.
             FamilyRecord::Contracts => {}
+            // Papers kept in the file, listed on its page.
+            FamilyRecord::Documents => {}
             // Shown with the intervention they came from.
             FamilyRecord::Actions => {}
             // The centre's record of an event reported to the authority,

@@ -35,6 +35,9 @@ string_enum! {
         MfaAlreadyEnrolled => "mfa_already_enrolled",
         /// No enrolment is waiting for its first code.
         MfaNotStarted => "mfa_not_started",
+        /// A document's stored content fails its check (tampered with,
+        /// or damaged): it is never served.
+        DocumentIntegrity => "document_integrity",
     }
 }
 
@@ -78,6 +81,9 @@ impl Conflict {
             }
             Conflict::MfaNotStarted => {
                 "No enrolment is waiting for a code: start one with POST /me/mfa/totp."
+            }
+            Conflict::DocumentIntegrity => {
+                "This document's stored content fails its integrity check: it is not served. The incident is logged; ask an admin to restore it from a backup."
             }
         }
     }

@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod clock;
 pub mod conflict;
 pub mod creche;
+pub mod document;
 pub mod due_dates;
 pub mod family;
 pub mod housing;

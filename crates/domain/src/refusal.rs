@@ -101,6 +101,8 @@ pub enum Refusal {
     TimeOfDayWritten,
     /// A month, written YYYY-MM.
     MonthWritten,
+    /// An id that is not a UUID.
+    IdWritten,
 
     // The family and its people.
     /// Both a birth date and an expected one.
@@ -115,6 +117,8 @@ pub enum Refusal {
     NoSuchFamily,
     /// A child of another family.
     NotAChildOfTheFamily,
+    /// A placement that is not one of the family's.
+    NotAPlacementOfTheFamily,
     /// A child not born yet, where a born one is needed.
     NotBornYet,
     /// A workshop's child must be of the family and born by its day.
@@ -291,12 +295,14 @@ impl Refusal {
             TimeOutOfDay => "must be a time from 00:00 to 24:00",
             TimeOfDayWritten => "must be a time of day written HH:MM, 00:00 to 23:59",
             MonthWritten => "must be a month written YYYY-MM",
+            IdWritten => "must be an id (a UUID)",
             BirthAndExpected => "give at most one of birth_date and expected_birth_date",
             BirthOrExpected => "give exactly one of birth_date and expected_birth_date",
             AlreadyBorn => "the child is already born",
             FamilyOrFamilyId => "give exactly one of family and family_id",
             NoSuchFamily => "no such family",
             NotAChildOfTheFamily => "is not a child of this family",
+            NotAPlacementOfTheFamily => "is not a placement of this family",
             NotBornYet => "is not born yet",
             NotAWorkshopChild => "must be a child of this family, born by the workshop's day",
             NotAParticipant => "does not take part in this workshop",
@@ -416,6 +422,7 @@ impl Refusal {
             TimeWritten | TimeOfDayWritten => "Indiquez une heure, par exemple 09:30.",
             TimeOutOfDay => "Indiquez une heure de 00:00 à 24:00.",
             MonthWritten => "Indiquez un mois, par exemple 2026-03.",
+            IdWritten => "Choisissez une valeur de la liste.",
             BirthAndExpected | BirthOrExpected => {
                 "Indiquez soit la date de naissance, soit la date prévue."
             }
@@ -423,6 +430,7 @@ impl Refusal {
             FamilyOrFamilyId => "Indiquez la famille.",
             NoSuchFamily => "Cette famille est inconnue.",
             NotAChildOfTheFamily => "Cet enfant n'est pas de cette famille.",
+            NotAPlacementOfTheFamily => "Cette prise en charge n'est pas celle de cette famille.",
             NotBornYet => "Cet enfant n'est pas encore né.",
             NotAWorkshopChild => {
                 "Choisissez un enfant de cette famille, né au plus tard le jour de l'atelier."
@@ -632,12 +640,14 @@ mod tests {
             TimeOutOfDay,
             TimeOfDayWritten,
             MonthWritten,
+            IdWritten,
             BirthAndExpected,
             BirthOrExpected,
             AlreadyBorn,
             FamilyOrFamilyId,
             NoSuchFamily,
             NotAChildOfTheFamily,
+            NotAPlacementOfTheFamily,
             NotBornYet,
             NotAWorkshopChild,
             NotAParticipant,

@@ -60,6 +60,12 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("payload too large")]
     PayloadTooLarge,
+    /// An upload that is not `multipart/form-data`.
+    #[error("not a multipart body")]
+    NotMultipart,
+    /// A document in none of the formats nido keeps.
+    #[error("unsupported document format")]
+    UnsupportedDocument,
     #[error("authentication required")]
     Unauthorized,
     /// Login refused: wrong password, unknown email or disabled account alike.
@@ -119,7 +125,9 @@ impl ApiError {
     fn status(&self) -> StatusCode {
         match self {
             ApiError::MalformedBody(_) => StatusCode::BAD_REQUEST,
-            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::UnsupportedMediaType
+            | ApiError::NotMultipart
+            | ApiError::UnsupportedDocument => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Unauthorized | ApiError::InvalidCredentials | ApiError::InvalidCode => {
                 StatusCode::UNAUTHORIZED
@@ -143,7 +151,9 @@ impl ApiError {
     fn code(&self) -> &'static str {
         match self {
             ApiError::MalformedBody(_) => "malformed_body",
-            ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::UnsupportedMediaType
+            | ApiError::NotMultipart
+            | ApiError::UnsupportedDocument => "unsupported_media_type",
             ApiError::PayloadTooLarge => "payload_too_large",
             ApiError::Unauthorized => "unauthorized",
             ApiError::InvalidCredentials => "invalid_credentials",
@@ -167,6 +177,10 @@ impl ApiError {
         match self {
             ApiError::MalformedBody(why) => format!("The request body could not be read: {why}."),
             ApiError::UnsupportedMediaType => "The request body must be application/json.".into(),
+            ApiError::NotMultipart => "The request body must be multipart/form-data.".into(),
+            ApiError::UnsupportedDocument => {
+                "A document must be a PDF, or a JPEG, PNG, WebP or HEIC image (read from its content).".into()
+            }
             ApiError::PayloadTooLarge => "The request body is too large.".into(),
             ApiError::Unauthorized => "A valid bearer token is required.".into(),
             ApiError::InvalidCredentials => "The email or the password is wrong.".into(),
@@ -244,6 +258,8 @@ impl From<CaseError> for ApiError {
             CaseError::TooManyAttempts { retry_after_secs } => {
                 ApiError::TooManyRequests { retry_after_secs }
             }
+            CaseError::UnsupportedMediaType => ApiError::UnsupportedDocument,
+            CaseError::TooLarge => ApiError::PayloadTooLarge,
             CaseError::OutOfRange => ApiError::invalid("request", Refusal::OutOfRange),
             CaseError::Db(err) => ApiError::Internal(err.into()),
             CaseError::Internal(err) => ApiError::Internal(err),

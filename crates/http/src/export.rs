@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use nido_cases::export::{self, FamilyFile};
 use nido_domain::creche::{BookingPurpose, BookingStatus};
+use nido_domain::document::{Document, DocumentKind};
 use nido_domain::project::ContractKind;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -114,6 +115,27 @@ pub struct ExportedWorkshop {
     pub status: String,
 }
 
+/// A team document of her paper file: its description; its content is
+/// in the archive form of the export (`?format=zip`), under `name`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportedDocument {
+    pub id: Uuid,
+    #[schema(schema_with = crate::schema::document_kind)]
+    pub kind: DocumentKind,
+    pub title: String,
+    #[schema(schema_with = crate::schema::media_type)]
+    pub media_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub added_at: DateTime<Utc>,
+    /// The profession of who added it.
+    pub added_by: String,
+    /// When it was removed: its content is gone.
+    pub removed_at: Option<DateTime<Utc>>,
+    /// Its file's name in the archive; null once removed.
+    pub file_name: Option<String>,
+}
+
 /// The whole file a mother may ask for.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FamilyExport {
@@ -132,6 +154,8 @@ pub struct FamilyExport {
     pub project_reviews: Vec<ExportedReview>,
     pub creche_bookings: Vec<ExportedBooking>,
     pub workshops: Vec<ExportedWorkshop>,
+    /// The team documents of her paper file, oldest first.
+    pub documents: Vec<ExportedDocument>,
     /// What the file holds that this export does not show, and why.
     pub left_out: Vec<String>,
 }
@@ -139,7 +163,8 @@ pub struct FamilyExport {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExportParams {
-    /// `json` (default) or `html`, a printable page in French.
+    /// `json` (default), `html`, a printable page in French, or `zip`:
+    /// both, with the files of the paper file's documents.
     #[param(schema_with = crate::schema::html_format)]
     pub format: Option<ExportFormat>,
 }
@@ -149,7 +174,7 @@ pub struct ExportParams {
 #[utoipa::path(get, path = "/families/{id}/export", tag = "families",
     params(("id" = Uuid, Path), ExportParams),
     responses((status = 200, description = "The whole file",
-        content((FamilyExport = "application/json"), (String = "text/html")))))]
+        content((FamilyExport = "application/json"), (String = "text/html"), (Vec<u8> = "application/zip")))))]
 #[tracing::instrument(skip_all, fields(family_id = %id))]
 pub(crate) async fn export_family(
     State(state): State<AppState>,
@@ -157,8 +182,36 @@ pub(crate) async fn export_family(
     ApiPath(id): ApiPath<Uuid>,
     ValidQuery(params): ValidQuery<ExportParams>,
 ) -> Result<Response> {
-    let file = export::family_file(&state.cases, &caller.case_caller(), id).await?;
+    let caller = caller.case_caller();
+    let file = export::family_file(&state.cases, &caller, id).await?;
     Ok(match params.format.unwrap_or_default() {
+        ExportFormat::Zip => {
+            let documents: Vec<Document> = file
+                .documents
+                .iter()
+                .map(|shared| shared.document.clone())
+                .collect();
+            let contents =
+                nido_cases::documents::contents_for_export(&state.cases, &caller, &documents)
+                    .await?;
+            let html = html::render(&file, &state.cases.time_zone).map_err(anyhow::Error::from)?;
+            let json = serde_json::to_vec_pretty(&FamilyExport::from(file))
+                .map_err(anyhow::Error::from)?;
+            let archive = tokio::task::spawn_blocking(move || archive(json, html, contents))
+                .await
+                .map_err(anyhow::Error::from)??;
+            (
+                [
+                    (header::CONTENT_TYPE, "application/zip".to_owned()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"dossier-{id}.zip\""),
+                    ),
+                ],
+                archive,
+            )
+                .into_response()
+        }
         ExportFormat::Json => Json(FamilyExport::from(file)).into_response(),
         // A download, never framed, loading nothing but its own style.
         ExportFormat::Html => (
@@ -177,6 +230,41 @@ pub(crate) async fn export_family(
         )
             .into_response(),
     })
+}
+
+/// The export as an archive: `dossier.json`, `dossier.html` and each
+/// document's file under the name the JSON gives it. Stored, not
+/// compressed: the scans are compressed already.
+fn archive(
+    json: Vec<u8>,
+    html: String,
+    documents: Vec<(Document, Vec<u8>)>,
+) -> anyhow::Result<Vec<u8>> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .unix_permissions(0o600);
+    zip.start_file("dossier.json", options)?;
+    zip.write_all(&json)?;
+    zip.start_file("dossier.html", options)?;
+    zip.write_all(html.as_bytes())?;
+    for (document, content) in documents {
+        zip.start_file(archive_name(&document), options)?;
+        zip.write_all(&content)?;
+    }
+    Ok(zip.finish()?.into_inner())
+}
+
+/// A document's file name in the export's archive: unique (its id) and
+/// readable (its kind), with its format's extension.
+pub fn archive_name(document: &Document) -> String {
+    format!(
+        "documents/{}-{}.{}",
+        document.kind.as_str(),
+        document.id,
+        document.media_type.extension()
+    )
 }
 
 impl From<FamilyFile> for FamilyExport {
@@ -283,6 +371,28 @@ impl From<FamilyFile> for FamilyExport {
                     status: participation.status.as_str().to_owned(),
                 })
                 .collect(),
+            documents: file
+                .documents
+                .into_iter()
+                .map(|shared| {
+                    let document = shared.document;
+                    ExportedDocument {
+                        file_name: document
+                            .removal
+                            .is_none()
+                            .then(|| archive_name(&document)),
+                        id: document.id,
+                        kind: document.kind,
+                        title: document.title,
+                        media_type: document.media_type.mime().to_owned(),
+                        size_bytes: document.size_bytes,
+                        sha256: document.sha256,
+                        added_at: document.created_at,
+                        added_by: shared.author_profession,
+                        removed_at: document.removal.map(|removal| removal.at),
+                    }
+                })
+                .collect(),
             // Always the same list, whether or not the file holds any of
             // these: its wording must not tell whether one exists.
             left_out: vec![
@@ -290,6 +400,7 @@ impl From<FamilyFile> for FamilyExport {
                 "Incidents (événements indésirables graves): reported to the authority, which answers requests for them.".to_owned(),
                 "Restricted interventions: the personal notes of the professionals present, which are not part of the file.".to_owned(),
                 "The follow-up actions those notes led to.".to_owned(),
+                "Restricted documents: kept by the professional who added them.".to_owned(),
                 "The names of those who read the file: their profession is given instead.".to_owned(),
             ],
         }

@@ -11,6 +11,7 @@ pub mod creche;
 pub mod csv_export;
 pub mod deadlines;
 mod denials;
+pub mod documents;
 pub mod error;
 pub mod export;
 pub mod extract;
@@ -149,6 +150,9 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(interventions::create_action))
         .routes(routes!(interventions::my_actions))
         .routes(routes!(interventions::update_action))
+        .routes(routes!(documents::add_document, documents::list_documents))
+        .routes(routes!(documents::document_content))
+        .routes(routes!(documents::remove_document))
         .routes(routes!(timeline::timeline))
         .routes(routes!(export::export_family))
         .routes(routes!(

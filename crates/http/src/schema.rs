@@ -5,6 +5,7 @@
 
 use crate::csv_export::Format;
 use nido_domain::creche::{BookingPurpose, BookingStatus};
+use nido_domain::document::{DocumentKind, MediaType};
 use nido_domain::due_dates::DueKind;
 use nido_domain::family::{ReferralReason, ReferralSource, ReferralStatus};
 use nido_domain::housing::{LandlordKind, Typology};
@@ -28,6 +29,8 @@ nido_domain::string_enum! {
         #[default]
         Json => "json",
         Html => "html",
+        /// An archive: the JSON, the printable page and the documents.
+        Zip => "zip",
     }
 }
 
@@ -168,7 +171,7 @@ vocabularies! {
     csv_format => "CsvFormat": string_enum(Format::ALL, Format::as_str,
         "`json` (the default), or `csv` for a spreadsheet.");
     html_format => "HtmlFormat": string_enum(ExportFormat::ALL, ExportFormat::as_str,
-        "`json` (the default), or `html` for a printable page in French.");
+        "`json` (the default), `html` for a printable page in French, or `zip`: both and the documents' files.");
     booking_purpose => "BookingPurpose": string_enum(BookingPurpose::ALL, BookingPurpose::as_str,
         "What the mother is freed for while her child is at the crèche.");
     booking_status => "BookingStatus": string_enum(BookingStatus::ALL, BookingStatus::as_str,
@@ -181,6 +184,10 @@ vocabularies! {
         "Where an objective stands at a review.");
     due_kind => "DueKind": string_enum(DueKind::ALL, DueKind::as_str,
         "A kind of obligation on the due-dates screen.");
+    document_kind => "DocumentKind": string_enum(DocumentKind::ALL, DocumentKind::as_str,
+        "What a document of the paper file is.");
+    media_type => "DocumentMediaType": string_enum(MediaType::ALL, |media| media.mime(),
+        "A document's format, read from its content.");
     incident_category => "IncidentCategory": string_enum(IncidentCategory::ALL, IncidentCategory::as_str,
         "The eleven categories of the arrêté du 28 décembre 2016.");
     action_status => "ActionStatus": string_enum(ActionStatus::ALL, ActionStatus::as_str,

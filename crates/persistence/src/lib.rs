@@ -6,6 +6,7 @@ pub mod audit;
 pub mod bulk;
 pub mod calendar_feeds;
 pub mod creche;
+pub mod documents;
 pub mod entities;
 pub mod families;
 pub mod housing;

@@ -421,6 +421,12 @@ pub async fn delete_project_reviews(
 }
 
 /// Her placements' contracts of stay: deleted.
+/// Her documents' rows; their contents are erased from the store once
+/// this commits.
+pub async fn delete_documents(txn: &impl ConnectionTrait, file: &FileRows) -> Result<(), DbErr> {
+    crate::documents::delete_of_family(txn, file.family.id).await
+}
+
 pub async fn delete_contracts(txn: &impl ConnectionTrait, file: &FileRows) -> Result<(), DbErr> {
     contracts::Entity::delete_many()
         .filter(contracts::Column::PlacementId.is_in(file.placement_ids.clone()))

@@ -36,6 +36,10 @@ pub enum WebError {
     /// Not a form post, or unreadable.
     #[error("bad request")]
     BadRequest,
+    /// A refusal a page shows on its own: a document whose stored content
+    /// fails its check (409).
+    #[error("conflict: {0}")]
+    Conflict(nido_domain::Conflict),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -49,6 +53,7 @@ impl From<CaseError> for WebError {
             CaseError::Forbidden => WebError::Forbidden,
             CaseError::NotFound => WebError::NotFound,
             CaseError::Hidden { family_id } => WebError::Hidden { family_id },
+            CaseError::Conflict(conflict) => WebError::Conflict(conflict),
             CaseError::Db(err) => WebError::Internal(err.into()),
             CaseError::Internal(err) => WebError::Internal(err),
             other => WebError::Internal(anyhow::anyhow!("unexpected refusal: {other}")),

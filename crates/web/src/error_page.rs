@@ -80,6 +80,11 @@ impl IntoResponse for WebError {
                 "Formulaire refusé",
                 "Ce formulaire a expiré ou ne vient pas de nido : rien n'a été enregistré. Revenez à la page, rechargez-la, puis recommencez.",
             ),
+            WebError::Conflict(conflict) => error_page(
+                StatusCode::CONFLICT,
+                "Impossible pour l'instant",
+                crate::french::conflict(conflict),
+            ),
             WebError::BadRequest => error_page(
                 StatusCode::BAD_REQUEST,
                 "Demande illisible",

@@ -131,6 +131,9 @@ pub fn conflict(conflict: Conflict) -> &'static str {
         Conflict::MfaNotStarted => {
             "Aucune activation de double authentification n'est en cours : recommencez-la."
         }
+        Conflict::DocumentIntegrity => {
+            "Le contenu conservé de ce document a été altéré : il n'est pas affiché. Signalez-le à un administrateur, qui le restaurera depuis une sauvegarde."
+        }
     }
 }
 

@@ -106,6 +106,8 @@ pub fn pages(web: Web) -> Router {
             "/familles/{id}/enfants/{child_id}/naissance",
             post(pages::birth::submit),
         )
+        .route("/familles/{id}/documents", post(pages::documents::submit))
+        .route("/documents/{id}", get(pages::documents::download))
         .route("/echeances", get(pages::due_dates::show))
         .route("/creche", get(pages::creche::show))
         .route("/creche/reservations", post(pages::creche::submit_booking))

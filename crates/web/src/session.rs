@@ -118,7 +118,13 @@ impl SignedIn {
     }
 
     fn accepts(&self, form: &FormData) -> bool {
-        csrf::is_of_session(&self.session_token, form.get(csrf::FIELD))
+        self.accepts_token(form.get(csrf::FIELD))
+    }
+
+    /// Whether `token` is this session's CSRF token (a form read by its
+    /// handler, as the multipart upload is).
+    pub fn accepts_token(&self, token: &str) -> bool {
+        csrf::is_of_session(&self.session_token, token)
     }
 }
 

@@ -230,6 +230,7 @@ mod tests {
             authorized_places: 20,
             daily_rate_cents: 0,
             calendar_valid_days: 365,
+            documents: crate::documents::Vault::in_memory().expect("a vault"),
             auth: Authentication::new(
                 policy,
                 PasswordHasher::new(1).expect("hasher"),

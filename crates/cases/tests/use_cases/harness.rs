@@ -77,6 +77,7 @@ fn cases_over(read: DatabaseConnection, write: DatabaseConnection, clock: Clock)
         authorized_places: 20,
         daily_rate_cents: 0,
         calendar_valid_days: 365,
+        documents: nido_cases::documents::Vault::in_memory().expect("a vault"),
         auth: Authentication::new(
             policy,
             PasswordHasher::new(1).expect("a hasher"),

@@ -50,6 +50,7 @@ struct FilePage {
     project: Table,
     creche: Table,
     workshops: Table,
+    documents: Table,
     interventions: Table,
     actions: Table,
     consultations: Table,
@@ -305,6 +306,31 @@ pub fn render(file: &FamilyFile, zone: &Tz) -> Result<String, askama::Error> {
                 ]
             }),
         ),
+        documents: Table::new(
+            &[
+                "Déposé le",
+                "Nature",
+                "Titre",
+                "Déposé par",
+                "Format",
+                "Retiré le",
+            ],
+            file.documents.iter().map(|shared| {
+                let document = &shared.document;
+                vec![
+                    instant(document.created_at, zone),
+                    labels::document_kind(document.kind).to_owned(),
+                    document.title.clone(),
+                    profession(&shared.author_profession).to_owned(),
+                    document.media_type.extension().to_uppercase(),
+                    document
+                        .removal
+                        .as_ref()
+                        .map(|removal| instant(removal.at, zone))
+                        .unwrap_or_default(),
+                ]
+            }),
+        ),
         interventions: Table::new(
             &[
                 "Date",
@@ -409,6 +435,7 @@ pub(crate) mod tests {
             project_reviews: Vec::new(),
             creche_bookings: Vec::new(),
             workshops: Vec::new(),
+            documents: Vec::new(),
         }
     }
 

@@ -17,6 +17,8 @@ pub mod creche_closures;
 pub mod creche_days;
 pub mod creche_settings;
 pub mod detached_occupancies;
+pub mod document_contents;
+pub mod documents;
 pub mod families;
 pub mod family_team;
 pub mod incidents;

@@ -62,6 +62,7 @@ pub async fn submit(
             errors,
         }),
         coordination: None,
+        document: None,
     };
     render(&web, &signed_in, family_id, forms, outcome, None).await
 }

@@ -11,7 +11,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use nido_cases::family_file::{self, CurrentHome, FamilyFile};
+use nido_cases::labels;
 use nido_cases::timeline::Event;
+use nido_domain::document::{Document, DocumentKind};
 use nido_domain::family::Family;
 use nido_domain::intervention::{Confidentiality, InterventionKind};
 use nido_domain::placement::{ChildBirth, Deadline, DeadlineStatus, deadline, latest_end_on};
@@ -25,6 +27,7 @@ use crate::form::FieldErrors;
 use crate::french;
 use crate::layout::{Frame, page};
 use crate::pages::coordination::{self, CoordinationAttempt, CoordinationView};
+use crate::pages::documents::DocumentAttempt;
 use crate::pages::families::child_summary;
 use crate::pages::{Choice, parse_id, query_value};
 use crate::session::SignedIn;
@@ -93,6 +96,8 @@ pub struct Forms {
     pub intervention: InterventionForm,
     pub birth: Option<BirthAttempt>,
     pub coordination: Option<CoordinationAttempt>,
+    /// The document form, sent back with its errors.
+    pub document: Option<DocumentAttempt>,
 }
 
 struct ChildView {
@@ -218,6 +223,32 @@ struct FamilyPage {
     journal_length: usize,
     form: InterventionFormView,
     coordination: Option<CoordinationView>,
+    documents: Vec<DocumentView>,
+    document_form: DocumentFormView,
+}
+
+/// A document of the paper file, as the page lists it.
+struct DocumentView {
+    title: String,
+    /// Its kind, when and by whom it was added, its size.
+    details: String,
+    restricted: bool,
+    /// The download's address; none once removed.
+    href: Option<String>,
+    /// "Retiré le …, motif : …".
+    removal: Option<String>,
+}
+
+/// The form that adds a document.
+struct DocumentFormView {
+    action: String,
+    kinds: Vec<Choice>,
+    title: String,
+    confidentialities: Vec<Choice>,
+    errors: FieldErrors,
+    max_megabytes: u64,
+    /// Open when sent back with errors.
+    open: bool,
 }
 
 /// The page, blank.
@@ -237,12 +268,14 @@ pub async fn show(
         }
         Some("sortie") => Some("Sortie enregistrée : la prise en charge est terminée."),
         Some("equipe") => Some("Référent·e et équipe enregistrés."),
+        Some("document") => Some("Document ajouté au dossier."),
         _ => None,
     };
     let forms = Forms {
         intervention: InterventionForm::blank(&web, signed_in.user()),
         birth: None,
         coordination: None,
+        document: None,
     };
     render(&web, &signed_in, family_id, forms, StatusCode::OK, notice).await
 }
@@ -264,6 +297,7 @@ pub async fn render(
         people: names,
         unit_labels: units,
         members,
+        documents,
     } = family_file::page(
         &web.cases,
         &signed_in.case_caller(),
@@ -300,6 +334,11 @@ pub async fn render(
             .map(|event| event_view(web, event, &names, &units, &children))
             .collect(),
         form: intervention_form_view(signed_in, &family, &names, &members, forms.intervention),
+        documents: documents
+            .into_iter()
+            .map(|document| document_view(web, document, &names))
+            .collect(),
+        document_form: document_form_view(web, family_id, forms.document),
         coordination: coordination::view(
             web,
             signed_in,
@@ -310,6 +349,84 @@ pub async fn render(
         ),
     };
     page(status, &page_html)
+}
+
+fn document_view(web: &Web, document: Document, names: &HashMap<Uuid, User>) -> DocumentView {
+    let zone = &web.cases.time_zone;
+    let author = names.get(&document.author_id).map_or_else(
+        || "un membre de l'équipe".to_owned(),
+        |user| user.display_name.as_str().to_owned(),
+    );
+    let added = document.created_at.with_timezone(zone).date_naive();
+    let size = if document.size_bytes >= 1024 * 1024 {
+        format!("{:.1} Mo", document.size_bytes as f64 / (1024.0 * 1024.0)).replace('.', ",")
+    } else {
+        format!("{} Ko", (document.size_bytes + 1023) / 1024)
+    };
+    DocumentView {
+        details: format!(
+            "{} · ajouté le {} par {author} · {} {size}",
+            labels::document_kind(document.kind),
+            french::date(added),
+            document.media_type.extension().to_uppercase(),
+        ),
+        restricted: document.confidentiality == Confidentiality::Restricted,
+        href: document
+            .removal
+            .is_none()
+            .then(|| format!("/documents/{}", document.id)),
+        removal: document.removal.map(|removal| {
+            format!(
+                "Retiré le {}, motif : {}",
+                french::date(removal.at.with_timezone(zone).date_naive()),
+                removal.reason
+            )
+        }),
+        title: document.title,
+    }
+}
+
+fn document_form_view(
+    web: &Web,
+    family_id: Uuid,
+    attempt: Option<DocumentAttempt>,
+) -> DocumentFormView {
+    let open = attempt.is_some();
+    let attempt = attempt.unwrap_or_default();
+    let confidentiality = if attempt.confidentiality.is_empty() {
+        Confidentiality::Team.as_str()
+    } else {
+        attempt.confidentiality.as_str()
+    };
+    DocumentFormView {
+        action: format!("/familles/{family_id}/documents"),
+        kinds: DocumentKind::ALL
+            .iter()
+            .map(|kind| Choice {
+                value: kind.as_str().to_owned(),
+                label: labels::document_kind(*kind).to_owned(),
+                selected: attempt.kind == kind.as_str(),
+            })
+            .collect(),
+        confidentialities: [
+            (Confidentiality::Team, "Toute l'équipe de la famille"),
+            (
+                Confidentiality::Restricted,
+                "Moi seulement (document restreint)",
+            ),
+        ]
+        .into_iter()
+        .map(|(level, label)| Choice {
+            value: level.as_str().to_owned(),
+            label: label.to_owned(),
+            selected: level.as_str() == confidentiality,
+        })
+        .collect(),
+        title: attempt.title,
+        errors: attempt.errors,
+        max_megabytes: web.cases.documents.max_bytes / (1024 * 1024),
+        open,
+    }
 }
 
 fn mother_details(family: &Family, today: NaiveDate) -> Vec<String> {

@@ -191,6 +191,7 @@ pub async fn submit(
             intervention: typed,
             birth: None,
             coordination: None,
+            document: None,
         };
         let status = StatusCode::UNPROCESSABLE_ENTITY;
         return render(&web, &signed_in, family_id, forms, status, None).await;
@@ -207,6 +208,7 @@ pub async fn submit(
                 intervention: typed,
                 birth: None,
                 coordination: None,
+                document: None,
             };
             render(&web, &signed_in, family_id, forms, status, None).await
         }

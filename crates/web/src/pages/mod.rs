@@ -9,6 +9,7 @@ pub mod audit_log;
 pub mod birth;
 pub mod coordination;
 pub mod creche;
+pub mod documents;
 pub mod due_dates;
 pub mod families;
 pub mod family;

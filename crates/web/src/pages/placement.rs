@@ -45,6 +45,7 @@ async fn answer(
             fields,
             errors,
         }),
+        document: None,
     };
     render(web, signed_in, family_id, forms, status, None).await
 }
