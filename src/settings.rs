@@ -242,12 +242,19 @@ impl From<GroupCommitSetting> for nido_persistence::GroupCommit {
 pub struct CentreSettings {
     /// The places the département authorised (at least 1).
     pub authorized_places: u32,
+    /// The centre's name, address and director, as the printed papers say.
+    pub name: String,
+    pub address: String,
+    pub director: String,
 }
 
 impl Default for CentreSettings {
     fn default() -> Self {
         Self {
             authorized_places: 20,
+            name: "Centre maternel".to_owned(),
+            address: String::new(),
+            director: String::new(),
         }
     }
 }

@@ -187,6 +187,11 @@ pub async fn use_cases(settings: &Settings, databases: &Databases) -> anyhow::Re
         daily_rate_cents: settings.billing.daily_rate_cents,
         calendar_valid_days: settings.calendar.valid_days,
         auth,
+        centre: nido_cases::papers::Centre {
+            name: settings.centre.name.clone(),
+            address: settings.centre.address.clone(),
+            director: settings.centre.director.clone(),
+        },
     })
 }
 

@@ -218,6 +218,13 @@ def social_worker(page: Page) -> None:
     if pathlib.Path(saved).read_bytes() != scan:
         problems.append("the downloaded document is not the one uploaded")
 
+    # The contract of stay, printed by nido from what it knows.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Contrat de séjour (PDF)").click()
+    contract = pathlib.Path(download.value.path()).read_bytes()
+    if not contract.startswith(b"%PDF-") or b"pdfaid:part>2<" not in contract:
+        problems.append("the contract downloaded is not a PDF/A-2")
+
     # A family she does not accompany reads as one that does not exist.
     page.goto(BASE + "/familles/01234567-89ab-7def-8123-456789abcdef")
     expect(page.get_by_role("heading", level=1)).to_have_text("Page introuvable")

@@ -26,6 +26,7 @@ mod incidents;
 mod interventions;
 mod lockout;
 mod paging_screens;
+mod papers;
 mod placements;
 mod projects;
 mod races;

@@ -126,6 +126,16 @@ impl<'a> Browser<'a> {
         self.read(response).await
     }
 
+    /// GETs a download as this browser: the raw answer.
+    pub(crate) async fn fetch(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.app.url(path))
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .expect("sent")
+    }
+
     /// Posts a multipart form (the fields in order, then the file).
     pub(crate) async fn post_multipart(
         &mut self,
@@ -1058,13 +1068,7 @@ async fn a_document_is_added_from_the_family_page_and_downloaded_from_it() {
         .collect();
     assert!(page.body.contains("Attestation CAF</a>"));
     assert!(page.body.contains("CAF · ajouté le"));
-    let response = browser
-        .client
-        .get(app.url(&href))
-        .header("cookie", browser.cookie_header())
-        .send()
-        .await
-        .expect("sent");
+    let response = browser.fetch(&href).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-type"], "application/pdf");
     assert!(
@@ -1074,4 +1078,13 @@ async fn a_document_is_added_from_the_family_page_and_downloaded_from_it() {
             .starts_with("attachment;")
     );
     assert_eq!(response.bytes().await.expect("body").as_ref(), &scan[..]);
+
+    // The contract of stay, printed from the same page.
+    let placement_id = placement["id"].as_str().expect("id");
+    let link = format!("/prises-en-charge/{placement_id}/contrat.pdf");
+    assert!(page.body.contains(&link), "the page offers the contract");
+    let response = browser.fetch(&link).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    assert!(response.bytes().await.expect("body").starts_with(b"%PDF-"));
 }

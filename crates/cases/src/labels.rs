@@ -3,6 +3,7 @@
 //! export say the same words. A vocabulary of its own, it imports nothing
 //! of its sibling modules, only the domain's types.
 
+use chrono::{Datelike, NaiveDate};
 use nido_domain::creche::{BookingPurpose, BookingStatus};
 use nido_domain::document::DocumentKind;
 use nido_domain::due_dates::DueKind;
@@ -12,6 +13,39 @@ use nido_domain::placement::{ExitDestination, PlacementStatus};
 use nido_domain::project::{ContractKind, ObjectiveDomain, ObjectiveStatus};
 use nido_domain::workshop::ParticipationStatus;
 use nido_domain::{Profession, Role};
+
+/// The months, in French.
+pub const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+/// "3 février 2026" ("1er" for the first of the month).
+pub fn date(day: NaiveDate) -> String {
+    let month = MONTHS[day.month0() as usize];
+    match day.day() {
+        1 => format!("1er {month} {}", day.year()),
+        n => format!("{n} {month} {}", day.year()),
+    }
+}
+
+/// Cents as euros with a decimal comma and two decimals, no thousands
+/// separator: `123456` → `1234,56`, `-5` → `-0,05`.
+pub fn euros(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let cents = cents.unsigned_abs();
+    format!("{sign}{},{:02}", cents / 100, cents % 100)
+}
 
 pub fn document_kind(kind: DocumentKind) -> &'static str {
     match kind {

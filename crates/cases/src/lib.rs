@@ -30,6 +30,7 @@ pub mod incidents;
 pub mod interventions;
 pub mod labels;
 pub mod pagination;
+pub mod papers;
 pub mod placements;
 pub mod projects;
 pub mod records;
@@ -80,6 +81,8 @@ pub struct Cases {
     pub auth: auth::Authentication,
     /// Where the paper file's documents are kept, and their master key.
     pub documents: documents::Vault,
+    /// Who the centre is, as the papers it prints say.
+    pub centre: papers::Centre,
 }
 
 impl Cases {

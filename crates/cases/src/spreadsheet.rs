@@ -16,6 +16,8 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
+use crate::labels::euros;
+
 /// The media type every CSV file goes out with.
 pub const CONTENT_TYPE: &str = "text/csv; charset=utf-8";
 
@@ -79,14 +81,6 @@ impl Cell {
             Cell::Rate(rate) => rate.to_string().replace('.', ","),
         }
     }
-}
-
-/// Cents as euros with a decimal comma and two decimals, no thousands
-/// separator: `123456` → `1234,56`, `-5` → `-0,05`.
-fn euros(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let cents = cents.unsigned_abs();
-    format!("{sign}{},{:02}", cents / 100, cents % 100)
 }
 
 /// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab,

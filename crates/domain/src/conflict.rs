@@ -38,6 +38,9 @@ string_enum! {
         /// A document's stored content fails its check (tampered with,
         /// or damaged): it is never served.
         DocumentIntegrity => "document_integrity",
+        /// An attestation d'hébergement for a family the centre does not
+        /// house today.
+        NotHoused => "not_housed",
     }
 }
 
@@ -81,6 +84,9 @@ impl Conflict {
             }
             Conflict::MfaNotStarted => {
                 "No enrolment is waiting for a code: start one with POST /me/mfa/totp."
+            }
+            Conflict::NotHoused => {
+                "This family is not housed by the centre today: there is nothing to attest."
             }
             Conflict::DocumentIntegrity => {
                 "This document's stored content fails its integrity check: it is not served. The incident is logged; ask an admin to restore it from a backup."

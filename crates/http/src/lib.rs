@@ -26,6 +26,7 @@ pub mod interventions;
 pub mod occupancy;
 pub mod openapi;
 pub mod pagination;
+pub mod papers;
 pub mod placements;
 pub mod projects;
 pub mod referrals;
@@ -153,6 +154,10 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(documents::add_document, documents::list_documents))
         .routes(routes!(documents::document_content))
         .routes(routes!(documents::remove_document))
+        .routes(routes!(papers::contract_pdf))
+        .routes(routes!(papers::amendment_pdf))
+        .routes(routes!(papers::attestation_pdf))
+        .routes(routes!(papers::activity_pdf))
         .routes(routes!(timeline::timeline))
         .routes(routes!(export::export_family))
         .routes(routes!(

@@ -27,6 +27,8 @@ use crate::error::Problem;
         (name = "workshops", description = "Workshops with partners, the families taking part, attendance"),
         (name = "projects", description = "Loi 2002-2: the contract of stay, the projet personnalisé, and the due-dates screen"),
         (name = "incidents", description = "Serious incidents reported to the authority, and informations préoccupantes"),
+        (name = "documents", description = "The paper file: documents uploaded, encrypted at rest, read back and removed"),
+        (name = "papers", description = "The papers nido prints as PDF/A-2b: the contract of stay, the avenants, the attestation d'hébergement"),
         (name = "calendar", description = "A user's calendar feed of due dates and follow-up actions, at a secret address"),
         (name = "audit", description = "Who read or wrote which family's data"),
         (name = "reports", description = "Reports to the département: the yearly activity report and the monthly billing statement"),

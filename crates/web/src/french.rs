@@ -3,7 +3,7 @@
 //! conflicts' sentences. A refused field says itself in French
 //! (`nido_domain::Refusal::french`): nothing here reads an English message.
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use nido_domain::Conflict;
 
 /// The labels of the vocabularies, which the right-of-access export shares.
@@ -13,29 +13,9 @@ pub use nido_cases::labels::{
     referral_status, role,
 };
 
-const MONTHS: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
-
-/// "3 février 2026" ("1er" for the first of the month).
-pub fn date(day: NaiveDate) -> String {
-    let month = MONTHS[day.month0() as usize];
-    match day.day() {
-        1 => format!("1er {month} {}", day.year()),
-        n => format!("{n} {month} {}", day.year()),
-    }
-}
+/// "3 février 2026" ("1er" for the first of the month), as the printed
+/// papers write it.
+pub use nido_cases::labels::date;
 
 /// "03/02/2026", where space is short (tables on a phone).
 pub fn short_date(day: NaiveDate) -> String {
@@ -130,6 +110,9 @@ pub fn conflict(conflict: Conflict) -> &'static str {
         Conflict::MfaAlreadyEnrolled => "La double authentification de ce compte est déjà activée.",
         Conflict::MfaNotStarted => {
             "Aucune activation de double authentification n'est en cours : recommencez-la."
+        }
+        Conflict::NotHoused => {
+            "Cette famille n'est pas hébergée par le centre aujourd'hui : il n'y a rien à attester."
         }
         Conflict::DocumentIntegrity => {
             "Le contenu conservé de ce document a été altéré : il n'est pas affiché. Signalez-le à un administrateur, qui le restaurera depuis une sauvegarde."

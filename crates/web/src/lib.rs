@@ -108,6 +108,18 @@ pub fn pages(web: Web) -> Router {
         )
         .route("/familles/{id}/documents", post(pages::documents::submit))
         .route("/documents/{id}", get(pages::documents::download))
+        .route(
+            "/familles/{id}/attestation.pdf",
+            get(pages::documents::attestation),
+        )
+        .route(
+            "/prises-en-charge/{id}/contrat.pdf",
+            get(pages::documents::contract),
+        )
+        .route(
+            "/prises-en-charge/{id}/periodes/{number}/avenant.pdf",
+            get(pages::documents::amendment),
+        )
         .route("/echeances", get(pages::due_dates::show))
         .route("/creche", get(pages::creche::show))
         .route("/creche/reservations", post(pages::creche::submit_booking))

@@ -231,6 +231,7 @@ mod tests {
             daily_rate_cents: 0,
             calendar_valid_days: 365,
             documents: crate::documents::Vault::in_memory().expect("a vault"),
+            centre: crate::papers::Centre::example(),
             auth: Authentication::new(
                 policy,
                 PasswordHasher::new(1).expect("hasher"),

@@ -78,6 +78,7 @@ fn cases_over(read: DatabaseConnection, write: DatabaseConnection, clock: Clock)
         daily_rate_cents: 0,
         calendar_valid_days: 365,
         documents: nido_cases::documents::Vault::in_memory().expect("a vault"),
+        centre: nido_cases::papers::Centre::example(),
         auth: Authentication::new(
             policy,
             PasswordHasher::new(1).expect("a hasher"),

@@ -1,7 +1,8 @@
 //! The paper file on the family's page: `POST /familles/{id}/documents`
 //! adds a document with a plain multipart form (no script: a phone's file
-//! field offers its camera), `GET /documents/{id}` downloads one. Both run
-//! the API's use cases, so the same rules hold: the type read from the
+//! field offers its camera), `GET /documents/{id}` downloads one; and the
+//! papers nido prints (the contract, the avenants, the attestation). All
+//! run the API's use cases, so the same rules hold: the type read from the
 //! content, the size limit, the need-to-know, every read audited.
 
 use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
@@ -229,4 +230,67 @@ pub async fn download(
         HeaderValue::from_static("sandbox; default-src 'none'"),
     );
     Ok(response)
+}
+
+/// A printed paper as a download that no cache keeps.
+fn paper(printed: nido_cases::papers::Printed) -> Response {
+    let mut response = printed.pdf.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
+    let name: String = printed
+        .file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if let Ok(disposition) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, disposition);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// `/prises-en-charge/{id}/contrat.pdf`: the contract of stay (or DIPC).
+pub async fn contract(
+    State(web): State<Web>,
+    signed_in: SignedIn,
+    Path(raw_id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = parse_id(&raw_id)?;
+    Ok(paper(
+        nido_cases::papers::contract(&web.cases, &signed_in.case_caller(), id).await?,
+    ))
+}
+
+/// `/prises-en-charge/{id}/periodes/{n}/avenant.pdf`: a renewal's avenant.
+pub async fn amendment(
+    State(web): State<Web>,
+    signed_in: SignedIn,
+    Path((raw_id, raw_number)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let id = parse_id(&raw_id)?;
+    let number: i32 = raw_number.parse().map_err(|_| WebError::NotFound)?;
+    Ok(paper(
+        nido_cases::papers::amendment(&web.cases, &signed_in.case_caller(), id, number).await?,
+    ))
+}
+
+/// `/familles/{id}/attestation.pdf`: the attestation d'hébergement.
+pub async fn attestation(
+    State(web): State<Web>,
+    signed_in: SignedIn,
+    Path(raw_id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = parse_id(&raw_id)?;
+    Ok(paper(
+        nido_cases::papers::attestation(&web.cases, &signed_in.case_caller(), id).await?,
+    ))
 }

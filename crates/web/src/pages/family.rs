@@ -149,6 +149,9 @@ fn deadline_sentence(due: &Deadline) -> String {
 
 struct PlacementView {
     active: bool,
+    /// The papers to print: the contract, then each renewal's avenant
+    /// (label, address).
+    papers: Vec<(String, String)>,
     admitted_on: String,
     periods: Vec<PeriodView>,
     cap: Option<String>,
@@ -157,6 +160,8 @@ struct PlacementView {
 }
 
 struct HousingView {
+    /// The attestation d'hébergement's address.
+    attestation: String,
     label: String,
     address: String,
     since: String,
@@ -325,7 +330,7 @@ pub async fn render(
         placement: placement
             .as_ref()
             .map(|placement| placement_view(web, placement, cap, today)),
-        housing: home.map(housing_view),
+        housing: home.map(|home| housing_view(family.id, home)),
         team: team_views(&family, &names),
         journal_cut,
         journal_length: JOURNAL_LENGTH,
@@ -509,8 +514,23 @@ fn placement_view(
                 late: due.status != DeadlineStatus::Upcoming,
             }
         });
+    let mut papers = vec![(
+        "Contrat de séjour (PDF)".to_owned(),
+        format!("/prises-en-charge/{}/contrat.pdf", placement.id),
+    )];
+    papers.extend(placement.periods.iter().skip(1).map(|record| {
+        let number = record.period.number;
+        (
+            format!("Avenant n° {} (PDF)", number - 1),
+            format!(
+                "/prises-en-charge/{}/periodes/{number}/avenant.pdf",
+                placement.id
+            ),
+        )
+    }));
     PlacementView {
         active,
+        papers,
         admitted_on: french::date(placement.admitted_on),
         periods: placement
             .periods
@@ -544,9 +564,10 @@ fn placement_view(
     }
 }
 
-fn housing_view(home: CurrentHome) -> HousingView {
+fn housing_view(family_id: Uuid, home: CurrentHome) -> HousingView {
     let unit = home.unit;
     HousingView {
+        attestation: format!("/familles/{family_id}/attestation.pdf"),
         label: unit.label,
         address: format!("{}, {} {}", unit.street, unit.postal_code, unit.city),
         since: french::date(home.since),

@@ -1,0 +1,261 @@
+//! The papers nido writes (SPEC "Generated documents (PDF)"): each a typst
+//! template kept in `templates/`, filled with the JSON its use case
+//! gathers, laid out by typst as a library with the fonts shipped in
+//! `fonts/` (DejaVu Sans), written as PDF/A-2b.
+//!
+//! Nothing here reads the clock, the disk or the network: the template and
+//! its data, the fonts and the instant given make the whole input, so the
+//! same data at the same instant give the same bytes. A template's version
+//! is audited with each paper it wrote.
+
+use std::sync::OnceLock;
+
+use chrono::{DateTime, Datelike, Timelike, Utc};
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime, Duration, Smart};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+/// A paper nido writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Template {
+    /// The contrat de séjour, or the document individuel de prise en charge.
+    Contract,
+    /// The avenant of a renewal.
+    Amendment,
+    /// The attestation d'hébergement.
+    Attestation,
+    /// The activity report for the département.
+    ActivityReport,
+}
+
+impl Template {
+    pub const ALL: &'static [Template] = &[
+        Template::Contract,
+        Template::Amendment,
+        Template::Attestation,
+        Template::ActivityReport,
+    ];
+
+    /// Its name and version, as audited: raise the version with any change
+    /// of the template's text (a test pins each template's digest to it).
+    pub fn version(self) -> &'static str {
+        match self {
+            Template::Contract => "contrat/1",
+            Template::Amendment => "avenant/1",
+            Template::Attestation => "attestation/1",
+            Template::ActivityReport => "rapport-activite/1",
+        }
+    }
+
+    fn source(self) -> &'static str {
+        match self {
+            Template::Contract => include_str!("../templates/contrat.typ"),
+            Template::Amendment => include_str!("../templates/avenant.typ"),
+            Template::Attestation => include_str!("../templates/attestation.typ"),
+            Template::ActivityReport => include_str!("../templates/rapport-activite.typ"),
+        }
+    }
+}
+
+/// The layout common to every paper: page, fonts, headings, the centre's
+/// letterhead.
+const COMMON: &str = include_str!("../templates/commun.typ");
+
+/// Why a paper could not be written: a template that does not fit its
+/// data, which is nido's mistake, never the user's.
+#[derive(Debug, thiserror::Error)]
+#[error("the template {template} could not be laid out: {detail}")]
+pub struct PrintError {
+    pub template: &'static str,
+    pub detail: String,
+}
+
+struct Fonts {
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+}
+
+/// The shipped fonts, read once.
+fn fonts() -> &'static Fonts {
+    static FONTS: OnceLock<Fonts> = OnceLock::new();
+    FONTS.get_or_init(|| {
+        let fonts: Vec<Font> = [
+            &include_bytes!("../fonts/DejaVuSans.ttf")[..],
+            &include_bytes!("../fonts/DejaVuSans-Bold.ttf")[..],
+        ]
+        .into_iter()
+        .filter_map(|data| Font::new(Bytes::new(data), 0))
+        .collect();
+        Fonts {
+            book: LazyHash::new(FontBook::from_fonts(&fonts)),
+            fonts,
+        }
+    })
+}
+
+fn library() -> &'static LazyHash<Library> {
+    static LIBRARY: OnceLock<LazyHash<Library>> = OnceLock::new();
+    LIBRARY.get_or_init(|| LazyHash::new(Library::default()))
+}
+
+fn file_id(name: &str) -> FileResult<FileId> {
+    let path = VirtualPath::new(name).map_err(|_| FileError::AccessDenied)?;
+    Ok(RootedPath::new(VirtualRoot::Project, path).intern())
+}
+
+/// One paper's world: its template, the common layout, its data.
+struct Paper {
+    main: Source,
+    common: Source,
+    data: Bytes,
+    today: Datetime,
+}
+
+impl World for Paper {
+    fn library(&self) -> &LazyHash<Library> {
+        library()
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &fonts().book
+    }
+
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        match id.get().vpath().get_with_slash() {
+            "/main.typ" => Ok(self.main.clone()),
+            "/commun.typ" => Ok(self.common.clone()),
+            _ => Err(FileError::AccessDenied),
+        }
+    }
+
+    /// The data, and nothing else: a template reads no file of the server.
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        match id.get().vpath().get_with_slash() {
+            "/data.json" => Ok(self.data.clone()),
+            _ => Err(FileError::AccessDenied),
+        }
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        fonts().fonts.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        Some(self.today)
+    }
+}
+
+fn datetime(at: DateTime<Utc>) -> Option<Datetime> {
+    Datetime::from_ymd_hms(
+        at.year(),
+        u8::try_from(at.month()).ok()?,
+        u8::try_from(at.day()).ok()?,
+        u8::try_from(at.hour()).ok()?,
+        u8::try_from(at.minute()).ok()?,
+        u8::try_from(at.second()).ok()?,
+    )
+}
+
+/// Writes `template` filled with `data` (read by the template as
+/// `data.json`) as a PDF/A-2b dated `at`, titled `title`. CPU-bound: run it
+/// off the async runtime's threads.
+pub fn render(
+    template: Template,
+    data: &serde_json::Value,
+    ident: &str,
+    at: DateTime<Utc>,
+) -> Result<Vec<u8>, PrintError> {
+    let failed = |detail: String| PrintError {
+        template: template.version(),
+        detail,
+    };
+    let today = datetime(at).ok_or_else(|| failed(format!("no date for {at}")))?;
+    let id = |name: &str| file_id(name).map_err(|err| failed(format!("{err:?}")));
+    let paper = Paper {
+        main: Source::new(id("/main.typ")?, template.source().to_owned()),
+        common: Source::new(id("/commun.typ")?, COMMON.to_owned()),
+        data: Bytes::new(serde_json::to_vec(data).map_err(|err| failed(err.to_string()))?),
+        today,
+    };
+    let document: PagedDocument = typst::compile(&paper)
+        .output
+        .map_err(|errors| failed(describe(&errors)))?;
+    let standards =
+        PdfStandards::new(&[PdfStandard::A_2b]).map_err(|err| failed(format!("{err:?}")))?;
+    let options = PdfOptions {
+        ident: Smart::Custom(ident.to_owned()),
+        creator: Smart::Custom(Some(format!("nido ({})", template.version()))),
+        timestamp: Some(Timestamp::new_utc(today)),
+        standards,
+        ..PdfOptions::default()
+    };
+    typst_pdf::pdf(&document, &options).map_err(|errors| failed(describe(&errors)))
+}
+
+fn describe(errors: &[typst::diag::SourceDiagnostic]) -> String {
+    errors
+        .iter()
+        .map(|error| error.message.to_string())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fonts_are_shipped_and_read() {
+        assert_eq!(fonts().fonts.len(), 2, "DejaVu Sans, regular and bold");
+    }
+
+    /// The audit names the template's version with each paper: a change to
+    /// a template's text (or to the common layout) without a new version
+    /// fails here. Bump the version, then pin the new digest.
+    #[test]
+    fn each_template_s_text_is_pinned_to_its_version() {
+        use sha2::Digest;
+        let pinned = [
+            (
+                "contrat/1",
+                "5ec5e76787df152571bfd929047e188f3ddd7b6e87d70268519da290a52f2980",
+            ),
+            (
+                "avenant/1",
+                "b31590974b5083a14f039c877c19cc809b540d022839f777202e8d41c6dfcad1",
+            ),
+            (
+                "attestation/1",
+                "d21b4833c82bc24e218e56e1c16e91f240c25136a9de84c265df9a29e95452cd",
+            ),
+            (
+                "rapport-activite/1",
+                "69a1ce1fcf0c8160e5086b30143b3ae95169e4f3e1a1138d744d4e9a23ffcce9",
+            ),
+        ];
+        for template in Template::ALL {
+            let mut hasher = sha2::Sha256::new();
+            hasher.update(template.source());
+            hasher.update(COMMON);
+            let digest: String = hasher
+                .finalize()
+                .iter()
+                .map(|byte| format!("{byte:02x}"))
+                .collect();
+            let expected = pinned
+                .iter()
+                .find(|(version, _)| *version == template.version())
+                .map(|(_, digest)| *digest);
+            assert_eq!(Some(digest.as_str()), expected, "{}", template.version());
+        }
+    }
+}
