@@ -272,6 +272,18 @@ def coordination(page: Page) -> None:
     expect(page.get_by_role("heading", name="Réserver une place")).to_be_visible()
     expect(page.get_by_role("heading", name="Planning du", exact=False)).to_be_visible()
     checkpoint(page, "creche")
+    # The year's activity report for the département, printed by nido.
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Rapports"
+    ).click()
+    expect(page.get_by_role("heading", name="Rapport d'activité")).to_be_visible()
+    checkpoint(page, "rapports")
+    this_year = page.locator(".papers a").first
+    with page.expect_download() as download:
+        this_year.click()
+    report = pathlib.Path(download.value.path()).read_bytes()
+    if not report.startswith(b"%PDF-"):
+        problems.append("the activity report downloaded is not a PDF")
     page.get_by_role("link", name="Échéances").click()
     expect(page.get_by_role("heading", name="En retard", exact=False)).to_be_visible()
     checkpoint(page, "echeances")

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::TimeZone;
+use chrono::{Datelike, TimeZone};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
@@ -1087,4 +1087,29 @@ async fn a_document_is_added_from_the_family_page_and_downloaded_from_it() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-type"], "application/pdf");
     assert!(response.bytes().await.expect("body").starts_with(b"%PDF-"));
+}
+
+#[tokio::test]
+async fn the_reports_page_prints_the_activity_report_for_coordinators_and_admins_only() {
+    let app = spawn_app().await;
+    app.login_as("coordinator").await;
+    let coordinator = app
+        .create_user("rapports@nido.example", "coordinator", "coordinator")
+        .await;
+    assert!(coordinator["id"].is_string());
+    let mut browser = Browser::signed_in(&app, "rapports@nido.example", PASSWORD).await;
+    let page = browser.get("/rapports").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let year = today().year();
+    let link = format!("/rapports/activite.pdf?annee={year}");
+    assert!(page.body.contains(&link), "{}", page.body);
+    let response = browser.fetch(&link).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    assert!(response.bytes().await.expect("body").starts_with(b"%PDF-"));
+
+    app.staff_member("equipe").await;
+    let mut staff = Browser::signed_in(&app, "equipe@nido.example", PASSWORD).await;
+    assert_eq!(staff.get("/rapports").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(staff.fetch(&link).await.status(), StatusCode::FORBIDDEN);
 }

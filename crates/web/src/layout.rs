@@ -44,10 +44,12 @@ fn pages_of(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/liste-attente", "Liste d'attente"),
             ("/echeances", "Échéances"),
             ("/creche", "Crèche"),
+            ("/rapports", "Rapports"),
         ],
         Role::Admin => &[
             ("/", "Accueil"),
             ("/logements", "Logements"),
+            ("/rapports", "Rapports"),
             ("/admin/utilisateurs", "Utilisateurs"),
             ("/admin/journal", "Journal d'audit"),
         ],

@@ -108,6 +108,8 @@ pub fn pages(web: Web) -> Router {
         )
         .route("/familles/{id}/documents", post(pages::documents::submit))
         .route("/documents/{id}", get(pages::documents::download))
+        .route("/rapports", get(pages::reports::show))
+        .route("/rapports/activite.pdf", get(pages::reports::activity))
         .route(
             "/familles/{id}/attestation.pdf",
             get(pages::documents::attestation),

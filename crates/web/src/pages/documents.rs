@@ -233,7 +233,7 @@ pub async fn download(
 }
 
 /// A printed paper as a download that no cache keeps.
-fn paper(printed: nido_cases::papers::Printed) -> Response {
+pub fn paper(printed: nido_cases::papers::Printed) -> Response {
     let mut response = printed.pdf.into_response();
     let headers = response.headers_mut();
     headers.insert(

@@ -20,6 +20,7 @@ pub mod intervention;
 pub mod password;
 pub mod people;
 pub mod placement;
+pub mod reports;
 pub mod second_factor;
 pub mod sign_in;
 pub mod users;
