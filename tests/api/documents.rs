@@ -276,6 +276,16 @@ async fn a_document_is_kept_encrypted_and_read_back_whole_by_its_team_only() {
         "{actions:?}"
     );
 
+    // Taken off the family's team, she loses its documents with it.
+    let me = app.get_json("/api/v1/me", &stranger).await;
+    app.assign(&coordinator, &family, me["id"].as_str().expect("id"), &[])
+        .await;
+    assert_problem(app.get(&path, Some(&referent)).await, 404, "not_found").await;
+    assert_eq!(
+        app.get(&path, Some(&stranger)).await.status(),
+        StatusCode::OK
+    );
+
     // At rest, nothing of the plain content: not in any file of the data
     // directory (the documents, the databases and their journals), not in
     // the database.
