@@ -1020,6 +1020,16 @@ async fn a_document_is_added_from_the_family_page_and_downloaded_from_it() {
         )
         .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    // A token field of any length is read no further than a token's.
+    let endless = "A".repeat(64 * 1024);
+    let forged = browser
+        .post_multipart(
+            &action,
+            &[("csrf", &endless), ("kind", "caf")],
+            Some(b"%PDF-"),
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
     // Not a PDF nor a photo: said in French beside the file, what was typed kept.
     let refused = browser
         .post_multipart(

@@ -88,24 +88,36 @@ impl FromRequest<Web> for Upload {
                 .map_err(|_| Unread::Malformed)?
             {
                 let name = field.name().unwrap_or_default().to_owned();
+                if first && name != crate::csrf::FIELD {
+                    return Err(Unread::Forged);
+                }
+                let limit = match name.as_str() {
+                    "file" => max,
+                    // A token is some forty characters.
+                    _ if first => 1024,
+                    _ => 8 * 1024,
+                };
+                let mut bytes = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(|_| Unread::Malformed)? {
+                    if (bytes.len() + chunk.len()) as u64 > limit {
+                        return Err(if first {
+                            Unread::Forged
+                        } else {
+                            Unread::TooLarge
+                        });
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
                 if first {
                     first = false;
-                    let token = field.text().await.map_err(|_| Unread::Malformed)?;
-                    if name != crate::csrf::FIELD || !signed_in.accepts_token(&token) {
+                    let token = String::from_utf8_lossy(&bytes);
+                    if !signed_in.accepts_token(&token) {
                         return Err(Unread::Forged);
                     }
                     if announced.is_some_and(|length| length > max + FORM_SLACK_BYTES) {
                         return Err(Unread::TooLarge);
                     }
                     continue;
-                }
-                let limit = if name == "file" { max } else { 8 * 1024 };
-                let mut bytes = Vec::new();
-                while let Some(chunk) = field.chunk().await.map_err(|_| Unread::Malformed)? {
-                    if (bytes.len() + chunk.len()) as u64 > limit {
-                        return Err(Unread::TooLarge);
-                    }
-                    bytes.extend_from_slice(&chunk);
                 }
                 let text = || String::from_utf8_lossy(&bytes).into_owned();
                 match name.as_str() {
