@@ -165,7 +165,7 @@ async fn the_contract_the_avenant_and_the_attestation_say_in_french_what_nido_kn
     assert_eq!(printed.len(), 2, "{entries}");
     for resource in printed {
         assert!(resource.contains(&format!("sha256={digest}")), "{resource}");
-        assert!(resource.ends_with("template=contrat/1"), "{resource}");
+        assert!(resource.ends_with("template=contrat/2"), "{resource}");
     }
 
     // A DIPC says so.

@@ -45,10 +45,10 @@ impl Template {
     /// of the template's text (a test pins each template's digest to it).
     pub fn version(self) -> &'static str {
         match self {
-            Template::Contract => "contrat/1",
-            Template::Amendment => "avenant/1",
-            Template::Attestation => "attestation/1",
-            Template::ActivityReport => "rapport-activite/1",
+            Template::Contract => "contrat/2",
+            Template::Amendment => "avenant/2",
+            Template::Attestation => "attestation/2",
+            Template::ActivityReport => "rapport-activite/2",
         }
     }
 
@@ -226,20 +226,20 @@ mod tests {
         use sha2::Digest;
         let pinned = [
             (
-                "contrat/1",
-                "5ec5e76787df152571bfd929047e188f3ddd7b6e87d70268519da290a52f2980",
+                "contrat/2",
+                "6cff32b9a06e43d4ab8a8f1a6db994c503b405ae366ba601572bcbcb1c76a7c4",
             ),
             (
-                "avenant/1",
-                "b31590974b5083a14f039c877c19cc809b540d022839f777202e8d41c6dfcad1",
+                "avenant/2",
+                "b283fe6633a3dc465c4a619eeeb9947a9737890a60f990de9efc917ff7725c4d",
             ),
             (
-                "attestation/1",
-                "d21b4833c82bc24e218e56e1c16e91f240c25136a9de84c265df9a29e95452cd",
+                "attestation/2",
+                "1599d204a03022b168bc1790ccc83776c38febd71a7814caf45eb89d2cca068a",
             ),
             (
-                "rapport-activite/1",
-                "69a1ce1fcf0c8160e5086b30143b3ae95169e4f3e1a1138d744d4e9a23ffcce9",
+                "rapport-activite/2",
+                "ced2f96c0ddc0a62dfb065ed745ee211eca3e74f59393b97861b36ac6e254649",
             ),
         ];
         for template in Template::ALL {
