@@ -87,10 +87,13 @@ pub struct DocumentUpload {
     pub kind: DocumentKind,
     #[schema(min_length = 1, pattern = r"[^\s\x85]", max_length = 200)]
     pub title: String,
-    /// A child of the family.
-    pub child_id: Option<Uuid>,
-    /// One of the family's placements.
-    pub placement_id: Option<Uuid>,
+    /// A child of the family; leave the part out for none (a multipart
+    /// form has no null).
+    #[schema(required = false)]
+    pub child_id: Uuid,
+    /// One of the family's placements; leave the part out for none.
+    #[schema(required = false)]
+    pub placement_id: Uuid,
     /// `team` (the default) or `restricted`: visible to its author only.
     #[schema(schema_with = crate::schema::confidentiality)]
     pub confidentiality: Option<Confidentiality>,

@@ -179,11 +179,13 @@ pub fn render(
         detail,
     };
     let today = datetime(at).ok_or_else(|| failed(format!("no date for {at}")))?;
+    let mut data = data.clone();
+    printable(&mut data);
     let id = |name: &str| file_id(name).map_err(|err| failed(format!("{err:?}")));
     let paper = Paper {
         main: Source::new(id("/main.typ")?, template.source().to_owned()),
         common: Source::new(id("/commun.typ")?, COMMON.to_owned()),
-        data: Bytes::new(serde_json::to_vec(data).map_err(|err| failed(err.to_string()))?),
+        data: Bytes::new(serde_json::to_vec(&data).map_err(|err| failed(err.to_string()))?),
         today,
     };
     let document: PagedDocument = typst::compile(&paper)
@@ -201,6 +203,44 @@ pub fn render(
     typst_pdf::pdf(&document, &options).map_err(|errors| failed(describe(&errors)))
 }
 
+/// What stands for a character no shipped font can draw.
+const MISSING: char = '?';
+
+/// Replaces, in every text of `data`, each character the shipped fonts
+/// cannot draw: PDF/A forbids a missing glyph, so a name written in a
+/// script DejaVu Sans lacks (Chinese, say) or holding an emoji would make
+/// the whole paper fail. Line breaks and tabs become spaces.
+fn printable(data: &mut serde_json::Value) {
+    use serde_json::Value;
+    match data {
+        Value::String(text) => {
+            if text.chars().any(|c| !drawable(c)) {
+                *text = text
+                    .chars()
+                    .map(|c| match c {
+                        '\n' | '\r' | '\t' => ' ',
+                        c if drawable(c) => c,
+                        _ => MISSING,
+                    })
+                    .collect();
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(printable),
+        Value::Object(fields) => fields.values_mut().for_each(printable),
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+}
+
+/// Whether a shipped font has a glyph for `c` (a control character never
+/// counts).
+fn drawable(c: char) -> bool {
+    !c.is_control()
+        && fonts()
+            .fonts
+            .iter()
+            .any(|font| font.info().coverage.contains(c as u32))
+}
+
 fn describe(errors: &[typst::diag::SourceDiagnostic]) -> String {
     errors
         .iter()
@@ -212,6 +252,31 @@ fn describe(errors: &[typst::diag::SourceDiagnostic]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_in_a_script_the_fonts_lack_prints_with_a_stand_in() {
+        let data = serde_json::json!({
+            "title": "Attestation d'hébergement",
+            "centre": {"name": "Centre 🏠", "address": "1 rue\u{200b} des Lilas, 94000 Créteil", "director": "Zoé Ñúñez"},
+            "mother": {"name": "张伟 Awa\nDiallo 👶", "born": "5 décembre 2000"},
+            "children": [{"name": "Ａｙａ", "born": "1er mars 2026"}],
+            "since": "5 décembre 2026",
+            "address": "T2, 12 rue Véron, 94140 Alfortville",
+            "signed_at": "Créteil, le 5 décembre 2026",
+        });
+        let at = DateTime::parse_from_rfc3339("2026-12-05T10:00:00Z")
+            .expect("instant")
+            .to_utc();
+        let pdf = render(Template::Attestation, &data, "test", at).expect("printed");
+        assert!(pdf.starts_with(b"%PDF-"));
+        let mut kept = data.clone();
+        printable(&mut kept);
+        assert_eq!(kept["mother"]["name"], "?? Awa Diallo ?");
+        assert_eq!(
+            kept["centre"]["director"], "Zoé Ñúñez",
+            "what the font has is kept"
+        );
+    }
 
     #[test]
     fn the_fonts_are_shipped_and_read() {
