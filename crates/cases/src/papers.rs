@@ -66,6 +66,7 @@ impl Centre {
 #[derive(Debug, Clone)]
 pub struct Printed {
     pub pdf: Vec<u8>,
+    /// Safe in a header as it is: ASCII letters, digits, dots, dashes.
     pub file_name: String,
 }
 
@@ -139,6 +140,18 @@ async fn print(cases: &Cases, caller: &Caller, job: Job) -> CaseResult<Printed> 
             &format!("{resource} sha256={digest} template={}", template.version()),
         )
         .await?;
+    // ASCII letters, digits, dots and dashes only: the name goes into a
+    // header as it is.
+    let file_name = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     Ok(Printed { pdf, file_name })
 }
 

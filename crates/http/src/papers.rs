@@ -15,19 +15,9 @@ use crate::state::AppState;
 
 /// A printed paper as a download that no cache keeps.
 fn download(printed: Printed) -> Response {
-    let disposition = HeaderValue::from_str(&format!(
-        "attachment; filename=\"{}\"",
-        printed
-            .file_name
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-') {
-                c
-            } else {
-                '_'
-            })
-            .collect::<String>()
-    ))
-    .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+    let disposition =
+        HeaderValue::from_str(&format!("attachment; filename=\"{}\"", printed.file_name))
+            .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
     (
         [
             (

@@ -252,18 +252,10 @@ pub fn paper(printed: nido_cases::papers::Printed) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/pdf"),
     );
-    let name: String = printed
-        .file_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if let Ok(disposition) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+
+    if let Ok(disposition) =
+        HeaderValue::from_str(&format!("attachment; filename=\"{}\"", printed.file_name))
+    {
         headers.insert(header::CONTENT_DISPOSITION, disposition);
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
