@@ -958,6 +958,7 @@ impl DemoFamily<'_> {
                 notes: Some(
                     "Sortie préparée avec la référente ; suivi proposé par l'EDS.".to_owned(),
                 ),
+                housing_step_id: None,
             };
             nido_cases::placements::exit(cases, coordinator, departure)
                 .await

@@ -198,6 +198,8 @@ pub struct Settings {
     #[serde(default)]
     pub billing: BillingSettings,
     #[serde(default)]
+    pub exit: ExitSettings,
+    #[serde(default)]
     pub audit: AuditSettings,
     #[serde(default)]
     pub retention: RetentionSettings,
@@ -255,6 +257,26 @@ impl Default for CentreSettings {
             name: "Centre maternel".to_owned(),
             address: String::new(),
             director: String::new(),
+        }
+    }
+}
+
+/// `[exit]`: the exit to housing.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct ExitSettings {
+    /// A placement whose cap is this many months away or less, with no
+    /// housing step accepted, owes a `no_housing_solution`.
+    pub warn_months: u32,
+    /// The months after an exit at which the referent follows the family up.
+    pub follow_up_months: Vec<u32>,
+}
+
+impl Default for ExitSettings {
+    fn default() -> Self {
+        Self {
+            warn_months: 6,
+            follow_up_months: vec![3, 6],
         }
     }
 }
@@ -403,7 +425,8 @@ impl Settings {
                     .separator("__")
                     .try_parsing(true)
                     .list_separator(",")
-                    .with_list_parse_key("auth.mfa_required_roles"),
+                    .with_list_parse_key("auth.mfa_required_roles")
+                    .with_list_parse_key("exit.follow_up_months"),
             )
             .build()?;
         let mut settings: Self = settings.try_deserialize()?;
@@ -416,6 +439,19 @@ impl Settings {
         if settings.billing.daily_rate_cents < 0 {
             anyhow::bail!(
                 "billing.daily_rate_cents (NIDO_BILLING__DAILY_RATE_CENTS) must not be negative"
+            );
+        }
+        if settings.exit.warn_months > 36 {
+            anyhow::bail!("exit.warn_months (NIDO_EXIT__WARN_MONTHS) must be at most 36");
+        }
+        if settings
+            .exit
+            .follow_up_months
+            .iter()
+            .any(|m| !(1..=36).contains(m))
+        {
+            anyhow::bail!(
+                "exit.follow_up_months (NIDO_EXIT__FOLLOW_UP_MONTHS) must each be 1 to 36 months"
             );
         }
         if settings.calendar.valid_days < 1 {

@@ -186,6 +186,10 @@ pub async fn use_cases(settings: &Settings, databases: &Databases) -> anyhow::Re
         authorized_places: settings.centre.authorized_places,
         daily_rate_cents: settings.billing.daily_rate_cents,
         calendar_valid_days: settings.calendar.valid_days,
+        exit: nido_cases::pathway::ExitPolicy::new(
+            settings.exit.warn_months,
+            &settings.exit.follow_up_months,
+        ),
         auth,
         centre: nido_cases::papers::Centre {
             name: settings.centre.name.clone(),

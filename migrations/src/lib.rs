@@ -30,6 +30,7 @@ mod m20261205_000021_audit_entry_families;
 mod m20261205_000022_due_dates_paged;
 mod m20261205_000023_placement_due_dates;
 mod m20261206_000024_documents;
+mod m20261206_000025_housing_pathway;
 
 pub struct Migrator;
 
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000022_due_dates_paged::Migration),
             Box::new(m20261205_000023_placement_due_dates::Migration),
             Box::new(m20261206_000024_documents::Migration),
+            Box::new(m20261206_000025_housing_pathway::Migration),
         ]
     }
 }

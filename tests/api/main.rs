@@ -27,6 +27,7 @@ mod interventions;
 mod lockout;
 mod paging_screens;
 mod papers;
+mod pathway;
 mod placements;
 mod projects;
 mod races;

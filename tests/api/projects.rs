@@ -231,7 +231,7 @@ async fn each_kind_appears_on_the_due_dates_screen_and_disappears_when_met() {
     assert_eq!(ends[0]["due_on"], next["ends_on"]);
     assert_ne!(ends[0]["due_on"], old_end);
 
-    // An ended placement owes nothing.
+    // An ended placement owes nothing but the follow-ups after its exit.
     let exit = app
         .post(
             &format!("/api/v1/placements/{placement}/exit"),
@@ -240,7 +240,10 @@ async fn each_kind_appears_on_the_due_dates_screen_and_disappears_when_met() {
         )
         .await;
     assert_eq!(exit.status(), StatusCode::OK);
-    assert!(kinds_of(&due(&app, &coordinator, all).await, &placement).is_empty());
+    assert_eq!(
+        kinds_of(&due(&app, &coordinator, all).await, &placement),
+        ["post_exit_follow_up", "post_exit_follow_up"]
+    );
 }
 
 #[tokio::test]

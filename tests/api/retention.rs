@@ -148,7 +148,24 @@ async fn family_with_history(
     )
     .await;
     if let Some(exited_on) = exited_on {
-        let exit = json!({"exited_on": exited_on, "destination": "social_housing", "notes": format!("Mme {last_name} part chez sa sœur.")});
+        // The way to a home: an application, an offer accepted, the exit
+        // naming it, and the follow-up three months later.
+        let steps = format!("/api/v1/placements/{placement_id}/housing-steps");
+        let application = json!({"kind": "social_housing_application", "status": "filed",
+                                 "filed_on": admitted_on + chrono::Days::new(15),
+                                 "reference": format!("094-{last_name}")});
+        let response = app.post(&steps, Some(coordinator), &application).await;
+        assert_eq!(response.status(), StatusCode::CREATED, "application");
+        let offer = json!({"kind": "housing_offer", "status": "accepted",
+                           "decided_on": exited_on - chrono::Days::new(20),
+                           "landlord": "Valophis Habitat", "commune": "Vitry-sur-Seine",
+                           "typology": "T2", "rent_cents": 48_000,
+                           "notes": format!("Bail au nom de Mme {last_name}")});
+        let response = app.post(&steps, Some(coordinator), &offer).await;
+        assert_eq!(response.status(), StatusCode::CREATED, "offer");
+        let offer: Value = response.json().await.expect("json");
+        let exit = json!({"exited_on": exited_on, "destination": "social_housing", "notes": format!("Mme {last_name} part chez sa sœur."),
+                          "housing_step_id": offer["id"]});
         let response = app
             .post(
                 &format!("/api/v1/placements/{placement_id}/exit"),
@@ -157,6 +174,17 @@ async fn family_with_history(
             )
             .await;
         assert_eq!(response.status(), StatusCode::OK, "exit");
+        let followed = json!({"after_months": 3, "done_on": exited_on + chrono::Months::new(3),
+                              "outcome": "housed_stable",
+                              "notes": format!("Mme {last_name} va bien.")});
+        let response = app
+            .post(
+                &format!("/api/v1/placements/{placement_id}/follow-ups"),
+                Some(coordinator),
+                &followed,
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "follow-up");
     }
     (family_id, placement_id)
 }
@@ -609,6 +637,24 @@ async fn the_activity_and_occupancy_reports_are_the_same_after_anonymisation() {
             .iter()
             .any(|report| report["answer"]["family_days"].as_i64() > Some(0)),
         "{busy}"
+    );
+    // …and so did their way to a home: the step they left by, their wait,
+    // their follow-up.
+    let answers: Vec<&Value> = before.iter().map(|report| &report["answer"]).collect();
+    assert!(
+        answers
+            .iter()
+            .any(|a| a["exits"]["by_housing_step"]["housing_offer"].as_i64() > Some(0))
+    );
+    assert!(
+        answers
+            .iter()
+            .any(|a| a["housing"]["median_wait_days"].as_i64().is_some())
+    );
+    assert!(
+        answers
+            .iter()
+            .any(|a| a["housing"]["follow_ups"][0]["housed_share"] == 1.0)
     );
 }
 

@@ -14,10 +14,13 @@ use nido_domain::creche::BookingPurpose;
 use nido_domain::family::{ReferralReason, ReferralSource, ReferralStatus};
 use nido_domain::housing::days_inclusive;
 use nido_domain::intervention::InterventionKind;
+use nido_domain::pathway::{CountedStep, FollowUpOutcome, StepKind, housing_wait, median_days};
 use nido_domain::placement::ExitDestination;
 use nido_domain::reports::{child_days_present, days_present, occupancy};
 use nido_domain::retention::{KeptFigure, figure};
-use nido_persistence::{creche, families, incidents, interventions, placements, referrals};
+use nido_persistence::{
+    creche, families, incidents, interventions, pathway, placements, referrals,
+};
 
 use crate::{Caller, CaseError, CaseResult, Cases};
 
@@ -64,6 +67,114 @@ pub struct ActivityReport {
     pub interventions_by_kind: Vec<(InterventionKind, i64)>,
     pub concerns: i64,
     pub creche_minutes_by_purpose: Vec<(BookingPurpose, i64)>,
+    /// The year's exits that named the step they left by, by its kind.
+    pub exits_by_step_kind: Vec<(StepKind, i64)>,
+    /// The waits for a home of the year (offers accepted in it): from the
+    /// first social-housing filing to the acceptance (`pathway::housing_wait`).
+    pub housing_waits: i64,
+    pub median_housing_wait_days: Option<i64>,
+    /// The follow-ups after an exit made in the year, by month after it.
+    pub follow_ups: Vec<FollowUpFigures>,
+}
+
+/// The follow-ups made `after_months` after an exit, in the year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FollowUpFigures {
+    pub after_months: u32,
+    pub made: i64,
+    /// Housed then (stable, precarious or in arrears).
+    pub housed: i64,
+    /// `housed` ÷ `made`, to a thousandth; none without a follow-up.
+    pub housed_share: Option<f64>,
+}
+
+/// The year's exits by the kind of the step they named, the waits for a
+/// home (each in days) and the follow-ups made (months after, outcome),
+/// from the rows still there and the kept figures.
+async fn pathway_figures(
+    cases: &Cases,
+    kept: &Kept,
+    ended_steps: Vec<uuid::Uuid>,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> CaseResult<(Vec<(StepKind, i64)>, Vec<i64>, Vec<FollowUpFigures>)> {
+    let db = &cases.db;
+    let exit_kinds: Vec<StepKind> = pathway::find_steps(db, &ended_steps)
+        .await?
+        .iter()
+        .map(|step| step.kind())
+        .collect();
+    let by_kind = kept.plus(
+        tally(StepKind::ALL, exit_kinds.into_iter()),
+        figure::EXITS_BY_STEP_KIND,
+        StepKind::as_str,
+    );
+    let mut by_placement: BTreeMap<uuid::Uuid, Vec<CountedStep>> = BTreeMap::new();
+    for step in pathway::steps_of_placements_housed_between(db, first, last).await? {
+        by_placement
+            .entry(step.placement_id)
+            .or_default()
+            .push(CountedStep {
+                kind: step.kind(),
+                status: step.status,
+                filed_on: step.filed_on,
+                decided_on: step.decided_on,
+            });
+    }
+    let mut waits: Vec<i64> = by_placement
+        .values()
+        .filter_map(|steps| housing_wait(steps))
+        .filter(|(accepted, _)| (first..=last).contains(accepted))
+        .map(|(_, days)| days)
+        .collect();
+    for (days, count) in kept.items(figure::HOUSING_WAITS) {
+        if let Ok(days) = days.parse::<i64>() {
+            waits.extend(std::iter::repeat_n(
+                days,
+                usize::try_from(count).unwrap_or(0),
+            ));
+        }
+    }
+    let mut counted: BTreeMap<u32, (i64, i64)> = cases
+        .exit
+        .follow_up_months
+        .iter()
+        .map(|months| (*months, (0, 0)))
+        .collect();
+    let mut count = |months: u32, outcome: FollowUpOutcome, n: i64| {
+        let entry = counted.entry(months).or_default();
+        entry.0 += n;
+        if outcome.is_housed() {
+            entry.1 += n;
+        }
+    };
+    for follow_up in pathway::follow_ups_made_between(db, first, last).await? {
+        if let Some(made) = follow_up.made {
+            count(follow_up.after_months, made.outcome, 1);
+        }
+    }
+    for (item, n) in kept.items(figure::FOLLOW_UPS) {
+        let parsed = item.split_once(':').and_then(|(months, outcome)| {
+            Some((
+                months.parse::<u32>().ok()?,
+                outcome.parse::<FollowUpOutcome>().ok()?,
+            ))
+        });
+        if let Some((months, outcome)) = parsed {
+            count(months, outcome, n);
+        }
+    }
+    let follow_ups = counted
+        .into_iter()
+        .map(|(after_months, (made, housed))| FollowUpFigures {
+            after_months,
+            made,
+            housed,
+            housed_share: (made > 0)
+                .then(|| ((housed as f64 / made as f64) * 1000.0).round() / 1000.0),
+        })
+        .collect();
+    Ok((by_kind, waits, follow_ups))
 }
 
 fn tally<K: Copy + Eq + std::hash::Hash>(
@@ -297,6 +408,12 @@ pub async fn activity_report(
         }
     }
 
+    let ended_steps = ended
+        .iter()
+        .filter_map(|(_, exit)| exit.housing_step_id)
+        .collect();
+    let (exits_by_step_kind, housing_waits, follow_ups) =
+        pathway_figures(cases, &kept, ended_steps, first, last).await?;
     cases
         .audit(
             caller,
@@ -364,5 +481,9 @@ pub async fn activity_report(
             .iter()
             .map(|purpose| (*purpose, minutes.get(purpose).copied().unwrap_or(0)))
             .collect(),
+        exits_by_step_kind,
+        housing_waits: housing_waits.len() as i64,
+        median_housing_wait_days: median_days(housing_waits),
+        follow_ups,
     })
 }

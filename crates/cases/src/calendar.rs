@@ -147,6 +147,11 @@ fn due_label(kind: DueKind) -> &'static str {
         DueKind::ProjectInitial => "Premier projet personnalisé",
         DueKind::ProjectReview => "Révision du projet personnalisé",
         DueKind::IncidentReport => "Rapport d'incident aux autorités",
+        DueKind::SocialHousingRenewal => "Renouvellement de la demande de logement social",
+        DueKind::DaloDecision => "Décision de la commission DALO",
+        DueKind::BailGlissantReview => "Point semestriel du bail glissant",
+        DueKind::NoHousingSolution => "Fin de prise en charge sans solution de logement",
+        DueKind::PostExitFollowUp => "Suivi après la sortie",
     }
 }
 

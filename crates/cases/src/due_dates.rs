@@ -8,6 +8,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use nido_domain::Role;
+use nido_domain::calendar::add_months_clamped;
 use nido_domain::due_dates::DueKind;
 use nido_domain::incident::{REPORT_WITHIN, report_due_at};
 use nido_persistence::screens::{self, DuePosition, DueRow, DueScope, DueWindow, OverdueRule};
@@ -126,6 +127,7 @@ pub async fn open_between(
         until,
         kind: None,
         report_lead_days: cases.report_lead_days,
+        housing_warn_until: add_months_clamped(cases.today(), cases.exit.warn_months),
     };
     let rows = screens::due_page(&cases.db, scope, &window, None, None).await?;
     Ok(rows.into_iter().map(item).collect())
@@ -145,6 +147,7 @@ pub async fn screen(cases: &Cases, caller: &Caller, query: DueQuery) -> CaseResu
         until: window_end(as_of, within_days),
         kind: query.kind,
         report_lead_days: cases.report_lead_days,
+        housing_warn_until: add_months_clamped(as_of, cases.exit.warn_months),
     };
     let rows = screens::due_page(&cases.db, scope, &window, after, Some(query.limit + 1)).await?;
     let page = RowsPage::from_rows(rows, query.limit, |row| row.position());

@@ -22,6 +22,10 @@ pub enum EventKind {
     ProjectReview,
     /// An information préoccupante was transmitted about a child.
     Concern,
+    /// A step towards a home was filed (or recorded, before it is filed).
+    HousingStep,
+    /// A follow-up after the exit was made.
+    FollowUp,
 }
 
 impl EventKind {
@@ -37,6 +41,8 @@ impl EventKind {
         EventKind::Workshop,
         EventKind::ProjectReview,
         EventKind::Concern,
+        EventKind::HousingStep,
+        EventKind::FollowUp,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -52,6 +58,8 @@ impl EventKind {
             EventKind::Workshop => "workshop",
             EventKind::ProjectReview => "project_review",
             EventKind::Concern => "concern",
+            EventKind::HousingStep => "housing_step",
+            EventKind::FollowUp => "follow_up",
         }
     }
 }

@@ -18,6 +18,7 @@ use nido_domain::placement::Placement;
 use nido_domain::project::{Contract, ProjectReview};
 use nido_domain::workshop::{Participation, Workshop};
 use nido_persistence::audit::{self, AuditEntry, AuditFilter};
+use nido_persistence::pathway::{self, FollowUp, HousingStep};
 use nido_persistence::{
     DatabaseConnection, RepoError, creche, housing, interventions, occupancies, placements,
     projects, referrals, users, workshops,
@@ -83,6 +84,10 @@ pub struct FamilyFile {
     /// The team documents of her paper file, oldest first (removed ones
     /// say when); their contents go in the archive form of the export.
     pub documents: Vec<SharedDocument>,
+    /// The steps towards a home, oldest first.
+    pub housing_steps: Vec<HousingStep>,
+    /// The follow-ups after each exit, made or owed.
+    pub follow_ups: Vec<FollowUp>,
 }
 
 /// The whole file of a family (coordinator): each kind of record of the
@@ -109,6 +114,8 @@ pub async fn family_file(cases: &Cases, caller: &Caller, id: Uuid) -> CaseResult
         creche_bookings: Vec::new(),
         workshops: Vec::new(),
         documents: Vec::new(),
+        housing_steps: Vec::new(),
+        follow_ups: Vec::new(),
     };
     for record in FamilyRecord::ALL {
         match record {
@@ -152,6 +159,10 @@ pub async fn family_file(cases: &Cases, caller: &Caller, id: Uuid) -> CaseResult
                     .into_values()
                     .collect();
                 file.contracts.sort_by_key(|contract| contract.placement_id);
+            }
+            FamilyRecord::HousingPathway => {
+                file.housing_steps = pathway::steps_of_family(db, id).await?;
+                file.follow_ups = pathway::follow_ups_of_family(db, id).await?;
             }
             FamilyRecord::ProjectReviews => {
                 for placement_id in &placement_ids {

@@ -9,6 +9,7 @@ use nido_domain::document::DocumentKind;
 use nido_domain::due_dates::DueKind;
 use nido_domain::family::{ReferralReason, ReferralSource, ReferralStatus};
 use nido_domain::intervention::{Confidentiality, InterventionKind};
+use nido_domain::pathway::{FollowUpOutcome, Recourse, SiaoDemand, StepKind, StepStatus};
 use nido_domain::placement::{ExitDestination, PlacementStatus};
 use nido_domain::project::{ContractKind, ObjectiveDomain, ObjectiveStatus};
 use nido_domain::workshop::ParticipationStatus;
@@ -90,6 +91,59 @@ pub fn due_kind(kind: DueKind) -> &'static str {
         DueKind::ProjectInitial => "Premier projet personnalisé",
         DueKind::ProjectReview => "Révision du projet personnalisé",
         DueKind::IncidentReport => "Déclaration d'un incident à l'autorité",
+        DueKind::SocialHousingRenewal => "Renouvellement de la demande de logement social",
+        DueKind::DaloDecision => "Décision de la commission DALO",
+        DueKind::BailGlissantReview => "Point semestriel du bail glissant",
+        DueKind::NoHousingSolution => "Fin de prise en charge sans solution de logement",
+        DueKind::PostExitFollowUp => "Suivi après la sortie",
+    }
+}
+
+pub fn step_kind(kind: StepKind) -> &'static str {
+    match kind {
+        StepKind::SiaoApplication => "Demande SIAO",
+        StepKind::SocialHousingApplication => "Demande de logement social",
+        StepKind::DaloRecourse => "Recours DALO",
+        StepKind::FslRequest => "Demande FSL",
+        StepKind::Visale => "Garantie Visale",
+        StepKind::HousingOffer => "Proposition de logement",
+        StepKind::BailGlissant => "Bail glissant",
+    }
+}
+
+pub fn step_status(status: StepStatus) -> &'static str {
+    match status {
+        StepStatus::Preparing => "en préparation",
+        StepStatus::Filed => "déposée",
+        StepStatus::Decided => "décision rendue",
+        StepStatus::Offer => "proposition reçue",
+        StepStatus::Accepted => "acceptée",
+        StepStatus::Refused => "refusée",
+        StepStatus::Withdrawn => "abandonnée",
+    }
+}
+
+pub fn siao_demand(demand: SiaoDemand) -> &'static str {
+    match demand {
+        SiaoDemand::Insertion => "insertion",
+        SiaoDemand::Urgence => "urgence",
+    }
+}
+
+pub fn recourse(recourse: Recourse) -> &'static str {
+    match recourse {
+        Recourse::Logement => "logement",
+        Recourse::Hebergement => "hébergement",
+    }
+}
+
+pub fn follow_up_outcome(outcome: FollowUpOutcome) -> &'static str {
+    match outcome {
+        FollowUpOutcome::HousedStable => "logée durablement",
+        FollowUpOutcome::HousedPrecarious => "logée de façon précaire",
+        FollowUpOutcome::RentArrears => "logée, avec des impayés de loyer",
+        FollowUpOutcome::ReturnedToShelter => "retournée en hébergement",
+        FollowUpOutcome::LostContact => "perdue de vue",
     }
 }
 

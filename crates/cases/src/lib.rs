@@ -31,6 +31,7 @@ pub mod interventions;
 pub mod labels;
 pub mod pagination;
 pub mod papers;
+pub mod pathway;
 pub mod placements;
 pub mod projects;
 pub mod records;
@@ -77,6 +78,8 @@ pub struct Cases {
     /// A calendar address stops working this many days after it was made
     /// (`calendar.valid_days`).
     pub calendar_valid_days: u32,
+    /// The exit to housing's warning and follow-ups (`[exit]`).
+    pub exit: pathway::ExitPolicy,
     /// The authentication policy, the password hasher and the server key.
     pub auth: auth::Authentication,
     /// Where the paper file's documents are kept, and their master key.

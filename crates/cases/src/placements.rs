@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 use nido_domain::Refusal;
+use nido_domain::pathway::StepStatus;
 use nido_domain::placement::{
     ChildBirth, DECIDED_BY_MAX, DECISION_REF_MAX, EXIT_NOTES_MAX, Period, RenewalRefusal,
     latest_end_on, next_period,
@@ -10,7 +11,7 @@ use nido_domain::placement::{Exit, ExitDestination, Placement, PlacementStatus};
 use nido_domain::{Conflict, Role};
 use nido_persistence::placements::Decision;
 use nido_persistence::{
-    RepoError, begin_write, creche, families, is_contention, occupancies, placements,
+    RepoError, begin_write, creche, families, is_contention, occupancies, pathway, placements,
 };
 use uuid::Uuid;
 
@@ -149,6 +150,9 @@ pub struct Departure {
     pub exited_on: NaiveDate,
     pub destination: ExitDestination,
     pub notes: Option<String>,
+    /// The accepted housing step she leaves by, if any: one of this
+    /// placement's.
+    pub housing_step_id: Option<Uuid>,
 }
 
 /// Ends a placement and the family's occupancy on the same day
@@ -180,13 +184,32 @@ pub async fn exit(
     if departure.exited_on < placement.admitted_on {
         invalid.add("exited_on", Refusal::ExitBeforeAdmission);
     }
+    if let Some(step_id) = departure.housing_step_id {
+        let accepted = match pathway::find_step(&txn, step_id).await {
+            Ok(step) => step.placement_id == id && step.status == StepStatus::Accepted,
+            Err(RepoError::NotFound) => false,
+            Err(err) => return Err(err.into()),
+        };
+        if !accepted {
+            invalid.add("housing_step_id", Refusal::NotAnAcceptedStep);
+        }
+    }
     invalid.finish()?;
     let exit = Exit {
         exited_on: departure.exited_on,
         destination: departure.destination,
         notes: optional_text(departure.notes.as_deref()),
+        housing_step_id: departure.housing_step_id,
     };
     placements::end(&txn, id, departure.expected_version, exit, cases.now()).await?;
+    // The referent follows the family up at the months the centre set.
+    pathway::owe_follow_ups(
+        &txn,
+        id,
+        placement.family_id,
+        &cases.exit.owed_after(departure.exited_on),
+    )
+    .await?;
     // The family leaves its apartment on the day it leaves the centre.
     if let Some(occupancy) = occupancies::open_of_placement(&txn, id).await? {
         let last_night = departure.exited_on.max(occupancy.span.start);

@@ -30,6 +30,9 @@ pub enum FamilyRecord {
     CrecheBookings,
     /// The versions of the projet personnalisé: objectives, who took part.
     ProjectReviews,
+    /// The exit to housing: each placement's steps towards a home, and the
+    /// follow-ups after its exit.
+    HousingPathway,
     /// The contract of stay (or DIPC) of each placement.
     Contracts,
     /// The units the family lived in during each placement.
@@ -63,6 +66,7 @@ impl FamilyRecord {
         FamilyRecord::Workshops,
         FamilyRecord::CrecheBookings,
         FamilyRecord::ProjectReviews,
+        FamilyRecord::HousingPathway,
         FamilyRecord::Contracts,
         FamilyRecord::Occupancies,
         FamilyRecord::Periods,
@@ -89,6 +93,7 @@ impl FamilyRecord {
                 "project_objectives",
                 "project_review_participants",
             ],
+            FamilyRecord::HousingPathway => &["housing_steps", "exit_follow_ups"],
             FamilyRecord::Contracts => &["contracts"],
             FamilyRecord::Occupancies => &["occupancies"],
             FamilyRecord::Periods => &["periods"],
@@ -132,6 +137,7 @@ impl FamilyRecord {
                 left_out: "the names of the professionals who took part",
             },
             FamilyRecord::Contracts => Export::In("contracts"),
+            FamilyRecord::HousingPathway => Export::In("housing_pathway"),
             FamilyRecord::Occupancies => Export::In("housing"),
             FamilyRecord::Periods | FamilyRecord::Placements => Export::In("placements"),
             FamilyRecord::Actions => Export::InExcept {
@@ -163,6 +169,7 @@ impl FamilyRecord {
             | FamilyRecord::Periods
             | FamilyRecord::Placements
             | FamilyRecord::Interventions
+            | FamilyRecord::HousingPathway
             | FamilyRecord::CrecheBookings => Retention::DeletedKeepingFigures,
             FamilyRecord::Documents
             | FamilyRecord::Workshops
@@ -184,6 +191,9 @@ impl FamilyRecord {
             FamilyRecord::Workshops => Timeline::Events(&[EventKind::Workshop]),
             FamilyRecord::CrecheBookings => Timeline::Events(&[EventKind::CrecheBooking]),
             FamilyRecord::ProjectReviews => Timeline::Events(&[EventKind::ProjectReview]),
+            FamilyRecord::HousingPathway => {
+                Timeline::Events(&[EventKind::HousingStep, EventKind::FollowUp])
+            }
             FamilyRecord::Occupancies => Timeline::Events(&[EventKind::Move]),
             FamilyRecord::Periods => Timeline::Events(&[EventKind::Period, EventKind::Renewal]),
             FamilyRecord::Interventions => Timeline::Events(&[EventKind::Intervention]),
@@ -217,6 +227,7 @@ impl FamilyRecord {
             FamilyRecord::Workshops => &["workshop"],
             FamilyRecord::CrecheBookings => &["creche"],
             FamilyRecord::ProjectReviews => &["project"],
+            FamilyRecord::HousingPathway => &["housing_step", "follow_up"],
             FamilyRecord::Contracts => &["contract"],
             FamilyRecord::Occupancies => &["placement", "occupancy"],
             FamilyRecord::Periods | FamilyRecord::Placements => &["placement"],

@@ -212,6 +212,7 @@ async fn erase_file(
             FamilyRecord::Workshops => statements::delete_workshop_places(txn, file).await?,
             FamilyRecord::CrecheBookings => statements::delete_creche_bookings(txn, file).await?,
             FamilyRecord::ProjectReviews => statements::delete_project_reviews(txn, file).await?,
+            FamilyRecord::HousingPathway => statements::delete_housing_pathway(txn, file).await?,
             FamilyRecord::Contracts => statements::delete_contracts(txn, file).await?,
             FamilyRecord::Occupancies => statements::detach_occupancies(txn, file).await?,
             FamilyRecord::Periods => statements::delete_periods(txn, file).await?,

@@ -8,11 +8,13 @@ use nido_domain::creche::Booking;
 use nido_domain::family::ReferralStatus;
 use nido_domain::housing::DateSpan;
 use nido_domain::intervention::{Action, Intervention};
+use nido_domain::pathway::{FollowUpOutcome, StepKind, StepStatus};
 use nido_domain::placement::ExitDestination;
 use nido_domain::placement::Period;
 use nido_domain::workshop::ParticipationStatus;
 use nido_persistence::{
-    creche, incidents, interventions, occupancies, placements, projects, referrals, workshops,
+    creche, incidents, interventions, occupancies, pathway, placements, projects, referrals,
+    workshops,
 };
 use uuid::Uuid;
 
@@ -85,6 +87,23 @@ pub enum Event {
         concern_id: Uuid,
         transmitted_on: NaiveDate,
     },
+    /// A step towards a home, on the day it was filed (the day it was
+    /// recorded while it is not filed); `status` is where it stands now.
+    HousingStep {
+        placement_id: Uuid,
+        housing_step_id: Uuid,
+        on: NaiveDate,
+        kind: StepKind,
+        status: StepStatus,
+    },
+    /// A follow-up after the exit was made.
+    FollowUp {
+        placement_id: Uuid,
+        follow_up_id: Uuid,
+        done_on: NaiveDate,
+        after_months: u32,
+        outcome: FollowUpOutcome,
+    },
 }
 
 impl Event {
@@ -101,6 +120,8 @@ impl Event {
             Event::Workshop { .. } => EventKind::Workshop,
             Event::ProjectReview { .. } => EventKind::ProjectReview,
             Event::Concern { .. } => EventKind::Concern,
+            Event::HousingStep { .. } => EventKind::HousingStep,
+            Event::FollowUp { .. } => EventKind::FollowUp,
         }
     }
 
@@ -118,6 +139,8 @@ impl Event {
             Event::Workshop { on, .. } => *on,
             Event::ProjectReview { reviewed_on, .. } => *reviewed_on,
             Event::Concern { transmitted_on, .. } => *transmitted_on,
+            Event::HousingStep { on, .. } => *on,
+            Event::FollowUp { done_on, .. } => *done_on,
         }
     }
 
@@ -268,6 +291,29 @@ pub async fn family_timeline(
                         title: workshop.title,
                         status: participation.status,
                     });
+                }
+            }
+            FamilyRecord::HousingPathway => {
+                for step in pathway::steps_of_family(db, family_id).await? {
+                    let recorded = step.created_at.with_timezone(&cases.time_zone).date_naive();
+                    events.push(Event::HousingStep {
+                        placement_id: step.placement_id,
+                        housing_step_id: step.id,
+                        on: step.filed_on.unwrap_or(recorded),
+                        kind: step.kind(),
+                        status: step.status,
+                    });
+                }
+                for follow_up in pathway::follow_ups_of_family(db, family_id).await? {
+                    if let Some(made) = follow_up.made {
+                        events.push(Event::FollowUp {
+                            placement_id: follow_up.placement_id,
+                            follow_up_id: follow_up.id,
+                            done_on: made.done_on,
+                            after_months: follow_up.after_months,
+                            outcome: made.outcome,
+                        });
+                    }
                 }
             }
             FamilyRecord::Concerns => {

@@ -41,6 +41,14 @@ string_enum! {
         /// An attestation d'hébergement for a family the centre does not
         /// house today.
         NotHoused => "not_housed",
+        /// A housing step's status may not make that move.
+        StepStatusMove => "step_status_move",
+        /// The follow-up of that month after the exit is recorded already.
+        FollowUpRecorded => "follow_up_recorded",
+        /// A follow-up after the exit, for a placement still going on.
+        PlacementActive => "placement_active",
+        /// A lease signed after the Visale visa it relies on ran out.
+        VisaleExpired => "visale_expired",
     }
 }
 
@@ -87,6 +95,18 @@ impl Conflict {
             }
             Conflict::NotHoused => {
                 "This family is not housed by the centre today: there is nothing to attest."
+            }
+            Conflict::StepStatusMove => {
+                "A housing step moves forward only (preparing, filed, decided, offer), and once accepted, refused or withdrawn it does not move: add a new step instead."
+            }
+            Conflict::FollowUpRecorded => {
+                "The follow-up of that month after the exit is recorded already."
+            }
+            Conflict::PlacementActive => {
+                "This placement has not ended: follow-ups come after the exit."
+            }
+            Conflict::VisaleExpired => {
+                "The placement's Visale visa ran out before that day: the lease must be signed while it is valid."
             }
             Conflict::DocumentIntegrity => {
                 "This document's stored content fails its integrity check: it is not served. The incident is logged; ask an admin to restore it from a backup."

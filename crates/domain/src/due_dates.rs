@@ -26,6 +26,17 @@ string_enum! {
         ProjectReview => "project_review",
         /// An incident reported to the authorities.
         IncidentReport => "incident_report",
+        /// A social-housing application's yearly renewal
+        /// (`nido_domain::pathway`).
+        SocialHousingRenewal => "social_housing_renewal",
+        /// The commission's decision on a DALO recourse.
+        DaloDecision => "dalo_decision",
+        /// The six-monthly review of a bail glissant with its landlord.
+        BailGlissantReview => "bail_glissant_review",
+        /// The cap is near and no step towards a home is accepted.
+        NoHousingSolution => "no_housing_solution",
+        /// A follow-up after the exit, by the referent.
+        PostExitFollowUp => "post_exit_follow_up",
     }
 }
 

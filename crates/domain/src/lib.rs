@@ -17,6 +17,7 @@ pub mod housing;
 pub mod incident;
 pub mod intervention;
 pub mod login_throttle;
+pub mod pathway;
 pub mod placement;
 pub mod project;
 pub mod refusal;

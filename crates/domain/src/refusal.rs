@@ -117,6 +117,22 @@ pub enum Refusal {
     NoSuchFamily,
     /// A child of another family.
     NotAChildOfTheFamily,
+    /// A field of another kind of housing step.
+    NotOfThisKind { kind: &'static str },
+    /// A housing step decided before it was filed.
+    DecidedBeforeFiled,
+    /// A social-housing application renewed before it was filed.
+    RenewedBeforeFiled,
+    /// A bail glissant slid, or was reviewed, before its sublease began.
+    BeforeSublease,
+    /// A refusal's reason on an offer that was not refused.
+    ReasonWithoutRefusal,
+    /// The step an exit names is not an accepted step of the placement.
+    NotAnAcceptedStep,
+    /// A follow-up month the exit does not owe.
+    NotAFollowUpMonth { months: Vec<u32> },
+    /// A follow-up made before the exit.
+    FollowUpBeforeExit,
     /// A placement that is not one of the family's.
     NotAPlacementOfTheFamily,
     /// A child not born yet, where a born one is needed.
@@ -206,6 +222,8 @@ pub enum Counted {
     Children,
     Actions,
     Objectives,
+    /// The lines of an FSL request.
+    Lines,
 }
 
 impl Counted {
@@ -215,6 +233,7 @@ impl Counted {
             Counted::Children => "children",
             Counted::Actions => "actions",
             Counted::Objectives => "objectives",
+            Counted::Lines => "lines",
         }
     }
 
@@ -224,6 +243,7 @@ impl Counted {
             Counted::Children => "enfants",
             Counted::Actions => "actions de suivi",
             Counted::Objectives => "objectifs",
+            Counted::Lines => "lignes",
         }
     }
 }
@@ -302,6 +322,20 @@ impl Refusal {
             FamilyOrFamilyId => "give exactly one of family and family_id",
             NoSuchFamily => "no such family",
             NotAChildOfTheFamily => "is not a child of this family",
+            NotOfThisKind { kind } => return format!("is not a field of a {kind} step"),
+            DecidedBeforeFiled => "must not be before filed_on",
+            RenewedBeforeFiled => "must not be before filed_on",
+            BeforeSublease => "must not be before sublease_starts_on",
+            ReasonWithoutRefusal => "is given only with the status refused",
+            NotAnAcceptedStep => "must be an accepted housing step of this placement",
+            NotAFollowUpMonth { months } => {
+                let months: Vec<String> = months.iter().map(u32::to_string).collect();
+                return format!(
+                    "must be one of the months owed after the exit: {}",
+                    months.join(", ")
+                );
+            }
+            FollowUpBeforeExit => "must not be before the exit",
             NotAPlacementOfTheFamily => "is not a placement of this family",
             NotBornYet => "is not born yet",
             NotAWorkshopChild => "must be a child of this family, born by the workshop's day",
@@ -430,6 +464,20 @@ impl Refusal {
             FamilyOrFamilyId => "Indiquez la famille.",
             NoSuchFamily => "Cette famille est inconnue.",
             NotAChildOfTheFamily => "Cet enfant n'est pas de cette famille.",
+            NotOfThisKind { .. } => "Ce champ ne concerne pas ce type de démarche.",
+            DecidedBeforeFiled => "La décision ne peut pas précéder le dépôt.",
+            RenewedBeforeFiled => "Le renouvellement ne peut pas précéder le dépôt.",
+            BeforeSublease => "Cette date ne peut pas précéder le début de la sous-location.",
+            ReasonWithoutRefusal => "Le motif ne s'indique que pour une proposition refusée.",
+            NotAnAcceptedStep => "Choisissez une démarche acceptée de cette prise en charge.",
+            NotAFollowUpMonth { months } => {
+                let months: Vec<String> = months.iter().map(u32::to_string).collect();
+                return format!(
+                    "Choisissez un suivi prévu après la sortie : {} mois.",
+                    months.join(" ou ")
+                );
+            }
+            FollowUpBeforeExit => "Le suivi ne peut pas précéder la sortie.",
             NotAPlacementOfTheFamily => "Cette prise en charge n'est pas celle de cette famille.",
             NotBornYet => "Cet enfant n'est pas encore né.",
             NotAWorkshopChild => {
@@ -647,6 +695,14 @@ mod tests {
             FamilyOrFamilyId,
             NoSuchFamily,
             NotAChildOfTheFamily,
+            NotOfThisKind { kind: "visale" },
+            DecidedBeforeFiled,
+            RenewedBeforeFiled,
+            BeforeSublease,
+            ReasonWithoutRefusal,
+            NotAnAcceptedStep,
+            NotAFollowUpMonth { months: vec![3, 6] },
+            FollowUpBeforeExit,
             NotAPlacementOfTheFamily,
             NotBornYet,
             NotAWorkshopChild,

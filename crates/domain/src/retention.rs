@@ -73,6 +73,13 @@ pub mod figure {
     pub const INTERVENTIONS_BY_KIND: &str = "interventions.kind";
     pub const CONCERNS: &str = "concerns";
     pub const CRECHE_MINUTES_BY_PURPOSE: &str = "creche.minutes";
+    /// Exits by the kind of the step the family left by.
+    pub const EXITS_BY_STEP_KIND: &str = "exits.step_kind";
+    /// Waits for a home in days (the item), counted: a median needs them
+    /// one by one, not their sum.
+    pub const HOUSING_WAITS: &str = "housing.wait_days";
+    /// Follow-ups after the exit made, by `months:outcome`.
+    pub const FOLLOW_UPS: &str = "follow_ups";
 }
 
 /// One figure kept: `value` added to `figure` (for `item`, a source, an
@@ -120,6 +127,13 @@ pub struct CountedFile {
     pub concerns: Vec<NaiveDate>,
     /// Each crèche booking not cancelled: its day, purpose and minutes.
     pub creche: Vec<(NaiveDate, String, i64)>,
+    /// Each exit that named a housing step: its day and the step's kind.
+    pub exit_steps: Vec<(NaiveDate, String)>,
+    /// Each wait for a home (`pathway::housing_wait`): the acceptance's
+    /// day and the days waited.
+    pub housing_waits: Vec<(NaiveDate, i64)>,
+    /// Each follow-up made: its day, the months after the exit, the outcome.
+    pub follow_ups: Vec<(NaiveDate, u32, String)>,
 }
 
 /// What `file` adds to each figure of the activity report, counted as the
@@ -228,6 +242,21 @@ pub fn kept_figures(file: &CountedFile) -> Vec<KeptFigure> {
             figure::CRECHE_MINUTES_BY_PURPOSE,
             purpose,
             *minutes,
+        );
+    }
+    for (on, kind) in &file.exit_steps {
+        add(*on, false, figure::EXITS_BY_STEP_KIND, kind, 1);
+    }
+    for (on, days) in &file.housing_waits {
+        add(*on, false, figure::HOUSING_WAITS, &days.to_string(), 1);
+    }
+    for (on, months, outcome) in &file.follow_ups {
+        add(
+            *on,
+            false,
+            figure::FOLLOW_UPS,
+            &format!("{months}:{outcome}"),
+            1,
         );
     }
     kept.into_iter()

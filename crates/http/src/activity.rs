@@ -51,6 +51,31 @@ pub struct ReferralFigures {
 pub struct ExitFigures {
     pub total: i64,
     pub by_destination: BTreeMap<String, i64>,
+    /// The exits that named the accepted housing step the family left by,
+    /// by the step's kind.
+    pub by_housing_step: BTreeMap<String, i64>,
+}
+
+/// The follow-ups made `after_months` after an exit, in the year.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FollowUpActivity {
+    pub after_months: u32,
+    pub made: i64,
+    /// Housed then: stable, precarious or with rent arrears.
+    pub housed: i64,
+    /// `housed` ÷ `made`; null without a follow-up.
+    pub housed_share: Option<f64>,
+}
+
+/// The way to a home.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HousingFigures {
+    /// Offers accepted in the year after a social-housing application.
+    pub waits: i64,
+    /// Their median wait, from the first social-housing filing to the
+    /// acceptance; null without one.
+    pub median_wait_days: Option<i64>,
+    pub follow_ups: Vec<FollowUpActivity>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -90,6 +115,7 @@ pub struct ActivityResponse {
     /// Informations préoccupantes transmitted: a count, never their content.
     pub concerns: i64,
     pub creche_minutes_by_purpose: BTreeMap<String, i64>,
+    pub housing: HousingFigures,
 }
 
 fn named<K: Copy>(pairs: &[(K, i64)], name: fn(K) -> &'static str) -> BTreeMap<String, i64> {
@@ -127,6 +153,7 @@ impl From<ActivityReport> for ActivityResponse {
             exits: ExitFigures {
                 total: report.exits,
                 by_destination: named(&report.exits_by_destination, |k| k.as_str()),
+                by_housing_step: named(&report.exits_by_step_kind, |k| k.as_str()),
             },
             average_stay_days: report.average_stay_days,
             average_wait_days: report.average_wait_days,
@@ -151,6 +178,20 @@ impl From<ActivityReport> for ActivityResponse {
             interventions_by_kind: named(&report.interventions_by_kind, |k| k.as_str()),
             concerns: report.concerns,
             creche_minutes_by_purpose: named(&report.creche_minutes_by_purpose, |k| k.as_str()),
+            housing: HousingFigures {
+                waits: report.housing_waits,
+                median_wait_days: report.median_housing_wait_days,
+                follow_ups: report
+                    .follow_ups
+                    .iter()
+                    .map(|figures| FollowUpActivity {
+                        after_months: figures.after_months,
+                        made: figures.made,
+                        housed: figures.housed,
+                        housed_share: figures.housed_share,
+                    })
+                    .collect(),
+            },
         }
     }
 }
@@ -209,6 +250,44 @@ fn lines(report: &ActivityResponse) -> Vec<Line> {
             "Sorties par destination",
             destination,
             Cell::Integer(*count),
+        );
+    }
+    for (kind, count) in &report.exits.by_housing_step {
+        push(
+            "Sorties par démarche de logement",
+            kind,
+            Cell::Integer(*count),
+        );
+    }
+    let housing = &report.housing;
+    push(
+        "Accès au logement",
+        "Offres acceptées après une demande de logement social",
+        Cell::Integer(housing.waits),
+    );
+    push(
+        "Accès au logement",
+        "Attente médiane depuis la demande (jours)",
+        housing
+            .median_wait_days
+            .map_or(Cell::text(""), Cell::Integer),
+    );
+    for follow_up in &housing.follow_ups {
+        let months = follow_up.after_months;
+        push(
+            "Suivis après la sortie",
+            &format!("{months} mois : faits"),
+            Cell::Integer(follow_up.made),
+        );
+        push(
+            "Suivis après la sortie",
+            &format!("{months} mois : logées"),
+            Cell::Integer(follow_up.housed),
+        );
+        push(
+            "Suivis après la sortie",
+            &format!("{months} mois : part logée"),
+            follow_up.housed_share.map_or(Cell::text(""), Cell::Rate),
         );
     }
     let average = |value: Option<f64>| value.map_or(Cell::text(""), Cell::Rate);

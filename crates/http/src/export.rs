@@ -136,6 +136,13 @@ pub struct ExportedDocument {
     pub file_name: Option<String>,
 }
 
+/// The exit to housing: the steps, oldest first, and the follow-ups.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportedPathway {
+    pub steps: Vec<crate::pathway::HousingStepResponse>,
+    pub follow_ups: Vec<crate::pathway::FollowUpResponse>,
+}
+
 /// The whole file a mother may ask for.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FamilyExport {
@@ -156,6 +163,8 @@ pub struct FamilyExport {
     pub workshops: Vec<ExportedWorkshop>,
     /// The team documents of her paper file, oldest first.
     pub documents: Vec<ExportedDocument>,
+    /// Her steps towards a home, and the follow-ups after her exits.
+    pub housing_pathway: ExportedPathway,
     /// What the file holds that this export does not show, and why.
     pub left_out: Vec<String>,
 }
@@ -393,6 +402,18 @@ impl From<FamilyFile> for FamilyExport {
                     }
                 })
                 .collect(),
+            housing_pathway: ExportedPathway {
+                steps: file
+                    .housing_steps
+                    .into_iter()
+                    .map(crate::pathway::HousingStepResponse::from)
+                    .collect(),
+                follow_ups: file
+                    .follow_ups
+                    .into_iter()
+                    .map(crate::pathway::FollowUpResponse::from)
+                    .collect(),
+            },
             // Always the same list, whether or not the file holds any of
             // these: its wording must not tell whether one exists.
             left_out: vec![

@@ -27,6 +27,7 @@ pub mod occupancy;
 pub mod openapi;
 pub mod pagination;
 pub mod papers;
+pub mod pathway;
 pub mod placements;
 pub mod projects;
 pub mod referrals;
@@ -108,6 +109,9 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(projects::add_review))
         .routes(routes!(projects::get_project))
         .routes(routes!(projects::list_due_dates))
+        .routes(routes!(pathway::add_step, pathway::list_steps))
+        .routes(routes!(pathway::get_step, pathway::update_step))
+        .routes(routes!(pathway::record_follow_up, pathway::list_follow_ups))
         .routes(routes!(incidents::declare, incidents::list_incidents))
         .routes(routes!(incidents::get_incident, incidents::update_incident))
         .routes(routes!(incidents::add_concern, incidents::list_concerns))

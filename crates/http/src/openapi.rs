@@ -25,6 +25,7 @@ use crate::error::Problem;
         (name = "interventions", description = "Interventions, follow-up actions and the family timeline"),
         (name = "creche", description = "The crèche: settings, closures, bookings, attendance, planning and its monthly report"),
         (name = "workshops", description = "Workshops with partners, the families taking part, attendance"),
+        (name = "pathway", description = "The exit to housing: the steps towards a home, and the follow-ups after the exit"),
         (name = "projects", description = "Loi 2002-2: the contract of stay, the projet personnalisé, and the due-dates screen"),
         (name = "incidents", description = "Serious incidents reported to the authority, and informations préoccupantes"),
         (name = "documents", description = "The paper file: documents uploaded, encrypted at rest, read back and removed"),

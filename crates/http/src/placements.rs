@@ -36,6 +36,8 @@ pub struct ExitResponse {
     #[schema(schema_with = crate::schema::exit_destination)]
     pub destination: ExitDestination,
     pub notes: Option<String>,
+    /// The accepted housing step she left by, if the exit named one.
+    pub housing_step_id: Option<Uuid>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -68,6 +70,7 @@ impl PlacementResponse {
                 exited_on: exit.exited_on,
                 destination: exit.destination,
                 notes: exit.notes,
+                housing_step_id: exit.housing_step_id,
             }),
             version: placement.version,
         }
@@ -160,9 +163,13 @@ pub struct ExitRequest {
     pub destination: ExitDestination,
     #[schema(max_length = 5000)]
     pub notes: Option<String>,
+    /// The accepted housing step she leaves by (one of this placement's).
+    pub housing_step_id: Option<Uuid>,
 }
 
-/// End a placement (*sortie*) (coordinator). Accepts `If-Match`.
+/// End a placement (*sortie*) (coordinator). Accepts `If-Match`. The exit
+/// may name the accepted housing step she leaves by; it owes the
+/// follow-ups after the exit (`exit.follow_up_months`).
 #[utoipa::path(post, path = "/placements/{id}/exit", tag = "placements", request_body = ExitRequest,
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
     responses((status = 200, description = "The ended placement", body = PlacementResponse, headers(("ETag" = String)))))]
@@ -180,6 +187,7 @@ pub(crate) async fn exit(
         exited_on: body.exited_on,
         destination: body.destination,
         notes: body.notes,
+        housing_step_id: body.housing_step_id,
     };
     let ended = cases::placements::exit(&state.cases, &caller.case_caller(), departure).await?;
     Ok(versioned(

@@ -11,6 +11,7 @@ use nido_domain::family::{ReferralReason, ReferralSource, ReferralStatus};
 use nido_domain::housing::{LandlordKind, Typology};
 use nido_domain::incident::IncidentCategory;
 use nido_domain::intervention::{Confidentiality, InterventionKind};
+use nido_domain::pathway::{FollowUpOutcome, Recourse, SiaoDemand, StepKind, StepStatus};
 use nido_domain::placement::DeadlineStatus;
 use nido_domain::placement::{ExitDestination, PlacementStatus};
 use nido_domain::project::{ContractKind, ObjectiveDomain, ObjectiveStatus};
@@ -120,6 +121,22 @@ pub fn typology_or_null() -> RefOr<Schema> {
     nullable(typology())
 }
 
+pub fn due_kind_or_null() -> RefOr<Schema> {
+    nullable(due_kind())
+}
+
+pub fn siao_demand_or_null() -> RefOr<Schema> {
+    nullable(siao_demand())
+}
+
+pub fn recourse_or_null() -> RefOr<Schema> {
+    nullable(recourse())
+}
+
+pub fn follow_up_outcome_or_null() -> RefOr<Schema> {
+    nullable(follow_up_outcome())
+}
+
 /// Declares, for each vocabulary, a function answering the reference to
 /// its component (for `schema_with`), and `components()` listing them all.
 macro_rules! vocabularies {
@@ -192,6 +209,16 @@ vocabularies! {
         "The eleven categories of the arrêté du 28 décembre 2016.");
     action_status => "ActionStatus": string_enum(ActionStatus::ALL, ActionStatus::as_str,
         "`open` (the default): the actions not done; `all`: every one.");
+    step_kind => "HousingStepKind": string_enum(StepKind::ALL, StepKind::as_str,
+        "What a step towards a home is.");
+    step_status => "HousingStepStatus": string_enum(StepStatus::ALL, StepStatus::as_str,
+        "Where a housing step stands: forward only, and `accepted`, `refused`, `withdrawn` end it.");
+    siao_demand => "SiaoDemand": string_enum(SiaoDemand::ALL, SiaoDemand::as_str,
+        "What the SIAO is asked for.");
+    recourse => "DaloRecourse": string_enum(Recourse::ALL, Recourse::as_str,
+        "What a DALO recourse asks for: a home (decided within 3 months) or a shelter (6 weeks).");
+    follow_up_outcome => "FollowUpOutcome": string_enum(FollowUpOutcome::ALL, FollowUpOutcome::as_str,
+        "Where the family stands at a follow-up after the exit.");
     participation_status => "ParticipationStatus": string_enum(ParticipationStatus::ALL, ParticipationStatus::as_str,
         "A family's place in a workshop: `registered`, then `attended` or `absent` once it was held.");
 }

@@ -126,6 +126,35 @@ pub struct ConcernEvent {
     pub concern_id: Uuid,
 }
 
+/// A step towards a home, on the day it was filed (the day it was
+/// recorded while it is not filed).
+#[derive(Debug, ToSchema)]
+pub struct HousingStepEvent {
+    pub date: NaiveDate,
+    pub placement_id: Uuid,
+    /// Read it with `GET /housing-steps/{id}`.
+    pub housing_step_id: Uuid,
+    /// What the step is.
+    #[schema(schema_with = crate::schema::step_kind)]
+    pub step_kind: &'static str,
+    /// Where it stands now.
+    #[schema(schema_with = crate::schema::step_status)]
+    pub status: &'static str,
+}
+
+/// A follow-up after the exit was made.
+#[derive(Debug, ToSchema)]
+pub struct FollowUpEvent {
+    pub date: NaiveDate,
+    pub placement_id: Uuid,
+    pub follow_up_id: Uuid,
+    /// How many months after the exit.
+    pub after_months: u32,
+    /// What it found.
+    #[schema(schema_with = crate::schema::follow_up_outcome)]
+    pub status: &'static str,
+}
+
 /// One event of the family's timeline, by kind: a tagged union on `kind`.
 #[derive(Debug)]
 pub enum TimelineEvent {
@@ -140,6 +169,8 @@ pub enum TimelineEvent {
     Workshop(WorkshopEvent),
     ProjectReview(ProjectReviewEvent),
     Concern(ConcernEvent),
+    HousingStep(HousingStepEvent),
+    FollowUp(FollowUpEvent),
 }
 
 impl TimelineEvent {
@@ -239,12 +270,38 @@ impl TimelineEvent {
                 project_review_id,
             }),
             Event::Concern { concern_id, .. } => Self::Concern(ConcernEvent { date, concern_id }),
+            Event::HousingStep {
+                placement_id,
+                housing_step_id,
+                kind,
+                status,
+                ..
+            } => Self::HousingStep(HousingStepEvent {
+                date,
+                placement_id,
+                housing_step_id,
+                step_kind: kind.as_str(),
+                status: status.as_str(),
+            }),
+            Event::FollowUp {
+                placement_id,
+                follow_up_id,
+                after_months,
+                outcome,
+                ..
+            } => Self::FollowUp(FollowUpEvent {
+                date,
+                placement_id,
+                follow_up_id,
+                after_months,
+                status: outcome.as_str(),
+            }),
         }
     }
 
     /// Every kind: its tag and its variant's component, with its schema and
     /// the components it refers to.
-    fn kinds() -> [(EventKind, String, RefOr<Schema>, Collect); 11] {
+    fn kinds() -> [(EventKind, String, RefOr<Schema>, Collect); 13] {
         fn kind<T: ToSchema>(tag: EventKind) -> (EventKind, String, RefOr<Schema>, Collect) {
             (tag, T::name().into_owned(), T::schema(), T::schemas)
         }
@@ -260,6 +317,8 @@ impl TimelineEvent {
             kind::<WorkshopEvent>(EventKind::Workshop),
             kind::<ProjectReviewEvent>(EventKind::ProjectReview),
             kind::<ConcernEvent>(EventKind::Concern),
+            kind::<HousingStepEvent>(EventKind::HousingStep),
+            kind::<FollowUpEvent>(EventKind::FollowUp),
         ]
     }
 }
@@ -346,6 +405,10 @@ struct EventJson<'a> {
     concern_id: Option<Uuid>,
     workshop_id: Option<Uuid>,
     title: Option<&'a str>,
+    housing_step_id: Option<Uuid>,
+    step_kind: Option<&'static str>,
+    follow_up_id: Option<Uuid>,
+    after_months: Option<u32>,
 }
 
 impl<'a> EventJson<'a> {
@@ -367,6 +430,10 @@ impl<'a> EventJson<'a> {
             concern_id: None,
             workshop_id: None,
             title: None,
+            housing_step_id: None,
+            step_kind: None,
+            follow_up_id: None,
+            after_months: None,
         }
     }
 
@@ -430,6 +497,20 @@ impl<'a> EventJson<'a> {
             TimelineEvent::Concern(e) => Self {
                 concern_id: Some(e.concern_id),
                 ..Self::blank(EventKind::Concern, e.date)
+            },
+            TimelineEvent::HousingStep(e) => Self {
+                placement_id: Some(e.placement_id),
+                housing_step_id: Some(e.housing_step_id),
+                step_kind: Some(e.step_kind),
+                status: Some(e.status),
+                ..Self::blank(EventKind::HousingStep, e.date)
+            },
+            TimelineEvent::FollowUp(e) => Self {
+                placement_id: Some(e.placement_id),
+                follow_up_id: Some(e.follow_up_id),
+                after_months: Some(e.after_months),
+                status: Some(e.status),
+                ..Self::blank(EventKind::FollowUp, e.date)
             },
         }
     }
@@ -497,7 +578,7 @@ mod tests {
             .as_object()
             .map(|object| object.keys().cloned().collect())
             .unwrap_or_default();
-        assert_eq!(answered.len(), 16, "{answered:?}");
+        assert_eq!(answered.len(), 20, "{answered:?}");
         let mut named = BTreeSet::new();
         for (tag, name, schema, _) in TimelineEvent::kinds() {
             let RefOr::T(Schema::Object(object)) = tagged(&kind_name(&name), schema) else {

@@ -258,6 +258,7 @@ async fn insert_placements(
             exited_on: None,
             exit_destination: None,
             exit_notes: None,
+            exit_step_id: None,
             version: 1,
             created_at: now,
             updated_at: now,

@@ -16,6 +16,7 @@ pub mod login_throttle;
 pub mod mfa;
 pub mod need_to_know;
 pub mod occupancies;
+pub mod pathway;
 pub mod placements;
 pub mod projects;
 pub mod referrals;

@@ -66,6 +66,7 @@ pub async fn insert(
         exited_on: Set(None),
         exit_destination: Set(None),
         exit_notes: Set(None),
+        exit_step_id: Set(None),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -160,6 +161,7 @@ pub async fn end(
         exited_on: Set(Some(exit.exited_on)),
         exit_destination: Set(Some(exit.destination.as_str().to_owned())),
         exit_notes: Set(exit.notes),
+        exit_step_id: Set(exit.housing_step_id),
         ..Default::default()
     };
     update_active(db, id, expected_version, now, row).await
@@ -195,6 +197,7 @@ fn to_domain(row: placements::Model, periods: Vec<periods::Model>) -> Result<Pla
                 .parse()
                 .map_err(|_| corrupt(row.id, "destination"))?,
             notes: row.exit_notes.clone(),
+            housing_step_id: row.exit_step_id,
         }),
         _ => None,
     };

@@ -7,6 +7,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
+use nido_domain::pathway::{CountedStep, housing_wait};
 use nido_domain::retention::{
     CountedFile, CountedReferral, CountedStay, ERASED, KeptFigure, kept_figures, year_only,
 };
@@ -19,9 +20,9 @@ use uuid::Uuid;
 
 use crate::entities::{
     actions, audit_log, audit_log_families, children, concern_children, concerns, contracts,
-    creche_bookings, detached_occupancies, families, family_team, incidents, intervention_staff,
-    interventions, occupancies, periods, placements, project_objectives,
-    project_review_participants, project_reviews, referrals, report_figures,
+    creche_bookings, detached_occupancies, exit_follow_ups, families, family_team, housing_steps,
+    incidents, intervention_staff, interventions, occupancies, periods, placements,
+    project_objectives, project_review_participants, project_reviews, referrals, report_figures,
     workshop_participant_children, workshop_participants,
 };
 use crate::{RepoError, row_by_id};
@@ -178,6 +179,8 @@ pub struct FileRows {
     interventions: Vec<interventions::Model>,
     concerns: Vec<concerns::Model>,
     bookings: Vec<creche_bookings::Model>,
+    steps: Vec<housing_steps::Model>,
+    follow_ups: Vec<exit_follow_ups::Model>,
 }
 
 impl FileRows {
@@ -210,6 +213,14 @@ impl FileRows {
                 .await?,
             bookings: creche_bookings::Entity::find()
                 .filter(creche_bookings::Column::FamilyId.eq(family_id))
+                .all(txn)
+                .await?,
+            steps: housing_steps::Entity::find()
+                .filter(housing_steps::Column::FamilyId.eq(family_id))
+                .all(txn)
+                .await?,
+            follow_ups: exit_follow_ups::Entity::find()
+                .filter(exit_follow_ups::Column::FamilyId.eq(family_id))
                 .all(txn)
                 .await?,
         })
@@ -281,6 +292,48 @@ impl FileRows {
                         booking.purpose.clone(),
                         i64::from(booking.ends_at - booking.starts_at),
                     )
+                })
+                .collect(),
+            exit_steps: self
+                .placements
+                .iter()
+                .filter_map(|placement| {
+                    let step = self
+                        .steps
+                        .iter()
+                        .find(|step| Some(step.id) == placement.exit_step_id)?;
+                    Some((placement.exited_on?, step.kind.clone()))
+                })
+                .collect(),
+            housing_waits: self
+                .placement_ids
+                .iter()
+                .filter_map(|placement_id| {
+                    let steps: Vec<CountedStep> = self
+                        .steps
+                        .iter()
+                        .filter(|step| step.placement_id == *placement_id)
+                        .filter_map(|step| {
+                            Some(CountedStep {
+                                kind: step.kind.parse().ok()?,
+                                status: step.status.parse().ok()?,
+                                filed_on: step.filed_on,
+                                decided_on: step.decided_on,
+                            })
+                        })
+                        .collect();
+                    housing_wait(&steps)
+                })
+                .collect(),
+            follow_ups: self
+                .follow_ups
+                .iter()
+                .filter_map(|follow_up| {
+                    Some((
+                        follow_up.done_on?,
+                        u32::try_from(follow_up.after_months).ok()?,
+                        follow_up.outcome.clone()?,
+                    ))
                 })
                 .collect(),
         }
@@ -425,6 +478,22 @@ pub async fn delete_project_reviews(
 /// this commits.
 pub async fn delete_documents(txn: &impl ConnectionTrait, file: &FileRows) -> Result<(), DbErr> {
     crate::documents::delete_of_family(txn, file.family.id).await
+}
+
+/// Her steps towards a home and the follow-ups after her exits.
+pub async fn delete_housing_pathway(
+    txn: &impl ConnectionTrait,
+    file: &FileRows,
+) -> Result<(), DbErr> {
+    exit_follow_ups::Entity::delete_many()
+        .filter(exit_follow_ups::Column::FamilyId.eq(file.family.id))
+        .exec(txn)
+        .await?;
+    housing_steps::Entity::delete_many()
+        .filter(housing_steps::Column::FamilyId.eq(file.family.id))
+        .exec(txn)
+        .await?;
+    Ok(())
 }
 
 pub async fn delete_contracts(txn: &impl ConnectionTrait, file: &FileRows) -> Result<(), DbErr> {

@@ -367,6 +367,11 @@ pub struct DueWindow {
     /// The renewal report is due this many days before the day after the
     /// period ends (config `report_lead_days`).
     pub report_lead_days: u32,
+    /// A placement whose cap falls on or before this day, with no housing
+    /// step accepted, owes a housing solution by its cap (`exit.warn_months`
+    /// after the day the window is seen from): so that the warning shows
+    /// from then, whatever the window's length.
+    pub housing_warn_until: NaiveDate,
 }
 
 /// Where the due-dates screen stands: by due date, then kind, then the
@@ -484,6 +489,13 @@ fn branches(
     };
     let placements = placements_from("p", staff.as_deref());
     let assigned = of_her_families("p", staff.as_deref());
+    // Bound only when its arm is read: PostgreSQL cannot type a value
+    // that no statement uses.
+    let warned = if wanted(DueKind::NoHousingSolution) {
+        binds.bind(window.housing_warn_until)
+    } else {
+        String::new()
+    };
     let d = dialect;
     // The window on `column`, for a due date `shift` days after it: each
     // bound moved back by `shift`, so that the index is read, not computed;
@@ -545,6 +557,76 @@ fn branches(
                 overdue,
             });
         }
+    }
+    // The housing steps' own due dates, kept on their rows, while the
+    // placement is active.
+    for kind in [
+        DueKind::SocialHousingRenewal,
+        DueKind::DaloDecision,
+        DueKind::BailGlissantReview,
+    ] {
+        if wanted(kind) {
+            let (range, overdue) = range("h.due_on", 0);
+            let steps = match &staff {
+                None => "housing_steps h JOIN placements p ON p.id = h.placement_id".to_owned(),
+                Some(_) => format!("{placements} JOIN housing_steps h ON h.placement_id = p.id"),
+            };
+            branches.push(Branch {
+                kind,
+                due_on: "h.due_on".to_owned(),
+                subject: "h.id".to_owned(),
+                columns: OF_PLACEMENT,
+                rows: format!(
+                    "FROM {steps} WHERE h.due_kind = '{}' AND {range} \
+                     AND p.status = 'active'{assigned}",
+                    kind.as_str()
+                ),
+                indexed: "h.due_on",
+                overdue,
+            });
+        }
+    }
+    // No housing solution: due on the cap (the day before the youngest
+    // child's third birthday, which the placement keeps), for the caps
+    // within the warning, while no step of the placement is accepted.
+    if wanted(DueKind::NoHousingSolution) {
+        let (range, overdue) = range("p.renewable_before", 0);
+        branches.push(Branch {
+            kind: DueKind::NoHousingSolution,
+            due_on: "p.renewable_before".to_owned(),
+            subject: "p.id".to_owned(),
+            columns: OF_PLACEMENT,
+            rows: format!(
+                "FROM {placements} WHERE p.status = 'active' AND {range} \
+                 AND p.renewable_before <= {warned}{assigned} \
+                 AND NOT EXISTS (SELECT 1 FROM housing_steps a \
+                                 WHERE a.placement_id = p.id AND a.status = 'accepted')"
+            ),
+            indexed: "p.renewable_before",
+            overdue,
+        });
+    }
+    // The follow-ups after an exit not yet made, kept with their day since
+    // the exit; a staff member's only when she is the family's referent.
+    if wanted(DueKind::PostExitFollowUp) {
+        let (range, overdue) = range("u.due_on", 0);
+        let referent = match &staff {
+            None => String::new(),
+            Some(user) => format!(
+                " AND EXISTS (SELECT 1 FROM families rf \
+                              WHERE rf.id = u.family_id AND rf.referent_id = {user})"
+            ),
+        };
+        branches.push(Branch {
+            kind: DueKind::PostExitFollowUp,
+            due_on: "u.due_on".to_owned(),
+            subject: "u.id".to_owned(),
+            columns: "u.placement_id AS placement_id, u.family_id AS family_id, \
+                      CAST(NULL AS uuid) AS incident_id, CAST(NULL AS timestamptz) AS occurred_at",
+            rows: format!("FROM exit_follow_ups u WHERE u.outcome IS NULL AND {range}{referent}"),
+            indexed: "u.due_on",
+            overdue,
+        });
     }
     if wanted(DueKind::IncidentReport) {
         let seen = match &staff {

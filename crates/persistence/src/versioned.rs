@@ -33,6 +33,7 @@ versioned_rows!(
     children,
     creche_bookings,
     families,
+    housing_steps,
     incidents,
     interventions,
     landlords,

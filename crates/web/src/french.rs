@@ -114,6 +114,16 @@ pub fn conflict(conflict: Conflict) -> &'static str {
         Conflict::NotHoused => {
             "Cette famille n'est pas hébergée par le centre aujourd'hui : il n'y a rien à attester."
         }
+        Conflict::StepStatusMove => {
+            "Une démarche ne fait qu'avancer (en préparation, déposée, décision, proposition) ; acceptée, refusée ou abandonnée, elle ne bouge plus : ajoutez une nouvelle démarche."
+        }
+        Conflict::FollowUpRecorded => "Le suivi de ce mois après la sortie est déjà enregistré.",
+        Conflict::PlacementActive => {
+            "Cette prise en charge n'est pas terminée : les suivis viennent après la sortie."
+        }
+        Conflict::VisaleExpired => {
+            "Le visa Visale de cette prise en charge avait expiré ce jour-là : le bail doit être signé pendant sa validité."
+        }
         Conflict::DocumentIntegrity => {
             "Le contenu conservé de ce document a été altéré : il n'est pas affiché. Signalez-le à un administrateur, qui le restaurera depuis une sauvegarde."
         }

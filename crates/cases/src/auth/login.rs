@@ -230,6 +230,7 @@ mod tests {
             authorized_places: 20,
             daily_rate_cents: 0,
             calendar_valid_days: 365,
+            exit: crate::pathway::ExitPolicy::new(6, &[3, 6]),
             documents: crate::documents::Vault::in_memory().expect("a vault"),
             centre: crate::papers::Centre::example(),
             auth: Authentication::new(

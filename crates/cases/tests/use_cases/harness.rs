@@ -77,6 +77,7 @@ fn cases_over(read: DatabaseConnection, write: DatabaseConnection, clock: Clock)
         authorized_places: 20,
         daily_rate_cents: 0,
         calendar_valid_days: 365,
+        exit: nido_cases::pathway::ExitPolicy::new(6, &[3, 6]),
         documents: nido_cases::documents::Vault::in_memory().expect("a vault"),
         centre: nido_cases::papers::Centre::example(),
         auth: Authentication::new(

@@ -59,6 +59,7 @@ async fn an_apartment_holds_one_family_from_admission_or_move_until_her_exit() {
             exited_on: day("2026-06-01"),
             destination: ExitDestination::SocialHousing,
             notes: None,
+            housing_step_id: None,
         },
     )
     .await

@@ -46,6 +46,9 @@ pub struct Exit {
     pub exited_on: NaiveDate,
     pub destination: ExitDestination,
     pub notes: Option<String>,
+    /// The accepted housing step the family left by, when the exit names
+    /// one (`nido_domain::pathway`).
+    pub housing_step_id: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -51,6 +51,8 @@ struct FilePage {
     creche: Table,
     workshops: Table,
     documents: Table,
+    housing_steps: Table,
+    follow_ups: Table,
     interventions: Table,
     actions: Table,
     consultations: Table,
@@ -331,6 +333,38 @@ pub fn render(file: &FamilyFile, zone: &Tz) -> Result<String, askama::Error> {
                 ]
             }),
         ),
+        housing_steps: Table::new(
+            &[
+                "Démarche",
+                "Où elle en est",
+                "Déposée le",
+                "Décidée le",
+                "Référence",
+            ],
+            file.housing_steps.iter().map(|step| {
+                vec![
+                    labels::step_kind(step.kind()).to_owned(),
+                    labels::step_status(step.status).to_owned(),
+                    day_opt(step.filed_on),
+                    day_opt(step.decided_on),
+                    step.reference.clone().unwrap_or_default(),
+                ]
+            }),
+        ),
+        follow_ups: Table::new(
+            &["Suivi", "Prévu le", "Fait le", "Situation"],
+            file.follow_ups.iter().map(|follow_up| {
+                let made = follow_up.made.as_ref();
+                vec![
+                    format!("{} mois après la sortie", follow_up.after_months),
+                    day(follow_up.due_on),
+                    day_opt(made.map(|made| made.done_on)),
+                    made.map(|made| labels::follow_up_outcome(made.outcome))
+                        .unwrap_or_default()
+                        .to_owned(),
+                ]
+            }),
+        ),
         interventions: Table::new(
             &[
                 "Date",
@@ -436,6 +470,8 @@ pub(crate) mod tests {
             creche_bookings: Vec::new(),
             workshops: Vec::new(),
             documents: Vec::new(),
+            housing_steps: Vec::new(),
+            follow_ups: Vec::new(),
         }
     }
 

@@ -13,6 +13,8 @@ pub struct Model {
     pub exited_on: Option<Date>,
     pub exit_destination: Option<String>,
     pub exit_notes: Option<String>,
+    /// The accepted housing step the exit names.
+    pub exit_step_id: Option<Uuid>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -711,6 +711,19 @@ fn event_view(
         }
         Event::ProjectReview { .. } => view.title = "Projet personnalisé revu".to_owned(),
         Event::Concern { .. } => view.title = "Information préoccupante transmise".to_owned(),
+        Event::HousingStep { kind, status, .. } => {
+            view.title = labels::step_kind(kind).to_owned();
+            view.details.push(labels::step_status(status).to_owned());
+        }
+        Event::FollowUp {
+            after_months,
+            outcome,
+            ..
+        } => {
+            view.title = format!("Suivi {after_months} mois après la sortie");
+            view.details
+                .push(labels::follow_up_outcome(outcome).to_owned());
+        }
     }
     view.details.retain(|line| !line.is_empty());
     view

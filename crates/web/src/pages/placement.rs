@@ -137,6 +137,7 @@ pub async fn submit_exit(
                 exited_on,
                 destination,
                 notes: (!notes.is_empty()).then(|| notes.to_owned()),
+                housing_step_id: None,
             };
             let done = exit(&web.cases, &signed_in.case_caller(), departure).await;
             let place = |field: &str| Some(field.to_owned());
