@@ -225,6 +225,28 @@ def social_worker(page: Page) -> None:
     if not contract.startswith(b"%PDF-") or b"pdfaid:part>2<" not in contract:
         problems.append("the contract downloaded is not a PDF/A-2")
 
+    # The way to a home: she records the SIAO application she filed today,
+    # with the keyboard-usable plain form of "Parcours logement".
+    parcours = page.locator("#parcours")
+    expect(parcours.get_by_role("heading", name="Parcours logement")).to_be_visible()
+    parcours.get_by_text("Ajouter une démarche").click()
+    adding = parcours.locator("form[action$='/demarches']")
+    adding.get_by_label("Démarche", exact=True).select_option("siao_application")
+    adding.get_by_label("Où elle en est").select_option("filed")
+    adding.get_by_label("Déposée le").fill(datetime.date.today().isoformat())
+    adding.get_by_label("Référence", exact=False).fill("SI-SIAO navigateur")
+    # Forgotten: what the SIAO is asked for. Refused beside the field.
+    adding.get_by_role("button", name="Ajouter la démarche").click()
+    expect(page.locator("#new_demand-erreur")).to_be_visible()
+    checkpoint(page, "famille-parcours-refuse")
+    adding = page.locator("#parcours form[action$='/demarches']")
+    expect(adding.get_by_label("Référence", exact=False)).to_have_value("SI-SIAO navigateur")
+    adding.get_by_label("Demande", exact=True).select_option("insertion")
+    adding.get_by_role("button", name="Ajouter la démarche").click()
+    expect(page.get_by_role("status")).to_have_text("Démarche de logement enregistrée.")
+    expect(page.locator("#parcours")).to_contain_text("SI-SIAO navigateur")
+    checkpoint(page, "famille-parcours")
+
     # A family she does not accompany reads as one that does not exist.
     page.goto(BASE + "/familles/01234567-89ab-7def-8123-456789abcdef")
     expect(page.get_by_role("heading", level=1)).to_have_text("Page introuvable")

@@ -44,5 +44,6 @@ mod web;
 mod web_admin;
 mod web_coordination;
 mod web_creche;
+mod web_pathway;
 mod web_refusals;
 mod workshops;

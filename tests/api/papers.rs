@@ -292,6 +292,8 @@ async fn the_activity_report_prints_its_figures_and_the_monthly_occupancy() {
         format!("janvier {year}"),
         format!("décembre {year}"),
         "Admissions 1".to_owned(),
+        "Accès au logement".to_owned(),
+        "Logées au suivi à 3 mois".to_owned(),
     ] {
         assert!(
             text.contains(&expected),

@@ -10,8 +10,9 @@ use nido_domain::User;
 use nido_domain::document::Document;
 use nido_domain::family::Family;
 use nido_domain::housing::Unit;
+use nido_domain::pathway::{FollowUp, HousingStep};
 use nido_domain::placement::Placement;
-use nido_persistence::{housing, occupancies, placements};
+use nido_persistence::{housing, occupancies, pathway, placements};
 use uuid::Uuid;
 
 use crate::families::visible_family;
@@ -44,6 +45,10 @@ pub struct FamilyFile {
     pub members: Vec<User>,
     /// The paper file's documents the caller may see, newest first.
     pub documents: Vec<Document>,
+    /// The shown placement's steps towards a home, oldest first.
+    pub housing_steps: Vec<HousingStep>,
+    /// The follow-ups its exit owes, made or not.
+    pub follow_ups: Vec<FollowUp>,
 }
 
 /// The family's file with its `newest` events (coordinators; staff for
@@ -85,6 +90,13 @@ pub async fn page(
             named.extend(actions.iter().map(|action| action.assignee_id));
         }
     }
+    let (housing_steps, follow_ups) = match &placement {
+        Some(placement) => (
+            pathway::steps_of(&cases.db, placement.id).await?,
+            pathway::follow_ups_of(&cases.db, placement.id).await?,
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
     let people = team::names(cases, caller, named).await?;
     let unit_labels = unit_labels(cases, &events).await?;
     let members = team::members(cases, caller).await?;
@@ -97,6 +109,8 @@ pub async fn page(
         unit_labels,
         members,
         documents,
+        housing_steps,
+        follow_ups,
     })
 }
 

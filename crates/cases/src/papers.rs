@@ -417,10 +417,53 @@ pub async fn activity_report(cases: &Cases, caller: &Caller, year: i32) -> CaseR
             })
         })
         .collect();
+    let mut housing: Vec<(String, String)> = report
+        .exits_by_step_kind
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(kind, n)| {
+            (
+                format!(
+                    "Sorties par : {}",
+                    crate::labels::step_kind(*kind).to_lowercase()
+                ),
+                count(*n),
+            )
+        })
+        .collect();
+    housing.push((
+        "Offres acceptées après une demande de logement social".to_owned(),
+        count(report.housing_waits),
+    ));
+    housing.push((
+        "Attente médiane de la demande à l'offre acceptée".to_owned(),
+        report
+            .median_housing_wait_days
+            .map_or_else(|| "—".to_owned(), |n| format!("{n} jours")),
+    ));
+    for follow_up in &report.follow_ups {
+        housing.push((
+            format!("Logées au suivi à {} mois", follow_up.after_months),
+            match follow_up.housed_share {
+                Some(share) => format!(
+                    "{} sur {} ({})",
+                    follow_up.housed,
+                    follow_up.made,
+                    percent(share)
+                ),
+                None => "—".to_owned(),
+            },
+        ));
+    }
+    let housing: Vec<Value> = housing
+        .into_iter()
+        .map(|(label, value)| json!({"label": label, "value": value}))
+        .collect();
     let data = json!({
         "title": format!("Rapport d'activité {year}"),
         "centre": cases.centre.json(),
         "figures": figures,
+        "housing": housing,
         "months": months,
     });
     let job = Job {

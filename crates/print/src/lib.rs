@@ -48,7 +48,7 @@ impl Template {
             Template::Contract => "contrat/2",
             Template::Amendment => "avenant/2",
             Template::Attestation => "attestation/2",
-            Template::ActivityReport => "rapport-activite/2",
+            Template::ActivityReport => "rapport-activite/3",
         }
     }
 
@@ -303,8 +303,8 @@ mod tests {
                 "1599d204a03022b168bc1790ccc83776c38febd71a7814caf45eb89d2cca068a",
             ),
             (
-                "rapport-activite/2",
-                "ced2f96c0ddc0a62dfb065ed745ee211eca3e74f59393b97861b36ac6e254649",
+                "rapport-activite/3",
+                "e85b0e2d62f3792b093d697353ec82665fca1389efac13a97e47954e3c90f2f1",
             ),
         ];
         for template in Template::ALL {

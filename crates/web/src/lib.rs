@@ -147,6 +147,18 @@ pub fn pages(web: Web) -> Router {
         )
         .route("/familles/{id}/sortie", post(pages::placement::submit_exit))
         .route(
+            "/familles/{id}/demarches",
+            post(pages::pathway::submit_new_step),
+        )
+        .route(
+            "/familles/{id}/demarches/{step}",
+            post(pages::pathway::submit_step_change),
+        )
+        .route(
+            "/familles/{id}/suivis",
+            post(pages::pathway::submit_follow_up),
+        )
+        .route(
             "/familles/{id}/equipe",
             post(pages::placement::submit_assignment),
         )

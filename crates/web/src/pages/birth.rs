@@ -63,6 +63,7 @@ pub async fn submit(
         }),
         coordination: None,
         document: None,
+        pathway: None,
     };
     render(&web, &signed_in, family_id, forms, outcome, None).await
 }

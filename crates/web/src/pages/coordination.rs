@@ -4,7 +4,9 @@
 //! family page and those answers both name this module, which names
 //! neither.
 
+use nido_cases::labels;
 use nido_domain::family::Family;
+use nido_domain::pathway::{HousingStep, StepStatus};
 use nido_domain::placement::{ExitDestination, Placement, PlacementStatus};
 use nido_domain::{Role, User};
 use uuid::Uuid;
@@ -45,6 +47,8 @@ pub struct ExitView {
     pub version: i32,
     pub exited_on: String,
     pub destinations: Vec<Choice>,
+    /// The accepted housing steps she may leave by.
+    pub steps: Vec<Choice>,
     pub notes: String,
     pub errors: FieldErrors,
     pub open: bool,
@@ -75,6 +79,7 @@ pub fn view(
     signed_in: &SignedIn,
     family: &Family,
     placement: Option<&Placement>,
+    steps: &[HousingStep],
     members: &[User],
     attempt: Option<CoordinationAttempt>,
 ) -> Option<CoordinationView> {
@@ -115,6 +120,18 @@ pub fn view(
                 french::exit_destination,
                 &chosen,
             ),
+            steps: {
+                let chosen = typed(Which::Exit, "housing_step_id", "");
+                steps
+                    .iter()
+                    .filter(|step| step.status == StepStatus::Accepted)
+                    .map(|step| Choice {
+                        value: step.id.to_string(),
+                        label: labels::step_kind(step.kind()).to_owned(),
+                        selected: chosen == step.id.to_string(),
+                    })
+                    .collect()
+            },
             notes: typed(Which::Exit, "notes", ""),
             errors: errors(Which::Exit),
             open: sent(Which::Exit).is_some(),

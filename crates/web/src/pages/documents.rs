@@ -203,6 +203,7 @@ pub async fn submit(
         birth: None,
         coordination: None,
         document: Some(attempt),
+        pathway: None,
     };
     render(&web, &signed_in, family_id, forms, status, None).await
 }

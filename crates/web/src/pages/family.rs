@@ -29,6 +29,7 @@ use crate::layout::{Frame, page};
 use crate::pages::coordination::{self, CoordinationAttempt, CoordinationView};
 use crate::pages::documents::DocumentAttempt;
 use crate::pages::families::child_summary;
+use crate::pages::pathway::{self, PathwayAttempt, PathwayView};
 use crate::pages::{Choice, parse_id, query_value};
 use crate::session::SignedIn;
 
@@ -98,6 +99,8 @@ pub struct Forms {
     pub coordination: Option<CoordinationAttempt>,
     /// The document form, sent back with its errors.
     pub document: Option<DocumentAttempt>,
+    /// A form of the "Parcours logement", sent back with its errors.
+    pub pathway: Option<PathwayAttempt>,
 }
 
 struct ChildView {
@@ -230,6 +233,7 @@ struct FamilyPage {
     coordination: Option<CoordinationView>,
     documents: Vec<DocumentView>,
     document_form: DocumentFormView,
+    pathway: Option<PathwayView>,
 }
 
 /// A document of the paper file, as the page lists it.
@@ -274,6 +278,9 @@ pub async fn show(
         Some("sortie") => Some("Sortie enregistrée : la prise en charge est terminée."),
         Some("equipe") => Some("Référent·e et équipe enregistrés."),
         Some("document") => Some("Document ajouté au dossier."),
+        Some("demarche") => Some("Démarche de logement enregistrée."),
+        Some("demarche-suivie") => Some("Démarche de logement mise à jour."),
+        Some("suivi") => Some("Suivi après la sortie enregistré."),
         _ => None,
     };
     let forms = Forms {
@@ -281,6 +288,7 @@ pub async fn show(
         birth: None,
         coordination: None,
         document: None,
+        pathway: None,
     };
     render(&web, &signed_in, family_id, forms, StatusCode::OK, notice).await
 }
@@ -303,6 +311,8 @@ pub async fn render(
         unit_labels: units,
         members,
         documents,
+        housing_steps,
+        follow_ups,
     } = family_file::page(
         &web.cases,
         &signed_in.case_caller(),
@@ -344,11 +354,21 @@ pub async fn render(
             .map(|document| document_view(web, document, &names))
             .collect(),
         document_form: document_form_view(web, family_id, forms.document),
+        pathway: pathway::view(
+            web,
+            family_id,
+            placement.as_ref(),
+            cap,
+            &housing_steps,
+            &follow_ups,
+            forms.pathway.as_ref(),
+        ),
         coordination: coordination::view(
             web,
             signed_in,
             &family,
             placement.as_ref(),
+            &housing_steps,
             &members,
             forms.coordination,
         ),

@@ -192,6 +192,7 @@ pub async fn submit(
             birth: None,
             coordination: None,
             document: None,
+            pathway: None,
         };
         let status = StatusCode::UNPROCESSABLE_ENTITY;
         return render(&web, &signed_in, family_id, forms, status, None).await;
@@ -209,6 +210,7 @@ pub async fn submit(
                 birth: None,
                 coordination: None,
                 document: None,
+                pathway: None,
             };
             render(&web, &signed_in, family_id, forms, status, None).await
         }

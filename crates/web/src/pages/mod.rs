@@ -18,6 +18,7 @@ pub mod housing;
 pub mod housing_forms;
 pub mod intervention;
 pub mod password;
+pub mod pathway;
 pub mod people;
 pub mod placement;
 pub mod reports;

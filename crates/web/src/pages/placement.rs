@@ -46,6 +46,7 @@ async fn answer(
             errors,
         }),
         document: None,
+        pathway: None,
     };
     render(web, signed_in, family_id, forms, status, None).await
 }
@@ -125,19 +126,29 @@ pub async fn submit_exit(
     }
     let version = form.get("version").parse::<i32>().ok();
     let notes = form.get("notes").trim();
+    let step = form.get("housing_step_id").trim();
+    let housing_step_id = if step.is_empty() {
+        None
+    } else {
+        let parsed = step.parse::<Uuid>().ok();
+        if parsed.is_none() {
+            errors.add("housing_step_id", "Choisissez une démarche de la liste.");
+        }
+        parsed
+    };
     let outcome = match (placement_id, exited_on, destination) {
         (None, ..) => {
             errors.whole_form = Some(STALE_PLACEMENT.to_owned());
             Err((StatusCode::CONFLICT, errors))
         }
-        (Some(placement_id), Some(exited_on), Some(destination)) => {
+        (Some(placement_id), Some(exited_on), Some(destination)) if errors.is_empty() => {
             let departure = Departure {
                 placement_id,
                 expected_version: version,
                 exited_on,
                 destination,
                 notes: (!notes.is_empty()).then(|| notes.to_owned()),
-                housing_step_id: None,
+                housing_step_id,
             };
             let done = exit(&web.cases, &signed_in.case_caller(), departure).await;
             let place = |field: &str| Some(field.to_owned());
