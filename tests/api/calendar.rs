@@ -491,6 +491,37 @@ async fn a_feed_holds_due_dates_from_30_days_ago_to_180_days_ahead_only() {
     assert!(!has("project_initial", new_id), "more than 180 days ahead");
 }
 
+#[tokio::test]
+async fn the_way_to_a_home_is_in_the_feed_in_french_with_initials_only() {
+    let app = spawn_app().await;
+    let coordinator = app.login_as("coordinator").await;
+    let placement = app
+        .placed_family(&coordinator, "Logement", days_ago(300), days_ago(100))
+        .await;
+    let placement_id = placement["id"].as_str().expect("id");
+    let step = app
+        .post(
+            &format!("/api/v1/placements/{placement_id}/housing-steps"),
+            Some(&coordinator),
+            &json!({"kind": "dalo_recourse", "status": "filed", "filed_on": today(),
+                    "recourse": "hebergement"}),
+        )
+        .await;
+    assert_eq!(step.status(), StatusCode::CREATED);
+    let url = create_feed(&app, &coordinator).await;
+    let (text, events) = fetch(&app, &url).await;
+    let dalo = events
+        .iter()
+        .find(|event| event["UID"].starts_with("dalo_decision-"))
+        .unwrap_or_else(|| panic!("no DALO decision in {events:?}"));
+    assert_eq!(
+        dalo["DTSTART;VALUE=DATE"],
+        ical_date(today() + Days::new(42))
+    );
+    assert_eq!(dalo["SUMMARY"], "Décision de la commission DALO — A. L.");
+    assert!(!text.contains("Logement —"), "no name leaves the centre");
+}
+
 /// Sets or clears the owner's duty to change her password, as nothing but
 /// the flag (an admin's setting also revokes the address: see above).
 async fn must_change_password(app: &TestApp, user_id: &str, must: bool) {

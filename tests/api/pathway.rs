@@ -579,6 +579,25 @@ async fn the_exit_names_its_step_and_owes_the_referents_follow_ups() {
         json!([{"after_months": 3, "made": 1, "housed": 1, "housed_share": 1.0},
                {"after_months": 6, "made": 0, "housed": 0, "housed_share": null}])
     );
+    // A team change moves the follow-ups with the family: the former
+    // referent loses them, the new one has them.
+    app.assign(&coordinator, &family, &member_id, &[]).await;
+    assert!(
+        due_of(&app, &referent, "post_exit_follow_up", &placement)
+            .await
+            .is_empty()
+    );
+    assert_problem(
+        app.get(&follow_ups, Some(&referent)).await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_eq!(
+        due_of(&app, &member, "post_exit_follow_up", &placement).await,
+        [(day(six), false)]
+    );
+    let referent = member;
     // After the exit, no step is added.
     let ended = app
         .post(
