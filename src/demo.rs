@@ -28,6 +28,7 @@ use crate::settings::Settings;
 mod creche;
 mod documents;
 mod incidents;
+mod pathway;
 mod projects;
 mod scale;
 use crate::startup::{INITIAL_ADMIN_EMAIL, ensure_initial_admin, open_databases, use_cases};
@@ -319,7 +320,7 @@ enum Stage {
     Exited(u32, ExitDestination, u32),
 }
 
-const FAMILIES: [(&str, &str, &str, Stage); 28] = [
+const FAMILIES: [(&str, &str, &str, Stage); 29] = [
     ("Aminata", "Koné", "Maëlys", Stage::Waiting(4)),
     ("Jessica", "Lemoine", "Nathan", Stage::Waiting(11)),
     ("Yasmina", "Cherif", "", Stage::Waiting(19)),
@@ -348,7 +349,7 @@ const FAMILIES: [(&str, &str, &str, Stage); 28] = [
         "Marie",
         "Lefèvre",
         "Hugo",
-        Stage::Exited(11, ExitDestination::SocialHousing, 4),
+        Stage::Exited(11, ExitDestination::SocialHousing, 3),
     ),
     (
         "Aïssata",
@@ -360,7 +361,13 @@ const FAMILIES: [(&str, &str, &str, Stage); 28] = [
         "Julie",
         "Perrin",
         "Léon",
-        Stage::Exited(16, ExitDestination::PrivateHousing, 4),
+        Stage::Exited(16, ExitDestination::PrivateHousing, 14),
+    ),
+    (
+        "Bintou",
+        "Coulibaly",
+        "Ousmane",
+        Stage::Exited(17, ExitDestination::SocialHousing, 20),
     ),
     // Left so long ago that her file is anonymised (retention).
     (
@@ -785,8 +792,9 @@ impl DemoFamily<'_> {
                 )
             }
             Stage::FinalPeriod => {
-                // Born so that the third birthday falls in four months' time.
-                let birth = months_before(today + Days::new(120 + 10 * i), 36);
+                // Born so that the third birthday falls in about four
+                // months' time: the current period ends at the cap.
+                let birth = months_before(today + Days::new(120 + 10 * (i % 3)), 36);
                 let admitted = days_before(months_before(today, 24), 15);
                 (admitted, ChildBirth::Born(birth), 6)
             }
@@ -949,6 +957,18 @@ impl DemoFamily<'_> {
         let last_day = left_on.map_or(today, |(day, _)| day);
         self.write_notes(cases, people, referral.family_id, admitted_on, last_day)
             .await?;
+        // The referent records the steps towards a home while the family is
+        // here, and the follow-ups after she has left.
+        let worker = Caller {
+            id: people.referent,
+            role: Role::Staff,
+        };
+        let stay = pathway::Stay {
+            placement_id: placement.id,
+            admitted_on,
+            exited_on: left_on.map(|(day, _)| day),
+        };
+        let leaves_by = pathway::record_steps(cases, &worker, self.last_name, &stay).await?;
         if let Some((exited_on, destination)) = left_on {
             let departure = Departure {
                 placement_id: placement.id,
@@ -958,11 +978,13 @@ impl DemoFamily<'_> {
                 notes: Some(
                     "Sortie préparée avec la référente ; suivi proposé par l'EDS.".to_owned(),
                 ),
-                housing_step_id: None,
+                housing_step_id: leaves_by,
             };
             nido_cases::placements::exit(cases, coordinator, departure)
                 .await
                 .map_err(demo("exit"))?;
+            pathway::record_follow_ups(cases, &worker, self.last_name, placement.id, exited_on)
+                .await?;
         }
         Ok(())
     }

@@ -97,6 +97,12 @@ async fn each_steps_due_date_appears_moves_and_disappears_when_met() {
         due_of(&app, &referent, "no_housing_solution", &placement).await,
         [(day(cap), false)]
     );
+    // From the warning on, whatever the window: the default 60 days too.
+    let seen = app
+        .get_json("/api/v1/due-dates?kind=no_housing_solution", &coordinator)
+        .await;
+    assert_eq!(seen["items"][0]["due_on"], json!(cap), "{seen}");
+    assert_eq!(seen["counts"], json!({"overdue": 0, "upcoming": 1}));
 
     // The social-housing application: one month before each anniversary
     // of the later of its filing and its renewal.

@@ -1094,3 +1094,44 @@ async fn a_later_intervention_keeps_a_closed_file_to_the_day_in_paris() {
         assert_eq!(file.last_contact, paris_day);
     }
 }
+
+#[tokio::test]
+async fn a_follow_up_after_the_exit_is_a_contact_that_keeps_the_file() {
+    let app = spawn_app().await;
+    let coordinator = app.login_as("coordinator").await;
+    // Both left 800 days ago; one was followed up six months later, less
+    // than two years ago.
+    let exited_on = days_ago(800);
+    let mut left = Vec::new();
+    for name in ["Suivie", "Perdue"] {
+        let placement = app
+            .placed_family(&coordinator, name, days_ago(1200), days_ago(1000))
+            .await;
+        let placement_id = placement["id"].as_str().expect("id").to_owned();
+        app.exit(&coordinator, &placement_id, &exited_on.to_string())
+            .await;
+        left.push((
+            placement["family_id"].as_str().expect("id").to_owned(),
+            placement_id,
+        ));
+    }
+    let response = app
+        .post(
+            &format!("/api/v1/placements/{}/follow-ups", left[0].1),
+            Some(&coordinator),
+            &json!({"after_months": 6, "done_on": exited_on + chrono::Months::new(6),
+                    "outcome": "housed_stable"}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK, "follow-up");
+    let done = run_retention(&app, test_now(), false).await;
+    assert_eq!(done.anonymised, 1);
+    let kept = app
+        .get_json(&format!("/api/v1/families/{}", left[0].0), &coordinator)
+        .await;
+    assert_eq!(kept["mother"]["last_name"], "Suivie");
+    let gone = app
+        .get_json(&format!("/api/v1/families/{}", left[1].0), &coordinator)
+        .await;
+    assert_eq!(gone["mother"]["last_name"], "[anonymisé]");
+}

@@ -91,7 +91,21 @@ pub async fn closed_files<Tz: chrono::TimeZone>(
         .into_tuple()
         .all(db)
         .await?;
-    for (family_id, day) in exits {
+    // A follow-up after the exit is a contact with the family too.
+    let follow_ups: Vec<(Uuid, Option<NaiveDate>)> = exit_follow_ups::Entity::find()
+        .select_only()
+        .column(exit_follow_ups::Column::FamilyId)
+        .column_as(exit_follow_ups::Column::DoneOn.max(), "last")
+        .filter(exit_follow_ups::Column::DoneOn.is_not_null())
+        .group_by(exit_follow_ups::Column::FamilyId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (family_id, day) in exits.into_iter().chain(
+        follow_ups
+            .into_iter()
+            .filter_map(|(id, day)| Some((id, day?))),
+    ) {
         contacts.entry(family_id).or_default().push(day);
     }
     for (family_id, at) in closed {

@@ -491,11 +491,21 @@ fn branches(
     let assigned = of_her_families("p", staff.as_deref());
     // Bound only when its arm is read: PostgreSQL cannot type a value
     // that no statement uses.
-    let warned = if wanted(DueKind::NoHousingSolution) {
-        binds.bind(window.housing_warn_until)
-    } else {
-        String::new()
-    };
+    // No housing solution reads the caps from the warning on, whatever the
+    // window's length: up to the later of the window's end and the
+    // warning's (bound only when its arm is read: PostgreSQL cannot type a
+    // value that no statement uses).
+    let no_housing = wanted(DueKind::NoHousingSolution).then(|| {
+        let upper = binds.bind(window.housing_warn_until.max(window.until));
+        let lower = from
+            .map(|from| format!(" AND p.renewable_before >= {}", binds.bind(from)))
+            .unwrap_or_default();
+        let late = match overdue {
+            Some(rule) => format!("p.renewable_before < {}", binds.bind(rule.as_of)),
+            None => "1 = 0".to_owned(),
+        };
+        (format!("p.renewable_before <= {upper}{lower}"), late)
+    });
     let d = dialect;
     // The window on `column`, for a due date `shift` days after it: each
     // bound moved back by `shift`, so that the index is read, not computed;
@@ -589,16 +599,14 @@ fn branches(
     // No housing solution: due on the cap (the day before the youngest
     // child's third birthday, which the placement keeps), for the caps
     // within the warning, while no step of the placement is accepted.
-    if wanted(DueKind::NoHousingSolution) {
-        let (range, overdue) = range("p.renewable_before", 0);
+    if let Some((caps, overdue)) = no_housing {
         branches.push(Branch {
             kind: DueKind::NoHousingSolution,
             due_on: "p.renewable_before".to_owned(),
             subject: "p.id".to_owned(),
             columns: OF_PLACEMENT,
             rows: format!(
-                "FROM {placements} WHERE p.status = 'active' AND {range} \
-                 AND p.renewable_before <= {warned}{assigned} \
+                "FROM {placements} WHERE p.status = 'active' AND {caps}{assigned} \
                  AND NOT EXISTS (SELECT 1 FROM housing_steps a \
                                  WHERE a.placement_id = p.id AND a.status = 'accepted')"
             ),
