@@ -489,8 +489,16 @@ async fn the_exit_names_its_step_and_owes_the_referents_follow_ups() {
     );
     let follow_ups = format!("/api/v1/placements/{placement}/follow-ups");
     let owed = app.get_json(&follow_ups, &referent).await;
-    assert_eq!(owed[0]["due_on"], json!(three));
-    assert_eq!(owed[1]["outcome"], Value::Null);
+    assert_eq!(owed["items"][0]["due_on"], json!(three));
+    assert_eq!(owed["items"][1]["outcome"], Value::Null);
+    let first = app
+        .get_json(&format!("{follow_ups}?limit=1"), &referent)
+        .await;
+    let next = first["next_cursor"].as_str().expect("a next page");
+    let second = app
+        .get_json(&format!("{follow_ups}?limit=1&cursor={next}"), &referent)
+        .await;
+    assert_eq!(second["items"][0]["due_on"], json!(six));
 
     let unknown = app
         .post(

@@ -206,7 +206,7 @@ async fn a_social_worker_walks_the_pathway_from_the_family_page() {
             &coordinator,
         )
         .await;
-    assert_eq!(follow_ups[0]["outcome"], "housed_stable");
+    assert_eq!(follow_ups["items"][0]["outcome"], "housed_stable");
     let again = ines
         .post(
             &format!("{family}/suivis"),

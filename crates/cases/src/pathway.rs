@@ -293,6 +293,22 @@ async fn visale_still_valid(
     Ok(())
 }
 
+/// Up to `limit` of `rows` (a placement's few, read whole) after the one
+/// whose id is `after`, in their order: none after an id not among them.
+fn page_after<R>(rows: Vec<R>, after: Option<Uuid>, limit: u64, id: impl Fn(&R) -> Uuid) -> Vec<R> {
+    let start = match after {
+        None => 0,
+        Some(after) => rows
+            .iter()
+            .position(|row| id(row) == after)
+            .map_or(rows.len(), |at| at + 1),
+    };
+    rows.into_iter()
+        .skip(start)
+        .take(usize::try_from(limit).unwrap_or(usize::MAX))
+        .collect()
+}
+
 /// The placement's steps, in the order they were recorded, after the step
 /// `after` (a page's cursor).
 pub async fn steps(
@@ -313,11 +329,7 @@ pub async fn steps(
             &resource,
         )
         .await?;
-    Ok(steps
-        .into_iter()
-        .filter(|step| after.is_none_or(|after| step.id > after))
-        .take(usize::try_from(limit).unwrap_or(usize::MAX))
-        .collect())
+    Ok(page_after(steps, after, limit, |step| step.id))
 }
 
 /// Records a step of an active placement.
@@ -426,11 +438,14 @@ pub async fn update_step(
     Ok(step)
 }
 
-/// The follow-ups the placement's exit owes, made or not.
+/// The follow-ups the placement's exit owes, made or not, by month, after
+/// the follow-up `after` (a page's cursor).
 pub async fn follow_ups(
     cases: &Cases,
     caller: &Caller,
     placement_id: Uuid,
+    after: Option<Uuid>,
+    limit: u64,
 ) -> CaseResult<Vec<FollowUp>> {
     let placement = visible_placement(cases, caller, placement_id).await?;
     let follow_ups = store::follow_ups_of(&cases.db, placement_id).await?;
@@ -442,7 +457,9 @@ pub async fn follow_ups(
             &format!("/placements/{placement_id}/follow-ups"),
         )
         .await?;
-    Ok(follow_ups)
+    Ok(page_after(follow_ups, after, limit, |follow_up| {
+        follow_up.id
+    }))
 }
 
 /// What a follow-up found, as a form or the API gives it.

@@ -479,19 +479,24 @@ pub struct FollowUpRequest {
     pub notes: Option<String>,
 }
 
-/// The follow-ups the placement's exit owes, made or not (coordinator;
-/// staff for their families).
-#[utoipa::path(get, path = "/placements/{id}/follow-ups", tag = "pathway", params(("id" = Uuid, Path)),
-    responses((status = 200, description = "Its follow-ups, by month", body = Vec<FollowUpResponse>)))]
+/// The follow-ups the placement's exit owes, made or not, by month
+/// (coordinator; staff for their families).
+#[utoipa::path(get, path = "/placements/{id}/follow-ups", tag = "pathway",
+    params(("id" = Uuid, Path), PageParams),
+    responses((status = 200, description = "A page of its follow-ups", body = Page<FollowUpResponse>)))]
 pub(crate) async fn list_follow_ups(
     State(state): State<AppState>,
     caller: Allowed<Team>,
     ApiPath(placement_id): ApiPath<Uuid>,
-) -> Result<Json<Vec<FollowUpResponse>>> {
-    let follow_ups = cases::follow_ups(&state.cases, &caller.case_caller(), placement_id).await?;
-    Ok(Json(
-        follow_ups.into_iter().map(FollowUpResponse::from).collect(),
-    ))
+    ValidQuery(page): ValidQuery<PageParams>,
+) -> Result<Json<Page<FollowUpResponse>>> {
+    let caller = caller.case_caller();
+    page.read(
+        |after, limit| cases::follow_ups(&state.cases, &caller, placement_id, after, limit + 1),
+        |follow_up| follow_up.id,
+        FollowUpResponse::from,
+    )
+    .await
 }
 
 /// Record a follow-up after the exit (coordinator; staff for their
