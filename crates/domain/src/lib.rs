@@ -14,6 +14,7 @@ pub mod document;
 pub mod due_dates;
 pub mod family;
 pub mod housing;
+pub mod identity;
 pub mod incident;
 pub mod intervention;
 pub mod login_throttle;
