@@ -170,6 +170,21 @@ async fn each_steps_due_date_appears_moves_and_disappears_when_met() {
         [(day(six_weeks), false)]
     );
 
+    // An FSL granted is a means, not a home: the warning stays.
+    add_step(
+        &app,
+        &referent,
+        &placement,
+        json!({"kind": "fsl_request", "status": "accepted", "filed_on": days_ago(40),
+               "decided_on": days_ago(20),
+               "items": [{"label": "Dépôt de garantie", "amount_cents": 58_000}]}),
+    )
+    .await;
+    assert_eq!(
+        due_of(&app, &coordinator, "no_housing_solution", &placement).await,
+        [(day(cap), false)]
+    );
+
     // A bail glissant: a review every six months from the sublease's
     // start, the first after the latest recorded, until it slides.
     let starts = days_ago(200);
@@ -243,6 +258,7 @@ async fn each_steps_due_date_appears_moves_and_disappears_when_met() {
             "social_housing_application",
             "dalo_recourse",
             "dalo_recourse",
+            "fsl_request",
             "bail_glissant"
         ]
     );
@@ -404,6 +420,28 @@ async fn a_step_keeps_its_kind_moves_forward_and_refuses_impossible_facts() {
     )
     .await;
     assert_problem(late, 409, "visale_expired").await;
+    // Signed before the visa was granted: the guarantee came too late.
+    let early = change(
+        &app,
+        &coordinator,
+        &offer,
+        json!({"status": "accepted", "decided_on": days_ago(70)}),
+    )
+    .await;
+    assert_problem(early, 409, "visale_expired").await;
+    // A lease accepted says when it was signed; a bail slides on a day
+    // that has come.
+    let undated = change(&app, &coordinator, &offer, json!({"status": "accepted"})).await;
+    assert_invalid(undated, &["decided_on"]).await;
+    let planned = app
+        .post(
+            &path,
+            Some(&coordinator),
+            &json!({"kind": "bail_glissant", "status": "offer", "landlord": "Solidarités Nouvelles",
+                    "sublease_starts_on": days_ago(30), "slides_on": today() + Days::new(200)}),
+        )
+        .await;
+    assert_invalid(planned, &["slides_on"]).await;
     let in_time = change(
         &app,
         &coordinator,

@@ -93,7 +93,16 @@ pub async fn read_feed(cases: &Cases, secret_hash: &str) -> CaseResult<Vec<Calen
     let (own, for_incidents) = families_shown(&due);
     shown.extend(own);
     for item in due {
-        let Some(subject) = item.placement_id.or(item.incident_id) else {
+        // A placement may have several steps of one kind, and follow-ups:
+        // theirs are named by the step or the follow-up.
+        let subject = match item.kind {
+            DueKind::SocialHousingRenewal
+            | DueKind::DaloDecision
+            | DueKind::BailGlissantReview
+            | DueKind::PostExitFollowUp => Some(item.subject_id),
+            _ => item.placement_id.or(item.incident_id),
+        };
+        let Some(subject) = subject else {
             continue;
         };
         events.push(CalendarEvent {

@@ -23,6 +23,9 @@ use crate::{Caller, CaseResult, Cases};
 pub struct DueItem {
     pub kind: DueKind,
     pub due_on: NaiveDate,
+    /// What owes it: the placement, the incident, the housing step or the
+    /// follow-up.
+    pub subject_id: Uuid,
     pub family_id: Option<Uuid>,
     pub placement_id: Option<Uuid>,
     pub mother_name: Option<String>,
@@ -99,6 +102,7 @@ fn item(row: DueRow) -> DueItem {
     DueItem {
         kind: row.kind,
         due_on: row.due_on,
+        subject_id: row.subject_id,
         family_id: row.family_id,
         placement_id: row.placement_id,
         mother_name: names

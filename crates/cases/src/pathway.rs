@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use nido_domain::pathway::{
     AMOUNT_MAX_CENTS, FSL_ITEMS_MAX, FollowUpOutcome, NAME_MAX, NOTES_MAX, REFERENCE_MAX,
     StepDetails, StepFields, StepFieldsPatch, StepKind, StepStatus, TYPOLOGY_MAX, follow_up_months,
-    post_exit_follow_up_due,
+    is_a_home, post_exit_follow_up_due,
 };
 use nido_domain::placement::{Placement, PlacementStatus};
 use nido_domain::refusal::{Counted, Unit};
@@ -123,6 +123,10 @@ fn checked(input: StepInput, today: NaiveDate) -> CaseResult<StepContent> {
     ) && input.filed_on.is_none()
     {
         invalid.add("filed_on", Refusal::Required);
+    }
+    // An accepted offer or bail glissant is a lease signed: on which day.
+    if is_a_home(input.kind, input.status) && input.decided_on.is_none() {
+        invalid.add("decided_on", Refusal::Required);
     }
     let details = match StepDetails::from_fields(input.kind, input.fields.clone()) {
         Ok(details) => Some(details),
@@ -245,6 +249,8 @@ fn checked_details(
             reviewed_on,
         } => {
             not_after_today(invalid, "reviewed_on", reviewed_on, today);
+            // The day it slid, not a day planned: until then, it is reviewed.
+            not_after_today(invalid, "slides_on", slides_on, today);
             for (field, day) in [("slides_on", slides_on), ("reviewed_on", reviewed_on)] {
                 if day.is_some_and(|day| day < sublease_starts_on) {
                     invalid.add(field, Refusal::BeforeSublease);
@@ -262,7 +268,10 @@ fn checked_details(
 
 /// A lease signed (an offer or a bail glissant accepted, `decided_on` the
 /// signature) must fall while a Visale visa the placement obtained is
-/// valid, when it has any: the guarantee must come before the lease.
+/// valid, when it has any granted (decided or accepted): the guarantee
+/// comes before the lease, so a visa counts when it was granted on or
+/// before the signature (or its day is not known) and runs until then.
+/// Checked when the lease is recorded.
 async fn visale_still_valid(
     db: &impl ConnectionTrait,
     placement_id: Uuid,
@@ -277,17 +286,20 @@ async fn visale_still_valid(
         ) => signed,
         _ => return Ok(()),
     };
-    let visas: Vec<NaiveDate> = store::steps_of(db, placement_id)
+    let visas: Vec<(Option<NaiveDate>, NaiveDate)> = store::steps_of(db, placement_id)
         .await?
         .into_iter()
         .filter(|step| Some(step.id) != skip)
         .filter(|step| matches!(step.status, StepStatus::Decided | StepStatus::Accepted))
         .filter_map(|step| match step.details {
-            StepDetails::Visale { valid_until } => Some(valid_until),
+            StepDetails::Visale { valid_until } => Some((step.decided_on, valid_until)),
             _ => None,
         })
         .collect();
-    if !visas.is_empty() && visas.iter().all(|valid_until| *valid_until < signed) {
+    let covers = |(granted, valid_until): &(Option<NaiveDate>, NaiveDate)| {
+        granted.is_none_or(|granted| granted <= signed) && signed <= *valid_until
+    };
+    if !visas.is_empty() && !visas.iter().any(covers) {
         return Err(CaseError::Conflict(Conflict::VisaleExpired));
     }
     Ok(())

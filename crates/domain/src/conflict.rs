@@ -106,7 +106,7 @@ impl Conflict {
                 "This placement has not ended: follow-ups come after the exit."
             }
             Conflict::VisaleExpired => {
-                "The placement's Visale visa ran out before that day: the lease must be signed while it is valid."
+                "No Visale visa of the placement covers that day: the lease must be signed once the visa is granted and before it runs out."
             }
             Conflict::DocumentIntegrity => {
                 "This document's stored content fails its integrity check: it is not served. The incident is logged; ask an admin to restore it from a backup."

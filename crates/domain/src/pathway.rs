@@ -441,6 +441,13 @@ pub struct FollowUpMade {
     pub recorded_at: DateTime<Utc>,
 }
 
+/// Whether a step, accepted, is a home: an offer or a bail glissant (an
+/// FSL, a Visale or an SIAO application accepted are means, not a home).
+pub fn is_a_home(kind: StepKind, status: StepStatus) -> bool {
+    status == StepStatus::Accepted
+        && matches!(kind, StepKind::HousingOffer | StepKind::BailGlissant)
+}
+
 /// A social-housing application lapses unless renewed every year: its
 /// renewal is due one month before the anniversary of the later of its
 /// filing and its latest renewal (each month clamped to its last day: filed

@@ -598,7 +598,8 @@ fn branches(
     }
     // No housing solution: due on the cap (the day before the youngest
     // child's third birthday, which the placement keeps), for the caps
-    // within the warning, while no step of the placement is accepted.
+    // within the warning, while no offer or bail glissant of the
+    // placement is accepted (`pathway::is_a_home`).
     if let Some((caps, overdue)) = no_housing {
         branches.push(Branch {
             kind: DueKind::NoHousingSolution,
@@ -608,7 +609,8 @@ fn branches(
             rows: format!(
                 "FROM {placements} WHERE p.status = 'active' AND {caps}{assigned} \
                  AND NOT EXISTS (SELECT 1 FROM housing_steps a \
-                                 WHERE a.placement_id = p.id AND a.status = 'accepted')"
+                                 WHERE a.placement_id = p.id AND a.status = 'accepted' \
+                                 AND a.kind IN ('housing_offer', 'bail_glissant'))"
             ),
             indexed: "p.renewable_before",
             overdue,

@@ -122,7 +122,7 @@ pub fn conflict(conflict: Conflict) -> &'static str {
             "Cette prise en charge n'est pas terminée : les suivis viennent après la sortie."
         }
         Conflict::VisaleExpired => {
-            "Le visa Visale de cette prise en charge avait expiré ce jour-là : le bail doit être signé pendant sa validité."
+            "Aucun visa Visale de cette prise en charge ne couvre ce jour-là : le bail doit être signé après l'obtention du visa et avant son expiration."
         }
         Conflict::DocumentIntegrity => {
             "Le contenu conservé de ce document a été altéré : il n'est pas affiché. Signalez-le à un administrateur, qui le restaurera depuis une sauvegarde."

@@ -503,7 +503,9 @@ pub fn view(
 ) -> Option<PathwayView> {
     let placement = placement?;
     let active = placement.status == PlacementStatus::Active;
-    let solved = steps.iter().any(|step| step.status == StepStatus::Accepted);
+    let solved = steps
+        .iter()
+        .any(|step| nido_domain::pathway::is_a_home(step.kind(), step.status));
     let warning = cap
         .filter(|_| active && !solved)
         .and_then(|cap| {
@@ -515,7 +517,7 @@ pub fn view(
         })
         .map(|cap| {
             format!(
-                "La prise en charge finit au plus tard le {} et aucune démarche n'est encore acceptée.",
+                "La prise en charge finit au plus tard le {} et aucune proposition de logement ni aucun bail glissant n'est encore accepté.",
                 french::date(cap)
             )
         });
