@@ -371,6 +371,19 @@ async fn a_step_keeps_its_kind_moves_forward_and_refuses_impossible_facts() {
         )
         .await;
     assert_problem(stale, 412, "stale_version").await;
+    // A body that is not an object is refused as such, whatever the tag
+    // (found by the fuzzer: serde reads an array into a struct).
+    let array = app
+        .client
+        .patch(app.url(&step_path))
+        .bearer_auth(&coordinator)
+        .header("If-Match", "")
+        .header("content-type", "application/json")
+        .body("[null, null]")
+        .send()
+        .await
+        .expect("sent");
+    assert_invalid(array, &["body"]).await;
     // Two moves at once from the version read: one wins.
     let bodies = [json!({"status": "withdrawn"}), json!({"status": "decided"})];
     let moves = join_all(

@@ -52,6 +52,11 @@ where
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut value: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|err| ApiError::MalformedBody(strip_position(&err)))?;
+    // Every body is an object: serde would read an array into a struct
+    // field by field (`[null, null]` as a change of nothing).
+    if !value.is_object() {
+        return Err(shape_error(".", "must be a JSON object"));
+    }
     whole_numbers_as_integers(&mut value);
     serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
@@ -212,6 +217,19 @@ mod tests {
 
         let err = parse_json::<Body>(br#""a string""#).expect_err("not an object");
         assert_eq!(field_of(err).0, "body");
+
+        #[derive(Debug, Deserialize)]
+        struct Change {
+            #[allow(dead_code)]
+            notes: Option<String>,
+            #[allow(dead_code)]
+            count: Option<u8>,
+        }
+        let err = parse_json::<Change>(b"[null, null]").expect_err("an array is not a body");
+        assert_eq!(
+            field_of(err),
+            ("body".to_owned(), "must be a JSON object".to_owned())
+        );
     }
 
     #[test]
