@@ -371,6 +371,16 @@ async fn a_step_keeps_its_kind_moves_forward_and_refuses_impossible_facts() {
         )
         .await;
     assert_problem(stale, 412, "stale_version").await;
+    // Bad input is bad input first, whatever the tag (the fuzzer's rule).
+    let stale_and_bad = app
+        .patch(
+            &step_path,
+            &coordinator,
+            Some("\"0\""),
+            &json!({"filed_on": "2999-01-01"}),
+        )
+        .await;
+    assert_invalid(stale_and_bad, &["filed_on"]).await;
     // A body that is not an object is refused as such, whatever the tag
     // (found by the fuzzer: serde reads an array into a struct).
     let array = app

@@ -411,11 +411,6 @@ pub async fn update_step(
     changes: StepChanges,
 ) -> CaseResult<HousingStep> {
     let current = visible_step(cases, caller, id).await?;
-    // A caller who read an older version is told so first: what she asks
-    // was decided on what she saw.
-    if expected_version.is_some_and(|expected| expected != current.version) {
-        return Err(RepoError::StaleVersion.into());
-    }
     let input = StepInput {
         kind: current.kind(),
         status: changes.status.unwrap_or(current.status),
@@ -426,6 +421,11 @@ pub async fn update_step(
         fields: current.details.fields().overlay(changes.fields),
     };
     let content = checked(input, cases.today())?;
+    // Past its input's checks, a caller who read an older version is told
+    // so before the move is judged: she asked it of what she saw.
+    if expected_version.is_some_and(|expected| expected != current.version) {
+        return Err(RepoError::StaleVersion.into());
+    }
     let txn = begin_write(&cases.writer).await?;
     let placement = placements::find(&txn, current.placement_id).await?;
     if placement.status != PlacementStatus::Active {
