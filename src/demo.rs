@@ -27,6 +27,7 @@ use crate::settings::Settings;
 
 mod creche;
 mod documents;
+mod identity;
 mod incidents;
 mod pathway;
 mod projects;
@@ -442,6 +443,7 @@ pub async fn load(settings: &Settings, scale: Option<usize>) -> anyhow::Result<(
     let events = incidents::create(&cases, coordinator, staff).await?;
     let papers = documents::create(&cases, staff).await?;
     let workshops = create_workshops(&cases, &coordinator, &team[4..6], today).await?;
+    let alike = identity::create(&cases, coordinator).await?;
     // The file closed long ago is anonymised, as the server's daily run would.
     let retention = nido_cases::retention::run(
         &cases.writer,
@@ -453,7 +455,7 @@ pub async fn load(settings: &Settings, scale: Option<usize>) -> anyhow::Result<(
     )
     .await?;
     println!(
-        "Demo centre created: {} families ({} closed long ago, anonymised), {} team members, a crèche of 10 places with {} bookings ({} attended), {workshops} workshops, {} contracts of stay and {} project reviews, {} incidents and {} information préoccupante, {papers} documents in the paper files. Every demo account's password is {DEMO_PASSWORD}; the coordinator is nadia.haddad@nido.example.",
+        "Demo centre created: {} families ({} closed long ago, anonymised), {} team members, a crèche of 10 places with {} bookings ({} attended), {workshops} workshops, {} contracts of stay and {} project reviews, {} incidents and {} information préoccupante, {papers} documents in the paper files, {} pair of files to look at as possible duplicates and {} linked as one mother's. Every demo account's password is {DEMO_PASSWORD}; the coordinator is nadia.haddad@nido.example.",
         FAMILIES.len(),
         retention.anonymised,
         TEAM.len(),
@@ -463,6 +465,8 @@ pub async fn load(settings: &Settings, scale: Option<usize>) -> anyhow::Result<(
         duties.reviews,
         events.incidents,
         events.concerns,
+        alike.open_pairs,
+        alike.linked,
     );
     if let Some(count) = scale {
         eprintln!("Loading {count} more families in bulk…");
@@ -827,7 +831,9 @@ impl DemoFamily<'_> {
         let mother = MotherDraft {
             first_name: self.first_name.to_owned(),
             last_name: self.last_name.to_owned(),
+            birth_last_name: None,
             birth_date: days_before(today, 365 * 18 + 170 * self.index as u64),
+            birth_place: None,
             phone: Some(phone),
             email: None,
         };
@@ -876,11 +882,13 @@ impl DemoFamily<'_> {
             }),
             family_id: None,
             details,
+            confirm_new: None,
         };
         let demo = |what: &'static str| move |err| anyhow::anyhow!("demo {what}: {err}");
         let referral = nido_cases::referrals::refer(cases, coordinator, input)
             .await
-            .map_err(demo("referral"))?;
+            .map_err(demo("referral"))?
+            .value;
         let (status, reason) = match self.stage {
             Stage::Waiting(_) => return Ok(()),
             Stage::Declined => (

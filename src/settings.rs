@@ -200,6 +200,8 @@ pub struct Settings {
     #[serde(default)]
     pub exit: ExitSettings,
     #[serde(default)]
+    pub identity: IdentitySettings,
+    #[serde(default)]
     pub audit: AuditSettings,
     #[serde(default)]
     pub retention: RetentionSettings,
@@ -277,6 +279,27 @@ impl Default for ExitSettings {
         Self {
             warn_months: 6,
             follow_up_months: vec![3, 6],
+        }
+    }
+}
+
+/// `[identity]`: the duplicate check's thresholds (`docs/identity.md`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct IdentitySettings {
+    /// From this score a new referral is refused as a probable duplicate
+    /// unless confirmed.
+    pub probable: f64,
+    /// From this score a pair of files is a possible duplicate.
+    pub possible: f64,
+}
+
+impl Default for IdentitySettings {
+    fn default() -> Self {
+        let policy = nido_cases::identity::IdentityPolicy::default();
+        Self {
+            probable: policy.probable,
+            possible: policy.possible,
         }
     }
 }
@@ -452,6 +475,15 @@ impl Settings {
         {
             anyhow::bail!(
                 "exit.follow_up_months (NIDO_EXIT__FOLLOW_UP_MONTHS) must each be 1 to 36 months"
+            );
+        }
+        let lowest = nido_domain::identity::LOWEST_POSSIBLE;
+        let identity = &settings.identity;
+        if !(lowest..=1.0).contains(&identity.possible)
+            || !(identity.possible..=1.0).contains(&identity.probable)
+        {
+            anyhow::bail!(
+                "identity.possible (NIDO_IDENTITY__POSSIBLE) must be from {lowest} to 1, and identity.probable (NIDO_IDENTITY__PROBABLE) from it to 1: the duplicate check reads its candidates by birth date, and no pair without one in common scores above 0.70"
             );
         }
         if settings.calendar.valid_days < 1 {

@@ -52,6 +52,14 @@ impl Application {
             _ => None,
         };
         ensure_initial_admin(&cases, settings).await?;
+        // Every file is found by the keys of today's rules: those made
+        // before them (or before the keys existed) are keyed again.
+        let keyed = nido_cases::identity::refresh_keys(&cases)
+            .await
+            .context("cannot key the files for the duplicate check")?;
+        if keyed > 0 {
+            tracing::info!(files = keyed, "identity keys written");
+        }
         // What a crash left in the documents' store. The files are this
         // process's alone; the database may be other instances' too, whose
         // uploads in flight are spared by the grace.
@@ -190,6 +198,10 @@ pub async fn use_cases(settings: &Settings, databases: &Databases) -> anyhow::Re
             settings.exit.warn_months,
             &settings.exit.follow_up_months,
         ),
+        identity: nido_cases::identity::IdentityPolicy {
+            probable: settings.identity.probable,
+            possible: settings.identity.possible,
+        },
         auth,
         centre: nido_cases::papers::Centre {
             name: settings.centre.name.clone(),

@@ -285,11 +285,65 @@ def coordinator(page: Page) -> None:
     sign_out(page)
 
 
+def refer(page: Page, last_name: str, born: str) -> None:
+    """Fills in the new-referral form for a mother with no child yet."""
+    page.locator("#mother_first_name").fill("Maïmouna")
+    page.locator("#mother_last_name").fill(last_name)
+    page.locator("#mother_birth_date").fill(born)
+    page.locator("#source").select_option("ase")
+    page.locator("#eds").fill("Vitry-sur-Seine")
+    page.locator("#referrer_name").fill("Claire Fontaine")
+    page.locator("#referrer_contact").fill("eds.vitry@example.org")
+    page.locator("#reason").select_option("distress")
+
+
+def identity(page: Page) -> None:
+    """Nadia refers a mother twice under two spellings: the form shows her
+    first file, and Nadia confirms a new one with the reason; a third
+    referral, one digit of the birth day apart, is taken with a warning,
+    and Nadia links the files on "Doublons possibles"."""
+    refer(page, "Sissoko", "1998-03-14")
+    if not submitted(page, "Enregistrer l'orientation", "Orientation enregistrée"):
+        problems.append("identity: a first referral was refused")
+        return
+    refer(page, "Sissokho", "1998-03-14")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enregistrer l'orientation", exact=True).click()
+    expect(page.get_by_role("heading", name="Cette mère a peut-être déjà un dossier")).to_be_visible()
+    checkpoint(page, "liste-attente-doublon")
+    page.get_by_label("Pourquoi est-ce une autre personne ?").fill(
+        "Sa sœur aînée : l'EDS confirme deux personnes."
+    )
+    if not submitted(page, "Ce n'est aucune d'elles : créer un nouveau dossier", "Orientation enregistrée"):
+        problems.append("identity: a new file confirmed with its reason was refused")
+        return
+    refer(page, "Sissoko", "1998-03-15")
+    if not submitted(page, "Enregistrer l'orientation", "doublons possibles"):
+        problems.append("identity: a referral alike to another was not taken with a warning")
+        return
+    page.get_by_role("link", name="Voir les doublons possibles").click()
+    expect(page.get_by_role("heading", name="Dossiers qui se ressemblent")).to_be_visible()
+    checkpoint(page, "doublons")
+    pair = page.locator(".items > li").first
+    other = pair.locator(".pair__side a").first.get_attribute("href")
+    pair.get_by_label("Même personne : lier les dossiers").check()
+    pair.get_by_label("Note : ce qui a été vérifié").fill("Même mère : le jour de naissance était mal recopié.")
+    with page.expect_navigation():
+        pair.get_by_role("button", name="Enregistrer la décision").click()
+    expect(page.get_by_role("status")).to_contain_text("les deux dossiers sont liés")
+    checkpoint(page, "doublons-decision")
+    page.goto(BASE + other)
+    expect(page.get_by_role("heading", name="Dossiers liés")).to_be_visible()
+    checkpoint(page, "famille-dossiers-lies")
+
+
 def coordination(page: Page) -> None:
-    """Nadia's waiting list, crèche and due dates, then a renewal from a family page."""
+    """Nadia's waiting list and possible duplicates, crèche and due dates,
+    then a renewal from a family page."""
     page.get_by_role("link", name="Liste d'attente").click()
     expect(page.get_by_role("heading", name="Nouvelle orientation")).to_be_visible()
     checkpoint(page, "liste-attente")
+    identity(page)
     page.get_by_role("link", name="Crèche").click()
     expect(page.get_by_role("heading", name="Réserver une place")).to_be_visible()
     expect(page.get_by_role("heading", name="Planning du", exact=False)).to_be_visible()

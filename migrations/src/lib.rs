@@ -31,6 +31,7 @@ mod m20261205_000022_due_dates_paged;
 mod m20261205_000023_placement_due_dates;
 mod m20261206_000024_documents;
 mod m20261206_000025_housing_pathway;
+mod m20261206_000026_identity;
 
 pub struct Migrator;
 
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000023_placement_due_dates::Migration),
             Box::new(m20261206_000024_documents::Migration),
             Box::new(m20261206_000025_housing_pathway::Migration),
+            Box::new(m20261206_000026_identity::Migration),
         ]
     }
 }

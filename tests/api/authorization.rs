@@ -61,6 +61,7 @@ const WRITES: &[(&str, &str, &[&str])] = &[
     ("POST", "/placements/{id}/project-reviews", TEAM),
     ("POST", "/placements/{id}/renewals", &[COORDINATOR]),
     ("POST", "/referrals", &[COORDINATOR]),
+    ("POST", "/duplicates/decisions", &[COORDINATOR]),
     ("POST", "/referrals/{id}/admission", &[COORDINATOR]),
     ("POST", "/referrals/{id}/decline", &[COORDINATOR]),
     ("POST", "/referrals/{id}/withdraw", &[COORDINATOR]),

@@ -21,11 +21,31 @@ pub fn date(raw: &str) -> NaiveDate {
     raw.parse().expect("a date")
 }
 
+thread_local! {
+    /// How many mothers this test referred (a test runs on its own thread).
+    static MOTHERS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// The birth date of a test's next mother: the first on 2001-05-17, each
+/// next one a month before, always a 17th (a day no month swap reads
+/// otherwise), so that the duplicate check never takes two mothers of a
+/// test for one (`tests/api/identity.rs` makes them alike on purpose).
+pub fn next_mother_birth() -> NaiveDate {
+    let born = MOTHERS.with(|count| {
+        let n = count.get();
+        count.set(n + 1);
+        n
+    });
+    date("2001-05-17")
+        .checked_sub_months(chrono::Months::new(born))
+        .expect("a birth date")
+}
+
 /// A referral body for a new family with the given children.
 pub fn referral_body(last_name: &str, referred_on: NaiveDate, children: Value) -> Value {
     json!({
         "family": {
-            "mother": {"first_name": "Awa", "last_name": last_name, "birth_date": "2001-05-17",
+            "mother": {"first_name": "Awa", "last_name": last_name, "birth_date": next_mother_birth(),
                        "phone": "06 00 00 00 00"},
             "children": children,
         },

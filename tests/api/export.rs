@@ -262,7 +262,22 @@ fn as_if(text: &str, twin: &Value, other: &Value, names: (&str, &str)) -> String
     {
         text = text.replace(from.as_str(), &to);
     }
+    // Each mother of a test is born in her own month (`referral_body`):
+    // her birth date is hers, like her name.
+    let born = |export: &Value| -> chrono::NaiveDate {
+        export["family"]["mother"]["birth_date"]
+            .as_str()
+            .expect("a birth date")
+            .parse()
+            .expect("a date")
+    };
+    let (from, to) = (born(twin), born(other));
     text.replace(names.0, names.1)
+        .replace(&from.to_string(), &to.to_string())
+        .replace(
+            &from.format("%d/%m/%Y").to_string(),
+            &to.format("%d/%m/%Y").to_string(),
+        )
 }
 
 #[tokio::test]

@@ -500,6 +500,22 @@ async fn the_previous_releases_centre_reads_back_the_same_after_every_migration(
         let response = app.get(&format!("/api/v1{resource}"), Some(&nadia)).await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{resource}");
     }
+    // Every file the release held was keyed for identity vigilance at
+    // start: found by sound, its birth date either way; never the husk.
+    let lefevre = app
+        .get_json("/api/v1/families/search?q=le%20febvre", &nadia)
+        .await;
+    let found: Vec<&str> = lefevre["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|hit| text(hit, "last_name"))
+        .collect();
+    assert_eq!(found, ["Lefèvre"], "{lefevre}");
+    let husk_found = app
+        .get_json("/api/v1/families/search?q=anonymise", &nadia)
+        .await;
+    assert_eq!(husk_found["items"], json!([]), "{husk_found}");
     for list in ["interventions", "timeline"] {
         let path = format!("/api/v1/families/{husk_id}/{list}");
         assert_eq!(all(app, &path, &nadia).await, Vec::<Value>::new(), "{path}");

@@ -26,6 +26,9 @@ pub enum EventKind {
     HousingStep,
     /// A follow-up after the exit was made.
     FollowUp,
+    /// A coordinator found that another file is the same mother's: the
+    /// two are linked.
+    LinkedFile,
 }
 
 impl EventKind {
@@ -43,6 +46,7 @@ impl EventKind {
         EventKind::Concern,
         EventKind::HousingStep,
         EventKind::FollowUp,
+        EventKind::LinkedFile,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -60,6 +64,7 @@ impl EventKind {
             EventKind::Concern => "concern",
             EventKind::HousingStep => "housing_step",
             EventKind::FollowUp => "follow_up",
+            EventKind::LinkedFile => "linked_file",
         }
     }
 }

@@ -13,6 +13,7 @@ use nido_domain::creche::Booking;
 use nido_domain::document::Document;
 use nido_domain::family::{Family, Referral};
 use nido_domain::housing::{DateSpan, Unit};
+use nido_domain::identity::{DuplicateDecision, DuplicateVerdict};
 use nido_domain::intervention::{Action, Intervention};
 use nido_domain::placement::Placement;
 use nido_domain::project::{Contract, ProjectReview};
@@ -20,8 +21,8 @@ use nido_domain::workshop::{Participation, Workshop};
 use nido_persistence::audit::{self, AuditEntry, AuditFilter};
 use nido_persistence::pathway::{self, FollowUp, HousingStep};
 use nido_persistence::{
-    DatabaseConnection, RepoError, creche, housing, interventions, occupancies, placements,
-    projects, referrals, users, workshops,
+    DatabaseConnection, RepoError, creche, housing, identity, interventions, occupancies,
+    placements, projects, referrals, users, workshops,
 };
 use uuid::Uuid;
 
@@ -88,6 +89,9 @@ pub struct FamilyFile {
     pub housing_steps: Vec<HousingStep>,
     /// The follow-ups after each exit, made or owed.
     pub follow_ups: Vec<FollowUp>,
+    /// Her other files, found to be hers by a coordinator: `(the decision,
+    /// the other file's id)`, oldest first.
+    pub linked_files: Vec<(DuplicateDecision, Uuid)>,
 }
 
 /// The whole file of a family (coordinator): each kind of record of the
@@ -116,6 +120,7 @@ pub async fn family_file(cases: &Cases, caller: &Caller, id: Uuid) -> CaseResult
         documents: Vec::new(),
         housing_steps: Vec::new(),
         follow_ups: Vec::new(),
+        linked_files: Vec::new(),
     };
     for record in FamilyRecord::ALL {
         match record {
@@ -163,6 +168,14 @@ pub async fn family_file(cases: &Cases, caller: &Caller, id: Uuid) -> CaseResult
             FamilyRecord::HousingPathway => {
                 file.housing_steps = pathway::steps_of_family(db, id).await?;
                 file.follow_ups = pathway::follow_ups_of_family(db, id).await?;
+            }
+            FamilyRecord::Identity => {
+                for decision in identity::decisions_of(db, id).await? {
+                    if decision.verdict == DuplicateVerdict::SamePerson {
+                        let other = decision.other_than(id);
+                        file.linked_files.push((decision, other));
+                    }
+                }
             }
             FamilyRecord::ProjectReviews => {
                 for placement_id in &placement_ids {

@@ -70,7 +70,11 @@ async fn visible(
 pub struct MotherUpdate {
     pub first_name: Option<String>,
     pub last_name: Option<String>,
+    /// An empty one clears it.
+    pub birth_last_name: Option<String>,
     pub birth_date: Option<NaiveDate>,
+    /// An empty one clears it.
+    pub birth_place: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
 }
@@ -88,6 +92,18 @@ fn mother_changes(update: MotherUpdate, today: NaiveDate) -> CaseResult<MotherCh
             bounds::text(&mut invalid, field, name, 1, NAME_MAX);
         }
     }
+    bounds::optional_text(
+        &mut invalid,
+        "mother.birth_last_name",
+        update.birth_last_name.as_deref(),
+        NAME_MAX,
+    );
+    bounds::optional_text(
+        &mut invalid,
+        "mother.birth_place",
+        update.birth_place.as_deref(),
+        NAME_MAX,
+    );
     bounds::optional_text(
         &mut invalid,
         "mother.phone",
@@ -108,7 +124,11 @@ fn mother_changes(update: MotherUpdate, today: NaiveDate) -> CaseResult<MotherCh
     Ok(MotherChanges {
         first_name: update.first_name.map(|name| name.trim().to_owned()),
         last_name: update.last_name.map(|name| name.trim().to_owned()),
+        birth_last_name: update
+            .birth_last_name
+            .map(|name| optional_text(Some(&name))),
         birth_date: update.birth_date,
+        birth_place: update.birth_place.map(|place| optional_text(Some(&place))),
         phone: update.phone.map(|phone| optional_text(Some(&phone))),
         email,
     })
@@ -125,14 +145,10 @@ pub async fn update_mother(
     caller.require(&[Role::Coordinator, Role::Staff])?;
     let changes = mother_changes(update, cases.today())?;
     visible_family(&cases.db, caller, family_id).await?;
-    families::update_mother(
-        &cases.writer,
-        family_id,
-        expected_version,
-        changes,
-        cases.now(),
-    )
-    .await?;
+    // Her identity keys change with her: both in one transaction.
+    let txn = begin_write(&cases.writer).await?;
+    families::update_mother(&txn, family_id, expected_version, changes, cases.now()).await?;
+    txn.commit().await?;
     let resource = format!("/families/{family_id}");
     cases
         .audit(caller, "family.update", Some(family_id), &resource)

@@ -26,6 +26,7 @@ pub mod health;
 pub mod home;
 pub mod housing;
 pub mod housing_reports;
+pub mod identity;
 pub mod incidents;
 pub mod interventions;
 pub mod labels;
@@ -80,6 +81,8 @@ pub struct Cases {
     pub calendar_valid_days: u32,
     /// The exit to housing's warning and follow-ups (`[exit]`).
     pub exit: pathway::ExitPolicy,
+    /// The duplicate check's thresholds (`[identity]`).
+    pub identity: identity::IdentityPolicy,
     /// The authentication policy, the password hasher and the server key.
     pub auth: auth::Authentication,
     /// Where the paper file's documents are kept, and their master key.
@@ -239,6 +242,11 @@ pub enum CaseError {
     /// series of bookings): the days are listed.
     #[error("conflict: {0} on {1:?}")]
     ConflictOn(Conflict, Vec<NaiveDate>),
+    /// A new family that is probably one nido holds already: the files
+    /// that look like her, the most alike first (SPEC "Identity and
+    /// duplicates"). Confirmed with a reason, the referral goes through.
+    #[error("possible duplicate")]
+    PossibleDuplicate(Vec<identity::Candidate>),
     /// The resource changed since the caller read it.
     #[error("stale version")]
     StaleVersion,

@@ -48,6 +48,10 @@ pub enum FamilyRecord {
     Referrals,
     /// The family's team: who accompanies her besides the referent.
     Team,
+    /// What her file is found by (the identity keys) and the decisions
+    /// taken on it and a file that looked alike (SPEC "Identity and
+    /// duplicates").
+    Identity,
     /// Serious incidents naming the family (*événements indésirables graves*).
     Incidents,
     Children,
@@ -75,6 +79,7 @@ impl FamilyRecord {
         FamilyRecord::Placements,
         FamilyRecord::Referrals,
         FamilyRecord::Team,
+        FamilyRecord::Identity,
         FamilyRecord::Incidents,
         FamilyRecord::Children,
         FamilyRecord::Family,
@@ -102,6 +107,7 @@ impl FamilyRecord {
             FamilyRecord::Placements => &["placements"],
             FamilyRecord::Referrals => &["referrals"],
             FamilyRecord::Team => &["family_team"],
+            FamilyRecord::Identity => &["identity_keys", "duplicate_decisions"],
             FamilyRecord::Incidents => &["incidents"],
             FamilyRecord::Children => &["children"],
             FamilyRecord::Family => &["families"],
@@ -150,6 +156,12 @@ impl FamilyRecord {
                            and the names of those present: their profession is given",
             },
             FamilyRecord::Referrals => Export::In("referrals"),
+            FamilyRecord::Identity => Export::InExcept {
+                section: "linked_files",
+                left_out: "the search keys (computed from her names and birth date, which \
+                           are in the document), the decisions that another file is another \
+                           woman's (about that woman as much as her), and the deciders' names",
+            },
             FamilyRecord::Team | FamilyRecord::Children | FamilyRecord::Family => {
                 Export::In("family")
             }
@@ -176,6 +188,7 @@ impl FamilyRecord {
             | FamilyRecord::ProjectReviews
             | FamilyRecord::Contracts
             | FamilyRecord::Actions
+            | FamilyRecord::Identity
             | FamilyRecord::Team => Retention::Deleted,
             FamilyRecord::Occupancies => Retention::Detached,
             FamilyRecord::Incidents => Retention::KeptNamingNobody,
@@ -199,6 +212,7 @@ impl FamilyRecord {
             FamilyRecord::Interventions => Timeline::Events(&[EventKind::Intervention]),
             FamilyRecord::Placements => Timeline::Events(&[EventKind::Admission, EventKind::Exit]),
             FamilyRecord::Referrals => Timeline::Events(&[EventKind::Referral]),
+            FamilyRecord::Identity => Timeline::Events(&[EventKind::LinkedFile]),
             FamilyRecord::Contracts => {
                 Timeline::Nothing("its delivery and signature are due dates, not events")
             }
@@ -235,6 +249,7 @@ impl FamilyRecord {
             FamilyRecord::Interventions => &["intervention"],
             FamilyRecord::Referrals => &["referral"],
             FamilyRecord::Team | FamilyRecord::Family => &["family"],
+            FamilyRecord::Identity => &["duplicate"],
             FamilyRecord::Incidents => &["incident"],
             FamilyRecord::Children => &["child"],
             FamilyRecord::AuditEntries => &["audit"],

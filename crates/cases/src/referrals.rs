@@ -7,13 +7,18 @@ use nido_domain::family::{
     Referral, ReferralDetails, ReferralDraft, ReferralStatus,
 };
 use nido_domain::housing::Unit;
+use nido_domain::identity::{DuplicateVerdict, Identity};
 use nido_domain::placement::{first_period, is_eligible, latest_end_on};
 use nido_domain::refusal::Counted;
 use nido_domain::{Conflict, Role, User};
 use nido_persistence::referrals::NewReferral;
-use nido_persistence::{RepoError, begin_write, families, housing, placements, referrals};
+use nido_persistence::{
+    RepoError, begin_write, families, housing, identity, placements, referrals,
+};
 use uuid::Uuid;
 
+use crate::accepted::Accepted;
+use crate::identity::{Candidate, NOTE_MAX};
 use crate::placements::PlacementRecord;
 use crate::users::is_team_member;
 use crate::{Caller, CaseError, CaseResult, Cases, Invalid, bounds, team};
@@ -110,6 +115,9 @@ pub struct ReferralInput {
     pub family: Option<FamilyDraft>,
     pub family_id: Option<Uuid>,
     pub details: ReferralDraft,
+    /// Why a new family that looks like a file nido holds is someone else
+    /// (SPEC "Identity and duplicates": `confirm_new: {reason}`).
+    pub confirm_new: Option<String>,
 }
 
 /// The family a referral is about, checked: a new one, or one nido knows.
@@ -132,6 +140,13 @@ fn checked(
     let details = ReferralDetails::parse(&input.details, today)
         .map_err(|refused| invalid.add_all(refused))
         .ok();
+    if let Some(reason) = &input.confirm_new {
+        if input.family.is_some() {
+            bounds::text(&mut invalid, "confirm_new.reason", reason, 1, NOTE_MAX);
+        } else {
+            invalid.add("confirm_new", Refusal::ConfirmNewForKnown);
+        }
+    }
     let new_family = match (&input.family, input.family_id) {
         (Some(family), None) => {
             bounds::count(
@@ -183,17 +198,60 @@ fn add_under(invalid: &mut Invalid, prefix: &str, refused: Vec<FieldInvalid>) {
     }
 }
 
+/// A warning of a referral accepted: a file that looks like the new
+/// family's, from the possible threshold and below the probable one (the
+/// probable ones confirmed as someone else's are decided, not warned of).
+pub type PossibleDuplicate = Candidate;
+
 /// Records a pending referral, with its new family if it has none yet
 /// (coordinators). A known family must have no active placement and no
 /// pending referral (the database decides the latter).
-pub async fn refer(cases: &Cases, caller: &Caller, input: ReferralInput) -> CaseResult<Referral> {
+///
+/// A new family is compared with every file first (read by the keys of
+/// her birth date): a file from the probable threshold refuses the
+/// referral with the candidates ([`CaseError::PossibleDuplicate`]) unless
+/// `confirm_new` says why she is someone else — then each probable file
+/// is recorded as another woman's, the reason as the note, and audited as
+/// `duplicate.confirm_new`; files from the possible threshold come back
+/// as warnings.
+pub async fn refer(
+    cases: &Cases,
+    caller: &Caller,
+    input: ReferralInput,
+) -> CaseResult<Accepted<Referral, PossibleDuplicate>> {
     caller.require(&[Role::Coordinator])?;
     let (family, details) = checked(&input, cases.today())?;
+    let mut probable = Vec::new();
+    let mut warnings = Vec::new();
+    if let ReferredFamily::New { mother, children } = &family {
+        let births = children.iter().map(|child| child.birth.date()).collect();
+        let alike = crate::identity::check(cases, caller, &Identity::of(mother, births)).await?;
+        (probable, warnings) = alike
+            .into_iter()
+            .partition(|candidate| candidate.score >= cases.identity.probable);
+        if !probable.is_empty() && input.confirm_new.is_none() {
+            probable.extend(warnings);
+            return Err(CaseError::PossibleDuplicate(probable));
+        }
+    }
     let now = cases.now();
     let txn = begin_write(&cases.writer).await?;
     let family_id = match family {
         ReferredFamily::New { mother, children } => {
-            families::insert(&txn, &mother, &children, now).await?
+            let family_id = families::insert(&txn, &mother, &children, now).await?;
+            let reason = input.confirm_new.as_deref().unwrap_or_default().trim();
+            for candidate in &probable {
+                identity::decide(
+                    &txn,
+                    (family_id, candidate.family.id),
+                    DuplicateVerdict::Different,
+                    reason,
+                    caller.id,
+                    now,
+                )
+                .await?;
+            }
+            family_id
         }
         ReferredFamily::Known(family_id) => {
             let family = families::find(&txn, family_id)
@@ -223,7 +281,13 @@ pub async fn refer(cases: &Cases, caller: &Caller, input: ReferralInput) -> Case
     cases
         .audit(caller, "referral.create", Some(family_id), &resource)
         .await?;
-    Ok(referral)
+    if !probable.is_empty() {
+        let named = std::iter::once(family_id).chain(probable.iter().map(|c| c.family.id));
+        cases
+            .audit_many(caller, "duplicate.confirm_new", named, &resource)
+            .await?;
+    }
+    Ok(Accepted::with_warnings(referral, warnings))
 }
 
 /// Declines or withdraws a pending referral, with the reason: 1 to

@@ -221,6 +221,7 @@ async fn erase_file(
             FamilyRecord::Placements => statements::delete_placements(txn, file).await?,
             FamilyRecord::Referrals => statements::delete_referrals(txn, file).await?,
             FamilyRecord::Team => statements::delete_team(txn, file).await?,
+            FamilyRecord::Identity => statements::delete_identity(txn, file).await?,
             FamilyRecord::Incidents => statements::unname_incidents(txn, file, now).await?,
             FamilyRecord::Children => statements::erase_children(txn, file, month).await?,
             FamilyRecord::Family => statements::erase_family(txn, file, month).await?,

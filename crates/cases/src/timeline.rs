@@ -7,14 +7,15 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use nido_domain::creche::Booking;
 use nido_domain::family::ReferralStatus;
 use nido_domain::housing::DateSpan;
+use nido_domain::identity::DuplicateVerdict;
 use nido_domain::intervention::{Action, Intervention};
 use nido_domain::pathway::{FollowUpOutcome, StepKind, StepStatus};
 use nido_domain::placement::ExitDestination;
 use nido_domain::placement::Period;
 use nido_domain::workshop::ParticipationStatus;
 use nido_persistence::{
-    creche, incidents, interventions, occupancies, pathway, placements, projects, referrals,
-    workshops,
+    creche, identity, incidents, interventions, occupancies, pathway, placements, projects,
+    referrals, workshops,
 };
 use uuid::Uuid;
 
@@ -104,6 +105,13 @@ pub enum Event {
         after_months: u32,
         outcome: FollowUpOutcome,
     },
+    /// A coordinator found that another file is the same mother's: the
+    /// two files are linked, never merged.
+    LinkedFile {
+        decision_id: Uuid,
+        other_family_id: Uuid,
+        decided_on: NaiveDate,
+    },
 }
 
 impl Event {
@@ -122,6 +130,7 @@ impl Event {
             Event::Concern { .. } => EventKind::Concern,
             Event::HousingStep { .. } => EventKind::HousingStep,
             Event::FollowUp { .. } => EventKind::FollowUp,
+            Event::LinkedFile { .. } => EventKind::LinkedFile,
         }
     }
 
@@ -141,6 +150,7 @@ impl Event {
             Event::Concern { transmitted_on, .. } => *transmitted_on,
             Event::HousingStep { on, .. } => *on,
             Event::FollowUp { done_on, .. } => *done_on,
+            Event::LinkedFile { decided_on, .. } => *decided_on,
         }
     }
 
@@ -312,6 +322,20 @@ pub async fn family_timeline(
                             done_on: made.done_on,
                             after_months: follow_up.after_months,
                             outcome: made.outcome,
+                        });
+                    }
+                }
+            }
+            FamilyRecord::Identity => {
+                for decision in identity::decisions_of(db, family_id).await? {
+                    if decision.verdict == DuplicateVerdict::SamePerson {
+                        events.push(Event::LinkedFile {
+                            decision_id: decision.id,
+                            other_family_id: decision.other_than(family_id),
+                            decided_on: decision
+                                .decided_at
+                                .with_timezone(&cases.time_zone)
+                                .date_naive(),
                         });
                     }
                 }

@@ -49,6 +49,10 @@ string_enum! {
         PlacementActive => "placement_active",
         /// A lease signed after the Visale visa it relies on ran out.
         VisaleExpired => "visale_expired",
+        /// The pair of files was decided on already.
+        PairDecided => "pair_decided",
+        /// A new family that is probably one nido holds already.
+        PossibleDuplicate => "possible_duplicate",
     }
 }
 
@@ -107,6 +111,10 @@ impl Conflict {
             }
             Conflict::VisaleExpired => {
                 "No Visale visa of the placement covers that day: the lease must be signed once the visa is granted and before it runs out."
+            }
+            Conflict::PairDecided => "These two files were decided on already.",
+            Conflict::PossibleDuplicate => {
+                "This mother probably has a file already (see candidates): refer that family by its family_id, or confirm a new file with confirm_new: {reason}."
             }
             Conflict::DocumentIntegrity => {
                 "This document's stored content fails its integrity check: it is not served. The incident is logged; ask an admin to restore it from a backup."

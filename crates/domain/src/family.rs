@@ -42,8 +42,14 @@ pub const PHONE_MAX: u64 = 40;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mother {
     pub first_name: String,
+    /// The name she uses.
     pub last_name: String,
+    /// Her name at birth, when she uses another (SPEC "Identity and
+    /// duplicates").
+    pub birth_last_name: Option<String>,
     pub birth_date: NaiveDate,
+    /// Where she was born: a commune, or a country.
+    pub birth_place: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
 }
@@ -61,9 +67,21 @@ impl Mother {
         let mut refused = Vec::new();
         let first_name = text(&mut refused, "first_name", &draft.first_name, 1, NAME_MAX);
         let last_name = text(&mut refused, "last_name", &draft.last_name, 1, NAME_MAX);
+        let birth_last_name = optional_text(
+            &mut refused,
+            "birth_last_name",
+            draft.birth_last_name.as_deref(),
+            NAME_MAX,
+        );
         if draft.birth_date > today {
             refused.push(FieldInvalid::new("birth_date", Refusal::AfterToday));
         }
+        let birth_place = optional_text(
+            &mut refused,
+            "birth_place",
+            draft.birth_place.as_deref(),
+            NAME_MAX,
+        );
         let phone = optional_text(&mut refused, "phone", draft.phone.as_deref(), PHONE_MAX);
         let email = match draft
             .email
@@ -86,7 +104,9 @@ impl Mother {
         Ok(Mother {
             first_name,
             last_name,
+            birth_last_name,
             birth_date: draft.birth_date,
+            birth_place,
             phone,
             email,
         })
@@ -98,7 +118,9 @@ impl Mother {
 pub struct MotherDraft {
     pub first_name: String,
     pub last_name: String,
+    pub birth_last_name: Option<String>,
     pub birth_date: NaiveDate,
+    pub birth_place: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
 }
@@ -109,7 +131,9 @@ pub struct MotherDraft {
 pub struct MotherChanges {
     pub first_name: Option<String>,
     pub last_name: Option<String>,
+    pub birth_last_name: Option<Option<String>>,
     pub birth_date: Option<NaiveDate>,
+    pub birth_place: Option<Option<String>>,
     pub phone: Option<Option<String>>,
     pub email: Option<Option<String>>,
 }
@@ -386,19 +410,25 @@ mod tests {
         let draft = MotherDraft {
             first_name: "  Awa ".into(),
             last_name: "Diallo".into(),
+            birth_last_name: Some(" ".into()),
             birth_date: day("2001-05-17"),
+            birth_place: Some(" Bamako ".into()),
             phone: Some("  ".into()),
             email: Some(" Awa@Example.org ".into()),
         };
         let mother = Mother::parse(&draft, today).expect("valid");
         assert_eq!(mother.first_name, "Awa");
         assert_eq!(mother.phone, None, "blank is none");
+        assert_eq!(mother.birth_last_name, None, "blank is none");
+        assert_eq!(mother.birth_place.as_deref(), Some("Bamako"));
         assert_eq!(mother.email.as_deref(), Some("awa@example.org"));
         assert_eq!(mother.full_name(), "Awa Diallo");
         let at_the_bounds = MotherDraft {
             first_name: "A".into(),
             last_name: "x".repeat(100),
+            birth_last_name: Some("y".repeat(100)),
             birth_date: today,
+            birth_place: None,
             phone: Some("0".repeat(40)),
             email: None,
         };
@@ -407,7 +437,9 @@ mod tests {
             &MotherDraft {
                 first_name: "   ".into(),
                 last_name: "x".repeat(101),
+                birth_last_name: Some("y".repeat(101)),
                 birth_date: day("2026-11-27"),
+                birth_place: Some("z".repeat(101)),
                 phone: Some("0".repeat(41)),
                 email: Some("not-an-email".into()),
             },
@@ -417,7 +449,15 @@ mod tests {
         let fields: Vec<&str> = refused.iter().map(|refusal| refusal.field).collect();
         assert_eq!(
             fields,
-            ["first_name", "last_name", "birth_date", "phone", "email"]
+            [
+                "first_name",
+                "last_name",
+                "birth_last_name",
+                "birth_date",
+                "birth_place",
+                "phone",
+                "email"
+            ]
         );
     }
 
@@ -505,7 +545,9 @@ mod tests {
             mother: Mother {
                 first_name: "Awa".into(),
                 last_name: "Diallo".into(),
+                birth_last_name: None,
                 birth_date: day("2001-05-17"),
+                birth_place: None,
                 phone: None,
                 email: None,
             },

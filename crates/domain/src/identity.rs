@@ -279,6 +279,185 @@ pub fn score(a: &Identity, b: &Identity) -> f64 {
     known + if shared { CHILDREN_WEIGHT } else { 0.0 }
 }
 
+string_enum! {
+    /// What a coordinator decided about two files that look alike.
+    DuplicateVerdict {
+        /// One mother, two files: they are linked (each shows the other),
+        /// never merged.
+        SamePerson => "same_person",
+        /// Two women: the pair leaves the list of possible duplicates.
+        Different => "different",
+    }
+}
+
+string_enum! {
+    /// Where a file stands, as a candidate shows it.
+    FileStatus {
+        /// A referral waits on the waiting list.
+        Waiting => "waiting",
+        /// The centre accompanies her now.
+        Active => "active",
+        /// Neither: an ended placement, or a referral declined or
+        /// withdrawn.
+        Closed => "closed",
+    }
+}
+
+/// A decision on a pair of files, `family_id` the smaller id of the two.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateDecision {
+    pub id: uuid::Uuid,
+    pub family_id: uuid::Uuid,
+    pub other_family_id: uuid::Uuid,
+    pub verdict: DuplicateVerdict,
+    pub note: String,
+    pub decided_by: uuid::Uuid,
+    pub decided_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl DuplicateDecision {
+    /// The file of the pair that is not `family_id`.
+    pub fn other_than(&self, family_id: uuid::Uuid) -> uuid::Uuid {
+        if self.family_id == family_id {
+            self.other_family_id
+        } else {
+            self.family_id
+        }
+    }
+}
+
+/// A pair of files in the order it is stored: the smaller id first.
+pub fn ordered_pair(a: uuid::Uuid, b: uuid::Uuid) -> (uuid::Uuid, uuid::Uuid) {
+    if a <= b { (a, b) } else { (b, a) }
+}
+
+/// The version of the rules that make [`keys`] and [`search_text`]: a
+/// file keyed under an older one is keyed again when nido starts, so a
+/// change to the phonetic key never leaves a file unfindable.
+pub const KEYS_VERSION: i32 = 1;
+
+impl Identity {
+    /// A family's mother as the check compares her, with her children's
+    /// births (born or expected).
+    pub fn of(mother: &crate::family::Mother, children_births: Vec<NaiveDate>) -> Identity {
+        Identity {
+            last_name: mother.last_name.clone(),
+            birth_last_name: mother.birth_last_name.clone(),
+            first_name: mother.first_name.clone(),
+            birth_date: mother.birth_date,
+            children_births,
+        }
+    }
+
+    /// Her names: the one she uses, then the one at birth.
+    fn last_names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.last_name.as_str()).chain(self.birth_last_name.as_deref())
+    }
+}
+
+/// The key of a name's sound, as stored: `n:` and the phonetic key.
+pub fn name_key(name: &str) -> Option<String> {
+    let key = phonetic(name);
+    (!key.is_empty()).then(|| format!("n:{key}"))
+}
+
+/// The keys of a birth date, as stored: `b:` and the day, as typed and
+/// with its day and month swapped (when that is a day).
+pub fn birth_keys(born: NaiveDate) -> Vec<String> {
+    let mut keys = vec![format!("b:{born}")];
+    if let Some(swapped) = NaiveDate::from_ymd_opt(born.year(), born.day(), born.month())
+        && swapped != born
+    {
+        keys.push(format!("b:{swapped}"));
+    }
+    keys
+}
+
+/// The key of a birth month, as stored: `m:` and the year and month.
+pub fn month_key(born: NaiveDate) -> String {
+    format!("m:{}", born.format("%Y-%m"))
+}
+
+/// The keys a file is found by, stored and indexed beside it: the sound of
+/// each of her names (used and at birth), for the search; her birth date
+/// both ways and its month, for the duplicate check (see
+/// [`check_keys`]).
+pub fn keys(identity: &Identity) -> Vec<String> {
+    let mut keys: Vec<String> = identity.last_names().filter_map(name_key).collect();
+    keys.extend(check_keys(identity));
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// The keys the duplicate check reads its candidates by: the birth date
+/// both ways and its month. A pair whose birth dates agree in none of
+/// these ways scores at most 0.70 whatever the rest (the names, the
+/// first names and a child: 0.35 + 0.25 + 0.10; the test
+/// `without_a_birth_date_in_common_no_pair_is_possible` says so), so the
+/// check reads by these keys every file that can reach the possible band
+/// when `identity.possible` is at least [`LOWEST_POSSIBLE`], which the
+/// settings enforce.
+pub fn check_keys(identity: &Identity) -> Vec<String> {
+    let mut keys = birth_keys(identity.birth_date);
+    keys.push(month_key(identity.birth_date));
+    keys
+}
+
+/// The lowest `identity.possible` the keys of [`check_keys`] serve.
+pub const LOWEST_POSSIBLE: f64 = 0.71;
+
+/// The text a search by name fragments looks into: each name folded, and
+/// run together ("le fevre lefevre"), the first names folded.
+pub fn search_text(identity: &Identity) -> String {
+    let mut parts = Vec::new();
+    for name in identity.last_names() {
+        parts.push(fold(name));
+        parts.push(compact(name));
+    }
+    parts.push(fold(&identity.first_name));
+    parts.retain(|part| !part.is_empty());
+    parts.dedup();
+    parts.join(" ")
+}
+
+/// How well a file answers a search, the higher the better (0: not at
+/// all): each word of the query counts 3 when it is a whole word of her
+/// names, 2 when it begins one, 1 when it is inside one or sounds like
+/// one of her names; the birth date asked for counts 4 exactly, 3 swapped.
+pub fn search_rank(identity: &Identity, query: &str, born: Option<NaiveDate>) -> u32 {
+    let names: Vec<String> = identity
+        .last_names()
+        .chain(std::iter::once(identity.first_name.as_str()))
+        .flat_map(|name| {
+            let mut forms = words(name);
+            forms.push(compact(name));
+            forms
+        })
+        .collect();
+    let sounds: Vec<String> = identity.last_names().map(phonetic).collect();
+    let mut rank = 0;
+    for word in words(query) {
+        if names.contains(&word) {
+            rank += 3;
+        } else if names.iter().any(|name| name.starts_with(&word)) {
+            rank += 2;
+        } else if names.iter().any(|name| name.contains(&word))
+            || (word.len() > 2 && sounds.contains(&phonetic(&word)))
+        {
+            rank += 1;
+        }
+    }
+    if let Some(born) = born {
+        if identity.birth_date == born {
+            rank += 4;
+        } else if birth_keys(born).contains(&format!("b:{}", identity.birth_date)) {
+            rank += 3;
+        }
+    }
+    rank
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -326,5 +505,99 @@ mod tests {
         let mut married = mother("Martin", "Awa", "1998-03-04");
         married.birth_last_name = Some("Diallo".to_owned());
         assert!(score(&awa, &married) > 0.9);
+    }
+
+    #[test]
+    fn without_a_birth_date_in_common_no_pair_is_possible() {
+        // The same names, first names and a child born the same day: only
+        // the birth dates differ, in a way `check_keys` does not read.
+        let mut a = mother("Diallo", "Awa", "1998-03-04");
+        let mut b = mother("Diallo", "Awa", "1998-05-14");
+        a.children_births = vec!["2025-01-01".parse().expect("a date")];
+        b.children_births = a.children_births.clone();
+        assert!(score(&a, &b) < LOWEST_POSSIBLE, "{}", score(&a, &b));
+        b.children_births.clear();
+        assert!(score(&a, &b) < LOWEST_POSSIBLE, "{}", score(&a, &b));
+        assert!(
+            check_keys(&a)
+                .iter()
+                .all(|key| !check_keys(&b).contains(key))
+        );
+    }
+
+    /// Two dates that agree as the score reads them (the same day, the
+    /// day and month swapped, the same month), written plainly.
+    fn agree(a: NaiveDate, b: NaiveDate) -> bool {
+        a == b
+            || (a.year() == b.year() && a.month() == b.month())
+            || (a.year() == b.year() && a.day() == b.month() && a.month() == b.day())
+    }
+
+    proptest::proptest! {
+        /// The keys the check reads by find every pair the score can put
+        /// in the possible band: whatever the two birth dates, the same
+        /// names and first names reach `LOWEST_POSSIBLE` only when the
+        /// dates share a check key, and share one exactly when they agree.
+        #[test]
+        fn the_check_keys_find_every_pair_that_can_be_possible(
+            first in 0u64..4000,
+            second in 0u64..4000,
+            near in -45i64..45,
+            how in 0u8..3,
+            with_child in proptest::bool::ANY,
+        ) {
+            let start = NaiveDate::from_ymd_opt(1990, 1, 1).expect("a day");
+            let a_born = start + chrono::Days::new(first);
+            // Far apart, a few days apart, or swapped (when it can be).
+            let b_born = match how {
+                0 => start + chrono::Days::new(second),
+                1 => a_born + chrono::TimeDelta::days(near),
+                _ => NaiveDate::from_ymd_opt(a_born.year(), a_born.day(), a_born.month())
+                    .unwrap_or(a_born),
+            };
+            let mut a = mother("Diallo", "Awa", "1990-01-01");
+            let mut b = a.clone();
+            a.birth_date = a_born;
+            b.birth_date = b_born;
+            if with_child {
+                a.children_births = vec![start];
+                b.children_births = vec![start];
+            }
+            let shared = check_keys(&a).iter().any(|key| check_keys(&b).contains(key));
+            proptest::prop_assert_eq!(shared, agree(a_born, b_born));
+            if score(&a, &b) >= LOWEST_POSSIBLE {
+                proptest::prop_assert!(shared, "{} {} {}", a_born, b_born, score(&a, &b));
+            }
+        }
+    }
+
+    #[test]
+    fn alike_mothers_share_a_key_and_the_search_finds_them() {
+        let mut married = mother("Martin", "Awa", "1998-04-03");
+        married.birth_last_name = Some("Le Febvre".to_owned());
+        let keys_married = keys(&married);
+        assert_eq!(
+            keys_married,
+            [
+                "b:1998-03-04",
+                "b:1998-04-03",
+                "m:1998-04",
+                "n:LFVR",
+                "n:MRTN"
+            ]
+        );
+        let born = mother("Lefèvre", "Awa", "2001-01-01");
+        assert!(keys(&born).iter().any(|key| keys_married.contains(key)));
+        // The 13th of a month has no swapped reading.
+        assert_eq!(keys(&mother("Diallo", "Awa", "1998-03-13")).len(), 3);
+        let text = search_text(&married);
+        assert_eq!(text, "martin le febvre lefebvre awa");
+        assert!(text.contains("febv"));
+        assert_eq!(search_rank(&married, "Lefèvre", None), 1, "by sound");
+        assert_eq!(search_rank(&married, "martin awa", None), 6);
+        assert_eq!(search_rank(&married, "mar", None), 2);
+        assert_eq!(search_rank(&married, "", "1998-04-03".parse().ok()), 4);
+        assert_eq!(search_rank(&married, "", "1998-03-04".parse().ok()), 3);
+        assert_eq!(search_rank(&married, "Durand", None), 0);
     }
 }

@@ -115,6 +115,12 @@ pub enum Refusal {
     FamilyOrFamilyId,
     /// A family nido does not hold.
     NoSuchFamily,
+    /// A pair of files that is not two different files.
+    TwoFiles,
+    /// A search with neither a name nor a birth date.
+    NameOrBirthDate,
+    /// A confirmation of a new file for a family nido knows.
+    ConfirmNewForKnown,
     /// A child of another family.
     NotAChildOfTheFamily,
     /// A field of another kind of housing step.
@@ -321,6 +327,9 @@ impl Refusal {
             AlreadyBorn => "the child is already born",
             FamilyOrFamilyId => "give exactly one of family and family_id",
             NoSuchFamily => "no such family",
+            TwoFiles => "must name two different files",
+            NameOrBirthDate => "give a name or a birth_date",
+            ConfirmNewForKnown => "is given only with a new family",
             NotAChildOfTheFamily => "is not a child of this family",
             NotOfThisKind { kind } => return format!("is not a field of a {kind} step"),
             DecidedBeforeFiled => "must not be before filed_on",
@@ -463,6 +472,9 @@ impl Refusal {
             AlreadyBorn => "L'enfant est déjà né.",
             FamilyOrFamilyId => "Indiquez la famille.",
             NoSuchFamily => "Cette famille est inconnue.",
+            TwoFiles => "Choisissez deux dossiers différents.",
+            NameOrBirthDate => "Indiquez un nom ou une date de naissance.",
+            ConfirmNewForKnown => "Ne confirmez un nouveau dossier que pour une nouvelle famille.",
             NotAChildOfTheFamily => "Cet enfant n'est pas de cette famille.",
             NotOfThisKind { .. } => "Ce champ ne concerne pas ce type de démarche.",
             DecidedBeforeFiled => "La décision ne peut pas précéder le dépôt.",
@@ -694,6 +706,9 @@ mod tests {
             AlreadyBorn,
             FamilyOrFamilyId,
             NoSuchFamily,
+            TwoFiles,
+            NameOrBirthDate,
+            ConfirmNewForKnown,
             NotAChildOfTheFamily,
             NotOfThisKind { kind: "visale" },
             DecidedBeforeFiled,

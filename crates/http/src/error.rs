@@ -8,6 +8,8 @@ use nido_cases::CaseError;
 use nido_cases::audit_log::Denied;
 use nido_domain::Conflict;
 use nido_domain::Refusal;
+
+use crate::identity::CandidateResponse;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -49,6 +51,10 @@ pub struct Problem {
     /// series of crèche bookings): those days.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conflicts: Option<Vec<NaiveDate>>,
+    /// For a 409 `possible_duplicate`: the files that look like the new
+    /// family's, the most alike first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub candidates: Option<Vec<CandidateResponse>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -96,6 +102,9 @@ pub enum ApiError {
     /// A conflict on some of the days a request covers, listed.
     #[error("conflict: {0} on {1:?}")]
     ConflictOn(Conflict, Vec<NaiveDate>),
+    /// A new family that probably has a file: the candidates.
+    #[error("possible duplicate")]
+    PossibleDuplicate(Vec<CandidateResponse>),
     /// `If-Match` names a version that is no longer current.
     #[error("precondition failed")]
     PreconditionFailed,
@@ -137,7 +146,9 @@ impl ApiError {
             | ApiError::MfaEnrolmentRequired => StatusCode::FORBIDDEN,
             ApiError::NotFound | ApiError::Hidden { .. } => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict(_) | ApiError::ConflictOn(..) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::ConflictOn(..) | ApiError::PossibleDuplicate(_) => {
+                StatusCode::CONFLICT
+            }
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::Validation(_) | ApiError::Unprocessable { .. } => {
                 StatusCode::UNPROCESSABLE_ENTITY
@@ -164,6 +175,7 @@ impl ApiError {
             ApiError::NotFound | ApiError::Hidden { .. } => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::Conflict(conflict) | ApiError::ConflictOn(conflict, _) => conflict.as_str(),
+            ApiError::PossibleDuplicate(_) => Conflict::PossibleDuplicate.as_str(),
             ApiError::Unprocessable { code, .. } => code,
             ApiError::PreconditionFailed => "stale_version",
             ApiError::Validation(_) => "validation_failed",
@@ -201,6 +213,7 @@ impl ApiError {
             ApiError::Conflict(conflict) | ApiError::ConflictOn(conflict, _) => {
                 conflict.sentence().to_owned()
             }
+            ApiError::PossibleDuplicate(_) => Conflict::PossibleDuplicate.sentence().to_owned(),
             ApiError::Unprocessable { detail, .. } => detail.clone(),
             ApiError::PreconditionFailed => {
                 "The resource changed since you read it: read it again, then retry.".into()
@@ -230,6 +243,10 @@ impl ApiError {
                 ApiError::ConflictOn(_, dates) => Some(dates.clone()),
                 _ => None,
             },
+            candidates: match self {
+                ApiError::PossibleDuplicate(candidates) => Some(candidates.clone()),
+                _ => None,
+            },
         }
     }
 }
@@ -252,6 +269,12 @@ impl From<CaseError> for ApiError {
             },
             CaseError::Conflict(conflict) => ApiError::Conflict(conflict),
             CaseError::ConflictOn(conflict, dates) => ApiError::ConflictOn(conflict, dates),
+            CaseError::PossibleDuplicate(candidates) => ApiError::PossibleDuplicate(
+                candidates
+                    .into_iter()
+                    .map(CandidateResponse::from)
+                    .collect(),
+            ),
             CaseError::StaleVersion => ApiError::PreconditionFailed,
             CaseError::InvalidCredentials => ApiError::InvalidCredentials,
             CaseError::InvalidCode => ApiError::InvalidCode,

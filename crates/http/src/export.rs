@@ -143,6 +143,14 @@ pub struct ExportedPathway {
     pub follow_ups: Vec<crate::pathway::FollowUpResponse>,
 }
 
+/// Another file of hers, and when and why it was found to be hers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportedLink {
+    pub family_id: Uuid,
+    pub decided_at: DateTime<Utc>,
+    pub note: String,
+}
+
 /// The whole file a mother may ask for.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FamilyExport {
@@ -165,6 +173,9 @@ pub struct FamilyExport {
     pub documents: Vec<ExportedDocument>,
     /// Her steps towards a home, and the follow-ups after her exits.
     pub housing_pathway: ExportedPathway,
+    /// Her other files, found to be hers by a coordinator (linked, never
+    /// merged).
+    pub linked_files: Vec<ExportedLink>,
     /// What the file holds that this export does not show, and why.
     pub left_out: Vec<String>,
 }
@@ -414,6 +425,15 @@ impl From<FamilyFile> for FamilyExport {
                     .map(crate::pathway::FollowUpResponse::from)
                     .collect(),
             },
+            linked_files: file
+                .linked_files
+                .into_iter()
+                .map(|(decision, other)| ExportedLink {
+                    family_id: other,
+                    decided_at: decision.decided_at,
+                    note: decision.note,
+                })
+                .collect(),
             // Always the same list, whether or not the file holds any of
             // these: its wording must not tell whether one exists.
             left_out: vec![

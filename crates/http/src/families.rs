@@ -24,8 +24,12 @@ use crate::versioning::{IfMatch, created, versioned};
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MotherResponse {
     pub first_name: String,
+    /// The name she uses.
     pub last_name: String,
+    /// Her name at birth, when she uses another.
+    pub birth_last_name: Option<String>,
     pub birth_date: NaiveDate,
+    pub birth_place: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
 }
@@ -70,6 +74,10 @@ pub struct FamilyResponse {
     /// How many interventions the caller may see (on single reads).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub intervention_count: Option<u64>,
+    /// Her other files, found to be the same mother's by a coordinator
+    /// (linked, never merged; on single reads).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub linked_family_ids: Option<Vec<Uuid>>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -82,7 +90,9 @@ impl From<Family> for FamilyResponse {
             mother: MotherResponse {
                 first_name: family.mother.first_name,
                 last_name: family.mother.last_name,
+                birth_last_name: family.mother.birth_last_name,
                 birth_date: family.mother.birth_date,
+                birth_place: family.mother.birth_place,
                 phone: family.mother.phone,
                 email: family.mother.email,
             },
@@ -95,6 +105,7 @@ impl From<Family> for FamilyResponse {
             team_ids: family.team_ids,
             current_placement_id: family.current_placement_id,
             intervention_count: None,
+            linked_family_ids: None,
             version: family.version,
             created_at: family.created_at,
             updated_at: family.updated_at,
@@ -131,8 +142,10 @@ pub(crate) async fn get_family(
 ) -> Result<impl IntoResponse> {
     let (family, count) = cases::families::read(&state.cases, &caller.case_caller(), id).await?;
     let version = family.version;
+    let linked = cases::identity::linked_files(&state.cases, id).await?;
     let mut response = FamilyResponse::from(family);
     response.intervention_count = Some(count);
+    response.linked_family_ids = Some(linked.into_iter().map(|(other, _)| other).collect());
     Ok(versioned(version, response))
 }
 
@@ -143,7 +156,13 @@ pub struct MotherChangesInput {
     pub first_name: Option<String>,
     #[schema(min_length = 1, pattern = r"[^\s\x85]", max_length = 100)]
     pub last_name: Option<String>,
+    /// Her name at birth; an empty string clears it.
+    #[schema(max_length = 100)]
+    pub birth_last_name: Option<String>,
     pub birth_date: Option<NaiveDate>,
+    /// An empty string clears it.
+    #[schema(max_length = 100)]
+    pub birth_place: Option<String>,
     /// An empty string clears it.
     #[schema(max_length = 40)]
     pub phone: Option<String>,
@@ -173,7 +192,9 @@ pub(crate) async fn update_family(
     let update = MotherUpdate {
         first_name: input.first_name,
         last_name: input.last_name,
+        birth_last_name: input.birth_last_name,
         birth_date: input.birth_date,
+        birth_place: input.birth_place,
         phone: input.phone,
         email: input.email,
     };

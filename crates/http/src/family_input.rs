@@ -25,8 +25,14 @@ pub struct MotherInput {
         max_length = 100
     )]
     pub last_name: String,
+    /// Her name at birth, when she uses another.
+    #[schema(example = "Traoré", max_length = 100)]
+    pub birth_last_name: Option<String>,
     #[schema(example = "2002-03-14")]
     pub birth_date: NaiveDate,
+    /// A commune, or a country.
+    #[schema(example = "Créteil", max_length = 100)]
+    pub birth_place: Option<String>,
     #[schema(max_length = 40)]
     pub phone: Option<String>,
     #[schema(format = Email, max_length = 254)]
@@ -38,7 +44,9 @@ impl From<MotherInput> for MotherDraft {
         MotherDraft {
             first_name: input.first_name,
             last_name: input.last_name,
+            birth_last_name: input.birth_last_name,
             birth_date: input.birth_date,
+            birth_place: input.birth_place,
             phone: input.phone,
             email: input.email,
         }

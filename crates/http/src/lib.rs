@@ -21,6 +21,7 @@ pub mod gate;
 pub mod health;
 pub mod housing;
 pub mod housing_views;
+pub mod identity;
 pub mod incidents;
 pub mod interventions;
 pub mod occupancy;
@@ -80,6 +81,9 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(users::get_user, users::update_user))
         .routes(routes!(users::me))
         .routes(routes!(families::list_families))
+        .routes(routes!(identity::search_families))
+        .routes(routes!(identity::list_duplicates))
+        .routes(routes!(identity::decide))
         .routes(routes!(families::get_family, families::update_family))
         .routes(routes!(families::add_child))
         .routes(routes!(families::update_child))

@@ -19,6 +19,7 @@ use crate::error::Result;
 use crate::extract::{ApiPath, JsonBody, ValidQuery};
 use crate::family_input::{ChildInput, MotherInput};
 use crate::gate::{Allowed, Coordinators};
+use crate::identity::CandidateResponse;
 use crate::pagination::{Page, PageParams};
 use crate::placements::PlacementResponse;
 use crate::state::AppState;
@@ -102,6 +103,27 @@ pub struct CreateReferralRequest {
     pub reason: ReferralReason,
     #[schema(max_length = 5000)]
     pub reason_details: Option<String>,
+    /// With a new family that probably has a file already (409
+    /// `possible_duplicate`): why she is someone else. Audited; the files
+    /// named are recorded as another woman's.
+    pub confirm_new: Option<ConfirmNewInput>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmNewInput {
+    #[schema(min_length = 1, pattern = r"[^\s\x85]", max_length = 2000)]
+    pub reason: String,
+}
+
+/// A referral just recorded, and the files that look like its new
+/// family's (below the probable threshold: a person should look).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedReferralResponse {
+    #[serde(flatten)]
+    pub referral: ReferralResponse,
+    /// Always present; empty when no file looks like hers.
+    pub possible_duplicates: Vec<CandidateResponse>,
 }
 
 impl From<NewFamilyInput> for FamilyDraft {
@@ -127,13 +149,19 @@ impl From<CreateReferralRequest> for ReferralInput {
                 reason: request.reason,
                 reason_details: request.reason_details,
             },
+            confirm_new: request.confirm_new.map(|confirm| confirm.reason),
         }
     }
 }
 
-/// Record a referral (coordinator), for a new family or a known one.
+/// Record a referral (coordinator), for a new family or a known one. A
+/// new family is compared with every file first: 409
+/// `possible_duplicate` with the `candidates` when one probably is hers,
+/// unless `confirm_new` says why not; `possible_duplicates` lists the
+/// files that only may be.
 #[utoipa::path(post, path = "/referrals", tag = "referrals", request_body = CreateReferralRequest,
-    responses((status = 201, description = "The pending referral", body = ReferralResponse)))]
+    responses((status = 201, description = "The pending referral", body = CreatedReferralResponse),
+        (status = 409, description = "`possible_duplicate`: the candidates", body = crate::error::Problem)))]
 #[tracing::instrument(skip_all)]
 pub(crate) async fn create_referral(
     State(state): State<AppState>,
@@ -141,8 +169,16 @@ pub(crate) async fn create_referral(
     JsonBody(body): JsonBody<CreateReferralRequest>,
 ) -> Result<impl IntoResponse> {
     let input = ReferralInput::from(body);
-    let referral = cases::referrals::refer(&state.cases, &caller.case_caller(), input).await?;
-    Ok((StatusCode::CREATED, Json(ReferralResponse::from(referral))))
+    let accepted = cases::referrals::refer(&state.cases, &caller.case_caller(), input).await?;
+    let answer = CreatedReferralResponse {
+        referral: ReferralResponse::from(accepted.value),
+        possible_duplicates: accepted
+            .warnings
+            .into_iter()
+            .map(CandidateResponse::from)
+            .collect(),
+    };
+    Ok((StatusCode::CREATED, Json(answer)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -9,6 +9,7 @@ use nido_domain::document::{DocumentKind, MediaType};
 use nido_domain::due_dates::DueKind;
 use nido_domain::family::{ReferralReason, ReferralSource, ReferralStatus};
 use nido_domain::housing::{LandlordKind, Typology};
+use nido_domain::identity::{DuplicateVerdict, FileStatus};
 use nido_domain::incident::IncidentCategory;
 use nido_domain::intervention::{Confidentiality, InterventionKind};
 use nido_domain::pathway::{FollowUpOutcome, Recourse, SiaoDemand, StepKind, StepStatus};
@@ -163,6 +164,10 @@ vocabularies! {
         "Who referred the family.");
     referral_reason => "ReferralReason": string_enum(ReferralReason::ALL, ReferralReason::as_str,
         "Why the family was referred.");
+    file_status => "FileStatus": string_enum(FileStatus::ALL, FileStatus::as_str,
+        "Where a file stands: `waiting` (a referral on the waiting list), `active` (in care), `closed`.");
+    duplicate_verdict => "DuplicateVerdict": string_enum(DuplicateVerdict::ALL, DuplicateVerdict::as_str,
+        "A decision on two files that look alike: `same_person` links them, `different` keeps them off the list.");
     referral_status => "ReferralStatus": string_enum(ReferralStatus::ALL, ReferralStatus::as_str,
         "Where a referral stands; `pending` is the waiting list.");
     placement_status => "PlacementStatus": string_enum(PlacementStatus::ALL, PlacementStatus::as_str,

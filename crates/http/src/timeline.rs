@@ -155,6 +155,15 @@ pub struct FollowUpEvent {
     pub status: &'static str,
 }
 
+/// Another file was found to be the same mother's: the two are linked.
+#[derive(Debug, ToSchema)]
+pub struct LinkedFileEvent {
+    pub date: NaiveDate,
+    /// The other file: read it with `GET /families/{id}` (when the caller
+    /// may).
+    pub linked_family_id: Uuid,
+}
+
 /// One event of the family's timeline, by kind: a tagged union on `kind`.
 #[derive(Debug)]
 pub enum TimelineEvent {
@@ -171,6 +180,7 @@ pub enum TimelineEvent {
     Concern(ConcernEvent),
     HousingStep(HousingStepEvent),
     FollowUp(FollowUpEvent),
+    LinkedFile(LinkedFileEvent),
 }
 
 impl TimelineEvent {
@@ -296,12 +306,18 @@ impl TimelineEvent {
                 after_months,
                 status: outcome.as_str(),
             }),
+            Event::LinkedFile {
+                other_family_id, ..
+            } => Self::LinkedFile(LinkedFileEvent {
+                date,
+                linked_family_id: other_family_id,
+            }),
         }
     }
 
     /// Every kind: its tag and its variant's component, with its schema and
     /// the components it refers to.
-    fn kinds() -> [(EventKind, String, RefOr<Schema>, Collect); 13] {
+    fn kinds() -> [(EventKind, String, RefOr<Schema>, Collect); 14] {
         fn kind<T: ToSchema>(tag: EventKind) -> (EventKind, String, RefOr<Schema>, Collect) {
             (tag, T::name().into_owned(), T::schema(), T::schemas)
         }
@@ -319,6 +335,7 @@ impl TimelineEvent {
             kind::<ConcernEvent>(EventKind::Concern),
             kind::<HousingStepEvent>(EventKind::HousingStep),
             kind::<FollowUpEvent>(EventKind::FollowUp),
+            kind::<LinkedFileEvent>(EventKind::LinkedFile),
         ]
     }
 }
@@ -409,6 +426,7 @@ struct EventJson<'a> {
     step_kind: Option<&'static str>,
     follow_up_id: Option<Uuid>,
     after_months: Option<u32>,
+    linked_family_id: Option<Uuid>,
 }
 
 impl<'a> EventJson<'a> {
@@ -434,6 +452,7 @@ impl<'a> EventJson<'a> {
             step_kind: None,
             follow_up_id: None,
             after_months: None,
+            linked_family_id: None,
         }
     }
 
@@ -511,6 +530,10 @@ impl<'a> EventJson<'a> {
                 after_months: Some(e.after_months),
                 status: Some(e.status),
                 ..Self::blank(EventKind::FollowUp, e.date)
+            },
+            TimelineEvent::LinkedFile(e) => Self {
+                linked_family_id: Some(e.linked_family_id),
+                ..Self::blank(EventKind::LinkedFile, e.date)
             },
         }
     }

@@ -186,6 +186,7 @@ async fn insert_families(
 ) -> Result<(), DbErr> {
     let mut kids = Vec::new();
     let mut team = Vec::new();
+    let mut keys = Vec::new();
     let mut models = Vec::with_capacity(rows.len());
     for family in rows {
         for child in family.children {
@@ -210,21 +211,30 @@ async fn insert_families(
             user_id: *user_id,
         }));
         let mother = family.mother;
-        models.push(families::Model {
+        let mut model = families::Model {
             id: family.id,
             mother_first_name: mother.first_name,
             mother_last_name: mother.last_name,
+            mother_birth_last_name: mother.birth_last_name,
             mother_birth_date: mother.birth_date,
+            mother_birth_place: mother.birth_place,
             mother_phone: mother.phone,
             mother_email: mother.email,
             referent_id: family.referent_id,
             anonymised_at: None,
+            identity_version: nido_domain::identity::KEYS_VERSION,
+            identity_text: None,
             version: 1,
             created_at: now,
             updated_at: now,
-        });
+        };
+        let (family_keys, text) = crate::identity::keyed(&model);
+        model.identity_text = text;
+        keys.extend(family_keys);
+        models.push(model);
     }
     insert_all(db, models).await?;
+    insert_all(db, keys).await?;
     insert_all(db, kids).await?;
     insert_all(db, team).await
 }

@@ -31,17 +31,22 @@ pub async fn insert(
         id: Set(id),
         mother_first_name: Set(mother.first_name.clone()),
         mother_last_name: Set(mother.last_name.clone()),
+        mother_birth_last_name: Set(mother.birth_last_name.clone()),
         mother_birth_date: Set(mother.birth_date),
+        mother_birth_place: Set(mother.birth_place.clone()),
         mother_phone: Set(mother.phone.clone()),
         mother_email: Set(mother.email.clone()),
         referent_id: Set(None),
         anonymised_at: Set(None),
+        identity_version: Set(0),
+        identity_text: Set(None),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
     })
     .exec_without_returning(db)
     .await?;
+    crate::identity::store_keys(db, id).await?;
     for child in new_children {
         insert_child(db, id, child, now).await?;
     }
@@ -114,7 +119,7 @@ fn child(
 }
 
 /// Loads families with their children, team and active placement.
-async fn assemble(
+pub(crate) async fn assemble(
     db: &impl ConnectionTrait,
     rows: Vec<families::Model>,
 ) -> Result<Vec<Family>, DbErr> {
@@ -173,7 +178,9 @@ fn family_of(
         mother: Mother {
             first_name: row.mother_first_name,
             last_name: row.mother_last_name,
+            birth_last_name: row.mother_birth_last_name,
             birth_date: row.mother_birth_date,
+            birth_place: row.mother_birth_place,
             phone: row.mother_phone,
             email: row.mother_email,
         },
@@ -366,6 +373,8 @@ async fn bump_version(
         .await
 }
 
+/// Changes the mother's details, and her identity keys with them: run it
+/// in a transaction.
 pub async fn update_mother(
     db: &impl ConnectionTrait,
     id: Uuid,
@@ -380,8 +389,14 @@ pub async fn update_mother(
     if let Some(value) = changes.last_name {
         row.mother_last_name = Set(value);
     }
+    if let Some(value) = changes.birth_last_name {
+        row.mother_birth_last_name = Set(value);
+    }
     if let Some(value) = changes.birth_date {
         row.mother_birth_date = Set(value);
+    }
+    if let Some(value) = changes.birth_place {
+        row.mother_birth_place = Set(value);
     }
     if let Some(value) = changes.phone {
         row.mother_phone = Set(value);
@@ -389,7 +404,9 @@ pub async fn update_mother(
     if let Some(value) = changes.email {
         row.mother_email = Set(value);
     }
-    bump_version(db, id, expected_version, now, row).await
+    bump_version(db, id, expected_version, now, row).await?;
+    // Her names or birth date may have changed: what she is found by too.
+    Ok(crate::identity::store_keys(db, id).await?)
 }
 
 /// Replaces the referent and the team.

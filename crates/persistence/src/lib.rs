@@ -10,6 +10,7 @@ pub mod documents;
 pub mod entities;
 pub mod families;
 pub mod housing;
+pub mod identity;
 pub mod incidents;
 pub mod interventions;
 pub mod login_throttle;

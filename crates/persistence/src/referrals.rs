@@ -186,3 +186,19 @@ pub async fn find_many(
         .map(|row| to_domain(row).map(|referral| (referral.id, referral)))
         .collect()
 }
+
+/// Which of these families have a pending referral.
+pub async fn pending_among(
+    db: &impl ConnectionTrait,
+    family_ids: Vec<Uuid>,
+) -> Result<std::collections::HashSet<Uuid>, DbErr> {
+    let ids: Vec<Uuid> = referrals::Entity::find()
+        .select_only()
+        .column(referrals::Column::FamilyId)
+        .filter(referrals::Column::FamilyId.is_in(family_ids))
+        .filter(referrals::Column::Status.eq(ReferralStatus::Pending.as_str()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(ids.into_iter().collect())
+}

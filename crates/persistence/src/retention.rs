@@ -13,17 +13,18 @@ use nido_domain::retention::{
 };
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QuerySelect, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
 };
 use uuid::Uuid;
 
 use crate::entities::{
     actions, audit_log, audit_log_families, children, concern_children, concerns, contracts,
-    creche_bookings, detached_occupancies, exit_follow_ups, families, family_team, housing_steps,
-    incidents, intervention_staff, interventions, occupancies, periods, placements,
-    project_objectives, project_review_participants, project_reviews, referrals, report_figures,
-    workshop_participant_children, workshop_participants,
+    creche_bookings, detached_occupancies, duplicate_decisions, exit_follow_ups, families,
+    family_team, housing_steps, identity_keys, incidents, intervention_staff, interventions,
+    occupancies, periods, placements, project_objectives, project_review_participants,
+    project_reviews, referrals, report_figures, workshop_participant_children,
+    workshop_participants,
 };
 use crate::{RepoError, row_by_id};
 
@@ -608,6 +609,25 @@ pub async fn delete_team(txn: &impl ConnectionTrait, file: &FileRows) -> Result<
     Ok(())
 }
 
+/// What she was found by, and the decisions on her file and another:
+/// deleted (nobody finds an anonymised file again; a link to it would
+/// link to nobody).
+pub async fn delete_identity(txn: &impl ConnectionTrait, file: &FileRows) -> Result<(), DbErr> {
+    identity_keys::Entity::delete_many()
+        .filter(identity_keys::Column::FamilyId.eq(file.family_id()))
+        .exec(txn)
+        .await?;
+    duplicate_decisions::Entity::delete_many()
+        .filter(
+            Condition::any()
+                .add(duplicate_decisions::Column::FamilyId.eq(file.family_id()))
+                .add(duplicate_decisions::Column::OtherFamilyId.eq(file.family_id())),
+        )
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
 /// An incident naming her is the centre's record (reported to the
 /// authority): it stays, naming nobody, its texts erased.
 pub async fn unname_incidents(
@@ -667,11 +687,15 @@ pub async fn erase_family(
         id: Set(family.id),
         mother_first_name: Set(ERASED.to_owned()),
         mother_last_name: Set(ERASED.to_owned()),
+        mother_birth_last_name: Set(None),
         mother_birth_date: Set(year_only(family.mother_birth_date)),
+        mother_birth_place: Set(None),
         mother_phone: Set(None),
         mother_email: Set(None),
         referent_id: Set(None),
         anonymised_at: Set(Some(month)),
+        identity_version: Set(nido_domain::identity::KEYS_VERSION),
+        identity_text: Set(None),
         version: Set(family.version + 1),
         created_at: Set(month),
         updated_at: Set(month),

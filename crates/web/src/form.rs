@@ -108,6 +108,12 @@ impl FieldErrors {
             CaseError::Conflict(conflict) | CaseError::ConflictOn(conflict, _) => {
                 errors.whole_form = Some(french::conflict(conflict).to_owned());
             }
+            // The candidates are the form's to show (the waiting list's
+            // does); anywhere else, the sentence says what to do.
+            CaseError::PossibleDuplicate(_) => {
+                errors.whole_form =
+                    Some(french::conflict(nido_domain::Conflict::PossibleDuplicate).to_owned());
+            }
             CaseError::StaleVersion => errors.whole_form = Some(french::STALE.to_owned()),
             CaseError::Unprocessable { code, .. } => {
                 tracing::warn!(code, "a refusal has no French sentence");
@@ -123,7 +129,9 @@ impl FieldErrors {
     pub fn status_for(error: &CaseError) -> axum::http::StatusCode {
         use axum::http::StatusCode;
         match error {
-            CaseError::Conflict(_) | CaseError::ConflictOn(..) => StatusCode::CONFLICT,
+            CaseError::Conflict(_)
+            | CaseError::ConflictOn(..)
+            | CaseError::PossibleDuplicate(_) => StatusCode::CONFLICT,
             CaseError::StaleVersion => StatusCode::PRECONDITION_FAILED,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         }
@@ -183,6 +191,17 @@ mod tests {
         assert_eq!(
             errors.whole_form.as_deref(),
             Some("Ce champ est obligatoire.")
+        );
+        let duplicate = CaseError::PossibleDuplicate(Vec::new());
+        assert_eq!(
+            FieldErrors::status_for(&duplicate),
+            axum::http::StatusCode::CONFLICT
+        );
+        let shown = FieldErrors::from_case(duplicate, |_| None).expect("shown");
+        assert!(
+            shown
+                .whole_form
+                .is_some_and(|text| text.contains("déjà un dossier"))
         );
         let stale = FieldErrors::from_case(CaseError::StaleVersion, |_| None).expect("shown");
         assert_eq!(stale.whole_form.as_deref(), Some(french::STALE));

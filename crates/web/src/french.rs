@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use nido_domain::Conflict;
+use nido_domain::identity::FileStatus;
 
 /// The labels of the vocabularies, which the right-of-access export shares.
 pub use nido_cases::labels::{
@@ -69,6 +70,23 @@ pub fn wait_text(seconds: u64) -> String {
     }
 }
 
+/// Where a mother's file stands, as the identity pages say it.
+pub fn file_status(status: FileStatus) -> &'static str {
+    match status {
+        FileStatus::Waiting => "sur liste d'attente",
+        FileStatus::Active => "accompagnée",
+        FileStatus::Closed => "dossier clos",
+    }
+}
+
+/// A likeness from 0 to 1 as a whole percentage, "83\u{a0}%": read to
+/// the thousandth (as the API gives it), then never rounded up, so that
+/// 0.899 does not read as the 90 % of the probable band.
+pub fn percent(share: f64) -> String {
+    let thousandths = (share.clamp(0.0, 1.0) * 1000.0).round();
+    format!("{:.0}\u{a0}%", (thousandths / 10.0).floor())
+}
+
 /// A 409's code, as one French sentence.
 pub fn conflict(conflict: Conflict) -> &'static str {
     match conflict {
@@ -124,6 +142,10 @@ pub fn conflict(conflict: Conflict) -> &'static str {
         Conflict::VisaleExpired => {
             "Aucun visa Visale de cette prise en charge ne couvre ce jour-là : le bail doit être signé après l'obtention du visa et avant son expiration."
         }
+        Conflict::PossibleDuplicate => {
+            "Cette mère a probablement déjà un dossier : choisissez-le, ou confirmez un nouveau dossier en disant pourquoi."
+        }
+        Conflict::PairDecided => "Ces deux dossiers ont déjà fait l'objet d'une décision.",
         Conflict::DocumentIntegrity => {
             "Le contenu conservé de ce document a été altéré : il n'est pas affiché. Signalez-le à un administrateur, qui le restaurera depuis une sauvegarde."
         }
@@ -193,6 +215,18 @@ mod tests {
         for each in Conflict::ALL {
             assert!(conflict(*each).ends_with('.'), "{each}");
         }
+    }
+
+    #[test]
+    fn a_likeness_reads_as_a_whole_percentage() {
+        assert_eq!(percent(0.8333), "83\u{a0}%");
+        assert_eq!(
+            percent(0.899),
+            "89\u{a0}%",
+            "never rounded up to the next band"
+        );
+        assert_eq!(percent(0.899_999_9), "90\u{a0}%");
+        assert_eq!(percent(1.0), "100\u{a0}%");
     }
 
     #[test]

@@ -42,6 +42,7 @@ fn pages_of(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/", "Accueil"),
             ("/familles", "Familles"),
             ("/liste-attente", "Liste d'attente"),
+            ("/doublons", "Doublons possibles"),
             ("/echeances", "Échéances"),
             ("/creche", "Crèche"),
             ("/rapports", "Rapports"),

@@ -141,6 +141,12 @@ pub fn pages(web: Web) -> Router {
             "/liste-attente/{id}/cloture",
             post(pages::waiting_list::submit_close),
         )
+        .route("/doublons", get(pages::duplicates::show))
+        .route(
+            "/doublons/decisions",
+            post(pages::duplicates::submit_decision),
+        )
+        .route("/familles/{id}/mere", post(pages::mother::submit))
         .route(
             "/familles/{id}/renouvellement",
             post(pages::placement::submit_renewal),

@@ -116,7 +116,9 @@ impl Plan {
             &MotherDraft {
                 first_name: first_name.to_owned(),
                 last_name: last_name.to_owned(),
+                birth_last_name: None,
                 birth_date: days_before(self.admitted_on, 6_600 + dice.below(7_300)),
+                birth_place: None,
                 // In the range set aside for fiction (06 39 98 xx xx).
                 phone: Some(phone),
                 email: None,

@@ -231,6 +231,7 @@ mod tests {
             daily_rate_cents: 0,
             calendar_valid_days: 365,
             exit: crate::pathway::ExitPolicy::new(6, &[3, 6]),
+            identity: crate::identity::IdentityPolicy::default(),
             documents: crate::documents::Vault::in_memory().expect("a vault"),
             centre: crate::papers::Centre::example(),
             auth: Authentication::new(

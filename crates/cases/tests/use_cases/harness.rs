@@ -78,6 +78,7 @@ fn cases_over(read: DatabaseConnection, write: DatabaseConnection, clock: Clock)
         daily_rate_cents: 0,
         calendar_valid_days: 365,
         exit: nido_cases::pathway::ExitPolicy::new(6, &[3, 6]),
+        identity: nido_cases::identity::IdentityPolicy::default(),
         documents: nido_cases::documents::Vault::in_memory().expect("a vault"),
         centre: nido_cases::papers::Centre::example(),
         auth: Authentication::new(
@@ -140,7 +141,9 @@ impl World {
                 mother: MotherDraft {
                     first_name: "Inès".into(),
                     last_name: last_name.into(),
-                    birth_date: today - Days::new(365 * 24),
+                    birth_last_name: None,
+                    birth_date: next_mother_birth(today),
+                    birth_place: None,
                     phone: None,
                     email: None,
                 },
@@ -161,10 +164,12 @@ impl World {
                 reason: ReferralReason::Distress,
                 reason_details: None,
             },
+            confirm_new: None,
         };
         nido_cases::referrals::refer(&self.cases, &self.coordinator, input)
             .await
             .expect("referred")
+            .value
     }
 
     /// Admits `referral`'s family on `on`, into `unit` if given, with the
@@ -232,4 +237,25 @@ impl World {
         .expect("a lease");
         unit.id
     }
+}
+
+thread_local! {
+    /// How many mothers this test referred (a test runs on its own thread).
+    static MOTHERS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// The birth date of a test's next mother: each born in another month, on
+/// a 20th (a day no month swap reads otherwise), so that the duplicate
+/// check never takes two mothers of a test for one.
+fn next_mother_birth(today: chrono::NaiveDate) -> chrono::NaiveDate {
+    use chrono::Datelike;
+    let born = MOTHERS.with(|count| {
+        let n = count.get();
+        count.set(n + 1);
+        n
+    });
+    today
+        .with_day(20)
+        .and_then(|day| day.checked_sub_months(chrono::Months::new(12 * 24 + born)))
+        .expect("a birth date")
 }

@@ -73,7 +73,9 @@ async fn a_referral_names_the_refused_fields_of_its_family_and_records_nothing()
             mother: MotherDraft {
                 first_name: "Inès".to_owned(),
                 last_name: "x".repeat(101),
+                birth_last_name: None,
                 birth_date: today + Days::new(1),
+                birth_place: None,
                 phone: None,
                 email: Some("not an address".to_owned()),
             },
@@ -89,6 +91,7 @@ async fn a_referral_names_the_refused_fields_of_its_family_and_records_nothing()
             reason: ReferralReason::Distress,
             reason_details: None,
         },
+        confirm_new: None,
     };
     let refused = referrals::refer(&world.cases, &world.coordinator, input.clone())
         .await

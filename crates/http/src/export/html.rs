@@ -53,6 +53,7 @@ struct FilePage {
     documents: Table,
     housing_steps: Table,
     follow_ups: Table,
+    linked_files: Table,
     interventions: Table,
     actions: Table,
     consultations: Table,
@@ -145,15 +146,19 @@ pub fn render(file: &FamilyFile, zone: &Tz) -> Result<String, askama::Error> {
         family: Table::new(
             &[
                 "Prénom",
-                "Nom",
+                "Nom d'usage",
+                "Nom de naissance",
                 "Date de naissance",
+                "Lieu de naissance",
                 "Téléphone",
                 "Courriel",
             ],
             [vec![
                 mother.first_name.clone(),
                 mother.last_name.clone(),
+                mother.birth_last_name.clone().unwrap_or_default(),
                 day(mother.birth_date),
+                mother.birth_place.clone().unwrap_or_default(),
                 mother.phone.clone().unwrap_or_default(),
                 mother.email.clone().unwrap_or_default(),
             ]],
@@ -365,6 +370,16 @@ pub fn render(file: &FamilyFile, zone: &Tz) -> Result<String, askama::Error> {
                 ]
             }),
         ),
+        linked_files: Table::new(
+            &["Dossier", "Reconnu le", "Note"],
+            file.linked_files.iter().map(|(decision, other)| {
+                vec![
+                    other.to_string(),
+                    instant(decision.decided_at, zone),
+                    decision.note.clone(),
+                ]
+            }),
+        ),
         interventions: Table::new(
             &[
                 "Date",
@@ -443,7 +458,9 @@ pub(crate) mod tests {
                 mother: nido_domain::family::Mother {
                     first_name: first_name.to_owned(),
                     last_name: "Exemple".to_owned(),
+                    birth_last_name: None,
                     birth_date: NaiveDate::from_ymd_opt(2000, 1, 31).expect("date"),
+                    birth_place: None,
                     phone: None,
                     email: None,
                 },
@@ -472,6 +489,7 @@ pub(crate) mod tests {
             documents: Vec::new(),
             housing_steps: Vec::new(),
             follow_ups: Vec::new(),
+            linked_files: Vec::new(),
         }
     }
 

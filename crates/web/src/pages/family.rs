@@ -1,7 +1,9 @@
-//! `/familles/{id}`: the family's file — mother and children, placement
-//! (periods, cap, next deadline), housing, team, the timeline — with the
-//! "nouvelle intervention" form and "enregistrer une naissance". A family
-//! the user may not see answers exactly as one that does not exist (404).
+//! `/familles/{id}`: the family's file — mother and children, her other
+//! files (linked by a coordinator's decision), placement (periods, cap,
+//! next deadline), housing, team, the timeline — with the "nouvelle
+//! intervention" form, "enregistrer une naissance" and the mother's
+//! details. A family the user may not see answers exactly as one that
+//! does not exist (404).
 
 use std::collections::HashMap;
 
@@ -10,9 +12,11 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
+use nido_cases::families::find_visible;
 use nido_cases::family_file::{self, CurrentHome, FamilyFile};
-use nido_cases::labels;
+use nido_cases::identity::linked_files;
 use nido_cases::timeline::Event;
+use nido_cases::{CaseError, labels};
 use nido_domain::document::{Document, DocumentKind};
 use nido_domain::family::Family;
 use nido_domain::intervention::{Confidentiality, InterventionKind};
@@ -29,6 +33,7 @@ use crate::layout::{Frame, page};
 use crate::pages::coordination::{self, CoordinationAttempt, CoordinationView};
 use crate::pages::documents::DocumentAttempt;
 use crate::pages::families::child_summary;
+use crate::pages::mother::{self, MotherAttempt, MotherFormView};
 use crate::pages::pathway::{self, PathwayAttempt, PathwayView};
 use crate::pages::{Choice, parse_id, query_value};
 use crate::session::SignedIn;
@@ -221,6 +226,8 @@ struct FamilyPage {
     csrf: String,
     mother_name: String,
     mother_details: Vec<String>,
+    mother_form: MotherFormView,
+    linked: Vec<LinkedView>,
     children: Vec<ChildView>,
     placement: Option<PlacementView>,
     housing: Option<HousingView>,
@@ -234,6 +241,16 @@ struct FamilyPage {
     documents: Vec<DocumentView>,
     document_form: DocumentFormView,
     pathway: Option<PathwayView>,
+}
+
+/// Another file of the same mother, linked by a coordinator's decision.
+struct LinkedView {
+    /// The other file's address, for whom may open it.
+    href: Option<String>,
+    /// "lié le 3 février 2026".
+    decided: String,
+    /// What the coordinator checked (coordinators only).
+    note: Option<String>,
 }
 
 /// A document of the paper file, as the page lists it.
@@ -281,6 +298,7 @@ pub async fn show(
         Some("demarche") => Some("Démarche de logement enregistrée."),
         Some("demarche-suivie") => Some("Démarche de logement mise à jour."),
         Some("suivi") => Some("Suivi après la sortie enregistré."),
+        Some("mere") => Some("Informations de la mère enregistrées."),
         _ => None,
     };
     let forms = Forms {
@@ -302,6 +320,30 @@ pub async fn render(
     status: StatusCode,
     notice: Option<&'static str>,
 ) -> Result<Response, WebError> {
+    render_page(web, signed_in, family_id, forms, None, status, notice).await
+}
+
+/// The page with the mother's form sent back with its errors.
+pub async fn render_with_mother(
+    web: &Web,
+    signed_in: &SignedIn,
+    family_id: Uuid,
+    forms: Forms,
+    mother: Option<MotherAttempt>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    render_page(web, signed_in, family_id, forms, mother, status, None).await
+}
+
+async fn render_page(
+    web: &Web,
+    signed_in: &SignedIn,
+    family_id: Uuid,
+    forms: Forms,
+    mother_attempt: Option<MotherAttempt>,
+    status: StatusCode,
+    notice: Option<&'static str>,
+) -> Result<Response, WebError> {
     let FamilyFile {
         family,
         events,
@@ -320,6 +362,8 @@ pub async fn render(
         JOURNAL_LENGTH + 1,
     )
     .await?;
+    // After the page's own read, which checked that she may see it.
+    let linked = linked_views(web, signed_in, family_id).await?;
     let today = web.today();
     let journal_cut = events.len() > JOURNAL_LENGTH;
     let events: Vec<Event> = events.into_iter().take(JOURNAL_LENGTH).collect();
@@ -336,6 +380,8 @@ pub async fn render(
         csrf: signed_in.csrf.clone(),
         mother_name: family.mother.full_name(),
         mother_details: mother_details(&family, today),
+        mother_form: mother::view(&family, mother_attempt),
+        linked,
         children: children_views(&family, today, forms.birth.as_ref()),
         placement: placement
             .as_ref()
@@ -454,13 +500,55 @@ fn document_form_view(
     }
 }
 
+/// The files found to be the same mother's. A coordinator may open each;
+/// a staff member only those of families she accompanies too: the others
+/// are named "un autre dossier", without a link she could not follow.
+async fn linked_views(
+    web: &Web,
+    signed_in: &SignedIn,
+    family_id: Uuid,
+) -> Result<Vec<LinkedView>, WebError> {
+    let caller = signed_in.case_caller();
+    let coordinator = caller.role == Role::Coordinator;
+    let mut views = Vec::new();
+    for (other_id, decision) in linked_files(&web.cases, family_id).await? {
+        // Whether she may open it: a check, not a read shown (not audited).
+        let href = match find_visible(&web.cases, &caller, other_id).await {
+            Ok(_) => Some(format!("/familles/{other_id}")),
+            Err(CaseError::Hidden { .. }) => None,
+            // Gone meanwhile (its retention ended): nothing to show.
+            Err(CaseError::NotFound) => continue,
+            Err(other) => return Err(other.into()),
+        };
+        let decided_on = decision
+            .decided_at
+            .with_timezone(&web.cases.time_zone)
+            .date_naive();
+        views.push(LinkedView {
+            href,
+            decided: format!("lié le {}", french::date(decided_on)),
+            note: coordinator.then_some(decision.note),
+        });
+    }
+    Ok(views)
+}
+
 fn mother_details(family: &Family, today: NaiveDate) -> Vec<String> {
     let mother = &family.mother;
-    let mut details = vec![format!(
-        "Née le {} ({})",
+    let mut details = Vec::new();
+    if let Some(birth_name) = &mother.birth_last_name {
+        details.push(format!("Nom de naissance : {birth_name}"));
+    }
+    let place = mother
+        .birth_place
+        .as_ref()
+        .map(|place| format!(" à {place}"))
+        .unwrap_or_default();
+    details.push(format!(
+        "Née le {}{place} ({})",
         french::date(mother.birth_date),
         french::age(mother.birth_date, today)
-    )];
+    ));
     if let Some(phone) = &mother.phone {
         details.push(format!("Téléphone : {phone}"));
     }
@@ -743,6 +831,12 @@ fn event_view(
             view.title = format!("Suivi {after_months} mois après la sortie");
             view.details
                 .push(labels::follow_up_outcome(outcome).to_owned());
+        }
+        Event::LinkedFile { .. } => {
+            view.title = "Dossier lié : la même mère".to_owned();
+            view.details.push(
+                "Un autre dossier a été reconnu comme le sien (voir « Dossiers liés »)".to_owned(),
+            );
         }
     }
     view.details.retain(|line| !line.is_empty());

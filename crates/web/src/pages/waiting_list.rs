@@ -2,18 +2,27 @@
 //! each with its admission and its decline or withdrawal; and the
 //! "nouvelle orientation" form. The referral is checked, recorded,
 //! admitted or closed by the API's use cases (`nido_cases::referrals`).
+//!
+//! A new mother who probably has a file already (the use case's 409
+//! `possible_duplicate`) gets the form back as typed with the files that
+//! look like hers, and two ways on, both buttons of the same form (what
+//! is on the screen is what is sent): "C'est elle" sends the referral for
+//! that file, "Ce n'est aucune d'elles" a new file with the reason
+//! (`confirm_new`). The form's first button stays "Enregistrer
+//! l'orientation", so that Enter in a field never picks a file.
 
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
+use nido_cases::CaseError;
 use nido_cases::referrals::{Admission, ReferralInput, Waiting, admit, close, refer, waiting_list};
-use nido_domain::Role;
 use nido_domain::family::{
     ChildDraft, FamilyDraft, MotherDraft, ReferralDraft, ReferralReason, ReferralSource,
     ReferralStatus,
 };
+use nido_domain::{Conflict, Role};
 use uuid::Uuid;
 
 use crate::Web;
@@ -21,6 +30,7 @@ use crate::error::WebError;
 use crate::form::{FieldErrors, FormData, settle};
 use crate::french;
 use crate::layout::{Frame, page};
+use crate::pages::duplicates::MotherView;
 use crate::pages::families::child_summary;
 use crate::pages::{Choice, parse_id};
 use crate::pages::{people, query_value};
@@ -56,7 +66,9 @@ impl ChildRow {
 struct ReferralForm {
     mother_first_name: String,
     mother_last_name: String,
+    mother_birth_last_name: String,
     mother_birth_date: String,
+    mother_birth_place: String,
     mother_phone: String,
     mother_email: String,
     children: Vec<ChildRow>,
@@ -67,7 +79,41 @@ struct ReferralForm {
     referrer_contact: String,
     reason: String,
     reason_details: String,
+    /// Why she is none of the files that look like her, as typed.
+    confirm_new: String,
+    /// The files that probably are hers (the use case's 409), shown with
+    /// the form; none before that.
+    candidates: Vec<MotherView>,
     errors: FieldErrors,
+}
+
+/// What the button pressed asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Asked {
+    /// "Enregistrer l'orientation": a new family, checked against the files.
+    Referral,
+    /// "C'est elle : orienter ce dossier": the referral is for this file.
+    KnownFile(Uuid),
+    /// "Ce n'est aucune d'elles : créer un nouveau dossier", with why.
+    NewFile,
+}
+
+impl Asked {
+    /// The button's name and value; a file that is not an id is not a
+    /// button of this form.
+    fn of(form: &FormData) -> Result<Self, WebError> {
+        let known = form.get("famille_connue").trim();
+        if !known.is_empty() {
+            return Ok(Asked::KnownFile(
+                known.parse().map_err(|_| WebError::BadRequest)?,
+            ));
+        }
+        Ok(if form.get("nouveau_dossier").is_empty() {
+            Asked::Referral
+        } else {
+            Asked::NewFile
+        })
+    }
 }
 
 /// An admission or a closing as typed, for one referral.
@@ -142,9 +188,16 @@ struct WaitingListPage {
     frame: Frame,
     csrf: String,
     notice: Option<&'static str>,
+    /// The notice asks to look at the possible duplicates.
+    duplicates_link: bool,
     referrals: Vec<ReferralView>,
     new_referral: ReferralFormView,
 }
+
+/// The confirmation of a referral whose new file looks a little like
+/// others (the use case's warnings): the page links to "Doublons
+/// possibles", which lists each such pair until someone decides.
+const WARNED: &str = "Orientation enregistrée : la famille est sur la liste d'attente. D'autres dossiers lui ressemblent un peu : comparez-les parmi les doublons possibles.";
 
 fn coordinators_only(signed_in: &SignedIn) -> Result<(), WebError> {
     Ok(signed_in.case_caller().require(&[Role::Coordinator])?)
@@ -160,6 +213,7 @@ pub async fn show(
         Some("orientation") => {
             Some("Orientation enregistrée : la famille est sur la liste d'attente.")
         }
+        Some("orientation-doublons") => Some(WARNED),
         Some("refus") => Some("Orientation refusée : elle a quitté la liste d'attente."),
         Some("retrait") => Some("Orientation retirée : elle a quitté la liste d'attente."),
         _ => None,
@@ -286,6 +340,7 @@ async fn render(
         frame: Frame::signed_in("Liste d'attente", signed_in, "/liste-attente"),
         csrf: signed_in.csrf.clone(),
         notice,
+        duplicates_link: notice == Some(WARNED),
         referrals: views,
         new_referral: referral_form_view(new_referral),
     };
@@ -341,7 +396,9 @@ fn typed_referral(form: &FormData) -> ReferralForm {
     ReferralForm {
         mother_first_name: text("mother_first_name"),
         mother_last_name: text("mother_last_name"),
+        mother_birth_last_name: text("mother_birth_last_name"),
         mother_birth_date: text("mother_birth_date"),
+        mother_birth_place: text("mother_birth_place"),
         mother_phone: text("mother_phone"),
         mother_email: text("mother_email"),
         children: (0..CHILD_ROWS)
@@ -359,6 +416,8 @@ fn typed_referral(form: &FormData) -> ReferralForm {
         referrer_contact: form.get("referrer_contact").to_owned(),
         reason: text("reason"),
         reason_details: form.get("reason_details").to_owned(),
+        confirm_new: form.get("confirm_new").to_owned(),
+        candidates: Vec::new(),
         errors: FieldErrors::default(),
     }
 }
@@ -375,19 +434,15 @@ fn optional_date(raw: &str, field: &str, errors: &mut FieldErrors) -> Option<Nai
     parsed
 }
 
-/// The referral as typed, and the form's rows that became its children;
-/// `None` when a value does not even parse (`errors` says which).
+/// The referral as typed, for what the button pressed asks, and the
+/// form's rows that became its children; `None` when a value does not
+/// even parse (`errors` says which). A referral for a known file takes
+/// the referral's details only: the file keeps its mother and children.
 fn referral_input(
     typed: &ReferralForm,
+    asked: Asked,
     errors: &mut FieldErrors,
 ) -> Option<(ReferralInput, Vec<usize>)> {
-    let mother_birth = optional_date(&typed.mother_birth_date, "mother_birth_date", errors);
-    if typed.mother_birth_date.is_empty() {
-        errors.add(
-            "mother_birth_date",
-            "Indiquez la date de naissance de la mère.",
-        );
-    }
     let referred_on = optional_date(&typed.referred_on, "referred_on", errors);
     if typed.referred_on.is_empty() {
         errors.add("referred_on", "Indiquez la date de l'orientation.");
@@ -399,6 +454,44 @@ fn referral_input(
     let reason = typed.reason.parse::<ReferralReason>().ok();
     if reason.is_none() {
         errors.add("reason", "Choisissez le motif de l'orientation.");
+    }
+    let optional = |text: &str| Some(text.to_owned()).filter(|text| !text.trim().is_empty());
+    let (family, family_id, rows) = match asked {
+        Asked::KnownFile(family_id) => (None, Some(family_id), Vec::new()),
+        Asked::Referral | Asked::NewFile => {
+            let (family, rows) = new_family(typed, errors);
+            (family, None, rows)
+        }
+    };
+    let details = ReferralDraft {
+        source: source?,
+        eds: typed.eds.clone(),
+        referred_on: referred_on?,
+        referrer_name: typed.referrer_name.clone(),
+        referrer_contact: typed.referrer_contact.clone(),
+        reason: reason?,
+        reason_details: optional(&typed.reason_details),
+    };
+    let input = ReferralInput {
+        family,
+        family_id,
+        details,
+        // A blank reason is no confirmation: the check runs, and the
+        // files come back with the reason asked for.
+        confirm_new: optional(&typed.confirm_new).filter(|_| asked == Asked::NewFile),
+    };
+    errors.is_empty().then_some((input, rows))
+}
+
+/// The new family as typed (`None` when her birth date does not parse:
+/// `errors` says so), and the rows that became its children.
+fn new_family(typed: &ReferralForm, errors: &mut FieldErrors) -> (Option<FamilyDraft>, Vec<usize>) {
+    let mother_birth = optional_date(&typed.mother_birth_date, "mother_birth_date", errors);
+    if typed.mother_birth_date.is_empty() {
+        errors.add(
+            "mother_birth_date",
+            "Indiquez la date de naissance de la mère.",
+        );
     }
     let mut children = Vec::new();
     let mut rows = Vec::new();
@@ -425,29 +518,19 @@ fn referral_input(
         rows.push(index);
     }
     let optional = |text: &str| Some(text.to_owned()).filter(|text| !text.trim().is_empty());
-    let input = ReferralInput {
-        family: Some(FamilyDraft {
-            mother: MotherDraft {
-                first_name: typed.mother_first_name.clone(),
-                last_name: typed.mother_last_name.clone(),
-                birth_date: mother_birth?,
-                phone: optional(&typed.mother_phone),
-                email: optional(&typed.mother_email),
-            },
-            children,
-        }),
-        family_id: None,
-        details: ReferralDraft {
-            source: source?,
-            eds: typed.eds.clone(),
-            referred_on: referred_on?,
-            referrer_name: typed.referrer_name.clone(),
-            referrer_contact: typed.referrer_contact.clone(),
-            reason: reason?,
-            reason_details: optional(&typed.reason_details),
+    let family = mother_birth.map(|birth_date| FamilyDraft {
+        mother: MotherDraft {
+            first_name: typed.mother_first_name.clone(),
+            last_name: typed.mother_last_name.clone(),
+            birth_last_name: optional(&typed.mother_birth_last_name),
+            birth_date,
+            birth_place: optional(&typed.mother_birth_place),
+            phone: optional(&typed.mother_phone),
+            email: optional(&typed.mother_email),
         },
-    };
-    errors.is_empty().then_some((input, rows))
+        children,
+    });
+    (family, rows)
 }
 
 /// Where a refusal of the referral (named by the API's fields) shows on the
@@ -463,19 +546,23 @@ fn place_referral(field: &str, rows: &[usize]) -> Option<String> {
     }
     match field {
         "family.children" | "family" => Some("child_first_name_0".to_owned()),
+        "confirm_new" | "confirm_new.reason" => Some("confirm_new".to_owned()),
         "source" | "eds" | "referred_on" | "referrer_name" | "referrer_contact" | "reason"
         | "reason_details" => Some(field.to_owned()),
         _ => None,
     }
 }
 
-/// `POST /liste-attente`: a new referral.
+/// `POST /liste-attente`: a new referral; or, once the files that look
+/// like her are shown, the referral for one of them, or a new file with
+/// why she is none of them.
 pub async fn submit_referral(
     State(web): State<Web>,
     posted: SignedForm,
 ) -> Result<Response, WebError> {
     let SignedForm { signed_in, form } = posted;
     coordinators_only(&signed_in)?;
+    let asked = Asked::of(&form)?;
     let mut typed = typed_referral(&form);
     let mut errors = FieldErrors::default();
     let refused = |typed: ReferralForm, status| {
@@ -487,15 +574,38 @@ pub async fn submit_referral(
             None,
         )
     };
-    let Some((input, rows)) = referral_input(&typed, &mut errors) else {
+    let Some((input, rows)) = referral_input(&typed, asked, &mut errors) else {
         typed.errors = errors;
         return refused(typed, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
-    let answer = refer(&web.cases, &signed_in.case_caller(), input).await;
+    let unconfirmed = asked == Asked::NewFile && input.confirm_new.is_none();
+    let answer = match refer(&web.cases, &signed_in.case_caller(), input).await {
+        Err(CaseError::PossibleDuplicate(candidates)) => {
+            typed.candidates = candidates.iter().map(MotherView::of).collect();
+            let status = if unconfirmed {
+                errors.add(
+                    "confirm_new",
+                    "Dites pourquoi ce n'est aucune d'elles : sans motif, le nouveau dossier n'est pas créé.",
+                );
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                errors.whole_form = Some(french::conflict(Conflict::PossibleDuplicate).to_owned());
+                StatusCode::CONFLICT
+            };
+            typed.errors = errors;
+            return refused(typed, status).await;
+        }
+        other => other,
+    };
     let place = |field: &str| place_referral(field, &rows);
-    match settle(answer, place, |_| {
-        "/liste-attente?ok=orientation".to_owned()
-    })? {
+    let to = |accepted: nido_cases::accepted::Accepted<_, _>| {
+        if accepted.is_clean() {
+            "/liste-attente?ok=orientation".to_owned()
+        } else {
+            "/liste-attente?ok=orientation-doublons".to_owned()
+        }
+    };
+    match settle(answer, place, to)? {
         Ok(done) => Ok(done),
         Err((status, found)) => {
             typed.errors = found;
@@ -626,6 +736,15 @@ mod tests {
             "the first child came from the second row"
         );
         assert_eq!(place_referral("eds", &rows).as_deref(), Some("eds"));
+        assert_eq!(
+            place_referral("confirm_new.reason", &rows).as_deref(),
+            Some("confirm_new")
+        );
+        assert_eq!(
+            place_referral("family.mother.birth_last_name", &rows).as_deref(),
+            Some("mother_birth_last_name")
+        );
+        assert_eq!(place_referral("family_id", &rows), None, "the whole form");
         assert_eq!(place_referral("family.children[3].first_name", &rows), None);
     }
 }
