@@ -4,7 +4,7 @@
 //! referred again under another spelling whose two files a coordinator
 //! linked. Names and dates are the demo's own, counted from today.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use nido_cases::accepted::Accepted;
 use nido_cases::families::MotherUpdate;
 use nido_cases::identity::{Candidate, DecisionInput};
@@ -42,8 +42,8 @@ fn named<'a>(all: &'a [Family], first: &str, last: &str) -> anyhow::Result<&'a F
 struct Again<'a> {
     /// Her name, spelled as the new referral spells it.
     last_name: &'a str,
-    /// Her birth date written the English way.
-    swap_birth: bool,
+    /// Her birth date with a slip in the day (the tens digit).
+    slip: bool,
     /// Her new baby, born this many days ago.
     child: &'a str,
     child_days: u64,
@@ -61,8 +61,13 @@ async fn refer_again(
 ) -> anyhow::Result<Referred> {
     let today = cases.today();
     let born = like.mother.birth_date;
-    let birth_date = if again.swap_birth {
-        NaiveDate::from_ymd_opt(born.year(), born.day(), born.month()).unwrap_or(born)
+    let birth_date = if again.slip {
+        // The tens digit of the day mistyped: the same month, another day.
+        let day = match born.day() {
+            day @ 1..=18 => day + 10,
+            day => day - 10,
+        };
+        born.with_day(day).unwrap_or(born)
     } else {
         born
     };
@@ -116,11 +121,12 @@ pub(super) async fn create(cases: &Cases, coordinator: Caller) -> anyhow::Result
         .map_err(demo("birth name"))?;
 
     // Kadiatou Camara, in care, referred again as "Kamara" with another
-    // child: possibly her. Created with the warning, left on the list.
+    // child and a slip in her birth day: possibly her. Created with the
+    // warning, left on the list.
     let kadiatou = named(&all, "Kadiatou", "Camara")?;
     let again = Again {
         last_name: "Kamara",
-        swap_birth: false,
+        slip: true,
         child: "Fanta",
         child_days: 40,
         referred_days: 2,
@@ -132,12 +138,12 @@ pub(super) async fn create(cases: &Cases, coordinator: Caller) -> anyhow::Result
     }
 
     // Bintou Coulibaly left 20 months ago; referred again as "Koulibaly",
-    // her birth date written the English way, with a new baby. A
-    // coordinator checked with the EDS: the same mother, files linked.
+    // a slip in her birth day, with a new baby. A coordinator checked with
+    // the EDS: the same mother, files linked.
     let bintou = named(&all, "Bintou", "Coulibaly")?;
     let again = Again {
         last_name: "Koulibaly",
-        swap_birth: true,
+        slip: true,
         child: "Awa",
         child_days: 25,
         referred_days: 6,
@@ -149,7 +155,7 @@ pub(super) async fn create(cases: &Cases, coordinator: Caller) -> anyhow::Result
     let decision = DecisionInput {
         family_ids: vec![bintou.id, koulibaly.value.family_id],
         verdict: DuplicateVerdict::SamePerson,
-        note: "Vérifié avec l'EDS de Créteil : la même mère, son nom mal orthographié et sa date de naissance écrite à l'anglaise sur la fiche d'orientation.".to_owned(),
+        note: "Vérifié avec l'EDS de Créteil : la même mère, son nom et son jour de naissance mal recopiés sur la fiche d'orientation.".to_owned(),
     };
     nido_cases::identity::decide(cases, &coordinator, decision)
         .await

@@ -235,12 +235,13 @@ async fn a_possible_duplicate_is_created_listed_and_linked_never_merged() {
     let pairs = app.get_json("/api/v1/duplicates", &coordinator).await;
     assert_eq!(pairs["items"], json!([]), "decided: off the list");
 
-    // A third file like both: two pairs to look at, the new file in each,
+    // A third file like both, a slip in the birth day: two pairs to look
+    // at, the new file in each,
     // each showing where every file stands.
     let third = created(
         &app,
         &coordinator,
-        &mother("Hawa", "Kamara", None, "1996-11-23", days_ago(10)),
+        &mother("Hawa", "Kamara", None, "1996-11-28", days_ago(10)),
     )
     .await;
     assert_eq!(
@@ -286,6 +287,29 @@ async fn a_possible_duplicate_is_created_listed_and_linked_never_merged() {
             "{actions:?}"
         );
     }
+    // A social worker who accompanies only the first file is not told of
+    // the other, on the file or on its timeline.
+    let (worker_id, worker) = app.staff_member("sociale.camara").await;
+    app.assign(&coordinator, &first_family, &worker_id, &[])
+        .await;
+    let hers = app
+        .get_json(&format!("/api/v1/families/{first_family}"), &worker)
+        .await;
+    assert_eq!(hers["linked_family_ids"], json!([]), "{hers}");
+    let timeline = app
+        .get_json(
+            &format!("/api/v1/families/{first_family}/timeline"),
+            &worker,
+        )
+        .await;
+    assert!(
+        timeline["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .all(|event| event["kind"] != "linked_file"),
+        "{timeline}"
+    );
     let first_read = app
         .get_json(&format!("/api/v1/families/{first_family}"), &coordinator)
         .await;
@@ -416,4 +440,21 @@ async fn the_search_finds_by_fragments_by_sound_and_by_birth_date_within_need_to
     .await;
     let actions = app.audit_actions(&admin, married_family).await;
     assert!(actions.contains(&"family.search".to_owned()), "{actions:?}");
+}
+
+#[tokio::test]
+async fn two_referrals_of_one_new_mother_at_once_make_one_file() {
+    let app = spawn_app().await;
+    let coordinator = app.login_as("coordinator").await;
+    let body = mother("Salimata", "Diarra", None, "1997-08-19", days_ago(20));
+    let attempts = (0..3).map(|_| refer(&app, &coordinator, &body)).collect();
+    let (_, _, losers) = the_one_winner(join_all(attempts).await, 201).await;
+    for loser in losers {
+        let problem = assert_problem(loser, 409, "possible_duplicate").await;
+        assert_eq!(
+            problem["candidates"].as_array().expect("candidates").len(),
+            1
+        );
+    }
+    assert_eq!(family_count(&app, &coordinator).await, 1);
 }

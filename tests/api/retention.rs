@@ -1135,3 +1135,49 @@ async fn a_follow_up_after_the_exit_is_a_contact_that_keeps_the_file() {
         .await;
     assert_eq!(gone["mother"]["last_name"], "[anonymisé]");
 }
+
+#[tokio::test]
+async fn an_anonymised_file_is_found_by_nobody_and_tied_to_nothing() {
+    let app = spawn_app().await;
+    let coordinator = app.login_as("coordinator").await;
+    let long_ago = test_now() - chrono::Duration::days(3 * 366);
+    let closed = declined_at(&app, &coordinator, "Sissoko", "Hors critères.", long_ago).await;
+    let closed_id = closed["family_id"].as_str().expect("family").to_owned();
+    let live = app.refer(&coordinator, "Sissoko", days_ago(40)).await;
+    let live_id = live["family_id"].as_str().expect("family").to_owned();
+    let decide = |note: &str| serde_json::json!({"family_ids": [closed_id, live_id], "decision": "same_person", "note": note});
+    let response = app
+        .post(
+            "/api/v1/duplicates/decisions",
+            Some(&coordinator),
+            &decide("La même mère."),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+
+    assert_eq!(run_retention(&app, test_now(), false).await.anonymised, 1);
+    // Her link went with her file; nothing new may be tied to it, and no
+    // search finds it.
+    let read = app
+        .get_json(&format!("/api/v1/families/{live_id}"), &coordinator)
+        .await;
+    assert_eq!(read["linked_family_ids"], serde_json::json!([]), "{read}");
+    let again = app
+        .post(
+            "/api/v1/duplicates/decisions",
+            Some(&coordinator),
+            &decide("Encore."),
+        )
+        .await;
+    crate::helpers::assert_invalid(again, &["family_ids"]).await;
+    let found = app
+        .get_json("/api/v1/families/search?q=sissoko", &coordinator)
+        .await;
+    let ids: Vec<&str> = found["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|hit| hit["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(ids, [live_id.as_str()]);
+}

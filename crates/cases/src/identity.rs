@@ -14,11 +14,11 @@ use nido_domain::identity::{
 };
 use nido_domain::{Refusal, Role};
 use nido_persistence::identity::{self as keys, SearchKeys};
-use nido_persistence::{DbErr, begin_write, families, referrals};
+use nido_persistence::{ConnectionTrait, DbErr, begin_write, families, referrals};
 use uuid::Uuid;
 
 use crate::family_list::assigned_filter;
-use crate::{Caller, CaseResult, Cases, Invalid, bounds};
+use crate::{Caller, CaseError, CaseResult, Cases, Invalid, bounds};
 
 /// The thresholds of the score (`[identity]`): from `probable` a new
 /// referral is refused unless confirmed; from `possible` a pair is listed.
@@ -40,8 +40,12 @@ impl Default for IdentityPolicy {
 /// The most files the duplicate check scores: those born the same day
 /// (either way) or month as the new mother, a few dozen among 10,000.
 const MAX_CANDIDATES: u64 = 1000;
-/// The most files a search ranks.
+/// The most files a search ranks: a search that finds more is refused as
+/// too broad (422 `search_too_broad`), so that its best answers are
+/// never cut off unseen.
 const MAX_SEARCHED: u64 = 1000;
+/// The most files read in one statement.
+const CHUNK: usize = 500;
 /// The longest search and the longest note of a decision, in characters.
 pub const QUERY_MAX: u64 = NAME_MAX;
 pub const NOTE_MAX: u64 = 2000;
@@ -66,9 +70,12 @@ pub fn identity_of(family: &Family) -> Identity {
 }
 
 /// Where each of these files stands.
-async fn statuses(cases: &Cases, found: &[&Family]) -> Result<HashMap<Uuid, FileStatus>, DbErr> {
+async fn statuses(
+    db: &impl ConnectionTrait,
+    found: &[&Family],
+) -> Result<HashMap<Uuid, FileStatus>, DbErr> {
     let ids: Vec<Uuid> = found.iter().map(|family| family.id).collect();
-    let waiting = referrals::pending_among(&cases.db, ids).await?;
+    let waiting = referrals::pending_among(db, ids).await?;
     Ok(found
         .iter()
         .map(|family| {
@@ -87,27 +94,41 @@ async fn statuses(cases: &Cases, found: &[&Family]) -> Result<HashMap<Uuid, File
 /// The files that look like `mother` (score from the possible threshold),
 /// the most alike first (coordinators): what `POST /referrals` would say
 /// of her. Read by the keys of her birth date, never every file. Audited
-/// as `duplicate.check`, naming the files found (none, no entry).
+/// as `duplicate.check`, naming the files found.
 pub async fn check(
     cases: &Cases,
     caller: &Caller,
     mother: &Identity,
 ) -> CaseResult<Vec<Candidate>> {
     caller.require(&[Role::Coordinator])?;
-    let found = alike(cases, mother).await?;
+    let found = alike(cases, &cases.db, mother).await?;
+    audit_check(cases, caller, &found).await?;
+    Ok(found)
+}
+
+/// The entry of a check that showed `found` (none when it found none:
+/// nothing of anyone was shown).
+pub(crate) async fn audit_check(
+    cases: &Cases,
+    caller: &Caller,
+    found: &[Candidate],
+) -> CaseResult<()> {
     if !found.is_empty() {
         let named = found.iter().map(|candidate| candidate.family.id);
         cases
             .audit_many(caller, "duplicate.check", named, "/referrals")
             .await?;
     }
-    Ok(found)
+    Ok(())
 }
 
-/// [`check`] without its audit entry, for the use cases that write their
-/// own.
-async fn alike(cases: &Cases, mother: &Identity) -> CaseResult<Vec<Candidate>> {
-    let found = keys::holding_keys(&cases.db, &rules::check_keys(mother), MAX_CANDIDATES).await?;
+/// [`check`] on `db` (a referral's transaction), without its audit entry.
+pub(crate) async fn alike(
+    cases: &Cases,
+    db: &impl ConnectionTrait,
+    mother: &Identity,
+) -> CaseResult<Vec<Candidate>> {
+    let found = keys::holding_keys(db, &rules::check_keys(mother), MAX_CANDIDATES).await?;
     let mut scored: Vec<(Family, f64)> = found
         .into_iter()
         .map(|family| {
@@ -118,11 +139,14 @@ async fn alike(cases: &Cases, mother: &Identity) -> CaseResult<Vec<Candidate>> {
         .collect();
     scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.id.cmp(&b.0.id)));
     let families: Vec<&Family> = scored.iter().map(|(family, _)| family).collect();
-    let mut status = statuses(cases, &families).await?;
+    let status = statuses(db, &families).await?;
     Ok(scored
         .into_iter()
         .map(|(family, score)| Candidate {
-            status: status.remove(&family.id).unwrap_or(FileStatus::Closed),
+            status: status
+                .get(&family.id)
+                .copied()
+                .unwrap_or(FileStatus::Closed),
             family,
             score,
         })
@@ -183,7 +207,13 @@ pub async fn search(
         sounds,
         births: query.birth_date.map(rules::birth_keys).unwrap_or_default(),
     };
-    let rows = keys::search(&cases.db, &asked, assigned, MAX_SEARCHED).await?;
+    let rows = keys::search(&cases.db, &asked, assigned, MAX_SEARCHED + 1).await?;
+    if rows.len() as u64 > MAX_SEARCHED {
+        return Err(CaseError::Unprocessable {
+            code: "search_too_broad",
+            detail: "More than 1000 files answer this search: give more of the name, or the birth date.",
+        });
+    }
     let mut ranked: Vec<(Family, u32)> = rows
         .into_iter()
         .map(|family| {
@@ -199,9 +229,9 @@ pub async fn search(
     ranked.truncate(usize::try_from(limit + 1).unwrap_or(usize::MAX));
     let shown = usize::try_from(limit).unwrap_or(usize::MAX);
     let families: Vec<&Family> = ranked.iter().map(|(family, _)| family).collect();
-    let mut status = statuses(cases, &families).await?;
+    let mut status = statuses(&cases.db, &families).await?;
     cases
-        .audit_many(
+        .audit_read(
             caller,
             "family.search",
             ranked.iter().take(shown).map(|(family, _)| family.id),
@@ -271,7 +301,12 @@ pub async fn possible_pairs(
     let mut ids: Vec<Uuid> = pairs.iter().flat_map(|(a, b)| [*a, *b]).collect();
     ids.sort_unstable();
     ids.dedup();
-    let found = families::find_many(db, ids).await?;
+    // In chunks: every file may be in a pair, and a statement binds a
+    // bounded number of values.
+    let mut found = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK) {
+        found.extend(families::find_many(db, chunk.to_vec()).await?);
+    }
     let identities: HashMap<Uuid, Identity> = found
         .iter()
         .map(|(id, family)| (*id, identity_of(family)))
@@ -293,19 +328,15 @@ pub async fn possible_pairs(
         .flat_map(|(a, b, _)| [found.get(a), found.get(b)])
         .flatten()
         .collect();
-    let status = statuses(cases, &shown).await?;
+    let status = statuses(db, &shown).await?;
     let visible = usize::try_from(limit).unwrap_or(usize::MAX);
+    let named: HashSet<Uuid> = scored
+        .iter()
+        .take(visible)
+        .flat_map(|(a, b, _)| [*a, *b])
+        .collect();
     cases
-        .audit_many(
-            caller,
-            "duplicate.list",
-            scored
-                .iter()
-                .take(visible)
-                .flat_map(|(a, b, _)| [*a, *b])
-                .collect::<HashSet<_>>(),
-            "/duplicates",
-        )
+        .audit_read(caller, "duplicate.list", named, "/duplicates")
         .await?;
     // A file may be in several pairs: each shows where it stands.
     let candidate = |id: Uuid, score: f64| {
@@ -359,12 +390,10 @@ pub async fn decide(
     };
     invalid.finish()?;
     let (a, b) = pair.ok_or_else(|| anyhow::anyhow!("checked pair missing"))?;
-    let known = families::find_many(&cases.db, vec![a, b]).await?;
+    // An anonymised file is nobody's any more: nothing may be tied to it.
+    let known = keys::live(&cases.db, vec![a, b]).await?;
     if known.len() != 2 {
-        return Err(crate::CaseError::invalid(
-            "family_ids",
-            Refusal::NoSuchFamily,
-        ));
+        return Err(CaseError::invalid("family_ids", Refusal::NoSuchFamily));
     }
     let txn = begin_write(&cases.writer).await?;
     let decision = keys::decide(
@@ -384,17 +413,35 @@ pub async fn decide(
 }
 
 /// The files found to be the same mother's as `family_id`'s, by the
-/// decisions taken, oldest first: each with the decision.
+/// decisions taken, oldest first, each with its decision: those `caller`
+/// may open (staff only the families they accompany; another file is not
+/// even named to them). The caller's right to `family_id` is checked by
+/// the read this comes with.
 pub async fn linked_files(
     cases: &Cases,
+    caller: &Caller,
     family_id: Uuid,
 ) -> CaseResult<Vec<(Uuid, DuplicateDecision)>> {
-    Ok(keys::decisions_of(&cases.db, family_id)
+    let links = keys::decisions_of(&cases.db, family_id)
         .await?
         .into_iter()
         .filter(|decision| decision.verdict == DuplicateVerdict::SamePerson)
-        .map(|decision| (decision.other_than(family_id), decision))
-        .collect())
+        .map(|decision| (decision.other_than(family_id), decision));
+    let mut shown = Vec::new();
+    for (other, decision) in links {
+        if may_name(cases, caller, other).await? {
+            shown.push((other, decision));
+        }
+    }
+    Ok(shown)
+}
+
+/// Whether another file may be named to `caller`: coordinators every
+/// file, staff those they accompany.
+pub(crate) async fn may_name(cases: &Cases, caller: &Caller, family_id: Uuid) -> CaseResult<bool> {
+    Ok(caller.role == Role::Coordinator
+        || (caller.role == Role::Staff
+            && families::is_assigned(&cases.db, family_id, caller.id).await?))
 }
 
 /// Keys again every file keyed under older rules than now's (at start):

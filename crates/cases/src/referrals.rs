@@ -221,21 +221,26 @@ pub async fn refer(
 ) -> CaseResult<Accepted<Referral, PossibleDuplicate>> {
     caller.require(&[Role::Coordinator])?;
     let (family, details) = checked(&input, cases.today())?;
+    let now = cases.now();
+    let txn = begin_write(&cases.writer).await?;
+    // The check reads what the transaction sees, one check at a time: two
+    // referrals of one new mother at once cannot both find no file.
     let mut probable = Vec::new();
     let mut warnings = Vec::new();
     if let ReferredFamily::New { mother, children } = &family {
+        identity::serialize_checks(&txn).await?;
         let births = children.iter().map(|child| child.birth.date()).collect();
-        let alike = crate::identity::check(cases, caller, &Identity::of(mother, births)).await?;
+        let alike = crate::identity::alike(cases, &txn, &Identity::of(mother, births)).await?;
         (probable, warnings) = alike
             .into_iter()
             .partition(|candidate| candidate.score >= cases.identity.probable);
         if !probable.is_empty() && input.confirm_new.is_none() {
+            drop(txn);
             probable.extend(warnings);
+            crate::identity::audit_check(cases, caller, &probable).await?;
             return Err(CaseError::PossibleDuplicate(probable));
         }
     }
-    let now = cases.now();
-    let txn = begin_write(&cases.writer).await?;
     let family_id = match family {
         ReferredFamily::New { mother, children } => {
             let family_id = families::insert(&txn, &mother, &children, now).await?;
@@ -281,6 +286,7 @@ pub async fn refer(
     cases
         .audit(caller, "referral.create", Some(family_id), &resource)
         .await?;
+    crate::identity::audit_check(cases, caller, &warnings).await?;
     if !probable.is_empty() {
         let named = std::iter::once(family_id).chain(probable.iter().map(|c| c.family.id));
         cases

@@ -7,20 +7,20 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use nido_domain::creche::Booking;
 use nido_domain::family::ReferralStatus;
 use nido_domain::housing::DateSpan;
-use nido_domain::identity::DuplicateVerdict;
 use nido_domain::intervention::{Action, Intervention};
 use nido_domain::pathway::{FollowUpOutcome, StepKind, StepStatus};
 use nido_domain::placement::ExitDestination;
 use nido_domain::placement::Period;
 use nido_domain::workshop::ParticipationStatus;
 use nido_persistence::{
-    creche, identity, incidents, interventions, occupancies, pathway, placements, projects,
-    referrals, workshops,
+    creche, incidents, interventions, occupancies, pathway, placements, projects, referrals,
+    workshops,
 };
 use uuid::Uuid;
 
 pub use crate::event_kind::EventKind;
 use crate::families::visible_family;
+use crate::identity::linked_files;
 use crate::records::FamilyRecord;
 use crate::{Caller, CaseResult, Cases};
 
@@ -327,17 +327,16 @@ pub async fn family_timeline(
                 }
             }
             FamilyRecord::Identity => {
-                for decision in identity::decisions_of(db, family_id).await? {
-                    if decision.verdict == DuplicateVerdict::SamePerson {
-                        events.push(Event::LinkedFile {
-                            decision_id: decision.id,
-                            other_family_id: decision.other_than(family_id),
-                            decided_on: decision
-                                .decided_at
-                                .with_timezone(&cases.time_zone)
-                                .date_naive(),
-                        });
-                    }
+                // Only the files the caller may open are named to her.
+                for (other, decision) in linked_files(cases, caller, family_id).await? {
+                    events.push(Event::LinkedFile {
+                        decision_id: decision.id,
+                        other_family_id: other,
+                        decided_on: decision
+                            .decided_at
+                            .with_timezone(&cases.time_zone)
+                            .date_naive(),
+                    });
                 }
             }
             FamilyRecord::Concerns => {

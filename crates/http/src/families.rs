@@ -142,7 +142,7 @@ pub(crate) async fn get_family(
 ) -> Result<impl IntoResponse> {
     let (family, count) = cases::families::read(&state.cases, &caller.case_caller(), id).await?;
     let version = family.version;
-    let linked = cases::identity::linked_files(&state.cases, id).await?;
+    let linked = cases::identity::linked_files(&state.cases, &caller.case_caller(), id).await?;
     let mut response = FamilyResponse::from(family);
     response.intervention_count = Some(count);
     response.linked_family_ids = Some(linked.into_iter().map(|(other, _)| other).collect());

@@ -601,7 +601,7 @@ mod tests {
             .as_object()
             .map(|object| object.keys().cloned().collect())
             .unwrap_or_default();
-        assert_eq!(answered.len(), 20, "{answered:?}");
+        assert_eq!(answered.len(), 21, "{answered:?}");
         let mut named = BTreeSet::new();
         for (tag, name, schema, _) in TimelineEvent::kinds() {
             let RefOr::T(Schema::Object(object)) = tagged(&kind_name(&name), schema) else {

@@ -9,10 +9,10 @@ use chrono::{DateTime, Utc};
 use nido_domain::Conflict;
 use nido_domain::family::Family;
 use nido_domain::identity::{self, DuplicateDecision, DuplicateVerdict, Identity};
-use sea_orm::sea_query::Query;
+use sea_orm::sea_query::{OnConflict, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
-    QueryFilter, QueryOrder, QuerySelect, Statement,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait,
+    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Statement,
 };
 use uuid::Uuid;
 
@@ -61,9 +61,16 @@ pub async fn store_keys(db: &impl ConnectionTrait, family_id: Uuid) -> Result<()
         .exec(db)
         .await?;
     if !keys.is_empty() {
+        // Two processes starting together may key the same file: the
+        // second's rows are the same, and are skipped.
         identity_keys::Entity::insert_many(
             keys.into_iter()
                 .map(sea_orm::IntoActiveModel::into_active_model),
+        )
+        .on_conflict(
+            OnConflict::columns([identity_keys::Column::FamilyId, identity_keys::Column::Key])
+                .do_nothing()
+                .to_owned(),
         )
         .exec_without_returning(db)
         .await?;
@@ -135,6 +142,32 @@ pub async fn holding_keys(
         .all(db)
         .await?;
     crate::families::assemble(db, rows).await
+}
+
+/// The lock that puts the duplicate checks of new referrals one after the
+/// other, held until the transaction ends: two referrals of one new mother
+/// at the same moment then cannot both find no file and both create one.
+/// On SQLite the one writer already does; on PostgreSQL a transaction-level
+/// advisory lock (referrals are a few a week: one lock for all is enough).
+pub async fn serialize_checks(txn: &impl ConnectionTrait) -> Result<(), DbErr> {
+    if txn.get_database_backend() == DatabaseBackend::Postgres {
+        // The key is nido's own: "nido-identity" as a number.
+        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7305810406913)")
+            .await?;
+    }
+    Ok(())
+}
+
+/// Which of these files exist and are not anonymised.
+pub async fn live(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<Vec<Uuid>, DbErr> {
+    families::Entity::find()
+        .select_only()
+        .column(families::Column::Id)
+        .filter(families::Column::Id.is_in(ids))
+        .filter(families::Column::AnonymisedAt.is_null())
+        .into_tuple()
+        .all(db)
+        .await
 }
 
 /// What a search asks: the words of the query folded (each found inside

@@ -500,9 +500,9 @@ fn document_form_view(
     }
 }
 
-/// The files found to be the same mother's. A coordinator may open each;
-/// a staff member only those of families she accompanies too: the others
-/// are named "un autre dossier", without a link she could not follow.
+/// The files found to be the same mother's that the user may open: a
+/// coordinator each, a staff member those of families she accompanies too
+/// (`linked_files` names no other to her).
 async fn linked_views(
     web: &Web,
     signed_in: &SignedIn,
@@ -511,7 +511,7 @@ async fn linked_views(
     let caller = signed_in.case_caller();
     let coordinator = caller.role == Role::Coordinator;
     let mut views = Vec::new();
-    for (other_id, decision) in linked_files(&web.cases, family_id).await? {
+    for (other_id, decision) in linked_files(&web.cases, &caller, family_id).await? {
         // Whether she may open it: a check, not a read shown (not audited).
         let href = match find_visible(&web.cases, &caller, other_id).await {
             Ok(_) => Some(format!("/familles/{other_id}")),
