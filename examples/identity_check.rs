@@ -247,5 +247,21 @@ async fn main() -> anyhow::Result<()> {
         start.elapsed().as_secs_f64() * 1000.0,
         every.len()
     );
+    // The coordinators' list of possible duplicates, its first page: the
+    // pairs to score read first, alone.
+    let start = Instant::now();
+    let to_score = nido_persistence::identity::pairs_to_score(&cases.db).await?;
+    println!(
+        "  pairs to score for the list: {} read in {:.1} ms",
+        to_score.len(),
+        start.elapsed().as_secs_f64() * 1000.0
+    );
+    let start = Instant::now();
+    let pairs = nido_cases::identity::possible_pairs(&cases, &coordinator, None, 50).await?;
+    println!(
+        "  the list of possible duplicates, first page: {:.1} ms ({} pairs shown)",
+        start.elapsed().as_secs_f64() * 1000.0,
+        pairs.len().min(50)
+    );
     Ok(())
 }

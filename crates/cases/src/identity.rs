@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use nido_domain::family::{Family, NAME_MAX};
 use nido_domain::identity::{
-    self as rules, DuplicateDecision, DuplicateVerdict, FileStatus, Identity,
+    self as rules, DuplicateDecision, DuplicateVerdict, FileStatus, Identity, Prepared,
 };
 use nido_domain::{Refusal, Role};
 use nido_persistence::identity::{self as keys, SearchKeys};
@@ -129,10 +129,11 @@ pub(crate) async fn alike(
     mother: &Identity,
 ) -> CaseResult<Vec<Candidate>> {
     let found = keys::holding_keys(db, &rules::check_keys(mother), MAX_CANDIDATES).await?;
+    let mother = Prepared::of(mother);
     let mut scored: Vec<(Family, f64)> = found
         .into_iter()
         .map(|family| {
-            let score = rules::score(mother, &identity_of(&family));
+            let score = mother.score(&Prepared::of(&identity_of(&family)));
             (family, score)
         })
         .filter(|(_, score)| *score >= cases.identity.possible)
@@ -293,7 +294,7 @@ pub async fn possible_pairs(
         .into_iter()
         .map(|decision| (decision.family_id, decision.other_family_id))
         .collect();
-    let pairs: Vec<(Uuid, Uuid)> = keys::pairs_sharing_a_birth(db)
+    let pairs: Vec<(Uuid, Uuid)> = keys::pairs_to_score(db)
         .await?
         .into_iter()
         .filter(|pair| !decided.contains(pair))
@@ -307,14 +308,15 @@ pub async fn possible_pairs(
     for chunk in ids.chunks(CHUNK) {
         found.extend(families::find_many(db, chunk.to_vec()).await?);
     }
-    let identities: HashMap<Uuid, Identity> = found
+    // Each file's forms made once, for all its pairs.
+    let identities: HashMap<Uuid, Prepared> = found
         .iter()
-        .map(|(id, family)| (*id, identity_of(family)))
+        .map(|(id, family)| (*id, Prepared::of(&identity_of(family))))
         .collect();
     let mut scored: Vec<(Uuid, Uuid, f64)> = pairs
         .into_iter()
         .filter_map(|(a, b)| {
-            let score = rules::score(identities.get(&a)?, identities.get(&b)?);
+            let score = identities.get(&a)?.score(identities.get(&b)?);
             (score >= cases.identity.possible).then_some((a, b, score))
         })
         .filter(|(a, b, score)| {

@@ -180,18 +180,39 @@ pub struct Identity {
     pub children_births: Vec<NaiveDate>,
 }
 
+/// A name's forms the comparison reads, made once per name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct NameForms {
+    compact: String,
+    core: String,
+    /// Empty for a name without a Latin letter.
+    sound: String,
+    /// Its first word ("marie" in "Marie-Claire").
+    first_word: String,
+}
+
+impl NameForms {
+    fn of(name: &str) -> Self {
+        NameForms {
+            compact: compact(name),
+            core: core(name),
+            sound: phonetic(name),
+            first_word: words(name).into_iter().next().unwrap_or_default(),
+        }
+    }
+}
+
 /// How alike two names are, from 0 to 1: Jaro-Winkler on the names run
 /// together, with and without their particles, and at least 0.92 when
 /// they sound alike.
-fn name_likeness(a: &str, b: &str) -> f64 {
-    let (ca, cb) = (compact(a), compact(b));
-    if ca.is_empty() || cb.is_empty() {
+fn name_likeness(a: &NameForms, b: &NameForms) -> f64 {
+    if a.compact.is_empty() || b.compact.is_empty() {
         return 0.0;
     }
-    let mut likeness = strsim::jaro_winkler(&ca, &cb).max(strsim::jaro_winkler(&core(a), &core(b)));
+    let mut likeness =
+        strsim::jaro_winkler(&a.compact, &b.compact).max(strsim::jaro_winkler(&a.core, &b.core));
     // Names without a Latin letter have no key: they do not sound alike.
-    let sound = phonetic(a);
-    if !sound.is_empty() && sound == phonetic(b) {
+    if !a.sound.is_empty() && a.sound == b.sound {
         likeness = likeness.max(SOUND_ALIKE);
     }
     likeness
@@ -202,16 +223,14 @@ const SOUND_ALIKE: f64 = 0.92;
 
 /// How alike two first names are: the whole, or the first of compound
 /// ones ("Marie-Claire" and "Marie").
-fn first_name_likeness(a: &str, b: &str) -> f64 {
+fn first_name_likeness(a: &NameForms, b: &NameForms) -> f64 {
     let whole = name_likeness(a, b);
-    let first = |name: &str| words(name).into_iter().next().unwrap_or_default();
-    let (fa, fb) = (first(a), first(b));
-    if fa.is_empty() || fb.is_empty() {
+    if a.first_word.is_empty() || b.first_word.is_empty() {
         return whole;
     }
     // A compound name against its first part is a strong clue, not a
     // certainty.
-    whole.max(0.9 * strsim::jaro_winkler(&fa, &fb))
+    whole.max(0.9 * strsim::jaro_winkler(&a.first_word, &b.first_word))
 }
 
 /// How two birth dates agree: the same day, the day and month swapped (a
@@ -255,35 +274,58 @@ const FIRST_NAME_FLOOR: f64 = 0.7;
 /// in common says nothing (a mother referred again usually comes with a
 /// new baby): then the other parts share the whole.
 pub fn score(a: &Identity, b: &Identity) -> f64 {
-    let names = |identity: &Identity| {
-        let mut names = vec![identity.last_name.clone()];
-        names.extend(identity.birth_last_name.iter().cloned());
-        names
-    };
-    let (names_a, names_b) = (names(a), names(b));
-    let name = names_a
-        .iter()
-        .flat_map(|x| names_b.iter().map(move |y| name_likeness(x, y)))
-        .fold(0.0, f64::max);
-    // Two first names that differ (below 0.7: Yasmine and Samira) say two
-    // women, even twins: only a likeness above counts, rescaled.
-    let first = ((first_name_likeness(&a.first_name, &b.first_name) - FIRST_NAME_FLOOR)
-        / (1.0 - FIRST_NAME_FLOOR))
-        .clamp(0.0, 1.0);
-    let birth = birth_agreement(a.birth_date, b.birth_date);
-    let known = NAME_WEIGHT * name + FIRST_NAME_WEIGHT * first + BIRTH_WEIGHT * birth;
-    let shared = a
-        .children_births
-        .iter()
-        .any(|born| b.children_births.contains(born));
-    let score = if shared {
-        known + CHILDREN_WEIGHT
-    } else {
-        known / (1.0 - CHILDREN_WEIGHT)
-    };
-    // In thousandths, as shown and as compared with the thresholds: the
-    // sums above are not exact (0.35 + 0.25 + 0.30 is 0.8999…).
-    (score * 1000.0).round() / 1000.0
+    Prepared::of(a).score(&Prepared::of(b))
+}
+
+/// An identity with the forms of its names made once, for scoring it
+/// against many others (the list of possible duplicates scores thousands
+/// of pairs): [`Prepared::score`] is [`score`].
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The name she uses, then the one at birth.
+    names: Vec<NameForms>,
+    first_name: NameForms,
+    birth_date: NaiveDate,
+    children_births: Vec<NaiveDate>,
+}
+
+impl Prepared {
+    pub fn of(identity: &Identity) -> Self {
+        Prepared {
+            names: identity.last_names().map(NameForms::of).collect(),
+            first_name: NameForms::of(&identity.first_name),
+            birth_date: identity.birth_date,
+            children_births: identity.children_births.clone(),
+        }
+    }
+
+    /// How likely `self` and `other` are the same mother ([`score`]).
+    pub fn score(&self, other: &Prepared) -> f64 {
+        let name = self
+            .names
+            .iter()
+            .flat_map(|x| other.names.iter().map(move |y| name_likeness(x, y)))
+            .fold(0.0, f64::max);
+        // Two first names that differ (below 0.7: Yasmine and Samira) say
+        // two women, even twins: only a likeness above counts, rescaled.
+        let first = ((first_name_likeness(&self.first_name, &other.first_name) - FIRST_NAME_FLOOR)
+            / (1.0 - FIRST_NAME_FLOOR))
+            .clamp(0.0, 1.0);
+        let birth = birth_agreement(self.birth_date, other.birth_date);
+        let known = NAME_WEIGHT * name + FIRST_NAME_WEIGHT * first + BIRTH_WEIGHT * birth;
+        let shared = self
+            .children_births
+            .iter()
+            .any(|born| other.children_births.contains(born));
+        let score = if shared {
+            known + CHILDREN_WEIGHT
+        } else {
+            known / (1.0 - CHILDREN_WEIGHT)
+        };
+        // In thousandths, as shown and as compared with the thresholds:
+        // the sums above are not exact (0.35 + 0.25 + 0.30 is 0.8999…).
+        (score * 1000.0).round() / 1000.0
+    }
 }
 
 string_enum! {
@@ -341,7 +383,7 @@ pub fn ordered_pair(a: uuid::Uuid, b: uuid::Uuid) -> (uuid::Uuid, uuid::Uuid) {
 /// The version of the rules that make [`keys`] and [`search_text`]: a
 /// file keyed under an older one is keyed again when nido starts, so a
 /// change to the phonetic key never leaves a file unfindable.
-pub const KEYS_VERSION: i32 = 1;
+pub const KEYS_VERSION: i32 = 2;
 
 impl Identity {
     /// A family's mother as the check compares her, with her children's
@@ -388,13 +430,30 @@ pub fn month_key(born: NaiveDate) -> String {
 /// The keys a file is found by, stored and indexed beside it: the sound of
 /// each of her names (used and at birth), for the search; her birth date
 /// both ways and its month, for the duplicate check (see
-/// [`check_keys`]).
+/// [`check_keys`]); and her birth month with the sound of each name, for
+/// the list of possible duplicates (see [`sound_month_key`]).
 pub fn keys(identity: &Identity) -> Vec<String> {
     let mut keys: Vec<String> = identity.last_names().filter_map(name_key).collect();
     keys.extend(check_keys(identity));
+    keys.extend(
+        identity
+            .last_names()
+            .filter_map(|name| sound_month_key(name, identity.birth_date)),
+    );
     keys.sort();
     keys.dedup();
     keys
+}
+
+/// The key of a name's sound in a birth month, as stored: `s:`, the month
+/// and the phonetic key. The list of possible duplicates pairs the files
+/// born the same day (a `b:` key) and those born the same month whose
+/// names sound alike (an `s:` key): a pair born the same month, not the
+/// same day, reaches the possible band only with names alike, and pairing
+/// every two files of a month would be some 165,000 pairs at 10,000 files.
+pub fn sound_month_key(name: &str, born: NaiveDate) -> Option<String> {
+    let sound = phonetic(name);
+    (!sound.is_empty()).then(|| format!("s:{}:{sound}", born.format("%Y-%m")))
 }
 
 /// The keys the duplicate check reads its candidates by: the birth date
@@ -612,13 +671,15 @@ mod tests {
                 "b:1998-04-03",
                 "m:1998-04",
                 "n:LFVR",
-                "n:MRTN"
+                "n:MRTN",
+                "s:1998-04:LFVR",
+                "s:1998-04:MRTN"
             ]
         );
         let born = mother("Lefèvre", "Awa", "2001-01-01");
         assert!(keys(&born).iter().any(|key| keys_married.contains(key)));
         // The 13th of a month has no swapped reading.
-        assert_eq!(keys(&mother("Diallo", "Awa", "1998-03-13")).len(), 3);
+        assert_eq!(keys(&mother("Diallo", "Awa", "1998-03-13")).len(), 4);
         let text = search_text(&married);
         assert_eq!(text, "martin le febvre lefebvre awa");
         assert!(text.contains("febv"));

@@ -224,14 +224,15 @@ struct PairRow {
     second: Uuid,
 }
 
-/// Every pair of files that share a key of the duplicate check (a birth
-/// date, read both ways, or a birth month), each pair once, the smaller
-/// id first.
-pub async fn pairs_sharing_a_birth(db: &impl ConnectionTrait) -> Result<Vec<(Uuid, Uuid)>, DbErr> {
-    let sql = "SELECT DISTINCT a.family_id AS first, b.family_id AS second \
+/// The pairs of files the list of possible duplicates scores, each once,
+/// the smaller id first: those born the same day (read either way: a `b:`
+/// key in common), and those born the same month whose names sound alike
+/// (an `s:` key in common; `nido_domain::identity::sound_month_key`).
+pub async fn pairs_to_score(db: &impl ConnectionTrait) -> Result<Vec<(Uuid, Uuid)>, DbErr> {
+    let sql = "SELECT a.family_id AS first, b.family_id AS second \
                FROM identity_keys a JOIN identity_keys b \
                ON b.key = a.key AND b.family_id <> a.family_id \
-               WHERE a.key NOT LIKE 'n:%'";
+               WHERE a.key LIKE 'b:%' OR a.key LIKE 's:%'";
     let rows = PairRow::find_by_statement(Statement::from_string(db.get_database_backend(), sql))
         .all(db)
         .await?;
