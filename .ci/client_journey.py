@@ -26,6 +26,7 @@ from nido_client.models import (  # noqa: E402
     AdmissionRequest,
     ChildInput,
     CreateReferralRequest,
+    CreatedReferralResponse,
     DeadlineStatus,
     LoginRequest,
     LoginResponse,
@@ -35,7 +36,6 @@ from nido_client.models import (  # noqa: E402
     PlacementResponse,
     Problem,
     ReferralReason,
-    ReferralResponse,
     ReferralSource,
     RenewalRequest,
     SecondStep,
@@ -85,9 +85,12 @@ def main():
                 reason=ReferralReason.OTHER,
             ),
         ),
-        ReferralResponse,
+        CreatedReferralResponse,
         "referral",
     )
+    # A new mother like no file: nothing to warn of.
+    if referral.possible_duplicates:
+        raise SystemExit(f"referral: unexpected possible duplicates {referral.possible_duplicates!r}")
     placement = expect(
         admit.sync(referral.id, client=client, body=AdmissionRequest(admitted_on=today - datetime.timedelta(days=5))),
         PlacementResponse,
