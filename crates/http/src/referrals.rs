@@ -161,7 +161,7 @@ impl From<CreateReferralRequest> for ReferralInput {
 /// files that only may be.
 #[utoipa::path(post, path = "/referrals", tag = "referrals", request_body = CreateReferralRequest,
     responses((status = 201, description = "The pending referral", body = CreatedReferralResponse),
-        (status = 409, description = "`possible_duplicate`: the candidates", body = crate::error::Problem)))]
+        (status = 409, description = "`possible_duplicate`: the candidates", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[tracing::instrument(skip_all)]
 pub(crate) async fn create_referral(
     State(state): State<AppState>,
