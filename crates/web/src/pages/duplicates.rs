@@ -12,8 +12,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use nido_cases::identity::{Candidate, DecisionInput, PossiblePair, decide, possible_pairs};
 use nido_cases::pagination::{RowsPage, decode_cursor};
-use nido_domain::Role;
-use nido_domain::identity::{DuplicateVerdict, FileStatus};
+use nido_domain::identity::{DuplicateVerdict, FileStatus, ordered_pair};
 use uuid::Uuid;
 
 use crate::Web;
@@ -21,6 +20,7 @@ use crate::error::WebError;
 use crate::form::{FieldErrors, settle};
 use crate::french;
 use crate::layout::{Frame, page};
+use crate::pages::waiting_list::coordinators_only;
 use crate::pages::{Choice, query_value};
 use crate::session::{SignedForm, SignedIn};
 
@@ -121,18 +121,10 @@ struct DuplicatesPage {
     next: Option<String>,
 }
 
-fn coordinators_only(signed_in: &SignedIn) -> Result<(), WebError> {
-    Ok(signed_in.case_caller().require(&[Role::Coordinator])?)
-}
-
 /// The ids of the fields of a pair's form: unique on the page, whatever
 /// the order the two files are named in.
 fn pair_key(first: Uuid, second: Uuid) -> String {
-    let (low, high) = if first <= second {
-        (first, second)
-    } else {
-        (second, first)
-    };
+    let (low, high) = ordered_pair(first, second);
     format!("{}-{}", low.simple(), high.simple())
 }
 

@@ -199,7 +199,9 @@ struct WaitingListPage {
 /// possibles", which lists each such pair until someone decides.
 const WARNED: &str = "Orientation enregistrée : la famille est sur la liste d'attente. D'autres dossiers lui ressemblent un peu : comparez-les parmi les doublons possibles.";
 
-fn coordinators_only(signed_in: &SignedIn) -> Result<(), WebError> {
+/// Refuses anyone but a coordinator (the waiting list's and the
+/// duplicates' pages).
+pub(crate) fn coordinators_only(signed_in: &SignedIn) -> Result<(), WebError> {
     Ok(signed_in.case_caller().require(&[Role::Coordinator])?)
 }
 
