@@ -692,6 +692,31 @@ mod tests {
     }
 
     #[test]
+    fn the_identity_thresholds_are_read_and_checked() {
+        let [set, too_low, inverted, above_one] = staging_loads(
+            "identity",
+            [
+                "[identity]\nprobable = 0.95\npossible = 0.8\n",
+                "[identity]\npossible = 0.7\n",
+                "[identity]\nprobable = 0.8\npossible = 0.85\n",
+                "[identity]\nprobable = 1.2\n",
+            ],
+        );
+        let set = set.expect("settings");
+        assert_eq!(set.identity.probable, 0.95);
+        assert_eq!(set.identity.possible, 0.8);
+        // The check reads by birth date: a pair without one scores up to
+        // 0.70, so a lower possible band would miss pairs.
+        for refused in [too_low, inverted, above_one] {
+            let said = refused.expect_err("refused").to_string();
+            assert!(said.contains("identity.possible"), "{said}");
+        }
+        let defaults = Settings::load_from(&tempfile_dir(), "none").expect("defaults");
+        assert_eq!(defaults.identity.probable, 0.90);
+        assert_eq!(defaults.identity.possible, 0.75);
+    }
+
+    #[test]
     fn an_environment_without_its_file_is_refused() {
         let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
         assert!(require_env_file(&config, "production").is_ok());
