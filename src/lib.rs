@@ -5,6 +5,7 @@ pub mod background;
 pub mod commands;
 pub mod demo;
 pub mod documents;
+pub mod mail;
 pub mod ownership;
 pub mod settings;
 pub mod startup;

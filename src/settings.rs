@@ -209,6 +209,8 @@ pub struct Settings {
     pub calendar: CalendarSettings,
     #[serde(default)]
     pub documents: DocumentsSettings,
+    #[serde(default)]
+    pub mail: MailSettings,
     /// `[web]`: the pages' session cookie.
     #[serde(default)]
     pub web: nido_web::WebSettings,
@@ -301,6 +303,118 @@ impl Default for IdentitySettings {
             probable: policy.probable,
             possible: policy.possible,
         }
+    }
+}
+
+/// `[mail]` (`docs/mail.md`): off while `smtp_url` is unset.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct MailSettings {
+    /// Secret: the URL may carry the server's password.
+    /// `smtp://host:587?tls=required` (STARTTLS), `smtps://host:465`, or
+    /// `smtp://127.0.0.1:25` (no TLS: a relay on this machine only).
+    pub smtp_url: Option<SecretString>,
+    /// The sender, `nido <nido@centre.example>`.
+    pub from: Option<String>,
+    /// Where the team reaches nido: the links of a mail lead there.
+    pub base_url: Option<String>,
+    /// The local hour from which each day's digests are sent.
+    pub digest_hour: u32,
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        Self {
+            smtp_url: None,
+            from: None,
+            base_url: None,
+            digest_hour: 8,
+        }
+    }
+}
+
+/// Mail as the server runs it: where to, from whom, and the use cases'
+/// policy.
+#[derive(Debug, Clone)]
+pub struct MailSetup {
+    pub smtp_url: SecretString,
+    pub from: String,
+    pub policy: nido_cases::mail::MailPolicy,
+}
+
+impl MailSettings {
+    /// Off (`None`) while `smtp_url` is unset; else checked: `from` and
+    /// `base_url` are required, the URL is SMTP with STARTTLS required,
+    /// SMTPS, or plain SMTP to this machine only.
+    pub fn setup(&self) -> anyhow::Result<Option<MailSetup>> {
+        let Some(url) = self
+            .smtp_url
+            .as_ref()
+            .filter(|url| !url.expose_secret().trim().is_empty())
+        else {
+            return Ok(None);
+        };
+        check_smtp_url(url.expose_secret())?;
+        let from = self
+            .from
+            .as_deref()
+            .map(str::trim)
+            .filter(|from| !from.is_empty())
+            .ok_or_else(|| {
+                anyhow::anyhow!("mail.from (NIDO_MAIL__FROM) is required when mail.smtp_url is set")
+            })?;
+        let base_url = self
+            .base_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|url| url.starts_with("https://") || url.starts_with("http://"))
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "mail.base_url (NIDO_MAIL__BASE_URL) is required when mail.smtp_url is set: the address the team reaches nido at, https://nido.centre.example"
+                )
+            })?;
+        Ok(Some(MailSetup {
+            smtp_url: url.clone(),
+            from: from.to_owned(),
+            policy: nido_cases::mail::MailPolicy {
+                base_url: base_url.to_owned(),
+                digest_hour: self.digest_hour,
+            },
+        }))
+    }
+}
+
+/// An SMTP URL nido accepts: never one that would send a password or a
+/// link in clear text across a network. Its text is never part of the
+/// error (it may carry a password).
+fn check_smtp_url(url: &str) -> anyhow::Result<()> {
+    let refused = || {
+        anyhow::anyhow!(
+            "mail.smtp_url (NIDO_MAIL__SMTP_URL) must be smtp://host:587?tls=required (STARTTLS), smtps://host:465, or smtp://127.0.0.1:25 for a relay on this machine"
+        )
+    };
+    let (scheme, rest) = url.split_once("://").ok_or_else(refused)?;
+    let authority = rest.split(['/', '?']).next().unwrap_or_default();
+    let host_port = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host_port.split(':').next().unwrap_or_default(),
+    };
+    if host.is_empty() {
+        return Err(refused());
+    }
+    let query = rest.split_once('?').map(|(_, query)| query).unwrap_or("");
+    let loopback = host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    match scheme {
+        "smtps" => Ok(()),
+        "smtp" if query.split('&').any(|pair| pair == "tls=required") => Ok(()),
+        "smtp" if loopback && !query.contains("tls=") => Ok(()),
+        _ => Err(refused()),
     }
 }
 
@@ -486,6 +600,10 @@ impl Settings {
                 "identity.possible (NIDO_IDENTITY__POSSIBLE) must be from {lowest} to 1, and identity.probable (NIDO_IDENTITY__PROBABLE) from it to 1: the duplicate check reads its candidates by birth date, and no pair without one in common scores above 0.70"
             );
         }
+        if settings.mail.digest_hour > 23 {
+            anyhow::bail!("mail.digest_hour (NIDO_MAIL__DIGEST_HOUR) must be 0 to 23");
+        }
+        settings.mail.setup()?;
         if settings.calendar.valid_days < 1 {
             anyhow::bail!("calendar.valid_days (NIDO_CALENDAR__VALID_DAYS) must be at least 1");
         }

@@ -34,12 +34,18 @@ pub struct Application {
     /// Hears other processes' revocations (PostgreSQL); stopped with the
     /// server.
     _session_notices: Option<crate::background::Stopped>,
+    /// The mail transport, when mail is on.
+    mailer: Option<crate::mail::Mailer>,
 }
 
 impl Application {
     /// Opens and migrates the database, creates the first admin if there is
     /// no user yet, and binds the listener (port 0 picks a free port).
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        let mailer = match settings.mail.setup()? {
+            Some(setup) => Some(crate::mail::Mailer::new(&setup)?),
+            None => None,
+        };
         let databases = open_databases(settings).await?;
         let cases = use_cases(settings, &databases).await?;
         let session_notices = match nido_persistence::Backend::of_url(&settings.database_url()) {
@@ -94,6 +100,7 @@ impl Application {
             retention: settings.retention_policy(),
             _ownership: databases.ownership,
             _session_notices: session_notices,
+            mailer,
         })
     }
 
@@ -127,6 +134,9 @@ impl Application {
             self.retention,
             std::time::Duration::from_secs(24 * 60 * 60),
         );
+        let _mail = self
+            .mailer
+            .map(|mailer| crate::mail::send_outbox(self.state.cases.clone(), mailer));
         // The API under `/api/v1`; the pages at `/`, behind the API's
         // fallback and inside its layers (request ids, tracing, the audit of
         // refusals, the security headers).
@@ -203,6 +213,10 @@ pub async fn use_cases(settings: &Settings, databases: &Databases) -> anyhow::Re
             possible: settings.identity.possible,
         },
         auth,
+        mail: match settings.mail.setup()? {
+            Some(setup) => nido_cases::mail::Mail::on(setup.policy),
+            None => nido_cases::mail::Mail::off(),
+        },
         centre: nido_cases::papers::Centre {
             name: settings.centre.name.clone(),
             address: settings.centre.address.clone(),

@@ -32,6 +32,7 @@ mod m20261205_000023_placement_due_dates;
 mod m20261206_000024_documents;
 mod m20261206_000025_housing_pathway;
 mod m20261206_000026_identity;
+mod m20261207_000027_mail;
 
 pub struct Migrator;
 
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000024_documents::Migration),
             Box::new(m20261206_000025_housing_pathway::Migration),
             Box::new(m20261206_000026_identity::Migration),
+            Box::new(m20261207_000027_mail::Migration),
         ]
     }
 }

@@ -23,6 +23,8 @@ const WRITES: &[(&str, &str, &[&str])] = &[
     ("POST", "/auth/login", EVERYONE),
     ("POST", "/auth/logout", EVERYONE),
     ("POST", "/auth/login/mfa", EVERYONE),
+    ("POST", "/auth/password-reset", EVERYONE),
+    ("POST", "/auth/password-reset/complete", EVERYONE),
     // Coordinators and the crèche's professionals (not a social worker).
     ("POST", "/creche-bookings/{id}/attendance", &[COORDINATOR]),
     ("POST", "/creche-bookings/{id}/cancel", TEAM),
@@ -52,6 +54,7 @@ const WRITES: &[(&str, &str, &[&str])] = &[
     ("POST", "/me/mfa/totp/confirm", EVERYONE),
     ("DELETE", "/me/mfa", EVERYONE),
     ("PUT", "/me/password", EVERYONE),
+    ("PUT", "/me/notifications", EVERYONE),
     ("DELETE", "/me/sessions/{id}", EVERYONE),
     ("PUT", "/placements/{id}/contract", TEAM),
     ("POST", "/placements/{id}/exit", &[COORDINATOR]),

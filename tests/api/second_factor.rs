@@ -110,7 +110,7 @@ async fn coordinator(app: &TestApp, email: &str) -> String {
 }
 
 /// A staff member with a factor: her email and her authenticator.
-async fn enrolled_staff(app: &TestApp) -> (String, Totp) {
+pub(crate) async fn enrolled_staff(app: &TestApp) -> (String, Totp) {
     let staff = app.login_as("staff").await;
     let email = app.get_json("/api/v1/me", &staff).await["email"]
         .as_str()

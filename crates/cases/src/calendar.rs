@@ -79,12 +79,53 @@ pub async fn read_feed(cases: &Cases, secret_hash: &str) -> CaseResult<Vec<Calen
     let until = today
         .checked_add_days(Days::new(LOOK_AHEAD_DAYS))
         .unwrap_or(NaiveDate::MAX);
+    let Obligations {
+        events,
+        shown,
+        for_incidents,
+    } = obligations(cases, &caller, from, until, None).await?;
+    cases
+        .audit_read(&caller, "calendar.read", shown, FEED_RESOURCE)
+        .await?;
+    cases
+        .audit_many(
+            &caller,
+            "incident.calendar.read",
+            for_incidents,
+            FEED_RESOURCE,
+        )
+        .await?;
+    Ok(events)
+}
+
+/// What a user has to do, as her calendar and her digest show it.
+pub(crate) struct Obligations {
+    /// By day, then uid.
+    pub events: Vec<CalendarEvent>,
+    /// The families shown for their own due dates or actions…
+    pub shown: Vec<Uuid>,
+    /// …and those shown for an incident naming them (audited apart).
+    pub for_incidents: Vec<Uuid>,
+}
+
+/// `caller`'s due dates from `from` to `until`, with her rights as they are
+/// now (coordinators every family's, staff their own families', admins
+/// none), and her open actions (those due by `actions_until` when given),
+/// each naming the mother by her initials. Not audited: the caller audits
+/// what it shows.
+pub(crate) async fn obligations(
+    cases: &Cases,
+    caller: &Caller,
+    from: NaiveDate,
+    until: NaiveDate,
+    actions_until: Option<NaiveDate>,
+) -> CaseResult<Obligations> {
     let mut events = Vec::new();
     let mut shown: Vec<Uuid> = Vec::new();
 
     // Only the window's, chosen by the database: a staff member's feed
     // reads her families', never the centre's.
-    let due = match open_between(cases, &caller, from, until).await {
+    let due = match open_between(cases, caller, from, until).await {
         Ok(items) => items,
         // Admins have no families, hence no due dates.
         Err(CaseError::Forbidden) => Vec::new(),
@@ -112,8 +153,11 @@ pub async fn read_feed(cases: &Cases, secret_hash: &str) -> CaseResult<Vec<Calen
         });
     }
 
-    if let Some(viewer) = action_viewer(&caller) {
-        let actions = interventions::actions_assigned(&cases.db, viewer, true).await?;
+    if let Some(viewer) = action_viewer(caller) {
+        let mut actions = interventions::actions_assigned(&cases.db, viewer, true).await?;
+        if let Some(last) = actions_until {
+            actions.retain(|action| action.due_on <= last);
+        }
         let mothers =
             families::find_many(&cases.db, actions.iter().map(|a| a.family_id).collect()).await?;
         for action in actions {
@@ -132,18 +176,11 @@ pub async fn read_feed(cases: &Cases, secret_hash: &str) -> CaseResult<Vec<Calen
     events.sort_by(|a, b| (a.on, &a.uid).cmp(&(b.on, &b.uid)));
     shown.sort_unstable();
     shown.dedup();
-    cases
-        .audit_read(&caller, "calendar.read", shown, FEED_RESOURCE)
-        .await?;
-    cases
-        .audit_many(
-            &caller,
-            "incident.calendar.read",
-            for_incidents,
-            FEED_RESOURCE,
-        )
-        .await?;
-    Ok(events)
+    Ok(Obligations {
+        events,
+        shown,
+        for_incidents,
+    })
 }
 
 /// What is due, in the words of the team.

@@ -30,6 +30,7 @@ pub mod identity;
 pub mod incidents;
 pub mod interventions;
 pub mod labels;
+pub mod mail;
 pub mod pagination;
 pub mod papers;
 pub mod pathway;
@@ -89,6 +90,8 @@ pub struct Cases {
     pub documents: documents::Vault,
     /// Who the centre is, as the papers it prints say.
     pub centre: papers::Centre,
+    /// Mail, on or off (`[mail]`).
+    pub mail: mail::Mail,
 }
 
 impl Cases {

@@ -53,6 +53,8 @@ string_enum! {
         PairDecided => "pair_decided",
         /// A new family that is probably one nido holds already.
         PossibleDuplicate => "possible_duplicate",
+        /// Mail is off (`mail.smtp_url` unset): nothing can be sent.
+        MailNotConfigured => "mail_not_configured",
     }
 }
 
@@ -113,6 +115,9 @@ impl Conflict {
                 "No Visale visa of the placement covers that day: the lease must be signed once the visa is granted and before it runs out."
             }
             Conflict::PairDecided => "These two files were decided on already.",
+            Conflict::MailNotConfigured => {
+                "Mail is not configured on this installation (mail.smtp_url): nido sends no mail."
+            }
             Conflict::PossibleDuplicate => {
                 "This mother probably has a file already (see candidates): refer that family by its family_id, or confirm a new file with confirm_new: {reason}."
             }

@@ -18,6 +18,7 @@ pub mod identity;
 pub mod incident;
 pub mod intervention;
 pub mod login_throttle;
+pub mod mail;
 pub mod pathway;
 pub mod placement;
 pub mod project;

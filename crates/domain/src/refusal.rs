@@ -200,6 +200,9 @@ pub enum Refusal {
     NotYourPassword,
     /// A new password equal to the current one.
     SamePassword,
+    /// A forgotten password's link that expired, was used, or was never
+    /// given.
+    ResetLinkInvalid,
     /// An authenticator code that is not the current one.
     WrongCode,
     /// A code that is neither an authenticator's nor a recovery code.
@@ -381,6 +384,9 @@ impl Refusal {
             PasswordTooEasy => "is too easy to guess; use a longer phrase of unrelated words",
             NotYourPassword => "is not your password",
             SamePassword => "must differ from the current password",
+            ResetLinkInvalid => {
+                "is not a valid link: it expired, was used already, or was never sent; ask for a new one"
+            }
             WrongCode => "is not the code the app shows now",
             InvalidCode => "is not a valid code",
         };
@@ -535,6 +541,9 @@ impl Refusal {
             }
             NotYourPassword => "Ce n'est pas votre mot de passe actuel.",
             SamePassword => "Le nouveau mot de passe doit être différent de l'actuel.",
+            ResetLinkInvalid => {
+                "Ce lien n'est plus valable : il a expiré, a déjà servi ou n'a jamais été envoyé. Demandez-en un nouveau."
+            }
             WrongCode => "Ce n'est pas le code que l'application affiche en ce moment.",
             InvalidCode => "Ce code n'est pas valide.",
         };
@@ -748,6 +757,7 @@ mod tests {
             PasswordTooEasy,
             NotYourPassword,
             SamePassword,
+            ResetLinkInvalid,
             WrongCode,
             InvalidCode,
         ]

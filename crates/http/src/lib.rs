@@ -24,6 +24,7 @@ pub mod housing_views;
 pub mod identity;
 pub mod incidents;
 pub mod interventions;
+pub mod mail;
 pub mod occupancy;
 pub mod openapi;
 pub mod pagination;
@@ -77,6 +78,9 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(auth::account::my_sessions))
         .routes(routes!(auth::account::end_session))
         .routes(routes!(auth::account::change_password))
+        .routes(routes!(mail::request_password_reset))
+        .routes(routes!(mail::complete_password_reset))
+        .routes(routes!(mail::get_notifications, mail::put_notifications))
         .routes(routes!(users::create_user, users::list_users))
         .routes(routes!(users::get_user, users::update_user))
         .routes(routes!(users::me))

@@ -14,6 +14,7 @@ pub mod identity;
 pub mod incidents;
 pub mod interventions;
 pub mod login_throttle;
+pub mod mail;
 pub mod mfa;
 pub mod need_to_know;
 pub mod occupancies;

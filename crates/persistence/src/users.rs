@@ -180,17 +180,7 @@ pub async fn set_own_password(
 ) -> Result<(User, Announced), RepoError> {
     let txn = begin_write(db).await?;
     let current = find_row(&txn, id).await?;
-    let version = current.version;
-    let mut row: users::ActiveModel = current.into();
-    row.password_hash = Set(password_hash);
-    row.must_change_password = Set(false);
-    row.version = Set(version + 1);
-    row.updated_at = Set(now);
-    users::Entity::update_many()
-        .set(row)
-        .filter(users::Column::Id.eq(id))
-        .exec(&txn)
-        .await?;
+    replace_own_password(&txn, current, password_hash, now).await?;
     sessions::Entity::delete_many()
         .filter(sessions::Column::UserId.eq(id))
         .filter(sessions::Column::TokenHash.ne(keep_session_token_hash))
@@ -201,6 +191,57 @@ pub async fn set_own_password(
     let row = find_row(&txn, id).await?;
     txn.commit().await?;
     Ok((to_domain(row)?, announced))
+}
+
+/// A forgotten password replaced through its one-time link: the link is
+/// used (once: `None` when it was used meanwhile or lapsed), the flag of a
+/// password set by someone else falls, every session of hers and her
+/// calendar address end, in one transaction, and every process is told.
+pub async fn reset_password(
+    db: &Writer,
+    id: Uuid,
+    token_hash: &str,
+    password_hash: String,
+    now: DateTime<Utc>,
+) -> Result<Option<(User, Announced)>, RepoError> {
+    let txn = begin_write(db).await?;
+    if !crate::mail::use_reset(&txn, token_hash, id, now).await? {
+        return Ok(None);
+    }
+    let current = find_row(&txn, id).await?;
+    if !current.active {
+        return Ok(None);
+    }
+    replace_own_password(&txn, current, password_hash, now).await?;
+    crate::sessions::delete_all_of_user(&txn, id).await?;
+    calendar_feeds::revoke(&txn, id).await?;
+    let announced = announce(&txn, Revoked::User(id)).await?;
+    let row = find_row(&txn, id).await?;
+    txn.commit().await?;
+    Ok(Some((to_domain(row)?, announced)))
+}
+
+/// Her password replaced by herself: the flag of a password set by
+/// someone else falls, and her version moves on.
+async fn replace_own_password(
+    txn: &impl ConnectionTrait,
+    current: users::Model,
+    password_hash: String,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let id = current.id;
+    let version = current.version;
+    let mut row: users::ActiveModel = current.into();
+    row.password_hash = Set(password_hash);
+    row.must_change_password = Set(false);
+    row.version = Set(version + 1);
+    row.updated_at = Set(now);
+    users::Entity::update_many()
+        .set(row)
+        .filter(users::Column::Id.eq(id))
+        .exec(txn)
+        .await?;
+    Ok(())
 }
 
 /// The password hash of a user, to check her current password.

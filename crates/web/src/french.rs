@@ -146,6 +146,9 @@ pub fn conflict(conflict: Conflict) -> &'static str {
             "Cette mère a probablement déjà un dossier : choisissez-le, ou confirmez un nouveau dossier en disant pourquoi."
         }
         Conflict::PairDecided => "Ces deux dossiers ont déjà fait l'objet d'une décision.",
+        Conflict::MailNotConfigured => {
+            "L'envoi de courriels n'est pas configuré sur cette installation : demandez à la direction."
+        }
         Conflict::DocumentIntegrity => {
             "Le contenu conservé de ce document a été altéré : il n'est pas affiché. Signalez-le à un administrateur, qui le restaurera depuis une sauvegarde."
         }

@@ -232,6 +232,7 @@ mod tests {
             calendar_valid_days: 365,
             exit: crate::pathway::ExitPolicy::new(6, &[3, 6]),
             identity: crate::identity::IdentityPolicy::default(),
+            mail: crate::mail::Mail::off(),
             documents: crate::documents::Vault::in_memory().expect("a vault"),
             centre: crate::papers::Centre::example(),
             auth: Authentication::new(

@@ -127,7 +127,14 @@ pub(super) async fn forget_failures(cases: &Cases, counters: &Counters) -> CaseR
 /// Forgets the failures older than the longest window: a failed login
 /// prunes as it goes.
 pub(super) async fn prune(cases: &Cases) -> CaseResult<()> {
-    let before = cases.now() - cases.auth.policy.throttle.longest_window();
+    // The forgotten password's counters share the table: kept their window too.
+    let longest = cases
+        .auth
+        .policy
+        .throttle
+        .longest_window()
+        .max(nido_domain::mail::RESET_WINDOW);
+    let before = cases.now() - longest;
     login_throttle::prune(&cases.writer, before).await?;
     Ok(())
 }

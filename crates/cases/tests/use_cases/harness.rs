@@ -79,6 +79,7 @@ fn cases_over(read: DatabaseConnection, write: DatabaseConnection, clock: Clock)
         calendar_valid_days: 365,
         exit: nido_cases::pathway::ExitPolicy::new(6, &[3, 6]),
         identity: nido_cases::identity::IdentityPolicy::default(),
+        mail: nido_cases::mail::Mail::off(),
         documents: nido_cases::documents::Vault::in_memory().expect("a vault"),
         centre: nido_cases::papers::Centre::example(),
         auth: Authentication::new(
