@@ -256,8 +256,30 @@ def social_worker(page: Page) -> None:
     expect(page.locator("#titre-actions + ul, #titre-actions ~ ul").first).to_contain_text(
         "Relancer la CAF pour l'APL"
     )
+    # Her morning digest, by mail (the server is started with mail on).
+    page.get_by_role("link", name="Sécurité").click()
+    page.get_by_label("Recevoir chaque matin le résumé de mes échéances").check()
+    assert submitted(page, "Enregistrer", "C'est noté")
+    expect(page.get_by_label("Recevoir chaque matin le résumé de mes échéances")).to_be_checked()
+    checkpoint(page, "securite-courriels")
     sign_out(page)
     checkpoint(page, "deconnexion")
+
+    # A forgotten password: a link by mail, whatever the address typed.
+    page.get_by_role("link", name="Mot de passe oublié ?").click()
+    expect(page).to_have_url(BASE + "/mot-de-passe/oubli")
+    checkpoint(page, "mot-de-passe-oubli")
+    page.get_by_label("Adresse électronique").fill("ines.morel@nido.example")
+    assert submitted(page, "Recevoir un lien", "Si un compte actif correspond")
+    checkpoint(page, "mot-de-passe-oubli-envoye")
+    # A link that is not (or no longer) valid: said, with the way to another.
+    page.goto(BASE + "/mot-de-passe/nouveau?jeton=" + "A" * 43)
+    checkpoint(page, "mot-de-passe-nouveau")
+    page.get_by_label("Nouveau mot de passe", exact=True).fill("girouette-sarrasin-pelote-58")
+    page.get_by_label("Nouveau mot de passe, encore une fois").fill("girouette-sarrasin-pelote-58")
+    assert not submitted(page, "Enregistrer le nouveau mot de passe", "enregistré")
+    expect(page.get_by_role("alert")).to_contain_text("Ce lien n'est plus valable")
+    checkpoint(page, "mot-de-passe-lien-invalide")
     page.goto(BASE + "/familles")
     expect(page).to_have_url(BASE + "/connexion?suite=%2Ffamilles")
 

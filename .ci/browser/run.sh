@@ -41,7 +41,12 @@ export NIDO_DATA_DIR="$WORK/data" NIDO_LOG__FILTER=warn
 unset NIDO_DATABASE_URL NIDO_ENV
 target/debug/nido demo-data >"$WORK/demo.log" 2>&1 || { cat "$WORK/demo.log"; exit 1; }
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-NIDO_BIND="127.0.0.1:$PORT" target/debug/nido serve >"$WORK/server.log" 2>&1 &
+# Mail on, towards a port nothing listens on: the pages offer the digest
+# and the forgotten password; the mails wait in the outbox.
+CLOSED=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+NIDO_MAIL__SMTP_URL="smtp://127.0.0.1:$CLOSED" NIDO_MAIL__FROM="nido <nido@demo.invalid>" \
+  NIDO_MAIL__BASE_URL="http://127.0.0.1:$PORT" \
+  NIDO_BIND="127.0.0.1:$PORT" target/debug/nido serve >"$WORK/server.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 1 60); do
   curl -fsS "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1 && break

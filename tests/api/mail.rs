@@ -15,6 +15,7 @@ use crate::helpers::{
     PASSWORD, TestApp, assert_invalid, assert_problem, spawn_app, spawn_app_with, spawn_sibling,
 };
 use crate::smtp_sink::{Received, SmtpSink, free_port};
+use crate::web::Browser;
 
 const FROM: &str = "nido <nido@centre.test>";
 const BASE_URL: &str = "https://nido.centre.test";
@@ -439,4 +440,116 @@ async fn digest_made_on(app: &TestApp, user: Uuid) -> Option<chrono::NaiveDate> 
     .expect("read")?;
     row.try_get::<Option<chrono::NaiveDate>>("", "digest_made_on")
         .expect("a date")
+}
+
+#[tokio::test]
+async fn the_pages_offer_a_forgotten_password_and_the_digest_only_when_mail_is_on() {
+    let off = spawn_app().await;
+    let mut browser = Browser::new(&off);
+    let sign_in = browser.get("/connexion").await;
+    assert!(
+        !sign_in.body.contains("/mot-de-passe/oubli"),
+        "{}",
+        sign_in.body
+    );
+    assert!(sign_in.body.contains("Demandez à la direction"));
+    let refused = browser.get("/mot-de-passe/oubli").await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(
+        refused.body.contains("courriels n&#39;est pas configuré")
+            || refused.body.contains("courriels n'est pas configuré"),
+        "{}",
+        refused.body
+    );
+
+    let sink = SmtpSink::start().await;
+    let app = app_mailing_to(sink.port, 23).await;
+    let email = "ines.pages@nido.example";
+    app.create_user(email, "staff", "social_worker").await;
+    let mut browser = Browser::new(&app);
+    let sign_in = browser.get("/connexion").await;
+    assert!(
+        sign_in.body.contains("href=\"/mot-de-passe/oubli\""),
+        "{}",
+        sign_in.body
+    );
+    let ask = browser.get("/mot-de-passe/oubli").await;
+    assert_eq!(ask.status, StatusCode::OK);
+    let csrf = ask.csrf();
+    // Without the form's token, nothing is sent.
+    let forged = browser
+        .post("/mot-de-passe/oubli", &[("email", email)])
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let taken = browser
+        .post("/mot-de-passe/oubli", &[("csrf", &csrf), ("email", email)])
+        .await;
+    assert_eq!(taken.status, StatusCode::OK);
+    assert!(
+        taken.body.contains("Si un compte actif correspond"),
+        "{}",
+        taken.body
+    );
+    let token = link_in(&sink.wait_for(1).await[0]);
+
+    let choose = browser
+        .get(&format!("/mot-de-passe/nouveau?jeton={token}"))
+        .await;
+    assert_eq!(choose.status, StatusCode::OK);
+    let csrf = choose.csrf();
+    let differ = choose_on_the_page(&mut browser, &csrf, &token, "autre").await;
+    assert_eq!(differ.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(differ.body.contains("diffèrent"), "{}", differ.body);
+    let done = choose_on_the_page(&mut browser, &csrf, &token, NEW_PASSWORD).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(done.location(), "/connexion?nouveau=1");
+    let again = choose_on_the_page(&mut browser, &csrf, &token, NEW_PASSWORD).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("Ce lien n"), "{}", again.body);
+
+    let mut signed = Browser::signed_in(&app, email, NEW_PASSWORD).await;
+    let security = signed.get("/securite").await;
+    assert!(
+        security.body.contains("Recevoir chaque matin"),
+        "{}",
+        security.body
+    );
+    let csrf = security.csrf();
+    let saved = signed
+        .post(
+            "/securite/courriels",
+            &[("csrf", &csrf), ("daily_digest", "oui")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK);
+    assert!(
+        saved.body.contains("C&#39;est noté") || saved.body.contains("C'est noté"),
+        "{}",
+        saved.body
+    );
+    let token = app.token_for(email, NEW_PASSWORD).await;
+    assert_eq!(
+        app.get_json("/api/v1/me/notifications", &token).await,
+        json!({"daily_digest": true})
+    );
+}
+
+/// Sends the new password's form: `NEW_PASSWORD`, then `again`.
+async fn choose_on_the_page(
+    browser: &mut Browser<'_>,
+    csrf: &str,
+    token: &str,
+    again: &str,
+) -> crate::web::Page {
+    browser
+        .post(
+            "/mot-de-passe/nouveau",
+            &[
+                ("csrf", csrf),
+                ("token", token),
+                ("new_password", NEW_PASSWORD),
+                ("new_password_again", again),
+            ],
+        )
+        .await
 }

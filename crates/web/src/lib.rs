@@ -81,6 +81,10 @@ pub fn pages(web: Web) -> Router {
         .route("/securite", get(pages::second_factor::show))
         .route("/securite/activation", post(pages::second_factor::start))
         .route(
+            "/securite/courriels",
+            post(pages::second_factor::notifications),
+        )
+        .route(
             "/securite/confirmation",
             post(pages::second_factor::confirm),
         )
@@ -95,6 +99,14 @@ pub fn pages(web: Web) -> Router {
         .route(
             "/mot-de-passe",
             get(pages::password::form).post(pages::password::submit),
+        )
+        .route(
+            "/mot-de-passe/oubli",
+            get(pages::forgotten::ask_form).post(pages::forgotten::ask),
+        )
+        .route(
+            "/mot-de-passe/nouveau",
+            get(pages::forgotten::choose_form).post(pages::forgotten::choose),
         )
         .route("/familles", get(pages::families::list))
         .route("/familles/{id}", get(pages::family::show))

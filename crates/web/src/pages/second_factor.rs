@@ -115,6 +115,11 @@ struct SecurityPage {
     /// Just confirmed: the recovery codes, shown this once.
     recovery_codes: Vec<String>,
     errors: FieldErrors,
+    /// The daily digest's choice; `None` while mail is off, or until the
+    /// factor the role requires is enrolled.
+    digest: Option<bool>,
+    /// The choice was just saved.
+    digest_saved: Option<&'static str>,
 }
 
 struct Pending {
@@ -171,15 +176,23 @@ impl SecurityPage {
             }),
             None => None,
         };
+        let required = enrolment_required(&web.cases, user);
+        let digest = if web.cases.mail.is_on() && !required {
+            Some(nido_cases::mail::notifications(&web.cases, &signed_in.caller.caller()).await?)
+        } else {
+            None
+        };
         Ok(SecurityPage {
             frame: Frame::signed_in("Sécurité du compte", signed_in, ""),
             csrf: signed_in.csrf.clone(),
-            required: enrolment_required(&web.cases, user),
+            required,
             enrolled: user.mfa_enrolled,
             codes_left,
             pending,
             recovery_codes: Vec::new(),
             errors,
+            digest,
+            digest_saved: None,
         })
     }
 }
@@ -188,6 +201,24 @@ impl SecurityPage {
 pub async fn show(State(web): State<Web>, signed_in: SignedIn) -> Result<Response, WebError> {
     let pending = pending_enrolment(&web.cases, &signed_in.caller).await?;
     let security = SecurityPage::of(&web, &signed_in, pending, FieldErrors::default()).await?;
+    page(StatusCode::OK, &security)
+}
+
+/// `POST /securite/courriels`: the daily digest's choice (409 while mail
+/// is off).
+pub async fn notifications(
+    State(web): State<Web>,
+    posted: SignedForm,
+) -> Result<Response, WebError> {
+    let SignedForm { signed_in, form } = posted;
+    let on = !form.get("daily_digest").is_empty();
+    nido_cases::mail::set_notifications(&web.cases, &signed_in.caller.caller(), on).await?;
+    let mut security = SecurityPage::of(&web, &signed_in, None, FieldErrors::default()).await?;
+    security.digest_saved = Some(if on {
+        "C'est noté : vous recevrez chaque matin le résumé de vos échéances."
+    } else {
+        "C'est noté : vous ne recevrez plus le résumé de vos échéances."
+    });
     page(StatusCode::OK, &security)
 }
 

@@ -28,12 +28,15 @@ struct SignInPage {
     suite: String,
     errors: FieldErrors,
     notice: Option<&'static str>,
+    /// Mail is on: "Mot de passe oublié ?" leads to a link by mail.
+    forgotten: bool,
 }
 
 impl SignInPage {
     /// The form sent back after a refused attempt, with the email typed.
-    fn again(csrf: &str, email: String, suite: String, errors: FieldErrors) -> Self {
+    fn again(web: &Web, csrf: &str, email: String, suite: String, errors: FieldErrors) -> Self {
         SignInPage {
+            forgotten: web.cases.mail.is_on(),
             frame: Frame::signed_out("Connexion"),
             csrf: csrf.to_owned(),
             email,
@@ -56,6 +59,44 @@ fn sign_in_nonce(parts: &Parts, web: &Web) -> Result<(String, bool), WebError> {
     }
 }
 
+/// The CSRF token of a form shown to a visitor who is not signed in (the
+/// sign-in's, the forgotten password's), and the cookie to leave when
+/// her nonce is new.
+pub(crate) fn signed_out_csrf(
+    parts: &Parts,
+    web: &Web,
+) -> Result<(String, Option<HeaderValue>), WebError> {
+    let (nonce, new) = sign_in_nonce(parts, web)?;
+    let token = csrf::for_sign_in(&web.cases.auth.server_key, &nonce);
+    Ok((
+        token,
+        new.then(|| set_cookie(web, SIGN_IN_COOKIE, Some(&nonce))),
+    ))
+}
+
+/// `response` with the sign-in nonce's cookie, when there is one to leave.
+pub(crate) fn with_nonce(mut response: Response, set: Option<HeaderValue>) -> Response {
+    if let Some(set) = set {
+        response.headers_mut().append(header::SET_COOKIE, set);
+    }
+    response
+}
+
+/// Checks the CSRF token a signed-out visitor's form sent back; answers
+/// the token of the form shown again.
+pub(crate) fn checked_signed_out_form(
+    parts: &Parts,
+    web: &Web,
+    form: &FormData,
+) -> Result<String, WebError> {
+    let nonce = cookie(&parts.headers, web, SIGN_IN_COOKIE).unwrap_or_default();
+    let key = &web.cases.auth.server_key;
+    if !csrf::is_of_sign_in(key, &nonce, form.get(csrf::FIELD)) {
+        return Err(WebError::CsrfRejected);
+    }
+    Ok(csrf::for_sign_in(key, &nonce))
+}
+
 /// The sign-in page; a signed-in user goes on to where she was going.
 pub async fn form(
     State(web): State<Web>,
@@ -68,26 +109,22 @@ pub async fn form(
     }
     let notice = if query_value(query.as_deref(), "expiree").is_some() {
         Some("Le délai pour saisir le code est dépassé. Connectez-vous de nouveau.")
+    } else if query_value(query.as_deref(), "nouveau").is_some() {
+        Some("Votre nouveau mot de passe est enregistré : connectez-vous avec lui.")
     } else {
         query_value(query.as_deref(), "fin").map(|_| "Vous êtes déconnecté. À bientôt !")
     };
-    let (nonce, new) = sign_in_nonce(&parts, &web)?;
+    let (csrf, set) = signed_out_csrf(&parts, &web)?;
     let page_html = SignInPage {
         frame: Frame::signed_out("Connexion"),
-        csrf: csrf::for_sign_in(&web.cases.auth.server_key, &nonce),
+        csrf,
         email: String::new(),
         suite,
         errors: FieldErrors::default(),
         notice,
+        forgotten: web.cases.mail.is_on(),
     };
-    let mut response = page(StatusCode::OK, &page_html)?;
-    if new {
-        response.headers_mut().append(
-            header::SET_COOKIE,
-            set_cookie(&web, SIGN_IN_COOKIE, Some(&nonce)),
-        );
-    }
-    Ok(response)
+    Ok(with_nonce(page(StatusCode::OK, &page_html)?, set))
 }
 
 /// Signs in with the API's login: same throttle, same audit, same session.
@@ -95,12 +132,7 @@ pub async fn submit(State(web): State<Web>, request: Request) -> Result<Response
     let (mut parts, body) = request.into_parts();
     let Address(address) = Address::from_request_parts(&mut parts, &web).await?;
     let form = FormData::from_body(&parts, body, &web).await?;
-    let nonce = cookie(&parts.headers, &web, SIGN_IN_COOKIE).unwrap_or_default();
-    let key = &web.cases.auth.server_key;
-    if !csrf::is_of_sign_in(key, &nonce, form.get(csrf::FIELD)) {
-        return Err(WebError::CsrfRejected);
-    }
-    let token = csrf::for_sign_in(key, &nonce);
+    let token = checked_signed_out_form(&parts, &web, &form)?;
     let device = cookie(&parts.headers, &web, DEVICE_COOKIE);
     let email = form.get("email").to_owned();
     let suite = local_path(form.get("suite"));
@@ -130,7 +162,7 @@ pub async fn submit(State(web): State<Web>, request: Request) -> Result<Response
                 "Trop de tentatives de connexion infructueuses. Par sécurité, patientez {} avant de réessayer.",
                 french::wait_text(retry_after_secs)
             ));
-            let page_html = SignInPage::again(&token, email, suite, errors);
+            let page_html = SignInPage::again(&web, &token, email, suite, errors);
             let mut response = page(StatusCode::TOO_MANY_REQUESTS, &page_html)?;
             response
                 .headers_mut()
@@ -143,7 +175,10 @@ pub async fn submit(State(web): State<Web>, request: Request) -> Result<Response
         }
         Err(other) => return Err(other.into()),
     };
-    page(status, &SignInPage::again(&token, email, suite, errors))
+    page(
+        status,
+        &SignInPage::again(&web, &token, email, suite, errors),
+    )
 }
 
 /// Ends the session (the API's logout, audited) and forgets the cookie.
