@@ -444,6 +444,11 @@ pub async fn load(settings: &Settings, scale: Option<usize>) -> anyhow::Result<(
     let papers = documents::create(&cases, staff).await?;
     let workshops = create_workshops(&cases, &coordinator, &team[4..6], today).await?;
     let alike = identity::create(&cases, coordinator).await?;
+    // Nadia and Inès asked for the morning digest (sent once mail is
+    // configured: docs/mail.md).
+    for member in [team[0], team[1]] {
+        nido_persistence::mail::set_daily_digest(&cases.writer, member, true).await?;
+    }
     // The file closed long ago is anonymised, as the server's daily run would.
     let retention = nido_cases::retention::run(
         &cases.writer,

@@ -136,8 +136,24 @@ struct DemoServer {
 
 impl DemoServer {
     async fn start(data_dir: &std::path::Path, url: Option<String>) -> Self {
+        Self::start_mailing(data_dir, url, None).await
+    }
+
+    /// The same, with mail on towards `smtp_port`, the digests due from
+    /// midnight.
+    async fn start_mailing(
+        data_dir: &std::path::Path,
+        url: Option<String>,
+        smtp_port: Option<u16>,
+    ) -> Self {
         let mut settings =
             nido::Settings::load_from(std::path::Path::new("config"), "test").expect("settings");
+        if let Some(port) = smtp_port {
+            settings.mail.smtp_url = Some(format!("smtp://127.0.0.1:{port}").into());
+            settings.mail.from = Some("nido <nido@centre.test>".to_owned());
+            settings.mail.base_url = Some("https://nido.centre.test".to_owned());
+            settings.mail.digest_hour = 0;
+        }
         settings.data_dir = data_dir.to_owned();
         settings.database_url = url.map(Into::into);
         settings.testing.now = Some(crate::helpers::test_now());
@@ -299,7 +315,9 @@ async fn demo_data_fills_an_empty_centre_with_families_at_every_stage() {
     // A second run finds the demo's own accounts, and refuses.
     assert_refused(&again, 1, "user accounts");
 
-    let server = DemoServer::start(data_dir.path(), url).await;
+    // Mail on: the team members who asked for the digest get it.
+    let sink = crate::smtp_sink::SmtpSink::start().await;
+    let server = DemoServer::start_mailing(data_dir.path(), url, Some(sink.port)).await;
     let token = server.login("nadia.haddad@nido.example").await;
     let get = |path: String| server.get(&token, path);
 
@@ -477,6 +495,23 @@ async fn demo_data_fills_an_empty_centre_with_families_at_every_stage() {
     );
     let martin = get("/api/v1/families/search?q=roussel".into()).await;
     assert_eq!(martin["items"][0]["last_name"], "Martin", "{martin}");
+
+    // Nadia and Inès asked for the morning digest: overdue contracts for
+    // the coordinator, follow-ups for the social worker, initials only.
+    let digests = sink.wait_for(2).await;
+    let to = |mail: &crate::smtp_sink::Received| mail.rcpt_to.join(",");
+    let nadia = digests
+        .iter()
+        .find(|mail| to(mail).contains("nadia.haddad"))
+        .expect("Nadia's digest");
+    let text = nadia.text();
+    assert!(text.contains("En retard"), "{text}");
+    assert!(text.contains("Remise du contrat de séjour — "), "{text}");
+    assert!(!text.contains("Lefèvre"), "initials only: {text}");
+    assert!(
+        digests.iter().any(|mail| to(mail).contains("ines.morel")),
+        "Inès's digest"
+    );
 }
 
 #[tokio::test]

@@ -9,6 +9,7 @@ mod due_dates;
 mod group_commit;
 mod housing;
 mod inputs;
+mod mail;
 mod need_to_know;
 mod records;
 mod renewals;
