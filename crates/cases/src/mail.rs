@@ -277,8 +277,13 @@ pub async fn make_digests(cases: &Cases) -> CaseResult<usize> {
     };
     let mut queued = 0;
     for user_id in outbox::digests_to_make(&cases.db, today).await? {
-        if make_digest(cases, policy, user_id, today).await? {
-            queued += 1;
+        // One user's digest that fails does not keep the others'.
+        match make_digest(cases, policy, user_id, today).await {
+            Ok(true) => queued += 1,
+            Ok(false) => {}
+            Err(err) => {
+                tracing::error!(%user_id, error = %err, "a digest could not be made; tried again");
+            }
         }
     }
     if queued > 0 {
