@@ -615,6 +615,21 @@ impl Settings {
         Ok(settings)
     }
 
+    /// The first site, as the settings describe the centre: made once, at
+    /// the first start (or the upgrade to sites); the site's own record
+    /// is what counts from then on (`PATCH /sites/{id}`).
+    pub fn first_site(&self) -> nido_domain::site::Site {
+        nido_domain::site::Site {
+            id: nido_domain::site::FIRST_SITE,
+            name: self.centre.name.clone(),
+            address: self.centre.address.clone(),
+            director: self.centre.director.clone(),
+            authorized_places: self.centre.authorized_places,
+            daily_rate_cents: self.billing.daily_rate_cents,
+            version: 1,
+        }
+    }
+
     /// How long files and audit entries are kept.
     pub fn retention_policy(&self) -> nido_cases::retention::RetentionPolicy {
         nido_cases::retention::RetentionPolicy {

@@ -192,7 +192,7 @@ pub async fn use_cases(settings: &Settings, databases: &Databases) -> anyhow::Re
     )
     .with_sessions(ownership.sessions());
     let writer = Writer::new(main.write.clone(), settings.group_commit.into());
-    Ok(Cases {
+    let cases = Cases {
         db: main.read.clone(),
         documents: documents_vault(settings, main, &writer)?,
         writer,
@@ -201,8 +201,6 @@ pub async fn use_cases(settings: &Settings, databases: &Databases) -> anyhow::Re
         clock: settings.clock(),
         time_zone: settings.cases.time_zone,
         report_lead_days: settings.cases.report_lead_days,
-        authorized_places: settings.centre.authorized_places,
-        daily_rate_cents: settings.billing.daily_rate_cents,
         calendar_valid_days: settings.calendar.valid_days,
         exit: nido_cases::pathway::ExitPolicy::new(
             settings.exit.warn_months,
@@ -217,12 +215,16 @@ pub async fn use_cases(settings: &Settings, databases: &Databases) -> anyhow::Re
             Some(setup) => nido_cases::mail::Mail::on(setup.policy),
             None => nido_cases::mail::Mail::off(),
         },
-        centre: nido_cases::papers::Centre {
-            name: settings.centre.name.clone(),
-            address: settings.centre.address.clone(),
-            director: settings.centre.director.clone(),
-        },
-    })
+    };
+    // An installation from before sites, or a new one: its first site
+    // from the settings.
+    if nido_cases::sites::ensure_first(&cases, &settings.first_site())
+        .await
+        .context("cannot make the first site")?
+    {
+        tracing::info!(name = %settings.centre.name, "the first site made from the settings");
+    }
+    Ok(cases)
 }
 
 /// Where the documents go: the store the settings choose, the master key

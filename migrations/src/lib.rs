@@ -33,6 +33,7 @@ mod m20261206_000024_documents;
 mod m20261206_000025_housing_pathway;
 mod m20261206_000026_identity;
 mod m20261207_000027_mail;
+mod m20261207_000028_sites;
 
 pub struct Migrator;
 
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000025_housing_pathway::Migration),
             Box::new(m20261206_000026_identity::Migration),
             Box::new(m20261207_000027_mail::Migration),
+            Box::new(m20261207_000028_sites::Migration),
         ]
     }
 }

@@ -68,6 +68,7 @@ const WRITES: &[(&str, &str, &[&str])] = &[
     ("POST", "/referrals/{id}/admission", &[COORDINATOR]),
     ("POST", "/referrals/{id}/decline", &[COORDINATOR]),
     ("POST", "/referrals/{id}/withdraw", &[COORDINATOR]),
+    ("PATCH", "/sites/{id}", &[ADMIN]),
     ("POST", "/units", &[ADMIN]),
     ("PATCH", "/units/{id}", &[ADMIN]),
     ("POST", "/units/{id}/leases", &[ADMIN]),

@@ -38,6 +38,7 @@ mod retention;
 mod schema_bounds;
 mod second_factor;
 mod sessions;
+mod sites;
 mod smtp_sink;
 mod storage;
 mod throttling;

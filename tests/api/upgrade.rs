@@ -516,6 +516,16 @@ async fn the_previous_releases_centre_reads_back_the_same_after_every_migration(
         .get_json("/api/v1/families/search?q=anonymise", &nadia)
         .await;
     assert_eq!(husk_found["items"], json!([]), "{husk_found}");
+    // The release had no sites: everything is now one site's, named after
+    // `centre.name`, with the centre's figures.
+    let sites = app.get_json("/api/v1/sites", &nadia).await;
+    let sites = sites["items"].as_array().expect("items");
+    assert_eq!(sites.len(), 1, "{sites:?}");
+    assert_eq!(sites[0]["name"], app.settings.centre.name.as_str());
+    assert_eq!(
+        sites[0]["authorized_places"],
+        app.settings.centre.authorized_places
+    );
     for list in ["interventions", "timeline"] {
         let path = format!("/api/v1/families/{husk_id}/{list}");
         assert_eq!(all(app, &path, &nadia).await, Vec::<Value>::new(), "{path}");

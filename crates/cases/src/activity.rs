@@ -315,7 +315,7 @@ pub async fn activity_report(
         .map(|(p, exit)| days_inclusive(p.admitted_on, exit.exited_on))
         .collect();
 
-    let places = i64::from(cases.authorized_places);
+    let places = i64::from(crate::sites::current(cases).await?.authorized_places);
     let mut months = Vec::with_capacity(12);
     for number in 1..=12 {
         let month = Month::new(year, number).ok_or_else(invalid)?;

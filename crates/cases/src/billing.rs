@@ -52,6 +52,7 @@ pub async fn statement(
     month: Month,
 ) -> CaseResult<BillingStatement> {
     caller.require(&[Role::Admin])?;
+    let daily_rate_cents = crate::sites::current(cases).await?.daily_rate_cents;
     let today = cases.today();
     let (from, to) = (month.first_day(), month.last_day());
     let present: Vec<_> = placements::present_between(&cases.db, from, to)
@@ -87,7 +88,7 @@ pub async fn statement(
                 admitted_on: placement.admitted_on,
                 exited_on,
                 days,
-                amount_cents: amount_cents(days, cases.daily_rate_cents),
+                amount_cents: amount_cents(days, daily_rate_cents),
             }
         })
         .collect();
@@ -110,7 +111,7 @@ pub async fn statement(
         .await?;
     Ok(BillingStatement {
         month,
-        daily_rate_cents: cases.daily_rate_cents,
+        daily_rate_cents,
         total_days: lines.iter().map(|line| line.days).sum(),
         total_cents: lines
             .iter()

@@ -39,6 +39,7 @@ pub mod projects;
 pub mod records;
 pub mod referrals;
 pub mod retention;
+pub mod sites;
 pub mod spreadsheet;
 pub mod storage;
 pub mod team;
@@ -72,11 +73,6 @@ pub struct Cases {
     pub time_zone: chrono_tz::Tz,
     /// The renewal report is due this many days before a period's end.
     pub report_lead_days: u32,
-    /// The places the département authorised (`centre.authorized_places`).
-    pub authorized_places: u32,
-    /// The prix de journée in cents (`billing.daily_rate_cents`); 0 while
-    /// not set.
-    pub daily_rate_cents: i64,
     /// A calendar address stops working this many days after it was made
     /// (`calendar.valid_days`).
     pub calendar_valid_days: u32,
@@ -88,8 +84,6 @@ pub struct Cases {
     pub auth: auth::Authentication,
     /// Where the paper file's documents are kept, and their master key.
     pub documents: documents::Vault,
-    /// Who the centre is, as the papers it prints say.
-    pub centre: papers::Centre,
     /// Mail, on or off (`[mail]`).
     pub mail: mail::Mail,
 }

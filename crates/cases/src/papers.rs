@@ -20,8 +20,8 @@ use crate::families::visible_family;
 use crate::labels::{date, euros, objective_domain};
 use crate::{Caller, CaseError, CaseResult, Cases};
 
-/// Who the centre is, as its papers say (`centre.name`, `centre.address`,
-/// `centre.director`).
+/// Who the centre is, as its papers say: the site's name, address and
+/// director.
 #[derive(Debug, Clone, Default)]
 pub struct Centre {
     pub name: String,
@@ -36,6 +36,15 @@ impl Centre {
             name: "Centre maternel Les Tilleuls".into(),
             address: "12 rue des Glycines, 94000 Créteil".into(),
             director: "Claire Fontaine".into(),
+        }
+    }
+
+    /// The site, as its papers name it.
+    pub fn of(site: &nido_domain::site::Site) -> Self {
+        Self {
+            name: site.name.clone(),
+            address: site.address.clone(),
+            director: site.director.clone(),
         }
     }
 
@@ -204,6 +213,8 @@ async fn unit_on(
 /// recorded prints as a contrat de séjour). Audited `contract.print`.
 pub async fn contract(cases: &Cases, caller: &Caller, placement_id: Uuid) -> CaseResult<Printed> {
     let (placement, family) = placement_and_family(cases, caller, placement_id).await?;
+    let site = crate::sites::current(cases).await?;
+    let centre = Centre::of(&site);
     let kind = projects::find_contract(&cases.db, placement_id)
         .await?
         .map_or(ContractKind::ContratDeSejour, |contract| contract.kind);
@@ -231,7 +242,7 @@ pub async fn contract(cases: &Cases, caller: &Caller, placement_id: Uuid) -> Cas
         .unwrap_or_default();
     let data = json!({
         "title": contract_title(kind),
-        "centre": cases.centre.json(),
+        "centre": centre.json(),
         "mother": mother(&family),
         "children": children(&family),
         "admitted_on": date(placement.admitted_on),
@@ -244,8 +255,8 @@ pub async fn contract(cases: &Cases, caller: &Caller, placement_id: Uuid) -> Cas
         "unit": unit,
         "objectives": objectives,
         "project_reviewed_on": latest.map(|review| format!("le {}", date(review.reviewed_on))),
-        "daily_rate": (cases.daily_rate_cents > 0).then(|| format!("{} €", euros(cases.daily_rate_cents))),
-        "signed_at": cases.centre.signed_at(today),
+        "daily_rate": (site.daily_rate_cents > 0).then(|| format!("{} €", euros(site.daily_rate_cents))),
+        "signed_at": centre.signed_at(today),
     });
     let job = Job {
         template: Template::Contract,
@@ -267,6 +278,8 @@ pub async fn amendment(
     number: i32,
 ) -> CaseResult<Printed> {
     let (placement, family) = placement_and_family(cases, caller, placement_id).await?;
+    let site = crate::sites::current(cases).await?;
+    let centre = Centre::of(&site);
     let period_numbered = |n: i32| {
         placement
             .periods
@@ -284,7 +297,7 @@ pub async fn amendment(
     let data = json!({
         "title": format!("Avenant n° {} au {}", number - 1, contract_title(kind).to_lowercase()),
         "contract_title": contract_title(kind).to_lowercase(),
-        "centre": cases.centre.json(),
+        "centre": centre.json(),
         "mother": mother(&family),
         "admitted_on": date(placement.admitted_on),
         "period": {
@@ -296,7 +309,7 @@ pub async fn amendment(
         "decided_by": renewed.decided_by.clone().unwrap_or_else(|| "le département".into()),
         "decision_ref": renewed.decision_ref,
         "cap": latest_end_on(&family.births()).map_or_else(|| "troisième anniversaire du plus jeune enfant".into(), date),
-        "signed_at": cases.centre.signed_at(cases.today()),
+        "signed_at": centre.signed_at(cases.today()),
     });
     let job = Job {
         template: Template::Amendment,
@@ -315,6 +328,8 @@ pub async fn amendment(
 /// `family.attestation.print`.
 pub async fn attestation(cases: &Cases, caller: &Caller, family_id: Uuid) -> CaseResult<Printed> {
     let family = visible_family(&cases.db, caller, family_id).await?;
+    let site = crate::sites::current(cases).await?;
+    let centre = Centre::of(&site);
     let today = cases.today();
     let placement = match family.current_placement_id {
         Some(id) => Some(placements::find(&cases.db, id).await?),
@@ -330,12 +345,12 @@ pub async fn attestation(cases: &Cases, caller: &Caller, family_id: Uuid) -> Cas
     };
     let data = json!({
         "title": "Attestation d'hébergement",
-        "centre": cases.centre.json(),
+        "centre": centre.json(),
         "mother": mother(&family),
         "children": children(&family),
         "since": date(placement.admitted_on),
         "address": address,
-        "signed_at": cases.centre.signed_at(today),
+        "signed_at": centre.signed_at(today),
     });
     let job = Job {
         template: Template::Attestation,
@@ -373,6 +388,8 @@ fn days(value: Option<f64>) -> String {
 /// is audited as the report's).
 pub async fn activity_report(cases: &Cases, caller: &Caller, year: i32) -> CaseResult<Printed> {
     let report = crate::activity::activity_report(cases, caller, year).await?;
+    let site = crate::sites::current(cases).await?;
+    let centre = Centre::of(&site);
     let count = |n: i64| n.to_string();
     let figures = [
         ("Orientations reçues", count(report.referrals)),
@@ -389,7 +406,7 @@ pub async fn activity_report(cases: &Cases, caller: &Caller, year: i32) -> CaseR
         ("Journées (familles)", count(report.family_days)),
         ("Journées (enfants)", count(report.child_days)),
         ("Taux d'occupation", percent(report.occupancy_rate)),
-        ("Places autorisées", cases.authorized_places.to_string()),
+        ("Places autorisées", site.authorized_places.to_string()),
         (
             &*format!("Familles présentes le {}", date(report.present_on)),
             count(report.families_present),
@@ -461,7 +478,7 @@ pub async fn activity_report(cases: &Cases, caller: &Caller, year: i32) -> CaseR
         .collect();
     let data = json!({
         "title": format!("Rapport d'activité {year}"),
-        "centre": cases.centre.json(),
+        "centre": centre.json(),
         "figures": figures,
         "housing": housing,
         "months": months,

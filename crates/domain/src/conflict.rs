@@ -55,6 +55,8 @@ string_enum! {
         PossibleDuplicate => "possible_duplicate",
         /// Mail is off (`mail.smtp_url` unset): nothing can be sent.
         MailNotConfigured => "mail_not_configured",
+        /// Another site already has this name.
+        SiteNameTaken => "site_name_taken",
     }
 }
 
@@ -115,6 +117,7 @@ impl Conflict {
                 "No Visale visa of the placement covers that day: the lease must be signed once the visa is granted and before it runs out."
             }
             Conflict::PairDecided => "These two files were decided on already.",
+            Conflict::SiteNameTaken => "Another site already has this name.",
             Conflict::MailNotConfigured => {
                 "Mail is not configured on this installation (mail.smtp_url): nido sends no mail."
             }

@@ -25,6 +25,7 @@ pub mod project;
 pub mod refusal;
 pub mod reports;
 pub mod retention;
+pub mod site;
 pub mod time_of_day;
 pub mod user;
 pub mod workshop;

@@ -34,6 +34,7 @@ pub mod placements;
 pub mod projects;
 pub mod referrals;
 mod schema;
+pub mod sites;
 pub mod state;
 pub mod timeline;
 pub mod users;
@@ -81,6 +82,8 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(mail::request_password_reset))
         .routes(routes!(mail::complete_password_reset))
         .routes(routes!(mail::get_notifications, mail::put_notifications))
+        .routes(routes!(sites::list_sites))
+        .routes(routes!(sites::get_site, sites::update_site))
         .routes(routes!(users::create_user, users::list_users))
         .routes(routes!(users::get_user, users::update_user))
         .routes(routes!(users::me))

@@ -18,6 +18,7 @@ use crate::error::Problem;
     tags(
         (name = "auth", description = "Log in and out"),
         (name = "users", description = "User accounts"),
+        (name = "sites", description = "The sites (établissements) of the installation: their names, addresses, authorised places and prix de journée"),
         (name = "families", description = "Families: the mother, her children, their team"),
         (name = "referrals", description = "Referrals, the waiting list, admission"),
         (name = "placements", description = "Placements, periods, renewals, exits and deadlines"),

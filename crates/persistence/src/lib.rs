@@ -28,6 +28,7 @@ pub mod screens;
 pub mod server_keys;
 pub mod session_notices;
 pub mod sessions;
+pub mod sites;
 pub mod users;
 pub mod workshops;
 

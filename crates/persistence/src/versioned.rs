@@ -39,6 +39,7 @@ versioned_rows!(
     landlords,
     leases,
     placements,
+    sites,
     units,
     users
 );

@@ -146,6 +146,7 @@ pub fn conflict(conflict: Conflict) -> &'static str {
             "Cette mère a probablement déjà un dossier : choisissez-le, ou confirmez un nouveau dossier en disant pourquoi."
         }
         Conflict::PairDecided => "Ces deux dossiers ont déjà fait l'objet d'une décision.",
+        Conflict::SiteNameTaken => "Un autre établissement porte déjà ce nom.",
         Conflict::MailNotConfigured => {
             "L'envoi de courriels n'est pas configuré sur cette installation : demandez à la direction."
         }

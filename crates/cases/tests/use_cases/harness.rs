@@ -52,6 +52,18 @@ pub async fn world() -> World {
         .expect("audit migrated");
     let now: DateTime<Utc> = NOW.parse().expect("an instant");
     let cases = cases_over(main.read, main.write, Clock::Fixed(now));
+    let site = nido_domain::site::Site {
+        id: nido_domain::site::FIRST_SITE,
+        name: "Centre maternel Les Tilleuls".into(),
+        address: "12 rue des Glycines, 94000 Créteil".into(),
+        director: "Claire Fontaine".into(),
+        authorized_places: 20,
+        daily_rate_cents: 0,
+        version: 1,
+    };
+    nido_cases::sites::ensure_first(&cases, &site)
+        .await
+        .expect("the first site");
     let coordinator = user(&cases, "coordination", Role::Coordinator).await;
     let referent = user(&cases, "referente", Role::Staff).await;
     let other_worker = user(&cases, "autre.equipe", Role::Staff).await;
@@ -74,14 +86,11 @@ fn cases_over(read: DatabaseConnection, write: DatabaseConnection, clock: Clock)
         clock,
         time_zone: chrono_tz::Europe::Paris,
         report_lead_days: 30,
-        authorized_places: 20,
-        daily_rate_cents: 0,
         calendar_valid_days: 365,
         exit: nido_cases::pathway::ExitPolicy::new(6, &[3, 6]),
         identity: nido_cases::identity::IdentityPolicy::default(),
         mail: nido_cases::mail::Mail::off(),
         documents: nido_cases::documents::Vault::in_memory().expect("a vault"),
-        centre: nido_cases::papers::Centre::example(),
         auth: Authentication::new(
             policy,
             PasswordHasher::new(1).expect("a hasher"),

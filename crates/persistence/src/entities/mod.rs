@@ -44,6 +44,7 @@ pub mod recovery_codes;
 pub mod referrals;
 pub mod report_figures;
 pub mod sessions;
+pub mod sites;
 pub mod units;
 pub mod user_totp;
 pub mod users;

@@ -1,0 +1,115 @@
+//! The sites (SPEC "Several centres in one installation"): the first made
+//! from the settings, read by everyone, changed by admins only, and read
+//! by the billing statement and the activity report from then on.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, assert_invalid, assert_problem, spawn_app_with, spawn_sibling_with};
+
+async fn patch_site(
+    app: &TestApp,
+    token: &str,
+    id: &str,
+    version: Option<i64>,
+    body: &Value,
+) -> reqwest::Response {
+    let mut request = app
+        .client
+        .patch(app.url(&format!("/api/v1/sites/{id}")))
+        .bearer_auth(token)
+        .json(body);
+    if let Some(version) = version {
+        request = request.header("if-match", format!("\"{version}\""));
+    }
+    request.send().await.expect("sent")
+}
+
+#[tokio::test]
+async fn the_first_site_comes_from_the_settings_and_only_an_admin_changes_it() {
+    let app = spawn_app_with(|settings| {
+        settings.centre.name = "Centre maternel Les Lilas".into();
+        settings.centre.authorized_places = 12;
+        settings.billing.daily_rate_cents = 11_000;
+    })
+    .await;
+    let staff = app.login_as("staff").await;
+    let sites = app.get_json("/api/v1/sites", &staff).await;
+    let items = sites["items"].as_array().expect("items");
+    assert_eq!(items.len(), 1, "{sites}");
+    let site = &items[0];
+    assert_eq!(site["name"], "Centre maternel Les Lilas");
+    assert_eq!(site["authorized_places"], 12);
+    assert_eq!(site["daily_rate_cents"], 11_000);
+    let id = site["id"].as_str().expect("id").to_owned();
+
+    for role in ["staff", "coordinator"] {
+        let token = app.login_as(role).await;
+        let refused = patch_site(&app, &token, &id, None, &json!({"authorized_places": 0})).await;
+        assert_problem(refused, 403, "forbidden").await;
+    }
+    let admin = app.admin_token().await;
+    assert_invalid(
+        patch_site(
+            &app,
+            &admin,
+            &id,
+            None,
+            &json!({"name": "  ", "authorized_places": 0, "daily_rate_cents": -1}),
+        )
+        .await,
+        &["authorized_places", "daily_rate_cents", "name"],
+    )
+    .await;
+    let stale = patch_site(
+        &app,
+        &admin,
+        &id,
+        Some(7),
+        &json!({"authorized_places": 14}),
+    )
+    .await;
+    assert_eq!(stale.status(), StatusCode::PRECONDITION_FAILED);
+    let changed = patch_site(
+        &app,
+        &admin,
+        &id,
+        Some(1),
+        &json!({"name": "Les Lilas", "authorized_places": 14, "daily_rate_cents": 12_500,
+                "address": "3 allée des Lilas, 94400 Vitry-sur-Seine", "director": "Hélène Marchand"}),
+    )
+    .await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    let changed: Value = changed.json().await.expect("json");
+    assert_eq!(changed["version"], 2);
+    assert_eq!(changed["director"], "Hélène Marchand");
+
+    // The site's record counts from now on, whatever the settings say at
+    // the next start; the statement reads its rate.
+    let restarted = spawn_sibling_with(&app, |settings| {
+        settings.billing.daily_rate_cents = 1;
+        settings.centre.name = "Autre nom".into();
+    })
+    .await;
+    let site = restarted
+        .get_json(&format!("/api/v1/sites/{id}"), &staff)
+        .await;
+    assert_eq!(site["name"], "Les Lilas");
+    assert_eq!(site["daily_rate_cents"], 12_500);
+    let month = crate::cases::today().format("%Y-%m").to_string();
+    let statement = restarted
+        .get_json(&format!("/api/v1/reports/billing?month={month}"), &admin)
+        .await;
+    assert_eq!(statement["daily_rate_cents"], 12_500, "{statement}");
+    let actions = app.audit_actions_where(&admin, "limit=200").await;
+    assert!(actions.iter().any(|a| a == "site.update"), "{actions:?}");
+    assert_eq!(
+        app.get(
+            &format!("/api/v1/sites/{}", uuid::Uuid::now_v7()),
+            Some(&staff)
+        )
+        .await
+        .status(),
+        StatusCode::NOT_FOUND
+    );
+}
