@@ -553,3 +553,48 @@ async fn choose_on_the_page(
         )
         .await
 }
+
+#[tokio::test]
+async fn a_link_sent_from_several_tabs_at_once_works_once() {
+    let sink = SmtpSink::start().await;
+    let app = app_mailing_to(sink.port, 23).await;
+    let email = "awa.tabs@nido.example";
+    app.create_user(email, "staff", "social_worker").await;
+    ask_for_a_link(&app, email).await;
+    let token = link_in(&sink.wait_for(1).await[0]);
+    let passwords = [
+        "girouette-sarrasin-pelote-58",
+        "cormoran-tilleul-astrolabe-31",
+        "boussole-framboise-cadran-64",
+        "paravent-lagune-orchidee-12",
+    ];
+    let answers = crate::helpers::join_all(
+        passwords
+            .iter()
+            .map(|password| complete(&app, &token, password))
+            .collect(),
+    )
+    .await;
+    let statuses: Vec<u16> = answers.iter().map(|a| a.status().as_u16()).collect();
+    let won: Vec<usize> = (0..statuses.len())
+        .filter(|at| statuses[*at] == 204)
+        .collect();
+    assert_eq!(won.len(), 1, "exactly one: {statuses:?}");
+    assert!(
+        statuses.iter().all(|s| *s == 204 || *s == 422),
+        "{statuses:?}"
+    );
+    // The winner's password is the account's; no other is.
+    for (at, password) in passwords.iter().enumerate() {
+        let expected = if at == won[0] {
+            StatusCode::OK
+        } else {
+            StatusCode::UNAUTHORIZED
+        };
+        assert_eq!(
+            app.login(email, password).await.status(),
+            expected,
+            "{password}"
+        );
+    }
+}
