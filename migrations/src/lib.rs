@@ -34,6 +34,7 @@ mod m20261206_000025_housing_pathway;
 mod m20261206_000026_identity;
 mod m20261207_000027_mail;
 mod m20261207_000028_sites;
+mod m20261207_000029_site_records;
 
 pub struct Migrator;
 
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000026_identity::Migration),
             Box::new(m20261207_000027_mail::Migration),
             Box::new(m20261207_000028_sites::Migration),
+            Box::new(m20261207_000029_site_records::Migration),
         ]
     }
 }

@@ -496,6 +496,10 @@ async fn demo_data_fills_an_empty_centre_with_families_at_every_stage() {
     let martin = get("/api/v1/families/search?q=roussel".into()).await;
     assert_eq!(martin["items"][0]["last_name"], "Martin", "{martin}");
 
+    // Every family, unit, workshop and incident of the demo is the first
+    // site's.
+    assert_eq!(crate::sites::rows_without_a_site(&server.db).await, 0);
+
     // Nadia and Inès asked for the morning digest: overdue contracts for
     // the coordinator, follow-ups for the social worker, initials only.
     let digests = sink.wait_for(2).await;

@@ -113,3 +113,53 @@ async fn the_first_site_comes_from_the_settings_and_only_an_admin_changes_it() {
         StatusCode::NOT_FOUND
     );
 }
+
+/// Rows of the tables that belong to a site and name none.
+pub(crate) async fn rows_without_a_site(db: &nido_persistence::DatabaseConnection) -> i64 {
+    let mut missing = 0;
+    for table in ["families", "units", "workshops", "incidents"] {
+        let row = sea_orm::ConnectionTrait::query_one_raw(
+            db,
+            sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                format!("SELECT COUNT(*) AS missing FROM {table} WHERE site_id IS NULL"),
+            ),
+        )
+        .await
+        .expect("counted")
+        .expect("a row");
+        missing += row.try_get::<i64>("", "missing").expect("a count");
+    }
+    missing
+}
+
+#[tokio::test]
+async fn every_family_unit_workshop_and_incident_belongs_to_a_site() {
+    let app = crate::helpers::spawn_app().await;
+    let coordinator = app.login_as("coordinator").await;
+    let placed = app
+        .placed_family(
+            &coordinator,
+            "Sow",
+            crate::cases::days_ago(200),
+            crate::cases::days_ago(20),
+        )
+        .await;
+    let family_id = placed["family_id"].as_str().expect("family").to_owned();
+    let incident = app
+        .post(
+            "/api/v1/incidents",
+            Some(&coordinator),
+            &json!({"occurred_at": crate::helpers::test_now() - chrono::TimeDelta::hours(2),
+                    "category": "violent_behaviour", "description": "Une altercation dans le hall.",
+                    "family_id": family_id, "measures_taken": "Entretien avec chacune."}),
+        )
+        .await;
+    assert_eq!(
+        incident.status(),
+        StatusCode::CREATED,
+        "{}",
+        incident.text().await.unwrap_or_default()
+    );
+    assert_eq!(rows_without_a_site(&app.db).await, 0);
+}

@@ -38,6 +38,7 @@ pub async fn insert(
         mother_email: Set(mother.email.clone()),
         referent_id: Set(None),
         anonymised_at: Set(None),
+        site_id: Set(Some(crate::sites::NEW_ROWS_SITE)),
         identity_version: Set(0),
         identity_text: Set(None),
         version: Set(1),

@@ -179,6 +179,7 @@ pub async fn insert_unit(
 ) -> Result<Unit, DbErr> {
     let mut row = units::ActiveModel {
         id: Set(Uuid::now_v7()),
+        site_id: Set(Some(crate::sites::NEW_ROWS_SITE)),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),

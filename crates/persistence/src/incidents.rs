@@ -60,6 +60,7 @@ pub async fn insert(
         declared_by: Set(new.declared_by),
         authority_notified_at: Set(None),
         report_due_on: Set(Some(new.report_due_on)),
+        site_id: Set(Some(crate::sites::NEW_ROWS_SITE)),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),

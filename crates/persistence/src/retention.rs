@@ -694,6 +694,8 @@ pub async fn erase_family(
         mother_email: Set(None),
         referent_id: Set(None),
         anonymised_at: Set(Some(month)),
+        // The file stays its site's.
+        site_id: sea_orm::ActiveValue::NotSet,
         identity_version: Set(nido_domain::identity::KEYS_VERSION),
         identity_text: Set(None),
         version: Set(family.version + 1),

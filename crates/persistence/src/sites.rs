@@ -11,6 +11,11 @@ use crate::entities::sites;
 use crate::versioned::Versioned;
 use crate::{RepoError, Rule};
 
+/// The site a new family, unit, workshop or incident belongs to: the
+/// first, until users belong to sites and name theirs (docs/sites.md,
+/// step 3).
+pub const NEW_ROWS_SITE: Uuid = FIRST_SITE;
+
 /// One site per name: PostgreSQL names the index, SQLite its column.
 const NAME_RULES: [Rule; 1] = [(&["idx_sites_name", "sites.name"], Conflict::SiteNameTaken)];
 

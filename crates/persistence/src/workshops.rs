@@ -96,6 +96,7 @@ pub async fn insert(
         capacity: Set(new.capacity),
         participants_count: Set(0),
         created_by: Set(created_by),
+        site_id: Set(Some(crate::sites::NEW_ROWS_SITE)),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),

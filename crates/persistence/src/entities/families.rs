@@ -20,6 +20,8 @@ pub struct Model {
     pub identity_version: i32,
     /// Her names folded, for a search by fragments.
     pub identity_text: Option<String>,
+    /// The site it belongs to (`sites`; no foreign key, see migration 29).
+    pub site_id: Option<Uuid>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

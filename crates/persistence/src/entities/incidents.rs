@@ -16,6 +16,8 @@ pub struct Model {
     /// The day its report to the authority falls due, in the centre's
     /// time zone (SQLite has none to compute it with).
     pub report_due_on: Option<Date>,
+    /// The site it belongs to (`sites`; no foreign key, see migration 29).
+    pub site_id: Option<Uuid>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

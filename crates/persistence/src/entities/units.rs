@@ -14,6 +14,8 @@ pub struct Model {
     pub typology: String,
     pub surface_m2: f64,
     pub capacity: i32,
+    /// The site it belongs to (`sites`; no foreign key, see migration 29).
+    pub site_id: Option<Uuid>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -14,6 +14,8 @@ pub struct Model {
     pub capacity: Option<i32>,
     pub participants_count: i32,
     pub created_by: Uuid,
+    /// The site it belongs to (`sites`; no foreign key, see migration 29).
+    pub site_id: Option<Uuid>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
