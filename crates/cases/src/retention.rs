@@ -92,6 +92,11 @@ pub async fn run(
     }
     let audit_log = AuditWriter::spawn(audit_db.clone(), db.connection().clone());
     let audit_entries = statements::purge_audit_before(audit_db, cutoff).await?;
+    // What the outbox keeps of the mails it sent goes with the audit log.
+    let mails = nido_persistence::mail::prune_outbox(db, cutoff).await?;
+    if mails > 0 {
+        tracing::info!(mails, "sent mails forgotten");
+    }
     if audit_entries > 0 {
         let resource = format!("/audit before {}", cutoff.to_rfc3339());
         audit_log

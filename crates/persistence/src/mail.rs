@@ -274,6 +274,22 @@ pub async fn of_user(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Vec<Out
         .collect())
 }
 
+/// Deletes the mails sent or given up that were queued before `before`
+/// (the retention run: as long as the audit log); a mail still waiting
+/// stays. Answers how many.
+pub async fn prune_outbox(db: &impl ConnectionTrait, before: DateTime<Utc>) -> Result<u64, DbErr> {
+    let result = mail_outbox::Entity::delete_many()
+        .filter(
+            Condition::any()
+                .add(mail_outbox::Column::SentAt.is_not_null())
+                .add(mail_outbox::Column::AbandonedAt.is_not_null()),
+        )
+        .filter(mail_outbox::Column::CreatedAt.lt(before))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}
+
 /// Keeps a forgotten password's link (its hash), valid until `expires_at`.
 pub async fn insert_reset(
     db: &impl ConnectionTrait,

@@ -119,3 +119,60 @@ async fn a_link_lapses_after_thirty_minutes() {
         .await
         .expect("in time");
 }
+
+#[tokio::test]
+async fn the_outbox_forgets_what_it_sent_with_the_audit_log() {
+    let world = world().await;
+    let cases = mailing(&world.cases, 0);
+    let referral = world.referral("Keita", 200, 300).await;
+    world
+        .admit(&referral, world.today() - chrono::Days::new(170), None)
+        .await
+        .expect("admitted");
+    for caller in [&world.coordinator, &world.referent] {
+        nido_cases::mail::set_notifications(&cases, caller, true)
+            .await
+            .expect("asked for");
+    }
+    assert_eq!(
+        nido_cases::mail::make_digests(&cases).await.expect("made"),
+        2
+    );
+    let sent = outbox::of_user(&cases.db, world.coordinator.id)
+        .await
+        .expect("read");
+    outbox::mark_sent(&cases.writer, sent[0].id)
+        .await
+        .expect("marked");
+    let policy = nido_cases::retention::RetentionPolicy {
+        active_years: 2,
+        audit_months: 12,
+        time_zone: chrono_tz::Europe::Paris,
+    };
+    let a_year_on = cases.now() + TimeDelta::days(400);
+    nido_cases::retention::run(
+        &cases.writer,
+        cases.documents.store.as_ref(),
+        &cases.audit_db,
+        policy,
+        a_year_on,
+        false,
+    )
+    .await
+    .expect("ran");
+    assert!(
+        outbox::of_user(&cases.db, world.coordinator.id)
+            .await
+            .expect("read")
+            .is_empty(),
+        "the sent mail is forgotten"
+    );
+    assert_eq!(
+        outbox::of_user(&cases.db, world.referent.id)
+            .await
+            .expect("read")
+            .len(),
+        1,
+        "a mail still waiting stays"
+    );
+}
