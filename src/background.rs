@@ -14,12 +14,6 @@ use tokio::task::JoinHandle;
 /// A background task that stops when this is dropped.
 pub struct Stopped(JoinHandle<()>);
 
-impl Stopped {
-    pub fn spawn(task: impl std::future::Future<Output = ()> + Send + 'static) -> Self {
-        Self(tokio::spawn(task))
-    }
-}
-
 impl Drop for Stopped {
     fn drop(&mut self) {
         self.0.abort();

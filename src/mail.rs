@@ -16,14 +16,12 @@ use nido_cases::Cases;
 use nido_persistence::mail::{self as outbox, Claimed};
 use secrecy::ExposeSecret;
 
-use crate::background::Stopped;
 use crate::settings::MailSetup;
 
-/// A mail being sent is left to this worker this long; a worker that died
+/// A mail being sent is left to this worker this long (far more than one
+/// exchange with the server, [`SMTP_TIMEOUT`]); a worker that died
 /// meanwhile leaves it to be tried again after it.
 const LEASE: TimeDelta = TimeDelta::minutes(2);
-/// Mails claimed per round.
-const BATCH: u64 = 20;
 /// The longest wait between two rounds when nothing rings.
 const IDLE: Duration = Duration::from_secs(5);
 /// How long one exchange with the server may take.
@@ -73,25 +71,75 @@ impl Mailer {
     }
 }
 
+/// The worker, running; [`MailWorker::stop`] lets it finish the mail it is
+/// sending.
+pub struct MailWorker {
+    task: Option<tokio::task::JoinHandle<()>>,
+    stop: tokio::sync::watch::Sender<bool>,
+}
+
+/// Dropped without [`MailWorker::stop`] (the server's task aborted), the
+/// worker is aborted too.
+impl Drop for MailWorker {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+impl MailWorker {
+    /// Asks the worker to stop once the mail in hand is marked, and waits
+    /// for it (at most a little longer than one exchange with the server).
+    /// A mail is never left sent and unmarked by a stop: only a process
+    /// killed outright does that (docs/mail.md).
+    pub async fn stop(mut self) {
+        let _ = self.stop.send(true);
+        let Some(mut task) = self.task.take() else {
+            return;
+        };
+        if tokio::time::timeout(SMTP_TIMEOUT + Duration::from_secs(5), &mut task)
+            .await
+            .is_err()
+        {
+            task.abort();
+        }
+    }
+}
+
 /// Sends what waits in the outbox, as long as the server runs: at once
 /// when a mail is queued, at the latest every few seconds; and makes the
 /// day's digests.
-pub fn send_outbox(cases: Cases, mailer: Mailer) -> Stopped {
-    Stopped::spawn(async move {
+pub fn send_outbox(cases: Cases, mailer: Mailer) -> MailWorker {
+    let (stop, mut stopping) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(async move {
         loop {
-            if let Err(err) = round(&cases, &mailer).await {
+            if let Err(err) = round(&cases, &mailer, &stopping).await {
                 tracing::error!(error = %err, "the mail outbox round failed; it runs again");
+            }
+            if *stopping.borrow() {
+                return;
             }
             tokio::select! {
                 () = cases.mail.queued() => {}
                 () = tokio::time::sleep(IDLE) => {}
+                _ = stopping.changed() => return,
             }
         }
-    })
+    });
+    MailWorker {
+        task: Some(task),
+        stop,
+    }
 }
 
-/// One round: the digests due, the mails given up, then every mail due.
-async fn round(cases: &Cases, mailer: &Mailer) -> anyhow::Result<()> {
+/// One round: the digests due, the mails and links given up, then every
+/// mail due, one claimed at a time, until none is due or the server stops.
+async fn round(
+    cases: &Cases,
+    mailer: &Mailer,
+    stopping: &tokio::sync::watch::Receiver<bool>,
+) -> anyhow::Result<()> {
     let queued = nido_cases::mail::make_digests(cases).await?;
     if queued > 0 {
         tracing::info!(digests = queued, "daily digests queued");
@@ -100,40 +148,45 @@ async fn round(cases: &Cases, mailer: &Mailer) -> anyhow::Result<()> {
     if abandoned > 0 {
         tracing::warn!(
             mails = abandoned,
-            "mails given up: their link expired before the server took them"
+            "mails given up: their time passed before the server took them"
         );
     }
-    loop {
-        let claimed = outbox::claim_due(&cases.writer, LEASE, BATCH).await?;
-        if claimed.is_empty() {
+    outbox::prune_resets(&cases.writer, cases.now()).await?;
+    while !*stopping.borrow() {
+        let Some(mail) = outbox::claim_next(&cases.writer, LEASE).await? else {
             return Ok(());
-        }
-        for mail in claimed {
-            send_one(cases, mailer, &mail).await?;
-        }
+        };
+        send_one(cases, mailer, &mail).await?;
     }
+    Ok(())
 }
 
 async fn send_one(cases: &Cases, mailer: &Mailer, mail: &Claimed) -> anyhow::Result<()> {
-    let sent = match mailer.message(mail) {
-        Ok(message) => match mailer.transport.send(message).await {
-            Ok(_) => Ok(()),
-            Err(err) => Err((smtp_reason(&err), err.is_permanent())),
-        },
-        Err(err) => Err((format!("{err:#}"), true)),
+    let message = match mailer.message(mail) {
+        Ok(message) => message,
+        // Not a mail any server would take: given up.
+        Err(err) => {
+            outbox::give_up(&cases.writer, mail, &format!("{err:#}")).await?;
+            tracing::error!(mail_id = %mail.id, "a mail that cannot be made was given up");
+            return Ok(());
+        }
     };
-    match sent {
-        Ok(()) => {
-            outbox::mark_sent(&cases.writer, mail.id).await?;
-            tracing::info!(mail_id = %mail.id, "mail sent");
+    match mailer.transport.send(message).await {
+        Ok(_) => {
+            if outbox::mark_sent(&cases.writer, mail).await? {
+                tracing::info!(mail_id = %mail.id, "mail sent");
+            } else {
+                tracing::warn!(mail_id = %mail.id, "a mail was sent after its claim lapsed");
+            }
         }
-        Err((reason, true)) => {
-            outbox::give_up(&cases.writer, mail.id, &reason).await?;
-            tracing::error!(mail_id = %mail.id, reason = %reason, "a mail was given up");
-        }
-        Err((reason, false)) => {
+        // Refused for now or for good alike: a refusal for good may be the
+        // server's (a wrong password, a sender it does not take) as well as
+        // the mailbox's, which no answer tells apart. Tried again, waiting
+        // longer each time, until the mail's time passes.
+        Err(err) => {
+            let reason = smtp_reason(&err);
             let wait = nido_domain::mail::retry_after(mail.attempts);
-            outbox::mark_failed(&cases.writer, mail.id, wait, &reason).await?;
+            outbox::mark_failed(&cases.writer, mail, wait, &reason).await?;
             tracing::warn!(
                 mail_id = %mail.id,
                 attempts = mail.attempts,
@@ -149,10 +202,8 @@ async fn send_one(cases: &Cases, mailer: &Mailer, mail: &Claimed) -> anyhow::Res
 /// Why the server did not take a mail, without the recipient's address
 /// or anything the mail said.
 fn smtp_reason(err: &lettre::transport::smtp::Error) -> String {
-    if err.is_transient() {
-        "the server refused it for now (4xx)".to_owned()
-    } else if err.is_permanent() {
-        "the server refused it (5xx)".to_owned()
+    if let Some(code) = err.status() {
+        format!("the server answered {code}")
     } else if err.is_timeout() {
         "the server did not answer in time".to_owned()
     } else if err.is_tls() {

@@ -363,14 +363,22 @@ impl MailSettings {
             .ok_or_else(|| {
                 anyhow::anyhow!("mail.from (NIDO_MAIL__FROM) is required when mail.smtp_url is set")
             })?;
+        // A link in clear text could be read on the way: https, but for
+        // this machine.
         let base_url = self
             .base_url
             .as_deref()
             .map(str::trim)
-            .filter(|url| url.starts_with("https://") || url.starts_with("http://"))
+            .filter(|raw| {
+                url::Url::parse(raw).is_ok_and(|url| {
+                    url.fragment().is_none()
+                        && url.query().is_none()
+                        && (url.scheme() == "https" || url.scheme() == "http" && is_loopback(&url))
+                })
+            })
             .ok_or_else(|| {
                 anyhow::anyhow!(
-                    "mail.base_url (NIDO_MAIL__BASE_URL) is required when mail.smtp_url is set: the address the team reaches nido at, https://nido.centre.example"
+                    "mail.base_url (NIDO_MAIL__BASE_URL) is required when mail.smtp_url is set: the https:// address the team reaches nido at, https://nido.centre.example (http:// only for this machine)"
                 )
             })?;
         Ok(Some(MailSetup {
@@ -384,37 +392,47 @@ impl MailSettings {
     }
 }
 
-/// An SMTP URL nido accepts: never one that would send a password or a
-/// link in clear text across a network. Its text is never part of the
-/// error (it may carry a password).
-fn check_smtp_url(url: &str) -> anyhow::Result<()> {
+/// An SMTP URL nido accepts, read as `lettre` reads it (the first `tls`
+/// parameter): never one that would send a password or a link in clear
+/// text across a network. Its text is never part of the error (it may
+/// carry a password).
+fn check_smtp_url(raw: &str) -> anyhow::Result<()> {
     let refused = || {
         anyhow::anyhow!(
             "mail.smtp_url (NIDO_MAIL__SMTP_URL) must be smtp://host:587?tls=required (STARTTLS), smtps://host:465, or smtp://127.0.0.1:25 for a relay on this machine"
         )
     };
-    let (scheme, rest) = url.split_once("://").ok_or_else(refused)?;
-    let authority = rest.split(['/', '?']).next().unwrap_or_default();
-    let host_port = authority
-        .rsplit_once('@')
-        .map_or(authority, |(_, host)| host);
-    let host = match host_port.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or_default(),
-        None => host_port.split(':').next().unwrap_or_default(),
-    };
-    if host.is_empty() {
+    let url = url::Url::parse(raw).map_err(|_| refused())?;
+    if url.fragment().is_some() || url.host_str().is_none_or(str::is_empty) {
         return Err(refused());
     }
-    let query = rest.split_once('?').map(|(_, query)| query).unwrap_or("");
-    let loopback = host == "localhost"
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback());
-    match scheme {
-        "smtps" => Ok(()),
-        "smtp" if query.split('&').any(|pair| pair == "tls=required") => Ok(()),
-        "smtp" if loopback && !query.contains("tls=") => Ok(()),
+    let tls = url
+        .query_pairs()
+        .find(|(key, _)| key == "tls")
+        .map(|(_, value)| value.into_owned());
+    match (url.scheme(), tls.as_deref()) {
+        ("smtps", _) | ("smtp", Some("required")) => Ok(()),
+        ("smtp", None) if is_loopback(&url) => Ok(()),
         _ => Err(refused()),
+    }
+}
+
+/// Whether `url` names this machine.
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        // A scheme the URL standard does not know (smtp) keeps its host
+        // as written: an address is read here.
+        Some(url::Host::Domain(name)) => {
+            name == "localhost"
+                || name
+                    .trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        }
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
     }
 }
 

@@ -134,7 +134,7 @@ impl Application {
             self.retention,
             std::time::Duration::from_secs(24 * 60 * 60),
         );
-        let _mail = self
+        let mail = self
             .mailer
             .map(|mailer| crate::mail::send_outbox(self.state.cases.clone(), mailer));
         // The API under `/api/v1`; the pages at `/`, behind the API's
@@ -148,6 +148,9 @@ impl Application {
             .await;
         outbox.abort();
         retention.abort();
+        if let Some(mail) = mail {
+            mail.stop().await;
+        }
         served?;
         tracing::info!("nido stopped");
         Ok(())

@@ -24,6 +24,7 @@ enum MailOutbox {
     Attempts,
     NextAttemptAt,
     ClaimedUntil,
+    Claim,
     SentAt,
     AbandonedAt,
     LastError,
@@ -64,6 +65,7 @@ transactional_up!(|manager| {
                 .col(integer(MailOutbox::Attempts).default(0))
                 .col(timestamp_with_time_zone(MailOutbox::NextAttemptAt))
                 .col(timestamp_with_time_zone_null(MailOutbox::ClaimedUntil))
+                .col(uuid_null(MailOutbox::Claim))
                 .col(timestamp_with_time_zone_null(MailOutbox::SentAt))
                 .col(timestamp_with_time_zone_null(MailOutbox::AbandonedAt))
                 .col(string_len_null(MailOutbox::LastError, 300))

@@ -95,9 +95,12 @@ impl Mail {
 /// `auth.password_reset_unknown` or `auth.password_reset_throttled`
 /// in nobody's.
 pub async fn request_password_reset(cases: &Cases, address: &str, email: &str) -> CaseResult<()> {
-    let policy = cases.mail.policy()?;
+    cases.mail.policy()?;
     let mut invalid = Invalid::default();
     bounds::optional_text(&mut invalid, "email", Some(email), EMAIL_MAX);
+    if email.chars().any(char::is_control) {
+        invalid.add("email", Refusal::ControlCharacter);
+    }
     invalid.finish()?;
     let email_key = email.trim().to_lowercase();
     let resource = format!("/auth/password-reset from {address}");
@@ -122,6 +125,22 @@ pub async fn request_password_reset(cases: &Cases, address: &str, email: &str) -
             return Ok(());
         }
     }
+    // Whether the account exists is looked at after the answer: a known
+    // address and an unknown one are answered in the same time.
+    let cases = cases.clone();
+    let email = email.to_owned();
+    tokio::spawn(async move {
+        if let Err(err) = send_reset_link(&cases, &email, &resource).await {
+            tracing::error!(error = %err, "a password reset link could not be queued");
+        }
+    });
+    Ok(())
+}
+
+/// Queues the link for the active account whose email is `email`, if any;
+/// audits the request either way.
+async fn send_reset_link(cases: &Cases, email: &str, resource: &str) -> CaseResult<()> {
+    let policy = cases.mail.policy()?;
     let user = match Email::parse(email) {
         Ok(email) => users::find_credentials(&cases.db, &email)
             .await?
@@ -130,11 +149,16 @@ pub async fn request_password_reset(cases: &Cases, address: &str, email: &str) -
         Err(_) => None,
     };
     let Some(user) = user else {
-        cases
-            .audit_as(Uuid::nil(), "auth.password_reset_unknown", None, &resource)
-            .await?;
-        return Ok(());
+        return cases
+            .audit_as(Uuid::nil(), "auth.password_reset_unknown", None, resource)
+            .await;
     };
+    // Audited before the mail can go: whoever reads the mail finds it in
+    // the log.
+    cases
+        .audit_as(user.id, "auth.password_reset_requested", None, resource)
+        .await?;
+    let now = cases.now();
     let token = new_token()?;
     let expires_at = now + RESET_LINK_LIFETIME;
     let link = format!("{}{RESET_PAGE}?{RESET_PARAMETER}={token}", policy.base_url);
@@ -157,10 +181,6 @@ pub async fn request_password_reset(cases: &Cases, address: &str, email: &str) -
     .await?;
     txn.commit().await?;
     cases.mail.ring();
-    outbox::prune_resets(&cases.writer, now).await?;
-    cases
-        .audit_as(user.id, "auth.password_reset_requested", None, &resource)
-        .await?;
     tracing::info!(user_id = %user.id, "password reset link queued");
     Ok(())
 }
@@ -330,8 +350,9 @@ async fn make_digest(
             subject: format!("nido : vos échéances du {}", crate::labels::date(today)),
             text_body,
             html_body,
-            // Yesterday's digest is not sent tomorrow.
-            not_after: None,
+            // Yesterday's digest is not sent tomorrow: what it says may
+            // no longer be hers to read.
+            not_after: end_of_day(cases, today),
         },
         cases.now(),
     )
@@ -349,6 +370,14 @@ async fn make_digest(
         )
         .await?;
     Ok(true)
+}
+
+/// The first instant of the day after `day` in the centre's time zone.
+fn end_of_day(cases: &Cases, day: NaiveDate) -> Option<chrono::DateTime<chrono::Utc>> {
+    use chrono::TimeZone;
+    let next = day.succ_opt()?.and_hms_opt(0, 0, 0)?;
+    let local = cases.time_zone.from_local_datetime(&next).earliest()?;
+    Some(local.with_timezone(&chrono::Utc))
 }
 
 /// The digest's plain text and HTML: what is overdue, then what is to

@@ -67,6 +67,7 @@ pub async fn enqueue(
         attempts: Set(0),
         next_attempt_at: Set(Utc::now()),
         claimed_until: Set(None),
+        claim: Set(None),
         sent_at: Set(None),
         abandoned_at: Set(None),
         last_error: Set(None),
@@ -80,6 +81,8 @@ pub async fn enqueue(
 #[derive(Clone)]
 pub struct Claimed {
     pub id: Uuid,
+    /// The claim's token: only its holder marks the mail.
+    pub claim: Uuid,
     pub recipient: String,
     pub subject: String,
     pub text_body: String,
@@ -128,15 +131,16 @@ pub async fn abandon_expired(
     Ok(result.rows_affected)
 }
 
-/// Claims up to `limit` mails that are due, for `lease`, the earliest due
-/// first: each by one conditional update, so that no other worker claims
-/// it meanwhile.
-pub async fn claim_due(
+/// Claims the mail due the earliest, if any, for `lease`: one conditional
+/// update, so that no other worker claims it meanwhile. The claim's token
+/// is the mail's until it is marked or the lease lapses; only its holder
+/// marks it.
+pub async fn claim_next(
     db: &impl ConnectionTrait,
     lease: TimeDelta,
-    limit: u64,
-) -> Result<Vec<Claimed>, DbErr> {
+) -> Result<Option<Claimed>, DbErr> {
     let now = Utc::now();
+    // A few candidates: another worker may take the first meanwhile.
     let due: Vec<Uuid> = mail_outbox::Entity::find()
         .select_only()
         .column(mail_outbox::Column::Id)
@@ -144,14 +148,15 @@ pub async fn claim_due(
         .filter(unclaimed(now))
         .filter(mail_outbox::Column::NextAttemptAt.lte(now))
         .order_by_asc(mail_outbox::Column::NextAttemptAt)
-        .limit(limit)
+        .limit(4)
         .into_tuple()
         .all(db)
         .await?;
-    let mut claimed = Vec::new();
     for id in due {
+        let claim = Uuid::new_v4();
         let result = mail_outbox::Entity::update_many()
             .col_expr(mail_outbox::Column::ClaimedUntil, Expr::value(now + lease))
+            .col_expr(mail_outbox::Column::Claim, Expr::value(claim))
             .col_expr(
                 mail_outbox::Column::Attempts,
                 Expr::col(mail_outbox::Column::Attempts).add(1),
@@ -165,82 +170,89 @@ pub async fn claim_due(
             continue;
         }
         if let Some(row) = mail_outbox::Entity::find_by_id(id).one(db).await? {
-            claimed.push(Claimed {
+            return Ok(Some(Claimed {
                 id,
+                claim,
                 recipient: row.recipient,
                 subject: row.subject,
                 text_body: row.text_body,
                 html_body: row.html_body,
                 attempts: u32::try_from(row.attempts).unwrap_or(1),
-            });
+            }));
         }
     }
-    Ok(claimed)
+    Ok(None)
 }
 
-/// The server took the mail: it is sent, and its text emptied.
-pub async fn mark_sent(db: &impl ConnectionTrait, id: Uuid) -> Result<(), DbErr> {
-    mail_outbox::Entity::update_many()
-        .col_expr(mail_outbox::Column::SentAt, Expr::value(Utc::now()))
+/// Marks `mail` as its claim's holder: nothing when the claim lapsed and
+/// another worker holds the mail now. Answers whether it was marked.
+async fn mark(
+    db: &impl ConnectionTrait,
+    mail: &Claimed,
+    update: sea_orm::UpdateMany<mail_outbox::Entity>,
+) -> Result<bool, DbErr> {
+    let result = update
         .col_expr(
             mail_outbox::Column::ClaimedUntil,
             Expr::value(Option::<DateTime<Utc>>::None),
         )
+        .col_expr(
+            mail_outbox::Column::Claim,
+            Expr::value(Option::<Uuid>::None),
+        )
+        .filter(mail_outbox::Column::Id.eq(mail.id))
+        .filter(mail_outbox::Column::Claim.eq(mail.claim))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// The server took the mail: it is sent, and its text emptied.
+pub async fn mark_sent(db: &impl ConnectionTrait, mail: &Claimed) -> Result<bool, DbErr> {
+    let update = mail_outbox::Entity::update_many()
+        .col_expr(mail_outbox::Column::SentAt, Expr::value(Utc::now()))
         .col_expr(mail_outbox::Column::TextBody, Expr::value(""))
         .col_expr(mail_outbox::Column::HtmlBody, Expr::value(""))
         .col_expr(
             mail_outbox::Column::LastError,
             Expr::value(Option::<String>::None),
-        )
-        .filter(mail_outbox::Column::Id.eq(id))
-        .exec(db)
-        .await?;
-    Ok(())
+        );
+    mark(db, mail, update).await
 }
 
 /// The server could not take the mail: tried again after `retry_in`, the
 /// reason kept (short, for the admins).
 pub async fn mark_failed(
     db: &impl ConnectionTrait,
-    id: Uuid,
+    mail: &Claimed,
     retry_in: std::time::Duration,
     reason: &str,
-) -> Result<(), DbErr> {
+) -> Result<bool, DbErr> {
     let retry_in = TimeDelta::from_std(retry_in).unwrap_or(TimeDelta::minutes(15));
     let reason: String = reason.chars().take(300).collect();
-    mail_outbox::Entity::update_many()
+    let update = mail_outbox::Entity::update_many()
         .col_expr(
             mail_outbox::Column::NextAttemptAt,
             Expr::value(Utc::now() + retry_in),
         )
-        .col_expr(
-            mail_outbox::Column::ClaimedUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .col_expr(mail_outbox::Column::LastError, Expr::value(reason))
-        .filter(mail_outbox::Column::Id.eq(id))
-        .exec(db)
-        .await?;
-    Ok(())
+        .col_expr(mail_outbox::Column::LastError, Expr::value(reason));
+    mark(db, mail, update).await
 }
 
-/// The server refused the mail for good (a 5xx: no such mailbox): it is
-/// given up and emptied, the reason kept.
-pub async fn give_up(db: &impl ConnectionTrait, id: Uuid, reason: &str) -> Result<(), DbErr> {
+/// The mail cannot be made (its recipient is not a mailbox): given up and
+/// emptied, the reason kept.
+pub async fn give_up(
+    db: &impl ConnectionTrait,
+    mail: &Claimed,
+    reason: &str,
+) -> Result<bool, DbErr> {
     let reason: String = reason.chars().take(300).collect();
-    mail_outbox::Entity::update_many()
+    let update = mail_outbox::Entity::update_many()
         .col_expr(mail_outbox::Column::AbandonedAt, Expr::value(Utc::now()))
-        .col_expr(
-            mail_outbox::Column::ClaimedUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
         .col_expr(mail_outbox::Column::TextBody, Expr::value(""))
         .col_expr(mail_outbox::Column::HtmlBody, Expr::value(""))
-        .col_expr(mail_outbox::Column::LastError, Expr::value(reason))
-        .filter(mail_outbox::Column::Id.eq(id))
-        .exec(db)
-        .await?;
-    Ok(())
+        .col_expr(mail_outbox::Column::LastError, Expr::value(reason));
+    mark(db, mail, update).await
 }
 
 /// A mail of the outbox as the admins and the tests see it: never its text.

@@ -10,7 +10,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::calendar_feeds;
-use crate::entities::{sessions, users};
+use crate::entities::{mfa_challenges, password_resets, sessions, users};
 use crate::session_notices::{Announced, Revoked, announce};
 use crate::versioned::Versioned;
 use crate::{RepoError, Rule, Writer, begin_write};
@@ -129,6 +129,10 @@ pub async fn update(
     let role_changed = changes
         .role
         .is_some_and(|role| role.as_str() != current.role);
+    let email_changed = changes
+        .email
+        .as_ref()
+        .is_some_and(|email| email.as_str() != current.email);
     let mut row = users::ActiveModel::default();
     if let Some(email) = changes.email {
         row.email = Set(email.as_str().to_owned());
@@ -162,6 +166,10 @@ pub async fn update(
     if disabled || password_changed {
         calendar_feeds::revoke(&txn, id).await?;
     }
+    // A forgotten password's links were sent for the account as it was.
+    if disabled || password_changed || email_changed {
+        forget_reset_links(&txn, id).await?;
+    }
     let announced = announce(&txn, Revoked::User(id)).await?;
     let row = find_row(&txn, id).await?;
     txn.commit().await?;
@@ -181,6 +189,7 @@ pub async fn set_own_password(
     let txn = begin_write(db).await?;
     let current = find_row(&txn, id).await?;
     replace_own_password(&txn, current, password_hash, now).await?;
+    forget_reset_links(&txn, id).await?;
     sessions::Entity::delete_many()
         .filter(sessions::Column::UserId.eq(id))
         .filter(sessions::Column::TokenHash.ne(keep_session_token_hash))
@@ -214,11 +223,25 @@ pub async fn reset_password(
     }
     replace_own_password(&txn, current, password_hash, now).await?;
     crate::sessions::delete_all_of_user(&txn, id).await?;
+    // A sign-in begun with the old password cannot be finished with a code.
+    mfa_challenges::Entity::delete_many()
+        .filter(mfa_challenges::Column::UserId.eq(id))
+        .exec(&txn)
+        .await?;
     calendar_feeds::revoke(&txn, id).await?;
     let announced = announce(&txn, Revoked::User(id)).await?;
     let row = find_row(&txn, id).await?;
     txn.commit().await?;
     Ok(Some((to_domain(row)?, announced)))
+}
+
+/// Every link a forgotten password sent `id`, used or not.
+async fn forget_reset_links(txn: &impl ConnectionTrait, id: Uuid) -> Result<(), DbErr> {
+    password_resets::Entity::delete_many()
+        .filter(password_resets::Column::UserId.eq(id))
+        .exec(txn)
+        .await?;
+    Ok(())
 }
 
 /// Her password replaced by herself: the flag of a password set by

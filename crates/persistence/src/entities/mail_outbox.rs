@@ -24,6 +24,8 @@ pub struct Model {
     pub next_attempt_at: DateTimeUtc,
     /// A worker is sending it until then.
     pub claimed_until: Option<DateTimeUtc>,
+    /// The claim of the worker sending it: only she marks it.
+    pub claim: Option<Uuid>,
     pub sent_at: Option<DateTimeUtc>,
     pub abandoned_at: Option<DateTimeUtc>,
     pub last_error: Option<String>,
