@@ -264,10 +264,13 @@ pub struct OutboxEntry {
     pub attempts: i32,
     pub sent: bool,
     pub abandoned: bool,
+    /// In a worker's hand now (its lease not lapsed).
+    pub claimed: bool,
 }
 
 /// Every mail of `user_id`, the oldest first.
 pub async fn of_user(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Vec<OutboxEntry>, DbErr> {
+    let now = Utc::now();
     let rows = mail_outbox::Entity::find()
         .filter(mail_outbox::Column::UserId.eq(user_id))
         .order_by_asc(mail_outbox::Column::Id)
@@ -282,6 +285,7 @@ pub async fn of_user(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Vec<Out
             attempts: row.attempts,
             sent: row.sent_at.is_some(),
             abandoned: row.abandoned_at.is_some(),
+            claimed: row.claimed_until.is_some_and(|until| until > now),
         })
         .collect())
 }
