@@ -58,6 +58,7 @@ pub async fn create_user(
         password_hash,
         // Typed by whoever runs the command: its owner replaces it.
         must_change_password: true,
+        site_ids: vec![nido_domain::site::FIRST_SITE],
     };
     let user = nido_cases::users::create_user(&cases, &Caller::system(), new)
         .await

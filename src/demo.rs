@@ -657,6 +657,7 @@ async fn create_team(cases: &Cases, hash: &str) -> anyhow::Result<Vec<Uuid>> {
                 password_hash: hash.to_owned(),
                 // A demo account keeps its published password.
                 must_change_password: false,
+                site_ids: vec![nido_domain::site::FIRST_SITE],
             },
         )
         .await

@@ -383,6 +383,7 @@ pub async fn ensure_initial_admin(cases: &Cases, settings: &Settings) -> anyhow:
         password_hash: cases.auth.passwords.hash(&password).await?,
         // A one-time password in a file: its owner replaces it first.
         must_change_password: true,
+        site_ids: vec![nido_domain::site::FIRST_SITE],
     };
     match users::insert(db, new_admin, settings.clock().now()).await {
         Ok(_) => {}

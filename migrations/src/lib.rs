@@ -35,6 +35,7 @@ mod m20261206_000026_identity;
 mod m20261207_000027_mail;
 mod m20261207_000028_sites;
 mod m20261207_000029_site_records;
+mod m20261207_000030_user_sites;
 
 pub struct Migrator;
 
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000027_mail::Migration),
             Box::new(m20261207_000028_sites::Migration),
             Box::new(m20261207_000029_site_records::Migration),
+            Box::new(m20261207_000030_user_sites::Migration),
         ]
     }
 }

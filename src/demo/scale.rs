@@ -184,6 +184,7 @@ fn colleagues(families: usize, password_hash: &str) -> anyhow::Result<Vec<(bulk:
                 password_hash: password_hash.to_owned(),
                 // A demo account keeps its published password.
                 must_change_password: false,
+                site_ids: vec![nido_domain::site::FIRST_SITE],
             };
             Ok((
                 bulk::User {

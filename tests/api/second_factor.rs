@@ -338,6 +338,25 @@ async fn an_admin_reset_ends_the_sessions_and_the_user_must_enrol_again() {
         assert_problem(refused, 403, "forbidden").await;
     }
     let admin = app.admin_token().await;
+    // Not her own through this route: a stolen session would end her
+    // sessions and leave her account to a new factor.
+    let admin_id = app.get_json("/api/v1/me", &admin).await["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let own = app
+        .client
+        .delete(app.url(&format!("/api/v1/users/{admin_id}/mfa")))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .expect("sent");
+    assert_problem(own, 409, "use_me_mfa").await;
+    assert_eq!(
+        app.get("/api/v1/me", Some(&admin)).await.status(),
+        StatusCode::OK,
+        "her session goes on"
+    );
     let reset = app
         .client
         .delete(app.url(&format!("/api/v1/users/{id}/mfa")))

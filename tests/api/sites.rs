@@ -114,16 +114,21 @@ async fn the_first_site_comes_from_the_settings_and_only_an_admin_changes_it() {
     );
 }
 
-/// Rows of the tables that belong to a site and name none.
+/// Rows of the tables that belong to a site and name none, and users who
+/// belong to no site.
 pub(crate) async fn rows_without_a_site(db: &nido_persistence::DatabaseConnection) -> i64 {
     let mut missing = 0;
-    for table in ["families", "units", "workshops", "incidents"] {
+    for query in ["families", "units", "workshops", "incidents"]
+        .map(|table| format!("SELECT COUNT(*) AS missing FROM {table} WHERE site_id IS NULL"))
+        .into_iter()
+        .chain([
+            "SELECT COUNT(*) AS missing FROM users WHERE id NOT IN (SELECT user_id FROM user_sites)"
+                .to_owned(),
+        ])
+    {
         let row = sea_orm::ConnectionTrait::query_one_raw(
             db,
-            sea_orm::Statement::from_string(
-                db.get_database_backend(),
-                format!("SELECT COUNT(*) AS missing FROM {table} WHERE site_id IS NULL"),
-            ),
+            sea_orm::Statement::from_string(db.get_database_backend(), query),
         )
         .await
         .expect("counted")
@@ -162,4 +167,215 @@ async fn every_family_unit_workshop_and_incident_belongs_to_a_site() {
         incident.text().await.unwrap_or_default()
     );
     assert_eq!(rows_without_a_site(&app.db).await, 0);
+}
+
+/// A second site, written straight into the database (`POST /sites` comes
+/// with the scoping of every read): its id.
+pub(crate) async fn second_site(app: &TestApp, name: &str) -> uuid::Uuid {
+    let site = nido_domain::site::Site {
+        id: uuid::Uuid::now_v7(),
+        name: name.to_owned(),
+        address: "12 rue des Tilleuls, 94200 Ivry-sur-Seine".to_owned(),
+        director: "Sophie Garnier".to_owned(),
+        authorized_places: 8,
+        daily_rate_cents: 9_800,
+        version: 1,
+    };
+    nido_persistence::sites::insert(&app.db, &site, chrono::Utc::now())
+        .await
+        .expect("a second site")
+        .id
+}
+
+/// `user_id` belongs to `site_id` too, written straight into the database.
+pub(crate) async fn join_site(app: &TestApp, user_id: &str, site_id: uuid::Uuid) {
+    nido_persistence::sites::add_member(&app.db, user_id.parse().expect("an id"), site_id)
+        .await
+        .expect("joined");
+}
+
+async fn patch_user(app: &TestApp, admin: &str, id: &str, body: &Value) -> reqwest::Response {
+    app.client
+        .patch(app.url(&format!("/api/v1/users/{id}")))
+        .bearer_auth(admin)
+        .json(body)
+        .send()
+        .await
+        .expect("sent")
+}
+
+fn new_user(email: &str, site_ids: Option<Value>) -> Value {
+    let mut user = json!({
+        "email": email,
+        "display_name": "Camille Roche",
+        "role": "staff",
+        "profession": "social_worker",
+        "password": "lanterne-violon-gravier-47",
+    });
+    if let Some(site_ids) = site_ids {
+        user["site_ids"] = site_ids;
+    }
+    user
+}
+
+#[tokio::test]
+async fn users_belong_to_sites_and_an_admin_gives_only_hers() {
+    let app = crate::helpers::spawn_app().await;
+    let first = nido_domain::site::FIRST_SITE.to_string();
+    let admin = app.admin_token().await;
+    let me = app.get_json("/api/v1/me", &admin).await;
+    assert_eq!(me["site_ids"], json!([first]), "{me}");
+    let admin_id = me["id"].as_str().expect("id").to_owned();
+    // An admin of the first site only.
+    let other_admin = app.login_as("admin").await;
+
+    // One site: a new account belongs to it without being told.
+    let created = app
+        .post(
+            "/api/v1/users",
+            Some(&admin),
+            &new_user("camille.roche@nido.example", None),
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let camille: Value = created.json().await.expect("json");
+    assert_eq!(camille["site_ids"], json!([first]), "{camille}");
+    let camille_id = camille["id"].as_str().expect("id").to_owned();
+
+    // A site the admin does not belong to is neither given nor managed.
+    let ivry = second_site(&app, "Centre maternel d'Ivry").await;
+    let unknown = uuid::Uuid::now_v7();
+    assert_invalid(
+        app.post(
+            "/api/v1/users",
+            Some(&admin),
+            &new_user("a@nido.example", Some(json!([ivry, unknown]))),
+        )
+        .await,
+        &["site_ids[0]", "site_ids[1]"],
+    )
+    .await;
+    assert_invalid(
+        app.post(
+            "/api/v1/users",
+            Some(&admin),
+            &new_user("b@nido.example", Some(json!([]))),
+        )
+        .await,
+        &["site_ids"],
+    )
+    .await;
+    assert_invalid(
+        patch_user(
+            &app,
+            &admin,
+            &camille_id,
+            &json!({"site_ids": [first, ivry]}),
+        )
+        .await,
+        &["site_ids[1]"],
+    )
+    .await;
+    assert_problem(
+        patch_site(
+            &app,
+            &admin,
+            &ivry.to_string(),
+            None,
+            &json!({"authorized_places": 9}),
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
+
+    // Once she belongs to both, she names the site of each new account.
+    join_site(&app, &admin_id, ivry).await;
+    assert_invalid(
+        app.post(
+            "/api/v1/users",
+            Some(&admin),
+            &new_user("c@nido.example", None),
+        )
+        .await,
+        &["site_ids"],
+    )
+    .await;
+    let created = app
+        .post(
+            "/api/v1/users",
+            Some(&admin),
+            &new_user("d@nido.example", Some(json!([ivry, ivry]))),
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let ivry_only: Value = created.json().await.expect("json");
+    assert_eq!(ivry_only["site_ids"], json!([ivry]), "{ivry_only}");
+    let changed = patch_user(
+        &app,
+        &admin,
+        &camille_id,
+        &json!({"site_ids": [ivry, first]}),
+    )
+    .await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    let changed: Value = changed.json().await.expect("json");
+    let mut both = vec![first.clone(), ivry.to_string()];
+    both.sort();
+    assert_eq!(changed["site_ids"], json!(both), "{changed}");
+    assert_eq!(changed["version"], 2);
+    let read = app
+        .get_json(&format!("/api/v1/users/{camille_id}"), &admin)
+        .await;
+    assert_eq!(read["site_ids"], json!(both));
+    let listed = app.get_json("/api/v1/users?limit=200", &admin).await;
+    let listed = listed["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|user| user["id"] == camille_id.as_str())
+        .expect("listed")
+        .clone();
+    assert_eq!(listed["site_ids"], json!(both));
+    let actions = app.audit_actions_where(&admin, "limit=200").await;
+    assert_eq!(
+        actions.iter().filter(|a| *a == "user.sites_change").count(),
+        1,
+        "{actions:?}"
+    );
+
+    // An admin of the first site only keeps Ivry where it is: she may not
+    // take it away.
+    assert_invalid(
+        patch_user(
+            &app,
+            &other_admin,
+            &camille_id,
+            &json!({"site_ids": [first]}),
+        )
+        .await,
+        &["site_ids"],
+    )
+    .await;
+    let kept = patch_user(
+        &app,
+        &other_admin,
+        &camille_id,
+        &json!({"site_ids": [first, ivry]}),
+    )
+    .await;
+    assert_eq!(kept.status(), StatusCode::OK);
+    assert_eq!(
+        patch_site(
+            &app,
+            &admin,
+            &ivry.to_string(),
+            None,
+            &json!({"authorized_places": 9})
+        )
+        .await
+        .status(),
+        StatusCode::OK
+    );
 }

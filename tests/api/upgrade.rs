@@ -527,6 +527,10 @@ async fn the_previous_releases_centre_reads_back_the_same_after_every_migration(
         app.settings.centre.authorized_places
     );
     assert_eq!(crate::sites::rows_without_a_site(&app.db).await, 0);
+    assert_eq!(
+        app.get_json("/api/v1/me", &nadia).await["site_ids"],
+        json!([sites[0]["id"]])
+    );
     for list in ["interventions", "timeline"] {
         let path = format!("/api/v1/families/{husk_id}/{list}");
         assert_eq!(all(app, &path, &nadia).await, Vec::<Value>::new(), "{path}");

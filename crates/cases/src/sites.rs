@@ -4,11 +4,11 @@
 //! printed papers take their figures and their name from the site (the
 //! one site, [`FIRST_SITE`], until records belong to sites).
 
-use nido_domain::Role;
-use nido_domain::refusal::Unit;
+use nido_domain::refusal::{Counted, Unit};
 use nido_domain::site::{
     ADDRESS_MAX, DAILY_RATE_MAX, DIRECTOR_MAX, FIRST_SITE, NAME_MAX, PLACES_MAX, Site, SiteInput,
 };
+use nido_domain::{Refusal, Role};
 use nido_persistence::sites::{self, SiteFields};
 use uuid::Uuid;
 
@@ -49,6 +49,10 @@ pub async fn update(
     input: SiteInput,
 ) -> CaseResult<Site> {
     caller.require(&[Role::Admin])?;
+    // An admin manages the sites she belongs to; another is not found.
+    if !of_caller(cases, caller).await?.contains(&id) {
+        return Err(crate::CaseError::NotFound);
+    }
     let fields = site_fields(input)?;
     let site = sites::update(&cases.writer, id, expected_version, fields, cases.now()).await?;
     cases
@@ -104,4 +108,81 @@ fn site_fields(input: SiteInput) -> CaseResult<SiteFields> {
             .and_then(|places| u32::try_from(places).ok()),
         daily_rate_cents: input.daily_rate_cents,
     })
+}
+
+/// The most sites one account belongs to.
+pub const USER_SITES_MAX: u64 = 50;
+
+/// The sites `caller` belongs to; nido itself (the command line, the
+/// demo) belongs to every site.
+pub async fn of_caller(cases: &Cases, caller: &Caller) -> CaseResult<Vec<Uuid>> {
+    if *caller == Caller::system() {
+        return Ok(sites::list(&cases.db)
+            .await?
+            .into_iter()
+            .map(|site| site.id)
+            .collect());
+    }
+    Ok(sites::of_user(&cases.db, caller.id).await?)
+}
+
+/// The sites an admin gives an account (the field `site_ids`), checked
+/// into `invalid`: one at least, each a site of the installation, and each
+/// given or taken away one the admin belongs to (she manages her sites
+/// only; another admin's stay as they are). Absent, they stay `current`
+/// for an account that has some (`None`), and a new account (`current`
+/// absent) belongs to the admin's site when she has one.
+pub(crate) async fn checked_for_account(
+    cases: &Cases,
+    caller: &Caller,
+    invalid: &mut Invalid,
+    given: Option<Vec<Uuid>>,
+    current: Option<&[Uuid]>,
+) -> CaseResult<Option<Vec<Uuid>>> {
+    let mine = of_caller(cases, caller).await?;
+    let Some(given) = given else {
+        if current.is_some() {
+            return Ok(None);
+        }
+        if let [only] = mine.as_slice() {
+            return Ok(Some(vec![*only]));
+        }
+        invalid.add("site_ids", Refusal::RequiredWithSeveralSites);
+        return Ok(None);
+    };
+    let mut ids: Vec<Uuid> = Vec::with_capacity(given.len());
+    for id in given {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    let count = u64::try_from(ids.len()).unwrap_or(u64::MAX);
+    if !(1..=USER_SITES_MAX).contains(&count) {
+        invalid.add(
+            "site_ids",
+            Refusal::Count {
+                min: 1,
+                max: USER_SITES_MAX,
+                of: Counted::Sites,
+            },
+        );
+        return Ok(None);
+    }
+    let existing = sites::existing(&cases.db, &ids).await?;
+    let current = current.unwrap_or_default();
+    let before = invalid.errors().len();
+    for (index, id) in ids.iter().enumerate() {
+        if !existing.contains(id) {
+            invalid.add(format!("site_ids[{index}]"), Refusal::NoSuchSite);
+        } else if !mine.contains(id) && !current.contains(id) {
+            invalid.add(format!("site_ids[{index}]"), Refusal::NotYourSite);
+        }
+    }
+    if current
+        .iter()
+        .any(|kept| !ids.contains(kept) && !mine.contains(kept))
+    {
+        invalid.add("site_ids", Refusal::NotYourSite);
+    }
+    Ok((invalid.errors().len() == before).then_some(ids))
 }

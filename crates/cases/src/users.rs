@@ -1,6 +1,8 @@
 //! User accounts: created by admins, by the command line or by the demo;
 //! read and changed by admins.
 
+use std::collections::HashMap;
+
 use nido_domain::user::{NewUser, UserChanges, UserEdit, UserInput};
 use nido_domain::{Conflict, DisplayName, Email, NewPassword, Role, User};
 use nido_persistence::RepoError;
@@ -16,12 +18,13 @@ use crate::{Caller, CaseError, CaseResult, Cases, Invalid};
 /// admins' page.
 pub async fn create(cases: &Cases, caller: &Caller, input: UserInput) -> CaseResult<User> {
     caller.require(&[Role::Admin])?;
-    let new = new_user(cases, input).await?;
+    let new = new_user(cases, caller, input).await?;
     create_user(cases, caller, new).await
 }
 
-/// The account to create, its password checked and hashed.
-async fn new_user(cases: &Cases, input: UserInput) -> CaseResult<NewUser> {
+/// The account to create, its password checked and hashed, its sites
+/// checked (`crate::sites::checked_for_account`).
+async fn new_user(cases: &Cases, caller: &Caller, input: UserInput) -> CaseResult<NewUser> {
     let mut invalid = Invalid::default();
     let email = invalid.check("email", Email::parse(&input.email));
     let display_name = invalid.check("display_name", DisplayName::parse(&input.display_name));
@@ -29,8 +32,13 @@ async fn new_user(cases: &Cases, input: UserInput) -> CaseResult<NewUser> {
         "password",
         NewPassword::parse(&input.password, &[&input.email, &input.display_name]),
     );
+    let site_ids =
+        crate::sites::checked_for_account(cases, caller, &mut invalid, input.site_ids, None)
+            .await?;
     invalid.finish()?;
-    let (Some(email), Some(display_name), Some(password)) = (email, display_name, password) else {
+    let (Some(email), Some(display_name), Some(password), Some(site_ids)) =
+        (email, display_name, password, site_ids)
+    else {
         return Err(CaseError::Internal(anyhow::anyhow!(
             "validated fields missing"
         )));
@@ -44,6 +52,7 @@ async fn new_user(cases: &Cases, input: UserInput) -> CaseResult<NewUser> {
         password_hash,
         // An admin chose it: its owner replaces it at her first login.
         must_change_password: true,
+        site_ids,
     })
 }
 
@@ -66,13 +75,20 @@ pub async fn change(
         edit.email.as_deref(),
         edit.password.is_some(),
     )?;
-    let changes = user_changes(cases, &current, edit).await?;
+    let current_sites = nido_persistence::sites::of_user(&cases.db, user_id).await?;
+    let changes = user_changes(cases, caller, (&current, &current_sites), edit).await?;
     update_user(cases, caller, user_id, expected_version, changes).await
 }
 
-/// The changes to `current`, a new password checked (against the new
-/// email and name, or the current ones) and hashed.
-async fn user_changes(cases: &Cases, current: &User, edit: UserEdit) -> CaseResult<UserChanges> {
+/// The changes to `current` (the account and its sites), a new password
+/// checked (against the new email and name, or the current ones) and
+/// hashed, the sites checked (`crate::sites::checked_for_account`).
+async fn user_changes(
+    cases: &Cases,
+    caller: &Caller,
+    (current, current_sites): (&User, &[Uuid]),
+    edit: UserEdit,
+) -> CaseResult<UserChanges> {
     let mut invalid = Invalid::default();
     let email = edit
         .email
@@ -90,6 +106,14 @@ async fn user_changes(cases: &Cases, current: &User, edit: UserEdit) -> CaseResu
             .unwrap_or(current.display_name.as_str());
         invalid.check("password", NewPassword::parse(raw, &[email, name]))
     });
+    let site_ids = crate::sites::checked_for_account(
+        cases,
+        caller,
+        &mut invalid,
+        edit.site_ids,
+        Some(current_sites),
+    )
+    .await?;
     invalid.finish()?;
     let password_hash = match &password {
         Some(password) => Some(cases.auth.passwords.hash(password).await?),
@@ -104,6 +128,7 @@ async fn user_changes(cases: &Cases, current: &User, edit: UserEdit) -> CaseResu
         password_hash,
         // Set by an admin: its owner replaces it (`update_user` sets it).
         must_change_password: true,
+        site_ids,
     })
 }
 
@@ -164,6 +189,7 @@ pub async fn update_user(
         changes.password_hash.is_some(),
     )?;
     changes.must_change_password = true;
+    let sites_before = nido_persistence::sites::of_user(&cases.db, user_id).await?;
     let events = [
         ("user.update", true),
         (
@@ -171,6 +197,13 @@ pub async fn update_user(
             changes.role.is_some_and(|role| role != before.role),
         ),
         ("user.password_set", changes.password_hash.is_some()),
+        (
+            "user.sites_change",
+            changes
+                .site_ids
+                .as_ref()
+                .is_some_and(|after| !same_sites(after, &sites_before)),
+        ),
         (
             "user.disable",
             changes.active == Some(false) && before.active,
@@ -272,4 +305,29 @@ pub async fn set_own_password(
     cases
         .audit(caller, "user.password_change", None, &resource)
         .await
+}
+
+/// Whether two lists name the same sites, in any order.
+fn same_sites(one: &[Uuid], other: &[Uuid]) -> bool {
+    one.len() == other.len() && one.iter().all(|site| other.contains(site))
+}
+
+/// The sites each of `user_ids` belongs to (admins; anyone her own).
+pub async fn site_ids(
+    cases: &Cases,
+    caller: &Caller,
+    user_ids: &[Uuid],
+) -> CaseResult<HashMap<Uuid, Vec<Uuid>>> {
+    if user_ids.iter().any(|id| *id != caller.id) {
+        caller.require(&[Role::Admin])?;
+    }
+    Ok(nido_persistence::sites::of_users(&cases.db, user_ids).await?)
+}
+
+/// The sites `user_id` belongs to (admins; anyone her own).
+pub async fn sites_of(cases: &Cases, caller: &Caller, user_id: Uuid) -> CaseResult<Vec<Uuid>> {
+    Ok(site_ids(cases, caller, &[user_id])
+        .await?
+        .remove(&user_id)
+        .unwrap_or_default())
 }

@@ -10,6 +10,9 @@ string_enum! {
         /// Nobody changes her own password or email through the admins'
         /// user form: `PUT /me/password` asks for the current password.
         UseMePassword => "use_me_password",
+        /// Nobody resets her own second factor through the admins' route:
+        /// `DELETE /me/mfa` asks for the password and a code.
+        UseMeMfa => "use_me_mfa",
         AlreadyPlaced => "already_placed",
         ReferralPending => "referral_pending",
         ReferralNotPending => "referral_not_pending",
@@ -70,6 +73,9 @@ impl Conflict {
             }
             Conflict::UseMePassword => {
                 "You cannot change your own password or email here: change your password with PUT /api/v1/me/password, which asks for the current one; another admin may change your email."
+            }
+            Conflict::UseMeMfa => {
+                "You cannot reset your own second factor here: remove it with DELETE /api/v1/me/mfa, which asks for your password and a code; another admin may reset it."
             }
             Conflict::AlreadyPlaced => "This family already has an active placement.",
             Conflict::ReferralPending => "This family already has a pending referral.",

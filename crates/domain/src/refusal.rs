@@ -166,6 +166,15 @@ pub enum Refusal {
     /// A housing unit nido does not hold.
     NoSuchUnit,
 
+    // Sites.
+    /// A site the installation does not have.
+    NoSuchSite,
+    /// A site the caller (an admin) does not belong to, given or taken
+    /// away.
+    NotYourSite,
+    /// Left out by a caller who belongs to several sites.
+    RequiredWithSeveralSites,
+
     // The crèche and the workshops.
     /// A booking on a day the crèche is closed.
     CrecheClosed,
@@ -233,6 +242,7 @@ pub enum Counted {
     Objectives,
     /// The lines of an FSL request.
     Lines,
+    Sites,
 }
 
 impl Counted {
@@ -243,6 +253,7 @@ impl Counted {
             Counted::Actions => "actions",
             Counted::Objectives => "objectives",
             Counted::Lines => "lines",
+            Counted::Sites => "sites",
         }
     }
 
@@ -253,6 +264,7 @@ impl Counted {
             Counted::Actions => "actions de suivi",
             Counted::Objectives => "objectifs",
             Counted::Lines => "lignes",
+            Counted::Sites => "sites",
         }
     }
 }
@@ -360,6 +372,9 @@ impl Refusal {
             ActionsChangedApart => "actions are changed through /actions/{id}",
             NoSuchLandlord => "no such landlord",
             NoSuchUnit => "no such housing unit",
+            NoSuchSite => "no such site",
+            NotYourSite => "must be a site you belong to",
+            RequiredWithSeveralSites => "is required when you belong to several sites",
             CrecheClosed => "the crèche is closed that day",
             NoActivePlacement { day } => {
                 return format!("the family has no placement active on {day}");
@@ -512,6 +527,9 @@ impl Refusal {
             ActionsChangedApart => "Les actions de suivi se modifient une à une.",
             NoSuchLandlord => "Ce bailleur est inconnu.",
             NoSuchUnit => "Ce logement est inconnu.",
+            NoSuchSite => "Ce site est inconnu.",
+            NotYourSite => "Doit être un site auquel vous appartenez.",
+            RequiredWithSeveralSites => "À préciser : vous appartenez à plusieurs sites.",
             CrecheClosed => "La crèche est fermée ce jour-là.",
             NoActivePlacement { .. } => {
                 "La famille n'a pas de prise en charge en cours ce jour-là."
@@ -737,6 +755,9 @@ mod tests {
             NotAuthorOrPresent,
             NoSuchLandlord,
             NoSuchUnit,
+            NoSuchSite,
+            NotYourSite,
+            RequiredWithSeveralSites,
             CrecheClosed,
             NoActivePlacement {
                 day: day("2026-03-02"),

@@ -40,6 +40,8 @@ pub struct NewUser {
     pub password_hash: String,
     /// Set by someone other than its owner: to be changed at first login.
     pub must_change_password: bool,
+    /// The sites she belongs to: one at least.
+    pub site_ids: Vec<Uuid>,
 }
 
 /// The changes to an account, checked (a new password already hashed);
@@ -55,6 +57,8 @@ pub struct UserChanges {
     /// With `password_hash`: whether its owner must change it (it was set
     /// by an admin) or not (she set it herself).
     pub must_change_password: bool,
+    /// The sites she belongs to from now on (one at least, checked).
+    pub site_ids: Option<Vec<Uuid>>,
 }
 
 /// An account as an admin types it: checked, and its password hashed,
@@ -67,6 +71,8 @@ pub struct UserInput {
     /// The one-time password, in clear: its owner replaces it at her
     /// first sign-in.
     pub password: String,
+    /// The sites she belongs to; absent, the admin's own when she has one.
+    pub site_ids: Option<Vec<Uuid>>,
 }
 
 // Never print a password.
@@ -91,6 +97,8 @@ pub struct UserEdit {
     pub active: Option<bool>,
     /// A new one-time password, in clear; ends the user's sessions.
     pub password: Option<String>,
+    /// The sites she belongs to from now on, all of them.
+    pub site_ids: Option<Vec<Uuid>>,
 }
 
 // Never print a password.

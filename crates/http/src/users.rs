@@ -34,13 +34,15 @@ pub struct UserResponse {
     /// The password was set by someone else: every call but
     /// `PUT /me/password` and logout answers 403 until it is changed.
     pub must_change_password: bool,
+    /// The sites she belongs to: she reads their families only.
+    pub site_ids: Vec<Uuid>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<User> for UserResponse {
-    fn from(user: User) -> Self {
+impl UserResponse {
+    pub fn of(user: User, site_ids: Vec<Uuid>) -> Self {
         Self {
             id: user.id,
             email: user.email.as_str().to_owned(),
@@ -49,6 +51,7 @@ impl From<User> for UserResponse {
             profession: user.profession,
             active: user.active,
             must_change_password: user.must_change_password,
+            site_ids,
             version: user.version,
             created_at: user.created_at,
             updated_at: user.updated_at,
@@ -79,6 +82,10 @@ pub struct CreateUserRequest {
         max_length = 128
     )]
     pub password: String,
+    /// The sites she belongs to (one to 50); absent, the admin's own site
+    /// when she belongs to one (else required).
+    #[schema(min_items = 1, max_items = 50)]
+    pub site_ids: Option<Vec<Uuid>>,
 }
 
 /// Never printed: it may carry a password.
@@ -108,6 +115,10 @@ pub struct UpdateUserRequest {
     /// A new password; ends the user's sessions.
     #[schema(min_length = 12, max_length = 128)]
     pub password: Option<String>,
+    /// The sites she belongs to from now on, all of them (one to 50).
+    /// An admin gives and takes away only the sites she belongs to.
+    #[schema(min_items = 1, max_items = 50)]
+    pub site_ids: Option<Vec<Uuid>>,
 }
 
 /// Never printed: it may carry a password.
@@ -125,6 +136,7 @@ impl From<CreateUserRequest> for UserInput {
             role: body.role,
             profession: body.profession,
             password: body.password,
+            site_ids: body.site_ids,
         }
     }
 }
@@ -138,6 +150,7 @@ impl From<UpdateUserRequest> for UserEdit {
             profession: body.profession,
             active: body.active,
             password: body.password,
+            site_ids: body.site_ids,
         }
     }
 }
@@ -152,14 +165,16 @@ pub(crate) async fn create_user(
     caller: Allowed<Admins>,
     JsonBody(body): JsonBody<CreateUserRequest>,
 ) -> Result<impl IntoResponse> {
-    let user = cases::create(&state.cases, &caller.case_caller(), body.into()).await?;
+    let caller = caller.case_caller();
+    let user = cases::create(&state.cases, &caller, body.into()).await?;
     tracing::info!(user_id = %user.id, role = %user.role, "user created");
+    let site_ids = cases::sites_of(&state.cases, &caller, user.id).await?;
     let location = format!("/api/v1/users/{}", user.id);
     Ok((
         StatusCode::CREATED,
         etag(user.version),
         [(header::LOCATION, location)],
-        Json(UserResponse::from(user)),
+        Json(UserResponse::of(user, site_ids)),
     ))
 }
 
@@ -175,9 +190,20 @@ pub(crate) async fn list_users(
     caller.require(&[Role::Admin])?;
     let caller = caller.case_caller();
     page.read(
-        |after, limit| cases::list(&state.cases, &caller, after, limit + 1),
-        |user| user.id,
-        UserResponse::from,
+        |after, limit| async move {
+            let users = cases::list(&state.cases, &caller, after, limit + 1).await?;
+            let ids: Vec<Uuid> = users.iter().map(|user| user.id).collect();
+            let mut sites = cases::site_ids(&state.cases, &caller, &ids).await?;
+            Ok(users
+                .into_iter()
+                .map(|user| {
+                    let site_ids = sites.remove(&user.id).unwrap_or_default();
+                    (user, site_ids)
+                })
+                .collect())
+        },
+        |(user, _)| user.id,
+        |(user, site_ids)| UserResponse::of(user, site_ids),
     )
     .await
 }
@@ -192,8 +218,10 @@ pub(crate) async fn get_user(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<impl IntoResponse> {
     caller.require(&[Role::Admin])?;
-    let user = cases::user(&state.cases, &caller.case_caller(), id).await?;
-    Ok(versioned(user.version, UserResponse::from(user)))
+    let caller = caller.case_caller();
+    let user = cases::user(&state.cases, &caller, id).await?;
+    let site_ids = cases::sites_of(&state.cases, &caller, id).await?;
+    Ok(versioned(user.version, UserResponse::of(user, site_ids)))
 }
 
 /// Change a user (admin): details, role, password, or `active: false` to
@@ -213,12 +241,17 @@ pub(crate) async fn update_user(
     let caller = caller.case_caller();
     let user = cases::change(&state.cases, &caller, id, expected_version, body.into()).await?;
     tracing::info!(user_id = %user.id, "user updated");
-    Ok(versioned(user.version, UserResponse::from(user)))
+    let site_ids = cases::sites_of(&state.cases, &caller, id).await?;
+    Ok(versioned(user.version, UserResponse::of(user, site_ids)))
 }
 
 /// The caller's own account.
 #[utoipa::path(get, path = "/me", tag = "users",
     responses((status = 200, description = "The caller", body = UserResponse)))]
-pub(crate) async fn me(caller: CurrentUser) -> Json<UserResponse> {
-    Json(UserResponse::from(caller.0.user))
+pub(crate) async fn me(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+) -> Result<Json<UserResponse>> {
+    let site_ids = cases::sites_of(&state.cases, &caller.case_caller(), caller.0.user.id).await?;
+    Ok(Json(UserResponse::of(caller.0.user, site_ids)))
 }

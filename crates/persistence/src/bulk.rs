@@ -23,7 +23,7 @@ use uuid::Uuid;
 use crate::entities::{
     actions, children, contracts, families, family_team, intervention_staff, interventions,
     landlords, leases, occupancies, periods, placements, project_objectives,
-    project_review_participants, project_reviews, referrals, units, users,
+    project_review_participants, project_reviews, referrals, units, user_sites, users,
 };
 use crate::projects::NewReview;
 use nido_domain::intervention::{InterventionFields, NewAction};
@@ -138,7 +138,17 @@ pub async fn insert(
         interventions,
         actions,
     } = rows;
+    let memberships: Vec<user_sites::Model> = users
+        .iter()
+        .flat_map(|user| {
+            user.new.site_ids.iter().map(|&site_id| user_sites::Model {
+                user_id: user.id,
+                site_id,
+            })
+        })
+        .collect();
     insert_all(db, users.into_iter().map(|user| user.model(now))).await?;
+    insert_all(db, memberships).await?;
     insert_all(db, landlords.into_iter().map(|row| landlord(row, now))).await?;
     insert_all(db, units.into_iter().map(|row| unit(row, now))).await?;
     insert_all(db, leases.into_iter().map(|row| lease(row, now))).await?;

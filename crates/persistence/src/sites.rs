@@ -1,13 +1,18 @@
 //! The sites of the installation.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use nido_domain::Conflict;
 use nido_domain::site::{FIRST_SITE, Site};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, Condition, ConnectionTrait, DbErr, EntityTrait, QueryOrder};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
 use uuid::Uuid;
 
-use crate::entities::sites;
+use crate::entities::{sites, user_sites};
 use crate::versioned::Versioned;
 use crate::{RepoError, Rule};
 
@@ -41,6 +46,21 @@ fn to_domain(row: sites::Model) -> Site {
     }
 }
 
+/// A new site's row: `site`'s fields under `id`, at version 1.
+fn new_row(id: Uuid, site: &Site, now: DateTime<Utc>) -> sites::ActiveModel {
+    sites::ActiveModel {
+        id: Set(id),
+        name: Set(site.name.clone()),
+        address: Set(site.address.clone()),
+        director: Set(site.director.clone()),
+        authorized_places: Set(i32::try_from(site.authorized_places).unwrap_or(i32::MAX)),
+        daily_rate_cents: Set(site.daily_rate_cents),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+}
+
 /// Makes the first site ([`FIRST_SITE`]) from `seed` unless it exists:
 /// answers whether it was made now. Two instances starting at once make
 /// it once.
@@ -49,25 +69,29 @@ pub async fn ensure_first(
     seed: &Site,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    let inserted = sites::Entity::insert(sites::ActiveModel {
-        id: Set(FIRST_SITE),
-        name: Set(seed.name.clone()),
-        address: Set(seed.address.clone()),
-        director: Set(seed.director.clone()),
-        authorized_places: Set(i32::try_from(seed.authorized_places).unwrap_or(i32::MAX)),
-        daily_rate_cents: Set(seed.daily_rate_cents),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-    })
-    .on_conflict(
-        OnConflict::column(sites::Column::Id)
-            .do_nothing()
-            .to_owned(),
-    )
-    .exec_without_returning(db)
-    .await?;
+    let inserted = sites::Entity::insert(new_row(FIRST_SITE, seed, now))
+        .on_conflict(
+            OnConflict::column(sites::Column::Id)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
     Ok(inserted > 0)
+}
+
+/// Writes a new site (`site.id` its id); a name another site has is
+/// `SiteNameTaken`.
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    site: &Site,
+    now: DateTime<Utc>,
+) -> Result<Site, RepoError> {
+    let row = sites::Entity::insert(new_row(site.id, site, now))
+        .exec_with_returning(db)
+        .await
+        .map_err(|err| RepoError::on_constraint(err, &NAME_RULES))?;
+    Ok(to_domain(row))
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Site, RepoError> {
@@ -117,4 +141,92 @@ pub async fn update(
         })
         .await?;
     find(db, id).await
+}
+
+/// The sites `user_id` belongs to, in id order.
+pub async fn of_user(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Vec<Uuid>, DbErr> {
+    user_sites::Entity::find()
+        .select_only()
+        .column(user_sites::Column::SiteId)
+        .filter(user_sites::Column::UserId.eq(user_id))
+        .order_by_asc(user_sites::Column::SiteId)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// The sites each of `user_ids` belongs to, in id order (one query).
+pub async fn of_users(
+    db: &impl ConnectionTrait,
+    user_ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<Uuid>>, DbErr> {
+    let rows: Vec<(Uuid, Uuid)> = user_sites::Entity::find()
+        .select_only()
+        .column(user_sites::Column::UserId)
+        .column(user_sites::Column::SiteId)
+        .filter(user_sites::Column::UserId.is_in(user_ids.iter().copied()))
+        .order_by_asc(user_sites::Column::SiteId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut sites: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for (user_id, site_id) in rows {
+        sites.entry(user_id).or_default().push(site_id);
+    }
+    Ok(sites)
+}
+
+/// Which of `ids` are sites.
+pub async fn existing(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<Uuid>, DbErr> {
+    sites::Entity::find()
+        .select_only()
+        .column(sites::Column::Id)
+        .filter(sites::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// `user_id` belongs to `site_id` too (nothing when she does already).
+pub async fn add_member(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    site_id: Uuid,
+) -> Result<(), DbErr> {
+    user_sites::Entity::insert(user_sites::ActiveModel {
+        user_id: Set(user_id),
+        site_id: Set(site_id),
+    })
+    .on_conflict(
+        OnConflict::columns([user_sites::Column::UserId, user_sites::Column::SiteId])
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// `user_id` belongs to `site_ids` and to no other site (inside the
+/// transaction that writes the account).
+pub(crate) async fn set_of_user(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    site_ids: &[Uuid],
+) -> Result<(), DbErr> {
+    user_sites::Entity::delete_many()
+        .filter(user_sites::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    if site_ids.is_empty() {
+        return Ok(());
+    }
+    let rows = site_ids.iter().map(|&site_id| user_sites::ActiveModel {
+        user_id: Set(user_id),
+        site_id: Set(site_id),
+    });
+    user_sites::Entity::insert_many(rows)
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
 }

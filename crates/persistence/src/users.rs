@@ -35,13 +35,11 @@ pub(crate) fn to_domain(row: users::Model) -> Result<User, DbErr> {
     })
 }
 
-pub async fn insert(
-    db: &impl ConnectionTrait,
-    new: NewUser,
-    now: DateTime<Utc>,
-) -> Result<User, RepoError> {
+/// Writes the account and the sites she belongs to, in one transaction.
+pub async fn insert(db: &Writer, new: NewUser, now: DateTime<Utc>) -> Result<User, RepoError> {
+    let id = Uuid::now_v7();
     let row = users::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(id),
         email: Set(new.email.as_str().to_owned()),
         display_name: Set(new.display_name.as_str().to_owned()),
         role: Set(new.role.as_str().to_owned()),
@@ -54,10 +52,13 @@ pub async fn insert(
         created_at: Set(now),
         updated_at: Set(now),
     };
+    let txn = begin_write(db).await?;
     let row = users::Entity::insert(row)
-        .exec_with_returning(db)
+        .exec_with_returning(&txn)
         .await
         .map_err(|err| RepoError::on_constraint(err, &EMAIL_RULES))?;
+    crate::sites::set_of_user(&txn, id, &new.site_ids).await?;
+    txn.commit().await?;
     Ok(to_domain(row)?)
 }
 
@@ -159,6 +160,9 @@ pub async fn update(
             RepoError::on_constraint(err, &EMAIL_RULES)
         })
         .await?;
+    if let Some(site_ids) = &changes.site_ids {
+        crate::sites::set_of_user(&txn, id, site_ids).await?;
+    }
     let disabled = changes.active == Some(false);
     if disabled || password_changed || role_changed {
         crate::sessions::delete_all_of_user(&txn, id).await?;

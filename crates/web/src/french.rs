@@ -97,6 +97,9 @@ pub fn conflict(conflict: Conflict) -> &'static str {
         Conflict::UseMePassword => {
             "Vous ne pouvez pas changer ici votre propre mot de passe ni votre adresse électronique : changez votre mot de passe à la page « Changer de mot de passe » (/mot-de-passe), qui demande l'actuel ; un autre administrateur peut changer votre adresse."
         }
+        Conflict::UseMeMfa => {
+            "Vous ne pouvez pas réinitialiser ici votre propre double authentification : retirez-la à la page « Sécurité » (/securite), qui demande votre mot de passe et un code ; un autre administrateur peut la réinitialiser."
+        }
         Conflict::AlreadyPlaced => "Cette famille a déjà une prise en charge en cours.",
         Conflict::ReferralPending => "Cette famille a déjà une orientation en attente.",
         Conflict::ReferralNotPending => {

@@ -246,6 +246,7 @@ mod tests {
             profession: Profession::SocialWorker,
             password_hash: cases.auth.passwords.hash(&password).await.expect("hash"),
             must_change_password: false,
+            site_ids: vec![nido_domain::site::FIRST_SITE],
         };
         users::insert(&cases.writer, new, cases.now())
             .await

@@ -260,6 +260,11 @@ pub async fn complete_login(
 pub async fn reset_user_factor(cases: &Cases, caller: &Caller, id: Uuid) -> CaseResult<()> {
     caller.require(&[Role::Admin])?;
     users::find(&cases.writer, id).await?;
+    // A stolen admin session must not end its owner's sessions and open
+    // her account to a new factor: her own goes through `DELETE /me/mfa`.
+    if id == caller.id {
+        return Err(CaseError::Conflict(Conflict::UseMeMfa));
+    }
     reset_factor(cases, caller.id, id).await
 }
 

@@ -130,6 +130,7 @@ async fn user(cases: &Cases, login: &str, role: Role) -> Caller {
         // Never checked here: no one signs in.
         password_hash: "$argon2id$unused".to_owned(),
         must_change_password: false,
+        site_ids: vec![nido_domain::site::FIRST_SITE],
     };
     let user = nido_cases::users::create_user(cases, &Caller::system(), new)
         .await

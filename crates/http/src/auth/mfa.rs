@@ -184,16 +184,18 @@ pub(crate) async fn login_second_step(
     };
     let session = auth::complete_login(&state.cases, origin, &body.challenge, &body.code).await?;
     let mut answer_headers = HeaderMap::new();
-    let answer = LoginResponse::of(&state, session, &mut answer_headers);
+    let answer = LoginResponse::of(&state, session, &mut answer_headers).await?;
     Ok((answer_headers, Json(answer)))
 }
 
 /// Reset a user's second factor (admin): her secret and recovery codes
 /// go, every session of hers ends, and she must enrol again at her next
-/// login if her role requires a factor. Audited (`user.mfa_reset`).
+/// login if her role requires a factor. Audited (`user.mfa_reset`). Not
+/// one's own: 409 `use_me_mfa` (`DELETE /me/mfa` is the way).
 #[utoipa::path(delete, path = "/users/{id}/mfa", tag = "users", params(("id" = Uuid, Path)),
     responses((status = 204, description = "The factor is reset"),
-        (status = 404, description = "No such user", body = crate::error::Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "No such user", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The caller's own factor: `use_me_mfa`", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[tracing::instrument(skip_all, fields(user_id = %caller.user.id))]
 pub(crate) async fn reset_factor(
     State(state): State<AppState>,

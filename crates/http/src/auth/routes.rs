@@ -100,7 +100,7 @@ pub(crate) async fn login(
     let mut answer_headers = HeaderMap::new();
     let answer = match outcome {
         LoginOutcome::Session(session) => {
-            LoginAnswer::Session(LoginResponse::of(&state, session, &mut answer_headers))
+            LoginAnswer::Session(LoginResponse::of(&state, session, &mut answer_headers).await?)
         }
         LoginOutcome::SecondFactor {
             challenge,
@@ -117,16 +117,22 @@ pub(crate) async fn login(
 impl LoginResponse {
     /// The answer of a session just opened; its device cookie left in
     /// `headers`.
-    pub(super) fn of(state: &AppState, session: NewSession, headers: &mut HeaderMap) -> Self {
+    pub(super) async fn of(
+        state: &AppState,
+        session: NewSession,
+        headers: &mut HeaderMap,
+    ) -> Result<Self> {
         super::cookies::leave_device_cookie(state.cookies, &session, headers);
         let lifetime = state.cases.auth.policy.session_lifetime;
-        LoginResponse {
+        let owner = nido_cases::Caller::of(&session.user);
+        let site_ids = nido_cases::users::sites_of(&state.cases, &owner, session.user.id).await?;
+        Ok(LoginResponse {
             token: session.token,
             expires_at: session.expires_at,
             idle_timeout_seconds: lifetime.idle.num_seconds(),
-            user: UserResponse::from(session.user),
+            user: UserResponse::of(session.user, site_ids),
             account_locked_at: session.account_locked_at,
-        }
+        })
     }
 }
 

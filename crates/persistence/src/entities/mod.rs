@@ -46,6 +46,7 @@ pub mod report_figures;
 pub mod sessions;
 pub mod sites;
 pub mod units;
+pub mod user_sites;
 pub mod user_totp;
 pub mod users;
 pub mod workshop_facilitators;

@@ -83,6 +83,9 @@ struct UserPage {
     states: Vec<Choice>,
     /// The account has a second factor, which an admin may reset.
     mfa_enrolled: bool,
+    /// The admin's own account: her factor is hers to remove, on
+    /// « Sécurité ».
+    own: bool,
 }
 
 fn admin(signed_in: &SignedIn) -> Result<(), WebError> {
@@ -175,6 +178,8 @@ pub async fn create(State(web): State<Web>, posted: SignedForm) -> Result<Respon
                 role,
                 profession,
                 password,
+                // The admin's own site (the page offers no choice yet).
+                site_ids: None,
             };
             let caller = signed_in.case_caller();
             match users::create(&web.cases, &caller, input).await {
@@ -224,6 +229,7 @@ async fn render_edit(
         version,
         form,
         mfa_enrolled: user.mfa_enrolled,
+        own: user.id == signed_in.case_caller().id,
         roles: roles(),
         professions: professions(),
         states: vec![
@@ -280,6 +286,7 @@ pub async fn update(
             _ => None,
         },
         password: (!password.is_empty()).then_some(password),
+        site_ids: None,
     };
     let caller = signed_in.case_caller();
     let outcome = match version {
