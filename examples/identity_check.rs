@@ -145,7 +145,15 @@ async fn main() -> anyhow::Result<()> {
         .map(Into::into);
     let databases = nido::startup::open_databases(&settings).await?;
     let cases = nido::startup::use_cases(&settings, &databases).await?;
-    if !families::list(&cases.db, None, None, 1).await?.is_empty() {
+    if !families::list(
+        &cases.db,
+        nido_persistence::need_to_know::Reader::Everyone,
+        None,
+        1,
+    )
+    .await?
+    .is_empty()
+    {
         anyhow::bail!("the database holds families already: give an empty one");
     }
     let mut dice = Dice(26);
@@ -156,7 +164,16 @@ async fn main() -> anyhow::Result<()> {
         let txn = begin_write(&cases.writer).await?;
         for _ in 0..PER_TRANSACTION.min(FILES - chunk * PER_TRANSACTION) {
             let mother = mother(&mut dice);
-            ids.push(families::insert(&txn, &mother, &[], cases.now()).await?);
+            ids.push(
+                families::insert(
+                    &txn,
+                    nido_domain::site::FIRST_SITE,
+                    &mother,
+                    &[],
+                    cases.now(),
+                )
+                .await?,
+            );
             mothers.push(mother);
         }
         txn.commit().await?;
@@ -241,7 +258,13 @@ async fn main() -> anyhow::Result<()> {
     println!("  checks that found a file: {found} ({candidates} candidates in all)");
     // What reading every file would cost each check instead.
     let start = Instant::now();
-    let every = families::list(&cases.db, None, None, FILES as u64).await?;
+    let every = families::list(
+        &cases.db,
+        nido_persistence::need_to_know::Reader::Everyone,
+        None,
+        FILES as u64,
+    )
+    .await?;
     println!(
         "  reading every file instead: {:.1} ms for {} files, once",
         start.elapsed().as_secs_f64() * 1000.0,

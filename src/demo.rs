@@ -25,6 +25,20 @@ use uuid::Uuid;
 
 use crate::settings::Settings;
 
+/// The centre's families, up to `limit` (nido reads every site's).
+async fn every_family(
+    db: &impl nido_persistence::ConnectionTrait,
+    limit: u64,
+) -> anyhow::Result<Vec<nido_domain::family::Family>> {
+    Ok(families::list(
+        db,
+        nido_persistence::need_to_know::Reader::Everyone,
+        None,
+        limit,
+    )
+    .await?)
+}
+
 mod creche;
 mod documents;
 mod identity;
@@ -392,7 +406,7 @@ pub async fn load(settings: &Settings, scale: Option<usize>) -> anyhow::Result<(
             "this database has user accounts: demo data, whose accounts share a published password, goes only into a new, empty centre"
         );
     }
-    if !families::list(&db, None, None, 1).await?.is_empty() {
+    if !every_family(&db, 1).await?.is_empty() {
         anyhow::bail!("the database already holds families: demo data goes into an empty centre");
     }
     // Everything goes through the use cases, as the team's own requests do:
@@ -556,7 +570,7 @@ async fn create_workshops(
     facilitators: &[Uuid],
     today: NaiveDate,
 ) -> anyhow::Result<usize> {
-    let placed: Vec<_> = families::list(&cases.db, None, None, 200)
+    let placed: Vec<_> = every_family(&cases.db, 200)
         .await?
         .into_iter()
         .filter(|family| family.current_placement_id.is_some())
@@ -889,6 +903,7 @@ impl DemoFamily<'_> {
             family_id: None,
             details,
             confirm_new: None,
+            site_id: None,
         };
         let demo = |what: &'static str| move |err| anyhow::anyhow!("demo {what}: {err}");
         let referral = nido_cases::referrals::refer(cases, coordinator, input)

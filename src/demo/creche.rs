@@ -9,7 +9,6 @@ use chrono::{Datelike, Days, NaiveDate, Weekday};
 use nido_cases::creche::{self, BookingRequest};
 use nido_cases::{Caller, Cases};
 use nido_domain::creche::{AttendanceInput, BookingPurpose, Closure};
-use nido_persistence::families;
 
 /// Slots and purposes the families come back to each week.
 const SLOTS: [(&str, &str, BookingPurpose); 6] = [
@@ -48,7 +47,7 @@ pub async fn create(
         bookings: 0,
         attended: 0,
     };
-    let in_care = families::list(&cases.db, None, None, 200).await?;
+    let in_care = super::every_family(&cases.db, 200).await?;
     let mut index = 0;
     for family in in_care.iter().filter(|f| f.current_placement_id.is_some()) {
         for child in family

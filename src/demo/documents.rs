@@ -68,7 +68,17 @@ pub fn scan_pdf(lines: &[&str]) -> Vec<u8> {
 pub async fn create(cases: &Cases, staff: Caller) -> anyhow::Result<usize> {
     let failure = |err| anyhow::anyhow!("demo document: {err}");
     let mut added = 0;
-    for family in families::list(&cases.db, Some(staff.id), None, 2).await? {
+    for family in families::list(
+        &cases.db,
+        nido_persistence::need_to_know::Reader::Accompanying {
+            user_id: staff.id,
+            sites_only: false,
+        },
+        None,
+        2,
+    )
+    .await?
+    {
         let name = format!("{} {}", family.mother.first_name, family.mother.last_name);
         let papers: [(&str, &str, &str, Vec<String>); 4] = [
             (

@@ -15,7 +15,6 @@ use nido_domain::family::{
     ReferralSource,
 };
 use nido_domain::identity::DuplicateVerdict;
-use nido_persistence::families;
 
 use super::days_before;
 
@@ -100,6 +99,7 @@ async fn refer_again(
             reason_details: Some("De nouveau sans hébergement après une séparation.".to_owned()),
         },
         confirm_new: None,
+        site_id: None,
     };
     nido_cases::referrals::refer(cases, coordinator, input)
         .await
@@ -107,7 +107,7 @@ async fn refer_again(
 }
 
 pub(super) async fn create(cases: &Cases, coordinator: Caller) -> anyhow::Result<Figures> {
-    let all = families::list(&cases.db, None, None, 500).await?;
+    let all = super::every_family(&cases.db, 500).await?;
     // A mother who uses her husband's name: her name at birth and her
     // birth place on her file.
     let elodie = named(&all, "Élodie", "Martin")?;

@@ -8,7 +8,6 @@ use nido_cases::incidents;
 use nido_cases::{Caller, Cases};
 use nido_domain::incident::IncidentCategory;
 use nido_domain::incident::{ConcernInput, Declaration, IncidentChanges};
-use nido_persistence::families;
 
 /// How many of each were recorded.
 pub struct Figures {
@@ -28,6 +27,7 @@ pub async fn create(cases: &Cases, coordinator: Caller, staff: Caller) -> anyhow
             description: "Panne de chauffage collectif au bâtiment B pendant deux jours.".to_owned(),
             family_id: None,
             measures_taken: "Radiateurs d'appoint prêtés à chaque logement, chauffagiste intervenu le lendemain.".to_owned(),
+            site_id: None,
         },
     )
     .await
@@ -55,13 +55,14 @@ pub async fn create(cases: &Cases, coordinator: Caller, staff: Caller) -> anyhow
             family_id: None,
             measures_taken: "Entretien avec chacune, rappel du règlement de fonctionnement."
                 .to_owned(),
+            site_id: None,
         },
     )
     .await
     .map_err(failure)?;
 
     let mut concerns = 0;
-    let in_care = families::list(&cases.db, None, None, 200).await?;
+    let in_care = super::every_family(&cases.db, 200).await?;
     if let Some(family) = in_care
         .iter()
         .find(|family| family.current_placement_id.is_some() && !family.children.is_empty())

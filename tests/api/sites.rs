@@ -379,3 +379,230 @@ async fn users_belong_to_sites_and_an_admin_gives_only_hers() {
         StatusCode::OK
     );
 }
+
+/// A user of `site` only, created by `admin` (who belongs to it), her
+/// password replaced: her id and token.
+async fn member_of(app: &TestApp, admin: &str, role: &str, site: uuid::Uuid) -> (String, String) {
+    let email = format!("{role}-{}@nido.example", uuid::Uuid::new_v4().simple());
+    let created = app
+        .post(
+            "/api/v1/users",
+            Some(admin),
+            &json!({
+                "email": email,
+                "display_name": format!("Ivry {role}"),
+                "role": role,
+                "profession": if role == "coordinator" { "coordinator" } else { "social_worker" },
+                "password": crate::helpers::SET_BY_ADMIN,
+                "site_ids": [site],
+            }),
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let created: Value = created.json().await.expect("json");
+    let token = app.token_for(&email, crate::helpers::SET_BY_ADMIN).await;
+    app.change_password(
+        &token,
+        crate::helpers::SET_BY_ADMIN,
+        crate::helpers::PASSWORD,
+    )
+    .await;
+    let token = app.token_for(&email, crate::helpers::PASSWORD).await;
+    (created["id"].as_str().expect("id").to_owned(), token)
+}
+
+/// Every route of the OpenAPI document under `prefix` with no parameter
+/// but `{id}`, with `id` in its place, and its methods.
+async fn routes_of(app: &TestApp, prefix: &str, id: &str) -> Vec<(String, String)> {
+    let document: Value = app
+        .get("/api/v1/openapi.json", None)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let mut routes = Vec::new();
+    for (path, operations) in document["paths"].as_object().expect("paths") {
+        let Some(rest) = path.strip_prefix(&format!("/api/v1{prefix}/{{id}}")) else {
+            continue;
+        };
+        if rest.contains('{') {
+            continue;
+        }
+        for method in operations.as_object().expect("operations").keys() {
+            routes.push((method.clone(), format!("/api/v1{prefix}/{id}{rest}")));
+        }
+    }
+    assert!(!routes.is_empty(), "{prefix}");
+    routes
+}
+
+/// What `token` gets from `method` on `path` (with an empty JSON body for
+/// a write).
+async fn status_of(app: &TestApp, token: &str, method: &str, path: &str) -> StatusCode {
+    let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).expect("a method");
+    let mut request = app
+        .client
+        .request(method.clone(), app.url(path))
+        .bearer_auth(token);
+    if method != reqwest::Method::GET {
+        request = request.json(&json!({}));
+    }
+    request.send().await.expect("sent").status()
+}
+
+#[tokio::test]
+async fn another_sites_family_is_not_found_on_any_of_its_routes_nor_in_any_list() {
+    use crate::cases::days_ago;
+    let app = crate::helpers::spawn_app().await;
+    // The first site's team and family, before a second site exists.
+    let lilas = app.login_as("coordinator").await;
+    let (lilas_staff_id, lilas_staff) = app.staff_member("lilas-staff").await;
+    let placed = app
+        .placed_family(&lilas, "Martin", days_ago(300), days_ago(100))
+        .await;
+    let family_id = placed["family_id"].as_str().expect("id").to_owned();
+    let placement_id = placed["id"].as_str().expect("id").to_owned();
+    app.assign(&lilas, &family_id, &lilas_staff_id, &[]).await;
+    let intervention = app
+        .post(
+            &format!("/api/v1/families/{family_id}/interventions"),
+            Some(&lilas_staff),
+            &json!({"kind": "home_visit", "occurred_at": format!("{}T09:30:00Z", days_ago(2)),
+                    "duration_minutes": 45, "staff_ids": [lilas_staff_id],
+                    "summary": "Visite à domicile.", "confidentiality": "team",
+                    "actions": [{"description": "Appeler la CAF", "assignee_id": lilas_staff_id,
+                                 "due_on": crate::cases::today()}]}),
+        )
+        .await;
+    assert_eq!(intervention.status(), StatusCode::CREATED);
+    let intervention: Value = intervention.json().await.expect("json");
+    let intervention_id = intervention["id"].as_str().expect("id").to_owned();
+    let referral = app.refer(&lilas, "Martin-Waiting", days_ago(200)).await;
+    let referral_id = referral["id"].as_str().expect("id").to_owned();
+    let incident = app
+        .post(
+            "/api/v1/incidents",
+            Some(&lilas),
+            &json!({"occurred_at": format!("{}T21:00:00Z", days_ago(1)), "category": "care_or_supervision_failure",
+                    "description": "Chute dans l'escalier.", "family_id": family_id,
+                    "measures_taken": "Médecin appelé."}),
+        )
+        .await;
+    assert_eq!(incident.status(), StatusCode::CREATED);
+    let incident: Value = incident.json().await.expect("json");
+    assert_eq!(
+        incident["site_id"],
+        nido_domain::site::FIRST_SITE.to_string()
+    );
+    let incident_id = incident["id"].as_str().expect("id").to_owned();
+
+    // A second site, its own coordinator and staff member.
+    let ivry = second_site(&app, "Centre maternel d'Ivry").await;
+    let admin = app.admin_token().await;
+    let admin_id = app.get_json("/api/v1/me", &admin).await["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    join_site(&app, &admin_id, ivry).await;
+    let (_, ivry_coordinator) = member_of(&app, &admin, "coordinator", ivry).await;
+    let (ivry_staff_id, ivry_staff) = member_of(&app, &admin, "staff", ivry).await;
+    // Ivry's own family: the referral is Ivry's, its coordinator's only site.
+    let theirs = app
+        .placed_family(&ivry_coordinator, "Benali", days_ago(300), days_ago(100))
+        .await;
+    let theirs_id = theirs["family_id"].as_str().expect("id").to_owned();
+    app.assign(&ivry_coordinator, &theirs_id, &ivry_staff_id, &[])
+        .await;
+    let read = app
+        .get_json(&format!("/api/v1/families/{theirs_id}"), &ivry_coordinator)
+        .await;
+    assert_eq!(read["site_id"], ivry.to_string(), "{read}");
+    let read = app
+        .get_json(&format!("/api/v1/families/{family_id}"), &lilas)
+        .await;
+    assert_eq!(
+        read["site_id"],
+        nido_domain::site::FIRST_SITE.to_string(),
+        "{read}"
+    );
+
+    // Every route of the first site's family, placement, referral and
+    // intervention: not found to Ivry's team (a write's empty body may be
+    // refused first, as for any family: never done).
+    let mut routes = Vec::new();
+    for (prefix, id) in [
+        ("/families", &family_id),
+        ("/placements", &placement_id),
+        ("/referrals", &referral_id),
+        ("/interventions", &intervention_id),
+        ("/incidents", &incident_id),
+    ] {
+        routes.extend(routes_of(&app, prefix, id).await);
+    }
+    for (token, role) in [(&ivry_coordinator, "coordinator"), (&ivry_staff, "staff")] {
+        for (method, path) in &routes {
+            let status = status_of(&app, token, method, path).await;
+            if method == "get" {
+                // A staff member's role may forbid the route to her first.
+                let forbidden = role == "staff" && status == StatusCode::FORBIDDEN;
+                assert!(
+                    status == StatusCode::NOT_FOUND || forbidden,
+                    "{role}: {method} {path}: {status}"
+                );
+            } else {
+                assert!(
+                    matches!(status.as_u16(), 400 | 403 | 404 | 422),
+                    "{role}: {method} {path}: {status}"
+                );
+            }
+        }
+    }
+    // Nor in any list, search or screen; and the other way round.
+    let lists = [
+        "/api/v1/families?limit=200",
+        "/api/v1/families/search?q=martin",
+        "/api/v1/families/search?q=benali",
+        "/api/v1/referrals?limit=200",
+        "/api/v1/due-dates?within_days=365&limit=200",
+        "/api/v1/deadlines?within_days=365&limit=200",
+        "/api/v1/me/actions",
+        "/api/v1/incidents",
+        "/api/v1/duplicates",
+    ];
+    for (token, hidden, shown) in [
+        (&ivry_coordinator, &family_id, &theirs_id),
+        (&lilas, &theirs_id, &family_id),
+    ] {
+        let mut seen_own = false;
+        for list in lists {
+            let response = app.get(list, Some(token)).await;
+            let status = response.status();
+            let text = response.text().await.expect("text");
+            assert!(status.is_success(), "{list}: {status} {text}");
+            assert!(!text.contains(hidden.as_str()), "{list}: {text}");
+            seen_own |= text.contains(shown.as_str());
+        }
+        assert!(seen_own, "her own family is listed");
+    }
+    for list in ["/api/v1/families", "/api/v1/me/actions"] {
+        let text = app
+            .get(list, Some(&ivry_staff))
+            .await
+            .text()
+            .await
+            .expect("text");
+        assert!(!text.contains(family_id.as_str()), "{list}: {text}");
+    }
+    // A referral of the first site's family by Ivry's coordinator: no such
+    // family for her.
+    let known = app
+        .post(
+            "/api/v1/referrals",
+            Some(&ivry_coordinator),
+            &json!({"family_id": family_id, "source": "ase", "eds": "Ivry",
+                    "referred_on": days_ago(1), "referrer_name": "ASE Ivry",
+                    "referrer_contact": "01 00 00 00 00", "reason": "distress"}),
+        )
+        .await;
+    assert_invalid(known, &["family_id"]).await;
+}

@@ -153,7 +153,7 @@ pub(crate) async fn obligations(
         });
     }
 
-    if let Some(viewer) = action_viewer(caller) {
+    if let Some(viewer) = action_viewer(cases, caller).await? {
         let mut actions = interventions::actions_assigned(&cases.db, viewer, true).await?;
         if let Some(last) = actions_until {
             actions.retain(|action| action.due_on <= last);

@@ -406,9 +406,8 @@ pub async fn families_to_book(
     caller: &Caller,
     limit: u64,
 ) -> CaseResult<Vec<Family>> {
-    caller.require(&[Role::Coordinator, Role::Staff])?;
-    let assigned = (caller.role == Role::Staff).then_some(caller.id);
-    let mut in_care = families::list(&cases.db, assigned, None, limit).await?;
+    let reader = crate::families::reader(&cases.db, caller).await?;
+    let mut in_care = families::list(&cases.db, reader, None, limit).await?;
     in_care.retain(|family| family.current_placement_id.is_some());
     cases
         .audit_read(
@@ -552,6 +551,7 @@ pub async fn day(
 ) -> CaseResult<(CrecheSettings, Vec<PlannedChild>)> {
     caller.require(&[Role::Coordinator, Role::Staff])?;
     let sees_all = is_creche_professional(cases, caller).await?;
+    let my_sites = nido_persistence::sites::of_user(&cases.db, caller.id).await?;
     let settings = store::settings(&cases.db).await?;
     let mut families: HashMap<Uuid, Option<Family>> = HashMap::new();
     let mut items = Vec::new();
@@ -561,7 +561,8 @@ pub async fn day(
         }
         if let Entry::Vacant(entry) = families.entry(booking.family_id) {
             let family = families::find(&cases.db, booking.family_id).await?;
-            let visible = sees_all || family.is_assigned(caller.id);
+            let visible =
+                my_sites.contains(&family.site_id) && (sees_all || family.is_assigned(caller.id));
             entry.insert(visible.then_some(family));
         }
         let Some(Some(family)) = families.get(&booking.family_id) else {

@@ -5,7 +5,7 @@
 
 use chrono::{Days, NaiveDate};
 use nido_domain::Refusal;
-use nido_domain::Role;
+
 use nido_domain::placement::{Deadline, Period, deadline, latest_end_on};
 use nido_persistence::families;
 use nido_persistence::screens::{self, DeadlinePosition};
@@ -100,13 +100,12 @@ pub async fn renewals_due(
     caller: &Caller,
     query: DeadlinesQuery,
 ) -> CaseResult<DeadlinesPage> {
-    caller.require(&[Role::Coordinator, Role::Staff])?;
+    let reader = crate::families::reader(&cases.db, caller).await?;
     let within_days = within(query.within_days)?;
     let after: Option<DeadlinePosition> = position(query.cursor.as_deref())?;
     let as_of = query.as_of.unwrap_or_else(|| cases.today());
-    let staff = (caller.role == Role::Staff).then_some(caller.id);
     let until = window_end(as_of, within_days);
-    let rows = screens::deadlines_page(&cases.db, staff, until, after, query.limit + 1).await?;
+    let rows = screens::deadlines_page(&cases.db, reader, until, after, query.limit + 1).await?;
     let page = RowsPage::from_rows(rows, query.limit, |row| row.position());
     // The report is due by `as_of` for periods ending up to
     // `as_of` + lead − 1 days (none with no lead).
@@ -115,7 +114,7 @@ pub async fn renewals_due(
         None => as_of.pred_opt().unwrap_or(NaiveDate::MIN),
     };
     let counted =
-        screens::deadline_counts(&cases.db, staff, until, as_of, report_due_until).await?;
+        screens::deadline_counts(&cases.db, reader, until, as_of, report_due_until).await?;
     let mut families = families::find_many(
         &cases.db,
         page.rows.iter().map(|row| row.family_id).collect(),

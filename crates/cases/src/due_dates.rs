@@ -7,11 +7,12 @@
 //! and its counts are one query over the window.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use nido_domain::Role;
+
 use nido_domain::calendar::add_months_clamped;
 use nido_domain::due_dates::DueKind;
 use nido_domain::incident::{REPORT_WITHIN, report_due_at};
-use nido_persistence::screens::{self, DuePosition, DueRow, DueScope, DueWindow, OverdueRule};
+use nido_persistence::need_to_know::Reader;
+use nido_persistence::screens::{self, DuePosition, DueRow, DueWindow, OverdueRule};
 use uuid::Uuid;
 
 use crate::deadlines::{position, window_end, within};
@@ -86,14 +87,10 @@ pub struct DueQuery {
 }
 
 /// Whose obligations the caller follows: coordinators every family's and
-/// every incident's; staff their families' and the incidents they declared
-/// and may still read. Admins none.
-fn scope_of(caller: &Caller) -> CaseResult<DueScope> {
-    caller.require(&[Role::Coordinator, Role::Staff])?;
-    Ok(match caller.role {
-        Role::Coordinator => DueScope::Centre,
-        _ => DueScope::Staff(caller.id),
-    })
+/// every incident's of their sites; staff their families' and the
+/// incidents they declared and may still read. Admins none.
+async fn scope_of(cases: &Cases, caller: &Caller) -> CaseResult<Reader> {
+    crate::families::reader(&cases.db, caller).await
 }
 
 /// A row of the query as the screen shows it.
@@ -125,7 +122,7 @@ pub async fn open_between(
     from: NaiveDate,
     until: NaiveDate,
 ) -> CaseResult<Vec<DueItem>> {
-    let scope = scope_of(caller)?;
+    let scope = scope_of(cases, caller).await?;
     let window = DueWindow {
         from: Some(from),
         until,
@@ -142,7 +139,7 @@ pub async fn open_between(
 /// incident: one page, and the counts of the whole window. Audited: one
 /// entry naming the families of the page.
 pub async fn screen(cases: &Cases, caller: &Caller, query: DueQuery) -> CaseResult<DuePage> {
-    let scope = scope_of(caller)?;
+    let scope = scope_of(cases, caller).await?;
     let within_days = within(query.within_days)?;
     let after: Option<DuePosition> = position(query.cursor.as_deref())?;
     let as_of = query.as_of.unwrap_or_else(|| cases.today());

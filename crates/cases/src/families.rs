@@ -10,15 +10,65 @@ use nido_domain::placement::ChildBirth;
 use nido_domain::refusal::Counted;
 use nido_domain::{Email, Role};
 use nido_persistence::families::ChildChanges;
+use nido_persistence::need_to_know::Reader;
 use nido_persistence::{ConnectionTrait, begin_write, families};
 use uuid::Uuid;
 
 use crate::users::is_team_member;
 use crate::{Caller, CaseError, CaseResult, Cases, Invalid, bounds, optional_text};
 
-/// The family, if the caller may see it: coordinators see every family,
-/// staff those they accompany now (referent or team). Another family is
-/// hidden: answered as not found, and the refusal audited.
+/// Whose families `caller` reads (SPEC "Several centres"): a coordinator
+/// every family of the sites she belongs to, a staff member those she
+/// accompanies now (referent or team) in her sites; no condition on the
+/// sites for a user who belongs to every site. Anyone else is refused.
+pub async fn reader(db: &impl ConnectionTrait, caller: &Caller) -> CaseResult<Reader> {
+    caller.require(&[Role::Coordinator, Role::Staff])?;
+    let everywhere = nido_persistence::sites::belongs_everywhere(db, caller.id).await?;
+    Ok(match caller.role {
+        Role::Coordinator if everywhere => Reader::Everyone,
+        Role::Coordinator => Reader::SitesOf(caller.id),
+        _ => Reader::Accompanying {
+            user_id: caller.id,
+            sites_only: !everywhere,
+        },
+    })
+}
+
+/// Whose site-bound records (incidents, housing) `caller` reads whatever
+/// her role: those of the sites she belongs to (every site's for nido
+/// itself and for a user who belongs to every site).
+pub async fn site_reader(db: &impl ConnectionTrait, caller: &Caller) -> CaseResult<Reader> {
+    if *caller == Caller::system()
+        || nido_persistence::sites::belongs_everywhere(db, caller.id).await?
+    {
+        return Ok(Reader::Everyone);
+    }
+    Ok(Reader::SitesOf(caller.id))
+}
+
+/// Refuses (as hidden) a family of a site the caller does not belong to,
+/// whatever her role: an admin's housing work is her sites' too.
+pub async fn in_callers_sites(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    family: &Family,
+) -> CaseResult<()> {
+    if *caller == Caller::system()
+        || nido_persistence::sites::of_user(db, caller.id)
+            .await?
+            .contains(&family.site_id)
+    {
+        return Ok(());
+    }
+    Err(CaseError::Hidden {
+        family_id: Some(family.id),
+    })
+}
+
+/// The family, if the caller may see it: coordinators see every family of
+/// their sites, staff those they accompany now (referent or team) in
+/// their sites. Another family is hidden: answered as not found, and the
+/// refusal audited.
 pub async fn visible_family(
     db: &impl ConnectionTrait,
     caller: &Caller,
@@ -61,6 +111,7 @@ async fn visible(
             family_id: Some(family_id),
         });
     }
+    in_callers_sites(db, caller, &family).await?;
     Ok((family, count))
 }
 
@@ -294,17 +345,22 @@ pub async fn assign(
         Counted::People,
     );
     bounded.finish()?;
-    families::find(&cases.db, family_id).await?;
+    let family = visible_family(&cases.db, caller, family_id).await?;
     let mut invalid = Invalid::default();
-    for (index, id) in team_ids.iter().enumerate() {
-        if !is_team_member(cases, *id).await? {
-            invalid.add(format!("team_ids[{index}]"), Refusal::NotActiveStaff);
+    let members = team_ids
+        .iter()
+        .enumerate()
+        .map(|(index, id)| (format!("team_ids[{index}]"), *id))
+        .chain(referent_id.map(|id| ("referent_id".to_owned(), id)));
+    for (field, id) in members {
+        if !is_team_member(cases, id).await? {
+            invalid.add(field, Refusal::NotActiveStaff);
+        } else if !nido_persistence::sites::of_user(&cases.db, id)
+            .await?
+            .contains(&family.site_id)
+        {
+            invalid.add(field, Refusal::NotOfTheFamilysSite);
         }
-    }
-    if let Some(id) = referent_id
-        && !is_team_member(cases, id).await?
-    {
-        invalid.add("referent_id", Refusal::NotActiveStaff);
     }
     invalid.finish()?;
     let mut team: Vec<Uuid> = team_ids

@@ -6,6 +6,7 @@
 use nido_domain::family::Family;
 use nido_domain::{Role, User};
 use nido_persistence::families;
+use nido_persistence::need_to_know::Reader;
 use uuid::Uuid;
 
 use crate::{Caller, CaseResult, Cases, team};
@@ -30,13 +31,6 @@ pub struct FamilySearch {
     pub total: usize,
 }
 
-/// For lists: `None` for coordinators (every family), the caller's id for
-/// staff; anyone else is refused.
-pub fn assigned_filter(caller: &Caller) -> CaseResult<Option<Uuid>> {
-    caller.require(&[Role::Coordinator, Role::Staff])?;
-    Ok((caller.role == Role::Staff).then_some(caller.id))
-}
-
 /// Up to `limit + 1` families after `after`, by id (the extra one tells
 /// the page that more follow), audited as `family.list` naming the
 /// `limit` shown.
@@ -46,8 +40,8 @@ pub async fn page(
     after: Option<Uuid>,
     limit: u64,
 ) -> CaseResult<Vec<Family>> {
-    let assigned = assigned_filter(caller)?;
-    let rows = families::list(&cases.db, assigned, after, limit + 1).await?;
+    let reader = crate::families::reader(&cases.db, caller).await?;
+    let rows = families::list(&cases.db, reader, after, limit + 1).await?;
     let shown = usize::try_from(limit).unwrap_or(usize::MAX);
     let ids = rows.iter().take(shown).map(|family| family.id);
     cases
@@ -60,9 +54,9 @@ pub async fn page(
 /// for an empty one), those in care first, then by the mother's name;
 /// audited as `family.list` naming those found.
 pub async fn search(cases: &Cases, caller: &Caller, query: &str) -> CaseResult<FamilySearch> {
-    let assigned = assigned_filter(caller)?;
+    let reader = crate::families::reader(&cases.db, caller).await?;
     let key = search_key(query);
-    let mut visible = families::list(&cases.db, assigned, None, MAX_SEARCHED).await?;
+    let mut visible = families::list(&cases.db, reader, None, MAX_SEARCHED).await?;
     let total = visible.len();
     visible.retain(|family| key.is_empty() || answers_to(family, &key));
     visible.sort_by_key(|family| {
@@ -86,7 +80,12 @@ pub async fn search(cases: &Cases, caller: &Caller, query: &str) -> CaseResult<F
 /// the home page, audited as `family.list`.
 pub async fn accompanied(cases: &Cases, caller: &Caller) -> CaseResult<Vec<ListedFamily>> {
     caller.require(&[Role::Coordinator, Role::Staff])?;
-    let mine = families::list(&cases.db, Some(caller.id), None, MAX_ACCOMPANIED).await?;
+    // A coordinator's own families too, in her sites.
+    let reader = Reader::Accompanying {
+        user_id: caller.id,
+        sites_only: !nido_persistence::sites::belongs_everywhere(&cases.db, caller.id).await?,
+    };
+    let mine = families::list(&cases.db, reader, None, MAX_ACCOMPANIED).await?;
     let shown: Vec<Uuid> = mine.iter().map(|family| family.id).collect();
     cases.audit_read(caller, "family.list", shown, "/").await?;
     with_referents(cases, caller, mine).await

@@ -42,7 +42,7 @@ pub async fn case_work(
 ) -> CaseResult<CaseWork> {
     let today = cases.today();
     let mut open = Vec::new();
-    if let Some(viewer) = action_viewer(caller) {
+    if let Some(viewer) = action_viewer(cases, caller).await? {
         let mut actions = interventions::actions_assigned(&cases.db, viewer, true).await?;
         actions.sort_by_key(|action| (!action.is_overdue(today), action.due_on));
         let ids: Vec<Uuid> = actions.iter().map(|action| action.family_id).collect();

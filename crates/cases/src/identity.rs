@@ -17,7 +17,6 @@ use nido_persistence::identity::{self as keys, SearchKeys};
 use nido_persistence::{ConnectionTrait, DbErr, begin_write, families, referrals};
 use uuid::Uuid;
 
-use crate::family_list::assigned_filter;
 use crate::{Caller, CaseError, CaseResult, Cases, Invalid, bounds};
 
 /// The thresholds of the score (`[identity]`): from `probable` a new
@@ -101,7 +100,8 @@ pub async fn check(
     mother: &Identity,
 ) -> CaseResult<Vec<Candidate>> {
     caller.require(&[Role::Coordinator])?;
-    let found = alike(cases, &cases.db, mother).await?;
+    let sites = crate::sites::of_caller(cases, caller).await?;
+    let found = alike(cases, &cases.db, mother, &sites).await?;
     audit_check(cases, caller, &found).await?;
     Ok(found)
 }
@@ -127,8 +127,11 @@ pub(crate) async fn alike(
     cases: &Cases,
     db: &impl ConnectionTrait,
     mother: &Identity,
+    sites: &[Uuid],
 ) -> CaseResult<Vec<Candidate>> {
-    let found = keys::holding_keys(db, &rules::check_keys(mother), MAX_CANDIDATES).await?;
+    let mut found = keys::holding_keys(db, &rules::check_keys(mother), MAX_CANDIDATES).await?;
+    // Another site's files are not the coordinator's to know of.
+    found.retain(|family| sites.contains(&family.site_id));
     let mother = Prepared::of(mother);
     let mut scored: Vec<(Family, f64)> = found
         .into_iter()
@@ -189,7 +192,7 @@ pub async fn search(
     after: Option<(u32, Uuid)>,
     limit: u64,
 ) -> CaseResult<Vec<Found>> {
-    let assigned = assigned_filter(caller)?;
+    let reader = crate::families::reader(&cases.db, caller).await?;
     let mut invalid = Invalid::default();
     bounds::optional_text(&mut invalid, "q", Some(&query.q), QUERY_MAX);
     let words = rules::words(&query.q);
@@ -208,7 +211,7 @@ pub async fn search(
         sounds,
         births: query.birth_date.map(rules::birth_keys).unwrap_or_default(),
     };
-    let rows = keys::search(&cases.db, &asked, assigned, MAX_SEARCHED + 1).await?;
+    let rows = keys::search(&cases.db, &asked, reader, MAX_SEARCHED + 1).await?;
     if rows.len() as u64 > MAX_SEARCHED {
         return Err(CaseError::Unprocessable {
             code: "search_too_broad",
@@ -308,6 +311,9 @@ pub async fn possible_pairs(
     for chunk in ids.chunks(CHUNK) {
         found.extend(families::find_many(db, chunk.to_vec()).await?);
     }
+    // A pair with another site's file is not the coordinator's to see.
+    let sites = crate::sites::of_caller(cases, caller).await?;
+    found.retain(|_, family| sites.contains(&family.site_id));
     // Each file's forms made once, for all its pairs.
     let identities: HashMap<Uuid, Prepared> = found
         .iter()
@@ -394,7 +400,14 @@ pub async fn decide(
     let (a, b) = pair.ok_or_else(|| anyhow::anyhow!("checked pair missing"))?;
     // An anonymised file is nobody's any more: nothing may be tied to it.
     let known = keys::live(&cases.db, vec![a, b]).await?;
-    if known.len() != 2 {
+    // Another site's file is not the coordinator's to know of.
+    let mine = crate::sites::of_caller(cases, caller).await?;
+    let of_her_sites = families::find_many(&cases.db, known)
+        .await?
+        .values()
+        .filter(|family| mine.contains(&family.site_id))
+        .count();
+    if of_her_sites != 2 {
         return Err(CaseError::invalid("family_ids", Refusal::NoSuchFamily));
     }
     let txn = begin_write(&cases.writer).await?;
@@ -438,12 +451,14 @@ pub async fn linked_files(
     Ok(shown)
 }
 
-/// Whether another file may be named to `caller`: coordinators every
-/// file, staff those they accompany.
+/// Whether another file may be named to `caller`: one she may see
+/// (`crate::families::visible_family`).
 pub(crate) async fn may_name(cases: &Cases, caller: &Caller, family_id: Uuid) -> CaseResult<bool> {
-    Ok(caller.role == Role::Coordinator
-        || (caller.role == Role::Staff
-            && families::is_assigned(&cases.db, family_id, caller.id).await?))
+    match crate::families::visible_family(&cases.db, caller, family_id).await {
+        Ok(_) => Ok(true),
+        Err(CaseError::Hidden { .. } | CaseError::NotFound | CaseError::Forbidden) => Ok(false),
+        Err(other) => Err(other),
+    }
 }
 
 /// Keys again every file keyed under older rules than now's (at start):

@@ -9,6 +9,7 @@ use nido_domain::incident::{
 };
 use nido_domain::refusal::Counted;
 use nido_persistence::incidents::{self as store, NewConcern, NewIncident};
+use nido_persistence::need_to_know::Reader;
 use nido_persistence::{RepoError, begin_write, families};
 use uuid::Uuid;
 
@@ -46,25 +47,48 @@ pub async fn declare(
         &declaration.measures_taken,
         INCIDENT_TEXT_MAX,
     );
-    if let Some(family_id) = declaration.family_id {
-        // Another team's family is answered like one that does not exist.
-        let known = match caller.role {
-            Role::Admin => match families::find(&cases.db, family_id).await {
-                Ok(_) => true,
-                Err(RepoError::NotFound) => false,
-                Err(err) => return Err(err.into()),
-            },
-            _ => match visible_family(&cases.db, caller, family_id).await {
-                Ok(_) => true,
-                Err(CaseError::NotFound | CaseError::Hidden { .. }) => false,
-                Err(err) => return Err(err),
-            },
-        };
-        if !known {
-            invalid.add("family_id", Refusal::NoSuchFamily);
+    let site_id = match declaration.family_id {
+        // Another team's or site's family is answered like one that does
+        // not exist.
+        Some(family_id) => {
+            let known = match caller.role {
+                Role::Admin => match families::find(&cases.db, family_id).await {
+                    Ok(family) => crate::families::in_callers_sites(&cases.db, caller, &family)
+                        .await
+                        .is_ok()
+                        .then_some(family.site_id),
+                    Err(RepoError::NotFound) => None,
+                    Err(err) => return Err(err.into()),
+                },
+                _ => match visible_family(&cases.db, caller, family_id).await {
+                    Ok(family) => Some(family.site_id),
+                    Err(CaseError::NotFound | CaseError::Hidden { .. }) => None,
+                    Err(err) => return Err(err),
+                },
+            };
+            if known.is_none() {
+                invalid.add("family_id", Refusal::NoSuchFamily);
+            } else if declaration
+                .site_id
+                .is_some_and(|named| Some(named) != known)
+            {
+                invalid.add("site_id", Refusal::NotTheFamilysSite);
+            }
+            known
         }
-    }
+        None => {
+            crate::sites::for_new_record(
+                cases,
+                caller,
+                &mut invalid,
+                "site_id",
+                declaration.site_id,
+            )
+            .await?
+        }
+    };
     invalid.finish()?;
+    let site_id = site_id.ok_or_else(|| anyhow::anyhow!("checked site missing"))?;
     let incident = store::insert(
         &cases.writer,
         NewIncident {
@@ -74,6 +98,7 @@ pub async fn declare(
             family_id: declaration.family_id,
             measures_taken,
             declared_by: caller.id,
+            site_id,
             report_due_on: report_due_at(declaration.occurred_at)
                 .with_timezone(&cases.time_zone)
                 .date_naive(),
@@ -127,8 +152,7 @@ pub async fn list(
     before: Option<Uuid>,
     limit: u64,
 ) -> CaseResult<Vec<ShownIncident>> {
-    let declared_by = (!reads_all(caller)).then_some(caller.id);
-    let incidents = store::list(&cases.db, declared_by, before, limit).await?;
+    let incidents = store::list(&cases.db, reader(cases, caller).await?, before, limit).await?;
     let mut shown: Vec<Uuid> = incidents.iter().filter_map(|i| i.family_id).collect();
     shown.sort_unstable();
     shown.dedup();
@@ -146,12 +170,20 @@ pub async fn list(
 /// accompanies (taken off the team, she loses it with the family).
 async fn readable(cases: &Cases, caller: &Caller, id: Uuid) -> CaseResult<Incident> {
     let incident = store::find(&cases.db, id).await?;
-    if reads_all(caller) {
-        return Ok(incident);
-    }
     let hidden = CaseError::Hidden {
         family_id: incident.family_id,
     };
+    // Another site's incident, whoever reads it.
+    if *caller != Caller::system()
+        && !nido_persistence::sites::of_user(&cases.db, caller.id)
+            .await?
+            .contains(&incident.site_id)
+    {
+        return Err(hidden);
+    }
+    if reads_all(caller) {
+        return Ok(incident);
+    }
     if incident.declared_by != caller.id {
         return Err(hidden);
     }
@@ -238,12 +270,34 @@ pub async fn update(
     Ok(shown_to(caller, updated))
 }
 
+/// Whose incidents `caller` reads: every one of her sites for coordinators
+/// and admins, for the others her own declarations that she may still
+/// read (`nido_persistence::incidents::list`).
+async fn reader(cases: &Cases, caller: &Caller) -> CaseResult<Reader> {
+    if reads_all(caller) {
+        crate::families::site_reader(&cases.db, caller).await
+    } else {
+        own_declarations(cases, caller).await
+    }
+}
+
+/// The caller's own declarations that she may still read.
+async fn own_declarations(cases: &Cases, caller: &Caller) -> CaseResult<Reader> {
+    Ok(Reader::Accompanying {
+        user_id: caller.id,
+        sites_only: !nido_persistence::sites::belongs_everywhere(&cases.db, caller.id).await?,
+    })
+}
+
 /// The incidents not yet reported that the caller follows: every one for
 /// coordinators, for the others her own declarations that she may still
 /// read.
 pub async fn unreported_for(cases: &Cases, caller: &Caller) -> CaseResult<Vec<Incident>> {
-    let declared_by = (caller.role != Role::Coordinator).then_some(caller.id);
-    Ok(store::unreported(&cases.db, declared_by).await?)
+    let reader = match caller.role {
+        Role::Coordinator => reader(cases, caller).await?,
+        _ => own_declarations(cases, caller).await?,
+    };
+    Ok(store::unreported(&cases.db, reader).await?)
 }
 
 /// Records an information préoccupante transmitted about children of the

@@ -18,16 +18,16 @@ use crate::families::visible_family;
 use crate::users::is_team_member;
 use crate::{Caller, CaseError, CaseResult, Cases, Invalid, bounds};
 
-/// Who sees actions, by role: coordinators every family's, staff their own
-/// families'; admins none.
-pub fn action_viewer(caller: &Caller) -> Option<ActionViewer> {
-    match caller.role {
-        Role::Admin => None,
-        role => Some(ActionViewer {
-            user_id: caller.id,
-            every_family: role == Role::Coordinator,
-        }),
+/// Who sees actions, by role: coordinators every family's of their
+/// sites, staff their own families'; admins none.
+pub async fn action_viewer(cases: &Cases, caller: &Caller) -> CaseResult<Option<ActionViewer>> {
+    if caller.role == Role::Admin {
+        return Ok(None);
     }
+    Ok(Some(ActionViewer {
+        user_id: caller.id,
+        reader: crate::families::reader(&cases.db, caller).await?,
+    }))
 }
 
 /// An intervention's bounds, added to `invalid`: its duration, the staff
@@ -277,7 +277,7 @@ pub async fn assigned_to_caller(
     caller: &Caller,
     open_only: bool,
 ) -> CaseResult<Vec<Action>> {
-    let Some(viewer) = action_viewer(caller) else {
+    let Some(viewer) = action_viewer(cases, caller).await? else {
         return Ok(Vec::new());
     };
     let rows = interventions::actions_assigned(&cases.db, viewer, open_only).await?;
@@ -369,7 +369,9 @@ pub async fn set_action_done(
     expected_version: Option<i32>,
     done_on: Option<NaiveDate>,
 ) -> CaseResult<Action> {
-    let viewer = action_viewer(caller).ok_or(CaseError::Forbidden)?;
+    let viewer = action_viewer(cases, caller)
+        .await?
+        .ok_or(CaseError::Forbidden)?;
     let current = match interventions::find_visible_action(&cases.db, action_id, viewer).await {
         Err(RepoError::NotFound) => {
             return Err(

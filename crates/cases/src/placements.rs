@@ -86,6 +86,7 @@ pub async fn renew(cases: &Cases, caller: &Caller, renewal: Renewal) -> CaseResu
         invalid.add("decided_on", Refusal::AfterToday);
     }
     invalid.finish()?;
+    crate::pathway::visible_placement(cases, caller, id).await?;
     let txn = begin_write(&cases.writer).await?;
     let placement = placements::find(&txn, id).await?;
     if placement.status != PlacementStatus::Active {
@@ -172,6 +173,7 @@ pub async fn exit(
         EXIT_NOTES_MAX,
     );
     bounded.finish()?;
+    crate::pathway::visible_placement(cases, caller, id).await?;
     let txn = begin_write(&cases.writer).await?;
     let placement = placements::find(&txn, id).await?;
     if placement.status != PlacementStatus::Active {

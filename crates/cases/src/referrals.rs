@@ -37,7 +37,8 @@ pub async fn page(
     limit: u64,
 ) -> CaseResult<Vec<Referral>> {
     caller.require(&[Role::Coordinator])?;
-    let rows = referrals::list(&cases.db, status, after, limit + 1).await?;
+    let reader = crate::families::reader(&cases.db, caller).await?;
+    let rows = referrals::list(&cases.db, reader, status, after, limit + 1).await?;
     let shown = usize::try_from(limit).unwrap_or(usize::MAX);
     let families = rows.iter().take(shown).map(|referral| referral.family_id);
     cases
@@ -46,10 +47,22 @@ pub async fn page(
     Ok(rows)
 }
 
-/// One referral (coordinators), audited as `referral.read`.
-pub async fn read(cases: &Cases, caller: &Caller, referral_id: Uuid) -> CaseResult<Referral> {
+/// The referral, if the caller may see its family
+/// (`crate::families::visible_family`; coordinators only).
+async fn visible_referral(
+    cases: &Cases,
+    caller: &Caller,
+    referral_id: Uuid,
+) -> CaseResult<(Referral, Family)> {
     caller.require(&[Role::Coordinator])?;
     let referral = referrals::find(&cases.db, referral_id).await?;
+    let family = crate::families::visible_family(&cases.db, caller, referral.family_id).await?;
+    Ok((referral, family))
+}
+
+/// One referral (coordinators), audited as `referral.read`.
+pub async fn read(cases: &Cases, caller: &Caller, referral_id: Uuid) -> CaseResult<Referral> {
+    let (referral, _) = visible_referral(cases, caller, referral_id).await?;
     cases
         .audit(
             caller,
@@ -83,9 +96,16 @@ pub struct WaitingList {
 /// The pending referrals, oldest first, with their families (coordinators),
 /// audited as `referral.list`.
 pub async fn waiting_list(cases: &Cases, caller: &Caller) -> CaseResult<WaitingList> {
+    let reader = crate::families::reader(&cases.db, caller).await?;
     caller.require(&[Role::Coordinator])?;
-    let pending =
-        referrals::list(&cases.db, Some(ReferralStatus::Pending), None, MAX_WAITING).await?;
+    let pending = referrals::list(
+        &cases.db,
+        reader,
+        Some(ReferralStatus::Pending),
+        None,
+        MAX_WAITING,
+    )
+    .await?;
     let ids: Vec<Uuid> = pending.iter().map(|referral| referral.family_id).collect();
     let mut found = families::find_many(&cases.db, ids.clone()).await?;
     cases
@@ -118,6 +138,10 @@ pub struct ReferralInput {
     /// Why a new family that looks like a file nido holds is someone else
     /// (SPEC "Identity and duplicates": `confirm_new: {reason}`).
     pub confirm_new: Option<String>,
+    /// The site whose team takes her in: one of the coordinator's;
+    /// absent, hers when she belongs to one. A family nido knows stays in
+    /// her site.
+    pub site_id: Option<Uuid>,
 }
 
 /// The family a referral is about, checked: a new one, or one nido knows.
@@ -135,8 +159,8 @@ enum ReferredFamily {
 fn checked(
     input: &ReferralInput,
     today: NaiveDate,
+    mut invalid: Invalid,
 ) -> CaseResult<(ReferredFamily, ReferralDetails)> {
-    let mut invalid = Invalid::default();
     let details = ReferralDetails::parse(&input.details, today)
         .map_err(|refused| invalid.add_all(refused))
         .ok();
@@ -220,7 +244,11 @@ pub async fn refer(
     input: ReferralInput,
 ) -> CaseResult<Accepted<Referral, PossibleDuplicate>> {
     caller.require(&[Role::Coordinator])?;
-    let (family, details) = checked(&input, cases.today())?;
+    let mut invalid = Invalid::default();
+    let site_id =
+        crate::sites::for_new_record(cases, caller, &mut invalid, "site_id", input.site_id).await?;
+    let (family, details) = checked(&input, cases.today(), invalid)?;
+    let site_id = site_id.ok_or_else(|| anyhow::anyhow!("checked site missing"))?;
     let now = cases.now();
     let txn = begin_write(&cases.writer).await?;
     // The check reads what the transaction sees, one check at a time: two
@@ -230,7 +258,9 @@ pub async fn refer(
     if let ReferredFamily::New { mother, children } = &family {
         identity::serialize_checks(&txn).await?;
         let births = children.iter().map(|child| child.birth.date()).collect();
-        let alike = crate::identity::alike(cases, &txn, &Identity::of(mother, births)).await?;
+        let sites = crate::sites::of_caller(cases, caller).await?;
+        let alike =
+            crate::identity::alike(cases, &txn, &Identity::of(mother, births), &sites).await?;
         (probable, warnings) = alike
             .into_iter()
             .partition(|candidate| candidate.score >= cases.identity.probable);
@@ -243,7 +273,7 @@ pub async fn refer(
     }
     let family_id = match family {
         ReferredFamily::New { mother, children } => {
-            let family_id = families::insert(&txn, &mother, &children, now).await?;
+            let family_id = families::insert(&txn, site_id, &mother, &children, now).await?;
             let reason = input.confirm_new.as_deref().unwrap_or_default().trim();
             for candidate in &probable {
                 identity::decide(
@@ -259,12 +289,23 @@ pub async fn refer(
             family_id
         }
         ReferredFamily::Known(family_id) => {
+            let no_such = || CaseError::invalid("family_id", Refusal::NoSuchFamily);
             let family = families::find(&txn, family_id)
                 .await
                 .map_err(|err| match err {
-                    RepoError::NotFound => CaseError::invalid("family_id", Refusal::NoSuchFamily),
+                    RepoError::NotFound => no_such(),
                     other => other.into(),
                 })?;
+            // Another site's family is not the coordinator's to know of.
+            if !crate::sites::of_caller(cases, caller)
+                .await?
+                .contains(&family.site_id)
+            {
+                return Err(no_such());
+            }
+            if input.site_id.is_some_and(|named| named != family.site_id) {
+                return Err(CaseError::invalid("site_id", Refusal::NotTheFamilysSite));
+            }
             if family.current_placement_id.is_some() {
                 return Err(CaseError::Conflict(Conflict::AlreadyPlaced));
             }
@@ -309,6 +350,7 @@ pub async fn close(
     let mut invalid = Invalid::default();
     bounds::text(&mut invalid, "reason", reason, 1, CLOSING_REASON_MAX);
     invalid.finish()?;
+    visible_referral(cases, caller, referral_id).await?;
     let referral = referrals::close(
         &cases.writer,
         referral_id,
@@ -346,15 +388,20 @@ pub async fn admit(
     caller: &Caller,
     admission: Admission,
 ) -> CaseResult<PlacementRecord> {
-    caller.require(&[Role::Coordinator])?;
+    let (_, referred) = visible_referral(cases, caller, admission.referral_id).await?;
     let mut invalid = Invalid::default();
     if admission.admitted_on > cases.today() {
         invalid.add("admitted_on", Refusal::AfterToday);
     }
-    if let Some(referent_id) = admission.referent_id
-        && !is_team_member(cases, referent_id).await?
-    {
-        invalid.add("referent_id", Refusal::NotActiveStaff);
+    if let Some(referent_id) = admission.referent_id {
+        if !is_team_member(cases, referent_id).await? {
+            invalid.add("referent_id", Refusal::NotActiveStaff);
+        } else if !nido_persistence::sites::of_user(&cases.db, referent_id)
+            .await?
+            .contains(&referred.site_id)
+        {
+            invalid.add("referent_id", Refusal::NotOfTheFamilysSite);
+        }
     }
     invalid.finish()?;
 

@@ -186,3 +186,35 @@ pub(crate) async fn checked_for_account(
     }
     Ok((invalid.errors().len() == before).then_some(ids))
 }
+
+/// The site a new record is made in, named in `field` (or not): one of
+/// the sites the caller belongs to; absent, hers when she belongs to one.
+/// A refusal goes into `invalid` (then `None`).
+pub(crate) async fn for_new_record(
+    cases: &Cases,
+    caller: &Caller,
+    invalid: &mut Invalid,
+    field: &str,
+    named: Option<Uuid>,
+) -> CaseResult<Option<Uuid>> {
+    let mine = of_caller(cases, caller).await?;
+    match named {
+        Some(id) if mine.contains(&id) => Ok(Some(id)),
+        Some(id) => {
+            let refusal = if sites::existing(&cases.db, &[id]).await?.is_empty() {
+                Refusal::NoSuchSite
+            } else {
+                Refusal::NotYourSite
+            };
+            invalid.add(field, refusal);
+            Ok(None)
+        }
+        None => match mine.as_slice() {
+            [only] => Ok(Some(*only)),
+            _ => {
+                invalid.add(field, Refusal::RequiredWithSeveralSites);
+                Ok(None)
+            }
+        },
+    }
+}

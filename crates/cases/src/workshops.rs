@@ -70,11 +70,6 @@ pub async fn list_workshops(
     Ok(found)
 }
 
-/// Staff see only the families they accompany among the participants.
-fn assigned_filter(caller: &Caller) -> Option<Uuid> {
-    (caller.role == Role::Staff).then_some(caller.id)
-}
-
 /// The workshop and the participants the caller may see: every one for a
 /// coordinator, a staff member's own families for her (the count stays
 /// the total). Audited by one entry naming the families shown, or one without a family
@@ -86,7 +81,8 @@ pub async fn workshop_with_participants(
 ) -> CaseResult<(Workshop, Vec<Participation>)> {
     caller.require(TEAM)?;
     let workshop = workshops::find(&cases.db, id).await?;
-    let shown = workshops::participants(&cases.db, id, assigned_filter(caller)).await?;
+    let reader = crate::families::reader(&cases.db, caller).await?;
+    let shown = workshops::participants(&cases.db, id, reader).await?;
     let families: Vec<Uuid> = shown.iter().map(|shown| shown.family_id).collect();
     let resource = format!("/workshops/{id}");
     cases

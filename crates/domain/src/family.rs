@@ -348,6 +348,8 @@ pub struct Family {
     /// The other staff members who work with the family.
     pub team_ids: Vec<Uuid>,
     pub current_placement_id: Option<Uuid>,
+    /// The site whose team accompanies her.
+    pub site_id: Uuid,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -558,6 +560,7 @@ mod tests {
             referent_id,
             team_ids,
             current_placement_id: None,
+            site_id: Uuid::nil(),
             version: 1,
             created_at: DateTime::<Utc>::MIN_UTC,
             updated_at: DateTime::<Utc>::MIN_UTC,

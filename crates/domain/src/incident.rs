@@ -54,6 +54,8 @@ pub struct Incident {
     pub measures_taken: String,
     pub declared_by: Uuid,
     pub authority_notified_at: Option<DateTime<Utc>>,
+    /// The site where it happened: the family's when it names one.
+    pub site_id: Uuid,
     pub version: i32,
     pub created_at: DateTime<Utc>,
 }
@@ -80,6 +82,9 @@ pub struct Declaration {
     pub description: String,
     pub family_id: Option<Uuid>,
     pub measures_taken: String,
+    /// Where it happened, for an incident naming no family: one of the
+    /// declarer's sites (absent: hers when she belongs to one).
+    pub site_id: Option<Uuid>,
 }
 
 /// What a change of an incident sets; `None` leaves a field as it is. As

@@ -174,6 +174,10 @@ pub enum Refusal {
     NotYourSite,
     /// Left out by a caller who belongs to several sites.
     RequiredWithSeveralSites,
+    /// A site other than the family's, for a family nido knows.
+    NotTheFamilysSite,
+    /// Someone who does not belong to the family's site.
+    NotOfTheFamilysSite,
 
     // The crèche and the workshops.
     /// A booking on a day the crèche is closed.
@@ -375,6 +379,8 @@ impl Refusal {
             NoSuchSite => "no such site",
             NotYourSite => "must be a site you belong to",
             RequiredWithSeveralSites => "is required when you belong to several sites",
+            NotTheFamilysSite => "must be the family's site",
+            NotOfTheFamilysSite => "must belong to the family's site",
             CrecheClosed => "the crèche is closed that day",
             NoActivePlacement { day } => {
                 return format!("the family has no placement active on {day}");
@@ -530,6 +536,8 @@ impl Refusal {
             NoSuchSite => "Ce site est inconnu.",
             NotYourSite => "Doit être un site auquel vous appartenez.",
             RequiredWithSeveralSites => "À préciser : vous appartenez à plusieurs sites.",
+            NotTheFamilysSite => "Doit être le site de la famille.",
+            NotOfTheFamilysSite => "Doit appartenir au site de la famille.",
             CrecheClosed => "La crèche est fermée ce jour-là.",
             NoActivePlacement { .. } => {
                 "La famille n'a pas de prise en charge en cours ce jour-là."
@@ -758,6 +766,8 @@ mod tests {
             NoSuchSite,
             NotYourSite,
             RequiredWithSeveralSites,
+            NotTheFamilysSite,
+            NotOfTheFamilysSite,
             CrecheClosed,
             NoActivePlacement {
                 day: day("2026-03-02"),

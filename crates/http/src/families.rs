@@ -71,6 +71,8 @@ pub struct FamilyResponse {
     pub referent_id: Option<Uuid>,
     pub team_ids: Vec<Uuid>,
     pub current_placement_id: Option<Uuid>,
+    /// The site whose team accompanies her.
+    pub site_id: Uuid,
     /// How many interventions the caller may see (on single reads).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub intervention_count: Option<u64>,
@@ -104,6 +106,7 @@ impl From<Family> for FamilyResponse {
             referent_id: family.referent_id,
             team_ids: family.team_ids,
             current_placement_id: family.current_placement_id,
+            site_id: family.site_id,
             intervention_count: None,
             linked_family_ids: None,
             version: family.version,

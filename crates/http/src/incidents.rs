@@ -35,6 +35,8 @@ pub struct IncidentResponse {
     /// Null when `description` is.
     pub measures_taken: Option<String>,
     pub declared_by: Uuid,
+    /// Where it happened.
+    pub site_id: Uuid,
     /// When a coordinator or an admin reported it to the authority.
     pub authority_notified_at: Option<DateTime<Utc>>,
     /// 48 hours after `occurred_at`.
@@ -59,6 +61,7 @@ impl From<ShownIncident> for IncidentResponse {
             family_id: incident.family_id,
             measures_taken: text(incident.measures_taken),
             declared_by: incident.declared_by,
+            site_id: incident.site_id,
             authority_notified_at: incident.authority_notified_at,
             version: incident.version,
             created_at: incident.created_at,
@@ -79,6 +82,9 @@ pub struct IncidentRequest {
     pub family_id: Option<Uuid>,
     #[schema(min_length = 1, pattern = r"[^\s\x85]", max_length = 5000)]
     pub measures_taken: String,
+    /// Where it happened: the family's site when it names one; else one of
+    /// the declarer's sites (absent: hers when she belongs to one).
+    pub site_id: Option<Uuid>,
 }
 
 /// Declare a serious incident (anyone). It must be reported to the
@@ -100,6 +106,7 @@ pub(crate) async fn declare(
             description: body.description,
             family_id: body.family_id,
             measures_taken: body.measures_taken,
+            site_id: body.site_id,
         },
     )
     .await?;

@@ -1,7 +1,6 @@
 //! nido's HTTP API: the axum router, extractors, authentication, the mapping
 //! of errors to problem responses, and the OpenAPI document.
 
-pub mod access;
 pub mod activity;
 pub mod audit;
 pub mod auth;

@@ -107,6 +107,10 @@ pub struct CreateReferralRequest {
     /// `possible_duplicate`): why she is someone else. Audited; the files
     /// named are recorded as another woman's.
     pub confirm_new: Option<ConfirmNewInput>,
+    /// The site whose team takes her in: one the coordinator belongs to;
+    /// absent, hers when she belongs to one. A family nido knows stays in
+    /// her site (another is 422).
+    pub site_id: Option<Uuid>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -150,6 +154,7 @@ impl From<CreateReferralRequest> for ReferralInput {
                 reason_details: request.reason_details,
             },
             confirm_new: request.confirm_new.map(|confirm| confirm.reason),
+            site_id: request.site_id,
         }
     }
 }

@@ -15,13 +15,16 @@ use uuid::Uuid;
 
 use crate::RepoError;
 use crate::entities::{children, families, family_team, placements};
-use crate::need_to_know;
+use crate::need_to_know::{self, Reader};
 use crate::versioned::Versioned;
 
 pub use nido_domain::family::NewChild;
 
+/// A new family of `site_id`, with her children (run it in a
+/// transaction).
 pub async fn insert(
     db: &impl ConnectionTrait,
+    site_id: Uuid,
     mother: &Mother,
     new_children: &[NewChild],
     now: DateTime<Utc>,
@@ -38,7 +41,7 @@ pub async fn insert(
         mother_email: Set(mother.email.clone()),
         referent_id: Set(None),
         anonymised_at: Set(None),
-        site_id: Set(Some(crate::sites::NEW_ROWS_SITE)),
+        site_id: Set(Some(site_id)),
         identity_version: Set(0),
         identity_text: Set(None),
         version: Set(1),
@@ -189,6 +192,8 @@ fn family_of(
         referent_id: row.referent_id,
         team_ids,
         current_placement_id,
+        // Every row has one since the upgrade to sites.
+        site_id: row.site_id.unwrap_or(crate::sites::NEW_ROWS_SITE),
         version: row.version,
         created_at: row.created_at,
         updated_at: row.updated_at,
@@ -342,17 +347,16 @@ pub async fn is_assigned(
         .is_some())
 }
 
-/// Families in creation order after `after`; only those of `assigned` when given.
+/// The families `reader` sees, in creation order after `after`.
 pub async fn list(
     db: &impl ConnectionTrait,
-    assigned: Option<Uuid>,
+    reader: Reader,
     after: Option<Uuid>,
     limit: u64,
 ) -> Result<Vec<Family>, DbErr> {
-    let mut query = families::Entity::find().order_by_asc(families::Column::Id);
-    if let Some(user_id) = assigned {
-        query = query.filter(need_to_know::assigned_to(user_id));
-    }
+    let mut query = families::Entity::find()
+        .filter(reader.families())
+        .order_by_asc(families::Column::Id);
     if let Some(after) = after {
         query = query.filter(families::Column::Id.gt(after));
     }

@@ -17,7 +17,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::entities::{duplicate_decisions, families, identity_keys};
-use crate::{RepoError, Rule, need_to_know};
+use crate::need_to_know::Reader;
+use crate::{RepoError, Rule};
 
 /// The identity a file's row holds (its children are not among its keys).
 fn identity_of(row: &families::Model) -> Identity {
@@ -182,12 +183,12 @@ pub struct SearchKeys {
 
 /// The files, not anonymised, that a search finds: every word inside
 /// their names, or one of the sounds among their keys; and, when a birth
-/// date is given, one of its keys. Only those of `assigned` when given
-/// (staff). At most `limit`, for the caller to rank.
+/// date is given, one of its keys. Only those `reader` sees. At most
+/// `limit`, for the caller to rank.
 pub async fn search(
     db: &impl ConnectionTrait,
     asked: &SearchKeys,
-    assigned: Option<Uuid>,
+    reader: Reader,
     limit: u64,
 ) -> Result<Vec<Family>, DbErr> {
     let mut by_name = Condition::any();
@@ -211,10 +212,7 @@ pub async fn search(
     if !asked.births.is_empty() {
         query = query.filter(families::Column::Id.in_subquery(holding(&asked.births)));
     }
-    if let Some(user_id) = assigned {
-        query = query.filter(need_to_know::assigned_to(user_id));
-    }
-    let rows = query.all(db).await?;
+    let rows = query.filter(reader.families()).all(db).await?;
     crate::families::assemble(db, rows).await
 }
 

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use crate::RepoError;
 use crate::entities::{concern_children, concerns, incidents};
+use crate::need_to_know::Reader;
 use crate::versioned::Versioned;
 
 fn incident(row: incidents::Model) -> Result<Incident, DbErr> {
@@ -27,6 +28,8 @@ fn incident(row: incidents::Model) -> Result<Incident, DbErr> {
         measures_taken: row.measures_taken,
         declared_by: row.declared_by,
         authority_notified_at: row.authority_notified_at,
+        // Every row has one since the upgrade to sites.
+        site_id: row.site_id.unwrap_or(crate::sites::NEW_ROWS_SITE),
         version: row.version,
         created_at: row.created_at,
     })
@@ -43,6 +46,7 @@ pub struct NewIncident {
     pub declared_by: Uuid,
     /// The day, in the centre's time zone, its report falls due.
     pub report_due_on: NaiveDate,
+    pub site_id: Uuid,
 }
 
 pub async fn insert(
@@ -60,7 +64,7 @@ pub async fn insert(
         declared_by: Set(new.declared_by),
         authority_notified_at: Set(None),
         report_due_on: Set(Some(new.report_due_on)),
-        site_id: Set(Some(crate::sites::NEW_ROWS_SITE)),
+        site_id: Set(Some(new.site_id)),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -75,35 +79,32 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Incident, RepoE
     Ok(incident(row)?)
 }
 
-/// Incidents, newest first: every one, or those `declared_by` declared.
-/// The incidents `user_id` declared and may still read: those naming no
-/// family, or a family she accompanies now.
-fn declared_and_visible(user_id: Uuid) -> Condition {
-    Condition::all()
-        .add(incidents::Column::DeclaredBy.eq(user_id))
-        .add(
+/// The incidents `reader` reads: those of her sites; a staff member's
+/// only those she declared that name no family or a family she
+/// accompanies now.
+fn seen_by(reader: Reader) -> Condition {
+    let mut seen = Condition::all().add(reader.sites(incidents::Column::SiteId));
+    if let Reader::Accompanying { user_id, .. } = reader {
+        seen = seen.add(incidents::Column::DeclaredBy.eq(user_id)).add(
             Condition::any()
                 .add(incidents::Column::FamilyId.is_null())
-                .add(
-                    incidents::Column::FamilyId
-                        .in_subquery(crate::need_to_know::assigned_ids(user_id)),
-                ),
-        )
+                .add(reader.of_families(incidents::Column::FamilyId)),
+        );
+    }
+    seen
 }
 
-/// Newest first; with `declared_by`, only those she declared and may still
-/// read (`declared_and_visible`).
+/// The incidents `reader` reads ([`seen_by`]), newest first.
 pub async fn list(
     db: &impl ConnectionTrait,
-    declared_by: Option<Uuid>,
+    reader: Reader,
     before: Option<Uuid>,
     limit: u64,
 ) -> Result<Vec<Incident>, DbErr> {
     use sea_orm::QuerySelect;
-    let mut query = incidents::Entity::find().order_by_desc(incidents::Column::Id);
-    if let Some(user_id) = declared_by {
-        query = query.filter(declared_and_visible(user_id));
-    }
+    let mut query = incidents::Entity::find()
+        .filter(seen_by(reader))
+        .order_by_desc(incidents::Column::Id);
     if let Some(before) = before {
         query = query.filter(incidents::Column::Id.lt(before));
     }
@@ -116,17 +117,11 @@ pub async fn list(
         .collect()
 }
 
-/// The incidents not yet reported to the authority; with `declared_by`,
-/// only those she declared and may still read.
-pub async fn unreported(
-    db: &impl ConnectionTrait,
-    declared_by: Option<Uuid>,
-) -> Result<Vec<Incident>, DbErr> {
-    let mut query = incidents::Entity::find();
-    if let Some(user_id) = declared_by {
-        query = query.filter(declared_and_visible(user_id));
-    }
-    query
+/// The incidents not yet reported to the authority that `reader` reads
+/// ([`seen_by`]).
+pub async fn unreported(db: &impl ConnectionTrait, reader: Reader) -> Result<Vec<Incident>, DbErr> {
+    incidents::Entity::find()
+        .filter(seen_by(reader))
         .filter(incidents::Column::AuthorityNotifiedAt.is_null())
         .order_by_asc(incidents::Column::OccurredAt)
         .all(db)

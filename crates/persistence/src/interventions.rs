@@ -21,14 +21,16 @@ use crate::need_to_know;
 use crate::versioned::Versioned;
 
 /// Who looks at follow-up actions. Need to know, decided in the query: a
-/// coordinator sees the actions of every family, a staff member those of
-/// the families she accompanies now (not after she left the team); an
-/// action born of a restricted intervention is seen only by those who may
-/// see that intervention. Admins see none (they have no viewer).
+/// coordinator sees the actions of every family of her sites, a staff
+/// member those of the families she accompanies now (not after she left
+/// the team); an action born of a restricted intervention is seen only by
+/// those who may see that intervention. Admins see none (they have no
+/// viewer).
 #[derive(Debug, Clone, Copy)]
 pub struct ActionViewer {
     pub user_id: Uuid,
-    pub every_family: bool,
+    /// Whose families' actions.
+    pub reader: need_to_know::Reader,
 }
 
 fn actions_visible_to(viewer: ActionViewer) -> Condition {
@@ -47,12 +49,9 @@ fn actions_visible_to(viewer: ActionViewer) -> Condition {
                 )
                 .to_owned(),
         ));
-    let mut visible = Condition::all().add(of_visible_intervention);
-    if !viewer.every_family {
-        visible = visible
-            .add(actions::Column::FamilyId.in_subquery(need_to_know::assigned_ids(viewer.user_id)));
-    }
-    visible
+    Condition::all()
+        .add(of_visible_intervention)
+        .add(viewer.reader.of_families(actions::Column::FamilyId))
 }
 
 fn corrupt(id: Uuid) -> DbErr {

@@ -1,4 +1,5 @@
-//! Need-to-know, as query fragments: which families a user accompanies,
+//! Need-to-know, as query fragments: which families a reader may see (a
+//! [`Reader`]: the sites she belongs to, the families she accompanies),
 //! and which interventions she may read. The repositories of every
 //! family-scoped record filter with these, so the rule is written once; this
 //! module imports no repository, so any of them may use it.
@@ -8,7 +9,133 @@ use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition};
 use uuid::Uuid;
 
-use crate::entities::{families, family_team, intervention_staff, interventions};
+use crate::entities::{families, family_team, intervention_staff, interventions, user_sites};
+
+/// Whose records a read shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// Every site's: a reader who belongs to every site (a coordinator of
+    /// an installation of one site), or nido itself.
+    Everyone,
+    /// Every family of the sites this user belongs to (a coordinator who
+    /// does not belong to every site).
+    SitesOf(Uuid),
+    /// The families this user accompanies (referent or team), and with
+    /// `sites_only` only those of the sites she belongs to (she does not
+    /// belong to every site).
+    Accompanying { user_id: Uuid, sites_only: bool },
+}
+
+/// The sites `user_id` belongs to, as a subquery.
+pub fn sites_of(user_id: Uuid) -> SelectStatement {
+    Query::select()
+        .column(user_sites::Column::SiteId)
+        .from(user_sites::Entity)
+        .and_where(Expr::col(user_sites::Column::UserId).eq(user_id))
+        .to_owned()
+}
+
+/// [`sites_of`] as SQL text, the user bound as `user` (a placeholder).
+pub fn sites_of_sql(user: &str) -> String {
+    format!("SELECT us.site_id FROM user_sites us WHERE us.user_id = {user}")
+}
+
+impl Reader {
+    /// The user whose sites or families the reader reads, if any.
+    pub fn user_id(self) -> Option<Uuid> {
+        match self {
+            Reader::Everyone => None,
+            Reader::SitesOf(user_id) | Reader::Accompanying { user_id, .. } => Some(user_id),
+        }
+    }
+
+    /// Whether the reader reads the sites `user_id()` belongs to only.
+    fn in_her_sites(self) -> bool {
+        matches!(
+            self,
+            Reader::SitesOf(_)
+                | Reader::Accompanying {
+                    sites_only: true,
+                    ..
+                }
+        )
+    }
+
+    /// The families the reader sees, on `families`.
+    pub fn families(self) -> Condition {
+        let mut seen = Condition::all();
+        if let Reader::Accompanying { user_id, .. } = self {
+            seen = seen.add(assigned_to(user_id));
+        }
+        seen.add(self.sites(families::Column::SiteId))
+    }
+
+    /// Of rows that name their site in `site`, those of the reader's sites.
+    pub fn sites(self, site: impl ColumnTrait) -> Condition {
+        match (self.in_her_sites(), self.user_id()) {
+            (true, Some(user_id)) => Condition::all().add(site.in_subquery(sites_of(user_id))),
+            _ => Condition::all(),
+        }
+    }
+
+    /// The ids of the families the reader sees, as a subquery; `None` for
+    /// everyone's.
+    pub fn family_ids(self) -> Option<SelectStatement> {
+        (self != Reader::Everyone).then(|| {
+            Query::select()
+                .column(families::Column::Id)
+                .from(families::Entity)
+                .cond_where(self.families())
+                .to_owned()
+        })
+    }
+
+    /// Of rows that name their family in `family_id`, those of the
+    /// families the reader sees.
+    pub fn of_families(self, family_id: impl ColumnTrait) -> Condition {
+        match self.family_ids() {
+            Some(ids) => Condition::all().add(family_id.in_subquery(ids)),
+            None => Condition::all(),
+        }
+    }
+
+    /// The ids (`family_id`) of the families the reader sees as SQL text,
+    /// her id bound as `user` (a placeholder); `None` for everyone's. A
+    /// staff member's are found by the referent's and the team's indexes.
+    pub fn families_sql(self, user: &str) -> Option<String> {
+        match self {
+            Reader::Everyone => None,
+            Reader::SitesOf(_) => Some(format!(
+                "SELECT nk_site.id AS family_id FROM families nk_site \
+                 WHERE nk_site.site_id IN ({})",
+                sites_of_sql(user)
+            )),
+            Reader::Accompanying { sites_only, .. } => {
+                let assigned = assigned_families_sql(user);
+                Some(if sites_only {
+                    format!(
+                        "SELECT nk_mine.family_id FROM ({assigned}) nk_mine \
+                         JOIN families nk_of ON nk_of.id = nk_mine.family_id \
+                         WHERE nk_of.site_id IN ({})",
+                        sites_of_sql(user)
+                    )
+                } else {
+                    assigned
+                })
+            }
+        }
+    }
+
+    /// ` AND` the row's `site` (an SQL expression) is one of the reader's
+    /// sites, her id bound as `user`; nothing when she reads every site.
+    pub fn sites_sql(self, site: &str, user: &str) -> String {
+        if self.in_her_sites() {
+            format!(" AND {site} IN ({})", sites_of_sql(user))
+        } else {
+            String::new()
+        }
+    }
+}
 
 /// Families assigned to `user_id` (as referent or in the team).
 pub fn assigned_to(user_id: Uuid) -> Condition {
@@ -25,31 +152,16 @@ pub fn assigned_to(user_id: Uuid) -> Condition {
         )
 }
 
-/// The ids of the families assigned to `user_id`, as a subquery.
-pub fn assigned_ids(user_id: Uuid) -> SelectStatement {
-    Query::select()
-        .column(families::Column::Id)
-        .from(families::Entity)
-        .cond_where(assigned_to(user_id))
-        .to_owned()
-}
-
 /// [`assigned_to`] as SQL text, for the screens written in SQL
 /// (`crate::screens`): the ids (`family_id`) of the families assigned to
 /// the user bound as `user` (a placeholder), found by the referent's and
 /// the team's indexes.
-pub fn assigned_families_sql(user: &str) -> String {
+fn assigned_families_sql(user: &str) -> String {
     format!(
         "SELECT nk_family.id AS family_id FROM families nk_family \
          WHERE nk_family.referent_id = {user} \
          UNION SELECT nk_team.family_id FROM family_team nk_team WHERE nk_team.user_id = {user}"
     )
-}
-
-/// Whether the family whose id is the expression `family_id` is assigned
-/// to the user bound as `user` ([`assigned_families_sql`]).
-pub fn assigned_sql(family_id: &str, user: &str) -> String {
-    format!("{family_id} IN ({})", assigned_families_sql(user))
 }
 
 /// What `viewer` may see: team interventions, and restricted ones they

@@ -13,6 +13,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::entities::{periods, placements};
+use crate::need_to_know::Reader;
 use crate::row_by_id;
 use crate::versioned::Versioned;
 use crate::{RepoError, Rule};
@@ -271,34 +272,28 @@ pub async fn for_family(
 
 /// Every active placement with its periods.
 pub async fn active(db: &impl ConnectionTrait) -> Result<Vec<Placement>, DbErr> {
-    active_of(db, None).await
+    active_of(db, Reader::Everyone).await
 }
 
-/// The active placements of the families assigned to `assigned` (referent
-/// or team), or of every family when `None`: a staff member's screens read
-/// her families' placements only, whatever the size of the centre.
-pub async fn active_of(
-    db: &impl ConnectionTrait,
-    assigned: Option<Uuid>,
-) -> Result<Vec<Placement>, DbErr> {
-    active_where(db, assigned, Condition::all()).await
+/// The active placements of the families `reader` sees: a staff member's
+/// screens read her families' placements only, whatever the size of the
+/// centre.
+pub async fn active_of(db: &impl ConnectionTrait, reader: Reader) -> Result<Vec<Placement>, DbErr> {
+    active_where(db, reader, Condition::all()).await
 }
 
 async fn active_where(
     db: &impl ConnectionTrait,
-    assigned: Option<Uuid>,
+    reader: Reader,
     condition: Condition,
 ) -> Result<Vec<Placement>, DbErr> {
-    let mut query = placements::Entity::find()
+    let rows = placements::Entity::find()
         .filter(placements::Column::Status.eq(PlacementStatus::Active.as_str()))
         .filter(condition)
-        .order_by_asc(placements::Column::Id);
-    if let Some(user_id) = assigned {
-        query = query.filter(
-            placements::Column::FamilyId.in_subquery(crate::need_to_know::assigned_ids(user_id)),
-        );
-    }
-    let rows = query.all(db).await?;
+        .filter(reader.of_families(placements::Column::FamilyId))
+        .order_by_asc(placements::Column::Id)
+        .all(db)
+        .await?;
     assemble(db, rows).await
 }
 
@@ -307,7 +302,7 @@ async fn active_where(
 /// it reads the placements it shows, not every placement with its periods.
 pub async fn active_ending_by(
     db: &impl ConnectionTrait,
-    assigned: Option<Uuid>,
+    reader: Reader,
     until: NaiveDate,
 ) -> Result<Vec<Placement>, DbErr> {
     // Correlated on the placement: each active placement (a staff
@@ -341,7 +336,7 @@ pub async fn active_ending_by(
         .to_owned();
     active_where(
         db,
-        assigned,
+        reader,
         Condition::all().add(Expr::exists(current_ends_by)),
     )
     .await

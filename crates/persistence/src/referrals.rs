@@ -96,11 +96,13 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Referral, RepoE
 /// `after`; with `status`, only those.
 pub async fn list(
     db: &impl ConnectionTrait,
+    reader: crate::need_to_know::Reader,
     status: Option<ReferralStatus>,
     after: Option<(NaiveDate, Uuid)>,
     limit: u64,
 ) -> Result<Vec<Referral>, DbErr> {
     let mut query = referrals::Entity::find()
+        .filter(reader.of_families(referrals::Column::FamilyId))
         .order_by_asc(referrals::Column::ReferredOn)
         .order_by_asc(referrals::Column::Id);
     if let Some(status) = status {

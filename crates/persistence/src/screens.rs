@@ -19,7 +19,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::need_to_know::{assigned_families_sql, assigned_sql};
+use crate::need_to_know::Reader;
 
 /// How an engine writes date arithmetic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,26 +84,30 @@ async fn query<R: FromQueryResult>(
         .collect()
 }
 
-/// The placements (`alias`) a screen reads: the centre's, or, for a
-/// staff member (`staff`, a placeholder), those of the families she
-/// accompanies, read from her families (a caseload of tens) by the
-/// placements' family index rather than picked out of the centre's by
-/// date. SQLite keeps a `CROSS JOIN`'s order; [`placements_ending_by`]
-/// (or [`of_her_families`]) joins the two.
-fn placements_from(alias: &str, staff: Option<&str>) -> String {
-    match staff {
+/// The SQL of the ids (`family_id`) of the families `reader` sees, her id
+/// bound in `binds`; `None` for everyone's (nothing bound).
+fn families_of(reader: Reader, binds: &mut Binds) -> Option<String> {
+    let user = binds.bind(reader.user_id()?);
+    reader.families_sql(&user)
+}
+
+/// The placements (`alias`) a screen reads: the centre's, or those of the
+/// families a reader sees (`mine`, [`families_of`]), read from her
+/// families (a staff member's caseload of tens) by the placements' family
+/// index rather than picked out of the centre's by date. SQLite keeps a
+/// `CROSS JOIN`'s order; [`placements_ending_by`] (or
+/// [`of_her_families`]) joins the two.
+fn placements_from(alias: &str, mine: Option<&str>) -> String {
+    match mine {
         None => format!("placements {alias}"),
-        Some(user) => format!(
-            "({}) mine_{alias} CROSS JOIN placements {alias}",
-            assigned_families_sql(user)
-        ),
+        Some(families) => format!("({families}) mine_{alias} CROSS JOIN placements {alias}"),
     }
 }
 
 /// ` AND` the placement (`alias`) is one of her families' when
 /// [`placements_from`] read them from hers.
-fn of_her_families(alias: &str, staff: Option<&str>) -> String {
-    match staff {
+fn of_her_families(alias: &str, mine: Option<&str>) -> String {
+    match mine {
         None => String::new(),
         Some(_) => format!(" AND {alias}.family_id = mine_{alias}.family_id"),
     }
@@ -112,10 +116,10 @@ fn of_her_families(alias: &str, staff: Option<&str>) -> String {
 /// Of the placements [`placements_from`] reads (`alias`), the active ones
 /// whose kept current period's end (`current_ends_on`, indexed with the
 /// status) is on or before `until`.
-fn placements_ending_by(alias: &str, until: &str, staff: Option<&str>) -> String {
+fn placements_ending_by(alias: &str, until: &str, mine: Option<&str>) -> String {
     format!(
         "{alias}.status = 'active' AND {alias}.current_ends_on <= {until}{}",
-        of_her_families(alias, staff)
+        of_her_families(alias, mine)
     )
 }
 
@@ -215,22 +219,22 @@ impl DeadlineRow {
 }
 
 /// Up to `limit` current periods of active placements ending on or before
-/// `until`, after `after`, in the screen's order (`staff`: only her
-/// families').
+/// `until`, after `after`, in the screen's order (only the families
+/// `reader` sees).
 pub async fn deadlines_page(
     db: &impl ConnectionTrait,
-    staff: Option<Uuid>,
+    reader: Reader,
     until: NaiveDate,
     after: Option<DeadlinePosition>,
     limit: u64,
 ) -> Result<Vec<DeadlineRow>, DbErr> {
-    let last_day = page_last_day(db, staff, until, after.as_ref().map(|a| a.0), limit).await?;
-    let rows = deadlines_until(db, staff, last_day, after.clone(), limit).await?;
+    let last_day = page_last_day(db, reader, until, after.as_ref().map(|a| a.0), limit).await?;
+    let rows = deadlines_until(db, reader, last_day, after.clone(), limit).await?;
     // A placement that ended between the two statements leaves the page
     // short of its last day: then it is read again up to the window's end,
     // so that a short page still means the last one.
     if (rows.len() as u64) < limit && last_day < until {
-        return deadlines_until(db, staff, until, after, limit).await;
+        return deadlines_until(db, reader, until, after, limit).await;
     }
     Ok(rows)
 }
@@ -252,14 +256,14 @@ struct LastDay {
 /// window's end).
 async fn page_last_day(
     db: &impl ConnectionTrait,
-    staff: Option<Uuid>,
+    reader: Reader,
     until: NaiveDate,
     after_day: Option<NaiveDate>,
     limit: u64,
 ) -> Result<NaiveDate, DbErr> {
     let mut binds = Binds::default();
     let window_end = binds.bind(until);
-    let staff = staff.map(|user_id| binds.bind(user_id));
+    let mine = families_of(reader, &mut binds);
     let later = after_day
         .map(|day| format!(" AND q.current_ends_on > {}", binds.bind(day)))
         .unwrap_or_default();
@@ -267,8 +271,8 @@ async fn page_last_day(
     let sql = format!(
         "SELECT q.current_ends_on AS last_day FROM {} WHERE {}{later} \
          ORDER BY q.current_ends_on LIMIT 1 OFFSET {offset}",
-        placements_from("q", staff.as_deref()),
-        placements_ending_by("q", &window_end, staff.as_deref()),
+        placements_from("q", mine.as_deref()),
+        placements_ending_by("q", &window_end, mine.as_deref()),
     );
     Ok(query::<LastDay>(db, sql, binds)
         .await?
@@ -280,14 +284,14 @@ async fn page_last_day(
 /// `after`, in the screen's order.
 async fn deadlines_until(
     db: &impl ConnectionTrait,
-    staff: Option<Uuid>,
+    reader: Reader,
     last_day: NaiveDate,
     after: Option<DeadlinePosition>,
     limit: u64,
 ) -> Result<Vec<DeadlineRow>, DbErr> {
     let mut binds = Binds::default();
     let last_day = binds.bind(last_day);
-    let staff = staff.map(|user_id| binds.bind(user_id));
+    let mine = families_of(reader, &mut binds);
     let mut cursor = String::new();
     if let Some((ends_on, last_name, placement_id)) = after {
         let day = binds.bind(ends_on);
@@ -307,8 +311,8 @@ async fn deadlines_until(
          JOIN families f ON f.id = p.family_id \
          WHERE {}{cursor} \
          ORDER BY c.ends_on, f.mother_last_name, p.id LIMIT {limit}",
-        placements_from("p", staff.as_deref()),
-        placements_ending_by("p", &last_day, staff.as_deref()),
+        placements_from("p", mine.as_deref()),
+        placements_ending_by("p", &last_day, mine.as_deref()),
     );
     query(db, sql, binds).await
 }
@@ -327,14 +331,14 @@ pub struct DeadlineCounts {
 /// ends are enough: for a coordinator, the count reads the index alone.
 pub async fn deadline_counts(
     db: &impl ConnectionTrait,
-    staff: Option<Uuid>,
+    reader: Reader,
     until: NaiveDate,
     as_of: NaiveDate,
     report_due_until: NaiveDate,
 ) -> Result<DeadlineCounts, DbErr> {
     let mut binds = Binds::default();
     let until = binds.bind(until);
-    let staff = staff.map(|user_id| binds.bind(user_id));
+    let mine = families_of(reader, &mut binds);
     let as_of = binds.bind(as_of);
     let sql = format!(
         "SELECT COUNT(*) AS total, \
@@ -343,18 +347,10 @@ pub async fn deadline_counts(
                              THEN 1 ELSE 0 END), 0) AS report_due \
          FROM {} WHERE {}",
         binds.bind(report_due_until),
-        placements_from("p", staff.as_deref()),
-        placements_ending_by("p", &until, staff.as_deref()),
+        placements_from("p", mine.as_deref()),
+        placements_ending_by("p", &until, mine.as_deref()),
     );
     Ok(query(db, sql, binds).await?.pop().unwrap_or_default())
-}
-
-/// Whose due dates: every family's (coordinators), or a staff member's
-/// families and the incidents she declared and may still read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DueScope {
-    Centre,
-    Staff(Uuid),
 }
 
 /// Which due dates: those due from `from` (if given) to `until`, of one
@@ -473,7 +469,7 @@ struct Branch {
 fn branches(
     binds: &mut Binds,
     dialect: Dialect,
-    scope: DueScope,
+    scope: Reader,
     window: &DueWindow,
     from_day: Option<NaiveDate>,
     overdue: Option<OverdueRule>,
@@ -483,12 +479,16 @@ fn branches(
         (a, b) => a.or(b),
     };
     let wanted = |kind: DueKind| window.kind.is_none_or(|wanted| wanted == kind);
+    let user = scope.user_id().map(|user_id| binds.bind(user_id));
+    let mine = user.as_deref().and_then(|user| scope.families_sql(user));
+    // A staff member: the follow-ups of the families she is the referent
+    // of, the incidents she declared.
     let staff = match scope {
-        DueScope::Centre => None,
-        DueScope::Staff(user_id) => Some(binds.bind(user_id)),
+        Reader::Accompanying { .. } => user.clone(),
+        _ => None,
     };
-    let placements = placements_from("p", staff.as_deref());
-    let assigned = of_her_families("p", staff.as_deref());
+    let placements = placements_from("p", mine.as_deref());
+    let assigned = of_her_families("p", mine.as_deref());
     // Bound only when its arm is read: PostgreSQL cannot type a value
     // that no statement uses.
     // No housing solution reads the caps from the warning on, whatever the
@@ -577,7 +577,7 @@ fn branches(
     ] {
         if wanted(kind) {
             let (range, overdue) = range("h.due_on", 0);
-            let steps = match &staff {
+            let steps = match &mine {
                 None => "housing_steps h JOIN placements p ON p.id = h.placement_id".to_owned(),
                 Some(_) => format!("{placements} JOIN housing_steps h ON h.placement_id = p.id"),
             };
@@ -620,12 +620,14 @@ fn branches(
     // the exit; a staff member's only when she is the family's referent.
     if wanted(DueKind::PostExitFollowUp) {
         let (range, overdue) = range("u.due_on", 0);
-        let referent = match &staff {
-            None => String::new(),
-            Some(user) => format!(
+        let referent = match (&staff, &mine) {
+            (Some(user), Some(families)) => format!(
                 " AND EXISTS (SELECT 1 FROM families rf \
-                              WHERE rf.id = u.family_id AND rf.referent_id = {user})"
+                              WHERE rf.id = u.family_id AND rf.referent_id = {user}) \
+                 AND u.family_id IN ({families})"
             ),
+            (None, Some(families)) => format!(" AND u.family_id IN ({families})"),
+            _ => String::new(),
         };
         branches.push(Branch {
             kind: DueKind::PostExitFollowUp,
@@ -639,13 +641,15 @@ fn branches(
         });
     }
     if wanted(DueKind::IncidentReport) {
-        let seen = match &staff {
-            None => String::new(),
-            Some(user) => format!(
-                " AND i.declared_by = {user} AND (i.family_id IS NULL OR {})",
-                assigned_sql("i.family_id", user)
+        let mut seen = match (&staff, &mine) {
+            (Some(user), Some(families)) => format!(
+                " AND i.declared_by = {user} AND (i.family_id IS NULL OR i.family_id IN ({families}))"
             ),
+            _ => String::new(),
         };
+        if let Some(user) = &user {
+            seen.push_str(&scope.sites_sql("i.site_id", user));
+        }
         let (range, day_late) = range("i.report_due_on", 0);
         // Seen from today, an incident's report is late from the instant
         // 48 hours after it.
@@ -678,7 +682,7 @@ fn branches(
 /// to the families.
 pub async fn due_page(
     db: &impl ConnectionTrait,
-    scope: DueScope,
+    scope: Reader,
     window: &DueWindow,
     after: Option<DuePosition>,
     limit: Option<u64>,
@@ -761,7 +765,7 @@ pub struct OverdueRule {
 /// one count per kind over its index's range.
 pub async fn due_counts(
     db: &impl ConnectionTrait,
-    scope: DueScope,
+    scope: Reader,
     window: &DueWindow,
     overdue: OverdueRule,
 ) -> Result<DueCounts, DbErr> {

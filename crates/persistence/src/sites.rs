@@ -230,3 +230,14 @@ pub(crate) async fn set_of_user(
         .await?;
     Ok(())
 }
+
+/// Whether `user_id` belongs to every site of the installation (then her
+/// reads need no condition on the sites).
+pub async fn belongs_everywhere(db: &impl ConnectionTrait, user_id: Uuid) -> Result<bool, DbErr> {
+    use sea_orm::PaginatorTrait;
+    let elsewhere = sites::Entity::find()
+        .filter(sites::Column::Id.not_in_subquery(crate::need_to_know::sites_of(user_id)))
+        .count(db)
+        .await?;
+    Ok(elsewhere == 0)
+}

@@ -282,23 +282,19 @@ pub async fn participation_of(
     Ok(participations(db, vec![row]).await?.remove(0))
 }
 
-/// The workshop's participants in the order they registered: every one,
-/// or with `assigned_to` only the families that staff member accompanies.
+/// The workshop's participants in the order they registered, of the
+/// families `reader` sees.
 pub async fn participants(
     db: &impl ConnectionTrait,
     workshop_id: Uuid,
-    assigned_to: Option<Uuid>,
+    reader: crate::need_to_know::Reader,
 ) -> Result<Vec<Participation>, DbErr> {
-    let mut query = workshop_participants::Entity::find()
+    let rows = workshop_participants::Entity::find()
         .filter(workshop_participants::Column::WorkshopId.eq(workshop_id))
-        .order_by_asc(workshop_participants::Column::Id);
-    if let Some(user_id) = assigned_to {
-        query = query.filter(
-            workshop_participants::Column::FamilyId
-                .in_subquery(crate::need_to_know::assigned_ids(user_id)),
-        );
-    }
-    let rows = query.all(db).await?;
+        .filter(reader.of_families(workshop_participants::Column::FamilyId))
+        .order_by_asc(workshop_participants::Column::Id)
+        .all(db)
+        .await?;
     participations(db, rows).await
 }
 

@@ -176,6 +176,7 @@ impl World {
                 reason_details: None,
             },
             confirm_new: None,
+            site_id: None,
         };
         nido_cases::referrals::refer(&self.cases, &self.coordinator, input)
             .await

@@ -92,6 +92,7 @@ async fn a_referral_names_the_refused_fields_of_its_family_and_records_nothing()
             reason_details: None,
         },
         confirm_new: None,
+        site_id: None,
     };
     let refused = referrals::refer(&world.cases, &world.coordinator, input.clone())
         .await

@@ -468,6 +468,7 @@ pub(crate) mod tests {
                 referent_id: None,
                 team_ids: Vec::new(),
                 current_placement_id: None,
+                site_id: uuid::Uuid::nil(),
                 version: 1,
                 created_at: at,
                 updated_at: at,

@@ -481,6 +481,8 @@ fn referral_input(
         // A blank reason is no confirmation: the check runs, and the
         // files come back with the reason asked for.
         confirm_new: optional(&typed.confirm_new).filter(|_| asked == Asked::NewFile),
+        // The coordinator's site (the form offers no choice yet).
+        site_id: None,
     };
     errors.is_empty().then_some((input, rows))
 }
