@@ -540,6 +540,7 @@ async fn create_housing(cases: &Cases, today: NaiveDate) -> anyhow::Result<Vec<U
             typology: Some(typology),
             surface_m2: Some(surface),
             capacity: Some(capacity),
+            site_id: None,
         };
         let unit = nido_cases::housing::add_unit(cases, &Caller::system(), fields)
             .await
@@ -591,6 +592,7 @@ async fn create_workshops(
             partner: Some("Médiathèque Boris Vian"),
             capacity: Some(8),
             facilitator_ids: facilitators,
+            site_id: None,
         };
         let workshop = nido_cases::workshops::create_workshop(cases, coordinator, draft)
             .await

@@ -495,10 +495,32 @@ async fn another_sites_family_is_not_found_on_any_of_its_routes_nor_in_any_list(
         nido_domain::site::FIRST_SITE.to_string()
     );
     let incident_id = incident["id"].as_str().expect("id").to_owned();
+    let workshop = app
+        .post(
+            "/api/v1/workshops",
+            Some(&lilas),
+            &json!({"title": "Massage bébé", "on": crate::cases::today(), "starts_at": "14:00",
+                    "ends_at": "15:00", "facilitator_ids": [lilas_staff_id]}),
+        )
+        .await;
+    assert_eq!(workshop.status(), StatusCode::CREATED);
+    let workshop: Value = workshop.json().await.expect("json");
+    assert_eq!(
+        workshop["site_id"],
+        nido_domain::site::FIRST_SITE.to_string()
+    );
+    let workshop_id = workshop["id"].as_str().expect("id").to_owned();
 
-    // A second site, its own coordinator and staff member.
-    let ivry = second_site(&app, "Centre maternel d'Ivry").await;
     let admin = app.admin_token().await;
+    let lilas_unit = app.leased_unit(&admin, "T2 Lilas", 3).await;
+    let lilas_lease = app
+        .get_json(&format!("/api/v1/units/{lilas_unit}/leases"), &admin)
+        .await["items"][0]["id"]
+        .as_str()
+        .expect("a lease")
+        .to_owned();
+    // A second site, its own admin, coordinator and staff member.
+    let ivry = second_site(&app, "Centre maternel d'Ivry").await;
     let admin_id = app.get_json("/api/v1/me", &admin).await["id"]
         .as_str()
         .expect("id")
@@ -506,11 +528,24 @@ async fn another_sites_family_is_not_found_on_any_of_its_routes_nor_in_any_list(
     join_site(&app, &admin_id, ivry).await;
     let (_, ivry_coordinator) = member_of(&app, &admin, "coordinator", ivry).await;
     let (ivry_staff_id, ivry_staff) = member_of(&app, &admin, "staff", ivry).await;
+    let (_, ivry_admin) = member_of(&app, &admin, "admin", ivry).await;
     // Ivry's own family: the referral is Ivry's, its coordinator's only site.
     let theirs = app
         .placed_family(&ivry_coordinator, "Benali", days_ago(300), days_ago(100))
         .await;
     let theirs_id = theirs["family_id"].as_str().expect("id").to_owned();
+    // Ivry's family is not moved into the first site's unit.
+    let moved = app
+        .post(
+            &format!(
+                "/api/v1/placements/{}/move",
+                theirs["id"].as_str().expect("id")
+            ),
+            Some(&ivry_coordinator),
+            &json!({"unit_id": lilas_unit, "on": days_ago(10)}),
+        )
+        .await;
+    assert_invalid(moved, &["unit_id"]).await;
     app.assign(&ivry_coordinator, &theirs_id, &ivry_staff_id, &[])
         .await;
     let read = app
@@ -536,8 +571,44 @@ async fn another_sites_family_is_not_found_on_any_of_its_routes_nor_in_any_list(
         ("/referrals", &referral_id),
         ("/interventions", &intervention_id),
         ("/incidents", &incident_id),
+        ("/workshops", &workshop_id),
     ] {
         routes.extend(routes_of(&app, prefix, id).await);
+    }
+    // The first site's apartment: not found to Ivry's admin and
+    // coordinator, nor in their housing lists and reports.
+    let mut housing = routes_of(&app, "/units", &lilas_unit).await;
+    housing.extend(routes_of(&app, "/leases", &lilas_lease).await);
+    for token in [&ivry_admin, &ivry_coordinator] {
+        for (method, path) in &housing {
+            let status = status_of(&app, token, method, path).await;
+            let expected: &[u16] = if method == "get" {
+                &[404]
+            } else {
+                &[400, 403, 404, 422]
+            };
+            assert!(
+                expected.contains(&status.as_u16()),
+                "{method} {path}: {status}"
+            );
+        }
+        for list in [
+            "/api/v1/units?limit=200",
+            "/api/v1/housing/vacancies",
+            "/api/v1/housing/leases-ending?within_days=3650",
+        ] {
+            let text = app.get(list, Some(token)).await.text().await.expect("text");
+            assert!(!text.contains(lilas_unit.as_str()), "{list}: {text}");
+        }
+    }
+    for list in ["/api/v1/units?limit=200", "/api/v1/housing/vacancies"] {
+        let text = app
+            .get(list, Some(&lilas))
+            .await
+            .text()
+            .await
+            .expect("text");
+        assert!(text.contains(lilas_unit.as_str()), "{list}: {text}");
     }
     for (token, role) in [(&ivry_coordinator, "coordinator"), (&ivry_staff, "staff")] {
         for (method, path) in &routes {
@@ -584,6 +655,22 @@ async fn another_sites_family_is_not_found_on_any_of_its_routes_nor_in_any_list(
         }
         assert!(seen_own, "her own family is listed");
     }
+    for token in [&ivry_coordinator, &ivry_staff] {
+        let text = app
+            .get("/api/v1/workshops", Some(token))
+            .await
+            .text()
+            .await
+            .expect("text");
+        assert!(!text.contains(workshop_id.as_str()), "{text}");
+    }
+    let text = app
+        .get("/api/v1/workshops", Some(&lilas))
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert!(text.contains(workshop_id.as_str()), "{text}");
     for list in ["/api/v1/families", "/api/v1/me/actions"] {
         let text = app
             .get(list, Some(&ivry_staff))

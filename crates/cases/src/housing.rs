@@ -28,6 +28,21 @@ pub const EDITORS: &[Role] = &[Role::Admin];
 /// one unit to another: admins and coordinators (*chefs de service*).
 pub const READERS: &[Role] = &[Role::Admin, Role::Coordinator];
 
+/// The unit, if it houses the families of one of the caller's sites
+/// (another site's is not found).
+async fn visible_unit(cases: &Cases, caller: &Caller, unit_id: Uuid) -> CaseResult<Unit> {
+    let unit = housing::find_unit(&cases.db, unit_id).await?;
+    if *caller == Caller::system()
+        || nido_persistence::sites::of_user(&cases.db, caller.id)
+            .await?
+            .contains(&unit.site_id)
+    {
+        Ok(unit)
+    } else {
+        Err(CaseError::NotFound)
+    }
+}
+
 /// Moves the family of `placement_id` into `unit_id` from `on`, ending its
 /// current occupancy the day before. A step of a larger operation: call it
 /// inside that operation's write transaction.
@@ -44,6 +59,14 @@ pub(crate) async fn move_into(
             return Err(CaseError::invalid("on", Refusal::MoveBeforeCurrentUnit));
         }
         occupancies::end(txn, current.id, day_before(on)).await?;
+    }
+    // A unit houses its own site's families only.
+    match housing::find_unit(txn, unit_id).await {
+        Ok(unit) if unit.site_id == family.site_id => {}
+        Ok(_) | Err(RepoError::NotFound) => {
+            return Err(CaseError::invalid("unit_id", Refusal::NoSuchUnit));
+        }
+        Err(err) => return Err(err.into()),
     }
     occupancies::start(txn, placement_id, unit_id, on, family.persons_on(on), now)
         .await
@@ -97,7 +120,7 @@ pub async fn add_lease(
     input: LeaseInput,
 ) -> CaseResult<Lease> {
     caller.require(EDITORS)?;
-    housing::find_unit(&cases.db, unit_id).await?;
+    visible_unit(cases, caller, unit_id).await?;
     let fields = lease_fields(input)?;
     let txn = begin_write(&cases.writer).await?;
     let lease = housing::insert_lease(&txn, unit_id, fields, cases.now())
@@ -116,7 +139,8 @@ pub async fn update_lease(
     input: LeaseInput,
 ) -> CaseResult<Lease> {
     caller.require(EDITORS)?;
-    housing::find_lease(&cases.db, lease_id).await?;
+    let lease = housing::find_lease(&cases.db, lease_id).await?;
+    visible_unit(cases, caller, lease.unit_id).await?;
     let fields = lease_fields(input)?;
     let txn = begin_write(&cases.writer).await?;
     let lease = housing::update_lease(&txn, lease_id, expected_version, fields, cases.now())
@@ -322,8 +346,13 @@ async fn unit_fields(cases: &Cases, input: UnitInput, creating: bool) -> CaseRes
 /// Adds a housing unit (admins).
 pub async fn add_unit(cases: &Cases, caller: &Caller, input: UnitInput) -> CaseResult<Unit> {
     caller.require(EDITORS)?;
+    let mut invalid = Invalid::default();
+    let site_id =
+        crate::sites::for_new_record(cases, caller, &mut invalid, "site_id", input.site_id).await?;
+    invalid.finish()?;
+    let site_id = site_id.ok_or(CaseError::Invalid(Vec::new()))?;
     let fields = unit_fields(cases, input, true).await?;
-    Ok(housing::insert_unit(&cases.writer, fields, cases.now()).await?)
+    Ok(housing::insert_unit(&cases.writer, site_id, fields, cases.now()).await?)
 }
 
 /// Changes a housing unit (admins).
@@ -335,7 +364,10 @@ pub async fn update_unit(
     input: UnitInput,
 ) -> CaseResult<Unit> {
     caller.require(EDITORS)?;
-    housing::find_unit(&cases.db, unit_id).await?;
+    let unit = visible_unit(cases, caller, unit_id).await?;
+    if input.site_id.is_some_and(|site| site != unit.site_id) {
+        return Err(CaseError::invalid("site_id", Refusal::UnitStaysInItsSite));
+    }
     let fields = unit_fields(cases, input, false).await?;
     Ok(housing::update_unit(
         &cases.writer,
@@ -374,13 +406,14 @@ pub async fn units(
     limit: u64,
 ) -> CaseResult<Vec<Unit>> {
     caller.require(READERS)?;
-    Ok(housing::list_units(&cases.db, after, limit).await?)
+    let reader = crate::families::site_reader(&cases.db, caller).await?;
+    Ok(housing::list_units(&cases.db, reader, after, limit).await?)
 }
 
 /// One housing unit (admins, coordinators).
 pub async fn unit(cases: &Cases, caller: &Caller, unit_id: Uuid) -> CaseResult<Unit> {
     caller.require(READERS)?;
-    Ok(housing::find_unit(&cases.db, unit_id).await?)
+    visible_unit(cases, caller, unit_id).await
 }
 
 /// Every lease of a unit, oldest first (admins, coordinators): a unit has
@@ -391,14 +424,16 @@ pub async fn leases_of_unit(
     unit_id: Uuid,
 ) -> CaseResult<Vec<Lease>> {
     caller.require(READERS)?;
-    housing::find_unit(&cases.db, unit_id).await?;
+    visible_unit(cases, caller, unit_id).await?;
     Ok(housing::leases_of(&cases.db, unit_id).await?)
 }
 
 /// One lease (admins, coordinators).
 pub async fn lease(cases: &Cases, caller: &Caller, lease_id: Uuid) -> CaseResult<Lease> {
     caller.require(READERS)?;
-    Ok(housing::find_lease(&cases.db, lease_id).await?)
+    let lease = housing::find_lease(&cases.db, lease_id).await?;
+    visible_unit(cases, caller, lease.unit_id).await?;
+    Ok(lease)
 }
 
 /// Who lived in a unit, and when, oldest first (admins, coordinators).
@@ -410,7 +445,7 @@ pub async fn occupancies_of_unit(
     unit_id: Uuid,
 ) -> CaseResult<Vec<Occupancy>> {
     caller.require(READERS)?;
-    housing::find_unit(&cases.db, unit_id).await?;
+    visible_unit(cases, caller, unit_id).await?;
     let occupancies = occupancies::of_unit(&cases.db, unit_id).await?;
     let families = occupancies.iter().map(|occupancy| occupancy.family_id);
     let resource = format!("/units/{unit_id}/occupancies");
@@ -432,10 +467,11 @@ pub struct HousingStock {
 /// few dozen apartments. No family in it, so no audit entry.
 pub async fn stock(cases: &Cases, caller: &Caller) -> CaseResult<HousingStock> {
     caller.require(READERS)?;
+    let reader = crate::families::site_reader(&cases.db, caller).await?;
     Ok(HousingStock {
         landlords: housing::all_landlords(&cases.db).await?,
-        units: housing::all_units(&cases.db).await?,
-        leases: housing::all_leases(&cases.db).await?,
+        units: housing::all_units(&cases.db, reader).await?,
+        leases: housing::all_leases(&cases.db, reader).await?,
     })
 }
 

@@ -35,8 +35,9 @@ pub async fn vacancies(
     as_of: NaiveDate,
 ) -> CaseResult<Vec<Vacancy>> {
     caller.require(READERS)?;
-    let units = housing::all_units(&cases.db).await?;
-    let leases = housing::all_leases(&cases.db).await?;
+    let reader = crate::families::site_reader(&cases.db, caller).await?;
+    let units = housing::all_units(&cases.db, reader).await?;
+    let leases = housing::all_leases(&cases.db, reader).await?;
     let occupancies = occupancies::all_with_detached(&cases.db).await?;
     let mut items = Vec::new();
     for unit in units {
@@ -104,8 +105,9 @@ pub async fn leases_ending(
         ));
     }
     let until = as_of + chrono::Days::new(within_days.into());
-    let leases = housing::leases_ending(&cases.db, as_of, until).await?;
-    let units: HashMap<Uuid, String> = housing::all_units(&cases.db)
+    let reader = crate::families::site_reader(&cases.db, caller).await?;
+    let leases = housing::leases_ending(&cases.db, reader, as_of, until).await?;
+    let units: HashMap<Uuid, String> = housing::all_units(&cases.db, reader)
         .await?
         .into_iter()
         .map(|unit| (unit.id, unit.label))
@@ -185,12 +187,13 @@ pub async fn occupancy_report(
         .into_iter()
         .map(|landlord| (landlord.id, landlord.kind))
         .collect();
-    let unit_kinds: HashMap<Uuid, LandlordKind> = housing::all_units(&cases.db)
+    let reader = crate::families::site_reader(&cases.db, caller).await?;
+    let unit_kinds: HashMap<Uuid, LandlordKind> = housing::all_units(&cases.db, reader)
         .await?
         .into_iter()
         .filter_map(|unit| kinds.get(&unit.landlord_id).map(|kind| (unit.id, *kind)))
         .collect();
-    let leases = housing::all_leases(&cases.db).await?;
+    let leases = housing::all_leases(&cases.db, reader).await?;
     let occupancies = occupancies::all_with_detached(&cases.db).await?;
     let mut total = OccupancyFigures::default();
     let mut by_kind: Vec<(LandlordKind, OccupancyFigures)> = LandlordKind::ALL
@@ -304,7 +307,8 @@ pub async fn residences(
     on: NaiveDate,
 ) -> CaseResult<Vec<Residence>> {
     caller.require(READERS)?;
-    let placements = nido_persistence::placements::active(&cases.db).await?;
+    let reader = crate::families::site_reader(&cases.db, caller).await?;
+    let placements = nido_persistence::placements::active_of(&cases.db, reader).await?;
     let families = nido_persistence::families::find_many(
         &cases.db,
         placements
@@ -313,7 +317,7 @@ pub async fn residences(
             .collect(),
     )
     .await?;
-    let units: HashMap<Uuid, String> = housing::all_units(&cases.db)
+    let units: HashMap<Uuid, String> = housing::all_units(&cases.db, reader)
         .await?
         .into_iter()
         .map(|unit| (unit.id, unit.label))

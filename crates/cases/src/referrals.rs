@@ -112,7 +112,7 @@ pub async fn waiting_list(cases: &Cases, caller: &Caller) -> CaseResult<WaitingL
         .audit_read(caller, "referral.list", ids, "/liste-attente")
         .await?;
     let members = team::members(cases, caller).await?;
-    let units = housing::all_units(&cases.db).await?;
+    let units = housing::all_units(&cases.db, reader).await?;
     let pending = pending
         .into_iter()
         .filter_map(|referral| {

@@ -24,6 +24,20 @@ pub use nido_domain::workshop::Position;
 
 const TEAM: &[Role] = &[Role::Coordinator, Role::Staff];
 
+/// The workshop, if it is held at one of the caller's sites (another
+/// site's is not found).
+async fn visible_workshop(cases: &Cases, caller: &Caller, id: Uuid) -> CaseResult<Workshop> {
+    let workshop = workshops::find(&cases.db, id).await?;
+    if nido_persistence::sites::of_user(&cases.db, caller.id)
+        .await?
+        .contains(&workshop.site_id)
+    {
+        Ok(workshop)
+    } else {
+        Err(CaseError::NotFound)
+    }
+}
+
 /// Creates a workshop (coordinators and staff). Its facilitators are
 /// active staff members or coordinators.
 pub async fn create_workshop(
@@ -33,6 +47,8 @@ pub async fn create_workshop(
 ) -> CaseResult<Workshop> {
     caller.require(TEAM)?;
     let mut invalid = Invalid::default();
+    let site_id =
+        crate::sites::for_new_record(cases, caller, &mut invalid, "site_id", draft.site_id).await?;
     let workshop = NewWorkshop::parse(draft)
         .map_err(|refused| invalid.add_all(refused))
         .ok();
@@ -43,8 +59,9 @@ pub async fn create_workshop(
     }
     invalid.finish()?;
     let workshop = workshop.ok_or(CaseError::Invalid(Vec::new()))?;
+    let site_id = site_id.ok_or(CaseError::Invalid(Vec::new()))?;
     let txn = begin_write(&cases.writer).await?;
-    let id = workshops::insert(&txn, workshop, caller.id, cases.now()).await?;
+    let id = workshops::insert(&txn, workshop, (caller.id, site_id), cases.now()).await?;
     txn.commit().await?;
     cases
         .audit(caller, "workshop.create", None, &format!("/workshops/{id}"))
@@ -63,7 +80,8 @@ pub async fn list_workshops(
     limit: u64,
 ) -> CaseResult<Vec<Workshop>> {
     caller.require(TEAM)?;
-    let found = workshops::list(&cases.db, from, to, after, limit).await?;
+    let reader = crate::families::site_reader(&cases.db, caller).await?;
+    let found = workshops::list(&cases.db, reader, from, to, after, limit).await?;
     cases
         .audit(caller, "workshop.list", None, "/workshops")
         .await?;
@@ -80,7 +98,7 @@ pub async fn workshop_with_participants(
     id: Uuid,
 ) -> CaseResult<(Workshop, Vec<Participation>)> {
     caller.require(TEAM)?;
-    let workshop = workshops::find(&cases.db, id).await?;
+    let workshop = visible_workshop(cases, caller, id).await?;
     let reader = crate::families::reader(&cases.db, caller).await?;
     let shown = workshops::participants(&cases.db, id, reader).await?;
     let families: Vec<Uuid> = shown.iter().map(|shown| shown.family_id).collect();
@@ -105,7 +123,7 @@ pub async fn add_participant(
     child_ids: &[Uuid],
 ) -> CaseResult<Participation> {
     caller.require(TEAM)?;
-    let workshop = workshops::find(&cases.db, workshop_id).await?;
+    let workshop = visible_workshop(cases, caller, workshop_id).await?;
     let family = visible_family(&cases.db, caller, family_id).await?;
     let mut invalid = Invalid::default();
     bounds::count(
@@ -176,7 +194,7 @@ pub async fn record_attendance(
             .err()
             .unwrap_or(CaseError::Invalid(Vec::new()))
     })?;
-    let workshop = workshops::find(&cases.db, workshop_id).await?;
+    let workshop = visible_workshop(cases, caller, workshop_id).await?;
     if caller.role != Role::Coordinator && !workshop.is_facilitator(caller.id) {
         visible_family(&cases.db, caller, family_id).await?;
     }

@@ -47,6 +47,8 @@ pub struct Unit {
     pub surface_m2: f64,
     /// How many people may live there (the mother and her born children).
     pub capacity: i32,
+    /// The site whose families it houses.
+    pub site_id: Uuid,
     pub version: i32,
 }
 
@@ -122,6 +124,9 @@ pub struct UnitInput {
     pub typology: Option<Typology>,
     pub surface_m2: Option<f64>,
     pub capacity: Option<i32>,
+    /// The site whose families it houses, at creation only: one of the
+    /// admin's sites (absent: hers when she belongs to one).
+    pub site_id: Option<Uuid>,
 }
 
 /// A unit's fields to store, checked and trimmed: `None` leaves a field as

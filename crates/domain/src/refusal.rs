@@ -178,6 +178,8 @@ pub enum Refusal {
     NotTheFamilysSite,
     /// Someone who does not belong to the family's site.
     NotOfTheFamilysSite,
+    /// Another site for a housing unit, which stays in its own.
+    UnitStaysInItsSite,
 
     // The crèche and the workshops.
     /// A booking on a day the crèche is closed.
@@ -381,6 +383,7 @@ impl Refusal {
             RequiredWithSeveralSites => "is required when you belong to several sites",
             NotTheFamilysSite => "must be the family's site",
             NotOfTheFamilysSite => "must belong to the family's site",
+            UnitStaysInItsSite => "cannot change: a unit stays in its site",
             CrecheClosed => "the crèche is closed that day",
             NoActivePlacement { day } => {
                 return format!("the family has no placement active on {day}");
@@ -538,6 +541,7 @@ impl Refusal {
             RequiredWithSeveralSites => "À préciser : vous appartenez à plusieurs sites.",
             NotTheFamilysSite => "Doit être le site de la famille.",
             NotOfTheFamilysSite => "Doit appartenir au site de la famille.",
+            UnitStaysInItsSite => "Ne peut pas changer : un logement reste dans son site.",
             CrecheClosed => "La crèche est fermée ce jour-là.",
             NoActivePlacement { .. } => {
                 "La famille n'a pas de prise en charge en cours ce jour-là."
@@ -768,6 +772,7 @@ mod tests {
             RequiredWithSeveralSites,
             NotTheFamilysSite,
             NotOfTheFamilysSite,
+            UnitStaysInItsSite,
             CrecheClosed,
             NoActivePlacement {
                 day: day("2026-03-02"),

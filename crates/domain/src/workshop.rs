@@ -43,6 +43,9 @@ pub struct WorkshopDraft<'a> {
     pub partner: Option<&'a str>,
     pub capacity: Option<i64>,
     pub facilitator_ids: &'a [Uuid],
+    /// Where it is held: one of the creator's sites (absent: hers when
+    /// she belongs to one); checked by the use case.
+    pub site_id: Option<Uuid>,
 }
 
 /// A workshop to create, checked.
@@ -142,6 +145,8 @@ pub struct Workshop {
     /// Every family taking part, whoever looks.
     pub participants_count: i32,
     pub created_by: Uuid,
+    /// Where it is held.
+    pub site_id: Uuid,
     pub version: i32,
     pub created_at: DateTime<Utc>,
 }
@@ -270,6 +275,7 @@ mod tests {
             partner: Some("Médiathèque Boris Vian"),
             capacity: Some(8),
             facilitator_ids: ids,
+            site_id: None,
         }
     }
 
@@ -359,6 +365,7 @@ mod tests {
             facilitator_ids: new.facilitator_ids,
             participants_count: 0,
             created_by: other,
+            site_id: Uuid::nil(),
             version: 1,
             created_at: DateTime::<Utc>::MIN_UTC,
         };

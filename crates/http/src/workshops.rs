@@ -38,6 +38,8 @@ pub struct WorkshopResponse {
     pub facilitator_ids: Vec<Uuid>,
     /// Every family taking part, also those the caller does not see.
     pub participants_count: i32,
+    /// Where it is held.
+    pub site_id: Uuid,
     pub version: i32,
     pub created_at: DateTime<Utc>,
 }
@@ -54,6 +56,7 @@ impl From<Workshop> for WorkshopResponse {
             capacity: workshop.capacity,
             facilitator_ids: workshop.facilitator_ids,
             participants_count: workshop.participants_count,
+            site_id: workshop.site_id,
             version: workshop.version,
             created_at: workshop.created_at,
         }
@@ -132,6 +135,9 @@ pub struct WorkshopRequest {
     /// Who leads it: 1 to 10 active staff members or coordinators.
     #[schema(min_items = 1, max_items = 10)]
     pub facilitator_ids: Vec<Uuid>,
+    /// Where it is held: one of the creator's sites (absent: hers when she
+    /// belongs to one).
+    pub site_id: Option<Uuid>,
 }
 
 /// Create a workshop (coordinator, staff).
@@ -151,6 +157,7 @@ pub(crate) async fn create_workshop(
         partner: body.partner.as_deref(),
         capacity: body.capacity,
         facilitator_ids: &body.facilitator_ids,
+        site_id: body.site_id,
     };
     let workshop =
         cases::workshops::create_workshop(&state.cases, &caller.case_caller(), draft).await?;

@@ -417,7 +417,7 @@ fn unit(row: Unit, now: DateTime<Utc>) -> units::Model {
         typology: row.typology.as_str().to_owned(),
         surface_m2: row.surface_m2,
         capacity: row.capacity,
-        site_id: Some(crate::sites::NEW_ROWS_SITE),
+        site_id: Some(row.site_id),
         version: row.version,
         created_at: now,
         updated_at: now,

@@ -11,9 +11,11 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::entities::{landlords, leases, units};
+use crate::need_to_know::Reader;
 use crate::versioned::Versioned;
 use crate::{RepoError, Rule};
 use nido_domain::Conflict;
+use sea_orm::sea_query::Query;
 
 fn corrupt(table: &str, id: Uuid) -> DbErr {
     DbErr::Custom(format!("{table} row {id}: invalid value"))
@@ -43,8 +45,23 @@ fn unit(row: units::Model) -> Result<Unit, DbErr> {
         typology: row.typology.parse().map_err(|_| corrupt("units", row.id))?,
         surface_m2: row.surface_m2,
         capacity: row.capacity,
+        // Every row has one since the upgrade to sites.
+        site_id: row.site_id.unwrap_or(crate::sites::NEW_ROWS_SITE),
         version: row.version,
     })
+}
+
+/// The leases of the units of the sites `reader` reads.
+fn leases_seen(reader: Reader) -> Condition {
+    Condition::all().add(
+        leases::Column::UnitId.in_subquery(
+            Query::select()
+                .column(units::Column::Id)
+                .from(units::Entity)
+                .cond_where(reader.sites(units::Column::SiteId))
+                .to_owned(),
+        ),
+    )
 }
 
 fn lease(row: leases::Model) -> Lease {
@@ -171,15 +188,16 @@ fn apply_unit(row: &mut units::ActiveModel, fields: UnitFields) {
     }
 }
 
-/// Creates a unit; every field is required.
+/// Creates a unit of `site_id`; every field is required.
 pub async fn insert_unit(
     db: &impl ConnectionTrait,
+    site_id: Uuid,
     fields: UnitFields,
     now: DateTime<Utc>,
 ) -> Result<Unit, DbErr> {
     let mut row = units::ActiveModel {
         id: Set(Uuid::now_v7()),
-        site_id: Set(Some(crate::sites::NEW_ROWS_SITE)),
+        site_id: Set(Some(site_id)),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -194,12 +212,16 @@ pub async fn find_unit(db: &impl ConnectionTrait, id: Uuid) -> Result<Unit, Repo
     Ok(unit(row)?)
 }
 
+/// The units of the sites `reader` reads, in creation order after `after`.
 pub async fn list_units(
     db: &impl ConnectionTrait,
+    reader: Reader,
     after: Option<Uuid>,
     limit: u64,
 ) -> Result<Vec<Unit>, DbErr> {
-    let mut query = units::Entity::find().order_by_asc(units::Column::Id);
+    let mut query = units::Entity::find()
+        .filter(reader.sites(units::Column::SiteId))
+        .order_by_asc(units::Column::Id);
     if let Some(after) = after {
         query = query.filter(units::Column::Id.gt(after));
     }
@@ -240,8 +262,10 @@ pub async fn leases_of(db: &impl ConnectionTrait, unit_id: Uuid) -> Result<Vec<L
         .collect())
 }
 
-pub async fn all_leases(db: &impl ConnectionTrait) -> Result<Vec<Lease>, DbErr> {
+/// The leases of the units of the sites `reader` reads.
+pub async fn all_leases(db: &impl ConnectionTrait, reader: Reader) -> Result<Vec<Lease>, DbErr> {
     Ok(leases::Entity::find()
+        .filter(leases_seen(reader))
         .all(db)
         .await?
         .into_iter()
@@ -249,8 +273,10 @@ pub async fn all_leases(db: &impl ConnectionTrait) -> Result<Vec<Lease>, DbErr> 
         .collect())
 }
 
-pub async fn all_units(db: &impl ConnectionTrait) -> Result<Vec<Unit>, DbErr> {
+/// The units of the sites `reader` reads.
+pub async fn all_units(db: &impl ConnectionTrait, reader: Reader) -> Result<Vec<Unit>, DbErr> {
     units::Entity::find()
+        .filter(reader.sites(units::Column::SiteId))
         .order_by_asc(units::Column::Id)
         .all(db)
         .await?
@@ -349,13 +375,16 @@ pub async fn update_lease(
     find_lease(db, id).await
 }
 
-/// Leases whose end falls in `[from, to]`.
+/// Leases of the units of the sites `reader` reads whose end falls in
+/// `[from, to]`.
 pub async fn leases_ending(
     db: &impl ConnectionTrait,
+    reader: Reader,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<Lease>, DbErr> {
     Ok(leases::Entity::find()
+        .filter(leases_seen(reader))
         .filter(leases::Column::EndsOn.gte(from))
         .filter(leases::Column::EndsOn.lte(to))
         .order_by_asc(leases::Column::EndsOn)

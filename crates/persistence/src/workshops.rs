@@ -72,6 +72,8 @@ async fn assemble(
                 facilitator_ids: facilitators.remove(&row.id).unwrap_or_default(),
                 participants_count: row.participants_count,
                 created_by: row.created_by,
+                // Every row has one since the upgrade to sites.
+                site_id: row.site_id.unwrap_or(crate::sites::NEW_ROWS_SITE),
                 version: row.version,
                 created_at: row.created_at,
             })
@@ -82,7 +84,7 @@ async fn assemble(
 pub async fn insert(
     db: &impl ConnectionTrait,
     new: NewWorkshop,
-    created_by: Uuid,
+    (created_by, site_id): (Uuid, Uuid),
     now: DateTime<Utc>,
 ) -> Result<Uuid, DbErr> {
     let id = Uuid::now_v7();
@@ -96,7 +98,7 @@ pub async fn insert(
         capacity: Set(new.capacity),
         participants_count: Set(0),
         created_by: Set(created_by),
-        site_id: Set(Some(crate::sites::NEW_ROWS_SITE)),
+        site_id: Set(Some(site_id)),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -121,16 +123,18 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Workshop, RepoE
 
 pub use nido_domain::workshop::Position;
 
-/// The workshops held from `from` to `to` (both included), in the order
-/// they take place, after `after`.
+/// The workshops of the sites `reader` reads, held from `from` to `to`
+/// (both included), in the order they take place, after `after`.
 pub async fn list(
     db: &impl ConnectionTrait,
+    reader: crate::need_to_know::Reader,
     from: NaiveDate,
     to: Option<NaiveDate>,
     after: Option<Position>,
     limit: u64,
 ) -> Result<Vec<Workshop>, DbErr> {
     let mut query = workshops::Entity::find()
+        .filter(reader.sites(workshops::Column::SiteId))
         .filter(workshops::Column::HeldOn.gte(from))
         .order_by_asc(workshops::Column::HeldOn)
         .order_by_asc(workshops::Column::StartsMinute)

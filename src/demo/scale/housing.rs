@@ -81,6 +81,7 @@ pub(super) fn housing(born_children: &[usize], today: NaiveDate, rows: &mut Rows
             typology,
             surface_m2: surface + dice.below(60) as f64 / 10.0,
             capacity,
+            site_id: nido_domain::site::FIRST_SITE,
             version: 1,
         });
         // Leased before any scale family came (stays are under three years).

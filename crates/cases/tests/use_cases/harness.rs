@@ -229,6 +229,7 @@ impl World {
                 typology: Some(Typology::T1),
                 surface_m2: Some(32.0),
                 capacity: Some(2),
+                site_id: None,
             },
         )
         .await

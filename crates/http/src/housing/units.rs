@@ -28,6 +28,8 @@ pub struct UnitResponse {
     pub typology: Typology,
     pub surface_m2: f64,
     pub capacity: i32,
+    /// The site whose families it houses.
+    pub site_id: Uuid,
     pub version: i32,
 }
 
@@ -43,6 +45,7 @@ impl From<Unit> for UnitResponse {
             typology: unit.typology,
             surface_m2: unit.surface_m2,
             capacity: unit.capacity,
+            site_id: unit.site_id,
             version: unit.version,
         }
     }
@@ -75,6 +78,10 @@ pub struct UnitRequest {
     pub surface_m2: Option<f64>,
     #[schema(minimum = 1, maximum = 20)]
     pub capacity: Option<i32>,
+    /// The site whose families it houses, given at creation: one of the
+    /// admin's sites (absent: hers when she belongs to one). A unit stays
+    /// in its site.
+    pub site_id: Option<Uuid>,
 }
 
 impl From<UnitRequest> for UnitInput {
@@ -88,6 +95,7 @@ impl From<UnitRequest> for UnitInput {
             typology: request.typology,
             surface_m2: request.surface_m2,
             capacity: request.capacity,
+            site_id: request.site_id,
         }
     }
 }

@@ -174,6 +174,8 @@ pub async fn add_unit_form(
         typology: kind,
         surface_m2: surface,
         capacity,
+        // The admin's site (the form offers no choice yet).
+        site_id: None,
     };
     let status = match add_unit(&web.cases, &signed_in.case_caller(), input).await {
         Ok(_) => return Ok(done("logement")),
