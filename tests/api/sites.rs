@@ -411,6 +411,34 @@ async fn member_of(app: &TestApp, admin: &str, role: &str, site: uuid::Uuid) -> 
     (created["id"].as_str().expect("id").to_owned(), token)
 }
 
+/// A second site and its team (tokens), made by `admin`, who joins it.
+struct Ivry {
+    site: uuid::Uuid,
+    coordinator: String,
+    staff_id: String,
+    staff: String,
+    admin: String,
+}
+
+async fn ivry_and_its_team(app: &TestApp, admin: &str) -> Ivry {
+    let site = second_site(app, "Centre maternel d'Ivry").await;
+    let admin_id = app.get_json("/api/v1/me", admin).await["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    join_site(app, &admin_id, site).await;
+    let (_, coordinator) = member_of(app, admin, "coordinator", site).await;
+    let (staff_id, staff) = member_of(app, admin, "staff", site).await;
+    let (_, ivry_admin) = member_of(app, admin, "admin", site).await;
+    Ivry {
+        site,
+        coordinator,
+        staff_id,
+        staff,
+        admin: ivry_admin,
+    }
+}
+
 /// Every route of the OpenAPI document under `prefix` with no parameter
 /// but `{id}`, with `id` in its place, and its methods.
 async fn routes_of(app: &TestApp, prefix: &str, id: &str) -> Vec<(String, String)> {
@@ -520,15 +548,13 @@ async fn another_sites_family_is_not_found_on_any_of_its_routes_nor_in_any_list(
         .expect("a lease")
         .to_owned();
     // A second site, its own admin, coordinator and staff member.
-    let ivry = second_site(&app, "Centre maternel d'Ivry").await;
-    let admin_id = app.get_json("/api/v1/me", &admin).await["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
-    join_site(&app, &admin_id, ivry).await;
-    let (_, ivry_coordinator) = member_of(&app, &admin, "coordinator", ivry).await;
-    let (ivry_staff_id, ivry_staff) = member_of(&app, &admin, "staff", ivry).await;
-    let (_, ivry_admin) = member_of(&app, &admin, "admin", ivry).await;
+    let Ivry {
+        site: ivry,
+        coordinator: ivry_coordinator,
+        staff_id: ivry_staff_id,
+        staff: ivry_staff,
+        admin: ivry_admin,
+    } = ivry_and_its_team(&app, &admin).await;
     // Ivry's own family: the referral is Ivry's, its coordinator's only site.
     let theirs = app
         .placed_family(&ivry_coordinator, "Benali", days_ago(300), days_ago(100))
@@ -692,4 +718,96 @@ async fn another_sites_family_is_not_found_on_any_of_its_routes_nor_in_any_list(
         )
         .await;
     assert_invalid(known, &["family_id"]).await;
+}
+
+#[tokio::test]
+async fn the_billing_statement_bills_each_site_at_its_rate_and_sums_them_with_a_line_per_site() {
+    use crate::cases::days_ago;
+    let app = crate::helpers::spawn_app().await;
+    let first = nido_domain::site::FIRST_SITE.to_string();
+    let admin = app.admin_token().await;
+    let lilas = app.login_as("coordinator").await;
+    assert_eq!(
+        patch_site(
+            &app,
+            &admin,
+            &first,
+            None,
+            &json!({"daily_rate_cents": 10_000})
+        )
+        .await
+        .status(),
+        StatusCode::OK
+    );
+    let martin = app
+        .placed_family(&lilas, "Martin", days_ago(300), days_ago(100))
+        .await;
+    let Ivry {
+        site: ivry,
+        coordinator: ivry_coordinator,
+        admin: ivry_admin,
+        ..
+    } = ivry_and_its_team(&app, &admin).await;
+    let benali = app
+        .placed_family(&ivry_coordinator, "Benali", days_ago(300), days_ago(100))
+        .await;
+    let month = crate::cases::today().format("%Y-%m").to_string();
+    let path = format!("/api/v1/reports/billing?month={month}");
+
+    // Both sites, summed: each line at its site's rate, a line per site.
+    let both = app.get_json(&path, &admin).await;
+    assert_eq!(both["daily_rate_cents"], Value::Null, "{both}");
+    let lines = both["lines"].as_array().expect("lines");
+    assert_eq!(lines.len(), 2, "{both}");
+    let line_of = |family: &Value| {
+        lines
+            .iter()
+            .find(|line| line["family_id"] == family["family_id"])
+            .expect("a line")
+            .clone()
+    };
+    let (martin_line, benali_line) = (line_of(&martin), line_of(&benali));
+    assert_eq!(martin_line["daily_rate_cents"], 10_000);
+    assert_eq!(benali_line["daily_rate_cents"], 9_800);
+    let days = martin_line["days"].as_i64().expect("days");
+    assert!(days > 0);
+    assert_eq!(martin_line["amount_cents"], days * 10_000);
+    assert_eq!(benali_line["amount_cents"], days * 9_800);
+    let sites = both["sites"].as_array().expect("sites");
+    assert_eq!(sites.len(), 2, "{both}");
+    let total: i64 = sites
+        .iter()
+        .map(|site| site["total_cents"].as_i64().expect("cents"))
+        .sum();
+    assert_eq!(both["total_cents"], total);
+    assert_eq!(total, days * (10_000 + 9_800));
+
+    // One site's, asked by its id; another site's is not found.
+    let one = app
+        .get_json(&format!("{path}&site_id={ivry}"), &admin)
+        .await;
+    assert_eq!(one["daily_rate_cents"], 9_800, "{one}");
+    assert_eq!(one["lines"].as_array().expect("lines").len(), 1);
+    assert_eq!(one["total_cents"], days * 9_800);
+    let own = app.get_json(&path, &ivry_admin).await;
+    assert_eq!(own["lines"].as_array().expect("lines").len(), 1, "{own}");
+    assert_eq!(own["lines"][0]["family_id"], benali["family_id"]);
+    assert_problem(
+        app.get(&format!("{path}&site_id={first}"), Some(&ivry_admin))
+            .await,
+        404,
+        "not_found",
+    )
+    .await;
+    // The spreadsheet: a total per site, then the statement's.
+    let rows = app
+        .get_csv(
+            &format!("{path}&format=csv"),
+            &admin,
+            &format!("facturation-{month}.csv"),
+        )
+        .await;
+    let names: Vec<&str> = rows.iter().map(|row| row[2].as_str()).collect();
+    assert!(names.contains(&"Total Centre maternel d'Ivry"), "{names:?}");
+    assert_eq!(names.last(), Some(&"Total"), "{names:?}");
 }

@@ -218,3 +218,22 @@ pub(crate) async fn for_new_record(
         },
     }
 }
+
+/// The sites a report reads: `site_id`, one of the caller's (another is
+/// not found); absent, every site she belongs to, by name.
+pub async fn read_by(
+    cases: &Cases,
+    caller: &Caller,
+    site_id: Option<Uuid>,
+) -> CaseResult<Vec<Site>> {
+    let mine = of_caller(cases, caller).await?;
+    let sites: Vec<Site> = sites::list(&cases.db)
+        .await?
+        .into_iter()
+        .filter(|site| mine.contains(&site.id) && site_id.is_none_or(|wanted| wanted == site.id))
+        .collect();
+    if site_id.is_some() && sites.is_empty() {
+        return Err(crate::CaseError::NotFound);
+    }
+    Ok(sites)
+}

@@ -25,12 +25,19 @@ pub struct BillingParams {
     pub month: String,
     #[param(schema_with = crate::schema::csv_format)]
     pub format: Option<Format>,
+    /// One site's statement (one the admin belongs to); absent, every site
+    /// she belongs to, summed with a line per site.
+    pub site_id: Option<Uuid>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BillingLineResponse {
     pub placement_id: Uuid,
     pub family_id: Uuid,
+    /// The family's site, whose prix de journée the line is billed at.
+    pub site_id: Uuid,
+    #[schema(minimum = 0)]
+    pub daily_rate_cents: i64,
     pub mother_name: String,
     pub admitted_on: NaiveDate,
     /// `null` while the placement is active.
@@ -49,6 +56,8 @@ impl From<&BillingLine> for BillingLineResponse {
         Self {
             placement_id: line.placement_id,
             family_id: line.family_id,
+            site_id: line.site_id,
+            daily_rate_cents: line.daily_rate_cents,
             mother_name: line.mother_name(),
             admitted_on: line.admitted_on,
             exited_on: line.exited_on,
@@ -62,11 +71,28 @@ impl From<&BillingLine> for BillingLineResponse {
 pub struct BillingStatementResponse {
     /// `YYYY-MM`.
     pub month: String,
-    /// The prix de journée (`billing.daily_rate_cents`); 0 while not set.
+    /// The prix de journée in cents (0 while not set): the site's, or the
+    /// sites' when they share it; null for sites of different rates (each
+    /// line and each site says its own).
     #[schema(minimum = 0)]
-    pub daily_rate_cents: i64,
+    pub daily_rate_cents: Option<i64>,
     /// One per placement present in the month, by the mother's name.
     pub lines: Vec<BillingLineResponse>,
+    /// A line per site, by name.
+    pub sites: Vec<SiteBillingResponse>,
+    #[schema(minimum = 0)]
+    pub total_days: i64,
+    #[schema(minimum = 0)]
+    pub total_cents: i64,
+}
+
+/// One site's part of a statement.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SiteBillingResponse {
+    pub site_id: Uuid,
+    pub name: String,
+    #[schema(minimum = 0)]
+    pub daily_rate_cents: i64,
     #[schema(minimum = 0)]
     pub total_days: i64,
     #[schema(minimum = 0)]
@@ -86,7 +112,8 @@ pub(crate) async fn statement(
 ) -> Result<Response> {
     let month =
         Month::parse(&params.month).map_err(|err| ApiError::invalid("month", err.into()))?;
-    let statement = billing::statement(&state.cases, &caller.case_caller(), month).await?;
+    let statement =
+        billing::statement(&state.cases, &caller.case_caller(), month, params.site_id).await?;
     match params.format.unwrap_or_default() {
         Format::Csv => csv_response(
             &StatementRow::all(&statement),
@@ -96,6 +123,17 @@ pub(crate) async fn statement(
             month: month.to_string(),
             daily_rate_cents: statement.daily_rate_cents,
             lines: statement.lines.iter().map(Into::into).collect(),
+            sites: statement
+                .sites
+                .iter()
+                .map(|site| SiteBillingResponse {
+                    site_id: site.site_id,
+                    name: site.name.clone(),
+                    daily_rate_cents: site.daily_rate_cents,
+                    total_days: site.total_days,
+                    total_cents: site.total_cents,
+                })
+                .collect(),
             total_days: statement.total_days,
             total_cents: statement.total_cents,
         })
@@ -111,7 +149,7 @@ struct StatementRow {
     admitted_on: Option<NaiveDate>,
     exited_on: Option<NaiveDate>,
     days: i64,
-    daily_rate_cents: i64,
+    daily_rate_cents: Option<i64>,
     amount_cents: i64,
 }
 
@@ -124,9 +162,24 @@ impl StatementRow {
             admitted_on: Some(line.admitted_on),
             exited_on: line.exited_on,
             days: line.days,
-            daily_rate_cents: statement.daily_rate_cents,
+            daily_rate_cents: Some(line.daily_rate_cents),
             amount_cents: line.amount_cents,
         });
+        // Several sites: a total of each before the statement's.
+        let per_site = statement
+            .sites
+            .iter()
+            .filter(|_| statement.sites.len() > 1)
+            .map(|site| StatementRow {
+                placement_id: None,
+                family_id: None,
+                mother_name: format!("Total {}", site.name),
+                admitted_on: None,
+                exited_on: None,
+                days: site.total_days,
+                daily_rate_cents: Some(site.daily_rate_cents),
+                amount_cents: site.total_cents,
+            });
         let total = StatementRow {
             placement_id: None,
             family_id: None,
@@ -137,7 +190,7 @@ impl StatementRow {
             daily_rate_cents: statement.daily_rate_cents,
             amount_cents: statement.total_cents,
         };
-        lines.chain([total]).collect()
+        lines.chain(per_site).chain([total]).collect()
     }
 }
 
@@ -158,7 +211,8 @@ impl CsvRow for StatementRow {
         Column::new("Sortie le", |row| Cell::Date(row.exited_on)),
         Column::new("Jours de présence", |row| Cell::Integer(row.days)),
         Column::new("Prix de journée (€)", |row| {
-            Cell::Cents(row.daily_rate_cents)
+            row.daily_rate_cents
+                .map_or_else(|| Cell::text(""), Cell::Cents)
         }),
         Column::new("Montant (€)", |row| Cell::Cents(row.amount_cents)),
     ];
