@@ -540,6 +540,28 @@ async fn another_sites_family_is_not_found_on_any_of_its_routes_nor_in_any_list(
     let workshop_id = workshop["id"].as_str().expect("id").to_owned();
 
     let admin = app.admin_token().await;
+    // A morning at the crèche for the first site's child.
+    crate::creche::set_settings(&app, &admin, json!({})).await;
+    let creche_day = crate::creche::weekday_ago(3);
+    let child_id = app
+        .get_json(&format!("/api/v1/families/{family_id}"), &lilas)
+        .await["children"][0]["id"]
+        .as_str()
+        .expect("a child")
+        .to_owned();
+    let booked = app
+        .post(
+            &format!("/api/v1/families/{family_id}/creche-bookings"),
+            Some(&lilas),
+            &json!({"child_id": child_id, "on": creche_day, "starts_at": "09:00",
+                    "ends_at": "11:00", "purpose": "job_interview"}),
+        )
+        .await;
+    assert_eq!(booked.status(), StatusCode::CREATED);
+    let creche_report = format!(
+        "/api/v1/reports/creche?month={}",
+        creche_day.format("%Y-%m")
+    );
     let lilas_unit = app.leased_unit(&admin, "T2 Lilas", 3).await;
     let lilas_lease = app
         .get_json(&format!("/api/v1/units/{lilas_unit}/leases"), &admin)
@@ -635,6 +657,21 @@ async fn another_sites_family_is_not_found_on_any_of_its_routes_nor_in_any_list(
             .await
             .expect("text");
         assert!(text.contains(lilas_unit.as_str()), "{list}: {text}");
+    }
+    // The crèche's month and day: the first site's child is not in the
+    // second's.
+    let creche_planning = format!("/api/v1/creche/day?on={creche_day}");
+    for (path, token, shown) in [
+        (&creche_report, &lilas, true),
+        (&creche_report, &ivry_admin, false),
+        (&creche_report, &ivry_coordinator, false),
+        (&creche_planning, &lilas, true),
+        (&creche_planning, &ivry_coordinator, false),
+    ] {
+        let response = app.get(path, Some(token)).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let text = response.text().await.expect("text");
+        assert_eq!(text.contains(family_id.as_str()), shown, "{path}: {text}");
     }
     for (token, role) in [(&ivry_coordinator, "coordinator"), (&ivry_staff, "staff")] {
         for (method, path) in &routes {

@@ -696,8 +696,17 @@ pub async fn month_report(cases: &Cases, caller: &Caller, month: Month) -> CaseR
     let mut by_child: BTreeMap<(Uuid, Uuid), ChildMonth> = BTreeMap::new();
     let mut by_purpose: HashMap<BookingPurpose, i64> = HashMap::new();
     let mut booked_place_minutes = 0;
-    for booking in store::bookings_between(&cases.db, first_day, last_day).await? {
-        if booking.status == BookingStatus::Cancelled {
+    let bookings = store::bookings_between(&cases.db, first_day, last_day).await?;
+    // The families of the caller's sites only: another site's children are
+    // not hers to read.
+    let mut families_read: HashMap<Uuid, Family> =
+        families::find_many(&cases.db, bookings.iter().map(|b| b.family_id).collect()).await?;
+    let my_sites = crate::sites::of_caller(cases, caller).await?;
+    families_read.retain(|_, family| my_sites.contains(&family.site_id));
+    for booking in bookings {
+        if booking.status == BookingStatus::Cancelled
+            || !families_read.contains_key(&booking.family_id)
+        {
             continue;
         }
         let minutes = i64::from(booking.slot.minutes());
@@ -721,11 +730,8 @@ pub async fn month_report(cases: &Cases, caller: &Caller, month: Month) -> CaseR
         entry.absences += i64::from(booking.status == BookingStatus::Absent);
     }
     let mut children: Vec<ChildMonth> = by_child.into_values().collect();
-    let mut families_read: HashMap<Uuid, Family> = HashMap::new();
+    families_read.retain(|id, _| children.iter().any(|child| child.family_id == *id));
     for child in &mut children {
-        if let Entry::Vacant(entry) = families_read.entry(child.family_id) {
-            entry.insert(families::find(&cases.db, child.family_id).await?);
-        }
         if let Some(found) = families_read
             .get(&child.family_id)
             .and_then(|family| family.children.iter().find(|c| c.id == child.child_id))
