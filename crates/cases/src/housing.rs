@@ -101,7 +101,7 @@ pub async fn move_family(
         return Err(CaseError::invalid("on", Refusal::MoveBeforeAdmission));
     }
     let family = families::find(&txn, placement.family_id).await?;
-    crate::families::in_callers_sites(&cases.db, caller, &family).await?;
+    crate::families::in_callers_sites(&txn, caller, &family).await?;
     let occupancy = move_into(&txn, placement_id, &family, unit_id, on, cases.now()).await?;
     txn.commit().await?;
     let resource = format!("/placements/{placement_id}/move");

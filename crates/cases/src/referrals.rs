@@ -249,6 +249,9 @@ pub async fn refer(
         crate::sites::for_new_record(cases, caller, &mut invalid, "site_id", input.site_id).await?;
     let (family, details) = checked(&input, cases.today(), invalid)?;
     let site_id = site_id.ok_or_else(|| anyhow::anyhow!("checked site missing"))?;
+    // Read before the transaction: a read through the pool while it holds
+    // a connection could wait for one that parallel referrals all hold.
+    let my_sites = crate::sites::of_caller(cases, caller).await?;
     let now = cases.now();
     let txn = begin_write(&cases.writer).await?;
     // The check reads what the transaction sees, one check at a time: two
@@ -258,9 +261,8 @@ pub async fn refer(
     if let ReferredFamily::New { mother, children } = &family {
         identity::serialize_checks(&txn).await?;
         let births = children.iter().map(|child| child.birth.date()).collect();
-        let sites = crate::sites::of_caller(cases, caller).await?;
         let alike =
-            crate::identity::alike(cases, &txn, &Identity::of(mother, births), &sites).await?;
+            crate::identity::alike(cases, &txn, &Identity::of(mother, births), &my_sites).await?;
         (probable, warnings) = alike
             .into_iter()
             .partition(|candidate| candidate.score >= cases.identity.probable);
@@ -297,10 +299,7 @@ pub async fn refer(
                     other => other.into(),
                 })?;
             // Another site's family is not the coordinator's to know of.
-            if !crate::sites::of_caller(cases, caller)
-                .await?
-                .contains(&family.site_id)
-            {
+            if !my_sites.contains(&family.site_id) {
                 return Err(no_such());
             }
             if input.site_id.is_some_and(|named| named != family.site_id) {
