@@ -100,6 +100,7 @@ pub struct ActionInput {
     #[schema(
         example = "Accompagner Mme à la CAF pour le dossier d'allocations",
         min_length = 1,
+        pattern = r"[^\s\x85]",
         max_length = 2000
     )]
     pub description: String,
