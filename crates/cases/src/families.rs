@@ -53,11 +53,7 @@ pub async fn in_callers_sites(
     caller: &Caller,
     family: &Family,
 ) -> CaseResult<()> {
-    if *caller == Caller::system()
-        || nido_persistence::sites::of_user(db, caller.id)
-            .await?
-            .contains(&family.site_id)
-    {
+    if crate::sites::caller_in(db, caller, family.site_id).await? {
         return Ok(());
     }
     Err(CaseError::Hidden {

@@ -32,11 +32,7 @@ pub const READERS: &[Role] = &[Role::Admin, Role::Coordinator];
 /// (another site's is not found).
 async fn visible_unit(cases: &Cases, caller: &Caller, unit_id: Uuid) -> CaseResult<Unit> {
     let unit = housing::find_unit(&cases.db, unit_id).await?;
-    if *caller == Caller::system()
-        || nido_persistence::sites::of_user(&cases.db, caller.id)
-            .await?
-            .contains(&unit.site_id)
-    {
+    if crate::sites::caller_in(&cases.db, caller, unit.site_id).await? {
         Ok(unit)
     } else {
         Err(CaseError::NotFound)

@@ -174,11 +174,7 @@ async fn readable(cases: &Cases, caller: &Caller, id: Uuid) -> CaseResult<Incide
         family_id: incident.family_id,
     };
     // Another site's incident, whoever reads it.
-    if *caller != Caller::system()
-        && !nido_persistence::sites::of_user(&cases.db, caller.id)
-            .await?
-            .contains(&incident.site_id)
-    {
+    if !crate::sites::caller_in(&cases.db, caller, incident.site_id).await? {
         return Err(hidden);
     }
     if reads_all(caller) {

@@ -126,6 +126,16 @@ pub async fn of_caller(cases: &Cases, caller: &Caller) -> CaseResult<Vec<Uuid>> 
     Ok(sites::of_user(&cases.db, caller.id).await?)
 }
 
+/// Whether `caller` belongs to `site_id` (nido itself belongs to every
+/// site): what makes another site's record hidden from her.
+pub async fn caller_in(
+    db: &impl nido_persistence::ConnectionTrait,
+    caller: &Caller,
+    site_id: Uuid,
+) -> CaseResult<bool> {
+    Ok(*caller == Caller::system() || sites::of_user(db, caller.id).await?.contains(&site_id))
+}
+
 /// The sites an admin gives an account (the field `site_ids`), checked
 /// into `invalid`: one at least, each a site of the installation, and each
 /// given or taken away one the admin belongs to (she manages her sites

@@ -28,10 +28,7 @@ const TEAM: &[Role] = &[Role::Coordinator, Role::Staff];
 /// site's is not found).
 async fn visible_workshop(cases: &Cases, caller: &Caller, id: Uuid) -> CaseResult<Workshop> {
     let workshop = workshops::find(&cases.db, id).await?;
-    if nido_persistence::sites::of_user(&cases.db, caller.id)
-        .await?
-        .contains(&workshop.site_id)
-    {
+    if crate::sites::caller_in(&cases.db, caller, workshop.site_id).await? {
         Ok(workshop)
     } else {
         Err(CaseError::NotFound)
