@@ -36,6 +36,7 @@ mod m20261207_000027_mail;
 mod m20261207_000028_sites;
 mod m20261207_000029_site_records;
 mod m20261207_000030_user_sites;
+mod m20261208_000031_head_office;
 
 pub struct Migrator;
 
@@ -71,6 +72,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000028_sites::Migration),
             Box::new(m20261207_000029_site_records::Migration),
             Box::new(m20261207_000030_user_sites::Migration),
+            Box::new(m20261208_000031_head_office::Migration),
         ]
     }
 }

@@ -14,7 +14,11 @@ const ADMIN: &str = "admin";
 const COORDINATOR: &str = "coordinator";
 /// A social worker: staff, not one of the crèche's professionals.
 const STAFF: &str = "staff";
-const EVERYONE: &[&str] = &[ADMIN, COORDINATOR, STAFF];
+/// The head office: it reads, and writes nothing but its own account.
+const HEAD_OFFICE: &str = "head_office";
+const EVERYONE: &[&str] = &[ADMIN, COORDINATOR, STAFF, HEAD_OFFICE];
+/// Every account of a centre: not the head office.
+const CENTRE: &[&str] = &[ADMIN, COORDINATOR, STAFF];
 const TEAM: &[&str] = &[COORDINATOR, STAFF];
 
 /// Every write, and the roles that may use it (the others get 403).
@@ -41,9 +45,9 @@ const WRITES: &[(&str, &str, &[&str])] = &[
     ("POST", "/families/{id}/creche-bookings", TEAM),
     ("POST", "/families/{id}/documents", TEAM),
     ("POST", "/families/{id}/interventions", TEAM),
-    ("POST", "/incidents", EVERYONE),
+    ("POST", "/incidents", CENTRE),
     ("PATCH", "/housing-steps/{id}", TEAM),
-    ("PATCH", "/incidents/{id}", EVERYONE),
+    ("PATCH", "/incidents/{id}", CENTRE),
     ("PATCH", "/interventions/{id}", TEAM),
     ("POST", "/landlords", &[ADMIN]),
     ("PATCH", "/landlords/{id}", &[ADMIN]),
@@ -126,10 +130,12 @@ async fn every_role_gated_write_answers_403_to_a_forbidden_role_whatever_the_bod
     let admin = app.admin_token().await;
     let coordinator = app.login_as(COORDINATOR).await;
     let staff = app.login_as(STAFF).await;
+    let head_office = app.login_as(HEAD_OFFICE).await;
     let tokens = [
         (ADMIN, &admin),
         (COORDINATOR, &coordinator),
         (STAFF, &staff),
+        (HEAD_OFFICE, &head_office),
     ];
     let bodies: [(&str, Option<&str>); 4] = [
         ("no body", None),

@@ -329,7 +329,7 @@ impl TestApp {
     pub async fn login_as(&self, role: &str) -> String {
         let email = format!("{role}-{}@nido.example", uuid::Uuid::new_v4().simple());
         let profession = match role {
-            "admin" => "director",
+            "admin" | "head_office" => "director",
             "coordinator" => "coordinator",
             _ => "social_worker",
         };

@@ -757,9 +757,22 @@ async fn another_sites_family_is_not_found_on_any_of_its_routes_nor_in_any_list(
     assert_invalid(known, &["family_id"]).await;
 }
 
+/// The first site's family (placed by `lilas`), a second site with its
+/// team, and its family: (the first's placement, Ivry, Ivry's placement).
+async fn a_family_at_each_site(app: &TestApp, admin: &str, lilas: &str) -> (Value, Ivry, Value) {
+    use crate::cases::days_ago;
+    let martin = app
+        .placed_family(lilas, "Martin", days_ago(300), days_ago(100))
+        .await;
+    let ivry = ivry_and_its_team(app, admin).await;
+    let benali = app
+        .placed_family(&ivry.coordinator, "Benali", days_ago(300), days_ago(100))
+        .await;
+    (martin, ivry, benali)
+}
+
 #[tokio::test]
 async fn the_billing_statement_bills_each_site_at_its_rate_and_sums_them_with_a_line_per_site() {
-    use crate::cases::days_ago;
     let app = crate::helpers::spawn_app().await;
     let first = nido_domain::site::FIRST_SITE.to_string();
     let admin = app.admin_token().await;
@@ -776,18 +789,12 @@ async fn the_billing_statement_bills_each_site_at_its_rate_and_sums_them_with_a_
         .status(),
         StatusCode::OK
     );
-    let martin = app
-        .placed_family(&lilas, "Martin", days_ago(300), days_ago(100))
-        .await;
+    let (martin, ivry, benali) = a_family_at_each_site(&app, &admin, &lilas).await;
     let Ivry {
         site: ivry,
-        coordinator: ivry_coordinator,
         admin: ivry_admin,
         ..
-    } = ivry_and_its_team(&app, &admin).await;
-    let benali = app
-        .placed_family(&ivry_coordinator, "Benali", days_ago(300), days_ago(100))
-        .await;
+    } = ivry;
     let month = crate::cases::today().format("%Y-%m").to_string();
     let path = format!("/api/v1/reports/billing?month={month}");
 
@@ -847,4 +854,145 @@ async fn the_billing_statement_bills_each_site_at_its_rate_and_sums_them_with_a_
     let names: Vec<&str> = rows.iter().map(|row| row[2].as_str()).collect();
     assert!(names.contains(&"Total Centre maternel d'Ivry"), "{names:?}");
     assert_eq!(names.last(), Some(&"Total"), "{names:?}");
+}
+
+#[tokio::test]
+async fn the_head_office_reads_every_sites_families_due_dates_and_reports_and_writes_nothing() {
+    use crate::cases::days_ago;
+    let app = crate::helpers::spawn_app().await;
+    let first = nido_domain::site::FIRST_SITE;
+    let admin = app.admin_token().await;
+    let lilas = app.login_as("coordinator").await;
+    let (martin, Ivry { site: ivry, .. }, benali) =
+        a_family_at_each_site(&app, &admin, &lilas).await;
+    // The head office's account belongs to the first site only: it reads
+    // every site all the same.
+    let (_, head_office) = member_of(&app, &admin, "head_office", first).await;
+    let me = app.get_json("/api/v1/me", &head_office).await;
+    assert_eq!(me["role"], "head_office", "{me}");
+
+    // Both sites' families: listed, read, their placements.
+    let ids = |page: &Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter_map(|item| item["id"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let listed = ids(&app.get_json("/api/v1/families", &head_office).await);
+    for family in [&martin, &benali] {
+        let family_id = family["family_id"].as_str().expect("id");
+        assert!(listed.iter().any(|id| id == family_id), "{listed:?}");
+        let read = app
+            .get_json(&format!("/api/v1/families/{family_id}"), &head_office)
+            .await;
+        assert_eq!(read["id"], family["family_id"], "{read}");
+        let placement = app
+            .get(
+                &format!("/api/v1/placements/{}", family["id"].as_str().expect("id")),
+                Some(&head_office),
+            )
+            .await;
+        assert_eq!(placement.status(), StatusCode::OK);
+    }
+    // The due dates and deadlines of both sites.
+    for screen in [
+        "/api/v1/due-dates?within_days=90",
+        "/api/v1/deadlines?within_days=90",
+    ] {
+        let page = app.get_json(screen, &head_office).await.to_string();
+        for family in [&martin, &benali] {
+            let family_id = family["family_id"].as_str().expect("id");
+            assert!(page.contains(family_id), "{screen}: {page}");
+        }
+    }
+    // The reports, every site summed with a line per site, or one site's.
+    let month = crate::cases::today().format("%Y-%m").to_string();
+    let billing = app
+        .get_json(
+            &format!("/api/v1/reports/billing?month={month}"),
+            &head_office,
+        )
+        .await;
+    assert_eq!(
+        billing["sites"].as_array().expect("sites").len(),
+        2,
+        "{billing}"
+    );
+    assert_eq!(billing["lines"].as_array().expect("lines").len(), 2);
+    let ivry_only = app
+        .get_json(
+            &format!("/api/v1/reports/billing?month={month}&site_id={ivry}"),
+            &head_office,
+        )
+        .await;
+    assert_eq!(ivry_only["lines"][0]["family_id"], benali["family_id"]);
+    let year = crate::cases::today().format("%Y").to_string();
+    for report in [
+        format!("/api/v1/reports/activity?year={year}"),
+        format!("/api/v1/reports/creche?month={month}"),
+        format!(
+            "/api/v1/reports/occupancy?from={}&to={}",
+            days_ago(30),
+            crate::cases::today()
+        ),
+    ] {
+        let response = app.get(&report, Some(&head_office)).await;
+        assert_eq!(response.status(), StatusCode::OK, "{report}");
+    }
+    assert_eq!(
+        app.get_json("/api/v1/sites", &head_office).await["items"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+    let found = app
+        .get_json("/api/v1/families/search?q=benali", &head_office)
+        .await;
+    assert_eq!(found["items"][0]["last_name"], "Benali", "{found}");
+
+    // Nothing beyond: no case notes, documents, incidents, accounts or
+    // audit log (need-to-know), and no write, whatever it names.
+    let martin_id = martin["family_id"].as_str().expect("id");
+    for path in [
+        format!("/api/v1/families/{martin_id}/interventions"),
+        format!("/api/v1/families/{martin_id}/documents"),
+        format!("/api/v1/families/{martin_id}/timeline"),
+        "/api/v1/incidents".to_owned(),
+        "/api/v1/users".to_owned(),
+        "/api/v1/audit".to_owned(),
+    ] {
+        let response = app.get(&path, Some(&head_office)).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+    let patched = app
+        .client
+        .patch(app.url(&format!("/api/v1/families/{martin_id}")))
+        .bearer_auth(&head_office)
+        .json(&json!({"mother": {"phone": "0600000000"}}))
+        .send()
+        .await
+        .expect("sent");
+    assert_problem(patched, 403, "forbidden").await;
+    let referred = app
+        .post(
+            "/api/v1/referrals",
+            Some(&head_office),
+            &json!({"family_id": martin_id, "source": "ase", "eds": "Lilas",
+                    "referred_on": days_ago(1), "referrer_name": "ASE"}),
+        )
+        .await;
+    assert_problem(referred, 403, "forbidden").await;
+    // Its own account is its own: it changes its password.
+    let changed = app
+        .client
+        .put(app.url("/api/v1/me/password"))
+        .bearer_auth(&head_office)
+        .json(&json!({"current_password": crate::helpers::PASSWORD,
+                      "new_password": "Un autre mot de passe du siège 2026"}))
+        .send()
+        .await
+        .expect("sent");
+    assert!(changed.status().is_success(), "{}", changed.status());
 }

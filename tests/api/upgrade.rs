@@ -531,6 +531,23 @@ async fn the_previous_releases_centre_reads_back_the_same_after_every_migration(
         app.get_json("/api/v1/me", &nadia).await["site_ids"],
         json!([sites[0]["id"]])
     );
+    // The users' table takes the head office's role (on SQLite it was
+    // rebuilt for it): the release's accounts are all there, and one of
+    // the new role is made.
+    let admin = app.admin_token().await;
+    let before = all(app, "/api/v1/users", &admin).await.len();
+    assert!(before >= 5, "{before} accounts");
+    let head_office = app
+        .post(
+            "/api/v1/users",
+            Some(&admin),
+            &json!({"email": "siege@nido.example", "display_name": "Siège",
+                    "role": "head_office", "profession": "director",
+                    "password": crate::helpers::SET_BY_ADMIN}),
+        )
+        .await;
+    assert_eq!(head_office.status(), StatusCode::CREATED);
+    assert_eq!(all(app, "/api/v1/users", &admin).await.len(), before + 1);
     for list in ["interventions", "timeline"] {
         let path = format!("/api/v1/families/{husk_id}/{list}");
         assert_eq!(all(app, &path, &nadia).await, Vec::<Value>::new(), "{path}");

@@ -8,7 +8,6 @@ use nido_domain::Refusal;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{NaiveDate, NaiveTime, TimeZone};
-use nido_domain::Role;
 use nido_domain::calendar::Month;
 use nido_domain::creche::BookingPurpose;
 use nido_domain::family::{ReferralReason, ReferralSource, ReferralStatus};
@@ -259,7 +258,7 @@ pub async fn activity_report(
     caller: &Caller,
     year: i32,
 ) -> CaseResult<ActivityReport> {
-    caller.require(&[Role::Admin, Role::Coordinator])?;
+    caller.require(crate::REPORT_READERS)?;
     let invalid = || {
         CaseError::invalid(
             "year",

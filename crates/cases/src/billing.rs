@@ -73,7 +73,7 @@ pub async fn statement(
     month: Month,
     site_id: Option<Uuid>,
 ) -> CaseResult<BillingStatement> {
-    caller.require(&[Role::Admin])?;
+    caller.require(&[Role::Admin, Role::HeadOffice])?;
     let sites = crate::sites::read_by(cases, caller, site_id).await?;
     let rates: HashMap<Uuid, i64> = sites
         .iter()

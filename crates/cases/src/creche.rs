@@ -425,7 +425,7 @@ pub async fn families_to_book(
 pub async fn is_creche_professional(cases: &Cases, caller: &Caller) -> CaseResult<bool> {
     Ok(match caller.role {
         Role::Coordinator => true,
-        Role::Admin => false,
+        Role::Admin | Role::HeadOffice => false,
         Role::Staff => {
             let user = users::find(&cases.db, caller.id).await?;
             CRECHE_PROFESSIONS.contains(&user.profession)
@@ -683,7 +683,7 @@ pub struct MonthReport {
 /// child's booked and attended minutes, bookings and absences, the minutes
 /// by purpose, and the occupancy rate.
 pub async fn month_report(cases: &Cases, caller: &Caller, month: Month) -> CaseResult<MonthReport> {
-    caller.require(&[Role::Admin, Role::Coordinator])?;
+    caller.require(crate::REPORT_READERS)?;
     let settings = store::settings(&cases.db).await?;
     let days: Vec<NaiveDate> = month.days().collect();
     let (first_day, last_day) = (month.first_day(), month.last_day());

@@ -100,7 +100,7 @@ pub async fn renewals_due(
     caller: &Caller,
     query: DeadlinesQuery,
 ) -> CaseResult<DeadlinesPage> {
-    let reader = crate::families::reader(&cases.db, caller).await?;
+    let reader = crate::families::list_reader(&cases.db, caller).await?;
     let within_days = within(query.within_days)?;
     let after: Option<DeadlinePosition> = position(query.cursor.as_deref())?;
     let as_of = query.as_of.unwrap_or_else(|| cases.today());

@@ -90,7 +90,7 @@ pub struct DueQuery {
 /// every incident's of their sites; staff their families' and the
 /// incidents they declared and may still read. Admins none.
 async fn scope_of(cases: &Cases, caller: &Caller) -> CaseResult<Reader> {
-    crate::families::reader(&cases.db, caller).await
+    crate::families::list_reader(&cases.db, caller).await
 }
 
 /// A row of the query as the screen shows it.

@@ -34,11 +34,21 @@ pub async fn reader(db: &impl ConnectionTrait, caller: &Caller) -> CaseResult<Re
     })
 }
 
+/// Whose families `caller` lists, searches and follows the due dates and
+/// deadlines of: the head office every site's (it reads them, and writes
+/// nothing); anyone else as [`reader`] says.
+pub async fn list_reader(db: &impl ConnectionTrait, caller: &Caller) -> CaseResult<Reader> {
+    if caller.role == Role::HeadOffice {
+        return Ok(Reader::Everyone);
+    }
+    reader(db, caller).await
+}
+
 /// Whose site-bound records (incidents, housing) `caller` reads whatever
 /// her role: those of the sites she belongs to (every site's for nido
-/// itself and for a user who belongs to every site).
+/// itself, the head office and a user who belongs to every site).
 pub async fn site_reader(db: &impl ConnectionTrait, caller: &Caller) -> CaseResult<Reader> {
-    if *caller == Caller::system()
+    if caller.reads_every_site()
         || nido_persistence::sites::belongs_everywhere(db, caller.id).await?
     {
         return Ok(Reader::Everyone);
@@ -70,8 +80,25 @@ pub async fn visible_family(
     caller: &Caller,
     family_id: Uuid,
 ) -> CaseResult<Family> {
-    Ok(visible(db, caller, family_id, None).await?.0)
+    Ok(visible(db, caller, family_id, None, TEAM_ONLY).await?.0)
 }
+
+/// The family, if the caller may read it: as [`visible_family`], and the
+/// head office too (for reads only: a placement, the family's summary).
+pub async fn readable_family(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    family_id: Uuid,
+) -> CaseResult<Family> {
+    Ok(visible(db, caller, family_id, None, HEAD_OFFICE_READS)
+        .await?
+        .0)
+}
+
+/// Who may see a family through [`visible`]: the team (coordinators and
+/// staff, for anything), or the head office too (for a read).
+const TEAM_ONLY: &[Role] = &[Role::Coordinator, Role::Staff];
+const HEAD_OFFICE_READS: &[Role] = crate::FAMILY_READERS;
 
 /// The family, if the caller may see it, not audited: for a form that
 /// checks it before it writes (the write is audited).
@@ -79,10 +106,18 @@ pub async fn find_visible(cases: &Cases, caller: &Caller, family_id: Uuid) -> Ca
     visible_family(&cases.db, caller, family_id).await
 }
 
-/// One family, if the caller may see it, with how many of its
-/// interventions she may see (one query); audited as `family.read`.
+/// One family, if the caller may see it (the head office too: it reads
+/// every site's families), with how many of its interventions she may
+/// see (one query); audited as `family.read`.
 pub async fn read(cases: &Cases, caller: &Caller, family_id: Uuid) -> CaseResult<(Family, u64)> {
-    let found = visible(&cases.db, caller, family_id, Some(caller.id)).await?;
+    let found = visible(
+        &cases.db,
+        caller,
+        family_id,
+        Some(caller.id),
+        HEAD_OFFICE_READS,
+    )
+    .await?;
     cases
         .audit(
             caller,
@@ -99,8 +134,9 @@ async fn visible(
     caller: &Caller,
     family_id: Uuid,
     counted_for: Option<Uuid>,
+    roles: &[Role],
 ) -> CaseResult<(Family, u64)> {
-    caller.require(&[Role::Coordinator, Role::Staff])?;
+    caller.require(roles)?;
     let (family, count) = families::find_with_count(db, family_id, counted_for).await?;
     if caller.role == Role::Staff && !family.is_assigned(caller.id) {
         return Err(CaseError::Hidden {

@@ -40,7 +40,7 @@ pub async fn page(
     after: Option<Uuid>,
     limit: u64,
 ) -> CaseResult<Vec<Family>> {
-    let reader = crate::families::reader(&cases.db, caller).await?;
+    let reader = crate::families::list_reader(&cases.db, caller).await?;
     let rows = families::list(&cases.db, reader, after, limit + 1).await?;
     let shown = usize::try_from(limit).unwrap_or(usize::MAX);
     let ids = rows.iter().take(shown).map(|family| family.id);
@@ -54,7 +54,7 @@ pub async fn page(
 /// for an empty one), those in care first, then by the mother's name;
 /// audited as `family.list` naming those found.
 pub async fn search(cases: &Cases, caller: &Caller, query: &str) -> CaseResult<FamilySearch> {
-    let reader = crate::families::reader(&cases.db, caller).await?;
+    let reader = crate::families::list_reader(&cases.db, caller).await?;
     let key = search_key(query);
     let mut visible = families::list(&cases.db, reader, None, MAX_SEARCHED).await?;
     let total = visible.len();

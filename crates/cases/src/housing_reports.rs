@@ -9,6 +9,7 @@ use nido_domain::housing::{LandlordKind, Occupancy, days_inclusive, lease_figure
 use nido_persistence::{housing, occupancies};
 use uuid::Uuid;
 
+use crate::REPORT_READERS;
 use crate::housing::READERS;
 use crate::spreadsheet::{Cell, Column, CsvFile, CsvRow};
 use crate::{Caller, CaseError, CaseResult, Cases};
@@ -172,7 +173,7 @@ pub async fn occupancy_report(
     from: NaiveDate,
     to: NaiveDate,
 ) -> CaseResult<OccupancyReport> {
-    caller.require(READERS)?;
+    caller.require(REPORT_READERS)?;
     if to < from {
         return Err(CaseError::invalid("to", Refusal::RangeEndsBeforeStart));
     }

@@ -192,7 +192,7 @@ pub async fn search(
     after: Option<(u32, Uuid)>,
     limit: u64,
 ) -> CaseResult<Vec<Found>> {
-    let reader = crate::families::reader(&cases.db, caller).await?;
+    let reader = crate::families::list_reader(&cases.db, caller).await?;
     let mut invalid = Invalid::default();
     bounds::optional_text(&mut invalid, "q", Some(&query.q), QUERY_MAX);
     let words = rules::words(&query.q);

@@ -31,6 +31,7 @@ pub async fn declare(
     caller: &Caller,
     declaration: Declaration,
 ) -> CaseResult<ShownIncident> {
+    caller.require(CENTRE)?;
     let mut invalid = Invalid::default();
     if declaration.occurred_at > cases.now() {
         invalid.add("occurred_at", Refusal::InFuture);
@@ -169,6 +170,7 @@ pub async fn list(
 /// one; its declarer while it names no family or one she still
 /// accompanies (taken off the team, she loses it with the family).
 async fn readable(cases: &Cases, caller: &Caller, id: Uuid) -> CaseResult<Incident> {
+    caller.require(CENTRE)?;
     let incident = store::find(&cases.db, id).await?;
     let hidden = CaseError::Hidden {
         family_id: incident.family_id,
@@ -267,15 +269,20 @@ pub async fn update(
 }
 
 /// Whose incidents `caller` reads: every one of her sites for coordinators
-/// and admins, for the others her own declarations that she may still
-/// read (`nido_persistence::incidents::list`).
+/// and admins, for staff her own declarations that she may still read
+/// (`nido_persistence::incidents::list`). The head office reads none: an
+/// incident is its site's team's (need-to-know).
 async fn reader(cases: &Cases, caller: &Caller) -> CaseResult<Reader> {
+    caller.require(CENTRE)?;
     if reads_all(caller) {
         crate::families::site_reader(&cases.db, caller).await
     } else {
         own_declarations(cases, caller).await
     }
 }
+
+/// Who declares and reads incidents: every account of a centre.
+const CENTRE: &[Role] = &[Role::Admin, Role::Coordinator, Role::Staff];
 
 /// The caller's own declarations that she may still read.
 async fn own_declarations(cases: &Cases, caller: &Caller) -> CaseResult<Reader> {

@@ -152,6 +152,7 @@ pub fn role(role: Role) -> &'static str {
         Role::Staff => "Équipe",
         Role::Coordinator => "Coordination",
         Role::Admin => "Administration",
+        Role::HeadOffice => "Siège",
     }
 }
 

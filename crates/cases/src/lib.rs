@@ -168,6 +168,15 @@ impl Cases {
     }
 }
 
+/// Who reads the reports (activity, crèche, occupancy): admins,
+/// coordinators, and the head office.
+pub const REPORT_READERS: &[Role] = &[Role::Admin, Role::Coordinator, Role::HeadOffice];
+
+/// Who reads the families' list and search, a family, a placement, the
+/// deadlines and the due dates: the team (coordinators, staff for their
+/// families) and the head office.
+pub const FAMILY_READERS: &[Role] = &[Role::Coordinator, Role::Staff, Role::HeadOffice];
+
 /// Who performs an operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Caller {
@@ -191,6 +200,12 @@ impl Caller {
             id: Uuid::nil(),
             role: Role::Admin,
         }
+    }
+
+    /// Whether she reads every site's records whatever sites she belongs
+    /// to: nido itself, and the head office (which writes nothing).
+    pub fn reads_every_site(&self) -> bool {
+        *self == Caller::system() || self.role == Role::HeadOffice
     }
 
     /// `Forbidden` unless the caller has one of `roles`.

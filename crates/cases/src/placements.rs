@@ -15,7 +15,7 @@ use nido_persistence::{
 };
 use uuid::Uuid;
 
-use crate::families::visible_family;
+use crate::families::readable_family;
 use crate::{Caller, CaseError, CaseResult, Cases, Invalid, bounds, optional_text};
 
 /// A placement, with its family's children's births now: no period may
@@ -33,9 +33,9 @@ pub async fn read(
     caller: &Caller,
     placement_id: Uuid,
 ) -> CaseResult<PlacementRecord> {
-    caller.require(&[Role::Coordinator, Role::Staff])?;
+    caller.require(crate::FAMILY_READERS)?;
     let placement = placements::find(&cases.db, placement_id).await?;
-    let family = visible_family(&cases.db, caller, placement.family_id).await?;
+    let family = readable_family(&cases.db, caller, placement.family_id).await?;
     cases
         .audit(
             caller,

@@ -14,6 +14,13 @@ use uuid::Uuid;
 
 use crate::{Caller, CaseResult, Cases, Invalid, bounds};
 
+const ANYONE: &[Role] = &[
+    Role::Admin,
+    Role::Coordinator,
+    Role::Staff,
+    Role::HeadOffice,
+];
+
 /// Makes the first site from `seed` (the settings) unless it exists; the
 /// server calls this at start. Answers whether it was made now.
 pub async fn ensure_first(cases: &Cases, seed: &Site) -> CaseResult<bool> {
@@ -28,13 +35,13 @@ pub async fn current(cases: &Cases) -> CaseResult<Site> {
 
 /// Every site, by name (any user: the names tell the sites apart).
 pub async fn list(cases: &Cases, caller: &Caller) -> CaseResult<Vec<Site>> {
-    caller.require(&[Role::Admin, Role::Coordinator, Role::Staff])?;
+    caller.require(ANYONE)?;
     Ok(sites::list(&cases.db).await?)
 }
 
 /// One site (any user).
 pub async fn site(cases: &Cases, caller: &Caller, id: Uuid) -> CaseResult<Site> {
-    caller.require(&[Role::Admin, Role::Coordinator, Role::Staff])?;
+    caller.require(ANYONE)?;
     Ok(sites::find(&cases.db, id).await?)
 }
 
@@ -116,7 +123,7 @@ pub const USER_SITES_MAX: u64 = 50;
 /// The sites `caller` belongs to; nido itself (the command line, the
 /// demo) belongs to every site.
 pub async fn of_caller(cases: &Cases, caller: &Caller) -> CaseResult<Vec<Uuid>> {
-    if *caller == Caller::system() {
+    if caller.reads_every_site() {
         return Ok(sites::list(&cases.db)
             .await?
             .into_iter()
@@ -126,14 +133,14 @@ pub async fn of_caller(cases: &Cases, caller: &Caller) -> CaseResult<Vec<Uuid>> 
     Ok(sites::of_user(&cases.db, caller.id).await?)
 }
 
-/// Whether `caller` belongs to `site_id` (nido itself belongs to every
-/// site): what makes another site's record hidden from her.
+/// Whether `caller` belongs to `site_id` (nido itself and the head office
+/// read every site): what makes another site's record hidden from her.
 pub async fn caller_in(
     db: &impl nido_persistence::ConnectionTrait,
     caller: &Caller,
     site_id: Uuid,
 ) -> CaseResult<bool> {
-    Ok(*caller == Caller::system() || sites::of_user(db, caller.id).await?.contains(&site_id))
+    Ok(caller.reads_every_site() || sites::of_user(db, caller.id).await?.contains(&site_id))
 }
 
 /// The sites an admin gives an account (the field `site_ids`), checked

@@ -119,6 +119,9 @@ string_enum! {
         Coordinator => "coordinator",
         /// Director and administration.
         Admin => "admin",
+        /// The association's head office (*siège*): reads every site's
+        /// families, due dates and reports, and writes nothing.
+        HeadOffice => "head_office",
     }
 }
 

@@ -14,7 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::csv_export::{Cell, Column, CsvRow, Format, csv_response};
 use crate::error::Result;
 use crate::extract::ValidQuery;
-use crate::gate::{Allowed, Management};
+use crate::gate::{Allowed, ReportReaders};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -360,7 +360,7 @@ fn lines(report: &ActivityResponse) -> Vec<Line> {
         content((ActivityResponse = "application/json"), (String = "text/csv")))))]
 pub(crate) async fn activity_report(
     State(state): State<AppState>,
-    caller: Allowed<Management>,
+    caller: Allowed<ReportReaders>,
     ValidQuery(params): ValidQuery<ActivityParams>,
 ) -> Result<Response> {
     let report =

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::csv_export::{Cell, Column, CsvRow, Format, csv_response};
 use crate::error::{ApiError, Result};
 use crate::extract::ValidQuery;
-use crate::gate::{Admins, Allowed};
+use crate::gate::{Allowed, BillingReaders};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -107,7 +107,7 @@ pub struct SiteBillingResponse {
         content((BillingStatementResponse = "application/json"), (String = "text/csv")))))]
 pub(crate) async fn statement(
     State(state): State<AppState>,
-    caller: Allowed<Admins>,
+    caller: Allowed<BillingReaders>,
     ValidQuery(params): ValidQuery<BillingParams>,
 ) -> Result<Response> {
     let month =

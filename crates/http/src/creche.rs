@@ -22,7 +22,7 @@ use uuid::Uuid;
 use crate::csv_export::{Cell, Column, CsvRow, Format, csv_response};
 use crate::error::{ApiError, Result};
 use crate::extract::{ApiPath, JsonBody, ValidQuery};
-use crate::gate::{Admins, Allowed, CrecheProfessionals, Management, Team};
+use crate::gate::{Admins, Allowed, CrecheProfessionals, Management, ReportReaders, Team};
 use crate::state::AppState;
 use crate::versioning::{IfMatch, versioned};
 
@@ -659,7 +659,7 @@ pub struct CrecheReport {
         content((CrecheReport = "application/json"), (String = "text/csv")))))]
 pub(crate) async fn report(
     State(state): State<AppState>,
-    caller: Allowed<Management>,
+    caller: Allowed<ReportReaders>,
     ValidQuery(params): ValidQuery<ReportParams>,
 ) -> Result<Response> {
     let month = Month::parse(&params.month).map_err(|err| ApiError::invalid("month", err.0))?;

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::error::Result;
 use crate::extract::ValidQuery;
-use crate::gate::{Allowed, Team};
+use crate::gate::{Allowed, FamilyReaders};
 use crate::pagination::PageParams;
 use crate::state::AppState;
 
@@ -104,7 +104,7 @@ pub struct Deadlines {
 #[tracing::instrument(skip_all)]
 pub(crate) async fn list_deadlines(
     State(state): State<AppState>,
-    caller: Allowed<Team>,
+    caller: Allowed<FamilyReaders>,
     ValidQuery(params): ValidQuery<DeadlineParams>,
 ) -> Result<Json<Deadlines>> {
     let limit = PageParams {

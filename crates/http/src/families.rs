@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::error::Result;
 use crate::extract::{ApiPath, JsonBody, ValidQuery};
 use crate::family_input::ChildInput;
-use crate::gate::{Allowed, Coordinators, Team};
+use crate::gate::{Allowed, Coordinators, FamilyReaders, Team};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use crate::versioning::{IfMatch, created, versioned};
@@ -122,7 +122,7 @@ impl From<Family> for FamilyResponse {
 #[tracing::instrument(skip_all)]
 pub(crate) async fn list_families(
     State(state): State<AppState>,
-    caller: Allowed<Team>,
+    caller: Allowed<FamilyReaders>,
     ValidQuery(page): ValidQuery<PageParams>,
 ) -> Result<Json<Page<FamilyResponse>>> {
     let caller = caller.case_caller();
@@ -140,7 +140,7 @@ pub(crate) async fn list_families(
 #[tracing::instrument(skip_all, fields(family_id = %id))]
 pub(crate) async fn get_family(
     State(state): State<AppState>,
-    caller: Allowed<Team>,
+    caller: Allowed<FamilyReaders>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<impl IntoResponse> {
     let (family, count) = cases::families::read(&state.cases, &caller.case_caller(), id).await?;

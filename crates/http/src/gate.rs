@@ -52,6 +52,25 @@ impl Gate for Management {
     const ROLES: &'static [Role] = &[Role::Coordinator, Role::Admin];
 }
 
+/// The families' reads the head office shares with the team: the list
+/// and search, a family, a placement, the deadlines and due dates.
+pub struct FamilyReaders;
+impl Gate for FamilyReaders {
+    const ROLES: &'static [Role] = nido_cases::FAMILY_READERS;
+}
+
+/// The reports: activity, crèche, occupancy.
+pub struct ReportReaders;
+impl Gate for ReportReaders {
+    const ROLES: &'static [Role] = nido_cases::REPORT_READERS;
+}
+
+/// The billing statement: admins, and the head office.
+pub struct BillingReaders;
+impl Gate for BillingReaders {
+    const ROLES: &'static [Role] = &[Role::Admin, Role::HeadOffice];
+}
+
 /// Changes to the housing stock: landlords, units, leases.
 pub struct HousingEditors;
 impl Gate for HousingEditors {
@@ -73,7 +92,7 @@ impl Gate for CrecheProfessionals {
         match user.role {
             Role::Coordinator => true,
             Role::Staff => nido_cases::creche::CRECHE_PROFESSIONS.contains(&user.profession),
-            Role::Admin => false,
+            Role::Admin | Role::HeadOffice => false,
         }
     }
 }

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::csv_export::{Cell, Column, CsvRow, Format, csv_file_response, csv_response};
 use crate::error::Result;
 use crate::extract::ValidQuery;
-use crate::gate::{Allowed, HousingReaders};
+use crate::gate::{Allowed, HousingReaders, ReportReaders};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -187,7 +187,7 @@ pub struct OccupancyReport {
         content((OccupancyReport = "application/json"), (String = "text/csv")))))]
 pub(crate) async fn occupancy_report(
     State(state): State<AppState>,
-    caller: Allowed<HousingReaders>,
+    caller: Allowed<ReportReaders>,
     ValidQuery(params): ValidQuery<ReportParams>,
 ) -> Result<Response> {
     let report = housing_reports::occupancy_report(

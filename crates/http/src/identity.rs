@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::error::Result;
 use crate::extract::{JsonBody, ValidQuery};
-use crate::gate::{Allowed, Coordinators, Team};
+use crate::gate::{Allowed, Coordinators, FamilyReaders};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 
@@ -112,7 +112,7 @@ impl From<Found> for SearchHitResponse {
 #[tracing::instrument(skip_all)]
 pub(crate) async fn search_families(
     State(state): State<AppState>,
-    caller: Allowed<Team>,
+    caller: Allowed<FamilyReaders>,
     ValidQuery(params): ValidQuery<SearchParams>,
 ) -> Result<Json<Page<SearchHitResponse>>> {
     let query = SearchQuery {

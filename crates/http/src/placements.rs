@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::error::Result;
 use crate::extract::{ApiPath, JsonBody};
-use crate::gate::{Allowed, Coordinators, Team};
+use crate::gate::{Allowed, Coordinators, FamilyReaders};
 use crate::state::AppState;
 use crate::versioning::{IfMatch, versioned};
 
@@ -94,7 +94,7 @@ fn period_response(record: nido_domain::placement::PeriodRecord) -> PeriodRespon
 #[tracing::instrument(skip_all, fields(placement_id = %id))]
 pub(crate) async fn get_placement(
     State(state): State<AppState>,
-    caller: Allowed<Team>,
+    caller: Allowed<FamilyReaders>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<impl IntoResponse> {
     let read = cases::placements::read(&state.cases, &caller.case_caller(), id).await?;

@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use crate::error::Result;
 use crate::extract::{ApiPath, JsonBody, ValidQuery};
-use crate::gate::{Allowed, Team};
+use crate::gate::{Allowed, FamilyReaders, Team};
 use crate::pagination::PageParams;
 use crate::state::AppState;
 use crate::versioning::{IfMatch, versioned};
@@ -330,7 +330,7 @@ pub struct DueDates {
     responses((status = 200, description = "The due dates", body = DueDates)))]
 pub(crate) async fn list_due_dates(
     State(state): State<AppState>,
-    caller: Allowed<Team>,
+    caller: Allowed<FamilyReaders>,
     ValidQuery(params): ValidQuery<DueDateParams>,
 ) -> Result<Json<DueDates>> {
     let as_of = params.as_of.unwrap_or_else(|| state.today());

@@ -54,6 +54,12 @@ fn pages_of(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/admin/utilisateurs", "Utilisateurs"),
             ("/admin/journal", "Journal d'audit"),
         ],
+        Role::HeadOffice => &[
+            ("/", "Accueil"),
+            ("/familles", "Familles"),
+            ("/echeances", "Échéances"),
+            ("/rapports", "Rapports"),
+        ],
     }
 }
 

@@ -20,8 +20,8 @@ pub struct AuthPolicy {
 /// nido's defaults (the configuration's `[auth]` when it says nothing):
 /// sessions end after 30 minutes unused or 8 hours; 5 failed logins on one
 /// account from one address, or 50 from one address, within 15 minutes, or
-/// 100 on one account from anywhere within an hour, lock for a while; admins
-/// and coordinators must have a second factor.
+/// 100 on one account from anywhere within an hour, lock for a while; admins,
+/// coordinators and the head office must have a second factor.
 impl Default for AuthPolicy {
     fn default() -> Self {
         let quarter_hour = TimeDelta::minutes(15);
@@ -44,7 +44,7 @@ impl Default for AuthPolicy {
                     window: TimeDelta::hours(1),
                 },
             },
-            mfa_required_roles: vec![Role::Admin, Role::Coordinator],
+            mfa_required_roles: vec![Role::Admin, Role::Coordinator, Role::HeadOffice],
         }
     }
 }

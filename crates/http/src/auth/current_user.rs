@@ -49,6 +49,20 @@ impl CurrentUser {
     }
 }
 
+/// What the head office may call (it writes nothing): a read, or a call
+/// on its own account and session (`/me/…`, `/auth/…`). Every use case
+/// refuses it a write by its role too; this gate answers 403 before the
+/// body is read.
+fn reads_or_own_account(parts: &Parts) -> bool {
+    // Inside the `/api/v1` router the prefix is already stripped.
+    let path = parts.uri.path();
+    parts.method == Method::GET
+        || parts.method == Method::HEAD
+        || path == "/me"
+        || path.starts_with("/me/")
+        || path.starts_with("/auth/")
+}
+
 /// The two calls an account whose password was set by someone else may make.
 fn changes_password_or_leaves(parts: &Parts) -> bool {
     // Inside the `/api/v1` router the prefix is already stripped.
@@ -83,6 +97,9 @@ impl FromRequestParts<AppState> for CurrentUser {
             && !super::mfa::enrols_or_leaves(&parts.method, parts.uri.path())
         {
             return Err(ApiError::MfaEnrolmentRequired);
+        }
+        if caller.user.role == Role::HeadOffice && !reads_or_own_account(parts) {
+            return Err(ApiError::Forbidden);
         }
         Ok(caller)
     }

@@ -59,12 +59,13 @@ impl DueRow {
     }
 }
 
-/// Whose due dates a list shows: a coordinator's, the whole centre's.
+/// Whose due dates a list shows: a coordinator's, the whole centre's; the
+/// head office's, every site's.
 pub(crate) fn scope(role: Role) -> &'static str {
-    if role == Role::Coordinator {
-        "du centre"
-    } else {
-        "de vos familles"
+    match role {
+        Role::Coordinator => "du centre",
+        Role::HeadOffice => "de tous les établissements",
+        Role::Staff | Role::Admin => "de vos familles",
     }
 }
 

@@ -72,7 +72,7 @@ pub async fn show(
         first_name,
         notice,
         lock_notice,
-        case_work: user.role != Role::Admin,
+        case_work: matches!(user.role, Role::Coordinator | Role::Staff),
         actions: Vec::new(),
         families: Vec::new(),
         due: Vec::new(),

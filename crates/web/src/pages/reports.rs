@@ -29,10 +29,11 @@ struct ReportsPage {
     years: Vec<(i32, String)>,
 }
 
-/// Who may print the reports: the coordinators and the admins.
+/// Who may print the reports: the coordinators, the admins and the head
+/// office.
 fn require_management(signed_in: &SignedIn) -> Result<(), WebError> {
     match signed_in.user().role {
-        Role::Coordinator | Role::Admin => Ok(()),
+        Role::Coordinator | Role::Admin | Role::HeadOffice => Ok(()),
         Role::Staff => Err(WebError::Forbidden),
     }
 }
