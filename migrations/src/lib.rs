@@ -37,6 +37,8 @@ mod m20261207_000028_sites;
 mod m20261207_000029_site_records;
 mod m20261207_000030_user_sites;
 mod m20261208_000031_head_office;
+mod m20261208_000032_creche_sites;
+mod m20261208_000033_site_figures;
 
 pub struct Migrator;
 
@@ -73,6 +75,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000029_site_records::Migration),
             Box::new(m20261207_000030_user_sites::Migration),
             Box::new(m20261208_000031_head_office::Migration),
+            Box::new(m20261208_000032_creche_sites::Migration),
+            Box::new(m20261208_000033_site_figures::Migration),
         ]
     }
 }

@@ -37,7 +37,8 @@ pub async fn create(
         on: closed_on,
         reason: "Journée pédagogique de l'équipe de la crèche".to_owned(),
     };
-    creche::close_day(cases, &Caller::system(), closure)
+    let first_site = Some(nido_domain::site::FIRST_SITE);
+    creche::close_day(cases, &Caller::system(), first_site, closure)
         .await
         .map_err(|err| anyhow::anyhow!("demo closure: {err}"))?;
 

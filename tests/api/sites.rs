@@ -996,3 +996,262 @@ async fn the_head_office_reads_every_sites_families_due_dates_and_reports_and_wr
         .expect("sent");
     assert!(changed.status().is_success(), "{}", changed.status());
 }
+
+/// A site's crèche settings, as `admin` puts them: the defaults with
+/// `capacity`.
+async fn creche_of(app: &TestApp, admin: &str, site: uuid::Uuid, capacity: i64) {
+    let settings = json!({"capacity": capacity, "opens_at": "08:30", "closes_at": "18:00",
+        "open_weekdays": [1, 2, 3, 4, 5], "min_age_months": 2, "max_age_months": 36});
+    let response = app
+        .put(
+            &format!("/api/v1/creche/settings?site_id={site}"),
+            admin,
+            &settings,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK, "settings of {site}");
+}
+
+/// Books the first child of `family` (a placement's JSON) on `on`, 9:00
+/// to 11:00, as `coordinator`.
+async fn book_morning(
+    app: &TestApp,
+    coordinator: &str,
+    family: &Value,
+    on: chrono::NaiveDate,
+) -> reqwest::Response {
+    let family_id = family["family_id"].as_str().expect("id");
+    let child_id = app
+        .get_json(&format!("/api/v1/families/{family_id}"), coordinator)
+        .await["children"][0]["id"]
+        .as_str()
+        .expect("a child")
+        .to_owned();
+    app.post(
+        &format!("/api/v1/families/{family_id}/creche-bookings"),
+        Some(coordinator),
+        &json!({"child_id": child_id, "on": on, "starts_at": "09:00",
+                "ends_at": "11:00", "purpose": "job_interview"}),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn each_site_has_its_creche_with_its_places_closures_and_month() {
+    let app = crate::helpers::spawn_app().await;
+    let first = nido_domain::site::FIRST_SITE;
+    let admin = app.admin_token().await;
+    let lilas = app.login_as("coordinator").await;
+    let (martin, ivry_team, benali) = a_family_at_each_site(&app, &admin, &lilas).await;
+    let Ivry {
+        site: ivry,
+        coordinator: ivry_coordinator,
+        admin: ivry_admin,
+        ..
+    } = ivry_team;
+    // One place in each crèche.
+    creche_of(&app, &admin, first, 1).await;
+    creche_of(&app, &ivry_admin, ivry, 1).await;
+    // The admin of both sites names the one she means; each site's team
+    // reads its own, and another site's is not found.
+    assert_problem(
+        app.get("/api/v1/creche/settings", Some(&admin)).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    let theirs = app
+        .get_json("/api/v1/creche/settings", &ivry_coordinator)
+        .await;
+    assert_eq!(theirs["capacity"], 1, "{theirs}");
+    assert_problem(
+        app.get(
+            &format!("/api/v1/creche/settings?site_id={first}"),
+            Some(&ivry_coordinator),
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_problem(
+        app.put(
+            &format!("/api/v1/creche/settings?site_id={first}"),
+            &ivry_admin,
+            &json!({"capacity": 5, "opens_at": "08:30", "closes_at": "18:00",
+                    "open_weekdays": [1, 2, 3, 4, 5], "min_age_months": 2, "max_age_months": 36}),
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
+
+    // The same morning in each crèche: each has its one place.
+    let day = crate::creche::monday_after(7);
+    assert_eq!(
+        book_morning(&app, &lilas, &martin, day).await.status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        book_morning(&app, &ivry_coordinator, &benali, day)
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+    let free_at_nine = |availability: &Value| availability["days"][0]["slots"][0]["free"].clone();
+    let path = format!("/api/v1/creche/availability?from={day}&to={day}");
+    assert_eq!(free_at_nine(&app.get_json(&path, &lilas).await), json!(0));
+    creche_of(&app, &ivry_admin, ivry, 2).await;
+    let ivry_free = app.get_json(&path, &ivry_coordinator).await;
+    assert_eq!(free_at_nine(&ivry_free), json!(1), "{ivry_free}");
+    assert_eq!(free_at_nine(&app.get_json(&path, &lilas).await), json!(0));
+    // Each team's day planning shows its own crèche's children.
+    let planning = app
+        .get_json(&format!("/api/v1/creche/day?on={day}"), &ivry_coordinator)
+        .await;
+    let items = planning["items"].as_array().expect("items");
+    assert_eq!(items.len(), 1, "{planning}");
+    assert_eq!(items[0]["family_id"], benali["family_id"]);
+
+    // A closure closes one site's crèche: the first site's booking that
+    // day is cancelled, Ivry's stays, and Ivry's closures do not list it.
+    let closed = app
+        .post(
+            "/api/v1/creche/closures",
+            Some(&admin),
+            &json!({"on": day, "reason": "Formation de l'équipe", "site_id": first}),
+        )
+        .await;
+    assert_eq!(closed.status(), StatusCode::CREATED);
+    let closed: Value = closed.json().await.expect("json");
+    assert_eq!(closed["cancelled_bookings"], 1, "{closed}");
+    let ivry_closures = app
+        .get_json("/api/v1/creche/closures", &ivry_coordinator)
+        .await;
+    assert_eq!(ivry_closures["items"], json!([]), "{ivry_closures}");
+    let ivry_bookings = app
+        .get_json(
+            &format!(
+                "/api/v1/families/{}/creche-bookings?from={day}&to={day}",
+                benali["family_id"].as_str().expect("id")
+            ),
+            &ivry_coordinator,
+        )
+        .await;
+    assert_eq!(
+        ivry_bookings["items"][0]["status"], "booked",
+        "{ivry_bookings}"
+    );
+    assert_problem(
+        app.client
+            .delete(app.url(&format!("/api/v1/creche/closures/{day}?site_id={ivry}")))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .expect("sent"),
+        404,
+        "not_found",
+    )
+    .await;
+
+    // The month: one site's, or both summed with a line per site.
+    let month = day.format("%Y-%m").to_string();
+    let both = app
+        .get_json(&format!("/api/v1/reports/creche?month={month}"), &admin)
+        .await;
+    let lines = both["sites"].as_array().expect("sites");
+    assert_eq!(lines.len(), 2, "{both}");
+    assert_eq!(both["capacity"], 3, "{both}");
+    let booked: i64 = lines
+        .iter()
+        .map(|line| line["booked_place_minutes"].as_i64().expect("minutes"))
+        .sum();
+    assert_eq!(both["booked_place_minutes"], booked);
+    assert_eq!(
+        booked, 120,
+        "Ivry's morning; the first site's was cancelled"
+    );
+    let one = app
+        .get_json(
+            &format!("/api/v1/reports/creche?month={month}&site_id={ivry}"),
+            &admin,
+        )
+        .await;
+    assert_eq!(one["sites"].as_array().map(Vec::len), Some(1), "{one}");
+    assert_eq!(one["capacity"], 2);
+    assert_eq!(one["children"][0]["family_id"], benali["family_id"]);
+}
+
+#[tokio::test]
+async fn the_activity_report_counts_each_sites_families_and_sums_them_with_a_line_per_site() {
+    let app = crate::helpers::spawn_app().await;
+    let first = nido_domain::site::FIRST_SITE;
+    let admin = app.admin_token().await;
+    let lilas = app.login_as("coordinator").await;
+    let (_, ivry_team, benali) = a_family_at_each_site(&app, &admin, &lilas).await;
+    let Ivry {
+        site: ivry,
+        coordinator: ivry_coordinator,
+        ..
+    } = ivry_team;
+    let admitted_on: chrono::NaiveDate = benali["admitted_on"]
+        .as_str()
+        .expect("admitted_on")
+        .parse()
+        .expect("a date");
+    let year = admitted_on.format("%Y").to_string();
+    let path = format!("/api/v1/reports/activity?year={year}");
+
+    // Both sites summed, a line per site with its own places.
+    let both = app.get_json(&path, &admin).await;
+    assert_eq!(both["admissions"], 2, "{both}");
+    let lines = both["sites"].as_array().expect("sites");
+    assert_eq!(lines.len(), 2, "{both}");
+    let line = |id: uuid::Uuid| {
+        lines
+            .iter()
+            .find(|line| line["site_id"] == id.to_string())
+            .expect("a line")
+            .clone()
+    };
+    let (first_line, ivry_line) = (line(first), line(ivry));
+    assert_eq!(ivry_line["authorized_places"], 8);
+    let days = ivry_line["family_days"].as_i64().expect("days");
+    assert!(days > 0);
+    assert_eq!(first_line["family_days"], days, "admitted the same day");
+    assert_eq!(both["family_days"], 2 * days);
+
+    // One site's: its families only, asked by the admin or read by its team.
+    for (token, asked) in [
+        (&admin, format!("{path}&site_id={ivry}")),
+        (&ivry_coordinator, path.clone()),
+    ] {
+        let one = app.get_json(&asked, token).await;
+        assert_eq!(one["admissions"], 1, "{asked}: {one}");
+        assert_eq!(one["family_days"], days, "{asked}");
+        assert_eq!(one["sites"].as_array().map(Vec::len), Some(1));
+    }
+    assert_problem(
+        app.get(&format!("{path}&site_id={first}"), Some(&ivry_coordinator))
+            .await,
+        404,
+        "not_found",
+    )
+    .await;
+    // The head office reads both, summed.
+    let (_, head_office) = member_of(&app, &admin, "head_office", first).await;
+    assert_eq!(app.get_json(&path, &head_office).await["admissions"], 2);
+
+    // The printed report is one site's: named, or the caller's one site.
+    let pdf = format!("/api/v1/reports/activity.pdf?year={year}");
+    assert_problem(app.get(&pdf, Some(&admin)).await, 422, "validation_failed").await;
+    for (token, asked) in [
+        (&admin, format!("{pdf}&site_id={ivry}")),
+        (&ivry_coordinator, pdf.clone()),
+        (&head_office, format!("{pdf}&site_id={first}")),
+    ] {
+        let response = app.get(&asked, Some(token)).await;
+        assert_eq!(response.status(), StatusCode::OK, "{asked}");
+    }
+}

@@ -381,6 +381,15 @@ async fn the_previous_releases_centre_reads_back_the_same_after_every_migration(
         Some(7),
         "{bookings}"
     );
+    // The release's crèche is the first site's: its closure came along.
+    let closures = app
+        .get_json(&format!("/api/v1/creche/closures?{weeks_around}"), &nadia)
+        .await;
+    assert_eq!(
+        closures["items"].as_array().map(Vec::len),
+        Some(1),
+        "{closures}"
+    );
     let workshops = all(app, &format!("/api/v1/workshops?{weeks_around}"), &nadia).await;
     assert_eq!(workshops.len(), 7);
     let mut incidents: Vec<String> = all(app, "/api/v1/incidents", &nadia)

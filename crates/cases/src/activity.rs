@@ -21,6 +21,8 @@ use nido_persistence::{
     creche, families, incidents, interventions, pathway, placements, referrals,
 };
 
+use nido_persistence::sites::Scope;
+
 use crate::{Caller, CaseError, CaseResult, Cases};
 
 /// The years a report may be asked for.
@@ -74,6 +76,19 @@ pub struct ActivityReport {
     pub median_housing_wait_days: Option<i64>,
     /// The follow-ups after an exit made in the year, by month after it.
     pub follow_ups: Vec<FollowUpFigures>,
+    /// A line per site the report counts (one when it is one site's).
+    pub sites: Vec<SiteYear>,
+}
+
+/// One site in the year's report: its places and its families' days.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteYear {
+    pub site_id: uuid::Uuid,
+    pub name: String,
+    pub authorized_places: i64,
+    pub family_days: i64,
+    /// Family-days ÷ (its authorised places × the year's days).
+    pub occupancy_rate: f64,
 }
 
 /// The follow-ups made `after_months` after an exit, in the year.
@@ -92,6 +107,7 @@ pub struct FollowUpFigures {
 /// from the rows still there and the kept figures.
 async fn pathway_figures(
     cases: &Cases,
+    scope: &Scope,
     kept: &Kept,
     ended_steps: Vec<uuid::Uuid>,
     first: NaiveDate,
@@ -109,7 +125,7 @@ async fn pathway_figures(
         StepKind::as_str,
     );
     let mut by_placement: BTreeMap<uuid::Uuid, Vec<CountedStep>> = BTreeMap::new();
-    for step in pathway::steps_of_placements_housed_between(db, first, last).await? {
+    for step in pathway::steps_of_placements_housed_between(db, scope, first, last).await? {
         by_placement
             .entry(step.placement_id)
             .or_default()
@@ -147,7 +163,7 @@ async fn pathway_figures(
             entry.1 += n;
         }
     };
-    for follow_up in pathway::follow_ups_made_between(db, first, last).await? {
+    for follow_up in pathway::follow_ups_made_between(db, scope, first, last).await? {
         if let Some(made) = follow_up.made {
             count(follow_up.after_months, made.outcome, 1);
         }
@@ -203,13 +219,15 @@ fn average(sum: i64, count: i64) -> Option<f64> {
 struct Kept(HashMap<(u32, String, String), i64>);
 
 impl Kept {
+    /// The figures kept, several sites' summed.
     fn new(figures: Vec<KeptFigure>) -> Self {
-        Self(
-            figures
-                .into_iter()
-                .map(|kept| ((kept.month, kept.figure, kept.item), kept.value))
-                .collect(),
-        )
+        let mut summed = HashMap::new();
+        for kept in figures {
+            *summed
+                .entry((kept.month, kept.figure, kept.item))
+                .or_default() += kept.value;
+        }
+        Self(summed)
     }
 
     /// The year's `figure` for `item` ("" when it has none).
@@ -252,13 +270,25 @@ impl Kept {
     }
 }
 
-/// The activity report of `year` (2000 to 2100).
+/// The activity report of `year` (2000 to 2100): of `site_id`, or of
+/// every site the caller reads summed (their places summed), with a line
+/// per site.
 pub async fn activity_report(
     cases: &Cases,
     caller: &Caller,
     year: i32,
+    site_id: Option<uuid::Uuid>,
 ) -> CaseResult<ActivityReport> {
     caller.require(crate::REPORT_READERS)?;
+    let sites = crate::sites::read_by(cases, caller, site_id).await?;
+    let every_site = nido_persistence::sites::list(&cases.db).await?.len();
+    // No condition when the report counts every site (an installation of
+    // one site reads as before).
+    let scope = if sites.len() == every_site {
+        Scope::Every
+    } else {
+        Scope::Only(sites.iter().map(|site| site.id).collect())
+    };
     let invalid = || {
         CaseError::invalid(
             "year",
@@ -276,8 +306,8 @@ pub async fn activity_report(
     let today = cases.today();
     let db = &cases.db;
 
-    let kept = Kept::new(nido_persistence::retention::kept_figures_of(db, year).await?);
-    let received = referrals::referred_between(db, first, last).await?;
+    let kept = Kept::new(nido_persistence::retention::kept_figures_of(db, &scope, year).await?);
+    let received = referrals::referred_between(db, &scope, first, last).await?;
     let mut by_eds: BTreeMap<String, i64> = BTreeMap::new();
     for referral in &received {
         *by_eds.entry(referral.eds.clone()).or_default() += 1;
@@ -288,7 +318,7 @@ pub async fn activity_report(
     let mut by_eds: Vec<(String, i64)> = by_eds.into_iter().collect();
     by_eds.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
 
-    let present = placements::present_between(db, first, last).await?;
+    let present = placements::present_between(db, &scope, first, last).await?;
     let family_ids = present.iter().map(|p| p.family_id).collect();
     let families = families::find_many(db, family_ids).await?;
     let admitted: Vec<_> = present
@@ -314,7 +344,11 @@ pub async fn activity_report(
         .map(|(p, exit)| days_inclusive(p.admitted_on, exit.exited_on))
         .collect();
 
-    let places = i64::from(crate::sites::current(cases).await?.authorized_places);
+    let places: i64 = sites
+        .iter()
+        .map(|site| i64::from(site.authorized_places))
+        .sum();
+    let mut days_by_site: HashMap<uuid::Uuid, i64> = HashMap::new();
     let mut months = Vec::with_capacity(12);
     for number in 1..=12 {
         let month = Month::new(year, number).ok_or_else(invalid)?;
@@ -323,8 +357,10 @@ pub async fn activity_report(
         let mut child_days = 0;
         for placement in &present {
             let exited_on = placement.exit.as_ref().map(|exit| exit.exited_on);
-            family_days += days_present(placement.admitted_on, exited_on, today, from, to);
+            let days = days_present(placement.admitted_on, exited_on, today, from, to);
+            family_days += days;
             if let Some(family) = families.get(&placement.family_id) {
+                *days_by_site.entry(family.site_id).or_default() += days;
                 for child in &family.children {
                     child_days += child_days_present(
                         placement.admitted_on,
@@ -390,8 +426,8 @@ pub async fn activity_report(
     let (Some(start), Some(end)) = (local_midnight(first), local_midnight(next_year)) else {
         return Err(invalid());
     };
-    let kinds = interventions::count_by_kind(db, start, end).await?;
-    let concerns = incidents::concerns_between(db, first, last).await?;
+    let kinds = interventions::count_by_kind(db, &scope, start, end).await?;
+    let concerns = incidents::concerns_between(db, &scope, first, last).await?;
     let mut minutes: HashMap<BookingPurpose, i64> = BookingPurpose::ALL
         .iter()
         .map(|purpose| {
@@ -401,10 +437,42 @@ pub async fn activity_report(
             )
         })
         .collect();
-    for booking in creche::bookings_between(db, first, last).await? {
-        if booking.status != nido_domain::creche::BookingStatus::Cancelled {
-            *minutes.entry(booking.purpose).or_default() += i64::from(booking.slot.minutes());
+    let creches: Vec<Option<uuid::Uuid>> = match &scope {
+        Scope::Every => vec![None],
+        Scope::Only(ids) => ids.iter().copied().map(Some).collect(),
+    };
+    for one_creche in creches {
+        for booking in creche::bookings_between(db, one_creche, first, last).await? {
+            if booking.status != nido_domain::creche::BookingStatus::Cancelled {
+                *minutes.entry(booking.purpose).or_default() += i64::from(booking.slot.minutes());
+            }
         }
+    }
+    let days_in_year = days_inclusive(first, last);
+    let mut site_lines = Vec::with_capacity(sites.len());
+    for site in sites {
+        let only = Scope::Only(vec![site.id]);
+        let kept_days: i64 = match &scope {
+            Scope::Only(ids) if ids.len() == 1 => (1..=12)
+                .map(|number| kept.month(number, figure::FAMILY_DAYS))
+                .sum(),
+            _ => {
+                let own =
+                    Kept::new(nido_persistence::retention::kept_figures_of(db, &only, year).await?);
+                (1..=12)
+                    .map(|number| own.month(number, figure::FAMILY_DAYS))
+                    .sum()
+            }
+        };
+        let family_days = days_by_site.get(&site.id).copied().unwrap_or(0) + kept_days;
+        let authorized_places = i64::from(site.authorized_places);
+        site_lines.push(SiteYear {
+            site_id: site.id,
+            name: site.name,
+            authorized_places,
+            family_days,
+            occupancy_rate: occupancy(family_days, authorized_places, days_in_year),
+        });
     }
 
     let ended_steps = ended
@@ -412,14 +480,13 @@ pub async fn activity_report(
         .filter_map(|(_, exit)| exit.housing_step_id)
         .collect();
     let (exits_by_step_kind, housing_waits, follow_ups) =
-        pathway_figures(cases, &kept, ended_steps, first, last).await?;
+        pathway_figures(cases, &scope, &kept, ended_steps, first, last).await?;
+    let mut resource = format!("/reports/activity?year={year}");
+    if let Some(site_id) = site_id {
+        resource.push_str(&format!("&site_id={site_id}"));
+    }
     cases
-        .audit(
-            caller,
-            "report.activity.read",
-            None,
-            &format!("/reports/activity?year={year}"),
-        )
+        .audit(caller, "report.activity.read", None, &resource)
         .await?;
     let exits = ended.len() as i64 + kept.year(figure::EXITS, "");
     Ok(ActivityReport {
@@ -484,5 +551,6 @@ pub async fn activity_report(
         housing_waits: housing_waits.len() as i64,
         median_housing_wait_days: median_days(housing_waits),
         follow_ups,
+        sites: site_lines,
     })
 }

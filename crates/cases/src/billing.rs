@@ -81,7 +81,8 @@ pub async fn statement(
         .collect();
     let today = cases.today();
     let (from, to) = (month.first_day(), month.last_day());
-    let present: Vec<_> = placements::present_between(&cases.db, from, to)
+    let every = nido_persistence::sites::Scope::Every;
+    let present: Vec<_> = placements::present_between(&cases.db, &every, from, to)
         .await?
         .into_iter()
         .map(|placement| {

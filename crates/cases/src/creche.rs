@@ -22,6 +22,7 @@ use nido_persistence::{begin_write, families, placements, users};
 use uuid::Uuid;
 
 use crate::families::visible_family;
+use crate::sites;
 use crate::{Caller, CaseError, CaseResult, Cases, Invalid, bounds, optional_text};
 
 /// Professions that work in the crèche: they record attendance and see
@@ -37,19 +38,26 @@ pub const MAX_AVAILABILITY_DAYS: i64 = 62;
 pub const MAX_LIST_DAYS: i64 = 366;
 
 /// The settings (admins and coordinators read them).
-pub async fn settings(cases: &Cases, caller: &Caller) -> CaseResult<CrecheSettings> {
+pub async fn settings(
+    cases: &Cases,
+    caller: &Caller,
+    site_id: Option<Uuid>,
+) -> CaseResult<CrecheSettings> {
     caller.require(&[Role::Admin, Role::Coordinator])?;
-    Ok(store::settings(&cases.db).await?)
+    let site_id = sites::one_of_callers(cases, caller, site_id).await?;
+    Ok(store::settings(&cases.db, site_id).await?)
 }
 
 /// Replaces the settings (admins). Existing bookings stay as they are.
 pub async fn change_settings(
     cases: &Cases,
     caller: &Caller,
+    site_id: Option<Uuid>,
     input: CrecheSettingsInput,
     expected_version: Option<i32>,
 ) -> CaseResult<CrecheSettings> {
     caller.require(&[Role::Admin])?;
+    let site_id = sites::one_of_callers(cases, caller, site_id).await?;
     let mut found = Invalid::default();
     let opens_at = found.check("opens_at", TimeOfDay::parse(&input.opens_at));
     let closes_at = found.check("closes_at", TimeOfDay::parse(&input.closes_at));
@@ -70,9 +78,11 @@ pub async fn change_settings(
         found.add_all(refused);
     }
     found.finish()?;
-    let saved = store::save_settings(&cases.writer, &new, expected_version, cases.now()).await?;
+    let saved =
+        store::save_settings(&cases.writer, site_id, &new, expected_version, cases.now()).await?;
+    let resource = format!("/creche/settings?site_id={site_id}");
     cases
-        .audit(caller, "creche.settings.update", None, "/creche/settings")
+        .audit(caller, "creche.settings.update", None, &resource)
         .await?;
     Ok(saved)
 }
@@ -81,6 +91,7 @@ pub async fn change_settings(
 pub async fn closures(
     cases: &Cases,
     caller: &Caller,
+    site_id: Option<Uuid>,
     from: NaiveDate,
     to: NaiveDate,
 ) -> CaseResult<Vec<Closure>> {
@@ -88,14 +99,21 @@ pub async fn closures(
     if to < from {
         return Err(CaseError::invalid("to", Refusal::RangeEndsBeforeStart));
     }
-    Ok(store::closures(&cases.db, from, to).await?)
+    let site_id = sites::one_of_callers(cases, caller, site_id).await?;
+    Ok(store::closures(&cases.db, site_id, from, to).await?)
 }
 
 /// Closes the crèche on a day (admins). The day's bookings still booked are
 /// cancelled with it: the families must not count on a closed crèche.
 /// Answers how many were cancelled.
-pub async fn close_day(cases: &Cases, caller: &Caller, closure: Closure) -> CaseResult<u64> {
+pub async fn close_day(
+    cases: &Cases,
+    caller: &Caller,
+    site_id: Option<Uuid>,
+    closure: Closure,
+) -> CaseResult<u64> {
     caller.require(&[Role::Admin])?;
+    let site_id = sites::one_of_callers(cases, caller, site_id).await?;
     let mut invalid = Invalid::default();
     bounds::text(
         &mut invalid,
@@ -113,11 +131,11 @@ pub async fn close_day(cases: &Cases, caller: &Caller, closure: Closure) -> Case
         reason,
     };
     let txn = begin_write(&cases.writer).await?;
-    store::lock_day(&txn, closure.on).await?;
-    store::add_closure(&txn, &closure, caller.id, cases.now()).await?;
-    let cancelled = store::cancel_bookings_on(&txn, closure.on, cases.now()).await?;
+    store::lock_day(&txn, site_id, closure.on).await?;
+    store::add_closure(&txn, site_id, &closure, caller.id, cases.now()).await?;
+    let cancelled = store::cancel_bookings_on(&txn, site_id, closure.on, cases.now()).await?;
     txn.commit().await?;
-    let resource = format!("/creche/closures/{}", closure.on);
+    let resource = format!("/creche/closures/{}?site_id={site_id}", closure.on);
     cases
         .audit(caller, "creche.closure.create", None, &resource)
         .await?;
@@ -125,10 +143,16 @@ pub async fn close_day(cases: &Cases, caller: &Caller, closure: Closure) -> Case
 }
 
 /// Opens a closed day again (admins).
-pub async fn reopen_day(cases: &Cases, caller: &Caller, on: NaiveDate) -> CaseResult<()> {
+pub async fn reopen_day(
+    cases: &Cases,
+    caller: &Caller,
+    site_id: Option<Uuid>,
+    on: NaiveDate,
+) -> CaseResult<()> {
     caller.require(&[Role::Admin])?;
-    store::remove_closure(&cases.writer, on).await?;
-    let resource = format!("/creche/closures/{on}");
+    let site_id = sites::one_of_callers(cases, caller, site_id).await?;
+    store::remove_closure(&cases.writer, site_id, on).await?;
+    let resource = format!("/creche/closures/{on}?site_id={site_id}");
     cases
         .audit(caller, "creche.closure.delete", None, &resource)
         .await
@@ -179,7 +203,9 @@ pub async fn book(
         ends_at: ends_at.unwrap_or(TimeOfDay::END_OF_DAY),
     };
     let family = visible_family(&cases.db, caller, family_id).await?;
-    let settings = store::settings(&cases.db).await?;
+    // The family's site's crèche.
+    let site_id = family.site_id;
+    let settings = store::settings(&cases.db, site_id).await?;
     if let Err(refused) = settings.check_slot(slot) {
         invalid.add_all(refused);
     }
@@ -207,7 +233,7 @@ pub async fn book(
         },
     };
     let last = dates.last().copied().unwrap_or(request.on);
-    let closed = store::closed_days(&cases.db, request.on, last).await?;
+    let closed = store::closed_days(&cases.db, site_id, request.on, last).await?;
     let placements = placements::for_family(&cases.db, family_id).await?;
     let placed_on = |day: NaiveDate| {
         placements.iter().any(|placement| {
@@ -258,11 +284,11 @@ pub async fn book(
     let txn = begin_write(&cases.writer).await?;
     // Days in order, so two series lock their common days in one order.
     for day in &open {
-        store::lock_day(&txn, *day).await?;
+        store::lock_day(&txn, site_id, *day).await?;
     }
     // A closure takes the day's lock too: a day closed since the check
     // above is seen now, and treated as the check would have.
-    let closed_since = store::closed_days(&txn, request.on, last).await?;
+    let closed_since = store::closed_days(&txn, site_id, request.on, last).await?;
     if closed_since.contains(&request.on) {
         return Err(CaseError::invalid("on", Refusal::CrecheClosed));
     }
@@ -274,7 +300,7 @@ pub async fn book(
     let series_id = (open.len() > 1).then(Uuid::now_v7);
     let (mut full, mut overlapping) = (Vec::new(), Vec::new());
     for day in &open {
-        let holding: Vec<Booking> = store::bookings_between(&txn, *day, *day)
+        let holding: Vec<Booking> = store::bookings_between(&txn, Some(site_id), *day, *day)
             .await?
             .into_iter()
             .filter(|booking| booking.status.holds_a_place() && booking.slot.overlaps(slot))
@@ -547,15 +573,17 @@ fn planned_child(family: &Family, booking: Booking, on: NaiveDate) -> Option<Pla
 pub async fn day(
     cases: &Cases,
     caller: &Caller,
+    site_id: Option<Uuid>,
     on: NaiveDate,
 ) -> CaseResult<(CrecheSettings, Vec<PlannedChild>)> {
     caller.require(&[Role::Coordinator, Role::Staff])?;
+    let site_id = sites::one_of_callers(cases, caller, site_id).await?;
     let sees_all = is_creche_professional(cases, caller).await?;
     let my_sites = nido_persistence::sites::of_user(&cases.db, caller.id).await?;
-    let settings = store::settings(&cases.db).await?;
+    let settings = store::settings(&cases.db, site_id).await?;
     let mut families: HashMap<Uuid, Option<Family>> = HashMap::new();
     let mut items = Vec::new();
-    for booking in store::bookings_between(&cases.db, on, on).await? {
+    for booking in store::bookings_between(&cases.db, Some(site_id), on, on).await? {
         if booking.status == BookingStatus::Cancelled {
             continue;
         }
@@ -595,15 +623,17 @@ pub struct FreeSlot {
 pub async fn availability(
     cases: &Cases,
     caller: &Caller,
+    site_id: Option<Uuid>,
     from: NaiveDate,
     to: NaiveDate,
 ) -> CaseResult<Vec<(NaiveDate, Vec<FreeSlot>)>> {
     caller.require(&[Role::Coordinator, Role::Staff])?;
     check_range(from, to, MAX_AVAILABILITY_DAYS)?;
-    let settings = store::settings(&cases.db).await?;
-    let closed = store::closed_days(&cases.db, from, to).await?;
+    let site_id = sites::one_of_callers(cases, caller, site_id).await?;
+    let settings = store::settings(&cases.db, site_id).await?;
+    let closed = store::closed_days(&cases.db, site_id, from, to).await?;
     let mut by_day: BTreeMap<NaiveDate, Vec<Slot>> = BTreeMap::new();
-    for booking in store::bookings_between(&cases.db, from, to).await? {
+    for booking in store::bookings_between(&cases.db, Some(site_id), from, to).await? {
         if booking.status.holds_a_place() {
             by_day.entry(booking.on).or_default().push(booking.slot);
         }
@@ -664,7 +694,23 @@ pub struct ChildMonth {
     pub absences: i64,
 }
 
-/// The month's report.
+/// One site's crèche in a month's report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteMonth {
+    pub site_id: Uuid,
+    pub name: String,
+    pub capacity: i32,
+    pub open_days: i64,
+    pub open_minutes: i64,
+    pub booked_place_minutes: i64,
+    /// Booked place-minutes ÷ (capacity × open minutes).
+    pub occupancy_rate: f64,
+}
+
+/// The month's report: one site's crèche, or several summed as one crèche
+/// of their places together (`capacity` their sum, `open_minutes` their
+/// open minutes weighted by their places, `open_days` the most days one
+/// was open), with a line per site.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MonthReport {
     pub first_day: NaiveDate,
@@ -675,62 +721,82 @@ pub struct MonthReport {
     /// Booked minutes by purpose, every purpose listed.
     pub minutes_by_purpose: Vec<(BookingPurpose, i64)>,
     pub booked_place_minutes: i64,
-    /// Booked place-minutes ÷ (capacity × open minutes).
+    /// Booked place-minutes ÷ (capacity × open minutes), the sites summed.
     pub occupancy_rate: f64,
+    pub sites: Vec<SiteMonth>,
 }
 
-/// The month (admins and coordinators): each
-/// child's booked and attended minutes, bookings and absences, the minutes
-/// by purpose, and the occupancy rate.
-pub async fn month_report(cases: &Cases, caller: &Caller, month: Month) -> CaseResult<MonthReport> {
+/// The month (admins, coordinators, the head office) of `site_id`'s
+/// crèche, or of every site the caller reads summed: each child's booked
+/// and attended minutes, bookings and absences, the minutes by purpose,
+/// and the occupancy rate.
+pub async fn month_report(
+    cases: &Cases,
+    caller: &Caller,
+    month: Month,
+    site_id: Option<Uuid>,
+) -> CaseResult<MonthReport> {
     caller.require(crate::REPORT_READERS)?;
-    let settings = store::settings(&cases.db).await?;
     let days: Vec<NaiveDate> = month.days().collect();
     let (first_day, last_day) = (month.first_day(), month.last_day());
-    let closed = store::closed_days(&cases.db, first_day, last_day).await?;
-    let open_days = days
-        .iter()
-        .filter(|day| settings.opens_on_weekday(**day) && !closed.contains(day))
-        .count() as i64;
-    let open_minutes = open_days * i64::from(settings.open_minutes_a_day());
     let mut by_child: BTreeMap<(Uuid, Uuid), ChildMonth> = BTreeMap::new();
     let mut by_purpose: HashMap<BookingPurpose, i64> = HashMap::new();
-    let mut booked_place_minutes = 0;
-    let bookings = store::bookings_between(&cases.db, first_day, last_day).await?;
-    // The families of the caller's sites only: another site's children are
-    // not hers to read.
-    let mut families_read: HashMap<Uuid, Family> =
-        families::find_many(&cases.db, bookings.iter().map(|b| b.family_id).collect()).await?;
-    let my_sites = crate::sites::of_caller(cases, caller).await?;
-    families_read.retain(|_, family| my_sites.contains(&family.site_id));
-    for booking in bookings {
-        if booking.status == BookingStatus::Cancelled
-            || !families_read.contains_key(&booking.family_id)
+    let mut lines = Vec::new();
+    let mut family_ids = Vec::new();
+    for site in sites::read_by(cases, caller, site_id).await? {
+        let settings = store::settings(&cases.db, site.id).await?;
+        let closed = store::closed_days(&cases.db, site.id, first_day, last_day).await?;
+        let open_days = days
+            .iter()
+            .filter(|day| settings.opens_on_weekday(**day) && !closed.contains(day))
+            .count() as i64;
+        let open_minutes = open_days * i64::from(settings.open_minutes_a_day());
+        let mut booked_place_minutes = 0;
+        for booking in
+            store::bookings_between(&cases.db, Some(site.id), first_day, last_day).await?
         {
-            continue;
+            if booking.status == BookingStatus::Cancelled {
+                continue;
+            }
+            let minutes = i64::from(booking.slot.minutes());
+            booked_place_minutes += minutes;
+            *by_purpose.entry(booking.purpose).or_default() += minutes;
+            family_ids.push(booking.family_id);
+            let entry = by_child
+                .entry((booking.family_id, booking.child_id))
+                .or_insert_with(|| ChildMonth {
+                    family_id: booking.family_id,
+                    child_id: booking.child_id,
+                    first_name: String::new(),
+                    last_name: None,
+                    booked_minutes: 0,
+                    attended_minutes: 0,
+                    bookings: 0,
+                    absences: 0,
+                });
+            entry.booked_minutes += minutes;
+            entry.attended_minutes += i64::from(booking.attended_minutes());
+            entry.bookings += 1;
+            entry.absences += i64::from(booking.status == BookingStatus::Absent);
         }
-        let minutes = i64::from(booking.slot.minutes());
-        booked_place_minutes += minutes;
-        *by_purpose.entry(booking.purpose).or_default() += minutes;
-        let entry = by_child
-            .entry((booking.family_id, booking.child_id))
-            .or_insert_with(|| ChildMonth {
-                family_id: booking.family_id,
-                child_id: booking.child_id,
-                first_name: String::new(),
-                last_name: None,
-                booked_minutes: 0,
-                attended_minutes: 0,
-                bookings: 0,
-                absences: 0,
-            });
-        entry.booked_minutes += minutes;
-        entry.attended_minutes += i64::from(booking.attended_minutes());
-        entry.bookings += 1;
-        entry.absences += i64::from(booking.status == BookingStatus::Absent);
+        lines.push(SiteMonth {
+            site_id: site.id,
+            name: site.name,
+            capacity: settings.capacity,
+            open_days,
+            open_minutes,
+            booked_place_minutes,
+            occupancy_rate: creche::occupancy_rate(
+                booked_place_minutes,
+                settings.capacity,
+                open_minutes,
+            ),
+        });
     }
+    family_ids.sort_unstable();
+    family_ids.dedup();
+    let families_read: HashMap<Uuid, Family> = families::find_many(&cases.db, family_ids).await?;
     let mut children: Vec<ChildMonth> = by_child.into_values().collect();
-    families_read.retain(|id, _| children.iter().any(|child| child.family_id == *id));
     for child in &mut children {
         if let Some(found) = families_read
             .get(&child.family_id)
@@ -747,7 +813,10 @@ pub async fn month_report(cases: &Cases, caller: &Caller, month: Month) -> CaseR
         .iter()
         .map(|purpose| (*purpose, by_purpose.get(purpose).copied().unwrap_or(0)))
         .collect();
-    let resource = format!("/reports/creche?month={}", first_day.format("%Y-%m"));
+    let mut resource = format!("/reports/creche?month={}", first_day.format("%Y-%m"));
+    if let Some(site_id) = site_id {
+        resource.push_str(&format!("&site_id={site_id}"));
+    }
     cases
         .audit_read(
             caller,
@@ -756,19 +825,26 @@ pub async fn month_report(cases: &Cases, caller: &Caller, month: Month) -> CaseR
             &resource,
         )
         .await?;
+    let capacity: i32 = lines.iter().map(|line| line.capacity).sum();
+    let place_minutes_open: i64 = lines
+        .iter()
+        .map(|line| i64::from(line.capacity) * line.open_minutes)
+        .sum();
+    let booked_place_minutes = lines.iter().map(|line| line.booked_place_minutes).sum();
     Ok(MonthReport {
         first_day,
-        capacity: settings.capacity,
-        open_days,
-        open_minutes,
+        capacity,
+        open_days: lines.iter().map(|line| line.open_days).max().unwrap_or(0),
+        open_minutes: if capacity > 0 {
+            place_minutes_open / i64::from(capacity)
+        } else {
+            0
+        },
         children,
         minutes_by_purpose,
         booked_place_minutes,
-        occupancy_rate: creche::occupancy_rate(
-            booked_place_minutes,
-            settings.capacity,
-            open_minutes,
-        ),
+        occupancy_rate: creche::occupancy_rate(booked_place_minutes, 1, place_minutes_open),
+        sites: lines,
     })
 }
 

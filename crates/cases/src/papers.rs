@@ -382,13 +382,22 @@ fn days(value: Option<f64>) -> String {
     )
 }
 
-/// The activity report of `year` as the département receives it (admin,
-/// coordinator): its figures in a table, the monthly occupancy as a bar
-/// chart and a table. Audited `report.activity.print` (the figures' read
-/// is audited as the report's).
-pub async fn activity_report(cases: &Cases, caller: &Caller, year: i32) -> CaseResult<Printed> {
-    let report = crate::activity::activity_report(cases, caller, year).await?;
-    let site = crate::sites::current(cases).await?;
+/// The activity report of `year` of one site as the département receives
+/// it (admin, coordinator, head office): its figures in a table, the
+/// monthly occupancy as a bar chart and a table, under the site's name and
+/// address. `site_id` absent: the caller's one site (422 when she reads
+/// several). Audited `report.activity.print` (the figures' read is
+/// audited as the report's).
+pub async fn activity_report(
+    cases: &Cases,
+    caller: &Caller,
+    year: i32,
+    site_id: Option<Uuid>,
+) -> CaseResult<Printed> {
+    caller.require(crate::REPORT_READERS)?;
+    let site_id = crate::sites::one_of_callers(cases, caller, site_id).await?;
+    let report = crate::activity::activity_report(cases, caller, year, Some(site_id)).await?;
+    let site = nido_persistence::sites::find(&cases.db, site_id).await?;
     let centre = Centre::of(&site);
     let count = |n: i64| n.to_string();
     let figures = [

@@ -236,6 +236,28 @@ pub(crate) async fn for_new_record(
     }
 }
 
+/// The one site a read or a change of a site's own things (its crèche) is
+/// about: `site_id`, one the caller reads (another is not found); absent,
+/// hers when she belongs to one, else 422 on `site_id`.
+pub async fn one_of_callers(
+    cases: &Cases,
+    caller: &Caller,
+    site_id: Option<Uuid>,
+) -> CaseResult<Uuid> {
+    let mine = of_caller(cases, caller).await?;
+    match site_id {
+        Some(id) if mine.contains(&id) => Ok(id),
+        Some(_) => Err(crate::CaseError::NotFound),
+        None => match mine.as_slice() {
+            [only] => Ok(*only),
+            _ => Err(crate::CaseError::invalid(
+                "site_id",
+                Refusal::RequiredWithSeveralSites,
+            )),
+        },
+    }
+}
+
 /// The sites a report reads: `site_id`, one of the caller's (another is
 /// not found); absent, every site she belongs to, by name.
 pub async fn read_by(

@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use nido_cases::activity::{self, ActivityReport};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
 
 use crate::csv_export::{Cell, Column, CsvRow, Format, csv_response};
 use crate::error::Result;
@@ -24,6 +25,9 @@ pub struct ActivityParams {
     pub year: i32,
     #[param(schema_with = crate::schema::csv_format)]
     pub format: Option<Format>,
+    /// One site's report (one the caller reads); absent, every site she
+    /// reads, summed, with a line per site.
+    pub site_id: Option<Uuid>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -116,6 +120,19 @@ pub struct ActivityResponse {
     pub concerns: i64,
     pub creche_minutes_by_purpose: BTreeMap<String, i64>,
     pub housing: HousingFigures,
+    /// A line per site the report counts (one when it is one site's).
+    pub sites: Vec<SiteActivity>,
+}
+
+/// One site in the year: its places, its families' days, its occupancy.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SiteActivity {
+    pub site_id: Uuid,
+    pub name: String,
+    pub authorized_places: i64,
+    pub family_days: i64,
+    /// Family-days ÷ (its authorised places × days of the year).
+    pub occupancy_rate: f64,
 }
 
 fn named<K: Copy>(pairs: &[(K, i64)], name: fn(K) -> &'static str) -> BTreeMap<String, i64> {
@@ -192,6 +209,17 @@ impl From<ActivityReport> for ActivityResponse {
                     })
                     .collect(),
             },
+            sites: report
+                .sites
+                .into_iter()
+                .map(|site| SiteActivity {
+                    site_id: site.site_id,
+                    name: site.name,
+                    authorized_places: site.authorized_places,
+                    family_days: site.family_days,
+                    occupancy_rate: site.occupancy_rate,
+                })
+                .collect(),
         }
     }
 }
@@ -363,8 +391,13 @@ pub(crate) async fn activity_report(
     caller: Allowed<ReportReaders>,
     ValidQuery(params): ValidQuery<ActivityParams>,
 ) -> Result<Response> {
-    let report =
-        activity::activity_report(&state.cases, &caller.case_caller(), params.year).await?;
+    let report = activity::activity_report(
+        &state.cases,
+        &caller.case_caller(),
+        params.year,
+        params.site_id,
+    )
+    .await?;
     let response = ActivityResponse::from(report);
     match params.format.unwrap_or_default() {
         Format::Csv => csv_response(&lines(&response), &format!("activite-{}.csv", params.year)),

@@ -57,14 +57,23 @@ impl From<CrecheSettings> for CrecheSettingsResponse {
     }
 }
 
-/// The crèche's settings (admin, coordinator).
-#[utoipa::path(get, path = "/creche/settings", tag = "creche",
+/// Which site's crèche: one the caller belongs to (another is not
+/// found); absent, hers when she belongs to one (else 422 on `site_id`).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SiteParams {
+    pub site_id: Option<Uuid>,
+}
+
+/// A site's crèche settings (admin, coordinator).
+#[utoipa::path(get, path = "/creche/settings", tag = "creche", params(SiteParams),
     responses((status = 200, description = "The settings", body = CrecheSettingsResponse, headers(("ETag" = String)))))]
 pub(crate) async fn get_settings(
     State(state): State<AppState>,
     caller: Allowed<Management>,
+    ValidQuery(site): ValidQuery<SiteParams>,
 ) -> Result<impl IntoResponse> {
-    let settings = cases::settings(&state.cases, &caller.case_caller()).await?;
+    let settings = cases::settings(&state.cases, &caller.case_caller(), site.site_id).await?;
     Ok(versioned(
         settings.version,
         CrecheSettingsResponse::from(settings),
@@ -95,14 +104,15 @@ pub struct CrecheSettingsRequest {
     pub max_age_months: i32,
 }
 
-/// Change the crèche's settings (admin). Accepts `If-Match`. Bookings
+/// Change a site's crèche settings (admin). Accepts `If-Match`. Bookings
 /// already made stay.
 #[utoipa::path(put, path = "/creche/settings", tag = "creche", request_body = CrecheSettingsRequest,
-    params(("If-Match" = Option<String>, Header)),
+    params(SiteParams, ("If-Match" = Option<String>, Header)),
     responses((status = 200, description = "The settings", body = CrecheSettingsResponse, headers(("ETag" = String)))))]
 pub(crate) async fn put_settings(
     State(state): State<AppState>,
     caller: Allowed<Admins>,
+    ValidQuery(site): ValidQuery<SiteParams>,
     IfMatch(expected): IfMatch,
     JsonBody(body): JsonBody<CrecheSettingsRequest>,
 ) -> Result<impl IntoResponse> {
@@ -114,8 +124,14 @@ pub(crate) async fn put_settings(
         min_age_months: body.min_age_months,
         max_age_months: body.max_age_months,
     };
-    let saved =
-        cases::change_settings(&state.cases, &caller.case_caller(), input, expected).await?;
+    let saved = cases::change_settings(
+        &state.cases,
+        &caller.case_caller(),
+        site.site_id,
+        input,
+        expected,
+    )
+    .await?;
     Ok(versioned(
         saved.version,
         CrecheSettingsResponse::from(saved),
@@ -133,6 +149,9 @@ pub struct ClosureRequest {
         example = "Pont de l'Ascension"
     )]
     pub reason: String,
+    /// Which site's crèche closes: one the admin belongs to; absent, hers
+    /// when she belongs to one.
+    pub site_id: Option<Uuid>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -162,7 +181,13 @@ pub(crate) async fn add_closure(
         on: body.on,
         reason: body.reason,
     };
-    let cancelled = cases::close_day(&state.cases, &caller.case_caller(), closure.clone()).await?;
+    let cancelled = cases::close_day(
+        &state.cases,
+        &caller.case_caller(),
+        body.site_id,
+        closure.clone(),
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(ClosureCreated {
@@ -180,6 +205,8 @@ pub struct RangeParams {
     pub from: Option<NaiveDate>,
     /// Default a year after `from`.
     pub to: Option<NaiveDate>,
+    /// Which site's crèche (absent: the caller's, when she has one).
+    pub site_id: Option<Uuid>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -200,7 +227,14 @@ pub(crate) async fn list_closures(
         from.checked_add_days(chrono::Days::new(365))
             .unwrap_or(from)
     });
-    let closures = cases::closures(&state.cases, &caller.case_caller(), from, to).await?;
+    let closures = cases::closures(
+        &state.cases,
+        &caller.case_caller(),
+        params.site_id,
+        from,
+        to,
+    )
+    .await?;
     Ok(Json(Closures {
         items: closures
             .into_iter()
@@ -213,14 +247,15 @@ pub(crate) async fn list_closures(
 }
 
 /// Open a closed day again (admin).
-#[utoipa::path(delete, path = "/creche/closures/{on}", tag = "creche", params(("on" = NaiveDate, Path)),
+#[utoipa::path(delete, path = "/creche/closures/{on}", tag = "creche", params(("on" = NaiveDate, Path), SiteParams),
     responses((status = 204, description = "Open again")))]
 pub(crate) async fn remove_closure(
     State(state): State<AppState>,
     caller: Allowed<Admins>,
     ApiPath(on): ApiPath<NaiveDate>,
+    ValidQuery(site): ValidQuery<SiteParams>,
 ) -> Result<StatusCode> {
-    cases::reopen_day(&state.cases, &caller.case_caller(), on).await?;
+    cases::reopen_day(&state.cases, &caller.case_caller(), site.site_id, on).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -439,6 +474,8 @@ pub(crate) async fn attendance(
 pub struct DayParams {
     /// Default today.
     pub on: Option<NaiveDate>,
+    /// Which site's crèche (absent: the caller's, when she has one).
+    pub site_id: Option<Uuid>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -505,7 +542,8 @@ pub(crate) async fn day(
     ValidQuery(params): ValidQuery<DayParams>,
 ) -> Result<Json<DayPlanning>> {
     let on = params.on.unwrap_or_else(|| state.today());
-    let (settings, items) = cases::day(&state.cases, &caller.case_caller(), on).await?;
+    let (settings, items) =
+        cases::day(&state.cases, &caller.case_caller(), params.site_id, on).await?;
     Ok(Json(DayPlanning {
         on,
         capacity: settings.capacity,
@@ -519,6 +557,8 @@ pub struct AvailabilityParams {
     pub from: NaiveDate,
     /// At most 62 days from `from`, included.
     pub to: NaiveDate,
+    /// Which site's crèche (absent: the caller's, when she has one).
+    pub site_id: Option<Uuid>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -549,8 +589,14 @@ pub(crate) async fn availability(
     caller: Allowed<Team>,
     ValidQuery(params): ValidQuery<AvailabilityParams>,
 ) -> Result<Json<Availability>> {
-    let days =
-        cases::availability(&state.cases, &caller.case_caller(), params.from, params.to).await?;
+    let days = cases::availability(
+        &state.cases,
+        &caller.case_caller(),
+        params.site_id,
+        params.from,
+        params.to,
+    )
+    .await?;
     Ok(Json(Availability {
         days: days
             .into_iter()
@@ -577,6 +623,9 @@ pub struct ReportParams {
     pub month: String,
     #[param(schema_with = crate::schema::csv_format)]
     pub format: Option<Format>,
+    /// One site's crèche (one the caller reads); absent, every site she
+    /// reads, summed with a line per site.
+    pub site_id: Option<Uuid>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -649,11 +698,28 @@ pub struct CrecheReport {
     pub booked_place_minutes: i64,
     /// Booked place-minutes ÷ (capacity × open minutes), four decimals.
     pub occupancy_rate: f64,
+    /// A line per site's crèche (one when the report is one site's).
+    pub sites: Vec<SiteCrecheMonth>,
 }
 
-/// The month at the crèche (admin, coordinator): per child booked and
-/// attended minutes, bookings and absences; minutes by purpose; the
-/// occupancy rate. `?format=csv` gives the children's lines.
+/// One site's crèche in the month.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SiteCrecheMonth {
+    pub site_id: Uuid,
+    pub name: String,
+    pub capacity: i32,
+    pub open_days: i64,
+    pub open_minutes: i64,
+    pub booked_place_minutes: i64,
+    /// Booked place-minutes ÷ (capacity × open minutes), four decimals.
+    pub occupancy_rate: f64,
+}
+
+/// The month at the crèche (admin, coordinator, head office): per child
+/// booked and attended minutes, bookings and absences; minutes by
+/// purpose; the occupancy rate. One site's with `site_id`; absent, every
+/// site the caller reads summed as one crèche of their places, with a
+/// line per site. `?format=csv` gives the children's lines.
 #[utoipa::path(get, path = "/reports/creche", tag = "creche", params(ReportParams),
     responses((status = 200, description = "The report",
         content((CrecheReport = "application/json"), (String = "text/csv")))))]
@@ -664,7 +730,7 @@ pub(crate) async fn report(
 ) -> Result<Response> {
     let month = Month::parse(&params.month).map_err(|err| ApiError::invalid("month", err.0))?;
     let report: MonthReport =
-        cases::month_report(&state.cases, &caller.case_caller(), month).await?;
+        cases::month_report(&state.cases, &caller.case_caller(), month, params.site_id).await?;
     let children: Vec<ChildMinutes> = report
         .children
         .into_iter()
@@ -685,6 +751,19 @@ pub(crate) async fn report(
                 .collect(),
             booked_place_minutes: report.booked_place_minutes,
             occupancy_rate: report.occupancy_rate,
+            sites: report
+                .sites
+                .into_iter()
+                .map(|site| SiteCrecheMonth {
+                    site_id: site.site_id,
+                    name: site.name,
+                    capacity: site.capacity,
+                    open_days: site.open_days,
+                    open_minutes: site.open_minutes,
+                    booked_place_minutes: site.booked_place_minutes,
+                    occupancy_rate: site.occupancy_rate,
+                })
+                .collect(),
         })
         .into_response()),
     }

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::error::Result;
 use crate::extract::ApiPath;
 use crate::extract::ValidQuery;
-use crate::gate::{Allowed, Management, Team};
+use crate::gate::{Allowed, ReportReaders, Team};
 use crate::state::AppState;
 
 /// A printed paper as a download that no cache keeps.
@@ -89,6 +89,9 @@ pub struct YearParams {
     /// 2000 to 2100.
     #[param(minimum = 2000, maximum = 2100)]
     pub year: i32,
+    /// The site whose report it is (one the caller reads); absent, hers
+    /// when she belongs to one.
+    pub site_id: Option<Uuid>,
 }
 
 /// The year's activity report as a PDF/A-2b for the département (admin,
@@ -99,10 +102,16 @@ pub struct YearParams {
         content((Vec<u8> = "application/pdf")))))]
 pub(crate) async fn activity_pdf(
     State(state): State<AppState>,
-    caller: Allowed<Management>,
+    caller: Allowed<ReportReaders>,
     ValidQuery(params): ValidQuery<YearParams>,
 ) -> Result<Response> {
     Ok(download(
-        papers::activity_report(&state.cases, &caller.case_caller(), params.year).await?,
+        papers::activity_report(
+            &state.cases,
+            &caller.case_caller(),
+            params.year,
+            params.site_id,
+        )
+        .await?,
     ))
 }

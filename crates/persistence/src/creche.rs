@@ -1,8 +1,10 @@
-//! The crèche's settings, closures and bookings. A booking's checks of
-//! capacity and overlap run after `lock_day`, which every booking
-//! transaction calls first for each day it touches: on PostgreSQL the upsert
-//! holds the day's row lock until commit, so two bookings of one day queue;
-//! on SQLite `begin_write` already serialises writers.
+//! The crèches' settings, closures and bookings: each site has its crèche
+//! (its settings, closures and days), and a booking is its family's site's.
+//! A booking's checks of capacity and overlap run after `lock_day`, which
+//! every booking transaction calls first for each day it touches: on
+//! PostgreSQL the upsert holds the site's day's row lock until commit, so
+//! two bookings of one day at one site queue; on SQLite `begin_write`
+//! already serialises writers.
 
 use std::collections::BTreeSet;
 
@@ -18,15 +20,16 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::entities::{creche_bookings, creche_closures, creche_days, creche_settings};
+use crate::entities::{creche_bookings, creche_closures, creche_days, creche_settings, families};
 use crate::row_by_id;
 use crate::versioned::Versioned;
 use crate::{RepoError, Rule};
 
-const SETTINGS_ROW: i32 = 1;
-
 const CLOSURE_RULES: &[Rule] = &[(
-    &["creche_closures_pkey", "creche_closures.on"],
+    &[
+        "creche_site_closures_pkey",
+        "creche_site_closures.site_id, creche_site_closures.on",
+    ],
     Conflict::AlreadyClosed,
 )];
 
@@ -34,13 +37,10 @@ fn corrupt(what: &str) -> DbErr {
     DbErr::Custom(format!("a stored crèche {what} is not valid"))
 }
 
-/// The settings: the stored ones, or the defaults until an admin changes
-/// them.
-pub async fn settings(db: &impl ConnectionTrait) -> Result<CrecheSettings, DbErr> {
-    let Some(row) = creche_settings::Entity::find_by_id(SETTINGS_ROW)
-        .one(db)
-        .await?
-    else {
+/// The site's crèche settings: the stored ones, or the defaults until an
+/// admin changes them.
+pub async fn settings(db: &impl ConnectionTrait, site_id: Uuid) -> Result<CrecheSettings, DbErr> {
+    let Some(row) = creche_settings::Entity::find_by_id(site_id).one(db).await? else {
         return Ok(CrecheSettings::default());
     };
     let time = |minutes| TimeOfDay::from_minutes(minutes).map_err(|_| corrupt("time"));
@@ -65,17 +65,18 @@ pub async fn settings(db: &impl ConnectionTrait) -> Result<CrecheSettings, DbErr
 /// version; answers them with their new version.
 pub async fn save_settings(
     db: &impl ConnectionTrait,
+    site_id: Uuid,
     new: &CrecheSettings,
     expected_version: Option<i32>,
     now: DateTime<Utc>,
 ) -> Result<CrecheSettings, RepoError> {
-    let current = settings(db).await?;
+    let current = settings(db, site_id).await?;
     if expected_version.is_some_and(|expected| expected != current.version) {
         return Err(RepoError::StaleVersion);
     }
     let weekdays: Vec<String> = new.open_weekdays.iter().map(u8::to_string).collect();
     let row = creche_settings::ActiveModel {
-        id: Set(SETTINGS_ROW),
+        site_id: Set(site_id),
         capacity: Set(new.capacity),
         opens_at: Set(new.opens_at.minutes()),
         closes_at: Set(new.closes_at.minutes()),
@@ -89,7 +90,7 @@ pub async fn save_settings(
     // ones update it only while it has the version read.
     let result = creche_settings::Entity::insert(row)
         .on_conflict(
-            OnConflict::column(creche_settings::Column::Id)
+            OnConflict::column(creche_settings::Column::SiteId)
                 .update_columns([
                     creche_settings::Column::Capacity,
                     creche_settings::Column::OpensAt,
@@ -111,15 +112,18 @@ pub async fn save_settings(
     if result == 0 {
         return Err(RepoError::StaleVersion);
     }
-    Ok(settings(db).await?)
+    Ok(settings(db, site_id).await?)
 }
 
+/// The site's closures between `from` and `to`.
 pub async fn closures(
     db: &impl ConnectionTrait,
+    site_id: Uuid,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<Closure>, DbErr> {
     Ok(creche_closures::Entity::find()
+        .filter(creche_closures::Column::SiteId.eq(site_id))
         .filter(creche_closures::Column::On.between(from, to))
         .order_by_asc(creche_closures::Column::On)
         .all(db)
@@ -132,27 +136,30 @@ pub async fn closures(
         .collect())
 }
 
-/// The days closed between `from` and `to`.
+/// The days the site's crèche is closed between `from` and `to`.
 pub async fn closed_days(
     db: &impl ConnectionTrait,
+    site_id: Uuid,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<BTreeSet<NaiveDate>, DbErr> {
-    Ok(closures(db, from, to)
+    Ok(closures(db, site_id, from, to)
         .await?
         .into_iter()
         .map(|closure| closure.on)
         .collect())
 }
 
-/// Closes a day; `already_closed` if it is.
+/// Closes a day of the site's crèche; `already_closed` if it is.
 pub async fn add_closure(
     db: &impl ConnectionTrait,
+    site_id: Uuid,
     closure: &Closure,
     created_by: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), RepoError> {
     creche_closures::ActiveModel {
+        site_id: Set(site_id),
         on: Set(closure.on),
         reason: Set(closure.reason.clone()),
         created_by: Set(created_by),
@@ -164,24 +171,36 @@ pub async fn add_closure(
     Ok(())
 }
 
-/// Opens a closed day again; `NotFound` if it was not closed.
-pub async fn remove_closure(db: &impl ConnectionTrait, on: NaiveDate) -> Result<(), RepoError> {
-    let result = creche_closures::Entity::delete_by_id(on).exec(db).await?;
+/// Opens a closed day of the site's crèche again; `NotFound` if it was
+/// not closed.
+pub async fn remove_closure(
+    db: &impl ConnectionTrait,
+    site_id: Uuid,
+    on: NaiveDate,
+) -> Result<(), RepoError> {
+    let result = creche_closures::Entity::delete_by_id((site_id, on))
+        .exec(db)
+        .await?;
     if result.rows_affected == 0 {
         return Err(RepoError::NotFound);
     }
     Ok(())
 }
 
-/// Takes the day's lock for the rest of the transaction: called before
-/// reading the day's bookings to decide on a new one.
-pub async fn lock_day(db: &impl ConnectionTrait, on: NaiveDate) -> Result<(), DbErr> {
+/// Takes the site's day's lock for the rest of the transaction: called
+/// before reading the day's bookings to decide on a new one.
+pub async fn lock_day(
+    db: &impl ConnectionTrait,
+    site_id: Uuid,
+    on: NaiveDate,
+) -> Result<(), DbErr> {
     creche_days::Entity::insert(creche_days::ActiveModel {
+        site_id: Set(site_id),
         on: Set(on),
         changes: Set(1),
     })
     .on_conflict(
-        OnConflict::column(creche_days::Column::On)
+        OnConflict::columns([creche_days::Column::SiteId, creche_days::Column::On])
             .value(
                 creche_days::Column::Changes,
                 Expr::col((creche_days::Entity, creche_days::Column::Changes)).add(1),
@@ -220,16 +239,31 @@ fn bookings(rows: Vec<creche_bookings::Model>) -> Result<Vec<Booking>, DbErr> {
     rows.into_iter().map(booking).collect()
 }
 
-/// Every booking between `from` and `to`, whatever its status, by day and
-/// time.
+/// The bookings of the families of `site_id`: its crèche's.
+fn of_site(site_id: Uuid) -> Condition {
+    creche_bookings::Column::FamilyId
+        .in_subquery(
+            sea_orm::sea_query::Query::select()
+                .column(families::Column::Id)
+                .from(families::Entity)
+                .and_where(families::Column::SiteId.eq(site_id))
+                .to_owned(),
+        )
+        .into_condition()
+}
+
+/// Every booking of the site's crèche (of every site's, for `None`)
+/// between `from` and `to`, whatever its status, by day and time.
 pub async fn bookings_between(
     db: &impl ConnectionTrait,
+    site_id: Option<Uuid>,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<Booking>, DbErr> {
     bookings(
         creche_bookings::Entity::find()
             .filter(creche_bookings::Column::On.between(from, to))
+            .filter(site_id.map_or_else(Condition::all, of_site))
             .order_by_asc(creche_bookings::Column::On)
             .order_by_asc(creche_bookings::Column::StartsAt)
             .order_by_asc(creche_bookings::Column::Id)
@@ -363,13 +397,18 @@ pub async fn cancel_bookings_after(
     cancel_booked(db, which, now).await
 }
 
-/// Cancels every booking still booked on `on`: the day was closed.
+/// Cancels every booking of the site's crèche still booked on `on`: the
+/// day was closed.
 pub async fn cancel_bookings_on(
     db: &impl ConnectionTrait,
+    site_id: Uuid,
     on: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
-    cancel_booked(db, creche_bookings::Column::On.eq(on).into_condition(), now).await
+    let which = Condition::all()
+        .add(creche_bookings::Column::On.eq(on))
+        .add(of_site(site_id));
+    cancel_booked(db, which, now).await
 }
 
 /// Cancels the bookings still booked that meet `which`; answers how many.

@@ -245,12 +245,14 @@ pub async fn concerns_of(
 /// How many informations préoccupantes were transmitted between two days.
 pub async fn concerns_between(
     db: &impl ConnectionTrait,
+    scope: &crate::sites::Scope,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<u64, DbErr> {
     use sea_orm::PaginatorTrait;
     concerns::Entity::find()
         .filter(concerns::Column::TransmittedOn.between(from, to))
+        .filter(scope.families(concerns::Column::FamilyId))
         .count(db)
         .await
 }

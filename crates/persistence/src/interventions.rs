@@ -411,12 +411,14 @@ pub async fn set_action_done(
 /// their confidentiality: counts only, for the activity report.
 pub async fn count_by_kind(
     db: &impl ConnectionTrait,
+    scope: &crate::sites::Scope,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<HashMap<InterventionKind, i64>, DbErr> {
     let kinds: Vec<String> = interventions::Entity::find()
         .select_only()
         .column(interventions::Column::Kind)
+        .filter(scope.families(interventions::Column::FamilyId))
         .filter(interventions::Column::OccurredAt.gte(from))
         .filter(interventions::Column::OccurredAt.lt(to))
         .into_tuple()

@@ -266,7 +266,7 @@ pub async fn record_follow_up(
 /// The follow-ups `condition` selects, by the day they fall due.
 async fn follow_ups_where(
     db: &impl ConnectionTrait,
-    condition: sea_orm::sea_query::SimpleExpr,
+    condition: impl sea_orm::sea_query::IntoCondition,
 ) -> Result<Vec<FollowUp>, DbErr> {
     exit_follow_ups::Entity::find()
         .filter(condition)
@@ -313,12 +313,14 @@ pub async fn find_steps(
 /// `last`, by placement: what the activity report's wait for a home reads.
 pub async fn steps_of_placements_housed_between(
     db: &impl ConnectionTrait,
+    scope: &crate::sites::Scope,
     first: NaiveDate,
     last: NaiveDate,
 ) -> Result<Vec<HousingStep>, DbErr> {
     let housed: Vec<Uuid> = housing_steps::Entity::find()
         .select_only()
         .column(housing_steps::Column::PlacementId)
+        .filter(scope.families(housing_steps::Column::FamilyId))
         .filter(housing_steps::Column::Kind.eq(StepKind::HousingOffer.as_str()))
         .filter(housing_steps::Column::Status.eq(StepStatus::Accepted.as_str()))
         .filter(housing_steps::Column::DecidedOn.between(first, last))
@@ -338,8 +340,12 @@ pub async fn steps_of_placements_housed_between(
 /// The follow-ups made from `first` to `last`.
 pub async fn follow_ups_made_between(
     db: &impl ConnectionTrait,
+    scope: &crate::sites::Scope,
     first: NaiveDate,
     last: NaiveDate,
 ) -> Result<Vec<FollowUp>, DbErr> {
-    follow_ups_where(db, exit_follow_ups::Column::DoneOn.between(first, last)).await
+    let which = sea_orm::Condition::all()
+        .add(exit_follow_ups::Column::DoneOn.between(first, last))
+        .add(scope.families(exit_follow_ups::Column::FamilyId));
+    follow_ups_where(db, which).await
 }

@@ -347,11 +347,13 @@ pub async fn active_ending_by(
 /// later).
 pub async fn present_between(
     db: &impl ConnectionTrait,
+    scope: &crate::sites::Scope,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<Placement>, DbErr> {
     let rows = placements::Entity::find()
         .filter(placements::Column::AdmittedOn.lte(to))
+        .filter(scope.families(placements::Column::FamilyId))
         .filter(
             Condition::any()
                 .add(placements::Column::ExitedOn.is_null())

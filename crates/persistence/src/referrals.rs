@@ -165,11 +165,13 @@ pub async fn close(
 /// The referrals received between two days, both included.
 pub async fn referred_between(
     db: &impl ConnectionTrait,
+    scope: &crate::sites::Scope,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<Referral>, DbErr> {
     let query = referrals::Entity::find()
         .filter(referrals::Column::ReferredOn.between(from, to))
+        .filter(scope.families(referrals::Column::FamilyId))
         .order_by_asc(referrals::Column::ReferredOn)
         .order_by_asc(referrals::Column::Id);
     all(db, query).await

@@ -366,6 +366,7 @@ pub async fn keep_figures<Tz: chrono::TimeZone>(
     use sea_orm::sea_query::OnConflict;
     for kept in kept_figures(&file.counted(zone)) {
         report_figures::Entity::insert(report_figures::ActiveModel {
+            site_id: Set(file.family.site_id.unwrap_or(crate::sites::NEW_ROWS_SITE)),
             year: Set(kept.year),
             month: Set(i32::try_from(kept.month).unwrap_or_default()),
             figure: Set(kept.figure),
@@ -374,6 +375,7 @@ pub async fn keep_figures<Tz: chrono::TimeZone>(
         })
         .on_conflict(
             OnConflict::columns([
+                report_figures::Column::SiteId,
                 report_figures::Column::Year,
                 report_figures::Column::Month,
                 report_figures::Column::Figure,
@@ -381,7 +383,7 @@ pub async fn keep_figures<Tz: chrono::TimeZone>(
             ])
             .value(
                 report_figures::Column::Value,
-                Expr::cust("report_figures.value + excluded.value"),
+                Expr::cust("site_report_figures.value + excluded.value"),
             )
             .to_owned(),
         )
@@ -391,13 +393,15 @@ pub async fn keep_figures<Tz: chrono::TimeZone>(
     Ok(())
 }
 
-/// The kept figures of `year`.
+/// The kept figures of `year`, of the scope's sites.
 pub async fn kept_figures_of(
     db: &impl ConnectionTrait,
+    scope: &crate::sites::Scope,
     year: i32,
 ) -> Result<Vec<KeptFigure>, DbErr> {
     Ok(report_figures::Entity::find()
         .filter(report_figures::Column::Year.eq(year))
+        .filter(scope.sites(report_figures::Column::SiteId))
         .all(db)
         .await?
         .into_iter()

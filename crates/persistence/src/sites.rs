@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use nido_domain::Conflict;
 use nido_domain::site::{FIRST_SITE, Site};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{IntoCondition, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect,
@@ -240,4 +240,41 @@ pub async fn belongs_everywhere(db: &impl ConnectionTrait, user_id: Uuid) -> Res
         .count(db)
         .await?;
     Ok(elsewhere == 0)
+}
+
+/// Which sites' records a report counts: every site's (no condition, the
+/// plans of an installation of one site), or these sites' only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    Every,
+    Only(Vec<Uuid>),
+}
+
+impl Scope {
+    /// `site` (a site id column) is one of the scope's.
+    pub fn sites(&self, site: impl ColumnTrait) -> Condition {
+        match self {
+            Scope::Every => Condition::all(),
+            Scope::Only(ids) => site.is_in(ids.clone()).into_condition(),
+        }
+    }
+
+    /// The ids of the families of the scope's sites, for `IN`.
+    fn family_ids(ids: &[Uuid]) -> sea_orm::sea_query::SelectStatement {
+        sea_orm::sea_query::Query::select()
+            .column(crate::entities::families::Column::Id)
+            .from(crate::entities::families::Entity)
+            .and_where(crate::entities::families::Column::SiteId.is_in(ids.to_vec()))
+            .to_owned()
+    }
+
+    /// `family_id` (a family id column) names a family of the scope's sites.
+    pub fn families(&self, family_id: impl ColumnTrait) -> Condition {
+        match self {
+            Scope::Every => Condition::all(),
+            Scope::Only(ids) => family_id
+                .in_subquery(Self::family_ids(ids))
+                .into_condition(),
+        }
+    }
 }

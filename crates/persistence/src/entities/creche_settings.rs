@@ -1,11 +1,12 @@
 use sea_orm::entity::prelude::*;
 
+/// A site's crèche settings (absent until an admin changes the defaults).
 #[sea_orm::model]
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "creche_settings")]
+#[sea_orm(table_name = "creche_site_settings")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: i32,
+    pub site_id: Uuid,
     pub capacity: i32,
     pub opens_at: i32,
     pub closes_at: i32,

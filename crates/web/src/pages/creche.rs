@@ -125,9 +125,9 @@ async fn render(
 ) -> Result<Response, WebError> {
     let caller = signed_in.case_caller();
     let operations = &web.cases;
-    let (settings, items) = cases::day(operations, &caller, on).await?;
+    let (settings, items) = cases::day(operations, &caller, None, on).await?;
     let records = cases::is_creche_professional(operations, &caller).await?;
-    let free = cases::availability(operations, &caller, on, on)
+    let free = cases::availability(operations, &caller, None, on, on)
         .await?
         .into_iter()
         .find(|(day, _)| *day == on)

@@ -1,4 +1,4 @@
-//! `/rapports` (coordinators, admins): the reports the centre sends the
+//! `/rapports` (coordinators, admins, the head office): the reports each site sends the
 //! département, as papers to print: the activity report of the year and
 //! of the four before, each a PDF/A-2b written by the API's use case
 //! (`/rapports/activite.pdf?annee=`).
@@ -25,8 +25,9 @@ const YEARS: i32 = 5;
 #[template(path = "rapports.html")]
 struct ReportsPage {
     frame: Frame,
-    /// (year, the activity report's address).
-    years: Vec<(i32, String)>,
+    /// (what it is, the activity report's address): a year's, of each
+    /// site the reader reads.
+    years: Vec<(String, String)>,
 }
 
 /// Who may print the reports: the coordinators, the admins and the head
@@ -40,13 +41,30 @@ fn require_management(signed_in: &SignedIn) -> Result<(), WebError> {
 
 pub async fn show(State(web): State<Web>, signed_in: SignedIn) -> Result<Response, WebError> {
     require_management(&signed_in)?;
-    let this_year = web.today().year();
-    let years = (0..YEARS)
-        .map(|back| {
-            let year = this_year - back;
-            (year, format!("/rapports/activite.pdf?annee={year}"))
-        })
+    let caller = signed_in.case_caller();
+    let mine = nido_cases::sites::of_caller(&web.cases, &caller).await?;
+    let sites: Vec<_> = nido_cases::sites::list(&web.cases, &caller)
+        .await?
+        .into_iter()
+        .filter(|site| mine.contains(&site.id))
         .collect();
+    let this_year = web.today().year();
+    let mut years = Vec::new();
+    for back in 0..YEARS {
+        let year = this_year - back;
+        match sites.as_slice() {
+            [_] => years.push((
+                format!("Rapport d'activité {year} (PDF)"),
+                format!("/rapports/activite.pdf?annee={year}"),
+            )),
+            several => years.extend(several.iter().map(|site| {
+                (
+                    format!("Rapport d'activité {year}, {} (PDF)", site.name),
+                    format!("/rapports/activite.pdf?annee={year}&site={}", site.id),
+                )
+            })),
+        }
+    }
     page(
         StatusCode::OK,
         &ReportsPage {
@@ -69,7 +87,10 @@ pub async fn activity(
     if !(2000..=2100).contains(&year) {
         return Err(WebError::NotFound);
     }
+    // `site`: which site's report, for those who read several.
+    let site = query_value(query.as_deref(), "site").and_then(|raw| raw.parse().ok());
     Ok(paper(
-        nido_cases::papers::activity_report(&web.cases, &signed_in.case_caller(), year).await?,
+        nido_cases::papers::activity_report(&web.cases, &signed_in.case_caller(), year, site)
+            .await?,
     ))
 }
