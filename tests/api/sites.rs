@@ -1255,3 +1255,71 @@ async fn the_activity_report_counts_each_sites_families_and_sums_them_with_a_lin
         assert_eq!(response.status(), StatusCode::OK, "{asked}");
     }
 }
+
+#[tokio::test]
+async fn the_head_office_reads_every_sites_families_and_reports_on_the_pages_and_nothing_more() {
+    use crate::web::Browser;
+    let app = crate::helpers::spawn_app().await;
+    let admin = app.admin_token().await;
+    let lilas = app.login_as("coordinator").await;
+    // Made while the admin has one site: the account is the first site's.
+    app.create_user("siege@nido.example", "head_office", "director")
+        .await;
+    let (martin, Ivry { site: ivry, .. }, benali) =
+        a_family_at_each_site(&app, &admin, &lilas).await;
+    let mut browser =
+        Browser::signed_in(&app, "siege@nido.example", crate::helpers::PASSWORD).await;
+
+    let home = browser.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    for entry in ["Familles", "Échéances", "Rapports"] {
+        assert!(home.body.contains(entry), "{entry}");
+    }
+    let families = browser.get("/familles").await;
+    assert_eq!(families.status, StatusCode::OK);
+    assert!(families.body.contains("Martin") && families.body.contains("Benali"));
+    // A family of the second site: its summary, read only.
+    let benali_id = benali["family_id"].as_str().expect("id");
+    let page = browser.get(&format!("/familles/{benali_id}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains("Centre maternel d&#39;Ivry"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Lecture seule"));
+    assert!(page.body.contains("Périodes"));
+    for team_only in [
+        "Nouvelle intervention",
+        "<form method=\"post\"",
+        "contrat.pdf",
+    ] {
+        let main = page.body.split("<main").nth(1).unwrap_or_default();
+        assert!(!main.contains(team_only), "{team_only}");
+    }
+    let due = browser.get("/echeances").await;
+    assert_eq!(due.status, StatusCode::OK);
+    assert!(due.body.contains("de tous les établissements"));
+    for family in [&martin, &benali] {
+        let id = family["family_id"].as_str().expect("id");
+        assert!(due.body.contains(id), "{id} in the due dates");
+    }
+    // The reports page offers each site's activity report.
+    let reports = browser.get("/rapports").await;
+    assert_eq!(reports.status, StatusCode::OK);
+    let ivry_pdf = format!("site={ivry}");
+    assert!(reports.body.contains(&ivry_pdf), "{}", reports.body);
+    let year = crate::cases::today().format("%Y");
+    let pdf = browser
+        .fetch(&format!("/rapports/activite.pdf?annee={year}&site={ivry}"))
+        .await;
+    assert_eq!(pdf.status(), StatusCode::OK);
+    // The team's pages are not the head office's.
+    for path in ["/creche", "/liste-attente", "/admin/journal"] {
+        assert_eq!(
+            browser.get(path).await.status,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+}

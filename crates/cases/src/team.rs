@@ -15,13 +15,14 @@ use crate::{Caller, CaseResult, Cases};
 const MAX_ACCOUNTS: u64 = 1000;
 
 /// The accounts of these colleagues, by id; an id that names no account
-/// (any more) is left out (coordinators and staff).
+/// (any more) is left out (coordinators, staff, and the head office, which
+/// reads the families' referents).
 pub async fn names(
     cases: &Cases,
     caller: &Caller,
     ids: impl IntoIterator<Item = Uuid>,
 ) -> CaseResult<HashMap<Uuid, User>> {
-    caller.require(&[Role::Coordinator, Role::Staff])?;
+    caller.require(crate::FAMILY_READERS)?;
     let mut found = HashMap::new();
     for id in ids {
         if found.contains_key(&id) {

@@ -123,18 +123,18 @@ struct BirthFormView {
     open: bool,
 }
 
-struct PeriodView {
-    number: i32,
-    starts_on: String,
-    ends_on: String,
-    decision: Option<String>,
+pub(crate) struct PeriodView {
+    pub(crate) number: i32,
+    pub(crate) starts_on: String,
+    pub(crate) ends_on: String,
+    pub(crate) decision: Option<String>,
 }
 
-struct DeadlineView {
-    ends_on: String,
-    when: String,
-    status: String,
-    late: bool,
+pub(crate) struct DeadlineView {
+    pub(crate) ends_on: String,
+    pub(crate) when: String,
+    pub(crate) status: String,
+    pub(crate) late: bool,
 }
 
 /// What the coordinators' deadline means for this family, in one sentence.
@@ -155,16 +155,17 @@ fn deadline_sentence(due: &Deadline) -> String {
     }
 }
 
-struct PlacementView {
-    active: bool,
+/// The placement as the page shows it (the head office's page too).
+pub(crate) struct PlacementView {
+    pub(crate) active: bool,
     /// The papers to print: the contract, then each renewal's avenant
     /// (label, address).
-    papers: Vec<(String, String)>,
-    admitted_on: String,
-    periods: Vec<PeriodView>,
-    cap: Option<String>,
-    next: Option<DeadlineView>,
-    exit: Option<String>,
+    pub(crate) papers: Vec<(String, String)>,
+    pub(crate) admitted_on: String,
+    pub(crate) periods: Vec<PeriodView>,
+    pub(crate) cap: Option<String>,
+    pub(crate) next: Option<DeadlineView>,
+    pub(crate) exit: Option<String>,
 }
 
 struct HousingView {
@@ -285,6 +286,9 @@ pub async fn show(
     RawQuery(query): RawQuery,
 ) -> Result<Response, WebError> {
     let family_id = parse_id(&raw_id)?;
+    if signed_in.user().role == Role::HeadOffice {
+        return crate::pages::family_summary::show(&web, &signed_in, family_id).await;
+    }
     let notice = match query_value(query.as_deref(), "ok").as_deref() {
         Some("intervention") => Some("Intervention enregistrée."),
         Some("naissance") => Some("Naissance enregistrée."),
@@ -533,7 +537,7 @@ async fn linked_views(
     Ok(views)
 }
 
-fn mother_details(family: &Family, today: NaiveDate) -> Vec<String> {
+pub(crate) fn mother_details(family: &Family, today: NaiveDate) -> Vec<String> {
     let mother = &family.mother;
     let mut details = Vec::new();
     if let Some(birth_name) = &mother.birth_last_name {
@@ -603,7 +607,7 @@ fn children_views(
         .collect()
 }
 
-fn placement_view(
+pub(crate) fn placement_view(
     web: &Web,
     placement: &Placement,
     cap: Option<NaiveDate>,

@@ -14,6 +14,7 @@ pub mod due_dates;
 pub mod duplicates;
 pub mod families;
 pub mod family;
+pub mod family_summary;
 pub mod forgotten;
 pub mod home;
 pub mod housing;
