@@ -439,17 +439,22 @@ async fn ivry_and_its_team(app: &TestApp, admin: &str) -> Ivry {
     }
 }
 
-/// Every route of the OpenAPI document under `prefix` with no parameter
-/// but `{id}`, with `id` in its place, and its methods.
-async fn routes_of(app: &TestApp, prefix: &str, id: &str) -> Vec<(String, String)> {
+/// The served OpenAPI document's paths and their operations.
+async fn openapi_paths(app: &TestApp) -> serde_json::Map<String, Value> {
     let document: Value = app
         .get("/api/v1/openapi.json", None)
         .await
         .json()
         .await
         .expect("json");
+    document["paths"].as_object().expect("paths").clone()
+}
+
+/// Every route of the OpenAPI document under `prefix` with no parameter
+/// but `{id}`, with `id` in its place, and its methods.
+async fn routes_of(app: &TestApp, prefix: &str, id: &str) -> Vec<(String, String)> {
     let mut routes = Vec::new();
-    for (path, operations) in document["paths"].as_object().expect("paths") {
+    for (path, operations) in openapi_paths(app).await {
         let Some(rest) = path.strip_prefix(&format!("/api/v1{prefix}/{{id}}")) else {
             continue;
         };
@@ -478,32 +483,57 @@ async fn status_of(app: &TestApp, token: &str, method: &str, path: &str) -> Stat
     request.send().await.expect("sent").status()
 }
 
+/// The first site's family placed by `lilas`, accompanied by a staff
+/// member (`staff_id`) who logged a home visit with an action.
+struct Martin {
+    family_id: String,
+    placement_id: String,
+    staff_id: String,
+    intervention: Value,
+}
+
+async fn martin_visited(app: &TestApp, lilas: &str) -> Martin {
+    use crate::cases::days_ago;
+    let (staff_id, staff) = app.staff_member("lilas-staff").await;
+    let placed = app
+        .placed_family(lilas, "Martin", days_ago(300), days_ago(100))
+        .await;
+    let family_id = placed["family_id"].as_str().expect("id").to_owned();
+    let placement_id = placed["id"].as_str().expect("id").to_owned();
+    app.assign(lilas, &family_id, &staff_id, &[]).await;
+    let intervention = app
+        .post(
+            &format!("/api/v1/families/{family_id}/interventions"),
+            Some(&staff),
+            &json!({"kind": "home_visit", "occurred_at": format!("{}T09:30:00Z", days_ago(2)),
+                    "duration_minutes": 45, "staff_ids": [staff_id],
+                    "summary": "Visite à domicile.", "confidentiality": "team",
+                    "actions": [{"description": "Appeler la CAF", "assignee_id": staff_id,
+                                 "due_on": crate::cases::today()}]}),
+        )
+        .await;
+    assert_eq!(intervention.status(), StatusCode::CREATED);
+    Martin {
+        family_id,
+        placement_id,
+        staff_id,
+        intervention: intervention.json().await.expect("json"),
+    }
+}
+
 #[tokio::test]
 async fn another_sites_family_is_not_found_on_any_of_its_routes_nor_in_any_list() {
     use crate::cases::days_ago;
     let app = crate::helpers::spawn_app().await;
     // The first site's team and family, before a second site exists.
     let lilas = app.login_as("coordinator").await;
-    let (lilas_staff_id, lilas_staff) = app.staff_member("lilas-staff").await;
-    let placed = app
-        .placed_family(&lilas, "Martin", days_ago(300), days_ago(100))
-        .await;
-    let family_id = placed["family_id"].as_str().expect("id").to_owned();
-    let placement_id = placed["id"].as_str().expect("id").to_owned();
-    app.assign(&lilas, &family_id, &lilas_staff_id, &[]).await;
-    let intervention = app
-        .post(
-            &format!("/api/v1/families/{family_id}/interventions"),
-            Some(&lilas_staff),
-            &json!({"kind": "home_visit", "occurred_at": format!("{}T09:30:00Z", days_ago(2)),
-                    "duration_minutes": 45, "staff_ids": [lilas_staff_id],
-                    "summary": "Visite à domicile.", "confidentiality": "team",
-                    "actions": [{"description": "Appeler la CAF", "assignee_id": lilas_staff_id,
-                                 "due_on": crate::cases::today()}]}),
-        )
-        .await;
-    assert_eq!(intervention.status(), StatusCode::CREATED);
-    let intervention: Value = intervention.json().await.expect("json");
+    let Martin {
+        family_id,
+        placement_id,
+        staff_id: lilas_staff_id,
+        intervention,
+        ..
+    } = martin_visited(&app, &lilas).await;
     let intervention_id = intervention["id"].as_str().expect("id").to_owned();
     let referral = app.refer(&lilas, "Martin-Waiting", days_ago(200)).await;
     let referral_id = referral["id"].as_str().expect("id").to_owned();
@@ -1322,4 +1352,87 @@ async fn the_head_office_reads_every_sites_families_and_reports_on_the_pages_and
             "{path}"
         );
     }
+}
+
+#[tokio::test]
+async fn every_read_of_the_api_but_the_head_offices_own_answers_it_403_or_404() {
+    use crate::cases::days_ago;
+    let app = crate::helpers::spawn_app().await;
+    let admin = app.admin_token().await;
+    let lilas = app.login_as("coordinator").await;
+    let (_, head_office) =
+        member_of(&app, &admin, "head_office", nido_domain::site::FIRST_SITE).await;
+    let Martin {
+        family_id,
+        placement_id,
+        intervention,
+        ..
+    } = martin_visited(&app, &lilas).await;
+    let referral = app.refer(&lilas, "Martin-Waiting", days_ago(200)).await;
+    let month = crate::cases::today().format("%Y-%m").to_string();
+    let year = crate::cases::today().format("%Y").to_string();
+    // What the head office reads (SPEC: families, due dates, reports), and
+    // the query each needs.
+    let reads: &[(&str, String)] = &[
+        ("/families", String::new()),
+        ("/families/search", "?q=martin".to_owned()),
+        ("/families/{id}", String::new()),
+        ("/placements/{id}", String::new()),
+        ("/deadlines", String::new()),
+        ("/due-dates", String::new()),
+        ("/reports/activity", format!("?year={year}")),
+        ("/reports/activity.pdf", format!("?year={year}")),
+        ("/reports/billing", format!("?month={month}")),
+        ("/reports/creche", format!("?month={month}")),
+        (
+            "/reports/occupancy",
+            format!("?from={}&to={}", days_ago(30), crate::cases::today()),
+        ),
+        ("/sites", String::new()),
+        ("/sites/{id}", String::new()),
+    ];
+    let mut checked = 0;
+    for (path, operations) in openapi_paths(&app).await {
+        let Some(route) = path.strip_prefix("/api/v1") else {
+            continue;
+        };
+        if operations.get("get").is_none()
+            || route.starts_with("/me")
+            || route.starts_with("/calendar/")
+        {
+            continue;
+        }
+        let id = match route.split('/').nth(1).unwrap_or_default() {
+            "families" => family_id.clone(),
+            "placements" => placement_id.clone(),
+            "interventions" => intervention["id"].as_str().expect("id").to_owned(),
+            "referrals" => referral["id"].as_str().expect("id").to_owned(),
+            "sites" => nido_domain::site::FIRST_SITE.to_string(),
+            _ => uuid::Uuid::now_v7().to_string(),
+        };
+        let concrete = route.replace("{id}", &id).replace("{number}", "1");
+        let response = match reads.iter().find(|(read, _)| *read == route) {
+            Some((_, query)) => {
+                let response = app
+                    .get(&format!("/api/v1{concrete}{query}"), Some(&head_office))
+                    .await;
+                assert_eq!(response.status(), StatusCode::OK, "{route}");
+                response
+            }
+            None => {
+                let response = app
+                    .get(&format!("/api/v1{concrete}"), Some(&head_office))
+                    .await;
+                assert!(
+                    [StatusCode::FORBIDDEN, StatusCode::NOT_FOUND].contains(&response.status()),
+                    "{route}: {}",
+                    response.status()
+                );
+                response
+            }
+        };
+        drop(response);
+        checked += 1;
+    }
+    assert!(checked > 40, "{checked} reads");
 }
