@@ -1436,3 +1436,64 @@ async fn every_read_of_the_api_but_the_head_offices_own_answers_it_403_or_404() 
     }
     assert!(checked > 40, "{checked} reads");
 }
+
+#[tokio::test]
+async fn an_admin_of_one_site_reads_the_audit_entries_of_her_sites_accounts_and_families() {
+    let app = crate::helpers::spawn_app().await;
+    let first = nido_domain::site::FIRST_SITE;
+    let admin = app.admin_token().await;
+    let lilas = app.login_as("coordinator").await;
+    let lilas_id = app.get_json("/api/v1/me", &lilas).await["id"].clone();
+    let (head_office_id, head_office) = member_of(&app, &admin, "head_office", first).await;
+    let (martin, ivry_team, benali) = a_family_at_each_site(&app, &admin, &lilas).await;
+    let Ivry {
+        coordinator: ivry_coordinator,
+        admin: ivry_admin,
+        ..
+    } = ivry_team;
+    let (martin_id, benali_id) = (
+        martin["family_id"].as_str().expect("id"),
+        benali["family_id"].as_str().expect("id"),
+    );
+    for (token, family_id) in [
+        (&lilas, martin_id),
+        (&ivry_coordinator, benali_id),
+        (&head_office, benali_id),
+    ] {
+        let read = app
+            .get(&format!("/api/v1/families/{family_id}"), Some(token))
+            .await;
+        assert_eq!(read.status(), StatusCode::OK);
+    }
+    let entries = |audit: &Value| audit["items"].as_array().expect("items").clone();
+    let names = |entry: &Value, family_id: &str| {
+        entry["family_ids"]
+            .as_array()
+            .is_some_and(|ids| ids.iter().any(|id| id == family_id))
+    };
+
+    // Ivry's admin: her site's accounts' entries and those naming its
+    // families (the head office's read of Benali too); nothing of the
+    // first site's family or coordinator.
+    let ivry_log = entries(&app.get_json("/api/v1/audit?limit=100", &ivry_admin).await);
+    assert!(
+        ivry_log.iter().any(|entry| names(entry, benali_id)
+            && entry["user_id"] == head_office_id.as_str()
+            && entry["action"] == "family.read"),
+        "{ivry_log:?}"
+    );
+    assert!(ivry_log.iter().any(|entry| names(entry, benali_id)));
+    assert!(!ivry_log.iter().any(|entry| names(entry, martin_id)));
+    assert!(!ivry_log.iter().any(|entry| entry["user_id"] == lilas_id));
+    let asked = app
+        .get_json(&format!("/api/v1/audit?family_id={martin_id}"), &ivry_admin)
+        .await;
+    assert_eq!(asked["items"], json!([]), "{asked}");
+    // The admin of both sites reads both.
+    for family_id in [martin_id, benali_id] {
+        let whole = app
+            .get_json(&format!("/api/v1/audit?family_id={family_id}"), &admin)
+            .await;
+        assert!(!entries(&whole).is_empty(), "{family_id}");
+    }
+}

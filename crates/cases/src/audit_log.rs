@@ -23,11 +23,33 @@ pub async fn read(
     limit: u64,
 ) -> CaseResult<Vec<AuditEntry>> {
     caller.require(&[Role::Admin])?;
-    let entries = audit::list(&cases.audit_db, filter.clone(), limit).await?;
+    let entries = audit::list(
+        &cases.audit_db,
+        &scope_of(cases, caller).await?,
+        filter.clone(),
+        limit,
+    )
+    .await?;
     cases
         .audit(caller, "audit.read", None, &resource_of(&filter))
         .await?;
     Ok(entries)
+}
+
+/// Whose entries `caller` reads: every one when she belongs to every site
+/// (nido itself too); else those of her sites: made by their accounts, or
+/// naming their families (SPEC "Several centres": an admin manages the
+/// sites she belongs to).
+async fn scope_of(cases: &Cases, caller: &Caller) -> CaseResult<audit::AuditScope> {
+    if caller.reads_every_site()
+        || nido_persistence::sites::belongs_everywhere(&cases.db, caller.id).await?
+    {
+        return Ok(audit::AuditScope::Everything);
+    }
+    let mine = crate::sites::of_caller(cases, caller).await?;
+    let (members, families) =
+        nido_persistence::sites::members_and_families(&cases.db, &mine).await?;
+    Ok(audit::AuditScope::Of { members, families })
 }
 
 /// The filter as a query string. The page's cursor comes last: the entry

@@ -244,7 +244,7 @@ async fn all_entries_of(
             before,
             ..AuditFilter::default()
         };
-        let page = audit::list(audit_db, filter, PAGE).await?;
+        let page = audit::list(audit_db, &audit::AuditScope::Everything, filter, PAGE).await?;
         let full = page.len() as u64 == PAGE;
         before = page.last().map(|entry| entry.id);
         entries.extend(page);

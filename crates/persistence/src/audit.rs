@@ -347,13 +347,41 @@ where
 /// variables and PostgreSQL's 65,535, however many families a read showed.
 const ROWS_PER_STATEMENT: usize = 1_000;
 
-/// Entries newest first.
+/// Whose entries an admin reads: every entry (she belongs to every
+/// site), or those of her sites: made by their accounts, or naming their
+/// families.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditScope {
+    Everything,
+    Of {
+        members: Vec<Uuid>,
+        families: Vec<Uuid>,
+    },
+}
+
+/// Entries newest first, of `scope`.
 pub async fn list(
     db: &impl ConnectionTrait,
+    scope: &AuditScope,
     filter: AuditFilter,
     limit: u64,
 ) -> Result<Vec<AuditEntry>, DbErr> {
     let mut query = audit_log::Entity::find().order_by_desc(audit_log::Column::Id);
+    if let AuditScope::Of { members, families } = scope {
+        // Her sites' accounts' entries, and those naming her sites'
+        // families, alone or in a list.
+        let listed = Query::select()
+            .column(audit_log_families::Column::EntryId)
+            .from(audit_log_families::Entity)
+            .and_where(audit_log_families::Column::FamilyId.is_in(families.iter().copied()))
+            .to_owned();
+        query = query.filter(
+            Condition::any()
+                .add(audit_log::Column::UserId.is_in(members.iter().copied()))
+                .add(audit_log::Column::FamilyId.is_in(families.iter().copied()))
+                .add(audit_log::Column::Id.in_subquery(listed)),
+        );
+    }
     if let Some(family_id) = filter.family_id {
         // The family's own entries, and the lists that named her.
         let named = Query::select()

@@ -278,3 +278,30 @@ impl Scope {
         }
     }
 }
+
+/// The accounts that belong to one of `site_ids`, and the families of
+/// those sites (every file, closed ones too): whose entries of the audit
+/// log an admin of those sites reads.
+pub async fn members_and_families(
+    db: &impl ConnectionTrait,
+    site_ids: &[Uuid],
+) -> Result<(Vec<Uuid>, Vec<Uuid>), DbErr> {
+    use crate::entities::families;
+    let mut members: Vec<Uuid> = user_sites::Entity::find()
+        .select_only()
+        .column(user_sites::Column::UserId)
+        .filter(user_sites::Column::SiteId.is_in(site_ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    members.sort_unstable();
+    members.dedup();
+    let families: Vec<Uuid> = families::Entity::find()
+        .select_only()
+        .column(families::Column::Id)
+        .filter(families::Column::SiteId.is_in(site_ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok((members, families))
+}
