@@ -46,6 +46,7 @@ mod incidents;
 mod pathway;
 mod projects;
 mod scale;
+mod sites;
 use crate::startup::{INITIAL_ADMIN_EMAIL, ensure_initial_admin, open_databases, use_cases};
 
 /// The password of every demo account: a demo database holds no real data.
@@ -458,6 +459,14 @@ pub async fn load(settings: &Settings, scale: Option<usize>) -> anyhow::Result<(
     let papers = documents::create(&cases, staff).await?;
     let workshops = create_workshops(&cases, &coordinator, &team[4..6], today).await?;
     let alike = identity::create(&cases, coordinator).await?;
+    // Last: until a second site exists, what the demo makes goes into the
+    // one site without naming it.
+    let initial_admin =
+        Email::parse(INITIAL_ADMIN_EMAIL).map_err(|err| anyhow::anyhow!("{err}"))?;
+    let (admin, _) = users::find_credentials(&db, &initial_admin)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the initial admin is missing"))?;
+    let ivry = sites::create(&cases, admin.id, &password_hash, FAMILIES.len()).await?;
     // Nadia and Inès asked for the morning digest (sent once mail is
     // configured: docs/mail.md).
     for member in [team[0], team[1]] {
@@ -474,10 +483,11 @@ pub async fn load(settings: &Settings, scale: Option<usize>) -> anyhow::Result<(
     )
     .await?;
     println!(
-        "Demo centre created: {} families ({} closed long ago, anonymised), {} team members, a crèche of 10 places with {} bookings ({} attended), {workshops} workshops, {} contracts of stay and {} project reviews, {} incidents and {} information préoccupante, {papers} documents in the paper files, {} pair of files to look at as possible duplicates and {} linked as one mother's. Every demo account's password is {DEMO_PASSWORD}; the coordinator is nadia.haddad@nido.example.",
+        "Demo centre created: {} families ({} closed long ago, anonymised), {} team members, a second site (Centre maternel d'Ivry: {} families, its coordinator julie.mercier@nido.example) and the head office's account (catherine.vidal@nido.example), a crèche of 10 places with {} bookings ({} attended), {workshops} workshops, {} contracts of stay and {} project reviews, {} incidents and {} information préoccupante, {papers} documents in the paper files, {} pair of files to look at as possible duplicates and {} linked as one mother's. Every demo account's password is {DEMO_PASSWORD}; the coordinator is nadia.haddad@nido.example.",
         FAMILIES.len(),
         retention.anonymised,
         TEAM.len(),
+        ivry.families,
         creche.bookings,
         creche.attended,
         duties.contracts,
@@ -661,26 +671,38 @@ async fn demo_password_hash(cases: &Cases) -> anyhow::Result<String> {
 async fn create_team(cases: &Cases, hash: &str) -> anyhow::Result<Vec<Uuid>> {
     let mut ids = Vec::new();
     for (login, name, role, profession) in TEAM {
-        let user = nido_cases::users::create_user(
-            cases,
-            &Caller::system(),
-            NewUser {
-                email: Email::parse(&format!("{login}@nido.example"))
-                    .map_err(|err| anyhow::anyhow!("{err}"))?,
-                display_name: DisplayName::parse(name).map_err(|err| anyhow::anyhow!("{err}"))?,
-                role,
-                profession,
-                password_hash: hash.to_owned(),
-                // A demo account keeps its published password.
-                must_change_password: false,
-                site_ids: vec![nido_domain::site::FIRST_SITE],
-            },
-        )
-        .await
-        .map_err(|err| anyhow::anyhow!("cannot create {login}: {err}"))?;
-        ids.push(user.id);
+        let site = nido_domain::site::FIRST_SITE;
+        ids.push(create_account(cases, hash, (login, name, role, profession), site).await?);
     }
     Ok(ids)
+}
+
+/// A demo account of `site` (login, name, role, profession), with the
+/// published demo password: its id.
+async fn create_account(
+    cases: &Cases,
+    hash: &str,
+    (login, name, role, profession): (&str, &str, Role, Profession),
+    site: Uuid,
+) -> anyhow::Result<Uuid> {
+    let user = nido_cases::users::create_user(
+        cases,
+        &Caller::system(),
+        NewUser {
+            email: Email::parse(&format!("{login}@nido.example"))
+                .map_err(|err| anyhow::anyhow!("{err}"))?,
+            display_name: DisplayName::parse(name).map_err(|err| anyhow::anyhow!("{err}"))?,
+            role,
+            profession,
+            password_hash: hash.to_owned(),
+            // A demo account keeps its published password.
+            must_change_password: false,
+            site_ids: vec![site],
+        },
+    )
+    .await
+    .map_err(|err| anyhow::anyhow!("cannot create {login}: {err}"))?;
+    Ok(user.id)
 }
 
 struct DemoFamily<'a> {

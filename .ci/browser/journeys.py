@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The web pages in a real browser: Debian's Chromium driven by Playwright,
-through the journeys of a social worker, a coordinator and the director on
-a server loaded with `nido demo-data`.
+through the journeys of a social worker, a coordinator, the director and
+the head office on a server loaded with `nido demo-data` (two sites).
 
 At every page visited: axe-core must find no serious or critical violation,
 and a screenshot is written at 390x844 (a phone) and 1280x800 under the
@@ -474,9 +474,49 @@ def administration(page: Page) -> None:
     checkpoint(page, "journal")
 
 
+def head_office(page: Page) -> None:
+    """The association's head office across the demo's two sites: she
+    enrols her second factor, reads both sites' families (each naming its
+    site), narrows them to Ivry with the switcher, opens an Ivry family
+    (its summary, read only), and finds the due dates of every site and
+    each site's activity report."""
+    sign_in(page, "catherine.vidal@nido.example", DEMO_PASSWORD)
+    enrol(page, "siege")
+    checkpoint(page, "accueil-siege")
+    menu = page.get_by_role("navigation", name="Navigation principale")
+    menu.get_by_role("link", name="Familles").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Familles")
+    cards = page.locator(".family-card")
+    expect(cards.filter(has_text="Fanta Bamba")).to_contain_text("Centre maternel d'Ivry")
+    expect(cards.filter(has_text="Awa Diallo")).to_have_count(1)
+    checkpoint(page, "familles-siege")
+    page.get_by_label("Établissement").select_option(label="Centre maternel d'Ivry")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Afficher").click()
+    expect(page).to_have_url(BASE + "/familles")
+    expect(cards.filter(has_text="Fanta Bamba")).to_have_count(1)
+    expect(cards.filter(has_text="Awa Diallo")).to_have_count(0)
+    checkpoint(page, "familles-siege-ivry")
+    page.get_by_role("link", name="Fanta Bamba").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Fanta Bamba")
+    expect(page.get_by_text("Lecture seule")).to_be_visible()
+    expect(page.locator("main form")).to_have_count(0)
+    checkpoint(page, "famille-siege")
+    menu.get_by_role("link", name="Échéances").click()
+    expect(page.get_by_text("de tous les établissements")).to_be_visible()
+    checkpoint(page, "echeances-siege")
+    menu.get_by_role("link", name="Rapports").click()
+    report = page.get_by_role("link", name="Centre maternel d'Ivry", exact=False).first
+    pdf = page.request.get(BASE + report.get_attribute("href"))
+    if pdf.status != 200 or pdf.headers["content-type"] != "application/pdf":
+        raise AssertionError(f"Ivry's activity report answered {pdf.status} {pdf.headers}")
+    checkpoint(page, "rapports-siege")
+    sign_out(page)
+
+
 def main() -> int:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    journeys = [social_worker, coordinator, director]
+    journeys = [social_worker, coordinator, director, head_office]
     passed = failed = 0
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(

@@ -72,6 +72,7 @@ const WRITES: &[(&str, &str, &[&str])] = &[
     ("POST", "/referrals/{id}/admission", &[COORDINATOR]),
     ("POST", "/referrals/{id}/decline", &[COORDINATOR]),
     ("POST", "/referrals/{id}/withdraw", &[COORDINATOR]),
+    ("POST", "/sites", &[ADMIN]),
     ("PATCH", "/sites/{id}", &[ADMIN]),
     ("POST", "/units", &[ADMIN]),
     ("PATCH", "/units/{id}", &[ADMIN]),

@@ -496,9 +496,37 @@ async fn demo_data_fills_an_empty_centre_with_families_at_every_stage() {
     let martin = get("/api/v1/families/search?q=roussel".into()).await;
     assert_eq!(martin["items"][0]["last_name"], "Martin", "{martin}");
 
-    // Every family, unit, workshop and incident of the demo is the first
-    // site's.
+    // Every family, unit, workshop and incident of the demo has its site.
     assert_eq!(crate::sites::rows_without_a_site(&server.db).await, 0);
+    // A second site, Ivry, with its team and families: its coordinator
+    // reads its three, Nadia none of them, the head office both sites'.
+    let julie = server.login("julie.mercier@nido.example").await;
+    let ivry = server
+        .get(&julie, "/api/v1/families?limit=200".into())
+        .await;
+    let ivry: Vec<&serde_json::Value> = ivry["items"].as_array().expect("items").iter().collect();
+    assert_eq!(ivry.len(), 3, "{ivry:?}");
+    let ivry_site = ivry[0]["site_id"].clone();
+    assert!(ivry.iter().all(|family| family["site_id"] == ivry_site));
+    assert!(
+        families["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .all(|family| family["site_id"] != ivry_site),
+        "Nadia reads her site's families only"
+    );
+    let head_office = server.login("catherine.vidal@nido.example").await;
+    let sites = server.get(&head_office, "/api/v1/sites".into()).await;
+    assert_eq!(sites["items"].as_array().map(Vec::len), Some(2), "{sites}");
+    let every = server
+        .get(&head_office, "/api/v1/families?limit=200".into())
+        .await;
+    assert_eq!(
+        every["items"].as_array().expect("items").len(),
+        count + 3,
+        "the head office reads every site's families"
+    );
 
     // Nadia and Inès asked for the morning digest: overdue contracts for
     // the coordinator, follow-ups for the social worker, initials only.

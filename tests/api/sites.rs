@@ -187,6 +187,101 @@ pub(crate) async fn second_site(app: &TestApp, name: &str) -> uuid::Uuid {
         .id
 }
 
+/// A site made by `admin` through the API: she belongs to it.
+async fn made_site(app: &TestApp, admin: &str, name: &str) -> uuid::Uuid {
+    let made = app
+        .post(
+            "/api/v1/sites",
+            Some(admin),
+            &json!({"name": name, "address": "12 rue des Tilleuls, 94200 Ivry-sur-Seine",
+                    "director": "Sophie Garnier", "authorized_places": 8, "daily_rate_cents": 9_800}),
+        )
+        .await;
+    assert_eq!(made.status(), StatusCode::CREATED);
+    let made: Value = made.json().await.expect("json");
+    made["id"].as_str().expect("id").parse().expect("a uuid")
+}
+
+#[tokio::test]
+async fn an_admin_makes_a_site_she_then_belongs_to_and_its_team_sees_only_its_families() {
+    let app = crate::helpers::spawn_app().await;
+    let admin = app.admin_token().await;
+    let coordinator = app.login_as("coordinator").await;
+    let body = json!({"name": "Centre maternel d'Ivry", "address": "12 rue des Tilleuls, 94200 Ivry-sur-Seine",
+                      "director": "Sophie Garnier", "authorized_places": 8});
+    assert_problem(
+        app.post("/api/v1/sites", Some(&coordinator), &body).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_invalid(
+        app.post(
+            "/api/v1/sites",
+            Some(&admin),
+            &json!({"name": " ", "address": "1 rue A, 75001 Paris", "director": "D",
+                    "authorized_places": 0, "daily_rate_cents": -5}),
+        )
+        .await,
+        &["authorized_places", "daily_rate_cents", "name"],
+    )
+    .await;
+    let made = app.post("/api/v1/sites", Some(&admin), &body).await;
+    assert_eq!(made.status(), StatusCode::CREATED);
+    assert_eq!(made.headers()["etag"], "\"1\"");
+    let made: Value = made.json().await.expect("json");
+    assert_eq!(made["daily_rate_cents"], 0, "{made}");
+    let ivry = made["id"].as_str().expect("id").to_owned();
+    assert_problem(
+        app.post("/api/v1/sites", Some(&admin), &body).await,
+        409,
+        "site_name_taken",
+    )
+    .await;
+    assert_eq!(
+        app.get_json("/api/v1/sites", &coordinator).await["items"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+    // She belongs to it (and still to the first); the coordinator, who
+    // belonged to every site, belongs to the first only.
+    let me = app.get_json("/api/v1/me", &admin).await;
+    assert!(
+        me["site_ids"]
+            .as_array()
+            .expect("site_ids")
+            .contains(&json!(ivry)),
+        "{me}"
+    );
+    assert_eq!(me["site_ids"].as_array().map(Vec::len), Some(2));
+    let actions = app.audit_actions_where(&admin, "limit=200").await;
+    assert!(actions.iter().any(|a| a == "site.create"), "{actions:?}");
+
+    // The new site's coordinator refers a family: it is Ivry's, and the
+    // first site's coordinator does not find it.
+    let site: uuid::Uuid = ivry.parse().expect("uuid");
+    let (_, ivry_coordinator) = member_of(&app, &admin, "coordinator", site).await;
+    let referral = app
+        .refer(
+            &ivry_coordinator,
+            "Ivry-Referred",
+            crate::cases::date("2026-01-05"),
+        )
+        .await;
+    let family_id = referral["family_id"].as_str().expect("family_id");
+    let family = app
+        .get_json(&format!("/api/v1/families/{family_id}"), &ivry_coordinator)
+        .await;
+    assert_eq!(family["site_id"], json!(ivry), "{family}");
+    assert_eq!(
+        app.get(&format!("/api/v1/families/{family_id}"), Some(&coordinator))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
 /// `user_id` belongs to `site_id` too, written straight into the database.
 pub(crate) async fn join_site(app: &TestApp, user_id: &str, site_id: uuid::Uuid) {
     nido_persistence::sites::add_member(&app.db, user_id.parse().expect("an id"), site_id)
@@ -421,12 +516,7 @@ struct Ivry {
 }
 
 async fn ivry_and_its_team(app: &TestApp, admin: &str) -> Ivry {
-    let site = second_site(app, "Centre maternel d'Ivry").await;
-    let admin_id = app.get_json("/api/v1/me", admin).await["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
-    join_site(app, &admin_id, site).await;
+    let site = made_site(app, admin, "Centre maternel d'Ivry").await;
     let (_, coordinator) = member_of(app, admin, "coordinator", site).await;
     let (staff_id, staff) = member_of(app, admin, "staff", site).await;
     let (_, ivry_admin) = member_of(app, admin, "admin", site).await;
@@ -1496,4 +1586,166 @@ async fn an_admin_of_one_site_reads_the_audit_entries_of_her_sites_accounts_and_
             .await;
         assert!(!entries(&whole).is_empty(), "{family_id}");
     }
+}
+
+#[tokio::test]
+async fn a_user_of_several_sites_chooses_hers_on_the_pages_and_names_it_on_her_forms() {
+    use crate::helpers::{ADMIN_PASSWORD, PASSWORD};
+    use crate::web::Browser;
+    let app = crate::helpers::spawn_app().await;
+    let admin = app.admin_token().await;
+    let lilas = app.login_as("coordinator").await;
+    // Made while the admin has one site: the first site's; then Ivry's too.
+    let both = app
+        .create_user("deux@nido.example", "coordinator", "coordinator")
+        .await;
+    let (_, Ivry { site: ivry, .. }, _) = a_family_at_each_site(&app, &admin, &lilas).await;
+    join_site(&app, both["id"].as_str().expect("id"), ivry).await;
+    let mut browser = Browser::signed_in(&app, "deux@nido.example", PASSWORD).await;
+
+    // All her sites at first: both families, each naming its site, and
+    // the switcher in the header.
+    let families = browser.get("/familles").await;
+    assert_eq!(families.status, StatusCode::OK);
+    let header = families.body.split("<main").next().unwrap_or_default();
+    assert!(header.contains("action=\"/etablissement\""), "{header}");
+    assert!(header.contains("Centre maternel d&#39;Ivry"));
+    assert!(families.body.contains("Martin") && families.body.contains("Benali"));
+    assert!(families.body.contains("· Centre maternel d&#39;Ivry</p>"));
+    // A crèche is one site's: she picks the site first.
+    let creche = browser.get("/creche").await;
+    assert_eq!(creche.status, StatusCode::OK);
+    assert!(
+        creche.body.contains("choisissez l'établissement"),
+        "{}",
+        creche.body
+    );
+    // The referral form asks the site; without it, the refusal is said next
+    // to the field and nothing is written.
+    let waiting = browser.get("/liste-attente").await;
+    assert!(
+        waiting.body.contains("id=\"site_id\""),
+        "the form asks the site"
+    );
+    let csrf = waiting.csrf();
+    let today = crate::cases::today().to_string();
+    let mut fields = vec![
+        ("csrf", csrf.as_str()),
+        ("mother_first_name", "Mariam"),
+        ("mother_last_name", "Sans-Site"),
+        ("mother_birth_date", "2003-04-02"),
+        ("child_first_name_0", "Nour"),
+        ("child_expected_birth_date_0", "2030-01-15"),
+        ("source", "ase"),
+        ("eds", "Ivry-sur-Seine"),
+        ("referred_on", today.as_str()),
+        ("referrer_name", "Claire Fontaine"),
+        ("referrer_contact", "eds.ivry@example.org"),
+        ("reason", "distress"),
+    ];
+    let refused = browser.post("/liste-attente", &fields).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .element("site_id-erreur")
+            .is_some_and(|text| text.contains("plusieurs établissements")),
+        "{}",
+        refused.body
+    );
+
+    // She chooses Ivry: Ivry's families only, its crèche, and Ivry first
+    // on her forms.
+    let ivry_id = ivry.to_string();
+    let chosen = browser
+        .post(
+            "/etablissement",
+            &[
+                ("csrf", &csrf),
+                ("site_id", &ivry_id),
+                ("retour", "/familles"),
+            ],
+        )
+        .await;
+    assert_eq!(chosen.status, StatusCode::SEE_OTHER);
+    assert_eq!(chosen.location(), "/familles");
+    let families = browser.get("/familles").await;
+    assert!(families.body.contains("Benali") && !families.body.contains("Martin"));
+    let creche = browser.get("/creche").await;
+    assert!(
+        creche.body.contains("famille de"),
+        "Ivry's children to book"
+    );
+    assert!(creche.body.contains("Benali") && !creche.body.contains("Martin"));
+    let waiting = browser.get("/liste-attente").await;
+    let form = waiting.body.split("<main").nth(1).unwrap_or_default();
+    assert!(
+        form.contains(&format!("<option value=\"{ivry_id}\" selected>")),
+        "Ivry chosen first"
+    );
+    fields.push(("site_id", &ivry_id));
+    let referred = browser.post("/liste-attente", &fields).await;
+    assert_eq!(referred.status, StatusCode::SEE_OTHER, "{}", referred.body);
+    let token = app.token_for("deux@nido.example", PASSWORD).await;
+    let listed = app.get_json("/api/v1/families?limit=200", &token).await;
+    let referred = listed["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|family| family["mother"]["last_name"] == "Sans-Site")
+        .expect("the family referred")
+        .clone();
+    assert_eq!(referred["site_id"], json!(ivry_id), "{referred}");
+
+    // A site she does not read, or none, is all of hers again; the
+    // switcher only narrows what she may read.
+    let elsewhere = uuid::Uuid::now_v7().to_string();
+    browser
+        .post(
+            "/etablissement",
+            &[
+                ("csrf", &csrf),
+                ("site_id", &elsewhere),
+                ("retour", "https://evil.example/"),
+            ],
+        )
+        .await;
+    let families = browser.get("/familles").await;
+    assert!(families.body.contains("Benali") && families.body.contains("Martin"));
+
+    // The admin of both sites gives an account its sites on the page.
+    let mut admin_browser =
+        Browser::signed_in(&app, nido::startup::INITIAL_ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let users = admin_browser.get("/admin/utilisateurs").await;
+    assert!(users.body.contains("name=\"site_ids\""), "the sites' boxes");
+    assert!(users.body.contains("Établissements : "));
+    let csrf = users.csrf();
+    let account = [
+        ("csrf", csrf.as_str()),
+        ("display_name", "Nina Roche"),
+        ("email", "nina@nido.example"),
+        ("role", "staff"),
+        ("profession", "social_worker"),
+        ("password", "lanterne-violon-gravier-47"),
+        ("site_ids_shown", "1"),
+    ];
+    let none_ticked = admin_browser.post("/admin/utilisateurs", &account).await;
+    assert_eq!(none_ticked.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        none_ticked.element("compte-site_ids-erreur").is_some(),
+        "{}",
+        none_ticked.body
+    );
+    let mut ticked = account.to_vec();
+    ticked.push(("site_ids", &ivry_id));
+    let made = admin_browser.post("/admin/utilisateurs", &ticked).await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let accounts = app.get_json("/api/v1/users?limit=200", &admin).await;
+    let nina = accounts["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|user| user["email"] == "nina@nido.example")
+        .expect("Nina")
+        .clone();
+    assert_eq!(nina["site_ids"], json!([ivry_id]));
 }

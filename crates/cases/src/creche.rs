@@ -423,18 +423,19 @@ pub async fn cancel(
     Ok(cancelled)
 }
 
-/// The families in care whose children the caller may book a place for,
-/// up to `limit` of them: every family for coordinators, staff their own
-/// (in no particular order: the page sorts them by name). Audited as the
+/// The families in care at `site_id` whose children the caller may book
+/// a place for at its crèche, of the first `limit` she reads: every
+/// family for coordinators, staff their own (in no particular order: the page sorts them by name). Audited as the
 /// families' list is (`family.list`, one entry naming them all).
 pub async fn families_to_book(
     cases: &Cases,
     caller: &Caller,
+    site_id: Uuid,
     limit: u64,
 ) -> CaseResult<Vec<Family>> {
     let reader = crate::families::reader(&cases.db, caller).await?;
     let mut in_care = families::list(&cases.db, reader, None, limit).await?;
-    in_care.retain(|family| family.current_placement_id.is_some());
+    in_care.retain(|family| family.current_placement_id.is_some() && family.site_id == site_id);
     cases
         .audit_read(
             caller,

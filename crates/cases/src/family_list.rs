@@ -51,12 +51,19 @@ pub async fn page(
 }
 
 /// The families whose mother or a child answers to `query` (every family
-/// for an empty one), those in care first, then by the mother's name;
+/// for an empty one), of `site` only when one is named (a user of several
+/// sites working in one), those in care first, then by the mother's name;
 /// audited as `family.list` naming those found.
-pub async fn search(cases: &Cases, caller: &Caller, query: &str) -> CaseResult<FamilySearch> {
+pub async fn search(
+    cases: &Cases,
+    caller: &Caller,
+    query: &str,
+    site: Option<Uuid>,
+) -> CaseResult<FamilySearch> {
     let reader = crate::families::list_reader(&cases.db, caller).await?;
     let key = search_key(query);
     let mut visible = families::list(&cases.db, reader, None, MAX_SEARCHED).await?;
+    visible.retain(|family| site.is_none_or(|site| family.site_id == site));
     let total = visible.len();
     visible.retain(|family| key.is_empty() || answers_to(family, &key));
     visible.sort_by_key(|family| {

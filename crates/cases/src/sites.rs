@@ -1,8 +1,8 @@
 //! The sites of the installation (SPEC "Several centres in one
-//! installation"). This step: the sites are read by every user and
-//! changed by admins, and the reports, the billing statement and the
-//! printed papers take their figures and their name from the site (the
-//! one site, [`FIRST_SITE`], until records belong to sites).
+//! installation"): read by every user, made and changed by the admins of
+//! the sites they belong to; which sites a caller belongs to, and the one
+//! site a new record or a site's own things (its crèche, its report) are
+//! about.
 
 use nido_domain::refusal::{Counted, Unit};
 use nido_domain::site::{
@@ -60,7 +60,9 @@ pub async fn update(
     if !of_caller(cases, caller).await?.contains(&id) {
         return Err(crate::CaseError::NotFound);
     }
-    let fields = site_fields(input)?;
+    let mut invalid = Invalid::default();
+    let fields = site_fields(&mut invalid, input);
+    invalid.finish()?;
     let site = sites::update(&cases.writer, id, expected_version, fields, cases.now()).await?;
     cases
         .audit(caller, "site.update", None, &format!("/sites/{id}"))
@@ -68,8 +70,53 @@ pub async fn update(
     Ok(site)
 }
 
-fn site_fields(input: SiteInput) -> CaseResult<SiteFields> {
-    let mut invalid = Invalid::default();
+/// Makes a site (admins): its name, address and director, its
+/// authorised places, and its prix de journée (0 when not given); every
+/// invalid or missing field at once, then a name another site has
+/// (`site_name_taken`). The admin who makes it belongs to it (she manages
+/// the sites she belongs to); nobody else does until an admin gives it to
+/// them. Audited `site.create`.
+pub async fn create(cases: &Cases, caller: &Caller, input: SiteInput) -> CaseResult<Site> {
+    caller.require(&[Role::Admin])?;
+    let mut missing = Invalid::default();
+    for (field, given) in [
+        ("name", input.name.is_some()),
+        ("address", input.address.is_some()),
+        ("director", input.director.is_some()),
+        ("authorized_places", input.authorized_places.is_some()),
+    ] {
+        if !given {
+            missing.add(field, Refusal::Required);
+        }
+    }
+    let fields = site_fields(&mut missing, input);
+    missing.finish()?;
+    let (Some(name), Some(address), Some(director), Some(authorized_places)) = (
+        fields.name,
+        fields.address,
+        fields.director,
+        fields.authorized_places,
+    ) else {
+        return Err(crate::CaseError::invalid("name", Refusal::Required));
+    };
+    let site = Site {
+        id: Uuid::now_v7(),
+        name,
+        address,
+        director,
+        authorized_places,
+        daily_rate_cents: fields.daily_rate_cents.unwrap_or(0),
+        version: 1,
+    };
+    let made = sites::create(&cases.writer, &site, caller.id, cases.now()).await?;
+    cases
+        .audit(caller, "site.create", None, &format!("/sites/{}", made.id))
+        .await?;
+    Ok(made)
+}
+
+/// The fields given, each checked into `invalid`.
+fn site_fields(invalid: &mut Invalid, input: SiteInput) -> SiteFields {
     let trimmed = |text: &Option<String>| text.as_deref().map(str::trim).map(str::to_owned);
     let (name, address, director) = (
         trimmed(&input.name),
@@ -77,17 +124,17 @@ fn site_fields(input: SiteInput) -> CaseResult<SiteFields> {
         trimmed(&input.director),
     );
     if let Some(name) = &name {
-        bounds::text(&mut invalid, "name", name, 1, NAME_MAX);
+        bounds::text(invalid, "name", name, 1, NAME_MAX);
     }
     if let Some(address) = &address {
-        bounds::text(&mut invalid, "address", address, 1, ADDRESS_MAX);
+        bounds::text(invalid, "address", address, 1, ADDRESS_MAX);
     }
     if let Some(director) = &director {
-        bounds::text(&mut invalid, "director", director, 1, DIRECTOR_MAX);
+        bounds::text(invalid, "director", director, 1, DIRECTOR_MAX);
     }
     if let Some(places) = input.authorized_places {
         bounds::number(
-            &mut invalid,
+            invalid,
             "authorized_places",
             places,
             1,
@@ -97,7 +144,7 @@ fn site_fields(input: SiteInput) -> CaseResult<SiteFields> {
     }
     if let Some(rate) = input.daily_rate_cents {
         bounds::number(
-            &mut invalid,
+            invalid,
             "daily_rate_cents",
             rate,
             0,
@@ -105,8 +152,7 @@ fn site_fields(input: SiteInput) -> CaseResult<SiteFields> {
             Unit::Cents,
         );
     }
-    invalid.finish()?;
-    Ok(SiteFields {
+    SiteFields {
         name,
         address,
         director,
@@ -114,7 +160,7 @@ fn site_fields(input: SiteInput) -> CaseResult<SiteFields> {
             .authorized_places
             .and_then(|places| u32::try_from(places).ok()),
         daily_rate_cents: input.daily_rate_cents,
-    })
+    }
 }
 
 /// The most sites one account belongs to.

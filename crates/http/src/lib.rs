@@ -81,7 +81,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(mail::request_password_reset))
         .routes(routes!(mail::complete_password_reset))
         .routes(routes!(mail::get_notifications, mail::put_notifications))
-        .routes(routes!(sites::list_sites))
+        .routes(routes!(sites::list_sites, sites::create_site))
         .routes(routes!(sites::get_site, sites::update_site))
         .routes(routes!(users::create_user, users::list_users))
         .routes(routes!(users::get_user, users::update_user))

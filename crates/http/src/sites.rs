@@ -1,5 +1,5 @@
-//! The sites of the installation: `GET /sites`, `GET /sites/{id}`,
-//! `PATCH /sites/{id}` (SPEC "Several centres in one installation").
+//! The sites of the installation: `POST /sites`, `GET /sites`,
+//! `GET /sites/{id}`, `PATCH /sites/{id}` (SPEC "Several centres in one installation").
 
 use axum::Json;
 use axum::extract::State;
@@ -15,7 +15,7 @@ use crate::error::Result;
 use crate::extract::{ApiPath, JsonBody};
 use crate::gate::{Admins, Allowed};
 use crate::state::AppState;
-use crate::versioning::{IfMatch, versioned};
+use crate::versioning::{IfMatch, created, versioned};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SiteResponse {
@@ -79,6 +79,56 @@ impl From<SiteRequest> for SiteInput {
             daily_rate_cents: request.daily_rate_cents,
         }
     }
+}
+
+/// A new site: its name, address and director (as its papers print
+/// them), its authorised places, and its prix de journée.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewSiteRequest {
+    #[schema(min_length = 1, max_length = 100, example = "Centre maternel d'Ivry")]
+    pub name: String,
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        example = "12 rue des Tilleuls, 94200 Ivry-sur-Seine"
+    )]
+    pub address: String,
+    #[schema(min_length = 1, max_length = 100)]
+    pub director: String,
+    #[schema(minimum = 1, maximum = 10000)]
+    pub authorized_places: i64,
+    /// In cents; absent: 0 until set.
+    #[schema(minimum = 0, maximum = 1000000)]
+    pub daily_rate_cents: Option<i64>,
+}
+
+impl From<NewSiteRequest> for SiteInput {
+    fn from(request: NewSiteRequest) -> Self {
+        Self {
+            name: Some(request.name),
+            address: Some(request.address),
+            director: Some(request.director),
+            authorized_places: Some(request.authorized_places),
+            daily_rate_cents: request.daily_rate_cents,
+        }
+    }
+}
+
+/// Make a site (admin). The admin who makes it belongs to it; she gives
+/// it to the accounts of its team (`site_ids` on `POST`/`PATCH /users`).
+/// Its crèche has the default settings until changed. Audited.
+#[utoipa::path(post, path = "/sites", tag = "sites", request_body = NewSiteRequest,
+    responses((status = 201, description = "The site", body = SiteResponse),
+        (status = 409, description = "Another site has this name (`site_name_taken`)", body = crate::error::Problem, content_type = "application/problem+json")))]
+#[tracing::instrument(skip_all, fields(user_id = %caller.user.id))]
+pub(crate) async fn create_site(
+    State(state): State<AppState>,
+    caller: Allowed<Admins>,
+    JsonBody(body): JsonBody<NewSiteRequest>,
+) -> Result<impl IntoResponse> {
+    let site = sites::create(&state.cases, &caller.case_caller(), body.into()).await?;
+    Ok(created(site.version, SiteResponse::from(site)))
 }
 
 /// The sites, by name (any user). An installation has one at least: the

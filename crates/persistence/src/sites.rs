@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::entities::{sites, user_sites};
 use crate::versioned::Versioned;
-use crate::{RepoError, Rule};
+use crate::{RepoError, Rule, Writer, begin_write};
 
 /// The site a new family, unit, workshop or incident belongs to: the
 /// first, until users belong to sites and name theirs (docs/sites.md,
@@ -92,6 +92,22 @@ pub async fn insert(
         .await
         .map_err(|err| RepoError::on_constraint(err, &NAME_RULES))?;
     Ok(to_domain(row))
+}
+
+/// Writes a new site and makes `member` (the admin who makes it) belong
+/// to it, in one transaction; a name another site has is `SiteNameTaken`
+/// and writes nothing.
+pub async fn create(
+    db: &Writer,
+    site: &Site,
+    member: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Site, RepoError> {
+    let txn = begin_write(db).await?;
+    let made = insert(&txn, site, now).await?;
+    add_member(&txn, member, made.id).await?;
+    txn.commit().await?;
+    Ok(made)
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Site, RepoError> {

@@ -26,6 +26,11 @@ pub struct Chrome {
     pub nav: Vec<NavLink>,
     /// The sign-out form's CSRF token.
     pub csrf: String,
+    /// The switcher's sites, the chosen one selected (empty for a user of
+    /// one site: no switcher).
+    pub sites: Vec<crate::pages::Choice>,
+    /// The page the switcher comes back to.
+    pub back: String,
 }
 
 /// The pages of each role, in the navigation's order. A page is added here
@@ -90,6 +95,17 @@ impl Frame {
                 role: french::role(user.user().role),
                 nav,
                 csrf: user.csrf.clone(),
+                sites: user
+                    .sites
+                    .iter()
+                    .filter(|_| user.has_several_sites())
+                    .map(|site| crate::pages::Choice {
+                        value: site.id.to_string(),
+                        label: site.name.clone(),
+                        selected: user.chosen_site == Some(site.id),
+                    })
+                    .collect(),
+                back: crate::pages::local_path(section),
             }),
             style_url: assets::style_url(),
             script_url: assets::script_url(),

@@ -92,6 +92,7 @@ pub fn pages(web: Web) -> Router {
             "/admin/utilisateurs/{id}/double-authentification",
             post(pages::second_factor::reset),
         )
+        .route("/etablissement", post(pages::site_switch::switch))
         .route(
             "/deconnexion",
             post(pages::sign_in::sign_out).get(pages::sign_in::to_home),

@@ -12,6 +12,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use nido_cases::audit_log::CallerSlot;
 use nido_cases::auth::{self, NewSession, Session};
 use nido_domain::User;
+use nido_domain::site::Site;
+use uuid::Uuid;
 
 use crate::Web;
 use crate::csrf;
@@ -24,6 +26,10 @@ use crate::form::FormData;
 pub const SESSION_COOKIE: &str = "nido_session";
 /// The sign-in form's own nonce (see [`csrf`]).
 pub const SIGN_IN_COOKIE: &str = "nido_connexion";
+/// The site a user of several sites chose to work in on the pages (the
+/// switcher in the header): a site's id, absent for all of hers. It only
+/// narrows what the pages show; what she may read is the server's to say.
+pub const SITE_COOKIE: &str = "nido_etablissement";
 
 /// The pages a user whose password was set by someone else may still open.
 const OPEN_BEFORE_PASSWORD_CHANGE: [&str; 2] = ["/mot-de-passe", "/deconnexion"];
@@ -86,6 +92,11 @@ pub struct SignedIn {
     pub caller: Session,
     /// The token her forms carry.
     pub csrf: String,
+    /// The sites she reads, by name (every site for the head office).
+    pub sites: Vec<Site>,
+    /// The site she chose in the switcher, one of `sites` (`None`: all of
+    /// them).
+    pub chosen_site: Option<Uuid>,
     session_token: String,
 }
 
@@ -96,6 +107,26 @@ impl SignedIn {
 
     pub fn case_caller(&self) -> nido_cases::Caller {
         self.caller.caller()
+    }
+
+    /// Whether she reads several sites (then the pages offer the switcher
+    /// and her forms ask for the site).
+    pub fn has_several_sites(&self) -> bool {
+        self.sites.len() > 1
+    }
+
+    /// The site the pages work in: the one she chose, or her only one;
+    /// `None` when she reads several and chose all of them.
+    pub fn site(&self) -> Option<Uuid> {
+        match self.sites.as_slice() {
+            [only] => Some(only.id),
+            _ => self.chosen_site,
+        }
+    }
+
+    /// Whether a record of `site_id` is shown under her choice.
+    pub fn shows_site(&self, site_id: Uuid) -> bool {
+        self.chosen_site.is_none_or(|chosen| chosen == site_id)
     }
 
     /// Reads the session of the request, if there is a live one.
@@ -110,9 +141,15 @@ impl SignedIn {
         if let Some(slot) = parts.extensions.get::<CallerSlot>() {
             slot.fill(caller.user.id);
         }
+        let sites = nido_cases::sites::read_by(&web.cases, &caller.caller(), None).await?;
+        let chosen_site = cookie(&parts.headers, web, SITE_COOKIE)
+            .and_then(|raw| raw.parse::<Uuid>().ok())
+            .filter(|id| sites.len() > 1 && sites.iter().any(|site| site.id == *id));
         Ok(Some(SignedIn {
             caller,
             csrf: csrf::for_session(&token),
+            sites,
+            chosen_site,
             session_token: token,
         }))
     }

@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use nido_cases::creche::{self as cases, BookingRequest, PlannedChild};
+use nido_domain::Role;
 use nido_domain::creche::{AttendanceInput, BookingPurpose, Slot, TimeOfDay};
 use uuid::Uuid;
 
@@ -124,10 +125,16 @@ async fn render(
     notice: Option<&'static str>,
 ) -> Result<Response, WebError> {
     let caller = signed_in.case_caller();
+    caller.require(&[Role::Coordinator, Role::Staff])?;
+    // Each site has its crèche: a user of several sites who chose all of
+    // them picks one first.
+    let Some(site) = signed_in.site() else {
+        return crate::pages::site_switch::choose(signed_in, "Crèche", "/creche");
+    };
     let operations = &web.cases;
-    let (settings, items) = cases::day(operations, &caller, None, on).await?;
+    let (settings, items) = cases::day(operations, &caller, Some(site), on).await?;
     let records = cases::is_creche_professional(operations, &caller).await?;
-    let free = cases::availability(operations, &caller, None, on, on)
+    let free = cases::availability(operations, &caller, Some(site), on, on)
         .await?
         .into_iter()
         .find(|(day, _)| *day == on)
@@ -150,7 +157,7 @@ async fn render(
         .into_iter()
         .map(|item| planned_row(item, records && on <= today, attendance.as_ref()))
         .collect();
-    let children = child_choices(web, signed_in, &booking.child, today).await?;
+    let children = child_choices(web, signed_in, site, &booking.child, today).await?;
     let purposes = BookingPurpose::ALL
         .iter()
         .map(|purpose| Choice {
@@ -231,17 +238,18 @@ fn planned_row(
     }
 }
 
-/// The born children of the families the user may see that are in care:
+/// The born children of the site's families the user may see that are in care:
 /// those the form offers (`family_id:child_id`). Reading them is audited
 /// as the families' list is.
 async fn child_choices(
     web: &Web,
     signed_in: &SignedIn,
+    site: Uuid,
     selected: &str,
     today: NaiveDate,
 ) -> Result<Vec<Choice>, WebError> {
     let mut visible =
-        cases::families_to_book(&web.cases, &signed_in.case_caller(), MAX_FAMILIES).await?;
+        cases::families_to_book(&web.cases, &signed_in.case_caller(), site, MAX_FAMILIES).await?;
     visible.sort_by_key(|family| {
         (
             french::search_key(&family.mother.last_name),

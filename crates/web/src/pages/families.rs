@@ -23,6 +23,8 @@ pub struct FamilyRow {
     pub children: Vec<String>,
     pub situation: &'static str,
     pub referent: Option<String>,
+    /// Her site's name, for a user of several sites who reads them all.
+    pub site: Option<String>,
 }
 
 /// "Inaya, 8 mois", or "Enfant à naître, prévu le 3 mars 2027".
@@ -38,8 +40,17 @@ pub fn child_summary(first_name: &str, birth: ChildBirth, today: NaiveDate) -> S
     }
 }
 
-/// The rows of a list of families.
-pub fn family_rows(list: Vec<ListedFamily>, today: NaiveDate) -> Vec<FamilyRow> {
+/// The rows of a list of families, each naming its site when the reader
+/// reads several and chose all of them.
+pub fn family_rows(
+    list: Vec<ListedFamily>,
+    today: NaiveDate,
+    signed_in: &SignedIn,
+) -> Vec<FamilyRow> {
+    // Each names its site when she reads all of hers.
+    let site_name = |site_id| {
+        crate::pages::site_name(signed_in, site_id).filter(|_| signed_in.chosen_site.is_none())
+    };
     list.into_iter()
         .map(|ListedFamily { family, referent }| FamilyRow {
             href: format!("/familles/{}", family.id),
@@ -55,6 +66,7 @@ pub fn family_rows(list: Vec<ListedFamily>, today: NaiveDate) -> Vec<FamilyRow> 
                 "Pas de prise en charge en cours"
             },
             referent: referent.map(|user| user.display_name.as_str().to_owned()),
+            site: site_name(family.site_id),
         })
         .collect()
 }
@@ -81,14 +93,20 @@ pub async fn list(
         .chars()
         .take(100)
         .collect();
-    let found = family_list::search(&web.cases, &signed_in.case_caller(), &query).await?;
+    let found = family_list::search(
+        &web.cases,
+        &signed_in.case_caller(),
+        &query,
+        signed_in.chosen_site,
+    )
+    .await?;
     let today = web.today();
     page(
         StatusCode::OK,
         &FamiliesPage {
             frame: Frame::signed_in("Familles", &signed_in, "/familles"),
             query,
-            families: family_rows(found.families, today),
+            families: family_rows(found.families, today, &signed_in),
             total: found.total,
             coordinator: signed_in.user().role == nido_domain::Role::Coordinator,
         },

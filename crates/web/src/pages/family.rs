@@ -383,7 +383,13 @@ async fn render_page(
         notice,
         csrf: signed_in.csrf.clone(),
         mother_name: family.mother.full_name(),
-        mother_details: mother_details(&family, today),
+        mother_details: mother_details(&family, today)
+            .into_iter()
+            .chain(
+                crate::pages::site_name(signed_in, family.site_id)
+                    .map(|site| format!("Établissement : {site}")),
+            )
+            .collect(),
         mother_form: mother::view(&family, mother_attempt),
         linked,
         children: children_views(&family, today, forms.birth.as_ref()),

@@ -124,7 +124,7 @@ async fn fill_case_work(
             },
         )
         .collect();
-    home.families = family_rows(work.families, today);
+    home.families = family_rows(work.families, today, signed_in);
     let counts = work.due.counts;
     home.due = work
         .due

@@ -99,6 +99,8 @@ pub struct HousingPage {
     landlord_choices: Vec<Choice>,
     kinds: Vec<Choice>,
     typologies: Vec<Choice>,
+    /// The admin's sites for a new unit, when she has several.
+    site_choices: Vec<crate::pages::Choice>,
     forms: Forms,
     vacancy_query: Typed,
     vacancies_on: String,
@@ -203,11 +205,18 @@ pub async fn render(
     web: &Web,
     signed_in: &SignedIn,
     query: Option<&str>,
-    forms: Forms,
+    mut forms: Forms,
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let caller = signed_in.case_caller();
     caller.require(housing::EDITORS)?;
+    // A new unit is offered in the site she works in first.
+    if let Some(site) = signed_in
+        .chosen_site
+        .filter(|_| forms.unit.value("site_id").is_empty())
+    {
+        forms.unit.set("site_id", site.to_string());
+    }
     let cases = &web.cases;
     let today = web.today();
 
@@ -293,9 +302,11 @@ pub async fn render(
 
     let HousingStock {
         landlords: all_landlords,
-        units: all_units,
+        units: mut all_units,
         leases,
     } = housing::stock(cases, &caller).await?;
+    // The units of the site she works in (the switcher's), or of all hers.
+    all_units.retain(|unit| signed_in.shows_site(unit.site_id));
     let names: HashMap<_, _> = all_landlords
         .iter()
         .map(|l| (l.id, l.name.clone()))
@@ -371,6 +382,7 @@ pub async fn render(
             .iter()
             .map(|t| Choice::new(t.as_str(), typology(*t)))
             .collect(),
+        site_choices: crate::pages::site_choices(signed_in, None),
         forms,
         vacancy_query,
         vacancies_on: french::date(vacancies_on),

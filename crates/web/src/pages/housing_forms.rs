@@ -143,6 +143,7 @@ pub async fn add_unit_form(
             "typology",
             "surface_m2",
             "capacity",
+            "site_id",
         ],
     )?;
     let landlord_id = id(&mut typed, "landlord_id", "Choisissez le bailleur.");
@@ -174,8 +175,8 @@ pub async fn add_unit_form(
         typology: kind,
         surface_m2: surface,
         capacity,
-        // The admin's site (the form offers no choice yet).
-        site_id: None,
+        // Absent: the admin's one site (the form asks one of several).
+        site_id: typed.value("site_id").parse().ok(),
     };
     let status = match add_unit(&web.cases, &signed_in.case_caller(), input).await {
         Ok(_) => return Ok(done("logement")),

@@ -28,6 +28,7 @@ pub mod placement;
 pub mod reports;
 pub mod second_factor;
 pub mod sign_in;
+pub mod site_switch;
 pub mod users;
 pub mod waiting_list;
 
@@ -45,6 +46,36 @@ pub struct Choice {
     pub value: String,
     pub label: String,
     pub selected: bool,
+}
+
+/// The sites a form of a user of several sites offers (none for a user of
+/// one: her site goes without saying), `selected` first chosen; by
+/// default the site she works in (the switcher's).
+pub fn site_choices(signed_in: &crate::session::SignedIn, selected: Option<Uuid>) -> Vec<Choice> {
+    if !signed_in.has_several_sites() {
+        return Vec::new();
+    }
+    let selected = selected.or(signed_in.chosen_site);
+    signed_in
+        .sites
+        .iter()
+        .map(|site| Choice {
+            value: site.id.to_string(),
+            label: site.name.clone(),
+            selected: Some(site.id) == selected,
+        })
+        .collect()
+}
+
+/// The name of a record's site, for a user who reads several (one of
+/// one site needs no telling).
+pub fn site_name(signed_in: &crate::session::SignedIn, site_id: Uuid) -> Option<String> {
+    signed_in
+        .sites
+        .iter()
+        .find(|site| site.id == site_id)
+        .filter(|_| signed_in.has_several_sites())
+        .map(|site| site.name.clone())
 }
 
 /// A path of this site to go back to after signing in: a local path only

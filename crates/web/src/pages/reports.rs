@@ -41,19 +41,18 @@ fn require_management(signed_in: &SignedIn) -> Result<(), WebError> {
 
 pub async fn show(State(web): State<Web>, signed_in: SignedIn) -> Result<Response, WebError> {
     require_management(&signed_in)?;
-    let caller = signed_in.case_caller();
-    let mine = nido_cases::sites::of_caller(&web.cases, &caller).await?;
-    let sites: Vec<_> = nido_cases::sites::list(&web.cases, &caller)
-        .await?
-        .into_iter()
-        .filter(|site| mine.contains(&site.id))
+    // Her sites (already read with her session), or the one she works in.
+    let sites: Vec<_> = signed_in
+        .sites
+        .iter()
+        .filter(|site| signed_in.shows_site(site.id))
         .collect();
     let this_year = web.today().year();
     let mut years = Vec::new();
     for back in 0..YEARS {
         let year = this_year - back;
         match sites.as_slice() {
-            [_] => years.push((
+            [_] if !signed_in.has_several_sites() => years.push((
                 format!("Rapport d'activité {year} (PDF)"),
                 format!("/rapports/activite.pdf?annee={year}"),
             )),

@@ -41,6 +41,47 @@ pub struct UserRow {
     pub profession: &'static str,
     pub state: &'static str,
     pub active: bool,
+    /// The names of her sites, for an admin of several.
+    pub sites: Option<String>,
+}
+
+/// The admin's sites as the account form's boxes (none for an admin of
+/// one site: the account is of hers), `checked` ticked.
+fn site_boxes(signed_in: &SignedIn, checked: &[Uuid]) -> Vec<crate::pages::Choice> {
+    if !signed_in.has_several_sites() {
+        return Vec::new();
+    }
+    signed_in
+        .sites
+        .iter()
+        .map(|site| crate::pages::Choice {
+            value: site.id.to_string(),
+            label: site.name.clone(),
+            selected: checked.contains(&site.id),
+        })
+        .collect()
+}
+
+/// The sites ticked on the form, when it showed the boxes (`None`
+/// otherwise: the use case keeps them, or gives a new account the admin's
+/// one site).
+fn ticked_sites(form: &crate::form::FormData) -> Option<Vec<Uuid>> {
+    (form.get("site_ids_shown") == "1").then(|| {
+        form.all("site_ids")
+            .into_iter()
+            .filter_map(|raw| raw.parse().ok())
+            .collect()
+    })
+}
+
+/// Where an API field stands on the account form: every refusal of the
+/// sites next to their boxes.
+fn place_account(field: &str) -> Option<String> {
+    Some(if field.starts_with("site_ids") {
+        "site_ids".to_owned()
+    } else {
+        field.to_owned()
+    })
 }
 
 fn roles() -> Vec<Choice> {
@@ -67,6 +108,7 @@ struct UsersPage {
     form: Typed,
     roles: Vec<Choice>,
     professions: Vec<Choice>,
+    sites: Vec<crate::pages::Choice>,
 }
 
 #[derive(Template)]
@@ -80,6 +122,7 @@ struct UserPage {
     form: Typed,
     roles: Vec<Choice>,
     professions: Vec<Choice>,
+    sites: Vec<crate::pages::Choice>,
     states: Vec<Choice>,
     /// The account has a second factor, which an admin may reset.
     mfa_enrolled: bool,
@@ -107,10 +150,13 @@ pub async fn list(
         ),
         _ => None,
     };
+    // A new account is offered the site she works in first.
+    let first: Vec<Uuid> = signed_in.chosen_site.into_iter().collect();
     render_list(
         &web,
         &signed_in,
         Typed::blank("compte"),
+        &first,
         notice,
         StatusCode::OK,
     )
@@ -121,12 +167,16 @@ async fn render_list(
     web: &Web,
     signed_in: &SignedIn,
     form: Typed,
+    ticked: &[Uuid],
     notice: Option<&'static str>,
     status: StatusCode,
 ) -> Result<Response, WebError> {
     admin(signed_in)?;
-    let rows = users::list(&web.cases, &signed_in.case_caller(), None, MAX_USERS)
-        .await?
+    let site_name = |id: &Uuid| crate::pages::site_name(signed_in, *id);
+    let accounts = users::list(&web.cases, &signed_in.case_caller(), None, MAX_USERS).await?;
+    let ids: Vec<Uuid> = accounts.iter().map(|user| user.id).collect();
+    let mut sites_of = users::site_ids(&web.cases, &signed_in.case_caller(), &ids).await?;
+    let rows = accounts
         .into_iter()
         .map(|user| UserRow {
             href: format!("{SECTION}/{}", user.id),
@@ -140,6 +190,11 @@ async fn render_list(
                 (true, false) => "actif",
             },
             active: user.active,
+            sites: signed_in.has_several_sites().then(|| {
+                let mine = sites_of.remove(&user.id).unwrap_or_default();
+                let names: Vec<String> = mine.iter().filter_map(site_name).collect();
+                names.join(", ")
+            }),
         })
         .collect();
     let users_page = UsersPage {
@@ -150,6 +205,7 @@ async fn render_list(
         form,
         roles: roles(),
         professions: professions(),
+        sites: site_boxes(signed_in, ticked),
     };
     page(status, &users_page)
 }
@@ -160,6 +216,7 @@ pub async fn create(State(web): State<Web>, posted: SignedForm) -> Result<Respon
     admin(&signed_in)?;
     let mut typed = Typed::of("compte", &form, &FIELDS);
     // A password is never sent back to the page.
+    let ticked = ticked_sites(&form);
     let password = form.get("password").to_owned();
     typed.set("password", "");
     let role = typed.value("role").parse::<Role>().ok();
@@ -178,8 +235,7 @@ pub async fn create(State(web): State<Web>, posted: SignedForm) -> Result<Respon
                 role,
                 profession,
                 password,
-                // The admin's own site (the page offers no choice yet).
-                site_ids: None,
+                site_ids: ticked.clone(),
             };
             let caller = signed_in.case_caller();
             match users::create(&web.cases, &caller, input).await {
@@ -187,7 +243,7 @@ pub async fn create(State(web): State<Web>, posted: SignedForm) -> Result<Respon
                     return Ok(Redirect::to(&format!("{SECTION}?ok=cree")).into_response());
                 }
                 Err(refused) => {
-                    let (errors, status) = case_refusal(refused, same_field)?;
+                    let (errors, status) = case_refusal(refused, place_account)?;
                     typed.errors = errors;
                     status
                 }
@@ -195,7 +251,8 @@ pub async fn create(State(web): State<Web>, posted: SignedForm) -> Result<Respon
         }
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     };
-    render_list(&web, &signed_in, typed, None, status).await
+    let shown = ticked.unwrap_or_default();
+    render_list(&web, &signed_in, typed, &shown, None, status).await
 }
 
 fn parse_id(raw: &str) -> Result<Uuid, WebError> {
@@ -217,6 +274,7 @@ async fn render_edit(
     signed_in: &SignedIn,
     user: &User,
     form: Typed,
+    ticked: &[Uuid],
     version: i32,
     status: StatusCode,
 ) -> Result<Response, WebError> {
@@ -232,6 +290,7 @@ async fn render_edit(
         own: user.id == signed_in.case_caller().id,
         roles: roles(),
         professions: professions(),
+        sites: site_boxes(signed_in, ticked),
         states: vec![
             Choice::new("oui", "Actif"),
             Choice::new("non", "Désactivé (ses sessions sont fermées)"),
@@ -248,10 +307,12 @@ pub async fn edit(
 ) -> Result<Response, WebError> {
     admin(&signed_in)?;
     let user = users::user(&web.cases, &signed_in.case_caller(), parse_id(&raw_id)?).await?;
+    let site_ids = users::sites_of(&web.cases, &signed_in.case_caller(), user.id).await?;
     render_edit(
         &signed_in,
         &user,
         as_typed(&user),
+        &site_ids,
         user.version,
         StatusCode::OK,
     )
@@ -267,7 +328,18 @@ pub async fn update(
     let SignedForm { signed_in, form } = posted;
     admin(&signed_in)?;
     let current = users::user(&web.cases, &signed_in.case_caller(), parse_id(&raw_id)?).await?;
+    let current_sites = users::sites_of(&web.cases, &signed_in.case_caller(), current.id).await?;
     let mut typed = Typed::of("compte", &form, &FIELDS);
+    // The sites ticked, and those of hers the admin does not manage (another
+    // admin's stay as they are).
+    let ticked = ticked_sites(&form).map(|mut ticked| {
+        ticked.extend(
+            current_sites
+                .iter()
+                .filter(|id| !signed_in.sites.iter().any(|site| site.id == **id)),
+        );
+        ticked
+    });
     let password = form.get("password").to_owned();
     typed.set("password", "");
     let version = form.get("version").parse::<i32>().ok();
@@ -286,7 +358,7 @@ pub async fn update(
             _ => None,
         },
         password: (!password.is_empty()).then_some(password),
-        site_ids: None,
+        site_ids: ticked.clone(),
     };
     let caller = signed_in.case_caller();
     let outcome = match version {
@@ -299,7 +371,7 @@ pub async fn update(
         Some(version) => {
             match users::change(&web.cases, &caller, current.id, Some(version), edit).await {
                 Ok(_) => Ok(()),
-                Err(refused) => Err(case_refusal(refused, same_field)?),
+                Err(refused) => Err(case_refusal(refused, place_account)?),
             }
         }
     };
@@ -308,7 +380,8 @@ pub async fn update(
         Err((errors, status)) => {
             typed.errors = errors;
             let shown = version.unwrap_or(current.version);
-            render_edit(&signed_in, &current, typed, shown, status).await
+            let ticked = ticked.unwrap_or_else(|| current_sites.clone());
+            render_edit(&signed_in, &current, typed, &ticked, shown, status).await
         }
     }
 }

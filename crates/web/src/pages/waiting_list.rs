@@ -79,6 +79,8 @@ struct ReferralForm {
     referrer_contact: String,
     reason: String,
     reason_details: String,
+    /// The site she is referred to (a coordinator of several sites says).
+    site_id: String,
     /// Why she is none of the files that look like her, as typed.
     confirm_new: String,
     /// The files that probably are hers (the use case's 409), shown with
@@ -145,6 +147,8 @@ struct ReferralFormView {
     children: Vec<ChildRowView>,
     sources: Vec<Choice>,
     reasons: Vec<Choice>,
+    /// The coordinator's sites, when she has several.
+    sites: Vec<Choice>,
 }
 
 struct AdmissionView {
@@ -344,7 +348,7 @@ async fn render(
         notice,
         duplicates_link: notice == Some(WARNED),
         referrals: views,
-        new_referral: referral_form_view(new_referral),
+        new_referral: referral_form_view(new_referral, signed_in),
     };
     page(status, &waiting_list)
 }
@@ -356,7 +360,7 @@ fn blank_referral(today: NaiveDate) -> ReferralForm {
     }
 }
 
-fn referral_form_view(mut form: ReferralForm) -> ReferralFormView {
+fn referral_form_view(mut form: ReferralForm, signed_in: &SignedIn) -> ReferralFormView {
     form.children.resize(CHILD_ROWS, ChildRow::default());
     let children = form
         .children
@@ -388,6 +392,7 @@ fn referral_form_view(mut form: ReferralForm) -> ReferralFormView {
                 selected: form.reason == reason.as_str(),
             })
             .collect(),
+        sites: crate::pages::site_choices(signed_in, form.site_id.parse().ok()),
         children,
         form,
     }
@@ -418,6 +423,7 @@ fn typed_referral(form: &FormData) -> ReferralForm {
         referrer_contact: form.get("referrer_contact").to_owned(),
         reason: text("reason"),
         reason_details: form.get("reason_details").to_owned(),
+        site_id: text("site_id"),
         confirm_new: form.get("confirm_new").to_owned(),
         candidates: Vec::new(),
         errors: FieldErrors::default(),
@@ -481,8 +487,8 @@ fn referral_input(
         // A blank reason is no confirmation: the check runs, and the
         // files come back with the reason asked for.
         confirm_new: optional(&typed.confirm_new).filter(|_| asked == Asked::NewFile),
-        // The coordinator's site (the form offers no choice yet).
-        site_id: None,
+        // Absent: the coordinator's one site (the form asks one of several).
+        site_id: typed.site_id.parse().ok(),
     };
     errors.is_empty().then_some((input, rows))
 }
@@ -551,8 +557,8 @@ fn place_referral(field: &str, rows: &[usize]) -> Option<String> {
     match field {
         "family.children" | "family" => Some("child_first_name_0".to_owned()),
         "confirm_new" | "confirm_new.reason" => Some("confirm_new".to_owned()),
-        "source" | "eds" | "referred_on" | "referrer_name" | "referrer_contact" | "reason"
-        | "reason_details" => Some(field.to_owned()),
+        "site_id" | "source" | "eds" | "referred_on" | "referrer_name" | "referrer_contact"
+        | "reason" | "reason_details" => Some(field.to_owned()),
         _ => None,
     }
 }
