@@ -280,6 +280,49 @@ async fn an_admin_makes_a_site_she_then_belongs_to_and_its_team_sees_only_its_fa
             .status(),
         StatusCode::NOT_FOUND
     );
+
+    // Once she belongs to both sites, a new family needs its site named; a
+    // family nido knows keeps hers, named or not.
+    let coordinator_id = app.get_json("/api/v1/me", &coordinator).await["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    join_site(&app, &coordinator_id, site).await;
+    let unnamed = crate::cases::referral_body("Sans-Site", crate::cases::days_ago(1), json!([]));
+    assert_invalid(
+        app.post("/api/v1/referrals", Some(&coordinator), &unnamed)
+            .await,
+        &["site_id"],
+    )
+    .await;
+    let withdraw = format!(
+        "/api/v1/referrals/{}/withdraw",
+        referral["id"].as_str().expect("id")
+    );
+    let withdrawn = app
+        .post(
+            &withdraw,
+            Some(&coordinator),
+            &json!({"reason": "Partie chez sa sœur"}),
+        )
+        .await;
+    assert_eq!(withdrawn.status(), StatusCode::OK);
+    let mut again =
+        crate::cases::referral_body("Ivry-Referred", crate::cases::days_ago(1), json!([]));
+    again.as_object_mut().expect("object").remove("family");
+    again["family_id"] = json!(family_id);
+    let known = app
+        .post("/api/v1/referrals", Some(&coordinator), &again)
+        .await;
+    assert_eq!(
+        known.status(),
+        StatusCode::CREATED,
+        "a known family keeps her site"
+    );
+    let family = app
+        .get_json(&format!("/api/v1/families/{family_id}"), &coordinator)
+        .await;
+    assert_eq!(family["site_id"], json!(ivry));
 }
 
 /// `user_id` belongs to `site_id` too, written straight into the database.

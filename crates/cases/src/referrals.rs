@@ -245,10 +245,16 @@ pub async fn refer(
 ) -> CaseResult<Accepted<Referral, PossibleDuplicate>> {
     caller.require(&[Role::Coordinator])?;
     let mut invalid = Invalid::default();
-    let site_id =
-        crate::sites::for_new_record(cases, caller, &mut invalid, "site_id", input.site_id).await?;
+    // A new family's site: named, or the coordinator's one site. A known
+    // family keeps hers (a site named must be it: checked below).
+    let new_site = match input.family_id {
+        None => {
+            crate::sites::for_new_record(cases, caller, &mut invalid, "site_id", input.site_id)
+                .await?
+        }
+        Some(_) => None,
+    };
     let (family, details) = checked(&input, cases.today(), invalid)?;
-    let site_id = site_id.ok_or_else(|| anyhow::anyhow!("checked site missing"))?;
     // Read before the transaction: a read through the pool while it holds
     // a connection could wait for one that parallel referrals all hold.
     let my_sites = crate::sites::of_caller(cases, caller).await?;
@@ -275,6 +281,7 @@ pub async fn refer(
     }
     let family_id = match family {
         ReferredFamily::New { mother, children } => {
+            let site_id = new_site.ok_or_else(|| anyhow::anyhow!("checked site missing"))?;
             let family_id = families::insert(&txn, site_id, &mother, &children, now).await?;
             let reason = input.confirm_new.as_deref().unwrap_or_default().trim();
             for candidate in &probable {

@@ -109,7 +109,7 @@ pub struct CreateReferralRequest {
     pub confirm_new: Option<ConfirmNewInput>,
     /// The site whose team takes her in: one the coordinator belongs to;
     /// absent, hers when she belongs to one. A family nido knows stays in
-    /// her site (another is 422).
+    /// her site: leave it out (another named is 422).
     pub site_id: Option<Uuid>,
 }
 

@@ -487,8 +487,12 @@ fn referral_input(
         // A blank reason is no confirmation: the check runs, and the
         // files come back with the reason asked for.
         confirm_new: optional(&typed.confirm_new).filter(|_| asked == Asked::NewFile),
-        // Absent: the coordinator's one site (the form asks one of several).
-        site_id: typed.site_id.parse().ok(),
+        // Absent: the coordinator's one site (the form asks one of several);
+        // a file nido knows keeps hers.
+        site_id: match asked {
+            Asked::KnownFile(_) => None,
+            Asked::Referral | Asked::NewFile => typed.site_id.parse().ok(),
+        },
     };
     errors.is_empty().then_some((input, rows))
 }
