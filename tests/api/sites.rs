@@ -257,6 +257,10 @@ async fn an_admin_makes_a_site_she_then_belongs_to_and_its_team_sees_only_its_fa
     assert_eq!(me["site_ids"].as_array().map(Vec::len), Some(2));
     let actions = app.audit_actions_where(&admin, "limit=200").await;
     assert!(actions.iter().any(|a| a == "site.create"), "{actions:?}");
+    assert!(
+        actions.iter().any(|a| a == "user.sites_change"),
+        "{actions:?}"
+    );
 
     // The new site's coordinator refers a family: it is Ivry's, and the
     // first site's coordinator does not find it.
@@ -1739,19 +1743,33 @@ async fn a_user_of_several_sites_chooses_hers_on_the_pages_and_names_it_on_her_f
         .clone();
     assert_eq!(referred["site_id"], json!(ivry_id), "{referred}");
 
-    // A site she does not read, or none, is all of hers again; the
-    // switcher only narrows what she may read.
+    // A site she does not read is refused (her choice stays); « Tous » is
+    // all of hers again; back to a page of nido only.
     let elsewhere = uuid::Uuid::now_v7().to_string();
-    browser
+    let refused = browser
         .post(
             "/etablissement",
             &[
                 ("csrf", &csrf),
                 ("site_id", &elsewhere),
+                ("retour", "/familles"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let families = browser.get("/familles").await;
+    assert!(!families.body.contains("Martin"), "still Ivry's");
+    let all = browser
+        .post(
+            "/etablissement",
+            &[
+                ("csrf", &csrf),
+                ("site_id", ""),
                 ("retour", "https://evil.example/"),
             ],
         )
         .await;
+    assert_eq!(all.location(), "/");
     let families = browser.get("/familles").await;
     assert!(families.body.contains("Benali") && families.body.contains("Martin"));
 
@@ -1791,4 +1809,82 @@ async fn a_user_of_several_sites_chooses_hers_on_the_pages_and_names_it_on_her_f
         .expect("Nina")
         .clone();
     assert_eq!(nina["site_ids"], json!([ivry_id]));
+}
+
+#[tokio::test]
+async fn an_admin_of_one_site_manages_only_her_sites_accounts() {
+    let app = crate::helpers::spawn_app().await;
+    let admin = app.admin_token().await;
+    let lilas_id = app
+        .create_user("lilas@nido.example", "coordinator", "coordinator")
+        .await["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let ivry = ivry_and_its_team(&app, &admin).await;
+    // Ivry's admin lists Ivry's accounts only.
+    let listed = app.get_json("/api/v1/users?limit=200", &ivry.admin).await;
+    let listed = listed["items"].as_array().expect("items").clone();
+    assert!(!listed.is_empty());
+    assert!(
+        listed.iter().all(|user| user["site_ids"]
+            .as_array()
+            .expect("sites")
+            .contains(&json!(ivry.site))),
+        "{listed:?}"
+    );
+    // The first site's coordinator is not found for her: no reading, no
+    // password set (then a sign-in as her), no factor reset; each refusal
+    // audited.
+    let account = format!("/api/v1/users/{lilas_id}");
+    assert_problem(app.get(&account, Some(&ivry.admin)).await, 404, "not_found").await;
+    let taken = app
+        .client
+        .patch(app.url(&account))
+        .bearer_auth(&ivry.admin)
+        .json(&json!({"password": "renard-ardoise-tulipe-83"}))
+        .send()
+        .await
+        .expect("sent");
+    assert_problem(taken, 404, "not_found").await;
+    assert_eq!(
+        app.login("lilas@nido.example", "renard-ardoise-tulipe-83")
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let reset = app
+        .client
+        .delete(app.url(&format!("{account}/mfa")))
+        .bearer_auth(&ivry.admin)
+        .send()
+        .await
+        .expect("sent");
+    assert_problem(reset, 404, "not_found").await;
+    let ivry_admin_id = app.get_json("/api/v1/me", &ivry.admin).await["id"].clone();
+    let actions = app
+        .audit_actions_where(
+            &admin,
+            &format!("user_id={}&limit=200", ivry_admin_id.as_str().expect("id")),
+        )
+        .await;
+    let denied = actions
+        .iter()
+        .filter(|action| *action == "access_denied")
+        .count();
+    assert_eq!(denied, 3, "{actions:?}");
+    assert!(!actions.iter().any(|action| action == "user.password_set"));
+    // The admin of both sites manages both sites' accounts.
+    assert_eq!(
+        app.get(&account, Some(&admin)).await.status(),
+        StatusCode::OK
+    );
+    let both = app.get_json("/api/v1/users?limit=200", &admin).await;
+    assert!(
+        both["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .any(|user| user["id"] == json!(lilas_id))
+    );
 }

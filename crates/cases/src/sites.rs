@@ -112,6 +112,16 @@ pub async fn create(cases: &Cases, caller: &Caller, input: SiteInput) -> CaseRes
     cases
         .audit(caller, "site.create", None, &format!("/sites/{}", made.id))
         .await?;
+    // She now belongs to it: an account event of its own, as an admin's
+    // change of someone's sites is.
+    cases
+        .audit(
+            caller,
+            "user.sites_change",
+            None,
+            &format!("/users/{}", caller.id),
+        )
+        .await?;
     Ok(made)
 }
 

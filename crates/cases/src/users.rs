@@ -176,6 +176,7 @@ pub async fn update_user(
     mut changes: UserChanges,
 ) -> CaseResult<User> {
     caller.require(&[Role::Admin])?;
+    managed_by(cases, caller, user_id).await?;
     let locks_out_self = user_id == caller.id
         && (changes.active == Some(false) || changes.role.is_some_and(|role| role != Role::Admin));
     if locks_out_self {
@@ -231,8 +232,8 @@ pub async fn update_user(
     Ok(user)
 }
 
-/// `limit` accounts after `after`, in creation order (admins). Not audited:
-/// an account holds no family's data.
+/// `limit` accounts after `after`, in creation order (admins: those of the
+/// sites she belongs to). Not audited: an account holds no family's data.
 pub async fn list(
     cases: &Cases,
     caller: &Caller,
@@ -240,13 +241,42 @@ pub async fn list(
     limit: u64,
 ) -> CaseResult<Vec<User>> {
     caller.require(&[Role::Admin])?;
-    Ok(users::list(&cases.db, after, limit).await?)
+    let sharing = (!manages_every_account(cases, caller).await?).then_some(caller.id);
+    Ok(users::list_sharing(&cases.db, sharing, after, limit).await?)
 }
 
-/// One account (admins).
+/// One account (admins: one of the sites she belongs to; another is
+/// hidden, and the refusal audited).
 pub async fn user(cases: &Cases, caller: &Caller, user_id: Uuid) -> CaseResult<User> {
     caller.require(&[Role::Admin])?;
-    Ok(users::find(&cases.db, user_id).await?)
+    let found = users::find(&cases.db, user_id).await?;
+    managed_by(cases, caller, user_id).await?;
+    Ok(found)
+}
+
+/// Whether the caller manages every account: nido itself, and an admin
+/// who belongs to every site.
+async fn manages_every_account(cases: &Cases, caller: &Caller) -> CaseResult<bool> {
+    Ok(caller.reads_every_site()
+        || nido_persistence::sites::belongs_everywhere(&cases.db, caller.id).await?)
+}
+
+/// Refuses, as hidden (a 404, audited as a refusal), an account that
+/// belongs to none of the admin's sites: an admin manages the sites she
+/// belongs to and their accounts, so that another site's admin cannot set
+/// the password of, and then sign in as, a colleague who reads families
+/// she may not.
+async fn managed_by(cases: &Cases, caller: &Caller, user_id: Uuid) -> CaseResult<()> {
+    if user_id == caller.id || manages_every_account(cases, caller).await? {
+        return Ok(());
+    }
+    let mine = nido_persistence::sites::of_user(&cases.db, caller.id).await?;
+    let theirs = nido_persistence::sites::of_user(&cases.db, user_id).await?;
+    if theirs.iter().any(|site| mine.contains(site)) {
+        Ok(())
+    } else {
+        Err(CaseError::Hidden { family_id: None })
+    }
 }
 
 /// Whether `user_id` is an active staff member or coordinator: someone who

@@ -93,7 +93,33 @@ pub async fn list(
     after: Option<Uuid>,
     limit: u64,
 ) -> Result<Vec<User>, DbErr> {
+    list_sharing(db, None, after, limit).await
+}
+
+/// [`list`], of the accounts that belong to one of the sites `admin`
+/// belongs to when she is named.
+pub async fn list_sharing(
+    db: &impl ConnectionTrait,
+    admin: Option<Uuid>,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<User>, DbErr> {
     let mut query = users::Entity::find().order_by_asc(users::Column::Id);
+    if let Some(admin) = admin {
+        use sea_orm::sea_query::Query;
+        query = query.filter(
+            users::Column::Id.in_subquery(
+                Query::select()
+                    .column(crate::entities::user_sites::Column::UserId)
+                    .from(crate::entities::user_sites::Entity)
+                    .cond_where(
+                        crate::entities::user_sites::Column::SiteId
+                            .in_subquery(crate::need_to_know::sites_of(admin)),
+                    )
+                    .to_owned(),
+            ),
+        );
+    }
     if let Some(after) = after {
         query = query.filter(users::Column::Id.gt(after));
     }

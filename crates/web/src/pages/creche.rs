@@ -129,7 +129,7 @@ async fn render(
     // Each site has its crèche: a user of several sites who chose all of
     // them picks one first.
     let Some(site) = signed_in.site() else {
-        return crate::pages::site_switch::choose(signed_in, "Crèche", "/creche");
+        return crate::pages::site_switch::choose(signed_in, "Crèche", "/creche", status);
     };
     let operations = &web.cases;
     let (settings, items) = cases::day(operations, &caller, Some(site), on).await?;

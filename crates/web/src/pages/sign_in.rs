@@ -16,7 +16,8 @@ use crate::french;
 use crate::layout::{Frame, page};
 use crate::pages::{local_path, query_value};
 use crate::session::{
-    Address, SESSION_COOKIE, SIGN_IN_COOKIE, SignedForm, SignedIn, cookie, set_cookie, signed_in,
+    Address, SESSION_COOKIE, SIGN_IN_COOKIE, SITE_COOKIE, SignedForm, SignedIn, cookie, set_cookie,
+    signed_in,
 };
 
 #[derive(Template)]
@@ -188,6 +189,10 @@ pub async fn sign_out(State(web): State<Web>, posted: SignedForm) -> Result<Resp
     response
         .headers_mut()
         .append(header::SET_COOKIE, set_cookie(&web, SESSION_COOKIE, None));
+    // The next person at this browser starts with all of her sites.
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, set_cookie(&web, SITE_COOKIE, None));
     Ok(response)
 }
 

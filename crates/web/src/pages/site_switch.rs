@@ -2,7 +2,7 @@
 //! chooses the one the pages work in, or all of hers. The choice is a
 //! cookie; it narrows what the pages show and is the site her forms
 //! offer first. What she may read stays the server's to say: a site she
-//! does not read is no choice (all of hers, then).
+//! does not read is refused, and a cookie naming one is ignored.
 
 use askama::Template;
 use axum::extract::State;
@@ -20,11 +20,17 @@ use crate::session::{SITE_COOKIE, SignedForm, SignedIn, set_cookie};
 /// the page to go back to).
 pub async fn switch(State(web): State<Web>, posted: SignedForm) -> Result<Response, WebError> {
     let SignedForm { signed_in, form } = posted;
-    let chosen = form
-        .get("site_id")
-        .parse::<Uuid>()
-        .ok()
-        .filter(|id| signed_in.sites.iter().any(|site| site.id == *id));
+    let chosen = match form.get("site_id") {
+        "" => None,
+        // A site she does not read is no choice of hers: refused (and the
+        // refusal audited), as any other page of it would be.
+        raw => Some(
+            raw.parse::<Uuid>()
+                .ok()
+                .filter(|id| signed_in.sites.iter().any(|site| site.id == *id))
+                .ok_or(WebError::Forbidden)?,
+        ),
+    };
     let value = chosen.map(|id| id.to_string());
     let mut response = Redirect::to(&local_path(form.get("retour"))).into_response();
     response.headers_mut().append(
@@ -46,14 +52,16 @@ struct ChooseSitePage {
 
 /// The page of a site's own things (its crèche) for a user of several
 /// sites who chose all of them: a button per site, each choosing it and
-/// coming back to `back`.
+/// coming back to `back`; with `status`, that of a form refused meanwhile
+/// (she chose all of them in another tab).
 pub fn choose(
     signed_in: &SignedIn,
     heading: &'static str,
     back: &'static str,
+    status: StatusCode,
 ) -> Result<Response, WebError> {
     page(
-        StatusCode::OK,
+        status,
         &ChooseSitePage {
             frame: Frame::signed_in(heading, signed_in, back),
             csrf: signed_in.csrf.clone(),
