@@ -26,7 +26,11 @@ if [ ! -f "$AXE_DIR/node_modules/axe-core/axe.min.js" ]; then
 fi
 
 step "nido, with the demo centre"
-cargo build --bin nido
+# The binary the black-box tests run (target/debug/nido), built with
+# their features: `cargo build --bin nido` resolves the features without
+# the tests' dev-dependencies and would compile the web crate and the
+# binary a second time.
+cargo test --test api --no-run -q
 WORK=$(mktemp -d)
 SERVER=
 cleanup() {
