@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The web pages in a real browser: Debian's Chromium driven by Playwright,
-through the journeys of a social worker, a coordinator, the director and
-the head office on a server loaded with `nido demo-data` (two sites).
+through the journeys of a social worker, a coordinator, the director, a
+coordinator of two sites she makes, and the head office on a server
+loaded with `nido demo-data` (two sites).
 
 At every page visited: axe-core must find no serious or critical violation,
 and a screenshot is written at 390x844 (a phone) and 1280x800 under the
@@ -459,12 +460,34 @@ def housing(page: Page) -> None:
     checkpoint(page, "logements-rapport")
 
 
+TWO_SITES_EMAIL = "sophie.brun@nido.example"
+TWO_SITES_ONE_TIME = "lanterne-ardoise-quartz-19"
+
+
 def administration(page: Page) -> None:
-    """The users, one account's page, and the audit log."""
+    """The users (each naming its sites), a coordinator of both sites made
+    on the page (her sites ticked), one account's page, and the audit log."""
     menu = page.get_by_role("navigation", name="Navigation principale")
     menu.get_by_role("link", name="Utilisateurs").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Utilisateurs")
+    expect(page.get_by_text("Établissements : Centre maternel Les Tilleuls, Centre maternel d'Ivry")).to_be_visible()
     checkpoint(page, "utilisateurs")
+    form = page.locator("#nouveau-compte")
+    form.get_by_label("Nom affiché").fill("Sophie Brun")
+    form.get_by_label("Adresse électronique").fill(TWO_SITES_EMAIL)
+    form.get_by_label("Rôle").select_option("coordinator")
+    form.get_by_label("Métier").select_option("coordinator")
+    form.get_by_label("Mot de passe à usage unique").fill(TWO_SITES_ONE_TIME)
+    # No site ticked: refused next to the boxes, then both ticked.
+    if submitted(page, "Créer le compte", "Le compte a été créé"):
+        raise AssertionError("an account with no site was created")
+    expect(page.locator("#compte-site_ids-erreur")).to_be_visible()
+    checkpoint(page, "utilisateurs-sans-etablissement")
+    form.get_by_label("Mot de passe à usage unique").fill(TWO_SITES_ONE_TIME)
+    form.get_by_label("Centre maternel Les Tilleuls").check()
+    form.get_by_label("Centre maternel d'Ivry").check()
+    if not submitted(page, "Créer le compte", "Le compte a été créé"):
+        raise AssertionError("the coordinator of both sites was refused")
     page.locator(".family-card__name a").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Compte de")
     checkpoint(page, "utilisateur")
@@ -472,6 +495,37 @@ def administration(page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Journal d'audit")
     expect(page.locator("code", has_text="placement.move").first).to_be_visible()
     checkpoint(page, "journal")
+
+
+def coordinator_of_two_sites(page: Page) -> None:
+    """The coordinator the director made for both sites: her first sign-in
+    (her own password, her second factor); the crèche asks which site's,
+    the switcher's choice opens Ivry's, and her referral form offers Ivry
+    first."""
+    sign_in(page, TWO_SITES_EMAIL, TWO_SITES_ONE_TIME)
+    expect(page).to_have_url(BASE + "/mot-de-passe")
+    page.get_by_label("Mot de passe actuel").fill(TWO_SITES_ONE_TIME)
+    page.get_by_label("Nouveau mot de passe", exact=True).fill("glycine-boussole-renard-72")
+    page.get_by_label("Nouveau mot de passe, encore une fois").fill("glycine-boussole-renard-72")
+    page.get_by_role("button", name="Enregistrer le nouveau mot de passe").click()
+    enrol(page, "deux-etablissements")
+    menu = page.get_by_role("navigation", name="Navigation principale")
+    menu.get_by_role("link", name="Crèche").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Crèche")
+    expect(page.get_by_text("choisissez l'établissement")).to_be_visible()
+    checkpoint(page, "creche-choisir-etablissement")
+    with page.expect_navigation():
+        page.locator("main").get_by_role("button", name="Centre maternel d'Ivry").click()
+    expect(page).to_have_url(BASE + "/creche")
+    expect(page.get_by_label("Établissement")).to_have_value(
+        page.locator("#etablissement option", has_text="Ivry").get_attribute("value")
+    )
+    checkpoint(page, "creche-ivry")
+    menu.get_by_role("link", name="Liste d'attente").click()
+    site = page.locator("main").get_by_label("Établissement")
+    expect(site.locator("option:checked")).to_have_text("Centre maternel d'Ivry")
+    checkpoint(page, "liste-attente-deux-etablissements")
+    sign_out(page)
 
 
 def head_office(page: Page) -> None:
@@ -516,7 +570,7 @@ def head_office(page: Page) -> None:
 
 def main() -> int:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    journeys = [social_worker, coordinator, director, head_office]
+    journeys = [social_worker, coordinator, director, coordinator_of_two_sites, head_office]
     passed = failed = 0
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(

@@ -1648,6 +1648,8 @@ async fn a_user_of_several_sites_chooses_hers_on_the_pages_and_names_it_on_her_f
         .await;
     let (_, Ivry { site: ivry, .. }, _) = a_family_at_each_site(&app, &admin, &lilas).await;
     join_site(&app, both["id"].as_str().expect("id"), ivry).await;
+    app.refer(&lilas, "Attente-Lilas", crate::cases::days_ago(40))
+        .await;
     let mut browser = Browser::signed_in(&app, "deux@nido.example", PASSWORD).await;
 
     // All her sites at first: both families, each naming its site, and
@@ -1724,6 +1726,10 @@ async fn a_user_of_several_sites_chooses_hers_on_the_pages_and_names_it_on_her_f
     );
     assert!(creche.body.contains("Benali") && !creche.body.contains("Martin"));
     let waiting = browser.get("/liste-attente").await;
+    assert!(
+        !waiting.body.contains("Attente-Lilas"),
+        "the first site's waiting list"
+    );
     let form = waiting.body.split("<main").nth(1).unwrap_or_default();
     assert!(
         form.contains(&format!("<option value=\"{ivry_id}\" selected>")),
@@ -1772,6 +1778,13 @@ async fn a_user_of_several_sites_chooses_hers_on_the_pages_and_names_it_on_her_f
     assert_eq!(all.location(), "/");
     let families = browser.get("/familles").await;
     assert!(families.body.contains("Benali") && families.body.contains("Martin"));
+    let waiting = browser.get("/liste-attente").await;
+    assert!(waiting.body.contains("Attente-Lilas") && waiting.body.contains("Sans-Site"));
+    assert!(
+        waiting
+            .body
+            .contains("EDS de Ivry-sur-Seine · Centre maternel d&#39;Ivry")
+    );
 
     // The admin of both sites gives an account its sites on the page.
     let mut admin_browser =

@@ -270,7 +270,7 @@ impl Counted {
             Counted::Actions => "actions de suivi",
             Counted::Objectives => "objectifs",
             Counted::Lines => "lignes",
-            Counted::Sites => "sites",
+            Counted::Sites => "établissements",
         }
     }
 }

@@ -248,11 +248,13 @@ async fn render(
     let today = web.today();
     let list = waiting_list(&web.cases, &signed_in.case_caller()).await?;
     let members = people::by_name(&list.members);
-    let units: Vec<(String, String)> = list
+    // Each family is admitted into an apartment of her own site.
+    let units: Vec<(Uuid, String, String)> = list
         .units
         .into_iter()
         .map(|unit| {
             (
+                unit.site_id,
                 unit.id.to_string(),
                 format!("{} — {}", unit.label, unit.city),
             )
@@ -265,7 +267,17 @@ async fn render(
         Attempt::Close(action) => (blank_referral(today), None, Some(action)),
     };
     let mut views = Vec::new();
-    for Waiting { referral, family } in list.pending {
+    // The site she works in (the switcher's), or all of hers, each
+    // referral naming its family's site then.
+    let shown = list
+        .pending
+        .into_iter()
+        .filter(|waiting| signed_in.shows_site(waiting.family.site_id));
+    for Waiting { referral, family } in shown {
+        let site = crate::pages::site_name(signed_in, family.site_id)
+            .filter(|_| signed_in.chosen_site.is_none())
+            .map(|name| format!(" · {name}"))
+            .unwrap_or_default();
         let key = referral.id.simple().to_string();
         let admitting = admission.as_ref().filter(|a| a.referral_id == referral.id);
         let closing = closing.as_ref().filter(|c| c.referral_id == referral.id);
@@ -282,7 +294,7 @@ async fn render(
                 .map(|child| child_summary(&child.first_name, child.birth, today))
                 .collect(),
             origin: format!(
-                "{}, EDS de {}",
+                "{}, EDS de {}{site}",
                 french::referral_source(referral.source),
                 referral.eds
             ),
@@ -307,7 +319,8 @@ async fn render(
                 unit_id: format!("unit_id-{key}"),
                 units: units
                     .iter()
-                    .map(|(id, label)| Choice {
+                    .filter(|(site, _, _)| *site == family.site_id)
+                    .map(|(_, id, label)| Choice {
                         value: id.clone(),
                         label: label.clone(),
                         selected: typed(admitting, "unit_id").as_deref() == Some(id.as_str()),
