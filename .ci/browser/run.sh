@@ -58,7 +58,7 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 
-step "the journeys of a social worker, a coordinator, the director and the head office"
+step "the journeys of a social worker, a coordinator, the director, a coordinator of two sites and the head office"
 rm -rf target/screenshots
 status=0
 "$VENV/bin/python" .ci/browser/journeys.py "http://127.0.0.1:$PORT" \

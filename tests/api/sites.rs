@@ -1445,6 +1445,11 @@ async fn the_head_office_reads_every_sites_families_and_reports_on_the_pages_and
     let families = browser.get("/familles").await;
     assert_eq!(families.status, StatusCode::OK);
     assert!(families.body.contains("Martin") && families.body.contains("Benali"));
+    assert!(
+        families
+            .body
+            .contains("Les familles de tous les établissements, en lecture seule.")
+    );
     // A family of the second site: its summary, read only.
     let benali_id = benali["family_id"].as_str().expect("id");
     let page = browser.get(&format!("/familles/{benali_id}")).await;

@@ -79,7 +79,20 @@ struct FamiliesPage {
     families: Vec<FamilyRow>,
     /// How many families the user may see in all.
     total: usize,
-    coordinator: bool,
+    /// Whose families these are, in a sentence.
+    lead: &'static str,
+}
+
+fn lead(signed_in: &SignedIn) -> &'static str {
+    use nido_domain::Role;
+    match signed_in.user().role {
+        Role::HeadOffice => "Les familles de tous les établissements, en lecture seule.",
+        Role::Coordinator if signed_in.has_several_sites() => {
+            "Toutes les familles de vos établissements."
+        }
+        Role::Coordinator => "Toutes les familles du centre.",
+        _ => "Les familles que vous accompagnez.",
+    }
 }
 
 pub async fn list(
@@ -108,7 +121,7 @@ pub async fn list(
             query,
             families: family_rows(found.families, today, &signed_in),
             total: found.total,
-            coordinator: signed_in.user().role == nido_domain::Role::Coordinator,
+            lead: lead(&signed_in),
         },
     )
 }
