@@ -1790,6 +1790,22 @@ async fn a_user_of_several_sites_chooses_hers_on_the_pages_and_names_it_on_her_f
             .body
             .contains("EDS de Ivry-sur-Seine · Centre maternel d&#39;Ivry")
     );
+    // Signing out forgets the choice: the next person at this browser
+    // starts with all of her sites.
+    browser
+        .post(
+            "/etablissement",
+            &[("csrf", &csrf), ("site_id", &ivry_id), ("retour", "/")],
+        )
+        .await;
+    let out = browser.post("/deconnexion", &[("csrf", &csrf)]).await;
+    let cleared = out
+        .set_cookie("nido_etablissement")
+        .expect("the choice cleared");
+    assert!(
+        cleared.contains("Max-Age=0") || cleared.starts_with("nido_etablissement=;"),
+        "{cleared}"
+    );
 
     // The admin of both sites gives an account its sites on the page.
     let mut admin_browser =
