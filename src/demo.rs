@@ -552,9 +552,6 @@ async fn create_housing(cases: &Cases, today: NaiveDate) -> anyhow::Result<Vec<U
             capacity: Some(capacity),
             site_id: None,
         };
-        let unit = nido_cases::housing::add_unit(cases, &Caller::system(), fields)
-            .await
-            .map_err(|err| anyhow::anyhow!("demo unit: {err}"))?;
         let ends_on = (index == 21).then(|| today + Days::new(35));
         let lease = LeaseInput {
             starts_on: date_of(2023, 1, 1),
@@ -563,12 +560,20 @@ async fn create_housing(cases: &Cases, today: NaiveDate) -> anyhow::Result<Vec<U
             monthly_charges_cents: charges,
             deposit_cents: rent,
         };
-        nido_cases::housing::add_lease(cases, &Caller::system(), unit.id, lease)
-            .await
-            .map_err(|err| anyhow::anyhow!("demo lease: {err}"))?;
-        units.push(unit.id);
+        units.push(leased_unit(cases, fields, lease).await?);
     }
     Ok(units)
+}
+
+/// A demo apartment and its lease: its id.
+async fn leased_unit(cases: &Cases, fields: UnitInput, lease: LeaseInput) -> anyhow::Result<Uuid> {
+    let unit = nido_cases::housing::add_unit(cases, &Caller::system(), fields)
+        .await
+        .map_err(|err| anyhow::anyhow!("demo unit: {err}"))?;
+    nido_cases::housing::add_lease(cases, &Caller::system(), unit.id, lease)
+        .await
+        .map_err(|err| anyhow::anyhow!("demo lease: {err}"))?;
+    Ok(unit.id)
 }
 
 /// Album readings with the médiathèque every other Wednesday, from six

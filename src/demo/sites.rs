@@ -9,7 +9,7 @@ use nido_domain::site::SiteInput;
 use nido_domain::{Profession, Role};
 use uuid::Uuid;
 
-use super::{DemoFamily, People, Stage, create_account, date_of};
+use super::{DemoFamily, People, Stage, create_account, date_of, leased_unit};
 
 /// The second site's team, and the head office: (login, name, role,
 /// profession), each of Ivry but the head office, which reads every site.
@@ -140,27 +140,21 @@ async fn create_units(cases: &Cases, site_id: Uuid) -> anyhow::Result<Vec<Uuid>>
     .into_iter()
     .enumerate()
     {
-        let unit = nido_cases::housing::add_unit(
-            cases,
-            &Caller::system(),
-            UnitInput {
-                landlord_id: Some(landlord.id),
-                label: Some(format!(
-                    "{} 5 rue Marat, logement {}",
-                    typology.as_str().to_uppercase(),
-                    number + 1
-                )),
-                street: Some("5 rue Marat".to_owned()),
-                postal_code: Some("94200".to_owned()),
-                city: Some("Ivry-sur-Seine".to_owned()),
-                typology: Some(typology),
-                surface_m2: Some(surface),
-                capacity: Some(3),
-                site_id: Some(site_id),
-            },
-        )
-        .await
-        .map_err(|err| anyhow::anyhow!("demo unit: {err}"))?;
+        let fields = UnitInput {
+            landlord_id: Some(landlord.id),
+            label: Some(format!(
+                "{} 5 rue Marat, logement {}",
+                typology.as_str().to_uppercase(),
+                number + 1
+            )),
+            street: Some("5 rue Marat".to_owned()),
+            postal_code: Some("94200".to_owned()),
+            city: Some("Ivry-sur-Seine".to_owned()),
+            typology: Some(typology),
+            surface_m2: Some(surface),
+            capacity: Some(3),
+            site_id: Some(site_id),
+        };
         let lease = LeaseInput {
             starts_on: date_of(2024, 3, 1),
             ends_on: None,
@@ -168,10 +162,7 @@ async fn create_units(cases: &Cases, site_id: Uuid) -> anyhow::Result<Vec<Uuid>>
             monthly_charges_cents: 8_000,
             deposit_cents: rent,
         };
-        nido_cases::housing::add_lease(cases, &Caller::system(), unit.id, lease)
-            .await
-            .map_err(|err| anyhow::anyhow!("demo lease: {err}"))?;
-        units.push(unit.id);
+        units.push(leased_unit(cases, fields, lease).await?);
     }
     Ok(units)
 }

@@ -425,8 +425,9 @@ pub async fn cancel(
 
 /// The families in care at `site_id` whose children the caller may book
 /// a place for at its crèche, of the first `limit` she reads: every
-/// family for coordinators, staff their own (in no particular order: the page sorts them by name). Audited as the
-/// families' list is (`family.list`, one entry naming them all).
+/// family for coordinators, staff their own (in no particular order: the
+/// page sorts them by name). Audited as the families' list is
+/// (`family.list`, one entry naming them all).
 pub async fn families_to_book(
     cases: &Cases,
     caller: &Caller,

@@ -95,16 +95,7 @@ impl Frame {
                 role: french::role(user.user().role),
                 nav,
                 csrf: user.csrf.clone(),
-                sites: user
-                    .sites
-                    .iter()
-                    .filter(|_| user.has_several_sites())
-                    .map(|site| crate::pages::Choice {
-                        value: site.id.to_string(),
-                        label: site.name.clone(),
-                        selected: user.chosen_site == Some(site.id),
-                    })
-                    .collect(),
+                sites: crate::pages::site_options(user, |id| user.chosen_site == Some(id)),
                 back: crate::pages::local_path(section),
             }),
             style_url: assets::style_url(),

@@ -47,10 +47,6 @@ pub fn family_rows(
     today: NaiveDate,
     signed_in: &SignedIn,
 ) -> Vec<FamilyRow> {
-    // Each names its site when she reads all of hers.
-    let site_name = |site_id| {
-        crate::pages::site_name(signed_in, site_id).filter(|_| signed_in.chosen_site.is_none())
-    };
     list.into_iter()
         .map(|ListedFamily { family, referent }| FamilyRow {
             href: format!("/familles/{}", family.id),
@@ -66,7 +62,7 @@ pub fn family_rows(
                 "Pas de prise en charge en cours"
             },
             referent: referent.map(|user| user.display_name.as_str().to_owned()),
-            site: site_name(family.site_id),
+            site: crate::pages::listed_site_name(signed_in, family.site_id),
         })
         .collect()
 }

@@ -48,23 +48,32 @@ pub struct Choice {
     pub selected: bool,
 }
 
-/// The sites a form of a user of several sites offers (none for a user of
-/// one: her site goes without saying), `selected` first chosen; by
-/// default the site she works in (the switcher's).
-pub fn site_choices(signed_in: &crate::session::SignedIn, selected: Option<Uuid>) -> Vec<Choice> {
+/// The sites of a user of several sites as options, those `selected`
+/// says chosen (none for a user of one: her site goes without saying):
+/// the switcher's, a form's select, the account form's boxes.
+pub fn site_options(
+    signed_in: &crate::session::SignedIn,
+    selected: impl Fn(Uuid) -> bool,
+) -> Vec<Choice> {
     if !signed_in.has_several_sites() {
         return Vec::new();
     }
-    let selected = selected.or(signed_in.chosen_site);
     signed_in
         .sites
         .iter()
         .map(|site| Choice {
             value: site.id.to_string(),
             label: site.name.clone(),
-            selected: Some(site.id) == selected,
+            selected: selected(site.id),
         })
         .collect()
+}
+
+/// The sites a form offers, `selected` first chosen; by default the site
+/// she works in (the switcher's).
+pub fn site_choices(signed_in: &crate::session::SignedIn, selected: Option<Uuid>) -> Vec<Choice> {
+    let selected = selected.or(signed_in.chosen_site);
+    site_options(signed_in, |id| Some(id) == selected)
 }
 
 /// The name of a record's site, for a user who reads several (one of
@@ -76,6 +85,12 @@ pub fn site_name(signed_in: &crate::session::SignedIn, site_id: Uuid) -> Option<
         .find(|site| site.id == site_id)
         .filter(|_| signed_in.has_several_sites())
         .map(|site| site.name.clone())
+}
+
+/// [`site_name`] for a line of a list: only when she reads all of her
+/// sites (under one chosen, every line is of it).
+pub fn listed_site_name(signed_in: &crate::session::SignedIn, site_id: Uuid) -> Option<String> {
+    site_name(signed_in, site_id).filter(|_| signed_in.chosen_site.is_none())
 }
 
 /// A path of this site to go back to after signing in: a local path only

@@ -48,18 +48,7 @@ pub struct UserRow {
 /// The admin's sites as the account form's boxes (none for an admin of
 /// one site: the account is of hers), `checked` ticked.
 fn site_boxes(signed_in: &SignedIn, checked: &[Uuid]) -> Vec<crate::pages::Choice> {
-    if !signed_in.has_several_sites() {
-        return Vec::new();
-    }
-    signed_in
-        .sites
-        .iter()
-        .map(|site| crate::pages::Choice {
-            value: site.id.to_string(),
-            label: site.name.clone(),
-            selected: checked.contains(&site.id),
-        })
-        .collect()
+    crate::pages::site_options(signed_in, |id| checked.contains(&id))
 }
 
 /// The sites ticked on the form, when it showed the boxes (`None`

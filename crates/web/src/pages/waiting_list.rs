@@ -274,8 +274,7 @@ async fn render(
         .into_iter()
         .filter(|waiting| signed_in.shows_site(waiting.family.site_id));
     for Waiting { referral, family } in shown {
-        let site = crate::pages::site_name(signed_in, family.site_id)
-            .filter(|_| signed_in.chosen_site.is_none())
+        let site = crate::pages::listed_site_name(signed_in, family.site_id)
             .map(|name| format!(" · {name}"))
             .unwrap_or_default();
         let key = referral.id.simple().to_string();
